@@ -1,0 +1,49 @@
+package net.lorawanns.core.crypto;
+
+import net.lorawanns.core.types.AesKey;
+import org.bouncycastle.crypto.BlockCipher;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.macs.CMac;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/** The AES-128 primitives LoRaWAN is built on: single-block ECB and AES-CMAC (RFC 4493). */
+public final class Aes128 {
+    public static final int BLOCK = 16;
+
+    private Aes128() {
+    }
+
+    public static byte[] encryptBlock(AesKey key, byte[] block) {
+        return process(key, block, true);
+    }
+
+    public static byte[] decryptBlock(AesKey key, byte[] block) {
+        return process(key, block, false);
+    }
+
+    /** ECB over whole blocks; {@code data} must be a multiple of 16 bytes. */
+    static byte[] process(AesKey key, byte[] data, boolean encrypt) {
+        if (data.length % BLOCK != 0) {
+            throw new IllegalArgumentException("AES-ECB input must be whole 16-byte blocks, got " + data.length);
+        }
+        BlockCipher aes = AESEngine.newInstance();
+        aes.init(encrypt, new KeyParameter(key.bytes()));
+        byte[] out = new byte[data.length];
+        for (int i = 0; i < data.length; i += BLOCK) {
+            aes.processBlock(data, i, out, i);
+        }
+        return out;
+    }
+
+    /** AES-CMAC over the concatenation of {@code parts}. */
+    public static byte[] cmac(AesKey key, byte[]... parts) {
+        CMac mac = new CMac(AESEngine.newInstance());
+        mac.init(new KeyParameter(key.bytes()));
+        for (byte[] part : parts) {
+            mac.update(part, 0, part.length);
+        }
+        byte[] out = new byte[mac.getMacSize()];
+        mac.doFinal(out, 0);
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package net.lorawanns.core.types;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/** A 128-bit AES key. Its bytes never appear in {@link #toString()}, errors or logs. */
+public final class AesKey {
+    public static final int SIZE = 16;
+    private final byte[] bytes;
+
+    private AesKey(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    public static AesKey of(byte[] bytes) {
+        if (bytes.length != SIZE) {
+            throw new IllegalArgumentException("an AES-128 key must be 16 bytes, got " + bytes.length);
+        }
+        return new AesKey(bytes.clone());
+    }
+
+    public static AesKey of(byte[] bytes, int offset) {
+        if (offset < 0 || bytes.length - offset < SIZE) {
+            throw new IllegalArgumentException("an AES-128 key needs 16 bytes from offset " + offset);
+        }
+        return new AesKey(Arrays.copyOfRange(bytes, offset, offset + SIZE));
+    }
+
+    /** Parses 32 hex digits; a malformed value is reported without repeating it. */
+    public static AesKey parse(String text, String what) {
+        return new AesKey(Hex.decode(text, SIZE, what, true));
+    }
+
+    /** A copy of the key bytes, for crypto primitives only. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** Hex of the key, for the few places that must carry it in clear (a KeyEnvelope without KEK). */
+    public String revealHex() {
+        return Hex.upper(bytes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AesKey key && MessageDigest.isEqual(bytes, key.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "AesKey[****]";
+    }
+}
