@@ -1,0 +1,23 @@
+package net.lorawanns.config;
+
+import java.util.List;
+
+/**
+ * {@code [api]}: the REST API.
+ *
+ * @param bind {@code host:port} to listen on
+ * @param apiKeys bearer tokens that may use the API; with none, the API answers no request
+ */
+public record ApiSettings(String bind, List<Secret> apiKeys) {
+    public static final ApiSettings DEFAULTS = new ApiSettings(null, null);
+
+    public ApiSettings {
+        bind = Check.hostPort("bind", Check.or(bind, "127.0.0.1:8090"));
+        apiKeys = Check.list(apiKeys);
+        for (int i = 0; i < apiKeys.size(); i++) {
+            if (apiKeys.get(i).reveal().length() < 16) {
+                throw new InvalidSettingException("api_keys[" + i + "]", "must be at least 16 characters (value not shown)");
+            }
+        }
+    }
+}

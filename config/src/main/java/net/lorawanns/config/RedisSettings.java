@@ -1,0 +1,64 @@
+package net.lorawanns.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code [redis]}.
+ *
+ * @param servers {@code redis://} or {@code rediss://} URLs; empty = start an embedded Redis (for trying the server)
+ * @param mode standalone, cluster or sentinel
+ * @param masterName the monitored master's name, for sentinel mode
+ * @param keyPrefix prepended to every key, so that several deployments can share one Redis
+ */
+public record RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix) {
+    /** How the servers are used. */
+    public enum Mode { STANDALONE, CLUSTER, SENTINEL }
+
+    public static final RedisSettings DEFAULTS = new RedisSettings(null, null, null, null);
+
+    public RedisSettings {
+        List<String> urls = new ArrayList<>();
+        List<String> given = Check.list(servers);
+        for (int i = 0; i < given.size(); i++) {
+            urls.add(Check.url("servers[" + i + "]", given.get(i), Set.of("redis", "rediss")).toString());
+        }
+        servers = List.copyOf(urls);
+        Mode parsed = Check.oneOf("mode", Check.or(mode, "standalone"), Mode.class);
+        mode = parsed.name().toLowerCase(java.util.Locale.ROOT);
+        masterName = Check.or(masterName, "");
+        keyPrefix = Check.or(keyPrefix, "");
+        if (parsed == Mode.SENTINEL && masterName.isEmpty()) {
+            throw new InvalidSettingException("master_name", "is required in sentinel mode");
+        }
+        if (parsed == Mode.STANDALONE && servers.size() > 1) {
+            throw new InvalidSettingException("servers", "standalone mode takes one server, got " + servers.size());
+        }
+    }
+
+    /** True when no server is configured and the launcher starts a Redis of its own. */
+    @JsonIgnore
+    public boolean embedded() {
+        return servers.isEmpty();
+    }
+
+    @JsonIgnore
+    public Mode modeValue() {
+        return Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The server URLs with any password masked, for logs and {@code config check}. */
+    @JsonIgnore
+    public List<String> maskedServers() {
+        return servers.stream().map(s -> Check.masked(URI.create(s))).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSettings[servers=" + maskedServers() + ", mode=" + mode + ", masterName=" + masterName
+                + ", keyPrefix=" + keyPrefix + "]";
+    }
+}

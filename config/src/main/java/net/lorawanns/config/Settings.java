@@ -1,0 +1,25 @@
+package net.lorawanns.config;
+
+/** The whole configuration: one TOML file, every section optional, every value validated on construction. */
+public record Settings(LoggingSettings logging, NetworkSettings network, RedisSettings redis, GatewaySettings gateway,
+                       JoinServerSettings joinServer, InternalJsSettings internalJs, ApiSettings api,
+                       MetricsSettings metrics) {
+    public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null);
+
+    public Settings {
+        logging = Check.or(logging, LoggingSettings.DEFAULTS);
+        network = Check.or(network, NetworkSettings.DEFAULTS);
+        redis = Check.or(redis, RedisSettings.DEFAULTS);
+        gateway = Check.or(gateway, GatewaySettings.DEFAULTS);
+        joinServer = Check.or(joinServer, JoinServerSettings.DEFAULTS);
+        internalJs = Check.or(internalJs, InternalJsSettings.DEFAULTS);
+        api = Check.or(api, ApiSettings.DEFAULTS);
+        metrics = Check.or(metrics, MetricsSettings.DEFAULTS);
+        // Root keys live in Redis encrypted under the master key. Only the embedded Redis, which forgets
+        // everything on exit, may run with a key made up at start-up.
+        if (internalJs.enabled() && internalJs.masterKey().isEmpty() && !redis.embedded()) {
+            throw new InvalidSettingException("internal_js.master_key",
+                    "is required when redis.servers is set: root keys are stored encrypted under it");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package net.lorawanns.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    private static final String MASTER_KEY = "000102030405060708090A0B0C0D0E0F";
+    private final ConfigLoader loader = new ConfigLoader(Map.of("MASTER", MASTER_KEY, "REDIS_HOST", "redis.internal")::get);
+
+    @Test
+    void theCommentedExampleLoadsAndEqualsTheDefaults() throws Exception {
+        Settings example = loader.load(Path.of("lorawan-ns.toml"));
+        assertEquals(Settings.DEFAULTS, example);
+    }
+
+    @Test
+    void anEmptyFileGivesTheDocumentedDefaults() throws Exception {
+        Settings s = loader.parse("");
+        assertEquals("000000", s.network().netId());
+        assertEquals(List.of("eu868"), s.network().enabledRegions());
+        assertEquals(Duration.ofMillis(200), s.network().deduplicationDelay());
+        assertEquals(1, s.network().rx1Delay());
+        assertTrue(s.redis().embedded());
+        assertEquals("0.0.0.0:1700", s.gateway().udp().bind());
+        assertEquals("accept", s.gateway().udp().unknownGateways());
+        assertFalse(s.joinServer().resolveJoinEui());
+        assertEquals("joineuis.lora-alliance.org", s.joinServer().resolveDomainSuffix());
+        assertTrue(s.joinServer().defaultServer().isInternal());
+        assertTrue(s.internalJs().enabled());
+        assertEquals(List.of("0000000000000000/0"), s.internalJs().joinEuis());
+        assertEquals("0.0.0.0:8070", s.metrics().bind());
+    }
+
+    @Test
+    void valuesAreNormalisedAndEnvironmentVariablesExpanded(@TempDir Path dir) throws Exception {
+        Path ca = touch(dir, "ca.pem");
+        Path cert = touch(dir, "client.pem");
+        Path key = touch(dir, "client-key.pem");
+        Settings s = loader.parse("""
+                [network]
+                net_id = "0x00001a"
+                dev_addr_prefixes = ["34000000/7"]
+                region = "US915"
+                enabled_regions = ["eu868", "us915"]
+                deduplication_delay = "1s500ms"
+
+                [redis]
+                servers = ["redis://user:hunter2@${REDIS_HOST}:6379/0"]
+                key_prefix = "${PREFIX:-lns:}"
+
+                [join_server]
+                resolve_join_eui = true
+
+                [[join_server.servers]]
+                join_eui_prefix = "70b3d57ed0000000/40"
+                server = "https://js.example.com/"
+                ca_cert = "%s"
+                tls_cert = "%s"
+                tls_key = "%s"
+                protocol_version = "1.1"
+
+                [[join_server.kek]]
+                label = "ns.example.com"
+                kek = "${MASTER}"
+
+                [internal_js]
+                master_key = "${MASTER}"
+                """.formatted(ca, cert, key));
+        assertEquals("00001A", s.network().netId());
+        assertEquals("us915", s.network().region());
+        assertEquals(Duration.ofMillis(1500), s.network().deduplicationDelay());
+        assertEquals(List.of("redis://user:hunter2@redis.internal:6379/0"), s.redis().servers());
+        assertEquals(List.of("redis://user:****@redis.internal:6379/0"), s.redis().maskedServers());
+        assertEquals("lns:", s.redis().keyPrefix());
+        JoinServerEntry entry = s.joinServer().servers().get(0);
+        assertEquals("70B3D57ED0000000/40", entry.joinEuiPrefix());
+        assertEquals(Duration.ofSeconds(3), entry.timeout());
+        assertEquals(MASTER_KEY, s.internalJs().masterKey().reveal());
+        assertEquals("****", s.internalJs().masterKey().toString());
+    }
+
+    @Test
+    void unknownKeysAreNamed() {
+        ConfigException e = fails("[network]\nnet_idd = \"000000\"\n");
+        assertEquals("network.net_idd", e.key());
+        assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+        assertTrue(e.getMessage().contains("net_id"), "lists the known keys: " + e.getMessage());
+        assertEquals("networks", fails("[networks]\nnet_id = \"000000\"\n").key());
+    }
+
+    @Test
+    void wrongTypesAreNamed() {
+        ConfigException netId = fails("[network]\nnet_id = 5\n");
+        assertEquals("network.net_id", netId.key());
+        assertTrue(netId.getMessage().contains("expected a string"), netId.getMessage());
+        ConfigException rx1 = fails("[network]\nrx1_delay = \"1\"\n");
+        assertEquals("network.rx1_delay", rx1.key());
+        assertEquals("gateway.udp.pin_source_address", fails("[gateway.udp]\npin_source_address = \"yes\"\n").key());
+        assertEquals("network.deduplication_delay", fails("[network]\ndeduplication_delay = \"200 ms\"\n").key());
+    }
+
+    @Test
+    void malformedValuesAreNamed() {
+        assertEquals("network.net_id: must be 6 hex digits, got 5 ('00001')",
+                fails("[network]\nnet_id = \"00001\"\n").getMessage());
+        assertEquals("network.enabled_regions[1]", fails("[network]\nenabled_regions = [\"eu868\", \"eu869\"]\n").key());
+        assertEquals("network.region", fails("[network]\nregion = \"us915\"\nenabled_regions = [\"eu868\"]\n").key());
+        assertEquals("network.dev_addr_prefixes[0]", fails("[network]\ndev_addr_prefixes = [\"27000000/7\"]\n").key());
+        assertEquals("network.rx1_delay", fails("[network]\nrx1_delay = 0\n").key());
+        assertEquals("redis.servers[0]", fails("[redis]\nservers = [\"http://localhost\"]\n").key());
+        assertEquals("redis.master_name", fails("[redis]\nmode = \"sentinel\"\nservers = [\"redis://a:26379\"]\n").key());
+        assertEquals("redis.mode", fails("[redis]\nmode = \"clustered\"\n").key());
+        assertEquals("gateway.udp.bind", fails("[gateway.udp]\nbind = \"0.0.0.0\"\n").key());
+        assertEquals("join_server.servers[0].join_eui",
+                fails("[[join_server.servers]]\njoin_eui = \"70B3D57ED00000\"\nserver = \"https://js\"\n").key());
+        assertEquals("join_server.servers[0].join_eui",
+                fails("[[join_server.servers]]\nserver = \"https://js\"\n").key());
+        assertEquals("join_server.servers[0].server",
+                fails("[[join_server.servers]]\njoin_eui = \"70B3D57ED0000000\"\nserver = \"ftp://js\"\n").key());
+        assertEquals("join_server.servers[1].ca_cert", fails("""
+                [[join_server.servers]]
+                join_eui = "70B3D57ED0000000"
+                server = "https://a"
+                [[join_server.servers]]
+                join_eui = "70B3D57ED0000001"
+                server = "https://b"
+                ca_cert = "/no/such/ca.pem"
+                """).key());
+        assertEquals("join_server.servers[0].timeout",
+                fails("[[join_server.servers]]\njoin_eui = \"70B3D57ED0000000\"\nserver = \"https://a\"\ntimeout = \"5s\"\n").key());
+        assertEquals("join_server.default.join_eui", fails("[join_server.default]\njoin_eui = \"70B3D57ED0000000\"\n").key());
+        assertEquals("join_server.kek[0].label", fails("[[join_server.kek]]\nkek = \"" + MASTER_KEY + "\"\n").key());
+        assertEquals("join_server.kek[1].label", fails("""
+                [[join_server.kek]]
+                label = "a"
+                kek = "%1$s"
+                [[join_server.kek]]
+                label = "a"
+                kek = "%1$s"
+                """.formatted(MASTER_KEY)).key());
+        assertEquals("internal_js.tls_cert", fails("[internal_js]\nbind = \"0.0.0.0:8443\"\n").key());
+        assertEquals("internal_js.ns_kek_label", fails("[internal_js]\nns_kek_label = \"missing\"\n").key());
+        assertEquals("api.api_keys[0]", fails("[api]\napi_keys = [\"short\"]\n").key());
+    }
+
+    @Test
+    void secretsAreNeverRepeatedInErrors() {
+        ConfigException e = fails("[internal_js]\nmaster_key = \"000102030405060708090A0B0C0D0EZZ\"\n");
+        assertEquals("internal_js.master_key", e.key());
+        assertFalse(e.getMessage().contains("0001020304"), e.getMessage());
+        ConfigException kek = fails("[[join_server.kek]]\nlabel = \"a\"\nkek = \"00010203\"\n");
+        assertEquals("join_server.kek[0].kek", kek.key());
+        assertFalse(kek.getMessage().contains("00010203"), kek.getMessage());
+    }
+
+    @Test
+    void aMasterKeyIsRequiredWithAnExternalRedis() {
+        ConfigException e = fails("[redis]\nservers = [\"redis://localhost:6379\"]\n");
+        assertEquals("internal_js.master_key", e.key());
+        assertTrue(e.getMessage().contains("required"), e.getMessage());
+    }
+
+    @Test
+    void missingEnvironmentVariablesAreNamed() {
+        ConfigException e = fails("[internal_js]\nmaster_key = \"${NOT_SET}\"\n");
+        assertEquals("internal_js.master_key", e.key());
+        assertTrue(e.getMessage().contains("NOT_SET"), e.getMessage());
+    }
+
+    @Test
+    void syntaxErrorsGiveTheLine() {
+        ConfigException e = fails("[network]\nnet_id = \"000000\"\nrx1_delay = = 1\n");
+        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsAClearError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load(Path.of("/no/such/file.toml")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void theWrittenConfigurationMasksSecrets() throws Exception {
+        Settings s = loader.parse("""
+                [redis]
+                servers = ["redis://:hunter2@localhost:6379"]
+                [internal_js]
+                master_key = "%s"
+                [api]
+                api_keys = ["a-very-secret-api-key"]
+                """.formatted(MASTER_KEY));
+        String toml = new ConfigWriter().toToml(s);
+        assertFalse(toml.contains("hunter2"), toml);
+        assertFalse(toml.contains(MASTER_KEY), toml);
+        assertFalse(toml.contains("a-very-secret-api-key"), toml);
+        assertTrue(toml.contains("****"), toml);
+        assertTrue(toml.contains("deduplication_delay = '200ms'") || toml.contains("deduplication_delay = \"200ms\""), toml);
+    }
+
+    private ConfigException fails(String toml) {
+        return assertThrows(ConfigException.class, () -> loader.parse(toml));
+    }
+
+    private static Path touch(Path dir, String name) throws IOException {
+        return Files.writeString(dir.resolve(name), "-----BEGIN CERTIFICATE-----\n");
+    }
+}
