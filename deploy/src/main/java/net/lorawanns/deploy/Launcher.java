@@ -1,0 +1,90 @@
+package net.lorawanns.deploy;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import net.lorawanns.config.ConfigException;
+import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.ConfigWriter;
+import net.lorawanns.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: {@code serve} and {@code config check}. */
+@Command(name = "lorawan-ns", mixinStandardHelpOptions = true, version = "lorawan-ns 0.1.0",
+        description = "LoRaWAN network server with a built-in and external join server path.",
+        subcommands = {Launcher.Serve.class, Launcher.ConfigCommand.class})
+public final class Launcher {
+    /** Exit code for a configuration that cannot be used. */
+    static final int CONFIG_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Launcher());
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Start the server. Without --config it runs on built-in defaults with an embedded Redis.")
+    static final class Serve implements Callable<Integer> {
+        private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the TOML configuration file")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            Settings settings;
+            try {
+                settings = config == null ? Settings.DEFAULTS : new ConfigLoader().load(config);
+            } catch (ConfigException e) {
+                LOG.error("Configuration {}: {}", config, e.getMessage());
+                return CONFIG_ERROR;
+            }
+            LOG.info(config == null ? "No --config given: using built-in defaults" : "Configuration {}", config);
+            Server server = Server.start(settings);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with configuration files.",
+            subcommands = ConfigCommand.Check.class)
+    static final class ConfigCommand {
+
+        @Command(name = "check", mixinStandardHelpOptions = true,
+                description = "Validate FILE and print the effective configuration, secrets masked.")
+        static final class Check implements Callable<Integer> {
+            @Parameters(paramLabel = "FILE", description = "the TOML configuration file")
+            Path file;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                try {
+                    Settings settings = new ConfigLoader().load(file);
+                    spec.commandLine().getOut().print(new ConfigWriter().toToml(settings));
+                    spec.commandLine().getOut().flush();
+                    spec.commandLine().getErr().println(file + ": OK");
+                    return 0;
+                } catch (ConfigException e) {
+                    spec.commandLine().getErr().println(file + ": " + e.getMessage());
+                    return CONFIG_ERROR;
+                }
+            }
+        }
+    }
+}
