@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** Reads the TOML configuration into {@link Settings}; every failure is a {@link ConfigException} naming its key. */
@@ -38,9 +39,9 @@ public final class ConfigLoader {
     public ConfigLoader(UnaryOperator<String> env) {
         EnvExpander expander = new EnvExpander(env);
         SimpleModule module = new SimpleModule("lorawan-ns-config");
-        module.addDeserializer(String.class, new ExpandingString(expander));
-        module.addDeserializer(Secret.class, new SecretDeserializer(expander));
-        module.addDeserializer(Duration.class, new DurationDeserializer(expander));
+        module.addDeserializer(String.class, new Expanding<>(String.class, expander, Function.identity()));
+        module.addDeserializer(Secret.class, new Expanding<>(Secret.class, expander, Secret::new));
+        module.addDeserializer(Duration.class, new Expanding<>(Duration.class, expander, Durations::parse));
         mapper = TomlMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -172,53 +173,31 @@ public final class ConfigLoader {
         return null;
     }
 
-    private static String text(JsonParser p, DeserializationContext ctxt, Class<?> target) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            return (String) ctxt.handleUnexpectedToken(target, p);
-        }
-        return p.getText();
-    }
-
-    private static final class ExpandingString extends JsonDeserializer<String> {
+    /** Reads a TOML string, expands {@code ${NAME}} in it, and converts it to the target type. */
+    private static final class Expanding<T> extends JsonDeserializer<T> {
+        private final Class<T> type;
         private final EnvExpander expander;
+        private final Function<String, T> convert;
 
-        ExpandingString(EnvExpander expander) {
+        Expanding(Class<T> type, EnvExpander expander, Function<String, T> convert) {
+            this.type = type;
             this.expander = expander;
+            this.convert = convert;
         }
 
         @Override
-        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return expander.expand(text(p, ctxt, String.class));
-        }
-    }
-
-    private static final class SecretDeserializer extends JsonDeserializer<Secret> {
-        private final EnvExpander expander;
-
-        SecretDeserializer(EnvExpander expander) {
-            this.expander = expander;
-        }
-
-        @Override
-        public Secret deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return new Secret(expander.expand(text(p, ctxt, Secret.class)));
-        }
-    }
-
-    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
-        private final EnvExpander expander;
-
-        DurationDeserializer(EnvExpander expander) {
-            this.expander = expander;
-        }
-
-        @Override
-        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            String value = expander.expand(text(p, ctxt, Duration.class));
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return type.cast(ctxt.handleUnexpectedToken(type, p));
+            }
+            String value = expander.expand(p.getText());
             try {
-                return Durations.parse(value);
+                return convert.apply(value);
             } catch (IllegalArgumentException e) {
-                throw MismatchedInputException.from(p, Duration.class, e.getMessage());
+                if (e instanceof InvalidSettingException) {
+                    throw e;
+                }
+                throw MismatchedInputException.from(p, type, e.getMessage());
             }
         }
     }

@@ -5,6 +5,7 @@ import net.lorawanns.core.frame.EncryptedJoinAccept;
 import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinAccept;
 import net.lorawanns.core.frame.JoinRequest;
+import net.lorawanns.core.frame.MType;
 import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.frame.RejoinRequest;
 import net.lorawanns.core.types.AesKey;
@@ -62,7 +63,7 @@ public final class JoinCrypto {
     public static JoinAccept decrypt(AesKey key, EncryptedJoinAccept accept) throws MalformedFrameException {
         byte[] clear = Aes128.process(key, accept.ciphertext(), true);
         byte[] frame = new byte[clear.length + 1];
-        frame[0] = accept.encode()[0];
+        frame[0] = MType.JOIN_ACCEPT.mhdr();
         System.arraycopy(clear, 0, frame, 1, clear.length);
         return FrameCodec.decodeJoinAccept(frame);
     }
