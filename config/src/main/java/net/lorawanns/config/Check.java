@@ -87,17 +87,10 @@ final class Check {
 
     /** {@code host:port} or {@code [v6]:port}, port 0-65535 (0 = any free port). */
     static String hostPort(String key, String value) {
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw new InvalidSettingException(key, "must be host:port, got '" + value + "'");
-        }
         try {
-            int port = Integer.parseInt(value.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                throw new InvalidSettingException(key, "port must be 0-65535, got " + port);
-            }
-        } catch (NumberFormatException e) {
-            throw new InvalidSettingException(key, "port must be a number, got '" + value.substring(colon + 1) + "'");
+            HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(key, e.getMessage());
         }
         return value;
     }

@@ -6,17 +6,22 @@ import java.time.Duration;
  * {@code [gateway.udp]}: the Semtech UDP packet-forwarder listener.
  *
  * @param bind address and port to listen on
- * @param unknownGateways accept (any gateway EUI) or reject (only registered gateways)
- * @param pinSourceAddress drop datagrams of a gateway that come from another address than its first
+ * @param unknownGateways accept (any gateway EUI) or reject (only gateways listed in {@code [[gateway.gateways]]})
+ * @param pinSourceAddress drop datagrams of a gateway that come from another IP address than its first
  * @param rateLimit datagrams per second per gateway before dropping; 0 = no limit
  * @param offlineTimeout a gateway that has not sent PULL_DATA for this long is offline
+ * @param txAckTimeout how long to wait for a gateway's TX_ACK before reporting the downlink as unacknowledged
+ * @param forwardCrcBad pass frames whose PHY CRC failed (stat -1) to the network server instead of dropping them
+ * @param forwardCrcMissing pass frames without a PHY CRC (stat 0) instead of dropping them
  */
 public record UdpGatewaySettings(String bind, String unknownGateways, Boolean pinSourceAddress, Integer rateLimit,
-                                 Duration offlineTimeout) {
+                                 Duration offlineTimeout, Duration txAckTimeout, Boolean forwardCrcBad,
+                                 Boolean forwardCrcMissing) {
     /** What to do with datagrams from gateways nobody registered. */
     public enum UnknownGatewayPolicy { ACCEPT, REJECT }
 
-    public static final UdpGatewaySettings DEFAULTS = new UdpGatewaySettings(null, null, null, null, null);
+    public static final UdpGatewaySettings DEFAULTS = new UdpGatewaySettings(null, null, null, null, null, null,
+            null, null);
 
     public UdpGatewaySettings {
         bind = Check.hostPort("bind", Check.or(bind, "0.0.0.0:1700"));
@@ -25,5 +30,13 @@ public record UdpGatewaySettings(String bind, String unknownGateways, Boolean pi
         pinSourceAddress = Check.or(pinSourceAddress, false);
         rateLimit = Check.range("rate_limit", Check.or(rateLimit, 100), 0, 1_000_000);
         offlineTimeout = Check.positive("offline_timeout", Check.or(offlineTimeout, Duration.ofMinutes(1)));
+        txAckTimeout = Check.positive("tx_ack_timeout", Check.or(txAckTimeout, Duration.ofSeconds(1)));
+        forwardCrcBad = Check.or(forwardCrcBad, false);
+        forwardCrcMissing = Check.or(forwardCrcMissing, false);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public UnknownGatewayPolicy unknownGatewayPolicy() {
+        return UnknownGatewayPolicy.valueOf(unknownGateways.toUpperCase(java.util.Locale.ROOT));
     }
 }

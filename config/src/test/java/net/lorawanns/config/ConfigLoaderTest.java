@@ -122,6 +122,13 @@ class ConfigLoaderTest {
         assertEquals("redis.master_name", fails("[redis]\nmode = \"sentinel\"\nservers = [\"redis://a:26379\"]\n").key());
         assertEquals("redis.mode", fails("[redis]\nmode = \"clustered\"\n").key());
         assertEquals("gateway.udp.bind", fails("[gateway.udp]\nbind = \"0.0.0.0\"\n").key());
+        assertEquals("gateway.gateways[0].gateway_id", fails("[[gateway.gateways]]\ngateway_id = \"0016C001FF10A2\"\n").key());
+        assertEquals("gateway.gateways[1].gateway_id", fails("""
+                [[gateway.gateways]]
+                gateway_id = "0016C001FF10A235"
+                [[gateway.gateways]]
+                gateway_id = "0016c001ff10a235"
+                """).key());
         assertEquals("join_server.servers[0].join_eui",
                 fails("[[join_server.servers]]\njoin_eui = \"70B3D57ED00000\"\nserver = \"https://js\"\n").key());
         assertEquals("join_server.servers[0].join_eui",
