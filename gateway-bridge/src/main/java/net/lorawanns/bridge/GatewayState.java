@@ -1,0 +1,29 @@
+package net.lorawanns.bridge;
+
+import io.vertx.core.net.SocketAddress;
+import java.time.Instant;
+import net.lorawanns.core.gateway.GatewayStats;
+import net.lorawanns.core.types.Eui64;
+
+/** What the bridge knows of one gateway. Changed only on the bridge's event loop. */
+final class GatewayState {
+    final Eui64 eui;
+    final boolean registered;
+    final TokenBucket bucket;
+    String pinnedHost;
+    /** Where PULL_RESP goes: the source of the latest PULL_DATA. */
+    SocketAddress pullAddress;
+    int protocolVersion;
+    long lastSeenNanos;
+    long lastPullNanos;
+    Instant lastSeen;
+    boolean online;
+    GatewayStats stats;
+
+    GatewayState(Eui64 eui, boolean registered, int rateLimit, long nowNanos) {
+        this.eui = eui;
+        this.registered = registered;
+        this.bucket = rateLimit > 0 ? new TokenBucket(rateLimit, nowNanos) : null;
+        this.lastSeenNanos = nowNanos;
+    }
+}

@@ -1,0 +1,28 @@
+package net.lorawanns.bridge;
+
+/** A token bucket of {@code rate} tokens per second holding at most {@code rate}; not thread-safe. */
+final class TokenBucket {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private final int rate;
+    private double tokens;
+    private long last;
+
+    TokenBucket(int rate, long nowNanos) {
+        this.rate = rate;
+        this.tokens = rate;
+        this.last = nowNanos;
+    }
+
+    boolean tryAcquire(long nowNanos) {
+        long elapsed = nowNanos - last;
+        if (elapsed > 0) {
+            tokens = Math.min(rate, tokens + (double) elapsed * rate / NANOS_PER_SECOND);
+            last = nowNanos;
+        }
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,275 @@
+package net.lorawanns.bridge;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import net.lorawanns.config.HostPort;
+import net.lorawanns.config.UdpGatewaySettings;
+import net.lorawanns.core.gateway.DownlinkFrame;
+import net.lorawanns.core.gateway.GatewayBackend;
+import net.lorawanns.core.gateway.GatewayListener;
+import net.lorawanns.core.gateway.GatewayStats;
+import net.lorawanns.core.gateway.TxResult;
+import net.lorawanns.core.gateway.TxStatus;
+import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.types.Eui64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Semtech UDP packet-forwarder server (protocol versions 1 and 2). Everything runs on one event loop:
+ * PUSH_DATA and PULL_DATA are acknowledged before anything else is done with them, rxpk become
+ * {@link UplinkFrame}s, downlinks go out as PULL_RESP to the address of the gateway's latest PULL_DATA and
+ * are settled by the matching TX_ACK or a timeout. Bad datagrams are counted by reason and logged at debug.
+ */
+public final class UdpBridge implements GatewayBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpBridge.class);
+    /**
+     * Vert.x uses one number for the socket's SO_RCVBUF and for the buffer each datagram is read into. It must
+     * hold any UDP datagram (Netty's default of 2048 bytes cuts a PUSH_DATA of several rxpk), and the kernel
+     * queue must absorb bursts: Linux caps SO_RCVBUF at net.core.rmem_max (often 208 KiB) and doubles it.
+     */
+    private static final int RECEIVE_BUFFER = 256 * 1024;
+
+    private final Vertx vertx;
+    private final UdpGatewaySettings settings;
+    private final HostPort bind;
+    private final GatewayRegistry registry;
+    private final BridgeMetrics metrics;
+    private final PushDataDecoder decoder;
+    private final Map<PendingKey, Pending> pending = new HashMap<>();
+    private Context context;
+    private DatagramSocket socket;
+    private GatewayListener listener;
+    private long sweepTimer = -1;
+
+    public UdpBridge(Vertx vertx, UdpGatewaySettings settings, Set<Eui64> registeredGateways, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.bind = HostPort.parse(settings.bind());
+        this.registry = new GatewayRegistry(settings, registeredGateways, System.nanoTime());
+        this.metrics = new BridgeMetrics(meters, registry.onlineCount(), registry.knownCount());
+        this.decoder = new PushDataDecoder(settings.forwardCrcBad(), settings.forwardCrcMissing());
+    }
+
+    @Override
+    public Future<Void> start(GatewayListener gatewayListener) {
+        this.listener = gatewayListener;
+        context = vertx.getOrCreateContext();
+        Promise<Void> started = Promise.promise();
+        context.runOnContext(v -> {
+            socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(RECEIVE_BUFFER));
+            socket.exceptionHandler(e -> LOG.warn("UDP socket error: {}", e.toString()));
+            socket.handler(this::receive);
+            socket.listen(bind.port(), bind.host()).onComplete(ar -> {
+                if (ar.failed()) {
+                    started.fail(new IllegalStateException("cannot listen for gateways on " + settings.bind()
+                            + " (gateway.udp.bind): " + ar.cause().getMessage(), ar.cause()));
+                    return;
+                }
+                long sweepMillis = Math.max(50, Math.min(settings.offlineTimeout().toMillis() / 2, 10_000));
+                sweepTimer = vertx.setPeriodic(sweepMillis, id -> sweep());
+                LOG.info("Listening for Semtech UDP packet forwarders on {}:{}", bind.host(), port());
+                started.complete();
+            });
+        });
+        return started.future();
+    }
+
+    /** The bound UDP port (useful with port 0). */
+    public int port() {
+        return socket.localAddress().port();
+    }
+
+    @Override
+    public Future<Void> stop() {
+        if (socket == null) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> {
+            vertx.cancelTimer(sweepTimer);
+            pending.values().forEach(p -> settle(p, TxResult.of(TxStatus.NO_ACK)));
+            pending.clear();
+            socket.close().onComplete(stopped);
+        });
+        return stopped.future();
+    }
+
+    /** Whether the gateway has sent PULL_DATA within the offline timeout. */
+    public Future<Boolean> isOnline(Eui64 gateway) {
+        Promise<Boolean> answer = Promise.promise();
+        context.runOnContext(v -> answer.complete(registry.get(gateway).map(s -> s.online).orElse(false)));
+        return answer.future();
+    }
+
+    /** The gateway's latest status report, if any. */
+    public Future<GatewayStats> lastStats(Eui64 gateway) {
+        Promise<GatewayStats> answer = Promise.promise();
+        context.runOnContext(v -> answer.complete(registry.get(gateway).map(s -> s.stats).orElse(null)));
+        return answer.future();
+    }
+
+    private void receive(DatagramPacket packet) {
+        byte[] datagram = packet.data().getBytes();
+        SocketAddress sender = packet.sender();
+        metrics.received();
+        try {
+            Header header = Header.parse(datagram, datagram.length);
+            metrics.datagram(header.identifier());
+            long nowNanos = System.nanoTime();
+            Instant now = Instant.now();
+            GatewayState state = registry.admit(header.gatewayEui(), sender, header.version(), nowNanos, now);
+            switch (header.identifier()) {
+                case PUSH_DATA -> pushData(header, datagram, sender, now, state);
+                case PULL_DATA -> pullData(header, sender, nowNanos, state);
+                case TX_ACK -> txAck(header, datagram);
+                default -> throw new IllegalStateException("Header.parse admits only gateway identifiers");
+            }
+        } catch (MalformedDatagramException e) {
+            metrics.dropped(e.reason());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Dropped datagram of {} bytes from {}: {} ({})", datagram.length, sender, e.reason().tag(),
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void pushData(Header header, byte[] datagram, SocketAddress sender, Instant now, GatewayState state)
+            throws MalformedDatagramException {
+        // The forwarder waits about 100 ms for PUSH_ACK: answer before decoding.
+        socket.send(Buffer.buffer(Header.ack(header.version(), header.token(), Identifier.PUSH_ACK)),
+                sender.port(), sender.host());
+        PushData push = decoder.decode(header.gatewayEui(), datagram, Header.GATEWAY_HEADER_SIZE,
+                datagram.length - Header.GATEWAY_HEADER_SIZE, now);
+        for (PushData.RejectedRxpk rejected : push.rejected()) {
+            metrics.dropped(rejected.reason());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Dropped rxpk from gateway {}: {} ({})", header.gatewayEui(), rejected.reason().tag(),
+                        rejected.detail());
+            }
+        }
+        for (UplinkFrame frame : push.frames()) {
+            metrics.forwarded();
+            listener.uplink(frame);
+        }
+        if (push.stats() != null) {
+            state.stats = push.stats();
+            metrics.stats(push.stats());
+            listener.stats(push.stats());
+        }
+    }
+
+    private void pullData(Header header, SocketAddress sender, long nowNanos, GatewayState state) {
+        socket.send(Buffer.buffer(Header.ack(header.version(), header.token(), Identifier.PULL_ACK)),
+                sender.port(), sender.host());
+        if (registry.pulled(state, sender, nowNanos)) {
+            LOG.info("Gateway {} online at {} (protocol version {})", state.eui, sender, header.version());
+        }
+    }
+
+    private void txAck(Header header, byte[] datagram) throws MalformedDatagramException {
+        Pending waiting = pending.remove(new PendingKey(header.gatewayEui(), header.token()));
+        if (waiting == null) {
+            throw new MalformedDatagramException(DropReason.UNMATCHED_TX_ACK,
+                    "no downlink with token " + header.token() + " is waiting for gateway " + header.gatewayEui());
+        }
+        vertx.cancelTimer(waiting.timer);
+        TxResult result;
+        try {
+            result = TxAckDecoder.decode(datagram, Header.GATEWAY_HEADER_SIZE,
+                    datagram.length - Header.GATEWAY_HEADER_SIZE);
+        } catch (MalformedDatagramException e) {
+            settle(waiting, new TxResult(TxStatus.NO_ACK, "unreadable TX_ACK: " + e.getMessage()));
+            throw e;
+        }
+        settle(waiting, result);
+    }
+
+    @Override
+    public Future<TxResult> send(DownlinkFrame frame) {
+        Promise<TxResult> result = Promise.promise();
+        context.runOnContext(v -> transmit(frame, result));
+        return result.future();
+    }
+
+    private void transmit(DownlinkFrame frame, Promise<TxResult> result) {
+        GatewayState state = registry.get(frame.gatewayEui()).orElse(null);
+        if (state == null || !state.online || state.pullAddress == null) {
+            metrics.downlink(TxStatus.GATEWAY_UNAVAILABLE);
+            result.complete(new TxResult(TxStatus.GATEWAY_UNAVAILABLE,
+                    "gateway " + frame.gatewayEui() + " has no recent PULL_DATA"));
+            return;
+        }
+        // Version 1 has no TX_ACK and sends PULL_RESP with a zero token (PROTOCOL.TXT v1.3 added TX_ACK).
+        boolean acknowledged = state.protocolVersion >= 2;
+        int token = acknowledged ? freshToken(state.eui) : 0;
+        byte[] datagram = TxpkEncoder.pullResp(state.protocolVersion, token, frame);
+        SocketAddress to = state.pullAddress;
+        Pending waiting = null;
+        if (acknowledged) {
+            PendingKey key = new PendingKey(state.eui, token);
+            long timeout = Math.max(1, settings.txAckTimeout().toMillis());
+            waiting = new Pending(result, vertx.setTimer(timeout, id -> {
+                Pending expired = pending.remove(key);
+                if (expired != null) {
+                    settle(expired, new TxResult(TxStatus.NO_ACK, "no TX_ACK within " + Duration.ofMillis(timeout)));
+                }
+            }));
+            pending.put(key, waiting);
+        }
+        Pending registered = waiting;
+        socket.send(Buffer.buffer(datagram), to.port(), to.host()).onComplete(sent -> {
+            if (sent.failed()) {
+                if (registered != null) {
+                    pending.values().remove(registered);
+                    vertx.cancelTimer(registered.timer);
+                }
+                metrics.downlink(TxStatus.GATEWAY_UNAVAILABLE);
+                result.tryComplete(new TxResult(TxStatus.GATEWAY_UNAVAILABLE, "send failed: " + sent.cause().getMessage()));
+            } else if (!acknowledged) {
+                metrics.downlink(TxStatus.UNCONFIRMED);
+                result.tryComplete(TxResult.of(TxStatus.UNCONFIRMED));
+            }
+        });
+    }
+
+    private int freshToken(Eui64 gateway) {
+        int token;
+        do {
+            token = ThreadLocalRandom.current().nextInt(1, 0x10000);
+        } while (pending.containsKey(new PendingKey(gateway, token)));
+        return token;
+    }
+
+    private void settle(Pending waiting, TxResult result) {
+        if (waiting.result.tryComplete(result)) {
+            metrics.downlink(result.status());
+        }
+    }
+
+    private void sweep() {
+        for (GatewayState state : registry.sweep(System.nanoTime())) {
+            LOG.info("Gateway {} offline: no PULL_DATA for {}", state.eui, settings.offlineTimeout());
+        }
+    }
+
+    private record PendingKey(Eui64 gateway, int token) {
+    }
+
+    private record Pending(Promise<TxResult> result, long timer) {
+    }
+}

@@ -1,0 +1,424 @@
+package net.lorawanns.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.UdpGatewaySettings;
+import net.lorawanns.core.gateway.DataRate;
+import net.lorawanns.core.gateway.DownlinkFrame;
+import net.lorawanns.core.gateway.GatewayListener;
+import net.lorawanns.core.gateway.GatewayStats;
+import net.lorawanns.core.gateway.TxResult;
+import net.lorawanns.core.gateway.TxStatus;
+import net.lorawanns.core.gateway.TxTiming;
+import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.types.Eui64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bridge against test gateways over real UDP sockets on loopback. */
+class UdpBridgeTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final String EUI = "0016C001FF10A235";
+    private static final String UPLINK = "{\"rxpk\":[{\"tmst\":1000,\"freq\":868.1,\"stat\":1,\"modu\":\"LORA\","
+            + "\"datr\":\"SF7BW125\",\"codr\":\"4/5\",\"rssi\":-50,\"lsnr\":7.5,\"size\":17,"
+            + "\"data\":\"QPF9vkkAAgABlUN4disR/w0=\"}]}";
+    private static final byte[] DOWNLINK_PAYLOAD = HexFormat.of().parseHex("600403020100010001a5609fa9");
+
+    private final Vertx vertx = Vertx.vertx();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final BlockingQueue<UplinkFrame> uplinks = new LinkedBlockingQueue<>();
+    private final BlockingQueue<GatewayStats> stats = new LinkedBlockingQueue<>();
+    private final AtomicInteger unexpectedErrors = new AtomicInteger();
+    private final List<TestGateway> gateways = new ArrayList<>();
+    private UdpBridge bridge;
+
+    private UdpBridge start(String udpToml, Set<Eui64> registered) throws Exception {
+        vertx.exceptionHandler(e -> unexpectedErrors.incrementAndGet());
+        UdpGatewaySettings settings = new ConfigLoader(name -> null)
+                .parse("[gateway.udp]\nbind = \"127.0.0.1:0\"\n" + udpToml).gateway().udp();
+        bridge = new UdpBridge(vertx, settings, registered, meters);
+        bridge.start(new GatewayListener() {
+            @Override
+            public void uplink(UplinkFrame frame) {
+                uplinks.add(frame);
+            }
+
+            @Override
+            public void stats(GatewayStats report) {
+                stats.add(report);
+            }
+        }).await(10, TimeUnit.SECONDS);
+        return bridge;
+    }
+
+    private TestGateway gateway(String eui) throws Exception {
+        return gateway(eui, "127.0.0.1");
+    }
+
+    private TestGateway gateway(String eui, String localAddress) throws Exception {
+        TestGateway gateway = new TestGateway(eui, bridge.port(), localAddress);
+        gateways.add(gateway);
+        return gateway;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateways.forEach(TestGateway::close);
+        if (bridge != null) {
+            bridge.stop().await(10, TimeUnit.SECONDS);
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+        assertEquals(0, unexpectedErrors.get(), "no exception escaped the bridge");
+    }
+
+    @Test
+    void pushDataIsAcknowledgedWithItsTokenAndDecoded() throws Exception {
+        start("", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pushData(2, 0xABCD, new String(PushDataDecoderTest.fixture("sx1302_hal_v2_stat.json"), StandardCharsets.UTF_8));
+        assertArrayEquals(new byte[] {2, (byte) 0xAB, (byte) 0xCD, TestGateway.PUSH_ACK}, gw.receive(DEADLINE));
+        UplinkFrame frame = uplinks.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(frame);
+        assertEquals(Eui64.parse(EUI), frame.rxInfo().get(0).gatewayEui());
+        assertEquals(868_100_000L, frame.frequencyHz());
+        GatewayStats report = stats.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(report);
+        assertEquals(41.5, report.temperature());
+        assertEquals(report, bridge.lastStats(Eui64.parse(EUI)).await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void versionOneIsAnsweredInVersionOne() throws Exception {
+        start("", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pushData(1, 0x0102, UPLINK);
+        assertArrayEquals(TestGateway.ack(1, 0x0102, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        gw.pullData(1, 0x0304);
+        assertArrayEquals(TestGateway.ack(1, 0x0304, TestGateway.PULL_ACK), gw.receive(DEADLINE));
+    }
+
+    @Test
+    void pullDataIsAcknowledgedWithItsToken() throws Exception {
+        start("", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pullData(2, 0x7F01);
+        assertArrayEquals(TestGateway.ack(2, 0x7F01, TestGateway.PULL_ACK), gw.receive(DEADLINE));
+        assertTrue(bridge.isOnline(Eui64.parse(EUI)).await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void downlinksGoToTheLatestPullAddressAndSettleByTxAck() throws Exception {
+        start("tx_ack_timeout = \"5s\"\n", Set.of());
+        TestGateway before = gateway(EUI);
+        before.pullData(2, 1);
+        before.receive(DEADLINE);
+        TestGateway moved = gateway(EUI);
+        moved.pullData(2, 2);
+        moved.receive(DEADLINE);
+
+        var result = bridge.send(downlink(new TxTiming.AtCounter(1_005_000), new DataRate.LoRa(7, 125_000)));
+        byte[] pullResp = moved.receive(DEADLINE);
+        assertEquals(2, pullResp[0]);
+        assertEquals(TestGateway.PULL_RESP, pullResp[3]);
+        int token = (pullResp[1] & 0xFF) << 8 | (pullResp[2] & 0xFF);
+        assertNotEquals(0, token, "version 2 PULL_RESP carries a token for the TX_ACK");
+        String json = new String(pullResp, 4, pullResp.length - 4, StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"freq\":868.1,"), json);
+        JsonNode txpk = new ObjectMapper().readTree(json).get("txpk");
+        assertEquals(1_005_000, txpk.get("tmst").asLong());
+        assertEquals(0, txpk.get("rfch").asInt());
+        assertEquals(14, txpk.get("powe").asInt());
+        assertEquals("LORA", txpk.get("modu").asText());
+        assertEquals("SF7BW125", txpk.get("datr").asText());
+        assertEquals("4/5", txpk.get("codr").asText());
+        assertTrue(txpk.get("ipol").asBoolean());
+        assertEquals(DOWNLINK_PAYLOAD.length, txpk.get("size").asInt());
+        assertArrayEquals(DOWNLINK_PAYLOAD, Base64.getDecoder().decode(txpk.get("data").asText()));
+        assertEquals(null, before.receiveOrNull(Duration.ofMillis(100)), "nothing goes to the old address");
+
+        moved.txAck(2, token, "{\"txpk_ack\":{\"error\":\"TOO_LATE\"}}");
+        assertEquals(TxResult.of(TxStatus.TOO_LATE), result.await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void everyTxAckOutcome() throws Exception {
+        start("tx_ack_timeout = \"5s\"\n", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pullData(2, 1);
+        gw.receive(DEADLINE);
+        Object[][] cases = {
+            {null, TxResult.of(TxStatus.SENT)},
+            {"{\"txpk_ack\":{\"error\":\"NONE\"}}", TxResult.of(TxStatus.SENT)},
+            {"{\"txpk_ack\":{\"warn\":\"TX_POWER\",\"value\":20}}", new TxResult(TxStatus.SENT, "TX_POWER 20")},
+            {"{\"txpk_ack\":{\"error\":\"TOO_EARLY\"}}", TxResult.of(TxStatus.TOO_EARLY)},
+            {"{\"txpk_ack\":{\"error\":\"COLLISION_PACKET\"}}", TxResult.of(TxStatus.COLLISION_PACKET)},
+            {"{\"txpk_ack\":{\"error\":\"COLLISION_BEACON\"}}", TxResult.of(TxStatus.COLLISION_BEACON)},
+            {"{\"txpk_ack\":{\"error\":\"TX_FREQ\"}}", TxResult.of(TxStatus.TX_FREQ)},
+            {"{\"txpk_ack\":{\"error\":\"TX_POWER\"}}", TxResult.of(TxStatus.TX_POWER)},
+            {"{\"txpk_ack\":{\"error\":\"GPS_UNLOCKED\"}}", TxResult.of(TxStatus.GPS_UNLOCKED)},
+            {"{\"txpk_ack\":{\"error\":\"HALTED\"}}", new TxResult(TxStatus.REJECTED, "HALTED")},
+        };
+        for (Object[] c : cases) {
+            var result = bridge.send(downlink(new TxTiming.Immediately(), new DataRate.Fsk(50_000)));
+            byte[] pullResp = gw.receive(DEADLINE);
+            JsonNode txpk = new ObjectMapper().readTree(new String(pullResp, 4, pullResp.length - 4,
+                    StandardCharsets.UTF_8)).get("txpk");
+            assertTrue(txpk.get("imme").asBoolean());
+            assertEquals("FSK", txpk.get("modu").asText());
+            assertEquals(50_000, txpk.get("datr").asInt());
+            gw.txAck(2, (pullResp[1] & 0xFF) << 8 | (pullResp[2] & 0xFF), (String) c[0]);
+            assertEquals(c[1], result.await(10, TimeUnit.SECONDS), String.valueOf(c[0]));
+        }
+    }
+
+    @Test
+    void aMissingTxAckIsReported() throws Exception {
+        start("tx_ack_timeout = \"200ms\"\n", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pullData(2, 1);
+        gw.receive(DEADLINE);
+        var result = bridge.send(downlink(new TxTiming.AtGpsTime(1_400_000_000_000L), new DataRate.LoRa(12, 125_000)));
+        byte[] pullResp = gw.receive(DEADLINE);
+        assertTrue(new String(pullResp, 4, pullResp.length - 4, StandardCharsets.UTF_8).contains("\"tmms\":1400000000000"));
+        assertEquals(TxStatus.NO_ACK, result.await(10, TimeUnit.SECONDS).status());
+    }
+
+    @Test
+    void versionOneDownlinksHaveAZeroTokenAndNoAcknowledgement() throws Exception {
+        start("", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pullData(1, 9);
+        gw.receive(DEADLINE);
+        var result = bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(9, 125_000)));
+        byte[] pullResp = gw.receive(DEADLINE);
+        assertArrayEquals(new byte[] {1, 0, 0, TestGateway.PULL_RESP}, java.util.Arrays.copyOf(pullResp, 4));
+        assertEquals(TxResult.of(TxStatus.UNCONFIRMED), result.await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void gatewaysThatStopPullingGoOfflineAndGetNoDownlinks() throws Exception {
+        start("offline_timeout = \"300ms\"\n", Set.of());
+        assertEquals(TxStatus.GATEWAY_UNAVAILABLE,
+                bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(7, 125_000))).await(10, TimeUnit.SECONDS).status());
+        TestGateway gw = gateway(EUI);
+        gw.pullData(2, 1);
+        gw.receive(DEADLINE);
+        assertTrue(bridge.isOnline(Eui64.parse(EUI)).await(10, TimeUnit.SECONDS));
+        awaitTrue(() -> !bridge.isOnline(Eui64.parse(EUI)).await(), "gateway marked offline");
+        assertEquals(TxStatus.GATEWAY_UNAVAILABLE,
+                bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(7, 125_000))).await(10, TimeUnit.SECONDS).status());
+    }
+
+    @Test
+    void unknownGatewaysAreRefusedWhenOnlyRegisteredOnesMayTalk() throws Exception {
+        start("unknown_gateways = \"reject\"\n", Set.of(Eui64.parse(EUI)));
+        TestGateway stranger = gateway("0102030405060708");
+        TestGateway known = gateway(EUI);
+        stranger.pullData(2, 0x1111);
+        known.pullData(2, 0x2222);
+        assertArrayEquals(TestGateway.ack(2, 0x2222, TestGateway.PULL_ACK), known.receive(DEADLINE));
+        awaitTrue(() -> dropped("unknown_gateway") == 1, "the stranger's datagram is counted");
+        assertEquals(null, stranger.receiveOrNull(Duration.ofMillis(100)), "and not answered");
+    }
+
+    @Test
+    void aPinnedGatewayIgnoresOtherSourceAddresses() throws Exception {
+        start("pin_source_address = true\n", Set.of());
+        TestGateway first = gateway(EUI, "127.0.0.1");
+        TestGateway impostor = gateway(EUI, "127.0.0.2");
+        first.pullData(2, 1);
+        first.receive(DEADLINE);
+        impostor.pullData(2, 2);
+        awaitTrue(() -> dropped("address_mismatch") == 1, "the other address is refused");
+        first.pullData(2, 3);
+        assertArrayEquals(TestGateway.ack(2, 3, TestGateway.PULL_ACK), first.receive(DEADLINE));
+        assertEquals(null, impostor.receiveOrNull(Duration.ofMillis(100)));
+    }
+
+    @Test
+    void aGatewayOverItsRateLimitIsThrottled() throws Exception {
+        start("rate_limit = 5\n", Set.of());
+        TestGateway gw = gateway(EUI);
+        for (int i = 0; i < 40; i++) {
+            gw.pullData(2, i);
+        }
+        awaitTrue(() -> datagrams("pull_data") + dropped("rate_limited") >= 40, "all 40 datagrams handled");
+        int acks = 0;
+        while (gw.receiveOrNull(Duration.ofMillis(200)) != null) {
+            acks++;
+        }
+        assertTrue(acks >= 5 && acks < 10, "a burst of 5 plus little refill, got " + acks);
+        assertEquals(40 - acks, (int) dropped("rate_limited"));
+    }
+
+    @Test
+    void badFramesAreCountedAndDroppedWhileTheDatagramIsStillAcknowledged() throws Exception {
+        start("", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pushData(2, 5, new String(PushDataDecoderTest.fixture("packet_forwarder_v1.json"), StandardCharsets.UTF_8));
+        assertArrayEquals(TestGateway.ack(2, 5, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        awaitTrue(() -> dropped("crc_bad") == 1, "CRC-failed rxpk counted");
+        assertEquals(2, drain(uplinks, 2).size());
+        gw.pushData(2, 6, "{\"rxpk\":[{\"tmst\":1,\"freq\":868.1,\"modu\":\"LORA\",\"datr\":\"SF7BW125\",\"codr\":\"4/5\","
+                + "\"size\":3,\"data\":\"QPF9vkkAAgABlUN4disR/w0=\"}]}");
+        gw.receive(DEADLINE);
+        awaitTrue(() -> dropped("size_mismatch") == 1, "size mismatch counted");
+        gw.send(new byte[] {2, 0, 1});
+        gw.send(new byte[] {3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        gw.send(new byte[] {2, 0, 1, 9});
+        gw.send(new byte[] {2, 0, 1, TestGateway.PULL_RESP});
+        gw.send(new byte[] {2, 0, 1, TestGateway.PUSH_DATA, 1, 2, 3});
+        gw.send(gw.withMac(2, 7, TestGateway.PUSH_DATA, "{not json"));
+        gw.txAck(2, 0x4242, null);
+        awaitTrue(() -> dropped("too_short") == 2 && dropped("unknown_version") == 1
+                && dropped("unknown_identifier") == 1 && dropped("wrong_direction") == 1
+                && dropped("invalid_json") == 1 && dropped("unmatched_tx_ack") == 1, "each malformed datagram counted");
+    }
+
+    @Test
+    void aPushDataLargerThanNettysDefaultBufferArrivesWhole() throws Exception {
+        start("", Set.of());
+        TestGateway gw = gateway(EUI);
+        byte[] payload = new byte[255];
+        payload[0] = 0x40;
+        String data = Base64.getEncoder().encodeToString(payload);
+        StringBuilder json = new StringBuilder("{\"rxpk\":[");
+        for (int i = 0; i < 8; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"tmst\":").append(i).append(",\"freq\":868.1,\"stat\":1,")
+                    .append("\"modu\":\"LORA\",\"datr\":\"SF7BW125\",\"codr\":\"4/5\",\"rssi\":-50,\"lsnr\":7,")
+                    .append("\"size\":255,\"data\":\"").append(data).append("\"}");
+        }
+        json.append("]}");
+        assertTrue(json.length() > 2048);
+        gw.pushData(2, 1, json.toString());
+        gw.receive(DEADLINE);
+        assertEquals(8, drain(uplinks, 8).size());
+    }
+
+    @Test
+    void survivesOneHundredThousandRandomAndMutatedDatagrams() throws Exception {
+        start("rate_limit = 0\n", Set.of());
+        TestGateway gw = gateway(EUI);
+        byte[][] templates = {
+            gw.withMac(2, 1, TestGateway.PUSH_DATA, UPLINK),
+            gw.withMac(2, 1, TestGateway.PUSH_DATA, new String(PushDataDecoderTest.fixture("rsig_v2.json"), StandardCharsets.UTF_8)),
+            gw.withMac(2, 1, TestGateway.PUSH_DATA, new String(PushDataDecoderTest.fixture("sx1302_hal_v2_stat.json"), StandardCharsets.UTF_8)),
+            gw.withMac(1, 1, TestGateway.PULL_DATA, null),
+            gw.withMac(2, 1, TestGateway.TX_ACK, "{\"txpk_ack\":{\"error\":\"TOO_LATE\"}}"),
+        };
+        Random random = new Random(20261122);
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        // Send until the bridge has read 100,000 datagrams; pace the sender so that the kernel queue (which
+        // drops what does not fit) is not the thing under test.
+        for (int i = 0; received() < 100_000; i++) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("the bridge read only " + received() + " datagrams in 120 s");
+            }
+            if (i % 200 == 0) {
+                long pauseEnd = System.nanoTime() + Duration.ofMillis(500).toNanos();
+                while (received() < i - 1_000 && System.nanoTime() < pauseEnd) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                }
+            }
+            byte[] datagram;
+            switch (i % 4) {
+                case 0 -> {
+                    datagram = new byte[random.nextInt(64)];
+                    random.nextBytes(datagram);
+                }
+                case 1 -> {
+                    datagram = templates[random.nextInt(templates.length)].clone();
+                    for (int f = 1 + random.nextInt(4); f > 0; f--) {
+                        datagram[random.nextInt(datagram.length)] = (byte) random.nextInt(256);
+                    }
+                }
+                case 2 -> {
+                    byte[] template = templates[random.nextInt(templates.length)];
+                    datagram = java.util.Arrays.copyOf(template, random.nextInt(template.length + 1));
+                }
+                default -> {
+                    datagram = templates[random.nextInt(3)].clone();
+                    datagram[12 + random.nextInt(datagram.length - 12)] = (byte) (0x80 + random.nextInt(0x80));
+                }
+            }
+            gw.send(datagram);
+            if (i % 10_000 == 0) {
+                gw.send(new byte[65_000]);
+            }
+        }
+        uplinks.clear();
+        // UDP may drop under load: resend the real uplink until it is processed.
+        end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        UplinkFrame frame = null;
+        while (frame == null && System.nanoTime() < end) {
+            gw.pushData(2, 0x5555, UPLINK);
+            frame = uplinks.poll(1, TimeUnit.SECONDS);
+        }
+        assertNotNull(frame, "a normal uplink still gets through");
+        assertArrayEquals(Base64.getDecoder().decode("QPF9vkkAAgABlUN4disR/w0="), frame.phyPayload());
+        double dropped = meters.find("lorawan.gateway.udp.dropped").counters().stream().mapToDouble(c -> c.count()).sum();
+        assertTrue(dropped > 50_000, "the garbage was counted by reason: " + dropped);
+    }
+
+    private DownlinkFrame downlink(TxTiming timing, DataRate dataRate) {
+        return new DownlinkFrame(Eui64.parse(EUI), DOWNLINK_PAYLOAD, timing, 868_100_000L, 14, dataRate, "4/5", true,
+                0, null, false, dataRate instanceof DataRate.Fsk ? 25_000 : null);
+    }
+
+    private double received() {
+        return meters.get("lorawan.gateway.udp.received").counter().count();
+    }
+
+    private double dropped(String reason) {
+        return meters.get("lorawan.gateway.udp.dropped").tag("reason", reason).counter().count();
+    }
+
+    private double datagrams(String identifier) {
+        return meters.get("lorawan.gateway.udp.datagrams").tag("identifier", identifier).counter().count();
+    }
+
+    private static <T> List<T> drain(BlockingQueue<T> queue, int count) throws InterruptedException {
+        List<T> out = new ArrayList<>();
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (out.size() < count && System.nanoTime() < end) {
+            T item = queue.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (item != null) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    /** Re-checks a condition until it holds or the deadline passes. */
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within " + DEADLINE + ": " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+    }
+}
