@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import net.lorawanns.config.HostPort;
 import java.time.Duration;
 
 /** Prometheus metrics at {@code /metrics}; {@code /health} answers 200 while Redis answers PING, else 503. */

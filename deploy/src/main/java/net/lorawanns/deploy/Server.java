@@ -14,7 +14,12 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import net.lorawanns.bridge.UdpBridge;
+import net.lorawanns.core.types.Eui64;
 import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.HostPort;
 import net.lorawanns.config.Settings;
 import net.lorawanns.core.redis.RedisClients;
 import org.slf4j.Logger;
@@ -29,6 +34,7 @@ public final class Server implements AutoCloseable {
     private final Settings settings;
     private EmbeddedRedis embeddedRedis;
     private HttpServer operations;
+    private int udpPort = -1;
 
     private Server(Settings settings) {
         this.settings = settings;
@@ -74,6 +80,13 @@ public final class Server implements AutoCloseable {
         redis.send(Request.cmd(Command.PING)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Redis answers PING");
 
+        Set<Eui64> registered = settings.gateway().gateways().stream()
+                .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
+        UdpBridge bridge = new UdpBridge(vertx, settings.gateway().udp(), registered, registry);
+        bridge.start(new FrameLog()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        udpPort = bridge.port();
+
         if (settings.metrics().enabled()) {
             operations = OperationsEndpoint.start(vertx, HostPort.parse(settings.metrics().bind()), registry, redis)
                     .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -88,6 +101,11 @@ public final class Server implements AutoCloseable {
     /** The port the metrics endpoint listens on (useful with port 0), or -1 when it is off. */
     public int metricsPort() {
         return operations == null ? -1 : operations.actualPort();
+    }
+
+    /** The port gateways send to (useful with port 0). */
+    public int udpPort() {
+        return udpPort;
     }
 
     /** The embedded Redis's port, or -1 when an external Redis is used. */

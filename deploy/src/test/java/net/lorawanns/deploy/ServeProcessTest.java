@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeProcessTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Pattern REDIS = Pattern.compile("embedded Redis at redis://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern UDP = Pattern.compile("Semtech UDP packet forwarders on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern METRICS = Pattern.compile("Metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
     private Process process;
@@ -52,10 +53,13 @@ class ServeProcessTest {
         Path config = Files.writeString(dir.resolve("ns.toml"), """
                 [metrics]
                 bind = "127.0.0.1:0"
+                [gateway.udp]
+                bind = "127.0.0.1:0"
                 """);
         start("serve", "--config", config.toString());
 
         int redisPort = Integer.parseInt(awaitLine(REDIS).group(1));
+        int udpPort = Integer.parseInt(awaitLine(UDP).group(1));
         int metricsPort = Integer.parseInt(awaitLine(METRICS).group(1));
         awaitLine(Pattern.compile("network server ready"));
         assertTrue(seen.stream().limit(3).anyMatch(l -> l.contains("embedded Redis")),
@@ -69,6 +73,18 @@ class ServeProcessTest {
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "Prometheus text format");
+
+        // A gateway's PULL_DATA (version 2, token 0x1234, MAC 0016C001FF10A235) is answered with PULL_ACK.
+        try (java.net.DatagramSocket gateway = new java.net.DatagramSocket()) {
+            byte[] pull = {2, 0x12, 0x34, 2, 0x00, 0x16, (byte) 0xC0, 0x01, (byte) 0xFF, 0x10, (byte) 0xA2, 0x35};
+            gateway.send(new java.net.DatagramPacket(pull, pull.length, new InetSocketAddress("127.0.0.1", udpPort)));
+            gateway.setSoTimeout((int) DEADLINE.toMillis());
+            byte[] ack = new byte[16];
+            java.net.DatagramPacket answer = new java.net.DatagramPacket(ack, ack.length);
+            gateway.receive(answer);
+            assertEquals(4, answer.getLength());
+            assertEquals(List.of(2, 0x12, 0x34, 4), List.of((int) ack[0], (int) ack[1], (int) ack[2], (int) ack[3]));
+        }
 
         // SIGTERM through the handle: Process.destroy() would also close our end of the child's output.
         process.toHandle().destroy();
