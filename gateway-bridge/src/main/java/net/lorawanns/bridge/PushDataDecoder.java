@@ -321,7 +321,7 @@ final class PushDataDecoder {
             }
             DataRate dataRate = dataRate();
             String codingRate = codingRate(dataRate);
-            Instant rxTime = time == null ? null : rxTime(time);
+            Instant rxTime = time == null ? null : UtcTimestamps.parse(time);
             List<RxInfo> rxInfo;
             if (rsig == null || rsig.isEmpty()) {
                 rxInfo = List.of(new RxInfo(gateway, tmst, rxTime, tmms, ftime, or(chan, 0), or(rfch, 0), 0,
@@ -370,14 +370,6 @@ final class PushDataDecoder {
                 throw new MalformedDatagramException(DropReason.BAD_FIELD, "codr '" + codr + "'");
             }
             return codr;
-        }
-
-        private static Instant rxTime(String text) {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                return null;
-            }
         }
 
         private static int or(Integer value, int fallback) {
