@@ -74,7 +74,7 @@ public class ReceivePathBenchmark {
 
     private PushData receive(byte[] datagram) throws MalformedDatagramException {
         Header header = Header.parse(datagram, datagram.length);
-        registry.admit(header.gatewayEui(), sender, header.version(), System.nanoTime(), now);
+        registry.admit(header.gatewayEui(), sender, header.version(), System.nanoTime());
         return decoder.decode(header.gatewayEui(), datagram, Header.GATEWAY_HEADER_SIZE,
                 datagram.length - Header.GATEWAY_HEADER_SIZE, now);
     }

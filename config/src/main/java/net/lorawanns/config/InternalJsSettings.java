@@ -1,6 +1,5 @@
 package net.lorawanns.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,11 +59,6 @@ public record InternalJsSettings(Boolean enabled, List<String> joinEuis, String 
                 throw new InvalidSettingException(label[0], "no [[internal_js.kek]] has label '" + wanted + "'");
             }
         }
-    }
-
-    @JsonIgnore
-    public boolean servesBackendInterfaces() {
-        return !bind.isEmpty();
     }
 
     private static String text(java.nio.file.Path path) {

@@ -53,8 +53,4 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
             throw new InvalidSettingException("rx2_frequency", "must be a frequency in Hz (100 MHz-3 GHz), got " + rx2Frequency);
         }
     }
-
-    public RegionId regionId() {
-        return RegionId.parse("region", region);
-    }
 }

@@ -32,9 +32,7 @@ public final class Server implements AutoCloseable {
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Settings settings;
-    private EmbeddedRedis embeddedRedis;
     private HttpServer operations;
-    private int udpPort = -1;
 
     private Server(Settings settings) {
         this.settings = settings;
@@ -56,7 +54,7 @@ public final class Server implements AutoCloseable {
         LogLevels.apply(settings.logging().level());
         List<String> redisUrls = settings.redis().servers();
         if (settings.redis().embedded()) {
-            embeddedRedis = EmbeddedRedis.start();
+            EmbeddedRedis embeddedRedis = EmbeddedRedis.start();
             parts.add(embeddedRedis);
             redisUrls = List.of(embeddedRedis.url());
             LOG.warn("No [redis] servers configured: started an embedded Redis at {}; its data is lost on exit",
@@ -85,32 +83,17 @@ public final class Server implements AutoCloseable {
         UdpBridge bridge = new UdpBridge(vertx, settings.gateway().udp(), registered, registry);
         bridge.start(new FrameLog()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        udpPort = bridge.port();
 
         if (settings.metrics().enabled()) {
-            operations = OperationsEndpoint.start(vertx, HostPort.parse(settings.metrics().bind()), registry, redis)
+            HostPort bind = HostPort.parse(settings.metrics().bind());
+            operations = OperationsEndpoint.start(vertx, bind, registry, redis)
                     .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             parts.add(() -> operations.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             LOG.info("Metrics at http://{}:{}/metrics, health at /health",
-                    HostPort.parse(settings.metrics().bind()).host(), operations.actualPort());
+                    bind.host(), operations.actualPort());
         }
         LOG.info("LoRaWAN network server ready (NetID {}, regions {})", settings.network().netId(),
                 settings.network().enabledRegions());
-    }
-
-    /** The port the metrics endpoint listens on (useful with port 0), or -1 when it is off. */
-    public int metricsPort() {
-        return operations == null ? -1 : operations.actualPort();
-    }
-
-    /** The port gateways send to (useful with port 0). */
-    public int udpPort() {
-        return udpPort;
-    }
-
-    /** The embedded Redis's port, or -1 when an external Redis is used. */
-    public int embeddedRedisPort() {
-        return embeddedRedis == null ? -1 : embeddedRedis.port();
     }
 
     /** Stops the parts in reverse start order; a failing part is logged and the rest still stop. */

@@ -1,7 +1,6 @@
 package net.lorawanns.bridge;
 
 import io.vertx.core.net.SocketAddress;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -46,7 +45,7 @@ final class GatewayRegistry {
     }
 
     /** The state of the datagram's gateway if its datagram may be processed, else the reason to drop it. */
-    GatewayState admit(Eui64 eui, SocketAddress sender, int version, long nowNanos, Instant now)
+    GatewayState admit(Eui64 eui, SocketAddress sender, int version, long nowNanos)
             throws MalformedDatagramException {
         GatewayState state = gateways.get(eui);
         if (state == null) {
@@ -74,7 +73,6 @@ final class GatewayRegistry {
             throw new MalformedDatagramException(DropReason.RATE_LIMITED, "gateway " + eui + " is over " + rateLimit + "/s");
         }
         state.lastSeenNanos = nowNanos;
-        state.lastSeen = now;
         state.protocolVersion = version;
         return state;
     }

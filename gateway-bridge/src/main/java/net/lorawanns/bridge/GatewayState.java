@@ -1,7 +1,6 @@
 package net.lorawanns.bridge;
 
 import io.vertx.core.net.SocketAddress;
-import java.time.Instant;
 import net.lorawanns.core.gateway.GatewayStats;
 import net.lorawanns.core.types.Eui64;
 
@@ -16,7 +15,6 @@ final class GatewayState {
     int protocolVersion;
     long lastSeenNanos;
     long lastPullNanos;
-    Instant lastSeen;
     boolean online;
     GatewayStats stats;
 

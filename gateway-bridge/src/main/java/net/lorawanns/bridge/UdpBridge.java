@@ -132,7 +132,7 @@ public final class UdpBridge implements GatewayBackend {
             metrics.datagram(header.identifier());
             long nowNanos = System.nanoTime();
             Instant now = Instant.now();
-            GatewayState state = registry.admit(header.gatewayEui(), sender, header.version(), nowNanos, now);
+            GatewayState state = registry.admit(header.gatewayEui(), sender, header.version(), nowNanos);
             switch (header.identifier()) {
                 case PUSH_DATA -> pushData(header, datagram, sender, now, state);
                 case PULL_DATA -> pullData(header, sender, nowNanos, state);

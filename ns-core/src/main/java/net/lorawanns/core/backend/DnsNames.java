@@ -6,9 +6,6 @@ import net.lorawanns.core.types.NetId;
 
 /** DNS names of the LoRaWAN Backend Interfaces 1.0 section 19. */
 public final class DnsNames {
-    public static final String JOIN_EUI_SUFFIX = "joineuis.lora-alliance.org";
-    public static final String NET_ID_SUFFIX = "netids.lora-alliance.org";
-
     private DnsNames() {
     }
 

@@ -15,9 +15,6 @@ import net.lorawanns.core.types.Mic;
 
 /** MICs and encryption of the join procedure (LoRaWAN 1.0.4 section 6.2, LoRaWAN 1.1 section 6.2). */
 public final class JoinCrypto {
-    /** JoinReqType of a join-request in the LoRaWAN 1.1 join-accept MIC (section 6.2.3). */
-    public static final int JOIN_REQ_TYPE_JOIN_REQUEST = 0xFF;
-
     private JoinCrypto() {
     }
 

@@ -36,11 +36,6 @@ public final class AesKey {
         return bytes.clone();
     }
 
-    /** Hex of the key, for the few places that must carry it in clear (a KeyEnvelope without KEK). */
-    public String revealHex() {
-        return Hex.upper(bytes);
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof AesKey key && MessageDigest.isEqual(bytes, key.bytes);

@@ -27,10 +27,6 @@ public enum MacVersion {
                 + "1.0.3, 1.0.4, 1.1.0");
     }
 
-    public boolean isLoRaWan11() {
-        return this == LORAWAN_1_1_0;
-    }
-
     /** From LoRaWAN 1.0.4 and 1.1 on, DevNonce is a counter that must increase (1.0.4 section 6.2.5). */
     public boolean devNonceIsCounter() {
         return this == LORAWAN_1_0_4 || this == LORAWAN_1_1_0;
