@@ -21,6 +21,7 @@ import net.lorawanns.core.types.Eui64;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

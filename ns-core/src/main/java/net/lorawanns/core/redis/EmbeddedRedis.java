@@ -1,4 +1,4 @@
-package net.lorawanns.deploy;
+package net.lorawanns.core.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,7 @@ import redis.embedded.RedisServer;
  * A throw-away Redis for trying the server: the binary shipped in the embedded-redis jar, on a free loopback
  * port, with persistence off. Everything in it is lost when it stops.
  */
-final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis implements AutoCloseable {
     private static final int ATTEMPTS = 5;
     private final RedisServer server;
     private final int port;
@@ -20,7 +20,7 @@ final class EmbeddedRedis implements AutoCloseable {
         this.port = port;
     }
 
-    static EmbeddedRedis start() {
+    public static EmbeddedRedis start() {
         IOException last = null;
         // The port is found free and then handed to Redis; another process may take it in between, so retry.
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -42,11 +42,11 @@ final class EmbeddedRedis implements AutoCloseable {
         throw new UncheckedIOException("cannot start the embedded Redis after " + ATTEMPTS + " attempts", last);
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

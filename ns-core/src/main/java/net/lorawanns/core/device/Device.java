@@ -1,0 +1,43 @@
+package net.lorawanns.core.device;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+import java.util.Optional;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.MacVersion;
+
+/**
+ * What the network server knows of a device (never its root keys, which only the join server holds).
+ *
+ * @param joinEui the JoinEUI for OTAA devices; empty for ABP devices
+ * @param relaxFCnt accept a frame counter that went backwards as a reset (ABP devices that lose their counter
+ *                  on power loss); off by default since it weakens replay protection
+ */
+public record Device(Eui64 devEui, Optional<Eui64> joinEui, MacVersion macVersion, String applicationId,
+                     boolean relaxFCnt) {
+    public Device {
+        Objects.requireNonNull(devEui, "devEui");
+        Objects.requireNonNull(joinEui, "joinEui");
+        Objects.requireNonNull(macVersion, "macVersion");
+        Objects.requireNonNull(applicationId, "applicationId");
+    }
+
+    public boolean otaa() {
+        return joinEui.isPresent();
+    }
+
+    JsonObject toJson() {
+        JsonObject json = new JsonObject().put("dev_eui", devEui.toString()).put("mac_version", macVersion.toString())
+                .put("application_id", applicationId).put("relax_fcnt", relaxFCnt);
+        joinEui.ifPresent(eui -> json.put("join_eui", eui.toString()));
+        return json;
+    }
+
+    static Device fromJson(JsonObject json) {
+        String joinEui = json.getString("join_eui");
+        return new Device(Eui64.parse(json.getString("dev_eui")),
+                joinEui == null ? Optional.empty() : Optional.of(Eui64.parse(joinEui)),
+                MacVersion.parse(json.getString("mac_version")), json.getString("application_id"),
+                json.getBoolean("relax_fcnt", false));
+    }
+}

@@ -1,0 +1,67 @@
+package net.lorawanns.core.redis;
+
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Eui64;
+
+/**
+ * Every Redis key the server uses. A device's keys carry its DevEUI as hash tag, so that they share a Redis
+ * Cluster slot and one script may touch them together; the two keys of one deduplication set share theirs.
+ */
+public final class RedisKeys {
+    private final String prefix;
+
+    /** @param keyPrefix the configured {@code redis.key_prefix} */
+    public RedisKeys(String keyPrefix) {
+        this.prefix = keyPrefix + "lorawan:";
+    }
+
+    /** The lock of a deduplication set: absent, "open" while the window runs, "closed" after it. */
+    public String dedupLock(String frameId) {
+        return prefix + "dedup:{" + frameId + "}:lock";
+    }
+
+    /** The gateway copies collected for a deduplication set. */
+    public String dedupCopies(String frameId) {
+        return prefix + "dedup:{" + frameId + "}:copies";
+    }
+
+    /** The device record (profile, application); configuration-grade, no TTL. */
+    public String device(Eui64 devEui) {
+        return prefix + "device:{" + devEui + "}";
+    }
+
+    /** The device's sessions and frame counters. */
+    public String session(Eui64 devEui) {
+        return prefix + "device:{" + devEui + "}:session";
+    }
+
+    /** The DevEUIs whose active or pending session uses a DevAddr. */
+    public String devAddr(DevAddr devAddr) {
+        return prefix + "devaddr:{" + devAddr + "}";
+    }
+
+    /** The DevNonces a device has used with a JoinEUI (a set, or the last value for counting devices). */
+    public String devNonces(Eui64 devEui, Eui64 joinEui) {
+        return prefix + "js:{" + devEui + "}:devnonce:" + joinEui;
+    }
+
+    /** The device's last JoinNonce. */
+    public String joinNonce(Eui64 devEui) {
+        return prefix + "js:{" + devEui + "}:joinnonce";
+    }
+
+    /** The device's root keys, encrypted. */
+    public String rootKeys(Eui64 devEui) {
+        return prefix + "js:{" + devEui + "}:keys";
+    }
+
+    /** An application record (webhook). */
+    public String application(String applicationId) {
+        return prefix + "application:{" + applicationId + "}";
+    }
+
+    /** The set of gateways registered through the API. */
+    public String gateways() {
+        return prefix + "gateways";
+    }
+}

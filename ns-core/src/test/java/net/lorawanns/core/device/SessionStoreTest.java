@@ -1,0 +1,113 @@
+package net.lorawanns.core.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.testing.TestRedis;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Eui64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SessionStoreTest {
+    private static final Eui64 DEV = Eui64.parse("0102030405060708");
+    private Vertx vertx;
+    private RedisKeys keys;
+    private Redis redis;
+    private SessionStore one;
+    private SessionStore other;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        RedisSettings settings = TestRedis.settings();
+        keys = new RedisKeys(settings.keyPrefix());
+        redis = TestRedis.client(vertx, settings);
+        one = new SessionStore(redis, keys);
+        other = new SessionStore(TestRedis.client(vertx, settings), keys);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void twoInstancesRacingOnOneCounterAcceptItOnce() throws Exception {
+        DeviceSession session = session("s1", "26011234");
+        await(one.setActive(DEV, session, -1, 0));
+        for (long fCnt = 0; fCnt < 200; fCnt++) {
+            List<Future<FCntDecision>> racing = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                racing.add((i % 2 == 0 ? one : other).accept(DEV, "s1", fCnt, false, false));
+            }
+            Future.all(racing).await(10, TimeUnit.SECONDS);
+            long accepted = racing.stream().filter(f -> f.result() == FCntDecision.NEW).count();
+            long retransmissions = racing.stream().filter(f -> f.result() == FCntDecision.RETRANSMISSION).count();
+            assertEquals(1, accepted, "FCnt " + fCnt);
+            assertEquals(3, retransmissions, "FCnt " + fCnt);
+        }
+    }
+
+    @Test
+    void lowerCountersAreReplaysUnlessRelaxed() throws Exception {
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        assertEquals(FCntDecision.REPLAY, await(one.accept(DEV, "s1", 9, false, false)));
+        assertEquals(FCntDecision.RETRANSMISSION, await(one.accept(DEV, "s1", 10, false, false)));
+        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 70_000, false, false)));
+        assertEquals(FCntDecision.RESET, await(one.accept(DEV, "s1", 0, true, false)));
+        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 1, false, false)));
+    }
+
+    @Test
+    void aPendingSessionBecomesActiveOnItsFirstUplinkWhileTheOldOneAnswersUntilThen() throws Exception {
+        await(one.setActive(DEV, session("old", "26000001"), 41, 5));
+        await(one.setPending(DEV, session("new", "26000002")));
+        assertEquals(1, await(one.candidates(DevAddr.parse("26000001"))).size());
+        List<SessionCandidate> pending = await(one.candidates(DevAddr.parse("26000002")));
+        assertEquals(1, pending.size());
+        assertTrue(pending.get(0).pending());
+        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "old", 42, false, true)));
+
+        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "new", 0, false, true)));
+        assertEquals(FCntDecision.STALE, await(one.accept(DEV, "old", 43, false, true)));
+        assertEquals(0L, await(one.nextFCntDown(DEV, false)), "counters start over with the new session");
+        assertTrue(await(one.candidates(DevAddr.parse("26000001"))).isEmpty());
+        Optional<SessionCandidate> active = await(one.active(DEV));
+        assertEquals("new", active.orElseThrow().session().id());
+        assertEquals(0L, active.get().lastFCntUp());
+        long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(keys.session(DEV)))).toLong();
+        assertTrue(ttl > 0 && ttl <= SessionStore.OTAA_SESSION_TTL.toMillis(), "OTAA sessions expire: " + ttl);
+    }
+
+    @Test
+    void devicesSharingADevAddrAreAllCandidates() throws Exception {
+        Eui64 second = Eui64.parse("0102030405060709");
+        await(one.setActive(DEV, session("a", "26000003"), -1, 0));
+        await(one.setActive(second, session("b", "26000003"), -1, 0));
+        assertEquals(2, await(one.candidates(DevAddr.parse("26000003"))).size());
+    }
+
+    static DeviceSession session(String id, String devAddr) {
+        AesKey key = AesKey.of(new byte[16]);
+        return new DeviceSession(id, DevAddr.parse(devAddr), false, key, key, key, Optional.of(key),
+                Optional.empty(), 0, 0, 1);
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.await(10, TimeUnit.SECONDS);
+    }
+}
