@@ -48,7 +48,13 @@ public final class Launcher {
                 return CONFIG_ERROR;
             }
             LOG.info(config == null ? "No --config given: using built-in defaults" : "Configuration {}", config);
-            Server server = Server.start(settings);
+            Server server;
+            try {
+                server = Server.start(settings);
+            } catch (ConfigException e) {
+                LOG.error("Configuration {}: {}", config == null ? "(built-in defaults)" : config, e.getMessage());
+                return CONFIG_ERROR;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

@@ -7,22 +7,52 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.lorawanns.bridge.UdpBridge;
-import net.lorawanns.core.types.Eui64;
-import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.HostPort;
+import net.lorawanns.config.InternalJsSettings;
+import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.api.RestApi;
+import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.GatewayStore;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.events.EventHub;
+import net.lorawanns.core.events.EventStream;
+import net.lorawanns.core.events.WebhookDispatcher;
+import net.lorawanns.core.join.DevNonceRegistry;
+import net.lorawanns.core.join.JoinNonceCounter;
+import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.join.RootKeyProvisioning;
+import net.lorawanns.core.pipeline.NetworkPlan;
+import net.lorawanns.core.pipeline.UplinkPipeline;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.uplink.Deduplicator;
+import net.lorawanns.js.InternalJoinServer;
+import net.lorawanns.js.MasterKey;
+import net.lorawanns.js.RootKeyStore;
+import net.lorawanns.js.RootKeyStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +60,14 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
     private static final long START_TIMEOUT_SECONDS = 30;
+    /** How often API-registered gateways are read back from Redis (other instances may have added some). */
+    private static final long GATEWAY_REFRESH_MS = 10_000;
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Settings settings;
+    private UdpBridge bridge;
     private HttpServer operations;
+    private HttpServer api;
 
     private Server(Settings settings) {
         this.settings = settings;
@@ -53,6 +87,7 @@ public final class Server implements AutoCloseable {
 
     private void startParts() throws Exception {
         LogLevels.apply(settings.logging().level());
+        NetworkPlan plan = networkPlan();
         List<String> redisUrls = settings.redis().servers();
         if (settings.redis().embedded()) {
             EmbeddedRedis embeddedRedis = EmbeddedRedis.start();
@@ -78,12 +113,50 @@ public final class Server implements AutoCloseable {
         parts.add(redis::close);
         redis.send(Request.cmd(Command.PING)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Redis answers PING");
+        RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
+        String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
-        Set<Eui64> registered = settings.gateway().gateways().stream()
+        DeviceStore devices = new DeviceStore(redis, keys);
+        SessionStore sessions = new SessionStore(redis, keys);
+        ApplicationStore applications = new ApplicationStore(redis, keys);
+        GatewayStore gateways = new GatewayStore(redis, keys);
+        DevNonceRegistry devNonces = new DevNonceRegistry(redis, keys);
+        Optional<InternalJoinServer> internalJs = Optional.empty();
+        Optional<RootKeyProvisioning> rootKeys = Optional.empty();
+        if (settings.internalJs().enabled()) {
+            RootKeyStore store = new RootKeyStore(redis, keys, masterKey(settings.internalJs()));
+            try {
+                store.verifyMasterKey().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (RootKeyStoreException e) {
+                throw new ConfigException("internal_js.master_key", e.getMessage());
+            }
+            rootKeys = Optional.of(store);
+            internalJs = Optional.of(new InternalJoinServer(store, devNonces, new JoinNonceCounter(redis, keys),
+                    settings.internalJs().asKekLabel(), keks(settings.internalJs().kek())));
+        }
+
+        EventStream stream = new EventStream(vertx, registry);
+        EventHub events = new EventHub(List.of(stream, new WebhookDispatcher(vertx, applications, registry)));
+        Set<Eui64> configured = settings.gateway().gateways().stream()
                 .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
-        UdpBridge bridge = new UdpBridge(vertx, settings.gateway().udp(), registered, registry);
-        bridge.start(new FrameLog()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
+        UplinkPipeline pipeline = new UplinkPipeline(plan,
+                new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
+                sessions, joinRouting(internalJs), bridge, events, instanceId, registry);
+        bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
+
+        HostPort apiBind = HostPort.parse(settings.api().bind());
+        RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
+                stream, plan.netId(), plan.region());
+        List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
+        api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
+                .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        parts.add(() -> api.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        LOG.info("REST API at http://{}:{}/api/v1/{}", apiBind.host(), api.actualPort(),
+                apiKeys.isEmpty() ? " (no api.api_keys configured: every request is refused)" : "");
 
         if (settings.metrics().enabled()) {
             HostPort bind = HostPort.parse(settings.metrics().bind());
@@ -93,8 +166,77 @@ public final class Server implements AutoCloseable {
             LOG.info("Metrics at http://{}:{}/metrics, health at /health",
                     bind.host(), operations.actualPort());
         }
-        LOG.info("LoRaWAN network server ready (NetID {}, regions {})", settings.network().netId(),
-                settings.network().enabledRegions());
+        LOG.info("LoRaWAN network server ready (NetID {}, region {}, instance {})", plan.netId(), plan.region(),
+                instanceId);
+    }
+
+    private NetworkPlan networkPlan() throws ConfigException {
+        try {
+            return NetworkPlan.of(settings.network());
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            int colon = message.indexOf(": ");
+            throw new ConfigException(message.substring(0, colon), message.substring(colon + 2));
+        }
+    }
+
+    /**
+     * Joins go to the internal join server for the JoinEUIs it serves. Static entries, DNS and external join
+     * servers are the join client's (not part of this build yet); until then other JoinEUIs are refused clearly.
+     */
+    private JoinServer joinRouting(Optional<InternalJoinServer> internalJs) {
+        List<String> served = settings.internalJs().joinEuis();
+        return request -> {
+            Eui64 joinEui = request.request().joinEui();
+            if (internalJs.isPresent() && served.stream().anyMatch(prefix -> matches(prefix, joinEui))) {
+                return internalJs.get().join(request);
+            }
+            return Future.failedFuture("no join server serves JoinEUI " + joinEui
+                    + (internalJs.isEmpty() ? " (internal_js is disabled)" : " (not in internal_js.join_euis)"));
+        };
+    }
+
+    /** Whether an EUI is in {@code EUI} or {@code EUI/length}. */
+    static boolean matches(String prefix, Eui64 eui) {
+        int slash = prefix.indexOf('/');
+        Eui64 base = Eui64.parse(slash < 0 ? prefix : prefix.substring(0, slash));
+        int bits = slash < 0 ? 64 : Integer.parseInt(prefix.substring(slash + 1));
+        long mask = bits == 0 ? 0 : -1L << (64 - bits);
+        return (eui.value() & mask) == (base.value() & mask);
+    }
+
+    private Future<Void> refreshGateways(GatewayStore gateways, Set<Eui64> configured) {
+        return gateways.all().compose(registered -> {
+            Set<Eui64> all = new HashSet<>(configured);
+            all.addAll(registered);
+            return bridge.setRegisteredGateways(all);
+        }).onFailure(e -> LOG.warn("Cannot read the registered gateways from Redis: {}", e.toString()));
+    }
+
+    private MasterKey masterKey(InternalJsSettings js) {
+        if (js.masterKey().isEmpty()) {
+            byte[] random = new byte[AesKey.SIZE];
+            new SecureRandom().nextBytes(random);
+            LOG.warn("No internal_js.master_key: root keys in the embedded Redis are encrypted under a key made up "
+                    + "for this run");
+            return new MasterKey(js.masterKeyId(), AesKey.of(random));
+        }
+        return new MasterKey(js.masterKeyId(), AesKey.parse(js.masterKey().reveal(), "internal_js.master_key"));
+    }
+
+    private static Map<String, AesKey> keks(List<KekSettings> keks) {
+        return keks.stream().collect(Collectors.toMap(KekSettings::label,
+                k -> AesKey.parse(k.kek().reveal(), "kek " + k.label())));
+    }
+
+    /** The UDP port gateways send to. */
+    public int udpPort() {
+        return bridge.port();
+    }
+
+    /** The REST API's port. */
+    public int apiPort() {
+        return api.actualPort();
     }
 
     /** Stops the parts in reverse start order; a failing part is logged and the rest still stop. */

@@ -89,6 +89,26 @@ final class GatewayRegistry {
         return false;
     }
 
+    /**
+     * Makes exactly {@code registered} the registered gateways (from the configuration and the API). A gateway
+     * that is no longer registered keeps its state as an unregistered one, subject to the unknown-gateway policy.
+     */
+    void setRegistered(Set<Eui64> registered, long nowNanos) {
+        for (GatewayState state : gateways.values()) {
+            boolean now = registered.contains(state.eui);
+            if (state.registered != now) {
+                state.registered = now;
+                unregistered += now ? -1 : 1;
+            }
+        }
+        for (Eui64 eui : registered) {
+            if (!gateways.containsKey(eui)) {
+                gateways.put(eui, new GatewayState(eui, true, rateLimit, nowNanos));
+                knownCount.incrementAndGet();
+            }
+        }
+    }
+
     Optional<GatewayState> get(Eui64 eui) {
         return Optional.ofNullable(gateways.get(eui));
     }

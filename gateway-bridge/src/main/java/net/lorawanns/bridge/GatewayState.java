@@ -7,7 +7,7 @@ import net.lorawanns.core.types.Eui64;
 /** What the bridge knows of one gateway. Changed only on the bridge's event loop. */
 final class GatewayState {
     final Eui64 eui;
-    final boolean registered;
+    boolean registered;
     final TokenBucket bucket;
     String pinnedHost;
     /** Where PULL_RESP goes: the source of the latest PULL_DATA. */

@@ -109,6 +109,17 @@ public final class UdpBridge implements GatewayBackend {
         return stopped.future();
     }
 
+    /** Replaces the set of registered gateways (those of the configuration plus those registered through the API). */
+    public Future<Void> setRegisteredGateways(Set<Eui64> registered) {
+        Set<Eui64> copy = Set.copyOf(registered);
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            registry.setRegistered(copy, System.nanoTime());
+            done.complete();
+        });
+        return done.future();
+    }
+
     /** Whether the gateway has sent PULL_DATA within the offline timeout. */
     public Future<Boolean> isOnline(Eui64 gateway) {
         Promise<Boolean> answer = Promise.promise();

@@ -1,0 +1,320 @@
+package net.lorawanns.core.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import net.lorawanns.core.device.Application;
+import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.GatewayStore;
+import net.lorawanns.core.device.SessionCandidate;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.events.EventStream;
+import net.lorawanns.core.join.DevNonceRegistry;
+import net.lorawanns.core.join.RootKeyProvisioning;
+import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.region.Region;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.NetId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The minimal REST API: applications (webhook), gateways, devices (OTAA root keys write-only, ABP sessions),
+ * DevNonce reset and the event stream. Every request needs {@code Authorization: Bearer <api key>}. Errors are
+ * JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
+ */
+public final class RestApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+    private static final long MAX_BODY_BYTES = 64 * 1024;
+
+    /** The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off. */
+    public record Services(DeviceStore devices, SessionStore sessions, ApplicationStore applications,
+                           GatewayStore gateways, Optional<RootKeyProvisioning> rootKeys, DevNonceRegistry devNonces,
+                           EventStream events, NetId netId, Region region) {
+    }
+
+    private final Services services;
+    private final List<byte[]> apiKeys;
+
+    private RestApi(Services services, List<String> apiKeys) {
+        this.services = services;
+        this.apiKeys = apiKeys.stream().map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    /** The API's routes under {@code /api/v1}. With no API keys every request is refused. */
+    public static Router router(Vertx vertx, Services services, List<String> apiKeys) {
+        RestApi api = new RestApi(services, apiKeys);
+        Router router = Router.router(vertx);
+        router.route("/api/*").handler(api::authenticate);
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.put("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::putApplication));
+        router.get("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::getApplication));
+        router.get("/api/v1/gateways").handler(ctx -> api.respond(ctx, c -> api.listGateways()));
+        router.put("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api::putGateway));
+        router.delete("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api::deleteGateway));
+        router.put("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::putDevice));
+        router.get("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::getDevice));
+        router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
+        router.delete("/api/v1/devices/:devEui/dev-nonces").handler(ctx -> api.respond(ctx, api::resetDevNonces));
+        router.get("/api/v1/events").handler(api::events);
+        router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
+                + " " + ctx.request().path()));
+        return router;
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header != null && header.startsWith("Bearer ")) {
+            byte[] given = header.substring(7).getBytes(StandardCharsets.UTF_8);
+            boolean known = false;
+            for (byte[] key : apiKeys) {
+                known |= MessageDigest.isEqual(key, given);
+            }
+            if (known) {
+                ctx.next();
+                return;
+            }
+        }
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        error(ctx, 401, apiKeys.isEmpty() ? "the API is off: no api.api_keys configured"
+                : "an API key is required: Authorization: Bearer <key>");
+    }
+
+    private Future<JsonObject> putApplication(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        Map<String, String> headers = new LinkedHashMap<>();
+        JsonObject given = body.getJsonObject("webhook_headers", new JsonObject());
+        given.forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+        String url = body.getString("webhook_url");
+        Application application = valid(() -> new Application(ctx.pathParam("id"),
+                url == null || url.isEmpty() ? Optional.empty() : Optional.of(URI.create(url)), headers));
+        return services.applications().put(application).map(v -> application.toJson(false));
+    }
+
+    private Future<JsonObject> getApplication(RoutingContext ctx) {
+        return services.applications().get(ctx.pathParam("id")).map(found -> found
+                .orElseThrow(() -> new ApiException(404, "no application " + ctx.pathParam("id"))).toJson(false));
+    }
+
+    private Future<JsonObject> listGateways() {
+        return services.gateways().all().map(all -> {
+            JsonArray gateways = new JsonArray();
+            all.forEach(eui -> gateways.add(new JsonObject().put("gateway_id", eui.toString())));
+            return new JsonObject().put("gateways", gateways);
+        });
+    }
+
+    private Future<JsonObject> putGateway(RoutingContext ctx) {
+        Eui64 eui = valid(() -> Eui64.parse(ctx.pathParam("eui")));
+        return services.gateways().add(eui).map(v -> new JsonObject().put("gateway_id", eui.toString()));
+    }
+
+    private Future<JsonObject> deleteGateway(RoutingContext ctx) {
+        Eui64 eui = valid(() -> Eui64.parse(ctx.pathParam("eui")));
+        return services.gateways().remove(eui).map(existed -> {
+            if (!existed) {
+                throw new ApiException(404, "gateway " + eui + " is not registered through the API");
+            }
+            return new JsonObject().put("deleted", eui.toString());
+        });
+    }
+
+    /**
+     * Creates or replaces a device: OTAA with {@code join_eui} (and root keys for the internal join server), or ABP
+     * with an {@code abp} session. Root keys are stored encrypted by the join server and never returned.
+     */
+    private Future<JsonObject> putDevice(RoutingContext ctx) {
+        Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
+        JsonObject body = body(ctx);
+        String applicationId = required(body, "application_id");
+        MacVersion version = valid(() -> MacVersion.parse(required(body, "mac_version")));
+        String joinEuiText = body.getString("join_eui");
+        JsonObject abp = body.getJsonObject("abp");
+        if ((joinEuiText == null) == (abp == null)) {
+            throw new ApiException(400, "give either join_eui (OTAA) or abp (a session), not both or neither");
+        }
+        Optional<Eui64> joinEui = joinEuiText == null ? Optional.empty()
+                : Optional.of(valid(() -> Eui64.parse(joinEuiText)));
+        Device device = new Device(devEui, joinEui, version, applicationId, body.getBoolean("relax_fcnt", false));
+        Optional<RootKeys> rootKeys = joinEui.isPresent() ? rootKeys(body, joinEui.get(), version) : Optional.empty();
+        Optional<DeviceSession> session = abp == null ? Optional.empty() : Optional.of(abpSession(abp, version));
+        if (rootKeys.isPresent() && services.rootKeys().isEmpty()) {
+            throw new ApiException(400, "the internal join server is disabled, so it cannot hold root keys");
+        }
+        return services.applications().get(applicationId).compose(application -> {
+            if (application.isEmpty()) {
+                throw new ApiException(400, "no application " + applicationId + "; create it first");
+            }
+            Future<Void> keysStored = rootKeys.isPresent()
+                    ? services.rootKeys().get().setRootKeys(devEui, rootKeys.get()) : Future.succeededFuture();
+            return keysStored.compose(v -> services.devices().put(device));
+        }).compose(v -> session.isPresent()
+                ? services.sessions().setActive(devEui, session.get(), abp.getLong("f_cnt_up", -1L),
+                        abp.getLong("n_f_cnt_down", 0L))
+                : Future.succeededFuture()).compose(v -> describe(device));
+    }
+
+    private Optional<RootKeys> rootKeys(JsonObject body, Eui64 joinEui, MacVersion version) {
+        String appKey = body.getString("app_key");
+        String nwkKey = body.getString("nwk_key");
+        if (appKey == null && nwkKey == null) {
+            return Optional.empty();
+        }
+        if (appKey == null) {
+            throw new ApiException(400, "app_key is required with nwk_key");
+        }
+        if (version != MacVersion.LORAWAN_1_1_0 && nwkKey != null) {
+            throw new ApiException(400, "nwk_key is for LoRaWAN 1.1 devices; a " + version + " device has an app_key only");
+        }
+        return Optional.of(valid(() -> new RootKeys(joinEui, version, AesKey.parse(appKey, "app_key"),
+                nwkKey == null ? Optional.empty() : Optional.of(AesKey.parse(nwkKey, "nwk_key")), services.netId())));
+    }
+
+    /** An ABP session: {@code nwk_s_key} for 1.0.x, or the three 1.1 network keys; {@code app_s_key}. */
+    private DeviceSession abpSession(JsonObject abp, MacVersion version) {
+        DevAddr devAddr = valid(() -> DevAddr.parse(required(abp, "dev_addr")));
+        AesKey appSKey = valid(() -> AesKey.parse(required(abp, "app_s_key"), "app_s_key"));
+        boolean lorawan11 = version == MacVersion.LORAWAN_1_1_0;
+        AesKey fNwk;
+        AesKey sNwk;
+        AesKey enc;
+        if (lorawan11) {
+            fNwk = valid(() -> AesKey.parse(required(abp, "f_nwk_s_int_key"), "f_nwk_s_int_key"));
+            sNwk = valid(() -> AesKey.parse(required(abp, "s_nwk_s_int_key"), "s_nwk_s_int_key"));
+            enc = valid(() -> AesKey.parse(required(abp, "nwk_s_enc_key"), "nwk_s_enc_key"));
+        } else {
+            fNwk = valid(() -> AesKey.parse(required(abp, "nwk_s_key"), "nwk_s_key"));
+            sNwk = fNwk;
+            enc = fNwk;
+        }
+        Region region = services.region();
+        return new DeviceSession(UUID.randomUUID().toString(), devAddr, lorawan11, fNwk, sNwk, enc,
+                Optional.of(appSKey), Optional.empty(), 0, region.rx2DataRate(), 1);
+    }
+
+    private Future<JsonObject> getDevice(RoutingContext ctx) {
+        Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
+        return services.devices().get(devEui).compose(found -> describe(found
+                .orElseThrow(() -> new ApiException(404, "no device " + devEui))));
+    }
+
+    /** The device as the API shows it: settings and session state, never a key. */
+    private Future<JsonObject> describe(Device device) {
+        Future<Boolean> hasKeys = services.rootKeys().isPresent() && device.otaa()
+                ? services.rootKeys().get().hasRootKeys(device.devEui()) : Future.succeededFuture(false);
+        Future<List<SessionCandidate>> sessions = services.sessions().sessionsOf(device.devEui());
+        return Future.all(hasKeys, sessions).map(all -> {
+            JsonObject json = new JsonObject().put("dev_eui", device.devEui().toString())
+                    .put("mac_version", device.macVersion().toString()).put("application_id", device.applicationId())
+                    .put("relax_fcnt", device.relaxFCnt()).put("activation", device.otaa() ? "otaa" : "abp");
+            device.joinEui().ifPresent(eui -> json.put("join_eui", eui.toString())
+                    .put("root_keys_in_internal_js", hasKeys.result()));
+            for (SessionCandidate candidate : sessions.result()) {
+                JsonObject session = new JsonObject().put("dev_addr", candidate.session().devAddr().toString());
+                if (!candidate.pending()) {
+                    session.put("last_f_cnt_up", candidate.lastFCntUp());
+                }
+                json.put(candidate.pending() ? "pending_session" : "session", session);
+            }
+            return json;
+        });
+    }
+
+    private Future<JsonObject> deleteDevice(RoutingContext ctx) {
+        Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
+        Future<Boolean> keys = services.rootKeys().map(p -> p.deleteRootKeys(devEui)).orElse(Future.succeededFuture(false));
+        return keys.compose(v -> services.devices().delete(devEui)).map(existed -> {
+            if (!existed) {
+                throw new ApiException(404, "no device " + devEui);
+            }
+            return new JsonObject().put("deleted", devEui.toString());
+        });
+    }
+
+    private Future<JsonObject> resetDevNonces(RoutingContext ctx) {
+        Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
+        return services.devices().get(devEui).compose(found -> {
+            Device device = found.orElseThrow(() -> new ApiException(404, "no device " + devEui));
+            Eui64 joinEui = device.joinEui().orElseThrow(() -> new ApiException(400, devEui + " is an ABP device"));
+            return services.devNonces().reset(devEui, joinEui).map(v -> new JsonObject()
+                    .put("dev_nonces_reset", devEui.toString()));
+        });
+    }
+
+    private void events(RoutingContext ctx) {
+        services.events().subscribe(ctx.response(), Optional.ofNullable(ctx.queryParams().get("application_id")));
+    }
+
+    private void respond(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> handler) {
+        Future<JsonObject> result;
+        try {
+            result = handler.apply(ctx);
+        } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+        }
+        result.onComplete(done -> {
+            if (done.succeeded()) {
+                ctx.response().putHeader("Content-Type", "application/json").end(done.result().encode());
+            } else if (done.cause() instanceof ApiException refused) {
+                error(ctx, refused.status(), refused.getMessage());
+            } else {
+                LOG.warn("API {} {} failed: {}", ctx.request().method(), ctx.request().path(), done.cause().toString());
+                error(ctx, 500, "internal error; see the server log");
+            }
+        });
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        try {
+            JsonObject body = ctx.body().asJsonObject();
+            if (body == null) {
+                throw new ApiException(400, "a JSON object body is required");
+            }
+            return body;
+        } catch (DecodeException | ClassCastException e) {
+            throw new ApiException(400, "the body is not a JSON object");
+        }
+    }
+
+    private static String required(JsonObject json, String field) {
+        Object value = json.getValue(field);
+        if (!(value instanceof String text) || text.isEmpty()) {
+            throw new ApiException(400, field + " is required (a string)");
+        }
+        return text;
+    }
+
+    private static <T> T valid(Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+}

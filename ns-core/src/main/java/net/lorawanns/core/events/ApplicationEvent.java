@@ -1,0 +1,31 @@
+package net.lorawanns.core.events;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+
+/**
+ * Something the application side or the operator should hear of: an uplink, a join, an error. Each event is
+ * JSON with a {@code type}; {@code application_id} is absent for events of no known application (a MIC failure
+ * on a DevAddr nobody has, say), which only operator streams see.
+ */
+public record ApplicationEvent(String type, Optional<String> applicationId, JsonObject body) {
+    public static final String UPLINK = "uplink";
+    public static final String JOIN = "join";
+    public static final String ERROR = "error";
+
+    public ApplicationEvent {
+        JsonObject copy = body.copy().put("type", type);
+        applicationId.ifPresent(id -> copy.put("application_id", id));
+        body = copy;
+    }
+
+    @Override
+    public JsonObject body() {
+        return body.copy();
+    }
+
+    /** The event as sent: one JSON object. */
+    public String encode() {
+        return body.encode();
+    }
+}

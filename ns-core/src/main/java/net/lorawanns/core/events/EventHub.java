@@ -1,0 +1,27 @@
+package net.lorawanns.core.events;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Hands each event to every sink; a failing sink is logged and does not keep the event from the others. */
+public final class EventHub implements EventSink {
+    private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
+    private final List<EventSink> sinks;
+
+    public EventHub(List<EventSink> sinks) {
+        this.sinks = List.copyOf(sinks);
+    }
+
+    @Override
+    public void publish(ApplicationEvent event) {
+        for (EventSink sink : sinks) {
+            try {
+                sink.publish(event);
+            } catch (RuntimeException e) {
+                LOG.warn("Event sink {} failed on a {} event: {}", sink.getClass().getSimpleName(), event.type(),
+                        e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package net.lorawanns.core.events;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Server-Sent Events for whoever follows the events with a browser or {@code curl -N}: one stream per client,
+ * optionally filtered to one application. A client that cannot keep up loses events (counted) rather than
+ * holding the pipeline back; a comment line every 15 s keeps idle connections open through proxies.
+ */
+public final class EventStream implements EventSink {
+    private static final long KEEP_ALIVE_MS = 15_000;
+
+    private record Subscriber(HttpServerResponse response, Optional<String> applicationId) {
+    }
+
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final Counter dropped;
+
+    public EventStream(Vertx vertx, MeterRegistry registry) {
+        this.dropped = Counter.builder("lorawan.events.stream.dropped")
+                .description("Events not sent to a stream client that was not keeping up").register(registry);
+        Gauge.builder("lorawan.events.stream.clients", subscribers, Set::size)
+                .description("Connected event stream clients").register(registry);
+        vertx.setPeriodic(KEEP_ALIVE_MS, t -> subscribers.forEach(s -> s.response().write(": keep-alive\n\n")));
+    }
+
+    /** Turns the response into an event stream that stays open until the client goes. */
+    public void subscribe(HttpServerResponse response, Optional<String> applicationId) {
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+        Subscriber subscriber = new Subscriber(response, applicationId);
+        subscribers.add(subscriber);
+        response.closeHandler(v -> subscribers.remove(subscriber));
+        response.write(": connected\n\n");
+    }
+
+    @Override
+    public void publish(ApplicationEvent event) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        String message = "event: " + event.type() + "\ndata: " + event.encode() + "\n\n";
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.applicationId().isPresent() && !subscriber.applicationId().equals(event.applicationId())) {
+                continue;
+            }
+            if (subscriber.response().writeQueueFull()) {
+                dropped.increment();
+            } else {
+                subscriber.response().write(message);
+            }
+        }
+    }
+}

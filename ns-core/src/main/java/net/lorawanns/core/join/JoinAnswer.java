@@ -1,0 +1,48 @@
+package net.lorawanns.core.join;
+
+import java.time.Duration;
+import net.lorawanns.core.types.AesKey;
+
+/** A join server's answer to a join-request. */
+public sealed interface JoinAnswer {
+
+    /**
+     * The device may join.
+     *
+     * @param joinAcceptPhy the encrypted join-accept PHYPayload, to send to the device as is
+     * @param lorawan11 the session follows LoRaWAN 1.1 rules (OptNeg set); else one NwkSKey in all three roles
+     * @param appSKey the AppSKey, in clear (empty label) or wrapped for the application server
+     * @param lifetime how long the session may be used; zero for no limit
+     */
+    record Accepted(byte[] joinAcceptPhy, boolean lorawan11, AesKey fNwkSIntKey, AesKey sNwkSIntKey,
+                    AesKey nwkSEncKey, KeyEnvelope appSKey, String sessionKeyId, Duration lifetime)
+            implements JoinAnswer {
+        public Accepted {
+            joinAcceptPhy = joinAcceptPhy.clone();
+        }
+
+        @Override
+        public byte[] joinAcceptPhy() {
+            return joinAcceptPhy.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+
+        @Override
+        public String toString() {
+            return "Accepted[" + sessionKeyId + (lorawan11 ? ", 1.1" : ", 1.0") + ", appSKey " + appSKey + "]";
+        }
+    }
+
+    /** The device may not join; {@code description} says why in words an operator can act on. */
+    record Rejected(JoinResult result, String description) implements JoinAnswer {
+    }
+}

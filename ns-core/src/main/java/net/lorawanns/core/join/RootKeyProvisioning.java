@@ -1,0 +1,15 @@
+package net.lorawanns.core.join;
+
+import io.vertx.core.Future;
+import net.lorawanns.core.types.Eui64;
+
+/** Where the API hands root keys to the internal join server. Keys go in; they never come back out. */
+public interface RootKeyProvisioning {
+    Future<Void> setRootKeys(Eui64 devEui, RootKeys keys);
+
+    /** Whether root keys are held for the device (never the keys themselves). */
+    Future<Boolean> hasRootKeys(Eui64 devEui);
+
+    /** Removes the device's root keys; true when there were any. */
+    Future<Boolean> deleteRootKeys(Eui64 devEui);
+}

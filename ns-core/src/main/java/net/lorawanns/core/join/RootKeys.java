@@ -1,0 +1,39 @@
+package net.lorawanns.core.join;
+
+import java.util.Objects;
+import java.util.Optional;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.NetId;
+
+/**
+ * A device's root keys and what the join server needs with them.
+ *
+ * @param appKey the AppKey (the only root key of LoRaWAN 1.0.x devices)
+ * @param nwkKey the NwkKey of LoRaWAN 1.1 devices
+ * @param homeNetId the network the device may activate on
+ */
+public record RootKeys(Eui64 joinEui, MacVersion macVersion, AesKey appKey, Optional<AesKey> nwkKey,
+                       NetId homeNetId) {
+    public RootKeys {
+        Objects.requireNonNull(joinEui, "joinEui");
+        Objects.requireNonNull(macVersion, "macVersion");
+        Objects.requireNonNull(appKey, "appKey");
+        Objects.requireNonNull(nwkKey, "nwkKey");
+        Objects.requireNonNull(homeNetId, "homeNetId");
+        if (macVersion == MacVersion.LORAWAN_1_1_0 && nwkKey.isEmpty()) {
+            throw new IllegalArgumentException("a LoRaWAN 1.1 device needs a NwkKey as well as an AppKey");
+        }
+    }
+
+    /** The key that signs and encrypts join messages: NwkKey for 1.1, AppKey for 1.0.x (LoRaWAN 1.1 section 6.1.1.3). */
+    public AesKey joinKey() {
+        return nwkKey.orElse(appKey);
+    }
+
+    @Override
+    public String toString() {
+        return "RootKeys[" + joinEui + ", " + macVersion + ", home " + homeNetId + ", ****]";
+    }
+}

@@ -1,0 +1,141 @@
+package net.lorawanns.core.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.downlink.DownlinkOutcome;
+import net.lorawanns.core.downlink.DownlinkScheduler;
+import net.lorawanns.core.downlink.ReceiveWindows;
+import net.lorawanns.core.events.ApplicationEvent;
+import net.lorawanns.core.events.EventSink;
+import net.lorawanns.core.frame.DlSettings;
+import net.lorawanns.core.frame.JoinRequest;
+import net.lorawanns.core.join.JoinAnswer;
+import net.lorawanns.core.join.JoinRequestContext;
+import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.uplink.DeduplicatedUplink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The join path: a registered OTAA device's join-request goes to the join server with the DevAddr, DLSettings,
+ * RxDelay and CFList this network chose; an accepted join's session is stored as pending and its join-accept
+ * sent at JOIN_ACCEPT_DELAY1 (5 s) or JOIN_ACCEPT_DELAY2 (6 s) (LoRaWAN 1.0.4 section 6.2.6). The join server
+ * checks the MIC and the DevNonce; it gets the time left before RX2 minus a margin, no more.
+ */
+final class JoinHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(JoinHandler.class);
+    private static final long JOIN_ACCEPT_DELAY1_MICROS = 5_000_000;
+    /** Left for building and sending the join-accept after the join server answered. */
+    private static final Duration MARGIN = Duration.ofMillis(200);
+
+    private final NetworkPlan plan;
+    private final DeviceStore devices;
+    private final SessionStore sessions;
+    private final JoinServer joinServer;
+    private final DownlinkScheduler downlinks;
+    private final EventSink events;
+    private final PipelineMetrics metrics;
+
+    JoinHandler(NetworkPlan plan, DeviceStore devices, SessionStore sessions, JoinServer joinServer,
+                DownlinkScheduler downlinks, EventSink events, PipelineMetrics metrics) {
+        this.plan = plan;
+        this.devices = devices;
+        this.sessions = sessions;
+        this.joinServer = joinServer;
+        this.downlinks = downlinks;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    Future<Void> handle(DeduplicatedUplink uplink, JoinRequest request) {
+        return devices.get(request.devEui()).compose(found -> {
+            JsonObject detail = new JsonObject().put("dev_eui", request.devEui().toString())
+                    .put("join_eui", request.joinEui().toString()).put("dev_nonce", request.devNonce().value());
+            if (found.isEmpty() || !found.get().otaa()) {
+                metrics.join(found.isEmpty() ? "unknown_device" : "not_otaa");
+                String why = found.isEmpty() ? "join-request from DevEUI " + request.devEui() + ", which is not registered"
+                        : "join-request from DevEUI " + request.devEui() + ", which is registered as ABP";
+                LOG.debug("{}", why);
+                events.publish(EventJson.error(found.map(Device::applicationId), "join_rejected", why, detail));
+                return Future.succeededFuture();
+            }
+            Device device = found.get();
+            OptionalInt dr = plan.region().uplinkDataRateIndex(uplink.dataRate());
+            if (dr.isEmpty()) {
+                metrics.join("unknown_data_rate");
+                return Future.succeededFuture();
+            }
+            DevAddr devAddr = plan.devAddrs().next();
+            JoinRequestContext context = new JoinRequestContext(uplink.phyPayload(), request, device.macVersion(),
+                    plan.netId(), devAddr, new DlSettings(false, plan.rx1DrOffset(), plan.rx2DataRate()),
+                    plan.rx1DelaySeconds(), plan.region().joinAcceptCfList(device.macVersion()));
+            Instant received = uplink.copies().get(0).rxInfo().receivedAt();
+            long budgetMillis = Duration.between(Instant.now(), received.plusMillis(6000).minus(MARGIN)).toMillis();
+            if (budgetMillis <= 0) {
+                metrics.join("too_late");
+                return Future.succeededFuture();
+            }
+            return joinServer.join(context).timeout(budgetMillis, TimeUnit.MILLISECONDS).transform(answer -> {
+                metrics.joinDecided(uplink.windowEndNanos());
+                if (answer.failed()) {
+                    metrics.join("join_server_error");
+                    String why = "no answer from the join server for DevEUI " + request.devEui() + ": "
+                            + answer.cause().getMessage();
+                    LOG.warn("{}", why);
+                    events.publish(EventJson.error(Optional.of(device.applicationId()), "join_failed", why, detail));
+                    return Future.succeededFuture();
+                }
+                if (answer.result() instanceof JoinAnswer.Rejected rejected) {
+                    metrics.join(rejected.result().code());
+                    LOG.debug("Join of {} rejected: {} {}", request.devEui(), rejected.result().code(),
+                            rejected.description());
+                    events.publish(EventJson.error(Optional.of(device.applicationId()), "join_rejected",
+                            rejected.description(), detail.put("result", rejected.result().code())));
+                    return Future.succeededFuture();
+                }
+                return accepted(uplink, device, devAddr, dr.getAsInt(), (JoinAnswer.Accepted) answer.result());
+            });
+        });
+    }
+
+    private Future<Void> accepted(DeduplicatedUplink uplink, Device device, DevAddr devAddr, int dr,
+                                  JoinAnswer.Accepted accepted) {
+        boolean clearAppSKey = !accepted.appSKey().wrapped();
+        DeviceSession session = new DeviceSession(UUID.randomUUID().toString(), devAddr, accepted.lorawan11(),
+                accepted.fNwkSIntKey(), accepted.sNwkSIntKey(), accepted.nwkSEncKey(),
+                clearAppSKey ? Optional.of(AesKey.of(accepted.appSKey().aesKey())) : Optional.empty(),
+                clearAppSKey ? Optional.empty() : Optional.of(accepted.appSKey()),
+                plan.rx1DrOffset(), plan.rx2DataRate(), plan.rx1DelaySeconds());
+        ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
+                plan.region().rx1Frequency(uplink.frequencyHz()), plan.region().rx1DataRate(dr, 0),
+                plan.region().rx2Frequency(), plan.region().rx2DataRate());
+        return sessions.setPending(device.devEui(), session)
+                .compose(stored -> downlinks.send(uplink, accepted.joinAcceptPhy(), windows))
+                .map(outcome -> {
+                    metrics.join(outcome.sent() ? "accepted" : "accept_not_sent");
+                    events.publish(new ApplicationEvent(ApplicationEvent.JOIN, Optional.of(device.applicationId()),
+                            EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
+                                    .put("join_eui", device.joinEui().orElseThrow().toString())
+                                    .put("dev_addr", devAddr.toString()).put("downlink", downlink(outcome))));
+                    return null;
+                });
+    }
+
+    static JsonObject downlink(DownlinkOutcome outcome) {
+        JsonObject json = new JsonObject().put("window", outcome.window()).put("status", outcome.result().status().name());
+        outcome.gateway().ifPresent(gateway -> json.put("gateway_id", gateway.toString()));
+        return json;
+    }
+}

@@ -1,0 +1,63 @@
+package net.lorawanns.core.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import net.lorawanns.core.gateway.DataRate;
+import net.lorawanns.core.gateway.RxInfo;
+import net.lorawanns.core.mac.MacCommand;
+import net.lorawanns.core.uplink.Copy;
+import net.lorawanns.core.uplink.DeduplicatedUplink;
+
+/**
+ * The network server's answers to the MAC commands a device sends (LoRaWAN 1.0.4 section 5, 1.1 section 5):
+ * LinkCheckReq, DeviceTimeReq, and for LoRaWAN 1.1 the RekeyInd and ResetInd that the device repeats until
+ * confirmed. Answers and reports the server has no use for yet are left unanswered, as the spec allows.
+ */
+final class MacAnswers {
+    /** GPS time runs ahead of UTC by the leap seconds since 1980-01-06: 18 s since 2017-01-01. */
+    private static final Duration GPS_MINUS_UTC = Duration.ofSeconds(18);
+    private static final Instant GPS_EPOCH = Instant.parse("1980-01-06T00:00:00Z");
+    /** The server's LoRaWAN 1.1 minor version, sent in RekeyConf and ResetConf. */
+    private static final int SERVER_MINOR_VERSION = 1;
+
+    private MacAnswers() {
+    }
+
+    static List<MacCommand.Downlink> answer(List<MacCommand> commands, DeduplicatedUplink uplink, boolean lorawan11) {
+        List<MacCommand.Downlink> answers = new ArrayList<>();
+        for (MacCommand command : commands) {
+            if (command instanceof MacCommand.LinkCheckReq) {
+                answers.add(linkCheck(uplink));
+            } else if (command instanceof MacCommand.DeviceTimeReq) {
+                answers.add(deviceTime(uplink));
+            } else if (command instanceof MacCommand.RekeyInd && lorawan11) {
+                answers.add(new MacCommand.RekeyConf(SERVER_MINOR_VERSION));
+            } else if (command instanceof MacCommand.ResetInd && lorawan11) {
+                answers.add(new MacCommand.ResetConf(SERVER_MINOR_VERSION));
+            }
+        }
+        return answers;
+    }
+
+    /** Margin: the best copy's SNR above the demodulation floor of its spreading factor; GwCnt: gateways heard. */
+    private static MacCommand.LinkCheckAns linkCheck(DeduplicatedUplink uplink) {
+        double snr = uplink.copies().stream().map(Copy::rxInfo).filter(rx -> rx.snr() != null)
+                .mapToDouble(RxInfo::snr).max().orElse(0);
+        double floor = uplink.dataRate() instanceof DataRate.LoRa lora ? -20 + (12 - lora.spreadingFactor()) * 2.5 : 0;
+        int margin = (int) Math.max(0, Math.min(254, Math.round(snr - floor)));
+        long gateways = uplink.copies().stream().map(c -> c.rxInfo().gatewayEui()).distinct().count();
+        return new MacCommand.LinkCheckAns(margin, (int) Math.min(255, gateways));
+    }
+
+    /** The GPS time of the uplink, from the gateway's clock when it has one, else from our reception time. */
+    private static MacCommand.DeviceTimeAns deviceTime(DeduplicatedUplink uplink) {
+        RxInfo rx = uplink.copies().stream().map(Copy::rxInfo).filter(r -> r.time() != null).findFirst()
+                .orElse(uplink.copies().get(0).rxInfo());
+        Instant utc = rx.time() != null ? rx.time() : rx.receivedAt();
+        Duration gps = Duration.between(GPS_EPOCH, utc).plus(GPS_MINUS_UTC);
+        int fractional = (int) (gps.toNanosPart() * 256L / 1_000_000_000L);
+        return new MacCommand.DeviceTimeAns(gps.getSeconds(), fractional);
+    }
+}

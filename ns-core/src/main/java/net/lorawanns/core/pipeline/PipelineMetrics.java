@@ -1,0 +1,53 @@
+package net.lorawanns.core.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline's counters and its processing-latency timer, as Prometheus sees them. */
+public final class PipelineMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> frames = new ConcurrentHashMap<>();
+    private final Map<String, Counter> joins = new ConcurrentHashMap<>();
+    private final Timer dataLatency;
+    private final Timer joinLatency;
+
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.dataLatency = latency("data");
+        this.joinLatency = latency("join");
+    }
+
+    private Timer latency(String kind) {
+        return Timer.builder("lorawan.uplink.processing")
+                .description("From the close of the deduplication window to the decision on the frame (counter "
+                        + "accepted or rejected, join answered)")
+                .tag("kind", kind).publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    /** Counts a deduplicated frame by what became of it. */
+    public void frame(String outcome) {
+        frames.computeIfAbsent(outcome, o -> Counter.builder("lorawan.uplink.frames")
+                .description("Deduplicated uplink frames by outcome").tag("outcome", o).register(registry)).increment();
+    }
+
+    /** Counts a join-request by its result. */
+    public void join(String result) {
+        joins.computeIfAbsent(result, r -> Counter.builder("lorawan.join.requests")
+                .description("Join-requests by result").tag("result", r).register(registry)).increment();
+    }
+
+    void dataDecided(long windowEndNanos) {
+        dataLatency.record(Math.max(0, System.nanoTime() - windowEndNanos), TimeUnit.NANOSECONDS);
+    }
+
+    void joinDecided(long windowEndNanos) {
+        joinLatency.record(Math.max(0, System.nanoTime() - windowEndNanos), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,90 @@
+package net.lorawanns.core.pipeline;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.util.Locale;
+import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.downlink.DownlinkScheduler;
+import net.lorawanns.core.events.EventSink;
+import net.lorawanns.core.frame.DataFrame;
+import net.lorawanns.core.frame.Direction;
+import net.lorawanns.core.frame.Frame;
+import net.lorawanns.core.frame.FrameCodec;
+import net.lorawanns.core.frame.JoinRequest;
+import net.lorawanns.core.frame.MalformedFrameException;
+import net.lorawanns.core.gateway.GatewayBackend;
+import net.lorawanns.core.gateway.GatewayListener;
+import net.lorawanns.core.gateway.GatewayStats;
+import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.uplink.DeduplicatedUplink;
+import net.lorawanns.core.uplink.Deduplicator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The uplink pipeline (ARCHITECTURE.md): every gateway copy goes to cluster-wide deduplication; the one instance
+ * that owns the frame decodes it and hands it to the join path or the data path. Whatever a frame does, the
+ * pipeline goes on: errors are counted and logged, never thrown back at the gateway bridge.
+ */
+public final class UplinkPipeline implements GatewayListener {
+    private static final Logger LOG = LoggerFactory.getLogger(UplinkPipeline.class);
+
+    private final Deduplicator deduplicator;
+    private final JoinHandler joins;
+    private final DataUplinkHandler data;
+    private final PipelineMetrics metrics;
+
+    public UplinkPipeline(NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices, SessionStore sessions,
+                          JoinServer joinServer, GatewayBackend gateways, EventSink events, String instanceId,
+                          MeterRegistry registry) {
+        this.deduplicator = deduplicator;
+        this.metrics = new PipelineMetrics(registry);
+        DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.region(), plan.windowPolicy(), instanceId,
+                registry);
+        this.joins = new JoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
+        this.data = new DataUplinkHandler(plan, devices, sessions, downlinks, events, metrics);
+    }
+
+    @Override
+    public void uplink(UplinkFrame frame) {
+        deduplicator.add(frame).onComplete(result -> {
+            if (result.failed()) {
+                metrics.frame("deduplication_error");
+                LOG.warn("Deduplication failed, frame dropped: {}", result.cause().toString());
+            } else {
+                result.result().ifPresent(this::process);
+            }
+        });
+    }
+
+    @Override
+    public void stats(GatewayStats stats) {
+        // Gateway status reports are kept by the bridge; the pipeline has no use for them.
+    }
+
+    private void process(DeduplicatedUplink uplink) {
+        Frame frame;
+        try {
+            frame = FrameCodec.decode(uplink.phyPayload());
+        } catch (MalformedFrameException e) {
+            metrics.frame("malformed");
+            LOG.debug("Malformed uplink on {} Hz: {}", uplink.frequencyHz(), e.getMessage());
+            return;
+        }
+        Future<Void> handled;
+        if (frame instanceof JoinRequest request) {
+            handled = joins.handle(uplink, request);
+        } else if (frame instanceof DataFrame dataFrame && dataFrame.direction() == Direction.UPLINK) {
+            handled = data.handle(uplink, dataFrame);
+        } else {
+            metrics.frame("unsupported_" + frame.mType().name().toLowerCase(Locale.ROOT));
+            return;
+        }
+        handled.onFailure(error -> {
+            metrics.frame("error");
+            LOG.warn("Processing an uplink failed: {}", error.toString());
+        });
+    }
+}
