@@ -1,0 +1,285 @@
+package net.lorawanns.deploy.e2e;
+
+import static net.lorawanns.deploy.e2e.TestNetwork.event;
+import static net.lorawanns.deploy.e2e.TestNetwork.gatewaysOf;
+import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import net.lorawanns.core.testing.TestVectors;
+import net.lorawanns.deploy.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole server over real UDP and a real Redis: three gateways hear every frame with jitter, devices of each
+ * LoRaWAN version join through the internal join server and send data, and the application side receives the
+ * events through the webhook. The devices' side is {@link TestDevice}, which shares no code with the server.
+ */
+class EndToEndTest {
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long EU868_CH0 = 868_100_000L;
+    private static final String SF9 = "SF9BW125";
+    /** EU868 DR3 (SF9/125 kHz) on channel 0 (868.1 MHz): TxDr and TxCh of the LoRaWAN 1.1 uplink MIC. */
+    private static final int TX_DR = 3;
+    private static final int TX_CH = 0;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path dir;
+    private TestNetwork network;
+    private Air air;
+    private Server server;
+    private SimulatedGateway weak;
+    private SimulatedGateway best;
+    private SimulatedGateway far;
+    private List<Air.Reception> everyGateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        network = new TestNetwork(dir);
+        air = new Air();
+        server = network.startInstance();
+        weak = new SimulatedGateway("AA555A0000000001", server.udpPort());
+        best = new SimulatedGateway("AA555A0000000002", server.udpPort());
+        far = new SimulatedGateway("AA555A0000000003", server.udpPort());
+        for (SimulatedGateway gateway : List.of(weak, best, far)) {
+            gateway.pullData();
+        }
+        // The far gateway's counter is about to wrap: its windows are at tmst + delay mod 2^32.
+        everyGateway = List.of(new Air.Reception(weak, 2.5, -97, 1_000_000),
+                new Air.Reception(best, 9.5, -71, 50_000_000), new Air.Reception(far, -6.0, -118, 0xFFFF_0000L));
+        network.createApplication(server, "app-e2e");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (SimulatedGateway gateway : List.of(weak, best, far)) {
+            gateway.close();
+        }
+        air.close();
+        network.close();
+    }
+
+    @Test
+    void devicesOfEveryLoRaWANVersionJoinAndSendData() throws Exception {
+        Map<String, TestDevice> devices = new HashMap<>();
+        int n = 0;
+        for (String version : List.of("1.0.2", "1.0.3", "1.0.4", "1.1")) {
+            TestDevice device = otaaDevice("00000000000A000" + n++, version);
+            devices.put(device.devEui, device);
+
+            Air.Sent join = air.transmit(device.joinRequest(0x0100 + n), EU868_CH0, SF9, everyGateway);
+            SimulatedGateway.Downlink accept = best.awaitDownlink(WAIT);
+            assertEquals((join.tmstAt(best) + 5_000_000) & 0xFFFFFFFFL, accept.tmst(), "RX1 at tmst + 5 s");
+            assertEquals(868.1, accept.freqMhz(), 1e-6);
+            assertEquals(SF9, accept.datr());
+            assertTrue(accept.ipol());
+            device.acceptJoin(accept.phy());
+            assertEquals(0x13, Integer.parseUnsignedInt(device.devAddr(), 16) >>> 25, "DevAddr in NetID 000013's range");
+            assertEquals(0, device.rx1DrOffset);
+            assertEquals(0, device.rx2Dr);
+            assertEquals(1, device.rxDelay);
+            assertArrayEquals(TestVectors.bytes(TestVectors.group("cflist").get(0), "cflist"), device.cfList,
+                    "EU868 CFList with 867.1-867.9 MHz");
+            JsonObject joined = network.webhook().await(event("join", device.devEui), WAIT);
+            assertEquals(device.devAddr(), joined.getString("dev_addr"));
+            assertEquals("rx1", joined.getJsonObject("downlink").getString("window"));
+            assertEquals(best.eui, joined.getJsonObject("downlink").getString("gateway_id"));
+
+            // A LoRaWAN 1.1 device announces its session with RekeyInd until it hears RekeyConf.
+            byte[] fOpts = device.lorawan11() ? new byte[] {0x0B, 0x01} : new byte[0];
+            byte[] payload = ("hello from " + version).getBytes();
+            Air.Sent data = air.transmit(device.uplink(false, 10, payload, fOpts, TX_DR, TX_CH), EU868_CH0, SF9,
+                    everyGateway);
+            JsonObject up = network.webhook().await(uplink(device.devEui, 0), WAIT);
+            assertArrayEquals(payload, Base64.getDecoder().decode(up.getString("data")));
+            assertEquals(10, up.getInteger("f_port"));
+            assertEquals("app-e2e", up.getString("application_id"));
+            assertEquals(EU868_CH0, up.getLong("frequency"));
+            assertEquals(TX_DR, up.getInteger("dr"));
+            assertEquals(Set.of(weak.eui, best.eui, far.eui), Set.copyOf(gatewaysOf(up).getList()));
+            assertEquals(best.eui, gatewaysOf(up).getString(0), "metadata best first");
+            if (device.lorawan11()) {
+                SimulatedGateway.Downlink conf = best.awaitDownlink(WAIT);
+                assertEquals((data.tmstAt(best) + 1_000_000) & 0xFFFFFFFFL, conf.tmst(), "RX1 at tmst + 1 s");
+                assertArrayEquals(new byte[] {0x0B, 0x01}, device.read(conf.phy(), 0).fOpts(), "RekeyConf");
+            }
+
+            byte[] second = device.uplink(true, 11, new byte[] {1, 2, 3}, new byte[0], TX_DR, TX_CH);
+            Air.Sent confirmed = air.transmit(second, EU868_CH0, SF9, everyGateway);
+            SimulatedGateway.Downlink ack = best.awaitDownlink(WAIT);
+            assertEquals((confirmed.tmstAt(best) + 1_000_000) & 0xFFFFFFFFL, ack.tmst());
+            TestDevice.Downlink read = device.read(ack.phy(), 1);
+            assertTrue(read.ack(), "confirmed uplink acknowledged");
+            network.webhook().await(uplink(device.devEui, 1), WAIT);
+        }
+        assertExactlyOnce(network.webhook().all(), devices.size() * 2);
+        assertEquals(devices.size(), network.webhook().all().stream().filter(e -> "join".equals(e.getString("type"))).count());
+    }
+
+    @Test
+    void theJoinAcceptGoesOutInRx2WhenTheGatewayRefusesRx1() throws Exception {
+        TestDevice device = otaaDevice("00000000000B0001", "1.0.3");
+        best.refuseNextDownlink("TOO_LATE");
+        Air.Sent join = air.transmit(device.joinRequest(7), EU868_CH0, SF9, everyGateway);
+        SimulatedGateway.Downlink refused = best.awaitDownlink(WAIT);
+        assertEquals((join.tmstAt(best) + 5_000_000) & 0xFFFFFFFFL, refused.tmst());
+        SimulatedGateway.Downlink rx2 = best.awaitDownlink(WAIT);
+        assertEquals((join.tmstAt(best) + 6_000_000) & 0xFFFFFFFFL, rx2.tmst(), "RX2 at tmst + 6 s");
+        assertEquals(869.525, rx2.freqMhz(), 1e-6);
+        assertEquals("SF12BW125", rx2.datr());
+        device.acceptJoin(rx2.phy());
+        assertEquals("rx2", network.webhook().await(event("join", device.devEui), WAIT).getJsonObject("downlink")
+                .getString("window"));
+    }
+
+    @Test
+    void replaysRetransmissionsAndMicFailuresAreNotDelivered() throws Exception {
+        TestDevice device = abpDevice("00000000000C0001", "26000001");
+        EventCollector operatorStream = network.followStream(server);
+        byte[] first = device.uplink(false, 5, new byte[] {1}, new byte[0], TX_DR, TX_CH);
+        air.transmit(first, EU868_CH0, SF9, everyGateway);
+        network.webhook().await(uplink(device.devEui, 0), WAIT);
+        byte[] second = device.uplink(false, 5, new byte[] {2}, new byte[0], TX_DR, TX_CH);
+        air.transmit(second, EU868_CH0, SF9, everyGateway);
+        network.webhook().await(uplink(device.devEui, 1), WAIT);
+
+        // The same frame again on other channels: a retransmission (not delivered) and a replay (rejected).
+        air.transmit(second, 868_300_000L, SF9, everyGateway);
+        air.transmit(first, 868_500_000L, SF9, everyGateway);
+        JsonObject replay = network.webhook().await(e -> "replay".equals(e.getString("error")), WAIT);
+        assertEquals(device.devEui, replay.getString("dev_eui"));
+        assertEquals("app-e2e", replay.getString("application_id"));
+
+        byte[] forged = device.frame(false, 2, 5, new byte[] {3}, new byte[0], TX_DR, TX_CH);
+        forged[forged.length - 1] ^= 0x01;
+        air.transmit(forged, EU868_CH0, SF9, everyGateway);
+        JsonObject micFailed = operatorStream.await(e -> "mic_failed".equals(e.getString("error")), WAIT);
+        assertEquals(new JsonArray().add(device.devEui), micFailed.getJsonArray("candidates"));
+
+        air.transmit(device.uplink(false, 5, new byte[] {4}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9, everyGateway);
+        network.webhook().await(uplink(device.devEui, 2), WAIT);
+        assertExactlyOnce(network.webhook().all(), 3);
+    }
+
+    @Test
+    void reusedOrNonIncreasingDevNoncesAreRejected() throws Exception {
+        TestDevice random = otaaDevice("00000000000D0001", "1.0.3");
+        air.transmit(random.joinRequest(0x4242), EU868_CH0, SF9, everyGateway);
+        best.awaitDownlink(WAIT);
+        network.webhook().await(event("join", random.devEui), WAIT);
+        air.transmit(random.joinRequest(0x4242), 868_300_000L, SF9, everyGateway);
+        JsonObject reused = network.webhook().await(event("error", random.devEui), WAIT);
+        assertEquals("join_rejected", reused.getString("error"));
+        assertEquals("JoinReqFailed", reused.getString("result"));
+        assertTrue(reused.getString("description").contains("DevNonce"), reused.encode());
+
+        TestDevice counting = otaaDevice("00000000000D0002", "1.0.4");
+        air.transmit(counting.joinRequest(5), EU868_CH0, SF9, everyGateway);
+        best.awaitDownlink(WAIT);
+        network.webhook().await(event("join", counting.devEui), WAIT);
+        air.transmit(counting.joinRequest(4), EU868_CH0, SF9, everyGateway);
+        JsonObject lower = network.webhook().await(event("error", counting.devEui), WAIT);
+        assertTrue(lower.getString("description").contains("not greater"), lower.encode());
+        assertNull(best.pollDownlink(Duration.ofMillis(300)), "no join-accept for a refused join");
+
+        network.api(server, "DELETE", "/api/v1/devices/" + counting.devEui + "/dev-nonces", null, 200);
+        air.transmit(counting.joinRequest(4), 868_500_000L, SF9, everyGateway);
+        best.awaitDownlink(WAIT);
+    }
+
+    @Test
+    void twoInstancesOnOneRedisProcessEveryFrameExactlyOnce() throws Exception {
+        Server second = network.startInstance();
+        try (SimulatedGateway other = new SimulatedGateway("AA555A0000000004", second.udpPort())) {
+            other.pullData();
+            List<Air.Reception> split = List.of(everyGateway.get(0), everyGateway.get(1),
+                    new Air.Reception(other, 4.0, -90, 7_000_000));
+            List<TestDevice> devices = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                devices.add(abpDevice(String.format("00000000000E%04X", i), String.format("2600%04X", 0x100 + i)));
+            }
+            for (int round = 0; round < 2; round++) {
+                for (TestDevice device : devices) {
+                    air.transmit(device.uplink(false, 1, new byte[] {(byte) round}, new byte[0], TX_DR, TX_CH),
+                            EU868_CH0, SF9, split);
+                }
+                for (TestDevice device : devices) {
+                    JsonObject up = network.webhook().await(uplink(device.devEui, round), WAIT);
+                    assertEquals(3, up.getJsonArray("rx_info").size(), "copies from both instances' gateways");
+                }
+            }
+            int frames = devices.size() * 2;
+            assertExactlyOnce(network.webhook().all(), frames);
+        }
+    }
+
+    @Test
+    void theApiNeverReturnsRootKeys() throws Exception {
+        TestDevice device = otaaDevice("00000000000F0001", "1.1");
+        JsonObject shown = network.api(server, "GET", "/api/v1/devices/" + device.devEui, null, 200);
+        assertTrue(shown.getBoolean("root_keys_in_internal_js"));
+        String text = shown.encode().toUpperCase();
+        assertFalse(text.contains(HEX.formatHex(device.appKey)) || text.contains(HEX.formatHex(device.nwkKey)));
+        assertFalse(text.contains("KEY\":"), text);
+    }
+
+    private TestDevice otaaDevice(String devEui, String version) throws Exception {
+        byte[] appKey = randomKey();
+        byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
+        TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
+        JsonObject body = new JsonObject().put("application_id", "app-e2e").put("mac_version", version)
+                .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
+        if (nwkKey != null) {
+            body.put("nwk_key", HEX.formatHex(nwkKey));
+        }
+        network.api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
+        return device;
+    }
+
+    private TestDevice abpDevice(String devEui, String devAddr) throws Exception {
+        TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
+        byte[] nwkSKey = randomKey();
+        byte[] appSKey = randomKey();
+        device.activate(devAddr, nwkSKey, appSKey);
+        network.api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", "app-e2e")
+                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", devAddr)
+                        .put("nwk_s_key", HEX.formatHex(nwkSKey)).put("app_s_key", HEX.formatHex(appSKey))), 200);
+        return device;
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        return key;
+    }
+
+    /** Each (DevEUI, FCnt) uplink event came once, and there are {@code expected} of them. */
+    private static void assertExactlyOnce(List<JsonObject> events, int expected) {
+        Map<String, Long> counts = events.stream().filter(e -> "uplink".equals(e.getString("type")))
+                .collect(Collectors.groupingBy(e -> e.getString("dev_eui") + "/" + e.getLong("f_cnt"),
+                        Collectors.counting()));
+        assertEquals(expected, counts.size(), "distinct uplinks: " + counts);
+        counts.forEach((frame, count) -> assertEquals(1L, count, frame + " delivered " + count + " times"));
+    }
+}

@@ -1,0 +1,148 @@
+package net.lorawanns.deploy.e2e;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.Settings;
+import net.lorawanns.core.testing.TestRedis;
+import net.lorawanns.deploy.Server;
+
+/**
+ * Server instances on the test Redis (one key prefix per network), started from a TOML file as an operator would,
+ * plus a webhook receiver that collects every event and a small REST API client.
+ */
+final class TestNetwork implements AutoCloseable {
+    static final String API_KEY = "e2e-api-key-0123456789";
+    static final String NET_ID = "000013";
+    static final String MASTER_KEY = "000102030405060708090A0B0C0D0E0F";
+
+    private final String keyPrefix = "e2e-" + UUID.randomUUID() + ":";
+    private final List<Server> servers = new ArrayList<>();
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer webhookServer;
+    private final EventCollector webhook = new EventCollector();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Path dir;
+
+    TestNetwork(Path dir) throws Exception {
+        this.dir = dir;
+        this.webhookServer = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            webhook.add(body.toJsonObject());
+            request.response().setStatusCode(204).end();
+        })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts one more server instance on this network's Redis keys. */
+    Server startInstance() throws Exception {
+        Path file = dir.resolve("instance-" + servers.size() + ".toml");
+        Files.writeString(file, """
+                [logging]
+                level = "warn"
+                [network]
+                net_id = "%s"
+                deduplication_delay = "200ms"
+                [redis]
+                servers = ["%s"]
+                key_prefix = "%s"
+                [gateway.udp]
+                bind = "127.0.0.1:0"
+                [internal_js]
+                master_key = "%s"
+                [api]
+                bind = "127.0.0.1:0"
+                api_keys = ["%s"]
+                [metrics]
+                enabled = false
+                """.formatted(NET_ID, TestRedis.url(), keyPrefix, MASTER_KEY, API_KEY));
+        Settings settings = new ConfigLoader().load(file);
+        Server server = Server.start(settings);
+        servers.add(server);
+        return server;
+    }
+
+    String webhookUrl() {
+        return "http://127.0.0.1:" + webhookServer.actualPort() + "/events";
+    }
+
+    /** PUTs an application whose webhook is this network's receiver. */
+    void createApplication(Server server, String id) throws Exception {
+        api(server, "PUT", "/api/v1/applications/" + id, new JsonObject().put("webhook_url", webhookUrl()), 200);
+    }
+
+    JsonObject api(Server server, String method, String path, JsonObject body, int expectedStatus) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path))
+                .header("Authorization", "Bearer " + API_KEY).timeout(Duration.ofSeconds(10));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.encode()));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expectedStatus) {
+            throw new AssertionError(method + " " + path + ": expected " + expectedStatus + ", got "
+                    + response.statusCode() + " " + response.body());
+        }
+        return new JsonObject(response.body());
+    }
+
+    /** The events the application's webhook received. */
+    EventCollector webhook() {
+        return webhook;
+    }
+
+    /**
+     * Follows the server's event stream (Server-Sent Events, every application) as {@code curl -N} would. The
+     * returned collector fills as events come.
+     */
+    EventCollector followStream(Server server) throws Exception {
+        EventCollector stream = new EventCollector();
+        CountDownLatch connected = new CountDownLatch(1);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
+                + "/api/v1/events")).header("Authorization", "Bearer " + API_KEY).build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> response.body()
+                .forEach(line -> {
+                    if (line.startsWith(": connected")) {
+                        connected.countDown();
+                    } else if (line.startsWith("data: ")) {
+                        stream.add(new JsonObject(line.substring(6)));
+                    }
+                }));
+        if (!connected.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the event stream did not open");
+        }
+        return stream;
+    }
+
+    static Predicate<JsonObject> event(String type, String devEui) {
+        return e -> type.equals(e.getString("type")) && devEui.equals(e.getString("dev_eui"));
+    }
+
+    static Predicate<JsonObject> uplink(String devEui, long fCnt) {
+        return e -> "uplink".equals(e.getString("type")) && devEui.equals(e.getString("dev_eui"))
+                && e.getLong("f_cnt") == fCnt;
+    }
+
+    static JsonArray gatewaysOf(JsonObject event) {
+        JsonArray ids = new JsonArray();
+        event.getJsonArray("rx_info").forEach(rx -> ids.add(((JsonObject) rx).getString("gateway_id")));
+        return ids;
+    }
+
+    @Override
+    public void close() throws Exception {
+        servers.forEach(Server::close);
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+}
