@@ -38,11 +38,16 @@ import org.slf4j.LoggerFactory;
 public final class UdpBridge implements GatewayBackend {
     private static final Logger LOG = LoggerFactory.getLogger(UdpBridge.class);
     /**
-     * Vert.x uses one number for the socket's SO_RCVBUF and for the buffer each datagram is read into. It must
-     * hold any UDP datagram (Netty's default of 2048 bytes cuts a PUSH_DATA of several rxpk), and the kernel
-     * queue must absorb bursts: Linux caps SO_RCVBUF at net.core.rmem_max (often 208 KiB) and doubles it.
+     * Vert.x uses one number for the socket's SO_RCVBUF and for the buffer each datagram is read into. The read
+     * buffer must hold any UDP datagram (Netty's default of 2048 bytes cuts a PUSH_DATA of several rxpk); 64 KiB
+     * holds the largest, and a larger one makes every read allocate that much.
      */
-    private static final int RECEIVE_BUFFER = 256 * 1024;
+    private static final int READ_BUFFER = 64 * 1024;
+    /**
+     * The kernel queue must absorb bursts and scheduling gaps, so SO_RCVBUF is then raised on its own (Linux caps
+     * it at net.core.rmem_max, often 208 KiB, and doubles it).
+     */
+    private static final int KERNEL_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
     private final Vertx vertx;
     private final UdpGatewaySettings settings;
@@ -71,7 +76,7 @@ public final class UdpBridge implements GatewayBackend {
         context = vertx.getOrCreateContext();
         Promise<Void> started = Promise.promise();
         context.runOnContext(v -> {
-            socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(RECEIVE_BUFFER));
+            socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(READ_BUFFER));
             socket.exceptionHandler(e -> LOG.warn("UDP socket error: {}", e.toString()));
             socket.handler(this::receive);
             socket.listen(bind.port(), bind.host()).onComplete(ar -> {
@@ -80,6 +85,7 @@ public final class UdpBridge implements GatewayBackend {
                             + " (gateway.udp.bind): " + ar.cause().getMessage(), ar.cause()));
                     return;
                 }
+                KernelReceiveBuffer.raise(socket, KERNEL_RECEIVE_BUFFER);
                 long sweepMillis = Math.max(50, Math.min(settings.offlineTimeout().toMillis() / 2, 10_000));
                 sweepTimer = vertx.setPeriodic(sweepMillis, id -> sweep());
                 LOG.info("Listening for Semtech UDP packet forwarders on {}:{}", bind.host(), port());

@@ -21,7 +21,8 @@ public final class RedisClients {
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("no Redis URL to connect to");
         }
-        RedisOptions options = new RedisOptions().setMaxPoolSize(16).setMaxPoolWaiting(1024);
+        // One command is in flight per pooled connection: enough connections and a deep, still bounded, queue for bursts.
+        RedisOptions options = new RedisOptions().setMaxPoolSize(64).setMaxPoolWaiting(32_768);
         urls.forEach(options::addConnectionString);
         switch (settings.modeValue()) {
             case STANDALONE -> options.setType(RedisClientType.STANDALONE);

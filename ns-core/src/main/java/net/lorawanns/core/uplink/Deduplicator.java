@@ -11,9 +11,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.redis.LuaScript;
@@ -23,17 +26,24 @@ import net.lorawanns.core.redis.RedisKeys;
  * Cluster-wide deduplication of gateway copies (ARCHITECTURE.md, uplink step 2). The set of a frame is keyed by
  * a hash of its PHYPayload and its frequency. The first copy anywhere wins the lock and its instance waits the
  * window, then closes the set and takes all copies; copies that come after the set closed are dropped and counted.
+ * Copies that reach the instance owning the set stay in memory there: Redis carries only the lock and the copies
+ * of other instances.
  */
 public final class Deduplicator {
-    /** 0: this copy opened the set; 1: added to an open set; 2: the set is closed (late copy). */
+    /**
+     * 0: this copy opened the set (its instance keeps the copy itself); 1: added to a set another instance opened;
+     * 2: the set is closed (late copy).
+     */
     private static final LuaScript ADD = new LuaScript("""
             local state = redis.call('GET', KEYS[1])
             if state == 'closed' then return 2 end
+            if not state then
+              redis.call('SET', KEYS[1], 'open', 'PX', ARGV[2])
+              return 0
+            end
             redis.call('RPUSH', KEYS[2], ARGV[1])
             redis.call('PEXPIRE', KEYS[2], ARGV[2])
-            if state then return 1 end
-            redis.call('SET', KEYS[1], 'open', 'PX', ARGV[2])
-            return 0
+            return 1
             """);
     /** Closes the set (remembering that for ARGV[1] ms, to recognise late copies) and returns its copies. */
     private static final LuaScript CLOSE = new LuaScript("""
@@ -76,47 +86,85 @@ public final class Deduplicator {
     }
 
     /**
+     * The sets this instance opened (or is opening) and still has open: further copies that reach this instance
+     * join them here, without a Redis round trip. Once a set is removed from this map its copy list is final.
+     */
+    private final Map<String, OwnSet> ownSets = new ConcurrentHashMap<>();
+
+    /** A set this instance is opening or has opened, with the copies it received itself. */
+    private static final class OwnSet {
+        final List<Copy> copies = Collections.synchronizedList(new ArrayList<>());
+        final Promise<Optional<DeduplicatedUplink>> whole = Promise.promise();
+    }
+
+    /**
      * Adds one gateway's copy. Completes, after the window, with the whole set on the instance whose copy opened
-     * it, and at once with empty for every other copy.
+     * it, and at once with empty for every other copy. Safe to call from any thread.
      */
     public Future<Optional<DeduplicatedUplink>> add(UplinkFrame frame) {
         String id = frameId(frame);
+        List<Copy> arriving = new ArrayList<>(frame.rxInfo().size());
+        for (RxInfo rx : frame.rxInfo()) {
+            arriving.add(new Copy(instanceId, rx));
+        }
+        OwnSet[] created = new OwnSet[1];
+        ownSets.compute(id, (key, existing) -> {
+            if (existing != null) {
+                existing.copies.addAll(arriving);
+                return existing;
+            }
+            created[0] = new OwnSet();
+            created[0].copies.addAll(arriving);
+            return created[0];
+        });
+        if (created[0] == null) {
+            joined.increment();
+            return Future.succeededFuture(Optional.empty());
+        }
+        OwnSet opening = created[0];
         long windowEnd = System.nanoTime() + windowMillis * 1_000_000;
         String[] setKeys = {keys.dedupLock(id), keys.dedupCopies(id)};
-        List<byte[]> encoded = new ArrayList<>(frame.rxInfo().size());
-        for (RxInfo rx : frame.rxInfo()) {
-            encoded.add(CopyCodec.encode(new Copy(instanceId, rx)));
-        }
-        Future<Response> added = ADD.run(redis, setKeys, encoded.get(0), windowMillis + OPEN_GRACE_MS);
-        for (int i = 1; i < encoded.size(); i++) {
-            // Further antennas of one gateway: the first RPUSH decided who opened the set.
-            byte[] antenna = encoded.get(i);
-            added = added.compose(first -> ADD.run(redis, setKeys, antenna, windowMillis + OPEN_GRACE_MS)
-                    .map(ignored -> first));
-        }
-        return added.compose(outcome -> {
-            switch (outcome.toInteger()) {
-                case 0 -> {
-                    opened.increment();
-                    Promise<Optional<DeduplicatedUplink>> whole = Promise.promise();
-                    vertx.setTimer(windowMillis, t -> close(setKeys, frame, windowEnd).onComplete(whole));
-                    return whole.future();
-                }
-                case 1 -> joined.increment();
-                default -> late.increment();
-            }
-            return Future.succeededFuture(Optional.empty());
-        });
+        return ADD.run(redis, setKeys, CopyCodec.encode(arriving.get(0)), windowMillis + OPEN_GRACE_MS)
+                .compose(outcome -> {
+                    if (outcome.toInteger() == 0) {
+                        opened.increment();
+                        vertx.setTimer(windowMillis, t -> close(id, setKeys, frame, opening, windowEnd));
+                        return opening.whole.future();
+                    }
+                    // Another instance owns the set (or it closed): hand it what gathered here meanwhile.
+                    ownSets.remove(id);
+                    List<Copy> gathered = List.copyOf(opening.copies);
+                    if (outcome.toInteger() == 2) {
+                        late.increment(gathered.size());
+                        return Future.succeededFuture(Optional.empty());
+                    }
+                    joined.increment(gathered.size());
+                    return forward(setKeys, gathered.subList(1, gathered.size()))
+                            .map(Optional.<DeduplicatedUplink>empty());
+                }, error -> {
+                    ownSets.remove(id);
+                    return Future.failedFuture(error);
+                });
     }
 
-    private Future<Optional<DeduplicatedUplink>> close(String[] setKeys, UplinkFrame frame, long windowEnd) {
-        return CLOSE.run(redis, setKeys, LATE_MEMORY_MS).map(response -> {
-            List<Copy> copies = new ArrayList<>(response.size());
+    private Future<Void> forward(String[] setKeys, List<Copy> copies) {
+        Future<Void> done = Future.succeededFuture();
+        for (Copy copy : copies) {
+            byte[] encoded = CopyCodec.encode(copy);
+            done = done.compose(v -> ADD.run(redis, setKeys, encoded, windowMillis + OPEN_GRACE_MS)).mapEmpty();
+        }
+        return done;
+    }
+
+    private void close(String id, String[] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
+        ownSets.remove(id);
+        CLOSE.run(redis, setKeys, LATE_MEMORY_MS).map(response -> {
+            List<Copy> copies = new ArrayList<>(own.copies);
             for (Response copy : response) {
                 copies.add(CopyCodec.decode(copy.toBuffer()));
             }
             return Optional.of(new DeduplicatedUplink(frame, copies, windowEnd));
-        });
+        }).onComplete(own.whole);
     }
 
     /** Hash of the PHYPayload plus the frequency: one frame on two frequencies is two transmissions. */

@@ -1,0 +1,401 @@
+package net.lorawanns.bench.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.lorawanns.core.crypto.DataCrypto;
+import net.lorawanns.core.frame.DataFrame;
+import net.lorawanns.core.frame.Direction;
+import net.lorawanns.core.frame.FCtrl;
+import net.lorawanns.core.frame.MType;
+import net.lorawanns.core.redis.EmbeddedRedis;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Mic;
+
+/**
+ * Drives a running server the way a busy network would, on loopback and bounded in count and time: it starts a
+ * Redis and the server jar ({@code java -jar deploy/target/lorawan-ns.jar serve}) as a child process, registers
+ * ABP devices through the API, then sends pre-built PUSH_DATA datagrams from many simulated gateways at a fixed
+ * rate of unique frames, each heard by several gateways. At the end it reads the server's Prometheus metrics and
+ * Redis's command statistics and prints copies/s accepted, frames/s processed, processing latency and Redis
+ * commands per frame.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar net.lorawanns.bench.load.LoadGenerator [frames/s] [seconds] [copies] [devices] [gateways]</pre>
+ *
+ * {@code -Dload.serverJvmArgs="..."} adds JVM options to the server's command line (a profiler, GC settings).
+ */
+public final class LoadGenerator {
+    private static final String API_KEY = "load-generator-api-key";
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final AesKey KEY = AesKey.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    /** Sent first at the same rate and left out of the results, so that the server's JIT has compiled the path. */
+    private static final int WARM_UP_SECONDS = 5;
+
+    private final int framesPerSecond;
+    private final int seconds;
+    private final int copies;
+    private final int devices;
+    private final int gateways;
+
+    private LoadGenerator(int framesPerSecond, int seconds, int copies, int devices, int gateways) {
+        this.framesPerSecond = framesPerSecond;
+        this.seconds = seconds;
+        this.copies = copies;
+        this.devices = devices;
+        this.gateways = gateways;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int copies = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int devices = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
+        int gateways = args.length > 4 ? Integer.parseInt(args[4]) : 1_000;
+        new LoadGenerator(rate, seconds, copies, devices, gateways).run();
+    }
+
+    private void run() throws Exception {
+        Path dir = Files.createTempDirectory("lorawan-load");
+        try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+            int udpPort = freeUdpPort();
+            int apiPort = freeTcpPort();
+            int metricsPort = freeTcpPort();
+            Path config = dir.resolve("load.toml");
+            Files.writeString(config, """
+                    [logging]
+                    level = "warn"
+                    [redis]
+                    servers = ["%s"]
+                    [gateway.udp]
+                    bind = "127.0.0.1:%d"
+                    rate_limit = 0
+                    [internal_js]
+                    master_key = "000102030405060708090A0B0C0D0E0F"
+                    [api]
+                    bind = "127.0.0.1:%d"
+                    api_keys = ["%s"]
+                    [metrics]
+                    bind = "127.0.0.1:%d"
+                    """.formatted(redis.url(), udpPort, apiPort, API_KEY, metricsPort));
+            Process server = startServer(config, metricsPort);
+            try {
+                provision(apiPort);
+                System.out.printf(Locale.ROOT, "Pre-building %d frames x %d copies...%n",
+                        (long) framesPerSecond * (WARM_UP_SECONDS + seconds), copies);
+                List<ByteBuffer> all = prebuild((long) framesPerSecond * (WARM_UP_SECONDS + seconds));
+                int warmUp = framesPerSecond * WARM_UP_SECONDS * copies;
+                System.out.printf(Locale.ROOT, "Warming up for %d s (not measured)...%n", WARM_UP_SECONDS);
+                blast(udpPort, all.subList(0, warmUp));
+                awaitSettled(metricsPort);
+                List<ByteBuffer> datagrams = all.subList(warmUp, all.size());
+                Map<String, Double> before = metrics(metricsPort);
+                Map<String, Long> commandsBefore = redisCommands(redis.port());
+                long sent = blast(udpPort, datagrams);
+                // Let the last deduplication windows close and their frames be decided.
+                Map<String, Double> after = awaitSettled(metricsPort);
+                Map<String, Long> commands = redisCommands(redis.port());
+                commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
+                report(sent, before, after, commands);
+            } finally {
+                server.destroy();
+                server.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Starts the server jar and waits until its health check answers; its log goes to this console. */
+    private static Process startServer(Path config, int metricsPort) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
+        String extra = System.getProperty("load.serverJvmArgs", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", "deploy/target/lorawan-ns.jar", "serve", "-c", config.toString()));
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue());
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        process.destroy();
+        throw new IllegalStateException("the server did not become healthy within 60 s");
+    }
+
+    /** An application and {@code devices} ABP devices, DevAddr 0x00000001 upwards, one NwkSKey for all. */
+    private void provision(int apiPort) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://127.0.0.1:" + apiPort + "/api/v1/";
+        put(http, base + "applications/load", "{}");
+        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (int i = 0; i < devices; i++) {
+            String body = """
+                    {"application_id":"load","mac_version":"1.0.3","abp":{"dev_addr":"%s","nwk_s_key":"%s","app_s_key":"%s"}}
+                    """.formatted(devAddr(i), HEX.formatHex(KEY.bytes()), HEX.formatHex(KEY.bytes()));
+            pending.add(http.sendAsync(request(base + "devices/" + String.format("%016X", 0x0A00000000000000L + i),
+                    body), HttpResponse.BodyHandlers.ofString()));
+            if (pending.size() == 50) {
+                check(pending);
+            }
+        }
+        check(pending);
+        System.out.printf(Locale.ROOT, "Registered %d ABP devices%n", devices);
+    }
+
+    private static void check(List<CompletableFuture<HttpResponse<String>>> pending) {
+        for (CompletableFuture<HttpResponse<String>> response : pending) {
+            HttpResponse<String> done = response.join();
+            if (done.statusCode() != 200) {
+                throw new IllegalStateException("API: " + done.statusCode() + " " + done.body());
+            }
+        }
+        pending.clear();
+    }
+
+    private static void put(HttpClient http, String url, String body) throws Exception {
+        check(new ArrayList<>(List.of(http.sendAsync(request(url, body), HttpResponse.BodyHandlers.ofString()))));
+    }
+
+    private static HttpRequest request(String url, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + API_KEY)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static DevAddr devAddr(int device) {
+        return new DevAddr(device + 1);
+    }
+
+    /** Frame i is device (i mod devices)'s next frame; its copies come from consecutive gateways. */
+    private List<ByteBuffer> prebuild(long frames) {
+        List<ByteBuffer> datagrams = new ArrayList<>((int) (frames * copies));
+        for (long i = 0; i < frames; i++) {
+            int device = (int) (i % devices);
+            int fCnt = (int) (i / devices);
+            byte[] phy = frame(devAddr(device), fCnt, i);
+            String data = Base64.getEncoder().encodeToString(phy);
+            for (int c = 0; c < copies; c++) {
+                int gateway = (int) ((i * copies + c) % gateways);
+                datagrams.add(pushData(gateway, (int) (i & 0xFFFF), data, phy.length, c));
+            }
+        }
+        return datagrams;
+    }
+
+    private static byte[] frame(DevAddr devAddr, int fCnt, long sequence) {
+        byte[] payload = DataCrypto.encryptFrmPayload(KEY, Direction.UPLINK, devAddr, fCnt,
+                new byte[] {(byte) sequence, (byte) (sequence >>> 8), (byte) (sequence >>> 16), 0x42});
+        DataFrame frame = new DataFrame(MType.UNCONFIRMED_DATA_UP, devAddr, FCtrl.uplink(false, false, false, false),
+                fCnt & 0xFFFF, new byte[0], java.util.OptionalInt.of(1), payload, new Mic(0));
+        return frame.withMic(DataCrypto.mic10(KEY, Direction.UPLINK, devAddr, fCnt, frame.micInput())).encode();
+    }
+
+    private static ByteBuffer pushData(int gateway, int token, String data, int size, int copy) {
+        String json = String.format(Locale.ROOT, "{\"rxpk\":[{\"tmst\":%d,\"chan\":0,\"rfch\":0,\"freq\":868.100000,"
+                + "\"stat\":1,\"modu\":\"LORA\",\"datr\":\"SF7BW125\",\"codr\":\"4/5\",\"lsnr\":%.1f,\"rssi\":%d,"
+                + "\"size\":%d,\"data\":\"%s\"}]}", 1_000_000L * (copy + 1), 9.0 - copy, -60 - 10 * copy, size, data);
+        byte[] body = json.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer datagram = ByteBuffer.allocate(12 + body.length);
+        datagram.put((byte) 2).putShort((short) token).put((byte) 0).putLong(0xAA55000000000000L + gateway).put(body);
+        return datagram.flip();
+    }
+
+    /** Sends every frame's copies back to back, frames paced at the target rate; returns datagrams sent. */
+    private long blast(int udpPort, List<ByteBuffer> datagrams) throws Exception {
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", udpPort);
+        AtomicBoolean done = new AtomicBoolean();
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.bind(new InetSocketAddress("127.0.0.1", 0));
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            Thread drain = new Thread(() -> {
+                ByteBuffer ack = ByteBuffer.allocate(64);
+                try {
+                    while (!done.get()) {
+                        ack.clear();
+                        channel.receive(ack);
+                    }
+                } catch (IOException closed) {
+                    // the channel closed at the end of the run
+                }
+            }, "ack-drain");
+            drain.setDaemon(true);
+            drain.start();
+            System.out.printf(Locale.ROOT, "Sending %d frames/s x %d copies for %d s from %d gateways...%n",
+                    framesPerSecond, copies, seconds, gateways);
+            long start = System.nanoTime();
+            long frameNanos = 1_000_000_000L / framesPerSecond;
+            for (int i = 0; i < datagrams.size(); i += copies) {
+                long due = start + (i / copies) * frameNanos;
+                long early = due - System.nanoTime();
+                if (early > 50_000) {
+                    LockSupport.parkNanos(early);
+                }
+                for (int c = 0; c < copies; c++) {
+                    channel.send(datagrams.get(i + c).duplicate(), server);
+                }
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "Sent %d datagrams in %.2f s (%.0f/s)%n", datagrams.size(), elapsed,
+                    datagrams.size() / elapsed);
+            done.set(true);
+            return datagrams.size();
+        }
+    }
+
+    private Map<String, Double> awaitSettled(int metricsPort) throws Exception {
+        Map<String, Double> last = metrics(metricsPort);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(1_000);
+            Map<String, Double> now = metrics(metricsPort);
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    private void report(long sent, Map<String, Double> before, Map<String, Double> after,
+                        Map<String, Long> commands) {
+        long redisCommands = commands.values().stream().mapToLong(Long::longValue).sum();
+        double firstCopies = delta(before, after, "lorawan_uplink_copies_total{outcome=\"first\"}");
+        double duplicates = delta(before, after, "lorawan_uplink_copies_total{outcome=\"duplicate\"}");
+        double late = delta(before, after, "lorawan_uplink_copies_total{outcome=\"late\"}");
+        double accepted = delta(before, after, "lorawan_uplink_frames_total{outcome=\"new\"}");
+        double received = delta(before, after, "lorawan_gateway_udp_rxpk_forwarded_total");
+        System.out.println();
+        System.out.printf(Locale.ROOT, "datagrams sent            %,d%n", sent);
+        System.out.printf(Locale.ROOT, "rxpk received by bridge   %,.0f%n", received);
+        System.out.printf(Locale.ROOT, "copies: first %,.0f, duplicate %,.0f, late %,.0f%n", firstCopies, duplicates,
+                late);
+        System.out.printf(Locale.ROOT, "copies accepted/s         %,.0f%n", (firstCopies + duplicates) / seconds);
+        System.out.printf(Locale.ROOT, "frames accepted (new)     %,.0f of %,d (%,.0f/s)%n", accepted,
+                (long) framesPerSecond * seconds, accepted / seconds);
+        for (double q : new double[] {0.5, 0.9, 0.99, 0.999}) {
+            System.out.printf(Locale.ROOT, "processing latency p%-5s <= %s%n", q * 100, quantile(before, after, q));
+        }
+        System.out.printf(Locale.ROOT, "processing latency max    %.2f ms (last few minutes)%n", 1000 * after.getOrDefault(
+                "lorawan_uplink_processing_seconds_max{kind=\"data\"}", Double.NaN));
+        System.out.printf(Locale.ROOT, "Redis commands per frame  %.2f (%,d commands)%n",
+                firstCopies == 0 ? 0 : redisCommands / firstCopies, redisCommands);
+        commands.forEach((command, calls) -> System.out.printf(Locale.ROOT, "  %-12s %.2f per frame%n", command,
+                firstCopies == 0 ? 0 : calls / firstCopies));
+        after.keySet().stream().filter(k -> k.startsWith("lorawan_uplink_frames_total")
+                        || k.startsWith("lorawan_gateway_udp_dropped") || k.startsWith("lorawan_gateway_udp_datagrams"))
+                .filter(k -> delta(before, after, k) != 0)
+                .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
+    }
+
+    /** The upper bound of the histogram bucket holding quantile {@code q} of this run's data-frame decisions. */
+    private static String quantile(Map<String, Double> before, Map<String, Double> after, double q) {
+        String prefix = "lorawan_uplink_processing_seconds_bucket{kind=\"data\",le=\"";
+        List<double[]> buckets = new ArrayList<>();
+        for (String key : after.keySet()) {
+            if (key.startsWith(prefix)) {
+                String le = key.substring(prefix.length(), key.length() - 2);
+                buckets.add(new double[] {le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
+                        delta(before, after, key)});
+            }
+        }
+        buckets.sort((a, b) -> Double.compare(a[0], b[0]));
+        if (buckets.isEmpty() || buckets.get(buckets.size() - 1)[1] == 0) {
+            return "n/a";
+        }
+        double total = buckets.get(buckets.size() - 1)[1];
+        for (double[] bucket : buckets) {
+            if (bucket[1] >= q * total) {
+                return String.format(Locale.ROOT, "%.2f ms", bucket[0] * 1000);
+            }
+        }
+        return "n/a";
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
+        return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
+    }
+
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][^ ]*) ([-+0-9.eEInfa]+)$");
+
+    private static Map<String, Double> metrics(int port) throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> samples = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (m.matches() && line.startsWith("lorawan_")) {
+                samples.put(m.group(1), Double.parseDouble(m.group(2)));
+            }
+        }
+        return samples;
+    }
+
+    /** Calls per command in INFO commandstats (INFO itself left out), over RESP on a plain socket. */
+    private static Map<String, Long> redisCommands(int port) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("INFO commandstats\r\n".getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            int length = Integer.parseInt(in.readLine().substring(1));
+            char[] body = new char[length];
+            int read = 0;
+            while (read < length) {
+                read += in.read(body, read, length - read);
+            }
+            Map<String, Long> calls = new java.util.TreeMap<>();
+            Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)").matcher(new String(body));
+            while (m.find()) {
+                if (!m.group(1).equals("info")) {
+                    calls.put(m.group(1), Long.parseLong(m.group(2)));
+                }
+            }
+            return calls;
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
