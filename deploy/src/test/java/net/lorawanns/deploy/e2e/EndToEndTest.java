@@ -235,7 +235,20 @@ class EndToEndTest {
     }
 
     @Test
-    void theApiNeverReturnsRootKeys() throws Exception {
+    void theApiRefusesBadRequestsWithAReasonAndNeverReturnsRootKeys() throws Exception {
+        String path = "/api/v1/devices/00000000000F0002";
+        String valid = "{\"application_id\":\"app-e2e\",\"mac_version\":\"1.0.3\",\"join_eui\":\"70B3D57ED00F0000\"}";
+        network.api(server, "GET", path, null, null, 401);
+        network.api(server, "GET", path, null, "not-the-api-key-at-all", 401);
+        assertTrue(network.api(server, "PUT", path, "{not json", TestNetwork.API_KEY, 400).getString("error")
+                .contains("JSON"));
+        assertTrue(network.api(server, "PUT", path, valid.replace("app-e2e", "no-such-app"), TestNetwork.API_KEY,
+                400).getString("error").contains("no application"));
+        assertTrue(network.api(server, "PUT", path, valid.replace("}", ",\"app_key\":\"00\"}"),
+                TestNetwork.API_KEY, 400).getString("error").contains("app_key"));
+        network.api(server, "GET", path, null, TestNetwork.API_KEY, 404);
+
+
         TestDevice device = otaaDevice("00000000000F0001", "1.1");
         JsonObject shown = network.api(server, "GET", "/api/v1/devices/" + device.devEui, null, 200);
         assertTrue(shown.getBoolean("root_keys_in_internal_js"));

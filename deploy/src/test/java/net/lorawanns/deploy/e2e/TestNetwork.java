@@ -85,10 +85,19 @@ final class TestNetwork implements AutoCloseable {
     }
 
     JsonObject api(Server server, String method, String path, JsonObject body, int expectedStatus) throws Exception {
+        return api(server, method, path, body == null ? null : body.encode(), API_KEY, expectedStatus);
+    }
+
+    /** A request with any body text and any API key (null: no Authorization header). */
+    JsonObject api(Server server, String method, String path, String body, String apiKey, int expectedStatus)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path))
-                .header("Authorization", "Bearer " + API_KEY).timeout(Duration.ofSeconds(10));
+                .timeout(Duration.ofSeconds(10));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body.encode()));
+                : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expectedStatus) {
             throw new AssertionError(method + " " + path + ": expected " + expectedStatus + ", got "

@@ -1,0 +1,140 @@
+package net.lorawanns.js;
+
+import static net.lorawanns.core.testing.TestVectors.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.crypto.KeyWrap;
+import net.lorawanns.core.frame.DlSettings;
+import net.lorawanns.core.frame.FrameCodec;
+import net.lorawanns.core.frame.JoinRequest;
+import net.lorawanns.core.join.DevNonceRegistry;
+import net.lorawanns.core.join.JoinAnswer;
+import net.lorawanns.core.join.JoinNonceCounter;
+import net.lorawanns.core.join.JoinRequestContext;
+import net.lorawanns.core.join.JoinResult;
+import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.testing.TestRedis;
+import net.lorawanns.core.testing.TestVectors;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.NetId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-process join server's answers, with the join-request of the shared vectors (ChirpStack's: AppKey
+ * 0102...10, JoinEUI 0101..., DevEUI 0202..., DevNonce 771) and root keys at rest in a real Redis.
+ */
+class InternalJoinServerTest {
+    private static final NetId NET_ID = NetId.parse("000013");
+    private static final AesKey MASTER = AesKey.of(HexFormat.of().parseHex("00112233445566778899AABBCCDDEEFF"));
+    private static final AesKey AS_KEK = AesKey.of(HexFormat.of().parseHex("08070605040302010807060504030201"));
+
+    private Vertx vertx;
+    private Redis redis;
+    private RedisKeys keys;
+    private RootKeyStore store;
+    private InternalJoinServer joinServer;
+    private JsonNode vector;
+    private JoinRequest request;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        RedisSettings settings = TestRedis.settings();
+        redis = TestRedis.client(vertx, settings);
+        keys = new RedisKeys(settings.keyPrefix());
+        store = new RootKeyStore(redis, keys, new MasterKey("k1", MASTER));
+        joinServer = new InternalJoinServer(store, new DevNonceRegistry(redis, keys), new JoinNonceCounter(redis, keys),
+                "as.example", Map.of("as.example", AS_KEK));
+        vector = TestVectors.group("join_request_mic").get(0);
+        request = (JoinRequest) FrameCodec.decode(bytes(vector, "phy_payload"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aProvisionedDeviceJoinsOnceWithEachDevNonce() throws Exception {
+        provision(NET_ID, TestVectors.key(vector, "key"));
+        JoinAnswer first = join(NET_ID, request);
+        JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class, first);
+        assertFalse(accepted.lorawan11());
+        assertEquals(17, accepted.joinAcceptPhy().length);
+        assertEquals("as.example", accepted.appSKey().kekLabel());
+        assertEquals(KeyWrap.WRAPPED_SIZE, accepted.appSKey().aesKey().length, "AppSKey wrapped for the AS");
+
+        JoinAnswer again = join(NET_ID, request);
+        JoinAnswer.Rejected reused = assertInstanceOf(JoinAnswer.Rejected.class, again);
+        assertEquals(JoinResult.JOIN_REQ_FAILED, reused.result());
+        assertTrue(reused.description().contains("DevNonce"), reused.description());
+    }
+
+    @Test
+    void everyRefusalHasItsBackendInterfacesResult() throws Exception {
+        assertEquals(JoinResult.UNKNOWN_DEV_EUI, rejected(join(NET_ID, request)).result());
+        provision(NET_ID, AesKey.of(new byte[16]));
+        assertEquals(JoinResult.MIC_FAILED, rejected(join(NET_ID, request)).result());
+        provision(NetId.parse("00000A"), TestVectors.key(vector, "key"));
+        assertEquals(JoinResult.ACTIVATION_DISALLOWED, rejected(join(NET_ID, request)).result());
+    }
+
+    @Test
+    void rootKeysAreStoredEncryptedAndNeedTheRightMasterKey() throws Exception {
+        AesKey appKey = TestVectors.key(vector, "key");
+        provision(NET_ID, appKey);
+        String stored = redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(request.devEui())))
+                .await(10, TimeUnit.SECONDS).toString();
+        assertFalse(stored.toUpperCase().contains(HexFormat.of().withUpperCase().formatHex(appKey.bytes())), stored);
+        assertFalse(stored.contains(java.util.Base64.getEncoder().encodeToString(appKey.bytes())), stored);
+        assertTrue(stored.contains("\"kid\":\"k1\""), stored);
+
+        RootKeyStore wrongKey = new RootKeyStore(redis, keys, new MasterKey("k1", AesKey.of(new byte[16])));
+        RootKeyStoreException refused = assertThrows(RootKeyStoreException.class,
+                () -> wrongKey.verifyMasterKey().await(10, TimeUnit.SECONDS));
+        assertTrue(refused.getMessage().contains("internal_js.master_key"), refused.getMessage());
+        RootKeyStore otherId = new RootKeyStore(redis, keys, new MasterKey("k2", MASTER));
+        RootKeyStoreException wrongId = assertThrows(RootKeyStoreException.class,
+                () -> otherId.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS));
+        assertTrue(wrongId.getMessage().contains("master key ID 'k1'"), wrongId.getMessage());
+        assertArrayEquals(appKey.bytes(), store.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS)
+                .orElseThrow().appKey().bytes());
+    }
+
+    private void provision(NetId home, AesKey appKey) throws Exception {
+        store.verifyMasterKey().await(10, TimeUnit.SECONDS);
+        store.setRootKeys(request.devEui(), new RootKeys(request.joinEui(), MacVersion.LORAWAN_1_0_3, appKey,
+                Optional.empty(), home)).await(10, TimeUnit.SECONDS);
+    }
+
+    private JoinAnswer join(NetId netId, JoinRequest joinRequest) throws Exception {
+        return joinServer.join(new JoinRequestContext(joinRequest.encode(), joinRequest, MacVersion.LORAWAN_1_0_3,
+                netId, new DevAddr(0x26000001), new DlSettings(false, 0, 0), 1, Optional.empty()))
+                .await(10, TimeUnit.SECONDS);
+    }
+
+    private static JoinAnswer.Rejected rejected(JoinAnswer answer) {
+        return assertInstanceOf(JoinAnswer.Rejected.class, answer);
+    }
+
+}
