@@ -21,7 +21,8 @@ final class EventJson {
                 .forEach(rxInfo::add);
         JsonObject json = new JsonObject().put("frequency", uplink.frequencyHz())
                 .put("data_rate", dataRate(uplink.dataRate())).put("rx_info", rxInfo)
-                .put("received_at", Instant.now().toString());
+                .put("received_at", uplink.copies().stream().map(c -> c.rxInfo().receivedAt()).min(Instant::compareTo)
+                        .orElseThrow().toString());
         dr.ifPresent(index -> json.put("dr", index));
         return json;
     }
