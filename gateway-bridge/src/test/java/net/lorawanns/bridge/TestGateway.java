@@ -14,11 +14,11 @@ import java.util.Arrays;
  * A packet forwarder as PROTOCOL.TXT describes it, on a real UDP socket. It builds its datagrams byte by byte
  * from the protocol document and shares no code with the bridge.
  */
-final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable {
     static final int PUSH_DATA = 0x00;
     static final int PUSH_ACK = 0x01;
     static final int PULL_DATA = 0x02;
-    static final int PULL_RESP = 0x03;
+    public static final int PULL_RESP = 0x03;
     static final int PULL_ACK = 0x04;
     static final int TX_ACK = 0x05;
 
@@ -26,7 +26,7 @@ final class TestGateway implements AutoCloseable {
     private final byte[] mac;
     private final InetSocketAddress server;
 
-    TestGateway(String eui, int serverPort) throws IOException {
+    public TestGateway(String eui, int serverPort) throws IOException {
         this(eui, serverPort, "127.0.0.1");
     }
 
@@ -52,15 +52,15 @@ final class TestGateway implements AutoCloseable {
         return datagram;
     }
 
-    void pushData(int version, int token, String json) throws IOException {
+    public void pushData(int version, int token, String json) throws IOException {
         send(withMac(version, token, PUSH_DATA, json));
     }
 
-    void pullData(int version, int token) throws IOException {
+    public void pullData(int version, int token) throws IOException {
         send(withMac(version, token, PULL_DATA, null));
     }
 
-    void txAck(int version, int token, String json) throws IOException {
+    public void txAck(int version, int token, String json) throws IOException {
         send(withMac(version, token, TX_ACK, json));
     }
 
@@ -69,7 +69,7 @@ final class TestGateway implements AutoCloseable {
     }
 
     /** The next datagram from the server, or an exception when none comes within {@code timeout}. */
-    byte[] receive(Duration timeout) throws IOException {
+    public byte[] receive(Duration timeout) throws IOException {
         byte[] buffer = new byte[65_536];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         socket.setSoTimeout((int) timeout.toMillis());

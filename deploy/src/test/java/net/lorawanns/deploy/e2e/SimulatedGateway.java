@@ -3,26 +3,22 @@ package net.lorawanns.deploy.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import net.lorawanns.bridge.TestGateway;
 
 /**
- * A Semtech UDP packet forwarder (protocol version 2) on a real socket: it pulls, pushes rxpk, receives PULL_RESP
- * and answers each with a TX_ACK, whose error the test may set. Datagrams are built from PROTOCOL.TXT.
+ * A Semtech UDP packet forwarder (protocol version 2) that keeps running: on the bridge tests' {@link TestGateway}
+ * (datagrams built from PROTOCOL.TXT, a real socket), it pulls, pushes rxpk, and answers every PULL_RESP with a
+ * TX_ACK, whose error the test may set.
  */
 final class SimulatedGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,9 +28,8 @@ final class SimulatedGateway implements AutoCloseable {
     }
 
     final String eui;
-    private final byte[] mac;
-    private final DatagramSocket socket;
-    private final InetSocketAddress server;
+    private final TestGateway gateway;
+    private volatile boolean closed;
     private final BlockingQueue<Downlink> downlinks = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<String> txAckErrors = new ConcurrentLinkedQueue<>();
     private final Thread reader;
@@ -42,9 +37,7 @@ final class SimulatedGateway implements AutoCloseable {
 
     SimulatedGateway(String eui, int serverPort) throws IOException {
         this.eui = eui;
-        this.mac = HexFormat.of().parseHex(eui);
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+        this.gateway = new TestGateway(eui, serverPort);
         this.reader = new Thread(this::read, "gateway-" + eui);
         reader.setDaemon(true);
         reader.start();
@@ -56,7 +49,7 @@ final class SimulatedGateway implements AutoCloseable {
     }
 
     void pullData() throws IOException {
-        send(2, nextToken(), 0x02, null);
+        gateway.pullData(2, nextToken());
     }
 
     /** PUSH_DATA with one rxpk of {@code phy}. */
@@ -65,7 +58,7 @@ final class SimulatedGateway implements AutoCloseable {
                         + "\"freq\":%.6f,\"stat\":1,\"modu\":\"LORA\",\"datr\":\"%s\",\"codr\":\"4/5\",\"lsnr\":%.1f,"
                         + "\"rssi\":%d,\"size\":%d,\"data\":\"%s\"}]}", tmst, Instant.now(), frequencyHz / 1e6, datr,
                 snr, rssi, phy.length, Base64.getEncoder().encodeToString(phy));
-        send(2, nextToken(), 0x00, rxpk);
+        gateway.pushData(2, nextToken(), rxpk);
     }
 
     /** The next downlink, or an AssertionError when none comes in time. */
@@ -87,26 +80,11 @@ final class SimulatedGateway implements AutoCloseable {
         return token;
     }
 
-    private void send(int version, int tok, int identifier, String json) throws IOException {
-        byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-        byte[] datagram = new byte[12 + body.length];
-        datagram[0] = (byte) version;
-        datagram[1] = (byte) (tok >> 8);
-        datagram[2] = (byte) tok;
-        datagram[3] = (byte) identifier;
-        System.arraycopy(mac, 0, datagram, 4, 8);
-        System.arraycopy(body, 0, datagram, 12, body.length);
-        socket.send(new DatagramPacket(datagram, datagram.length, server));
-    }
-
     private void read() {
-        byte[] buffer = new byte[65_536];
-        while (!socket.isClosed()) {
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        while (!closed) {
             try {
-                socket.receive(packet);
-                byte[] datagram = Arrays.copyOf(buffer, packet.getLength());
-                if (datagram.length > 4 && datagram[3] == 0x03) {
+                byte[] datagram = gateway.receive(Duration.ofMillis(500));
+                if (datagram.length > 4 && datagram[3] == TestGateway.PULL_RESP) {
                     JsonNode txpk = JSON.readTree(new String(datagram, 4, datagram.length - 4, StandardCharsets.UTF_8))
                             .get("txpk");
                     downlinks.add(new Downlink(txpk.get("tmst").asLong(), txpk.get("freq").asDouble(),
@@ -114,19 +92,22 @@ final class SimulatedGateway implements AutoCloseable {
                             txpk.get("ipol").asBoolean(), Instant.now()));
                     String error = txAckErrors.poll();
                     int tok = (datagram[1] & 0xFF) << 8 | datagram[2] & 0xFF;
-                    send(2, tok, 0x05, "{\"txpk_ack\":{\"error\":\"" + (error == null ? "NONE" : error) + "\"}}");
+                    gateway.txAck(2, tok, "{\"txpk_ack\":{\"error\":\"" + (error == null ? "NONE" : error) + "\"}}");
                 }
-            } catch (SocketException closed) {
-                return;
+            } catch (SocketTimeoutException quiet) {
+                // nothing from the server for a while: look at closed and listen again
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                if (!closed) {
+                    throw new IllegalStateException(e);
+                }
             }
         }
     }
 
     @Override
     public void close() throws InterruptedException {
-        socket.close();
+        closed = true;
+        gateway.close();
         reader.join(5_000);
     }
 }

@@ -9,7 +9,6 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.DevAddr;
@@ -149,11 +148,6 @@ public final class SessionStore {
             }
             return found;
         });
-    }
-
-    /** The device's active session, if any. */
-    public Future<Optional<SessionCandidate>> active(Eui64 devEui) {
-        return sessionsOf(devEui).map(all -> all.stream().filter(c -> !c.pending()).findFirst());
     }
 
     /**

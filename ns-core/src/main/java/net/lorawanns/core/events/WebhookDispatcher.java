@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookDispatcher implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
-    static final int MAX_IN_FLIGHT = 10_000;
+    private static final int MAX_IN_FLIGHT = 10_000;
     private static final long[] RETRY_DELAYS_MS = {1_000, 2_000, 4_000};
     private static final long CACHE_NANOS = 5_000_000_000L;
     private static final int TIMEOUT_MS = 5_000;

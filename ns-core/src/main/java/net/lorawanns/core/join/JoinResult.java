@@ -25,14 +25,4 @@ public enum JoinResult {
     public String code() {
         return code;
     }
-
-    /** The result of a Backend Interfaces code; unknown codes are {@link #OTHER}. */
-    public static JoinResult ofCode(String code) {
-        for (JoinResult result : values()) {
-            if (result.code.equals(code)) {
-                return result;
-            }
-        }
-        return OTHER;
-    }
 }

@@ -1,6 +1,7 @@
 package net.lorawanns.core.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -86,9 +87,11 @@ class SessionStoreTest {
         assertEquals(FCntDecision.STALE, await(one.accept(DEV, "old", 43, false, true)));
         assertEquals(0L, await(one.nextFCntDown(DEV, false)), "counters start over with the new session");
         assertTrue(await(one.candidates(DevAddr.parse("26000001"))).isEmpty());
-        Optional<SessionCandidate> active = await(one.active(DEV));
-        assertEquals("new", active.orElseThrow().session().id());
-        assertEquals(0L, active.get().lastFCntUp());
+        List<SessionCandidate> sessions = await(one.sessionsOf(DEV));
+        assertEquals(1, sessions.size(), "the pending session became the only one");
+        assertEquals("new", sessions.get(0).session().id());
+        assertFalse(sessions.get(0).pending());
+        assertEquals(0L, sessions.get(0).lastFCntUp());
         long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(keys.session(DEV)))).toLong();
         assertTrue(ttl > 0 && ttl <= SessionStore.OTAA_SESSION_TTL.toMillis(), "OTAA sessions expire: " + ttl);
     }
