@@ -157,7 +157,7 @@ class ConfigLoaderTest {
                 kek = "%1$s"
                 """.formatted(MASTER_KEY)).key());
         assertEquals("internal_js.tls_cert", fails("[internal_js]\nbind = \"0.0.0.0:8443\"\n").key());
-        assertEquals("internal_js.ns_kek_label", fails("[internal_js]\nns_kek_label = \"missing\"\n").key());
+        assertEquals("internal_js.as_kek_label", fails("[internal_js]\nas_kek_label = \"missing\"\n").key());
         assertEquals("api.api_keys[0]", fails("[api]\napi_keys = [\"short\"]\n").key());
     }
 

@@ -2,6 +2,7 @@ package net.lorawanns.bridge;
 
 import io.vertx.core.net.SocketAddress;
 import net.lorawanns.core.gateway.GatewayStats;
+import net.lorawanns.core.limits.TokenBucket;
 import net.lorawanns.core.types.Eui64;
 
 /** What the bridge knows of one gateway. Changed only on the bridge's event loop. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Optional;
 import net.lorawanns.core.crypto.JoinCrypto;
 import net.lorawanns.core.crypto.KeyWrap;
 import net.lorawanns.core.crypto.SessionKeys;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The built-in join server, answering in-process. For each join-request: the device's root keys, its home
  * network, the MIC, the DevNonce rule of its version, a fresh JoinNonce, the session keys of its version and the
  * encrypted join-accept (LoRaWAN 1.0.4 section 6.2, 1.1 section 6.2). The AppSKey goes out wrapped with the
- * application server's KEK when one is configured.
+ * requester's application-server KEK when one is configured, and is kept sealed for AppSKeyReq.
  */
 public final class InternalJoinServer implements JoinServer {
     private static final Logger LOG = LoggerFactory.getLogger(InternalJoinServer.class);
@@ -39,30 +40,45 @@ public final class InternalJoinServer implements JoinServer {
     private static final int JOIN_REQUEST_TYPE = 0xFF;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** How long an AppSKey is kept for AppSKeyReq when sessions have no Lifetime: an idle OTAA session's life. */
+    private static final Duration APP_S_KEY_RETENTION = Duration.ofDays(31);
+
     private final RootKeyStore rootKeys;
+    private final AppSKeyStore appSKeys;
     private final DevNonceRegistry devNonces;
     private final JoinNonceCounter joinNonces;
-    private final String asKekLabel;
+    private final Duration lifetime;
     private final Map<String, AesKey> keks;
+    private final String localAsKekLabel;
 
     /**
-     * @param asKekLabel the label of the KEK that wraps AppSKeys; empty to hand them over in clear
+     * @param lifetime the session Lifetime stated in answers; zero = no limit
      * @param keks the KEKs by label
+     * @param localAsKekLabel the label that wraps AppSKeys for this server's own application side (in-process joins)
      */
-    public InternalJoinServer(RootKeyStore rootKeys, DevNonceRegistry devNonces, JoinNonceCounter joinNonces,
-                              String asKekLabel, Map<String, AesKey> keks) {
-        if (!asKekLabel.isEmpty() && !keks.containsKey(asKekLabel)) {
-            throw new IllegalArgumentException("no KEK with label '" + asKekLabel + "'");
+    public InternalJoinServer(RootKeyStore rootKeys, AppSKeyStore appSKeys, DevNonceRegistry devNonces,
+                              JoinNonceCounter joinNonces, Duration lifetime, Map<String, AesKey> keks,
+                              String localAsKekLabel) {
+        if (!localAsKekLabel.isEmpty() && !keks.containsKey(localAsKekLabel)) {
+            throw new IllegalArgumentException("no KEK with label '" + localAsKekLabel + "'");
         }
         this.rootKeys = rootKeys;
+        this.appSKeys = appSKeys;
         this.devNonces = devNonces;
         this.joinNonces = joinNonces;
-        this.asKekLabel = asKekLabel;
+        this.lifetime = lifetime;
         this.keks = Map.copyOf(keks);
+        this.localAsKekLabel = localAsKekLabel;
     }
 
+    /** The in-process port: the requester is this server's own network. */
     @Override
     public Future<JoinAnswer> join(JoinRequestContext context) {
+        return join(context, new Requester(context.netId(), Optional.empty(), localAsKekLabel));
+    }
+
+    /** Answers a join-request for a requester; network session keys are returned in clear for it to wrap. */
+    public Future<JoinAnswer> join(JoinRequestContext context, Requester requester) {
         JoinRequest request = context.request();
         return rootKeys.rootKeys(request.devEui()).compose(found -> {
             if (found.isEmpty()) {
@@ -73,9 +89,14 @@ public final class InternalJoinServer implements JoinServer {
                 return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui() + " is provisioned with JoinEUI "
                         + keys.joinEui() + ", not " + request.joinEui());
             }
-            if (!keys.homeNetId().equals(context.netId())) {
+            if (!keys.homeNetId().equals(requester.netId())) {
                 return rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + request.devEui() + " has home NetID "
-                        + keys.homeNetId() + "; NetID " + context.netId() + " may not activate it");
+                        + keys.homeNetId() + "; NetID " + requester.netId() + " may not activate it");
+            }
+            if (keys.homeNsId().isPresent() && requester.nsId().isPresent()
+                    && !keys.homeNsId().equals(requester.nsId())) {
+                return rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + request.devEui() + " has home NSID "
+                        + keys.homeNsId().get() + "; NSID " + requester.nsId().get() + " may not activate it");
             }
             Mic expected = JoinCrypto.joinRequestMic(keys.joinKey(), request);
             if (!expected.equals(request.mic())) {
@@ -88,11 +109,12 @@ public final class InternalJoinServer implements JoinServer {
                             : joinNonces.next(request.devEui()).compose(nonce -> nonce.isEmpty()
                                     ? rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui()
                                             + " has used every JoinNonce; it needs new root keys")
-                                    : Future.succeededFuture(accept(context, keys, nonce.get()))));
+                                    : accept(context, keys, nonce.get(), requester.asKekLabel())));
         });
     }
 
-    private JoinAnswer accept(JoinRequestContext context, RootKeys keys, JoinNonce joinNonce) {
+    private Future<JoinAnswer> accept(JoinRequestContext context, RootKeys keys, JoinNonce joinNonce,
+                                      String asKekLabel) {
         JoinRequest request = context.request();
         // OptNeg is set for LoRaWAN 1.1 devices: this join server and the network server both speak 1.1.
         boolean lorawan11 = keys.macVersion() == MacVersion.LORAWAN_1_1_0;
@@ -115,12 +137,15 @@ public final class InternalJoinServer implements JoinServer {
         RANDOM.nextBytes(sessionKeyId);
         LOG.debug("Join-accept for DevEUI {} (LoRaWAN {}, JoinNonce {})", request.devEui(), keys.macVersion(),
                 joinNonce);
-        return new JoinAnswer.Accepted(encrypted.encode(), lorawan11, session.fNwkSIntKey(), session.sNwkSIntKey(),
-                session.nwkSEncKey(), appSKeyEnvelope(session.appSKey()), HexFormat.of().formatHex(sessionKeyId),
-                Duration.ZERO);
+        String keyId = HexFormat.of().formatHex(sessionKeyId);
+        JoinAnswer answer = new JoinAnswer.Accepted(encrypted.encode(), lorawan11, session.fNwkSIntKey(),
+                session.sNwkSIntKey(), session.nwkSEncKey(), appSKeyEnvelope(session.appSKey(), asKekLabel), keyId,
+                lifetime);
+        return appSKeys.put(request.devEui(), keyId, session.appSKey(),
+                lifetime.isZero() ? APP_S_KEY_RETENTION : lifetime).map(answer);
     }
 
-    private KeyEnvelope appSKeyEnvelope(AesKey appSKey) {
+    private KeyEnvelope appSKeyEnvelope(AesKey appSKey, String asKekLabel) {
         if (asKekLabel.isEmpty()) {
             return new KeyEnvelope("", appSKey.bytes());
         }

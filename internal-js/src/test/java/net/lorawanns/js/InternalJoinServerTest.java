@@ -13,7 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,7 @@ class InternalJoinServerTest {
     private Redis redis;
     private RedisKeys keys;
     private RootKeyStore store;
+    private AppSKeyStore appSKeys;
     private InternalJoinServer joinServer;
     private JsonNode vector;
     private JoinRequest request;
@@ -62,9 +65,11 @@ class InternalJoinServerTest {
         RedisSettings settings = TestRedis.settings();
         redis = TestRedis.client(vertx, settings);
         keys = new RedisKeys(settings.keyPrefix());
-        store = new RootKeyStore(redis, keys, new MasterKey("k1", MASTER));
-        joinServer = new InternalJoinServer(store, new DevNonceRegistry(redis, keys), new JoinNonceCounter(redis, keys),
-                "as.example", Map.of("as.example", AS_KEK));
+        AtRestCipher cipher = cipher(new MasterKey("k1", MASTER));
+        store = new RootKeyStore(redis, keys, cipher);
+        appSKeys = new AppSKeyStore(redis, keys, cipher);
+        joinServer = new InternalJoinServer(store, appSKeys, new DevNonceRegistry(redis, keys),
+                new JoinNonceCounter(redis, keys), Duration.ZERO, Map.of("as.example", AS_KEK), "as.example");
         vector = TestVectors.group("join_request_mic").get(0);
         request = (JoinRequest) FrameCodec.decode(bytes(vector, "phy_payload"));
     }
@@ -109,11 +114,11 @@ class InternalJoinServerTest {
         assertFalse(stored.contains(java.util.Base64.getEncoder().encodeToString(appKey.bytes())), stored);
         assertTrue(stored.contains("\"kid\":\"k1\""), stored);
 
-        RootKeyStore wrongKey = new RootKeyStore(redis, keys, new MasterKey("k1", AesKey.of(new byte[16])));
+        RootKeyStore wrongKey = new RootKeyStore(redis, keys, cipher(new MasterKey("k1", AesKey.of(new byte[16]))));
         RootKeyStoreException refused = assertThrows(RootKeyStoreException.class,
                 () -> wrongKey.verifyMasterKey().await(10, TimeUnit.SECONDS));
         assertTrue(refused.getMessage().contains("internal_js.master_key"), refused.getMessage());
-        RootKeyStore otherId = new RootKeyStore(redis, keys, new MasterKey("k2", MASTER));
+        RootKeyStore otherId = new RootKeyStore(redis, keys, cipher(new MasterKey("k2", MASTER)));
         RootKeyStoreException wrongId = assertThrows(RootKeyStoreException.class,
                 () -> otherId.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS));
         assertTrue(wrongId.getMessage().contains("master key ID 'k1'"), wrongId.getMessage());
@@ -121,10 +126,39 @@ class InternalJoinServerTest {
                 .orElseThrow().appKey().bytes());
     }
 
+    @Test
+    void rotationReSealsEveryRecordUnderTheNewMasterKey() throws Exception {
+        AesKey appKey = TestVectors.key(vector, "key");
+        provision(NET_ID, appKey);
+        JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class, join(NET_ID, request));
+        AesKey appSKey = KeyWrap.unwrap(AS_KEK, accepted.appSKey().aesKey());
+
+        MasterKey newKey = new MasterKey("k2", AesKey.of(HexFormat.of().parseHex("FFEEDDCCBBAA99887766554433221100")));
+        AtRestCipher rotating = cipher(newKey, new MasterKey("k1", MASTER));
+        RootKeyStore rotatingStore = new RootKeyStore(redis, keys, rotating);
+        AppSKeyStore rotatingAppSKeys = new AppSKeyStore(redis, keys, rotating);
+        assertEquals(1, rotatingStore.rotate().await(10, TimeUnit.SECONDS));
+        assertEquals(1, rotatingAppSKeys.rotate().await(10, TimeUnit.SECONDS));
+        assertEquals(0, rotatingStore.rotate().await(10, TimeUnit.SECONDS), "a second run has nothing left to do");
+
+        AtRestCipher newOnly = cipher(newKey);
+        assertArrayEquals(appKey.bytes(), new RootKeyStore(redis, keys, newOnly).rootKeys(request.devEui())
+                .await(10, TimeUnit.SECONDS).orElseThrow().appKey().bytes());
+        assertArrayEquals(appSKey.bytes(), new AppSKeyStore(redis, keys, newOnly)
+                .get(request.devEui(), accepted.sessionKeyId()).await(10, TimeUnit.SECONDS).orElseThrow().bytes());
+        RootKeyStoreException oldOnly = assertThrows(RootKeyStoreException.class,
+                () -> store.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS));
+        assertTrue(oldOnly.getMessage().contains("'k2'"), oldOnly.getMessage());
+    }
+
     private void provision(NetId home, AesKey appKey) throws Exception {
         store.verifyMasterKey().await(10, TimeUnit.SECONDS);
         store.setRootKeys(request.devEui(), new RootKeys(request.joinEui(), MacVersion.LORAWAN_1_0_3, appKey,
-                Optional.empty(), home)).await(10, TimeUnit.SECONDS);
+                Optional.empty(), home, Optional.empty())).await(10, TimeUnit.SECONDS);
+    }
+
+    private static AtRestCipher cipher(MasterKey current, MasterKey... previous) {
+        return new AtRestCipher(current, List.of(previous));
     }
 
     private JoinAnswer join(NetId netId, JoinRequest joinRequest) throws Exception {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.deploy.Server;
 import org.junit.jupiter.api.AfterEach;

@@ -141,8 +141,9 @@ public final class RestApi {
     }
 
     /**
-     * Creates or replaces a device: OTAA with {@code join_eui} (and root keys for the internal join server), or ABP
-     * with an {@code abp} session. Root keys are stored encrypted by the join server and never returned.
+     * Creates or replaces a device: OTAA with {@code join_eui} (and root keys for the internal join server, with the
+     * device's home network: {@code home_net_id}, default ours, and optional {@code home_ns_id}), or ABP with an
+     * {@code abp} session. Root keys are stored encrypted by the join server and never returned.
      */
     private Future<JsonObject> putDevice(RoutingContext ctx) {
         Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
@@ -187,8 +188,12 @@ public final class RestApi {
         if (version != MacVersion.LORAWAN_1_1_0 && nwkKey != null) {
             throw new ApiException(400, "nwk_key is for LoRaWAN 1.1 devices; a " + version + " device has an app_key only");
         }
+        String homeNetId = body.getString("home_net_id");
+        String homeNsId = body.getString("home_ns_id");
         return Optional.of(valid(() -> new RootKeys(joinEui, version, AesKey.parse(appKey, "app_key"),
-                nwkKey == null ? Optional.empty() : Optional.of(AesKey.parse(nwkKey, "nwk_key")), services.netId())));
+                nwkKey == null ? Optional.empty() : Optional.of(AesKey.parse(nwkKey, "nwk_key")),
+                homeNetId == null ? services.netId() : NetId.parse(homeNetId),
+                homeNsId == null || homeNsId.isEmpty() ? Optional.empty() : Optional.of(homeNsId))));
     }
 
     /** An ABP session: {@code nwk_s_key} for 1.0.x, or the three 1.1 network keys; {@code app_s_key}. */

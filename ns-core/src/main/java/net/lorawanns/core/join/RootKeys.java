@@ -13,15 +13,17 @@ import net.lorawanns.core.types.NetId;
  * @param appKey the AppKey (the only root key of LoRaWAN 1.0.x devices)
  * @param nwkKey the NwkKey of LoRaWAN 1.1 devices
  * @param homeNetId the network the device may activate on
+ * @param homeNsId the network server of that network that may activate it (Backend Interfaces 1.1 NSID); empty = any
  */
 public record RootKeys(Eui64 joinEui, MacVersion macVersion, AesKey appKey, Optional<AesKey> nwkKey,
-                       NetId homeNetId) {
+                       NetId homeNetId, Optional<String> homeNsId) {
     public RootKeys {
         Objects.requireNonNull(joinEui, "joinEui");
         Objects.requireNonNull(macVersion, "macVersion");
         Objects.requireNonNull(appKey, "appKey");
         Objects.requireNonNull(nwkKey, "nwkKey");
         Objects.requireNonNull(homeNetId, "homeNetId");
+        Objects.requireNonNull(homeNsId, "homeNsId");
         if (macVersion == MacVersion.LORAWAN_1_1_0 && nwkKey.isEmpty()) {
             throw new IllegalArgumentException("a LoRaWAN 1.1 device needs a NwkKey as well as an AppKey");
         }
@@ -34,6 +36,6 @@ public record RootKeys(Eui64 joinEui, MacVersion macVersion, AesKey appKey, Opti
 
     @Override
     public String toString() {
-        return "RootKeys[" + joinEui + ", " + macVersion + ", home " + homeNetId + ", ****]";
+        return "RootKeys[" + joinEui + ", " + macVersion + ", home " + homeNetId + homeNsId.map(id -> "/" + id).orElse("") + ", ****]";
     }
 }

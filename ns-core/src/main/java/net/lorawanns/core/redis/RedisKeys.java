@@ -56,6 +56,21 @@ public final class RedisKeys {
     }
 
     /** An application record (webhook). */
+    /** A pattern matching every device's root-key record, for re-encryption under a new master key. */
+    public String rootKeysPattern() {
+        return prefix + "js:{*}:keys";
+    }
+
+    /** The AppSKey of one session, kept sealed for an application server's AppSKeyReq. */
+    public String appSKey(Eui64 devEui, String sessionKeyId) {
+        return prefix + "js:{" + devEui + "}:appskey:" + sessionKeyId;
+    }
+
+    /** A pattern matching every kept AppSKey. */
+    public String appSKeyPattern() {
+        return prefix + "js:{*}:appskey:*";
+    }
+
     public String application(String applicationId) {
         return prefix + "application:{" + applicationId + "}";
     }

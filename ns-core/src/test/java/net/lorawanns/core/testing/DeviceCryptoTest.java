@@ -1,4 +1,4 @@
-package net.lorawanns.deploy.e2e;
+package net.lorawanns.core.testing;
 
 import static net.lorawanns.core.testing.TestVectors.bytes;
 import static net.lorawanns.core.testing.TestVectors.group;

@@ -1,4 +1,4 @@
-package net.lorawanns.deploy.e2e;
+package net.lorawanns.core.testing;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -9,11 +9,11 @@ import javax.crypto.spec.SecretKeySpec;
  * The end device's cryptography, written for the tests from the specifications (AES-128 from the JDK, AES-CMAC
  * from RFC 4493) and sharing no code with the server. {@code DeviceCryptoTest} checks it against the shared vectors.
  */
-final class DeviceCrypto {
+public final class DeviceCrypto {
     private DeviceCrypto() {
     }
 
-    static byte[] aesEncrypt(byte[] key, byte[] block) {
+    public static byte[] aesEncrypt(byte[] key, byte[] block) {
         try {
             Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
@@ -24,7 +24,7 @@ final class DeviceCrypto {
     }
 
     /** RFC 4493 section 2.4. */
-    static byte[] cmac(byte[] key, byte[] message) {
+    public static byte[] cmac(byte[] key, byte[] message) {
         byte[] l = aesEncrypt(key, new byte[16]);
         byte[] k1 = doubled(l);
         byte[] k2 = doubled(k1);
@@ -68,11 +68,11 @@ final class DeviceCrypto {
         return out;
     }
 
-    static byte[] mic(byte[] key, byte[]... parts) {
+    public static byte[] mic(byte[] key, byte[]... parts) {
         return Arrays.copyOf(cmac(key, concat(parts)), 4);
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int length = 0;
         for (byte[] part : parts) {
             length += part.length;
@@ -86,11 +86,11 @@ final class DeviceCrypto {
         return out;
     }
 
-    static byte[] le32(long value) {
+    public static byte[] le32(long value) {
         return new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)};
     }
 
-    static byte[] reversed(byte[] bytes) {
+    public static byte[] reversed(byte[] bytes) {
         byte[] out = new byte[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             out[i] = bytes[bytes.length - 1 - i];
@@ -99,12 +99,12 @@ final class DeviceCrypto {
     }
 
     /** B0 of the data MIC: 0x49 | 4 x 0x00 | Dir | DevAddr | FCnt | 0x00 | len (LoRaWAN 1.0.4 section 4.4). */
-    static byte[] b0(int dir, byte[] devAddrLe, long fCnt, int length) {
+    public static byte[] b0(int dir, byte[] devAddrLe, long fCnt, int length) {
         return concat(new byte[] {0x49, 0, 0, 0, 0, (byte) dir}, devAddrLe, le32(fCnt), new byte[] {0, (byte) length});
     }
 
     /** FRMPayload (and 1.1 FOpts) keystream XOR: A_i = 0x01 | 4 x 0x00 | Dir | DevAddr | FCnt | 0x00 | i. */
-    static byte[] cipherStream(byte[] key, int dir, byte[] devAddrLe, long fCnt, byte[] data, int a4) {
+    public static byte[] cipherStream(byte[] key, int dir, byte[] devAddrLe, long fCnt, byte[] data, int a4) {
         byte[] out = new byte[data.length];
         for (int block = 0; block * 16 < data.length; block++) {
             byte[] a = concat(new byte[] {0x01, 0, 0, 0, (byte) a4, (byte) dir}, devAddrLe, le32(fCnt),
@@ -118,7 +118,7 @@ final class DeviceCrypto {
     }
 
     /** A session key: aes128_encrypt(root, prefix | fields | pad16). */
-    static byte[] derive(byte[] root, int prefix, byte[]... fields) {
+    public static byte[] derive(byte[] root, int prefix, byte[]... fields) {
         return aesEncrypt(root, Arrays.copyOf(concat(new byte[] {(byte) prefix}, concat(fields)), 16));
     }
 }

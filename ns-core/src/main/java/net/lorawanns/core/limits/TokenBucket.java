@@ -1,19 +1,19 @@
-package net.lorawanns.bridge;
+package net.lorawanns.core.limits;
 
 /** A token bucket of {@code rate} tokens per second holding at most {@code rate}; not thread-safe. */
-final class TokenBucket {
+public final class TokenBucket {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private final int rate;
     private double tokens;
     private long last;
 
-    TokenBucket(int rate, long nowNanos) {
+    public TokenBucket(int rate, long nowNanos) {
         this.rate = rate;
         this.tokens = rate;
         this.last = nowNanos;
     }
 
-    boolean tryAcquire(long nowNanos) {
+    public boolean tryAcquire(long nowNanos) {
         long elapsed = nowNanos - last;
         if (elapsed > 0) {
             tokens = Math.min(rate, tokens + (double) elapsed * rate / NANOS_PER_SECOND);

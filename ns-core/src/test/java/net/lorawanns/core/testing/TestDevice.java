@@ -1,7 +1,7 @@
-package net.lorawanns.deploy.e2e;
+package net.lorawanns.core.testing;
 
-import static net.lorawanns.deploy.e2e.DeviceCrypto.concat;
-import static net.lorawanns.deploy.e2e.DeviceCrypto.reversed;
+import static net.lorawanns.core.testing.DeviceCrypto.concat;
+import static net.lorawanns.core.testing.DeviceCrypto.reversed;
 
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -10,32 +10,32 @@ import java.util.HexFormat;
  * An end device as the LoRaWAN specifications describe it, built on {@link DeviceCrypto}: it makes join-requests,
  * opens join-accepts, derives its session keys, and sends and reads data frames. It shares no code with the server.
  */
-final class TestDevice {
+public final class TestDevice {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    final String devEui;
-    final String joinEui;
-    final String version;
-    final byte[] appKey;
-    final byte[] nwkKey;
+    public final String devEui;
+    public final String joinEui;
+    public final String version;
+    public final byte[] appKey;
+    public final byte[] nwkKey;
     private int devNonce;
 
-    byte[] devAddrLe;
-    byte[] fNwkSIntKey;
-    byte[] sNwkSIntKey;
-    byte[] nwkSEncKey;
-    byte[] appSKey;
-    long fCntUp;
-    int rx1DrOffset;
-    int rx2Dr;
-    int rxDelay;
-    byte[] cfList;
+    public byte[] devAddrLe;
+    public byte[] fNwkSIntKey;
+    public byte[] sNwkSIntKey;
+    public byte[] nwkSEncKey;
+    public byte[] appSKey;
+    public long fCntUp;
+    public int rx1DrOffset;
+    public int rx2Dr;
+    public int rxDelay;
+    public byte[] cfList;
 
     /** The fields of a received downlink, after its MIC verified. */
-    record Downlink(boolean ack, long fCnt, byte[] fOpts) {
+    public record Downlink(boolean ack, long fCnt, byte[] fOpts) {
     }
 
-    TestDevice(String devEui, String joinEui, String version, byte[] appKey, byte[] nwkKey, int firstDevNonce) {
+    public TestDevice(String devEui, String joinEui, String version, byte[] appKey, byte[] nwkKey, int firstDevNonce) {
         this.devEui = devEui;
         this.joinEui = joinEui;
         this.version = version;
@@ -44,7 +44,7 @@ final class TestDevice {
         this.devNonce = firstDevNonce;
     }
 
-    boolean lorawan11() {
+    public boolean lorawan11() {
         return version.startsWith("1.1");
     }
 
@@ -53,12 +53,12 @@ final class TestDevice {
         return lorawan11() ? nwkKey : appKey;
     }
 
-    int devNonce() {
+    public int devNonce() {
         return devNonce;
     }
 
     /** MHDR 0x00 | JoinEUI | DevEUI | DevNonce | MIC, EUIs little-endian on air (LoRaWAN 1.0.4 section 6.2.4). */
-    byte[] joinRequest(int nonce) {
+    public byte[] joinRequest(int nonce) {
         devNonce = nonce;
         byte[] msg = concat(new byte[] {0x00}, reversed(HEX.parseHex(joinEui)), reversed(HEX.parseHex(devEui)),
                 new byte[] {(byte) nonce, (byte) (nonce >>> 8)});
@@ -66,7 +66,7 @@ final class TestDevice {
     }
 
     /** Opens a join-accept: decrypt (AES encrypt, section 6.2.6), check its MIC, derive the session keys. */
-    void acceptJoin(byte[] phy) {
+    public void acceptJoin(byte[] phy) {
         byte[] clear = new byte[phy.length - 1];
         for (int i = 1; i < phy.length; i += 16) {
             System.arraycopy(DeviceCrypto.aesEncrypt(joinKey(), Arrays.copyOfRange(phy, i, i + 16)), 0, clear, i - 1, 16);
@@ -114,7 +114,7 @@ final class TestDevice {
     }
 
     /** Uses an ABP session (1.0 keys: one NwkSKey). */
-    void activate(String devAddrBe, byte[] nwkSKey, byte[] appSKey) {
+    public void activate(String devAddrBe, byte[] nwkSKey, byte[] appSKey) {
         this.devAddrLe = reversed(HEX.parseHex(devAddrBe));
         this.fNwkSIntKey = nwkSKey;
         this.sNwkSIntKey = nwkSKey;
@@ -123,7 +123,7 @@ final class TestDevice {
         this.fCntUp = 0;
     }
 
-    String devAddr() {
+    public String devAddr() {
         return HEX.formatHex(reversed(devAddrLe));
     }
 
@@ -131,12 +131,12 @@ final class TestDevice {
      * A data uplink with the next FCnt: MHDR | DevAddr | FCtrl | FCnt | FOpts | FPort | FRMPayload | MIC
      * (LoRaWAN 1.0.4 section 4). 1.1 encrypts FOpts with NwkSEncKey and signs with both integrity keys.
      */
-    byte[] uplink(boolean confirmed, int fPort, byte[] payload, byte[] fOpts, int txDr, int txCh) {
+    public byte[] uplink(boolean confirmed, int fPort, byte[] payload, byte[] fOpts, int txDr, int txCh) {
         long fCnt = fCntUp++;
         return frame(confirmed, fCnt, fPort, payload, fOpts, txDr, txCh);
     }
 
-    byte[] frame(boolean confirmed, long fCnt, int fPort, byte[] payload, byte[] fOpts, int txDr, int txCh) {
+    public byte[] frame(boolean confirmed, long fCnt, int fPort, byte[] payload, byte[] fOpts, int txDr, int txCh) {
         byte[] opts = lorawan11() && fOpts.length > 0
                 ? DeviceCrypto.cipherStream(nwkSEncKey, 0, devAddrLe, fCnt, fOpts, 1) : fOpts;
         byte[] msg = concat(new byte[] {(byte) (confirmed ? 0x80 : 0x40)}, devAddrLe, new byte[] {(byte) opts.length,
@@ -155,7 +155,7 @@ final class TestDevice {
     }
 
     /** Reads a data downlink without FPort, verifying its MIC; {@code confFCnt} is the acknowledged uplink's FCnt. */
-    Downlink read(byte[] phy, long confFCnt) {
+    public Downlink read(byte[] phy, long confFCnt) {
         byte[] msg = Arrays.copyOf(phy, phy.length - 4);
         byte[] mic = Arrays.copyOfRange(phy, phy.length - 4, phy.length);
         if (!Arrays.equals(Arrays.copyOfRange(msg, 1, 5), devAddrLe)) {

@@ -1,0 +1,92 @@
+package net.lorawanns.js;
+
+import io.vertx.core.json.JsonObject;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-128-GCM under the master keys: new records are sealed with the current key; records sealed under a previous
+ * key (by its ID) can still be opened until {@code keys rotate} has re-sealed them. A sealed record is JSON with
+ * {@code kid}, {@code nonce} (96 bits, random) and {@code ciphertext}; the caller binds it to its owner through the
+ * associated data.
+ */
+public final class AtRestCipher {
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MasterKey current;
+    private final Map<String, MasterKey> byId = new HashMap<>();
+
+    public AtRestCipher(MasterKey current, List<MasterKey> previous) {
+        this.current = current;
+        previous.forEach(key -> byId.put(key.id(), key));
+        byId.put(current.id(), current);
+    }
+
+    public String currentId() {
+        return current.id();
+    }
+
+    /** Seals {@code plain} into {@code record} (kid, nonce, ciphertext); {@code aad} is computed from the kid. */
+    public JsonObject seal(JsonObject record, byte[] plain, Function<String, byte[]> aad) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        record.put("kid", current.id());
+        byte[] sealed;
+        try {
+            sealed = gcm(Cipher.ENCRYPT_MODE, current, nonce, aad.apply(current.id()), plain);
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException("AES-GCM encryption cannot fail on a tag", e);
+        }
+        Base64.Encoder base64 = Base64.getEncoder();
+        return record.put("nonce", base64.encodeToString(nonce)).put("ciphertext", base64.encodeToString(sealed));
+    }
+
+    /**
+     * Opens a sealed record.
+     *
+     * @param what names the record in error messages, e.g. "the root keys of 0102..."
+     * @throws RootKeyStoreException for an unknown key ID, a wrong key or an altered record
+     */
+    public byte[] open(JsonObject record, byte[] aad, String what) {
+        String kid = record.getString("kid");
+        MasterKey key = byId.get(kid);
+        if (key == null) {
+            throw new RootKeyStoreException(what + " are encrypted under master key ID '" + kid + "', but "
+                    + "internal_js.master_key_id is '" + current.id() + "' and no internal_js.previous_master_keys "
+                    + "entry has that ID");
+        }
+        Base64.Decoder base64 = Base64.getDecoder();
+        try {
+            return gcm(Cipher.DECRYPT_MODE, key, base64.decode(record.getString("nonce")), aad,
+                    base64.decode(record.getString("ciphertext")));
+        } catch (AEADBadTagException e) {
+            throw new RootKeyStoreException("cannot decrypt " + what + " with master key ID '" + kid
+                    + "': internal_js.master_key is not the key they were stored with, or the record was altered");
+        }
+    }
+
+    private static byte[] gcm(int mode, MasterKey key, byte[] nonce, byte[] aad, byte[] input)
+            throws AEADBadTagException {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, new SecretKeySpec(key.key().bytes(), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(input);
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+    }
+}
