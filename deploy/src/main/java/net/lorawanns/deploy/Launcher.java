@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command line: {@code serve} and {@code config check}. */
+/** The command line: {@code serve}, {@code config check} and {@code keys rotate}. */
 @Command(name = "lorawan-ns", mixinStandardHelpOptions = true, version = "lorawan-ns 0.1.0",
         description = "LoRaWAN network server with a built-in and external join server path.",
-        subcommands = {Launcher.Serve.class, Launcher.ConfigCommand.class})
+        subcommands = {Launcher.Serve.class, Launcher.ConfigCommand.class, Launcher.KeysCommand.class})
 public final class Launcher {
     /** Exit code for a configuration that cannot be used. */
     static final int CONFIG_ERROR = 2;
@@ -88,6 +88,40 @@ public final class Launcher {
                     return 0;
                 } catch (ConfigException e) {
                     spec.commandLine().getErr().println(file + ": " + e.getMessage());
+                    return CONFIG_ERROR;
+                }
+            }
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage the keys the join server holds.",
+            subcommands = KeysCommand.Rotate.class)
+    static final class KeysCommand {
+
+        @Command(name = "rotate", mixinStandardHelpOptions = true,
+                description = "Re-encrypt every stored root key and AppSKey under internal_js.master_key, reading "
+                        + "older records with internal_js.previous_master_keys.")
+        static final class Rotate implements Callable<Integer> {
+            @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true,
+                    description = "the TOML configuration file of the servers")
+            Path config;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                try {
+                    Settings settings = new ConfigLoader().load(config);
+                    KeyRotation.Result result = KeyRotation.run(settings);
+                    spec.commandLine().getOut().println("Re-encrypted " + result.rootKeys() + " root-key record(s) and "
+                            + result.appSKeys() + " AppSKey record(s) under master key ID '"
+                            + settings.internalJs().masterKeyId() + "'");
+                    spec.commandLine().getOut().flush();
+                    return 0;
+                } catch (ConfigException e) {
+                    spec.commandLine().getErr().println(config + ": " + e.getMessage());
+                    spec.commandLine().getErr().flush();
                     return CONFIG_ERROR;
                 }
             }

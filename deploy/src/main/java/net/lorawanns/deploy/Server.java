@@ -49,6 +49,9 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.Deduplicator;
+import net.lorawanns.js.AppSKeyStore;
+import net.lorawanns.js.AtRestCipher;
+import net.lorawanns.js.BackendInterfacesServer;
 import net.lorawanns.js.InternalJoinServer;
 import net.lorawanns.js.MasterKey;
 import net.lorawanns.js.RootKeyStore;
@@ -123,16 +126,24 @@ public final class Server implements AutoCloseable {
         DevNonceRegistry devNonces = new DevNonceRegistry(redis, keys);
         Optional<InternalJoinServer> internalJs = Optional.empty();
         Optional<RootKeyProvisioning> rootKeys = Optional.empty();
-        if (settings.internalJs().enabled()) {
-            RootKeyStore store = new RootKeyStore(redis, keys, masterKey(settings.internalJs()));
+        InternalJsSettings js = settings.internalJs();
+        if (js.enabled()) {
+            AtRestCipher cipher = cipher(js);
+            RootKeyStore store = new RootKeyStore(redis, keys, cipher);
             try {
                 store.verifyMasterKey().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (RootKeyStoreException e) {
                 throw new ConfigException("internal_js.master_key", e.getMessage());
             }
             rootKeys = Optional.of(store);
-            internalJs = Optional.of(new InternalJoinServer(store, devNonces, new JoinNonceCounter(redis, keys),
-                    settings.internalJs().asKekLabel(), keks(settings.internalJs().kek())));
+            AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
+            Map<String, AesKey> jsKeks = keks(js.kek());
+            InternalJoinServer internal = new InternalJoinServer(store, appSKeys, devNonces,
+                    new JoinNonceCounter(redis, keys), js.sessionLifetime(), jsKeks, js.asKekLabel());
+            internalJs = Optional.of(internal);
+            if (!js.bind().isEmpty()) {
+                startBackendInterfaces(vertx, js, internal, store, appSKeys, jsKeks, registry);
+            }
         }
 
         EventStream stream = new EventStream(vertx, registry);
@@ -168,6 +179,27 @@ public final class Server implements AutoCloseable {
         }
         LOG.info("LoRaWAN network server ready (NetID {}, region {}, instance {})", plan.netId(), plan.region(),
                 instanceId);
+    }
+
+    /** The internal join server's Backend Interfaces HTTPS endpoint on {@code internal_js.bind}. */
+    private void startBackendInterfaces(Vertx vertx, InternalJsSettings js, InternalJoinServer internal,
+                                        RootKeyStore store, AppSKeyStore appSKeys, Map<String, AesKey> jsKeks,
+                                        PrometheusMeterRegistry registry) throws Exception {
+        HostPort bind = HostPort.parse(js.bind());
+        HttpServer endpoint;
+        try {
+            endpoint = BackendInterfacesServer.start(vertx, js, internal, store, appSKeys, jsKeks,
+                    eui -> js.joinEuis().stream().anyMatch(prefix -> matches(prefix, eui)), registry,
+                    bind.host(), bind.port()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("internal_js.clients", e.getMessage());
+        } catch (Exception e) {
+            throw new ConfigException("internal_js.bind", "cannot start the Backend Interfaces endpoint on "
+                    + js.bind() + ": " + e.getMessage());
+        }
+        parts.add(() -> endpoint.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        LOG.info("Internal join server's Backend Interfaces endpoint at https://{}:{}/ ({} client(s))", bind.host(),
+                endpoint.actualPort(), js.clients().size());
     }
 
     private NetworkPlan networkPlan() throws ConfigException {
@@ -213,18 +245,22 @@ public final class Server implements AutoCloseable {
         }).onFailure(e -> LOG.warn("Cannot read the registered gateways from Redis: {}", e.toString()));
     }
 
-    private MasterKey masterKey(InternalJsSettings js) {
+    private AtRestCipher cipher(InternalJsSettings js) throws ConfigException {
         if (js.masterKey().isEmpty()) {
+            if (!settings.redis().embedded()) {
+                throw new ConfigException("internal_js.master_key", "is required with redis.servers: root keys in a "
+                        + "lasting Redis must stay readable across restarts");
+            }
             byte[] random = new byte[AesKey.SIZE];
             new SecureRandom().nextBytes(random);
             LOG.warn("No internal_js.master_key: root keys in the embedded Redis are encrypted under a key made up "
                     + "for this run");
-            return new MasterKey(js.masterKeyId(), AesKey.of(random));
+            return new AtRestCipher(new MasterKey(js.masterKeyId(), AesKey.of(random)), List.of());
         }
-        return new MasterKey(js.masterKeyId(), AesKey.parse(js.masterKey().reveal(), "internal_js.master_key"));
+        return MasterKeys.cipher(js);
     }
 
-    private static Map<String, AesKey> keks(List<KekSettings> keks) {
+    static Map<String, AesKey> keks(List<KekSettings> keks) {
         return keks.stream().collect(Collectors.toMap(KekSettings::label,
                 k -> AesKey.parse(k.kek().reveal(), "kek " + k.label())));
     }

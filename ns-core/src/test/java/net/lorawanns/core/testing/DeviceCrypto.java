@@ -117,6 +117,17 @@ public final class DeviceCrypto {
         return out;
     }
 
+    /** RFC 3394 key unwrap with the JDK's own AESWrap, as a KeyEnvelope's receiver would do it. */
+    public static byte[] unwrap(byte[] kek, byte[] wrapped) {
+        try {
+            Cipher cipher = Cipher.getInstance("AESWrap");
+            cipher.init(Cipher.UNWRAP_MODE, new SecretKeySpec(kek, "AES"));
+            return cipher.unwrap(wrapped, "AES", Cipher.SECRET_KEY).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A session key: aes128_encrypt(root, prefix | fields | pad16). */
     public static byte[] derive(byte[] root, int prefix, byte[]... fields) {
         return aesEncrypt(root, Arrays.copyOf(concat(new byte[] {(byte) prefix}, concat(fields)), 16));

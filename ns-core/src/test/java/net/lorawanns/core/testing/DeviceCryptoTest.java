@@ -99,4 +99,12 @@ class DeviceCryptoTest {
                     bytes(v, "plaintext"), v.get("a4").asInt()));
         }
     }
+
+    @Test
+    void keyUnwrap() {
+        for (JsonNode v : group("aes_key_wrap")) {
+            assertArrayEquals(bytes(v, "key"), DeviceCrypto.unwrap(bytes(v, "kek"), bytes(v, "wrapped")),
+                    v.get("name").asText());
+        }
+    }
 }
