@@ -16,14 +16,15 @@ import java.util.Set;
  * @param tlsKey the client certificate's private key (PEM)
  * @param timeout how long a JoinReq may take; it must leave the join-accept its RX1 slot (5 s)
  * @param protocolVersion Backend Interfaces version, 1.0 or 1.1
+ * @param async the server answers with a later POST of its JoinAns to {@code join_server.async_bind}
  */
 public record JoinServerEntry(String joinEui, String joinEuiPrefix, String server, String caCert, String tlsCert,
-                              String tlsKey, Duration timeout, String protocolVersion) {
+                              String tlsKey, Duration timeout, String protocolVersion, Boolean async) {
 
     /** Validates an entry; {@code isDefault} relaxes the JoinEUI and server requirements. */
     static JoinServerEntry validated(JoinServerEntry raw, boolean isDefault) {
         JoinServerEntry entry = raw == null
-                ? new JoinServerEntry(null, null, null, null, null, null, null, null) : raw;
+                ? new JoinServerEntry(null, null, null, null, null, null, null, null, null) : raw;
         String joinEui = entry.joinEui == null ? "" : Check.hex("join_eui", entry.joinEui, 8);
         String prefix = entry.joinEuiPrefix == null ? "" : Check.euiPrefix("join_eui_prefix", entry.joinEuiPrefix);
         if (isDefault && (!joinEui.isEmpty() || !prefix.isEmpty())) {
@@ -54,7 +55,12 @@ public record JoinServerEntry(String joinEui, String joinEuiPrefix, String serve
         if (!version.equals("1.0") && !version.equals("1.1")) {
             throw new InvalidSettingException("protocol_version", "must be 1.0 or 1.1, got '" + version + "'");
         }
-        return new JoinServerEntry(joinEui, prefix, server, pathText(ca), pathText(cert), pathText(key), timeout, version);
+        boolean async = Check.or(entry.async, false);
+        if (async && isDefault) {
+            throw new InvalidSettingException("async", "is for static entries");
+        }
+        return new JoinServerEntry(joinEui, prefix, server, pathText(ca), pathText(cert), pathText(key), timeout, version,
+                async);
     }
 
     private static String pathText(Path path) {

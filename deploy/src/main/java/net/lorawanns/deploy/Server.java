@@ -245,12 +245,8 @@ public final class Server implements AutoCloseable {
         }).onFailure(e -> LOG.warn("Cannot read the registered gateways from Redis: {}", e.toString()));
     }
 
-    private AtRestCipher cipher(InternalJsSettings js) throws ConfigException {
+    private AtRestCipher cipher(InternalJsSettings js) {
         if (js.masterKey().isEmpty()) {
-            if (!settings.redis().embedded()) {
-                throw new ConfigException("internal_js.master_key", "is required with redis.servers: root keys in a "
-                        + "lasting Redis must stay readable across restarts");
-            }
             byte[] random = new byte[AesKey.SIZE];
             new SecureRandom().nextBytes(random);
             LOG.warn("No internal_js.master_key: root keys in the embedded Redis are encrypted under a key made up "

@@ -203,7 +203,7 @@ public final class BackendInterfacesServer {
                             v11 ? Optional.of(wrap(peer.nsKekLabel, accepted.fNwkSIntKey())) : Optional.empty(),
                             v11 ? Optional.of(wrap(peer.nsKekLabel, accepted.sNwkSIntKey())) : Optional.empty(),
                             v11 ? Optional.of(wrap(peer.nsKekLabel, accepted.nwkSEncKey())) : Optional.empty(),
-                            peer.sendAppSKey ? Optional.of(accepted.appSKey()) : Optional.empty(),
+                            accepted.appSKey().filter(key -> peer.sendAppSKey),
                             Optional.of(accepted.sessionKeyId())).toJson();
                 });
     }

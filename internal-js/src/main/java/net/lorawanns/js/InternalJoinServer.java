@@ -139,7 +139,7 @@ public final class InternalJoinServer implements JoinServer {
                 joinNonce);
         String keyId = HexFormat.of().formatHex(sessionKeyId);
         JoinAnswer answer = new JoinAnswer.Accepted(encrypted.encode(), lorawan11, session.fNwkSIntKey(),
-                session.sNwkSIntKey(), session.nwkSEncKey(), appSKeyEnvelope(session.appSKey(), asKekLabel), keyId,
+                session.sNwkSIntKey(), session.nwkSEncKey(), Optional.of(appSKeyEnvelope(session.appSKey(), asKekLabel)), keyId,
                 lifetime);
         return appSKeys.put(request.devEui(), keyId, session.appSKey(),
                 lifetime.isZero() ? APP_S_KEY_RETENTION : lifetime).map(answer);

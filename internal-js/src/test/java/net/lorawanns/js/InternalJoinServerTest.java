@@ -86,8 +86,8 @@ class InternalJoinServerTest {
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class, first);
         assertFalse(accepted.lorawan11());
         assertEquals(17, accepted.joinAcceptPhy().length);
-        assertEquals("as.example", accepted.appSKey().kekLabel());
-        assertEquals(KeyWrap.WRAPPED_SIZE, accepted.appSKey().aesKey().length, "AppSKey wrapped for the AS");
+        assertEquals("as.example", accepted.appSKey().orElseThrow().kekLabel());
+        assertEquals(KeyWrap.WRAPPED_SIZE, accepted.appSKey().orElseThrow().aesKey().length, "AppSKey wrapped for the AS");
 
         JoinAnswer again = join(NET_ID, request);
         JoinAnswer.Rejected reused = assertInstanceOf(JoinAnswer.Rejected.class, again);
@@ -131,7 +131,7 @@ class InternalJoinServerTest {
         AesKey appKey = TestVectors.key(vector, "key");
         provision(NET_ID, appKey);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class, join(NET_ID, request));
-        AesKey appSKey = KeyWrap.unwrap(AS_KEK, accepted.appSKey().aesKey());
+        AesKey appSKey = KeyWrap.unwrap(AS_KEK, accepted.appSKey().orElseThrow().aesKey());
 
         MasterKey newKey = new MasterKey("k2", AesKey.of(HexFormat.of().parseHex("FFEEDDCCBBAA99887766554433221100")));
         AtRestCipher rotating = cipher(newKey, new MasterKey("k1", MASTER));

@@ -1,6 +1,7 @@
 package net.lorawanns.core.join;
 
 import java.time.Duration;
+import java.util.Optional;
 import net.lorawanns.core.types.AesKey;
 
 /** A join server's answer to a join-request. */
@@ -11,11 +12,12 @@ public sealed interface JoinAnswer {
      *
      * @param joinAcceptPhy the encrypted join-accept PHYPayload, to send to the device as is
      * @param lorawan11 the session follows LoRaWAN 1.1 rules (OptNeg set); else one NwkSKey in all three roles
-     * @param appSKey the AppSKey, in clear (empty label) or wrapped for the application server
+     * @param appSKey the AppSKey, in clear (empty label) or wrapped for the application server; empty when the join
+     *     server keeps it for the application server's AppSKeyReq
      * @param lifetime how long the session may be used; zero for no limit
      */
     record Accepted(byte[] joinAcceptPhy, boolean lorawan11, AesKey fNwkSIntKey, AesKey sNwkSIntKey,
-                    AesKey nwkSEncKey, KeyEnvelope appSKey, String sessionKeyId, Duration lifetime)
+                    AesKey nwkSEncKey, Optional<KeyEnvelope> appSKey, String sessionKeyId, Duration lifetime)
             implements JoinAnswer {
         public Accepted {
             joinAcceptPhy = joinAcceptPhy.clone();

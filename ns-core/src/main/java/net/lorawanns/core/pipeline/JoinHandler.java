@@ -22,6 +22,7 @@ import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinRequestContext;
 import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -112,11 +113,11 @@ final class JoinHandler {
 
     private Future<Void> accepted(DeduplicatedUplink uplink, Device device, DevAddr devAddr, int dr,
                                   JoinAnswer.Accepted accepted) {
-        boolean clearAppSKey = !accepted.appSKey().wrapped();
+        Optional<KeyEnvelope> appSKey = accepted.appSKey();
         DeviceSession session = new DeviceSession(UUID.randomUUID().toString(), devAddr, accepted.lorawan11(),
                 accepted.fNwkSIntKey(), accepted.sNwkSIntKey(), accepted.nwkSEncKey(),
-                clearAppSKey ? Optional.of(AesKey.of(accepted.appSKey().aesKey())) : Optional.empty(),
-                clearAppSKey ? Optional.empty() : Optional.of(accepted.appSKey()),
+                appSKey.filter(key -> !key.wrapped()).map(key -> AesKey.of(key.aesKey())),
+                appSKey.filter(KeyEnvelope::wrapped),
                 plan.rx1DrOffset(), plan.rx2DataRate(), plan.rx1DelaySeconds());
         ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
                 plan.region().rx1Frequency(uplink.frequencyHz()), plan.region().rx1DataRate(dr, 0),

@@ -23,6 +23,27 @@ public final class DeviceCrypto {
         }
     }
 
+    public static byte[] aesDecrypt(byte[] key, byte[] block) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"));
+            return cipher.doFinal(block);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** RFC 3394 key wrap with the JDK's own AESWrap, as a join server would send a KeyEnvelope. */
+    public static byte[] wrap(byte[] kek, byte[] key) {
+        try {
+            Cipher cipher = Cipher.getInstance("AESWrap");
+            cipher.init(Cipher.WRAP_MODE, new SecretKeySpec(kek, "AES"));
+            return cipher.wrap(new SecretKeySpec(key, "AES"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** RFC 4493 section 2.4. */
     public static byte[] cmac(byte[] key, byte[] message) {
         byte[] l = aesEncrypt(key, new byte[16]);

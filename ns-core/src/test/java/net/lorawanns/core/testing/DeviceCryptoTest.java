@@ -105,6 +105,8 @@ class DeviceCryptoTest {
         for (JsonNode v : group("aes_key_wrap")) {
             assertArrayEquals(bytes(v, "key"), DeviceCrypto.unwrap(bytes(v, "kek"), bytes(v, "wrapped")),
                     v.get("name").asText());
+            assertArrayEquals(bytes(v, "wrapped"), DeviceCrypto.wrap(bytes(v, "kek"), bytes(v, "key")),
+                    v.get("name").asText());
         }
     }
 }

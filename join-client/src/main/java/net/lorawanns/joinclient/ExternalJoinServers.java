@@ -1,0 +1,110 @@
+package net.lorawanns.joinclient;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
+import net.lorawanns.config.JoinServerEntry;
+import net.lorawanns.core.backend.JoinAns;
+import net.lorawanns.core.backend.JoinReq;
+import net.lorawanns.core.backend.MalformedMessageException;
+import net.lorawanns.core.backend.MessageHeader;
+import net.lorawanns.core.join.JoinAnswer;
+import net.lorawanns.core.join.JoinRequestContext;
+import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.Eui64;
+
+/**
+ * The network server's join-server port with resolution in front: each join-request goes where the
+ * {@link JoinEuiResolver} says, to the internal join server in-process or to an external one as a Backend
+ * Interfaces JoinReq (synchronous, or answered later in async mode). Failures name the JoinEUI, the server and the
+ * cause.
+ */
+public final class ExternalJoinServers implements JoinServer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JoinEuiResolver resolver;
+    private final Optional<JoinServer> internal;
+    private final BackendInterfacesClient client;
+    private final Optional<AsyncAnswers> asyncAnswers;
+    private final SessionKeyUnwrapper unwrapper;
+    private final String nsId;
+    private final MeterRegistry registry;
+
+    /**
+     * @param nsId our NSID for Backend Interfaces 1.1 requests; empty = not sent
+     * @param keks {@code [[join_server.kek]]} by label
+     */
+    public ExternalJoinServers(JoinEuiResolver resolver, Optional<JoinServer> internal, BackendInterfacesClient client,
+                               Optional<AsyncAnswers> asyncAnswers, Map<String, AesKey> keks, String nsId,
+                               MeterRegistry registry) {
+        this.resolver = resolver;
+        this.internal = internal;
+        this.client = client;
+        this.asyncAnswers = asyncAnswers;
+        this.unwrapper = new SessionKeyUnwrapper(keks);
+        this.nsId = nsId;
+        this.registry = registry;
+    }
+
+    @Override
+    public Future<JoinAnswer> join(JoinRequestContext context) {
+        Eui64 joinEui = context.request().joinEui();
+        return resolver.resolve(joinEui).compose(route -> {
+            if (route instanceof JoinServerRoute.Internal in) {
+                return internal.map(js -> js.join(context)).orElseGet(() -> Future.failedFuture(new JoinClientException(
+                        "JoinEUI " + joinEui + " goes to the internal join server (" + in.source()
+                                + "), which is disabled")));
+            }
+            JoinServerRoute.External external = (JoinServerRoute.External) route;
+            return external(context, external).recover(e -> {
+                count("error");
+                return Future.failedFuture(new JoinClientException("JoinEUI " + joinEui + ", join server "
+                        + external.server() + " (" + external.source() + "): " + e.getMessage()));
+            });
+        });
+    }
+
+    private Future<JoinAnswer> external(JoinRequestContext context, JoinServerRoute.External route) {
+        JoinServerEntry entry = route.entry();
+        long transactionId = RANDOM.nextInt() & 0xFFFF_FFFFL;
+        boolean v11 = entry.protocolVersion().equals("1.1");
+        JoinReq request = JoinReq.of(entry.protocolVersion(), transactionId,
+                v11 && !nsId.isEmpty() ? Optional.of(nsId) : Optional.empty(), context);
+        Future<JoinAns> answer;
+        if (entry.async()) {
+            AsyncAnswers answers = asyncAnswers.orElseThrow();
+            Future<JoinAns> later = answers.expect(transactionId, entry.timeout());
+            answer = client.post(route.server(), entry, request.toJson(), entry.timeout())
+                    .onFailure(e -> answers.forget(transactionId))
+                    .compose(acknowledged -> later);
+        } else {
+            answer = client.post(route.server(), entry, request.toJson(), entry.timeout()).map(this::joinAns);
+        }
+        return answer.map(ans -> {
+            if (ans.header().transactionId() != transactionId) {
+                throw new JoinClientException("the JoinAns is for TransactionID " + ans.header().transactionId()
+                        + ", not " + transactionId);
+            }
+            JoinAnswer result = unwrapper.read(ans);
+            count(result instanceof JoinAnswer.Accepted ? "accepted" : "rejected");
+            return result;
+        });
+    }
+
+    private JoinAns joinAns(io.vertx.core.json.JsonObject json) {
+        try {
+            return JoinAns.fromJson(json);
+        } catch (MalformedMessageException | MessageHeader.UnsupportedVersionException e) {
+            throw new JoinClientException("unreadable JoinAns: " + e.getMessage());
+        }
+    }
+
+    private void count(String outcome) {
+        Counter.builder("lorawan.join.external").description("JoinReqs to external join servers by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+}
