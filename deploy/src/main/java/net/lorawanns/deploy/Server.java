@@ -27,6 +27,7 @@ import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.InternalJsSettings;
+import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Settings;
 import net.lorawanns.core.api.RestApi;
@@ -49,6 +50,11 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.Deduplicator;
+import net.lorawanns.joinclient.AsyncAnswers;
+import net.lorawanns.joinclient.BackendInterfacesClient;
+import net.lorawanns.joinclient.DnsJoinServerLookup;
+import net.lorawanns.joinclient.ExternalJoinServers;
+import net.lorawanns.joinclient.JoinEuiResolver;
 import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.AtRestCipher;
 import net.lorawanns.js.BackendInterfacesServer;
@@ -153,7 +159,7 @@ public final class Server implements AutoCloseable {
         bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
         UplinkPipeline pipeline = new UplinkPipeline(plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinRouting(internalJs), bridge, events, instanceId, registry);
+                sessions, joinServers(vertx, internalJs, registry), bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -213,19 +219,42 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Joins go to the internal join server for the JoinEUIs it serves. Static entries, DNS and external join
-     * servers are the join client's (not part of this build yet); until then other JoinEUIs are refused clearly.
+     * The join-server port of the pipeline: JoinEUI resolution (static entries, DNS, default) in front of the
+     * internal join server and the Backend Interfaces client.
      */
-    private JoinServer joinRouting(Optional<InternalJoinServer> internalJs) {
-        List<String> served = settings.internalJs().joinEuis();
-        return request -> {
-            Eui64 joinEui = request.request().joinEui();
-            if (internalJs.isPresent() && served.stream().anyMatch(prefix -> matches(prefix, joinEui))) {
-                return internalJs.get().join(request);
+    private JoinServer joinServers(Vertx vertx, Optional<InternalJoinServer> internalJs,
+                                   PrometheusMeterRegistry registry) throws Exception {
+        JoinServerSettings js = settings.joinServer();
+        Optional<DnsJoinServerLookup> dns = Optional.empty();
+        if (js.resolveJoinEui()) {
+            try {
+                dns = Optional.of(new DnsJoinServerLookup(vertx, DnsJoinServerLookup.resolver(js.dnsResolver()),
+                        js.resolveDomainSuffix(), js.dnsNegativeCache()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("join_server.dns_resolver", e.getMessage());
             }
-            return Future.failedFuture("no join server serves JoinEUI " + joinEui
-                    + (internalJs.isEmpty() ? " (internal_js is disabled)" : " (not in internal_js.join_euis)"));
-        };
+            LOG.info("JoinEUIs without a static entry are looked up in DNS under {}", js.resolveDomainSuffix());
+        }
+        JoinEuiResolver resolver = new JoinEuiResolver(js,
+                settings.internalJs().enabled() ? settings.internalJs().joinEuis() : List.of(), dns, registry);
+        BackendInterfacesClient client = new BackendInterfacesClient(vertx);
+        parts.add(client::close);
+        Optional<AsyncAnswers> asyncAnswers = Optional.empty();
+        if (!js.asyncBind().isEmpty()) {
+            AsyncAnswers answers;
+            try {
+                answers = AsyncAnswers.start(vertx, js).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new ConfigException("join_server.async_bind", "cannot listen for asynchronous answers on "
+                        + js.asyncBind() + ": " + e.getMessage());
+            }
+            parts.add(() -> answers.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            asyncAnswers = Optional.of(answers);
+            LOG.info("Asynchronous JoinAns accepted at https://{}:{}/", HostPort.parse(js.asyncBind()).host(),
+                    answers.port());
+        }
+        return new ExternalJoinServers(resolver, internalJs.map(internal -> (JoinServer) internal), client,
+                asyncAnswers, keks(js.kek()), js.nsId(), registry);
     }
 
     /** Whether an EUI is in {@code EUI} or {@code EUI/length}. */

@@ -49,6 +49,11 @@ final class TestNetwork implements AutoCloseable {
 
     /** Starts one more server instance on this network's Redis keys. */
     Server startInstance() throws Exception {
+        return startInstance("");
+    }
+
+    /** Starts an instance whose configuration has {@code extraToml} (further sections) appended. */
+    Server startInstance(String extraToml) throws Exception {
         Path file = dir.resolve("instance-" + servers.size() + ".toml");
         Files.writeString(file, """
                 [logging]
@@ -68,7 +73,7 @@ final class TestNetwork implements AutoCloseable {
                 api_keys = ["%s"]
                 [metrics]
                 enabled = false
-                """.formatted(NET_ID, TestRedis.url(), keyPrefix, MASTER_KEY, API_KEY));
+                """.formatted(NET_ID, TestRedis.url(), keyPrefix, MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);

@@ -1,0 +1,136 @@
+package net.lorawanns.deploy.e2e;
+
+import static net.lorawanns.deploy.e2e.TestNetwork.event;
+import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.core.testing.TestDevice;
+import net.lorawanns.core.testing.TestPki;
+import net.lorawanns.deploy.Server;
+import net.lorawanns.joinclient.testing.TestDnsServer;
+import net.lorawanns.joinclient.testing.TestJoinServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.NAPTRRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SRVRecord;
+
+/**
+ * A device whose root key only its vendor's join server holds: the server finds that join server through DNS,
+ * asks it over mutual TLS, unwraps the session keys, sends the join-accept over UDP, and the device's next uplink
+ * passes the MIC with the unwrapped keys.
+ */
+class ExternalJoinTest {
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String JOIN_EUI = "70B3D57ED0001234";
+    private static final byte[] APP_KEY = HEX.parseHex("2B7E151628AED2A6ABF7158809CF4F3C");
+    private static final byte[] NS_KEK = HEX.parseHex("000102030405060708090A0B0C0D0E0F");
+    private static final byte[] AS_KEK = HEX.parseHex("0F0E0D0C0B0A09080706050403020100");
+
+    @TempDir
+    Path dir;
+    private Vertx vertx;
+    private TestDnsServer dns;
+    private TestJoinServer vendorJs;
+    private TestNetwork network;
+    private Air air;
+    private SimulatedGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        TestPki.Authority vendorCa = TestPki.authority(dir, "vendor");
+        TestPki.Authority operatorCa = TestPki.authority(dir, "operator");
+        TestPki.Credentials ourClient = operatorCa.issue("our-ns");
+        vendorJs = TestJoinServer.start(vertx, vendorCa.issue("vendor-js"), operatorCa);
+        vendorJs.nsKek("operator-ns", NS_KEK);
+        vendorJs.asKek("operator-as", AS_KEK);
+
+        dns = new TestDnsServer();
+        Name name = Name.fromString("4.3.2.1.0.0.0.d.e.7.5.d.3.b.0.7.joineuis.test.");
+        Name service = Name.fromString("_lwns._tcp.vendor.test.");
+        dns.add(new NAPTRRecord(name, DClass.IN, 300, 10, 10, "S", "LWNS", "", service));
+        dns.add(new SRVRecord(service, DClass.IN, 300, 0, 0, vendorJs.port(), Name.fromString("localhost.")));
+
+        network = new TestNetwork(dir);
+        Server server = network.startInstance("""
+                [join_server]
+                resolve_join_eui = true
+                resolve_domain_suffix = "joineuis.test"
+                dns_resolver = "%s"
+                [join_server.default]
+                server = ""
+                ca_cert = "%s"
+                tls_cert = "%s"
+                tls_key = "%s"
+                [[join_server.kek]]
+                label = "operator-ns"
+                kek = "%s"
+                [[join_server.kek]]
+                label = "operator-as"
+                kek = "%s"
+                """.formatted(dns.hostPort(), vendorCa.certFile(), ourClient.certFile(), ourClient.keyFile(),
+                HEX.formatHex(NS_KEK), HEX.formatHex(AS_KEK)));
+        network.createApplication(server, "app-vendor");
+        air = new Air();
+        gateway = new SimulatedGateway("AA555A0000000009", server.udpPort());
+        gateway.pullData();
+        network.api(server, "PUT", "/api/v1/devices/0004A30B001C0530", new JsonObject()
+                .put("application_id", "app-vendor").put("mac_version", "1.0.3").put("join_eui", JOIN_EUI), 200);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        air.close();
+        network.close();
+        vendorJs.close();
+        dns.close();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aDeviceOfAnotherJoinServerJoinsAndSendsData() throws Exception {
+        vendorJs.addDevice("0004A30B001C0530", APP_KEY);
+        TestDevice device = new TestDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
+
+        Air.Sent join = air.transmit(device.joinRequest(0x2A), 868_100_000L, "SF9BW125", heard);
+        SimulatedGateway.Downlink accept = gateway.awaitDownlink(WAIT);
+        assertEquals((join.tmstAt(gateway) + 5_000_000) & 0xFFFFFFFFL, accept.tmst(), "RX1 at tmst + 5 s");
+        device.acceptJoin(accept.phy());
+        assertEquals(1, vendorJs.requests());
+        JsonObject joined = network.webhook().await(event("join", device.devEui), WAIT);
+        assertEquals(device.devAddr(), joined.getString("dev_addr"));
+
+        byte[] payload = "sealed by the vendor".getBytes();
+        air.transmit(device.uplink(false, 3, payload, new byte[0], 3, 0), 868_100_000L, "SF9BW125", heard);
+        JsonObject up = network.webhook().await(uplink(device.devEui, 0), WAIT);
+        assertArrayEquals(payload, Base64.getDecoder().decode(up.getString("data")),
+                "the MIC passed with the unwrapped NwkSKey and the payload opened with the unwrapped AppSKey");
+    }
+
+    @Test
+    void aRefusalOfTheExternalJoinServerIsReported() throws Exception {
+        TestDevice device = new TestDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        air.transmit(device.joinRequest(0x2B), 868_100_000L, "SF9BW125",
+                List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000)));
+        JsonObject refused = network.webhook().await(event("error", device.devEui), WAIT);
+        assertEquals("join_rejected", refused.getString("error"), refused.encode());
+        assertTrue(refused.encode().contains("UnknownDevEUI"), refused.encode());
+    }
+}
