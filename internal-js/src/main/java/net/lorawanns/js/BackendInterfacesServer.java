@@ -317,8 +317,13 @@ public final class BackendInterfacesServer {
                 .end(new JsonObject().put("error", why).encode());
     }
 
+    /** Metric tags stay bounded: unknown message types and result codes are counted as "other". */
     private void count(String client, String type, String result) {
+        String knownType = Set.of("none", "JoinReq", "AppSKeyReq", "HomeNSReq").contains(type) ? type : "other";
+        String knownResult = JoinResult.fromCode(result).isPresent() || result.equals("refused_certificate")
+                || result.equals("rate_limited") ? result : "other";
         Counter.builder("lorawan.js.bi.requests").description("Backend Interfaces requests to the internal join server")
-                .tag("client", client).tag("message_type", type).tag("result", result).register(registry).increment();
+                .tag("client", client).tag("message_type", knownType).tag("result", knownResult).register(registry)
+                .increment();
     }
 }

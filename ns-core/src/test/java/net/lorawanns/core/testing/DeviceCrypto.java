@@ -14,19 +14,18 @@ public final class DeviceCrypto {
     }
 
     public static byte[] aesEncrypt(byte[] key, byte[] block) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
-            return cipher.doFinal(block);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return aes(Cipher.ENCRYPT_MODE, key, block);
     }
 
+    /** AES decryption, which a join server uses to encrypt a join-accept (LoRaWAN 1.0.4 section 6.2.6). */
     public static byte[] aesDecrypt(byte[] key, byte[] block) {
+        return aes(Cipher.DECRYPT_MODE, key, block);
+    }
+
+    private static byte[] aes(int mode, byte[] key, byte[] block) {
         try {
             Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"));
+            cipher.init(mode, new SecretKeySpec(key, "AES"));
             return cipher.doFinal(block);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
