@@ -49,6 +49,7 @@ import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.Eui64Prefix;
 import net.lorawanns.core.uplink.Deduplicator;
 import net.lorawanns.joinclient.AsyncAnswers;
 import net.lorawanns.joinclient.BackendInterfacesClient;
@@ -192,10 +193,11 @@ public final class Server implements AutoCloseable {
                                         RootKeyStore store, AppSKeyStore appSKeys, Map<String, AesKey> jsKeks,
                                         PrometheusMeterRegistry registry) throws Exception {
         HostPort bind = HostPort.parse(js.bind());
+        List<Eui64Prefix> served = js.joinEuis().stream().map(Eui64Prefix::parse).toList();
         HttpServer endpoint;
         try {
             endpoint = BackendInterfacesServer.start(vertx, js, internal, store, appSKeys, jsKeks,
-                    eui -> js.joinEuis().stream().anyMatch(prefix -> matches(prefix, eui)), registry,
+                    eui -> served.stream().anyMatch(prefix -> prefix.contains(eui)), registry,
                     bind.host(), bind.port()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("internal_js.clients", e.getMessage());
@@ -255,15 +257,6 @@ public final class Server implements AutoCloseable {
         }
         return new ExternalJoinServers(resolver, internalJs.map(internal -> (JoinServer) internal), client,
                 asyncAnswers, keks(js.kek()), js.nsId(), registry);
-    }
-
-    /** Whether an EUI is in {@code EUI} or {@code EUI/length}. */
-    static boolean matches(String prefix, Eui64 eui) {
-        int slash = prefix.indexOf('/');
-        Eui64 base = Eui64.parse(slash < 0 ? prefix : prefix.substring(0, slash));
-        int bits = slash < 0 ? 64 : Integer.parseInt(prefix.substring(slash + 1));
-        long mask = bits == 0 ? 0 : -1L << (64 - bits);
-        return (eui.value() & mask) == (base.value() & mask);
     }
 
     private Future<Void> refreshGateways(GatewayStore gateways, Set<Eui64> configured) {

@@ -27,7 +27,6 @@ import net.lorawanns.core.backend.JoinAns;
 import net.lorawanns.core.backend.JoinReq;
 import net.lorawanns.core.backend.MalformedMessageException;
 import net.lorawanns.core.backend.MessageHeader;
-import net.lorawanns.core.crypto.KeyWrap;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinResult;
 import net.lorawanns.core.join.KeyEnvelope;
@@ -197,12 +196,14 @@ public final class BackendInterfacesServer {
                     }
                     JoinAnswer.Accepted accepted = (JoinAnswer.Accepted) result;
                     boolean v11 = accepted.lorawan11();
+                    java.util.function.Function<AesKey, Optional<KeyEnvelope>> forNs =
+                            key -> Optional.of(KeyEnvelope.of(key, peer.nsKekLabel, keks));
                     return new JoinAns(answer, JoinResult.SUCCESS, "", Optional.of(accepted.joinAcceptPhy()),
                             Optional.of(accepted.lifetime().toSeconds()),
-                            v11 ? Optional.empty() : Optional.of(wrap(peer.nsKekLabel, accepted.fNwkSIntKey())),
-                            v11 ? Optional.of(wrap(peer.nsKekLabel, accepted.fNwkSIntKey())) : Optional.empty(),
-                            v11 ? Optional.of(wrap(peer.nsKekLabel, accepted.sNwkSIntKey())) : Optional.empty(),
-                            v11 ? Optional.of(wrap(peer.nsKekLabel, accepted.nwkSEncKey())) : Optional.empty(),
+                            v11 ? Optional.empty() : forNs.apply(accepted.fNwkSIntKey()),
+                            v11 ? forNs.apply(accepted.fNwkSIntKey()) : Optional.empty(),
+                            v11 ? forNs.apply(accepted.sNwkSIntKey()) : Optional.empty(),
+                            v11 ? forNs.apply(accepted.nwkSEncKey()) : Optional.empty(),
                             accepted.appSKey().filter(key -> peer.sendAppSKey),
                             Optional.of(accepted.sessionKeyId())).toJson();
                 });
@@ -223,7 +224,7 @@ public final class BackendInterfacesServer {
                         + " with SessionKeyID " + sessionKeyId);
             }
             return failure(answer, JoinResult.SUCCESS, "").put("DevEUI", devEui.toString())
-                    .put("AppSKey", BiJson.envelope(wrap(peer.asKekLabel, found.get())))
+                    .put("AppSKey", BiJson.envelope(KeyEnvelope.of(found.get(), peer.asKekLabel, keks)))
                     .put("SessionKeyID", sessionKeyId);
         });
     }
@@ -249,14 +250,9 @@ public final class BackendInterfacesServer {
         });
     }
 
-    private KeyEnvelope wrap(String label, AesKey key) {
-        return label.isEmpty() ? new KeyEnvelope("", key.bytes()) : new KeyEnvelope(label, KeyWrap.wrap(keks.get(label), key));
-    }
-
     private static boolean receiverIs(MessageHeader header, Eui64 joinEui) {
         try {
-            return Eui64.fromBigEndian(Hex.decode(header.receiverId(), Eui64.SIZE, "ReceiverID", false), 0)
-                    .equals(joinEui);
+            return Eui64.parse(header.receiverId()).equals(joinEui);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -264,7 +260,7 @@ public final class BackendInterfacesServer {
 
     private static Optional<NetId> netId(String text) {
         try {
-            return Optional.of(NetId.parse(Hex.upper(Hex.decode(text, NetId.SIZE, "SenderID", false))));
+            return Optional.of(NetId.parse(text));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

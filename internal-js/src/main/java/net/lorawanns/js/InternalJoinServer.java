@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.crypto.JoinCrypto;
-import net.lorawanns.core.crypto.KeyWrap;
 import net.lorawanns.core.crypto.SessionKeys;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.EncryptedJoinAccept;
@@ -138,18 +137,11 @@ public final class InternalJoinServer implements JoinServer {
         LOG.debug("Join-accept for DevEUI {} (LoRaWAN {}, JoinNonce {})", request.devEui(), keys.macVersion(),
                 joinNonce);
         String keyId = HexFormat.of().formatHex(sessionKeyId);
+        KeyEnvelope appSKey = KeyEnvelope.of(session.appSKey(), asKekLabel, keks);
         JoinAnswer answer = new JoinAnswer.Accepted(encrypted.encode(), lorawan11, session.fNwkSIntKey(),
-                session.sNwkSIntKey(), session.nwkSEncKey(), Optional.of(appSKeyEnvelope(session.appSKey(), asKekLabel)), keyId,
-                lifetime);
+                session.sNwkSIntKey(), session.nwkSEncKey(), Optional.of(appSKey), keyId, lifetime);
         return appSKeys.put(request.devEui(), keyId, session.appSKey(),
                 lifetime.isZero() ? APP_S_KEY_RETENTION : lifetime).map(answer);
-    }
-
-    private KeyEnvelope appSKeyEnvelope(AesKey appSKey, String asKekLabel) {
-        if (asKekLabel.isEmpty()) {
-            return new KeyEnvelope("", appSKey.bytes());
-        }
-        return new KeyEnvelope(asKekLabel, KeyWrap.wrap(keks.get(asKekLabel), appSKey));
     }
 
     private static Future<JoinAnswer> rejected(JoinResult result, String description) {

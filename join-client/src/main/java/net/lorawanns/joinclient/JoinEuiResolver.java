@@ -11,6 +11,7 @@ import java.util.Optional;
 import net.lorawanns.config.JoinServerEntry;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.Eui64Prefix;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +30,7 @@ public final class JoinEuiResolver {
     private final MeterRegistry registry;
 
     /** One static mapping: a JoinEUI prefix to an external server, or (entry empty) to the internal join server. */
-    private record StaticEntry(long base, int bits, Optional<JoinServerEntry> entry, String text) {
-        boolean matches(Eui64 eui) {
-            long mask = bits == 0 ? 0 : -1L << (64 - bits);
-            return (eui.value() & mask) == (base & mask);
-        }
+    private record StaticEntry(Eui64Prefix prefix, Optional<JoinServerEntry> entry) {
     }
 
     /**
@@ -44,33 +41,27 @@ public final class JoinEuiResolver {
                            Optional<DnsJoinServerLookup> dns, MeterRegistry registry) {
         List<StaticEntry> all = new ArrayList<>();
         for (JoinServerEntry entry : settings.servers()) {
-            String prefix = entry.joinEui().isEmpty() ? entry.joinEuiPrefix() : entry.joinEui() + "/64";
-            all.add(entry(prefix, Optional.of(entry)));
+            String prefix = entry.joinEui().isEmpty() ? entry.joinEuiPrefix() : entry.joinEui();
+            all.add(new StaticEntry(Eui64Prefix.parse(prefix), Optional.of(entry)));
         }
-        for (String prefix : internalJoinEuis) {
-            StaticEntry internal = entry(prefix.contains("/") ? prefix : prefix + "/64", Optional.empty());
-            if (internal.bits > 0) {
-                all.add(internal);
+        for (String text : internalJoinEuis) {
+            Eui64Prefix prefix = Eui64Prefix.parse(text);
+            if (prefix.bits() > 0) {
+                all.add(new StaticEntry(prefix, Optional.empty()));
             }
         }
-        all.sort(Comparator.comparingInt(StaticEntry::bits).reversed());
+        all.sort(Comparator.comparingInt((StaticEntry e) -> e.prefix().bits()).reversed());
         this.entries = List.copyOf(all);
         this.dns = dns;
         this.defaultEntry = settings.defaultServer();
         this.registry = registry;
     }
 
-    private static StaticEntry entry(String prefix, Optional<JoinServerEntry> entry) {
-        int slash = prefix.indexOf('/');
-        return new StaticEntry(Eui64.parse(prefix.substring(0, slash)).value(),
-                Integer.parseInt(prefix.substring(slash + 1)), entry, prefix);
-    }
-
     public Future<JoinServerRoute> resolve(Eui64 joinEui) {
         for (StaticEntry entry : entries) {
-            if (entry.matches(joinEui)) {
+            if (entry.prefix().contains(joinEui)) {
                 count("static", "found");
-                String source = "static entry " + entry.text;
+                String source = "static entry " + entry.prefix();
                 return Future.succeededFuture(entry.entry.<JoinServerRoute>map(e -> new JoinServerRoute.External(
                         URI.create(e.server()), e, source)).orElse(new JoinServerRoute.Internal(source)));
             }

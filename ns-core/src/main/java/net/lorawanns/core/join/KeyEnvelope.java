@@ -1,6 +1,8 @@
 package net.lorawanns.core.join;
 
 import java.util.Arrays;
+import net.lorawanns.core.crypto.KeyWrap;
+import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Hex;
 
 /**
@@ -10,6 +12,18 @@ import net.lorawanns.core.types.Hex;
 public record KeyEnvelope(String kekLabel, byte[] aesKey) {
     public KeyEnvelope {
         aesKey = aesKey.clone();
+    }
+
+    /** The key for a receiver: in clear for the empty label, else wrapped with the KEK of that label. */
+    public static KeyEnvelope of(AesKey key, String kekLabel, java.util.Map<String, AesKey> keks) {
+        if (kekLabel.isEmpty()) {
+            return new KeyEnvelope("", key.bytes());
+        }
+        AesKey kek = keks.get(kekLabel);
+        if (kek == null) {
+            throw new IllegalArgumentException("no KEK with label '" + kekLabel + "'");
+        }
+        return new KeyEnvelope(kekLabel, KeyWrap.wrap(kek, key));
     }
 
     public boolean wrapped() {
