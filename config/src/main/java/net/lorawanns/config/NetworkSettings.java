@@ -17,12 +17,14 @@ import java.util.List;
  * @param rx1DrOffset RX1 data-rate offset sent in join-accepts (0-7)
  * @param rx2Dr RX2 data rate, or null for the region's default
  * @param rx2Frequency RX2 frequency in Hz, or null for the region's default
+ * @param sessionCacheSize DevAddrs whose sessions each server instance keeps in memory, so that their uplinks need
+ *                         no Redis lookup before the frame-counter step
  */
 public record NetworkSettings(String netId, List<String> devAddrPrefixes, String region, List<String> enabledRegions,
                               Duration deduplicationDelay, Integer rx1Delay, Integer rxWindow, Integer rx1DrOffset,
-                              Integer rx2Dr, Long rx2Frequency) {
+                              Integer rx2Dr, Long rx2Frequency, Integer sessionCacheSize) {
     public static final NetworkSettings DEFAULTS = new NetworkSettings(null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     public NetworkSettings {
         netId = Check.hex("net_id", Check.or(netId, "000000"), 3);
@@ -49,6 +51,7 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
         if (rx2Dr != null) {
             Check.range("rx2_dr", rx2Dr, 0, 15);
         }
+        sessionCacheSize = Check.range("session_cache_size", Check.or(sessionCacheSize, 200_000), 1, 100_000_000);
         if (rx2Frequency != null && (rx2Frequency < 100_000_000L || rx2Frequency > 3_000_000_000L)) {
             throw new InvalidSettingException("rx2_frequency", "must be a frequency in Hz (100 MHz-3 GHz), got " + rx2Frequency);
         }

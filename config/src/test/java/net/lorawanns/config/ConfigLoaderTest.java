@@ -31,6 +31,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("eu868"), s.network().enabledRegions());
         assertEquals(Duration.ofMillis(200), s.network().deduplicationDelay());
         assertEquals(1, s.network().rx1Delay());
+        assertEquals(200_000, s.network().sessionCacheSize());
         assertTrue(s.redis().embedded());
         assertEquals("0.0.0.0:1700", s.gateway().udp().bind());
         assertEquals("accept", s.gateway().udp().unknownGateways());

@@ -46,14 +46,20 @@ import net.lorawanns.core.types.Mic;
  *
  * <pre>java -cp bench/target/benchmarks.jar net.lorawanns.bench.load.LoadGenerator [frames/s] [seconds] [copies] [devices] [gateways]</pre>
  *
- * {@code -Dload.serverJvmArgs="..."} adds JVM options to the server's command line (a profiler, GC settings).
+ * {@code -Dload.serverJvmArgs="..."} adds JVM options to the server's command line (a profiler, GC settings);
+ * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s).
  */
 public final class LoadGenerator {
     private static final String API_KEY = "load-generator-api-key";
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final AesKey KEY = AesKey.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
-    /** Sent first at the same rate and left out of the results, so that the server's JIT has compiled the path. */
-    private static final int WARM_UP_SECONDS = 5;
+    /**
+     * Sent first at the same rate and left out of the results, so that the server's JIT has compiled the path: with
+     * the server, Redis and the generator sharing two cores, C2 still takes a third of a core 10 s into the load.
+     */
+    private static final int WARM_UP_SECONDS = Integer.getInteger("load.warmUpSeconds", 20);
+    /** Frames are sent when due, but the sender sleeps only when ahead by this much: fewer timer wake-ups. */
+    private static final long PACING_SLACK_NANOS = 1_000_000;
 
     private final int framesPerSecond;
     private final int seconds;
@@ -114,12 +120,17 @@ public final class LoadGenerator {
                 List<ByteBuffer> datagrams = all.subList(warmUp, all.size());
                 Map<String, Double> before = metrics(metricsPort);
                 Map<String, Long> commandsBefore = redisCommands(redis.port());
+                CpuTimes cpuBefore = CpuTimes.now(server, redis.port());
                 long sent = blast(udpPort, datagrams);
                 // Let the last deduplication windows close and their frames be decided.
                 Map<String, Double> after = awaitSettled(metricsPort);
+                CpuTimes cpu = CpuTimes.now(server, redis.port()).minus(cpuBefore);
                 Map<String, Long> commands = redisCommands(redis.port());
                 commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
                 report(sent, before, after, commands);
+                System.out.printf(Locale.ROOT, "CPU per copy: server %.1f us, Redis %.1f us, generator %.1f us"
+                        + " (%.1f / %.1f / %.1f s)%n", cpu.server() / sent * 1e6, cpu.redis() / sent * 1e6,
+                        cpu.generator() / sent * 1e6, cpu.server(), cpu.redis(), cpu.generator());
             } finally {
                 server.destroy();
                 server.waitFor(30, TimeUnit.SECONDS);
@@ -261,7 +272,7 @@ public final class LoadGenerator {
             for (int i = 0; i < datagrams.size(); i += copies) {
                 long due = start + (i / copies) * frameNanos;
                 long early = due - System.nanoTime();
-                if (early > 50_000) {
+                if (early > PACING_SLACK_NANOS) {
                     LockSupport.parkNanos(early);
                 }
                 for (int c = 0; c < copies; c++) {
@@ -364,10 +375,22 @@ public final class LoadGenerator {
         return samples;
     }
 
-    /** Calls per command in INFO commandstats (INFO itself left out), over RESP on a plain socket. */
+    /** Calls per command in INFO commandstats (INFO itself left out). */
     private static Map<String, Long> redisCommands(int port) throws IOException {
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)").matcher(redisInfo(port, "commandstats"));
+        while (m.find()) {
+            if (!m.group(1).equals("info")) {
+                calls.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+        }
+        return calls;
+    }
+
+    /** One section of Redis's INFO, over RESP on a plain socket. */
+    private static String redisInfo(int port, String section) throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.getOutputStream().write("INFO commandstats\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII));
             int length = Integer.parseInt(in.readLine().substring(1));
@@ -376,14 +399,26 @@ public final class LoadGenerator {
             while (read < length) {
                 read += in.read(body, read, length - read);
             }
-            Map<String, Long> calls = new java.util.TreeMap<>();
-            Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)").matcher(new String(body));
-            while (m.find()) {
-                if (!m.group(1).equals("info")) {
-                    calls.put(m.group(1), Long.parseLong(m.group(2)));
-                }
-            }
-            return calls;
+            return new String(body);
+        }
+    }
+
+    /** CPU seconds (user plus system) used so far by the server process, Redis and this generator. */
+    private record CpuTimes(double server, double redis, double generator) {
+        static CpuTimes now(Process server, int redisPort) throws IOException {
+            double serverSeconds = server.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9)
+                    .orElse(Double.NaN);
+            double generatorSeconds = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            Matcher m = Pattern.compile("used_cpu_sys:([0-9.]+)\\s+used_cpu_user:([0-9.]+)")
+                    .matcher(redisInfo(redisPort, "cpu"));
+            double redisSeconds = m.find() ? Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2))
+                    : Double.NaN;
+            return new CpuTimes(serverSeconds, redisSeconds, generatorSeconds);
+        }
+
+        CpuTimes minus(CpuTimes before) {
+            return new CpuTimes(server - before.server, redis - before.redis, generator - before.generator);
         }
     }
 

@@ -235,6 +235,51 @@ class EndToEndTest {
         }
     }
 
+    /**
+     * One instance serves the device's uplinks from its session cache while the operator changes the device through
+     * another instance: new keys on the same DevAddr, a counter reset with the relax option, then deletion. Each
+     * change applies from the next uplink.
+     */
+    @Test
+    void changesMadeThroughAnotherInstanceApplyToTheNextUplink() throws Exception {
+        Server admin = network.startInstance();
+        TestDevice device = abpDevice("00000000000E1001", "26001001");
+        TestDevice control = abpDevice("00000000000E1002", "26001002");
+        air.transmit(device.uplink(false, 1, new byte[] {1}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9, everyGateway);
+        air.transmit(device.uplink(false, 1, new byte[] {2}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9, everyGateway);
+        network.webhook().await(payload(device, 2), WAIT);
+
+        byte[] nwkSKey = randomKey();
+        byte[] appSKey = randomKey();
+        device.activate(device.devAddr(), nwkSKey, appSKey);
+        network.api(admin, "PUT", "/api/v1/devices/" + device.devEui, new JsonObject()
+                .put("application_id", "app-e2e").put("mac_version", "1.0.3").put("relax_fcnt", true)
+                .put("abp", new JsonObject().put("dev_addr", device.devAddr()).put("nwk_s_key", HEX.formatHex(nwkSKey))
+                        .put("app_s_key", HEX.formatHex(appSKey))), 200);
+        for (int i = 3; i <= 5; i++) {
+            air.transmit(device.uplink(false, 1, new byte[] {(byte) i}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9,
+                    everyGateway);
+            network.webhook().await(payload(device, i), WAIT);
+        }
+        device.fCntUp = 0;
+        air.transmit(device.uplink(false, 1, new byte[] {6}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9, everyGateway);
+        assertEquals(0, network.webhook().await(payload(device, 6), WAIT).getLong("f_cnt"), "taken as a reset");
+
+        network.api(admin, "DELETE", "/api/v1/devices/" + device.devEui, null, 200);
+        air.transmit(device.uplink(false, 1, new byte[] {7}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9, everyGateway);
+        air.transmit(control.uplink(false, 1, new byte[] {7}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9,
+                everyGateway);
+        network.webhook().await(payload(control, 7), WAIT);
+        assertTrue(network.webhook().all().stream().noneMatch(payload(device, 7)), "a deleted device is not served");
+    }
+
+    /** The uplink event of {@code device} whose decrypted payload is the single byte {@code value}. */
+    private static java.util.function.Predicate<JsonObject> payload(TestDevice device, int value) {
+        String data = Base64.getEncoder().encodeToString(new byte[] {(byte) value});
+        return e -> "uplink".equals(e.getString("type")) && device.devEui.equals(e.getString("dev_eui"))
+                && data.equals(e.getString("data"));
+    }
+
     @Test
     void theApiRefusesBadRequestsWithAReasonAndNeverReturnsRootKeys() throws Exception {
         String path = "/api/v1/devices/00000000000F0002";

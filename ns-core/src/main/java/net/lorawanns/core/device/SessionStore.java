@@ -9,6 +9,7 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.DevAddr;
@@ -24,30 +25,39 @@ public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
 
     /**
-     * The accept-and-advance step: promotes a pending session on its first uplink, then compares the counter
-     * with the last accepted one and moves it forward, all at once, so that two instances cannot both accept one
-     * FCnt. Returns {decision, last} with 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE.
+     * The accept-and-advance step: reads the device record (KEYS[2]), promotes a pending session on its first
+     * uplink, then compares the counter with the last accepted one and moves it forward, all at once, so that two
+     * instances cannot both accept one FCnt and a change to the device (its relax option) applies from the next
+     * frame. Returns {decision, last, device record} with 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE;
+     * {4, -1} without a record when the device is gone. OTAA sessions (the record has a join_eui) are kept for
+     * ARGV[3] ms more.
      */
     private static final LuaScript ACCEPT = new LuaScript("""
-            if redis.call('HGET', KEYS[1], 'pid') == ARGV[1] then
+            local raw = redis.call('GET', KEYS[2])
+            if not raw then return {4, -1} end
+            local device = cjson.decode(raw)
+            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f')
+            if state[1] == ARGV[1] then
               local pending = redis.call('HGET', KEYS[1], 'p')
               redis.call('HSET', KEYS[1], 'a', pending, 'aid', ARGV[1], 'f', -1, 'nd', 0, 'ad', 0)
               redis.call('HDEL', KEYS[1], 'p', 'pid')
+              state[2] = ARGV[1]
+              state[3] = '-1'
             end
-            if redis.call('HGET', KEYS[1], 'aid') ~= ARGV[1] then return {4, -1} end
-            local last = tonumber(redis.call('HGET', KEYS[1], 'f'))
+            if state[2] ~= ARGV[1] then return {4, -1, raw} end
+            local last = tonumber(state[3])
             local fcnt = tonumber(ARGV[2])
-            if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            if device.join_eui then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             if fcnt > last then
               redis.call('HSET', KEYS[1], 'f', ARGV[2])
-              return {0, last}
+              return {0, last, raw}
             elseif fcnt == last then
-              return {1, last}
-            elseif ARGV[3] == '1' then
+              return {1, last, raw}
+            elseif device.relax_fcnt == true then
               redis.call('HSET', KEYS[1], 'f', ARGV[2])
-              return {3, last}
+              return {3, last, raw}
             end
-            return {2, last}
+            return {2, last, raw}
             """);
     private static final FCntDecision[] DECISIONS = {FCntDecision.NEW, FCntDecision.RETRANSMISSION,
             FCntDecision.REPLAY, FCntDecision.RESET, FCntDecision.STALE};
@@ -151,14 +161,14 @@ public final class SessionStore {
     }
 
     /**
-     * Checks a verified uplink's 32-bit counter against the last accepted one and advances it, atomically.
-     *
-     * @param relax take a lower counter as a reset (the device's relax option)
-     * @param otaa refresh the session's expiry (OTAA sessions only)
+     * Checks a verified uplink's 32-bit counter against the last accepted one and advances it, atomically, reading
+     * the device record in the same step: its relax option decides whether a lower counter is a reset.
      */
-    public Future<FCntDecision> accept(Eui64 devEui, String sessionId, long fCnt, boolean relax, boolean otaa) {
-        return ACCEPT.run(redis, new String[] {keys.session(devEui)}, sessionId, fCnt, relax ? 1 : 0,
-                otaa ? OTAA_SESSION_TTL.toMillis() : 0).map(result -> DECISIONS[result.get(0).toInteger()]);
+    public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt) {
+        return ACCEPT.run(redis, new String[] {keys.session(devEui), keys.device(devEui)}, sessionId, fCnt,
+                OTAA_SESSION_TTL.toMillis()).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
+                        result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
+                                : Optional.empty()));
     }
 
     /**

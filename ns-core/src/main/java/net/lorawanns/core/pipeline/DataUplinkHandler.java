@@ -12,8 +12,8 @@ import java.util.OptionalInt;
 import net.lorawanns.core.crypto.DataCrypto;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
-import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.FCntDecision;
+import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkOutcome;
@@ -34,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data path (ARCHITECTURE.md, uplink steps 4-7): find the sessions of the DevAddr, verify the MIC per candidate
+ * The data path (ARCHITECTURE.md, uplink steps 4-7): find the sessions of the DevAddr (in this instance's
+ * {@link SessionCache}, else in Redis), verify the MIC per candidate
  * and counter guess, accept-and-advance the counter in Redis, then hand MAC commands to {@link MacAnswers}, the
  * payload to the application side, and answer in RX1/RX2 when the frame was confirmed or a MAC command asks for it.
  */
@@ -46,17 +47,17 @@ final class DataUplinkHandler {
     }
 
     private final NetworkPlan plan;
-    private final DeviceStore devices;
     private final SessionStore sessions;
+    private final SessionCache cache;
     private final DownlinkScheduler downlinks;
     private final EventSink events;
     private final PipelineMetrics metrics;
 
-    DataUplinkHandler(NetworkPlan plan, DeviceStore devices, SessionStore sessions, DownlinkScheduler downlinks,
+    DataUplinkHandler(NetworkPlan plan, SessionStore sessions, SessionCache cache, DownlinkScheduler downlinks,
                       EventSink events, PipelineMetrics metrics) {
         this.plan = plan;
-        this.devices = devices;
         this.sessions = sessions;
+        this.cache = cache;
         this.downlinks = downlinks;
         this.events = events;
         this.metrics = metrics;
@@ -64,14 +65,31 @@ final class DataUplinkHandler {
 
     Future<Void> handle(DeduplicatedUplink uplink, DataFrame frame) {
         OptionalInt dr = plan.region().uplinkDataRateIndex(uplink.dataRate());
-        OptionalInt channel = plan.region().uplinkChannel(uplink.frequencyHz());
+        Optional<Match> cached = cache.get(frame.devAddr())
+                .flatMap(candidates -> verify(candidates, frame, dr.orElse(0), txChannel(uplink)));
+        if (cached.isPresent()) {
+            metrics.sessionCache(true);
+            return accept(uplink, frame, cached.get(), dr, true);
+        }
+        metrics.sessionCache(false);
+        return lookUp(uplink, frame, dr);
+    }
+
+    /** TxCh of the LoRaWAN 1.1 uplink MIC: the channel index of the frequency in the region's plan. */
+    private int txChannel(DeduplicatedUplink uplink) {
+        return plan.region().uplinkChannel(uplink.frequencyHz()).orElse(0);
+    }
+
+    /** The path without (or past) the cache: the DevAddr's sessions as Redis has them now. */
+    private Future<Void> lookUp(DeduplicatedUplink uplink, DataFrame frame, OptionalInt dr) {
         return sessions.candidates(frame.devAddr()).compose(candidates -> {
+            cache.put(frame.devAddr(), candidates);
             if (candidates.isEmpty()) {
                 metrics.frame("unknown_dev_addr");
                 LOG.debug("Uplink from DevAddr {}: no session uses it", frame.devAddr());
                 return Future.succeededFuture();
             }
-            Optional<Match> match = verify(candidates, frame, dr.orElse(0), channel.orElse(0));
+            Optional<Match> match = verify(candidates, frame, dr.orElse(0), txChannel(uplink));
             if (match.isEmpty()) {
                 metrics.frame("mic_failed");
                 JsonArray devEuis = new JsonArray();
@@ -84,7 +102,7 @@ final class DataUplinkHandler {
                         .put("candidates", devEuis)));
                 return Future.succeededFuture();
             }
-            return accept(uplink, frame, match.get(), dr);
+            return accept(uplink, frame, match.get(), dr, false);
         });
     }
 
@@ -129,20 +147,31 @@ final class DataUplinkHandler {
         return mic.equals(frame.mic());
     }
 
-    private Future<Void> accept(DeduplicatedUplink uplink, DataFrame frame, Match match, OptionalInt dr) {
+    /**
+     * The counter step. A match found in the cache whose session turns out replaced (or whose device is gone) sends
+     * the frame back through a fresh lookup, once.
+     */
+    private Future<Void> accept(DeduplicatedUplink uplink, DataFrame frame, Match match, OptionalInt dr,
+                                boolean fromCache) {
         SessionCandidate candidate = match.candidate();
-        return devices.get(candidate.devEui()).compose(found -> {
-            if (found.isEmpty()) {
+        return sessions.accept(candidate.devEui(), candidate.session().id(), match.fCnt()).compose(step -> {
+            if (step.decision() == FCntDecision.STALE) {
+                cache.invalidate(frame.devAddr());
+                if (fromCache) {
+                    return lookUp(uplink, frame, dr);
+                }
+            }
+            if (step.device().isEmpty()) {
                 metrics.frame("unknown_device");
                 return Future.succeededFuture();
             }
-            Device device = found.get();
-            return sessions.accept(device.devEui(), candidate.session().id(), match.fCnt(), device.relaxFCnt(),
-                    device.otaa()).compose(decision -> {
-                        metrics.dataDecided(uplink.windowEndNanos());
-                        metrics.frame(decision.name().toLowerCase(Locale.ROOT));
-                        return decided(uplink, frame, device, candidate.session(), match.fCnt(), dr, decision);
-                    });
+            Device device = step.device().get();
+            if (step.decision() == FCntDecision.NEW || step.decision() == FCntDecision.RESET) {
+                cache.accepted(frame.devAddr(), candidate, match.fCnt());
+            }
+            metrics.dataDecided(uplink.windowEndNanos());
+            metrics.frame(step.decision().name().toLowerCase(Locale.ROOT));
+            return decided(uplink, frame, device, candidate.session(), match.fCnt(), dr, step.decision());
         });
     }
 

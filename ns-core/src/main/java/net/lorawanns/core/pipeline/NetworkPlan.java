@@ -18,7 +18,7 @@ import net.lorawanns.core.types.NetId;
  */
 public record NetworkPlan(NetId netId, Region region, DevAddrAllocator devAddrs, Duration deduplicationWindow,
                           int rx1DelaySeconds, int rx1DrOffset, int rx2DataRate, long rx2Frequency,
-                          WindowPolicy windowPolicy) {
+                          WindowPolicy windowPolicy, int sessionCacheSize) {
 
     /**
      * @throws IllegalArgumentException naming the {@code [network]} key when a value does not fit the region
@@ -46,6 +46,7 @@ public record NetworkPlan(NetId netId, Region region, DevAddrAllocator devAddrs,
         long rx2Frequency = settings.rx2Frequency() == null ? region.rx2Frequency() : settings.rx2Frequency();
         WindowPolicy policy = WindowPolicy.values()[settings.rxWindow()];
         return new NetworkPlan(netId, region, new DevAddrAllocator(prefixes), settings.deduplicationDelay(),
-                settings.rx1Delay(), settings.rx1DrOffset(), rx2DataRate, rx2Frequency, policy);
+                settings.rx1Delay(), settings.rx1DrOffset(), rx2DataRate, rx2Frequency, policy,
+                settings.sessionCacheSize());
     }
 }

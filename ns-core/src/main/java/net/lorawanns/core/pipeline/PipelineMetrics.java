@@ -15,11 +15,19 @@ public final class PipelineMetrics {
     private final Map<String, Counter> joins = new ConcurrentHashMap<>();
     private final Timer dataLatency;
     private final Timer joinLatency;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.dataLatency = latency("data");
         this.joinLatency = latency("join");
+        String help = "Data uplinks whose MIC verified with a session of this instance's cache (hit), or that were"
+                + " looked up in Redis (miss)";
+        this.cacheHits = Counter.builder("lorawan.session.cache.lookups").description(help).tag("result", "hit")
+                .register(registry);
+        this.cacheMisses = Counter.builder("lorawan.session.cache.lookups").description(help).tag("result", "miss")
+                .register(registry);
     }
 
     private Timer latency(String kind) {
@@ -41,6 +49,10 @@ public final class PipelineMetrics {
     public void join(String result) {
         joins.computeIfAbsent(result, r -> Counter.builder("lorawan.join.requests")
                 .description("Join-requests by result").tag("result", r).register(registry)).increment();
+    }
+
+    void sessionCache(boolean hit) {
+        (hit ? cacheHits : cacheMisses).increment();
     }
 
     void dataDecided(long windowEndNanos) {

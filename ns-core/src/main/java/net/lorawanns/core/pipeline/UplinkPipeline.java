@@ -1,9 +1,12 @@
 package net.lorawanns.core.pipeline;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.Locale;
 import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkScheduler;
 import net.lorawanns.core.events.EventSink;
@@ -30,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class UplinkPipeline implements GatewayListener {
     private static final Logger LOG = LoggerFactory.getLogger(UplinkPipeline.class);
+    /** Entries of devices that went quiet are dropped after this; active ones are looked up again as often. */
+    private static final Duration SESSION_CACHE_AGE = Duration.ofHours(1);
 
     private final Deduplicator deduplicator;
     private final JoinHandler joins;
@@ -44,7 +49,10 @@ public final class UplinkPipeline implements GatewayListener {
         DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.region(), plan.windowPolicy(), instanceId,
                 registry);
         this.joins = new JoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
-        this.data = new DataUplinkHandler(plan, devices, sessions, downlinks, events, metrics);
+        SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
+        Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
+                .description("DevAddrs whose sessions this instance holds in memory").register(registry);
+        this.data = new DataUplinkHandler(plan, sessions, cache, downlinks, events, metrics);
     }
 
     @Override

@@ -19,6 +19,7 @@ import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.MacVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class SessionStoreTest {
     private Redis redis;
     private SessionStore one;
     private SessionStore other;
+    private DeviceStore devices;
 
     @BeforeEach
     void start() throws Exception {
@@ -39,6 +41,7 @@ class SessionStoreTest {
         redis = TestRedis.client(vertx, settings);
         one = new SessionStore(redis, keys);
         other = new SessionStore(TestRedis.client(vertx, settings), keys);
+        devices = new DeviceStore(redis, keys);
     }
 
     @AfterEach
@@ -49,11 +52,12 @@ class SessionStoreTest {
     @Test
     void twoInstancesRacingOnOneCounterAcceptItOnce() throws Exception {
         DeviceSession session = session("s1", "26011234");
+        await(devices.put(abp(DEV, false)));
         await(one.setActive(DEV, session, -1, 0));
         for (long fCnt = 0; fCnt < 200; fCnt++) {
             List<Future<FCntDecision>> racing = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                racing.add((i % 2 == 0 ? one : other).accept(DEV, "s1", fCnt, false, false));
+                racing.add((i % 2 == 0 ? one : other).accept(DEV, "s1", fCnt).map(CounterStep::decision));
             }
             Future.all(racing).await(10, TimeUnit.SECONDS);
             long accepted = racing.stream().filter(f -> f.result() == FCntDecision.NEW).count();
@@ -65,26 +69,44 @@ class SessionStoreTest {
 
     @Test
     void lowerCountersAreReplaysUnlessRelaxed() throws Exception {
+        await(devices.put(abp(DEV, false)));
         await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
-        assertEquals(FCntDecision.REPLAY, await(one.accept(DEV, "s1", 9, false, false)));
-        assertEquals(FCntDecision.RETRANSMISSION, await(one.accept(DEV, "s1", 10, false, false)));
-        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 70_000, false, false)));
-        assertEquals(FCntDecision.RESET, await(one.accept(DEV, "s1", 0, true, false)));
-        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 1, false, false)));
+        assertEquals(FCntDecision.REPLAY, decision(DEV, "s1", 9));
+        assertEquals(FCntDecision.RETRANSMISSION, decision(DEV, "s1", 10));
+        assertEquals(FCntDecision.NEW, decision(DEV, "s1", 70_000));
+        await(devices.put(abp(DEV, true)));
+        CounterStep reset = await(one.accept(DEV, "s1", 0));
+        assertEquals(FCntDecision.RESET, reset.decision());
+        assertEquals(Optional.of(abp(DEV, true)), reset.device(), "the step reads the device record as it is now");
+        assertEquals(FCntDecision.NEW, decision(DEV, "s1", 1));
+        long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(keys.session(DEV)))).toLong();
+        assertEquals(-1, ttl, "ABP sessions do not expire");
+    }
+
+    @Test
+    void theStepOfADeletedDeviceIsStaleAndAdvancesNothing() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        await(devices.delete(DEV));
+        CounterStep step = await(one.accept(DEV, "s1", 11));
+        assertEquals(FCntDecision.STALE, step.decision());
+        assertTrue(step.device().isEmpty());
     }
 
     @Test
     void aPendingSessionBecomesActiveOnItsFirstUplinkWhileTheOldOneAnswersUntilThen() throws Exception {
+        await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_0_4,
+                "app", false)));
         await(one.setActive(DEV, session("old", "26000001"), 41, 5));
         await(one.setPending(DEV, session("new", "26000002")));
         assertEquals(1, await(one.candidates(DevAddr.parse("26000001"))).size());
         List<SessionCandidate> pending = await(one.candidates(DevAddr.parse("26000002")));
         assertEquals(1, pending.size());
         assertTrue(pending.get(0).pending());
-        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "old", 42, false, true)));
+        assertEquals(FCntDecision.NEW, decision(DEV, "old", 42));
 
-        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "new", 0, false, true)));
-        assertEquals(FCntDecision.STALE, await(one.accept(DEV, "old", 43, false, true)));
+        assertEquals(FCntDecision.NEW, decision(DEV, "new", 0));
+        assertEquals(FCntDecision.STALE, decision(DEV, "old", 43));
         assertEquals(0L, await(one.nextFCntDown(DEV, false)), "counters start over with the new session");
         assertTrue(await(one.candidates(DevAddr.parse("26000001"))).isEmpty());
         List<SessionCandidate> sessions = await(one.sessionsOf(DEV));
@@ -102,6 +124,14 @@ class SessionStoreTest {
         await(one.setActive(DEV, session("a", "26000003"), -1, 0));
         await(one.setActive(second, session("b", "26000003"), -1, 0));
         assertEquals(2, await(one.candidates(DevAddr.parse("26000003"))).size());
+    }
+
+    private FCntDecision decision(Eui64 devEui, String sessionId, long fCnt) throws Exception {
+        return await(one.accept(devEui, sessionId, fCnt)).decision();
+    }
+
+    private static Device abp(Eui64 devEui, boolean relax) {
+        return new Device(devEui, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app", relax);
     }
 
     static DeviceSession session(String id, String devAddr) {
