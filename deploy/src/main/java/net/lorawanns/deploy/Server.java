@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -109,7 +110,9 @@ public final class Server implements AutoCloseable {
             LOG.info("Using Redis ({}) at {}", settings.redis().mode(), settings.redis().maskedServers());
         }
 
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
+                : "Java NIO (" + vertx.unavailableNativeTransportCause() + ")");
         parts.add(() -> vertx.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         parts.add(registry::close);
@@ -158,7 +161,8 @@ public final class Server implements AutoCloseable {
         Set<Eui64> configured = settings.gateway().gateways().stream()
                 .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
         bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
-        UplinkPipeline pipeline = new UplinkPipeline(plan,
+        // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
+        UplinkPipeline pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
                 sessions, joinServers(vertx, internalJs, registry), bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

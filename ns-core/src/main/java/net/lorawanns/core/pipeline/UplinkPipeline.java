@@ -2,13 +2,17 @@ package net.lorawanns.core.pipeline;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkScheduler;
+import net.lorawanns.core.eventloop.TurnBatches;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.frame.Direction;
@@ -35,15 +39,23 @@ public final class UplinkPipeline implements GatewayListener {
     private static final Logger LOG = LoggerFactory.getLogger(UplinkPipeline.class);
     /** Entries of devices that went quiet are dropped after this; active ones are looked up again as often. */
     private static final Duration SESSION_CACHE_AGE = Duration.ofHours(1);
+    private static final int MAX_HANDOVER = 256;
 
+    private final Context context;
+    private final TurnBatches<UplinkFrame> arriving = new TurnBatches<>(MAX_HANDOVER, this::handOver);
     private final Deduplicator deduplicator;
     private final JoinHandler joins;
     private final DataUplinkHandler data;
     private final PipelineMetrics metrics;
 
-    public UplinkPipeline(NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices, SessionStore sessions,
-                          JoinServer joinServer, GatewayBackend gateways, EventSink events, String instanceId,
-                          MeterRegistry registry) {
+    /**
+     * @param context the event loop the pipeline runs on: its deduplication timers, Redis requests and processing;
+     *                the gateway bridge reads and answers datagrams on another, so that the two share the load
+     */
+    public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
+                          SessionStore sessions, JoinServer joinServer, GatewayBackend gateways, EventSink events,
+                          String instanceId, MeterRegistry registry) {
+        this.context = context;
         this.deduplicator = deduplicator;
         this.metrics = new PipelineMetrics(registry);
         DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.region(), plan.windowPolicy(), instanceId,
@@ -57,6 +69,22 @@ public final class UplinkPipeline implements GatewayListener {
 
     @Override
     public void uplink(UplinkFrame frame) {
+        Context caller = Vertx.currentContext();
+        if (caller == context) {
+            deduplicate(frame);
+        } else if (caller == null || !caller.isEventLoopContext()) {
+            context.runOnContext(v -> deduplicate(frame));
+        } else {
+            arriving.add(caller, frame);
+        }
+    }
+
+    /** Frames the bridge read during one of its turns cross to the pipeline's event loop in one task. */
+    private void handOver(Context caller, List<UplinkFrame> frames) {
+        context.runOnContext(v -> frames.forEach(this::deduplicate));
+    }
+
+    private void deduplicate(UplinkFrame frame) {
         deduplicator.add(frame).onComplete(result -> {
             if (result.failed()) {
                 metrics.frame("deduplication_error");
