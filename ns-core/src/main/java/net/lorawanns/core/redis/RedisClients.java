@@ -14,6 +14,9 @@ public final class RedisClients {
     }
 
     /**
+     * A standalone or Sentinel client batches the requests of each event-loop turn ({@link BatchingRedis}); a
+     * Cluster client sends each request on its own, since a batch must stay within one hash slot there.
+     *
      * @param settings mode and sentinel master name
      * @param urls the servers to use: the configured ones, or the embedded Redis's URL
      */
@@ -21,15 +24,17 @@ public final class RedisClients {
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("no Redis URL to connect to");
         }
-        // One command is in flight per pooled connection: enough connections and a deep, still bounded, queue for bursts.
+        // One request or batch is in flight per pooled connection: enough connections and a deep, bounded queue for bursts.
         RedisOptions options = new RedisOptions().setMaxPoolSize(64).setMaxPoolWaiting(32_768);
         urls.forEach(options::addConnectionString);
         switch (settings.modeValue()) {
             case STANDALONE -> options.setType(RedisClientType.STANDALONE);
-            case CLUSTER -> options.setType(RedisClientType.CLUSTER);
+            case CLUSTER -> {
+                return Redis.createClient(vertx, options.setType(RedisClientType.CLUSTER));
+            }
             case SENTINEL -> options.setType(RedisClientType.SENTINEL).setMasterName(settings.masterName())
                     .setRole(RedisRole.MASTER);
         }
-        return Redis.createClient(vertx, options);
+        return new BatchingRedis(Redis.createClient(vertx, options));
     }
 }
