@@ -35,12 +35,8 @@ public final class Deduplicator {
      * 2: the set is closed (late copy).
      */
     private static final LuaScript ADD = new LuaScript("""
-            local state = redis.call('GET', KEYS[1])
-            if state == 'closed' then return 2 end
-            if not state then
-              redis.call('SET', KEYS[1], 'open', 'PX', ARGV[2])
-              return 0
-            end
+            if redis.call('SET', KEYS[1], 'open', 'NX', 'PX', ARGV[2]) then return 0 end
+            if redis.call('GET', KEYS[1]) == 'closed' then return 2 end
             redis.call('RPUSH', KEYS[2], ARGV[1])
             redis.call('PEXPIRE', KEYS[2], ARGV[2])
             return 1
@@ -49,7 +45,7 @@ public final class Deduplicator {
     private static final LuaScript CLOSE = new LuaScript("""
             redis.call('SET', KEYS[1], 'closed', 'PX', ARGV[1])
             local copies = redis.call('LRANGE', KEYS[2], 0, -1)
-            redis.call('DEL', KEYS[2])
+            if #copies > 0 then redis.call('DEL', KEYS[2]) end
             return copies
             """);
     private static final long LATE_MEMORY_MS = 10_000;
