@@ -18,7 +18,8 @@ import net.lorawanns.core.eventloop.TurnBatches;
  * pooled connection: one write and one read carry many requests, on this side and on Redis's, where one request per
  * connection would cost a system call each way. Each request's future completes with its own reply, on the context
  * that sent it. The pipeline issues its requests from many independent frames in the same turn, which is what makes
- * the batches.
+ * the batches. As with the pooled client it wraps, requests in flight together are ordered only within one batch:
+ * a request that depends on another's effect is sent once that one has answered.
  *
  * <p>One error reply fails every request of its batch (the underlying client reports the batch as a whole), although
  * the others were executed: requests sent this way must not expect errors in normal operation. Scripts therefore run

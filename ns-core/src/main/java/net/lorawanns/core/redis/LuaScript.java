@@ -5,6 +5,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A Lua script run atomically by Redis. It is sent whole (EVAL), never by its SHA-1 alone (EVALSHA): Redis keeps
@@ -14,10 +15,11 @@ import io.vertx.redis.client.Response;
  * shared hash tag.
  */
 public final class LuaScript {
-    private final String source;
+    /** The source as Redis reads it, encoded once rather than on every run. */
+    private final byte[] source;
 
     public LuaScript(String source) {
-        this.source = source;
+        this.source = source.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Runs the script with {@code keys.length} keys followed by {@code args}. */
