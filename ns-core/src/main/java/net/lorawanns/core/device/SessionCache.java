@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import net.lorawanns.core.types.DevAddr;
 
 /**
@@ -18,7 +19,26 @@ import net.lorawanns.core.types.DevAddr;
  * guess the high 16 bits of the counter, which the MIC then confirms.
  */
 public final class SessionCache {
-    private record Entry(List<SessionCandidate> candidates, long loadedNanos) {
+    /**
+     * What a lookup found, with each active session's last accepted counter kept beside it and updated in place:
+     * replacing entries on every uplink would turn long-lived entries into old-generation garbage.
+     */
+    private record Entry(List<SessionCandidate> candidates, AtomicLongArray lastFCntUp, long loadedNanos) {
+        Entry(List<SessionCandidate> candidates, long loadedNanos) {
+            this(List.copyOf(candidates), new AtomicLongArray(candidates.stream()
+                    .mapToLong(SessionCandidate::lastFCntUp).toArray()), loadedNanos);
+        }
+
+        List<SessionCandidate> current() {
+            List<SessionCandidate> current = new ArrayList<>(candidates.size());
+            for (int i = 0; i < candidates.size(); i++) {
+                SessionCandidate loaded = candidates.get(i);
+                long last = lastFCntUp.get(i);
+                current.add(last == loaded.lastFCntUp() ? loaded
+                        : new SessionCandidate(loaded.devEui(), loaded.session(), loaded.pending(), last));
+            }
+            return current;
+        }
     }
 
     private final Map<DevAddr, Entry> entries = new ConcurrentHashMap<>();
@@ -47,7 +67,7 @@ public final class SessionCache {
             entries.remove(devAddr, entry);
             return Optional.empty();
         }
-        return Optional.of(entry.candidates);
+        return Optional.of(entry.current());
     }
 
     /** Keeps what a fresh lookup found for {@code devAddr}. */
@@ -58,7 +78,7 @@ public final class SessionCache {
                 entries.remove(any.next());
             }
         }
-        entries.put(devAddr, new Entry(List.copyOf(candidates), System.nanoTime()));
+        entries.put(devAddr, new Entry(candidates, System.nanoTime()));
     }
 
     /** Forgets {@code devAddr}: its sessions changed here, or a counter step showed the entry stale. */
@@ -76,15 +96,17 @@ public final class SessionCache {
             invalidate(devAddr);
             return;
         }
-        entries.computeIfPresent(devAddr, (key, entry) -> {
-            List<SessionCandidate> updated = new ArrayList<>(entry.candidates.size());
-            for (SessionCandidate cached : entry.candidates) {
-                boolean same = !cached.pending() && cached.devEui().equals(candidate.devEui())
-                        && cached.session().id().equals(candidate.session().id());
-                updated.add(same ? new SessionCandidate(cached.devEui(), cached.session(), false, fCnt) : cached);
+        Entry entry = entries.get(devAddr);
+        if (entry == null) {
+            return;
+        }
+        for (int i = 0; i < entry.candidates.size(); i++) {
+            SessionCandidate cached = entry.candidates.get(i);
+            if (!cached.pending() && cached.devEui().equals(candidate.devEui())
+                    && cached.session().id().equals(candidate.session().id())) {
+                entry.lastFCntUp.set(i, fCnt);
             }
-            return new Entry(List.copyOf(updated), entry.loadedNanos);
-        });
+        }
     }
 
     public int size() {

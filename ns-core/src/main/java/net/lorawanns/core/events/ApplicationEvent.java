@@ -13,10 +13,10 @@ public record ApplicationEvent(String type, Optional<String> applicationId, Json
     public static final String JOIN = "join";
     public static final String ERROR = "error";
 
+    /** Takes {@code body} over (adding the type and application): the caller builds it and leaves it alone. */
     public ApplicationEvent {
-        JsonObject copy = body.copy().put("type", type);
-        applicationId.ifPresent(id -> copy.put("application_id", id));
-        body = copy;
+        body.put("type", type);
+        applicationId.ifPresent(id -> body.put("application_id", id));
     }
 
     @Override

@@ -124,7 +124,9 @@ public final class Deduplicator {
                 .compose(outcome -> {
                     if (outcome.toInteger() == 0) {
                         opened.increment();
-                        vertx.setTimer(windowMillis, t -> close(id, setKeys, frame, opening, windowEnd));
+                        // The window counts from the first copy's arrival, not from Redis's answer.
+                        long left = Math.max(1, (windowEnd - System.nanoTime()) / 1_000_000);
+                        vertx.setTimer(left, t -> close(id, setKeys, frame, opening, windowEnd));
                         return opening.whole.future();
                     }
                     // Another instance owns the set (or it closed): hand it what gathered here meanwhile.
