@@ -45,7 +45,8 @@ import net.lorawanns.core.types.Mic;
  *
  * <pre>java -cp bench/target/benchmarks.jar net.lorawanns.bench.load.LoadGenerator [frames/s] [seconds] [copies] [devices] [gateways]</pre>
  *
- * {@code -Dload.serverJvmArgs="..."} adds JVM options to the server's command line (a profiler, GC settings);
+ * The server runs with the JVM options of the systemd unit ({@code -XX:+UseParallelGC}, the JVM's default heap);
+ * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
  * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s).
  */
 public final class LoadGenerator {
@@ -139,8 +140,8 @@ public final class LoadGenerator {
 
     /** Starts the server jar and waits until its health check answers; its log goes to this console. */
     private static Process startServer(Path config, int metricsPort) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-Xms1g", "-Xmx1g"));
-        String extra = System.getProperty("load.serverJvmArgs", "");
+        List<String> command = new ArrayList<>(List.of("java"));
+        String extra = System.getProperty("load.serverJvmArgs", "-XX:+UseParallelGC");
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
