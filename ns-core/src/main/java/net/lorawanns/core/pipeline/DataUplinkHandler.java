@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data path (ARCHITECTURE.md, uplink steps 4-7): find the sessions of the DevAddr (in this instance's
- * {@link SessionCache}, else in Redis), verify the MIC per candidate
- * and counter guess, accept-and-advance the counter in Redis, then hand MAC commands to {@link MacAnswers}, the
- * payload to the application side, and answer in RX1/RX2 when the frame was confirmed or a MAC command asks for it.
+ * {@link SessionCache}, else in Redis), verify the MIC per candidate and counter guess, accept-and-advance the
+ * counter in Redis, then hand MAC commands to {@link MacAnswers}, the payload to the application side, and answer
+ * in RX1/RX2 when the frame was confirmed or a MAC command asks for it.
  */
 final class DataUplinkHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DataUplinkHandler.class);
