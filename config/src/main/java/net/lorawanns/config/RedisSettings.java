@@ -2,6 +2,7 @@ package net.lorawanns.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,12 +14,16 @@ import java.util.Set;
  * @param mode standalone, cluster or sentinel
  * @param masterName the monitored master's name, for sentinel mode
  * @param keyPrefix prepended to every key, so that several deployments can share one Redis
+ * @param requestTimeout how long a request may wait for Redis's answer before it fails (and its frame is dropped)
+ * @param maxPendingRequests requests sent and not yet answered, at most; beyond that new requests fail at once, so
+ *                           that a stalled Redis cannot make the server buffer without bound
  */
-public record RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix) {
+public record RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix,
+                            Duration requestTimeout, Integer maxPendingRequests) {
     /** How the servers are used. */
     public enum Mode { STANDALONE, CLUSTER, SENTINEL }
 
-    public static final RedisSettings DEFAULTS = new RedisSettings(null, null, null, null);
+    public static final RedisSettings DEFAULTS = new RedisSettings(null, null, null, null, null, null);
 
     public RedisSettings {
         List<String> urls = new ArrayList<>();
@@ -31,6 +36,12 @@ public record RedisSettings(List<String> servers, String mode, String masterName
         mode = parsed.name().toLowerCase(java.util.Locale.ROOT);
         masterName = Check.or(masterName, "");
         keyPrefix = Check.or(keyPrefix, "");
+        if (keyPrefix.contains("{") || keyPrefix.contains("}")) {
+            // The server's keys carry their Redis Cluster hash tag in braces; a brace in the prefix would move it.
+            throw new InvalidSettingException("key_prefix", "must not contain '{' or '}', got '" + keyPrefix + "'");
+        }
+        requestTimeout = Check.positive("request_timeout", Check.or(requestTimeout, Duration.ofSeconds(1)));
+        maxPendingRequests = Check.range("max_pending_requests", Check.or(maxPendingRequests, 50_000), 1, 10_000_000);
         if (parsed == Mode.SENTINEL && masterName.isEmpty()) {
             throw new InvalidSettingException("master_name", "is required in sentinel mode");
         }
@@ -59,6 +70,7 @@ public record RedisSettings(List<String> servers, String mode, String masterName
     @Override
     public String toString() {
         return "RedisSettings[servers=" + maskedServers() + ", mode=" + mode + ", masterName=" + masterName
-                + ", keyPrefix=" + keyPrefix + "]";
+                + ", keyPrefix=" + keyPrefix + ", requestTimeout=" + requestTimeout + ", maxPendingRequests="
+                + maxPendingRequests + "]";
     }
 }

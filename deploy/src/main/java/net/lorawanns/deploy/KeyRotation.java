@@ -1,5 +1,6 @@
 package net.lorawanns.deploy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,8 @@ final class KeyRotation {
         AtRestCipher cipher = MasterKeys.cipher(settings.internalJs());
         Vertx vertx = Vertx.vertx();
         try {
-            Redis redis = RedisClients.create(vertx, settings.redis(), settings.redis().servers());
+            Redis redis = RedisClients.create(vertx, settings.redis(), settings.redis().servers(),
+                    new SimpleMeterRegistry());
             RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
             RootKeyStore rootKeys = new RootKeyStore(redis, keys, cipher);
             try {

@@ -122,7 +122,7 @@ public final class Server implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
 
-        Redis redis = RedisClients.create(vertx, settings.redis(), redisUrls);
+        Redis redis = RedisClients.create(vertx, settings.redis(), redisUrls, registry);
         parts.add(redis::close);
         redis.send(Request.cmd(Command.PING)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Redis answers PING");

@@ -15,7 +15,7 @@ import net.lorawanns.core.redis.LuaScript;
 /** Re-sealing of records under the current master key: a SCAN over a key pattern and a compare-and-set per record. */
 final class SealedRecords {
     /** Replaces the value only if nobody changed it since it was read. */
-    private static final LuaScript REPLACE = new LuaScript("""
+    private static final LuaScript REPLACE = new LuaScript("reseal_replace", """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
             redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
             return 1

@@ -32,7 +32,7 @@ public final class SessionStore {
      * {4, -1} without a record when the device is gone. OTAA sessions (the record has a join_eui) are kept for
      * ARGV[3] ms more.
      */
-    private static final LuaScript ACCEPT = new LuaScript("""
+    private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
             if not raw then return {4, -1} end
             local device = cjson.decode(raw)
@@ -62,12 +62,12 @@ public final class SessionStore {
     private static final FCntDecision[] DECISIONS = {FCntDecision.NEW, FCntDecision.RETRANSMISSION,
             FCntDecision.REPLAY, FCntDecision.RESET, FCntDecision.STALE};
     /** A join's session waits as pending, beside the active one, until the device's first uplink. */
-    private static final LuaScript SET_PENDING = new LuaScript("""
+    private static final LuaScript SET_PENDING = new LuaScript("session_set_pending", """
             redis.call('HSET', KEYS[1], 'p', ARGV[1], 'pid', ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             return 1
             """);
-    private static final LuaScript SET_ACTIVE = new LuaScript("""
+    private static final LuaScript SET_ACTIVE = new LuaScript("session_set_active", """
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'a', ARGV[1], 'aid', ARGV[2], 'f', ARGV[3], 'nd', ARGV[4], 'ad', ARGV[4])
             return 1
@@ -77,7 +77,7 @@ public final class SessionStore {
      * Adds a device to a DevAddr's index. The index lives as long as its longest-lived session: an ABP session
      * (ARGV[2] = 0) makes it persistent; an OTAA session only ever lengthens its expiry.
      */
-    private static final LuaScript INDEX = new LuaScript("""
+    private static final LuaScript INDEX = new LuaScript("devaddr_index", """
             redis.call('SADD', KEYS[1], ARGV[1])
             local ttl = tonumber(ARGV[2])
             local current = redis.call('PTTL', KEYS[1])

@@ -18,7 +18,7 @@ import net.lorawanns.core.types.MacVersion;
  */
 public final class DevNonceRegistry {
     /** A hash per device: field {@code last} for counting devices, one field per used value for random ones. */
-    private static final LuaScript USE = new LuaScript("""
+    private static final LuaScript USE = new LuaScript("dev_nonce_use", """
             if ARGV[2] == '1' then
               local last = redis.call('HGET', KEYS[1], 'last')
               if last and tonumber(ARGV[1]) <= tonumber(last) then return tonumber(last) end

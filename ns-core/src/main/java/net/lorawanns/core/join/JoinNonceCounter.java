@@ -13,7 +13,7 @@ import net.lorawanns.core.types.JoinNonce;
  * Redis so that two join server instances never hand out the same value.
  */
 public final class JoinNonceCounter {
-    private static final LuaScript NEXT = new LuaScript("""
+    private static final LuaScript NEXT = new LuaScript("join_nonce_next", """
             local next = redis.call('INCR', KEYS[1])
             if next > tonumber(ARGV[1]) then
               redis.call('DECR', KEYS[1])

@@ -5,73 +5,245 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.lorawanns.core.eventloop.TurnBatches;
 
 /**
- * A {@link Redis} client that sends the requests an event loop makes during one of its turns as one batch on one
- * pooled connection: one write and one read carry many requests, on this side and on Redis's, where one request per
- * connection would cost a system call each way. Each request's future completes with its own reply, on the context
- * that sent it. The pipeline issues its requests from many independent frames in the same turn, which is what makes
- * the batches. As with the pooled client it wraps, requests in flight together are ordered only within one batch:
- * a request that depends on another's effect is sent once that one has answered.
+ * A {@link Redis} client for the event loops, built on a pooled standalone or Sentinel client.
  *
- * <p>One error reply fails every request of its batch (the underlying client reports the batch as a whole), although
- * the others were executed: requests sent this way must not expect errors in normal operation. Scripts therefore run
- * with EVAL, never EVALSHA, so that a Redis that lost its script cache (a restart, a failover) answers them normally
- * ({@link LuaScript}). Requests made outside an event loop are sent on their own. Not for Redis Cluster, where a batch
- * must stay within one hash slot.
+ * <ul>
+ *   <li><b>Batches.</b> The requests an event loop makes during one of its turns go to Redis in one write and come
+ *   back in one read, where a request each would cost a system call each way.</li>
+ *   <li><b>Order.</b> Each event loop keeps one connection of its own, its {@link Lane}, and sends every batch on
+ *   it: Redis executes one connection's requests in the order they were written, so two requests sent one after
+ *   the other from one event loop are executed in that order, even when Redis stalls and resumes (a pool would
+ *   spread them over connections, which a resuming Redis serves in any order).</li>
+ *   <li><b>Errors.</b> A batch of several requests is wrapped in MULTI/EXEC. EXEC answers each request with its own
+ *   reply, errors included, so an error fails its own request only; if Redis refuses to queue one of them (out of
+ *   memory, say), it runs none of them, and failing them all is then exact.</li>
+ *   <li><b>Deadline.</b> A request not answered within the configured timeout fails with a
+ *   {@link RedisFailure.Kind#TIMEOUT}. Redis may still execute it later; its reply is then ignored. A connection
+ *   that answers nothing for {@link #ABANDON_TIMEOUTS} timeouts is closed, which fails what it still owes.</li>
+ *   <li><b>Bound.</b> At most {@code maxPending} requests are written and unanswered; beyond that a request fails at
+ *   once with {@link RedisFailure.Kind#OVERLOAD}, so that a stalled Redis costs bounded memory.</li>
+ *   <li><b>Reconnect.</b> A lane whose connection failed, closed, or answered READONLY (a Sentinel failover demoted
+ *   its server) gets a new one for its next batch; while connecting fails, batches fail at once
+ *   ({@link RedisFailure.Kind#UNAVAILABLE}) for {@link #RECONNECT_BACKOFF_MS} before the next attempt.</li>
+ * </ul>
+ *
+ * <p>Threads: a lane belongs to its event loop and is only touched there; replies complete on the context that
+ * sent the request. Requests made outside an event loop (start-up, command-line tools) go through the pool, with
+ * the same deadline. Not for Redis Cluster, where a batch must stay within one hash slot.
  */
 public final class BatchingRedis implements Redis {
-    /** Bounds one batch (and so one connection's queue of replies). */
+    /** Bounds one batch (and so one write and one EXEC reply). */
     private static final int MAX_BATCH = 512;
+    private static final long RECONNECT_BACKOFF_MS = 250;
+    /** A connection that owes a reply for this many request timeouts is given up. */
+    private static final int ABANDON_TIMEOUTS = 10;
 
-    private record Pending(Request request, Promise<Response> promise) {
+    private record Pending(Request request, String group, Promise<Response> promise, long sentNanos) {
     }
 
+    private final Vertx vertx;
     private final Redis pooled;
+    private final long timeoutMs;
+    private final int maxPending;
+    private final RedisMetrics metrics;
+    private final AtomicInteger pending = new AtomicInteger();
     private final TurnBatches<Pending> batches = new TurnBatches<>(MAX_BATCH, this::send);
 
-    public BatchingRedis(Redis pooled) {
+    /**
+     * @param pooled the pooled client whose connections the lanes take
+     * @param timeoutMs a request's deadline
+     * @param maxPending requests written and not yet answered, at most
+     */
+    public BatchingRedis(Vertx vertx, Redis pooled, long timeoutMs, int maxPending, RedisMetrics metrics) {
+        this.vertx = vertx;
         this.pooled = pooled;
+        this.timeoutMs = timeoutMs;
+        this.maxPending = maxPending;
+        this.metrics = metrics;
     }
 
     @Override
     public Future<Response> send(Request request) {
+        return send(request, RedisMetrics.group(request));
+    }
+
+    /**
+     * Sends a request whose latency and failures are counted under {@code group} (a script's name, say).
+     */
+    public Future<Response> send(Request request, String group) {
         Context context = Vertx.currentContext();
+        long now = System.nanoTime();
         if (context == null || !context.isEventLoopContext()) {
-            return pooled.send(request);
+            return pooled.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                    .recover(e -> Future.failedFuture(RedisFailure.of(e)))
+                    .andThen(result -> metrics.record(group, now, result));
+        }
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            RedisFailure overload = new RedisFailure(RedisFailure.Kind.OVERLOAD, maxPending
+                    + " Redis requests are waiting for an answer (redis.max_pending_requests)");
+            metrics.record(group, now, Future.failedFuture(overload));
+            return Future.failedFuture(overload);
         }
         Promise<Response> promise = Promise.promise();
-        batches.add(context, new Pending(request, promise));
+        batches.add(context, new Pending(request, group, promise, now));
         return promise.future();
     }
 
+    /** Requests written to Redis and not yet answered. */
+    public int pending() {
+        return pending.get();
+    }
+
     private void send(Context context, List<Pending> batch) {
-        List<Request> requests = new ArrayList<>(batch.size());
-        batch.forEach(pending -> requests.add(pending.request));
-        pooled.batch(requests).onComplete(result -> {
-            if (Vertx.currentContext() == context) {
-                complete(batch, result);
-            } else {
-                context.runOnContext(v -> complete(batch, result));
+        Lane lane = context.get(this);
+        if (lane == null) {
+            lane = new Lane(context);
+            context.put(this, lane);
+        }
+        lane.send(batch);
+    }
+
+    /** The connection of one event loop, and the batches it carries. Touched only on that event loop. */
+    private final class Lane {
+        private final Context context;
+        private Future<RedisConnection> connection;
+        private long retryAfterNanos;
+        private Throwable lastFailure;
+
+        Lane(Context context) {
+            this.context = context;
+        }
+
+        void send(List<Pending> batch) {
+            Future<RedisConnection> used = connection();
+            long deadline = vertx.setTimer(timeoutMs, t -> expire(batch));
+            long abandon = vertx.setTimer(timeoutMs * ABANDON_TIMEOUTS, t -> onContext(() -> drop(used,
+                    new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
+                            + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"))));
+            used.compose(conn -> write(conn, batch)).onComplete(result -> {
+                vertx.cancelTimer(deadline);
+                vertx.cancelTimer(abandon);
+                onContext(() -> answered(used, batch, result));
+            });
+        }
+
+        private Future<RedisConnection> connection() {
+            if (connection != null) {
+                return connection;
             }
+            if (System.nanoTime() < retryAfterNanos) {
+                return Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
+                        "Redis unreachable: " + RedisFailure.describe(lastFailure)));
+            }
+            Future<RedisConnection> opening = pooled.connect()
+                    .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+            connection = opening;
+            opening.onComplete(result -> onContext(() -> {
+                if (result.succeeded()) {
+                    RedisConnection conn = result.result();
+                    conn.exceptionHandler(e -> onContext(() -> drop(opening, e)));
+                    conn.endHandler(v -> onContext(() -> drop(opening, new RedisFailure(
+                            RedisFailure.Kind.UNAVAILABLE, "the Redis connection closed"))));
+                } else {
+                    drop(opening, result.cause());
+                }
+            }));
+            return opening;
+        }
+
+        /** Forgets {@code used} (if it is still the lane's connection) so that the next batch connects anew. */
+        private void drop(Future<RedisConnection> used, Throwable why) {
+            if (connection != used) {
+                return;
+            }
+            connection = null;
+            lastFailure = why;
+            retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_MS * 1_000_000;
+            if (used.succeeded()) {
+                used.result().close();
+            }
+        }
+
+        private void answered(Future<RedisConnection> used, List<Pending> batch, AsyncResult<List<Response>> result) {
+            pending.addAndGet(-batch.size());
+            if (result.failed()) {
+                RedisFailure failure = RedisFailure.of(result.cause());
+                if (failure.kind() != RedisFailure.Kind.ERROR_REPLY || failure.isReadOnly()) {
+                    drop(used, failure);
+                }
+                batch.forEach(p -> settle(p, Future.failedFuture(failure)));
+                return;
+            }
+            List<Response> replies = result.result();
+            for (int i = 0; i < batch.size(); i++) {
+                Response reply = replies.get(i);
+                if (reply != null && reply.type() == ResponseType.ERROR) {
+                    RedisFailure failure = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
+                    if (failure.isReadOnly()) {
+                        drop(used, failure);
+                    }
+                    settle(batch.get(i), Future.failedFuture(failure));
+                } else {
+                    settle(batch.get(i), Future.succeededFuture(reply));
+                }
+            }
+        }
+
+        private void onContext(Runnable action) {
+            if (Vertx.currentContext() == context) {
+                action.run();
+            } else {
+                context.runOnContext(v -> action.run());
+            }
+        }
+    }
+
+    /**
+     * Writes the batch: one request alone, several inside MULTI/EXEC, whose reply lists each request's own reply.
+     */
+    private static Future<List<Response>> write(RedisConnection connection, List<Pending> batch) {
+        if (batch.size() == 1) {
+            return connection.send(batch.get(0).request).map(reply -> Collections.singletonList(reply));
+        }
+        List<Request> requests = new ArrayList<>(batch.size() + 2);
+        requests.add(Request.cmd(Command.MULTI));
+        batch.forEach(p -> requests.add(p.request));
+        requests.add(Request.cmd(Command.EXEC));
+        return connection.batch(requests).map(replies -> {
+            Response exec = replies.get(replies.size() - 1);
+            List<Response> own = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                own.add(exec.get(i));
+            }
+            return own;
         });
     }
 
-    private static void complete(List<Pending> batch, AsyncResult<List<Response>> result) {
-        if (result.failed()) {
-            batch.forEach(pending -> pending.promise.fail(result.cause()));
-            return;
-        }
-        List<Response> replies = result.result();
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).promise.complete(replies.get(i));
+    private void expire(List<Pending> batch) {
+        RedisFailure timeout = new RedisFailure(RedisFailure.Kind.TIMEOUT,
+                "Redis did not answer within " + timeoutMs + " ms (redis.request_timeout)");
+        batch.forEach(p -> settle(p, Future.failedFuture(timeout)));
+    }
+
+    private void settle(Pending p, AsyncResult<Response> result) {
+        boolean first = result.succeeded() ? p.promise.tryComplete(result.result()) : p.promise.tryFail(result.cause());
+        if (first) {
+            metrics.record(p.group, p.sentNanos, result);
         }
     }
 

@@ -10,15 +10,19 @@ import java.nio.charset.StandardCharsets;
 /**
  * A Lua script run atomically by Redis. It is sent whole (EVAL), never by its SHA-1 alone (EVALSHA): Redis keeps
  * the compiled script by its hash either way, and a server that lost its script cache (a restart, a failover)
- * still answers instead of failing with NOSCRIPT, which would fail a whole {@link BatchingRedis} batch. All keys a
+ * still answers instead of failing with NOSCRIPT. Its name is the command group its requests are counted under
+ * ({@link RedisMetrics}). All keys a
  * script touches are passed as KEYS, so that Redis Cluster can route it; callers keep them in one hash slot with a
  * shared hash tag.
  */
 public final class LuaScript {
+    private final String name;
     /** The source as Redis reads it, encoded once rather than on every run. */
     private final byte[] source;
 
-    public LuaScript(String source) {
+    /** @param name a short name for metrics, e.g. {@code session_accept} */
+    public LuaScript(String name, String source) {
+        this.name = name;
         this.source = source.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -35,6 +39,6 @@ public final class LuaScript {
                 request.arg(String.valueOf(arg));
             }
         }
-        return redis.send(request);
+        return redis instanceof BatchingRedis batching ? batching.send(request, name) : redis.send(request);
     }
 }

@@ -1,5 +1,6 @@
 package net.lorawanns.core.redis;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -14,27 +15,36 @@ public final class RedisClients {
     }
 
     /**
-     * A standalone or Sentinel client batches the requests of each event-loop turn ({@link BatchingRedis}); a
-     * Cluster client sends each request on its own, since a batch must stay within one hash slot there.
+     * A standalone or Sentinel client batches the requests of each event-loop turn on a connection per event loop
+     * ({@link BatchingRedis}); a Cluster client sends each request on its own, since a batch must stay within one
+     * hash slot there, with the same deadline.
      *
-     * @param settings mode and sentinel master name
+     * @param settings mode, sentinel master name, request deadline and bound
      * @param urls the servers to use: the configured ones, or the embedded Redis's URL
+     * @param registry where request latencies and failures are counted ({@link RedisMetrics})
      */
-    public static Redis create(Vertx vertx, RedisSettings settings, List<String> urls) {
+    public static Redis create(Vertx vertx, RedisSettings settings, List<String> urls, MeterRegistry registry) {
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("no Redis URL to connect to");
         }
-        // One request or batch is in flight per pooled connection: enough connections and a deep, bounded queue for bursts.
-        RedisOptions options = new RedisOptions().setMaxPoolSize(64).setMaxPoolWaiting(32_768);
+        long timeoutMs = settings.requestTimeout().toMillis();
+        int maxPending = settings.maxPendingRequests();
+        // Each event loop holds one connection of the pool; the rest serve requests made off the event loops.
+        RedisOptions options = new RedisOptions().setMaxPoolSize(64).setMaxPoolWaiting(maxPending)
+                .setMaxWaitingHandlers(2 * maxPending + 1024);
+        options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
+                .setTcpKeepAlive(true);
         urls.forEach(options::addConnectionString);
         switch (settings.modeValue()) {
             case STANDALONE -> options.setType(RedisClientType.STANDALONE);
             case CLUSTER -> {
-                return Redis.createClient(vertx, options.setType(RedisClientType.CLUSTER));
+                return new DeadlineRedis(Redis.createClient(vertx, options.setType(RedisClientType.CLUSTER)),
+                        timeoutMs);
             }
             case SENTINEL -> options.setType(RedisClientType.SENTINEL).setMasterName(settings.masterName())
                     .setRole(RedisRole.MASTER);
         }
-        return new BatchingRedis(Redis.createClient(vertx, options));
+        return new BatchingRedis(vertx, Redis.createClient(vertx, options), timeoutMs, maxPending,
+                new RedisMetrics(registry));
     }
 }

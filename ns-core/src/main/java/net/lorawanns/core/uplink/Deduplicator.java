@@ -34,7 +34,7 @@ public final class Deduplicator {
      * 0: this copy opened the set (its instance keeps the copy itself); 1: added to a set another instance opened;
      * 2: the set is closed (late copy).
      */
-    private static final LuaScript ADD = new LuaScript("""
+    private static final LuaScript ADD = new LuaScript("dedup_add", """
             if redis.call('SET', KEYS[1], 'open', 'NX', 'PX', ARGV[2]) then return 0 end
             if redis.call('GET', KEYS[1]) == 'closed' then return 2 end
             redis.call('RPUSH', KEYS[2], ARGV[1])
@@ -42,7 +42,7 @@ public final class Deduplicator {
             return 1
             """);
     /** Closes the set (remembering that for ARGV[1] ms, to recognise late copies) and returns its copies. */
-    private static final LuaScript CLOSE = new LuaScript("""
+    private static final LuaScript CLOSE = new LuaScript("dedup_close", """
             redis.call('SET', KEYS[1], 'closed', 'PX', ARGV[1])
             local copies = redis.call('LRANGE', KEYS[2], 0, -1)
             if #copies > 0 then redis.call('DEL', KEYS[2]) end

@@ -4,86 +4,197 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.testing.RedisProcess;
 import net.lorawanns.core.testing.TestRedis;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class BatchingRedisTest {
-    private Vertx vertx;
-    private Redis redis;
     private final String prefix = "batching-test:" + UUID.randomUUID() + ":";
 
-    @BeforeEach
-    void start() {
-        vertx = Vertx.vertx();
-        redis = TestRedis.client(vertx, TestRedis.settings());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
+    private static Redis client(Vertx vertx, String url, Duration timeout, int maxPending) {
+        RedisSettings settings = new RedisSettings(List.of(url), "standalone", "", "", timeout, maxPending);
+        return RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
     }
 
     @Test
-    void theStandaloneClientBatches() {
-        assertInstanceOf(BatchingRedis.class, redis);
+    void theStandaloneClientBatches(Vertx vertx) {
+        assertInstanceOf(BatchingRedis.class, TestRedis.client(vertx, TestRedis.settings()));
     }
 
     @Test
-    void manyRequestsOfOneTurnEachGetTheirOwnReplyOnTheirContext() throws Exception {
+    void manyRequestsOfOneTurnEachGetTheirOwnReplyOnTheirContext(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
         Context context = vertx.getOrCreateContext();
-        Promise<List<Long>> done = Promise.promise();
-        List<Boolean> onContext = new ArrayList<>();
         context.runOnContext(v -> {
             List<Future<Long>> replies = new ArrayList<>();
             // More than one batch holds: the turn's requests go as several batches.
             for (int i = 0; i < 1_200; i++) {
                 replies.add(redis.send(Request.cmd(Command.INCRBY).arg(prefix + i).arg(i)).map(reply -> {
-                    onContext.add(Vertx.currentContext() == context);
+                    test.verify(() -> assertTrue(Vertx.currentContext() == context, "reply on the sending context"));
                     return reply.toLong();
                 }));
             }
-            Future.all(replies).map(all -> replies.stream().map(Future::result).toList()).onComplete(done);
+            Future.all(replies).onComplete(test.succeeding(all -> test.verify(() -> {
+                for (int i = 0; i < 1_200; i++) {
+                    assertEquals(i, replies.get(i).result(), "reply " + i);
+                }
+                test.completeNow();
+            })));
         });
-        List<Long> results = done.future().await(10, TimeUnit.SECONDS);
-        for (int i = 0; i < 1_200; i++) {
-            assertEquals(i, results.get(i), "reply " + i);
-        }
-        assertEquals(1_200, onContext.size());
-        assertTrue(onContext.stream().allMatch(b -> b), "replies complete on the sending context");
     }
 
     @Test
-    void anErrorReplyFailsItsBatchOnlyAndRequestsOffTheEventLoopGoAlone() throws Exception {
-        redis.send(Request.cmd(Command.SET).arg(prefix + "text").arg("not a number")).await(10, TimeUnit.SECONDS);
-        Context context = vertx.getOrCreateContext();
-        Promise<List<Future<Response>>> sent = Promise.promise();
-        context.runOnContext(v -> sent.complete(List.of(
-                redis.send(Request.cmd(Command.INCR).arg(prefix + "counter")),
-                redis.send(Request.cmd(Command.INCR).arg(prefix + "text")))));
-        List<Future<Response>> batch = sent.future().await(10, TimeUnit.SECONDS);
-        Future.join(batch).otherwiseEmpty().await(10, TimeUnit.SECONDS);
-        assertTrue(batch.get(1).failed());
-        assertTrue(batch.get(1).cause().getMessage().contains("not an integer"), batch.get(1).cause().getMessage());
-        assertTrue(batch.get(0).failed(), "the batch is reported as a whole");
+    void anErrorReplyFailsItsOwnRequestOnly(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(prefix + "text")
+                .arg("not a number")).onComplete(test.succeeding(ok -> {
+                    // One turn, one batch: an INCR that succeeds beside one that Redis refuses.
+                    Future<Response> counter = redis.send(Request.cmd(Command.INCR).arg(prefix + "counter"));
+                    Future<Response> text = redis.send(Request.cmd(Command.INCR).arg(prefix + "text"));
+                    Future.join(counter, text).onComplete(done -> test.verify(() -> {
+                        assertTrue(counter.succeeded(), "the INCR Redis executed reports its result");
+                        assertEquals(1, counter.result().toLong());
+                        assertTrue(text.failed());
+                        RedisFailure failure = assertInstanceOf(RedisFailure.class, text.cause());
+                        assertEquals(RedisFailure.Kind.ERROR_REPLY, failure.kind());
+                        assertTrue(failure.getMessage().contains("not an integer"), failure.getMessage());
+                        redis.send(Request.cmd(Command.GET).arg(prefix + "counter"))
+                                .onComplete(test.succeeding(value -> test.verify(() -> {
+                                    assertEquals(1, value.toLong(), "the counter was incremented once");
+                                    test.completeNow();
+                                })));
+                    }));
+                })));
+    }
 
-        Promise<Response> later = Promise.promise();
-        context.runOnContext(v -> redis.send(Request.cmd(Command.INCR).arg(prefix + "counter")).onComplete(later));
-        assertEquals(2, later.future().await(10, TimeUnit.SECONDS).toLong(), "the failed batch's INCR still ran");
-        assertEquals(3, redis.send(Request.cmd(Command.INCR).arg(prefix + "counter")).await(10, TimeUnit.SECONDS)
-                .toLong());
+    @Test
+    void requestsOfOneEventLoopAreExecutedInTheirOrderAcrossAStall(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start();
+        Redis redis = client(vertx, server.url(), Duration.ofSeconds(20), 10_000);
+        String list = prefix + "order";
+        int count = 200;
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> redis.send(Request.cmd(Command.PING)).onComplete(test.succeeding(pong -> {
+            server.freeze();
+            List<Future<Response>> pushes = new ArrayList<>();
+            Promise<Void> allSent = Promise.promise();
+            sendOnePerTurn(context, redis, list, 0, count, pushes, allSent);
+            allSent.future().onSuccess(sent -> {
+                server.thaw();
+                Future.all(pushes).compose(all -> redis.send(Request.cmd(Command.LRANGE).arg(list).arg(0).arg(-1)))
+                        .onComplete(test.succeeding(values -> test.verify(() -> {
+                            List<Integer> order = new ArrayList<>();
+                            values.forEach(value -> order.add(value.toInteger()));
+                            List<Integer> expected = new ArrayList<>();
+                            for (int i = 0; i < count; i++) {
+                                expected.add(i);
+                            }
+                            assertEquals(expected, order, "executed in the order sent");
+                            server.close();
+                            test.completeNow();
+                        })));
+            });
+        })));
+    }
+
+    /** Sends RPUSH i, each in a turn of its own (so each in a batch of its own), while Redis is frozen. */
+    private static void sendOnePerTurn(Context context, Redis redis, String list, int i, int count,
+                                       List<Future<Response>> pushes, Promise<Void> allSent) {
+        if (i == count) {
+            allSent.complete();
+            return;
+        }
+        pushes.add(redis.send(Request.cmd(Command.RPUSH).arg(list).arg(i)));
+        context.runOnContext(v -> sendOnePerTurn(context, redis, list, i + 1, count, pushes, allSent));
+    }
+
+    @Test
+    void aStalledRedisFailsRequestsAtTheirDeadlineAndShedsThoseOverTheBound(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start();
+        BatchingRedis redis = (BatchingRedis) client(vertx, server.url(), Duration.ofMillis(300), 10);
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.PING))
+                .onComplete(test.succeeding(pong -> {
+                    server.freeze();
+                    long sent = System.nanoTime();
+                    List<Future<Response>> requests = new ArrayList<>();
+                    for (int i = 0; i < 15; i++) {
+                        requests.add(redis.send(Request.cmd(Command.INCR).arg(prefix + "stalled")));
+                    }
+                    Future.join(requests).onComplete(done -> test.verify(() -> {
+                        long elapsedMs = (System.nanoTime() - sent) / 1_000_000;
+                        assertTrue(elapsedMs >= 300 && elapsedMs < 5_000, "failed at the deadline: " + elapsedMs);
+                        for (int i = 0; i < 15; i++) {
+                            RedisFailure failure = assertInstanceOf(RedisFailure.class, requests.get(i).cause());
+                            assertEquals(i < 10 ? RedisFailure.Kind.TIMEOUT : RedisFailure.Kind.OVERLOAD,
+                                    failure.kind(), "request " + i);
+                        }
+                        assertEquals(10, redis.pending(), "the ten sent are owed by Redis until it answers");
+                        server.thaw();
+                        // Once Redis has answered what it owed, requests go through again.
+                        vertx.setPeriodic(10, timer -> {
+                            if (redis.pending() > 0) {
+                                return;
+                            }
+                            vertx.cancelTimer(timer);
+                            redis.send(Request.cmd(Command.GET).arg(prefix + "stalled"))
+                                    .onComplete(test.succeeding(value -> test.verify(() -> {
+                                        assertEquals(10, value.toLong(), "Redis executed the ten it was sent");
+                                        server.close();
+                                        test.completeNow();
+                                    })));
+                        });
+                    }));
+                })));
+    }
+
+    @Test
+    void aRedisThatRestartsIsConnectedToAgain(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start();
+        Redis redis = client(vertx, server.url(), Duration.ofSeconds(1), 1_000);
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> redis.send(Request.cmd(Command.PING)).onComplete(test.succeeding(pong -> {
+            server.kill();
+            redis.send(Request.cmd(Command.PING)).onComplete(test.failing(down -> test.verify(() -> {
+                assertEquals(RedisFailure.Kind.UNAVAILABLE, assertInstanceOf(RedisFailure.class, down).kind());
+                server.startAgain();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                pingUntilAnswered(vertx, redis, deadline, test, server);
+            })));
+        })));
+    }
+
+    private static void pingUntilAnswered(Vertx vertx, Redis redis, long deadline, VertxTestContext test,
+                                          RedisProcess server) {
+        redis.send(Request.cmd(Command.PING)).onComplete(result -> {
+            if (result.succeeded()) {
+                server.close();
+                test.completeNow();
+            } else if (System.nanoTime() > deadline) {
+                test.failNow(new AssertionError("no answer within 5 s of Redis's return", result.cause()));
+            } else {
+                vertx.setTimer(50, t -> pingUntilAnswered(vertx, redis, deadline, test, server));
+            }
+        });
     }
 }

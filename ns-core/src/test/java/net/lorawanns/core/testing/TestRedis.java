@@ -1,5 +1,6 @@
 package net.lorawanns.core.testing;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.util.List;
@@ -35,11 +36,11 @@ public final class TestRedis {
 
     /** Settings pointing at the test Redis with a key prefix of its own. */
     public static RedisSettings settings() {
-        return new RedisSettings(List.of(url()), "standalone", "", "test-" + UUID.randomUUID() + ":");
+        return new RedisSettings(List.of(url()), "standalone", "", "test-" + UUID.randomUUID() + ":", null, null);
     }
 
     /** A client of the test Redis. */
     public static Redis client(Vertx vertx, RedisSettings settings) {
-        return RedisClients.create(vertx, settings, settings.servers());
+        return RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
     }
 }

@@ -1,0 +1,40 @@
+package net.lorawanns.core.redis;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.AsyncResult;
+import io.vertx.redis.client.Request;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code lorawan_redis_requests_seconds{group,outcome}}: each request's latency from send to answer (or failure),
+ * by command group (a script's name, or the command) and outcome ({@code ok}, or a {@link RedisFailure.Kind} in
+ * lower case). Both tags are bounded: the groups are the server's own scripts and commands.
+ */
+public final class RedisMetrics {
+    private static final String NAME = "lorawan.redis.requests";
+
+    private final MeterRegistry registry;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public RedisMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The group of a request that names none: its command. */
+    static String group(Request request) {
+        return request.command().toString().toLowerCase(Locale.ROOT);
+    }
+
+    void record(String group, long sentNanos, AsyncResult<?> result) {
+        String outcome = result.succeeded() ? "ok"
+                : RedisFailure.of(result.cause()).kind().name().toLowerCase(Locale.ROOT);
+        timers.computeIfAbsent(group + '\0' + outcome, k -> Timer.builder(NAME)
+                .description("Redis requests by command group and outcome, from send to answer")
+                .tag("group", group).tag("outcome", outcome).register(registry))
+                .record(System.nanoTime() - sentNanos, TimeUnit.NANOSECONDS);
+    }
+}
