@@ -182,10 +182,16 @@ public final class Server implements AutoCloseable {
 
         if (settings.metrics().enabled()) {
             HostPort bind = HostPort.parse(settings.metrics().bind());
-            operations = OperationsEndpoint.start(vertx, bind, registry, redis)
+            List<OperationsEndpoint.Check> checks = List.of(
+                    new OperationsEndpoint.Check("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty()),
+                    new OperationsEndpoint.Check("gateway_udp", () -> bridge.listening() ? Future.succeededFuture()
+                            : Future.failedFuture("the UDP socket is not bound")),
+                    new OperationsEndpoint.Check("api", () -> api.actualPort() > 0 ? Future.succeededFuture()
+                            : Future.failedFuture("the API is not listening")));
+            operations = OperationsEndpoint.start(vertx, bind, registry, checks, settings.redis().requestTimeout())
                     .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             parts.add(() -> operations.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-            LOG.info("Metrics at http://{}:{}/metrics, health at /health",
+            LOG.info("Metrics at http://{}:{}/metrics, liveness at /health, readiness at /ready",
                     bind.host(), operations.actualPort());
         }
         LOG.info("LoRaWAN network server ready (NetID {}, region {}, instance {})", plan.netId(), plan.region(),

@@ -69,7 +69,12 @@ class ServeProcessTest {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
-        assertEquals("{\"status\":\"ok\",\"redis\":\"ok\"}", health.body());
+        assertEquals("{\"status\":\"ok\"}", health.body());
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + metricsPort + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode());
+        assertEquals("{\"status\":\"ready\",\"checks\":{\"redis\":\"ok\",\"gateway_udp\":\"ok\",\"api\":\"ok\"}}",
+                ready.body());
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "Prometheus text format");

@@ -58,6 +58,7 @@ public final class UdpBridge implements GatewayBackend {
     private final Map<PendingKey, Pending> pending = new HashMap<>();
     private Context context;
     private DatagramSocket socket;
+    private volatile boolean listening;
     private GatewayListener listener;
     private long sweepTimer = -1;
 
@@ -89,10 +90,16 @@ public final class UdpBridge implements GatewayBackend {
                 long sweepMillis = Math.max(50, Math.min(settings.offlineTimeout().toMillis() / 2, 10_000));
                 sweepTimer = vertx.setPeriodic(sweepMillis, id -> sweep());
                 LOG.info("Listening for Semtech UDP packet forwarders on {}:{}", bind.host(), port());
+                listening = true;
                 started.complete();
             });
         });
         return started.future();
+    }
+
+    /** Whether the socket is bound and not closed. */
+    public boolean listening() {
+        return listening;
     }
 
     /** The bound UDP port (useful with port 0). */
@@ -110,6 +117,7 @@ public final class UdpBridge implements GatewayBackend {
             vertx.cancelTimer(sweepTimer);
             pending.values().forEach(p -> settle(p, TxResult.of(TxStatus.NO_ACK)));
             pending.clear();
+            listening = false;
             socket.close().onComplete(stopped);
         });
         return stopped.future();

@@ -155,7 +155,7 @@ public final class LoadGenerator {
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+                        + metricsPort + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return process;
                 }
@@ -165,7 +165,7 @@ public final class LoadGenerator {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         process.destroy();
-        throw new IllegalStateException("the server did not become healthy within 60 s");
+        throw new IllegalStateException("the server did not become ready within 60 s");
     }
 
     /** An application and {@code devices} ABP devices, DevAddr 0x00000001 upwards, one NwkSKey for all. */

@@ -30,6 +30,7 @@ import net.lorawanns.core.events.EventStream;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
@@ -249,12 +250,13 @@ public final class RestApi {
     private Future<JsonObject> deleteDevice(RoutingContext ctx) {
         Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
         Future<Boolean> keys = services.rootKeys().map(p -> p.deleteRootKeys(devEui)).orElse(Future.succeededFuture(false));
-        return keys.compose(v -> services.devices().delete(devEui)).map(existed -> {
-            if (!existed) {
-                throw new ApiException(404, "no device " + devEui);
-            }
-            return new JsonObject().put("deleted", devEui.toString());
-        });
+        return keys.compose(v -> services.sessions().delete(devEui))
+                .compose(v -> services.devices().delete(devEui)).map(existed -> {
+                    if (!existed) {
+                        throw new ApiException(404, "no device " + devEui);
+                    }
+                    return new JsonObject().put("deleted", devEui.toString());
+                });
     }
 
     private Future<JsonObject> resetDevNonces(RoutingContext ctx) {
@@ -283,6 +285,10 @@ public final class RestApi {
                 ctx.response().putHeader("Content-Type", "application/json").end(done.result().encode());
             } else if (done.cause() instanceof ApiException refused) {
                 error(ctx, refused.status(), refused.getMessage());
+            } else if (done.cause() instanceof RedisFailure failure
+                    && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
+                ctx.response().putHeader("Retry-After", "1");
+                error(ctx, 503, "the server's store (Redis) is unavailable: " + failure.getMessage());
             } else {
                 LOG.warn("API {} {} failed: {}", ctx.request().method(), ctx.request().path(), done.cause().toString());
                 error(ctx, 500, "internal error; see the server log");

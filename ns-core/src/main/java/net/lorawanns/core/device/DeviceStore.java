@@ -29,9 +29,12 @@ public final class DeviceStore {
                 ? Optional.empty() : Optional.of(Device.fromJson(new JsonObject(response.toBuffer()))));
     }
 
-    /** Deletes the device record and its sessions; returns whether the device existed. */
+    /**
+     * Deletes the device record; returns whether the device existed. Its sessions go with
+     * {@link SessionStore#delete}, which also clears their DevAddr index entries.
+     */
     public Future<Boolean> delete(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.DEL).arg(keys.device(devEui)).arg(keys.session(devEui)))
+        return redis.send(Request.cmd(Command.DEL).arg(keys.device(devEui)))
                 .map(response -> response.toInteger() > 0);
     }
 }

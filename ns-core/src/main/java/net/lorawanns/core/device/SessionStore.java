@@ -18,8 +18,9 @@ import net.lorawanns.core.types.Eui64;
 /**
  * Device sessions in Redis. One hash per device holds the active session ({@code a}, id {@code aid}), a pending
  * one from a join ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}) and the next downlink
- * counters ({@code nd} NFCntDown, {@code ad} AFCntDown). A set per DevAddr lists the devices that may use it.
- * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not.
+ * counters ({@code nd} NFCntDown, {@code ad} AFCntDown). An index per DevAddr lists the devices that may use it.
+ * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not
+ * (they are configuration-grade data), and neither does an index while it holds an ABP device.
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
@@ -74,17 +75,34 @@ public final class SessionStore {
             """);
 
     /**
-     * Adds a device to a DevAddr's index. The index lives as long as its longest-lived session: an ABP session
-     * (ARGV[2] = 0) makes it persistent; an OTAA session only ever lengthens its expiry.
+     * Sets, replaces or removes one device's entry in a DevAddr's index (KEYS[1]: DevEUI ARGV[1] -> "session-id
+     * expiry", the expiry in Unix ms, 0 for never), only if the entry is ARGV[2] ('' = whatever it is); ARGV[3] is the
+     * new entry ('' = remove). The index then expires with its latest entry, or never while one never does: it
+     * lives exactly as long as the sessions it points to. Returns 1 when the entry was changed.
      */
     private static final LuaScript INDEX = new LuaScript("devaddr_index", """
-            redis.call('SADD', KEYS[1], ARGV[1])
-            local ttl = tonumber(ARGV[2])
-            local current = redis.call('PTTL', KEYS[1])
-            if ttl == 0 then redis.call('PERSIST', KEYS[1])
-            elseif current ~= -1 and current < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+            if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1])
+            else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+            local latest = 0
+            for _, entry in ipairs(redis.call('HVALS', KEYS[1])) do
+              local at = tonumber(string.match(entry, '%d+$'))
+              if at == 0 then
+                redis.call('PERSIST', KEYS[1])
+                return 1
+              end
+              if at > latest then latest = at end
+            end
+            if latest > 0 then redis.call('PEXPIREAT', KEYS[1], latest) end
             return 1
             """);
+    /** Takes the next downlink counter ARGV[1] of a session that still exists; -1 when it is gone. */
+    private static final LuaScript NEXT_FCNT_DOWN = new LuaScript("session_next_fcnt_down", """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+            return redis.call('HINCRBY', KEYS[1], ARGV[1], 1) - 1
+            """);
+    /** An OTAA device's index entry is renewed on a lookup once it expires sooner than this before its session. */
+    private static final long INDEX_RENEWAL_MARGIN_MS = Duration.ofDays(1).toMillis();
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -98,7 +116,7 @@ public final class SessionStore {
     public Future<Void> setPending(Eui64 devEui, DeviceSession session) {
         long ttl = OTAA_SESSION_TTL.toMillis();
         return SET_PENDING.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(), ttl)
-                .compose(ignored -> index(devEui, session.devAddr(), ttl));
+                .compose(ignored -> index(devEui, session.devAddr(), "", entry(session.id(), expiry())));
     }
 
     /**
@@ -109,28 +127,53 @@ public final class SessionStore {
      */
     public Future<Void> setActive(Eui64 devEui, DeviceSession session, long lastFCntUp, long nextFCntDown) {
         return SET_ACTIVE.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(),
-                lastFCntUp, nextFCntDown).compose(ignored -> index(devEui, session.devAddr(), 0));
+                lastFCntUp, nextFCntDown).compose(ignored -> index(devEui, session.devAddr(), "",
+                        entry(session.id(), 0)));
     }
 
-    private Future<Void> index(Eui64 devEui, DevAddr devAddr, long ttlMillis) {
-        return INDEX.run(redis, new String[] {keys.devAddr(devAddr)}, devEui.toString(), ttlMillis).mapEmpty();
+    /** Deletes the device's sessions and its entries in the index of each DevAddr they use. */
+    public Future<Void> delete(Eui64 devEui) {
+        return sessionsOf(devEui).compose(found -> {
+            List<Future<Boolean>> removals = new ArrayList<>();
+            for (SessionCandidate candidate : found) {
+                removals.add(index(devEui, candidate.session().devAddr(), "", ""));
+            }
+            return Future.all(removals);
+        }).compose(removed -> redis.send(Request.cmd(Command.DEL).arg(keys.session(devEui)))).mapEmpty();
     }
 
-    /** The active and pending sessions that use {@code devAddr}. */
+    private Future<Boolean> index(Eui64 devEui, DevAddr devAddr, String expected, String replacement) {
+        return INDEX.run(redis, new String[] {keys.devAddr(devAddr)}, devEui.toString(), expected, replacement)
+                .map(changed -> changed.toInteger() == 1);
+    }
+
+    private static String entry(String sessionId, long expiryMillis) {
+        return sessionId + " " + expiryMillis;
+    }
+
+    private static long expiry() {
+        return System.currentTimeMillis() + OTAA_SESSION_TTL.toMillis();
+    }
+
+    /**
+     * The active and pending sessions that use {@code devAddr}. Entries of devices that moved to another DevAddr (or
+     * were deleted) are removed from the index, each only if unchanged since read, so that a concurrent join's entry
+     * stays; an OTAA device's entry whose expiry comes near is renewed, as its session's is on every uplink.
+     */
     public Future<List<SessionCandidate>> candidates(DevAddr devAddr) {
         String indexKey = keys.devAddr(devAddr);
-        return redis.send(Request.cmd(Command.SMEMBERS).arg(indexKey)).compose(members -> {
-            List<Future<List<SessionCandidate>>> lookups = new ArrayList<>(members.size());
-            for (Response member : members) {
-                Eui64 devEui = Eui64.parse(member.toString());
-                lookups.add(sessionsOf(devEui).map(found -> {
+        return redis.send(Request.cmd(Command.HGETALL).arg(indexKey)).compose(index -> {
+            List<Future<List<SessionCandidate>>> lookups = new ArrayList<>(index.size());
+            for (String member : index.getKeys()) {
+                Eui64 devEui = Eui64.parse(member);
+                String entry = index.get(member).toString();
+                lookups.add(sessionsOf(devEui).compose(found -> {
                     List<SessionCandidate> matching = found.stream()
                             .filter(c -> c.session().devAddr().equals(devAddr)).toList();
-                    if (matching.isEmpty()) {
-                        // The device has moved on to another DevAddr (or was deleted): drop the stale entry.
-                        redis.send(Request.cmd(Command.SREM).arg(indexKey).arg(devEui.toString()));
-                    }
-                    return matching;
+                    Future<Boolean> upkeep = matching.isEmpty() ? forgetIfUnchanged(devEui, devAddr, entry)
+                            : renewIfDue(devEui, devAddr, entry);
+                    // The index's upkeep may fail (it is done again by the next lookup); the lookup stands.
+                    return upkeep.otherwise(false).map(matching);
                 }));
             }
             return Future.all(lookups).map(all -> {
@@ -141,6 +184,20 @@ public final class SessionStore {
                 return candidates;
             });
         });
+    }
+
+    /** Removes a device's entry from a DevAddr's index if it still is {@code entry} (a join may have replaced it). */
+    Future<Boolean> forgetIfUnchanged(Eui64 devEui, DevAddr devAddr, String entry) {
+        return index(devEui, devAddr, entry, "");
+    }
+
+    private Future<Boolean> renewIfDue(Eui64 devEui, DevAddr devAddr, String entry) {
+        int space = entry.lastIndexOf(' ');
+        long expiry = Long.parseLong(entry.substring(space + 1));
+        if (expiry != 0 && expiry < expiry() - INDEX_RENEWAL_MARGIN_MS) {
+            return index(devEui, devAddr, entry, entry(entry.substring(0, space), expiry()));
+        }
+        return Future.succeededFuture(false);
     }
 
     /** The device's sessions, active first. */
@@ -176,8 +233,10 @@ public final class SessionStore {
      * (which is the single FCntDown of LoRaWAN 1.0).
      */
     public Future<Long> nextFCntDown(Eui64 devEui, boolean applicationCounter) {
-        return redis.send(Request.cmd(Command.HINCRBY).arg(keys.session(devEui)).arg(applicationCounter ? "ad" : "nd")
-                .arg(1)).map(response -> response.toLong() - 1);
+        return NEXT_FCNT_DOWN.run(redis, new String[] {keys.session(devEui)}, applicationCounter ? "ad" : "nd")
+                .compose(next -> next.toLong() < 0
+                        ? Future.failedFuture(new IllegalStateException("the session of " + devEui + " is gone"))
+                        : Future.succeededFuture(next.toLong()));
     }
 
     private static DeviceSession parse(Response blob) {

@@ -18,7 +18,7 @@ import net.lorawanns.core.types.NetId;
  */
 public record NetworkPlan(NetId netId, Region region, DevAddrAllocator devAddrs, Duration deduplicationWindow,
                           int rx1DelaySeconds, int rx1DrOffset, int rx2DataRate, long rx2Frequency,
-                          WindowPolicy windowPolicy, int sessionCacheSize) {
+                          WindowPolicy windowPolicy, int sessionCacheSize, int maxFramesInFlight) {
 
     /**
      * @throws IllegalArgumentException naming the {@code [network]} key when a value does not fit the region
@@ -47,6 +47,6 @@ public record NetworkPlan(NetId netId, Region region, DevAddrAllocator devAddrs,
         WindowPolicy policy = WindowPolicy.values()[settings.rxWindow()];
         return new NetworkPlan(netId, region, new DevAddrAllocator(prefixes), settings.deduplicationDelay(),
                 settings.rx1Delay(), settings.rx1DrOffset(), rx2DataRate, rx2Frequency, policy,
-                settings.sessionCacheSize());
+                settings.sessionCacheSize(), settings.maxFramesInFlight());
     }
 }

@@ -13,6 +13,7 @@ public final class PipelineMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> frames = new ConcurrentHashMap<>();
     private final Map<String, Counter> joins = new ConcurrentHashMap<>();
+    private final Map<String, Counter> shed = new ConcurrentHashMap<>();
     private final Timer dataLatency;
     private final Timer joinLatency;
     private final Counter cacheHits;
@@ -43,6 +44,16 @@ public final class PipelineMetrics {
     public void frame(String outcome) {
         frames.computeIfAbsent(outcome, o -> Counter.builder("lorawan.uplink.frames")
                 .description("Deduplicated uplink frames by outcome").tag("outcome", o).register(registry)).increment();
+    }
+
+    /**
+     * Counts a frame dropped before its decision: {@code in_flight_limit}, {@code past_deadline}, or
+     * {@code redis_<kind>} for a failed Redis request ({@code redis_timeout}, {@code redis_overload}, ...).
+     */
+    public void shed(String reason) {
+        shed.computeIfAbsent(reason, r -> Counter.builder("lorawan.uplink.shed")
+                .description("Uplink frames (or gateway copies) dropped before their decision, by reason")
+                .tag("reason", r).register(registry)).increment();
     }
 
     /** Counts a join-request by its result. */

@@ -25,6 +25,8 @@ import net.lorawanns.core.gateway.GatewayListener;
 import net.lorawanns.core.gateway.GatewayStats;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.logging.ThrottledLog;
+import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import net.lorawanns.core.uplink.Deduplicator;
 import org.slf4j.Logger;
@@ -34,12 +36,22 @@ import org.slf4j.LoggerFactory;
  * The uplink pipeline (ARCHITECTURE.md): every gateway copy goes to cluster-wide deduplication; the one instance
  * that owns the frame decodes it and hands it to the join path or the data path. Whatever a frame does, the
  * pipeline goes on: errors are counted and logged, never thrown back at the gateway bridge.
+ *
+ * <p>Overload and Redis failures shed frames rather than queue them: at most {@code max_frames_in_flight} copies are
+ * between arrival and decision; a frame whose Redis requests fail, or that reaches the decision after its RX2 window
+ * has passed, is dropped; each counts in {@code lorawan_uplink_shed_total{reason}}. A dropped frame was never
+ * accepted: its counter step either never ran or its result was not used.
+ *
+ * <p>Threads: everything after {@link #uplink} runs on the pipeline's own context.
  */
 public final class UplinkPipeline implements GatewayListener {
     private static final Logger LOG = LoggerFactory.getLogger(UplinkPipeline.class);
     /** Entries of devices that went quiet are dropped after this; active ones are looked up again as often. */
     private static final Duration SESSION_CACHE_AGE = Duration.ofHours(1);
     private static final int MAX_HANDOVER = 256;
+    /** LoRaWAN 1.0.4 section 6.2.6 (1.1 section 6.2.7): JOIN_ACCEPT_DELAY2, the join-accept's RX2 window. */
+    private static final long JOIN_ACCEPT_DELAY2_NANOS = 6_000_000_000L;
+    private static final long LOG_INTERVAL_MS = 10_000;
 
     private final Context context;
     private final TurnBatches<UplinkFrame> arriving = new TurnBatches<>(MAX_HANDOVER, this::handOver);
@@ -47,6 +59,12 @@ public final class UplinkPipeline implements GatewayListener {
     private final JoinHandler joins;
     private final DataUplinkHandler data;
     private final PipelineMetrics metrics;
+    private final ThrottledLog failures = new ThrottledLog(LOG, LOG_INTERVAL_MS);
+    private final int maxInFlight;
+    private final long windowNanos;
+    private final long dataRx2DelayNanos;
+    /** Copies between arrival and decision; only touched on the pipeline's context. */
+    private int inFlight;
 
     /**
      * @param context the event loop the pipeline runs on: its deduplication timers, Redis requests and processing;
@@ -58,6 +76,12 @@ public final class UplinkPipeline implements GatewayListener {
         this.context = context;
         this.deduplicator = deduplicator;
         this.metrics = new PipelineMetrics(registry);
+        this.maxInFlight = plan.maxFramesInFlight();
+        this.windowNanos = plan.deduplicationWindow().toNanos();
+        // RX2 opens RECEIVE_DELAY2 = RECEIVE_DELAY1 + 1 s after the uplink (LoRaWAN 1.0.4 section 3.3.2).
+        this.dataRx2DelayNanos = (plan.rx1DelaySeconds() + 1) * 1_000_000_000L;
+        Gauge.builder("lorawan.uplink.in.flight", () -> inFlight)
+                .description("Gateway copies between arrival and the decision on their frame").register(registry);
         DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.region(), plan.windowPolicy(), instanceId,
                 registry);
         this.joins = new JoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
@@ -85,14 +109,35 @@ public final class UplinkPipeline implements GatewayListener {
     }
 
     private void deduplicate(UplinkFrame frame) {
+        if (inFlight >= maxInFlight) {
+            metrics.shed("in_flight_limit");
+            failures.warn("in_flight_limit", "Uplink dropped", maxInFlight
+                    + " gateway copies are waiting for a decision (network.max_frames_in_flight)");
+            return;
+        }
+        inFlight++;
         deduplicator.add(frame).onComplete(result -> {
             if (result.failed()) {
-                metrics.frame("deduplication_error");
-                LOG.warn("Deduplication failed, frame dropped: {}", result.cause().toString());
+                inFlight--;
+                shed("deduplication", result.cause());
+            } else if (result.result().isEmpty()) {
+                inFlight--;
             } else {
-                result.result().ifPresent(this::process);
+                process(result.result().get()).onComplete(done -> inFlight--);
             }
         });
+    }
+
+    /** Counts and logs a frame dropped because a Redis request (or something unforeseen) failed. */
+    private void shed(String step, Throwable cause) {
+        if (cause instanceof RedisFailure failure) {
+            String reason = "redis_" + failure.kind().name().toLowerCase(Locale.ROOT);
+            metrics.shed(reason);
+            failures.warn(step + "/" + reason, "Uplink dropped at " + step, failure.getMessage());
+        } else {
+            metrics.frame("error");
+            failures.warn(step + "/error", "Processing an uplink failed at " + step, cause.toString());
+        }
     }
 
     @Override
@@ -100,27 +145,44 @@ public final class UplinkPipeline implements GatewayListener {
         // Gateway status reports are kept by the bridge; the pipeline has no use for them.
     }
 
-    private void process(DeduplicatedUplink uplink) {
+    private Future<Void> process(DeduplicatedUplink uplink) {
         Frame frame;
         try {
             frame = FrameCodec.decode(uplink.phyPayload());
         } catch (MalformedFrameException e) {
             metrics.frame("malformed");
             LOG.debug("Malformed uplink on {} Hz: {}", uplink.frequencyHz(), e.getMessage());
-            return;
+            return Future.succeededFuture();
         }
+        long arrivalNanos = uplink.windowEndNanos() - windowNanos;
         Future<Void> handled;
         if (frame instanceof JoinRequest request) {
+            if (pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)) {
+                return Future.succeededFuture();
+            }
             handled = joins.handle(uplink, request);
         } else if (frame instanceof DataFrame dataFrame && dataFrame.direction() == Direction.UPLINK) {
+            if (pastDeadline(arrivalNanos + dataRx2DelayNanos)) {
+                return Future.succeededFuture();
+            }
             handled = data.handle(uplink, dataFrame);
         } else {
             metrics.frame("unsupported_" + frame.mType().name().toLowerCase(Locale.ROOT));
-            return;
+            return Future.succeededFuture();
         }
-        handled.onFailure(error -> {
-            metrics.frame("error");
-            LOG.warn("Processing an uplink failed: {}", error.toString());
+        return handled.recover(error -> {
+            shed("processing", error);
+            return Future.succeededFuture();
         });
+    }
+
+    /** A frame that reaches its decision after its last receive window opened is dropped: it waited too long. */
+    private boolean pastDeadline(long rx2Nanos) {
+        if (System.nanoTime() - rx2Nanos < 0) {
+            return false;
+        }
+        metrics.shed("past_deadline");
+        failures.warn("past_deadline", "Uplink dropped", "its RX2 window passed before it could be decided");
+        return true;
     }
 }

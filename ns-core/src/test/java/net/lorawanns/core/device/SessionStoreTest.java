@@ -126,6 +126,67 @@ class SessionStoreTest {
         assertEquals(2, await(one.candidates(DevAddr.parse("26000003"))).size());
     }
 
+    @Test
+    void aDevAddrIndexLivesAsLongAsTheSessionsItPointsTo() throws Exception {
+        DevAddr otaa = DevAddr.parse("26000020");
+        await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_0_4,
+                "app", false)));
+        await(one.setPending(DEV, session("joined", "26000020")));
+        long ttl = pttl(keys.devAddr(otaa));
+        assertTrue(ttl > SessionStore.OTAA_SESSION_TTL.toMillis() - 60_000
+                && ttl <= SessionStore.OTAA_SESSION_TTL.toMillis(), "a join's index expires with its session: " + ttl);
+
+        Eui64 abpDevice = Eui64.parse("0102030405060710");
+        await(one.setActive(abpDevice, session("abp", "26000020"), -1, 0));
+        assertEquals(-1, pttl(keys.devAddr(otaa)), "an ABP device's index does not expire while it is there");
+        await(one.delete(abpDevice));
+        ttl = pttl(keys.devAddr(otaa));
+        assertTrue(ttl > 0, "without the ABP device the index expires again: " + ttl);
+        await(one.delete(DEV));
+        assertEquals(-2, pttl(keys.devAddr(otaa)), "an index without entries is gone");
+    }
+
+    @Test
+    void cleaningADevAddrIndexNeverDropsTheEntryOfAConcurrentJoin() throws Exception {
+        DevAddr contested = DevAddr.parse("26000030");
+        String index = keys.devAddr(contested);
+        await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_0_4,
+                "app", false)));
+        await(one.setPending(DEV, session("there", "26000030")));
+        await(one.setActive(DEV, session("elsewhere", "26000031"), -1, 0));
+        // One instance finds the device's entry stale (the device moved to another DevAddr) ...
+        String stale = await(redis.send(Request.cmd(Command.HGET).arg(index).arg(DEV.toString()))).toString();
+        // ... and before it removes the entry, the device joins again onto the same DevAddr through another.
+        await(other.setPending(DEV, session("back", "26000030")));
+        assertFalse(await(one.forgetIfUnchanged(DEV, contested, stale)), "the join's entry is not the stale one");
+        List<SessionCandidate> found = await(one.candidates(contested));
+        assertEquals(1, found.size(), "the join's entry survived the clean-up");
+        assertEquals("back", found.get(0).session().id());
+
+        await(other.setActive(DEV, session("gone-again", "26000031"), -1, 0));
+        assertTrue(await(one.candidates(contested)).isEmpty());
+        assertEquals(0, await(redis.send(Request.cmd(Command.EXISTS).arg(index))).toInteger(),
+                "an unchanged stale entry is removed, and its empty index with it");
+    }
+
+    @Test
+    void counterStepsOnADeletedSessionRecreateNothing() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        await(one.delete(DEV));
+        assertEquals(FCntDecision.STALE, decision(DEV, "s1", 11));
+        assertTrue(one.nextFCntDown(DEV, false).transform(Future::succeededFuture).await(10, TimeUnit.SECONDS)
+                .failed(), "no downlink counter for a session that is gone");
+        assertEquals(0, await(redis.send(Request.cmd(Command.EXISTS).arg(keys.session(DEV)))).toInteger(),
+                "the session's hash was not recreated");
+        assertEquals(0, await(redis.send(Request.cmd(Command.EXISTS).arg(keys.devAddr(DevAddr.parse("26011234")))))
+                .toInteger(), "nor its DevAddr's index");
+    }
+
+    private long pttl(String key) throws Exception {
+        return await(redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+    }
+
     private FCntDecision decision(Eui64 devEui, String sessionId, long fCnt) throws Exception {
         return await(one.accept(devEui, sessionId, fCnt)).decision();
     }
