@@ -15,6 +15,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -188,7 +189,9 @@ public final class Server implements AutoCloseable {
                             : Future.failedFuture("the UDP socket is not bound")),
                     new OperationsEndpoint.Check("api", () -> api.actualPort() > 0 ? Future.succeededFuture()
                             : Future.failedFuture("the API is not listening")));
-            operations = OperationsEndpoint.start(vertx, bind, registry, checks, settings.redis().requestTimeout())
+            // A little over Redis's own deadline, so that /ready names the failed request rather than its own timer.
+            Duration readyDeadline = settings.redis().requestTimeout().plusMillis(500);
+            operations = OperationsEndpoint.start(vertx, bind, registry, checks, readyDeadline)
                     .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             parts.add(() -> operations.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             LOG.info("Metrics at http://{}:{}/metrics, liveness at /health, readiness at /ready",
@@ -296,6 +299,11 @@ public final class Server implements AutoCloseable {
     /** The UDP port gateways send to. */
     public int udpPort() {
         return bridge.port();
+    }
+
+    /** The operations endpoint's port ({@code /metrics}, {@code /health}, {@code /ready}). */
+    public int metricsPort() {
+        return operations.actualPort();
     }
 
     /** The REST API's port. */

@@ -38,9 +38,20 @@ final class TestNetwork implements AutoCloseable {
     private final EventCollector webhook = new EventCollector();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path dir;
+    private final String redisUrl;
+    /** Further lines of the {@code [network]}, {@code [redis]} and {@code [gateway.udp]} sections of instances. */
+    String networkLines = "";
+    String redisLines = "";
+    String gatewayLines = "";
 
     TestNetwork(Path dir) throws Exception {
+        this(dir, TestRedis.url());
+    }
+
+    /** A network on the Redis at {@code redisUrl} rather than the shared test Redis. */
+    TestNetwork(Path dir, String redisUrl) throws Exception {
         this.dir = dir;
+        this.redisUrl = redisUrl;
         this.webhookServer = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             webhook.add(body.toJsonObject());
             request.response().setStatusCode(204).end();
@@ -61,19 +72,23 @@ final class TestNetwork implements AutoCloseable {
                 [network]
                 net_id = "%s"
                 deduplication_delay = "200ms"
+                %s
                 [redis]
                 servers = ["%s"]
                 key_prefix = "%s"
+                %s
                 [gateway.udp]
                 bind = "127.0.0.1:0"
+                %s
                 [internal_js]
                 master_key = "%s"
                 [api]
                 bind = "127.0.0.1:0"
                 api_keys = ["%s"]
                 [metrics]
-                enabled = false
-                """.formatted(NET_ID, TestRedis.url(), keyPrefix, MASTER_KEY, API_KEY) + extraToml);
+                bind = "127.0.0.1:0"
+                """.formatted(NET_ID, networkLines, redisUrl, keyPrefix, redisLines, gatewayLines, MASTER_KEY,
+                        API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);
@@ -109,6 +124,23 @@ final class TestNetwork implements AutoCloseable {
                     + response.statusCode() + " " + response.body());
         }
         return new JsonObject(response.body());
+    }
+
+    /** A GET on the server's operations endpoint ({@code /metrics}, {@code /health}, {@code /ready}). */
+    HttpResponse<String> operations(Server server, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sum of a Prometheus metric's samples whose line starts with {@code series}, e.g. a name and tags. */
+    double metric(Server server, String series) throws Exception {
+        double sum = 0;
+        for (String line : operations(server, "/metrics").body().split("\n")) {
+            if (line.startsWith(series)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     /** The events the application's webhook received. */

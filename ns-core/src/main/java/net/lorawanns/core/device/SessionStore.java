@@ -116,7 +116,8 @@ public final class SessionStore {
     public Future<Void> setPending(Eui64 devEui, DeviceSession session) {
         long ttl = OTAA_SESSION_TTL.toMillis();
         return SET_PENDING.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(), ttl)
-                .compose(ignored -> index(devEui, session.devAddr(), "", entry(session.id(), expiry())));
+                .compose(ignored -> index(devEui, session.devAddr(), "", entry(session.id(), expiry())))
+                .mapEmpty();
     }
 
     /**
@@ -128,7 +129,7 @@ public final class SessionStore {
     public Future<Void> setActive(Eui64 devEui, DeviceSession session, long lastFCntUp, long nextFCntDown) {
         return SET_ACTIVE.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(),
                 lastFCntUp, nextFCntDown).compose(ignored -> index(devEui, session.devAddr(), "",
-                        entry(session.id(), 0)));
+                        entry(session.id(), 0))).mapEmpty();
     }
 
     /** Deletes the device's sessions and its entries in the index of each DevAddr they use. */

@@ -74,6 +74,7 @@ public final class BatchingRedis implements Redis {
         this.timeoutMs = timeoutMs;
         this.maxPending = maxPending;
         this.metrics = metrics;
+        metrics.pending(pending::get);
     }
 
     @Override
@@ -150,8 +151,9 @@ public final class BatchingRedis implements Redis {
                 return Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
                         "Redis unreachable: " + RedisFailure.describe(lastFailure)));
             }
-            Future<RedisConnection> opening = pooled.connect()
-                    .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+            Future<RedisConnection> opening = pooled.connect().timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                    .recover(e -> Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
+                            "no connection to Redis within " + timeoutMs + " ms: " + RedisFailure.describe(e))));
             connection = opening;
             opening.onComplete(result -> onContext(() -> {
                 if (result.succeeded()) {

@@ -1,5 +1,6 @@
 package net.lorawanns.core.redis;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.AsyncResult;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * {@code lorawan_redis_requests_seconds{group,outcome}}: each request's latency from send to answer (or failure),
@@ -22,6 +24,12 @@ public final class RedisMetrics {
 
     public RedisMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** {@code lorawan_redis_pending}: requests written to Redis and not yet answered. */
+    void pending(IntSupplier pending) {
+        Gauge.builder("lorawan.redis.pending", pending::getAsInt)
+                .description("Requests written to Redis and not yet answered").register(registry);
     }
 
     /** The group of a request that names none: its command. */

@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +27,28 @@ public final class RedisProcess implements AutoCloseable {
     private static File binary;
 
     private final int port;
+    private final Path dir;
     private final List<String> extraArgs;
     private Process process;
 
-    private RedisProcess(int port, List<String> extraArgs) {
+    private RedisProcess(int port, Path dir, List<String> extraArgs) {
         this.port = port;
+        this.dir = dir;
         this.extraArgs = List.copyOf(extraArgs);
     }
 
-    /** Starts a Redis on a free loopback port; {@code extraArgs} are further {@code --name value} settings. */
+    /**
+     * Starts a Redis on a free loopback port, working in a temporary folder of its own; {@code extraArgs} are
+     * further settings that override the defaults, e.g. {@code "--appendonly", "yes"}.
+     */
     public static RedisProcess start(String... extraArgs) {
-        RedisProcess redis = new RedisProcess(freePort(), List.of(extraArgs));
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("redis-process");
+        } catch (IOException e) {
+            throw new UncheckedIOException("no temporary folder for Redis", e);
+        }
+        RedisProcess redis = new RedisProcess(freePort(), dir, List.of(extraArgs));
         redis.startAgain();
         return redis;
     }
@@ -64,8 +78,8 @@ public final class RedisProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("Redis on port " + port + " is running");
         }
-        List<String> command = new java.util.ArrayList<>(List.of(binary().getAbsolutePath(), "--port",
-                String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        List<String> command = new ArrayList<>(List.of(binary().getAbsolutePath(), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(extraArgs);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
