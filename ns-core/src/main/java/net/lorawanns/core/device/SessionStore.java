@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.SealedHashFields;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 
@@ -20,6 +23,8 @@ import net.lorawanns.core.types.Eui64;
  * one from a join ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}) and the next downlink
  * counters ({@code nd} NFCntDown, {@code ad} AFCntDown). A set per DevAddr lists the devices that may use it.
  * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not.
+ * The session fields hold their keys sealed under the master key ({@link SessionRecord}); a lookup by DevAddr opens
+ * only the sessions that use that DevAddr, one AES-GCM decryption each.
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
@@ -86,18 +91,26 @@ public final class SessionStore {
             return 1
             """);
 
+    /** The hash fields that hold a session record: the active and the pending session. */
+    private static final List<String> SESSION_FIELDS = List.of("a", "p");
+
     private final Redis redis;
     private final RedisKeys keys;
+    private final AtRestCipher cipher;
+    private final SessionRecord records;
 
-    public SessionStore(Redis redis, RedisKeys keys) {
+    public SessionStore(Redis redis, RedisKeys keys, AtRestCipher cipher) {
         this.redis = redis;
         this.keys = keys;
+        this.cipher = cipher;
+        this.records = new SessionRecord(cipher);
     }
 
     /** Stores a join's session as pending and indexes its DevAddr. */
     public Future<Void> setPending(Eui64 devEui, DeviceSession session) {
         long ttl = OTAA_SESSION_TTL.toMillis();
-        return SET_PENDING.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(), ttl)
+        return SET_PENDING.run(redis, new String[] {keys.session(devEui)}, records.encode(devEui, session), session.id(),
+                ttl)
                 .compose(ignored -> index(devEui, session.devAddr(), ttl));
     }
 
@@ -108,7 +121,7 @@ public final class SessionStore {
      * @param nextFCntDown the downlink counter to use next
      */
     public Future<Void> setActive(Eui64 devEui, DeviceSession session, long lastFCntUp, long nextFCntDown) {
-        return SET_ACTIVE.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(),
+        return SET_ACTIVE.run(redis, new String[] {keys.session(devEui)}, records.encode(devEui, session), session.id(),
                 lastFCntUp, nextFCntDown).compose(ignored -> index(devEui, session.devAddr(), 0));
     }
 
@@ -123,9 +136,7 @@ public final class SessionStore {
             List<Future<List<SessionCandidate>>> lookups = new ArrayList<>(members.size());
             for (Response member : members) {
                 Eui64 devEui = Eui64.parse(member.toString());
-                lookups.add(sessionsOf(devEui).map(found -> {
-                    List<SessionCandidate> matching = found.stream()
-                            .filter(c -> c.session().devAddr().equals(devAddr)).toList();
+                lookups.add(sessionsOf(devEui, devAddr::equals).map(matching -> {
                     if (matching.isEmpty()) {
                         // The device has moved on to another DevAddr (or was deleted): drop the stale entry.
                         redis.send(Request.cmd(Command.SREM).arg(indexKey).arg(devEui.toString()));
@@ -145,18 +156,40 @@ public final class SessionStore {
 
     /** The device's sessions, active first. */
     public Future<List<SessionCandidate>> sessionsOf(Eui64 devEui) {
+        return sessionsOf(devEui, any -> true);
+    }
+
+    /** The device's sessions whose DevAddr is {@code wanted}, active first; only those are opened. */
+    private Future<List<SessionCandidate>> sessionsOf(Eui64 devEui, Predicate<DevAddr> wanted) {
         return redis.send(Request.cmd(Command.HGETALL).arg(keys.session(devEui))).map(hash -> {
             List<SessionCandidate> found = new ArrayList<>(2);
             if (hash == null || hash.size() == 0) {
                 return found;
             }
-            if (hash.containsKey("a")) {
-                found.add(new SessionCandidate(devEui, parse(hash.get("a")), false, hash.get("f").toLong()));
-            }
-            if (hash.containsKey("p")) {
-                found.add(new SessionCandidate(devEui, parse(hash.get("p")), true, -1));
+            for (String field : SESSION_FIELDS) {
+                if (!hash.containsKey(field)) {
+                    continue;
+                }
+                JsonObject record = new JsonObject(hash.get(field).toBuffer());
+                if (wanted.test(SessionRecord.devAddr(record))) {
+                    boolean pending = field.equals("p");
+                    found.add(new SessionCandidate(devEui, records.decode(devEui, record), pending,
+                            pending ? -1 : hash.get("f").toLong()));
+                }
             }
             return found;
+        });
+    }
+
+    /**
+     * Re-seals every session record not under the current master key (those stored before sessions were sealed
+     * too); the count re-sealed. Safe while servers run: a field is replaced only if unchanged since read, and the
+     * counters and the TTL beside it are left alone.
+     */
+    public Future<Integer> rotate() {
+        return SealedHashFields.rotate(redis, keys.sessionPattern(), SESSION_FIELDS, cipher, (redisKey, record) -> {
+            int tag = redisKey.lastIndexOf('{');
+            return records.reseal(Eui64.parse(redisKey.substring(tag + 1, redisKey.indexOf('}', tag))), record);
         });
     }
 
@@ -178,9 +211,5 @@ public final class SessionStore {
     public Future<Long> nextFCntDown(Eui64 devEui, boolean applicationCounter) {
         return redis.send(Request.cmd(Command.HINCRBY).arg(keys.session(devEui)).arg(applicationCounter ? "ad" : "nd")
                 .arg(1)).map(response -> response.toLong() - 1);
-    }
-
-    private static DeviceSession parse(Response blob) {
-        return DeviceSession.fromJson(new JsonObject(blob.toBuffer()));
     }
 }
