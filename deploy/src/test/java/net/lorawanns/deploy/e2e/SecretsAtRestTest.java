@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.testing.SecretScan;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
@@ -133,8 +132,7 @@ class SecretsAtRestTest {
 
     /** Every key under the network's prefix and its value as Redis returns it for the key's type, as bytes. */
     private Map<String, byte[]> everyValue() throws Exception {
-        RedisSettings settings = new RedisSettings(List.of(TestRedis.url()), null, null, network.keyPrefix());
-        Redis redis = TestRedis.client(vertx, settings);
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
         Map<String, byte[]> values = new LinkedHashMap<>();
         String cursor = "0";
         do {

@@ -86,8 +86,7 @@ final class SessionRecord {
         return new JsonObject(encode(devEui, decode(devEui, record)));
     }
 
-    /** The session's DevAddr, readable without opening the keys. */
-    static DevAddr devAddr(JsonObject record) {
+    private static DevAddr devAddr(JsonObject record) {
         return DevAddr.parse(record.getString("dev_addr"));
     }
 

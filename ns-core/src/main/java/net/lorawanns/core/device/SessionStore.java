@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
@@ -23,8 +22,8 @@ import net.lorawanns.core.types.Eui64;
  * one from a join ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}) and the next downlink
  * counters ({@code nd} NFCntDown, {@code ad} AFCntDown). A set per DevAddr lists the devices that may use it.
  * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not.
- * The session fields hold their keys sealed under the master key ({@link SessionRecord}); a lookup by DevAddr opens
- * only the sessions that use that DevAddr, one AES-GCM decryption each.
+ * The session fields hold their keys sealed under the master key ({@link SessionRecord}): reading a session costs one
+ * AES-GCM decryption, on the thread that completes the Redis reply (the pipeline's event loop for uplinks).
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
@@ -136,7 +135,9 @@ public final class SessionStore {
             List<Future<List<SessionCandidate>>> lookups = new ArrayList<>(members.size());
             for (Response member : members) {
                 Eui64 devEui = Eui64.parse(member.toString());
-                lookups.add(sessionsOf(devEui, devAddr::equals).map(matching -> {
+                lookups.add(sessionsOf(devEui).map(found -> {
+                    List<SessionCandidate> matching = found.stream()
+                            .filter(c -> c.session().devAddr().equals(devAddr)).toList();
                     if (matching.isEmpty()) {
                         // The device has moved on to another DevAddr (or was deleted): drop the stale entry.
                         redis.send(Request.cmd(Command.SREM).arg(indexKey).arg(devEui.toString()));
@@ -156,26 +157,16 @@ public final class SessionStore {
 
     /** The device's sessions, active first. */
     public Future<List<SessionCandidate>> sessionsOf(Eui64 devEui) {
-        return sessionsOf(devEui, any -> true);
-    }
-
-    /** The device's sessions whose DevAddr is {@code wanted}, active first; only those are opened. */
-    private Future<List<SessionCandidate>> sessionsOf(Eui64 devEui, Predicate<DevAddr> wanted) {
         return redis.send(Request.cmd(Command.HGETALL).arg(keys.session(devEui))).map(hash -> {
             List<SessionCandidate> found = new ArrayList<>(2);
             if (hash == null || hash.size() == 0) {
                 return found;
             }
-            for (String field : SESSION_FIELDS) {
-                if (!hash.containsKey(field)) {
-                    continue;
-                }
-                JsonObject record = new JsonObject(hash.get(field).toBuffer());
-                if (wanted.test(SessionRecord.devAddr(record))) {
-                    boolean pending = field.equals("p");
-                    found.add(new SessionCandidate(devEui, records.decode(devEui, record), pending,
-                            pending ? -1 : hash.get("f").toLong()));
-                }
+            if (hash.containsKey("a")) {
+                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("a")), false, hash.get("f").toLong()));
+            }
+            if (hash.containsKey("p")) {
+                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("p")), true, -1));
             }
             return found;
         });
@@ -211,5 +202,9 @@ public final class SessionStore {
     public Future<Long> nextFCntDown(Eui64 devEui, boolean applicationCounter) {
         return redis.send(Request.cmd(Command.HINCRBY).arg(keys.session(devEui)).arg(applicationCounter ? "ad" : "nd")
                 .arg(1)).map(response -> response.toLong() - 1);
+    }
+
+    private DeviceSession parse(Eui64 devEui, Response blob) {
+        return records.decode(devEui, new JsonObject(blob.toBuffer()));
     }
 }
