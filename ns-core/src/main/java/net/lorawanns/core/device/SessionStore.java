@@ -22,8 +22,6 @@ import net.lorawanns.core.types.Eui64;
  * one from a join ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}) and the next downlink
  * counters ({@code nd} NFCntDown, {@code ad} AFCntDown). A set per DevAddr lists the devices that may use it.
  * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not.
- * The session fields hold their keys sealed under the master key ({@link SessionRecord}): reading a session costs one
- * AES-GCM decryption, on the thread that completes the Redis reply (the pipeline's event loop for uplinks).
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
@@ -98,6 +96,10 @@ public final class SessionStore {
     private final AtRestCipher cipher;
     private final SessionRecord records;
 
+    /**
+     * @param cipher seals the keys in the session fields ({@link SessionRecord}): reading a session costs one AES-GCM
+     *     decryption, on the thread that completes the Redis reply (the pipeline's event loop for uplinks)
+     */
     public SessionStore(Redis redis, RedisKeys keys, AtRestCipher cipher) {
         this.redis = redis;
         this.keys = keys;
