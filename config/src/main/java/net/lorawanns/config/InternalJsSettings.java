@@ -14,7 +14,8 @@ import java.util.Set;
  * @param tlsCert server certificate (PEM), required with bind
  * @param tlsKey server private key (PEM), required with bind
  * @param clients the peers allowed on the Backend Interfaces endpoint; at least one with bind
- * @param masterKey AES-128 key that encrypts root keys at rest; use {@code ${ENV}} to keep it out of the file
+ * @param masterKey AES-128 key that seals every secret at rest (session keys, webhook headers, root keys), also
+ *     when this join server is disabled; use {@code ${ENV}} to keep it out of the file
  * @param masterKeyId identifies the master key in stored records, so that it can be rotated
  * @param previousMasterKeys older master keys, still read; {@code keys rotate} re-encrypts their records
  * @param asKekLabel label of the KEK that wraps the AppSKey for this server's own application side

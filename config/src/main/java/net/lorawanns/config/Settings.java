@@ -15,11 +15,12 @@ public record Settings(LoggingSettings logging, NetworkSettings network, RedisSe
         internalJs = Check.or(internalJs, InternalJsSettings.DEFAULTS);
         api = Check.or(api, ApiSettings.DEFAULTS);
         metrics = Check.or(metrics, MetricsSettings.DEFAULTS);
-        // Root keys live in Redis encrypted under the master key. Only the embedded Redis, which forgets
-        // everything on exit, may run with a key made up at start-up.
-        if (internalJs.enabled() && internalJs.masterKey().isEmpty() && !redis.embedded()) {
-            throw new InvalidSettingException("internal_js.master_key",
-                    "is required when redis.servers is set: root keys are stored encrypted under it");
+        // Every secret (session keys, webhook headers, root keys) lives in Redis sealed under the master key, with
+        // or without the internal join server. Only the embedded Redis, which forgets everything on exit, may run
+        // with a key made up at start-up.
+        if (internalJs.masterKey().isEmpty() && !redis.embedded()) {
+            throw new InvalidSettingException("internal_js.master_key", "is required when redis.servers is set: "
+                    + "every secret stored in Redis (session keys, webhook headers, root keys) is sealed under it");
         }
     }
 }

@@ -180,6 +180,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMasterKeyIsRequiredWithAnExternalRedisEvenWithoutTheInternalJoinServer() {
+        ConfigException e = fails("[redis]\nservers = [\"redis://localhost:6379\"]\n[internal_js]\nenabled = false\n");
+        assertEquals("internal_js.master_key", e.key());
+        assertTrue(e.getMessage().contains("session keys"), e.getMessage());
+    }
+
+    @Test
     void missingEnvironmentVariablesAreNamed() {
         ConfigException e = fails("[internal_js]\nmaster_key = \"${NOT_SET}\"\n");
         assertEquals("internal_js.master_key", e.key());

@@ -6,23 +6,27 @@ import io.vertx.redis.client.Redis;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKeyCheck;
+import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.js.AppSKeyStore;
-import net.lorawanns.js.AtRestCipher;
 import net.lorawanns.js.RootKeyStore;
-import net.lorawanns.js.RootKeyStoreException;
 
 /**
- * {@code keys rotate}: re-encrypts every root-key record and kept AppSKey under the current master key, reading the
- * old ones with {@code internal_js.previous_master_keys}. Safe to run while servers are up (each record is replaced
- * only if unchanged since read) and to run again.
+ * {@code keys rotate}: re-encrypts every sealed record (root keys, kept AppSKeys, session keys, webhook headers) under
+ * the current master key, reading the old ones with {@code internal_js.previous_master_keys}; session and application
+ * records stored before they were sealed get sealed. Safe to run while servers are up (each record, or session hash
+ * field, is replaced only if unchanged since read, so no counter step is lost) and to run again.
  */
 final class KeyRotation {
     private static final long TIMEOUT_SECONDS = 600;
 
     /** Counts of records re-encrypted. */
-    record Result(int rootKeys, int appSKeys) {
+    record Result(int rootKeys, int appSKeys, int sessions, int applications) {
     }
 
     private KeyRotation() {
@@ -43,13 +47,19 @@ final class KeyRotation {
             Redis redis = RedisClients.create(vertx, settings.redis(), settings.redis().servers(),
                     new SimpleMeterRegistry());
             RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
-            RootKeyStore rootKeys = new RootKeyStore(redis, keys, cipher);
             try {
-                rootKeys.verifyMasterKey().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                int roots = rootKeys.rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                MasterKeyCheck.verify(redis, keys, cipher).await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (SealedRecordException e) {
+                throw new ConfigException("internal_js.master_key", e.getMessage());
+            }
+            try {
+                int roots = new RootKeyStore(redis, keys, cipher).rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 int appSKeys = new AppSKeyStore(redis, keys, cipher).rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return new Result(roots, appSKeys);
-            } catch (RootKeyStoreException e) {
+                int sessions = new SessionStore(redis, keys, cipher).rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                int applications = new ApplicationStore(redis, keys, cipher).rotate()
+                        .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return new Result(roots, appSKeys, sessions, applications);
+            } catch (SealedRecordException e) {
                 throw new ConfigException("internal_js.previous_master_keys", e.getMessage());
             }
         } finally {

@@ -58,6 +58,7 @@ public final class Launcher {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
+                LogLevels.flush();
                 stopped.countDown();
             }, "shutdown"));
             stopped.await();
@@ -94,13 +95,13 @@ public final class Launcher {
         }
     }
 
-    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage the keys the join server holds.",
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage the master key that seals secrets at rest.",
             subcommands = KeysCommand.Rotate.class)
     static final class KeysCommand {
 
         @Command(name = "rotate", mixinStandardHelpOptions = true,
-                description = "Re-encrypt every stored root key and AppSKey under internal_js.master_key, reading "
-                        + "older records with internal_js.previous_master_keys.")
+                description = "Re-encrypt every stored secret (root keys, AppSKeys, session keys, webhook headers) "
+                        + "under internal_js.master_key, reading older records with internal_js.previous_master_keys.")
         static final class Rotate implements Callable<Integer> {
             @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true,
                     description = "the TOML configuration file of the servers")
@@ -114,8 +115,9 @@ public final class Launcher {
                 try {
                     Settings settings = new ConfigLoader().load(config);
                     KeyRotation.Result result = KeyRotation.run(settings);
-                    spec.commandLine().getOut().println("Re-encrypted " + result.rootKeys() + " root-key record(s) and "
-                            + result.appSKeys() + " AppSKey record(s) under master key ID '"
+                    spec.commandLine().getOut().println("Re-encrypted " + result.rootKeys() + " root-key record(s), "
+                            + result.appSKeys() + " AppSKey record(s), " + result.sessions() + " session record(s) and "
+                            + result.applications() + " application record(s) under master key ID '"
                             + settings.internalJs().masterKeyId() + "'");
                     spec.commandLine().getOut().flush();
                     return 0;

@@ -2,8 +2,8 @@ package net.lorawanns.deploy;
 
 import java.util.List;
 import net.lorawanns.config.InternalJsSettings;
-import net.lorawanns.js.AtRestCipher;
-import net.lorawanns.js.MasterKey;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.types.AesKey;
 
 /** The configured master key and its predecessors, as the cipher that seals and opens records at rest. */

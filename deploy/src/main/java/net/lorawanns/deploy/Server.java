@@ -49,6 +49,10 @@ import net.lorawanns.core.pipeline.UplinkPipeline;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
+import net.lorawanns.core.seal.MasterKeyCheck;
+import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Eui64Prefix;
@@ -59,12 +63,9 @@ import net.lorawanns.joinclient.DnsJoinServerLookup;
 import net.lorawanns.joinclient.ExternalJoinServers;
 import net.lorawanns.joinclient.JoinEuiResolver;
 import net.lorawanns.js.AppSKeyStore;
-import net.lorawanns.js.AtRestCipher;
 import net.lorawanns.js.BackendInterfacesServer;
 import net.lorawanns.js.InternalJoinServer;
-import net.lorawanns.js.MasterKey;
 import net.lorawanns.js.RootKeyStore;
-import net.lorawanns.js.RootKeyStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,22 +131,22 @@ public final class Server implements AutoCloseable {
         RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
         String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
+        InternalJsSettings js = settings.internalJs();
+        AtRestCipher cipher = cipher(js);
+        try {
+            MasterKeyCheck.verify(redis, keys, cipher).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (SealedRecordException e) {
+            throw new ConfigException("internal_js.master_key", e.getMessage());
+        }
         DeviceStore devices = new DeviceStore(redis, keys);
-        SessionStore sessions = new SessionStore(redis, keys);
-        ApplicationStore applications = new ApplicationStore(redis, keys);
+        SessionStore sessions = new SessionStore(redis, keys, cipher);
+        ApplicationStore applications = new ApplicationStore(redis, keys, cipher);
         GatewayStore gateways = new GatewayStore(redis, keys);
         DevNonceRegistry devNonces = new DevNonceRegistry(redis, keys);
         Optional<InternalJoinServer> internalJs = Optional.empty();
         Optional<RootKeyProvisioning> rootKeys = Optional.empty();
-        InternalJsSettings js = settings.internalJs();
         if (js.enabled()) {
-            AtRestCipher cipher = cipher(js);
             RootKeyStore store = new RootKeyStore(redis, keys, cipher);
-            try {
-                store.verifyMasterKey().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (RootKeyStoreException e) {
-                throw new ConfigException("internal_js.master_key", e.getMessage());
-            }
             rootKeys = Optional.of(store);
             AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
             Map<String, AesKey> jsKeks = keks(js.kek());
@@ -280,12 +281,16 @@ public final class Server implements AutoCloseable {
         }).onFailure(e -> LOG.warn("Cannot read the registered gateways from Redis: {}", e.toString()));
     }
 
+    /**
+     * The cipher that seals every secret at rest. Without {@code internal_js.master_key}, which {@link Settings}
+     * allow with the embedded Redis only, a key made up for the run: that Redis forgets everything on exit anyway.
+     */
     private AtRestCipher cipher(InternalJsSettings js) {
         if (js.masterKey().isEmpty()) {
             byte[] random = new byte[AesKey.SIZE];
             new SecureRandom().nextBytes(random);
-            LOG.warn("No internal_js.master_key: root keys in the embedded Redis are encrypted under a key made up "
-                    + "for this run");
+            LOG.warn("No internal_js.master_key: secrets in the embedded Redis are sealed under a key made up for "
+                    + "this run");
             return new AtRestCipher(new MasterKey(js.masterKeyId(), AesKey.of(random)), List.of());
         }
         return MasterKeys.cipher(js);

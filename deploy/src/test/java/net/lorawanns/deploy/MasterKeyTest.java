@@ -16,32 +16,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.device.Application;
+import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.device.SessionCandidate;
+import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
-import net.lorawanns.js.AtRestCipher;
-import net.lorawanns.js.MasterKey;
 import net.lorawanns.js.RootKeyStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The master key as an operator handles it: a restart with the wrong one, and a rotation with the command. */
+/**
+ * The master key as an operator handles it: a restart with the wrong one, and a rotation with the command, which
+ * re-seals root keys, sessions and applications.
+ */
 class MasterKeyTest {
     private static final String OLD_KEY = "000102030405060708090A0B0C0D0E0F";
     private static final String NEW_KEY = "F0E0D0C0B0A090807060504030201000";
     private static final String APP_KEY = "2B7E151628AED2A6ABF7158809CF4F3C";
+    private static final String NWK_S_KEY = "3C4FCF098815F7ABA6D2AE2816157E2B";
+    private static final String HEADER = "Bearer webhook-credential-0123";
     private static final Eui64 DEV_EUI = Eui64.parse("0004A30B001C0530");
 
     @TempDir
@@ -72,6 +84,12 @@ class MasterKeyTest {
         old.setRootKeys(DEV_EUI, new RootKeys(Eui64.parse("70B3D57ED0001234"), MacVersion.LORAWAN_1_0_3,
                 AesKey.parse(APP_KEY, "app_key"), Optional.empty(), NetId.parse("000013"), Optional.empty()))
                 .await(10, TimeUnit.SECONDS);
+        AesKey nwkSKey = AesKey.parse(NWK_S_KEY, "nwk_s_key");
+        new SessionStore(redis, keys, cipher(OLD_KEY, "1")).setActive(DEV_EUI, new DeviceSession("s1",
+                DevAddr.parse("26000001"), false, nwkSKey, nwkSKey, nwkSKey, Optional.empty(), Optional.empty(), 0, 0,
+                1), 41, 0).await(10, TimeUnit.SECONDS);
+        new ApplicationStore(redis, keys, cipher(OLD_KEY, "1")).put(new Application("app", Optional.empty(),
+                Map.of("Authorization", HEADER))).await(10, TimeUnit.SECONDS);
 
         Path config = Files.writeString(dir.resolve("rotate.toml"), toml(NEW_KEY, "2", """
                 [[internal_js.previous_master_keys]]
@@ -84,7 +102,8 @@ class MasterKeyTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         assertEquals(0, cli.execute("keys", "rotate", "--config", config.toString()), err.toString());
-        assertTrue(out.toString().contains("Re-encrypted 1 root-key record(s)"), out.toString());
+        assertTrue(out.toString().contains("Re-encrypted 1 root-key record(s), 0 AppSKey record(s), "
+                + "1 session record(s) and 1 application record(s) under master key ID '2'"), out.toString());
 
         String stored = redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(DEV_EUI))).await(10, TimeUnit.SECONDS)
                 .toString();
@@ -93,6 +112,12 @@ class MasterKeyTest {
         RootKeyStore fresh = new RootKeyStore(redis, keys, cipher(NEW_KEY, "2"));
         assertArrayEquals(HexFormat.of().parseHex(APP_KEY), fresh.rootKeys(DEV_EUI).await(10, TimeUnit.SECONDS)
                 .orElseThrow().appKey().bytes());
+        SessionCandidate session = new SessionStore(redis, keys, cipher(NEW_KEY, "2")).sessionsOf(DEV_EUI)
+                .await(10, TimeUnit.SECONDS).get(0);
+        assertEquals(nwkSKey, session.session().nwkSEncKey());
+        assertEquals(41L, session.lastFCntUp());
+        assertEquals(Map.of("Authorization", HEADER), new ApplicationStore(redis, keys, cipher(NEW_KEY, "2"))
+                .get("app").await(10, TimeUnit.SECONDS).orElseThrow().webhookHeaders());
 
         Path withoutOld = Files.writeString(dir.resolve("new-only.toml"), toml(OLD_KEY, "3", ""));
         err.getBuffer().setLength(0);

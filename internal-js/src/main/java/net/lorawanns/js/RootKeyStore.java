@@ -11,6 +11,8 @@ import java.util.Optional;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.SealedRecords;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
@@ -22,8 +24,6 @@ import net.lorawanns.core.types.NetId;
  * cannot be moved to another device or have its home network changed.
  */
 public final class RootKeyStore implements RootKeyProvisioning {
-    private static final String CHECK_DEVICE = "FFFFFFFFFFFFFFFF";
-
     private final Redis redis;
     private final RedisKeys keys;
     private final AtRestCipher cipher;
@@ -32,24 +32,6 @@ public final class RootKeyStore implements RootKeyProvisioning {
         this.redis = redis;
         this.keys = keys;
         this.cipher = cipher;
-    }
-
-    /**
-     * Makes sure this server's master key is the one the stored keys were encrypted with: the first server to
-     * start with a master key ID stores a check record under it; every later one must be able to open it.
-     * Fails with a {@link RootKeyStoreException} naming the problem otherwise.
-     */
-    public Future<Void> verifyMasterKey() {
-        Eui64 check = Eui64.parse(CHECK_DEVICE);
-        String key = keys.rootKeys(check) + ":check:" + cipher.currentId();
-        RootKeys marker = new RootKeys(check, MacVersion.LORAWAN_1_0_4, AesKey.of(new byte[16]), Optional.empty(),
-                new NetId(0), Optional.empty());
-        return redis.send(Request.cmd(Command.SET).arg(key).arg(encode(check, marker).encode()).arg("NX"))
-                .compose(ignored -> redis.send(Request.cmd(Command.GET).arg(key)))
-                .map(stored -> {
-                    decode(check, new JsonObject(stored.toBuffer()));
-                    return null;
-                });
     }
 
     @Override

@@ -34,6 +34,8 @@ import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinNonceCounter;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.DeviceCrypto;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;

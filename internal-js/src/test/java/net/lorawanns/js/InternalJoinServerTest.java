@@ -31,6 +31,10 @@ import net.lorawanns.core.join.JoinRequestContext;
 import net.lorawanns.core.join.JoinResult;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
+import net.lorawanns.core.seal.MasterKeyCheck;
+import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.core.types.AesKey;
@@ -114,12 +118,12 @@ class InternalJoinServerTest {
         assertFalse(stored.contains(java.util.Base64.getEncoder().encodeToString(appKey.bytes())), stored);
         assertTrue(stored.contains("\"kid\":\"k1\""), stored);
 
-        RootKeyStore wrongKey = new RootKeyStore(redis, keys, cipher(new MasterKey("k1", AesKey.of(new byte[16]))));
-        RootKeyStoreException refused = assertThrows(RootKeyStoreException.class,
-                () -> wrongKey.verifyMasterKey().await(10, TimeUnit.SECONDS));
+        AtRestCipher wrongKey = cipher(new MasterKey("k1", AesKey.of(new byte[16])));
+        SealedRecordException refused = assertThrows(SealedRecordException.class,
+                () -> MasterKeyCheck.verify(redis, keys, wrongKey).await(10, TimeUnit.SECONDS));
         assertTrue(refused.getMessage().contains("internal_js.master_key"), refused.getMessage());
         RootKeyStore otherId = new RootKeyStore(redis, keys, cipher(new MasterKey("k2", MASTER)));
-        RootKeyStoreException wrongId = assertThrows(RootKeyStoreException.class,
+        SealedRecordException wrongId = assertThrows(SealedRecordException.class,
                 () -> otherId.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS));
         assertTrue(wrongId.getMessage().contains("master key ID 'k1'"), wrongId.getMessage());
         assertArrayEquals(appKey.bytes(), store.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS)
@@ -146,13 +150,13 @@ class InternalJoinServerTest {
                 .await(10, TimeUnit.SECONDS).orElseThrow().appKey().bytes());
         assertArrayEquals(appSKey.bytes(), new AppSKeyStore(redis, keys, newOnly)
                 .get(request.devEui(), accepted.sessionKeyId()).await(10, TimeUnit.SECONDS).orElseThrow().bytes());
-        RootKeyStoreException oldOnly = assertThrows(RootKeyStoreException.class,
+        SealedRecordException oldOnly = assertThrows(SealedRecordException.class,
                 () -> store.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS));
         assertTrue(oldOnly.getMessage().contains("'k2'"), oldOnly.getMessage());
     }
 
     private void provision(NetId home, AesKey appKey) throws Exception {
-        store.verifyMasterKey().await(10, TimeUnit.SECONDS);
+        MasterKeyCheck.verify(redis, keys, cipher(new MasterKey("k1", MASTER))).await(10, TimeUnit.SECONDS);
         store.setRootKeys(request.devEui(), new RootKeys(request.joinEui(), MacVersion.LORAWAN_1_0_3, appKey,
                 Optional.empty(), home, Optional.empty())).await(10, TimeUnit.SECONDS);
     }

@@ -95,6 +95,11 @@ final class TestNetwork implements AutoCloseable {
         return server;
     }
 
+    /** The {@code redis.key_prefix} of this network's instances: every key they write starts with it. */
+    String keyPrefix() {
+        return keyPrefix;
+    }
+
     String webhookUrl() {
         return "http://127.0.0.1:" + webhookServer.actualPort() + "/events";
     }

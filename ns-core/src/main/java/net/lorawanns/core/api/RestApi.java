@@ -110,12 +110,12 @@ public final class RestApi {
         String url = body.getString("webhook_url");
         Application application = valid(() -> new Application(ctx.pathParam("id"),
                 url == null || url.isEmpty() ? Optional.empty() : Optional.of(URI.create(url)), headers));
-        return services.applications().put(application).map(v -> application.toJson(false));
+        return services.applications().put(application).map(v -> application.toJson());
     }
 
     private Future<JsonObject> getApplication(RoutingContext ctx) {
         return services.applications().get(ctx.pathParam("id")).map(found -> found
-                .orElseThrow(() -> new ApiException(404, "no application " + ctx.pathParam("id"))).toJson(false));
+                .orElseThrow(() -> new ApiException(404, "no application " + ctx.pathParam("id"))).toJson());
     }
 
     private Future<JsonObject> listGateways() {

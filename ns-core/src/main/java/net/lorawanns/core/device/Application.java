@@ -2,7 +2,6 @@ package net.lorawanns.core.device;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,19 +26,12 @@ public record Application(String id, Optional<URI> webhookUrl, Map<String, Strin
         });
     }
 
-    /** The API's and Redis's JSON form. Header values may hold credentials, so {@code withHeaderValues} decides. */
-    public JsonObject toJson(boolean withHeaderValues) {
+    /** The API's JSON form. Header values may hold credentials: they are shown as {@code ****}. */
+    public JsonObject toJson() {
         JsonObject headers = new JsonObject();
-        webhookHeaders.forEach((name, value) -> headers.put(name, withHeaderValues ? value : "****"));
+        webhookHeaders.keySet().forEach(name -> headers.put(name, "****"));
         JsonObject json = new JsonObject().put("application_id", id).put("webhook_headers", headers);
         webhookUrl.ifPresent(url -> json.put("webhook_url", url.toString()));
         return json;
-    }
-
-    static Application fromJson(JsonObject json) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        json.getJsonObject("webhook_headers", new JsonObject()).forEach(e -> headers.put(e.getKey(), (String) e.getValue()));
-        String url = json.getString("webhook_url");
-        return new Application(json.getString("application_id"), Optional.ofNullable(url).map(URI::create), headers);
     }
 }

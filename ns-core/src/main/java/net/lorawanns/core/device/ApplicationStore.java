@@ -5,26 +5,80 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.SealedRecords;
 
-/** Application records in Redis. */
+/**
+ * Application records in Redis. The ID and webhook URL stay readable; the webhook headers, whose values are often
+ * credentials, are sealed under the master key, bound to the application ID and URL. Records stored before the
+ * headers were sealed (no {@code kid}) are still read; {@code keys rotate} seals them.
+ */
 public final class ApplicationStore {
     private final Redis redis;
     private final RedisKeys keys;
+    private final AtRestCipher cipher;
 
-    public ApplicationStore(Redis redis, RedisKeys keys) {
+    public ApplicationStore(Redis redis, RedisKeys keys, AtRestCipher cipher) {
         this.redis = redis;
         this.keys = keys;
+        this.cipher = cipher;
     }
 
     public Future<Void> put(Application application) {
         return redis.send(Request.cmd(Command.SET).arg(keys.application(application.id()))
-                .arg(application.toJson(true).encode())).mapEmpty();
+                .arg(encode(application).encode())).mapEmpty();
     }
 
     public Future<Optional<Application>> get(String id) {
         return redis.send(Request.cmd(Command.GET).arg(keys.application(id))).map(response -> response == null
-                ? Optional.empty() : Optional.of(Application.fromJson(new JsonObject(response.toBuffer()))));
+                ? Optional.empty() : Optional.of(decode(id, new JsonObject(response.toBuffer()))));
+    }
+
+    /**
+     * Re-seals every application record not under the current master key; the count re-sealed. A record is replaced
+     * only if unchanged since read.
+     */
+    public Future<Integer> rotate() {
+        return SealedRecords.rotate(redis, keys.applicationPattern(), cipher,
+                (redisKey, record) -> {
+                    int tag = redisKey.lastIndexOf('{');
+                    return encode(decode(redisKey.substring(tag + 1, redisKey.indexOf('}', tag)), record));
+                });
+    }
+
+    private JsonObject encode(Application application) {
+        JsonObject headers = new JsonObject();
+        application.webhookHeaders().forEach(headers::put);
+        JsonObject record = new JsonObject().put("application_id", application.id());
+        application.webhookUrl().ifPresent(url -> record.put("webhook_url", url.toString()));
+        return cipher.seal(record, headers.toBuffer().getBytes(),
+                kid -> associatedData(application.id(), kid, record));
+    }
+
+    /** The record stored under application {@code id}'s key; the sealed part opens only under that ID. */
+    private Application decode(String id, JsonObject record) {
+        JsonObject headers;
+        if (record.containsKey("kid")) {
+            headers = new JsonObject(new String(cipher.open(record, associatedData(id, record.getString("kid"), record),
+                    "the webhook headers of application " + id), StandardCharsets.UTF_8));
+        } else {
+            headers = record.getJsonObject("webhook_headers", new JsonObject());
+        }
+        Map<String, String> webhookHeaders = new LinkedHashMap<>();
+        headers.forEach(e -> webhookHeaders.put(e.getKey(), (String) e.getValue()));
+        String url = record.getString("webhook_url");
+        return new Application(id, Optional.ofNullable(url).map(URI::create),
+                webhookHeaders);
+    }
+
+    private static byte[] associatedData(String id, String kid, JsonObject record) {
+        return String.join("|", "lorawan-application", id, kid,
+                record.getString("webhook_url", "")).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.SealedHashFields;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 
@@ -104,18 +106,30 @@ public final class SessionStore {
     /** An OTAA device's index entry is renewed on a lookup once it expires sooner than this before its session. */
     private static final long INDEX_RENEWAL_MARGIN_MS = Duration.ofDays(1).toMillis();
 
+    /** The hash fields that hold a session record: the active and the pending session. */
+    private static final List<String> SESSION_FIELDS = List.of("a", "p");
+
     private final Redis redis;
     private final RedisKeys keys;
+    private final AtRestCipher cipher;
+    private final SessionRecord records;
 
-    public SessionStore(Redis redis, RedisKeys keys) {
+    /**
+     * @param cipher seals the keys in the session fields ({@link SessionRecord}): reading a session costs one AES-GCM
+     *     decryption, on the thread that completes the Redis reply (the pipeline's event loop for uplinks)
+     */
+    public SessionStore(Redis redis, RedisKeys keys, AtRestCipher cipher) {
         this.redis = redis;
         this.keys = keys;
+        this.cipher = cipher;
+        this.records = new SessionRecord(cipher);
     }
 
     /** Stores a join's session as pending and indexes its DevAddr. */
     public Future<Void> setPending(Eui64 devEui, DeviceSession session) {
         long ttl = OTAA_SESSION_TTL.toMillis();
-        return SET_PENDING.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(), ttl)
+        return SET_PENDING.run(redis, new String[] {keys.session(devEui)}, records.encode(devEui, session),
+                session.id(), ttl)
                 .compose(ignored -> index(devEui, session.devAddr(), "", entry(session.id(), expiry())))
                 .mapEmpty();
     }
@@ -127,17 +141,22 @@ public final class SessionStore {
      * @param nextFCntDown the downlink counter to use next
      */
     public Future<Void> setActive(Eui64 devEui, DeviceSession session, long lastFCntUp, long nextFCntDown) {
-        return SET_ACTIVE.run(redis, new String[] {keys.session(devEui)}, session.toJson().encode(), session.id(),
-                lastFCntUp, nextFCntDown).compose(ignored -> index(devEui, session.devAddr(), "",
-                        entry(session.id(), 0))).mapEmpty();
+        return SET_ACTIVE.run(redis, new String[] {keys.session(devEui)}, records.encode(devEui, session),
+                session.id(), lastFCntUp, nextFCntDown)
+                .compose(ignored -> index(devEui, session.devAddr(), "", entry(session.id(), 0))).mapEmpty();
     }
 
-    /** Deletes the device's sessions and its entries in the index of each DevAddr they use. */
+    /**
+     * Deletes the device's sessions and its entries in the index of each DevAddr they use. Their keys are not
+     * opened, so that a session sealed under a master key no longer configured can still be deleted.
+     */
     public Future<Void> delete(Eui64 devEui) {
-        return sessionsOf(devEui).compose(found -> {
+        return redis.send(Request.cmd(Command.HMGET).arg(keys.session(devEui)).arg("a").arg("p")).compose(stored -> {
             List<Future<Boolean>> removals = new ArrayList<>();
-            for (SessionCandidate candidate : found) {
-                removals.add(index(devEui, candidate.session().devAddr(), "", ""));
+            for (Response record : stored) {
+                if (record != null) {
+                    removals.add(index(devEui, SessionRecord.devAddr(new JsonObject(record.toBuffer())), "", ""));
+                }
             }
             return Future.all(removals);
         }).compose(removed -> redis.send(Request.cmd(Command.DEL).arg(keys.session(devEui)))).mapEmpty();
@@ -209,12 +228,24 @@ public final class SessionStore {
                 return found;
             }
             if (hash.containsKey("a")) {
-                found.add(new SessionCandidate(devEui, parse(hash.get("a")), false, hash.get("f").toLong()));
+                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("a")), false, hash.get("f").toLong()));
             }
             if (hash.containsKey("p")) {
-                found.add(new SessionCandidate(devEui, parse(hash.get("p")), true, -1));
+                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("p")), true, -1));
             }
             return found;
+        });
+    }
+
+    /**
+     * Re-seals every session record not under the current master key (those stored before sessions were sealed
+     * too); the count re-sealed. Safe while servers run: a field is replaced only if unchanged since read, and the
+     * counters and the TTL beside it are left alone.
+     */
+    public Future<Integer> rotate() {
+        return SealedHashFields.rotate(redis, keys.sessionPattern(), SESSION_FIELDS, cipher, (redisKey, record) -> {
+            int tag = redisKey.lastIndexOf('{');
+            return records.reseal(Eui64.parse(redisKey.substring(tag + 1, redisKey.indexOf('}', tag))), record);
         });
     }
 
@@ -240,7 +271,7 @@ public final class SessionStore {
                         : Future.succeededFuture(next.toLong()));
     }
 
-    private static DeviceSession parse(Response blob) {
-        return DeviceSession.fromJson(new JsonObject(blob.toBuffer()));
+    private DeviceSession parse(Eui64 devEui, Response blob) {
+        return records.decode(devEui, new JsonObject(blob.toBuffer()));
     }
 }

@@ -35,6 +35,11 @@ public final class RedisKeys {
         return prefix + "device:{" + devEui + "}:session";
     }
 
+    /** A pattern matching every device's session hash, for re-sealing under a new master key. */
+    public String sessionPattern() {
+        return prefix + "device:{*}:session";
+    }
+
     /** The DevEUIs whose active or pending session uses a DevAddr. */
     public String devAddr(DevAddr devAddr) {
         return prefix + "devaddr:{" + devAddr + "}";
@@ -55,7 +60,6 @@ public final class RedisKeys {
         return prefix + "js:{" + devEui + "}:keys";
     }
 
-    /** An application record (webhook). */
     /** A pattern matching every device's root-key record, for re-encryption under a new master key. */
     public String rootKeysPattern() {
         return prefix + "js:{*}:keys";
@@ -71,8 +75,23 @@ public final class RedisKeys {
         return prefix + "js:{*}:appskey:*";
     }
 
+    /**
+     * The record that proves a master key ID belongs to one key: written under the first server's key, opened by
+     * every later one. It sits with the root keys, where the internal join server kept it before every secret was
+     * sealed.
+     */
+    public String masterKeyCheck(String masterKeyId) {
+        return prefix + "js:{FFFFFFFFFFFFFFFF}:keys:check:" + masterKeyId;
+    }
+
+    /** An application record (webhook). */
     public String application(String applicationId) {
         return prefix + "application:{" + applicationId + "}";
+    }
+
+    /** A pattern matching every application record. */
+    public String applicationPattern() {
+        return prefix + "application:{*}";
     }
 
     /** The set of gateways registered through the API. */

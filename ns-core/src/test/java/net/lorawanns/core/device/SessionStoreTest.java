@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
@@ -39,8 +41,9 @@ class SessionStoreTest {
         RedisSettings settings = TestRedis.settings();
         keys = new RedisKeys(settings.keyPrefix());
         redis = TestRedis.client(vertx, settings);
-        one = new SessionStore(redis, keys);
-        other = new SessionStore(TestRedis.client(vertx, settings), keys);
+        AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
+        one = new SessionStore(redis, keys, cipher);
+        other = new SessionStore(TestRedis.client(vertx, settings), keys, cipher);
         devices = new DeviceStore(redis, keys);
     }
 

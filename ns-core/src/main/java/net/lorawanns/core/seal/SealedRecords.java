@@ -1,4 +1,4 @@
-package net.lorawanns.js;
+package net.lorawanns.core.seal;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,10 +10,15 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import net.lorawanns.core.redis.LuaScript;
 
-/** Re-sealing of records under the current master key: a SCAN over a key pattern and a compare-and-set per record. */
-final class SealedRecords {
+/**
+ * Re-sealing of records under the current master key: a SCAN over a key pattern and a compare-and-set per record
+ * ({@link SealedHashFields} for records held in hash fields). A record without a {@code kid}, stored before its kind
+ * was sealed, is sealed too. The Redis calls run on the client's event loop.
+ */
+public final class SealedRecords {
     /** Replaces the value only if nobody changed it since it was read. */
     private static final LuaScript REPLACE = new LuaScript("reseal_replace", """
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -30,20 +35,25 @@ final class SealedRecords {
      *
      * @param reseal opens a record (by its Redis key) and seals it again under the current key
      */
-    static Future<Integer> rotate(Redis redis, String pattern, AtRestCipher cipher,
-                                  BiFunction<String, JsonObject, JsonObject> reseal) {
+    public static Future<Integer> rotate(Redis redis, String pattern, AtRestCipher cipher,
+                                         BiFunction<String, JsonObject, JsonObject> reseal) {
+        return rotate(redis, pattern, key -> resealOne(redis, key, cipher, reseal));
+    }
+
+    /** Applies {@code resealOne} to every key matching {@code pattern}; the sum of the counts it gives. */
+    static Future<Integer> rotate(Redis redis, String pattern, Function<String, Future<Integer>> resealOne) {
         Promise<Integer> done = Promise.promise();
-        scan(redis, "0", pattern, cipher, reseal, 0, done);
+        scan(redis, "0", pattern, resealOne, 0, done);
         return done.future();
     }
 
-    private static void scan(Redis redis, String cursor, String pattern, AtRestCipher cipher,
-                             BiFunction<String, JsonObject, JsonObject> reseal, int count, Promise<Integer> done) {
+    private static void scan(Redis redis, String cursor, String pattern, Function<String, Future<Integer>> resealOne,
+                             int count, Promise<Integer> done) {
         redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT))
                 .compose(page -> {
                     List<Future<Integer>> batch = new ArrayList<>();
                     for (Response key : page.get(1)) {
-                        batch.add(resealOne(redis, key.toString(), cipher, reseal));
+                        batch.add(resealOne.apply(key.toString()));
                     }
                     return Future.all(batch).map(all -> {
                         int sum = 0;
@@ -60,7 +70,7 @@ final class SealedRecords {
                     if (next.equals("0")) {
                         done.complete(total);
                     } else {
-                        scan(redis, next, pattern, cipher, reseal, total, done);
+                        scan(redis, next, pattern, resealOne, total, done);
                     }
                 });
     }

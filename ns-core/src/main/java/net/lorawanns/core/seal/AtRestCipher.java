@@ -1,4 +1,4 @@
-package net.lorawanns.js;
+package net.lorawanns.core.seal;
 
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
@@ -14,10 +14,11 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-128-GCM under the master keys: new records are sealed with the current key; records sealed under a previous
- * key (by its ID) can still be opened until {@code keys rotate} has re-sealed them. A sealed record is JSON with
- * {@code kid}, {@code nonce} (96 bits, random) and {@code ciphertext}; the caller binds it to its owner through the
- * associated data.
+ * AES-128-GCM under the master keys, for every secret the server stores (session keys, webhook headers, root keys,
+ * kept AppSKeys): new records are sealed with the current key; records sealed under a previous key (by its ID) can
+ * still be opened until {@code keys rotate} has re-sealed them. A sealed record is JSON with {@code kid},
+ * {@code nonce} (96 bits, random) and {@code ciphertext}; the caller binds it to its owner through the associated
+ * data. Thread-safe: each operation uses a {@link Cipher} of its own.
  */
 public final class AtRestCipher {
     private static final int NONCE_BYTES = 12;
@@ -56,22 +57,32 @@ public final class AtRestCipher {
      * Opens a sealed record.
      *
      * @param what names the record in error messages, e.g. "the root keys of 0102..."
-     * @throws RootKeyStoreException for an unknown key ID, a wrong key or an altered record
+     * @throws SealedRecordException for an unknown key ID, a wrong key or an altered record
      */
     public byte[] open(JsonObject record, byte[] aad, String what) {
         String kid = record.getString("kid");
         MasterKey key = byId.get(kid);
         if (key == null) {
-            throw new RootKeyStoreException(what + " are encrypted under master key ID '" + kid + "', but "
+            throw new SealedRecordException(what + " are encrypted under master key ID '" + kid + "', but "
                     + "internal_js.master_key_id is '" + current.id() + "' and no internal_js.previous_master_keys "
                     + "entry has that ID");
         }
         Base64.Decoder base64 = Base64.getDecoder();
+        byte[] nonce;
+        byte[] sealed;
         try {
-            return gcm(Cipher.DECRYPT_MODE, key, base64.decode(record.getString("nonce")), aad,
-                    base64.decode(record.getString("ciphertext")));
+            nonce = base64.decode(record.getString("nonce"));
+            sealed = base64.decode(record.getString("ciphertext"));
+            if (nonce.length != NONCE_BYTES) {
+                throw new IllegalArgumentException("nonce length");
+            }
+        } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
+            throw new SealedRecordException(what + " are not a sealed record (nonce and ciphertext in base64)");
+        }
+        try {
+            return gcm(Cipher.DECRYPT_MODE, key, nonce, aad, sealed);
         } catch (AEADBadTagException e) {
-            throw new RootKeyStoreException("cannot decrypt " + what + " with master key ID '" + kid
+            throw new SealedRecordException("cannot decrypt " + what + " with master key ID '" + kid
                     + "': internal_js.master_key is not the key they were stored with, or the record was altered");
         }
     }

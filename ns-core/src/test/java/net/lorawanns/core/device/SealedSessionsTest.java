@@ -1,0 +1,192 @@
+package net.lorawanns.core.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.join.KeyEnvelope;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
+import net.lorawanns.core.seal.SealedRecordException;
+import net.lorawanns.core.testing.SecretScan;
+import net.lorawanns.core.testing.TestRedis;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.MacVersion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Session keys at rest: sealed, bound to their device, readable after a rotation, and re-sealed by it. */
+class SealedSessionsTest {
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Eui64 DEV = Eui64.parse("0102030405060708");
+    private static final Eui64 OTHER = Eui64.parse("0102030405060709");
+    private static final MasterKey OLD = new MasterKey("1", AesKey.of(HEX.parseHex("000102030405060708090A0B0C0D0E0F")));
+    private static final MasterKey NEW = new MasterKey("2", AesKey.of(HEX.parseHex("F0E0D0C0B0A090807060504030201000")));
+
+    private Vertx vertx;
+    private RedisKeys keys;
+    private Redis redis;
+    private SessionStore store;
+    private DeviceStore devices;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        RedisSettings settings = TestRedis.settings();
+        keys = new RedisKeys(settings.keyPrefix());
+        redis = TestRedis.client(vertx, settings);
+        store = new SessionStore(redis, keys, new AtRestCipher(OLD, List.of()));
+        devices = new DeviceStore(redis, keys);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everyKeyIsSealedAndOpensAsStored() throws Exception {
+        DeviceSession session = new DeviceSession("s1", DevAddr.parse("26011234"), true, randomKey(), randomKey(),
+                randomKey(), Optional.empty(), Optional.of(new KeyEnvelope("as-kek", randomBytes(24))), 2, 3, 5);
+        await(store.setActive(DEV, session, 7, 0));
+
+        String stored = hget(DEV, "a");
+        for (byte[] secret : List.of(session.fNwkSIntKey().bytes(), session.sNwkSIntKey().bytes(),
+                session.nwkSEncKey().bytes(), session.appSKeyEnvelope().orElseThrow().aesKey())) {
+            assertEquals(List.of(), SecretScan.find(stored, secret), stored);
+        }
+        assertEquals("26011234", new JsonObject(stored).getString("dev_addr"), "the DevAddr stays readable");
+
+        DeviceSession read = await(store.candidates(DevAddr.parse("26011234"))).get(0).session();
+        assertEquals(session.fNwkSIntKey(), read.fNwkSIntKey());
+        assertEquals(session.sNwkSIntKey(), read.sNwkSIntKey());
+        assertEquals(session.nwkSEncKey(), read.nwkSEncKey());
+        assertEquals(Optional.empty(), read.appSKey());
+        assertEquals("as-kek", read.appSKeyEnvelope().orElseThrow().kekLabel());
+        assertArrayEquals(session.appSKeyEnvelope().orElseThrow().aesKey(), read.appSKeyEnvelope().orElseThrow().aesKey());
+        assertEquals(List.of(true, 2, 3, 5), List.of(read.lorawan11(), read.rx1DrOffset(), read.rx2DataRate(),
+                read.rxDelaySeconds()));
+    }
+
+    @Test
+    void aSessionCopiedToAnotherDeviceDoesNotOpen() throws Exception {
+        await(store.setActive(DEV, session("s1", "26011234"), -1, 0));
+        await(redis.send(Request.cmd(Command.HSET).arg(keys.session(OTHER)).arg("a").arg(hget(DEV, "a"))
+                .arg("aid").arg("s1").arg("f").arg(-1)));
+        SealedRecordException moved = assertThrows(SealedRecordException.class, () -> await(store.sessionsOf(OTHER)));
+        assertTrue(moved.getMessage().contains("the session keys of " + OTHER), moved.getMessage());
+    }
+
+    @Test
+    void aSessionUnderAnUnknownMasterKeyIdNamesTheSettings() throws Exception {
+        await(store.setActive(DEV, session("s1", "26011234"), -1, 0));
+        SessionStore newOnly = new SessionStore(redis, keys, new AtRestCipher(NEW, List.of()));
+        SealedRecordException unknown = assertThrows(SealedRecordException.class,
+                () -> await(newOnly.candidates(DevAddr.parse("26011234"))));
+        assertTrue(unknown.getMessage().contains("master key ID '1'"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("internal_js.previous_master_keys"), unknown.getMessage());
+    }
+
+    @Test
+    void rotationReSealsActivePendingAndClearSessionsKeepingCountersAndExpiry() throws Exception {
+        DeviceSession active = session("old", "26000001");
+        DeviceSession pending = session("new", "26000002");
+        await(store.setActive(DEV, active, 41, 5));
+        await(store.setPending(DEV, pending));
+        AesKey clearKey = randomKey();
+        // A session as stored before sessions were sealed: its keys in hex.
+        await(redis.send(Request.cmd(Command.HSET).arg(keys.session(OTHER)).arg("a").arg(new JsonObject()
+                .put("id", "clear").put("dev_addr", "26000003").put("lorawan11", false)
+                .put("f_nwk_s_int_key", HEX.formatHex(clearKey.bytes()))
+                .put("s_nwk_s_int_key", HEX.formatHex(clearKey.bytes()))
+                .put("nwk_s_enc_key", HEX.formatHex(clearKey.bytes())).put("app_s_key", HEX.formatHex(clearKey.bytes()))
+                .put("rx1_dr_offset", 0).put("rx2_dr", 0).put("rx_delay", 1).encode())
+                .arg("aid").arg("clear").arg("f").arg(9)));
+        assertEquals(clearKey, await(store.sessionsOf(OTHER)).get(0).session().nwkSEncKey(), "read before rotation");
+
+        SessionStore rotating = new SessionStore(redis, keys, new AtRestCipher(NEW, List.of(OLD)));
+        assertEquals(3, await(rotating.rotate()));
+        assertEquals(0, await(rotating.rotate()), "a second run has nothing left to do");
+
+        SessionStore newOnly = new SessionStore(redis, keys, new AtRestCipher(NEW, List.of()));
+        List<SessionCandidate> sessions = await(newOnly.sessionsOf(DEV));
+        assertEquals(List.of("old", "new"), sessions.stream().map(c -> c.session().id()).toList());
+        assertEquals(41L, sessions.get(0).lastFCntUp());
+        assertEquals(active.fNwkSIntKey(), sessions.get(0).session().fNwkSIntKey());
+        assertEquals(pending.nwkSEncKey(), sessions.get(1).session().nwkSEncKey());
+        assertEquals(5L, await(newOnly.nextFCntDown(DEV, false)), "the downlink counter is untouched");
+        long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(keys.session(DEV)))).toLong();
+        assertTrue(ttl > 0, "the OTAA session keeps its expiry: " + ttl);
+        SessionCandidate upgraded = await(newOnly.sessionsOf(OTHER)).get(0);
+        assertEquals(9L, upgraded.lastFCntUp());
+        assertEquals(clearKey, upgraded.session().appSKey().orElseThrow());
+        assertEquals(List.of(), SecretScan.find(hget(OTHER, "a"), clearKey.bytes()));
+    }
+
+    @Test
+    void aRotationDuringCounterStepsLosesNone() throws Exception {
+        await(devices.put(new Device(DEV, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app", false)));
+        await(store.setActive(DEV, session("s1", "26011234"), -1, 0));
+        SessionStore rotating = new SessionStore(redis, keys, new AtRestCipher(NEW, List.of(OLD)));
+        Future<Integer> rotation = rotating.rotate();
+        // One frame after another, as a device sends them, while the rotation runs beside them.
+        List<FCntDecision> decisions = new ArrayList<>();
+        Future<Void> steps = Future.succeededFuture();
+        for (long fCnt = 0; fCnt < 100; fCnt++) {
+            long next = fCnt;
+            steps = steps.compose(v -> store.accept(DEV, "s1", next).map(step -> {
+                decisions.add(step.decision());
+                return null;
+            }));
+        }
+        await(steps);
+        assertEquals(1, await(rotation));
+        assertEquals(List.of(FCntDecision.NEW), decisions.stream().distinct().toList());
+        assertEquals(100, decisions.size());
+        SessionCandidate after = await(rotating.sessionsOf(DEV)).get(0);
+        assertEquals(99L, after.lastFCntUp());
+        assertEquals("2", new JsonObject(hget(DEV, "a")).getString("kid"));
+    }
+
+    private String hget(Eui64 devEui, String field) throws Exception {
+        return await(redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg(field))).toString();
+    }
+
+    private static DeviceSession session(String id, String devAddr) {
+        return new DeviceSession(id, DevAddr.parse(devAddr), false, randomKey(), randomKey(), randomKey(),
+                Optional.of(randomKey()), Optional.empty(), 0, 0, 1);
+    }
+
+    private static AesKey randomKey() {
+        return AesKey.of(randomBytes(16));
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.await(10, TimeUnit.SECONDS);
+    }
+}
