@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * refused as a replay, memory stays bounded, and processing is normal again within 5 s of Redis's return.
  */
 class RedisOutageTest {
-    private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long EU868_CH0 = 868_100_000L;
     private static final long EU868_CH1 = 868_300_000L;
@@ -62,14 +60,7 @@ class RedisOutageTest {
         gateway = new SimulatedGateway("AA555A0000000101", server.udpPort());
         gateway.pullData();
         network.createApplication(server, "app-outage");
-        device = new TestDevice("00000000000F0001", null, "1.0.3", null, null, 0);
-        byte[] nwkSKey = randomKey();
-        byte[] appSKey = randomKey();
-        device.activate("26000F01", nwkSKey, appSKey);
-        network.api(server, "PUT", "/api/v1/devices/" + device.devEui, new JsonObject()
-                .put("application_id", "app-outage").put("mac_version", "1.0.3")
-                .put("abp", new JsonObject().put("dev_addr", device.devAddr()).put("nwk_s_key", HEX.formatHex(nwkSKey))
-                        .put("app_s_key", HEX.formatHex(appSKey))), 200);
+        device = network.abpDevice(server, "00000000000F0001", "26000F01", "app-outage");
     }
 
     @AfterEach
@@ -209,11 +200,5 @@ class RedisOutageTest {
         List<JsonObject> replays = events.stream().filter(e -> "replay".equals(e.getString("error")))
                 .filter(e -> e.getLong("f_cnt") != 0).toList();
         assertTrue(replays.isEmpty(), "frames sent in order were refused as replays: " + replays);
-    }
-
-    private static byte[] randomKey() {
-        byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
-        return key;
     }
 }

@@ -183,16 +183,7 @@ class SecretsAtRestTest {
     }
 
     private TestDevice otaaDevice(String devEui, String version) throws Exception {
-        byte[] appKey = random(16);
-        byte[] nwkKey = version.startsWith("1.1") ? random(16) : null;
-        TestDevice device = new TestDevice(devEui, "70B3D57ED05E0000", version, appKey, nwkKey, 0);
-        JsonObject body = new JsonObject().put("application_id", "app-sealed").put("mac_version", version)
-                .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
-        if (nwkKey != null) {
-            body.put("nwk_key", HEX.formatHex(nwkKey));
-        }
-        network.api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
-        return device;
+        return network.otaaDevice(server, devEui, version, "app-sealed");
     }
 
     private static byte[] random(int length) {

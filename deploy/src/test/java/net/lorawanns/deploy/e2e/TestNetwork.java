@@ -10,8 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
 
@@ -27,6 +30,8 @@ import net.lorawanns.deploy.Server;
  * plus a webhook receiver that collects every event and a small REST API client.
  */
 final class TestNetwork implements AutoCloseable {
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final SecureRandom RANDOM = new SecureRandom();
     static final String API_KEY = "e2e-api-key-0123456789";
     static final String NET_ID = "000013";
     static final String MASTER_KEY = "000102030405060708090A0B0C0D0E0F";
@@ -129,6 +134,38 @@ final class TestNetwork implements AutoCloseable {
                     + response.statusCode() + " " + response.body());
         }
         return new JsonObject(response.body());
+    }
+
+    /** Registers an OTAA device whose random root keys the built-in join server keeps, and returns its twin. */
+    TestDevice otaaDevice(Server server, String devEui, String version, String applicationId) throws Exception {
+        byte[] appKey = randomKey();
+        byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
+        TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
+        JsonObject body = new JsonObject().put("application_id", applicationId).put("mac_version", version)
+                .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
+        if (nwkKey != null) {
+            body.put("nwk_key", HEX.formatHex(nwkKey));
+        }
+        api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
+        return device;
+    }
+
+    /** Registers a LoRaWAN 1.0.3 ABP device with random session keys, and returns its twin. */
+    TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId) throws Exception {
+        TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
+        byte[] nwkSKey = randomKey();
+        byte[] appSKey = randomKey();
+        device.activate(devAddr, nwkSKey, appSKey);
+        api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", applicationId)
+                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", devAddr)
+                        .put("nwk_s_key", HEX.formatHex(nwkSKey)).put("app_s_key", HEX.formatHex(appSKey))), 200);
+        return device;
+    }
+
+    static byte[] randomKey() {
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        return key;
     }
 
     /** A GET on the server's operations endpoint ({@code /metrics}, {@code /health}, {@code /ready}). */

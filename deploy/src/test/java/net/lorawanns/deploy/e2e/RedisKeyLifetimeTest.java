@@ -1,0 +1,138 @@
+package net.lorawanns.deploy.e2e;
+
+import static net.lorawanns.deploy.e2e.TestNetwork.event;
+import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import net.lorawanns.core.testing.TestDevice;
+import net.lorawanns.core.testing.TestRedis;
+import net.lorawanns.deploy.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * After joins, uplinks, re-joins and deletions of OTAA and ABP devices, every key the server left in Redis either
+ * expires or is configuration-grade data, as the README lists it.
+ */
+class RedisKeyLifetimeTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long EU868_CH0 = 868_100_000L;
+    private static final String SF9 = "SF9BW125";
+    private static final int TX_DR = 3;
+    private static final String APP = "app-lifetime";
+
+    @TempDir
+    Path dir;
+    private TestNetwork network;
+    private Air air;
+    private Server server;
+    private SimulatedGateway gateway;
+    private List<Air.Reception> reception;
+    private final Vertx vertx = Vertx.vertx();
+
+    @BeforeEach
+    void start() throws Exception {
+        network = new TestNetwork(dir);
+        air = new Air();
+        server = network.startInstance();
+        gateway = new SimulatedGateway("AA555A0000000021", server.udpPort());
+        gateway.pullData();
+        reception = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
+        network.createApplication(server, APP);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        air.close();
+        network.close();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everyKeyExpiresUnlessItIsConfigurationGradeData() throws Exception {
+        TestDevice rejoining = network.otaaDevice(server, "00000000007E0001", "1.0.4", APP);
+        join(rejoining, 1);
+        send(rejoining);
+        join(rejoining, 2);
+        send(rejoining);
+
+        TestDevice deletedOtaa = network.otaaDevice(server, "00000000007E0002", "1.0.3", APP);
+        join(deletedOtaa, 0x0456);
+        send(deletedOtaa);
+        network.api(server, "DELETE", "/api/v1/devices/" + deletedOtaa.devEui, null, 200);
+
+        TestDevice deletedAbp = network.abpDevice(server, "00000000007E0003", "26007E03", APP);
+        send(deletedAbp);
+        network.api(server, "DELETE", "/api/v1/devices/" + deletedAbp.devEui, null, 200);
+        TestDevice abp = network.abpDevice(server, "00000000007E0004", "26007E04", APP);
+        send(abp);
+
+        String prefix = Pattern.quote(network.keyPrefix() + "lorawan:");
+        String eui = "\\{[0-9A-F]{16}\\}";
+        // README, "Keys in Redis": the configuration-grade keys, which live until the operator deletes them.
+        List<Pattern> configurationGrade = List.of(
+                Pattern.compile(prefix + "device:" + eui),
+                Pattern.compile(prefix + "device:\\{" + abp.devEui + "\\}:session"),
+                Pattern.compile(prefix + "devaddr:\\{" + abp.devAddr() + "\\}"),
+                Pattern.compile(prefix + "js:" + eui + ":(keys|joinnonce|devnonce:[0-9A-F]{16})"),
+                Pattern.compile(prefix + "js:\\{FFFFFFFFFFFFFFFF\\}:keys:check:.+"),
+                Pattern.compile(prefix + "application:\\{[A-Za-z0-9._-]+\\}"),
+                Pattern.compile(prefix + "gateways"));
+
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        List<String> keys = keys(redis);
+        assertTrue(keys.size() > 10, "the scan found the server's keys: " + keys);
+        List<String> lasting = new ArrayList<>();
+        for (String key : keys) {
+            long ttl = redis.send(Request.cmd(Command.PTTL).arg(key)).await(10, TimeUnit.SECONDS).toLong();
+            if (ttl == -1 && configurationGrade.stream().noneMatch(p -> p.matcher(key).matches())) {
+                lasting.add(key);
+            }
+        }
+        assertEquals(List.of(), lasting, "keys that never expire and are not configuration-grade");
+        for (TestDevice deleted : List.of(deletedOtaa, deletedAbp)) {
+            assertTrue(keys.stream().noneMatch(k -> k.contains("device:{" + deleted.devEui + "}")
+                    || k.contains("devaddr:{" + deleted.devAddr() + "}")), deleted.devEui + " left keys: " + keys);
+        }
+    }
+
+    private void join(TestDevice device, int devNonce) throws Exception {
+        air.transmit(device.joinRequest(devNonce), EU868_CH0, SF9, reception);
+        device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
+        network.webhook().await(event("join", device.devEui)
+                .and(e -> device.devAddr().equals(e.getString("dev_addr"))), WAIT);
+    }
+
+    private void send(TestDevice device) throws Exception {
+        long fCnt = device.fCntUp;
+        air.transmit(device.uplink(false, 2, new byte[] {7}, new byte[0], TX_DR, 0), EU868_CH0, SF9, reception);
+        network.webhook().await(uplink(device.devEui, fCnt), WAIT);
+    }
+
+    private List<String> keys(Redis redis) throws Exception {
+        List<String> keys = new ArrayList<>();
+        String cursor = "0";
+        do {
+            Response page = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH")
+                    .arg(network.keyPrefix() + "*").arg("COUNT").arg(1000)).await(10, TimeUnit.SECONDS);
+            cursor = page.get(0).toString();
+            page.get(1).forEach(key -> keys.add(key.toString()));
+        } while (!cursor.equals("0"));
+        return keys;
+    }
+}
