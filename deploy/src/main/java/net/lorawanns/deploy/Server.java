@@ -75,10 +75,16 @@ public final class Server implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 30;
     /** How often API-registered gateways are read back from Redis (other instances may have added some). */
     private static final long GATEWAY_REFRESH_MS = 10_000;
+    /** The longest a frame taken before shutdown may need: a join-accept's RX2 window (6 s) and a margin. */
+    private static final Duration DRAIN_FRAMES = Duration.ofSeconds(8);
+    /** How long events of those frames may take to reach their webhooks at shutdown. */
+    private static final Duration DRAIN_EVENTS = Duration.ofSeconds(5);
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Settings settings;
     private UdpBridge bridge;
+    private UplinkPipeline pipeline;
+    private EventHub events;
     private HttpServer operations;
     private HttpServer api;
 
@@ -159,12 +165,12 @@ public final class Server implements AutoCloseable {
         }
 
         EventStream stream = new EventStream(vertx, registry);
-        EventHub events = new EventHub(List.of(stream, new WebhookDispatcher(vertx, applications, registry)));
+        events = new EventHub(List.of(stream, new WebhookDispatcher(vertx, applications, registry)));
         Set<Eui64> configured = settings.gateway().gateways().stream()
                 .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
         bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
         // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
-        UplinkPipeline pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
+        pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
                 sessions, joinServers(vertx, internalJs, registry), bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -301,6 +307,18 @@ public final class Server implements AutoCloseable {
                 k -> AesKey.parse(k.kek().reveal(), "kek " + k.label())));
     }
 
+    private void drain() {
+        LOG.info("Shutting down: taking no new uplinks, finishing the frames already taken");
+        try {
+            bridge.stopAcceptingUplinks().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            pipeline.drained().await(DRAIN_FRAMES.toMillis(), TimeUnit.MILLISECONDS);
+            events.flushed().await(DRAIN_EVENTS.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("Shutdown went on without waiting further: {}", e.toString());
+        }
+        pipeline = null;
+    }
+
     /** The UDP port gateways send to. */
     public int udpPort() {
         return bridge.port();
@@ -316,9 +334,16 @@ public final class Server implements AutoCloseable {
         return api.actualPort();
     }
 
-    /** Stops the parts in reverse start order; a failing part is logged and the rest still stop. */
+    /**
+     * Stops gracefully (what SIGTERM does): no new uplinks are taken, the frames already taken are decided (their
+     * deduplication windows close, joins are answered) and their events delivered, each within a deadline; then the
+     * parts stop in reverse start order, a failing part logged while the rest still stop.
+     */
     @Override
     public void close() {
+        if (pipeline != null) {
+            drain();
+        }
         for (int i = parts.size() - 1; i >= 0; i--) {
             try {
                 parts.get(i).close();

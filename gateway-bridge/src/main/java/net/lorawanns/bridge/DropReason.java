@@ -21,7 +21,9 @@ enum DropReason {
     ADDRESS_MISMATCH,
     RATE_LIMITED,
     TOO_MANY_GATEWAYS,
-    UNMATCHED_TX_ACK;
+    UNMATCHED_TX_ACK,
+    /** PUSH_DATA that arrived after the server began to shut down: another instance takes the frames. */
+    SHUTTING_DOWN;
 
     String tag() {
         return name().toLowerCase(Locale.ROOT);

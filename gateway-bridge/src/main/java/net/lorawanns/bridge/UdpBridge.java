@@ -59,6 +59,8 @@ public final class UdpBridge implements GatewayBackend {
     private Context context;
     private DatagramSocket socket;
     private volatile boolean listening;
+    /** Cleared on the bridge's event loop when a graceful shutdown begins; read there only. */
+    private boolean acceptingUplinks = true;
     private GatewayListener listener;
     private long sweepTimer = -1;
 
@@ -95,6 +97,22 @@ public final class UdpBridge implements GatewayBackend {
             });
         });
         return started.future();
+    }
+
+    /**
+     * The first step of a graceful shutdown: PUSH_DATA is no longer acknowledged nor its frames passed on, while
+     * PULL_DATA, downlinks and TX_ACKs go on for the frames already taken.
+     */
+    public Future<Void> stopAcceptingUplinks() {
+        if (context == null) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> {
+            acceptingUplinks = false;
+            stopped.complete();
+        });
+        return stopped.future();
     }
 
     /** Whether the socket is bound and not closed. */
@@ -175,6 +193,10 @@ public final class UdpBridge implements GatewayBackend {
 
     private void pushData(Header header, byte[] datagram, SocketAddress sender, Instant now, GatewayState state)
             throws MalformedDatagramException {
+        if (!acceptingUplinks) {
+            // Not acknowledged: the frames are for the instances that stay.
+            throw new MalformedDatagramException(DropReason.SHUTTING_DOWN, "the server is shutting down");
+        }
         // The forwarder waits about 100 ms for PUSH_ACK: answer before decoding.
         socket.send(Buffer.buffer(Header.ack(header.version(), header.token(), Identifier.PUSH_ACK)),
                 sender.port(), sender.host());

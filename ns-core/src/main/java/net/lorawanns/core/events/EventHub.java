@@ -1,5 +1,6 @@
 package net.lorawanns.core.events;
 
+import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,11 @@ public final class EventHub implements EventSink {
 
     public EventHub(List<EventSink> sinks) {
         this.sinks = List.copyOf(sinks);
+    }
+
+    @Override
+    public Future<Void> flushed() {
+        return Future.join(sinks.stream().map(EventSink::flushed).toList()).mapEmpty();
     }
 
     @Override

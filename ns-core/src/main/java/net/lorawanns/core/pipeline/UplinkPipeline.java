@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -65,6 +66,8 @@ public final class UplinkPipeline implements GatewayListener {
     private final long dataRx2DelayNanos;
     /** Copies between arrival and decision; only touched on the pipeline's context. */
     private int inFlight;
+    /** Completed once nothing is in flight, after {@link #drained} was asked for; pipeline context only. */
+    private Promise<Void> drained;
 
     /**
      * @param context the event loop the pipeline runs on: its deduplication timers, Redis requests and processing;
@@ -118,14 +121,40 @@ public final class UplinkPipeline implements GatewayListener {
         inFlight++;
         deduplicator.add(frame).onComplete(result -> {
             if (result.failed()) {
-                inFlight--;
                 shed("deduplication", result.cause());
+                decided();
             } else if (result.result().isEmpty()) {
-                inFlight--;
+                decided();
             } else {
-                process(result.result().get()).onComplete(done -> inFlight--);
+                process(result.result().get()).onComplete(done -> decided());
             }
         });
+    }
+
+    private void decided() {
+        inFlight--;
+        if (inFlight == 0 && drained != null) {
+            drained.tryComplete();
+        }
+    }
+
+    /**
+     * Completes once every copy taken so far has been decided: the deduplication windows this instance owns have
+     * closed and their frames (joins included) are processed. For a graceful shutdown, after the gateway bridge
+     * stopped passing uplinks on.
+     */
+    public Future<Void> drained() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            if (drained == null) {
+                drained = Promise.promise();
+            }
+            if (inFlight == 0) {
+                drained.tryComplete();
+            }
+            drained.future().onComplete(done);
+        });
+        return done.future();
     }
 
     /** Counts and logs a frame dropped because a Redis request (or something unforeseen) failed. */
