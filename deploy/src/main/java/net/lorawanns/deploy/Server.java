@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ConfigException;
@@ -48,6 +49,7 @@ import net.lorawanns.core.pipeline.UplinkPipeline;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.RedisSubscription;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Eui64Prefix;
@@ -71,11 +73,15 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
     private static final long START_TIMEOUT_SECONDS = 30;
-    /** How often API-registered gateways are read back from Redis (other instances may have added some). */
+    /**
+     * How often API-registered gateways are read back from Redis: a backstop for changes announced on the
+     * gateway-changes channel while this instance's subscription was down.
+     */
     private static final long GATEWAY_REFRESH_MS = 10_000;
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Settings settings;
+    private final AtomicLong gatewayReads = new AtomicLong();
     private UdpBridge bridge;
     private HttpServer operations;
     private HttpServer api;
@@ -167,6 +173,11 @@ public final class Server implements AutoCloseable {
                 sessions, joinServers(vertx, internalJs, registry), bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        // Subscribed before the first read, so that no change falls between the two.
+        RedisSubscription gatewayChanges = RedisSubscription.start(vertx, settings.redis(), redisUrls,
+                keys.gatewayChanges(), eui -> refreshGateways(gateways, configured),
+                () -> refreshGateways(gateways, configured)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        parts.add(() -> gatewayChanges.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
 
@@ -263,8 +274,16 @@ public final class Server implements AutoCloseable {
                 asyncAnswers, keks(js.kek()), js.nsId(), registry);
     }
 
+    /**
+     * Gives the bridge the configured gateways plus those registered through the API. Reads may be answered out of
+     * order (pooled connections), so only the latest one started is applied: an older one may predate a removal.
+     */
     private Future<Void> refreshGateways(GatewayStore gateways, Set<Eui64> configured) {
+        long generation = gatewayReads.incrementAndGet();
         return gateways.all().compose(registered -> {
+            if (generation != gatewayReads.get()) {
+                return Future.<Void>succeededFuture();
+            }
             Set<Eui64> all = new HashSet<>(configured);
             all.addAll(registered);
             return bridge.setRegisteredGateways(all);

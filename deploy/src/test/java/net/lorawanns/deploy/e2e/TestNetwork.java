@@ -54,6 +54,11 @@ final class TestNetwork implements AutoCloseable {
 
     /** Starts an instance whose configuration has {@code extraToml} (further sections) appended. */
     Server startInstance(String extraToml) throws Exception {
+        return startInstance("", extraToml);
+    }
+
+    /** Starts an instance with {@code udpToml} (keys) in its {@code [gateway.udp]} and {@code extraToml} appended. */
+    Server startInstance(String udpToml, String extraToml) throws Exception {
         Path file = dir.resolve("instance-" + servers.size() + ".toml");
         Files.writeString(file, """
                 [logging]
@@ -66,6 +71,7 @@ final class TestNetwork implements AutoCloseable {
                 key_prefix = "%s"
                 [gateway.udp]
                 bind = "127.0.0.1:0"
+                %s
                 [internal_js]
                 master_key = "%s"
                 [api]
@@ -73,7 +79,7 @@ final class TestNetwork implements AutoCloseable {
                 api_keys = ["%s"]
                 [metrics]
                 enabled = false
-                """.formatted(NET_ID, TestRedis.url(), keyPrefix, MASTER_KEY, API_KEY) + extraToml);
+                """.formatted(NET_ID, TestRedis.url(), keyPrefix, udpToml, MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);
