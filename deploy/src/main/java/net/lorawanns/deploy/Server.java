@@ -39,6 +39,7 @@ import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventHub;
 import net.lorawanns.core.events.EventStream;
+import net.lorawanns.core.events.WebhookAddressPolicy;
 import net.lorawanns.core.events.WebhookDispatcher;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinNonceCounter;
@@ -163,7 +164,10 @@ public final class Server implements AutoCloseable {
         }
 
         EventStream stream = new EventStream(vertx, registry);
-        EventHub events = new EventHub(List.of(stream, new WebhookDispatcher(vertx, applications, registry)));
+        WebhookAddressPolicy webhookPolicy = new WebhookAddressPolicy(settings.api().webhookAllowedNetworks());
+        WebhookDispatcher webhooks = new WebhookDispatcher(vertx, applications, webhookPolicy, registry);
+        parts.add(() -> webhooks.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        EventHub events = new EventHub(List.of(stream, webhooks));
         Set<Eui64> configured = settings.gateway().gateways().stream()
                 .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
         bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
@@ -183,7 +187,7 @@ public final class Server implements AutoCloseable {
 
         HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
-                stream, plan.netId(), plan.region());
+                stream, webhookPolicy, plan.netId(), plan.region());
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
         api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
                 .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

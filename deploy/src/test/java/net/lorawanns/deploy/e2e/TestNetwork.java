@@ -77,6 +77,7 @@ final class TestNetwork implements AutoCloseable {
                 [api]
                 bind = "127.0.0.1:0"
                 api_keys = ["%s"]
+                webhook_allowed_networks = ["127.0.0.0/8"]
                 [metrics]
                 enabled = false
                 """.formatted(NET_ID, TestRedis.url(), keyPrefix, udpToml, MASTER_KEY, API_KEY) + extraToml);
