@@ -172,6 +172,16 @@ class JoinClientTest {
     }
 
     @Test
+    void anOversizedAnswerIsCutOffWithAClearError() throws Exception {
+        joinServer.padAnswers(4 * 1024 * 1024);
+        JoinClientException failure = failure(servers(settings("", staticEntry(jsCa.certFile(), ""))));
+        assertTrue(failure.getMessage().contains("JoinEUI " + JOIN_EUI + ", join server " + joinServer.url()),
+                failure.getMessage());
+        assertTrue(failure.getMessage().endsWith("the answer is larger than 65536 bytes; cut off unread"),
+                failure.getMessage());
+    }
+
+    @Test
     void aRefusalKeepsItsResultCode() throws Exception {
         TestDevice stranger = new TestDevice("0004A30B001C05FF", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Rejected rejected = assertInstanceOf(JoinAnswer.Rejected.class, servers(settings("",
