@@ -77,7 +77,7 @@ public final class WebhookDispatcher implements EventSink {
         this.context = vertx.getOrCreateContext();
         this.applications = applications;
         this.policy = policy;
-        this.resolver = new WebhookResolver(vertx);
+        this.resolver = new WebhookResolver(vertx, context);
         this.metrics = new WebhookMetrics(registry);
         context.runOnContext(v -> sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep()));
     }
@@ -135,7 +135,6 @@ public final class WebhookDispatcher implements EventSink {
             vertx.cancelTimer(sweepTimer);
             lanes.values().forEach(entry -> entry.lane.close());
             lanes.clear();
-            resolver.close();
             done.complete();
         });
         return done.future();

@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import net.lorawanns.core.device.Application;
 import net.lorawanns.core.http.BoundedBody;
@@ -114,17 +113,9 @@ final class WebhookLane {
             return;
         }
         URI url = application.webhookUrl().get();
-        resolver.resolve(url.getHost()).compose(addresses -> {
-            Optional<String> refusal = Optional.empty();
-            for (InetAddress address : addresses) {
-                refusal = policy.refusal(address);
-                if (refusal.isEmpty()) {
-                    return post(url, address, event);
-                }
-            }
-            return Future.failedFuture(new RefusedAddressException(url.getHost() + " resolves to "
-                    + refusal.orElse("no address")));
-        }).onComplete(result -> {
+        resolver.resolve(url.getHost()).compose(address -> policy.refusal(address)
+                .<Future<Void>>map(why -> Future.failedFuture(new RefusedAddressException(url.getHost() + ": " + why)))
+                .orElseGet(() -> post(url, address, event))).onComplete(result -> {
             if (result.succeeded()) {
                 metrics.delivered();
                 settled();
@@ -203,7 +194,7 @@ final class WebhookLane {
         }
     }
 
-    /** The host resolved only to addresses webhooks may not reach. */
+    /** The host resolved to an address webhooks may not reach. */
     private static final class RefusedAddressException extends RuntimeException {
         RefusedAddressException(String message) {
             super(message, null, false, false);

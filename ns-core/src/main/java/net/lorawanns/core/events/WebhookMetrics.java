@@ -16,7 +16,7 @@ final class WebhookMetrics {
         OVERLOADED,
         /** Every attempt failed. */
         RETRIES_EXHAUSTED,
-        /** The host resolved only to addresses webhooks may not reach. */
+        /** The host resolved to an address webhooks may not reach. */
         ADDRESS_REFUSED
     }
 

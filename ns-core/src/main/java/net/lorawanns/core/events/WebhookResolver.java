@@ -1,33 +1,34 @@
 package net.lorawanns.core.events;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.resolver.NameResolver;
 import java.net.InetAddress;
-import java.util.List;
 import net.lorawanns.config.Cidr;
 
 /**
- * Resolves webhook hosts the way the JVM does (hosts file, then DNS, with the JVM's cache), on a small worker
- * pool of its own, so that a slow DNS server blocks no event loop and no other worker. A literal address is
- * taken as it is. The future completes on the caller's context.
+ * Resolves webhook hosts without blocking, with the asynchronous resolver Vert.x's own HTTP client uses (hosts
+ * file, then DNS, with its cache): a slow DNS server holds up no thread and no other application's resolution. A
+ * literal address is taken as it is. The answer is handed back on {@code context}, the dispatcher's event loop.
  */
-final class WebhookResolver implements AutoCloseable {
-    private static final int THREADS = 2;
+final class WebhookResolver {
+    private final NameResolver resolver;
+    private final Context context;
 
-    private final WorkerExecutor workers;
-
-    WebhookResolver(Vertx vertx) {
-        this.workers = vertx.createSharedWorkerExecutor("lorawan-webhook-dns", THREADS);
+    WebhookResolver(Vertx vertx, Context context) {
+        this.resolver = ((VertxInternal) vertx).nameResolver();
+        this.context = context;
     }
 
-    Future<List<InetAddress>> resolve(String host) {
-        return Cidr.literal(host).map(address -> Future.succeededFuture(List.of(address)))
-                .orElseGet(() -> workers.executeBlocking(() -> List.of(InetAddress.getAllByName(host)), false));
-    }
-
-    @Override
-    public void close() {
-        workers.close();
+    Future<InetAddress> resolve(String host) {
+        if (Cidr.literal(host).isPresent()) {
+            return Future.succeededFuture(Cidr.literal(host).get());
+        }
+        Promise<InetAddress> resolved = Promise.promise();
+        resolver.resolve(host).onComplete(answer -> context.runOnContext(v -> resolved.handle(answer)));
+        return resolved.future();
     }
 }
