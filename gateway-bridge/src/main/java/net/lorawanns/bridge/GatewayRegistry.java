@@ -44,7 +44,7 @@ final class GatewayRegistry {
         this.maxUnregistered = settings.maxUnknownGateways();
         this.offlineTimeoutNanos = settings.offlineTimeout().toNanos();
         for (Eui64 eui : registeredGateways) {
-            registered.put(eui, new GatewayState(eui, true, rateLimit, nowNanos));
+            registered.put(eui, new GatewayState(eui, rateLimit, nowNanos));
         }
         updateKnownCount();
     }
@@ -88,7 +88,7 @@ final class GatewayRegistry {
             throw new MalformedDatagramException(DropReason.TOO_MANY_GATEWAYS,
                     "already " + unregistered.size() + " unregistered gateways, the longest silent all online");
         }
-        GatewayState state = new GatewayState(eui, false, rateLimit, nowNanos);
+        GatewayState state = new GatewayState(eui, rateLimit, nowNanos);
         unregistered.put(eui, state);
         updateKnownCount();
         return state;
@@ -144,7 +144,6 @@ final class GatewayRegistry {
             GatewayState state = it.next();
             if (!registeredNow.contains(state.eui)) {
                 it.remove();
-                state.registered = false;
                 if (acceptUnknown) {
                     unregistered.put(state.eui, state);
                 } else {
@@ -156,11 +155,7 @@ final class GatewayRegistry {
         for (Eui64 eui : registeredNow) {
             if (!registered.containsKey(eui)) {
                 GatewayState state = unregistered.remove(eui);
-                if (state == null) {
-                    state = new GatewayState(eui, true, rateLimit, nowNanos);
-                }
-                state.registered = true;
-                registered.put(eui, state);
+                registered.put(eui, state != null ? state : new GatewayState(eui, rateLimit, nowNanos));
             }
         }
         updateKnownCount();
