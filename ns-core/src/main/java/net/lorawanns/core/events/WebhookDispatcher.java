@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * slow or dead receiver cannot delay another application's events. Application records are re-read every few
  * seconds, so that a busy application costs no Redis read per event and a changed or removed webhook takes effect
  * soon; a removed application's lane drops its events and closes its connections, and a lane idle for a minute
- * is removed. Across all applications at
- * most {@link #MAX_PENDING} events wait or are under way; beyond that, and beyond a lane's own queue, events are
- * dropped and counted by reason, so that dead receivers cannot exhaust memory.
+ * is removed. Across all applications at most {@link #MAX_PENDING} events wait or are under way; beyond that, and
+ * beyond a lane's own queue, events are dropped and counted by reason, so that dead receivers cannot exhaust
+ * memory.
  *
  * <p>{@link #publish} may be called on any thread; everything else runs on the dispatcher's own event loop (the
  * context it was created on).
@@ -51,13 +51,15 @@ public final class WebhookDispatcher implements EventSink {
         }
     }
 
+    /** An application's lane, and when its record is to be read (again). */
     private static final class Entry {
         final WebhookLane lane;
-        long loadedNanos;
+        long nextLoadNanos;
         boolean loading;
 
-        Entry(WebhookLane lane) {
+        Entry(WebhookLane lane, long nowNanos) {
             this.lane = lane;
+            this.nextLoadNanos = nowNanos;
         }
     }
 
@@ -95,8 +97,8 @@ public final class WebhookDispatcher implements EventSink {
     private void dispatch(String id, Buffer body) {
         long now = System.nanoTime();
         Entry entry = lanes.computeIfAbsent(id, key -> new Entry(new WebhookLane(vertx, policy, resolver, metrics,
-                budget)));
-        if (!entry.loading && (!entry.lane.loaded() || now - entry.loadedNanos > RELOAD_NANOS)) {
+                budget), now));
+        if (!entry.loading && now - entry.nextLoadNanos >= 0) {
             load(id, entry);
         }
         entry.lane.offer(body, now);
@@ -107,11 +109,12 @@ public final class WebhookDispatcher implements EventSink {
         entry.loading = true;
         applications.get(id).onComplete(loaded -> context.runOnContext(v -> {
             entry.loading = false;
+            // Also after a failure: while Redis fails, the events wait in the lane's queue, not on more reads.
+            entry.nextLoadNanos = System.nanoTime() + RELOAD_NANOS;
             if (loaded.failed()) {
                 LOG.warn("Cannot read application {} for its webhook: {}", id, loaded.cause().toString());
                 return;
             }
-            entry.loadedNanos = System.nanoTime();
             entry.lane.application(loaded.result().orElseGet(() -> new Application(id, Optional.empty(), Map.of())));
         }));
     }
@@ -121,7 +124,7 @@ public final class WebhookDispatcher implements EventSink {
         long now = System.nanoTime();
         for (Iterator<Entry> it = lanes.values().iterator(); it.hasNext(); ) {
             Entry entry = it.next();
-            if (!entry.loading && entry.lane.idle() && now - entry.lane.lastEventNanos > IDLE_NANOS) {
+            if (!entry.loading && entry.lane.idleFor(IDLE_NANOS, now)) {
                 entry.lane.close();
                 it.remove();
             }

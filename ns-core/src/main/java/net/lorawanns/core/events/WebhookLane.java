@@ -50,7 +50,7 @@ final class WebhookLane {
     private HttpClient client;
     private int inFlight;
     private boolean closed;
-    long lastEventNanos;
+    private long lastEventNanos;
 
     WebhookLane(Vertx vertx, WebhookAddressPolicy policy, WebhookResolver resolver, WebhookMetrics metrics,
                 WebhookDispatcher.Budget budget) {
@@ -70,12 +70,9 @@ final class WebhookLane {
         pump();
     }
 
-    boolean loaded() {
-        return application != null;
-    }
-
-    boolean idle() {
-        return queue.isEmpty() && inFlight == 0;
+    /** Whether nothing waits, nothing is under way and no event came for {@code idleNanos}. */
+    boolean idleFor(long idleNanos, long nowNanos) {
+        return queue.isEmpty() && inFlight == 0 && nowNanos - lastEventNanos > idleNanos;
     }
 
     void offer(Buffer event, long nowNanos) {
