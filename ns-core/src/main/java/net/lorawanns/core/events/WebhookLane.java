@@ -34,7 +34,7 @@ final class WebhookLane {
     static final int QUEUE_CAPACITY = 1_000;
     /** Deliveries under way at once, also the connection pool's size. */
     static final int IN_FLIGHT = 4;
-    /** Whole-attempt deadline: connection, request and the (bounded) answer. */
+    /** Deadline to connect, and then for the request and the whole (bounded) answer. */
     static final int TIMEOUT_MS = 5_000;
     /** A receiver's answer is read up to this size; its body means nothing to us. */
     static final int MAX_ANSWER_BYTES = 4 * 1024;
