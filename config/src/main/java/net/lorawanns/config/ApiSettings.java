@@ -7,9 +7,11 @@ import java.util.List;
  *
  * @param bind {@code host:port} to listen on
  * @param apiKeys bearer tokens that may use the API; with none, the API answers no request
+ * @param webhookAllowedNetworks networks (CIDR) that webhooks may reach although they are loopback, private,
+ *        link-local or otherwise not public; by default webhooks reach public addresses only
  */
-public record ApiSettings(String bind, List<Secret> apiKeys) {
-    public static final ApiSettings DEFAULTS = new ApiSettings(null, null);
+public record ApiSettings(String bind, List<Secret> apiKeys, List<String> webhookAllowedNetworks) {
+    public static final ApiSettings DEFAULTS = new ApiSettings(null, null, null);
 
     public ApiSettings {
         bind = Check.hostPort("bind", Check.or(bind, "127.0.0.1:8090"));
@@ -17,6 +19,14 @@ public record ApiSettings(String bind, List<Secret> apiKeys) {
         for (int i = 0; i < apiKeys.size(); i++) {
             if (apiKeys.get(i).reveal().length() < 16) {
                 throw new InvalidSettingException("api_keys[" + i + "]", "must be at least 16 characters (value not shown)");
+            }
+        }
+        webhookAllowedNetworks = Check.list(webhookAllowedNetworks);
+        for (int i = 0; i < webhookAllowedNetworks.size(); i++) {
+            try {
+                Cidr.parse(webhookAllowedNetworks.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("webhook_allowed_networks[" + i + "]", e.getMessage());
             }
         }
     }

@@ -160,6 +160,12 @@ class ConfigLoaderTest {
         assertEquals("internal_js.tls_cert", fails("[internal_js]\nbind = \"0.0.0.0:8443\"\n").key());
         assertEquals("internal_js.as_kek_label", fails("[internal_js]\nas_kek_label = \"missing\"\n").key());
         assertEquals("api.api_keys[0]", fails("[api]\napi_keys = [\"short\"]\n").key());
+        ConfigException cidr = fails("[api]\nwebhook_allowed_networks = [\"10.0.0.0/8\", \"10.0.0.1/8\"]\n");
+        assertEquals("api.webhook_allowed_networks[1]", cidr.key());
+        assertTrue(cidr.getMessage().contains("bits set past its prefix length"), cidr.getMessage());
+        assertEquals("api.webhook_allowed_networks[0]", fails("[api]\nwebhook_allowed_networks = [\"intranet\"]\n").key());
+        assertEquals("api.webhook_allowed_networks[0]", fails("[api]\nwebhook_allowed_networks = [\"fc00::/129\"]\n").key());
+        assertEquals("gateway.udp.max_unknown_gateways", fails("[gateway.udp]\nmax_unknown_gateways = 0\n").key());
     }
 
     @Test

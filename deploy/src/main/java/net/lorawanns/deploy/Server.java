@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ConfigException;
@@ -39,6 +40,7 @@ import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventHub;
 import net.lorawanns.core.events.EventStream;
+import net.lorawanns.core.events.WebhookAddressPolicy;
 import net.lorawanns.core.events.WebhookDispatcher;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinNonceCounter;
@@ -53,6 +55,7 @@ import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.seal.MasterKeyCheck;
 import net.lorawanns.core.seal.SealedRecordException;
+import net.lorawanns.core.redis.RedisSubscription;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Eui64Prefix;
@@ -73,7 +76,10 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
     private static final long START_TIMEOUT_SECONDS = 30;
-    /** How often API-registered gateways are read back from Redis (other instances may have added some). */
+    /**
+     * How often API-registered gateways are read back from Redis: a backstop for changes announced on the
+     * gateway-changes channel while this instance's subscription was down.
+     */
     private static final long GATEWAY_REFRESH_MS = 10_000;
     /** The longest a frame taken before shutdown may need: a join-accept's RX2 window (6 s) and a margin. */
     private static final Duration DRAIN_FRAMES = Duration.ofSeconds(8);
@@ -82,6 +88,7 @@ public final class Server implements AutoCloseable {
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Settings settings;
+    private final AtomicLong gatewayReads = new AtomicLong();
     private UdpBridge bridge;
     private UplinkPipeline pipeline;
     private EventHub events;
@@ -165,7 +172,10 @@ public final class Server implements AutoCloseable {
         }
 
         EventStream stream = new EventStream(vertx, registry);
-        events = new EventHub(List.of(stream, new WebhookDispatcher(vertx, applications, registry)));
+        WebhookAddressPolicy webhookPolicy = new WebhookAddressPolicy(settings.api().webhookAllowedNetworks());
+        WebhookDispatcher webhooks = new WebhookDispatcher(vertx, applications, webhookPolicy, registry);
+        parts.add(() -> webhooks.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        events = new EventHub(List.of(stream, webhooks));
         Set<Eui64> configured = settings.gateway().gateways().stream()
                 .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
         bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
@@ -175,12 +185,17 @@ public final class Server implements AutoCloseable {
                 sessions, joinServers(vertx, internalJs, registry), bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        // Subscribed before the first read, so that no change falls between the two.
+        RedisSubscription gatewayChanges = RedisSubscription.start(vertx, settings.redis(), redisUrls,
+                keys.gatewayChanges(), eui -> refreshGateways(gateways, configured),
+                () -> refreshGateways(gateways, configured)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        parts.add(() -> gatewayChanges.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
 
         HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
-                stream, plan.netId(), plan.region());
+                stream, webhookPolicy, plan.netId(), plan.region());
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
         api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
                 .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -279,8 +294,16 @@ public final class Server implements AutoCloseable {
                 asyncAnswers, keks(js.kek()), js.nsId(), registry);
     }
 
+    /**
+     * Gives the bridge the configured gateways plus those registered through the API. Reads may be answered out of
+     * order (pooled connections), so only the latest one started is applied: an older one may predate a removal.
+     */
     private Future<Void> refreshGateways(GatewayStore gateways, Set<Eui64> configured) {
+        long generation = gatewayReads.incrementAndGet();
         return gateways.all().compose(registered -> {
+            if (generation != gatewayReads.get()) {
+                return Future.<Void>succeededFuture();
+            }
             Set<Eui64> all = new HashSet<>(configured);
             all.addAll(registered);
             return bridge.setRegisteredGateways(all);

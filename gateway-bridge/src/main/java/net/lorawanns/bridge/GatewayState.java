@@ -5,10 +5,9 @@ import net.lorawanns.core.gateway.GatewayStats;
 import net.lorawanns.core.limits.TokenBucket;
 import net.lorawanns.core.types.Eui64;
 
-/** What the bridge knows of one gateway. Changed only on the bridge's event loop. */
+/** What the bridge knows of one gateway, registered or not. Changed only on the bridge's event loop. */
 final class GatewayState {
     final Eui64 eui;
-    boolean registered;
     final TokenBucket bucket;
     String pinnedHost;
     /** Where PULL_RESP goes: the source of the latest PULL_DATA. */
@@ -19,9 +18,8 @@ final class GatewayState {
     boolean online;
     GatewayStats stats;
 
-    GatewayState(Eui64 eui, boolean registered, int rateLimit, long nowNanos) {
+    GatewayState(Eui64 eui, int rateLimit, long nowNanos) {
         this.eui = eui;
-        this.registered = registered;
         this.bucket = rateLimit > 0 ? new TokenBucket(rateLimit, nowNanos) : null;
         this.lastSeenNanos = nowNanos;
     }

@@ -141,12 +141,18 @@ public final class UdpBridge implements GatewayBackend {
         return stopped.future();
     }
 
-    /** Replaces the set of registered gateways (those of the configuration plus those registered through the API). */
+    /**
+     * Replaces the set of registered gateways (those of the configuration plus those registered through the API).
+     * Under {@code unknown_gateways = "reject"} a gateway left out is cut off as soon as the returned future
+     * completes. Any thread; the change runs on the bridge's event loop.
+     */
     public Future<Void> setRegisteredGateways(Set<Eui64> registered) {
         Set<Eui64> copy = Set.copyOf(registered);
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
-            registry.setRegistered(copy, System.nanoTime());
+            for (Eui64 cutOff : registry.setRegistered(copy, System.nanoTime())) {
+                LOG.info("Gateway {} is no longer registered: its datagrams are refused from now on", cutOff);
+            }
             done.complete();
         });
         return done.future();
@@ -177,9 +183,15 @@ public final class UdpBridge implements GatewayBackend {
             Instant now = Instant.now();
             GatewayState state = registry.admit(header.gatewayEui(), sender, header.version(), nowNanos);
             switch (header.identifier()) {
-                case PUSH_DATA -> pushData(header, datagram, sender, now, state);
-                case PULL_DATA -> pullData(header, sender, nowNanos, state);
-                case TX_ACK -> txAck(header, datagram);
+                case PUSH_DATA -> pushData(header, datagram, sender, now, nowNanos, state);
+                case PULL_DATA -> {
+                    takeRate(state, nowNanos);
+                    pullData(header, sender, nowNanos, state);
+                }
+                case TX_ACK -> {
+                    takeRate(state, nowNanos);
+                    txAck(header, datagram);
+                }
                 default -> throw new IllegalStateException("Header.parse admits only gateway identifiers");
             }
         } catch (MalformedDatagramException e) {
@@ -191,8 +203,27 @@ public final class UdpBridge implements GatewayBackend {
         }
     }
 
-    private void pushData(Header header, byte[] datagram, SocketAddress sender, Instant now, GatewayState state)
-            throws MalformedDatagramException {
+    private void takeRate(GatewayState state, long nowNanos) throws MalformedDatagramException {
+        if (!registry.withinRate(state, nowNanos)) {
+            throw rateLimited(state);
+        }
+    }
+
+    private MalformedDatagramException rateLimited(GatewayState state) {
+        return new MalformedDatagramException(DropReason.RATE_LIMITED,
+                "gateway " + state.eui + " is over " + registry.rateLimitText());
+    }
+
+    /**
+     * The rate limit counts frames: one PUSH_DATA may carry many rxpk, and each takes its share (one without rxpk,
+     * a status report, takes one). A gateway already over its limit gets no PUSH_ACK and its datagram is not
+     * decoded; a datagram that goes over it midway loses the rxpk past the limit.
+     */
+    private void pushData(Header header, byte[] datagram, SocketAddress sender, Instant now, long nowNanos,
+                          GatewayState state) throws MalformedDatagramException {
+        if (!registry.hasRate(state, nowNanos)) {
+            throw rateLimited(state);
+        }
         if (!acceptingUplinks) {
             // Not acknowledged: the frames are for the instances that stay.
             throw new MalformedDatagramException(DropReason.SHUTTING_DOWN, "the server is shutting down");
@@ -209,7 +240,14 @@ public final class UdpBridge implements GatewayBackend {
                         rejected.detail());
             }
         }
+        if (push.frames().isEmpty()) {
+            takeRate(state, nowNanos);
+        }
         for (UplinkFrame frame : push.frames()) {
+            if (!registry.withinRate(state, nowNanos)) {
+                metrics.dropped(DropReason.RATE_LIMITED);
+                continue;
+            }
             metrics.forwarded();
             listener.uplink(frame);
         }

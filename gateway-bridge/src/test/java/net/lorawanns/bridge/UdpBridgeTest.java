@@ -270,6 +270,75 @@ class UdpBridgeTest {
     }
 
     @Test
+    void theRateLimitCountsFramesNotDatagrams() throws Exception {
+        start("rate_limit = 5\n", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pushData(2, 1, rxpks(8));
+        assertArrayEquals(TestGateway.ack(2, 1, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        assertEquals(5, drain(uplinks, 5).size(), "a burst of 5 frames");
+        awaitTrue(() -> dropped("rate_limited") == 3, "the 3 rxpk past the limit are counted");
+        gw.pushData(2, 2, rxpks(1));
+        awaitTrue(() -> dropped("rate_limited") == 4, "a gateway already over its limit loses the whole datagram");
+        assertEquals(null, gw.receiveOrNull(Duration.ofMillis(100)), "and gets no PUSH_ACK");
+        assertTrue(uplinks.isEmpty());
+    }
+
+    @Test
+    void aGatewayRemovedUnderRejectIsCutOffAtOnce() throws Exception {
+        start("unknown_gateways = \"reject\"\n", Set.of(Eui64.parse(EUI)));
+        TestGateway gw = connected(EUI, 2);
+        bridge.setRegisteredGateways(Set.of()).await(10, TimeUnit.SECONDS);
+        gw.pullData(2, 0x0202);
+        gw.pushData(2, 0x0303, UPLINK);
+        awaitTrue(() -> dropped("unknown_gateway") == 2, "both datagrams refused");
+        assertEquals(null, gw.receiveOrNull(Duration.ofMillis(100)), "and not answered");
+        assertTrue(uplinks.isEmpty());
+        assertEquals(TxStatus.GATEWAY_UNAVAILABLE, bridge.send(downlink(new TxTiming.Immediately(),
+                new DataRate.LoRa(7, 125_000))).await(10, TimeUnit.SECONDS).status(), "its downlink path is closed");
+        assertEquals(0, meters.get("lorawan.gateway.udp.gateways.online").gauge().value());
+
+        bridge.setRegisteredGateways(Set.of(Eui64.parse(EUI))).await(10, TimeUnit.SECONDS);
+        gw.pullData(2, 0x0404);
+        assertArrayEquals(TestGateway.ack(2, 0x0404, TestGateway.PULL_ACK), gw.receive(DEADLINE),
+                "registered again, served again");
+    }
+
+    @Test
+    void spoofedEuisReplaceEachOtherButNeverRegisteredOrOnlineGateways() throws Exception {
+        start("max_unknown_gateways = 20\n", Set.of(Eui64.parse(EUI)));
+        TestGateway registered = connected(EUI, 2);
+        TestGateway honest = connected("AA555A0000000001", 2);
+        TestGateway spoofer = gateway("0000000000000000");
+        for (int i = 0; i < 500; i++) {
+            spoofer.send(spoofed(i, TestGateway.PUSH_DATA, UPLINK));
+        }
+        awaitTrue(() -> datagrams("push_data") == 500, "every spoofed datagram read");
+        assertEquals(0, dropped("too_many_gateways"), "spoofed EUIs without a downlink path replace each other");
+        assertEquals(21, meters.get("lorawan.gateway.udp.gateways.known").gauge().value(),
+                "the registered gateway plus at most max_unknown_gateways others");
+        registered.pullData(2, 0x0A0A);
+        assertArrayEquals(TestGateway.ack(2, 0x0A0A, TestGateway.PULL_ACK), registered.receive(DEADLINE));
+        honest.pullData(2, 0x0B0B);
+        assertArrayEquals(TestGateway.ack(2, 0x0B0B, TestGateway.PULL_ACK), honest.receive(DEADLINE));
+        assertTrue(bridge.isOnline(Eui64.parse("AA555A0000000001")).await(10, TimeUnit.SECONDS),
+                "the online unregistered gateway was not replaced");
+
+        for (int i = 0; i < 40; i++) {
+            spoofer.send(spoofed(1_000 + i, TestGateway.PULL_DATA, null));
+        }
+        awaitTrue(() -> datagrams("pull_data") == 2 + 2 + 40, "every spoofed PULL_DATA read");
+        assertEquals(21, dropped("too_many_gateways"), "once all are online, newcomers are refused: 19 fit");
+        registered.pullData(2, 0x0C0C);
+        assertArrayEquals(TestGateway.ack(2, 0x0C0C, TestGateway.PULL_ACK), registered.receive(DEADLINE),
+                "the registered gateway is still served");
+        registered.pushData(2, 0x0D0D, UPLINK);
+        registered.receive(DEADLINE);
+        UplinkFrame frame = drain(uplinks, 501).stream().filter(f -> f.rxInfo().get(0).gatewayEui()
+                .equals(Eui64.parse(EUI))).findFirst().orElse(null);
+        assertNotNull(frame, "and its frames go through");
+    }
+
+    @Test
     void badFramesAreCountedAndDroppedWhileTheDatagramIsStillAcknowledged() throws Exception {
         start("", Set.of());
         TestGateway gw = gateway(EUI);
@@ -383,6 +452,29 @@ class UdpBridgeTest {
         assertArrayEquals(Base64.getDecoder().decode("QPF9vkkAAgABlUN4disR/w0="), frame.phyPayload());
         double dropped = meters.find("lorawan.gateway.udp.dropped").counters().stream().mapToDouble(c -> c.count()).sum();
         assertTrue(dropped > 50_000, "the garbage was counted by reason: " + dropped);
+    }
+
+    /** A PUSH_DATA carrying {@code count} rxpk of distinct tmst. */
+    private static String rxpks(int count) {
+        StringBuilder json = new StringBuilder("{\"rxpk\":[");
+        for (int i = 0; i < count; i++) {
+            String rxpk = UPLINK.substring(UPLINK.indexOf('[') + 1, UPLINK.lastIndexOf(']'));
+            json.append(i == 0 ? "" : ",").append(rxpk.replace("\"tmst\":1000", "\"tmst\":" + (1000 + i)));
+        }
+        return json.append("]}").toString();
+    }
+
+    /** A datagram claiming gateway EUI {@code n} (big-endian in bytes 4-11). */
+    private static byte[] spoofed(long n, int identifier, String json) {
+        byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+        byte[] datagram = new byte[12 + body.length];
+        datagram[0] = 2;
+        datagram[3] = (byte) identifier;
+        for (int i = 0; i < 8; i++) {
+            datagram[11 - i] = (byte) (n >>> (8 * i));
+        }
+        System.arraycopy(body, 0, datagram, 12, body.length);
+        return datagram;
     }
 
     private DownlinkFrame downlink(TxTiming timing, DataRate dataRate) {

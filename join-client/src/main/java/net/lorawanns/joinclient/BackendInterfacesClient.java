@@ -3,12 +3,14 @@ package net.lorawanns.joinclient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -23,21 +25,25 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import net.lorawanns.config.JoinServerEntry;
+import net.lorawanns.core.http.BoundedBody;
 
 /**
- * POSTs Backend Interfaces messages to join servers: a Vert.x web client (its own connection pool) per server and
+ * POSTs Backend Interfaces messages to join servers: a Vert.x HTTP client (its own connection pool) per server and
  * TLS setting, TLS 1.2/1.3, our client certificate from the entry's PEM files, and the entry's CA certificate added
  * to the system's trusted roots (never put in their place).
  */
 public final class BackendInterfacesClient implements AutoCloseable {
     private static final int POOL_SIZE = 16;
+    /** A JoinAns is a few hundred bytes; nothing a join server may say needs more. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final Vertx vertx;
-    private final Map<String, WebClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
     public BackendInterfacesClient(Vertx vertx) {
         this.vertx = vertx;
@@ -45,27 +51,36 @@ public final class BackendInterfacesClient implements AutoCloseable {
 
     /**
      * POSTs {@code body}; the answer's JSON, or an empty object for an empty 2xx body. Fails with a
-     * {@link JoinClientException} that names the server and the cause.
+     * {@link JoinClientException} that names the cause; an answer larger than {@link #MAX_ANSWER_BYTES} is cut off
+     * unread, so that a join server cannot make us hold more. {@code timeout} bounds the whole exchange.
      */
     public Future<JsonObject> post(URI server, JoinServerEntry settings, JsonObject body, Duration timeout) {
-        WebClient client;
+        HttpClient client;
         try {
             client = clients.computeIfAbsent(server.getScheme() + "://" + server.getAuthority() + "|"
                     + settings.caCert() + "|" + settings.tlsCert(), key -> create(server, settings, timeout));
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(new JoinClientException(e.getMessage()));
         }
-        return client.postAbs(server.toString()).putHeader("Content-Type", "application/json")
-                .timeout(timeout.toMillis()).sendBuffer(Buffer.buffer(body.encode()))
-                .recover(e -> Future.failedFuture(new JoinClientException(TransportErrors.describe(e, server, timeout))))
-                .compose(response -> {
-                    if (response.statusCode() / 100 != 2) {
-                        String text = response.bodyAsString();
-                        return Future.failedFuture(new JoinClientException("HTTP " + response.statusCode()
-                                + (text == null || text.isBlank() ? "" : ": " + abbreviate(text))));
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(server.toString())
+                .setIdleTimeout(timeout.toMillis()).setFollowRedirects(false)
+                .putHeader("Content-Type", "application/json").putHeader("User-Agent", "lorawan-ns");
+        return client.request(options).compose(request -> {
+            long deadline = vertx.setTimer(timeout.toMillis(), t -> request.reset(0,
+                    new TimeoutException("no complete answer within " + timeout.toMillis() + " ms")));
+            return request.send(Buffer.buffer(body.encode()))
+                    .compose(response -> BoundedBody.read(response, MAX_ANSWER_BYTES)
+                            .map(text -> new Answer(response.statusCode(), text.toString())))
+                    .onComplete(done -> vertx.cancelTimer(deadline));
+        }).recover(e -> Future.failedFuture(new JoinClientException(e instanceof BoundedBody.BodyTooLargeException
+                ? e.getMessage() : TransportErrors.describe(e, server, timeout))))
+                .compose(answer -> {
+                    String text = answer.body();
+                    if (answer.status() / 100 != 2) {
+                        return Future.failedFuture(new JoinClientException("HTTP " + answer.status()
+                                + (text.isBlank() ? "" : ": " + abbreviate(text))));
                     }
-                    String text = response.bodyAsString();
-                    if (text == null || text.isBlank()) {
+                    if (text.isBlank()) {
                         return Future.succeededFuture(new JsonObject());
                     }
                     try {
@@ -76,9 +91,12 @@ public final class BackendInterfacesClient implements AutoCloseable {
                 });
     }
 
-    private WebClient create(URI server, JoinServerEntry settings, Duration timeout) {
-        WebClientOptions options = new WebClientOptions().setVerifyHost(true)
-                .setConnectTimeout((int) timeout.toMillis()).setUserAgent("lorawan-ns");
+    private record Answer(int status, String body) {
+    }
+
+    private HttpClient create(URI server, JoinServerEntry settings, Duration timeout) {
+        HttpClientOptions options = new HttpClientOptions().setVerifyHost(true)
+                .setConnectTimeout((int) timeout.toMillis());
         if ("https".equals(server.getScheme())) {
             options.setSsl(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
             if (!settings.caCert().isEmpty()) {
@@ -89,7 +107,7 @@ public final class BackendInterfacesClient implements AutoCloseable {
                         .setKeyPath(settings.tlsKey()));
             }
         }
-        return WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
+        return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
     }
 
     /** The JDK's trusted roots plus one CA certificate file. */
@@ -127,7 +145,7 @@ public final class BackendInterfacesClient implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.values().forEach(WebClient::close);
+        clients.values().forEach(HttpClient::close);
         clients.clear();
     }
 }

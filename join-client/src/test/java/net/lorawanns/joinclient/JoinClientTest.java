@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -169,6 +174,37 @@ class JoinClientTest {
         joinServer.delay(3000);
         JoinClientException failure = failure(servers(settings("", staticEntry(jsCa.certFile(), "timeout = \"500ms\""))));
         assertTrue(failure.getMessage().contains("no answer within 500 ms"), failure.getMessage());
+    }
+
+    @Test
+    void anOversizedAnswerIsCutOffWithAClearError() throws Exception {
+        joinServer.padAnswers(4 * 1024 * 1024);
+        JoinClientException failure = failure(servers(settings("", staticEntry(jsCa.certFile(), ""))));
+        assertTrue(failure.getMessage().contains("JoinEUI " + JOIN_EUI + ", join server " + joinServer.url()),
+                failure.getMessage());
+        assertTrue(failure.getMessage().endsWith("the answer is larger than 65536 bytes; cut off unread"),
+                failure.getMessage());
+    }
+
+    @Test
+    void anOversizedAsynchronousAnswerIsRefused() throws Exception {
+        TestPki.Credentials ours = nsCa.issue("ns-async");
+        JoinServerSettings settings = settings("""
+                async_bind = "127.0.0.1:0"
+                async_tls_cert = "%s"
+                async_tls_key = "%s"
+                async_client_ca_cert = "%s"
+                """.formatted(ours.certFile(), ours.keyFile(), jsCa.certFile()), staticEntry(jsCa.certFile(), "async = true"));
+        AsyncAnswers answers = AsyncAnswers.start(vertx, settings).await(10, TimeUnit.SECONDS);
+        TestPki.Credentials js = jsCa.issue("js-as-client");
+        WebClient jsClient = WebClient.create(vertx, new WebClientOptions().setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(js.certFile().toString())
+                        .setKeyPath(js.keyFile().toString()))
+                .setTrustOptions(new PemTrustOptions().addCertPath(nsCa.certFile().toString())));
+        int status = jsClient.postAbs("https://localhost:" + answers.port() + "/")
+                .sendBuffer(Buffer.buffer(new byte[1024 * 1024])).await(10, TimeUnit.SECONDS).statusCode();
+        assertEquals(413, status, "a body over 64 KiB is refused, not buffered");
+        answers.close().await(10, TimeUnit.SECONDS);
     }
 
     @Test

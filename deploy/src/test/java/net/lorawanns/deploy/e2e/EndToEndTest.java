@@ -291,7 +291,15 @@ class EndToEndTest {
         assertTrue(network.api(server, "PUT", path, valid.replace("}", ",\"app_key\":\"00\"}"),
                 TestNetwork.API_KEY, 400).getString("error").contains("app_key"));
         network.api(server, "GET", path, null, TestNetwork.API_KEY, 404);
-
+        // The test network allows 127.0.0.0/8 only: its own receiver, not the rest of the host or the LAN.
+        assertEquals("webhook_url: 169.254.169.254 is a link-local address; webhooks reach it only when "
+                + "api.webhook_allowed_networks allows it", network.api(server, "PUT", "/api/v1/applications/metadata",
+                new JsonObject().put("webhook_url", "http://169.254.169.254/latest/meta-data/"), 400).getString("error"));
+        assertTrue(network.api(server, "PUT", "/api/v1/applications/redis", new JsonObject()
+                .put("webhook_url", "http://[::1]:6379/"), 400).getString("error").contains("loopback"));
+        assertTrue(network.api(server, "PUT", "/api/v1/applications/lan", new JsonObject()
+                .put("webhook_url", "https://192.168.1.10/hook"), 400).getString("error").contains("private"));
+        network.api(server, "GET", "/api/v1/applications/metadata", null, 404);
 
         TestDevice device = otaaDevice("00000000000F0001", "1.1");
         JsonObject shown = network.api(server, "GET", "/api/v1/devices/" + device.devEui, null, 200);

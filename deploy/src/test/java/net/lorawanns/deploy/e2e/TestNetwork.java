@@ -70,6 +70,11 @@ final class TestNetwork implements AutoCloseable {
 
     /** Starts an instance whose configuration has {@code extraToml} (further sections) appended. */
     Server startInstance(String extraToml) throws Exception {
+        return startInstance("", extraToml);
+    }
+
+    /** Starts an instance with {@code udpToml} (keys) in its {@code [gateway.udp]} and {@code extraToml} appended. */
+    Server startInstance(String udpToml, String extraToml) throws Exception {
         Path file = dir.resolve("instance-" + servers.size() + ".toml");
         Files.writeString(file, """
                 [logging]
@@ -90,10 +95,11 @@ final class TestNetwork implements AutoCloseable {
                 [api]
                 bind = "127.0.0.1:0"
                 api_keys = ["%s"]
+                webhook_allowed_networks = ["127.0.0.0/8"]
                 [metrics]
                 bind = "127.0.0.1:0"
-                """.formatted(NET_ID, networkLines, redisUrl, keyPrefix, redisLines, gatewayLines, MASTER_KEY,
-                        API_KEY) + extraToml);
+                """.formatted(NET_ID, networkLines, redisUrl, keyPrefix, redisLines, gatewayLines + "\n" + udpToml,
+                        MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);

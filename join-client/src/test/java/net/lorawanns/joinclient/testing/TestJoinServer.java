@@ -39,6 +39,7 @@ public final class TestJoinServer implements AutoCloseable {
     private volatile String asKekLabel;
     private volatile byte[] asKek;
     private volatile long delayMillis;
+    private volatile int paddingBytes;
     private volatile String asyncAnswerUrl;
     private volatile WebClient asyncClient;
 
@@ -96,6 +97,11 @@ public final class TestJoinServer implements AutoCloseable {
         delayMillis = millis;
     }
 
+    /** Pads every answer with a {@code VendorPadding} field of this many characters. */
+    public void padAnswers(int bytes) {
+        paddingBytes = bytes;
+    }
+
     /** Answer in async mode: acknowledge at once, then POST the JoinAns to {@code url} with this client. */
     public void answerAsync(String url, TestPki.Credentials clientCert, TestPki.Authority serverCa) {
         asyncAnswerUrl = url;
@@ -109,6 +115,9 @@ public final class TestJoinServer implements AutoCloseable {
         requests.incrementAndGet();
         request.body().onSuccess(body -> {
             JsonObject ans = answer(new JsonObject(body));
+            if (paddingBytes > 0) {
+                ans.put("VendorPadding", "x".repeat(paddingBytes));
+            }
             if (asyncAnswerUrl != null) {
                 request.response().setStatusCode(200).end();
                 vertx.setTimer(50, t -> asyncClient.postAbs(asyncAnswerUrl).sendBuffer(Buffer.buffer(ans.encode())));

@@ -27,6 +27,7 @@ import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventStream;
+import net.lorawanns.core.events.WebhookAddressPolicy;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
@@ -52,7 +53,7 @@ public final class RestApi {
     /** The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off. */
     public record Services(DeviceStore devices, SessionStore sessions, ApplicationStore applications,
                            GatewayStore gateways, Optional<RootKeyProvisioning> rootKeys, DevNonceRegistry devNonces,
-                           EventStream events, NetId netId, Region region) {
+                           EventStream events, WebhookAddressPolicy webhookPolicy, NetId netId, Region region) {
     }
 
     private final Services services;
@@ -110,6 +111,10 @@ public final class RestApi {
         String url = body.getString("webhook_url");
         Application application = valid(() -> new Application(ctx.pathParam("id"),
                 url == null || url.isEmpty() ? Optional.empty() : Optional.of(URI.create(url)), headers));
+        application.webhookUrl().ifPresent(webhook -> valid(() -> {
+            services.webhookPolicy().checkUrl(webhook);
+            return webhook;
+        }));
         return services.applications().put(application).map(v -> application.toJson());
     }
 

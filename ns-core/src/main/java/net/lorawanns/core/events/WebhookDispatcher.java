@@ -1,60 +1,104 @@
 package net.lorawanns.core.events;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.lorawanns.core.device.Application;
 import net.lorawanns.core.device.ApplicationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs each event of an application to its webhook, retrying with backoff (1 s, 2 s, 4 s) on connection errors
- * and non-2xx answers. Application records are cached for a few seconds so that a busy application costs no
- * Redis read per event. At most {@link #MAX_IN_FLIGHT} deliveries are under way; beyond that events are dropped
- * and counted, so that a dead receiver cannot exhaust memory.
+ * POSTs each event of an application to its webhook, through the application's own {@link WebhookLane}: one
+ * slow or dead receiver cannot delay another application's events. Application records are re-read every few
+ * seconds, so that a busy application costs no Redis read per event and a changed or removed webhook takes effect
+ * soon; a removed application's lane drops its events and closes its connections, and a lane idle for a minute
+ * is removed. Across all applications at most {@link #MAX_PENDING} events wait or are under way; beyond that, and
+ * beyond a lane's own queue, events are dropped and counted by reason, so that dead receivers cannot exhaust
+ * memory.
+ *
+ * <p>{@link #publish} may be called on any thread; everything else runs on the dispatcher's own event loop (the
+ * context it was created on).
  */
 public final class WebhookDispatcher implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
-    private static final int MAX_IN_FLIGHT = 10_000;
-    private static final long[] RETRY_DELAYS_MS = {1_000, 2_000, 4_000};
-    private static final long CACHE_NANOS = 5_000_000_000L;
-    private static final int TIMEOUT_MS = 5_000;
+    static final int MAX_PENDING = 10_000;
+    private static final long RELOAD_NANOS = 5_000_000_000L;
+    private static final long IDLE_NANOS = 60_000_000_000L;
+    private static final long SWEEP_MS = 15_000;
 
-    private record Cached(Optional<Application> application, long loadedNanos) {
+    /** Events waiting or under way across all lanes. Dispatcher event loop only. */
+    static final class Budget {
+        private int taken;
+        private final List<Promise<Void>> untilEmpty = new ArrayList<>();
+
+        boolean tryTake() {
+            if (taken >= MAX_PENDING) {
+                return false;
+            }
+            taken++;
+            return true;
+        }
+
+        void give(int count) {
+            taken -= count;
+            if (taken == 0 && !untilEmpty.isEmpty()) {
+                untilEmpty.forEach(Promise::tryComplete);
+                untilEmpty.clear();
+            }
+        }
+
+        /** Completes once no event is waiting or under way. */
+        Future<Void> empty() {
+            if (taken == 0) {
+                return Future.succeededFuture();
+            }
+            Promise<Void> promise = Promise.promise();
+            untilEmpty.add(promise);
+            return promise.future();
+        }
+    }
+
+    /** An application's lane, and when its record is to be read (again). */
+    private static final class Entry {
+        final WebhookLane lane;
+        long nextLoadNanos;
+        boolean loading;
+
+        Entry(WebhookLane lane, long nowNanos) {
+            this.lane = lane;
+            this.nextLoadNanos = nowNanos;
+        }
     }
 
     private final Vertx vertx;
-    private final WebClient client;
+    private final Context context;
     private final ApplicationStore applications;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Counter delivered;
-    private final Counter failed;
-    private final Counter retried;
-    private final Counter dropped;
+    private final WebhookAddressPolicy policy;
+    private final WebhookResolver resolver;
+    private final WebhookMetrics metrics;
+    private final Budget budget = new Budget();
+    private final Map<String, Entry> lanes = new HashMap<>();
+    private long sweepTimer;
 
-    public WebhookDispatcher(Vertx vertx, ApplicationStore applications, MeterRegistry registry) {
+    public WebhookDispatcher(Vertx vertx, ApplicationStore applications, WebhookAddressPolicy policy,
+                             MeterRegistry registry) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.applications = applications;
-        this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS)
-                .setUserAgent("lorawan-ns"));
-        String name = "lorawan.events.webhook";
-        String help = "Webhook deliveries by outcome";
-        this.delivered = Counter.builder(name).description(help).tag("outcome", "delivered").register(registry);
-        this.failed = Counter.builder(name).description(help).tag("outcome", "failed").register(registry);
-        this.retried = Counter.builder(name).description(help).tag("outcome", "retried").register(registry);
-        this.dropped = Counter.builder(name).description(help).tag("outcome", "dropped").register(registry);
+        this.policy = policy;
+        this.resolver = new WebhookResolver(vertx, context);
+        this.metrics = new WebhookMetrics(registry);
+        context.runOnContext(v -> sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep()));
     }
 
     @Override
@@ -63,53 +107,64 @@ public final class WebhookDispatcher implements EventSink {
             return;
         }
         String id = event.applicationId().get();
-        Cached cached = cache.get(id);
-        if (cached != null && System.nanoTime() - cached.loadedNanos() < CACHE_NANOS) {
-            deliver(cached.application(), event);
-            return;
+        Buffer body = Buffer.buffer(event.encode());
+        context.runOnContext(v -> dispatch(id, body));
+    }
+
+    private void dispatch(String id, Buffer body) {
+        long now = System.nanoTime();
+        Entry entry = lanes.computeIfAbsent(id, key -> new Entry(new WebhookLane(vertx, policy, resolver, metrics,
+                budget), now));
+        if (!entry.loading && now - entry.nextLoadNanos >= 0) {
+            load(id, entry);
         }
-        applications.get(id).onComplete(loaded -> {
-            Optional<Application> application = loaded.succeeded() ? loaded.result() : Optional.empty();
-            if (loaded.succeeded()) {
-                cache.put(id, new Cached(application, System.nanoTime()));
-            } else {
+        entry.lane.offer(body, now);
+    }
+
+    /** A removed application is an application without webhook: its lane stops and the idle sweep removes it. */
+    private void load(String id, Entry entry) {
+        entry.loading = true;
+        applications.get(id).onComplete(loaded -> context.runOnContext(v -> {
+            entry.loading = false;
+            // Also after a failure: while Redis fails, the events wait in the lane's queue, not on more reads.
+            entry.nextLoadNanos = System.nanoTime() + RELOAD_NANOS;
+            if (loaded.failed()) {
                 LOG.warn("Cannot read application {} for its webhook: {}", id, loaded.cause().toString());
+                return;
             }
-            deliver(application, event);
+            entry.lane.application(loaded.result().orElseGet(() -> new Application(id, Optional.empty(), Map.of())));
+        }));
+    }
+
+    /** Closes the lanes (and their connection pools) of applications that sent nothing for a while. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Iterator<Entry> it = lanes.values().iterator(); it.hasNext(); ) {
+            Entry entry = it.next();
+            if (!entry.loading && entry.lane.idleFor(IDLE_NANOS, now)) {
+                entry.lane.close();
+                it.remove();
+            }
+        }
+    }
+
+    /** Completes once every event published so far has been delivered or given up on (dropped, counted). */
+    @Override
+    public Future<Void> flushed() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> budget.empty().onComplete(done));
+        return done.future();
+    }
+
+    /** Closes every lane; events still waiting are dropped. */
+    public Future<Void> stop() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            vertx.cancelTimer(sweepTimer);
+            lanes.values().forEach(entry -> entry.lane.close());
+            lanes.clear();
+            done.complete();
         });
-    }
-
-    private void deliver(Optional<Application> application, ApplicationEvent event) {
-        if (application.isEmpty() || application.get().webhookUrl().isEmpty()) {
-            return;
-        }
-        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
-            inFlight.decrementAndGet();
-            dropped.increment();
-            return;
-        }
-        attempt(application.get(), Buffer.buffer(event.encode()), 0);
-    }
-
-    private void attempt(Application application, Buffer body, int retry) {
-        HttpRequest<Buffer> request = client.requestAbs(HttpMethod.POST,
-                application.webhookUrl().orElseThrow().toString()).timeout(TIMEOUT_MS)
-                .putHeader("Content-Type", "application/json");
-        application.webhookHeaders().forEach(request::putHeader);
-        request.sendBuffer(body).compose(response -> response.statusCode() / 100 == 2 ? Future.succeededFuture()
-                : Future.failedFuture("HTTP " + response.statusCode())).onComplete(result -> {
-                    if (result.succeeded()) {
-                        delivered.increment();
-                        inFlight.decrementAndGet();
-                    } else if (retry < RETRY_DELAYS_MS.length) {
-                        retried.increment();
-                        vertx.setTimer(RETRY_DELAYS_MS[retry], t -> attempt(application, body, retry + 1));
-                    } else {
-                        failed.increment();
-                        inFlight.decrementAndGet();
-                        LOG.warn("Webhook of application {} failed {} times, event dropped: {}", application.id(),
-                                retry + 1, result.cause().getMessage());
-                    }
-                });
+        return done.future();
     }
 }

@@ -14,15 +14,20 @@ public final class TokenBucket {
     }
 
     public boolean tryAcquire(long nowNanos) {
+        if (hasToken(nowNanos)) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether a token is there to take, without taking it. */
+    public boolean hasToken(long nowNanos) {
         long elapsed = nowNanos - last;
         if (elapsed > 0) {
             tokens = Math.min(rate, tokens + (double) elapsed * rate / NANOS_PER_SECOND);
             last = nowNanos;
         }
-        if (tokens >= 1) {
-            tokens -= 1;
-            return true;
-        }
-        return false;
+        return tokens >= 1;
     }
 }

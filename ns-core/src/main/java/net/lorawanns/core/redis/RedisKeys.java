@@ -98,4 +98,9 @@ public final class RedisKeys {
     public String gateways() {
         return prefix + "gateways";
     }
+
+    /** The pub/sub channel on which a change of {@link #gateways()} is announced with the gateway's EUI. */
+    public String gatewayChanges() {
+        return prefix + "gateways:changes";
+    }
 }
