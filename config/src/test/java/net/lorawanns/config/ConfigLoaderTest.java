@@ -122,6 +122,11 @@ class ConfigLoaderTest {
         assertEquals("redis.servers[0]", fails("[redis]\nservers = [\"http://localhost\"]\n").key());
         assertEquals("redis.master_name", fails("[redis]\nmode = \"sentinel\"\nservers = [\"redis://a:26379\"]\n").key());
         assertEquals("redis.mode", fails("[redis]\nmode = \"clustered\"\n").key());
+        assertEquals("redis.key_prefix: must not contain '{' or '}', got 'lns{a}:'",
+                fails("[redis]\nkey_prefix = \"lns{a}:\"\n").getMessage());
+        assertEquals("redis.request_timeout", fails("[redis]\nrequest_timeout = \"0s\"\n").key());
+        assertEquals("redis.max_pending_requests", fails("[redis]\nmax_pending_requests = 0\n").key());
+        assertEquals("network.max_frames_in_flight", fails("[network]\nmax_frames_in_flight = 0\n").key());
         assertEquals("gateway.udp.bind", fails("[gateway.udp]\nbind = \"0.0.0.0\"\n").key());
         assertEquals("gateway.gateways[0].gateway_id", fails("[[gateway.gateways]]\ngateway_id = \"0016C001FF10A2\"\n").key());
         assertEquals("gateway.gateways[1].gateway_id", fails("""
