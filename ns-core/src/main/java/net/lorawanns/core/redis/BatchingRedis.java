@@ -132,15 +132,19 @@ public final class BatchingRedis implements Redis {
 
         void send(List<Pending> batch) {
             Future<RedisConnection> used = connection();
-            long deadline = vertx.setTimer(timeoutMs, t -> expire(batch));
-            long abandon = vertx.setTimer(timeoutMs * ABANDON_TIMEOUTS, t -> onContext(() -> drop(used,
-                    new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
-                            + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"))));
-            used.compose(conn -> write(conn, batch)).onComplete(result -> {
-                vertx.cancelTimer(deadline);
-                vertx.cancelTimer(abandon);
-                onContext(() -> answered(used, batch, result));
+            // One timer per batch: at the deadline its requests fail, and a batch still unanswered much later
+            // gives its connection up.
+            long[] timer = new long[1];
+            timer[0] = vertx.setTimer(timeoutMs, deadline -> {
+                expire(batch);
+                timer[0] = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(() -> drop(used,
+                        new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
+                                + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"))));
             });
+            used.compose(conn -> write(conn, batch)).onComplete(result -> onContext(() -> {
+                vertx.cancelTimer(timer[0]);
+                answered(used, batch, result);
+            }));
         }
 
         private Future<RedisConnection> connection() {
