@@ -1,0 +1,139 @@
+package net.lorawanns.core.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.lorawanns.config.RedisSettings;
+
+/**
+ * A real Redis Sentinel set-up on loopback, for a test class: one master, two replicas and three sentinels
+ * (quorum 2) that consider the master down after one second of silence. Start-up waits until the replicas have
+ * synchronised and every sentinel knows both replicas and the two other sentinels, so that a failover can start at
+ * once.
+ */
+public final class TestRedisSentinel implements AutoCloseable {
+    public static final String MASTER_NAME = "mymaster";
+    private static final int REPLICAS = 2;
+    private static final int SENTINELS = 3;
+    private static final Duration READY = Duration.ofSeconds(20);
+    private static final Pattern ACCEPTING = Pattern.compile("Ready to accept connections");
+    private static final Pattern SYNCED = Pattern.compile("MASTER <-> REPLICA sync: Finished with success");
+    private static final Pattern MONITORING = Pattern.compile("\\+monitor master " + MASTER_NAME);
+    private static final Pattern SWITCHED = Pattern.compile("\\+switch-master " + MASTER_NAME
+            + " \\S+ (\\d+) \\S+ (\\d+)");
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Path dir;
+    private final List<RedisProcess> servers;
+    private final List<RedisProcess> sentinels;
+    private RedisProcess master;
+
+    private TestRedisSentinel(Path dir, List<RedisProcess> servers, List<RedisProcess> sentinels) {
+        this.dir = dir;
+        this.servers = servers;
+        this.sentinels = sentinels;
+        this.master = servers.get(0);
+    }
+
+    public static TestRedisSentinel start() {
+        Path dir = TestRedisCluster.createDirectory("redis-sentinel");
+        List<RedisProcess> servers = new ArrayList<>();
+        List<RedisProcess> sentinels = new ArrayList<>();
+        try {
+            RedisProcess master = RedisProcess.start(dir, List.of(), false, false, ACCEPTING);
+            servers.add(master);
+            for (int i = 0; i < REPLICAS; i++) {
+                servers.add(RedisProcess.start(dir, List.of("replicaof 127.0.0.1 " + master.port()), false, false,
+                        SYNCED));
+            }
+            for (int i = 0; i < SENTINELS; i++) {
+                sentinels.add(RedisProcess.start(dir, List.of(
+                        "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
+                        "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                        "sentinel failover-timeout " + MASTER_NAME + " 10000"), true, false, MONITORING));
+            }
+            for (RedisProcess sentinel : sentinels) {
+                for (RedisProcess replica : servers.subList(1, servers.size())) {
+                    sentinel.awaitLog(Pattern.compile("\\+slave slave 127\\.0\\.0\\.1:" + replica.port() + " "),
+                            READY);
+                }
+                for (RedisProcess other : sentinels) {
+                    if (other != sentinel) {
+                        sentinel.awaitLog(Pattern.compile("\\+sentinel sentinel \\S+ 127\\.0\\.0\\.1 " + other.port()
+                                + " "), READY);
+                    }
+                }
+            }
+            return new TestRedisSentinel(dir, servers, sentinels);
+        } catch (RuntimeException e) {
+            sentinels.forEach(RedisProcess::close);
+            servers.forEach(RedisProcess::close);
+            RedisProcess.deleteDirectory(dir);
+            throw e;
+        }
+    }
+
+    /** Sentinel-mode settings on this set-up with {@code keyPrefix}. */
+    public RedisSettings settings(String keyPrefix) {
+        return new RedisSettings(sentinels.stream().map(RedisProcess::url).toList(), "sentinel", MASTER_NAME,
+                keyPrefix);
+    }
+
+    /** The current master, for reading its state directly. */
+    public synchronized RedisProcess master() {
+        return master;
+    }
+
+    /**
+     * Has the sentinels promote a replica ({@code SENTINEL FAILOVER}, no agreement needed) and waits until every
+     * sentinel announces the new master.
+     */
+    public RedisProcess failover(Duration timeout) {
+        int[] marks = logMarks();
+        TestRedisCluster.send(vertx, sentinels.get(0), Request.cmd(Command.SENTINEL).arg("FAILOVER").arg(MASTER_NAME));
+        return awaitSwitch(marks, timeout);
+    }
+
+    /**
+     * Kills the master process, as a crash would, and waits until the sentinels have agreed that it is down and
+     * every sentinel announces the replica they promoted.
+     */
+    public RedisProcess killMaster(Duration timeout) {
+        int[] marks = logMarks();
+        master().kill();
+        return awaitSwitch(marks, timeout);
+    }
+
+    private int[] logMarks() {
+        return sentinels.stream().mapToInt(RedisProcess::logSize).toArray();
+    }
+
+    private synchronized RedisProcess awaitSwitch(int[] marks, Duration timeout) {
+        int newPort = -1;
+        for (int i = 0; i < sentinels.size(); i++) {
+            Matcher switched = SWITCHED.matcher(sentinels.get(i).awaitLog(SWITCHED, marks[i], timeout));
+            if (!switched.find() || Integer.parseInt(switched.group(1)) != master.port()) {
+                throw new IllegalStateException("a sentinel switched from another master than " + master.port());
+            }
+            newPort = Integer.parseInt(switched.group(2));
+        }
+        int port = newPort;
+        master = servers.stream().filter(s -> s.port() == port).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the new master " + port + " is none of the servers"));
+        return master;
+    }
+
+    @Override
+    public void close() {
+        sentinels.forEach(RedisProcess::close);
+        servers.forEach(RedisProcess::close);
+        RedisProcess.deleteDirectory(dir);
+        vertx.close();
+    }
+}
