@@ -1,18 +1,20 @@
 package net.lorawanns.js;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import net.lorawanns.core.redis.KeyScan;
 import net.lorawanns.core.redis.LuaScript;
 
-/** Re-sealing of records under the current master key: a SCAN over a key pattern and a compare-and-set per record. */
+/**
+ * Re-sealing of records under the current master key: a SCAN over a key pattern on every master ({@link KeyScan})
+ * and a compare-and-set per record.
+ */
 final class SealedRecords {
     /** Replaces the value only if nobody changed it since it was read. */
     private static final LuaScript REPLACE = new LuaScript("""
@@ -20,7 +22,6 @@ final class SealedRecords {
             redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
             return 1
             """);
-    private static final int SCAN_COUNT = 500;
 
     private SealedRecords() {
     }
@@ -32,37 +33,10 @@ final class SealedRecords {
      */
     static Future<Integer> rotate(Redis redis, String pattern, AtRestCipher cipher,
                                   BiFunction<String, JsonObject, JsonObject> reseal) {
-        Promise<Integer> done = Promise.promise();
-        scan(redis, "0", pattern, cipher, reseal, 0, done);
-        return done.future();
-    }
-
-    private static void scan(Redis redis, String cursor, String pattern, AtRestCipher cipher,
-                             BiFunction<String, JsonObject, JsonObject> reseal, int count, Promise<Integer> done) {
-        redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT))
-                .compose(page -> {
-                    List<Future<Integer>> batch = new ArrayList<>();
-                    for (Response key : page.get(1)) {
-                        batch.add(resealOne(redis, key.toString(), cipher, reseal));
-                    }
-                    return Future.all(batch).map(all -> {
-                        int sum = 0;
-                        for (int i = 0; i < all.size(); i++) {
-                            sum += all.<Integer>resultAt(i);
-                        }
-                        return new Object[] {page.get(0).toString(), sum};
-                    });
-                })
-                .onFailure(done::fail)
-                .onSuccess(step -> {
-                    String next = (String) step[0];
-                    int total = count + (int) step[1];
-                    if (next.equals("0")) {
-                        done.complete(total);
-                    } else {
-                        scan(redis, next, pattern, cipher, reseal, total, done);
-                    }
-                });
+        AtomicInteger count = new AtomicInteger();
+        return KeyScan.forEachPage(redis, pattern, page -> Future.all(page.stream()
+                        .map(key -> resealOne(redis, key, cipher, reseal).onSuccess(count::addAndGet)).toList()))
+                .map(v -> count.get());
     }
 
     private static Future<Integer> resealOne(Redis redis, String key, AtRestCipher cipher,
