@@ -1,5 +1,6 @@
 package net.lorawanns.deploy.e2e;
 
+import static net.lorawanns.deploy.e2e.TestNetwork.assertExactlyOnce;
 import static net.lorawanns.deploy.e2e.TestNetwork.event;
 import static net.lorawanns.deploy.e2e.TestNetwork.gatewaysOf;
 import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
@@ -12,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.deploy.Server;
@@ -43,7 +42,6 @@ class EndToEndTest {
     /** EU868 DR3 (SF9/125 kHz) on channel 0 (868.1 MHz): TxDr and TxCh of the LoRaWAN 1.1 uplink MIC. */
     private static final int TX_DR = 3;
     private static final int TX_CH = 0;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     Path dir;
@@ -304,41 +302,14 @@ class EndToEndTest {
     }
 
     private TestDevice otaaDevice(String devEui, String version) throws Exception {
-        byte[] appKey = randomKey();
-        byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
-        TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
-        JsonObject body = new JsonObject().put("application_id", "app-e2e").put("mac_version", version)
-                .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
-        if (nwkKey != null) {
-            body.put("nwk_key", HEX.formatHex(nwkKey));
-        }
-        network.api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
-        return device;
+        return network.otaaDevice(server, devEui, version, "app-e2e");
     }
 
     private TestDevice abpDevice(String devEui, String devAddr) throws Exception {
-        TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
-        byte[] nwkSKey = randomKey();
-        byte[] appSKey = randomKey();
-        device.activate(devAddr, nwkSKey, appSKey);
-        network.api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", "app-e2e")
-                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", devAddr)
-                        .put("nwk_s_key", HEX.formatHex(nwkSKey)).put("app_s_key", HEX.formatHex(appSKey))), 200);
-        return device;
+        return network.abpDevice(server, devEui, devAddr, "app-e2e");
     }
 
     private static byte[] randomKey() {
-        byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
-        return key;
-    }
-
-    /** Each (DevEUI, FCnt) uplink event came once, and there are {@code expected} of them. */
-    private static void assertExactlyOnce(List<JsonObject> events, int expected) {
-        Map<String, Long> counts = events.stream().filter(e -> "uplink".equals(e.getString("type")))
-                .collect(Collectors.groupingBy(e -> e.getString("dev_eui") + "/" + e.getLong("f_cnt"),
-                        Collectors.counting()));
-        assertEquals(expected, counts.size(), "distinct uplinks: " + counts);
-        counts.forEach((frame, count) -> assertEquals(1L, count, frame + " delivered " + count + " times"));
+        return TestNetwork.randomKey();
     }
 }

@@ -10,26 +10,36 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.RedisSettings;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
+import org.junit.jupiter.api.Assertions;
 
 /**
- * Server instances on the test Redis (one key prefix per network), started from a TOML file as an operator would,
- * plus a webhook receiver that collects every event and a small REST API client.
+ * Server instances on the test Redis, or on a given Redis set-up (Cluster, Sentinel), with one key prefix per
+ * network, started from a TOML file as an operator would, plus a webhook receiver that collects every event and a
+ * small REST API client.
  */
 final class TestNetwork implements AutoCloseable {
     static final String API_KEY = "e2e-api-key-0123456789";
     static final String NET_ID = "000013";
     static final String MASTER_KEY = "000102030405060708090A0B0C0D0E0F";
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String keyPrefix = "e2e-" + UUID.randomUUID() + ":";
     private final List<Server> servers = new ArrayList<>();
@@ -38,9 +48,16 @@ final class TestNetwork implements AutoCloseable {
     private final EventCollector webhook = new EventCollector();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path dir;
+    private final RedisSettings redis;
 
     TestNetwork(Path dir) throws Exception {
+        this(dir, new RedisSettings(List.of(TestRedis.url()), "standalone", "", ""));
+    }
+
+    /** A network on the servers, mode and master name of {@code redis} (its key prefix is not used). */
+    TestNetwork(Path dir, RedisSettings redis) throws Exception {
         this.dir = dir;
+        this.redis = redis;
         this.webhookServer = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             webhook.add(body.toJsonObject());
             request.response().setStatusCode(204).end();
@@ -62,7 +79,9 @@ final class TestNetwork implements AutoCloseable {
                 net_id = "%s"
                 deduplication_delay = "200ms"
                 [redis]
-                servers = ["%s"]
+                servers = [%s]
+                mode = "%s"
+                master_name = "%s"
                 key_prefix = "%s"
                 [gateway.udp]
                 bind = "127.0.0.1:0"
@@ -73,7 +92,8 @@ final class TestNetwork implements AutoCloseable {
                 api_keys = ["%s"]
                 [metrics]
                 enabled = false
-                """.formatted(NET_ID, TestRedis.url(), keyPrefix, MASTER_KEY, API_KEY) + extraToml);
+                """.formatted(NET_ID, redis.servers().stream().map(url -> '"' + url + '"').collect(Collectors.joining(", ")),
+                        redis.mode(), redis.masterName(), keyPrefix, MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);
@@ -87,6 +107,38 @@ final class TestNetwork implements AutoCloseable {
     /** PUTs an application whose webhook is this network's receiver. */
     void createApplication(Server server, String id) throws Exception {
         api(server, "PUT", "/api/v1/applications/" + id, new JsonObject().put("webhook_url", webhookUrl()), 200);
+    }
+
+    /** A LoRaWAN 1.0.3 ABP device of {@code applicationId}, created through {@code server}'s API. */
+    TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId) throws Exception {
+        TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
+        byte[] nwkSKey = randomKey();
+        byte[] appSKey = randomKey();
+        device.activate(devAddr, nwkSKey, appSKey);
+        api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", applicationId)
+                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", devAddr)
+                        .put("nwk_s_key", HEX.formatHex(nwkSKey)).put("app_s_key", HEX.formatHex(appSKey))), 200);
+        return device;
+    }
+
+    /** An OTAA device of {@code applicationId} whose root keys the internal join server keeps. */
+    TestDevice otaaDevice(Server server, String devEui, String version, String applicationId) throws Exception {
+        byte[] appKey = randomKey();
+        byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
+        TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
+        JsonObject body = new JsonObject().put("application_id", applicationId).put("mac_version", version)
+                .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
+        if (nwkKey != null) {
+            body.put("nwk_key", HEX.formatHex(nwkKey));
+        }
+        api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
+        return device;
+    }
+
+    static byte[] randomKey() {
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        return key;
     }
 
     JsonObject api(Server server, String method, String path, JsonObject body, int expectedStatus) throws Exception {
@@ -146,6 +198,15 @@ final class TestNetwork implements AutoCloseable {
     static Predicate<JsonObject> uplink(String devEui, long fCnt) {
         return e -> "uplink".equals(e.getString("type")) && devEui.equals(e.getString("dev_eui"))
                 && e.getLong("f_cnt") == fCnt;
+    }
+
+    /** Each (DevEUI, FCnt) uplink event came once, and there are {@code expected} of them. */
+    static void assertExactlyOnce(List<JsonObject> events, int expected) {
+        Map<String, Long> counts = events.stream().filter(e -> "uplink".equals(e.getString("type")))
+                .collect(Collectors.groupingBy(e -> e.getString("dev_eui") + "/" + e.getLong("f_cnt"),
+                        Collectors.counting()));
+        Assertions.assertEquals(expected, counts.size(), "distinct uplinks: " + counts);
+        counts.forEach((frame, count) -> Assertions.assertEquals(1L, count, frame + " delivered " + count + " times"));
     }
 
     static JsonArray gatewaysOf(JsonObject event) {
