@@ -2,6 +2,7 @@ package net.lorawanns.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,12 +14,23 @@ import java.util.Set;
  * @param mode standalone, cluster or sentinel
  * @param masterName the monitored master's name, for sentinel mode
  * @param keyPrefix prepended to every key, so that several deployments can share one Redis
+ * @param minReplicasAcked how many replicas must have a frame's counter step (Redis WAIT) before the frame is
+ *                         delivered; 0 = do not wait (standalone, or accepting that a failover may lose steps)
+ * @param replicaAckTimeout how long the counter step waits for those replicas before the frame is refused
  */
-public record RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix) {
+public record RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix,
+                            Integer minReplicasAcked, Duration replicaAckTimeout) {
     /** How the servers are used. */
     public enum Mode { STANDALONE, CLUSTER, SENTINEL }
 
     public static final RedisSettings DEFAULTS = new RedisSettings(null, null, null, null);
+    /** Bounds min_replicas_acked: more replicas than this is no set-up this server was tested with. */
+    private static final int MAX_REPLICAS_ACKED = 16;
+
+    /** Settings that deliver frames without waiting for replicas. */
+    public RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix) {
+        this(servers, mode, masterName, keyPrefix, null, null);
+    }
 
     public RedisSettings {
         List<String> urls = new ArrayList<>();
@@ -37,6 +49,11 @@ public record RedisSettings(List<String> servers, String mode, String masterName
         if (parsed == Mode.STANDALONE && servers.size() > 1) {
             throw new InvalidSettingException("servers", "standalone mode takes one server, got " + servers.size());
         }
+        minReplicasAcked = Check.range("min_replicas_acked", Check.or(minReplicasAcked, 0), 0, MAX_REPLICAS_ACKED);
+        if (parsed == Mode.CLUSTER && minReplicasAcked > 0) {
+            throw new InvalidSettingException("min_replicas_acked", "is not supported in cluster mode (0 there)");
+        }
+        replicaAckTimeout = Check.positive("replica_ack_timeout", Check.or(replicaAckTimeout, Duration.ofMillis(500)));
     }
 
     /** True when no server is configured and the launcher starts a Redis of its own. */
@@ -59,6 +76,7 @@ public record RedisSettings(List<String> servers, String mode, String masterName
     @Override
     public String toString() {
         return "RedisSettings[servers=" + maskedServers() + ", mode=" + mode + ", masterName=" + masterName
-                + ", keyPrefix=" + keyPrefix + "]";
+                + ", keyPrefix=" + keyPrefix + ", minReplicasAcked=" + minReplicasAcked + ", replicaAckTimeout="
+                + Durations.format(replicaAckTimeout) + "]";
     }
 }

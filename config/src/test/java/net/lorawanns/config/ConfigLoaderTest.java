@@ -122,6 +122,10 @@ class ConfigLoaderTest {
         assertEquals("redis.servers[0]", fails("[redis]\nservers = [\"http://localhost\"]\n").key());
         assertEquals("redis.master_name", fails("[redis]\nmode = \"sentinel\"\nservers = [\"redis://a:26379\"]\n").key());
         assertEquals("redis.mode", fails("[redis]\nmode = \"clustered\"\n").key());
+        assertEquals("redis.min_replicas_acked", fails("[redis]\nmin_replicas_acked = -1\n").key());
+        assertEquals("redis.min_replicas_acked", fails("[redis]\nmode = \"cluster\"\n"
+                + "servers = [\"redis://a:6379\"]\nmin_replicas_acked = 1\n").key());
+        assertEquals("redis.replica_ack_timeout", fails("[redis]\nreplica_ack_timeout = \"0s\"\n").key());
         assertEquals("gateway.udp.bind", fails("[gateway.udp]\nbind = \"0.0.0.0\"\n").key());
         assertEquals("gateway.gateways[0].gateway_id", fails("[[gateway.gateways]]\ngateway_id = \"0016C001FF10A2\"\n").key());
         assertEquals("gateway.gateways[1].gateway_id", fails("""

@@ -48,6 +48,7 @@ import net.lorawanns.core.pipeline.UplinkPipeline;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.ReplicaAcks;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Eui64Prefix;
@@ -130,7 +131,7 @@ public final class Server implements AutoCloseable {
         String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
         DeviceStore devices = new DeviceStore(redis, keys);
-        SessionStore sessions = new SessionStore(redis, keys);
+        SessionStore sessions = new SessionStore(redis, keys, ReplicaAcks.of(settings.redis()));
         ApplicationStore applications = new ApplicationStore(redis, keys);
         GatewayStore gateways = new GatewayStore(redis, keys);
         DevNonceRegistry devNonces = new DevNonceRegistry(redis, keys);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.ReplicaAcks;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 
@@ -88,10 +89,17 @@ public final class SessionStore {
 
     private final Redis redis;
     private final RedisKeys keys;
+    private final ReplicaAcks acks;
 
     public SessionStore(Redis redis, RedisKeys keys) {
+        this(redis, keys, ReplicaAcks.NONE);
+    }
+
+    /** @param acks how many replicas must have a counter step before {@link #accept} reports it */
+    public SessionStore(Redis redis, RedisKeys keys, ReplicaAcks acks) {
         this.redis = redis;
         this.keys = keys;
+        this.acks = acks;
     }
 
     /** Stores a join's session as pending and indexes its DevAddr. */
@@ -165,8 +173,8 @@ public final class SessionStore {
      * the device record in the same step: its relax option decides whether a lower counter is a reset.
      */
     public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt) {
-        return ACCEPT.run(redis, new String[] {keys.session(devEui), keys.device(devEui)}, sessionId, fCnt,
-                OTAA_SESSION_TTL.toMillis()).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
+        return acks.send(redis, ACCEPT.request(new String[] {keys.session(devEui), keys.device(devEui)}, sessionId,
+                fCnt, OTAA_SESSION_TTL.toMillis())).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
                         result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
                                 : Optional.empty()));
     }

@@ -24,6 +24,11 @@ public final class LuaScript {
 
     /** Runs the script with {@code keys.length} keys followed by {@code args}. */
     public Future<Response> run(Redis redis, String[] keys, Object... args) {
+        return redis.send(request(keys, args));
+    }
+
+    /** The request that runs the script, for sending it in a particular way (see {@link ReplicaAcks}). */
+    public Request request(String[] keys, Object... args) {
         Request request = Request.cmd(Command.EVAL).arg(source).arg(keys.length);
         for (String key : keys) {
             request.arg(key);
@@ -35,6 +40,6 @@ public final class LuaScript {
                 request.arg(String.valueOf(arg));
             }
         }
-        return redis.send(request);
+        return request;
     }
 }
