@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.Durations;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.config.Settings;
 import net.lorawanns.core.testing.TestDevice;
@@ -54,7 +55,7 @@ final class TestNetwork implements AutoCloseable {
         this(dir, new RedisSettings(List.of(TestRedis.url()), "standalone", "", ""));
     }
 
-    /** A network on the servers, mode and master name of {@code redis} (its key prefix is not used). */
+    /** A network on the Redis set-up {@code redis} describes (its key prefix is not used: the network has its own). */
     TestNetwork(Path dir, RedisSettings redis) throws Exception {
         this.dir = dir;
         this.redis = redis;
@@ -83,6 +84,8 @@ final class TestNetwork implements AutoCloseable {
                 mode = "%s"
                 master_name = "%s"
                 key_prefix = "%s"
+                min_replicas_acked = %d
+                replica_ack_timeout = "%s"
                 [gateway.udp]
                 bind = "127.0.0.1:0"
                 [internal_js]
@@ -93,11 +96,17 @@ final class TestNetwork implements AutoCloseable {
                 [metrics]
                 enabled = false
                 """.formatted(NET_ID, redis.servers().stream().map(url -> '"' + url + '"').collect(Collectors.joining(", ")),
-                        redis.mode(), redis.masterName(), keyPrefix, MASTER_KEY, API_KEY) + extraToml);
+                        redis.mode(), redis.masterName(), keyPrefix, redis.minReplicasAcked(),
+                        Durations.format(redis.replicaAckTimeout()), MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);
         return server;
+    }
+
+    /** The key prefix of this network's instances. */
+    String keyPrefix() {
+        return keyPrefix;
     }
 
     String webhookUrl() {

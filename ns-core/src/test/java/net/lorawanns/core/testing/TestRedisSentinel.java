@@ -13,7 +13,7 @@ import net.lorawanns.config.RedisSettings;
 
 /**
  * A real Redis Sentinel set-up on loopback, for a test class: one master, two replicas and three sentinels
- * (quorum 2) that consider the master down after one second of silence. Start-up waits until the replicas have
+ * (quorum 2) that consider the master down after three seconds of silence. Start-up waits until the replicas have
  * synchronised and every sentinel knows both replicas and the two other sentinels, so that a failover can start at
  * once.
  */
@@ -22,23 +22,24 @@ public final class TestRedisSentinel implements AutoCloseable {
     private static final int REPLICAS = 2;
     private static final int SENTINELS = 3;
     private static final Duration READY = Duration.ofSeconds(20);
+    /**
+     * Silence after which a sentinel considers a server down. Shorter makes a crash test quicker, but on a loaded
+     * machine a server just promoted may miss that long and be failed over again at once.
+     */
+    private static final Duration DOWN_AFTER = Duration.ofSeconds(3);
     private static final Pattern ACCEPTING = Pattern.compile("Ready to accept connections");
     private static final Pattern SYNCED = Pattern.compile("MASTER <-> REPLICA sync: Finished with success");
     private static final Pattern MONITORING = Pattern.compile("\\+monitor master " + MASTER_NAME);
-    private static final Pattern SWITCHED = Pattern.compile("\\+switch-master " + MASTER_NAME
-            + " \\S+ (\\d+) \\S+ (\\d+)");
 
     private final Vertx vertx = Vertx.vertx();
     private final Path dir;
     private final List<RedisProcess> servers;
     private final List<RedisProcess> sentinels;
-    private RedisProcess master;
 
     private TestRedisSentinel(Path dir, List<RedisProcess> servers, List<RedisProcess> sentinels) {
         this.dir = dir;
         this.servers = servers;
         this.sentinels = sentinels;
-        this.master = servers.get(0);
     }
 
     public static TestRedisSentinel start() {
@@ -55,7 +56,7 @@ public final class TestRedisSentinel implements AutoCloseable {
             for (int i = 0; i < SENTINELS; i++) {
                 sentinels.add(RedisProcess.start(dir, List.of(
                         "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
-                        "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                        "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER.toMillis(),
                         "sentinel failover-timeout " + MASTER_NAME + " 10000"), true, false, MONITORING));
             }
             for (RedisProcess sentinel : sentinels) {
@@ -85,19 +86,26 @@ public final class TestRedisSentinel implements AutoCloseable {
                 keyPrefix);
     }
 
-    /** The current master, for reading its state directly. */
-    public synchronized RedisProcess master() {
-        return master;
+    /** The current master as the first sentinel names it, for reading its state directly. */
+    public RedisProcess master() {
+        int port = TestRedisCluster.send(vertx, sentinels.get(0), Request.cmd(Command.SENTINEL)
+                .arg("GET-MASTER-ADDR-BY-NAME").arg(MASTER_NAME)).get(1).toInteger();
+        return servers.stream().filter(s -> s.port() == port).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the master " + port + " is none of the servers"));
     }
 
     /**
      * Has the sentinels promote a replica ({@code SENTINEL FAILOVER}, no agreement needed) and waits until every
-     * sentinel announces the new master.
+     * sentinel announces the new master and the old one, which Sentinel turns into a replica, has synchronised.
      */
     public RedisProcess failover(Duration timeout) {
+        RedisProcess old = master();
         int[] marks = logMarks();
+        int oldMark = old.logSize();
         TestRedisCluster.send(vertx, sentinels.get(0), Request.cmd(Command.SENTINEL).arg("FAILOVER").arg(MASTER_NAME));
-        return awaitSwitch(marks, timeout);
+        RedisProcess promoted = awaitSwitch(old, marks, timeout);
+        old.awaitLog(SYNCED, oldMark, timeout);
+        return promoted;
     }
 
     /**
@@ -105,28 +113,29 @@ public final class TestRedisSentinel implements AutoCloseable {
      * every sentinel announces the replica they promoted.
      */
     public RedisProcess killMaster(Duration timeout) {
+        RedisProcess old = master();
         int[] marks = logMarks();
-        master().kill();
-        return awaitSwitch(marks, timeout);
+        old.kill();
+        return awaitSwitch(old, marks, timeout);
     }
 
     private int[] logMarks() {
         return sentinels.stream().mapToInt(RedisProcess::logSize).toArray();
     }
 
-    private synchronized RedisProcess awaitSwitch(int[] marks, Duration timeout) {
+    private RedisProcess awaitSwitch(RedisProcess old, int[] marks, Duration timeout) {
+        Pattern switched = Pattern.compile("\\+switch-master " + MASTER_NAME + " \\S+ " + old.port() + " \\S+ (\\d+)");
         int newPort = -1;
         for (int i = 0; i < sentinels.size(); i++) {
-            Matcher switched = SWITCHED.matcher(sentinels.get(i).awaitLog(SWITCHED, marks[i], timeout));
-            if (!switched.find() || Integer.parseInt(switched.group(1)) != master.port()) {
-                throw new IllegalStateException("a sentinel switched from another master than " + master.port());
+            Matcher line = switched.matcher(sentinels.get(i).awaitLog(switched, marks[i], timeout));
+            if (!line.find()) {
+                throw new IllegalStateException("unreachable: the line matched " + switched);
             }
-            newPort = Integer.parseInt(switched.group(2));
+            newPort = Integer.parseInt(line.group(1));
         }
         int port = newPort;
-        master = servers.stream().filter(s -> s.port() == port).findFirst()
+        return servers.stream().filter(s -> s.port() == port).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the new master " + port + " is none of the servers"));
-        return master;
     }
 
     @Override
