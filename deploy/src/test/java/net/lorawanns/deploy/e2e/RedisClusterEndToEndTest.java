@@ -42,8 +42,8 @@ class RedisClusterEndToEndTest {
     private Server second;
     private SimulatedGateway firstGateway;
     private SimulatedGateway secondGateway;
-    private EventCollector firstStream;
-    private EventCollector secondStream;
+    /** The event streams of both instances, together. */
+    private final EventCollector streams = new EventCollector();
     private List<Air.Reception> both;
 
     @BeforeAll
@@ -69,8 +69,8 @@ class RedisClusterEndToEndTest {
         both = List.of(new Air.Reception(firstGateway, 7.5, -80, 3_000_000),
                 new Air.Reception(secondGateway, 2.0, -95, 9_000_000));
         network.createApplication(first, "app-cluster");
-        firstStream = network.followStream(first);
-        secondStream = network.followStream(second);
+        network.followStream(first, streams);
+        network.followStream(second, streams);
     }
 
     @AfterEach
@@ -99,11 +99,14 @@ class RedisClusterEndToEndTest {
                 assertEquals(2, up.getJsonArray("rx_info").size(), "the copies of both instances' gateways");
             }
         }
+        for (TestDevice device : devices) {
+            for (int round = 0; round < rounds; round++) {
+                streams.await(uplink(device.devEui, round), WAIT);
+            }
+        }
         int frames = devices.size() * rounds;
         assertExactlyOnce(network.webhook().all(), frames);
-        List<JsonObject> streamed = new ArrayList<>(firstStream.all());
-        streamed.addAll(secondStream.all());
-        assertExactlyOnce(streamed, frames);
+        assertExactlyOnce(streams.all(), frames);
     }
 
     @Test
@@ -129,10 +132,11 @@ class RedisClusterEndToEndTest {
             air.transmit(device.uplink(false, 2, new byte[] {42}, fOpts, TX_DR, TX_CH), EU868_CH0, SF9, both);
             network.webhook().await(uplink(device.devEui, 0), WAIT);
         }
+        for (TestDevice device : devices) {
+            streams.await(uplink(device.devEui, 0), WAIT);
+        }
         assertExactlyOnce(network.webhook().all(), devices.size());
-        List<JsonObject> streamed = new ArrayList<>(firstStream.all());
-        streamed.addAll(secondStream.all());
-        assertEquals(devices.size(), streamed.stream().filter(e -> "join".equals(e.getString("type"))).count(),
+        assertEquals(devices.size(), streams.all().stream().filter(e -> "join".equals(e.getString("type"))).count(),
                 "one join event per join-request, from one instance or the other");
     }
 }

@@ -182,7 +182,11 @@ final class TestNetwork implements AutoCloseable {
      * returned collector fills as events come.
      */
     EventCollector followStream(Server server) throws Exception {
-        EventCollector stream = new EventCollector();
+        return followStream(server, new EventCollector());
+    }
+
+    /** Follows the server's event stream into {@code stream}, which may collect other servers' events too. */
+    EventCollector followStream(Server server, EventCollector stream) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
                 + "/api/v1/events")).header("Authorization", "Bearer " + API_KEY).build();
