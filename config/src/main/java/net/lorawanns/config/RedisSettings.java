@@ -24,7 +24,7 @@ public record RedisSettings(List<String> servers, String mode, String masterName
     public enum Mode { STANDALONE, CLUSTER, SENTINEL }
 
     public static final RedisSettings DEFAULTS = new RedisSettings(null, null, null, null);
-    /** Bounds min_replicas_acked: more replicas than this is no set-up this server was tested with. */
+    /** Bounds min_replicas_acked, to catch a mistyped value: masters have a few replicas, not dozens. */
     private static final int MAX_REPLICAS_ACKED = 16;
 
     /** Settings that deliver frames without waiting for replicas. */

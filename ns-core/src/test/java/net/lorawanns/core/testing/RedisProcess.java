@@ -1,5 +1,9 @@
 package net.lorawanns.core.testing;
 
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import redis.embedded.core.ExecutableProvider;
@@ -125,6 +130,18 @@ public final class RedisProcess implements AutoCloseable {
         return log.size();
     }
 
+    /** Sends one command to this server on a connection of its own and returns the reply. */
+    public Response send(Vertx vertx, Request request) {
+        Redis client = Redis.createClient(vertx, url());
+        try {
+            return client.send(request).await(READY.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("redis-server on port " + port + " refused " + request, e);
+        } finally {
+            client.close();
+        }
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
     public void kill() {
         process.destroyForcibly();
@@ -138,6 +155,15 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() {
         kill();
+    }
+
+    /** A new temporary directory for a set-up's processes. */
+    static Path createDirectory(String name) {
+        try {
+            return Files.createTempDirectory(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for " + name, e);
+        }
     }
 
     /** Deletes a set-up's directory (its processes stopped) and everything in it. */

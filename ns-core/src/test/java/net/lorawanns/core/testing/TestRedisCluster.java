@@ -2,17 +2,11 @@ package net.lorawanns.core.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.HashSlot;
@@ -37,7 +31,7 @@ public final class TestRedisCluster implements AutoCloseable {
     }
 
     public static TestRedisCluster start() {
-        Path dir = createDirectory("redis-cluster");
+        Path dir = RedisProcess.createDirectory("redis-cluster");
         List<RedisProcess> masters = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try {
@@ -50,11 +44,11 @@ public final class TestRedisCluster implements AutoCloseable {
                 for (int slot = i * HashSlot.SLOTS / MASTERS; slot < (i + 1) * HashSlot.SLOTS / MASTERS; slot++) {
                     addSlots.arg(slot);
                 }
-                send(vertx, masters.get(i), addSlots);
+                masters.get(i).send(vertx, addSlots);
             }
             for (int i = 1; i < MASTERS; i++) {
-                send(vertx, masters.get(0), Request.cmd(Command.CLUSTER).arg("MEET")
-                        .arg("127.0.0.1").arg(masters.get(i).port()));
+                masters.get(0).send(vertx, Request.cmd(Command.CLUSTER).arg("MEET").arg("127.0.0.1")
+                        .arg(masters.get(i).port()));
             }
             for (RedisProcess master : masters) {
                 master.awaitLog(STATE_OK, READY);
@@ -83,24 +77,5 @@ public final class TestRedisCluster implements AutoCloseable {
     public void close() {
         masters.forEach(RedisProcess::close);
         RedisProcess.deleteDirectory(dir);
-    }
-
-    static Path createDirectory(String name) {
-        try {
-            return Files.createTempDirectory(name);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a directory for " + name, e);
-        }
-    }
-
-    static Response send(Vertx vertx, RedisProcess node, Request request) {
-        Redis client = Redis.createClient(vertx, node.url());
-        try {
-            return client.send(request).await(READY.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("redis-server on port " + node.port() + " refused " + request, e);
-        } finally {
-            client.close();
-        }
     }
 }

@@ -43,7 +43,7 @@ public final class TestRedisSentinel implements AutoCloseable {
     }
 
     public static TestRedisSentinel start() {
-        Path dir = TestRedisCluster.createDirectory("redis-sentinel");
+        Path dir = RedisProcess.createDirectory("redis-sentinel");
         List<RedisProcess> servers = new ArrayList<>();
         List<RedisProcess> sentinels = new ArrayList<>();
         try {
@@ -88,7 +88,7 @@ public final class TestRedisSentinel implements AutoCloseable {
 
     /** The current master as the first sentinel names it, for reading its state directly. */
     public RedisProcess master() {
-        int port = TestRedisCluster.send(vertx, sentinels.get(0), Request.cmd(Command.SENTINEL)
+        int port = sentinels.get(0).send(vertx, Request.cmd(Command.SENTINEL)
                 .arg("GET-MASTER-ADDR-BY-NAME").arg(MASTER_NAME)).get(1).toInteger();
         return servers.stream().filter(s -> s.port() == port).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the master " + port + " is none of the servers"));
@@ -102,7 +102,7 @@ public final class TestRedisSentinel implements AutoCloseable {
         RedisProcess old = master();
         int[] marks = logMarks();
         int oldMark = old.logSize();
-        TestRedisCluster.send(vertx, sentinels.get(0), Request.cmd(Command.SENTINEL).arg("FAILOVER").arg(MASTER_NAME));
+        sentinels.get(0).send(vertx, Request.cmd(Command.SENTINEL).arg("FAILOVER").arg(MASTER_NAME));
         RedisProcess promoted = awaitSwitch(old, marks, timeout);
         old.awaitLog(SYNCED, oldMark, timeout);
         return promoted;
