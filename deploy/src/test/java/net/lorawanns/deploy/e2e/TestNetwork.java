@@ -73,6 +73,7 @@ final class TestNetwork implements AutoCloseable {
     /** Starts an instance whose configuration has {@code extraToml} (further sections) appended. */
     Server startInstance(String extraToml) throws Exception {
         Path file = dir.resolve("instance-" + servers.size() + ".toml");
+        String redisServers = redis.servers().stream().map(url -> '"' + url + '"').collect(Collectors.joining(", "));
         Files.writeString(file, """
                 [logging]
                 level = "warn"
@@ -95,9 +96,9 @@ final class TestNetwork implements AutoCloseable {
                 api_keys = ["%s"]
                 [metrics]
                 enabled = false
-                """.formatted(NET_ID, redis.servers().stream().map(url -> '"' + url + '"').collect(Collectors.joining(", ")),
-                        redis.mode(), redis.masterName(), keyPrefix, redis.minReplicasAcked(),
-                        Durations.format(redis.replicaAckTimeout()), MASTER_KEY, API_KEY) + extraToml);
+                """.formatted(NET_ID, redisServers, redis.mode(), redis.masterName(), keyPrefix,
+                        redis.minReplicasAcked(), Durations.format(redis.replicaAckTimeout()), MASTER_KEY, API_KEY)
+                + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);

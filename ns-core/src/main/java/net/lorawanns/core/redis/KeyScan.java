@@ -1,7 +1,6 @@
 package net.lorawanns.core.redis;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -26,10 +25,6 @@ public final class KeyScan {
             return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
             """);
 
-    /** A master of a Cluster, as the slot table names it, and a key that reaches it. */
-    private record Master(String id, String route) {
-    }
-
     private KeyScan() {
     }
 
@@ -45,8 +40,8 @@ public final class KeyScan {
             }
             return redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).compose(before -> {
                 Future<Void> all = Future.succeededFuture();
-                for (Master master : masters(before)) {
-                    all = all.compose(v -> scan(redis, pattern, page, master.route(), "0"));
+                for (String route : routesToMasters(before)) {
+                    all = all.compose(v -> scan(redis, pattern, page, route, "0"));
                 }
                 return all.compose(v -> redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")))
                         .compose(after -> table(after).equals(table(before)) ? Future.succeededFuture()
@@ -74,18 +69,18 @@ public final class KeyScan {
         });
     }
 
-    /** Each master of a CLUSTER SLOTS reply with a key in one of its slots. */
-    private static List<Master> masters(Response slots) {
-        List<Master> masters = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+    /** For each master of a CLUSTER SLOTS reply, a key in one of its slots. */
+    private static List<String> routesToMasters(Response slots) {
+        List<String> masters = new ArrayList<>();
+        List<String> routes = new ArrayList<>();
         for (Response range : slots) {
-            String id = nodeId(range);
-            if (!ids.contains(id)) {
-                ids.add(id);
-                masters.add(new Master(id, routeTo(range.get(0).toInteger(), range.get(1).toInteger())));
+            String master = nodeId(range);
+            if (!masters.contains(master)) {
+                masters.add(master);
+                routes.add(routeTo(range.get(0).toInteger(), range.get(1).toInteger()));
             }
         }
-        return masters;
+        return routes;
     }
 
     /** A key whose hash tag puts it in a slot between {@code first} and {@code last}. */

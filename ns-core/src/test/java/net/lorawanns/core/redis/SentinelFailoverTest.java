@@ -74,18 +74,4 @@ class SentinelFailoverTest {
     private static long incr(Redis redis, String key) throws Exception {
         return redis.send(Request.cmd(Command.INCR).arg(key)).await(10, TimeUnit.SECONDS).toLong();
     }
-
-    /** INCR until one succeeds: right after the switch, a request may still reach the old master and fail. */
-    private static long incrUntilAccepted(Redis redis, String key) throws Exception {
-        long deadline = System.nanoTime() + FAILOVER.toNanos();
-        while (true) {
-            try {
-                return incr(redis, key);
-            } catch (Exception refused) {
-                if (System.nanoTime() > deadline) {
-                    throw refused;
-                }
-            }
-        }
-    }
 }
