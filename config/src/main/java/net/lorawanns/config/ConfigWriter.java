@@ -42,6 +42,8 @@ public final class ConfigWriter {
                 gen.writeStringField("mode", value.mode());
                 gen.writeStringField("master_name", value.masterName());
                 gen.writeStringField("key_prefix", value.keyPrefix());
+                gen.writeNumberField("min_replicas_acked", value.minReplicasAcked());
+                gen.writeStringField("replica_ack_timeout", Durations.format(value.replicaAckTimeout()));
                 gen.writeEndObject();
             }
         });

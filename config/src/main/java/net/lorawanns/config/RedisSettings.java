@@ -17,13 +17,24 @@ import java.util.Set;
  * @param requestTimeout how long a request may wait for Redis's answer before it fails (and its frame is dropped)
  * @param maxPendingRequests requests sent and not yet answered, at most; beyond that new requests fail at once, so
  *                           that a stalled Redis cannot make the server buffer without bound
+ * @param minReplicasAcked how many replicas must have a frame's counter step (Redis WAIT) before the frame is
+ *                         delivered; 0 = do not wait (standalone, or accepting that a failover may lose steps)
+ * @param replicaAckTimeout how long the counter step waits for those replicas before the frame is refused
  */
 public record RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix,
-                            Duration requestTimeout, Integer maxPendingRequests) {
+                            Duration requestTimeout, Integer maxPendingRequests, Integer minReplicasAcked,
+                            Duration replicaAckTimeout) {
     /** How the servers are used. */
     public enum Mode { STANDALONE, CLUSTER, SENTINEL }
 
-    public static final RedisSettings DEFAULTS = new RedisSettings(null, null, null, null, null, null);
+    public static final RedisSettings DEFAULTS = new RedisSettings(null, null, null, null);
+    /** Bounds min_replicas_acked, to catch a mistyped value: masters have a few replicas, not dozens. */
+    private static final int MAX_REPLICAS_ACKED = 16;
+
+    /** Settings with the defaults for everything but the servers, mode, master name and key prefix. */
+    public RedisSettings(List<String> servers, String mode, String masterName, String keyPrefix) {
+        this(servers, mode, masterName, keyPrefix, null, null, null, null);
+    }
 
     public RedisSettings {
         List<String> urls = new ArrayList<>();
@@ -48,6 +59,15 @@ public record RedisSettings(List<String> servers, String mode, String masterName
         if (parsed == Mode.STANDALONE && servers.size() > 1) {
             throw new InvalidSettingException("servers", "standalone mode takes one server, got " + servers.size());
         }
+        minReplicasAcked = Check.range("min_replicas_acked", Check.or(minReplicasAcked, 0), 0, MAX_REPLICAS_ACKED);
+        if (parsed == Mode.CLUSTER && minReplicasAcked > 0) {
+            throw new InvalidSettingException("min_replicas_acked", "is not supported in cluster mode (0 there)");
+        }
+        replicaAckTimeout = Check.positive("replica_ack_timeout", Check.or(replicaAckTimeout, Duration.ofMillis(500)));
+        if (minReplicasAcked > 0 && replicaAckTimeout.compareTo(requestTimeout) >= 0) {
+            throw new InvalidSettingException("replica_ack_timeout", "must be shorter than request_timeout ("
+                    + Durations.format(requestTimeout) + "), which bounds the counter step and its WAIT together");
+        }
     }
 
     /** True when no server is configured and the launcher starts a Redis of its own. */
@@ -70,7 +90,8 @@ public record RedisSettings(List<String> servers, String mode, String masterName
     @Override
     public String toString() {
         return "RedisSettings[servers=" + maskedServers() + ", mode=" + mode + ", masterName=" + masterName
-                + ", keyPrefix=" + keyPrefix + ", requestTimeout=" + requestTimeout + ", maxPendingRequests="
-                + maxPendingRequests + "]";
+                + ", keyPrefix=" + keyPrefix + ", requestTimeout=" + Durations.format(requestTimeout)
+                + ", maxPendingRequests=" + maxPendingRequests + ", minReplicasAcked=" + minReplicasAcked
+                + ", replicaAckTimeout=" + Durations.format(replicaAckTimeout) + "]";
     }
 }

@@ -127,6 +127,12 @@ class ConfigLoaderTest {
         assertEquals("redis.request_timeout", fails("[redis]\nrequest_timeout = \"0s\"\n").key());
         assertEquals("redis.max_pending_requests", fails("[redis]\nmax_pending_requests = 0\n").key());
         assertEquals("network.max_frames_in_flight", fails("[network]\nmax_frames_in_flight = 0\n").key());
+        assertEquals("redis.min_replicas_acked", fails("[redis]\nmin_replicas_acked = -1\n").key());
+        assertEquals("redis.min_replicas_acked", fails("[redis]\nmode = \"cluster\"\n"
+                + "servers = [\"redis://a:6379\"]\nmin_replicas_acked = 1\n").key());
+        assertEquals("redis.replica_ack_timeout", fails("[redis]\nreplica_ack_timeout = \"0s\"\n").key());
+        assertEquals("redis.replica_ack_timeout", fails("[redis]\nmin_replicas_acked = 1\n"
+                + "replica_ack_timeout = \"1s\"\n").key());
         assertEquals("gateway.udp.bind", fails("[gateway.udp]\nbind = \"0.0.0.0\"\n").key());
         assertEquals("gateway.gateways[0].gateway_id", fails("[[gateway.gateways]]\ngateway_id = \"0016C001FF10A2\"\n").key());
         assertEquals("gateway.gateways[1].gateway_id", fails("""

@@ -51,11 +51,12 @@ import net.lorawanns.core.pipeline.UplinkPipeline;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.RedisSubscription;
+import net.lorawanns.core.redis.ReplicaAcks;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.seal.MasterKeyCheck;
 import net.lorawanns.core.seal.SealedRecordException;
-import net.lorawanns.core.redis.RedisSubscription;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Eui64Prefix;
@@ -152,7 +153,7 @@ public final class Server implements AutoCloseable {
             throw new ConfigException("internal_js.master_key", e.getMessage());
         }
         DeviceStore devices = new DeviceStore(redis, keys);
-        SessionStore sessions = new SessionStore(redis, keys, cipher);
+        SessionStore sessions = new SessionStore(redis, keys, cipher, ReplicaAcks.of(settings.redis()));
         ApplicationStore applications = new ApplicationStore(redis, keys, cipher);
         GatewayStore gateways = new GatewayStore(redis, keys);
         DevNonceRegistry devNonces = new DevNonceRegistry(redis, keys);

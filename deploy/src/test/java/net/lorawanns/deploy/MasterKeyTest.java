@@ -77,7 +77,7 @@ class MasterKeyTest {
 
     @Test
     void keysRotateReEncryptsUnderTheNewMasterKey() throws Exception {
-        RedisSettings redisSettings = new RedisSettings(List.of(TestRedis.url()), null, null, prefix, null, null);
+        RedisSettings redisSettings = new RedisSettings(List.of(TestRedis.url()), null, null, prefix);
         Redis redis = TestRedis.client(vertx, redisSettings);
         RedisKeys keys = new RedisKeys(prefix);
         RootKeyStore old = new RootKeyStore(redis, keys, cipher(OLD_KEY, "1"));

@@ -1,5 +1,6 @@
 package net.lorawanns.deploy.e2e;
 
+import static net.lorawanns.deploy.e2e.TestNetwork.assertExactlyOnce;
 import static net.lorawanns.deploy.e2e.TestNetwork.event;
 import static net.lorawanns.deploy.e2e.TestNetwork.gatewaysOf;
 import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
@@ -20,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.deploy.Server;
@@ -315,14 +315,5 @@ class EndToEndTest {
 
     private TestDevice abpDevice(String devEui, String devAddr) throws Exception {
         return network.abpDevice(server, devEui, devAddr, "app-e2e");
-    }
-
-    /** Each (DevEUI, FCnt) uplink event came once, and there are {@code expected} of them. */
-    private static void assertExactlyOnce(List<JsonObject> events, int expected) {
-        Map<String, Long> counts = events.stream().filter(e -> "uplink".equals(e.getString("type")))
-                .collect(Collectors.groupingBy(e -> e.getString("dev_eui") + "/" + e.getLong("f_cnt"),
-                        Collectors.counting()));
-        assertEquals(expected, counts.size(), "distinct uplinks: " + counts);
-        counts.forEach((frame, count) -> assertEquals(1L, count, frame + " delivered " + count + " times"));
     }
 }

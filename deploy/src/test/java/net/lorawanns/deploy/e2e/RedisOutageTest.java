@@ -50,8 +50,8 @@ class RedisOutageTest {
     /** The FCnt of the next uplink the device sends. */
     private final AtomicLong nextFCnt = new AtomicLong();
 
-    private void start(String... redisArgs) throws Exception {
-        redis = RedisProcess.start(redisArgs);
+    private void start(String... redisConfig) throws Exception {
+        redis = RedisProcess.start(redisConfig);
         network = new TestNetwork(dir, redis.url());
         network.networkLines = "max_frames_in_flight = 1000";
         network.redisLines = "request_timeout = \"1s\"\nmax_pending_requests = 200";
@@ -144,7 +144,7 @@ class RedisOutageTest {
 
     @Test
     void aRedisThatDiesAndComesBackAcceptsNothingTwiceAndRefusesAReplay() throws Exception {
-        start("--appendonly", "yes", "--appendfsync", "always");
+        start("appendonly yes", "appendfsync always");
         byte[] first = send(EU868_CH0);
         network.webhook().await(uplink(device.devEui, 0), RECOVERY);
         sendContinuously();

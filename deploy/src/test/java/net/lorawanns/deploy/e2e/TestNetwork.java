@@ -15,19 +15,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.Durations;
+import net.lorawanns.config.RedisSettings;
 import net.lorawanns.config.Settings;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
+import org.junit.jupiter.api.Assertions;
 
 /**
- * Server instances on the test Redis (one key prefix per network), started from a TOML file as an operator would,
- * plus a webhook receiver that collects every event and a small REST API client.
+ * Server instances on the test Redis, or on a given Redis set-up (Cluster, Sentinel), with one key prefix per
+ * network, started from a TOML file as an operator would, plus a webhook receiver that collects every event and a
+ * small REST API client.
  */
 final class TestNetwork implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -43,7 +49,7 @@ final class TestNetwork implements AutoCloseable {
     private final EventCollector webhook = new EventCollector();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path dir;
-    private final String redisUrl;
+    private final RedisSettings redis;
     /** Further lines of the {@code [network]}, {@code [redis]} and {@code [gateway.udp]} sections of instances. */
     String networkLines = "";
     String redisLines = "";
@@ -53,10 +59,15 @@ final class TestNetwork implements AutoCloseable {
         this(dir, TestRedis.url());
     }
 
-    /** A network on the Redis at {@code redisUrl} rather than the shared test Redis. */
+    /** A network on the standalone Redis at {@code redisUrl} rather than the shared test Redis. */
     TestNetwork(Path dir, String redisUrl) throws Exception {
+        this(dir, new RedisSettings(List.of(redisUrl), "standalone", "", ""));
+    }
+
+    /** A network on the Redis set-up {@code redis} describes (its key prefix is not used: the network has its own). */
+    TestNetwork(Path dir, RedisSettings redis) throws Exception {
         this.dir = dir;
-        this.redisUrl = redisUrl;
+        this.redis = redis;
         this.webhookServer = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             webhook.add(body.toJsonObject());
             request.response().setStatusCode(204).end();
@@ -76,6 +87,7 @@ final class TestNetwork implements AutoCloseable {
     /** Starts an instance with {@code udpToml} (keys) in its {@code [gateway.udp]} and {@code extraToml} appended. */
     Server startInstance(String udpToml, String extraToml) throws Exception {
         Path file = dir.resolve("instance-" + servers.size() + ".toml");
+        String redisServers = redis.servers().stream().map(url -> '"' + url + '"').collect(Collectors.joining(", "));
         Files.writeString(file, """
                 [logging]
                 level = "warn"
@@ -84,8 +96,12 @@ final class TestNetwork implements AutoCloseable {
                 deduplication_delay = "200ms"
                 %s
                 [redis]
-                servers = ["%s"]
+                servers = [%s]
+                mode = "%s"
+                master_name = "%s"
                 key_prefix = "%s"
+                min_replicas_acked = %d
+                replica_ack_timeout = "%s"
                 %s
                 [gateway.udp]
                 bind = "127.0.0.1:0"
@@ -98,8 +114,9 @@ final class TestNetwork implements AutoCloseable {
                 webhook_allowed_networks = ["127.0.0.0/8"]
                 [metrics]
                 bind = "127.0.0.1:0"
-                """.formatted(NET_ID, networkLines, redisUrl, keyPrefix, redisLines, gatewayLines + "\n" + udpToml,
-                        MASTER_KEY, API_KEY) + extraToml);
+                """.formatted(NET_ID, networkLines, redisServers, redis.mode(), redis.masterName(), keyPrefix,
+                        redis.minReplicasAcked(), Durations.format(redis.replicaAckTimeout()), redisLines,
+                        gatewayLines + "\n" + udpToml, MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);
@@ -118,6 +135,38 @@ final class TestNetwork implements AutoCloseable {
     /** PUTs an application whose webhook is this network's receiver. */
     void createApplication(Server server, String id) throws Exception {
         api(server, "PUT", "/api/v1/applications/" + id, new JsonObject().put("webhook_url", webhookUrl()), 200);
+    }
+
+    /** A LoRaWAN 1.0.3 ABP device of {@code applicationId}, created through {@code server}'s API. */
+    TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId) throws Exception {
+        TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
+        byte[] nwkSKey = randomKey();
+        byte[] appSKey = randomKey();
+        device.activate(devAddr, nwkSKey, appSKey);
+        api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", applicationId)
+                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", devAddr)
+                        .put("nwk_s_key", HEX.formatHex(nwkSKey)).put("app_s_key", HEX.formatHex(appSKey))), 200);
+        return device;
+    }
+
+    /** An OTAA device of {@code applicationId} whose root keys the internal join server keeps. */
+    TestDevice otaaDevice(Server server, String devEui, String version, String applicationId) throws Exception {
+        byte[] appKey = randomKey();
+        byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
+        TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
+        JsonObject body = new JsonObject().put("application_id", applicationId).put("mac_version", version)
+                .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
+        if (nwkKey != null) {
+            body.put("nwk_key", HEX.formatHex(nwkKey));
+        }
+        api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
+        return device;
+    }
+
+    static byte[] randomKey() {
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        return key;
     }
 
     JsonObject api(Server server, String method, String path, JsonObject body, int expectedStatus) throws Exception {
@@ -140,38 +189,6 @@ final class TestNetwork implements AutoCloseable {
                     + response.statusCode() + " " + response.body());
         }
         return new JsonObject(response.body());
-    }
-
-    /** Registers an OTAA device whose random root keys the built-in join server keeps, and returns its twin. */
-    TestDevice otaaDevice(Server server, String devEui, String version, String applicationId) throws Exception {
-        byte[] appKey = randomKey();
-        byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
-        TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
-        JsonObject body = new JsonObject().put("application_id", applicationId).put("mac_version", version)
-                .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
-        if (nwkKey != null) {
-            body.put("nwk_key", HEX.formatHex(nwkKey));
-        }
-        api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
-        return device;
-    }
-
-    /** Registers a LoRaWAN 1.0.3 ABP device with random session keys, and returns its twin. */
-    TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId) throws Exception {
-        TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
-        byte[] nwkSKey = randomKey();
-        byte[] appSKey = randomKey();
-        device.activate(devAddr, nwkSKey, appSKey);
-        api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", applicationId)
-                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", devAddr)
-                        .put("nwk_s_key", HEX.formatHex(nwkSKey)).put("app_s_key", HEX.formatHex(appSKey))), 200);
-        return device;
-    }
-
-    static byte[] randomKey() {
-        byte[] key = new byte[16];
-        RANDOM.nextBytes(key);
-        return key;
     }
 
     /** A GET on the server's operations endpoint ({@code /metrics}, {@code /health}, {@code /ready}). */
@@ -201,7 +218,11 @@ final class TestNetwork implements AutoCloseable {
      * returned collector fills as events come.
      */
     EventCollector followStream(Server server) throws Exception {
-        EventCollector stream = new EventCollector();
+        return followStream(server, new EventCollector());
+    }
+
+    /** Follows the server's event stream into {@code stream}, which may collect other servers' events too. */
+    EventCollector followStream(Server server, EventCollector stream) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
                 + "/api/v1/events")).header("Authorization", "Bearer " + API_KEY).build();
@@ -226,6 +247,15 @@ final class TestNetwork implements AutoCloseable {
     static Predicate<JsonObject> uplink(String devEui, long fCnt) {
         return e -> "uplink".equals(e.getString("type")) && devEui.equals(e.getString("dev_eui"))
                 && e.getLong("f_cnt") == fCnt;
+    }
+
+    /** Each (DevEUI, FCnt) uplink event came once, and there are {@code expected} of them. */
+    static void assertExactlyOnce(List<JsonObject> events, int expected) {
+        Map<String, Long> counts = events.stream().filter(e -> "uplink".equals(e.getString("type")))
+                .collect(Collectors.groupingBy(e -> e.getString("dev_eui") + "/" + e.getLong("f_cnt"),
+                        Collectors.counting()));
+        Assertions.assertEquals(expected, counts.size(), "distinct uplinks: " + counts);
+        counts.forEach((frame, count) -> Assertions.assertEquals(1L, count, frame + " delivered " + count + " times"));
     }
 
     static JsonArray gatewaysOf(JsonObject event) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.ReplicaAcks;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.SealedHashFields;
 import net.lorawanns.core.types.DevAddr;
@@ -113,16 +114,23 @@ public final class SessionStore {
     private final RedisKeys keys;
     private final AtRestCipher cipher;
     private final SessionRecord records;
+    private final ReplicaAcks acks;
 
     /**
      * @param cipher seals the keys in the session fields ({@link SessionRecord}): reading a session costs one AES-GCM
      *     decryption, on the thread that completes the Redis reply (the pipeline's event loop for uplinks)
      */
     public SessionStore(Redis redis, RedisKeys keys, AtRestCipher cipher) {
+        this(redis, keys, cipher, ReplicaAcks.NONE);
+    }
+
+    /** @param acks how many replicas must have a counter step before {@link #accept} reports it */
+    public SessionStore(Redis redis, RedisKeys keys, AtRestCipher cipher, ReplicaAcks acks) {
         this.redis = redis;
         this.keys = keys;
         this.cipher = cipher;
         this.records = new SessionRecord(cipher);
+        this.acks = acks;
     }
 
     /** Stores a join's session as pending and indexes its DevAddr. */
@@ -254,7 +262,7 @@ public final class SessionStore {
      * the device record in the same step: its relax option decides whether a lower counter is a reset.
      */
     public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt) {
-        return ACCEPT.run(redis, new String[] {keys.session(devEui), keys.device(devEui)}, sessionId, fCnt,
+        return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui)}, sessionId, fCnt,
                 OTAA_SESSION_TTL.toMillis()).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
                         result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
                                 : Optional.empty()));

@@ -52,7 +52,12 @@ public final class BatchingRedis implements Redis {
     /** A connection that owes a reply for this many request timeouts is given up. */
     private static final int ABANDON_TIMEOUTS = 10;
 
-    private record Pending(Request request, String group, Promise<Response> promise, long sentNanos) {
+    private record Pending(Request request, String group, ReplicaAcks acks, Promise<Response> promise,
+                           long sentNanos) {
+    }
+
+    /** Each request's own reply, and how many replicas acknowledged the batch's writes (-1: not asked). */
+    private record Written(List<Response> replies, long replicasAcked) {
     }
 
     private final Vertx vertx;
@@ -86,6 +91,14 @@ public final class BatchingRedis implements Redis {
      * Sends a request whose latency and failures are counted under {@code group} (a script's name, say).
      */
     public Future<Response> send(Request request, String group) {
+        return send(request, group, ReplicaAcks.NONE);
+    }
+
+    /**
+     * Sends a write whose reply counts only once {@code acks} replicas have it: WAIT follows its batch on the same
+     * connection, and the write fails ({@link RedisFailure.Kind#NOT_REPLICATED}) if fewer replicas acknowledged it.
+     */
+    public Future<Response> send(Request request, String group, ReplicaAcks acks) {
         Context context = Vertx.currentContext();
         long now = System.nanoTime();
         if (context == null || !context.isEventLoopContext()) {
@@ -101,7 +114,7 @@ public final class BatchingRedis implements Redis {
             return Future.failedFuture(overload);
         }
         Promise<Response> promise = Promise.promise();
-        batches.add(context, new Pending(request, group, promise, now));
+        batches.add(context, new Pending(request, group, acks, promise, now));
         return promise.future();
     }
 
@@ -185,7 +198,7 @@ public final class BatchingRedis implements Redis {
             }
         }
 
-        private void answered(Future<RedisConnection> used, List<Pending> batch, AsyncResult<List<Response>> result) {
+        private void answered(Future<RedisConnection> used, List<Pending> batch, AsyncResult<Written> result) {
             pending.addAndGet(-batch.size());
             if (result.failed()) {
                 RedisFailure failure = RedisFailure.of(result.cause());
@@ -195,10 +208,16 @@ public final class BatchingRedis implements Redis {
                 batch.forEach(p -> settle(p, Future.failedFuture(failure)));
                 return;
             }
-            List<Response> replies = result.result();
+            List<Response> replies = result.result().replies();
+            long acked = result.result().replicasAcked();
             for (int i = 0; i < batch.size(); i++) {
                 Response reply = replies.get(i);
-                if (reply != null && reply.type() == ResponseType.ERROR) {
+                int wanted = batch.get(i).acks.replicas();
+                if (wanted > 0 && wanted > acked && (reply == null || reply.type() != ResponseType.ERROR)) {
+                    settle(batch.get(i), Future.failedFuture(new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
+                            acked + " of " + wanted + " replicas (redis.min_replicas_acked) acknowledged a write "
+                                    + "within " + batch.get(i).acks.timeout().toMillis() + " ms")));
+                } else if (reply != null && reply.type() == ResponseType.ERROR) {
                     RedisFailure failure = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
                     if (failure.isReadOnly()) {
                         drop(used, failure);
@@ -220,23 +239,44 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Writes the batch: one request alone, several inside MULTI/EXEC, whose reply lists each request's own reply.
+     * Writes the batch: one request alone, several inside MULTI/EXEC, whose reply lists each request's own reply;
+     * then, when a request asks for replicas, WAIT (outside the transaction: inside one, WAIT does not wait).
      */
-    private static Future<List<Response>> write(RedisConnection connection, List<Pending> batch) {
-        if (batch.size() == 1) {
-            return connection.send(batch.get(0).request).map(reply -> Collections.singletonList(reply));
+    private static Future<Written> write(RedisConnection connection, List<Pending> batch) {
+        int replicas = 0;
+        long waitMillis = 0;
+        for (Pending p : batch) {
+            replicas = Math.max(replicas, p.acks.replicas());
+            waitMillis = Math.max(waitMillis, p.acks.timeout().toMillis());
         }
-        List<Request> requests = new ArrayList<>(batch.size() + 2);
-        requests.add(Request.cmd(Command.MULTI));
+        if (batch.size() == 1 && replicas == 0) {
+            return connection.send(batch.get(0).request)
+                    .map(reply -> new Written(Collections.singletonList(reply), -1));
+        }
+        boolean transaction = batch.size() > 1;
+        List<Request> requests = new ArrayList<>(batch.size() + 3);
+        if (transaction) {
+            requests.add(Request.cmd(Command.MULTI));
+        }
         batch.forEach(p -> requests.add(p.request));
-        requests.add(Request.cmd(Command.EXEC));
+        if (transaction) {
+            requests.add(Request.cmd(Command.EXEC));
+        }
+        if (replicas > 0) {
+            requests.add(Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis));
+        }
+        boolean waited = replicas > 0;
         return connection.batch(requests).map(replies -> {
-            Response exec = replies.get(replies.size() - 1);
             List<Response> own = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                own.add(exec.get(i));
+            if (transaction) {
+                Response exec = replies.get(batch.size() + 1);
+                for (int i = 0; i < batch.size(); i++) {
+                    own.add(exec.get(i));
+                }
+            } else {
+                own.add(replies.get(0));
             }
-            return own;
+            return new Written(own, waited ? replies.get(replies.size() - 1).toLong() : -1);
         });
     }
 

@@ -28,6 +28,14 @@ public final class LuaScript {
 
     /** Runs the script with {@code keys.length} keys followed by {@code args}. */
     public Future<Response> run(Redis redis, String[] keys, Object... args) {
+        return run(redis, ReplicaAcks.NONE, keys, args);
+    }
+
+    /**
+     * Runs the script; its reply counts only once {@code acks} replicas have its effect (with the
+     * {@link BatchingRedis} of standalone and Sentinel mode; Cluster mode waits for none).
+     */
+    public Future<Response> run(Redis redis, ReplicaAcks acks, String[] keys, Object... args) {
         Request request = Request.cmd(Command.EVAL).arg(source).arg(keys.length);
         for (String key : keys) {
             request.arg(key);
@@ -39,6 +47,6 @@ public final class LuaScript {
                 request.arg(String.valueOf(arg));
             }
         }
-        return redis instanceof BatchingRedis batching ? batching.send(request, name) : redis.send(request);
+        return redis instanceof BatchingRedis batching ? batching.send(request, name, acks) : redis.send(request);
     }
 }

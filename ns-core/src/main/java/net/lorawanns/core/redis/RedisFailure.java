@@ -15,7 +15,9 @@ public final class RedisFailure extends RuntimeException {
         /** Too many requests were waiting for an answer; this one was not sent. */
         OVERLOAD,
         /** No connection to Redis; the request was not sent, or its connection broke. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** Redis executed the write, but fewer replicas than {@code redis.min_replicas_acked} acknowledged it. */
+        NOT_REPLICATED
     }
 
     private final Kind kind;

@@ -33,7 +33,7 @@ class BatchingRedisTest {
     private final String prefix = "batching-test:" + UUID.randomUUID() + ":";
 
     private static Redis client(Vertx vertx, String url, Duration timeout, int maxPending) {
-        RedisSettings settings = new RedisSettings(List.of(url), "standalone", "", "", timeout, maxPending);
+        RedisSettings settings = new RedisSettings(List.of(url), "standalone", "", "", timeout, maxPending, null, null);
         return RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
     }
 

@@ -36,7 +36,7 @@ public final class TestRedis {
 
     /** Settings pointing at the test Redis with a key prefix of its own. */
     public static RedisSettings settings() {
-        return new RedisSettings(List.of(url()), "standalone", "", "test-" + UUID.randomUUID() + ":", null, null);
+        return new RedisSettings(List.of(url()), "standalone", "", "test-" + UUID.randomUUID() + ":");
     }
 
     /** A client of the test Redis. */

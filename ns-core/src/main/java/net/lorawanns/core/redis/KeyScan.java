@@ -1,0 +1,111 @@
+package net.lorawanns.core.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A SCAN of every key matching a pattern, to the end, on every master: the one master of a standalone or Sentinel
+ * set-up, each master of a Redis Cluster (a SCAN sent to a Cluster reaches one node only, which holds only its own
+ * slots' keys). Pages are handed over one at a time, each after the previous one's future completed; callbacks
+ * run on the Vert.x context the replies complete on.
+ *
+ * <p>A Cluster client routes a request by its keys only, so the SCAN of a given master runs inside a script whose
+ * single key (never read nor written) is in a slot that master serves. The slot table is read before and after:
+ * if slots moved between masters meanwhile, some keys may have been missed and the scan fails.
+ */
+public final class KeyScan {
+    private static final int COUNT = 500;
+    private static final LuaScript SCAN = new LuaScript("key_scan", """
+            return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
+            """);
+
+    private KeyScan() {
+    }
+
+    /**
+     * Hands every key matching {@code pattern} to {@code page}, page by page, and completes when every master was
+     * scanned to the end and every page's future succeeded; fails on the first failure. A key written or deleted
+     * during the scan may or may not be handed over; a key that exists throughout is handed over at least once.
+     */
+    public static Future<Void> forEachPage(Redis redis, String pattern, Function<List<String>, Future<?>> page) {
+        return redis.send(Request.cmd(Command.INFO).arg("cluster")).compose(info -> {
+            if (!info.toString().contains("cluster_enabled:1")) {
+                return scan(redis, pattern, page, null, "0");
+            }
+            return redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).compose(before -> {
+                Future<Void> all = Future.succeededFuture();
+                for (String route : routesToMasters(before)) {
+                    all = all.compose(v -> scan(redis, pattern, page, route, "0"));
+                }
+                return all.compose(v -> redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")))
+                        .compose(after -> table(after).equals(table(before)) ? Future.succeededFuture()
+                                : Future.failedFuture(new IllegalStateException("Redis Cluster slots moved between "
+                                        + "masters during the scan of " + pattern + ": keys may have been missed; "
+                                        + "run it again")));
+            });
+        });
+    }
+
+    private static Future<Void> scan(Redis redis, String pattern, Function<List<String>, Future<?>> page,
+                                     String route, String cursor) {
+        Future<Response> reply = route == null
+                ? redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(COUNT))
+                : SCAN.run(redis, new String[] {route}, cursor, pattern, COUNT);
+        return reply.compose(result -> {
+            List<String> keys = new ArrayList<>();
+            for (Response key : result.get(1)) {
+                keys.add(key.toString());
+            }
+            String next = result.get(0).toString();
+            Future<?> handled = keys.isEmpty() ? Future.succeededFuture() : page.apply(keys);
+            return handled.compose(v -> next.equals("0") ? Future.succeededFuture()
+                    : scan(redis, pattern, page, route, next));
+        });
+    }
+
+    /** For each master of a CLUSTER SLOTS reply, a key in one of its slots. */
+    private static List<String> routesToMasters(Response slots) {
+        List<String> masters = new ArrayList<>();
+        List<String> routes = new ArrayList<>();
+        for (Response range : slots) {
+            String master = nodeId(range);
+            if (!masters.contains(master)) {
+                masters.add(master);
+                routes.add(routeTo(range.get(0).toInteger(), range.get(1).toInteger()));
+            }
+        }
+        return routes;
+    }
+
+    /** A key whose hash tag puts it in a slot between {@code first} and {@code last}. */
+    private static String routeTo(int first, int last) {
+        for (int tag = 0; ; tag++) {
+            int slot = HashSlot.of("{" + tag + "}");
+            if (slot >= first && slot <= last) {
+                return "{" + tag + "}";
+            }
+        }
+    }
+
+    /** The slot ranges with their masters' IDs, to compare two CLUSTER SLOTS replies. */
+    private static List<String> table(Response slots) {
+        List<String> table = new ArrayList<>();
+        for (Response range : slots) {
+            table.add(range.get(0) + "-" + range.get(1) + ":" + nodeId(range));
+        }
+        table.sort(null);
+        return table;
+    }
+
+    /** The master of a CLUSTER SLOTS range: its node ID (the third field of the node), else its address. */
+    private static String nodeId(Response range) {
+        Response master = range.get(2);
+        return master.size() > 2 ? master.get(2).toString() : master.get(0) + ":" + master.get(1);
+    }
+}
