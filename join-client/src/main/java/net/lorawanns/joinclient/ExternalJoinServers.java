@@ -21,7 +21,8 @@ import net.lorawanns.core.types.Eui64;
  * The network server's join-server port with resolution in front: each join-request goes where the
  * {@link JoinEuiResolver} says, to the internal join server in-process or to an external one as a Backend
  * Interfaces JoinReq (synchronous, or answered later in async mode). Failures name the JoinEUI, the server and the
- * cause.
+ * cause. The JoinEUI resolved is the device's registered one: the pipeline refuses a join-request naming another
+ * before it reaches this port.
  */
 public final class ExternalJoinServers implements JoinServer {
     private static final SecureRandom RANDOM = new SecureRandom();
