@@ -152,6 +152,16 @@ class ConfigLoaderTest {
                 """).key());
         assertEquals("join_server.servers[0].timeout",
                 fails("[[join_server.servers]]\njoin_eui = \"70B3D57ED0000000\"\nserver = \"https://a\"\ntimeout = \"5s\"\n").key());
+        assertEquals("join_server.certificates[0].join_eui",
+                fails("[[join_server.certificates]]\nca_cert = \"/no/such/ca.pem\"\n").key());
+        assertEquals("join_server.certificates[1].ca_cert", fails("""
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0000000/40"
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0000001"
+                ca_cert = "/no/such/ca.pem"
+                """).key());
+        assertEquals("join_server.dns_cache_size", fails("[join_server]\ndns_cache_size = 0\n").key());
         assertEquals("join_server.default.join_eui", fails("[join_server.default]\njoin_eui = \"70B3D57ED0000000\"\n").key());
         assertEquals("join_server.kek[0].label", fails("[[join_server.kek]]\nkek = \"" + MASTER_KEY + "\"\n").key());
         assertEquals("join_server.kek[1].label", fails("""

@@ -30,6 +30,7 @@ import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.InternalJsSettings;
+import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Settings;
@@ -265,15 +266,20 @@ public final class Server implements AutoCloseable {
         Optional<DnsJoinServerLookup> dns = Optional.empty();
         if (js.resolveJoinEui()) {
             try {
-                dns = Optional.of(new DnsJoinServerLookup(vertx, DnsJoinServerLookup.resolver(js.dnsResolver()),
-                        js.resolveDomainSuffix(), js.dnsNegativeCache()));
+                dns = Optional.of(DnsJoinServerLookup.of(vertx, js, registry));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("join_server.dns_resolver", e.getMessage());
             }
-            LOG.info("JoinEUIs without a static entry are looked up in DNS under {}", js.resolveDomainSuffix());
+            LOG.info("JoinEUIs without a static entry are looked up in DNS under {}, asking {}",
+                    js.resolveDomainSuffix(), dns.get().resolverName());
         }
-        JoinEuiResolver resolver = new JoinEuiResolver(js,
-                settings.internalJs().enabled() ? settings.internalJs().joinEuis() : List.of(), dns, registry);
+        JoinEuiResolver resolver;
+        try {
+            resolver = new JoinEuiResolver(vertx, js,
+                    settings.internalJs().enabled() ? settings.internalJs().joinEuis() : List.of(), dns, registry);
+        } catch (InvalidSettingException e) {
+            throw new ConfigException("join_server." + e.key(), e.getMessage());
+        }
         BackendInterfacesClient client = new BackendInterfacesClient(vertx);
         parts.add(client::close);
         Optional<AsyncAnswers> asyncAnswers = Optional.empty();

@@ -64,7 +64,8 @@ public final class ExternalJoinServers implements JoinServer {
             return external(context, external).recover(e -> {
                 count("error");
                 return Future.failedFuture(new JoinClientException("JoinEUI " + joinEui + ", join server "
-                        + external.server() + " (" + external.source() + "): " + e.getMessage()));
+                        + external.server() + external.address().map(a -> " at " + a.getHostAddress()).orElse("")
+                        + " (" + external.source() + "): " + e.getMessage()));
             });
         });
     }
@@ -79,11 +80,12 @@ public final class ExternalJoinServers implements JoinServer {
         if (entry.async()) {
             AsyncAnswers answers = asyncAnswers.orElseThrow();
             Future<JoinAns> later = answers.expect(transactionId, entry.timeout());
-            answer = client.post(route.server(), entry, request.toJson(), entry.timeout())
+            answer = client.post(route.server(), route.address(), route.tls(), request.toJson(), entry.timeout())
                     .onFailure(e -> answers.forget(transactionId))
                     .compose(acknowledged -> later);
         } else {
-            answer = client.post(route.server(), entry, request.toJson(), entry.timeout()).map(this::joinAns);
+            answer = client.post(route.server(), route.address(), route.tls(), request.toJson(), entry.timeout())
+                    .map(this::joinAns);
         }
         return answer.map(ans -> {
             if (ans.header().transactionId() != transactionId) {

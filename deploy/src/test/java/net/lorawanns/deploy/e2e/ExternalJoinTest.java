@@ -65,6 +65,7 @@ class ExternalJoinTest {
         Name service = Name.fromString("_lwns._tcp.vendor.test.");
         dns.add(new NAPTRRecord(name, DClass.IN, 300, 10, 10, "S", "LWNS", "", service));
         dns.add(new SRVRecord(service, DClass.IN, 300, 0, 0, vendorJs.port(), Name.fromString("localhost.")));
+        dns.address("localhost", "127.0.0.1");
 
         network = new TestNetwork(dir);
         Server server = network.startInstance("""
