@@ -141,7 +141,8 @@ public final class InternalJoinServer implements JoinServer {
         String keyId = HexFormat.of().formatHex(sessionKeyId);
         KeyEnvelope appSKey = KeyEnvelope.of(session.appSKey(), asKekLabel, keks);
         JoinAnswer answer = new JoinAnswer.Accepted(encrypted.encode(), lorawan11, session.fNwkSIntKey(),
-                session.sNwkSIntKey(), session.nwkSEncKey(), Optional.of(appSKey), keyId, lifetime);
+                session.sNwkSIntKey(), session.nwkSEncKey(), Optional.of(appSKey), keyId, lifetime,
+                request.joinEui().toString());
         return appSKeys.put(request.devEui(), keyId, session.appSKey(),
                 lifetime.isZero() ? APP_S_KEY_RETENTION : lifetime).map(answer);
     }

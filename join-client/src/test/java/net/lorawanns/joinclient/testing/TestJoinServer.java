@@ -38,6 +38,7 @@ public final class TestJoinServer implements AutoCloseable {
     private volatile byte[] nsKek;
     private volatile String asKekLabel;
     private volatile byte[] asKek;
+    private volatile boolean keepAppSKey;
     private volatile long delayMillis;
     private volatile int paddingBytes;
     private volatile String asyncAnswerUrl;
@@ -91,6 +92,11 @@ public final class TestJoinServer implements AutoCloseable {
     public void asKek(String label, byte[] kek) {
         asKekLabel = label;
         asKek = kek;
+    }
+
+    /** Keep the AppSKey for the application server's AppSKeyReq: the JoinAns has none. */
+    public void keepAppSKey() {
+        keepAppSKey = true;
     }
 
     public void delay(long millis) {
@@ -157,11 +163,11 @@ public final class TestJoinServer implements AutoCloseable {
         }
         byte[] nwkSKey = DeviceCrypto.derive(appKey, 1, joinNonceLe, netIdLe, devNonce);
         byte[] appSKey = DeviceCrypto.derive(appKey, 2, joinNonceLe, netIdLe, devNonce);
-        return ans.put("Result", new JsonObject().put("ResultCode", "Success"))
+        ans.put("Result", new JsonObject().put("ResultCode", "Success"))
                 .put("PHYPayload", HEX.formatHex(DeviceCrypto.concat(new byte[] {0x20}, encrypted)))
                 .put("NwkSKey", envelope(nsKekLabel, nsKek, nwkSKey))
-                .put("AppSKey", envelope(asKekLabel, asKek, appSKey))
                 .put("SessionKeyID", "0A0B0C0D").put("Lifetime", 0);
+        return keepAppSKey ? ans : ans.put("AppSKey", envelope(asKekLabel, asKek, appSKey));
     }
 
     private static JsonObject envelope(String label, byte[] kek, byte[] key) {

@@ -132,7 +132,7 @@ final class JoinHandler {
                 accepted.fNwkSIntKey(), accepted.sNwkSIntKey(), accepted.nwkSEncKey(),
                 appSKey.filter(key -> !key.wrapped()).map(key -> AesKey.of(key.aesKey())),
                 appSKey.filter(KeyEnvelope::wrapped),
-                plan.rx1DrOffset(), plan.rx2DataRate(), plan.rx1DelaySeconds());
+                plan.rx1DrOffset(), plan.rx2DataRate(), plan.rx1DelaySeconds(), accepted.appSKeyReference());
         ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
                 plan.region().rx1Frequency(uplink.frequencyHz()), plan.region().rx1DataRate(dr, 0),
                 plan.region().rx2Frequency(), plan.region().rx2DataRate());
@@ -140,10 +140,12 @@ final class JoinHandler {
                 .compose(stored -> downlinks.send(uplink, accepted.joinAcceptPhy(), windows))
                 .map(outcome -> {
                     metrics.join(outcome.sent() ? "accepted" : "accept_not_sent");
+                    JsonObject json = EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
+                            .put("join_eui", device.joinEui().orElseThrow().toString())
+                            .put("dev_addr", devAddr.toString()).put("downlink", downlink(outcome));
+                    EventJson.appSKeyReference(json, session.appSKeyReference());
                     events.publish(new ApplicationEvent(ApplicationEvent.JOIN, Optional.of(device.applicationId()),
-                            EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
-                                    .put("join_eui", device.joinEui().orElseThrow().toString())
-                                    .put("dev_addr", devAddr.toString()).put("downlink", downlink(outcome))));
+                            json));
                     return null;
                 });
     }
