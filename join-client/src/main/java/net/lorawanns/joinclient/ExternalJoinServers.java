@@ -79,10 +79,12 @@ public final class ExternalJoinServers implements JoinServer {
         Future<JoinAns> answer;
         if (entry.async()) {
             AsyncAnswers answers = asyncAnswers.orElseThrow();
-            Future<JoinAns> later = answers.expect(transactionId, entry.timeout());
-            answer = client.post(route.server(), route.address(), route.tls(), request.toJson(), entry.timeout())
+            AsyncAnswers.Expected expected = answers.expect(transactionId, entry.timeout());
+            answer = expected.registered()
+                    .compose(v -> client.post(route.server(), route.address(), route.tls(), request.toJson(),
+                            entry.timeout()))
                     .onFailure(e -> answers.forget(transactionId))
-                    .compose(acknowledged -> later);
+                    .compose(acknowledged -> expected.answer());
         } else {
             answer = client.post(route.server(), route.address(), route.tls(), request.toJson(), entry.timeout())
                     .map(this::joinAns);
