@@ -162,6 +162,13 @@ class ConfigLoaderTest {
                 join_eui = "70B3D57ED0000001"
                 ca_cert = "/no/such/ca.pem"
                 """).key());
+        assertEquals("join_server.servers[0].headers.Host", fails("""
+                [[join_server.servers]]
+                join_eui = "70B3D57ED0000000"
+                server = "https://a"
+                headers = { Host = "b" }
+                """).key());
+        assertEquals("join_server.default.headers", fails("[join_server.default]\nheaders = { \"a b\" = \"c\" }\n").key());
         assertEquals("join_server.dns_cache_size", fails("[join_server]\ndns_cache_size = 0\n").key());
         assertEquals("join_server.default.join_eui", fails("[join_server.default]\njoin_eui = \"70B3D57ED0000000\"\n").key());
         assertEquals("join_server.kek[0].label", fails("[[join_server.kek]]\nkek = \"" + MASTER_KEY + "\"\n").key());

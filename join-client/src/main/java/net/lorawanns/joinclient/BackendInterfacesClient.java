@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import net.lorawanns.config.Secret;
 import net.lorawanns.core.http.BoundedBody;
 
 /**
@@ -45,14 +46,16 @@ public final class BackendInterfacesClient implements AutoCloseable {
      * @param address where to connect, when DNS already gave the server's address; the URL's host name is still the
      *                one TLS sends (SNI) and checks the certificate against. Empty: the system resolves the host.
      * @param tls the CA and client certificate for this server, read at start-up
+     * @param headers extra headers of the server's entry (secrets: never logged)
      */
-    public Future<JsonObject> post(URI server, Optional<InetAddress> address, ClientTls tls, JsonObject body,
-                                   Duration timeout) {
+    public Future<JsonObject> post(URI server, Optional<InetAddress> address, ClientTls tls,
+                                   Map<String, Secret> headers, JsonObject body, Duration timeout) {
         HttpClient client = clients.computeIfAbsent(server.getScheme() + "://" + server.getAuthority() + "|"
                 + tls.id(), key -> create(server, tls, timeout));
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(server.toString())
                 .setIdleTimeout(timeout.toMillis()).setFollowRedirects(false)
                 .putHeader("Content-Type", "application/json").putHeader("User-Agent", "lorawan-ns");
+        headers.forEach((name, value) -> options.putHeader(name, value.reveal()));
         address.ifPresent(ip -> options.setServer(SocketAddress.inetSocketAddress(port(server), ip.getHostAddress())));
         return client.request(options).compose(request -> {
             long deadline = vertx.setTimer(timeout.toMillis(), t -> request.reset(0,

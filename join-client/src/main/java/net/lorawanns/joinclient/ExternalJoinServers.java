@@ -81,13 +81,13 @@ public final class ExternalJoinServers implements JoinServer {
             AsyncAnswers answers = asyncAnswers.orElseThrow();
             AsyncAnswers.Expected expected = answers.expect(transactionId, entry.timeout());
             answer = expected.registered()
-                    .compose(v -> client.post(route.server(), route.address(), route.tls(), request.toJson(),
-                            entry.timeout()))
+                    .compose(v -> client.post(route.server(), route.address(), route.tls(), entry.headers(),
+                            request.toJson(), entry.timeout()))
                     .onFailure(e -> answers.forget(transactionId))
                     .compose(acknowledged -> expected.answer());
         } else {
-            answer = client.post(route.server(), route.address(), route.tls(), request.toJson(), entry.timeout())
-                    .map(this::joinAns);
+            answer = client.post(route.server(), route.address(), route.tls(), entry.headers(), request.toJson(),
+                    entry.timeout()).map(this::joinAns);
         }
         return answer.map(ans -> {
             if (ans.header().transactionId() != transactionId) {

@@ -108,8 +108,8 @@ public final class JoinEuiResolver {
             if (answer.server().isPresent()) {
                 count("dns", "found");
                 DnsJoinServerLookup.Server server = answer.server().get();
-                return (JoinServerRoute) new JoinServerRoute.External(server.uri(), defaultEntry, dnsTls(joinEui),
-                        Optional.of(server.address()), "DNS");
+                return (JoinServerRoute) new JoinServerRoute.External(server.uri(), defaultEntry.withoutHeaders(),
+                        dnsTls(joinEui), Optional.of(server.address()), "DNS");
             }
             count("dns", "not_found");
             LOG.info("JoinEUI {}: DNS names no usable join server at {}{}; using the default", joinEui,

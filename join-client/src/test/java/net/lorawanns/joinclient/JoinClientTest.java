@@ -23,8 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.ConfigWriter;
 import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerSettings;
+import net.lorawanns.config.Settings;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
@@ -105,11 +107,12 @@ class JoinClientTest {
                 resolve_join_eui = true
                 resolve_domain_suffix = "joineuis.test"
                 dns_resolver = "%s"
-                """.formatted(dns.hostPort()), defaultTls()));
+                """.formatted(dns.hostPort()), defaultTls() + "headers = { Authorization = \"Bearer default-only\" }\n"));
 
         TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
                 servers.join(context(device.joinRequest(0x0102))).await(10, TimeUnit.SECONDS));
+        assertEquals(null, joinServer.lastAuthorization(), "the default's headers never go to a server DNS names");
         device.acceptJoin(accepted.joinAcceptPhy());
         assertFalse(accepted.lorawan11());
         assertArrayEquals(device.fNwkSIntKey, accepted.fNwkSIntKey().bytes(), "NwkSKey unwrapped with ns.example");
@@ -303,6 +306,32 @@ class JoinClientTest {
         JoinClientException failure = failure(servers(settings(keys, defaults)));
         assertTrue(failure.getMessage().contains("not trusted"), "without the entry the default's CA is used: "
                 + failure.getMessage());
+    }
+
+    @Test
+    void anEntrySendsItsPathAndHeadersWhichAreMaskedWhereverTheConfigurationIsShown() throws Exception {
+        Settings all = new ConfigLoader(name -> name.equals("JS_TOKEN") ? "secret-token-4711" : null).parse("""
+                [join_server]
+                [[join_server.servers]]
+                join_eui_prefix = "70B3D57ED0000000/40"
+                server = "%sapi/v1/lorawan/join"
+                ca_cert = "%s"
+                tls_cert = "%s"
+                tls_key = "%s"
+                protocol_version = "1.0"
+                headers = { Authorization = "Bearer ${JS_TOKEN}" }
+                """.formatted(joinServer.url(), jsCa.certFile(), nsClient.certFile(), nsClient.keyFile()));
+        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        assertInstanceOf(JoinAnswer.Accepted.class,
+                servers(all.joinServer()).join(context(device.joinRequest(0x0501))).await(10, TimeUnit.SECONDS));
+        assertEquals("/api/v1/lorawan/join", joinServer.lastPath());
+        assertEquals("Bearer secret-token-4711", joinServer.lastAuthorization());
+
+        String shown = new ConfigWriter().toToml(all);
+        assertFalse(shown.contains("secret-token-4711"), shown);
+        assertTrue(shown.contains("Authorization"), shown);
+        assertFalse(all.joinServer().servers().get(0).toString().contains("secret-token-4711"),
+                "an entry in a log line shows no header value");
     }
 
     @Test

@@ -39,6 +39,8 @@ public final class TestJoinServer implements AutoCloseable {
     private volatile String asKekLabel;
     private volatile byte[] asKek;
     private volatile boolean keepAppSKey;
+    private volatile String lastPath;
+    private volatile String lastAuthorization;
     private volatile long delayMillis;
     private volatile int paddingBytes;
     private volatile String asyncAnswerUrl;
@@ -77,6 +79,16 @@ public final class TestJoinServer implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** The path of the last request. */
+    public String lastPath() {
+        return lastPath;
+    }
+
+    /** The Authorization header of the last request; null when it had none. */
+    public String lastAuthorization() {
+        return lastAuthorization;
     }
 
     public void addDevice(String devEui, byte[] appKey) {
@@ -119,6 +131,8 @@ public final class TestJoinServer implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         requests.incrementAndGet();
+        lastPath = request.path();
+        lastAuthorization = request.getHeader("Authorization");
         request.body().onSuccess(body -> {
             JsonObject ans = answer(new JsonObject(body));
             if (paddingBytes > 0) {
