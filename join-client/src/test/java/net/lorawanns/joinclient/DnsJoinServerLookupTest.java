@@ -129,6 +129,16 @@ class DnsJoinServerLookupTest {
     }
 
     @Test
+    void aRegexpsBackReferencesAndFlagsAreRfc3403s() throws Exception {
+        assertEquals(Optional.of("https://js.test/bi/4.3.2.1"), NaptrRegexp.apply(
+                "!^(.*)\\.JOINEUIS\\.TEST$!https://js.test/bi/\\1!i", "4.3.2.1.joineuis.test", Duration.ofSeconds(1)));
+        assertEquals(Optional.of("https://js.test/$1"), NaptrRegexp.apply("#^.*$#https://js.test/$1#",
+                "4.3.2.1.joineuis.test", Duration.ofSeconds(1)), "a $ in the substitution is a character, not a group");
+        assertEquals(Optional.empty(), NaptrRegexp.apply("!^x!https://js.test/!", "4.3.2.1.joineuis.test",
+                Duration.ofSeconds(1)));
+    }
+
+    @Test
     void aRegexpLongerThanADnsStringIsNotApplied() {
         String expression = "!" + "a".repeat(NaptrRegexp.MAX_EXPRESSION_CHARS) + "!https://x.test/!";
         NaptrRegexp.Refused refused = assertThrows(NaptrRegexp.Refused.class,
