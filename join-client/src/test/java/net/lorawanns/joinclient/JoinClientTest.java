@@ -263,6 +263,7 @@ class JoinClientTest {
                 servers.join(context(device.joinRequest(0x0201))).await(10, TimeUnit.SECONDS));
         device.acceptJoin(accepted.joinAcceptPhy());
         assertEquals(1, privateJs.requests());
+        assertEquals("js.vendor.internal", privateJs.lastServerName(), "SNI names the host, not the address");
         assertTrue(dns.questions().contains("js.vendor.internal A"), dns.questions().toString());
         privateJs.close();
     }

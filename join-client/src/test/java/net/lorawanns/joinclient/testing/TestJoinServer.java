@@ -41,6 +41,7 @@ public final class TestJoinServer implements AutoCloseable {
     private volatile boolean keepAppSKey;
     private volatile String lastPath;
     private volatile String lastAuthorization;
+    private volatile String lastServerName;
     private volatile long delayMillis;
     private volatile int paddingBytes;
     private volatile String asyncAnswerUrl;
@@ -62,7 +63,7 @@ public final class TestJoinServer implements AutoCloseable {
                         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(credentials.certFile().toString())
                                 .setKeyPath(credentials.keyFile().toString()))
                         .setTrustOptions(new PemTrustOptions().addCertPath(clientCa.certFile().toString()))
-                        .setClientAuth(ClientAuth.REQUIRED))
+                        .setClientAuth(ClientAuth.REQUIRED).setSni(true))
                 .requestHandler(request -> self[0].handle(request))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         self[0] = new TestJoinServer(vertx, server);
@@ -84,6 +85,11 @@ public final class TestJoinServer implements AutoCloseable {
     /** The path of the last request. */
     public String lastPath() {
         return lastPath;
+    }
+
+    /** The TLS server name (SNI) the client of the last request indicated; null when none. */
+    public String lastServerName() {
+        return lastServerName;
     }
 
     /** The Authorization header of the last request; null when it had none. */
@@ -133,6 +139,7 @@ public final class TestJoinServer implements AutoCloseable {
         requests.incrementAndGet();
         lastPath = request.path();
         lastAuthorization = request.getHeader("Authorization");
+        lastServerName = request.connection().indicatedServerName();
         request.body().onSuccess(body -> {
             JsonObject ans = answer(new JsonObject(body));
             if (paddingBytes > 0) {
