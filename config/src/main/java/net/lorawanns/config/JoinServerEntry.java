@@ -3,7 +3,12 @@ package net.lorawanns.config;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * One {@code [[join_server.servers]]} entry, or {@code [join_server.default]}.
@@ -17,14 +22,22 @@ import java.util.Set;
  * @param timeout how long a JoinReq may take; it must leave the join-accept its RX1 slot (5 s)
  * @param protocolVersion Backend Interfaces version, 1.0 or 1.1
  * @param async the server answers with a later POST of its JoinAns to {@code join_server.async_bind}
+ * @param headers extra HTTP headers of every request to the server (e.g. {@code Authorization}); their values are
+ *                secrets, masked wherever the configuration is shown
  */
 public record JoinServerEntry(String joinEui, String joinEuiPrefix, String server, String caCert, String tlsCert,
-                              String tlsKey, Duration timeout, String protocolVersion, Boolean async) {
+                              String tlsKey, Duration timeout, String protocolVersion, Boolean async,
+                              Map<String, Secret> headers) {
+    /** RFC 9110 section 5.1: a field name is a token. */
+    private static final Pattern FIELD_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Set by the client itself; an entry may not replace them. */
+    private static final Set<String> RESERVED = Set.of("host", "content-type", "content-length", "transfer-encoding",
+            "connection", "user-agent");
 
     /** Validates an entry; {@code isDefault} relaxes the JoinEUI and server requirements. */
     static JoinServerEntry validated(JoinServerEntry raw, boolean isDefault) {
         JoinServerEntry entry = raw == null
-                ? new JoinServerEntry(null, null, null, null, null, null, null, null, null) : raw;
+                ? new JoinServerEntry(null, null, null, null, null, null, null, null, null, null) : raw;
         String joinEui = entry.joinEui == null ? "" : Check.hex("join_eui", entry.joinEui, 8);
         String prefix = entry.joinEuiPrefix == null ? "" : Check.euiPrefix("join_eui_prefix", entry.joinEuiPrefix);
         if (isDefault && (!joinEui.isEmpty() || !prefix.isEmpty())) {
@@ -60,11 +73,44 @@ public record JoinServerEntry(String joinEui, String joinEuiPrefix, String serve
             throw new InvalidSettingException("async", "is for static entries");
         }
         return new JoinServerEntry(joinEui, prefix, server, pathText(ca), pathText(cert), pathText(key), timeout, version,
-                async);
+                async, headers(entry.headers));
+    }
+
+    private static Map<String, Secret> headers(Map<String, Secret> given) {
+        if (given == null) {
+            return Map.of();
+        }
+        Map<String, Secret> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, Secret> header : given.entrySet()) {
+            String name = header.getKey();
+            if (!FIELD_NAME.matcher(name).matches()) {
+                throw new InvalidSettingException("headers", "'" + name + "' is not an HTTP header name");
+            }
+            if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new InvalidSettingException("headers." + name, "is set by the server itself");
+            }
+            String value = header.getValue() == null ? "" : header.getValue().reveal();
+            if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                throw new InvalidSettingException("headers." + name, "must be one line (value not shown)");
+            }
+            if (headers.put(name, header.getValue()) != null) {
+                throw new InvalidSettingException("headers." + name, "is given twice");
+            }
+        }
+        return Collections.unmodifiableMap(headers);
     }
 
     private static String pathText(Path path) {
         return path == null ? "" : path.toString();
+    }
+
+    /**
+     * The entry for servers DNS finds: its timeout and protocol version, none of its headers (a credential for the
+     * configured server must not go to whichever server a DNS zone names).
+     */
+    public JoinServerEntry withoutHeaders() {
+        return new JoinServerEntry(joinEui, joinEuiPrefix, server, caCert, tlsCert, tlsKey, timeout, protocolVersion,
+                async, Map.of());
     }
 
     /** The default entry with an empty server means: use the internal join server. */

@@ -12,6 +12,10 @@ import java.util.Set;
  * @param resolveDomainSuffix the DNS suffix under which JoinEUI names live
  * @param dnsResolver {@code host:port} of the DNS server; empty = the system's
  * @param dnsNegativeCache how long a JoinEUI that DNS does not resolve goes to the default without asking again
+ * @param dnsCacheSize how many JoinEUIs' DNS answers are kept (found servers and "none" each up to this many; the
+ *                     least recently used goes first)
+ * @param allowHttp use join servers that DNS names with an {@code LWN} (plain HTTP) record; off: only {@code LWNS}
+ * @param certificates per-JoinEUI TLS settings for the join servers DNS finds
  * @param nsId this network server's NSID, sent as SenderNSID in Backend Interfaces 1.1; empty = not sent
  * @param servers static entries, tried first
  * @param defaultServer used when nothing else matches; its empty server means the internal join server
@@ -22,12 +26,13 @@ import java.util.Set;
  * @param asyncClientCaCert the CA (PEM) of the client certificates join servers answer with
  */
 public record JoinServerSettings(Boolean resolveJoinEui, String resolveDomainSuffix, String dnsResolver,
-                                 java.time.Duration dnsNegativeCache, String nsId, List<JoinServerEntry> servers,
+                                 java.time.Duration dnsNegativeCache, Integer dnsCacheSize, Boolean allowHttp,
+                                 List<JoinServerCertificate> certificates, String nsId, List<JoinServerEntry> servers,
                                  @com.fasterxml.jackson.annotation.JsonProperty("default") JoinServerEntry defaultServer,
                                  List<KekSettings> kek, String asyncBind, String asyncTlsCert, String asyncTlsKey,
                                  String asyncClientCaCert) {
     public static final JoinServerSettings DEFAULTS = new JoinServerSettings(null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null, null, null);
 
     public JoinServerSettings {
         resolveJoinEui = Check.or(resolveJoinEui, false);
@@ -40,6 +45,9 @@ public record JoinServerSettings(Boolean resolveJoinEui, String resolveDomainSuf
         if (dnsNegativeCache.isNegative()) {
             throw new InvalidSettingException("dns_negative_cache", "must not be negative");
         }
+        dnsCacheSize = Check.range("dns_cache_size", Check.or(dnsCacheSize, 10_000), 1, 10_000_000);
+        allowHttp = Check.or(allowHttp, false);
+        certificates = Check.list(certificates);
         nsId = Check.or(nsId, "");
         List<JoinServerEntry> entries = new ArrayList<>();
         List<JoinServerEntry> given = Check.list(servers);

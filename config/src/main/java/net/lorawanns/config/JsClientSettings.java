@@ -13,14 +13,16 @@ import java.util.List;
  * @param netIds NetIDs the peer may send as SenderID of JoinReq and HomeNSReq (a network server)
  * @param nsIds NSIDs it may send as SenderNSID (Backend Interfaces 1.1); empty = any
  * @param asIds AS-IDs it may send as SenderID of AppSKeyReq (an application server)
- * @param nsKekLabel label of the KEK that wraps the network session keys sent to it; empty = in clear
- * @param asKekLabel label of the KEK that wraps the AppSKey sent to it; empty = in clear
+ * @param nsKekLabel label of the KEK that wraps the network session keys sent to it; empty = in clear, which needs
+ *                   allowClearKeys
+ * @param asKekLabel label of the KEK that wraps the AppSKey sent to it; empty = in clear, which needs allowClearKeys
  * @param sendAppSKey put the AppSKey in the JoinAns; false keeps it for an application server's AppSKeyReq
  * @param rateLimit requests per second before the peer is answered 429
+ * @param allowClearKeys send keys to this peer in clear where it has no KEK label; off by default
  */
 public record JsClientSettings(String name, String caCert, String cert, List<String> netIds, List<String> nsIds,
                                List<String> asIds, String nsKekLabel, String asKekLabel, Boolean sendAppSKey,
-                               Integer rateLimit) {
+                               Integer rateLimit, Boolean allowClearKeys) {
 
     public JsClientSettings {
         if (name == null || name.isBlank()) {
@@ -47,6 +49,18 @@ public record JsClientSettings(String name, String caCert, String cert, List<Str
         asKekLabel = Check.or(asKekLabel, "");
         sendAppSKey = Check.or(sendAppSKey, true);
         rateLimit = Check.range("rate_limit", Check.or(rateLimit, 50), 1, 1_000_000);
+        allowClearKeys = Check.or(allowClearKeys, false);
+        if (!allowClearKeys) {
+            if (!netIds.isEmpty() && nsKekLabel.isEmpty()) {
+                throw new InvalidSettingException("ns_kek_label", "client '" + name + "' is sent network session keys: "
+                        + "name the KEK that wraps them, or set allow_clear_keys = true to send them in clear");
+            }
+            boolean getsAppSKey = !asIds.isEmpty() || !netIds.isEmpty() && sendAppSKey;
+            if (getsAppSKey && asKekLabel.isEmpty()) {
+                throw new InvalidSettingException("as_kek_label", "client '" + name + "' is sent AppSKeys: name the "
+                        + "KEK that wraps them, or set allow_clear_keys = true to send them in clear");
+            }
+        }
     }
 
     private static String text(java.nio.file.Path path) {

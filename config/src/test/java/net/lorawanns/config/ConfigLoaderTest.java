@@ -1,5 +1,6 @@
 package net.lorawanns.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -158,6 +159,23 @@ class ConfigLoaderTest {
                 """).key());
         assertEquals("join_server.servers[0].timeout",
                 fails("[[join_server.servers]]\njoin_eui = \"70B3D57ED0000000\"\nserver = \"https://a\"\ntimeout = \"5s\"\n").key());
+        assertEquals("join_server.certificates[0].join_eui",
+                fails("[[join_server.certificates]]\nca_cert = \"/no/such/ca.pem\"\n").key());
+        assertEquals("join_server.certificates[1].ca_cert", fails("""
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0000000/40"
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0000001"
+                ca_cert = "/no/such/ca.pem"
+                """).key());
+        assertEquals("join_server.servers[0].headers.Host", fails("""
+                [[join_server.servers]]
+                join_eui = "70B3D57ED0000000"
+                server = "https://a"
+                headers = { Host = "b" }
+                """).key());
+        assertEquals("join_server.default.headers", fails("[join_server.default]\nheaders = { \"a b\" = \"c\" }\n").key());
+        assertEquals("join_server.dns_cache_size", fails("[join_server]\ndns_cache_size = 0\n").key());
         assertEquals("join_server.default.join_eui", fails("[join_server.default]\njoin_eui = \"70B3D57ED0000000\"\n").key());
         assertEquals("join_server.kek[0].label", fails("[[join_server.kek]]\nkek = \"" + MASTER_KEY + "\"\n").key());
         assertEquals("join_server.kek[1].label", fails("""
@@ -169,6 +187,31 @@ class ConfigLoaderTest {
                 kek = "%1$s"
                 """.formatted(MASTER_KEY)).key());
         assertEquals("internal_js.tls_cert", fails("[internal_js]\nbind = \"0.0.0.0:8443\"\n").key());
+        ConfigException clear = fails("""
+                [[internal_js.clients]]
+                name = "partner"
+                cert = "lorawan-ns.toml"
+                net_ids = ["000013"]
+                """);
+        assertEquals("internal_js.clients[0].ns_kek_label", clear.key(), clear.getMessage());
+        assertTrue(clear.getMessage().contains("allow_clear_keys"), clear.getMessage());
+        assertDoesNotThrow(() -> loader.parse("""
+                [[internal_js.clients]]
+                name = "partner"
+                cert = "lorawan-ns.toml"
+                net_ids = ["000013"]
+                allow_clear_keys = true
+                """), "clear keys when the peer's entry says so");
+        assertEquals("internal_js.clients[0].as_kek_label", fails("""
+                [[internal_js.kek]]
+                label = "ns"
+                kek = "%s"
+                [[internal_js.clients]]
+                name = "partner"
+                cert = "lorawan-ns.toml"
+                net_ids = ["000013"]
+                ns_kek_label = "ns"
+                """.formatted(MASTER_KEY)).key());
         assertEquals("internal_js.as_kek_label", fails("[internal_js]\nas_kek_label = \"missing\"\n").key());
         assertEquals("api.api_keys[0]", fails("[api]\napi_keys = [\"short\"]\n").key());
         ConfigException cidr = fails("[api]\nwebhook_allowed_networks = [\"10.0.0.0/8\", \"10.0.0.1/8\"]\n");

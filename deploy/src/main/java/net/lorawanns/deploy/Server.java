@@ -30,6 +30,7 @@ import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.InternalJsSettings;
+import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Settings;
@@ -61,6 +62,7 @@ import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Eui64Prefix;
 import net.lorawanns.core.uplink.Deduplicator;
+import net.lorawanns.joinclient.AsyncAnswerRelay;
 import net.lorawanns.joinclient.AsyncAnswers;
 import net.lorawanns.joinclient.BackendInterfacesClient;
 import net.lorawanns.joinclient.DnsJoinServerLookup;
@@ -95,6 +97,7 @@ public final class Server implements AutoCloseable {
     private EventHub events;
     private HttpServer operations;
     private HttpServer api;
+    private int asyncAnswersPort;
 
     private Server(Settings settings) {
         this.settings = settings;
@@ -183,7 +186,7 @@ public final class Server implements AutoCloseable {
         // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinServers(vertx, internalJs, registry), bridge, events, instanceId, registry);
+                sessions, joinServers(vertx, internalJs, redis, keys, redisUrls, registry), bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
@@ -260,34 +263,45 @@ public final class Server implements AutoCloseable {
      * The join-server port of the pipeline: JoinEUI resolution (static entries, DNS, default) in front of the
      * internal join server and the Backend Interfaces client.
      */
-    private JoinServer joinServers(Vertx vertx, Optional<InternalJoinServer> internalJs,
-                                   PrometheusMeterRegistry registry) throws Exception {
+    private JoinServer joinServers(Vertx vertx, Optional<InternalJoinServer> internalJs, Redis redis, RedisKeys keys,
+                                   List<String> redisUrls, PrometheusMeterRegistry registry) throws Exception {
         JoinServerSettings js = settings.joinServer();
         Optional<DnsJoinServerLookup> dns = Optional.empty();
         if (js.resolveJoinEui()) {
             try {
-                dns = Optional.of(new DnsJoinServerLookup(vertx, DnsJoinServerLookup.resolver(js.dnsResolver()),
-                        js.resolveDomainSuffix(), js.dnsNegativeCache()));
+                dns = Optional.of(DnsJoinServerLookup.of(vertx, js, registry));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("join_server.dns_resolver", e.getMessage());
             }
-            LOG.info("JoinEUIs without a static entry are looked up in DNS under {}", js.resolveDomainSuffix());
+            LOG.info("JoinEUIs without a static entry are looked up in DNS under {}, asking {}",
+                    js.resolveDomainSuffix(), dns.get().resolverName());
         }
-        JoinEuiResolver resolver = new JoinEuiResolver(js,
-                settings.internalJs().enabled() ? settings.internalJs().joinEuis() : List.of(), dns, registry);
+        JoinEuiResolver resolver;
+        try {
+            resolver = new JoinEuiResolver(vertx, js,
+                    settings.internalJs().enabled() ? settings.internalJs().joinEuis() : List.of(), dns, registry);
+        } catch (InvalidSettingException e) {
+            throw new ConfigException("join_server." + e.key(), e.getMessage());
+        }
         BackendInterfacesClient client = new BackendInterfacesClient(vertx);
         parts.add(client::close);
         Optional<AsyncAnswers> asyncAnswers = Optional.empty();
         if (!js.asyncBind().isEmpty()) {
             AsyncAnswers answers;
             try {
-                answers = AsyncAnswers.start(vertx, js).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                answers = AsyncAnswers.start(vertx, js, Optional.of(new AsyncAnswerRelay(redis, keys)))
+                        .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new ConfigException("join_server.async_bind", "cannot listen for asynchronous answers on "
                         + js.asyncBind() + ": " + e.getMessage());
             }
             parts.add(() -> answers.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            // Answers the join server posts to another instance arrive here through Redis.
+            RedisSubscription relayed = RedisSubscription.start(vertx, settings.redis(), redisUrls,
+                    keys.asyncJoinAnswers(), answers::relayed, () -> { }).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            parts.add(() -> relayed.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
             asyncAnswers = Optional.of(answers);
+            asyncAnswersPort = answers.port();
             LOG.info("Asynchronous JoinAns accepted at https://{}:{}/", HostPort.parse(js.asyncBind()).host(),
                     answers.port());
         }
@@ -354,6 +368,11 @@ public final class Server implements AutoCloseable {
     }
 
     /** The REST API's port. */
+    /** The port of {@code join_server.async_bind}; 0 without async mode. */
+    public int asyncAnswersPort() {
+        return asyncAnswersPort;
+    }
+
     public int apiPort() {
         return api.actualPort();
     }

@@ -82,7 +82,8 @@ class MasterKeyTest {
         RedisKeys keys = new RedisKeys(prefix);
         RootKeyStore old = new RootKeyStore(redis, keys, cipher(OLD_KEY, "1"));
         old.setRootKeys(DEV_EUI, new RootKeys(Eui64.parse("70B3D57ED0001234"), MacVersion.LORAWAN_1_0_3,
-                AesKey.parse(APP_KEY, "app_key"), Optional.empty(), NetId.parse("000013"), Optional.empty()))
+                AesKey.parse(APP_KEY, "app_key"), Optional.empty(), NetId.parse("000013"), Optional.empty(),
+                Optional.empty()))
                 .await(10, TimeUnit.SECONDS);
         AesKey nwkSKey = AesKey.parse(NWK_S_KEY, "nwk_s_key");
         new SessionStore(redis, keys, cipher(OLD_KEY, "1")).setActive(DEV_EUI, new DeviceSession("s1",

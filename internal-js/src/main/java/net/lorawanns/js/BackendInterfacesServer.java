@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The internal join server's LoRaWAN Backend Interfaces endpoint (TS002-1.1): JoinReq, AppSKeyReq and HomeNSReq
  * over HTTPS with a required client certificate. Each certificate maps to one configured peer, which may speak only
- * for its NetIDs, NSIDs and AS-IDs. Every request gets a JSON answer with a Result; a body that cannot be read gets
+ * for its NetIDs, NSIDs and AS-IDs, and gets keys wrapped with its KEKs (in clear only if its entry allows it); an
+ * AppSKeyReq is answered only for devices registered with the requesting AS-ID. Every request gets a JSON answer with a Result; a body that cannot be read gets
  * MalformedRequest, never a stack trace.
  */
 public final class BackendInterfacesServer {
@@ -189,7 +190,8 @@ public final class BackendInterfacesServer {
         if (!serves.test(joinEui)) {
             return failed(answer, JoinResult.UNKNOWN_RECEIVER, "this join server does not serve JoinEUI " + joinEui);
         }
-        return joinServer.join(request.context(), new Requester(netId, nsId, peer.sendAppSKey ? peer.asKekLabel : ""))
+        return joinServer.join(request.context(), new Requester(netId, nsId, peer.sendAppSKey ? peer.asKekLabel : "",
+                        false))
                 .map(result -> {
                     if (result instanceof JoinAnswer.Rejected rejected) {
                         return failure(answer, rejected.result(), rejected.description());
@@ -218,15 +220,26 @@ public final class BackendInterfacesServer {
             return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as AS-ID "
                     + header.senderId());
         }
-        return appSKeys.get(devEui, sessionKeyId).map(found -> {
-            if (found.isEmpty()) {
-                return failure(answer, JoinResult.UNKNOWN_DEV_EUI, "no AppSKey of DevEUI " + devEui
-                        + " with SessionKeyID " + sessionKeyId);
+        return rootKeys.rootKeys(devEui).compose(device -> {
+            // Only the device's own application server may have its AppSKey (TS002-1.1 section 6.3).
+            if (device.isEmpty() || !device.get().asId().equals(Optional.of(header.senderId()))) {
+                return failed(answer, JoinResult.UNKNOWN_DEV_EUI, "no device " + devEui + " of AS-ID "
+                        + header.senderId());
             }
-            return failure(answer, JoinResult.SUCCESS, "").put("DevEUI", devEui.toString())
-                    .put("AppSKey", BiJson.envelope(KeyEnvelope.of(found.get(), peer.asKekLabel, keks)))
-                    .put("SessionKeyID", sessionKeyId);
+            return appSKeys.get(devEui, sessionKeyId).map(found -> appSKeyAns(peer, answer, devEui, sessionKeyId,
+                    found));
         });
+    }
+
+    private JsonObject appSKeyAns(Peer peer, MessageHeader answer, Eui64 devEui, String sessionKeyId,
+                                  Optional<AesKey> found) {
+        if (found.isEmpty()) {
+            return failure(answer, JoinResult.UNKNOWN_DEV_EUI, "no AppSKey of DevEUI " + devEui
+                    + " with SessionKeyID " + sessionKeyId);
+        }
+        return failure(answer, JoinResult.SUCCESS, "").put("DevEUI", devEui.toString())
+                .put("AppSKey", BiJson.envelope(KeyEnvelope.of(found.get(), peer.asKekLabel, keks)))
+                .put("SessionKeyID", sessionKeyId);
     }
 
     /** HomeNSReq (TS002-1.1 section 12): the home network of a device, for roaming. */

@@ -73,7 +73,7 @@ public final class InternalJoinServer implements JoinServer {
     /** The in-process port: the requester is this server's own network. */
     @Override
     public Future<JoinAnswer> join(JoinRequestContext context) {
-        return join(context, new Requester(context.netId(), Optional.empty(), localAsKekLabel));
+        return join(context, new Requester(context.netId(), Optional.empty(), localAsKekLabel, true));
     }
 
     /** Answers a join-request for a requester; network session keys are returned in clear for it to wrap. */
@@ -92,10 +92,12 @@ public final class InternalJoinServer implements JoinServer {
                 return rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + request.devEui() + " has home NetID "
                         + keys.homeNetId() + "; NetID " + requester.netId() + " may not activate it");
             }
-            if (keys.homeNsId().isPresent() && requester.nsId().isPresent()
-                    && !keys.homeNsId().equals(requester.nsId())) {
+            // A peer that sends no NSID (Backend Interfaces 1.0, or 1.1 without SenderNSID) cannot prove it is the
+            // home network server, so it does not reach a device registered with one.
+            if (keys.homeNsId().isPresent() && !requester.inProcess() && !keys.homeNsId().equals(requester.nsId())) {
                 return rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + request.devEui() + " has home NSID "
-                        + keys.homeNsId().get() + "; NSID " + requester.nsId().get() + " may not activate it");
+                        + keys.homeNsId().get() + "; " + requester.nsId().map(id -> "NSID " + id)
+                        .orElse("a requester that sends no NSID") + " may not activate it");
             }
             Mic expected = JoinCrypto.joinRequestMic(keys.joinKey(), request);
             if (!expected.equals(request.mic())) {
@@ -139,7 +141,8 @@ public final class InternalJoinServer implements JoinServer {
         String keyId = HexFormat.of().formatHex(sessionKeyId);
         KeyEnvelope appSKey = KeyEnvelope.of(session.appSKey(), asKekLabel, keks);
         JoinAnswer answer = new JoinAnswer.Accepted(encrypted.encode(), lorawan11, session.fNwkSIntKey(),
-                session.sNwkSIntKey(), session.nwkSEncKey(), Optional.of(appSKey), keyId, lifetime);
+                session.sNwkSIntKey(), session.nwkSEncKey(), Optional.of(appSKey), keyId, lifetime,
+                request.joinEui().toString());
         return appSKeys.put(request.devEui(), keyId, session.appSKey(),
                 lifetime.isZero() ? APP_S_KEY_RETENTION : lifetime).map(answer);
     }

@@ -20,8 +20,8 @@ import net.lorawanns.core.types.NetId;
 
 /**
  * Root keys in Redis, sealed by the {@link AtRestCipher}: a record holds the ciphertext of AppKey | NwkKey; the
- * JoinEUI, version and home network stay readable but are bound to the ciphertext as associated data, so a record
- * cannot be moved to another device or have its home network changed.
+ * JoinEUI, version, home network and application server stay readable but are bound to the ciphertext as
+ * associated data, so a record cannot be moved to another device or have its home network or AS-ID changed.
  */
 public final class RootKeyStore implements RootKeyProvisioning {
     private final Redis redis;
@@ -73,6 +73,7 @@ public final class RootKeyStore implements RootKeyProvisioning {
                 .put("mac_version", rootKeys.macVersion().toString())
                 .put("home_net_id", rootKeys.homeNetId().toString()).put("home_ns_id", rootKeys.homeNsId().orElse(""))
                 .put("has_nwk_key", rootKeys.nwkKey().isPresent());
+        rootKeys.asId().ifPresent(asId -> record.put("as_id", asId));
         JsonObject sealed = cipher.seal(record, plain, kid -> associatedData(devEui, kid, record));
         Arrays.fill(plain, (byte) 0);
         return sealed;
@@ -83,18 +84,22 @@ public final class RootKeyStore implements RootKeyProvisioning {
                 "the root keys of " + devEui);
         Optional<AesKey> nwkKey = record.getBoolean("has_nwk_key") ? Optional.of(AesKey.of(plain, 16)) : Optional.empty();
         String homeNsId = record.getString("home_ns_id", "");
+        String asId = record.getString("as_id", "");
         RootKeys rootKeys = new RootKeys(Eui64.parse(record.getString("join_eui")),
                 MacVersion.parse(record.getString("mac_version")), AesKey.of(plain, 0), nwkKey,
                 NetId.parse(record.getString("home_net_id")),
-                homeNsId.isEmpty() ? Optional.empty() : Optional.of(homeNsId));
+                homeNsId.isEmpty() ? Optional.empty() : Optional.of(homeNsId),
+                asId.isEmpty() ? Optional.empty() : Optional.of(asId));
         Arrays.fill(plain, (byte) 0);
         return rootKeys;
     }
 
+    /** The readable fields bound to the ciphertext; a record without an AS-ID has the data of the earlier format. */
     private static byte[] associatedData(Eui64 devEui, String kid, JsonObject record) {
-        return String.join("|", "lorawan-root-keys", devEui.toString(), kid,
+        String asId = record.getString("as_id", "");
+        return (String.join("|", "lorawan-root-keys", devEui.toString(), kid,
                 record.getString("join_eui"), record.getString("mac_version"), record.getString("home_net_id"),
                 record.getString("home_ns_id", ""), String.valueOf(record.getBoolean("has_nwk_key")))
-                .getBytes(StandardCharsets.UTF_8);
+                + (asId.isEmpty() ? "" : "|as_id=" + asId)).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -94,11 +94,11 @@ class BackendInterfacesServerTest {
         InternalJsSettings settings = new InternalJsSettings(true, List.of(JOIN_EUI.substring(0, 10) + "000000/40"),
                 "127.0.0.1:0", serverCert.certFile().toString(), serverCert.keyFile().toString(), List.of(
                 new JsClientSettings("limited", null, limited.certFile().toString(), List.of(NET_ID), null, null,
-                        "ns.partner", "as.partner", null, 1),
+                        "ns.partner", "as.partner", null, 1, null),
                 new JsClientSettings("partner", partnerCa.certFile().toString(), null, List.of(NET_ID), null, null,
-                        "ns.partner", "as.partner", null, null),
+                        "ns.partner", "as.partner", null, null, null),
                 new JsClientSettings("app-server", asCa.certFile().toString(), null, null, null, List.of("as-1"),
-                        "", "as.partner", null, null)),
+                        "", "as.partner", null, null, null)),
                 new Secret("00000000000000000000000000000000"), "1", null, null, null,
                 List.of(new KekSettings("ns.partner", new Secret(HEX.formatHex(NS_KEK))),
                         new KekSettings("as.partner", new Secret(HEX.formatHex(AS_KEK)))));
@@ -189,7 +189,8 @@ class BackendInterfacesServerTest {
 
     @Test
     void anApplicationServerFetchesTheAppSKeyAndANetworkAsksForTheHomeNetwork() throws Exception {
-        TestDevice device = provision("0004A30B001C0533", "1.0.3", NetId.parse(NET_ID));
+        TestDevice device = provision("0004A30B001C0533", "1.0.3", NetId.parse(NET_ID), Optional.empty(),
+                Optional.of("as-1"));
         JsonObject joined = post(partner, joinReq11Or10("1.0", "1.0.3", "0004A30B001C0533", device.joinRequest(99)), 200);
         device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
         WebClient untrusted = client(TestPki.authority(dir, "rogue").issue("rogue-client"), jsCa);
@@ -225,6 +226,38 @@ class BackendInterfacesServerTest {
         assertEquals("Success", result(home), home.encode());
         assertEquals("HomeNSAns", home.getString("MessageType"));
         assertEquals(NET_ID, home.getString("HNetID"));
+    }
+
+    @Test
+    void anAppSKeyReqIsAnsweredOnlyForDevicesOfTheRequestingApplicationServer() throws Exception {
+        WebClient asClient = client(asCa.issue("as-1"), jsCa);
+        for (Optional<String> otherAs : List.of(Optional.of("as-2"), Optional.<String>empty())) {
+            String devEui = otherAs.isPresent() ? "0004A30B001C0540" : "0004A30B001C0541";
+            TestDevice device = provision(devEui, "1.0.3", NetId.parse(NET_ID), Optional.empty(), otherAs);
+            JsonObject joined = post(partner, joinReq11Or10("1.0", "1.0.3", devEui, device.joinRequest(1)), 200);
+            assertEquals("Success", result(joined), joined.encode());
+            JsonObject ans = post(asClient, """
+                    {"ProtocolVersion": "1.0", "SenderID": "as-1", "ReceiverID": "70B3D57ED0001234",
+                     "TransactionID": 11, "MessageType": "AppSKeyReq", "DevEUI": "%s", "SessionKeyID": "%s"}
+                    """.formatted(devEui, joined.getString("SessionKeyID")), 200);
+            assertEquals("UnknownDevEUI", result(ans), "device of " + otherAs + ": " + ans.encode());
+            assertNull(ans.getValue("AppSKey"));
+        }
+    }
+
+    @Test
+    void aPeerThatSendsNoNsidCannotReachADeviceRegisteredWithAHomeNsid() throws Exception {
+        TestDevice device = provision("0004A30B001C0542", "1.0.4", NetId.parse(NET_ID), Optional.of("ns-home"),
+                Optional.empty());
+        JsonObject withoutNsid = post(partner, joinReq11Or10("1.0", "1.0.4", "0004A30B001C0542",
+                device.joinRequest(1)), 200);
+        assertEquals("ActivationDisallowed", result(withoutNsid), withoutNsid.encode());
+        JsonObject otherNsid = post(partner, joinReq11Or10("1.1", "1.0.4", "0004A30B001C0542", device.joinRequest(2))
+                .replace("\"TransactionID\"", "\"SenderNSID\": \"ns-other\", \"TransactionID\""), 200);
+        assertEquals("ActivationDisallowed", result(otherNsid), otherNsid.encode());
+        JsonObject home = post(partner, joinReq11Or10("1.1", "1.0.4", "0004A30B001C0542", device.joinRequest(3))
+                .replace("\"TransactionID\"", "\"SenderNSID\": \"ns-home\", \"TransactionID\""), 200);
+        assertEquals("Success", result(home), home.encode());
     }
 
     @Test
@@ -282,10 +315,15 @@ class BackendInterfacesServerTest {
     }
 
     private TestDevice provision(String devEui, String version, NetId home) throws Exception {
+        return provision(devEui, version, home, Optional.empty(), Optional.empty());
+    }
+
+    private TestDevice provision(String devEui, String version, NetId home, Optional<String> homeNsId,
+                                 Optional<String> asId) throws Exception {
         byte[] appKey = HEX.parseHex("2B7E151628AED2A6ABF7158809CF4F3C");
         byte[] nwkKey = version.equals("1.1") ? HEX.parseHex("3C4FCF098815F7ABA6D2AE2816157E2B") : null;
         rootKeys.setRootKeys(Eui64.parse(devEui), new RootKeys(Eui64.parse(JOIN_EUI), MacVersion.parse(version),
-                AesKey.of(appKey), Optional.ofNullable(nwkKey).map(AesKey::of), home, Optional.empty()))
+                AesKey.of(appKey), Optional.ofNullable(nwkKey).map(AesKey::of), home, homeNsId, asId))
                 .await(10, TimeUnit.SECONDS);
         return new TestDevice(devEui, JOIN_EUI, version, appKey, nwkKey, 0);
     }

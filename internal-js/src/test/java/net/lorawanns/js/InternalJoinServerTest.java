@@ -158,7 +158,7 @@ class InternalJoinServerTest {
     private void provision(NetId home, AesKey appKey) throws Exception {
         MasterKeyCheck.verify(redis, keys, cipher(new MasterKey("k1", MASTER))).await(10, TimeUnit.SECONDS);
         store.setRootKeys(request.devEui(), new RootKeys(request.joinEui(), MacVersion.LORAWAN_1_0_3, appKey,
-                Optional.empty(), home, Optional.empty())).await(10, TimeUnit.SECONDS);
+                Optional.empty(), home, Optional.empty(), Optional.empty())).await(10, TimeUnit.SECONDS);
     }
 
     private static AtRestCipher cipher(MasterKey current, MasterKey... previous) {

@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import net.lorawanns.config.HostPort;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiving end of async mode (TS002-1.1 section 7.2): a join server acknowledges our JoinReq at once and
  * later POSTs its JoinAns here, matched to the waiting join by TransactionID. Mutual TLS on
- * {@code join_server.async_bind}.
+ * {@code join_server.async_bind}. With an {@link AsyncAnswerRelay}, an answer for a join another instance waits for
+ * is handed on to it through Redis, and answers handed on by others arrive through {@link #relayed}.
  */
 public final class AsyncAnswers {
     private static final Logger LOG = LoggerFactory.getLogger(AsyncAnswers.class);
@@ -35,14 +37,30 @@ public final class AsyncAnswers {
 
     private final Vertx vertx;
     private final Map<Long, Promise<JoinAns>> waiting = new ConcurrentHashMap<>();
+    private final Optional<AsyncAnswerRelay> relay;
     private HttpServer server;
 
-    private AsyncAnswers(Vertx vertx) {
+    private AsyncAnswers(Vertx vertx, Optional<AsyncAnswerRelay> relay) {
         this.vertx = vertx;
+        this.relay = relay;
     }
 
+    /**
+     * A join that waits for its answer: {@code registered} completes once other instances can hand the answer on to
+     * this one (send the JoinReq after it), {@code answer} with the JoinAns.
+     */
+    record Expected(Future<Void> registered, Future<JoinAns> answer) {
+    }
+
+    /** Receives answers for this instance's joins only. */
     public static Future<AsyncAnswers> start(Vertx vertx, JoinServerSettings settings) {
-        AsyncAnswers answers = new AsyncAnswers(vertx);
+        return start(vertx, settings, Optional.empty());
+    }
+
+    /** Receives answers for the joins of every instance that shares the relay's Redis. */
+    public static Future<AsyncAnswers> start(Vertx vertx, JoinServerSettings settings,
+                                             Optional<AsyncAnswerRelay> relay) {
+        AsyncAnswers answers = new AsyncAnswers(vertx, relay);
         HostPort bind = HostPort.parse(settings.asyncBind());
         HttpServerOptions options = new HttpServerOptions().setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.asyncTlsCert())
@@ -62,8 +80,8 @@ public final class AsyncAnswers {
         return server.actualPort();
     }
 
-    /** Waits for the JoinAns of a transaction; call before sending the JoinReq. */
-    Future<JoinAns> expect(long transactionId, Duration timeout) {
+    /** Waits for the JoinAns of a transaction; send the JoinReq once {@link Expected#registered} completes. */
+    Expected expect(long transactionId, Duration timeout) {
         Promise<JoinAns> promise = Promise.promise();
         waiting.put(transactionId, promise);
         long timer = vertx.setTimer(timeout.toMillis(), t -> {
@@ -71,7 +89,10 @@ public final class AsyncAnswers {
                 promise.tryFail(new JoinClientException("no asynchronous JoinAns within " + timeout.toMillis() + " ms"));
             }
         });
-        return promise.future().onComplete(done -> vertx.cancelTimer(timer));
+        Future<Void> registered = relay.map(r -> r.waiting(transactionId, timeout).recover(e -> Future.failedFuture(
+                new JoinClientException("cannot note the wait for an asynchronous answer in Redis: " + e.getMessage()))))
+                .orElse(Future.succeededFuture());
+        return new Expected(registered, promise.future().onComplete(done -> vertx.cancelTimer(timer)));
     }
 
     /** Stops waiting for a transaction whose request failed. */
@@ -88,15 +109,48 @@ public final class AsyncAnswers {
             ctx.response().setStatusCode(400).end(new JsonObject().put("error", e.getMessage()).encode());
             return;
         }
-        Promise<JoinAns> promise = waiting.remove(ans.header().transactionId());
-        if (promise == null) {
-            LOG.debug("Asynchronous JoinAns for unknown or expired TransactionID {}", ans.header().transactionId());
-            ctx.response().setStatusCode(404).end(new JsonObject().put("error", "no JoinReq waits for TransactionID "
-                    + ans.header().transactionId()).encode());
+        long transactionId = ans.header().transactionId();
+        Promise<JoinAns> promise = waiting.remove(transactionId);
+        if (promise != null) {
+            promise.tryComplete(ans);
+            ctx.response().setStatusCode(200).end();
             return;
         }
-        promise.tryComplete(ans);
-        ctx.response().setStatusCode(200).end();
+        if (relay.isEmpty()) {
+            unknown(ctx, transactionId);
+            return;
+        }
+        relay.get().forward(transactionId, ctx.body().asString()).onComplete(forwarded -> {
+            if (forwarded.failed()) {
+                LOG.warn("Asynchronous JoinAns for TransactionID {} not handed on: {}", transactionId,
+                        forwarded.cause().getMessage());
+                ctx.response().setStatusCode(503).end(new JsonObject().put("error", "the answer cannot be handed to "
+                        + "the instance that waits for it now; retry").encode());
+            } else if (forwarded.result()) {
+                ctx.response().setStatusCode(200).end();
+            } else {
+                unknown(ctx, transactionId);
+            }
+        });
+    }
+
+    private static void unknown(RoutingContext ctx, long transactionId) {
+        LOG.debug("Asynchronous JoinAns for unknown or expired TransactionID {}", transactionId);
+        ctx.response().setStatusCode(404).end(new JsonObject().put("error", "no JoinReq waits for TransactionID "
+                + transactionId).encode());
+    }
+
+    /** An answer another instance received for a join that may be waiting here; others' joins are ignored. */
+    public void relayed(String joinAns) {
+        try {
+            JoinAns ans = JoinAns.fromJson(BiJson.parse(joinAns));
+            Promise<JoinAns> promise = waiting.remove(ans.header().transactionId());
+            if (promise != null) {
+                promise.tryComplete(ans);
+            }
+        } catch (MalformedMessageException | net.lorawanns.core.backend.MessageHeader.UnsupportedVersionException e) {
+            LOG.debug("Unreadable asynchronous answer from another instance: {}", e.getMessage());
+        }
     }
 
     public Future<Void> close() {

@@ -9,33 +9,22 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.TrustOptions;
-import java.io.IOException;
-import java.io.InputStream;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-import net.lorawanns.config.JoinServerEntry;
+import net.lorawanns.config.Secret;
 import net.lorawanns.core.http.BoundedBody;
 
 /**
  * POSTs Backend Interfaces messages to join servers: a Vert.x HTTP client (its own connection pool) per server and
- * TLS setting, TLS 1.2/1.3, our client certificate from the entry's PEM files, and the entry's CA certificate added
- * to the system's trusted roots (never put in their place).
+ * TLS setting, TLS 1.2/1.3, with the {@link ClientTls} of the server (CA added to the system's roots, our client
+ * certificate).
  */
 public final class BackendInterfacesClient implements AutoCloseable {
     private static final int POOL_SIZE = 16;
@@ -53,18 +42,21 @@ public final class BackendInterfacesClient implements AutoCloseable {
      * POSTs {@code body}; the answer's JSON, or an empty object for an empty 2xx body. Fails with a
      * {@link JoinClientException} that names the cause; an answer larger than {@link #MAX_ANSWER_BYTES} is cut off
      * unread, so that a join server cannot make us hold more. {@code timeout} bounds the whole exchange.
+     *
+     * @param address where to connect, when DNS already gave the server's address; the URL's host name is still the
+     *                one TLS sends (SNI) and checks the certificate against. Empty: the system resolves the host.
+     * @param tls the CA and client certificate for this server, read at start-up
+     * @param headers extra headers of the server's entry (secrets: never logged)
      */
-    public Future<JsonObject> post(URI server, JoinServerEntry settings, JsonObject body, Duration timeout) {
-        HttpClient client;
-        try {
-            client = clients.computeIfAbsent(server.getScheme() + "://" + server.getAuthority() + "|"
-                    + settings.caCert() + "|" + settings.tlsCert(), key -> create(server, settings, timeout));
-        } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new JoinClientException(e.getMessage()));
-        }
+    public Future<JsonObject> post(URI server, Optional<InetAddress> address, ClientTls tls,
+                                   Map<String, Secret> headers, JsonObject body, Duration timeout) {
+        HttpClient client = clients.computeIfAbsent(server.getScheme() + "://" + server.getAuthority() + "|"
+                + tls.id(), key -> create(server, tls, timeout));
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(server.toString())
                 .setIdleTimeout(timeout.toMillis()).setFollowRedirects(false)
                 .putHeader("Content-Type", "application/json").putHeader("User-Agent", "lorawan-ns");
+        headers.forEach((name, value) -> options.putHeader(name, value.reveal()));
+        address.ifPresent(ip -> options.setServer(SocketAddress.inetSocketAddress(port(server), ip.getHostAddress())));
         return client.request(options).compose(request -> {
             long deadline = vertx.setTimer(timeout.toMillis(), t -> request.reset(0,
                     new TimeoutException("no complete answer within " + timeout.toMillis() + " ms")));
@@ -91,51 +83,24 @@ public final class BackendInterfacesClient implements AutoCloseable {
                 });
     }
 
+    private static int port(URI server) {
+        if (server.getPort() >= 0) {
+            return server.getPort();
+        }
+        return "https".equals(server.getScheme()) ? 443 : 80;
+    }
+
     private record Answer(int status, String body) {
     }
 
-    private HttpClient create(URI server, JoinServerEntry settings, Duration timeout) {
+    private HttpClient create(URI server, ClientTls tls, Duration timeout) {
         HttpClientOptions options = new HttpClientOptions().setVerifyHost(true)
                 .setConnectTimeout((int) timeout.toMillis());
         if ("https".equals(server.getScheme())) {
             options.setSsl(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
-            if (!settings.caCert().isEmpty()) {
-                options.setTrustOptions(TrustOptions.wrap(systemRootsPlus(Path.of(settings.caCert()))));
-            }
-            if (!settings.tlsCert().isEmpty()) {
-                options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.tlsCert())
-                        .setKeyPath(settings.tlsKey()));
-            }
+            tls.applyTo(options);
         }
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
-    }
-
-    /** The JDK's trusted roots plus one CA certificate file. */
-    static TrustManager systemRootsPlus(Path caFile) {
-        try {
-            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            system.init((KeyStore) null);
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int n = 0;
-            for (TrustManager manager : system.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    for (X509Certificate root : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("system-" + n++, root);
-                    }
-                }
-            }
-            try (InputStream in = Files.newInputStream(caFile)) {
-                for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    store.setCertificateEntry("configured-" + n++, ca);
-                }
-            }
-            TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            combined.init(store);
-            return combined.getTrustManagers()[0];
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read CA certificate " + caFile + ": " + e.getMessage());
-        }
     }
 
     private static String abbreviate(String text) {

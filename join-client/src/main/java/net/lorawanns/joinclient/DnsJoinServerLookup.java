@@ -1,21 +1,28 @@
 package net.lorawanns.joinclient;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import net.lorawanns.config.HostPort;
+import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.core.backend.DnsNames;
 import net.lorawanns.core.types.Eui64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Address;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Message;
@@ -32,36 +39,89 @@ import org.xbill.DNS.Type;
 
 /**
  * Finds a JoinEUI's join server in DNS (Backend Interfaces 1.0 section 19): NAPTR records of the nibble-reversed
- * name with service LWNS (HTTPS) or LWN (HTTP), in order then preference; flag S leads to an SRV lookup, A to an
- * address lookup, U to the URI the regexp makes. A name without NAPTR records that has an address is used as
- * {@code https://<name>:443/}, as deployed servers do. Answers are cached for their TTL, "no server" for the
- * configured negative time.
+ * name with service LWNS (HTTPS) or, when {@code allow_http} is on, LWN (HTTP), in order then preference; flag S leads
+ * to an SRV lookup, A to an address lookup, U to the URI the regexp makes (applied on a worker thread with bounded size
+ * and time, see {@link NaptrRegexp}). A name without NAPTR records that has an address is used as
+ * {@code https://<name>:443/}, as deployed servers do.
+ *
+ * <p>Every question goes to the configured {@code dns_resolver}, the join server's own address (A, then AAAA)
+ * included: the caller connects to that address and keeps the host name for TLS. Answers are cached for their TTL,
+ * "no server" for {@code dns_negative_cache}; each in its own least-recently-used cache of {@code dns_cache_size}
+ * entries, so that JoinEUIs that resolve to nothing never push out the servers that were found.
  */
 public final class DnsJoinServerLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsJoinServerLookup.class);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration REGEXP_TIME = Duration.ofMillis(50);
 
     private final Vertx vertx;
     private final Resolver resolver;
+    private final String resolverName;
     private final String suffix;
     private final long negativeNanos;
-    private final Map<Eui64, Cached> cache = new ConcurrentHashMap<>();
+    private final boolean allowHttp;
+    private final LruCache<Eui64, Cached> found;
+    private final LruCache<Eui64, Cached> notFound;
+    private final MeterRegistry registry;
 
-    private record Cached(Optional<URI> server, long expiresAtNanos) {
+    /**
+     * A join server DNS named.
+     *
+     * @param uri its Backend Interfaces URL, with the host name TLS checks
+     * @param address the address the configured resolver gave for that host
+     */
+    public record Server(URI uri, InetAddress address) {
     }
 
-    /** A server and how long it may be remembered. */
-    private record Found(Optional<URI> server, long ttlSeconds) {
+    /**
+     * What DNS says about a JoinEUI.
+     *
+     * @param server the join server; empty when DNS names none that can be used
+     * @param why when empty, why: for the log line of the fallback
+     */
+    public record Answer(Optional<Server> server, String why) {
+        static Answer none(String why) {
+            return new Answer(Optional.empty(), why);
+        }
     }
 
-    public DnsJoinServerLookup(Vertx vertx, Resolver resolver, String suffix, Duration negativeCache) {
+    private record Cached(Answer answer, long expiresAtNanos) {
+    }
+
+    /** An answer and how long it may be remembered. */
+    private record Found(Answer answer, long ttlSeconds) {
+        static Found none(String why) {
+            return new Found(Answer.none(why), 0);
+        }
+    }
+
+    DnsJoinServerLookup(Vertx vertx, Resolver resolver, String resolverName, String suffix, Duration negativeCache,
+                        boolean allowHttp, int cacheSize, MeterRegistry registry) {
         this.vertx = vertx;
         this.resolver = resolver;
+        this.resolverName = resolverName;
         this.suffix = suffix;
         this.negativeNanos = negativeCache.toNanos();
+        this.allowHttp = allowHttp;
+        this.found = new LruCache<>(cacheSize);
+        this.notFound = new LruCache<>(cacheSize);
+        this.registry = registry;
+    }
+
+    /**
+     * The lookup {@code [join_server]} configures.
+     *
+     * @throws IllegalArgumentException when {@code dns_resolver} names a host that does not resolve
+     */
+    public static DnsJoinServerLookup of(Vertx vertx, JoinServerSettings settings, MeterRegistry registry) {
+        String hostPort = settings.dnsResolver();
+        return new DnsJoinServerLookup(vertx, resolver(hostPort), hostPort.isEmpty() ? "(the system's resolvers)"
+                : hostPort, settings.resolveDomainSuffix(), settings.dnsNegativeCache(), settings.allowHttp(),
+                settings.dnsCacheSize(), registry);
     }
 
     /** The configured DNS server ({@code host:port}), or the system's resolvers when empty. */
-    public static Resolver resolver(String hostPort) {
+    static Resolver resolver(String hostPort) {
         Resolver resolver;
         if (hostPort.isEmpty()) {
             resolver = new ExtendedResolver();
@@ -84,15 +144,27 @@ public final class DnsJoinServerLookup {
         return DnsNames.joinEui(joinEui, suffix);
     }
 
+    /** The DNS server asked, for messages. */
+    public String resolverName() {
+        return resolverName;
+    }
+
+    /** How many answers are cached: found servers and "none" (each bounded by {@code dns_cache_size}). */
+    int cachedAnswers() {
+        return found.size() + notFound.size();
+    }
+
     /**
-     * The join server of a JoinEUI; empty when DNS names none. Fails when DNS cannot be asked (timeout, SERVFAIL):
-     * that outcome is not cached.
+     * The join server of a JoinEUI. Fails when DNS cannot be asked (timeout, SERVFAIL), naming the DNS server: that
+     * outcome is not cached.
      */
-    public Future<Optional<URI>> lookup(Eui64 joinEui) {
+    public Future<Answer> lookup(Eui64 joinEui) {
         long now = System.nanoTime();
-        Cached cached = cache.get(joinEui);
-        if (cached != null && now - cached.expiresAtNanos < 0) {
-            return Future.succeededFuture(cached.server);
+        for (LruCache<Eui64, Cached> cache : List.of(found, notFound)) {
+            Optional<Cached> cached = cache.get(joinEui);
+            if (cached.isPresent() && now - cached.get().expiresAtNanos < 0) {
+                return Future.succeededFuture(cached.get().answer);
+            }
         }
         Name name;
         try {
@@ -100,32 +172,52 @@ public final class DnsJoinServerLookup {
         } catch (TextParseException e) {
             return Future.failedFuture(e);
         }
-        return naptr(name).map(found -> {
-            long ttl = found.server.isPresent() ? found.ttlSeconds * 1_000_000_000L : negativeNanos;
-            cache.put(joinEui, new Cached(found.server, System.nanoTime() + ttl));
-            return found.server;
+        return naptr(name).map(result -> {
+            Answer answer = result.answer;
+            if (answer.server().isPresent()) {
+                notFound.remove(joinEui);
+                found.put(joinEui, new Cached(answer, System.nanoTime() + result.ttlSeconds * 1_000_000_000L));
+            } else {
+                found.remove(joinEui);
+                notFound.put(joinEui, new Cached(answer, System.nanoTime() + negativeNanos));
+            }
+            return answer;
         });
     }
 
     private Future<Found> naptr(Name name) {
         return query(name, Type.NAPTR).compose(message -> {
             List<NAPTRRecord> records = new ArrayList<>();
+            int httpRefused = 0;
             for (Record record : message.getSection(Section.ANSWER)) {
                 if (record instanceof NAPTRRecord naptr && scheme(naptr).isPresent()) {
-                    records.add(naptr);
+                    if (scheme(naptr).get().equals("http") && !allowHttp) {
+                        httpRefused++;
+                    } else {
+                        records.add(naptr);
+                    }
                 }
             }
+            if (httpRefused > 0) {
+                refused("http_not_allowed");
+                LOG.warn("{}: {} NAPTR record(s) with service LWN (plain HTTP) not used: join_server.allow_http is "
+                        + "false", name, httpRefused);
+            }
             if (records.isEmpty()) {
-                return addressOf(name, "https", 443, Long.MAX_VALUE, name);
+                if (httpRefused > 0) {
+                    return Future.succeededFuture(Found.none("only LWN (plain HTTP) records, and "
+                            + "join_server.allow_http is false"));
+                }
+                return located(name, "https", 443, Long.MAX_VALUE, name);
             }
             records.sort(Comparator.comparingInt(NAPTRRecord::getOrder).thenComparingInt(NAPTRRecord::getPreference));
-            return firstUsable(name, records, 0);
+            return firstUsable(name, records, 0, "");
         });
     }
 
-    private Future<Found> firstUsable(Name name, List<NAPTRRecord> records, int index) {
+    private Future<Found> firstUsable(Name name, List<NAPTRRecord> records, int index, String whyNot) {
         if (index >= records.size()) {
-            return Future.succeededFuture(new Found(Optional.empty(), 0));
+            return Future.succeededFuture(Found.none(whyNot));
         }
         NAPTRRecord record = records.get(index);
         String scheme = scheme(record).orElseThrow();
@@ -135,18 +227,18 @@ public final class DnsJoinServerLookup {
         if (flags.contains("S")) {
             found = srv(record.getReplacement(), scheme, record.getTTL());
         } else if (flags.contains("A")) {
-            found = addressOf(record.getReplacement(), scheme, defaultPort, record.getTTL(), record.getReplacement());
+            found = located(record.getReplacement(), scheme, defaultPort, record.getTTL(), record.getReplacement());
         } else if (flags.contains("U")) {
-            found = Future.succeededFuture(new Found(regexp(record.getRegexp(), name), record.getTTL()));
+            found = uri(record, name);
         } else {
-            found = Future.succeededFuture(new Found(Optional.empty(), 0));
+            found = Future.succeededFuture(Found.none("NAPTR flags '" + record.getFlags() + "' are not S, A or U"));
         }
-        return found.compose(result -> result.server.isPresent() ? Future.succeededFuture(result)
-                : firstUsable(name, records, index + 1));
+        return found.compose(result -> result.answer.server().isPresent() ? Future.succeededFuture(result)
+                : firstUsable(name, records, index + 1, result.answer.why()));
     }
 
     private Future<Found> srv(Name target, String scheme, long ttl) {
-        return query(target, Type.SRV).map(message -> {
+        return query(target, Type.SRV).compose(message -> {
             List<SRVRecord> records = new ArrayList<>();
             for (Record record : message.getSection(Section.ANSWER)) {
                 if (record instanceof SRVRecord srv) {
@@ -157,40 +249,113 @@ public final class DnsJoinServerLookup {
             records.sort(Comparator.comparingInt(SRVRecord::getPriority)
                     .thenComparing(Comparator.comparingInt(SRVRecord::getWeight).reversed()));
             if (records.isEmpty()) {
-                return new Found(Optional.empty(), 0);
+                return Future.succeededFuture(Found.none("no SRV record at " + target + " (DNS server "
+                        + resolverName + ")"));
             }
             SRVRecord best = records.get(0);
-            return new Found(Optional.of(uri(scheme, best.getTarget(), best.getPort())), Math.min(ttl, best.getTTL()));
+            return located(best.getTarget(), scheme, best.getPort(), Math.min(ttl, best.getTTL()), best.getTarget());
         });
     }
 
-    /** {@code scheme://host:port/} when {@code lookup} has an A or AAAA record. */
-    private Future<Found> addressOf(Name lookup, String scheme, int port, long ttl, Name host) {
-        return query(lookup, Type.A).compose(a -> {
-            Optional<Long> aTtl = answerTtl(a, Type.A);
-            if (aTtl.isPresent()) {
-                return Future.succeededFuture(new Found(Optional.of(uri(scheme, host, port)), Math.min(ttl, aTtl.get())));
+    /** {@code scheme://host:port/} at the address {@code lookup} has (A, else AAAA). */
+    private Future<Found> located(Name lookup, String scheme, int port, long ttl, Name host) {
+        URI uri = URI.create(scheme + "://" + host.toString(true) + ":" + port + "/");
+        return address(lookup).map(address -> address
+                .map(a -> new Found(new Answer(Optional.of(new Server(uri, a.address)), ""), Math.min(ttl, a.ttl)))
+                .orElseGet(() -> Found.none("no A or AAAA record for " + lookup + " (DNS server " + resolverName
+                        + ")")));
+    }
+
+    private record Addressed(InetAddress address, long ttl) {
+    }
+
+    private Future<Optional<Addressed>> address(Name host) {
+        return query(host, Type.A).compose(a -> {
+            Optional<Addressed> v4 = firstAddress(a);
+            return v4.isPresent() ? Future.succeededFuture(v4) : query(host, Type.AAAA).map(this::firstAddress);
+        });
+    }
+
+    private Optional<Addressed> firstAddress(Message message) {
+        for (Record record : message.getSection(Section.ANSWER)) {
+            if (record instanceof ARecord a) {
+                return Optional.of(new Addressed(a.getAddress(), a.getTTL()));
             }
-            return query(lookup, Type.AAAA).map(aaaa -> answerTtl(aaaa, Type.AAAA)
-                    .map(t -> new Found(Optional.of(uri(scheme, host, port)), Math.min(ttl, t)))
-                    .orElse(new Found(Optional.empty(), 0)));
+            if (record instanceof AAAARecord aaaa) {
+                return Optional.of(new Addressed(aaaa.getAddress(), aaaa.getTTL()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Flag U: the regexp applied to the name, off the event loop; then the host's address. */
+    private Future<Found> uri(NAPTRRecord record, Name name) {
+        String expression = record.getRegexp() == null ? "" : record.getRegexp();
+        String subject = name.toString(true);
+        return vertx.executeBlocking(() -> {
+            try {
+                return NaptrRegexp.apply(expression, subject, REGEXP_TIME);
+            } catch (NaptrRegexp.Refused e) {
+                refused(e.reason());
+                LOG.warn("{}: NAPTR regexp not used: {}", name, e.getMessage());
+                throw e;
+            }
+        }, false).transform(done -> {
+            if (done.failed()) {
+                return Future.succeededFuture(Found.none("NAPTR regexp not used: " + done.cause().getMessage()));
+            }
+            Optional<String> text = done.result();
+            if (text.isEmpty()) {
+                return Future.succeededFuture(Found.none("the NAPTR regexp does not match " + subject));
+            }
+            URI uri;
+            try {
+                uri = new URI(text.get());
+            } catch (URISyntaxException e) {
+                return Future.succeededFuture(Found.none("the NAPTR regexp makes no URL: " + e.getMessage()));
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !(scheme.equals("http") && allowHttp) || uri.getHost() == null) {
+                refused(scheme.equals("http") ? "http_not_allowed" : "bad_uri");
+                return Future.succeededFuture(Found.none("the NAPTR regexp makes " + uri + ", not an https URL"
+                        + (scheme.equals("http") ? " (join_server.allow_http is false)" : "")));
+            }
+            return uriAddress(uri, record.getTTL());
         });
     }
 
-    private static Optional<Long> answerTtl(Message message, int type) {
-        return message.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type).map(Record::getTTL)
-                .min(Long::compare);
+    private Future<Found> uriAddress(URI uri, long ttl) {
+        try {
+            InetAddress literal = Address.getByAddress(uri.getHost().replaceAll("^\\[|]$", ""));
+            return Future.succeededFuture(new Found(new Answer(Optional.of(new Server(uri, literal)), ""), ttl));
+        } catch (UnknownHostException notALiteral) {
+            Name host;
+            try {
+                host = Name.fromString(uri.getHost() + ".");
+            } catch (TextParseException e) {
+                return Future.succeededFuture(Found.none("the NAPTR regexp makes host '" + uri.getHost()
+                        + "', not a DNS name"));
+            }
+            return address(host).map(address -> address
+                    .map(a -> new Found(new Answer(Optional.of(new Server(uri, a.address)), ""), Math.min(ttl, a.ttl)))
+                    .orElseGet(() -> Found.none("no A or AAAA record for " + host + " (DNS server " + resolverName
+                            + ")")));
+        }
     }
 
     private Future<Message> query(Name name, int type) {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-        return Future.fromCompletionStage(resolver.sendAsync(query), vertx.getOrCreateContext()).compose(answer -> {
-            int rcode = answer.getRcode();
-            if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-                return Future.failedFuture(new JoinClientException("DNS answered " + Rcode.string(rcode) + " for "
-                        + name + " " + Type.string(type)));
+        return Future.fromCompletionStage(resolver.sendAsync(query), vertx.getOrCreateContext()).transform(done -> {
+            if (done.failed()) {
+                return Future.failedFuture(new JoinClientException("DNS server " + resolverName + " gave no answer for "
+                        + name + " " + Type.string(type) + ": " + done.cause().getMessage()));
             }
-            return Future.succeededFuture(answer);
+            int rcode = done.result().getRcode();
+            if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                return Future.failedFuture(new JoinClientException("DNS server " + resolverName + " answered "
+                        + Rcode.string(rcode) + " for " + name + " " + Type.string(type)));
+            }
+            return Future.succeededFuture(done.result());
         });
     }
 
@@ -203,32 +368,8 @@ public final class DnsJoinServerLookup {
         return service.equals("LWN") ? Optional.of("http") : Optional.empty();
     }
 
-    /** RFC 3403 section 4.1: delimiter, ERE, delimiter, substitution, delimiter, flags; applied to the name. */
-    static Optional<URI> regexp(String expression, Name name) {
-        if (expression == null || expression.length() < 3) {
-            return Optional.empty();
-        }
-        String delimiter = Pattern.quote(expression.substring(0, 1));
-        String[] parts = expression.substring(1).split(delimiter, -1);
-        if (parts.length < 2) {
-            return Optional.empty();
-        }
-        String subject = name.toString(true);
-        boolean ignoreCase = parts.length > 2 && parts[2].contains("i");
-        try {
-            Pattern pattern = Pattern.compile(parts[0], ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
-            var matcher = pattern.matcher(subject);
-            if (!matcher.find()) {
-                return Optional.empty();
-            }
-            String replacement = parts[1].replaceAll("\\\\(\\d)", "\\$$1");
-            return Optional.of(URI.create(matcher.replaceFirst(replacement)));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static URI uri(String scheme, Name host, int port) {
-        return URI.create(scheme + "://" + host.toString(true) + ":" + port + "/");
+    private void refused(String reason) {
+        Counter.builder("lorawan.join.dns.refused").description("DNS records of join servers not used, by reason")
+                .tag("reason", reason).register(registry).increment();
     }
 }

@@ -21,7 +21,8 @@ import net.lorawanns.core.types.Eui64;
  * The network server's join-server port with resolution in front: each join-request goes where the
  * {@link JoinEuiResolver} says, to the internal join server in-process or to an external one as a Backend
  * Interfaces JoinReq (synchronous, or answered later in async mode). Failures name the JoinEUI, the server and the
- * cause.
+ * cause. The JoinEUI resolved is the device's registered one: the pipeline refuses a join-request naming another
+ * before it reaches this port.
  */
 public final class ExternalJoinServers implements JoinServer {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,7 +64,8 @@ public final class ExternalJoinServers implements JoinServer {
             return external(context, external).recover(e -> {
                 count("error");
                 return Future.failedFuture(new JoinClientException("JoinEUI " + joinEui + ", join server "
-                        + external.server() + " (" + external.source() + "): " + e.getMessage()));
+                        + external.server() + external.address().map(a -> " at " + a.getHostAddress()).orElse("")
+                        + " (" + external.source() + "): " + e.getMessage()));
             });
         });
     }
@@ -77,12 +79,15 @@ public final class ExternalJoinServers implements JoinServer {
         Future<JoinAns> answer;
         if (entry.async()) {
             AsyncAnswers answers = asyncAnswers.orElseThrow();
-            Future<JoinAns> later = answers.expect(transactionId, entry.timeout());
-            answer = client.post(route.server(), entry, request.toJson(), entry.timeout())
+            AsyncAnswers.Expected expected = answers.expect(transactionId, entry.timeout());
+            answer = expected.registered()
+                    .compose(v -> client.post(route.server(), route.address(), route.tls(), entry.headers(),
+                            request.toJson(), entry.timeout()))
                     .onFailure(e -> answers.forget(transactionId))
-                    .compose(acknowledged -> later);
+                    .compose(acknowledged -> expected.answer());
         } else {
-            answer = client.post(route.server(), entry, request.toJson(), entry.timeout()).map(this::joinAns);
+            answer = client.post(route.server(), route.address(), route.tls(), entry.headers(), request.toJson(),
+                    entry.timeout()).map(this::joinAns);
         }
         return answer.map(ans -> {
             if (ans.header().transactionId() != transactionId) {

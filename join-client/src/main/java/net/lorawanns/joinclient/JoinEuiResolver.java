@@ -3,11 +3,15 @@ package net.lorawanns.joinclient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import net.lorawanns.config.InvalidSettingException;
+import net.lorawanns.config.JoinServerCertificate;
 import net.lorawanns.config.JoinServerEntry;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.core.types.Eui64;
@@ -19,42 +23,72 @@ import org.slf4j.LoggerFactory;
  * JoinEUI -> join server, in order: the most specific static entry (a {@code [[join_server.servers]]} entry, or an
  * {@code internal_js.join_euis} prefix other than the catch-all, which points at the internal join server); DNS
  * when enabled; then {@code [join_server.default]}. A step that fails logs one line and counts, and the next is
- * tried.
+ * tried. A server DNS finds is called with the TLS files of the most specific {@code [[join_server.certificates]]}
+ * entry for the JoinEUI, else those of the default entry. All certificate files are read by the constructor, at
+ * start-up.
  */
 public final class JoinEuiResolver {
     private static final Logger LOG = LoggerFactory.getLogger(JoinEuiResolver.class);
 
     private final List<StaticEntry> entries;
+    private final List<CertificateEntry> certificates;
     private final Optional<DnsJoinServerLookup> dns;
     private final JoinServerEntry defaultEntry;
+    private final ClientTls defaultTls;
     private final MeterRegistry registry;
 
     /** One static mapping: a JoinEUI prefix to an external server, or (entry empty) to the internal join server. */
-    private record StaticEntry(Eui64Prefix prefix, Optional<JoinServerEntry> entry) {
+    private record StaticEntry(Eui64Prefix prefix, Optional<JoinServerEntry> entry, ClientTls tls) {
+    }
+
+    private record CertificateEntry(Eui64Prefix prefix, ClientTls tls) {
     }
 
     /**
      * @param internalJoinEuis the internal join server's JoinEUIs; empty when it is disabled
      * @param dns the DNS lookup, when {@code resolve_join_eui} is on
+     * @throws InvalidSettingException naming the key (e.g. {@code certificates[0].ca_cert}) of a certificate file that
+     *                                 cannot be read
      */
-    public JoinEuiResolver(JoinServerSettings settings, List<String> internalJoinEuis,
+    public JoinEuiResolver(Vertx vertx, JoinServerSettings settings, List<String> internalJoinEuis,
                            Optional<DnsJoinServerLookup> dns, MeterRegistry registry) {
         List<StaticEntry> all = new ArrayList<>();
-        for (JoinServerEntry entry : settings.servers()) {
+        for (int i = 0; i < settings.servers().size(); i++) {
+            JoinServerEntry entry = settings.servers().get(i);
             String prefix = entry.joinEui().isEmpty() ? entry.joinEuiPrefix() : entry.joinEui();
-            all.add(new StaticEntry(Eui64Prefix.parse(prefix), Optional.of(entry)));
+            all.add(new StaticEntry(Eui64Prefix.parse(prefix), Optional.of(entry),
+                    keyed("servers[" + i + "].", () -> ClientTls.load(vertx, entry.caCert(), entry.tlsCert(),
+                            entry.tlsKey()))));
         }
         for (String text : internalJoinEuis) {
             Eui64Prefix prefix = Eui64Prefix.parse(text);
             if (prefix.bits() > 0) {
-                all.add(new StaticEntry(prefix, Optional.empty()));
+                all.add(new StaticEntry(prefix, Optional.empty(), ClientTls.SYSTEM));
             }
         }
         all.sort(Comparator.comparingInt((StaticEntry e) -> e.prefix().bits()).reversed());
         this.entries = List.copyOf(all);
+        List<CertificateEntry> certs = new ArrayList<>();
+        for (int i = 0; i < settings.certificates().size(); i++) {
+            JoinServerCertificate c = settings.certificates().get(i);
+            certs.add(new CertificateEntry(Eui64Prefix.parse(c.joinEui()), keyed("certificates[" + i + "].",
+                    () -> ClientTls.load(vertx, c.caCert(), c.tlsCert(), c.tlsKey()))));
+        }
+        certs.sort(Comparator.comparingInt((CertificateEntry e) -> e.prefix().bits()).reversed());
+        this.certificates = List.copyOf(certs);
         this.dns = dns;
         this.defaultEntry = settings.defaultServer();
+        this.defaultTls = keyed("default.", () -> ClientTls.load(vertx, defaultEntry.caCert(), defaultEntry.tlsCert(),
+                defaultEntry.tlsKey()));
         this.registry = registry;
+    }
+
+    private static ClientTls keyed(String keyPrefix, Supplier<ClientTls> load) {
+        try {
+            return load.get();
+        } catch (InvalidSettingException e) {
+            throw new InvalidSettingException(keyPrefix + e.key(), e.getMessage());
+        }
     }
 
     public Future<JoinServerRoute> resolve(Eui64 joinEui) {
@@ -63,20 +97,23 @@ public final class JoinEuiResolver {
                 count("static", "found");
                 String source = "static entry " + entry.prefix();
                 return Future.succeededFuture(entry.entry.<JoinServerRoute>map(e -> new JoinServerRoute.External(
-                        URI.create(e.server()), e, source)).orElse(new JoinServerRoute.Internal(source)));
+                        URI.create(e.server()), e, entry.tls(), Optional.empty(), source))
+                        .orElse(new JoinServerRoute.Internal(source)));
             }
         }
         if (dns.isEmpty()) {
             return Future.succeededFuture(fallback());
         }
-        return dns.get().lookup(joinEui).map(found -> {
-            if (found.isPresent()) {
+        return dns.get().lookup(joinEui).map(answer -> {
+            if (answer.server().isPresent()) {
                 count("dns", "found");
-                return (JoinServerRoute) new JoinServerRoute.External(found.get(), defaultEntry, "DNS");
+                DnsJoinServerLookup.Server server = answer.server().get();
+                return (JoinServerRoute) new JoinServerRoute.External(server.uri(), defaultEntry.withoutHeaders(),
+                        dnsTls(joinEui), Optional.of(server.address()), "DNS");
             }
             count("dns", "not_found");
-            LOG.info("JoinEUI {}: DNS names no join server at {}; using the default", joinEui,
-                    dns.get().name(joinEui));
+            LOG.info("JoinEUI {}: DNS names no usable join server at {}{}; using the default", joinEui,
+                    dns.get().name(joinEui), answer.why().isEmpty() ? "" : " (" + answer.why() + ")");
             return fallback();
         }).recover(e -> {
             count("dns", "error");
@@ -86,10 +123,20 @@ public final class JoinEuiResolver {
         });
     }
 
+    private ClientTls dnsTls(Eui64 joinEui) {
+        for (CertificateEntry entry : certificates) {
+            if (entry.prefix().contains(joinEui)) {
+                return entry.tls();
+            }
+        }
+        return defaultTls;
+    }
+
     private JoinServerRoute fallback() {
         count("default", "found");
         return defaultEntry.isInternal() ? new JoinServerRoute.Internal("default")
-                : new JoinServerRoute.External(URI.create(defaultEntry.server()), defaultEntry, "default");
+                : new JoinServerRoute.External(URI.create(defaultEntry.server()), defaultEntry, defaultTls,
+                        Optional.empty(), "default");
     }
 
     private void count(String step, String outcome) {

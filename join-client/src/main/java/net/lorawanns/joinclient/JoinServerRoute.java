@@ -1,6 +1,8 @@
 package net.lorawanns.joinclient;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.util.Optional;
 import net.lorawanns.config.JoinServerEntry;
 
 /** Where a JoinEUI's join-requests go: the internal join server, or an external one over the Backend Interfaces. */
@@ -14,9 +16,12 @@ public sealed interface JoinServerRoute {
      * An external join server.
      *
      * @param server its Backend Interfaces URL
-     * @param entry the settings the request uses: TLS files, timeout, protocol version, async mode
+     * @param entry the settings the request uses: timeout, protocol version, async mode
+     * @param tls the CA and client certificate for it, read at start-up
+     * @param address the address DNS gave for the URL's host, to connect to; empty: the system resolves the host
      * @param source how it was found, for logs: "static entry ...", "DNS" or "default"
      */
-    record External(URI server, JoinServerEntry entry, String source) implements JoinServerRoute {
+    record External(URI server, JoinServerEntry entry, ClientTls tls, Optional<InetAddress> address, String source)
+            implements JoinServerRoute {
     }
 }

@@ -45,7 +45,7 @@ final class SessionKeyUnwrapper {
                 && keks.containsKey(envelope.kekLabel())
                 ? new KeyEnvelope("", unwrap("AppSKey", Optional.of(envelope)).bytes()) : envelope);
         return new JoinAnswer.Accepted(phy, lorawan11, fNwkSIntKey, sNwkSIntKey, nwkSEncKey, appSKey,
-                ans.sessionKeyId().orElse(""), Duration.ofSeconds(ans.lifetime().orElse(0L)));
+                ans.sessionKeyId().orElse(""), Duration.ofSeconds(ans.lifetime().orElse(0L)), ans.header().senderId());
     }
 
     private AesKey unwrap(String field, Optional<KeyEnvelope> envelope) {

@@ -15,6 +15,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,7 +23,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.ConfigWriter;
+import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerSettings;
+import net.lorawanns.config.Settings;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
@@ -98,15 +102,17 @@ class JoinClientTest {
         dns.add(new NAPTRRecord(name, DClass.IN, 300, 20, 10, "A", "LWN", "", Name.fromString("wrong.test.")));
         dns.add(new NAPTRRecord(name, DClass.IN, 300, 10, 10, "S", "LWNS", "", srv));
         dns.add(new SRVRecord(srv, DClass.IN, 300, 0, 0, joinServer.port(), Name.fromString("localhost.")));
+        dns.address("localhost", "127.0.0.1");
         ExternalJoinServers servers = servers(settings("""
                 resolve_join_eui = true
                 resolve_domain_suffix = "joineuis.test"
                 dns_resolver = "%s"
-                """.formatted(dns.hostPort()), defaultTls()));
+                """.formatted(dns.hostPort()), defaultTls() + "headers = { Authorization = \"Bearer default-only\" }\n"));
 
         TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
                 servers.join(context(device.joinRequest(0x0102))).await(10, TimeUnit.SECONDS));
+        assertEquals(null, joinServer.lastAuthorization(), "the default's headers never go to a server DNS names");
         device.acceptJoin(accepted.joinAcceptPhy());
         assertFalse(accepted.lorawan11());
         assertArrayEquals(device.fNwkSIntKey, accepted.fNwkSIntKey().bytes(), "NwkSKey unwrapped with ns.example");
@@ -235,6 +241,122 @@ class JoinClientTest {
         assertArrayEquals(device.fNwkSIntKey, accepted.fNwkSIntKey().bytes());
     }
 
+    @Test
+    void aServerInAPrivateZoneIsReachedAtTheResolversAddressWithItsNameKeptForTls() throws Exception {
+        // A name only the configured DNS server knows, on a certificate that names it alone (not 127.0.0.1): the
+        // join works only if we connect to the address that server gave and check the certificate against the name.
+        TestJoinServer privateJs = TestJoinServer.start(vertx, jsCa.issueFor("js-private", "js.vendor.internal"), nsCa);
+        privateJs.addDevice(DEV_EUI, APP_KEY);
+        Name name = Name.fromString("4.3.2.1.0.0.0.d.e.7.5.d.3.b.0.7.joineuis.test.");
+        Name srv = Name.fromString("_lwns._tcp.vendor.internal.");
+        dns.add(new NAPTRRecord(name, DClass.IN, 300, 10, 10, "S", "LWNS", "", srv));
+        dns.add(new SRVRecord(srv, DClass.IN, 300, 0, 0, privateJs.port(), Name.fromString("js.vendor.internal.")));
+        dns.address("js.vendor.internal", "127.0.0.1");
+        ExternalJoinServers servers = servers(settings("""
+                resolve_join_eui = true
+                resolve_domain_suffix = "joineuis.test"
+                dns_resolver = "%s"
+                """.formatted(dns.hostPort()), defaultTls()));
+
+        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
+                servers.join(context(device.joinRequest(0x0201))).await(10, TimeUnit.SECONDS));
+        device.acceptJoin(accepted.joinAcceptPhy());
+        assertEquals(1, privateJs.requests());
+        assertEquals("js.vendor.internal", privateJs.lastServerName(), "SNI names the host, not the address");
+        assertTrue(dns.questions().contains("js.vendor.internal A"), dns.questions().toString());
+        privateJs.close();
+    }
+
+    @Test
+    void chirpStackCertificatesEntriesGiveTheTlsOfServersFoundByDnsPerJoinEuiPrefix() throws Exception {
+        Name name = Name.fromString("4.3.2.1.0.0.0.d.e.7.5.d.3.b.0.7.joineuis.test.");
+        Name srv = Name.fromString("_lwns._tcp.js.joineuis.test.");
+        dns.add(new NAPTRRecord(name, DClass.IN, 300, 10, 10, "S", "LWNS", "", srv));
+        dns.add(new SRVRecord(srv, DClass.IN, 300, 0, 0, joinServer.port(), Name.fromString("localhost.")));
+        dns.address("localhost", "127.0.0.1");
+        TestPki.Authority unrelated = TestPki.authority(dir, "unrelated");
+        TestPki.Credentials unrelatedClient = unrelated.issue("unrelated-client");
+        String keys = """
+                resolve_join_eui = true
+                resolve_domain_suffix = "joineuis.test"
+                dns_resolver = "%s"
+                """.formatted(dns.hostPort());
+        // The default's files are wrong for this server; only the certificates entry of the prefix is right.
+        String defaults = """
+                [join_server.default]
+                server = ""
+                ca_cert = "%s"
+                tls_cert = "%s"
+                tls_key = "%s"
+                """.formatted(unrelated.certFile(), unrelatedClient.certFile(), unrelatedClient.keyFile());
+        String certificates = """
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0000000/40"
+                ca_cert = "%s"
+                tls_cert = "%s"
+                tls_key = "%s"
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0009999"
+                ca_cert = "%s"
+                """.formatted(jsCa.certFile(), nsClient.certFile(), nsClient.keyFile(), unrelated.certFile());
+        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        assertInstanceOf(JoinAnswer.Accepted.class, servers(settings(keys, defaults + certificates))
+                .join(context(device.joinRequest(0x0301))).await(10, TimeUnit.SECONDS));
+
+        JoinClientException failure = failure(servers(settings(keys, defaults)));
+        assertTrue(failure.getMessage().contains("not trusted"), "without the entry the default's CA is used: "
+                + failure.getMessage());
+    }
+
+    @Test
+    void anEntrySendsItsPathAndHeadersWhichAreMaskedWhereverTheConfigurationIsShown() throws Exception {
+        Settings all = new ConfigLoader(name -> name.equals("JS_TOKEN") ? "secret-token-4711" : null).parse("""
+                [join_server]
+                [[join_server.servers]]
+                join_eui_prefix = "70B3D57ED0000000/40"
+                server = "%sapi/v1/lorawan/join"
+                ca_cert = "%s"
+                tls_cert = "%s"
+                tls_key = "%s"
+                protocol_version = "1.0"
+                headers = { Authorization = "Bearer ${JS_TOKEN}" }
+                """.formatted(joinServer.url(), jsCa.certFile(), nsClient.certFile(), nsClient.keyFile()));
+        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        assertInstanceOf(JoinAnswer.Accepted.class,
+                servers(all.joinServer()).join(context(device.joinRequest(0x0501))).await(10, TimeUnit.SECONDS));
+        assertEquals("/api/v1/lorawan/join", joinServer.lastPath());
+        assertEquals("Bearer secret-token-4711", joinServer.lastAuthorization());
+
+        String shown = new ConfigWriter().toToml(all);
+        assertFalse(shown.contains("secret-token-4711"), shown);
+        assertTrue(shown.contains("Authorization"), shown);
+        assertFalse(all.joinServer().servers().get(0).toString().contains("secret-token-4711"),
+                "an entry in a log line shows no header value");
+    }
+
+    @Test
+    void anUnusableCertificateFileStopsStartUpNamingItsKey() throws Exception {
+        Path notPem = dir.resolve("not-a-certificate.pem");
+        Files.writeString(notPem, "hello");
+        JoinServerSettings badCa = settings("", """
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0000000/40"
+                ca_cert = "%s"
+                """.formatted(notPem));
+        assertEquals("certificates[0].ca_cert", assertThrows(InvalidSettingException.class,
+                () -> resolver(badCa)).key());
+
+        JoinServerSettings badKey = settings("", """
+                [[join_server.certificates]]
+                join_eui = "70B3D57ED0000000/40"
+                tls_cert = "%s"
+                tls_key = "%s"
+                """.formatted(nsClient.certFile(), notPem));
+        InvalidSettingException refused = assertThrows(InvalidSettingException.class, () -> resolver(badKey));
+        assertEquals("certificates[0].tls_key", refused.key(), refused.getMessage());
+    }
+
     private JoinClientException failure(ExternalJoinServers servers) {
         TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         return assertThrows(JoinClientException.class,
@@ -272,10 +394,9 @@ class JoinClientTest {
 
     private JoinEuiResolver resolver(JoinServerSettings settings) {
         Optional<DnsJoinServerLookup> lookup = settings.resolveJoinEui()
-                ? Optional.of(new DnsJoinServerLookup(vertx, DnsJoinServerLookup.resolver(settings.dnsResolver()),
-                        settings.resolveDomainSuffix(), settings.dnsNegativeCache()))
+                ? Optional.of(DnsJoinServerLookup.of(vertx, settings, new SimpleMeterRegistry()))
                 : Optional.empty();
-        return new JoinEuiResolver(settings, List.of("0000000000000000/0"), lookup, new SimpleMeterRegistry());
+        return new JoinEuiResolver(vertx, settings, List.of("0000000000000000/0"), lookup, new SimpleMeterRegistry());
     }
 
     private ExternalJoinServers servers(JoinServerSettings settings) {

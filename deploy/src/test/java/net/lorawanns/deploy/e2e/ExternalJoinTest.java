@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.lorawanns.core.testing.DeviceCrypto;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
 import net.lorawanns.deploy.Server;
@@ -65,6 +66,7 @@ class ExternalJoinTest {
         Name service = Name.fromString("_lwns._tcp.vendor.test.");
         dns.add(new NAPTRRecord(name, DClass.IN, 300, 10, 10, "S", "LWNS", "", service));
         dns.add(new SRVRecord(service, DClass.IN, 300, 0, 0, vendorJs.port(), Name.fromString("localhost.")));
+        dns.address("localhost", "127.0.0.1");
 
         network = new TestNetwork(dir);
         Server server = network.startInstance("""
@@ -122,6 +124,29 @@ class ExternalJoinTest {
         JsonObject up = network.webhook().await(uplink(device.devEui, 0), WAIT);
         assertArrayEquals(payload, Base64.getDecoder().decode(up.getString("data")),
                 "the MIC passed with the unwrapped NwkSKey and the payload opened with the unwrapped AppSKey");
+    }
+
+    @Test
+    void whenTheJoinServerKeepsTheAppSKeyEventsSayWhereToFetchIt() throws Exception {
+        vendorJs.addDevice("0004A30B001C0530", APP_KEY);
+        vendorJs.keepAppSKey();
+        TestDevice device = new TestDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
+
+        air.transmit(device.joinRequest(0x2C), 868_100_000L, "SF9BW125", heard);
+        device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
+        JsonObject joined = network.webhook().await(event("join", device.devEui), WAIT);
+        // The test join server answers with SessionKeyID 0A0B0C0D and, as SenderID, the JoinEUI it was asked for.
+        assertEquals("0a0b0c0d", joined.getString("session_key_id"), joined.encode());
+        assertEquals(JOIN_EUI, joined.getString("join_server_id"), joined.encode());
+
+        byte[] payload = "only the application opens this".getBytes();
+        air.transmit(device.uplink(false, 3, payload, new byte[0], 3, 0), 868_100_000L, "SF9BW125", heard);
+        JsonObject up = network.webhook().await(uplink(device.devEui, 0), WAIT);
+        assertEquals("0a0b0c0d", up.getString("session_key_id"), up.encode());
+        assertEquals(JOIN_EUI, up.getString("join_server_id"), up.encode());
+        assertArrayEquals(payload, DeviceCrypto.cipherStream(device.appSKey, 0, device.devAddrLe, 0,
+                Base64.getDecoder().decode(up.getString("frm_payload")), 0), "the payload is passed on still encrypted");
     }
 
     @Test

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
@@ -42,6 +45,12 @@ public final class TestDnsServer implements AutoCloseable {
 
     public void add(Record record) {
         records.add(record);
+    }
+
+    /** An A record (TTL 300 s) of a host, e.g. of a private zone the system's resolver does not know. */
+    public void address(String host, String ipv4) throws IOException {
+        records.add(new ARecord(Name.fromString(host.endsWith(".") ? host : host + "."), DClass.IN, 300,
+                InetAddress.getByName(ipv4)));
     }
 
     /** From now on every query gets SERVFAIL. */

@@ -38,6 +38,10 @@ public final class TestJoinServer implements AutoCloseable {
     private volatile byte[] nsKek;
     private volatile String asKekLabel;
     private volatile byte[] asKek;
+    private volatile boolean keepAppSKey;
+    private volatile String lastPath;
+    private volatile String lastAuthorization;
+    private volatile String lastServerName;
     private volatile long delayMillis;
     private volatile int paddingBytes;
     private volatile String asyncAnswerUrl;
@@ -59,7 +63,7 @@ public final class TestJoinServer implements AutoCloseable {
                         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(credentials.certFile().toString())
                                 .setKeyPath(credentials.keyFile().toString()))
                         .setTrustOptions(new PemTrustOptions().addCertPath(clientCa.certFile().toString()))
-                        .setClientAuth(ClientAuth.REQUIRED))
+                        .setClientAuth(ClientAuth.REQUIRED).setSni(true))
                 .requestHandler(request -> self[0].handle(request))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         self[0] = new TestJoinServer(vertx, server);
@@ -78,6 +82,21 @@ public final class TestJoinServer implements AutoCloseable {
         return requests.get();
     }
 
+    /** The path of the last request. */
+    public String lastPath() {
+        return lastPath;
+    }
+
+    /** The TLS server name (SNI) the client of the last request indicated; null when none. */
+    public String lastServerName() {
+        return lastServerName;
+    }
+
+    /** The Authorization header of the last request; null when it had none. */
+    public String lastAuthorization() {
+        return lastAuthorization;
+    }
+
     public void addDevice(String devEui, byte[] appKey) {
         appKeys.put(devEui.toUpperCase(), appKey);
     }
@@ -91,6 +110,11 @@ public final class TestJoinServer implements AutoCloseable {
     public void asKek(String label, byte[] kek) {
         asKekLabel = label;
         asKek = kek;
+    }
+
+    /** Keep the AppSKey for the application server's AppSKeyReq: the JoinAns has none. */
+    public void keepAppSKey() {
+        keepAppSKey = true;
     }
 
     public void delay(long millis) {
@@ -113,6 +137,9 @@ public final class TestJoinServer implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         requests.incrementAndGet();
+        lastPath = request.path();
+        lastAuthorization = request.getHeader("Authorization");
+        lastServerName = request.connection().indicatedServerName();
         request.body().onSuccess(body -> {
             JsonObject ans = answer(new JsonObject(body));
             if (paddingBytes > 0) {
@@ -157,11 +184,11 @@ public final class TestJoinServer implements AutoCloseable {
         }
         byte[] nwkSKey = DeviceCrypto.derive(appKey, 1, joinNonceLe, netIdLe, devNonce);
         byte[] appSKey = DeviceCrypto.derive(appKey, 2, joinNonceLe, netIdLe, devNonce);
-        return ans.put("Result", new JsonObject().put("ResultCode", "Success"))
+        ans.put("Result", new JsonObject().put("ResultCode", "Success"))
                 .put("PHYPayload", HEX.formatHex(DeviceCrypto.concat(new byte[] {0x20}, encrypted)))
                 .put("NwkSKey", envelope(nsKekLabel, nsKek, nwkSKey))
-                .put("AppSKey", envelope(asKekLabel, asKek, appSKey))
                 .put("SessionKeyID", "0A0B0C0D").put("Lifetime", 0);
+        return keepAppSKey ? ans : ans.put("AppSKey", envelope(asKekLabel, asKek, appSKey));
     }
 
     private static JsonObject envelope(String label, byte[] kek, byte[] key) {

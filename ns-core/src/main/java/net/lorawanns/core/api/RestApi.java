@@ -148,7 +148,8 @@ public final class RestApi {
 
     /**
      * Creates or replaces a device: OTAA with {@code join_eui} (and root keys for the internal join server, with the
-     * device's home network: {@code home_net_id}, default ours, and optional {@code home_ns_id}), or ABP with an
+     * device's home network: {@code home_net_id}, default ours, and optional {@code home_ns_id}; and the AS-ID of its
+     * application server, {@code as_id}, the only one whose AppSKeyReq the join server answers), or ABP with an
      * {@code abp} session. Root keys are stored encrypted by the join server and never returned.
      */
     private Future<JsonObject> putDevice(RoutingContext ctx) {
@@ -196,10 +197,12 @@ public final class RestApi {
         }
         String homeNetId = body.getString("home_net_id");
         String homeNsId = body.getString("home_ns_id");
+        String asId = body.getString("as_id");
         return Optional.of(valid(() -> new RootKeys(joinEui, version, AesKey.parse(appKey, "app_key"),
                 nwkKey == null ? Optional.empty() : Optional.of(AesKey.parse(nwkKey, "nwk_key")),
                 homeNetId == null ? services.netId() : NetId.parse(homeNetId),
-                homeNsId == null || homeNsId.isEmpty() ? Optional.empty() : Optional.of(homeNsId))));
+                homeNsId == null || homeNsId.isEmpty() ? Optional.empty() : Optional.of(homeNsId),
+                asId == null || asId.isEmpty() ? Optional.empty() : Optional.of(asId))));
     }
 
     /** An ABP session: {@code nwk_s_key} for 1.0.x, or the three 1.1 network keys; {@code app_s_key}. */

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import net.lorawanns.core.join.AppSKeyReference;
 import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.SealedRecordException;
@@ -49,6 +50,8 @@ final class SessionRecord {
                 .put("rx2_dr", session.rx2DataRate()).put("rx_delay", session.rxDelaySeconds())
                 .put("has_app_s_key", session.appSKey().isPresent());
         session.appSKeyEnvelope().ifPresent(envelope -> record.put("app_s_key_kek_label", envelope.kekLabel()));
+        session.appSKeyReference().ifPresent(reference -> record.put("session_key_id", reference.sessionKeyId())
+                .put("join_server_id", reference.joinServerId()));
         JsonObject sealed = cipher.seal(record, plain, kid -> associatedData(devEui, kid, record));
         Arrays.fill(plain, (byte) 0);
         return sealed.encode();
@@ -81,7 +84,8 @@ final class SessionRecord {
                 hasAppSKey ? Optional.of(AesKey.of(plain, NETWORK_KEYS)) : Optional.empty(),
                 kekLabel == null ? Optional.empty()
                         : Optional.of(new KeyEnvelope(kekLabel, Arrays.copyOfRange(plain, envelopeStart, plain.length))),
-                record.getInteger("rx1_dr_offset"), record.getInteger("rx2_dr"), record.getInteger("rx_delay"));
+                record.getInteger("rx1_dr_offset"), record.getInteger("rx2_dr"), record.getInteger("rx_delay"),
+                appSKeyReference(record));
         Arrays.fill(plain, (byte) 0);
         return session;
     }
@@ -91,13 +95,22 @@ final class SessionRecord {
         return new JsonObject(encode(devEui, decode(devEui, record)));
     }
 
+    private static Optional<AppSKeyReference> appSKeyReference(JsonObject record) {
+        String sessionKeyId = record.getString("session_key_id");
+        return sessionKeyId == null ? Optional.empty()
+                : Optional.of(new AppSKeyReference(sessionKeyId, record.getString("join_server_id", "")));
+    }
+
+    /** The readable fields bound to the sealed keys; a record without an AppSKey reference has the earlier data. */
     private static byte[] associatedData(Eui64 devEui, String kid, JsonObject record) {
-        return String.join("|", "lorawan-session", devEui.toString(), record.getString("id"), kid,
+        String reference = record.containsKey("session_key_id") ? "|" + record.getString("session_key_id") + "|"
+                + record.getString("join_server_id", "") : "";
+        return (String.join("|", "lorawan-session", devEui.toString(), record.getString("id"), kid,
                 record.getString("dev_addr"), String.valueOf(record.getBoolean("lorawan11")),
                 String.valueOf(record.getInteger("rx1_dr_offset")), String.valueOf(record.getInteger("rx2_dr")),
                 String.valueOf(record.getInteger("rx_delay")), String.valueOf(record.getBoolean("has_app_s_key")),
                 String.valueOf(record.containsKey("app_s_key_kek_label")), record.getString("app_s_key_kek_label", ""))
-                .getBytes(StandardCharsets.UTF_8);
+                + reference).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A record stored before sessions were sealed. */

@@ -15,12 +15,25 @@ public sealed interface JoinAnswer {
      * @param appSKey the AppSKey, in clear (empty label) or wrapped for the application server; empty when the join
      *     server keeps it for the application server's AppSKeyReq
      * @param lifetime how long the session may be used; zero for no limit
+     * @param joinServerId the join server's identity as its answer named it (the JoinAns SenderID); empty when unknown
      */
     record Accepted(byte[] joinAcceptPhy, boolean lorawan11, AesKey fNwkSIntKey, AesKey sNwkSIntKey,
-                    AesKey nwkSEncKey, Optional<KeyEnvelope> appSKey, String sessionKeyId, Duration lifetime)
-            implements JoinAnswer {
+                    AesKey nwkSEncKey, Optional<KeyEnvelope> appSKey, String sessionKeyId, Duration lifetime,
+                    String joinServerId) implements JoinAnswer {
         public Accepted {
             joinAcceptPhy = joinAcceptPhy.clone();
+        }
+
+        /** An answer whose join server's identity is not known. */
+        public Accepted(byte[] joinAcceptPhy, boolean lorawan11, AesKey fNwkSIntKey, AesKey sNwkSIntKey,
+                        AesKey nwkSEncKey, Optional<KeyEnvelope> appSKey, String sessionKeyId, Duration lifetime) {
+            this(joinAcceptPhy, lorawan11, fNwkSIntKey, sNwkSIntKey, nwkSEncKey, appSKey, sessionKeyId, lifetime, "");
+        }
+
+        /** Where the application fetches the AppSKey, when the join server kept it. */
+        public Optional<AppSKeyReference> appSKeyReference() {
+            return appSKey.isEmpty() && !sessionKeyId.isEmpty()
+                    ? Optional.of(new AppSKeyReference(sessionKeyId, joinServerId)) : Optional.empty();
         }
 
         @Override

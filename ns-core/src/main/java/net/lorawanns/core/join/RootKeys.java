@@ -14,9 +14,12 @@ import net.lorawanns.core.types.NetId;
  * @param nwkKey the NwkKey of LoRaWAN 1.1 devices
  * @param homeNetId the network the device may activate on
  * @param homeNsId the network server of that network that may activate it (Backend Interfaces 1.1 NSID); empty = any
+ *                 that sends no NSID or the in-process network server
+ * @param asId the device's application server (Backend Interfaces AS-ID), the only one whose AppSKeyReq is answered;
+ *             empty = none
  */
 public record RootKeys(Eui64 joinEui, MacVersion macVersion, AesKey appKey, Optional<AesKey> nwkKey,
-                       NetId homeNetId, Optional<String> homeNsId) {
+                       NetId homeNetId, Optional<String> homeNsId, Optional<String> asId) {
     public RootKeys {
         Objects.requireNonNull(joinEui, "joinEui");
         Objects.requireNonNull(macVersion, "macVersion");
@@ -24,6 +27,7 @@ public record RootKeys(Eui64 joinEui, MacVersion macVersion, AesKey appKey, Opti
         Objects.requireNonNull(nwkKey, "nwkKey");
         Objects.requireNonNull(homeNetId, "homeNetId");
         Objects.requireNonNull(homeNsId, "homeNsId");
+        Objects.requireNonNull(asId, "asId");
         if (macVersion == MacVersion.LORAWAN_1_1_0 && nwkKey.isEmpty()) {
             throw new IllegalArgumentException("a LoRaWAN 1.1 device needs a NwkKey as well as an AppKey");
         }
@@ -36,6 +40,7 @@ public record RootKeys(Eui64 joinEui, MacVersion macVersion, AesKey appKey, Opti
 
     @Override
     public String toString() {
-        return "RootKeys[" + joinEui + ", " + macVersion + ", home " + homeNetId + homeNsId.map(id -> "/" + id).orElse("") + ", ****]";
+        return "RootKeys[" + joinEui + ", " + macVersion + ", home " + homeNetId + homeNsId.map(id -> "/" + id).orElse("")
+                + asId.map(id -> ", AS " + id).orElse("") + ", ****]";
     }
 }

@@ -245,6 +245,7 @@ final class DataUplinkHandler {
                         .put("kek_label", envelope.kekLabel()).put("aes_key", envelope.wrappedKeyHex())));
             }
         }
+        EventJson.appSKeyReference(json, session.appSKeyReference());
         return new ApplicationEvent(ApplicationEvent.UPLINK, Optional.of(device.applicationId()), json);
     }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import net.lorawanns.core.events.ApplicationEvent;
 import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.RxInfo;
+import net.lorawanns.core.join.AppSKeyReference;
 import net.lorawanns.core.uplink.Copy;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 
@@ -56,6 +57,14 @@ final class EventJson {
             json.put("frequency_offset", rx.frequencyOffsetHz());
         }
         return json;
+    }
+
+    /**
+     * When the join server kept the AppSKey: {@code session_key_id} and {@code join_server_id}, which the application
+     * needs for its AppSKeyReq to that join server.
+     */
+    static void appSKeyReference(JsonObject json, Optional<AppSKeyReference> reference) {
+        reference.ifPresent(r -> json.put("session_key_id", r.sessionKeyId()).put("join_server_id", r.joinServerId()));
     }
 
     static ApplicationEvent error(Optional<String> applicationId, String error, String description, JsonObject detail) {

@@ -25,13 +25,15 @@ import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The join path: a registered OTAA device's join-request goes to the join server with the DevAddr, DLSettings,
- * RxDelay and CFList this network chose; an accepted join's session is stored as pending and its join-accept
+ * The join path: a registered OTAA device's join-request, when it names the JoinEUI the device is registered with,
+ * goes to the join server with the DevAddr, DLSettings, RxDelay and CFList this network chose (so the join server
+ * is always the one the registered JoinEUI leads to); an accepted join's session is stored as pending and its join-accept
  * sent at JOIN_ACCEPT_DELAY1 (5 s) or JOIN_ACCEPT_DELAY2 (6 s) (LoRaWAN 1.0.4 section 6.2.6). The join server
  * checks the MIC and the DevNonce; it gets the time left before RX2 minus a margin, no more.
  */
@@ -73,6 +75,18 @@ final class JoinHandler {
                 return Future.succeededFuture();
             }
             Device device = found.get();
+            Eui64 registered = device.joinEui().orElseThrow();
+            if (!registered.equals(request.joinEui())) {
+                // The JoinEUI in a join-request is not authenticated until a join server checks the MIC, and it is
+                // that join server's keys that become the session: route by the registered JoinEUI only.
+                metrics.join("join_eui_mismatch");
+                String why = "join-request from DevEUI " + request.devEui() + " names JoinEUI " + request.joinEui()
+                        + ", but the device is registered with JoinEUI " + registered;
+                LOG.debug("{}", why);
+                events.publish(EventJson.error(Optional.of(device.applicationId()), "join_rejected", why,
+                        detail.put("registered_join_eui", registered.toString())));
+                return Future.succeededFuture();
+            }
             OptionalInt dr = plan.region().uplinkDataRateIndex(uplink.dataRate());
             if (dr.isEmpty()) {
                 metrics.join("unknown_data_rate");
@@ -118,7 +132,7 @@ final class JoinHandler {
                 accepted.fNwkSIntKey(), accepted.sNwkSIntKey(), accepted.nwkSEncKey(),
                 appSKey.filter(key -> !key.wrapped()).map(key -> AesKey.of(key.aesKey())),
                 appSKey.filter(KeyEnvelope::wrapped),
-                plan.rx1DrOffset(), plan.rx2DataRate(), plan.rx1DelaySeconds());
+                plan.rx1DrOffset(), plan.rx2DataRate(), plan.rx1DelaySeconds(), accepted.appSKeyReference());
         ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
                 plan.region().rx1Frequency(uplink.frequencyHz()), plan.region().rx1DataRate(dr, 0),
                 plan.region().rx2Frequency(), plan.region().rx2DataRate());
@@ -126,10 +140,12 @@ final class JoinHandler {
                 .compose(stored -> downlinks.send(uplink, accepted.joinAcceptPhy(), windows))
                 .map(outcome -> {
                     metrics.join(outcome.sent() ? "accepted" : "accept_not_sent");
+                    JsonObject json = EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
+                            .put("join_eui", device.joinEui().orElseThrow().toString())
+                            .put("dev_addr", devAddr.toString()).put("downlink", downlink(outcome));
+                    EventJson.appSKeyReference(json, session.appSKeyReference());
                     events.publish(new ApplicationEvent(ApplicationEvent.JOIN, Optional.of(device.applicationId()),
-                            EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
-                                    .put("join_eui", device.joinEui().orElseThrow().toString())
-                                    .put("dev_addr", devAddr.toString()).put("downlink", downlink(outcome))));
+                            json));
                     return null;
                 });
     }

@@ -103,4 +103,14 @@ public final class RedisKeys {
     public String gatewayChanges() {
         return prefix + "gateways:changes";
     }
+
+    /** Marks that an instance waits for the asynchronous JoinAns of a transaction; expires with the wait. */
+    public String asyncJoinAnswer(long transactionId) {
+        return prefix + "js-answer:{" + transactionId + "}";
+    }
+
+    /** The pub/sub channel on which an instance hands on an asynchronous JoinAns (its JSON) it did not wait for. */
+    public String asyncJoinAnswers() {
+        return prefix + "js-answers";
+    }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.join.AppSKeyReference;
 import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
@@ -85,6 +86,19 @@ class SealedSessionsTest {
         assertArrayEquals(session.appSKeyEnvelope().orElseThrow().aesKey(), read.appSKeyEnvelope().orElseThrow().aesKey());
         assertEquals(List.of(true, 2, 3, 5), List.of(read.lorawan11(), read.rx1DrOffset(), read.rx2DataRate(),
                 read.rxDelaySeconds()));
+    }
+
+    @Test
+    void whereTheJoinServerKeptTheAppSKeyIsStoredAndBoundToTheKeys() throws Exception {
+        AppSKeyReference reference = new AppSKeyReference("0a0b0c0d", "70B3D57ED0001234");
+        await(store.setActive(DEV, new DeviceSession("s1", DevAddr.parse("26011235"), false, randomKey(), randomKey(),
+                randomKey(), Optional.empty(), Optional.empty(), 0, 0, 1, Optional.of(reference)), 7, 0));
+        assertEquals(Optional.of(reference), await(store.sessionsOf(DEV)).get(0).session().appSKeyReference());
+
+        JsonObject changed = new JsonObject(hget(DEV, "a")).put("join_server_id", "rogue-js");
+        await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("a").arg(changed.encode())));
+        assertThrows(SealedRecordException.class, () -> await(store.sessionsOf(DEV)),
+                "the join server's identity cannot be changed at rest");
     }
 
     @Test

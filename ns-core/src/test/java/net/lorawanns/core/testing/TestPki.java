@@ -88,14 +88,25 @@ public final class TestPki {
         }
 
         public Credentials issue(String commonName, Instant notBefore, Instant notAfter) throws Exception {
+            return issue(commonName, notBefore, notAfter, new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        }
+
+        /** A server certificate that names {@code hostName} only (no loopback name or address). */
+        public Credentials issueFor(String commonName, String hostName) throws Exception {
+            Instant now = Instant.now();
+            return issue(commonName, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)),
+                    new GeneralName(GeneralName.dNSName, hostName));
+        }
+
+        private Credentials issue(String commonName, Instant notBefore, Instant notAfter, GeneralName... names)
+                throws Exception {
             KeyPair leafKeys = keyPair();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + name),
                     serial(), Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName),
                     leafKeys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             X509Certificate cert = sign(builder, keys);
             Path certFile = dir.resolve(commonName + "-cert.pem");
             Path keyFile = dir.resolve(commonName + "-key.pem");

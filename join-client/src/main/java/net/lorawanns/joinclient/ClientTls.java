@@ -1,0 +1,116 @@
+package net.lorawanns.joinclient;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import net.lorawanns.config.InvalidSettingException;
+
+/**
+ * The TLS side of calling one join server: a CA certificate added to the JDK's trusted roots (never put in their
+ * place, which would break servers with public certificates) and our client certificate. The PEM files are read
+ * and parsed once, when the server starts (on the starting thread), so that no join ever waits for a file; a bad file
+ * fails start-up with {@link InvalidSettingException} naming the key ({@code ca_cert}, {@code tls_cert},
+ * {@code tls_key}).
+ */
+public final class ClientTls {
+    /** The JDK's trusted roots and no client certificate. */
+    public static final ClientTls SYSTEM = new ClientTls("system", Optional.empty(), Optional.empty());
+
+    private final String id;
+    private final Optional<TrustOptions> trust;
+    private final Optional<KeyCertOptions> keyCert;
+
+    private ClientTls(String id, Optional<TrustOptions> trust, Optional<KeyCertOptions> keyCert) {
+        this.id = id;
+        this.trust = trust;
+        this.keyCert = keyCert;
+    }
+
+    /** Reads the files; an empty path means "not set". */
+    public static ClientTls load(Vertx vertx, String caCert, String tlsCert, String tlsKey) {
+        if (caCert.isEmpty() && tlsCert.isEmpty()) {
+            return SYSTEM;
+        }
+        Optional<TrustOptions> trust = caCert.isEmpty() ? Optional.empty()
+                : Optional.of(TrustOptions.wrap(systemRootsPlus(Path.of(caCert))));
+        Optional<KeyCertOptions> keyCert = Optional.empty();
+        if (!tlsCert.isEmpty()) {
+            PemKeyCertOptions pem = new PemKeyCertOptions().setCertValue(read("tls_cert", tlsCert))
+                    .setKeyValue(read("tls_key", tlsKey));
+            try {
+                keyCert = Optional.of(KeyCertOptions.wrap(pem.getKeyManagerFactory(vertx)));
+            } catch (Exception e) {
+                throw new InvalidSettingException("tls_key", "cannot use client certificate " + tlsCert + " with key "
+                        + tlsKey + ": " + e.getMessage());
+            }
+        }
+        return new ClientTls(caCert + "|" + tlsCert, trust, keyCert);
+    }
+
+    /** Identifies the files, so that HTTP clients are shared by servers with the same TLS settings only. */
+    String id() {
+        return id;
+    }
+
+    void applyTo(HttpClientOptions options) {
+        trust.ifPresent(options::setTrustOptions);
+        keyCert.ifPresent(options::setKeyCertOptions);
+    }
+
+    private static Buffer read(String key, String file) {
+        try {
+            return Buffer.buffer(Files.readAllBytes(Path.of(file)));
+        } catch (IOException e) {
+            throw new InvalidSettingException(key, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The JDK's trusted roots plus the certificates of one PEM file. */
+    static TrustManager systemRootsPlus(Path caFile) {
+        try {
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (TrustManager manager : system.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate root : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("system-" + n++, root);
+                    }
+                }
+            }
+            int configured = 0;
+            try (InputStream in = Files.newInputStream(caFile)) {
+                for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("configured-" + n++, ca);
+                    configured++;
+                }
+            }
+            if (configured == 0) {
+                throw new InvalidSettingException("ca_cert", caFile + " holds no PEM certificate");
+            }
+            TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            combined.init(store);
+            return combined.getTrustManagers()[0];
+        } catch (IOException | GeneralSecurityException e) {
+            throw new InvalidSettingException("ca_cert", "cannot read CA certificate " + caFile + ": " + e.getMessage());
+        }
+    }
+}
