@@ -93,7 +93,7 @@ class KeyRotationClusterTest {
             appKeys.put(devEui, appKey);
             writes.add(oldRoots.setRootKeys(devEui, new RootKeys(Eui64.parse("70B3D57ED0001234"),
                     MacVersion.LORAWAN_1_0_3, AesKey.of(appKey), Optional.empty(), NetId.parse("000013"),
-                    Optional.empty())));
+                    Optional.empty(), Optional.empty())));
             writes.add(oldAppSKeys.put(devEui, "session-1", AesKey.of(appKey), Duration.ofHours(1)));
         }
         Future.all(writes).await(30, TimeUnit.SECONDS);
