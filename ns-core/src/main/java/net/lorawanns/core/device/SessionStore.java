@@ -20,7 +20,8 @@ import net.lorawanns.core.types.Eui64;
 /**
  * Device sessions in Redis. One hash per device holds the active session ({@code a}, id {@code aid}), a pending
  * one from a join ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}) and the next downlink
- * counters ({@code nd} NFCntDown, {@code ad} AFCntDown). An index per DevAddr lists the devices that may use it.
+ * counters ({@code nd} NFCntDown, {@code ad} AFCntDown), and the last RJcount0 of the active session's
+ * rejoin-requests ({@code r0}). An index per DevAddr lists the devices that may use it.
  * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not
  * (they are configuration-grade data), and neither does an index while it holds an ABP device.
  */
@@ -43,7 +44,7 @@ public final class SessionStore {
             if state[1] == ARGV[1] then
               local pending = redis.call('HGET', KEYS[1], 'p')
               redis.call('HSET', KEYS[1], 'a', pending, 'aid', ARGV[1], 'f', -1, 'nd', 0, 'ad', 0)
-              redis.call('HDEL', KEYS[1], 'p', 'pid')
+              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0')
               state[2] = ARGV[1]
               state[3] = '-1'
             end
@@ -64,6 +65,19 @@ public final class SessionStore {
             """);
     private static final FCntDecision[] DECISIONS = {FCntDecision.NEW, FCntDecision.RETRANSMISSION,
             FCntDecision.REPLAY, FCntDecision.RESET, FCntDecision.STALE};
+    /**
+     * RJcount0 of rejoin-requests of types 0 and 2 (LoRaWAN 1.1 section 6.2.4.1): the device counts from 0 again
+     * after each join-accept it processes, so the last value belongs to the active session (ARGV[1]) and is dropped
+     * when a pending session takes its place. Returns -1 when ARGV[2] is greater than the last value and now is the
+     * last, -2 when the session is no longer active, else the last value, which refuses it.
+     */
+    private static final LuaScript REJOIN_COUNT0 = new LuaScript("session_rejoin_count0", """
+            if redis.call('HGET', KEYS[1], 'aid') ~= ARGV[1] then return -2 end
+            local last = tonumber(redis.call('HGET', KEYS[1], 'r0') or '-1')
+            if tonumber(ARGV[2]) <= last then return last end
+            redis.call('HSET', KEYS[1], 'r0', ARGV[2])
+            return -1
+            """);
     /** A join's session waits as pending, beside the active one, until the device's first uplink. */
     private static final LuaScript SET_PENDING = new LuaScript("session_set_pending", """
             redis.call('HSET', KEYS[1], 'p', ARGV[1], 'pid', ARGV[2])
@@ -269,6 +283,23 @@ public final class SessionStore {
                 .compose(next -> next.toLong() < 0
                         ? Future.failedFuture(new IllegalStateException("the session of " + devEui + " is gone"))
                         : Future.succeededFuture(next.toLong()));
+    }
+
+    /**
+     * Records RJcount0 of a verified rejoin-request of type 0 or 2 if it is greater than the last one of the active
+     * session {@code sessionId}, in one Redis step so that two instances cannot both accept one value.
+     *
+     * @return empty when accepted, else why not
+     */
+    public Future<Optional<String>> useRejoinCount0(Eui64 devEui, String sessionId, int rjCount0) {
+        return REJOIN_COUNT0.run(redis, new String[] {keys.session(devEui)}, sessionId, rjCount0).map(response -> {
+            long last = response.toLong();
+            if (last == -1) {
+                return Optional.empty();
+            }
+            return Optional.of(last == -2 ? "the session the rejoin-request was signed with is no longer active"
+                    : "RJcount0 " + rjCount0 + " is not greater than the last one, " + last);
+        });
     }
 
     private DeviceSession parse(Eui64 devEui, Response blob) {
