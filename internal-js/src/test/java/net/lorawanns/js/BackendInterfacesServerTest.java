@@ -84,7 +84,7 @@ class BackendInterfacesServerTest {
         AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
         Map<String, AesKey> keks = Map.of("ns.partner", AesKey.of(NS_KEK), "as.partner", AesKey.of(AS_KEK));
         InternalJoinServer joinServer = new InternalJoinServer(rootKeys, appSKeys, new DevNonceRegistry(redis, keys),
-                new JoinNonceCounter(redis, keys), Duration.ofDays(7), keks, "");
+                new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), Duration.ofDays(7), keks, "");
 
         jsCa = TestPki.authority(dir, "js");
         TestPki.Credentials serverCert = jsCa.issue("js-server");
