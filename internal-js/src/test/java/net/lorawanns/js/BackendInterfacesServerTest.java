@@ -187,6 +187,47 @@ class BackendInterfacesServerTest {
         assertNull(ans.getValue("NwkSKey"));
     }
 
+    /** TS002-1.1 RejoinReq: type 1 checked here (JSIntKey, RJcount1), type 0 after its network checked it. */
+    @Test
+    void aLoRaWAN11DeviceRejoinsOverBackendInterfaces11() throws Exception {
+        TestDevice device = provision("0004A30B001C0534", "1.1", NetId.parse(NET_ID));
+        JsonObject joined = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C0534", device.joinRequest(1)), 200);
+        device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
+
+        JsonObject type1 = post(partner, rejoinReq("0004A30B001C0534", device.rejoinRequest1(), "26011F3A"), 200);
+        assertEquals("Success", result(type1), type1.encode());
+        assertEquals("RejoinAns", type1.getString("MessageType"));
+        device.acceptRejoin(HEX.parseHex(type1.getString("PHYPayload")));
+        assertEquals("26011F3A", device.devAddr());
+        assertArrayEquals(device.sNwkSIntKey, unwrap(type1.getJsonObject("SNwkSIntKey"), "ns.partner", NS_KEK));
+        assertArrayEquals(device.appSKey, unwrap(type1.getJsonObject("AppSKey"), "as.partner", AS_KEK));
+
+        JsonObject replayed = post(partner, rejoinReq("0004A30B001C0534", device.rejoinRequest1(0), "26011F3B"), 200);
+        assertEquals("JoinReqFailed", result(replayed), "RJcount1 0 again");
+        byte[] forged = device.rejoinRequest1();
+        forged[forged.length - 1] ^= 0x01;
+        assertEquals("MICFailed", result(post(partner, rejoinReq("0004A30B001C0534", forged, "26011F3B"), 200)));
+
+        JsonObject type0 = post(partner, rejoinReq("0004A30B001C0534", device.rejoinRequest(0), "26011F3C"), 200);
+        assertEquals("Success", result(type0), type0.encode());
+        device.acceptRejoin(HEX.parseHex(type0.getString("PHYPayload")));
+        assertArrayEquals(device.fNwkSIntKey, unwrap(type0.getJsonObject("FNwkSIntKey"), "ns.partner", NS_KEK));
+
+        TestDevice old = provision("0004A30B001C0535", "1.0.4", NetId.parse(NET_ID));
+        byte[] notA11Device = TestDevice.rejoinType1(new byte[16], JOIN_EUI, old.devEui, 0);
+        JsonObject refused = post(partner, rejoinReq("0004A30B001C0535", notA11Device, "26011F3D"), 200);
+        assertEquals("JoinReqFailed", result(refused));
+        assertTrue(refused.getJsonObject("Result").getString("Description").contains("1.1 only"), refused.encode());
+    }
+
+    private static String rejoinReq(String devEui, byte[] phy, String devAddr) {
+        return """
+                {"ProtocolVersion": "1.1", "SenderID": "000013", "ReceiverID": "70B3D57ED0001234",
+                 "TransactionID": 77, "MessageType": "RejoinReq", "MACVersion": "1.1", "PHYPayload": "%s",
+                 "DevEUI": "%s", "DevAddr": "%s", "DLSettings": "00", "RxDelay": 1}
+                """.formatted(HEX.formatHex(phy), devEui, devAddr);
+    }
+
     @Test
     void anApplicationServerFetchesTheAppSKeyAndANetworkAsksForTheHomeNetwork() throws Exception {
         TestDevice device = provision("0004A30B001C0533", "1.0.3", NetId.parse(NET_ID));
