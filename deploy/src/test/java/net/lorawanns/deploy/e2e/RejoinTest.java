@@ -132,6 +132,40 @@ class RejoinTest {
         rejoin(device, device.rejoinRequest(2));
     }
 
+    /** The operator asks for a rejoin through the API; the device hears ForceRejoinReq and sends type 2. */
+    @Test
+    void aForceRejoinReqFromTheOperatorMakesTheDeviceRejoin() throws Exception {
+        TestDevice device = network.otaaDevice(server, "00000000000E0004", "1.1", APP);
+        String path = "/api/v1/devices/" + device.devEui + "/force-rejoin";
+        network.api(server, "POST", path, new JsonObject(), 409);
+        join(device, 1);
+        sendInNewSession(device, "joined");
+        network.api(server, "POST", path, new JsonObject().put("rejoin_type", 1), 400);
+        TestDevice abp = network.abpDevice(server, "00000000000E0005", "26000E05", APP);
+        network.api(server, "POST", "/api/v1/devices/" + abp.devEui + "/force-rejoin", new JsonObject(), 409);
+        assertEquals(2, network.api(server, "POST", path, new JsonObject().put("rejoin_type", 2), 200)
+                .getInteger("rejoin_type"));
+
+        long fCnt = device.fCntUp;
+        air.transmit(device.uplink(false, 10, new byte[] {1}, new byte[0], TX_DR, 0), EU868_CH0, SF9, heard);
+        byte[] fOpts = device.read(gateway.awaitDownlink(WAIT).phy(), fCnt).fOpts();
+        // LoRaWAN 1.1 section 5.13: CID 0x0E, then Period[13:11] Max_Retries[10:8] RejoinType[6:4] DR[3:0].
+        assertEquals(3, fOpts.length);
+        assertEquals(0x0E, fOpts[0]);
+        int payload = (fOpts[1] & 0xFF) | (fOpts[2] & 0xFF) << 8;
+        assertEquals(2, (payload >>> 4) & 0x07, "RejoinType");
+        assertEquals(TX_DR, payload & 0x0F, "DR of the uplink");
+
+        rejoin(device, device.rejoinRequest((payload >>> 4) & 0x07));
+        sendInNewSession(device, "after the forced rejoin");
+        // Sent once: the answer to the next confirmed uplink carries only its ACK.
+        fCnt = device.fCntUp;
+        air.transmit(device.uplink(true, 10, new byte[] {2}, new byte[0], TX_DR, 0), EU868_CH0, SF9, heard);
+        TestDevice.Downlink ack = device.read(gateway.awaitDownlink(WAIT).phy(), fCnt);
+        assertTrue(ack.ack());
+        assertEquals(0, ack.fOpts().length);
+    }
+
     private void join(TestDevice device, int devNonce) throws Exception {
         air.transmit(device.joinRequest(devNonce), EU868_CH0, SF9, heard);
         device.acceptJoin(gateway.awaitDownlink(WAIT).phy());

@@ -12,6 +12,7 @@ import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.RedisKeys;
@@ -108,6 +109,23 @@ class SessionStoreTest {
         assertEquals(FCntDecision.NEW, decision(DEV, "new", 0));
         assertEquals(Optional.empty(), await(one.useRejoinCount0(DEV, "new", 0)), "the new session counts from 0");
         assertTrue(await(one.useRejoinCount0(DEV, "old", 6)).isPresent(), "the old session is gone");
+    }
+
+    @Test
+    void aForceRejoinRequestIsTakenByTheNextNewFrameOnly() throws Exception {
+        await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_1_0,
+                "app", false)));
+        assertFalse(await(one.forceRejoin(DEV, 2)), "no session to send it in");
+        await(one.setActive(DEV, session("s1", "26000001"), 10, 0));
+        assertTrue(await(one.forceRejoin(DEV, 2)));
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 10)).forceRejoinType(), "a retransmission");
+        assertEquals(OptionalInt.of(2), await(one.accept(DEV, "s1", 11)).forceRejoinType());
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 12)).forceRejoinType(), "sent once");
+
+        assertTrue(await(one.forceRejoin(DEV, 0)));
+        await(one.setPending(DEV, session("s2", "26000002")));
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s2", 0)).forceRejoinType(),
+                "a new session has rejoined already");
     }
 
     @Test
