@@ -213,6 +213,13 @@ class BackendInterfacesServerTest {
         device.acceptRejoin(HEX.parseHex(type0.getString("PHYPayload")));
         assertArrayEquals(device.fNwkSIntKey, unwrap(type0.getJsonObject("FNwkSIntKey"), "ns.partner", NS_KEK));
 
+        String otherJoinEui = rejoinReq("0004A30B001C0534", device.rejoinRequest1(), "26011F3E")
+                .replace("\"ReceiverID\": \"70B3D57ED0001234\"", "\"ReceiverID\": \"70B3D57ED0001235\"");
+        assertEquals("MalformedRequest", result(post(partner, otherJoinEui, 200)), "ReceiverID is the frame's JoinEUI");
+        String version10 = rejoinReq("0004A30B001C0534", device.rejoinRequest(0), "26011F3E")
+                .replace("\"ProtocolVersion\": \"1.1\"", "\"ProtocolVersion\": \"1.0\"");
+        assertEquals("MalformedRequest", result(post(partner, version10, 200)), "no RejoinReq in 1.0");
+
         TestDevice old = provision("0004A30B001C0535", "1.0.4", NetId.parse(NET_ID));
         byte[] notA11Device = TestDevice.rejoinType1(new byte[16], JOIN_EUI, old.devEui, 0);
         JsonObject refused = post(partner, rejoinReq("0004A30B001C0535", notA11Device, "26011F3D"), 200);

@@ -26,6 +26,10 @@ public record RejoinReq(MessageHeader header, RejoinRequestContext context) {
 
     /** Reads a RejoinReq; the header has been read already. ReceiverID must be a JoinEUI. */
     public static RejoinReq fromJson(MessageHeader header, JsonObject json) {
+        if (!header.isVersion11()) {
+            throw new MalformedMessageException("RejoinReq exists from Backend Interfaces 1.1 on, not in "
+                    + header.protocolVersion());
+        }
         Eui64 joinEui;
         try {
             joinEui = Eui64.parse(header.receiverId());
@@ -39,6 +43,10 @@ public record RejoinReq(MessageHeader header, RejoinRequestContext context) {
                     + ", not a rejoin-request");
         }
         JoinReq.requireDevEui(json, request.devEui());
+        if (request instanceof RejoinRequest.JoinEuiType type1 && !type1.joinEui().equals(joinEui)) {
+            throw new MalformedMessageException("ReceiverID " + joinEui + " is not the rejoin-request's JoinEUI "
+                    + type1.joinEui());
+        }
         return new RejoinReq(header, new RejoinRequestContext(phy, request, joinEui, JoinReq.macVersion(json),
                 JoinReq.senderNetId(header), JoinReq.devAddr(json), JoinReq.dlSettings(json), JoinReq.rxDelay(json),
                 JoinReq.cfList(json)));

@@ -20,7 +20,12 @@ import net.lorawanns.core.types.NetId;
 public record RejoinRequestContext(byte[] phyPayload, RejoinRequest request, Eui64 joinEui, MacVersion macVersion,
                                    NetId netId, DevAddr devAddr, DlSettings dlSettings, int rxDelay,
                                    Optional<CfList> cfList) {
+    /** @throws IllegalArgumentException when a type 1 rejoin-request names another JoinEUI than {@code joinEui} */
     public RejoinRequestContext {
+        if (request instanceof RejoinRequest.JoinEuiType type1 && !type1.joinEui().equals(joinEui)) {
+            throw new IllegalArgumentException("the rejoin-request names JoinEUI " + type1.joinEui() + ", not "
+                    + joinEui);
+        }
         phyPayload = phyPayload.clone();
     }
 

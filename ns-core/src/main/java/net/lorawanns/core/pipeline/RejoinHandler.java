@@ -186,7 +186,17 @@ final class RejoinHandler {
                         detail.put("result", rejected.result().code())));
                 return Future.succeededFuture();
             }
-            return accepted(uplink, device, dr, context, (JoinAnswer.Accepted) answer.result());
+            JoinAnswer.Accepted accepted = (JoinAnswer.Accepted) answer.result();
+            if (!accepted.lorawan11()) {
+                // A rejoin-accept is LoRaWAN 1.1 only (OptNeg set): one NwkSKey cannot be what the device derived.
+                metrics.rejoin(type, "join_server_error");
+                String why = "the join server answered the rejoin-request of DevEUI " + device.devEui()
+                        + " with LoRaWAN 1.0 session keys (one NwkSKey); a rejoin needs the three 1.1 network keys";
+                LOG.warn("{}", why);
+                events.publish(EventJson.error(application, "join_failed", why, detail));
+                return Future.succeededFuture();
+            }
+            return accepted(uplink, device, dr, context, accepted);
         });
     }
 
