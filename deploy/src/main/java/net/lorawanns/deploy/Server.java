@@ -165,7 +165,8 @@ public final class Server implements AutoCloseable {
             AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
             Map<String, AesKey> jsKeks = keks(js.kek());
             InternalJoinServer internal = new InternalJoinServer(store, appSKeys, devNonces,
-                    new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), js.sessionLifetime(), jsKeks, js.asKekLabel());
+                    new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), js.sessionLifetime(),
+                    jsKeks, js.asKekLabel());
             internalJs = Optional.of(internal);
             if (!js.bind().isEmpty()) {
                 startBackendInterfaces(vertx, js, internal, store, appSKeys, jsKeks, registry);

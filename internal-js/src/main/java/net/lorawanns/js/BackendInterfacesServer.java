@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The internal join server's LoRaWAN Backend Interfaces endpoint (TS002-1.1): JoinReq, RejoinReq, AppSKeyReq and
- * HomeNSReq over HTTPS with a required client certificate. Each certificate maps to one configured peer, which may speak only
- * for its NetIDs, NSIDs and AS-IDs. Every request gets a JSON answer with a Result; a body that cannot be read gets
+ * HomeNSReq over HTTPS with a required client certificate. Each certificate maps to one configured peer, which may
+ * speak only for its NetIDs, NSIDs and AS-IDs. Every request gets a JSON answer with a Result; a body that cannot be read gets
  * MalformedRequest, never a stack trace.
  */
 public final class BackendInterfacesServer {
@@ -342,7 +342,8 @@ public final class BackendInterfacesServer {
 
     /** Metric tags stay bounded: unknown message types and result codes are counted as "other". */
     private void count(String client, String type, String result) {
-        String knownType = Set.of("none", "JoinReq", "RejoinReq", "AppSKeyReq", "HomeNSReq").contains(type) ? type : "other";
+        String knownType = Set.of("none", "JoinReq", "RejoinReq", "AppSKeyReq", "HomeNSReq").contains(type) ? type
+                : "other";
         String knownResult = JoinResult.fromCode(result).isPresent() || result.equals("refused_certificate")
                 || result.equals("rate_limited") ? result : "other";
         Counter.builder("lorawan.js.bi.requests").description("Backend Interfaces requests to the internal join server")

@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The built-in join server, answering in-process. For each join-request: the device's root keys, its home
  * network, the MIC, the DevNonce rule of its version, a fresh JoinNonce, the session keys of its version and the
- * encrypted join-accept (LoRaWAN 1.0.4 section 6.2, 1.1 section 6.2); likewise for the rejoin-requests of LoRaWAN 1.1
- * devices, answered with a rejoin-accept. The AppSKey goes out wrapped with the
- * requester's application-server KEK when one is configured, and is kept sealed for AppSKeyReq.
+ * encrypted join-accept (LoRaWAN 1.0.4 section 6.2, 1.1 section 6.2); likewise for the rejoin-requests of LoRaWAN
+ * 1.1 devices, answered with a rejoin-accept. The AppSKey goes out wrapped with the requester's application-server
+ * KEK when one is configured, and is kept sealed for AppSKeyReq.
  */
 public final class InternalJoinServer implements JoinServer {
     private static final Logger LOG = LoggerFactory.getLogger(InternalJoinServer.class);

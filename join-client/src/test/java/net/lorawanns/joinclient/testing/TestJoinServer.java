@@ -23,8 +23,8 @@ import net.lorawanns.core.testing.TestPki;
 /**
  * An external join server written for the tests from the specifications (LoRaWAN 1.0.4 section 6.2, LoRaWAN 1.1
  * sections 6.1.1 and 6.2, TS002 section 6.2), sharing no code with the server: JoinReq for LoRaWAN 1.0.x and 1.1
- * devices, RejoinReq for 1.1 devices (type 1 checked here with JSIntKey and RJcount1), HTTPS with its own CA, our client certificate
- * required, hand-built JoinAns JSON with the NwkSKey and AppSKey wrapped (the JDK's AESWrap) under the KEKs it
+ * devices, RejoinReq for 1.1 devices (type 1 checked here with JSIntKey and RJcount1), HTTPS with its own CA, our
+ * client certificate required, hand-built JoinAns JSON with the NwkSKey and AppSKey wrapped (the JDK's AESWrap) under the KEKs it
  * shares with us.
  */
 public final class TestJoinServer implements AutoCloseable {
@@ -143,7 +143,8 @@ public final class TestJoinServer implements AutoCloseable {
         boolean rejoin = "RejoinReq".equals(req.getString("MessageType"));
         JsonObject ans = new JsonObject().put("ProtocolVersion", req.getString("ProtocolVersion"))
                 .put("SenderID", req.getString("ReceiverID")).put("ReceiverID", req.getString("SenderID"))
-                .put("TransactionID", req.getLong("TransactionID")).put("MessageType", rejoin ? "RejoinAns" : "JoinAns");
+                .put("TransactionID", req.getLong("TransactionID"))
+                .put("MessageType", rejoin ? "RejoinAns" : "JoinAns");
         String devEui = req.getString("DevEUI").toUpperCase();
         byte[] appKey = appKeys.get(devEui);
         if (appKey == null) {

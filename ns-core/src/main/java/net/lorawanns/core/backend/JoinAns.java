@@ -30,7 +30,8 @@ public record JoinAns(MessageHeader header, JoinResult result, String descriptio
     public static JoinAns fromJson(JsonObject json, String answerType) {
         MessageHeader header = MessageHeader.fromJson(json);
         if (!header.messageType().equals(answerType)) {
-            throw new MalformedMessageException("MessageType is '" + header.messageType() + "', expected " + answerType);
+            throw new MalformedMessageException("MessageType is '" + header.messageType() + "', expected "
+                    + answerType);
         }
         JsonObject result = json.getValue("Result") instanceof JsonObject object ? object : null;
         if (result == null) {

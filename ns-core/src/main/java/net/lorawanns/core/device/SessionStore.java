@@ -20,11 +20,11 @@ import net.lorawanns.core.types.Eui64;
 
 /**
  * Device sessions in Redis. One hash per device holds the active session ({@code a}, id {@code aid}), a pending
- * one from a join ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}) and the next downlink
- * counters ({@code nd} NFCntDown, {@code ad} AFCntDown), the last RJcount0 of the active session's
- * rejoin-requests ({@code r0}), and the rejoin type of a ForceRejoinReq to send ({@code fr}). An index per DevAddr lists the devices that may use it.
- * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not
- * (they are configuration-grade data), and neither does an index while it holds an ABP device.
+ * one from a join or rejoin ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}), the next downlink
+ * counters ({@code nd} NFCntDown, {@code ad} AFCntDown), the last RJcount0 of the active session's rejoin-requests
+ * ({@code r0}), and the rejoin type of a ForceRejoinReq to send ({@code fr}). An index per DevAddr lists the devices
+ * that may use it. OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the
+ * operator, do not (they are configuration-grade data), and neither does an index while it holds an ABP device.
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);

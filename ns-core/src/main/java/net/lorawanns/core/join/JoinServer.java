@@ -15,6 +15,7 @@ public interface JoinServer {
      * a rejection. A join server that does not know rejoin-requests fails the future.
      */
     default Future<JoinAnswer> rejoin(RejoinRequestContext request) {
-        return Future.failedFuture(new UnsupportedOperationException("this join server does not answer rejoin-requests"));
+        return Future.failedFuture(new UnsupportedOperationException(
+                "this join server does not answer rejoin-requests"));
     }
 }

@@ -83,8 +83,9 @@ final class RejoinHandler {
                 String why = found.isEmpty() ? "which is not registered" : !found.get().otaa()
                         ? "which is registered as ABP" : "which is registered as LoRaWAN " + found.get().macVersion()
                         + " (rejoin-requests are LoRaWAN 1.1 only)";
-                return refuse(type, found.isEmpty() ? "unknown_device" : "not_otaa_1_1", found.map(Device::applicationId),
-                        "rejoin-request type " + type + " from DevEUI " + request.devEui() + ", " + why, detail);
+                return refuse(type, found.isEmpty() ? "unknown_device" : "not_otaa_1_1",
+                        found.map(Device::applicationId), "rejoin-request type " + type + " from DevEUI "
+                                + request.devEui() + ", " + why, detail);
             }
             Device device = found.get();
             OptionalInt dr = plan.region().uplinkDataRateIndex(uplink.dataRate());
@@ -94,10 +95,10 @@ final class RejoinHandler {
             }
             if (request instanceof RejoinRequest.JoinEuiType type1) {
                 if (!type1.joinEui().equals(device.joinEui().orElseThrow())) {
-                    return refuse(type, "join_eui_mismatch", Optional.of(device.applicationId()), "rejoin-request of DevEUI "
-                            + request.devEui() + " names JoinEUI " + type1.joinEui() + ", but the device is registered"
-                            + " with JoinEUI " + device.joinEui().get(), detail.put("registered_join_eui",
-                            device.joinEui().get().toString()));
+                    return refuse(type, "join_eui_mismatch", Optional.of(device.applicationId()),
+                            "rejoin-request of DevEUI " + request.devEui() + " names JoinEUI " + type1.joinEui()
+                                    + ", but the device is registered with JoinEUI " + device.joinEui().get(),
+                            detail.put("registered_join_eui", device.joinEui().get().toString()));
                 }
                 return ask(uplink, device, dr.getAsInt(), context(uplink, request, device, plan.rx1DrOffset(),
                         plan.rx2DataRate(), plan.rx1DelaySeconds(), true), detail);

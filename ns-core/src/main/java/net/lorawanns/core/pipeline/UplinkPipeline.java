@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The uplink pipeline (ARCHITECTURE.md): every gateway copy goes to cluster-wide deduplication; the one instance
- * that owns the frame decodes it and hands it to the join path (join- and rejoin-requests) or the data path. Whatever a frame does, the
- * pipeline goes on: errors are counted and logged, never thrown back at the gateway bridge.
+ * that owns the frame decodes it and hands it to the join path (join- and rejoin-requests) or the data path.
+ * Whatever a frame does, the pipeline goes on: errors are counted and logged, never thrown back at the gateway
+ * bridge.
  *
  * <p>Overload and Redis failures shed frames rather than queue them: at most {@code max_frames_in_flight} copies are
  * between arrival and decision; a frame whose Redis requests fail, or that reaches the decision after its RX2 window

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 
 /**
  * An end device as the LoRaWAN specifications describe it, built on {@link DeviceCrypto}: it makes join-requests and
- * LoRaWAN 1.1 rejoin-requests, opens join-accepts and rejoin-accepts, derives its session keys, and sends and reads data frames. It shares no code with the server.
+ * LoRaWAN 1.1 rejoin-requests, opens join-accepts and rejoin-accepts, derives its session keys, and sends and reads
+ * data frames. It shares no code with the server.
  */
 public final class TestDevice {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -122,9 +123,9 @@ public final class TestDevice {
     }
 
     /**
-     * Opens the rejoin-accept of the last rejoin-request: a join-accept encrypted with JSEncKey = aes128_encrypt(NwkKey,
-     * 0x05 | DevEUI | pad16), whose MIC and keys take the rejoin type for JoinReqType and its RJcount for DevNonce
-     * (LoRaWAN 1.1 sections 6.1.1.4 and 6.2.3).
+     * Opens the rejoin-accept of the last rejoin-request: a join-accept encrypted with JSEncKey =
+     * aes128_encrypt(NwkKey, 0x05 | DevEUI | pad16), whose MIC and keys take the rejoin type for JoinReqType and its
+     * RJcount for DevNonce (LoRaWAN 1.1 sections 6.1.1.4 and 6.2.3).
      */
     public void acceptRejoin(byte[] phy) {
         if (lastRejoinType < 0) {
