@@ -84,6 +84,10 @@ class RejoinTest {
         assertEquals(1, type1.getInteger("rejoin_type"));
         sendInNewSession(device, "after type 1");
         assertEquals(3, network.webhook().all().stream().filter(e -> "rejoin".equals(e.getString("type"))).count());
+        for (int type : new int[] {0, 1, 2}) {
+            assertEquals(1.0, network.metric(server, "lorawan_rejoin_requests_total{result=\"accepted\",type=\""
+                    + type + "\"}"), "type " + type);
+        }
     }
 
     @Test
@@ -102,6 +106,8 @@ class RejoinTest {
                 .and(e -> e.getInteger("rejoin_type", -1) == 0), WAIT);
         assertEquals("join_rejected", replay0.getString("error"), replay0.encode());
         assertTrue(replay0.getString("description").contains("RJcount0 0 is not greater"), replay0.encode());
+        assertEquals(1.0, network.metric(server,
+                "lorawan_rejoin_requests_total{result=\"rj_count_replay\",type=\"0\"}"));
 
         byte[] type1 = device.rejoinRequest1();
         air.transmit(type1, EU868_CH0, SF9, heard);
