@@ -71,6 +71,7 @@ import net.lorawanns.joinclient.JoinEuiResolver;
 import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.BackendInterfacesServer;
 import net.lorawanns.js.InternalJoinServer;
+import net.lorawanns.js.RejoinCount1Registry;
 import net.lorawanns.js.RootKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +169,8 @@ public final class Server implements AutoCloseable {
             AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
             Map<String, AesKey> jsKeks = keks(js.kek());
             InternalJoinServer internal = new InternalJoinServer(store, appSKeys, devNonces,
-                    new JoinNonceCounter(redis, keys), js.sessionLifetime(), jsKeks, js.asKekLabel());
+                    new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), js.sessionLifetime(),
+                    jsKeks, js.asKekLabel());
             internalJs = Optional.of(internal);
             if (!js.bind().isEmpty()) {
                 startBackendInterfaces(vertx, js, internal, store, appSKeys, jsKeks, registry);

@@ -27,6 +27,7 @@ import net.lorawanns.core.backend.JoinAns;
 import net.lorawanns.core.backend.JoinReq;
 import net.lorawanns.core.backend.MalformedMessageException;
 import net.lorawanns.core.backend.MessageHeader;
+import net.lorawanns.core.backend.RejoinReq;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinResult;
 import net.lorawanns.core.join.KeyEnvelope;
@@ -38,10 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The internal join server's LoRaWAN Backend Interfaces endpoint (TS002-1.1): JoinReq, AppSKeyReq and HomeNSReq
- * over HTTPS with a required client certificate. Each certificate maps to one configured peer, which may speak only
- * for its NetIDs, NSIDs and AS-IDs, and gets keys wrapped with its KEKs (in clear only if its entry allows it); an
- * AppSKeyReq is answered only for devices registered with the requesting AS-ID. Every request gets a JSON answer with a Result; a body that cannot be read gets
+ * The internal join server's LoRaWAN Backend Interfaces endpoint (TS002-1.1): JoinReq, RejoinReq, AppSKeyReq and
+ * HomeNSReq over HTTPS with a required client certificate. Each certificate maps to one configured peer, which may
+ * speak only for its NetIDs, NSIDs and AS-IDs, and gets keys wrapped with its KEKs (in clear only if its entry
+ * allows it); an AppSKeyReq is answered only for devices registered with the requesting AS-ID. Every request gets
+ * a JSON answer with a Result; a body that cannot be read gets
  * MalformedRequest, never a stack trace.
  */
 public final class BackendInterfacesServer {
@@ -152,11 +154,12 @@ public final class BackendInterfacesServer {
         try {
             answer = switch (header.messageType()) {
                 case JoinReq.TYPE -> joinReq(peer, header, request);
+                case RejoinReq.TYPE -> rejoinReq(peer, header, request);
                 case "AppSKeyReq" -> appSKeyReq(peer, header, request);
                 case "HomeNSReq" -> homeNsReq(peer, header, request);
                 default -> Future.succeededFuture(failure(header.answer("ErrorNotification"),
                         JoinResult.MALFORMED_REQUEST, "MessageType '" + header.messageType()
-                                + "' is not served here (JoinReq, AppSKeyReq, HomeNSReq)"));
+                                + "' is not served here (JoinReq, RejoinReq, AppSKeyReq, HomeNSReq)"));
             };
         } catch (MalformedMessageException e) {
             answer = Future.succeededFuture(failure(header.answer(answerType(header.messageType())),
@@ -190,25 +193,48 @@ public final class BackendInterfacesServer {
         if (!serves.test(joinEui)) {
             return failed(answer, JoinResult.UNKNOWN_RECEIVER, "this join server does not serve JoinEUI " + joinEui);
         }
-        return joinServer.join(request.context(), new Requester(netId, nsId, peer.sendAppSKey ? peer.asKekLabel : "",
-                        false))
-                .map(result -> {
-                    if (result instanceof JoinAnswer.Rejected rejected) {
-                        return failure(answer, rejected.result(), rejected.description());
-                    }
-                    JoinAnswer.Accepted accepted = (JoinAnswer.Accepted) result;
-                    boolean v11 = accepted.lorawan11();
-                    java.util.function.Function<AesKey, Optional<KeyEnvelope>> forNs =
-                            key -> Optional.of(KeyEnvelope.of(key, peer.nsKekLabel, keks));
-                    return new JoinAns(answer, JoinResult.SUCCESS, "", Optional.of(accepted.joinAcceptPhy()),
-                            Optional.of(accepted.lifetime().toSeconds()),
-                            v11 ? Optional.empty() : forNs.apply(accepted.fNwkSIntKey()),
-                            v11 ? forNs.apply(accepted.fNwkSIntKey()) : Optional.empty(),
-                            v11 ? forNs.apply(accepted.sNwkSIntKey()) : Optional.empty(),
-                            v11 ? forNs.apply(accepted.nwkSEncKey()) : Optional.empty(),
-                            accepted.appSKey().filter(key -> peer.sendAppSKey),
-                            Optional.of(accepted.sessionKeyId())).toJson();
-                });
+        return joinServer.join(request.context(), new Requester(netId, nsId, peer.sendAppSKey ? peer.asKekLabel : "", false))
+                .map(result -> joinAns(answer, peer, result));
+    }
+
+    /** RejoinReq (TS002-1.1): checked as a JoinReq is, answered with a RejoinAns of a JoinAns's fields. */
+    private Future<JsonObject> rejoinReq(Peer peer, MessageHeader header, JsonObject json) {
+        MessageHeader answer = header.answer(RejoinReq.ANSWER_TYPE);
+        RejoinReq request = RejoinReq.fromJson(header, json);
+        NetId netId = request.context().netId();
+        Eui64 joinEui = request.context().joinEui();
+        if (!peer.netIds.contains(netId)) {
+            return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as NetID " + netId);
+        }
+        Optional<String> nsId = header.senderNsId();
+        if (!peer.nsIds.isEmpty() && (nsId.isEmpty() || !peer.nsIds.contains(nsId.get()))) {
+            return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as NSID "
+                    + nsId.orElse("(none)"));
+        }
+        if (!serves.test(joinEui)) {
+            return failed(answer, JoinResult.UNKNOWN_RECEIVER, "this join server does not serve JoinEUI " + joinEui);
+        }
+        return joinServer.rejoin(request.context(), new Requester(netId, nsId, peer.sendAppSKey ? peer.asKekLabel : "", false))
+                .map(result -> joinAns(answer, peer, result));
+    }
+
+    /** The JoinAns (or RejoinAns) of a join server's answer, keys wrapped for the peer. */
+    private JsonObject joinAns(MessageHeader answer, Peer peer, JoinAnswer result) {
+        if (result instanceof JoinAnswer.Rejected rejected) {
+            return failure(answer, rejected.result(), rejected.description());
+        }
+        JoinAnswer.Accepted accepted = (JoinAnswer.Accepted) result;
+        boolean v11 = accepted.lorawan11();
+        java.util.function.Function<AesKey, Optional<KeyEnvelope>> forNs =
+                key -> Optional.of(KeyEnvelope.of(key, peer.nsKekLabel, keks));
+        return new JoinAns(answer, JoinResult.SUCCESS, "", Optional.of(accepted.joinAcceptPhy()),
+                Optional.of(accepted.lifetime().toSeconds()),
+                v11 ? Optional.empty() : forNs.apply(accepted.fNwkSIntKey()),
+                v11 ? forNs.apply(accepted.fNwkSIntKey()) : Optional.empty(),
+                v11 ? forNs.apply(accepted.sNwkSIntKey()) : Optional.empty(),
+                v11 ? forNs.apply(accepted.nwkSEncKey()) : Optional.empty(),
+                accepted.appSKey().filter(key -> peer.sendAppSKey),
+                Optional.of(accepted.sessionKeyId())).toJson();
     }
 
     /** AppSKeyReq (TS002-1.1 section 6.3): an application server fetches a session's AppSKey by SessionKeyID. */
@@ -305,6 +331,7 @@ public final class BackendInterfacesServer {
     private static String answerType(String requestType) {
         return switch (requestType) {
             case "JoinReq" -> "JoinAns";
+            case "RejoinReq" -> "RejoinAns";
             case "AppSKeyReq" -> "AppSKeyAns";
             case "HomeNSReq" -> "HomeNSAns";
             default -> "ErrorNotification";
@@ -328,7 +355,8 @@ public final class BackendInterfacesServer {
 
     /** Metric tags stay bounded: unknown message types and result codes are counted as "other". */
     private void count(String client, String type, String result) {
-        String knownType = Set.of("none", "JoinReq", "AppSKeyReq", "HomeNSReq").contains(type) ? type : "other";
+        String knownType = Set.of("none", "JoinReq", "RejoinReq", "AppSKeyReq", "HomeNSReq").contains(type) ? type
+                : "other";
         String knownResult = JoinResult.fromCode(result).isPresent() || result.equals("refused_certificate")
                 || result.equals("rate_limited") ? result : "other";
         Counter.builder("lorawan.js.bi.requests").description("Backend Interfaces requests to the internal join server")

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.crypto.JoinCrypto;
 import net.lorawanns.core.crypto.SessionKeys;
+import net.lorawanns.core.frame.CfList;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.EncryptedJoinAccept;
 import net.lorawanns.core.frame.JoinAccept;
 import net.lorawanns.core.frame.JoinRequest;
+import net.lorawanns.core.frame.RejoinRequest;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinNonceCounter;
@@ -19,19 +21,25 @@ import net.lorawanns.core.join.JoinRequestContext;
 import net.lorawanns.core.join.JoinResult;
 import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.join.KeyEnvelope;
+import net.lorawanns.core.join.RejoinRequestContext;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.DevNonce;
+import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.JoinNonce;
 import net.lorawanns.core.types.Mic;
 import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.NetId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The built-in join server, answering in-process. For each join-request: the device's root keys, its home
  * network, the MIC, the DevNonce rule of its version, a fresh JoinNonce, the session keys of its version and the
- * encrypted join-accept (LoRaWAN 1.0.4 section 6.2, 1.1 section 6.2). The AppSKey goes out wrapped with the
- * requester's application-server KEK when one is configured, and is kept sealed for AppSKeyReq.
+ * encrypted join-accept (LoRaWAN 1.0.4 section 6.2, 1.1 section 6.2); likewise for the rejoin-requests of LoRaWAN
+ * 1.1 devices, answered with a rejoin-accept. The AppSKey goes out wrapped with the requester's application-server
+ * KEK when one is configured, and is kept sealed for AppSKeyReq.
  */
 public final class InternalJoinServer implements JoinServer {
     private static final Logger LOG = LoggerFactory.getLogger(InternalJoinServer.class);
@@ -46,6 +54,7 @@ public final class InternalJoinServer implements JoinServer {
     private final AppSKeyStore appSKeys;
     private final DevNonceRegistry devNonces;
     private final JoinNonceCounter joinNonces;
+    private final RejoinCount1Registry rejoinCounts;
     private final Duration lifetime;
     private final Map<String, AesKey> keks;
     private final String localAsKekLabel;
@@ -56,8 +65,8 @@ public final class InternalJoinServer implements JoinServer {
      * @param localAsKekLabel the label that wraps AppSKeys for this server's own application side (in-process joins)
      */
     public InternalJoinServer(RootKeyStore rootKeys, AppSKeyStore appSKeys, DevNonceRegistry devNonces,
-                              JoinNonceCounter joinNonces, Duration lifetime, Map<String, AesKey> keks,
-                              String localAsKekLabel) {
+                              JoinNonceCounter joinNonces, RejoinCount1Registry rejoinCounts, Duration lifetime,
+                              Map<String, AesKey> keks, String localAsKekLabel) {
         if (!localAsKekLabel.isEmpty() && !keks.containsKey(localAsKekLabel)) {
             throw new IllegalArgumentException("no KEK with label '" + localAsKekLabel + "'");
         }
@@ -65,6 +74,7 @@ public final class InternalJoinServer implements JoinServer {
         this.appSKeys = appSKeys;
         this.devNonces = devNonces;
         this.joinNonces = joinNonces;
+        this.rejoinCounts = rejoinCounts;
         this.lifetime = lifetime;
         this.keks = Map.copyOf(keks);
         this.localAsKekLabel = localAsKekLabel;
@@ -88,16 +98,9 @@ public final class InternalJoinServer implements JoinServer {
                 return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui() + " is provisioned with JoinEUI "
                         + keys.joinEui() + ", not " + request.joinEui());
             }
-            if (!keys.homeNetId().equals(requester.netId())) {
-                return rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + request.devEui() + " has home NetID "
-                        + keys.homeNetId() + "; NetID " + requester.netId() + " may not activate it");
-            }
-            // A peer that sends no NSID (Backend Interfaces 1.0, or 1.1 without SenderNSID) cannot prove it is the
-            // home network server, so it does not reach a device registered with one.
-            if (keys.homeNsId().isPresent() && !requester.inProcess() && !keys.homeNsId().equals(requester.nsId())) {
-                return rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + request.devEui() + " has home NSID "
-                        + keys.homeNsId().get() + "; " + requester.nsId().map(id -> "NSID " + id)
-                        .orElse("a requester that sends no NSID") + " may not activate it");
+            Optional<JoinAnswer> notHome = refusedHome(keys, requester, request.devEui());
+            if (notHome.isPresent()) {
+                return Future.succeededFuture(notHome.get());
             }
             Mic expected = JoinCrypto.joinRequestMic(keys.joinKey(), request);
             if (!expected.equals(request.mic())) {
@@ -110,34 +113,132 @@ public final class InternalJoinServer implements JoinServer {
                             : joinNonces.next(request.devEui()).compose(nonce -> nonce.isEmpty()
                                     ? rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui()
                                             + " has used every JoinNonce; it needs new root keys")
-                                    : accept(context, keys, nonce.get(), requester.asKekLabel())));
+                                    : accept(Answering.of(context), keys, nonce.get(), requester.asKekLabel())));
         });
     }
 
-    private Future<JoinAnswer> accept(JoinRequestContext context, RootKeys keys, JoinNonce joinNonce,
-                                      String asKekLabel) {
-        JoinRequest request = context.request();
+    /** The in-process port for rejoin-requests: the requester is this server's own network. */
+    @Override
+    public Future<JoinAnswer> rejoin(RejoinRequestContext context) {
+        return rejoin(context, new Requester(context.netId(), Optional.empty(), localAsKekLabel, true));
+    }
+
+    /**
+     * Answers a rejoin-request of a LoRaWAN 1.1 device (section 6.2.4) with a rejoin-accept: encrypted with JSEncKey,
+     * its MIC and the session keys computed with the rejoin type and RJcount in place of 0xFF and DevNonce. Type 1
+     * is signed with JSIntKey, which only the join server holds: its MIC and RJcount1 are checked here. Types 0 and
+     * 2 are signed with the session's SNwkSIntKey: the requesting network server checked them.
+     */
+    public Future<JoinAnswer> rejoin(RejoinRequestContext context, Requester requester) {
+        RejoinRequest request = context.request();
+        return rootKeys.rootKeys(request.devEui()).compose(found -> {
+            if (found.isEmpty()) {
+                return rejected(JoinResult.UNKNOWN_DEV_EUI, "no root keys for DevEUI " + request.devEui());
+            }
+            RootKeys keys = found.get();
+            if (keys.macVersion() != MacVersion.LORAWAN_1_1_0) {
+                return rejected(JoinResult.JOIN_REQ_FAILED, "rejoin-request from DevEUI " + request.devEui()
+                        + ", which is provisioned as LoRaWAN " + keys.macVersion() + " (rejoin-requests are 1.1 only)");
+            }
+            if (!keys.joinEui().equals(context.joinEui())) {
+                return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui() + " is provisioned with JoinEUI "
+                        + keys.joinEui() + ", not " + context.joinEui());
+            }
+            Optional<JoinAnswer> refused = refusedHome(keys, requester, request.devEui());
+            if (refused.isPresent()) {
+                return Future.succeededFuture(refused.get());
+            }
+            AesKey nwkKey = keys.nwkKey().orElseThrow();
+            Future<Optional<String>> counted;
+            if (request instanceof RejoinRequest.JoinEuiType type1) {
+                Mic expected = JoinCrypto.rejoinRequestMic(SessionKeys.jsIntKey(nwkKey, request.devEui()), type1);
+                if (!expected.equals(type1.mic())) {
+                    return rejected(JoinResult.MIC_FAILED, "rejoin-request MIC of DevEUI " + request.devEui()
+                            + " does not verify with its JSIntKey");
+                }
+                counted = rejoinCounts.use(request.devEui(), type1.joinEui(), type1.rjCount1());
+            } else if (!((RejoinRequest.NetIdType) request).netId().equals(keys.homeNetId())) {
+                return rejected(JoinResult.JOIN_REQ_FAILED, "rejoin-request of DevEUI " + request.devEui()
+                        + " names NetID " + ((RejoinRequest.NetIdType) request).netId() + ", not its home NetID "
+                        + keys.homeNetId());
+            } else {
+                counted = Future.succeededFuture(Optional.empty());
+            }
+            return counted.compose(refusedCount -> refusedCount.isPresent()
+                    ? rejected(JoinResult.JOIN_REQ_FAILED, refusedCount.get() + " (DevEUI " + request.devEui() + ")")
+                    : joinNonces.next(request.devEui()).compose(nonce -> nonce.isEmpty()
+                            ? rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui()
+                                    + " has used every JoinNonce; it needs new root keys")
+                            : accept(Answering.of(context), keys, nonce.get(), requester.asKekLabel())));
+        });
+    }
+
+    /** ActivationDisallowed when the requester is not the device's home network (or home network server). */
+    private static Optional<JoinAnswer> refusedHome(RootKeys keys, Requester requester, Eui64 devEui) {
+        if (!keys.homeNetId().equals(requester.netId())) {
+            return Optional.of(new JoinAnswer.Rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + devEui
+                    + " has home NetID " + keys.homeNetId() + "; NetID " + requester.netId() + " may not activate it"));
+        }
+        // A peer that sends no NSID (Backend Interfaces 1.0, or 1.1 without SenderNSID) cannot prove it is the
+        // home network server, so it does not reach a device registered with one.
+        if (keys.homeNsId().isPresent() && !requester.inProcess() && !keys.homeNsId().equals(requester.nsId())) {
+            return Optional.of(new JoinAnswer.Rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + devEui
+                    + " has home NSID " + keys.homeNsId().get() + "; " + requester.nsId().map(id -> "NSID " + id)
+                    .orElse("a requester that sends no NSID") + " may not activate it"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What a join-accept is built from. A rejoin-accept differs from a join-accept in three places (LoRaWAN 1.1
+     * sections 6.2.3 and 6.2.4): JoinReqType in its MIC is the rejoin type (0xFF for a join-request), RJcount0 or
+     * RJcount1 takes DevNonce's place in the MIC and the key derivation, and it is encrypted with JSEncKey, not NwkKey.
+     */
+    private record Answering(Eui64 devEui, Eui64 joinEui, NetId netId, DevAddr devAddr, DlSettings dlSettings,
+                             int rxDelay, Optional<CfList> cfList, int joinReqType, DevNonce nonce, boolean rejoin) {
+        static Answering of(JoinRequestContext context) {
+            JoinRequest request = context.request();
+            return new Answering(request.devEui(), request.joinEui(), context.netId(), context.devAddr(),
+                    context.dlSettings(), context.rxDelay(), context.cfList(), JOIN_REQUEST_TYPE, request.devNonce(),
+                    false);
+        }
+
+        static Answering of(RejoinRequestContext context) {
+            RejoinRequest request = context.request();
+            int count = request instanceof RejoinRequest.JoinEuiType type1 ? type1.rjCount1()
+                    : ((RejoinRequest.NetIdType) request).rjCount0();
+            return new Answering(request.devEui(), context.joinEui(), context.netId(), context.devAddr(),
+                    context.dlSettings(), context.rxDelay(), context.cfList(), request.rejoinType(),
+                    new DevNonce(count), true);
+        }
+    }
+
+    private Future<JoinAnswer> accept(Answering request, RootKeys keys, JoinNonce joinNonce, String asKekLabel) {
         // OptNeg is set for LoRaWAN 1.1 devices: this join server and the network server both speak 1.1.
         boolean lorawan11 = keys.macVersion() == MacVersion.LORAWAN_1_1_0;
-        DlSettings dlSettings = new DlSettings(lorawan11, context.dlSettings().rx1DrOffset(),
-                context.dlSettings().rx2DataRate());
-        JoinAccept accept = new JoinAccept(joinNonce, context.netId(), context.devAddr(), dlSettings,
-                context.rxDelay(), context.cfList(), Mic.of(new byte[4], 0));
+        DlSettings dlSettings = new DlSettings(lorawan11, request.dlSettings().rx1DrOffset(),
+                request.dlSettings().rx2DataRate());
+        JoinAccept accept = new JoinAccept(joinNonce, request.netId(), request.devAddr(), dlSettings,
+                request.rxDelay(), request.cfList(), Mic.of(new byte[4], 0));
         SessionKeys session;
+        AesKey encryptionKey = keys.joinKey();
         if (lorawan11) {
             AesKey nwkKey = keys.nwkKey().orElseThrow();
-            session = SessionKeys.derive11(nwkKey, keys.appKey(), joinNonce, request.joinEui(), request.devNonce());
+            session = SessionKeys.derive11(nwkKey, keys.appKey(), joinNonce, request.joinEui(), request.nonce());
             accept = accept.withMic(JoinCrypto.joinAcceptMic11(SessionKeys.jsIntKey(nwkKey, request.devEui()),
-                    JOIN_REQUEST_TYPE, request.joinEui(), request.devNonce(), accept));
+                    request.joinReqType(), request.joinEui(), request.nonce(), accept));
+            if (request.rejoin()) {
+                encryptionKey = SessionKeys.jsEncKey(nwkKey, request.devEui());
+            }
         } else {
-            session = SessionKeys.derive10(keys.appKey(), joinNonce, context.netId(), request.devNonce());
+            session = SessionKeys.derive10(keys.appKey(), joinNonce, request.netId(), request.nonce());
             accept = accept.withMic(JoinCrypto.joinAcceptMic(keys.appKey(), accept));
         }
-        EncryptedJoinAccept encrypted = JoinCrypto.encrypt(keys.joinKey(), accept);
+        EncryptedJoinAccept encrypted = JoinCrypto.encrypt(encryptionKey, accept);
         byte[] sessionKeyId = new byte[16];
         RANDOM.nextBytes(sessionKeyId);
-        LOG.debug("Join-accept for DevEUI {} (LoRaWAN {}, JoinNonce {})", request.devEui(), keys.macVersion(),
-                joinNonce);
+        LOG.debug("{} for DevEUI {} (LoRaWAN {}, JoinNonce {})", request.rejoin() ? "Rejoin-accept" : "Join-accept",
+                request.devEui(), keys.macVersion(), joinNonce);
         String keyId = HexFormat.of().formatHex(sessionKeyId);
         KeyEnvelope appSKey = KeyEnvelope.of(session.appSKey(), asKekLabel, keks);
         JoinAnswer answer = new JoinAnswer.Accepted(encrypted.encode(), lorawan11, session.fNwkSIntKey(),

@@ -84,7 +84,7 @@ class BackendInterfacesServerTest {
         AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
         Map<String, AesKey> keks = Map.of("ns.partner", AesKey.of(NS_KEK), "as.partner", AesKey.of(AS_KEK));
         InternalJoinServer joinServer = new InternalJoinServer(rootKeys, appSKeys, new DevNonceRegistry(redis, keys),
-                new JoinNonceCounter(redis, keys), Duration.ofDays(7), keks, "");
+                new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), Duration.ofDays(7), keks, "");
 
         jsCa = TestPki.authority(dir, "js");
         TestPki.Credentials serverCert = jsCa.issue("js-server");
@@ -185,6 +185,54 @@ class BackendInterfacesServerTest {
         assertArrayEquals(device.nwkSEncKey, unwrap(ans.getJsonObject("NwkSEncKey"), "ns.partner", NS_KEK));
         assertArrayEquals(device.appSKey, unwrap(ans.getJsonObject("AppSKey"), "as.partner", AS_KEK));
         assertNull(ans.getValue("NwkSKey"));
+    }
+
+    /** TS002-1.1 RejoinReq: type 1 checked here (JSIntKey, RJcount1), type 0 after its network checked it. */
+    @Test
+    void aLoRaWAN11DeviceRejoinsOverBackendInterfaces11() throws Exception {
+        TestDevice device = provision("0004A30B001C0534", "1.1", NetId.parse(NET_ID));
+        JsonObject joined = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C0534", device.joinRequest(1)), 200);
+        device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
+
+        JsonObject type1 = post(partner, rejoinReq("0004A30B001C0534", device.rejoinRequest1(), "26011F3A"), 200);
+        assertEquals("Success", result(type1), type1.encode());
+        assertEquals("RejoinAns", type1.getString("MessageType"));
+        device.acceptRejoin(HEX.parseHex(type1.getString("PHYPayload")));
+        assertEquals("26011F3A", device.devAddr());
+        assertArrayEquals(device.sNwkSIntKey, unwrap(type1.getJsonObject("SNwkSIntKey"), "ns.partner", NS_KEK));
+        assertArrayEquals(device.appSKey, unwrap(type1.getJsonObject("AppSKey"), "as.partner", AS_KEK));
+
+        JsonObject replayed = post(partner, rejoinReq("0004A30B001C0534", device.rejoinRequest1(0), "26011F3B"), 200);
+        assertEquals("JoinReqFailed", result(replayed), "RJcount1 0 again");
+        byte[] forged = device.rejoinRequest1();
+        forged[forged.length - 1] ^= 0x01;
+        assertEquals("MICFailed", result(post(partner, rejoinReq("0004A30B001C0534", forged, "26011F3B"), 200)));
+
+        JsonObject type0 = post(partner, rejoinReq("0004A30B001C0534", device.rejoinRequest(0), "26011F3C"), 200);
+        assertEquals("Success", result(type0), type0.encode());
+        device.acceptRejoin(HEX.parseHex(type0.getString("PHYPayload")));
+        assertArrayEquals(device.fNwkSIntKey, unwrap(type0.getJsonObject("FNwkSIntKey"), "ns.partner", NS_KEK));
+
+        String otherJoinEui = rejoinReq("0004A30B001C0534", device.rejoinRequest1(), "26011F3E")
+                .replace("\"ReceiverID\": \"70B3D57ED0001234\"", "\"ReceiverID\": \"70B3D57ED0001235\"");
+        assertEquals("MalformedRequest", result(post(partner, otherJoinEui, 200)), "ReceiverID is the frame's JoinEUI");
+        String version10 = rejoinReq("0004A30B001C0534", device.rejoinRequest(0), "26011F3E")
+                .replace("\"ProtocolVersion\": \"1.1\"", "\"ProtocolVersion\": \"1.0\"");
+        assertEquals("MalformedRequest", result(post(partner, version10, 200)), "no RejoinReq in 1.0");
+
+        TestDevice old = provision("0004A30B001C0535", "1.0.4", NetId.parse(NET_ID));
+        byte[] notA11Device = TestDevice.rejoinType1(new byte[16], JOIN_EUI, old.devEui, 0);
+        JsonObject refused = post(partner, rejoinReq("0004A30B001C0535", notA11Device, "26011F3D"), 200);
+        assertEquals("JoinReqFailed", result(refused));
+        assertTrue(refused.getJsonObject("Result").getString("Description").contains("1.1 only"), refused.encode());
+    }
+
+    private static String rejoinReq(String devEui, byte[] phy, String devAddr) {
+        return """
+                {"ProtocolVersion": "1.1", "SenderID": "000013", "ReceiverID": "70B3D57ED0001234",
+                 "TransactionID": 77, "MessageType": "RejoinReq", "MACVersion": "1.1", "PHYPayload": "%s",
+                 "DevEUI": "%s", "DevAddr": "%s", "DLSettings": "00", "RxDelay": 1}
+                """.formatted(HEX.formatHex(phy), devEui, devAddr);
     }
 
     @Test

@@ -73,7 +73,8 @@ class InternalJoinServerTest {
         store = new RootKeyStore(redis, keys, cipher);
         appSKeys = new AppSKeyStore(redis, keys, cipher);
         joinServer = new InternalJoinServer(store, appSKeys, new DevNonceRegistry(redis, keys),
-                new JoinNonceCounter(redis, keys), Duration.ZERO, Map.of("as.example", AS_KEK), "as.example");
+                new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), Duration.ZERO,
+                Map.of("as.example", AS_KEK), "as.example");
         vector = TestVectors.group("join_request_mic").get(0);
         request = (JoinRequest) FrameCodec.decode(bytes(vector, "phy_payload"));
     }

@@ -11,9 +11,11 @@ import net.lorawanns.core.backend.JoinAns;
 import net.lorawanns.core.backend.JoinReq;
 import net.lorawanns.core.backend.MalformedMessageException;
 import net.lorawanns.core.backend.MessageHeader;
+import net.lorawanns.core.backend.RejoinReq;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinRequestContext;
 import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.join.RejoinRequestContext;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 
@@ -92,6 +94,56 @@ public final class ExternalJoinServers implements JoinServer {
         return answer.map(ans -> {
             if (ans.header().transactionId() != transactionId) {
                 throw new JoinClientException("the JoinAns is for TransactionID " + ans.header().transactionId()
+                        + ", not " + transactionId);
+            }
+            JoinAnswer result = unwrapper.read(ans);
+            count(result instanceof JoinAnswer.Accepted ? "accepted" : "rejected");
+            return result;
+        });
+    }
+
+    /**
+     * A rejoin-request goes where a join-request of its JoinEUI would go: in-process to the internal join server, or
+     * as a RejoinReq, which is Backend Interfaces 1.1 whatever the entry's {@code protocol_version} (1.0 has no
+     * rejoin), with synchronous answers only.
+     */
+    @Override
+    public Future<JoinAnswer> rejoin(RejoinRequestContext context) {
+        Eui64 joinEui = context.joinEui();
+        return resolver.resolve(joinEui).compose(route -> {
+            if (route instanceof JoinServerRoute.Internal in) {
+                return internal.map(js -> js.rejoin(context)).orElseGet(() -> Future.failedFuture(
+                        new JoinClientException("JoinEUI " + joinEui + " goes to the internal join server ("
+                                + in.source() + "), which is disabled")));
+            }
+            JoinServerRoute.External external = (JoinServerRoute.External) route;
+            return externalRejoin(context, external).recover(e -> {
+                count("error");
+                return Future.failedFuture(new JoinClientException("JoinEUI " + joinEui + ", join server "
+                        + external.server() + external.address().map(a -> " at " + a.getHostAddress()).orElse("")
+                        + " (" + external.source() + "), RejoinReq: " + e.getMessage()));
+            });
+        });
+    }
+
+    private Future<JoinAnswer> externalRejoin(RejoinRequestContext context, JoinServerRoute.External route) {
+        JoinServerEntry entry = route.entry();
+        if (entry.async()) {
+            return Future.failedFuture(new JoinClientException("RejoinReq is sent with synchronous answers only;"
+                    + " this server is configured for async answers"));
+        }
+        long transactionId = RANDOM.nextInt() & 0xFFFF_FFFFL;
+        RejoinReq request = RejoinReq.of(transactionId, nsId.isEmpty() ? Optional.empty() : Optional.of(nsId), context);
+        return client.post(route.server(), route.address(), route.tls(), entry.headers(), request.toJson(),
+                entry.timeout()).map(json -> {
+            JoinAns ans;
+            try {
+                ans = JoinAns.fromJson(json, RejoinReq.ANSWER_TYPE);
+            } catch (MalformedMessageException | MessageHeader.UnsupportedVersionException e) {
+                throw new JoinClientException("unreadable RejoinAns: " + e.getMessage());
+            }
+            if (ans.header().transactionId() != transactionId) {
+                throw new JoinClientException("the RejoinAns is for TransactionID " + ans.header().transactionId()
                         + ", not " + transactionId);
             }
             JoinAnswer result = unwrapper.read(ans);

@@ -39,6 +39,7 @@ class ExternalJoinTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String JOIN_EUI = "70B3D57ED0001234";
     private static final byte[] APP_KEY = HEX.parseHex("2B7E151628AED2A6ABF7158809CF4F3C");
+    private static final byte[] NWK_KEY = HEX.parseHex("3C4FCF098815F7ABA6D2AE2816157E2B");
     private static final byte[] NS_KEK = HEX.parseHex("000102030405060708090A0B0C0D0E0F");
     private static final byte[] AS_KEK = HEX.parseHex("0F0E0D0C0B0A09080706050403020100");
 
@@ -48,6 +49,7 @@ class ExternalJoinTest {
     private TestDnsServer dns;
     private TestJoinServer vendorJs;
     private TestNetwork network;
+    private Server server;
     private Air air;
     private SimulatedGateway gateway;
 
@@ -69,7 +71,7 @@ class ExternalJoinTest {
         dns.address("localhost", "127.0.0.1");
 
         network = new TestNetwork(dir);
-        Server server = network.startInstance("""
+        server = network.startInstance("""
                 [join_server]
                 resolve_join_eui = true
                 resolve_domain_suffix = "joineuis.test"
@@ -124,6 +126,67 @@ class ExternalJoinTest {
         JsonObject up = network.webhook().await(uplink(device.devEui, 0), WAIT);
         assertArrayEquals(payload, Base64.getDecoder().decode(up.getString("data")),
                 "the MIC passed with the unwrapped NwkSKey and the payload opened with the unwrapped AppSKey");
+    }
+
+    /**
+     * A LoRaWAN 1.1 device of the vendor's join server rejoins with each type: the RejoinReq goes to the server
+     * DNS names for its JoinEUI, whose rejoin-accept the device opens; a replayed RJcount0 is refused by us, a
+     * replayed RJcount1 by the vendor's server.
+     */
+    @Test
+    void aLoRaWAN11DeviceOfAnotherJoinServerRejoinsWithEveryType() throws Exception {
+        String devEui = "0004A30B001C0540";
+        vendorJs.addDevice11(devEui, APP_KEY, NWK_KEY);
+        network.api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject()
+                .put("application_id", "app-vendor").put("mac_version", "1.1").put("join_eui", JOIN_EUI), 200);
+        TestDevice device = new TestDevice(devEui, JOIN_EUI, "1.1", APP_KEY, NWK_KEY, 0);
+        List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
+
+        air.transmit(device.joinRequest(3), 868_100_000L, "SF9BW125", heard);
+        device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
+        network.webhook().await(event("join", devEui), WAIT);
+        sendInSession(device, heard);
+
+        for (int type : new int[] {0, 2, 1}) {
+            byte[] request = type == 1 ? device.rejoinRequest1() : device.rejoinRequest(type);
+            Air.Sent sent = air.transmit(request, 868_100_000L, "SF9BW125", heard);
+            SimulatedGateway.Downlink accept = gateway.awaitDownlink(WAIT);
+            assertEquals((sent.tmstAt(gateway) + 5_000_000) & 0xFFFFFFFFL, accept.tmst(), "RX1 at tmst + 5 s");
+            device.acceptRejoin(accept.phy());
+            network.webhook().await(event("rejoin", devEui).and(e -> e.getInteger("rejoin_type") == type
+                    && device.devAddr().equals(e.getString("dev_addr"))), WAIT);
+            sendInSession(device, heard);
+        }
+        assertEquals(4, vendorJs.requests(), "one JoinReq, three RejoinReqs");
+
+        byte[] first0 = device.rejoinRequest(0);
+        air.transmit(first0, 868_100_000L, "SF9BW125", heard);
+        gateway.awaitDownlink(WAIT);
+        air.transmit(first0, 868_300_000L, "SF9BW125", heard);
+        JsonObject replay0 = network.webhook().await(event("error", devEui)
+                .and(e -> e.getInteger("rejoin_type", -1) == 0), WAIT);
+        assertTrue(replay0.getString("description").contains("RJcount0"), replay0.encode());
+        assertEquals(5, vendorJs.requests(), "a replayed RJcount0 does not reach the join server");
+
+        air.transmit(device.rejoinRequest1(0), 868_300_000L, "SF9BW125", heard);
+        JsonObject replay1 = network.webhook().await(event("error", devEui)
+                .and(e -> e.getInteger("rejoin_type", -1) == 1), WAIT);
+        assertEquals("join_rejected", replay1.getString("error"), replay1.encode());
+        assertEquals("JoinReqFailed", replay1.getString("result"), replay1.encode());
+    }
+
+    /** An uplink with RekeyInd under the device's current keys, delivered and answered with RekeyConf. */
+    private void sendInSession(TestDevice device, List<Air.Reception> heard) throws Exception {
+        long fCnt = device.fCntUp;
+        byte[] payload = ("session " + device.devAddr()).getBytes();
+        air.transmit(device.uplink(false, 3, payload, new byte[] {0x0B, 0x01}, 3, 0), 868_100_000L, "SF9BW125",
+                heard);
+        JsonObject up = network.webhook().await(e -> uplink(device.devEui, fCnt).test(e)
+                && device.devAddr().equals(e.getString("dev_addr")), WAIT);
+        assertArrayEquals(payload, Base64.getDecoder().decode(up.getString("data")),
+                "the MIC passed with the unwrapped network keys and the payload opened with the unwrapped AppSKey");
+        assertArrayEquals(new byte[] {0x0B, 0x01}, device.read(gateway.awaitDownlink(WAIT).phy(), fCnt).fOpts(),
+                "RekeyConf");
     }
 
     @Test

@@ -71,6 +71,13 @@ class RedisKeyLifetimeTest {
         join(rejoining, 2);
         send(rejoining);
 
+        // A LoRaWAN 1.1 device that rejoins with types 0 (RJcount0 in its session) and 1 (RJcount1 at the join server).
+        TestDevice lorawan11 = network.otaaDevice(server, "00000000007E0005", "1.1", APP);
+        join(lorawan11, 1);
+        send(lorawan11);
+        rejoin(lorawan11, lorawan11.rejoinRequest(0));
+        rejoin(lorawan11, lorawan11.rejoinRequest1());
+
         TestDevice deletedOtaa = network.otaaDevice(server, "00000000007E0002", "1.0.3", APP);
         join(deletedOtaa, 0x0456);
         send(deletedOtaa);
@@ -89,7 +96,7 @@ class RedisKeyLifetimeTest {
                 Pattern.compile(prefix + "device:" + eui),
                 Pattern.compile(prefix + "device:\\{" + abp.devEui + "\\}:session"),
                 Pattern.compile(prefix + "devaddr:\\{" + abp.devAddr() + "\\}"),
-                Pattern.compile(prefix + "js:" + eui + ":(keys|joinnonce|devnonce:[0-9A-F]{16})"),
+                Pattern.compile(prefix + "js:" + eui + ":(keys|joinnonce|(devnonce|rjcount1):[0-9A-F]{16})"),
                 Pattern.compile(prefix + "js:\\{FFFFFFFFFFFFFFFF\\}:keys:check:.+"),
                 Pattern.compile(prefix + "application:\\{[A-Za-z0-9._-]+\\}"),
                 Pattern.compile(prefix + "gateways"));
@@ -97,6 +104,7 @@ class RedisKeyLifetimeTest {
         Redis redis = TestRedis.client(vertx, TestRedis.settings());
         List<String> keys = keys(redis);
         assertTrue(keys.size() > 10, "the scan found the server's keys: " + keys);
+        assertTrue(keys.stream().anyMatch(k -> k.contains(":rjcount1:")), "the RJcount1 record was made: " + keys);
         List<String> lasting = new ArrayList<>();
         for (String key : keys) {
             long ttl = redis.send(Request.cmd(Command.PTTL).arg(key)).await(10, TimeUnit.SECONDS).toLong();
@@ -115,6 +123,13 @@ class RedisKeyLifetimeTest {
         air.transmit(device.joinRequest(devNonce), EU868_CH0, SF9, reception);
         device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
         network.webhook().await(event("join", device.devEui)
+                .and(e -> device.devAddr().equals(e.getString("dev_addr"))), WAIT);
+    }
+
+    private void rejoin(TestDevice device, byte[] request) throws Exception {
+        air.transmit(request, EU868_CH0, SF9, reception);
+        device.acceptRejoin(gateway.awaitDownlink(WAIT).phy());
+        network.webhook().await(event("rejoin", device.devEui)
                 .and(e -> device.devAddr().equals(e.getString("dev_addr"))), WAIT);
     }
 

@@ -21,9 +21,10 @@ import net.lorawanns.core.testing.DeviceCrypto;
 import net.lorawanns.core.testing.TestPki;
 
 /**
- * An external join server for LoRaWAN 1.0.x devices written for the tests from the specifications (LoRaWAN 1.0.4
- * section 6.2, TS002 section 6.2), sharing no code with the server: HTTPS with its own CA, our client certificate
- * required, hand-built JoinAns JSON with the NwkSKey and AppSKey wrapped (the JDK's AESWrap) under the KEKs it
+ * An external join server written for the tests from the specifications (LoRaWAN 1.0.4 section 6.2, LoRaWAN 1.1
+ * sections 6.1.1 and 6.2, TS002 section 6.2), sharing no code with the server: JoinReq for LoRaWAN 1.0.x and 1.1
+ * devices, RejoinReq for 1.1 devices (type 1 checked here with JSIntKey and RJcount1), HTTPS with its own CA, our
+ * client certificate required, hand-built JoinAns JSON with the NwkSKey and AppSKey wrapped (the JDK's AESWrap) under the KEKs it
  * shares with us.
  */
 public final class TestJoinServer implements AutoCloseable {
@@ -32,6 +33,8 @@ public final class TestJoinServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
     private final Map<String, byte[]> appKeys = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> nwkKeys = new ConcurrentHashMap<>();
+    private final Map<String, Integer> lastRjCount1 = new ConcurrentHashMap<>();
     private final AtomicInteger joinNonce = new AtomicInteger(0x000100);
     private final AtomicInteger requests = new AtomicInteger();
     private volatile String nsKekLabel;
@@ -101,6 +104,12 @@ public final class TestJoinServer implements AutoCloseable {
         appKeys.put(devEui.toUpperCase(), appKey);
     }
 
+    /** A LoRaWAN 1.1 device, with both root keys. */
+    public void addDevice11(String devEui, byte[] appKey, byte[] nwkKey) {
+        appKeys.put(devEui.toUpperCase(), appKey);
+        nwkKeys.put(devEui.toUpperCase(), nwkKey);
+    }
+
     /** The label and KEK for network session keys; a null label sends them in clear. */
     public void nsKek(String label, byte[] kek) {
         nsKekLabel = label;
@@ -158,37 +167,94 @@ public final class TestJoinServer implements AutoCloseable {
     }
 
     private JsonObject answer(JsonObject req) {
+        boolean rejoin = "RejoinReq".equals(req.getString("MessageType"));
         JsonObject ans = new JsonObject().put("ProtocolVersion", req.getString("ProtocolVersion"))
                 .put("SenderID", req.getString("ReceiverID")).put("ReceiverID", req.getString("SenderID"))
-                .put("TransactionID", req.getLong("TransactionID")).put("MessageType", "JoinAns");
+                .put("TransactionID", req.getLong("TransactionID"))
+                .put("MessageType", rejoin ? "RejoinAns" : "JoinAns");
         String devEui = req.getString("DevEUI").toUpperCase();
         byte[] appKey = appKeys.get(devEui);
         if (appKey == null) {
             return ans.put("Result", new JsonObject().put("ResultCode", "UnknownDevEUI")
                     .put("Description", "no device " + devEui));
         }
+        byte[] nwkKey = nwkKeys.get(devEui);
         byte[] phy = HEX.parseHex(req.getString("PHYPayload"));
-        byte[] devNonce = Arrays.copyOfRange(phy, 17, 19);
-        int nonce = joinNonce.getAndIncrement();
-        byte[] joinNonceLe = {(byte) nonce, (byte) (nonce >>> 8), (byte) (nonce >>> 16)};
+        byte[] devEuiLe = DeviceCrypto.reversed(HEX.parseHex(devEui));
+        if (!rejoin) {
+            return accept(req, ans, appKey, nwkKey, 0xFF, Arrays.copyOfRange(phy, 17, 19),
+                    nwkKey == null ? appKey : nwkKey);
+        }
+        if (nwkKey == null) {
+            return failure(ans, "JoinReqFailed", "rejoin-requests are LoRaWAN 1.1 only");
+        }
+        int type = phy[1];
+        byte[] count = type == 1 ? Arrays.copyOfRange(phy, 18, 20) : Arrays.copyOfRange(phy, 13, 15);
+        if (type == 1) {
+            byte[] jsIntKey = DeviceCrypto.derive(nwkKey, 6, devEuiLe);
+            if (!Arrays.equals(DeviceCrypto.mic(jsIntKey, Arrays.copyOf(phy, 20)), Arrays.copyOfRange(phy, 20, 24))) {
+                return failure(ans, "MICFailed", "rejoin-request MIC");
+            }
+            int value = (count[0] & 0xFF) | (count[1] & 0xFF) << 8;
+            Integer last = lastRjCount1.get(devEui);
+            if (last != null && value <= last) {
+                return failure(ans, "JoinReqFailed", "RJcount1 " + value + " is not greater than " + last);
+            }
+            lastRjCount1.put(devEui, value);
+        }
+        return accept(req, ans, appKey, nwkKey, type, count, DeviceCrypto.derive(nwkKey, 5, devEuiLe));
+    }
+
+    /**
+     * A join-accept (or rejoin-accept): for 1.1 devices OptNeg set, MIC with JSIntKey over JoinReqType | JoinEUI |
+     * nonce | MHDR | fields, and the four session keys; for 1.0 devices the MIC with the AppKey and two keys.
+     */
+    private JsonObject accept(JsonObject req, JsonObject ans, byte[] appKey, byte[] nwkKey, int joinReqType,
+                              byte[] nonce, byte[] encryptionKey) {
+        boolean v11 = nwkKey != null;
+        int value = joinNonce.getAndIncrement();
+        byte[] joinNonceLe = {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16)};
         byte[] netIdLe = DeviceCrypto.reversed(HEX.parseHex(req.getString("SenderID")));
+        byte[] joinEuiLe = DeviceCrypto.reversed(HEX.parseHex(req.getString("ReceiverID")));
+        byte[] devEuiLe = DeviceCrypto.reversed(HEX.parseHex(req.getString("DevEUI")));
         byte[] devAddrLe = DeviceCrypto.reversed(HEX.parseHex(req.getString("DevAddr")));
-        byte[] body = DeviceCrypto.concat(joinNonceLe, netIdLe, devAddrLe, HEX.parseHex(req.getString("DLSettings")),
+        byte[] dlSettings = HEX.parseHex(req.getString("DLSettings"));
+        if (v11) {
+            dlSettings[0] |= (byte) 0x80;
+        }
+        byte[] body = DeviceCrypto.concat(joinNonceLe, netIdLe, devAddrLe, dlSettings,
                 new byte[] {(byte) req.getInteger("RxDelay").intValue()},
                 req.getString("CFList") == null ? new byte[0] : HEX.parseHex(req.getString("CFList")));
-        byte[] mic = DeviceCrypto.mic(appKey, new byte[] {0x20}, body);
+        byte[] mic = v11
+                ? DeviceCrypto.mic(DeviceCrypto.derive(nwkKey, 6, devEuiLe), new byte[] {(byte) joinReqType},
+                        joinEuiLe, nonce, new byte[] {0x20}, body)
+                : DeviceCrypto.mic(appKey, new byte[] {0x20}, body);
         byte[] clear = DeviceCrypto.concat(body, mic);
         byte[] encrypted = new byte[clear.length];
         for (int i = 0; i < clear.length; i += 16) {
-            System.arraycopy(DeviceCrypto.aesDecrypt(appKey, Arrays.copyOfRange(clear, i, i + 16)), 0, encrypted, i, 16);
+            System.arraycopy(DeviceCrypto.aesDecrypt(encryptionKey, Arrays.copyOfRange(clear, i, i + 16)), 0,
+                    encrypted, i, 16);
         }
-        byte[] nwkSKey = DeviceCrypto.derive(appKey, 1, joinNonceLe, netIdLe, devNonce);
-        byte[] appSKey = DeviceCrypto.derive(appKey, 2, joinNonceLe, netIdLe, devNonce);
         ans.put("Result", new JsonObject().put("ResultCode", "Success"))
                 .put("PHYPayload", HEX.formatHex(DeviceCrypto.concat(new byte[] {0x20}, encrypted)))
-                .put("NwkSKey", envelope(nsKekLabel, nsKek, nwkSKey))
                 .put("SessionKeyID", "0A0B0C0D").put("Lifetime", 0);
-        return keepAppSKey ? ans : ans.put("AppSKey", envelope(asKekLabel, asKek, appSKey));
+        if (v11) {
+            ans.put("FNwkSIntKey", envelope(nsKekLabel, nsKek, DeviceCrypto.derive(nwkKey, 1, joinNonceLe,
+                            joinEuiLe, nonce)))
+                    .put("SNwkSIntKey", envelope(nsKekLabel, nsKek, DeviceCrypto.derive(nwkKey, 3, joinNonceLe,
+                            joinEuiLe, nonce)))
+                    .put("NwkSEncKey", envelope(nsKekLabel, nsKek, DeviceCrypto.derive(nwkKey, 4, joinNonceLe,
+                            joinEuiLe, nonce)));
+            return keepAppSKey ? ans : ans.put("AppSKey", envelope(asKekLabel, asKek, DeviceCrypto.derive(appKey, 2,
+                    joinNonceLe, joinEuiLe, nonce)));
+        }
+        ans.put("NwkSKey", envelope(nsKekLabel, nsKek, DeviceCrypto.derive(appKey, 1, joinNonceLe, netIdLe, nonce)));
+        return keepAppSKey ? ans : ans.put("AppSKey", envelope(asKekLabel, asKek, DeviceCrypto.derive(appKey, 2,
+                joinNonceLe, netIdLe, nonce)));
+    }
+
+    private static JsonObject failure(JsonObject ans, String code, String description) {
+        return ans.put("Result", new JsonObject().put("ResultCode", code).put("Description", description));
     }
 
     private static JsonObject envelope(String label, byte[] kek, byte[] key) {

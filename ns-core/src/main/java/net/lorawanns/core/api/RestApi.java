@@ -79,6 +79,7 @@ public final class RestApi {
         router.get("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::getDevice));
         router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
         router.delete("/api/v1/devices/:devEui/dev-nonces").handler(ctx -> api.respond(ctx, api::resetDevNonces));
+        router.post("/api/v1/devices/:devEui/force-rejoin").handler(ctx -> api.respond(ctx, api::forceRejoin));
         router.get("/api/v1/events").handler(api::events);
         router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
                 + " " + ctx.request().path()));
@@ -274,6 +275,32 @@ public final class RestApi {
             Eui64 joinEui = device.joinEui().orElseThrow(() -> new ApiException(400, devEui + " is an ABP device"));
             return services.devNonces().reset(devEui, joinEui).map(v -> new JsonObject()
                     .put("dev_nonces_reset", devEui.toString()));
+        });
+    }
+
+    /**
+     * Asks a LoRaWAN 1.1 device for a rejoin-request (ForceRejoinReq, section 5.13) with its next uplink's answer:
+     * {@code rejoin_type} 2 (default: new DevAddr and keys, radio settings kept) or 0 (everything reset).
+     */
+    private Future<JsonObject> forceRejoin(RoutingContext ctx) {
+        Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
+        JsonObject body = ctx.body().length() == 0 ? new JsonObject() : body(ctx);
+        Object type = body.getValue("rejoin_type", 2);
+        if (!(type instanceof Integer rejoinType) || (rejoinType != 0 && rejoinType != 2)) {
+            throw new ApiException(400, "rejoin_type must be 0 or 2 (a device asked for type 1 sends type 0)");
+        }
+        return services.devices().get(devEui).compose(found -> {
+            Device device = found.orElseThrow(() -> new ApiException(404, "no device " + devEui));
+            if (!device.otaa() || device.macVersion() != MacVersion.LORAWAN_1_1_0) {
+                throw new ApiException(409, devEui + " is not a LoRaWAN 1.1 OTAA device: it cannot rejoin");
+            }
+            return services.sessions().forceRejoin(devEui, rejoinType).map(asked -> {
+                if (!asked) {
+                    throw new ApiException(409, devEui + " has no active session to send the request in");
+                }
+                return new JsonObject().put("dev_eui", devEui.toString()).put("rejoin_type", rejoinType)
+                        .put("queued", true);
+            });
         });
     }
 

@@ -23,9 +23,15 @@ public record JoinAns(MessageHeader header, JoinResult result, String descriptio
     }
 
     public static JoinAns fromJson(JsonObject json) {
+        return fromJson(json, JoinReq.ANSWER_TYPE);
+    }
+
+    /** Reads a JoinAns, or a RejoinAns (the same fields) with {@code answerType} {@link RejoinReq#ANSWER_TYPE}. */
+    public static JoinAns fromJson(JsonObject json, String answerType) {
         MessageHeader header = MessageHeader.fromJson(json);
-        if (!header.messageType().equals(JoinReq.ANSWER_TYPE)) {
-            throw new MalformedMessageException("MessageType is '" + header.messageType() + "', expected JoinAns");
+        if (!header.messageType().equals(answerType)) {
+            throw new MalformedMessageException("MessageType is '" + header.messageType() + "', expected "
+                    + answerType);
         }
         JsonObject result = json.getValue("Result") instanceof JsonObject object ? object : null;
         if (result == null) {

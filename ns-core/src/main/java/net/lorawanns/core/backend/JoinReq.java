@@ -32,54 +32,83 @@ public record JoinReq(MessageHeader header, JoinRequestContext context) {
 
     /** Reads a JoinReq; the header has been read already. */
     public static JoinReq fromJson(MessageHeader header, JsonObject json) {
-        NetId netId;
+        NetId netId = senderNetId(header);
+        MacVersion macVersion = macVersion(json);
+        byte[] phy = BiJson.hex(json, "PHYPayload", false);
+        if (!(frame(phy) instanceof JoinRequest request)) {
+            throw new MalformedMessageException("PHYPayload is a " + frame(phy).mType() + ", not a join-request");
+        }
+        requireDevEui(json, request.devEui());
+        return new JoinReq(header, new JoinRequestContext(phy, request, macVersion, netId, devAddr(json),
+                dlSettings(json), rxDelay(json), cfList(json)));
+    }
+
+    static NetId senderNetId(MessageHeader header) {
         try {
-            netId = NetId.parse(header.senderId());
+            return NetId.parse(header.senderId());
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("SenderID must be a NetID (6 hex digits), got '" + header.senderId() + "'");
         }
-        MacVersion macVersion;
+    }
+
+    static MacVersion macVersion(JsonObject json) {
         try {
-            macVersion = MacVersion.parse(BiJson.text(json, "MACVersion"));
+            return MacVersion.parse(BiJson.text(json, "MACVersion"));
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException("MACVersion: " + e.getMessage());
         }
-        byte[] phy = BiJson.hex(json, "PHYPayload", false);
-        Frame frame;
+    }
+
+    static Frame frame(byte[] phy) {
         try {
-            frame = FrameCodec.decode(phy);
+            return FrameCodec.decode(phy);
         } catch (MalformedFrameException e) {
             throw new MalformedMessageException("PHYPayload is not a LoRaWAN frame: " + e.getMessage());
         }
-        if (!(frame instanceof JoinRequest request)) {
-            throw new MalformedMessageException("PHYPayload is a " + frame.mType() + ", not a join-request");
-        }
+    }
+
+    static void requireDevEui(JsonObject json, Eui64 inFrame) {
         Eui64 devEui = Eui64.fromBigEndian(BiJson.hex(json, "DevEUI", Eui64.SIZE), 0);
-        if (!devEui.equals(request.devEui())) {
-            throw new MalformedMessageException("DevEUI " + devEui + " is not the join-request's " + request.devEui());
+        if (!devEui.equals(inFrame)) {
+            throw new MalformedMessageException("DevEUI " + devEui + " is not the PHYPayload's " + inFrame);
         }
-        DevAddr devAddr = DevAddr.parse(Hex.upper(BiJson.hex(json, "DevAddr", DevAddr.SIZE)));
-        DlSettings dlSettings = DlSettings.decode(BiJson.hex(json, "DLSettings", 1)[0] & 0xFF);
+    }
+
+    static DevAddr devAddr(JsonObject json) {
+        return DevAddr.parse(Hex.upper(BiJson.hex(json, "DevAddr", DevAddr.SIZE)));
+    }
+
+    static DlSettings dlSettings(JsonObject json) {
+        return DlSettings.decode(BiJson.hex(json, "DLSettings", 1)[0] & 0xFF);
+    }
+
+    static int rxDelay(JsonObject json) {
         long rxDelay = BiJson.number(json, "RxDelay");
         if (rxDelay < 0 || rxDelay > 15) {
             throw new MalformedMessageException("RxDelay must be 0-15, got " + rxDelay);
         }
-        Optional<CfList> cfList = Optional.empty();
-        if (BiJson.optionalText(json, "CFList").isPresent()) {
-            byte[] bytes = BiJson.hex(json, "CFList", CfList.SIZE);
-            try {
-                cfList = Optional.of(CfList.decode(bytes, 0));
-            } catch (MalformedFrameException e) {
-                throw new MalformedMessageException("CFList: " + e.getMessage());
-            }
+        return (int) rxDelay;
+    }
+
+    static Optional<CfList> cfList(JsonObject json) {
+        if (BiJson.optionalText(json, "CFList").isEmpty()) {
+            return Optional.empty();
         }
-        return new JoinReq(header, new JoinRequestContext(phy, request, macVersion, netId, devAddr, dlSettings,
-                (int) rxDelay, cfList));
+        byte[] bytes = BiJson.hex(json, "CFList", CfList.SIZE);
+        try {
+            return Optional.of(CfList.decode(bytes, 0));
+        } catch (MalformedFrameException e) {
+            throw new MalformedMessageException("CFList: " + e.getMessage());
+        }
+    }
+
+    /** The MACVersion as Backend Interfaces peers spell it: "1.1" for LoRaWAN 1.1. */
+    static String macVersionText(MacVersion version) {
+        return version == MacVersion.LORAWAN_1_1_0 ? "1.1" : version.toString();
     }
 
     public JsonObject toJson() {
-        JsonObject json = header.toJson().put("MACVersion", context.macVersion() == MacVersion.LORAWAN_1_1_0
-                        ? "1.1" : context.macVersion().toString())
+        JsonObject json = header.toJson().put("MACVersion", macVersionText(context.macVersion()))
                 .put("PHYPayload", Hex.lower(context.phyPayload()))
                 .put("DevEUI", context.request().devEui().toString())
                 .put("DevAddr", context.devAddr().toString())

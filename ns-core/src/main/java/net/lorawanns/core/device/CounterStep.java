@@ -1,12 +1,15 @@
 package net.lorawanns.core.device;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the atomic frame-counter step decided, with the device record it read in the same step.
  *
  * @param device the device as stored when the step ran; empty when the device is gone (the decision is then
  *               {@link FCntDecision#STALE})
+ * @param forceRejoinType the rejoin type of a ForceRejoinReq the operator asked for, to send with the answer to
+ *                        this (new) frame; taken by this step, so that it goes out once
  */
-public record CounterStep(FCntDecision decision, Optional<Device> device) {
+public record CounterStep(FCntDecision decision, Optional<Device> device, OptionalInt forceRejoinType) {
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.redis.ReplicaAcks;
@@ -20,10 +21,11 @@ import net.lorawanns.core.types.Eui64;
 
 /**
  * Device sessions in Redis. One hash per device holds the active session ({@code a}, id {@code aid}), a pending
- * one from a join ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}) and the next downlink
- * counters ({@code nd} NFCntDown, {@code ad} AFCntDown). An index per DevAddr lists the devices that may use it.
- * OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the operator, do not
- * (they are configuration-grade data), and neither does an index while it holds an ABP device.
+ * one from a join or rejoin ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}), the next downlink
+ * counters ({@code nd} NFCntDown, {@code ad} AFCntDown), the last RJcount0 of the active session's rejoin-requests
+ * ({@code r0}), and the rejoin type of a ForceRejoinReq to send ({@code fr}). An index per DevAddr lists the devices
+ * that may use it. OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the
+ * operator, do not (they are configuration-grade data), and neither does an index while it holds an ABP device.
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
@@ -34,19 +36,21 @@ public final class SessionStore {
      * instances cannot both accept one FCnt and a change to the device (its relax option) applies from the next
      * frame. Returns {decision, last, device record} with 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE;
      * {4, -1} without a record when the device is gone. OTAA sessions (the record has a join_eui) are kept for
-     * ARGV[3] ms more.
+     * ARGV[3] ms more. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr},
+     * a fifth element), which goes out with the answer to this frame.
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
             if not raw then return {4, -1} end
             local device = cjson.decode(raw)
-            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f')
+            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr')
             if state[1] == ARGV[1] then
               local pending = redis.call('HGET', KEYS[1], 'p')
               redis.call('HSET', KEYS[1], 'a', pending, 'aid', ARGV[1], 'f', -1, 'nd', 0, 'ad', 0)
-              redis.call('HDEL', KEYS[1], 'p', 'pid')
+              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr')
               state[2] = ARGV[1]
               state[3] = '-1'
+              state[4] = false
             end
             if state[2] ~= ARGV[1] then return {4, -1, raw} end
             local last = tonumber(state[3])
@@ -54,6 +58,10 @@ public final class SessionStore {
             if device.join_eui then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             if fcnt > last then
               redis.call('HSET', KEYS[1], 'f', ARGV[2])
+              if state[4] then
+                redis.call('HDEL', KEYS[1], 'fr')
+                return {0, last, raw, tonumber(state[4])}
+              end
               return {0, last, raw}
             elseif fcnt == last then
               return {1, last, raw}
@@ -65,6 +73,25 @@ public final class SessionStore {
             """);
     private static final FCntDecision[] DECISIONS = {FCntDecision.NEW, FCntDecision.RETRANSMISSION,
             FCntDecision.REPLAY, FCntDecision.RESET, FCntDecision.STALE};
+    /**
+     * RJcount0 of rejoin-requests of types 0 and 2 (LoRaWAN 1.1 section 6.2.4.1): the device counts from 0 again
+     * after each join-accept it processes, so the last value belongs to the active session (ARGV[1]) and is dropped
+     * when a pending session takes its place. Returns -1 when ARGV[2] is greater than the last value and now is the
+     * last, -2 when the session is no longer active, else the last value, which refuses it.
+     */
+    private static final LuaScript REJOIN_COUNT0 = new LuaScript("session_rejoin_count0", """
+            if redis.call('HGET', KEYS[1], 'aid') ~= ARGV[1] then return -2 end
+            local last = tonumber(redis.call('HGET', KEYS[1], 'r0') or '-1')
+            if tonumber(ARGV[2]) <= last then return last end
+            redis.call('HSET', KEYS[1], 'r0', ARGV[2])
+            return -1
+            """);
+    /** Asks for a ForceRejoinReq with the next answer to the active session (ARGV[1]: the rejoin type); 0 when none. */
+    private static final LuaScript FORCE_REJOIN = new LuaScript("session_force_rejoin", """
+            if redis.call('HEXISTS', KEYS[1], 'a') == 0 then return 0 end
+            redis.call('HSET', KEYS[1], 'fr', ARGV[1])
+            return 1
+            """);
     /** A join's session waits as pending, beside the active one, until the device's first uplink. */
     private static final LuaScript SET_PENDING = new LuaScript("session_set_pending", """
             redis.call('HSET', KEYS[1], 'p', ARGV[1], 'pid', ARGV[2])
@@ -265,7 +292,17 @@ public final class SessionStore {
         return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui)}, sessionId, fCnt,
                 OTAA_SESSION_TTL.toMillis()).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
                         result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
-                                : Optional.empty()));
+                                : Optional.empty(),
+                        result.size() > 3 ? OptionalInt.of(result.get(3).toInteger()) : OptionalInt.empty()));
+    }
+
+    /**
+     * Asks the device's active session for a ForceRejoinReq (LoRaWAN 1.1 section 5.13): it goes out, once, in the
+     * answer to the device's next new uplink. False when the device has no active session.
+     */
+    public Future<Boolean> forceRejoin(Eui64 devEui, int rejoinType) {
+        return FORCE_REJOIN.run(redis, new String[] {keys.session(devEui)}, rejoinType)
+                .map(done -> done.toInteger() == 1);
     }
 
     /**
@@ -277,6 +314,23 @@ public final class SessionStore {
                 .compose(next -> next.toLong() < 0
                         ? Future.failedFuture(new IllegalStateException("the session of " + devEui + " is gone"))
                         : Future.succeededFuture(next.toLong()));
+    }
+
+    /**
+     * Records RJcount0 of a verified rejoin-request of type 0 or 2 if it is greater than the last one of the active
+     * session {@code sessionId}, in one Redis step so that two instances cannot both accept one value.
+     *
+     * @return empty when accepted, else why not
+     */
+    public Future<Optional<String>> useRejoinCount0(Eui64 devEui, String sessionId, int rjCount0) {
+        return REJOIN_COUNT0.run(redis, new String[] {keys.session(devEui)}, sessionId, rjCount0).map(response -> {
+            long last = response.toLong();
+            if (last == -1) {
+                return Optional.empty();
+            }
+            return Optional.of(last == -2 ? "the session the rejoin-request was signed with is no longer active"
+                    : "RJcount0 " + rjCount0 + " is not greater than the last one, " + last);
+        });
     }
 
     private DeviceSession parse(Eui64 devEui, Response blob) {

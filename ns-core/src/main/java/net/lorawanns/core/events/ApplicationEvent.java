@@ -11,6 +11,7 @@ import java.util.Optional;
 public record ApplicationEvent(String type, Optional<String> applicationId, JsonObject body) {
     public static final String UPLINK = "uplink";
     public static final String JOIN = "join";
+    public static final String REJOIN = "rejoin";
     public static final String ERROR = "error";
 
     /** Takes {@code body} over (adding the type and application): the caller builds it and leaves it alone. */

@@ -9,4 +9,13 @@ import io.vertx.core.Future;
  */
 public interface JoinServer {
     Future<JoinAnswer> join(JoinRequestContext request);
+
+    /**
+     * Answers a LoRaWAN 1.1 rejoin-request (a Backend Interfaces RejoinReq): a rejoin-accept with a new session, or
+     * a rejection. A join server that does not know rejoin-requests fails the future.
+     */
+    default Future<JoinAnswer> rejoin(RejoinRequestContext request) {
+        return Future.failedFuture(new UnsupportedOperationException(
+                "this join server does not answer rejoin-requests"));
+    }
 }

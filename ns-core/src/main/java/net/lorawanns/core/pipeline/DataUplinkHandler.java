@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.lorawanns.core.crypto.DataCrypto;
+import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.FCntDecision;
@@ -171,18 +172,23 @@ final class DataUplinkHandler {
             }
             metrics.dataDecided(uplink.windowEndNanos());
             metrics.frame(step.decision().name().toLowerCase(Locale.ROOT));
-            return decided(uplink, frame, device, candidate.session(), match.fCnt(), dr, step.decision());
+            return decided(uplink, frame, device, candidate.session(), match.fCnt(), dr, step);
         });
     }
 
     private Future<Void> decided(DeduplicatedUplink uplink, DataFrame frame, Device device, DeviceSession session,
-                                 long fCnt, OptionalInt dr, FCntDecision decision) {
+                                 long fCnt, OptionalInt dr, CounterStep step) {
         boolean confirmed = frame.mType() == MType.CONFIRMED_DATA_UP;
-        switch (decision) {
+        switch (step.decision()) {
             case NEW, RESET -> {
                 List<MacCommand> commands = macCommands(frame, session, fCnt);
                 events.publish(uplinkEvent(uplink, frame, device, session, fCnt, dr));
-                List<MacCommand.Downlink> answers = MacAnswers.answer(commands, uplink, session.lorawan11());
+                List<MacCommand.Downlink> answers = new ArrayList<>(MacAnswers.answer(commands, uplink,
+                        session.lorawan11()));
+                if (step.forceRejoinType().isPresent() && session.lorawan11()) {
+                    // LoRaWAN 1.1 section 5.13: one rejoin-request of that type, at the uplink's data rate.
+                    answers.add(new MacCommand.ForceRejoinReq(0, 0, step.forceRejoinType().getAsInt(), dr.orElse(0)));
+                }
                 if (confirmed || !answers.isEmpty()) {
                     return answer(uplink, device, session, fCnt, dr, confirmed, answers);
                 }

@@ -13,6 +13,7 @@ public final class PipelineMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> frames = new ConcurrentHashMap<>();
     private final Map<String, Counter> joins = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejoins = new ConcurrentHashMap<>();
     private final Map<String, Counter> shed = new ConcurrentHashMap<>();
     private final Timer dataLatency;
     private final Timer joinLatency;
@@ -60,6 +61,13 @@ public final class PipelineMetrics {
     public void join(String result) {
         joins.computeIfAbsent(result, r -> Counter.builder("lorawan.join.requests")
                 .description("Join-requests by result").tag("result", r).register(registry)).increment();
+    }
+
+    /** Counts a rejoin-request by its type (0, 1 or 2) and result. */
+    public void rejoin(int type, String result) {
+        rejoins.computeIfAbsent(type + "/" + result, r -> Counter.builder("lorawan.rejoin.requests")
+                .description("Rejoin-requests (LoRaWAN 1.1) by type and result").tag("type", String.valueOf(type))
+                .tag("result", result).register(registry)).increment();
     }
 
     void sessionCache(boolean hit) {

@@ -21,6 +21,7 @@ import net.lorawanns.core.frame.Frame;
 import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.frame.MalformedFrameException;
+import net.lorawanns.core.frame.RejoinRequest;
 import net.lorawanns.core.gateway.GatewayBackend;
 import net.lorawanns.core.gateway.GatewayListener;
 import net.lorawanns.core.gateway.GatewayStats;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The uplink pipeline (ARCHITECTURE.md): every gateway copy goes to cluster-wide deduplication; the one instance
- * that owns the frame decodes it and hands it to the join path or the data path. Whatever a frame does, the
- * pipeline goes on: errors are counted and logged, never thrown back at the gateway bridge.
+ * that owns the frame decodes it and hands it to the join path (join- and rejoin-requests) or the data path.
+ * Whatever a frame does, the pipeline goes on: errors are counted and logged, never thrown back at the gateway
+ * bridge.
  *
  * <p>Overload and Redis failures shed frames rather than queue them: at most {@code max_frames_in_flight} copies are
  * between arrival and decision; a frame whose Redis requests fail, or that reaches the decision after its RX2 window
@@ -58,6 +60,7 @@ public final class UplinkPipeline implements GatewayListener {
     private final TurnBatches<UplinkFrame> arriving = new TurnBatches<>(MAX_HANDOVER, this::handOver);
     private final Deduplicator deduplicator;
     private final JoinHandler joins;
+    private final RejoinHandler rejoins;
     private final DataUplinkHandler data;
     private final PipelineMetrics metrics;
     private final ThrottledLog failures = new ThrottledLog(LOG, LOG_INTERVAL_MS);
@@ -88,6 +91,7 @@ public final class UplinkPipeline implements GatewayListener {
         DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.region(), plan.windowPolicy(), instanceId,
                 registry);
         this.joins = new JoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
+        this.rejoins = new RejoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
         SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
@@ -190,6 +194,11 @@ public final class UplinkPipeline implements GatewayListener {
                 return Future.succeededFuture();
             }
             handled = joins.handle(uplink, request);
+        } else if (frame instanceof RejoinRequest request) {
+            if (pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)) {
+                return Future.succeededFuture();
+            }
+            handled = rejoins.handle(uplink, request);
         } else if (frame instanceof DataFrame dataFrame && dataFrame.direction() == Direction.UPLINK) {
             if (pastDeadline(arrivalNanos + dataRx2DelayNanos)) {
                 return Future.succeededFuture();

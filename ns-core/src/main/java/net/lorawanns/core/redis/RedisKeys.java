@@ -50,6 +50,11 @@ public final class RedisKeys {
         return prefix + "js:{" + devEui + "}:devnonce:" + joinEui;
     }
 
+    /** The last RJcount1 of a device's type 1 rejoin-requests with a JoinEUI, which it never resets. */
+    public String rejoinCount1(Eui64 devEui, Eui64 joinEui) {
+        return prefix + "js:{" + devEui + "}:rjcount1:" + joinEui;
+    }
+
     /** The device's last JoinNonce. */
     public String joinNonce(Eui64 devEui) {
         return prefix + "js:{" + devEui + "}:joinnonce";

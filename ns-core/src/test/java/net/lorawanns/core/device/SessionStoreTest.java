@@ -12,6 +12,7 @@ import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.RedisKeys;
@@ -84,6 +85,47 @@ class SessionStoreTest {
         assertEquals(FCntDecision.NEW, decision(DEV, "s1", 1));
         long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(keys.session(DEV)))).toLong();
         assertEquals(-1, ttl, "ABP sessions do not expire");
+    }
+
+    /** LoRaWAN 1.1 section 6.2.4.1: RJcount0 must grow; the device counts from 0 again in each new session. */
+    @Test
+    void rejoinCount0MustGrowWithinASessionAndStartsAgainInTheNext() throws Exception {
+        await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_1_0,
+                "app", false)));
+        await(one.setActive(DEV, session("old", "26000001"), 41, 5));
+        List<Future<Optional<String>>> racing = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            racing.add((i % 2 == 0 ? one : other).useRejoinCount0(DEV, "old", 0));
+        }
+        Future.all(racing).await(10, TimeUnit.SECONDS);
+        assertEquals(1, racing.stream().filter(f -> f.result().isEmpty()).count(), "one instance accepts RJcount0 0");
+        assertEquals(Optional.of("RJcount0 0 is not greater than the last one, 0"),
+                await(one.useRejoinCount0(DEV, "old", 0)));
+        assertEquals(Optional.empty(), await(one.useRejoinCount0(DEV, "old", 5)));
+        assertTrue(await(one.useRejoinCount0(DEV, "old", 4)).isPresent(), "a lower RJcount0 is refused");
+
+        await(one.setPending(DEV, session("new", "26000002")));
+        assertTrue(await(one.useRejoinCount0(DEV, "new", 0)).isPresent(), "a pending session has no rejoins yet");
+        assertEquals(FCntDecision.NEW, decision(DEV, "new", 0));
+        assertEquals(Optional.empty(), await(one.useRejoinCount0(DEV, "new", 0)), "the new session counts from 0");
+        assertTrue(await(one.useRejoinCount0(DEV, "old", 6)).isPresent(), "the old session is gone");
+    }
+
+    @Test
+    void aForceRejoinRequestIsTakenByTheNextNewFrameOnly() throws Exception {
+        await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_1_0,
+                "app", false)));
+        assertFalse(await(one.forceRejoin(DEV, 2)), "no session to send it in");
+        await(one.setActive(DEV, session("s1", "26000001"), 10, 0));
+        assertTrue(await(one.forceRejoin(DEV, 2)));
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 10)).forceRejoinType(), "a retransmission");
+        assertEquals(OptionalInt.of(2), await(one.accept(DEV, "s1", 11)).forceRejoinType());
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 12)).forceRejoinType(), "sent once");
+
+        assertTrue(await(one.forceRejoin(DEV, 0)));
+        await(one.setPending(DEV, session("s2", "26000002")));
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s2", 0)).forceRejoinType(),
+                "a new session has rejoined already");
     }
 
     @Test

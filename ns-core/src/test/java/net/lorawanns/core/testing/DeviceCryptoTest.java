@@ -19,6 +19,20 @@ class DeviceCryptoTest {
         }
     }
 
+    /** The test device's rejoin-requests, framed and signed as in the vectors (RJcount 0x0102, EUIs 0102...08). */
+    @Test
+    void rejoinRequests() {
+        for (JsonNode v : group("rejoin_request_mic")) {
+            byte[] msg = bytes(v, "msg");
+            byte[] expected = DeviceCrypto.concat(msg, bytes(v, "mic"));
+            byte[] built = msg[1] == 1
+                    ? TestDevice.rejoinType1(bytes(v, "key"), "0102030405060708", "0102030405060708", 0x0102)
+                    : TestDevice.rejoinType0or2(bytes(v, "key"), msg[1], Arrays.copyOfRange(msg, 2, 5),
+                            "0102030405060708", 0x0102);
+            assertArrayEquals(expected, built, v.get("name").asText());
+        }
+    }
+
     @Test
     void joinAcceptDecryptionAndMic() {
         for (JsonNode v : group("join_accept")) {

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * An end device as the LoRaWAN specifications describe it, built on {@link DeviceCrypto}: it makes join-requests,
- * opens join-accepts, derives its session keys, and sends and reads data frames. It shares no code with the server.
+ * An end device as the LoRaWAN specifications describe it, built on {@link DeviceCrypto}: it makes join-requests and
+ * LoRaWAN 1.1 rejoin-requests, opens join-accepts and rejoin-accepts, derives its session keys, and sends and reads
+ * data frames. It shares no code with the server.
  */
 public final class TestDevice {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -19,6 +20,15 @@ public final class TestDevice {
     public final byte[] appKey;
     public final byte[] nwkKey;
     private int devNonce;
+    /** RJcount0 of the next type 0 or 2 rejoin-request: 0 again after each accepted join (LoRaWAN 1.1 6.2.4.1). */
+    private int rjCount0;
+    /** RJcount1 of the next type 1 rejoin-request, never reset for a JoinEUI (LoRaWAN 1.1 section 6.2.4.2). */
+    private int rjCount1;
+    /** The rejoin type and RJcount of the last rejoin-request, which its rejoin-accept's MIC and keys use. */
+    private int lastRejoinType = -1;
+    private int lastRejoinCount;
+    /** The NetID of the last join-accept, little-endian as on air. */
+    private byte[] netIdLe;
 
     public byte[] devAddrLe;
     public byte[] fNwkSIntKey;
@@ -67,9 +77,68 @@ public final class TestDevice {
 
     /** Opens a join-accept: decrypt (AES encrypt, section 6.2.6), check its MIC, derive the session keys. */
     public void acceptJoin(byte[] phy) {
+        accept(phy, joinKey(), 0xFF, devNonce);
+    }
+
+    /**
+     * Rejoin-request type 0 or 2 with the next RJcount0: MHDR 0xC0 | type | NetID | DevEUI | RJcount0 | MIC, signed
+     * with SNwkSIntKey (LoRaWAN 1.1 section 6.2.4.1).
+     */
+    public byte[] rejoinRequest(int type) {
+        return rejoinRequest(type, rjCount0++);
+    }
+
+    /** Rejoin-request type 0 or 2 with a given RJcount0 (to replay one). */
+    public byte[] rejoinRequest(int type, int count) {
+        lastRejoinType = type;
+        lastRejoinCount = count;
+        return rejoinType0or2(sNwkSIntKey, type, netIdLe, devEui, count);
+    }
+
+    /** Rejoin-request type 1 with the next RJcount1. */
+    public byte[] rejoinRequest1() {
+        return rejoinRequest1(rjCount1++);
+    }
+
+    /**
+     * Rejoin-request type 1 with a given RJcount1: MHDR 0xC0 | 1 | JoinEUI | DevEUI | RJcount1 | MIC, signed with
+     * JSIntKey = aes128_encrypt(NwkKey, 0x06 | DevEUI | pad16) (LoRaWAN 1.1 sections 6.2.4.2 and 6.1.1.3).
+     */
+    public byte[] rejoinRequest1(int count) {
+        lastRejoinType = 1;
+        lastRejoinCount = count;
+        return rejoinType1(DeviceCrypto.derive(nwkKey, 6, reversed(HEX.parseHex(devEui))), joinEui, devEui, count);
+    }
+
+    public static byte[] rejoinType0or2(byte[] sNwkSIntKey, int type, byte[] netIdLe, String devEui, int count) {
+        byte[] msg = concat(new byte[] {(byte) 0xC0, (byte) type}, netIdLe, reversed(HEX.parseHex(devEui)),
+                new byte[] {(byte) count, (byte) (count >>> 8)});
+        return concat(msg, DeviceCrypto.mic(sNwkSIntKey, msg));
+    }
+
+    public static byte[] rejoinType1(byte[] jsIntKey, String joinEui, String devEui, int count) {
+        byte[] msg = concat(new byte[] {(byte) 0xC0, 1}, reversed(HEX.parseHex(joinEui)),
+                reversed(HEX.parseHex(devEui)), new byte[] {(byte) count, (byte) (count >>> 8)});
+        return concat(msg, DeviceCrypto.mic(jsIntKey, msg));
+    }
+
+    /**
+     * Opens the rejoin-accept of the last rejoin-request: a join-accept encrypted with JSEncKey =
+     * aes128_encrypt(NwkKey, 0x05 | DevEUI | pad16), whose MIC and keys take the rejoin type for JoinReqType and its
+     * RJcount for DevNonce (LoRaWAN 1.1 sections 6.1.1.4 and 6.2.3).
+     */
+    public void acceptRejoin(byte[] phy) {
+        if (lastRejoinType < 0) {
+            throw new AssertionError("no rejoin-request was sent");
+        }
+        accept(phy, DeviceCrypto.derive(nwkKey, 5, reversed(HEX.parseHex(devEui))), lastRejoinType, lastRejoinCount);
+    }
+
+    private void accept(byte[] phy, byte[] decryptionKey, int joinReqType, int nonceValue) {
         byte[] clear = new byte[phy.length - 1];
         for (int i = 1; i < phy.length; i += 16) {
-            System.arraycopy(DeviceCrypto.aesEncrypt(joinKey(), Arrays.copyOfRange(phy, i, i + 16)), 0, clear, i - 1, 16);
+            System.arraycopy(DeviceCrypto.aesEncrypt(decryptionKey, Arrays.copyOfRange(phy, i, i + 16)), 0, clear,
+                    i - 1, 16);
         }
         byte[] body = Arrays.copyOf(clear, clear.length - 4);
         byte[] mic = Arrays.copyOfRange(clear, clear.length - 4, clear.length);
@@ -77,21 +146,22 @@ public final class TestDevice {
         byte[] netId = Arrays.copyOfRange(body, 3, 6);
         int dlSettings = body[10] & 0xFF;
         boolean optNeg = (dlSettings & 0x80) != 0;
-        byte[] nonce = {(byte) devNonce, (byte) (devNonce >>> 8)};
+        byte[] nonce = {(byte) nonceValue, (byte) (nonceValue >>> 8)};
         byte[] expectedMic;
         if (lorawan11() && optNeg) {
             byte[] jsIntKey = DeviceCrypto.derive(nwkKey, 6, reversed(HEX.parseHex(devEui)));
-            expectedMic = DeviceCrypto.mic(jsIntKey, new byte[] {(byte) 0xFF}, reversed(HEX.parseHex(joinEui)), nonce,
-                    new byte[] {0x20}, body);
+            expectedMic = DeviceCrypto.mic(jsIntKey, new byte[] {(byte) joinReqType}, reversed(HEX.parseHex(joinEui)),
+                    nonce, new byte[] {0x20}, body);
         } else {
             expectedMic = DeviceCrypto.mic(joinKey(), new byte[] {0x20}, body);
         }
         if (!Arrays.equals(expectedMic, mic)) {
-            throw new AssertionError("join-accept MIC does not verify");
+            throw new AssertionError((joinReqType == 0xFF ? "join" : "rejoin") + "-accept MIC does not verify");
         }
         if (lorawan11() != optNeg) {
             throw new AssertionError("OptNeg is " + optNeg + " for a LoRaWAN " + version + " device");
         }
+        netIdLe = netId;
         devAddrLe = Arrays.copyOfRange(body, 6, 10);
         rx1DrOffset = (dlSettings >>> 4) & 0x07;
         rx2Dr = dlSettings & 0x0F;
@@ -111,6 +181,8 @@ public final class TestDevice {
             appSKey = DeviceCrypto.derive(appKey, 2, fields);
         }
         fCntUp = 0;
+        rjCount0 = 0;
+        lastRejoinType = -1;
     }
 
     /** Uses an ABP session (1.0 keys: one NwkSKey). */
