@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import net.lorawanns.core.device.Application;
 import net.lorawanns.core.device.ApplicationStore;
 import org.slf4j.Logger;
@@ -88,6 +89,11 @@ public final class WebhookDispatcher implements EventSink {
     private final WebhookMetrics metrics;
     private final Budget budget = new Budget();
     private final Map<String, Entry> lanes = new HashMap<>();
+    /**
+     * Applications found without a webhook, until their record is due to be read again: their events are not even
+     * handed to the dispatcher's event loop. Written there, read by any thread.
+     */
+    private final Map<String, Long> withoutWebhook = new ConcurrentHashMap<>();
     private long sweepTimer;
 
     public WebhookDispatcher(Vertx vertx, ApplicationStore applications, WebhookAddressPolicy policy,
@@ -107,6 +113,11 @@ public final class WebhookDispatcher implements EventSink {
             return;
         }
         String id = event.applicationId().get();
+        Long until = withoutWebhook.get(id);
+        if (until != null && System.nanoTime() - until < 0) {
+            // Most applications of a busy network take their events from the stream: no encoding, no hand-over.
+            return;
+        }
         Buffer body = Buffer.buffer(event.encode());
         context.runOnContext(v -> dispatch(id, body));
     }
@@ -132,7 +143,14 @@ public final class WebhookDispatcher implements EventSink {
                 LOG.warn("Cannot read application {} for its webhook: {}", id, loaded.cause().toString());
                 return;
             }
-            entry.lane.application(loaded.result().orElseGet(() -> new Application(id, Optional.empty(), Map.of())));
+            Application application = loaded.result().orElseGet(() -> new Application(id, Optional.empty(),
+                    Map.of()));
+            if (application.webhookUrl().isEmpty()) {
+                withoutWebhook.put(id, entry.nextLoadNanos);
+            } else {
+                withoutWebhook.remove(id);
+            }
+            entry.lane.application(application);
         }));
     }
 

@@ -20,7 +20,8 @@ public final class RedisMetrics {
     private static final String NAME = "lorawan.redis.requests";
 
     private final MeterRegistry registry;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Per group, the timer of each outcome: ok, then each {@link RedisFailure.Kind}. */
+    private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
 
     public RedisMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,11 +39,17 @@ public final class RedisMetrics {
     }
 
     void record(String group, long sentNanos, AsyncResult<?> result) {
-        String outcome = result.succeeded() ? "ok"
-                : RedisFailure.of(result.cause()).kind().name().toLowerCase(Locale.ROOT);
-        timers.computeIfAbsent(group + '\0' + outcome, k -> Timer.builder(NAME)
-                .description("Redis requests by command group and outcome, from send to answer")
-                .tag("group", group).tag("outcome", outcome).register(registry))
-                .record(System.nanoTime() - sentNanos, TimeUnit.NANOSECONDS);
+        int outcome = result.succeeded() ? 0 : 1 + RedisFailure.of(result.cause()).kind().ordinal();
+        Timer[] byOutcome = timers.computeIfAbsent(group, g -> new Timer[1 + RedisFailure.Kind.values().length]);
+        Timer timer = byOutcome[outcome];
+        if (timer == null) {
+            // A race here registers the same meter twice, which the registry answers with the one it has.
+            timer = Timer.builder(NAME).description("Redis requests by command group and outcome, from send to answer")
+                    .tag("group", group).tag("outcome", outcome == 0 ? "ok"
+                            : RedisFailure.Kind.values()[outcome - 1].name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+            byOutcome[outcome] = timer;
+        }
+        timer.record(System.nanoTime() - sentNanos, TimeUnit.NANOSECONDS);
     }
 }
