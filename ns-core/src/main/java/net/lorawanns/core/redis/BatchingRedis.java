@@ -12,22 +12,24 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.lorawanns.core.eventloop.TurnBatches;
 
 /**
- * A {@link Redis} client for the event loops, built on a pooled standalone or Sentinel client.
+ * A {@link Redis} client for the event loops, built on a pooled standalone, Sentinel or Cluster client.
  *
  * <ul>
  *   <li><b>Batches.</b> The requests an event loop makes during one of its turns go to Redis in one write and come
- *   back in one read, where a request each would cost a system call each way.</li>
+ *   back in one read, where a request each would cost a system call each way. On Redis Cluster, where a batch must
+ *   stay within one hash slot and the requests of one turn rarely do, each request goes to its node on its own
+ *   (pipelined on that node's connection).</li>
  *   <li><b>Order.</b> Each event loop keeps one connection of its own, its {@link Lane}, and sends every batch on
  *   it: Redis executes one connection's requests in the order they were written, so two requests sent one after
  *   the other from one event loop are executed in that order, even when Redis stalls and resumes (a pool would
- *   spread them over connections, which a resuming Redis serves in any order).</li>
+ *   spread them over connections, which a resuming Redis serves in any order). A Cluster lane's connection holds
+ *   one connection per master: requests of one slot (one device's keys) keep their order.</li>
  *   <li><b>Errors.</b> A batch of several requests is wrapped in MULTI/EXEC. EXEC answers each request with its own
  *   reply, errors included, so an error fails its own request only; if Redis refuses to queue one of them (out of
  *   memory, say), it runs none of them, and failing them all is then exact.</li>
@@ -43,7 +45,7 @@ import net.lorawanns.core.eventloop.TurnBatches;
  *
  * <p>Threads: a lane belongs to its event loop and is only touched there; replies complete on the context that
  * sent the request. Requests made outside an event loop (start-up, command-line tools) go through the pool, with
- * the same deadline. Not for Redis Cluster, where a batch must stay within one hash slot.
+ * the same deadline.
  */
 public final class BatchingRedis implements Redis {
     /** Bounds one batch (and so one write and one EXEC reply). */
@@ -56,12 +58,16 @@ public final class BatchingRedis implements Redis {
                            long sentNanos) {
     }
 
-    /** Each request's own reply, and how many replicas acknowledged the batch's writes (-1: not asked). */
-    private record Written(List<Response> replies, long replicasAcked) {
+    /**
+     * Each request's own outcome (an error reply is a reply of type ERROR; a failure is a request that got no
+     * reply), and how many replicas acknowledged the batch's writes (-1: not asked).
+     */
+    private record Written(List<AsyncResult<Response>> results, long replicasAcked) {
     }
 
     private final Vertx vertx;
     private final Redis pooled;
+    private final boolean cluster;
     private final long timeoutMs;
     private final int maxPending;
     private final RedisMetrics metrics;
@@ -70,12 +76,15 @@ public final class BatchingRedis implements Redis {
 
     /**
      * @param pooled the pooled client whose connections the lanes take
+     * @param cluster whether {@code pooled} is a Redis Cluster client
      * @param timeoutMs a request's deadline
      * @param maxPending requests written and not yet answered, at most
      */
-    public BatchingRedis(Vertx vertx, Redis pooled, long timeoutMs, int maxPending, RedisMetrics metrics) {
+    public BatchingRedis(Vertx vertx, Redis pooled, boolean cluster, long timeoutMs, int maxPending,
+                         RedisMetrics metrics) {
         this.vertx = vertx;
         this.pooled = pooled;
+        this.cluster = cluster;
         this.timeoutMs = timeoutMs;
         this.maxPending = maxPending;
         this.metrics = metrics;
@@ -208,10 +217,17 @@ public final class BatchingRedis implements Redis {
                 batch.forEach(p -> settle(p, Future.failedFuture(failure)));
                 return;
             }
-            List<Response> replies = result.result().replies();
+            List<AsyncResult<Response>> results = result.result().results();
             long acked = result.result().replicasAcked();
             for (int i = 0; i < batch.size(); i++) {
-                Response reply = replies.get(i);
+                AsyncResult<Response> own = results.get(i);
+                if (own.failed()) {
+                    RedisFailure failure = RedisFailure.of(own.cause());
+                    drop(used, failure);
+                    settle(batch.get(i), Future.failedFuture(failure));
+                    continue;
+                }
+                Response reply = own.result();
                 int wanted = batch.get(i).acks.replicas();
                 if (wanted > 0 && wanted > acked && (reply == null || reply.type() != ResponseType.ERROR)) {
                     settle(batch.get(i), Future.failedFuture(new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
@@ -239,10 +255,21 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Writes the batch: one request alone, several inside MULTI/EXEC, whose reply lists each request's own reply;
-     * then, when a request asks for replicas, WAIT (outside the transaction: inside one, WAIT does not wait).
+     * Writes the batch. On a Cluster connection, each request goes to its node on its own: a batch there must stay
+     * within one hash slot, which the requests of one turn rarely do. Elsewhere: one request alone, several inside
+     * MULTI/EXEC, whose reply lists each request's own reply; then, when a request asks for replicas, WAIT (outside
+     * the transaction: inside one, WAIT does not wait).
      */
-    private static Future<Written> write(RedisConnection connection, List<Pending> batch) {
+    private Future<Written> write(RedisConnection connection, List<Pending> batch) {
+        if (cluster) {
+            List<Future<Response>> sends = new ArrayList<>(batch.size());
+            for (Pending p : batch) {
+                sends.add(connection.send(p.request).recover(e -> e instanceof Response reply
+                        && reply.type() == ResponseType.ERROR ? Future.succeededFuture(reply) : Future.failedFuture(e)));
+            }
+            return Future.join(sends).transform(all -> Future.succeededFuture(new Written(
+                    sends.stream().<AsyncResult<Response>>map(send -> send).toList(), -1)));
+        }
         int replicas = 0;
         long waitMillis = 0;
         for (Pending p : batch) {
@@ -251,7 +278,7 @@ public final class BatchingRedis implements Redis {
         }
         if (batch.size() == 1 && replicas == 0) {
             return connection.send(batch.get(0).request)
-                    .map(reply -> new Written(Collections.singletonList(reply), -1));
+                    .map(reply -> new Written(List.of(Future.succeededFuture(reply)), -1));
         }
         boolean transaction = batch.size() > 1;
         List<Request> requests = new ArrayList<>(batch.size() + 3);
@@ -267,14 +294,14 @@ public final class BatchingRedis implements Redis {
         }
         boolean waited = replicas > 0;
         return connection.batch(requests).map(replies -> {
-            List<Response> own = new ArrayList<>(batch.size());
+            List<AsyncResult<Response>> own = new ArrayList<>(batch.size());
             if (transaction) {
                 Response exec = replies.get(batch.size() + 1);
                 for (int i = 0; i < batch.size(); i++) {
-                    own.add(exec.get(i));
+                    own.add(Future.succeededFuture(exec.get(i)));
                 }
             } else {
-                own.add(replies.get(0));
+                own.add(Future.succeededFuture(replies.get(0)));
             }
             return new Written(own, waited ? replies.get(replies.size() - 1).toLong() : -1);
         });

@@ -15,9 +15,8 @@ public final class RedisClients {
     }
 
     /**
-     * A standalone or Sentinel client batches the requests of each event-loop turn on a connection per event loop
-     * ({@link BatchingRedis}); a Cluster client sends each request on its own, since a batch must stay within one
-     * hash slot there, with the same deadline.
+     * Every topology gets a {@link BatchingRedis}: a connection per event loop, a deadline and a bound per request;
+     * standalone and Sentinel batch the requests of each event-loop turn, Cluster sends each to its node on its own.
      *
      * @param settings mode, sentinel master name, request deadline and bound
      * @param urls the servers to use: the configured ones, or the embedded Redis's URL
@@ -37,14 +36,11 @@ public final class RedisClients {
         urls.forEach(options::addConnectionString);
         switch (settings.modeValue()) {
             case STANDALONE -> options.setType(RedisClientType.STANDALONE);
-            case CLUSTER -> {
-                return new DeadlineRedis(Redis.createClient(vertx, options.setType(RedisClientType.CLUSTER)),
-                        timeoutMs);
-            }
+            case CLUSTER -> options.setType(RedisClientType.CLUSTER);
             case SENTINEL -> options.setType(RedisClientType.SENTINEL).setMasterName(settings.masterName())
                     .setRole(RedisRole.MASTER);
         }
-        return new BatchingRedis(vertx, Redis.createClient(vertx, options), timeoutMs, maxPending,
-                new RedisMetrics(registry));
+        return new BatchingRedis(vertx, Redis.createClient(vertx, options),
+                settings.modeValue() == RedisSettings.Mode.CLUSTER, timeoutMs, maxPending, new RedisMetrics(registry));
     }
 }

@@ -68,6 +68,11 @@ public final class TestRedisCluster implements AutoCloseable {
         return masters.stream().map(RedisProcess::url).toList();
     }
 
+    /** The master that serves {@code key}'s hash slot (the slots were given out in equal ranges, in order). */
+    public RedisProcess masterOf(String key) {
+        return masters.get(HashSlot.of(key) * MASTERS / HashSlot.SLOTS);
+    }
+
     /** Cluster-mode settings on this cluster with {@code keyPrefix}. */
     public RedisSettings settings(String keyPrefix) {
         return new RedisSettings(urls(), "cluster", "", keyPrefix);
