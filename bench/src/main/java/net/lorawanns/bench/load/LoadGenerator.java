@@ -30,7 +30,6 @@ import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.frame.FCtrl;
 import net.lorawanns.core.frame.MType;
-import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Mic;
@@ -47,7 +46,9 @@ import net.lorawanns.core.types.Mic;
  *
  * The server runs with the JVM options of the systemd unit ({@code -XX:+UseParallelGC}, the JVM's default heap);
  * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
- * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s).
+ * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.redis=cluster} runs the
+ * server on a three-master Redis Cluster of local processes instead of one embedded Redis (Redis's command counts and
+ * CPU are then summed over the masters).
  */
 public final class LoadGenerator {
     private static final String API_KEY = "load-generator-api-key";
@@ -86,7 +87,7 @@ public final class LoadGenerator {
 
     private void run() throws Exception {
         Path dir = Files.createTempDirectory("lorawan-load");
-        try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+        try (RedisUnderLoad redis = RedisUnderLoad.start(System.getProperty("load.redis", "standalone"))) {
             int udpPort = freeUdpPort();
             int apiPort = freeTcpPort();
             int metricsPort = freeTcpPort();
@@ -95,7 +96,7 @@ public final class LoadGenerator {
                     [logging]
                     level = "warn"
                     [redis]
-                    servers = ["%s"]
+                    %s
                     [gateway.udp]
                     bind = "127.0.0.1:%d"
                     rate_limit = 0
@@ -106,7 +107,7 @@ public final class LoadGenerator {
                     api_keys = ["%s"]
                     [metrics]
                     bind = "127.0.0.1:%d"
-                    """.formatted(redis.url(), udpPort, apiPort, API_KEY, metricsPort));
+                    """.formatted(redis.toml(), udpPort, apiPort, API_KEY, metricsPort));
             Process server = startServer(config, metricsPort);
             try {
                 provision(apiPort);
@@ -119,13 +120,13 @@ public final class LoadGenerator {
                 awaitSettled(metricsPort);
                 List<ByteBuffer> datagrams = all.subList(warmUp, all.size());
                 Map<String, Double> before = metrics(metricsPort);
-                Map<String, Long> commandsBefore = redisCommands(redis.port());
-                CpuTimes cpuBefore = CpuTimes.now(server, redis.port());
+                Map<String, Long> commandsBefore = redisCommands(redis.ports());
+                CpuTimes cpuBefore = CpuTimes.now(server, redis.ports());
                 long sent = blast(udpPort, datagrams);
                 // Let the last deduplication windows close and their frames be decided.
                 Map<String, Double> after = awaitSettled(metricsPort);
-                CpuTimes cpu = CpuTimes.now(server, redis.port()).minus(cpuBefore);
-                Map<String, Long> commands = redisCommands(redis.port());
+                CpuTimes cpu = CpuTimes.now(server, redis.ports()).minus(cpuBefore);
+                Map<String, Long> commands = redisCommands(redis.ports());
                 commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
                 report(sent, before, after, commands);
                 System.out.printf(Locale.ROOT, "CPU per copy: server %.1f us, Redis %.1f us, generator %.1f us"
@@ -382,13 +383,15 @@ public final class LoadGenerator {
         return samples;
     }
 
-    /** Calls per command in INFO commandstats (INFO itself left out). */
-    private static Map<String, Long> redisCommands(int port) throws IOException {
+    /** Calls per command in INFO commandstats (INFO itself left out), summed over the servers. */
+    private static Map<String, Long> redisCommands(List<Integer> ports) throws IOException {
         Map<String, Long> calls = new java.util.TreeMap<>();
-        Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)").matcher(redisInfo(port, "commandstats"));
-        while (m.find()) {
-            if (!m.group(1).equals("info")) {
-                calls.put(m.group(1), Long.parseLong(m.group(2)));
+        for (int port : ports) {
+            Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)").matcher(redisInfo(port, "commandstats"));
+            while (m.find()) {
+                if (!m.group(1).equals("info")) {
+                    calls.merge(m.group(1), Long.parseLong(m.group(2)), Long::sum);
+                }
             }
         }
         return calls;
@@ -412,15 +415,18 @@ public final class LoadGenerator {
 
     /** CPU seconds (user plus system) used so far by the server process, Redis and this generator. */
     private record CpuTimes(double server, double redis, double generator) {
-        static CpuTimes now(Process server, int redisPort) throws IOException {
+        static CpuTimes now(Process server, List<Integer> redisPorts) throws IOException {
             double serverSeconds = server.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9)
                     .orElse(Double.NaN);
             double generatorSeconds = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
-            Matcher m = Pattern.compile("used_cpu_sys:([0-9.]+)\\s+used_cpu_user:([0-9.]+)")
-                    .matcher(redisInfo(redisPort, "cpu"));
-            double redisSeconds = m.find() ? Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2))
-                    : Double.NaN;
+            double redisSeconds = 0;
+            for (int port : redisPorts) {
+                Matcher m = Pattern.compile("used_cpu_sys:([0-9.]+)\\s+used_cpu_user:([0-9.]+)")
+                        .matcher(redisInfo(port, "cpu"));
+                redisSeconds += m.find() ? Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2))
+                        : Double.NaN;
+            }
             return new CpuTimes(serverSeconds, redisSeconds, generatorSeconds);
         }
 
