@@ -23,7 +23,10 @@ public final class Launcher {
     static final int CONFIG_ERROR = 2;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int status = commandLine().execute(args);
+        // Log lines still queued in the asynchronous appender (a configuration error, say) go out before the exit.
+        LogLevels.flush();
+        System.exit(status);
     }
 
     static CommandLine commandLine() {

@@ -99,6 +99,8 @@ public final class Server implements AutoCloseable {
     private HttpServer operations;
     private HttpServer api;
     private int asyncAnswersPort;
+    /** Set when a graceful shutdown begins; /ready then answers 503, so that traffic moves elsewhere. */
+    private volatile boolean draining;
 
     private Server(Settings settings) {
         this.settings = settings;
@@ -188,7 +190,7 @@ public final class Server implements AutoCloseable {
         // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinServers(vertx, internalJs, redis, keys, redisUrls, registry), bridge, events, instanceId, registry);
+                sessions, joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry), bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
@@ -216,7 +218,9 @@ public final class Server implements AutoCloseable {
                     new OperationsEndpoint.Check("gateway_udp", () -> bridge.listening() ? Future.succeededFuture()
                             : Future.failedFuture("the UDP socket is not bound")),
                     new OperationsEndpoint.Check("api", () -> api.actualPort() > 0 ? Future.succeededFuture()
-                            : Future.failedFuture("the API is not listening")));
+                            : Future.failedFuture("the API is not listening")),
+                    new OperationsEndpoint.Check("shutdown", () -> draining ? Future.failedFuture(
+                            "shutting down: uplinks are no longer taken") : Future.succeededFuture()));
             // A little over Redis's own deadline, so that /ready names the failed request rather than its own timer.
             Duration readyDeadline = settings.redis().requestTimeout().plusMillis(500);
             operations = OperationsEndpoint.start(vertx, bind, registry, checks, readyDeadline)
@@ -266,7 +270,8 @@ public final class Server implements AutoCloseable {
      * internal join server and the Backend Interfaces client.
      */
     private JoinServer joinServers(Vertx vertx, Optional<InternalJoinServer> internalJs, Redis redis, RedisKeys keys,
-                                   List<String> redisUrls, PrometheusMeterRegistry registry) throws Exception {
+                                   AtRestCipher cipher, List<String> redisUrls, PrometheusMeterRegistry registry)
+            throws Exception {
         JoinServerSettings js = settings.joinServer();
         Optional<DnsJoinServerLookup> dns = Optional.empty();
         if (js.resolveJoinEui()) {
@@ -291,7 +296,7 @@ public final class Server implements AutoCloseable {
         if (!js.asyncBind().isEmpty()) {
             AsyncAnswers answers;
             try {
-                answers = AsyncAnswers.start(vertx, js, Optional.of(new AsyncAnswerRelay(redis, keys)))
+                answers = AsyncAnswers.start(vertx, js, Optional.of(new AsyncAnswerRelay(redis, keys, cipher)))
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new ConfigException("join_server.async_bind", "cannot listen for asynchronous answers on "
@@ -348,6 +353,7 @@ public final class Server implements AutoCloseable {
     }
 
     private void drain() {
+        draining = true;
         LOG.info("Shutting down: taking no new uplinks, finishing the frames already taken");
         try {
             bridge.stopAcceptingUplinks().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -369,12 +375,12 @@ public final class Server implements AutoCloseable {
         return operations.actualPort();
     }
 
-    /** The REST API's port. */
     /** The port of {@code join_server.async_bind}; 0 without async mode. */
     public int asyncAnswersPort() {
         return asyncAnswersPort;
     }
 
+    /** The REST API's port. */
     public int apiPort() {
         return api.actualPort();
     }

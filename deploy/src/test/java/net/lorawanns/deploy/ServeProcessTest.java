@@ -73,7 +73,8 @@ class ServeProcessTest {
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + metricsPort + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode());
-        assertEquals("{\"status\":\"ready\",\"checks\":{\"redis\":\"ok\",\"gateway_udp\":\"ok\",\"api\":\"ok\"}}",
+        assertEquals("{\"status\":\"ready\",\"checks\":{\"redis\":\"ok\",\"gateway_udp\":\"ok\",\"api\":\"ok\","
+                + "\"shutdown\":\"ok\"}}",
                 ready.body());
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());

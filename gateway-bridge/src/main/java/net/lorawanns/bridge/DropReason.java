@@ -22,7 +22,10 @@ enum DropReason {
     RATE_LIMITED,
     TOO_MANY_GATEWAYS,
     UNMATCHED_TX_ACK,
-    /** PUSH_DATA that arrived after the server began to shut down: another instance takes the frames. */
+    /**
+     * PUSH_DATA that arrived after the server began to shut down. The packet forwarder does not send it again: its
+     * frames reach the network only through another instance's gateways that heard them.
+     */
     SHUTTING_DOWN;
 
     String tag() {

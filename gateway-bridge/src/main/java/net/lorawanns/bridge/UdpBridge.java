@@ -225,7 +225,7 @@ public final class UdpBridge implements GatewayBackend {
             throw rateLimited(state);
         }
         if (!acceptingUplinks) {
-            // Not acknowledged: the frames are for the instances that stay.
+            // Not acknowledged, so that the forwarder's statistics show it; it does not send the datagram again.
             throw new MalformedDatagramException(DropReason.SHUTTING_DOWN, "the server is shutting down");
         }
         // The forwarder waits about 100 ms for PUSH_ACK: answer before decoding.

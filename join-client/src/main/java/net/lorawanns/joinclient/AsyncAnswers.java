@@ -21,6 +21,7 @@ import net.lorawanns.config.HostPort;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.core.backend.BiJson;
 import net.lorawanns.core.backend.JoinAns;
+import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.backend.MalformedMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,14 +142,18 @@ public final class AsyncAnswers {
     }
 
     /** An answer another instance received for a join that may be waiting here; others' joins are ignored. */
-    public void relayed(String joinAns) {
+    public void relayed(String message) {
+        if (relay.isEmpty()) {
+            return;
+        }
         try {
-            JoinAns ans = JoinAns.fromJson(BiJson.parse(joinAns));
+            JoinAns ans = JoinAns.fromJson(BiJson.parse(relay.get().open(message)));
             Promise<JoinAns> promise = waiting.remove(ans.header().transactionId());
             if (promise != null) {
                 promise.tryComplete(ans);
             }
-        } catch (MalformedMessageException | net.lorawanns.core.backend.MessageHeader.UnsupportedVersionException e) {
+        } catch (MalformedMessageException | net.lorawanns.core.backend.MessageHeader.UnsupportedVersionException
+                 | SealedRecordException | IllegalArgumentException e) {
             LOG.debug("Unreadable asynchronous answer from another instance: {}", e.getMessage());
         }
     }

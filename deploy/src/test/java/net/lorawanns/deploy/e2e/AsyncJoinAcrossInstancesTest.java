@@ -8,9 +8,14 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.RedisSubscription;
+import net.lorawanns.core.testing.SecretScan;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
+import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.joinclient.testing.TestJoinServer;
 import org.junit.jupiter.api.AfterEach;
@@ -84,7 +89,12 @@ class AsyncJoinAcrossInstancesTest {
     }
 
     @Test
-    void anAnswerPostedToAnotherInstanceReachesTheOneThatAsked() throws Exception {
+    void anAnswerPostedToAnotherInstanceReachesTheOneThatAskedSealed() throws Exception {
+        // What goes through Redis, as anyone who may subscribe to the channel sees it.
+        List<String> relayed = new CopyOnWriteArrayList<>();
+        RedisSubscription listener = RedisSubscription.start(vertx, TestRedis.settings(), List.of(TestRedis.url()),
+                new RedisKeys(network.keyPrefix()).asyncJoinAnswers(), relayed::add, () -> { })
+                .await(10, TimeUnit.SECONDS);
         TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         air.transmit(device.joinRequest(0x0401), 868_100_000L, "SF9BW125",
                 List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000)));
@@ -92,5 +102,11 @@ class AsyncJoinAcrossInstancesTest {
         JsonObject joined = network.webhook().await(event("join", DEV_EUI), WAIT);
         assertEquals(device.devAddr(), joined.getString("dev_addr"));
         assertEquals(1, vendorJs.requests());
+        listener.close().await(10, TimeUnit.SECONDS);
+        assertEquals(1, relayed.size(), "the answer went through Redis once");
+        // The vendor's join server sends the session keys in clear (no KEK label): Redis must not see them so.
+        for (byte[] key : List.of(device.nwkSEncKey, device.appSKey)) {
+            assertEquals(List.of(), SecretScan.find(relayed.get(0), key), "a session key in the relayed message");
+        }
     }
 }

@@ -11,13 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.redis.ReplicaAcks;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.SealedHashFields;
+import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
+import org.slf4j.LoggerFactory;
 
 /**
  * Device sessions in Redis. One hash per device holds the active session ({@code a}, id {@code aid}), a pending
@@ -29,6 +32,8 @@ import net.lorawanns.core.types.Eui64;
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
+    private static final ThrottledLog UNREADABLE = new ThrottledLog(LoggerFactory.getLogger(SessionStore.class),
+            10_000);
 
     /**
      * The accept-and-advance step: reads the device record (KEYS[2]), promotes a pending session on its first
@@ -229,6 +234,15 @@ public final class SessionStore {
                             : renewIfDue(devEui, devAddr, entry);
                     // The index's upkeep may fail (it is done again by the next lookup); the lookup stands.
                     return upkeep.otherwise(false).map(matching);
+                }, unreadable -> {
+                    if (!(unreadable instanceof SealedRecordException)) {
+                        return Future.failedFuture(unreadable);
+                    }
+                    // One device whose session cannot be opened (its master key is gone) must not keep the others
+                    // of its DevAddr from their uplinks; its index entry stays for when the key is configured again.
+                    UNREADABLE.warn("unreadable", "Session of a device skipped", devEui + ": "
+                            + unreadable.getMessage());
+                    return Future.succeededFuture(List.<SessionCandidate>of());
                 }));
             }
             return Future.all(lookups).map(all -> {

@@ -164,6 +164,8 @@ public final class WebhookDispatcher implements EventSink {
                 it.remove();
             }
         }
+        // Applications not heard of for a while (deleted ones too) are forgotten here as well.
+        withoutWebhook.values().removeIf(until -> now - until > IDLE_NANOS);
     }
 
     /** Completes once every event published so far has been delivered or given up on (dropped, counted). */

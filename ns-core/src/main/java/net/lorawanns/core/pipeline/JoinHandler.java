@@ -6,15 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.core.device.Device;
-import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkOutcome;
 import net.lorawanns.core.downlink.DownlinkScheduler;
-import net.lorawanns.core.downlink.ReceiveWindows;
 import net.lorawanns.core.events.ApplicationEvent;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DlSettings;
@@ -22,8 +19,6 @@ import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinRequestContext;
 import net.lorawanns.core.join.JoinServer;
-import net.lorawanns.core.join.KeyEnvelope;
-import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -39,26 +34,23 @@ import org.slf4j.LoggerFactory;
  */
 final class JoinHandler {
     private static final Logger LOG = LoggerFactory.getLogger(JoinHandler.class);
-    private static final long JOIN_ACCEPT_DELAY1_MICROS = 5_000_000;
     /** Left for building and sending the join-accept after the join server answered. */
     private static final Duration MARGIN = Duration.ofMillis(200);
 
     private final NetworkPlan plan;
     private final DeviceStore devices;
-    private final SessionStore sessions;
     private final JoinServer joinServer;
-    private final DownlinkScheduler downlinks;
     private final EventSink events;
+    private final JoinAcceptance acceptance;
     private final PipelineMetrics metrics;
 
     JoinHandler(NetworkPlan plan, DeviceStore devices, SessionStore sessions, JoinServer joinServer,
                 DownlinkScheduler downlinks, EventSink events, PipelineMetrics metrics) {
         this.plan = plan;
         this.devices = devices;
-        this.sessions = sessions;
         this.joinServer = joinServer;
-        this.downlinks = downlinks;
         this.events = events;
+        this.acceptance = new JoinAcceptance(plan, sessions, downlinks);
         this.metrics = metrics;
     }
 
@@ -127,23 +119,13 @@ final class JoinHandler {
 
     private Future<Void> accepted(DeduplicatedUplink uplink, Device device, DevAddr devAddr, int dr,
                                   JoinAnswer.Accepted accepted) {
-        Optional<KeyEnvelope> appSKey = accepted.appSKey();
-        DeviceSession session = new DeviceSession(UUID.randomUUID().toString(), devAddr, accepted.lorawan11(),
-                accepted.fNwkSIntKey(), accepted.sNwkSIntKey(), accepted.nwkSEncKey(),
-                appSKey.filter(key -> !key.wrapped()).map(key -> AesKey.of(key.aesKey())),
-                appSKey.filter(KeyEnvelope::wrapped),
-                plan.rx1DrOffset(), plan.rx2DataRate(), plan.rx1DelaySeconds(), accepted.appSKeyReference());
-        ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
-                plan.region().rx1Frequency(uplink.frequencyHz()), plan.region().rx1DataRate(dr, 0),
-                plan.region().rx2Frequency(), plan.region().rx2DataRate());
-        return sessions.setPending(device.devEui(), session)
-                .compose(stored -> downlinks.send(uplink, accepted.joinAcceptPhy(), windows))
-                .map(outcome -> {
-                    metrics.join(outcome.sent() ? "accepted" : "accept_not_sent");
+        return acceptance.accept(uplink, device.devEui(), devAddr, dr, accepted, plan.rx1DrOffset(),
+                plan.rx2DataRate(), plan.rx1DelaySeconds()).map(done -> {
+                    metrics.join(done.outcome().sent() ? "accepted" : "accept_not_sent");
                     JsonObject json = EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
                             .put("join_eui", device.joinEui().orElseThrow().toString())
-                            .put("dev_addr", devAddr.toString()).put("downlink", downlink(outcome));
-                    EventJson.appSKeyReference(json, session.appSKeyReference());
+                            .put("dev_addr", devAddr.toString()).put("downlink", downlink(done.outcome()));
+                    EventJson.appSKeyReference(json, done.session().appSKeyReference());
                     events.publish(new ApplicationEvent(ApplicationEvent.JOIN, Optional.of(device.applicationId()),
                             json));
                     return null;

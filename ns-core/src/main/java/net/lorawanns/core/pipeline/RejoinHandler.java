@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.core.crypto.JoinCrypto;
 import net.lorawanns.core.device.Device;
@@ -15,16 +14,13 @@ import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkScheduler;
-import net.lorawanns.core.downlink.ReceiveWindows;
 import net.lorawanns.core.events.ApplicationEvent;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.RejoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinServer;
-import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.join.RejoinRequestContext;
-import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -45,8 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RejoinHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RejoinHandler.class);
-    /** The rejoin-accept is a join-accept and is sent at its delays, JOIN_ACCEPT_DELAY1 and 2 (5 s and 6 s). */
-    private static final long JOIN_ACCEPT_DELAY1_MICROS = 5_000_000;
+    /** The rejoin-accept is a join-accept and is sent at its delays: JOIN_ACCEPT_DELAY2 is 6 s. */
     private static final long JOIN_ACCEPT_DELAY2_MILLIS = 6_000;
     /** Left for building and sending the rejoin-accept after the join server answered. */
     private static final Duration MARGIN = Duration.ofMillis(200);
@@ -55,8 +50,8 @@ final class RejoinHandler {
     private final DeviceStore devices;
     private final SessionStore sessions;
     private final JoinServer joinServer;
-    private final DownlinkScheduler downlinks;
     private final EventSink events;
+    private final JoinAcceptance acceptance;
     private final PipelineMetrics metrics;
 
     RejoinHandler(NetworkPlan plan, DeviceStore devices, SessionStore sessions, JoinServer joinServer,
@@ -65,8 +60,8 @@ final class RejoinHandler {
         this.devices = devices;
         this.sessions = sessions;
         this.joinServer = joinServer;
-        this.downlinks = downlinks;
         this.events = events;
+        this.acceptance = new JoinAcceptance(plan, sessions, downlinks);
         this.metrics = metrics;
     }
 
@@ -204,24 +199,16 @@ final class RejoinHandler {
     private Future<Void> accepted(DeduplicatedUplink uplink, Device device, int dr, RejoinRequestContext context,
                                   JoinAnswer.Accepted accepted) {
         int type = context.request().rejoinType();
-        Optional<KeyEnvelope> appSKey = accepted.appSKey();
-        DeviceSession session = new DeviceSession(UUID.randomUUID().toString(), context.devAddr(),
-                accepted.lorawan11(), accepted.fNwkSIntKey(), accepted.sNwkSIntKey(), accepted.nwkSEncKey(),
-                appSKey.filter(key -> !key.wrapped()).map(key -> AesKey.of(key.aesKey())),
-                appSKey.filter(KeyEnvelope::wrapped), context.dlSettings().rx1DrOffset(),
-                context.dlSettings().rx2DataRate(), context.rxDelay());
-        ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
-                plan.region().rx1Frequency(uplink.frequencyHz()), plan.region().rx1DataRate(dr, 0),
-                plan.region().rx2Frequency(), plan.region().rx2DataRate());
-        return sessions.setPending(device.devEui(), session)
-                .compose(stored -> downlinks.send(uplink, accepted.joinAcceptPhy(), windows))
-                .map(outcome -> {
-                    metrics.rejoin(type, outcome.sent() ? "accepted" : "accept_not_sent");
+        return acceptance.accept(uplink, device.devEui(), context.devAddr(), dr, accepted,
+                context.dlSettings().rx1DrOffset(), context.dlSettings().rx2DataRate(), context.rxDelay()).map(done -> {
+                    metrics.rejoin(type, done.outcome().sent() ? "accepted" : "accept_not_sent");
+                    JsonObject json = EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
+                            .put("join_eui", context.joinEui().toString()).put("rejoin_type", type)
+                            .put("dev_addr", context.devAddr().toString())
+                            .put("downlink", JoinHandler.downlink(done.outcome()));
+                    EventJson.appSKeyReference(json, done.session().appSKeyReference());
                     events.publish(new ApplicationEvent(ApplicationEvent.REJOIN, Optional.of(device.applicationId()),
-                            EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
-                                    .put("join_eui", context.joinEui().toString()).put("rejoin_type", type)
-                                    .put("dev_addr", context.devAddr().toString())
-                                    .put("downlink", JoinHandler.downlink(outcome))));
+                            json));
                     return null;
                 });
     }

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
@@ -67,8 +68,8 @@ public final class UplinkPipeline implements GatewayListener {
     private final int maxInFlight;
     private final long windowNanos;
     private final long dataRx2DelayNanos;
-    /** Copies between arrival and decision; only touched on the pipeline's context. */
-    private int inFlight;
+    /** Copies between arrival and decision; written on the pipeline's context only, read by metrics too. */
+    private volatile int inFlight;
     /** Completed once nothing is in flight, after {@link #drained} was asked for; pipeline context only. */
     private Promise<Void> drained;
 
@@ -123,14 +124,31 @@ public final class UplinkPipeline implements GatewayListener {
             return;
         }
         inFlight++;
-        deduplicator.add(frame).onComplete(result -> {
+        Future<Optional<DeduplicatedUplink>> added;
+        try {
+            added = deduplicator.add(frame);
+        } catch (RuntimeException e) {
+            added = Future.failedFuture(e);
+        }
+        added.onComplete(result -> {
             if (result.failed()) {
                 shed("deduplication", result.cause());
                 decided();
             } else if (result.result().isEmpty()) {
                 decided();
             } else {
-                process(result.result().get()).onComplete(done -> decided());
+                Future<Void> processed;
+                try {
+                    processed = process(result.result().get());
+                } catch (RuntimeException e) {
+                    processed = Future.failedFuture(e);
+                }
+                processed.onComplete(done -> {
+                    if (done.failed()) {
+                        shed("processing", done.cause());
+                    }
+                    decided();
+                });
             }
         });
     }

@@ -111,6 +111,11 @@ public final class BatchingRedis implements Redis {
         Context context = Vertx.currentContext();
         long now = System.nanoTime();
         if (context == null || !context.isEventLoopContext()) {
+            if (acks.replicas() > 0) {
+                // WAIT must follow the write on its connection, which only an event loop's lane guarantees.
+                return Future.failedFuture(new IllegalStateException("a write that waits for replicas is sent from "
+                        + "an event loop"));
+            }
             return pooled.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
                     .recover(e -> Future.failedFuture(RedisFailure.of(e)))
                     .andThen(result -> metrics.record(group, now, result));

@@ -111,13 +111,18 @@ class SealedSessionsTest {
     }
 
     @Test
-    void aSessionUnderAnUnknownMasterKeyIdNamesTheSettings() throws Exception {
+    void aSessionUnderAnUnknownMasterKeyIdNamesTheSettingsAndLeavesItsDevAddrToTheOthers() throws Exception {
         await(store.setActive(DEV, session("s1", "26011234"), -1, 0));
         SessionStore newOnly = new SessionStore(redis, keys, new AtRestCipher(NEW, List.of()));
-        SealedRecordException unknown = assertThrows(SealedRecordException.class,
-                () -> await(newOnly.candidates(DevAddr.parse("26011234"))));
+        await(newOnly.setActive(OTHER, session("s2", "26011234"), -1, 0));
+        SealedRecordException unknown = assertThrows(SealedRecordException.class, () -> await(newOnly.sessionsOf(DEV)));
         assertTrue(unknown.getMessage().contains("master key ID '1'"), unknown.getMessage());
         assertTrue(unknown.getMessage().contains("internal_js.previous_master_keys"), unknown.getMessage());
+        List<SessionCandidate> found = await(newOnly.candidates(DevAddr.parse("26011234")));
+        assertEquals(List.of(OTHER), found.stream().map(SessionCandidate::devEui).toList(),
+                "the device whose session cannot be opened is skipped, the other found");
+        assertEquals(2, await(redis.send(Request.cmd(Command.HLEN).arg(keys.devAddr(DevAddr.parse("26011234")))))
+                .toInteger(), "and its index entry is kept for when its master key is configured again");
     }
 
     @Test
