@@ -177,23 +177,11 @@ public final class BackendInterfacesServer {
         MessageHeader answer = header.answer(JoinReq.ANSWER_TYPE);
         JoinReq request = JoinReq.fromJson(header, json);
         NetId netId = request.context().netId();
-        Eui64 joinEui = request.context().request().joinEui();
-        if (!peer.netIds.contains(netId)) {
-            return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as NetID " + netId);
+        Optional<JsonObject> refused = refusal(peer, header, answer, netId, request.context().request().joinEui());
+        if (refused.isPresent()) {
+            return Future.succeededFuture(refused.get());
         }
-        Optional<String> nsId = header.isVersion11() ? header.senderNsId() : Optional.empty();
-        if (!peer.nsIds.isEmpty() && (nsId.isEmpty() || !peer.nsIds.contains(nsId.get()))) {
-            return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as NSID "
-                    + nsId.orElse("(none)"));
-        }
-        if (!receiverIs(header, joinEui)) {
-            return failed(answer, JoinResult.MALFORMED_REQUEST, "ReceiverID " + header.receiverId()
-                    + " is not the join-request's JoinEUI " + joinEui);
-        }
-        if (!serves.test(joinEui)) {
-            return failed(answer, JoinResult.UNKNOWN_RECEIVER, "this join server does not serve JoinEUI " + joinEui);
-        }
-        return joinServer.join(request.context(), new Requester(netId, nsId, peer.sendAppSKey ? peer.asKekLabel : "", false))
+        return joinServer.join(request.context(), requester(peer, header, netId))
                 .map(result -> joinAns(answer, peer, result));
     }
 
@@ -202,20 +190,47 @@ public final class BackendInterfacesServer {
         MessageHeader answer = header.answer(RejoinReq.ANSWER_TYPE);
         RejoinReq request = RejoinReq.fromJson(header, json);
         NetId netId = request.context().netId();
-        Eui64 joinEui = request.context().joinEui();
-        if (!peer.netIds.contains(netId)) {
-            return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as NetID " + netId);
+        Optional<JsonObject> refused = refusal(peer, header, answer, netId, request.context().joinEui());
+        if (refused.isPresent()) {
+            return Future.succeededFuture(refused.get());
         }
-        Optional<String> nsId = header.senderNsId();
+        return joinServer.rejoin(request.context(), requester(peer, header, netId))
+                .map(result -> joinAns(answer, peer, result));
+    }
+
+    /**
+     * What a JoinReq and a RejoinReq must pass before the join server sees them: the peer speaks for the NetID and
+     * the NSID it sends, the ReceiverID is the JoinEUI, and this join server serves that JoinEUI. Empty when all hold.
+     */
+    private Optional<JsonObject> refusal(Peer peer, MessageHeader header, MessageHeader answer, NetId netId,
+                                         Eui64 joinEui) {
+        if (!peer.netIds.contains(netId)) {
+            return Optional.of(failure(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name
+                    + "' may not send as NetID " + netId));
+        }
+        Optional<String> nsId = senderNsId(header);
         if (!peer.nsIds.isEmpty() && (nsId.isEmpty() || !peer.nsIds.contains(nsId.get()))) {
-            return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as NSID "
-                    + nsId.orElse("(none)"));
+            return Optional.of(failure(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name
+                    + "' may not send as NSID " + nsId.orElse("(none)")));
+        }
+        if (!receiverIs(header, joinEui)) {
+            return Optional.of(failure(answer, JoinResult.MALFORMED_REQUEST, "ReceiverID " + header.receiverId()
+                    + " is not the request's JoinEUI " + joinEui));
         }
         if (!serves.test(joinEui)) {
-            return failed(answer, JoinResult.UNKNOWN_RECEIVER, "this join server does not serve JoinEUI " + joinEui);
+            return Optional.of(failure(answer, JoinResult.UNKNOWN_RECEIVER, "this join server does not serve JoinEUI "
+                    + joinEui));
         }
-        return joinServer.rejoin(request.context(), new Requester(netId, nsId, peer.sendAppSKey ? peer.asKekLabel : "", false))
-                .map(result -> joinAns(answer, peer, result));
+        return Optional.empty();
+    }
+
+    /** SenderNSID exists in Backend Interfaces 1.1 only. */
+    private static Optional<String> senderNsId(MessageHeader header) {
+        return header.isVersion11() ? header.senderNsId() : Optional.empty();
+    }
+
+    private static Requester requester(Peer peer, MessageHeader header, NetId netId) {
+        return new Requester(netId, senderNsId(header), peer.sendAppSKey ? peer.asKekLabel : "", false);
     }
 
     /** The JoinAns (or RejoinAns) of a join server's answer, keys wrapped for the peer. */
