@@ -4,11 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * One {@code [[join_server.servers]]} entry, or {@code [join_server.default]}.
@@ -28,11 +26,6 @@ import java.util.regex.Pattern;
 public record JoinServerEntry(String joinEui, String joinEuiPrefix, String server, String caCert, String tlsCert,
                               String tlsKey, Duration timeout, String protocolVersion, Boolean async,
                               Map<String, Secret> headers) {
-    /** RFC 9110 section 5.1: a field name is a token. */
-    private static final Pattern FIELD_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-    /** Set by the client itself; an entry may not replace them. */
-    private static final Set<String> RESERVED = Set.of("host", "content-type", "content-length", "transfer-encoding",
-            "connection", "user-agent");
 
     /** Validates an entry; {@code isDefault} relaxes the JoinEUI and server requirements. */
     static JoinServerEntry validated(JoinServerEntry raw, boolean isDefault) {
@@ -83,15 +76,14 @@ public record JoinServerEntry(String joinEui, String joinEuiPrefix, String serve
         Map<String, Secret> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (Map.Entry<String, Secret> header : given.entrySet()) {
             String name = header.getKey();
-            if (!FIELD_NAME.matcher(name).matches()) {
-                throw new InvalidSettingException("headers", "'" + name + "' is not an HTTP header name");
+            HttpHeaderFields.Problem problem = HttpHeaderFields.problem(name,
+                    header.getValue() == null ? "" : header.getValue().reveal());
+            if (problem == HttpHeaderFields.Problem.NOT_A_NAME) {
+                throw new InvalidSettingException("headers", HttpHeaderFields.describe(name, problem));
             }
-            if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new InvalidSettingException("headers." + name, "is set by the server itself");
-            }
-            String value = header.getValue() == null ? "" : header.getValue().reveal();
-            if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-                throw new InvalidSettingException("headers." + name, "must be one line (value not shown)");
+            if (problem != null) {
+                throw new InvalidSettingException("headers." + name, HttpHeaderFields.describe(name, problem)
+                        .substring(name.length() + 1));
             }
             if (headers.put(name, header.getValue()) != null) {
                 throw new InvalidSettingException("headers." + name, "is given twice");

@@ -300,6 +300,13 @@ class EndToEndTest {
         assertTrue(network.api(server, "PUT", "/api/v1/applications/lan", new JsonObject()
                 .put("webhook_url", "https://192.168.1.10/hook"), 400).getString("error").contains("private"));
         network.api(server, "GET", "/api/v1/applications/metadata", null, 404);
+        assertEquals("webhook_headers: Host is set by the server itself", network.api(server, "PUT",
+                "/api/v1/applications/headers", new JsonObject().put("webhook_url", "https://app.example.com/")
+                        .put("webhook_headers", new JsonObject().put("Host", "elsewhere")), 400).getString("error"));
+        assertEquals("webhook_headers: X-Token must be one line (value not shown)", network.api(server, "PUT",
+                "/api/v1/applications/headers", new JsonObject().put("webhook_url", "https://app.example.com/")
+                        .put("webhook_headers", new JsonObject().put("X-Token", "a\r\nX-Evil: 1")), 400)
+                .getString("error"));
 
         TestDevice device = otaaDevice("00000000000F0001", "1.1");
         JsonObject shown = network.api(server, "GET", "/api/v1/devices/" + device.devEui, null, 200);

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import net.lorawanns.config.HttpHeaderFields;
 
 /**
  * An application: the devices' owner on the application side, and where their events go.
@@ -18,6 +19,12 @@ public record Application(String id, Optional<URI> webhookUrl, Map<String, Strin
         if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("an application ID is 1-64 letters, digits, '.', '_' or '-'");
         }
+        webhookHeaders.forEach((name, value) -> {
+            HttpHeaderFields.Problem problem = HttpHeaderFields.problem(name, value);
+            if (problem != null) {
+                throw new IllegalArgumentException("webhook_headers: " + HttpHeaderFields.describe(name, problem));
+            }
+        });
         webhookHeaders = Map.copyOf(webhookHeaders);
         webhookUrl.ifPresent(url -> {
             if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
