@@ -110,6 +110,14 @@ final class GatewayRegistry {
         return state.bucket == null || state.bucket.tryAcquire(nowNanos);
     }
 
+    /**
+     * Takes one PULL_DATA or TX_ACK from the gateway's rate limit, which counts them apart from frames: a gateway
+     * whose frames are over the limit keeps its keepalives and downlink acknowledgements.
+     */
+    boolean withinControlRate(GatewayState state, long nowNanos) {
+        return state.controlBucket == null || state.controlBucket.tryAcquire(nowNanos);
+    }
+
     /** Whether the gateway's rate limit has room for at least one more frame (takes nothing). */
     boolean hasRate(GatewayState state, long nowNanos) {
         return state.bucket == null || state.bucket.hasToken(nowNanos);

@@ -185,11 +185,11 @@ public final class UdpBridge implements GatewayBackend {
             switch (header.identifier()) {
                 case PUSH_DATA -> pushData(header, datagram, sender, now, nowNanos, state);
                 case PULL_DATA -> {
-                    takeRate(state, nowNanos);
+                    takeControlRate(state, nowNanos);
                     pullData(header, sender, nowNanos, state);
                 }
                 case TX_ACK -> {
-                    takeRate(state, nowNanos);
+                    takeControlRate(state, nowNanos);
                     txAck(header, datagram);
                 }
                 default -> throw new IllegalStateException("Header.parse admits only gateway identifiers");
@@ -205,6 +205,12 @@ public final class UdpBridge implements GatewayBackend {
 
     private void takeRate(GatewayState state, long nowNanos) throws MalformedDatagramException {
         if (!registry.withinRate(state, nowNanos)) {
+            throw rateLimited(state);
+        }
+    }
+
+    private void takeControlRate(GatewayState state, long nowNanos) throws MalformedDatagramException {
+        if (!registry.withinControlRate(state, nowNanos)) {
             throw rateLimited(state);
         }
     }

@@ -270,6 +270,18 @@ class UdpBridgeTest {
     }
 
     @Test
+    void aGatewayWhoseFramesAreOverTheLimitKeepsItsKeepalives() throws Exception {
+        start("rate_limit = 5\n", Set.of());
+        TestGateway gw = gateway(EUI);
+        gw.pushData(2, 1, rxpks(8));
+        assertArrayEquals(TestGateway.ack(2, 1, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        awaitTrue(() -> dropped("rate_limited") == 3, "the frames past the limit are dropped");
+        gw.pullData(2, 2);
+        assertArrayEquals(TestGateway.ack(2, 2, TestGateway.PULL_ACK), gw.receive(DEADLINE),
+                "PULL_DATA is counted apart from frames and still answered");
+    }
+
+    @Test
     void theRateLimitCountsFramesNotDatagrams() throws Exception {
         start("rate_limit = 5\n", Set.of());
         TestGateway gw = gateway(EUI);
