@@ -189,7 +189,7 @@ public final class Launcher {
                             NetId.parse(settings.network().netId()), settings.joinServer().nsId());
                     JoinServerDoctor.Report report = check.check(join, device)
                             .await(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    report.findings().forEach(finding -> out.println(finding.line()));
+                    report.inStepOrder().forEach(finding -> out.println(finding.line()));
                     out.println(report.joinWouldWork() ? "A join of JoinEUI " + join + " would reach a working join "
                             + "server." : "A join of JoinEUI " + join + " would fail: see the FAIL lines.");
                     out.flush();

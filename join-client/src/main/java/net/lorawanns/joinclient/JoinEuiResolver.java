@@ -116,7 +116,7 @@ public final class JoinEuiResolver {
     private Future<JoinServerRoute> resolve(Eui64 joinEui, Consumer<String> trace, Consumer<String> problems) {
         for (StaticEntry entry : entries) {
             if (entry.prefix().contains(joinEui)) {
-                count("static", "found");
+                count(trace, "static", "found");
                 String source = "static entry " + entry.prefix();
                 trace.accept("static entry " + entry.key() + " matches: " + (entry.prefix().bits() == Eui64.SIZE * 8
                         ? "exact JoinEUI " + joinEui : "prefix " + entry.prefix() + " contains " + joinEui)
@@ -137,7 +137,7 @@ public final class JoinEuiResolver {
                 : lookup.lookupTraced(joinEui, trace);
         return answered.map(answer -> {
             if (answer.server().isPresent()) {
-                count("dns", "found");
+                count(trace, "dns", "found");
                 DnsJoinServerLookup.Server server = answer.server().get();
                 CertificateEntry tls = dnsTls(joinEui);
                 trace.accept("DNS names " + server.uri() + " at " + server.address().getHostAddress()
@@ -145,7 +145,7 @@ public final class JoinEuiResolver {
                 return (JoinServerRoute) new JoinServerRoute.External(server.uri(), defaultEntry.withoutHeaders(),
                         tls.tls(), Optional.of(server.address()), "DNS", DEFAULT_KEY, tls.key());
             }
-            count("dns", "not_found");
+            count(trace, "dns", "not_found");
             LOG.info("JoinEUI {}: DNS names no usable join server at {}{}; using the default", joinEui,
                     lookup.name(joinEui), answer.why().isEmpty() ? "" : " (" + answer.why() + ")");
             problems.accept("DNS names no usable join server at " + lookup.name(joinEui)
@@ -153,7 +153,7 @@ public final class JoinEuiResolver {
                     + ". To use DNS, publish NAPTR records there; or add a [[join_server.servers]] entry (join_eui)");
             return fallback(trace);
         }).recover(e -> {
-            count("dns", "error");
+            count(trace, "dns", "error");
             LOG.warn("JoinEUI {}: DNS lookup of {} failed ({}); using the default", joinEui, lookup.name(joinEui),
                     e.getMessage());
             problems.accept("DNS look-up of " + lookup.name(joinEui) + " failed: " + e.getMessage() + "; joins use "
@@ -172,7 +172,7 @@ public final class JoinEuiResolver {
     }
 
     private JoinServerRoute fallback(Consumer<String> trace) {
-        count("default", "found");
+        count(trace, "default", "found");
         trace.accept(DEFAULT_KEY + " applies: " + (defaultEntry.isInternal()
                 ? "the internal join server (server = \"\")" : defaultEntry.server()));
         return defaultEntry.isInternal() ? new JoinServerRoute.Internal("default")
@@ -180,7 +180,11 @@ public final class JoinEuiResolver {
                         Optional.empty(), "default", DEFAULT_KEY, DEFAULT_KEY);
     }
 
-    private void count(String step, String outcome) {
+    /** Counts the steps of joins; those of a check (traced) are not joins. */
+    private void count(Consumer<String> trace, String step, String outcome) {
+        if (trace != NO_TRACE) {
+            return;
+        }
         Counter.builder("lorawan.join.resolution").description("JoinEUI resolution steps")
                 .tag("step", step).tag("outcome", outcome).register(registry).increment();
     }

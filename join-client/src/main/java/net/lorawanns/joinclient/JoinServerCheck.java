@@ -22,7 +22,8 @@ import net.lorawanns.core.types.NetId;
  * The join-server check over the code of the join path: the {@link JoinEuiResolver} explains its choice, a
  * {@link TlsProbe} shakes hands with the chosen server using the route's {@link ClientTls}, and a
  * {@link BackendInterfacesClient} of its own sends a HomeNSReq, which changes nothing at the join server. Each
- * failure names the TOML key to change. Runs on the caller's Vert.x context; one check at a time per call.
+ * failure names the TOML key to change. Each check runs on the caller's Vert.x context; the resolver's look-ups of a
+ * check are not counted as joins'.
  */
 public final class JoinServerCheck implements JoinServerDoctor {
     /** Asked about when no DevEUI is given: the all-ones EUI-64, which no manufacturer assigns to a device. */
@@ -194,9 +195,8 @@ public final class JoinServerCheck implements JoinServerDoctor {
                 || cause.contains("closed the connection"))) {
             // TLS 1.3: the server checks our certificate after the client's handshake is done; its verdict
             // arrives as an alert on the first read.
-            findings.add(Step.TLS, Verdict.FAIL, "the server refused our client certificate after the handshake; "
-                    + "we sent " + sent(seen, route) + " (" + cause + "). Set " + route.tlsKey() + ".tls_cert and "
-                    + "tls_key to a certificate its operator trusts");
+            findings.add(Step.TLS, Verdict.FAIL, "after the handshake, " + cause + "; we sent " + sent(seen, route)
+                    + ". Set " + route.tlsKey() + ".tls_cert and tls_key to a certificate its operator trusts");
             return;
         }
         findings.add(Step.BACKEND_INTERFACES, Verdict.FAIL, "no answer: " + cause + ". Check " + route.entryKey()

@@ -3,6 +3,7 @@ package net.lorawanns.core.join;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -58,6 +59,15 @@ public interface JoinServerDoctor {
             findings = List.copyOf(findings);
         }
 
+        /** The findings step by step (a later step can add to an earlier one, e.g. TLS learns from the request). */
+        public List<Finding> inStepOrder() {
+            List<Finding> ordered = new ArrayList<>();
+            for (Step step : Step.values()) {
+                findings.stream().filter(f -> f.step() == step).forEach(ordered::add);
+            }
+            return ordered;
+        }
+
         public boolean joinWouldWork() {
             return findings.stream().noneMatch(f -> f.verdict() == Verdict.FAIL);
         }
@@ -66,7 +76,7 @@ public interface JoinServerDoctor {
             JsonArray steps = new JsonArray();
             for (Step step : Step.values()) {
                 JsonArray lines = new JsonArray();
-                findings.stream().filter(f -> f.step() == step).forEach(f -> lines.add(f.toJson()));
+                inStepOrder().stream().filter(f -> f.step() == step).forEach(f -> lines.add(f.toJson()));
                 steps.add(new JsonObject().put("step", step.label()).put("findings", lines));
             }
             return new JsonObject().put("join_eui", joinEui.toString()).put("join_would_work", joinWouldWork())
