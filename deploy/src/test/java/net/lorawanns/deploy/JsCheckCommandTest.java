@@ -154,6 +154,34 @@ class JsCheckCommandTest {
     }
 
     @Test
+    void aCertificateForAnotherHostNamesTheServerKey() throws Exception {
+        TestJoinServer elsewhere = TestJoinServer.start(vertx, jsCa.issueFor("js-elsewhere", "js.elsewhere.example"),
+                nsCa);
+        Path config = config(staticEntry(elsewhere.url(), jsCa.certFile(), nsClient));
+        assertEquals(1, run("js", "check", JOIN_EUI, "-c", config.toString()), output());
+        line(out.toString(), "tls                FAIL the server's TLS certificate does not match host name localhost: "
+                + "set join_server.servers[0].server to a name the certificate has");
+        elsewhere.close();
+    }
+
+    @Test
+    void anAsyncServerThatTakesTheRequestPasses() throws Exception {
+        // Its HomeNSAns goes to the async endpoint of a running server, which the check does not start.
+        joinServer.answerAsync("https://127.0.0.1:9/", nsClient, jsCa);
+        TestPki.Credentials asyncEndpoint = nsCa.issue("ns-async");
+        Path config = config("""
+                async_bind = "127.0.0.1:0"
+                async_tls_cert = "%s"
+                async_tls_key = "%s"
+                async_client_ca_cert = "%s"
+                """.formatted(asyncEndpoint.certFile(), asyncEndpoint.keyFile(), jsCa.certFile())
+                + staticEntry(joinServer.url(), jsCa.certFile(), nsClient) + "async = true\n");
+        assertEquals(0, run("js", "check", JOIN_EUI, "-c", config.toString()), output());
+        line(out.toString(), "backend_interfaces OK   HTTP 200: the server took the request; in async mode "
+                + "(join_server.servers[0].async)");
+    }
+
+    @Test
     void noDnsRecordIsAWarningAndADisabledInternalDefaultAFailure() throws Exception {
         Path config = config(dnsKeys() + defaultTable(jsCa.certFile(), nsClient) + "[internal_js]\nenabled = false\n");
         assertEquals(1, run("js", "check", JOIN_EUI, "--config", config.toString()), output());
