@@ -145,7 +145,7 @@ class JsCheckCommandTest {
         joinServer.onlyPath("/api/join");
         Path config = config(staticEntry(joinServer.url() + "lorawan", jsCa.certFile(), nsClient));
         assertEquals(1, run("js", "check", JOIN_EUI, "-c", config.toString()), output());
-        line(out.toString(), "backend_interfaces FAIL HTTP 404: the URL's path is wrong; set "
+        line(out.toString(), "backend_interfaces FAIL HTTP 404: the URL's path is wrong; change "
                 + "join_server.servers[0].server to the join server's Backend Interfaces URL");
 
         out.getBuffer().setLength(0);
@@ -160,7 +160,7 @@ class JsCheckCommandTest {
         Path config = config(staticEntry(elsewhere.url(), jsCa.certFile(), nsClient));
         assertEquals(1, run("js", "check", JOIN_EUI, "-c", config.toString()), output());
         line(out.toString(), "tls                FAIL the server's TLS certificate does not match host name localhost: "
-                + "set join_server.servers[0].server to a name the certificate has");
+                + "change join_server.servers[0].server to name a host the certificate has");
         elsewhere.close();
     }
 

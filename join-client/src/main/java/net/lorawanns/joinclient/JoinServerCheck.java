@@ -115,8 +115,8 @@ public final class JoinServerCheck implements JoinServerDoctor {
                         + "certificate (" + sent(seen, route) + "): " + cause + ". The server refused it: set "
                         + route.tlsKey() + ".tls_cert and tls_key to a certificate its operator trusts");
             } else {
-                findings.add(Step.TLS, Verdict.FAIL, "no TLS connection: " + cause + ". Check " + route.entryKey()
-                        + ".server (host and port)");
+                findings.add(Step.TLS, Verdict.FAIL, "no TLS connection: " + cause + ". Check " + where(route)
+                        + " (host and port)");
             }
             return;
         }
@@ -135,12 +135,12 @@ public final class JoinServerCheck implements JoinServerDoctor {
                         .toInstant() + " to " + chain.get(0).getNotAfter().toInstant();
                 return "the server's certificate is " + (t instanceof CertificateExpiredException ? "expired"
                         : "not valid yet") + " (" + when + "): its operator must renew it; if it is the wrong server, "
-                        + "change " + route.entryKey() + ".server";
+                        + "change " + where(route);
             }
         }
         String described = TransportErrors.describe(failure, route.server(), route.entry().timeout());
         if (described.contains("does not match host name")) {
-            return described + ": set " + route.entryKey() + ".server to a name the certificate has";
+            return described + ": change " + where(route) + " to name a host the certificate has";
         }
         String issuer = chain.isEmpty() ? "an unknown CA"
                 : chain.get(chain.size() - 1).getIssuerX500Principal().toString();
@@ -199,15 +199,15 @@ public final class JoinServerCheck implements JoinServerDoctor {
                     + ". Set " + route.tlsKey() + ".tls_cert and tls_key to a certificate its operator trusts");
             return;
         }
-        findings.add(Step.BACKEND_INTERFACES, Verdict.FAIL, "no answer: " + cause + ". Check " + route.entryKey()
-                + ".server and " + route.entryKey() + ".timeout");
+        findings.add(Step.BACKEND_INTERFACES, Verdict.FAIL, "no answer: " + cause + ". Check " + where(route)
+                + " and " + route.entryKey() + ".timeout");
     }
 
     private void answer(Findings findings, JoinServerRoute.External route, Optional<Eui64> devEui,
                         BackendInterfacesClient.Answer answer) {
         Optional<JsonObject> json = json(answer.body());
         Optional<JsonObject> result = json.map(j -> j.getValue("Result") instanceof JsonObject r ? r : null);
-        String server = route.entryKey() + ".server";
+        String server = where(route);
         if (result.isEmpty() && route.entry().async() && answer.status() / 100 == 2) {
             findings.add(Step.BACKEND_INTERFACES, Verdict.OK, "HTTP " + answer.status() + ": the server took the "
                     + "request; in async mode (" + route.entryKey() + ".async) its answer goes to "
@@ -217,7 +217,7 @@ public final class JoinServerCheck implements JoinServerDoctor {
         if (result.isEmpty()) {
             String body = answer.body().isBlank() ? "" : ": " + BackendInterfacesClient.abbreviate(answer.body());
             String change = switch (answer.status()) {
-                case 404, 405 -> "the URL's path is wrong; set " + server + " to the join server's Backend "
+                case 404, 405 -> "the URL's path is wrong; change " + server + " to the join server's Backend "
                         + "Interfaces URL";
                 case 401, 403 -> "the server does not let us in; set " + route.entryKey() + ".headers (e.g. "
                         + "Authorization) as its operator says";
@@ -240,7 +240,7 @@ public final class JoinServerCheck implements JoinServerDoctor {
             case "unknownsender" -> findings.add(Step.BACKEND_INTERFACES, Verdict.FAIL, "the server does not know our "
                     + "NetID " + netId + " (network.net_id): ask its operator to add our network");
             case "unknownreceiver" -> findings.add(Step.BACKEND_INTERFACES, Verdict.FAIL, "the server does not serve "
-                    + "this JoinEUI: set " + server + " to the JoinEUI's join server");
+                    + "this JoinEUI: change " + server + " to name the JoinEUI's join server");
             case "malformedrequest" -> findings.add(Step.BACKEND_INTERFACES, Verdict.FAIL, "the server could not read "
                     + "our request: check " + route.entryKey() + ".protocol_version and " + server);
             case "unknowndeveui" -> findings.add(Step.BACKEND_INTERFACES, devEui.isPresent() ? Verdict.FAIL
@@ -253,6 +253,12 @@ public final class JoinServerCheck implements JoinServerDoctor {
             default -> findings.add(Step.BACKEND_INTERFACES, Verdict.WARN, "the server answers Backend Interfaces, "
                     + "with Result " + code + " where UnknownDevEUI or Success was expected");
         }
+    }
+
+    /** Where the server's URL comes from: its entry's {@code server} key, or the DNS records. */
+    private static String where(JoinServerRoute.External route) {
+        return "DNS".equals(route.source()) ? "the DNS records that name it (or add a [[join_server.servers]] entry)"
+                : route.entryKey() + ".server";
     }
 
     private static Optional<JsonObject> json(String body) {
