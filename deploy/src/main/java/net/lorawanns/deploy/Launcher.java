@@ -1,6 +1,7 @@
 package net.lorawanns.deploy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -187,8 +188,10 @@ public final class Launcher {
                     JoinServerCheck check = new JoinServerCheck(vertx, JoinServerRouting.resolver(vertx, settings,
                             new SimpleMeterRegistry()), settings.internalJs().enabled(),
                             NetId.parse(settings.network().netId()), settings.joinServer().nsId());
-                    JoinServerDoctor.Report report = check.check(join, device)
-                            .await(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    // The check runs on an event loop of its own, as the API's does.
+                    Promise<JoinServerDoctor.Report> done = Promise.promise();
+                    vertx.getOrCreateContext().runOnContext(v -> check.check(join, device).onComplete(done));
+                    JoinServerDoctor.Report report = done.future().await(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     report.inStepOrder().forEach(finding -> out.println(finding.line()));
                     out.println(report.joinWouldWork() ? "A join of JoinEUI " + join + " would reach a working join "
                             + "server." : "A join of JoinEUI " + join + " would fail: see the FAIL lines.");

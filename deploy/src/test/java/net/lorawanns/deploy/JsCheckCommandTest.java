@@ -98,6 +98,23 @@ class JsCheckCommandTest {
     }
 
     @Test
+    void aServerInAPrivateZoneIsCheckedAtTheAddressTheConfiguredResolverGave() throws Exception {
+        // Only the configured DNS server knows the name, and only the name is on the certificate.
+        TestJoinServer privateJs = TestJoinServer.start(vertx, jsCa.issueFor("js-private", "js.vendor.internal"),
+                nsCa);
+        Name srv = Name.fromString("_lwns._tcp.vendor.internal.");
+        dns.add(new NAPTRRecord(Name.fromString(NAPTR_NAME), DClass.IN, 300, 10, 10, "S", "LWNS", "", srv));
+        dns.add(new SRVRecord(srv, DClass.IN, 300, 0, 0, privateJs.port(), Name.fromString("js.vendor.internal.")));
+        dns.address("js.vendor.internal", "127.0.0.1");
+        Path config = config(dnsKeys() + defaultTable(jsCa.certFile(), nsClient));
+        assertEquals(0, run("js", "check", JOIN_EUI, "--config", config.toString()), output());
+        line(out.toString(), "tls                OK   handshake completed (TLSv1.3): the certificate is trusted and names "
+                + "js.vendor.internal");
+        assertEquals("js.vendor.internal", privateJs.lastServerName(), "SNI names the host");
+        privateJs.close();
+    }
+
+    @Test
     void anUnknownCaNamesTheCaCertKey() throws Exception {
         TestPki.Authority other = TestPki.authority(dir, "someone-else");
         Path config = config(staticEntry(joinServer.url(), other.certFile(), nsClient));
