@@ -36,6 +36,8 @@ public final class JoinEuiResolver {
     private final Optional<DnsJoinServerLookup> dns;
     private final JoinServerEntry defaultEntry;
     private final ClientTls defaultTls;
+    /** The default entry's TLS files, for servers DNS finds that no certificates entry covers. */
+    private final CertificateEntry defaultCertificates;
     private final MeterRegistry registry;
 
     private static final Consumer<String> NO_TRACE = line -> { };
@@ -89,6 +91,8 @@ public final class JoinEuiResolver {
         this.defaultEntry = settings.defaultServer();
         this.defaultTls = keyed("default.", () -> ClientTls.load(vertx, defaultEntry.caCert(), defaultEntry.tlsCert(),
                 defaultEntry.tlsKey()));
+        this.defaultCertificates = new CertificateEntry(Eui64Prefix.parse("0000000000000000/0"), defaultTls,
+                DEFAULT_KEY);
         this.registry = registry;
     }
 
@@ -168,7 +172,7 @@ public final class JoinEuiResolver {
                 return entry;
             }
         }
-        return new CertificateEntry(Eui64Prefix.parse("0000000000000000/0"), defaultTls, DEFAULT_KEY);
+        return defaultCertificates;
     }
 
     private JoinServerRoute fallback(Consumer<String> trace) {
