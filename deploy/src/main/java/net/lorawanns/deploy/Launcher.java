@@ -1,12 +1,22 @@
 package net.lorawanns.deploy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.ConfigWriter;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.join.JoinServerDoctor;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.NetId;
+import net.lorawanns.joinclient.JoinServerCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -14,10 +24,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command line: {@code serve}, {@code config check} and {@code keys rotate}. */
+/** The command line: {@code serve}, {@code config check}, {@code keys rotate} and {@code js check}. */
 @Command(name = "lorawan-ns", mixinStandardHelpOptions = true, version = "lorawan-ns 0.1.0",
         description = "LoRaWAN network server with a built-in and external join server path.",
-        subcommands = {Launcher.Serve.class, Launcher.ConfigCommand.class, Launcher.KeysCommand.class})
+        subcommands = {Launcher.Serve.class, Launcher.ConfigCommand.class, Launcher.KeysCommand.class,
+                Launcher.JsCommand.class})
 public final class Launcher {
     /** Exit code for a configuration that cannot be used. */
     static final int CONFIG_ERROR = 2;
@@ -128,6 +139,73 @@ public final class Launcher {
                     spec.commandLine().getErr().println(config + ": " + e.getMessage());
                     spec.commandLine().getErr().flush();
                     return CONFIG_ERROR;
+                }
+            }
+        }
+    }
+
+    @Command(name = "js", mixinStandardHelpOptions = true, description = "Work with join servers.",
+            subcommands = JsCommand.Check.class)
+    static final class JsCommand {
+
+        @Command(name = "check", mixinStandardHelpOptions = true,
+                description = "Show, step by step, what the server would do for a JoinEUI: the static entry, DNS "
+                        + "records or default it finds; the TLS handshake; a harmless Backend Interfaces request. "
+                        + "Exit status 0 when a join would reach a working server, 1 when not, 2 for a bad "
+                        + "configuration.")
+        static final class Check implements Callable<Integer> {
+            /** The longest a check may take: DNS questions, a handshake and a request, each with its own deadline. */
+            private static final long CHECK_TIMEOUT_SECONDS = 60;
+
+            @Parameters(paramLabel = "JOINEUI", description = "the JoinEUI (16 hex digits)")
+            String joinEui;
+
+            @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+                    description = "the TOML configuration file of the servers; default: the built-in defaults")
+            Path config;
+
+            @Option(names = "--dev-eui", paramLabel = "DEVEUI",
+                    description = "a device to ask the join server about; default: a DevEUI no device has")
+            String devEui;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws Exception {
+                PrintWriter out = spec.commandLine().getOut();
+                PrintWriter err = spec.commandLine().getErr();
+                Eui64 join;
+                Optional<Eui64> device;
+                try {
+                    join = Eui64.parse(joinEui);
+                    device = devEui == null ? Optional.empty() : Optional.of(Eui64.parse(devEui));
+                } catch (IllegalArgumentException e) {
+                    err.println(e.getMessage());
+                    err.flush();
+                    return CommandLine.ExitCode.USAGE;
+                }
+                Vertx vertx = Vertx.vertx();
+                try {
+                    Settings settings = config == null ? Settings.DEFAULTS : new ConfigLoader().load(config);
+                    JoinServerCheck check = new JoinServerCheck(vertx, JoinServerRouting.resolver(vertx, settings,
+                            new SimpleMeterRegistry()), settings.internalJs().enabled(),
+                            NetId.parse(settings.network().netId()), settings.joinServer().nsId());
+                    // The check runs on an event loop of its own, as the API's does.
+                    Promise<JoinServerDoctor.Report> done = Promise.promise();
+                    vertx.getOrCreateContext().runOnContext(v -> check.check(join, device).onComplete(done));
+                    JoinServerDoctor.Report report = done.future().await(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    report.inStepOrder().forEach(finding -> out.println(finding.line()));
+                    out.println(report.joinWouldWork() ? "A join of JoinEUI " + join + " would reach a working join "
+                            + "server." : "A join of JoinEUI " + join + " would fail: see the FAIL lines.");
+                    out.flush();
+                    return report.joinWouldWork() ? 0 : 1;
+                } catch (ConfigException e) {
+                    err.println((config == null ? "(built-in defaults)" : config) + ": " + e.getMessage());
+                    err.flush();
+                    return CONFIG_ERROR;
+                } finally {
+                    vertx.close().await(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 }
             }
         }

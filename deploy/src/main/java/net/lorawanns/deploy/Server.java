@@ -30,7 +30,6 @@ import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.InternalJsSettings;
-import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Settings;
@@ -46,6 +45,7 @@ import net.lorawanns.core.events.WebhookDispatcher;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinNonceCounter;
 import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.join.JoinServerDoctor;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.pipeline.NetworkPlan;
 import net.lorawanns.core.pipeline.UplinkPipeline;
@@ -61,13 +61,14 @@ import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Eui64Prefix;
+import net.lorawanns.core.types.NetId;
 import net.lorawanns.core.uplink.Deduplicator;
 import net.lorawanns.joinclient.AsyncAnswerRelay;
 import net.lorawanns.joinclient.AsyncAnswers;
 import net.lorawanns.joinclient.BackendInterfacesClient;
-import net.lorawanns.joinclient.DnsJoinServerLookup;
 import net.lorawanns.joinclient.ExternalJoinServers;
 import net.lorawanns.joinclient.JoinEuiResolver;
+import net.lorawanns.joinclient.JoinServerCheck;
 import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.BackendInterfacesServer;
 import net.lorawanns.js.InternalJoinServer;
@@ -101,6 +102,7 @@ public final class Server implements AutoCloseable {
     private int asyncAnswersPort;
     /** Set when a graceful shutdown begins; /ready then answers 503, so that traffic moves elsewhere. */
     private volatile boolean draining;
+    private JoinServerDoctor joinServerDoctor;
 
     private Server(Settings settings) {
         this.settings = settings;
@@ -188,9 +190,10 @@ public final class Server implements AutoCloseable {
                 .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
         bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
         // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
+        JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry), bridge, events, instanceId, registry);
+                sessions, joinServer, bridge, events, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
@@ -203,7 +206,7 @@ public final class Server implements AutoCloseable {
 
         HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
-                stream, webhookPolicy, plan.netId(), plan.region());
+                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor);
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
         api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
                 .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -273,23 +276,13 @@ public final class Server implements AutoCloseable {
                                    AtRestCipher cipher, List<String> redisUrls, PrometheusMeterRegistry registry)
             throws Exception {
         JoinServerSettings js = settings.joinServer();
-        Optional<DnsJoinServerLookup> dns = Optional.empty();
+        JoinEuiResolver resolver = JoinServerRouting.resolver(vertx, settings, registry);
         if (js.resolveJoinEui()) {
-            try {
-                dns = Optional.of(DnsJoinServerLookup.of(vertx, js, registry));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("join_server.dns_resolver", e.getMessage());
-            }
-            LOG.info("JoinEUIs without a static entry are looked up in DNS under {}, asking {}",
-                    js.resolveDomainSuffix(), dns.get().resolverName());
+            LOG.info("JoinEUIs without a static entry are looked up in DNS under {}, asking {}", js.resolveDomainSuffix(),
+                    js.dnsResolver().isEmpty() ? "(the system's resolvers)" : js.dnsResolver());
         }
-        JoinEuiResolver resolver;
-        try {
-            resolver = new JoinEuiResolver(vertx, js,
-                    settings.internalJs().enabled() ? settings.internalJs().joinEuis() : List.of(), dns, registry);
-        } catch (InvalidSettingException e) {
-            throw new ConfigException("join_server." + e.key(), e.getMessage());
-        }
+        joinServerDoctor = new JoinServerCheck(vertx, resolver, internalJs.isPresent(),
+                NetId.parse(settings.network().netId()), js.nsId());
         BackendInterfacesClient client = new BackendInterfacesClient(vertx);
         parts.add(client::close);
         Optional<AsyncAnswers> asyncAnswers = Optional.empty();

@@ -50,6 +50,29 @@ public final class BackendInterfacesClient implements AutoCloseable {
      */
     public Future<JsonObject> post(URI server, Optional<InetAddress> address, ClientTls tls,
                                    Map<String, Secret> headers, JsonObject body, Duration timeout) {
+        return exchange(server, address, tls, headers, body, timeout).compose(answer -> {
+            String text = answer.body();
+            if (answer.status() / 100 != 2) {
+                return Future.failedFuture(new JoinClientException("HTTP " + answer.status()
+                        + (text.isBlank() ? "" : ": " + abbreviate(text))));
+            }
+            if (text.isBlank()) {
+                return Future.succeededFuture(new JsonObject());
+            }
+            try {
+                return Future.succeededFuture(new JsonObject(text));
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new JoinClientException("the answer is not JSON: " + abbreviate(text)));
+            }
+        });
+    }
+
+    /**
+     * POSTs {@code body} as {@link #post} does; the answer's status and text whatever the status. Fails with a
+     * {@link JoinClientException} when no complete answer came.
+     */
+    Future<Answer> exchange(URI server, Optional<InetAddress> address, ClientTls tls, Map<String, Secret> headers,
+                            JsonObject body, Duration timeout) {
         HttpClient client = clients.computeIfAbsent(server.getScheme() + "://" + server.getAuthority() + "|"
                 + tls.id(), key -> create(server, tls, timeout));
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(server.toString())
@@ -65,22 +88,7 @@ public final class BackendInterfacesClient implements AutoCloseable {
                             .map(text -> new Answer(response.statusCode(), text.toString())))
                     .onComplete(done -> vertx.cancelTimer(deadline));
         }).recover(e -> Future.failedFuture(new JoinClientException(e instanceof BoundedBody.BodyTooLargeException
-                ? e.getMessage() : TransportErrors.describe(e, server, timeout))))
-                .compose(answer -> {
-                    String text = answer.body();
-                    if (answer.status() / 100 != 2) {
-                        return Future.failedFuture(new JoinClientException("HTTP " + answer.status()
-                                + (text.isBlank() ? "" : ": " + abbreviate(text))));
-                    }
-                    if (text.isBlank()) {
-                        return Future.succeededFuture(new JsonObject());
-                    }
-                    try {
-                        return Future.succeededFuture(new JsonObject(text));
-                    } catch (RuntimeException e) {
-                        return Future.failedFuture(new JoinClientException("the answer is not JSON: " + abbreviate(text)));
-                    }
-                });
+                ? e.getMessage() : TransportErrors.describe(e, server, timeout))));
     }
 
     private static int port(URI server) {
@@ -90,7 +98,8 @@ public final class BackendInterfacesClient implements AutoCloseable {
         return "https".equals(server.getScheme()) ? 443 : 80;
     }
 
-    private record Answer(int status, String body) {
+    /** An HTTP answer: its status and its body's text. */
+    record Answer(int status, String body) {
     }
 
     private HttpClient create(URI server, ClientTls tls, Duration timeout) {
@@ -103,7 +112,7 @@ public final class BackendInterfacesClient implements AutoCloseable {
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(POOL_SIZE));
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         String oneLine = text.replaceAll("\\s+", " ").trim();
         return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
     }

@@ -2,7 +2,7 @@ package net.lorawanns.joinclient;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
@@ -16,8 +16,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import net.lorawanns.config.InvalidSettingException;
 
@@ -68,9 +70,35 @@ public final class ClientTls {
         return id;
     }
 
-    void applyTo(HttpClientOptions options) {
+    void applyTo(ClientOptionsBase options) {
         trust.ifPresent(options::setTrustOptions);
         keyCert.ifPresent(options::setKeyCertOptions);
+    }
+
+    /**
+     * The same trust and client certificate, with {@code observation} told what the handshake does with them: the
+     * server's chain and the trust verdict, and whether the server asked for our certificate. The JDK's roots stand
+     * in for "no ca_cert", as the TLS stack uses them then.
+     */
+    ClientTls observed(Vertx vertx, TlsObservation observation) throws Exception {
+        TrustManagerFactory trustFactory;
+        if (trust.isPresent()) {
+            trustFactory = trust.get().getTrustManagerFactory(vertx);
+        } else {
+            trustFactory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustFactory.init((KeyStore) null);
+        }
+        Optional<X509KeyManager> keys = Optional.empty();
+        if (keyCert.isPresent()) {
+            for (KeyManager manager : keyCert.get().getKeyManagerFactory(vertx).getKeyManagers()) {
+                if (manager instanceof X509KeyManager x509) {
+                    keys = Optional.of(x509);
+                }
+            }
+        }
+        return new ClientTls(id + "|observed", Optional.of(TrustOptions.wrap(observation.trusting(
+                (X509TrustManager) trustFactory.getTrustManagers()[0]))),
+                Optional.of(KeyCertOptions.wrap(observation.keying(keys))));
     }
 
     private static Buffer read(String key, String file) {

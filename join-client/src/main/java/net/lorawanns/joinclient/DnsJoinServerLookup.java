@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.core.backend.DnsNames;
@@ -53,6 +54,7 @@ public final class DnsJoinServerLookup {
     private static final Logger LOG = LoggerFactory.getLogger(DnsJoinServerLookup.class);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REGEXP_TIME = Duration.ofMillis(50);
+    private static final Consumer<String> NO_TRACE = line -> { };
 
     private final Vertx vertx;
     private final Resolver resolver;
@@ -166,13 +168,7 @@ public final class DnsJoinServerLookup {
                 return Future.succeededFuture(cached.get().answer);
             }
         }
-        Name name;
-        try {
-            name = Name.fromString(name(joinEui) + ".");
-        } catch (TextParseException e) {
-            return Future.failedFuture(e);
-        }
-        return naptr(name).map(result -> {
+        return find(joinEui, NO_TRACE).map(result -> {
             Answer answer = result.answer;
             if (answer.server().isPresent()) {
                 notFound.remove(joinEui);
@@ -185,8 +181,26 @@ public final class DnsJoinServerLookup {
         });
     }
 
-    private Future<Found> naptr(Name name) {
-        return query(name, Type.NAPTR).compose(message -> {
+    /**
+     * The same look-up, asking DNS afresh (the cache is neither read nor written), with every record received, its
+     * TTL and the DNS server asked given to {@code trace} (on the caller's context): for the join-server check.
+     */
+    public Future<Answer> lookupTraced(Eui64 joinEui, Consumer<String> trace) {
+        return find(joinEui, trace).map(Found::answer);
+    }
+
+    private Future<Found> find(Eui64 joinEui, Consumer<String> trace) {
+        Name name;
+        try {
+            name = Name.fromString(name(joinEui) + ".");
+        } catch (TextParseException e) {
+            return Future.failedFuture(e);
+        }
+        return naptr(name, trace);
+    }
+
+    private Future<Found> naptr(Name name, Consumer<String> trace) {
+        return query(name, Type.NAPTR, trace).compose(message -> {
             List<NAPTRRecord> records = new ArrayList<>();
             int httpRefused = 0;
             for (Record record : message.getSection(Section.ANSWER)) {
@@ -208,14 +222,15 @@ public final class DnsJoinServerLookup {
                     return Future.succeededFuture(Found.none("only LWN (plain HTTP) records, and "
                             + "join_server.allow_http is false"));
                 }
-                return located(name, "https", 443, Long.MAX_VALUE, name);
+                return located(name, "https", 443, Long.MAX_VALUE, name, trace);
             }
             records.sort(Comparator.comparingInt(NAPTRRecord::getOrder).thenComparingInt(NAPTRRecord::getPreference));
-            return firstUsable(name, records, 0, "");
+            return firstUsable(name, records, 0, "", trace);
         });
     }
 
-    private Future<Found> firstUsable(Name name, List<NAPTRRecord> records, int index, String whyNot) {
+    private Future<Found> firstUsable(Name name, List<NAPTRRecord> records, int index, String whyNot,
+                                      Consumer<String> trace) {
         if (index >= records.size()) {
             return Future.succeededFuture(Found.none(whyNot));
         }
@@ -225,20 +240,21 @@ public final class DnsJoinServerLookup {
         String flags = record.getFlags().toUpperCase(Locale.ROOT);
         Future<Found> found;
         if (flags.contains("S")) {
-            found = srv(record.getReplacement(), scheme, record.getTTL());
+            found = srv(record.getReplacement(), scheme, record.getTTL(), trace);
         } else if (flags.contains("A")) {
-            found = located(record.getReplacement(), scheme, defaultPort, record.getTTL(), record.getReplacement());
+            found = located(record.getReplacement(), scheme, defaultPort, record.getTTL(), record.getReplacement(),
+                    trace);
         } else if (flags.contains("U")) {
-            found = uri(record, name);
+            found = uri(record, name, trace);
         } else {
             found = Future.succeededFuture(Found.none("NAPTR flags '" + record.getFlags() + "' are not S, A or U"));
         }
         return found.compose(result -> result.answer.server().isPresent() ? Future.succeededFuture(result)
-                : firstUsable(name, records, index + 1, result.answer.why()));
+                : firstUsable(name, records, index + 1, result.answer.why(), trace));
     }
 
-    private Future<Found> srv(Name target, String scheme, long ttl) {
-        return query(target, Type.SRV).compose(message -> {
+    private Future<Found> srv(Name target, String scheme, long ttl, Consumer<String> trace) {
+        return query(target, Type.SRV, trace).compose(message -> {
             List<SRVRecord> records = new ArrayList<>();
             for (Record record : message.getSection(Section.ANSWER)) {
                 if (record instanceof SRVRecord srv) {
@@ -253,14 +269,15 @@ public final class DnsJoinServerLookup {
                         + resolverName + ")"));
             }
             SRVRecord best = records.get(0);
-            return located(best.getTarget(), scheme, best.getPort(), Math.min(ttl, best.getTTL()), best.getTarget());
+            return located(best.getTarget(), scheme, best.getPort(), Math.min(ttl, best.getTTL()), best.getTarget(),
+                    trace);
         });
     }
 
     /** {@code scheme://host:port/} at the address {@code lookup} has (A, else AAAA). */
-    private Future<Found> located(Name lookup, String scheme, int port, long ttl, Name host) {
+    private Future<Found> located(Name lookup, String scheme, int port, long ttl, Name host, Consumer<String> trace) {
         URI uri = URI.create(scheme + "://" + host.toString(true) + ":" + port + "/");
-        return address(lookup).map(address -> address
+        return address(lookup, trace).map(address -> address
                 .map(a -> new Found(new Answer(Optional.of(new Server(uri, a.address)), ""), Math.min(ttl, a.ttl)))
                 .orElseGet(() -> Found.none("no A or AAAA record for " + lookup + " (DNS server " + resolverName
                         + ")")));
@@ -269,10 +286,11 @@ public final class DnsJoinServerLookup {
     private record Addressed(InetAddress address, long ttl) {
     }
 
-    private Future<Optional<Addressed>> address(Name host) {
-        return query(host, Type.A).compose(a -> {
+    private Future<Optional<Addressed>> address(Name host, Consumer<String> trace) {
+        return query(host, Type.A, trace).compose(a -> {
             Optional<Addressed> v4 = firstAddress(a);
-            return v4.isPresent() ? Future.succeededFuture(v4) : query(host, Type.AAAA).map(this::firstAddress);
+            return v4.isPresent() ? Future.succeededFuture(v4)
+                    : query(host, Type.AAAA, trace).map(this::firstAddress);
         });
     }
 
@@ -289,7 +307,7 @@ public final class DnsJoinServerLookup {
     }
 
     /** Flag U: the regexp applied to the name, off the event loop; then the host's address. */
-    private Future<Found> uri(NAPTRRecord record, Name name) {
+    private Future<Found> uri(NAPTRRecord record, Name name, Consumer<String> trace) {
         String expression = record.getRegexp() == null ? "" : record.getRegexp();
         String subject = name.toString(true);
         return vertx.executeBlocking(() -> {
@@ -320,11 +338,11 @@ public final class DnsJoinServerLookup {
                 return Future.succeededFuture(Found.none("the NAPTR regexp makes " + uri + ", not an https URL"
                         + (scheme.equals("http") ? " (join_server.allow_http is false)" : "")));
             }
-            return uriAddress(uri, record.getTTL());
+            return uriAddress(uri, record.getTTL(), trace);
         });
     }
 
-    private Future<Found> uriAddress(URI uri, long ttl) {
+    private Future<Found> uriAddress(URI uri, long ttl, Consumer<String> trace) {
         try {
             InetAddress literal = Address.getByAddress(uri.getHost().replaceAll("^\\[|]$", ""));
             return Future.succeededFuture(new Found(new Answer(Optional.of(new Server(uri, literal)), ""), ttl));
@@ -336,14 +354,14 @@ public final class DnsJoinServerLookup {
                 return Future.succeededFuture(Found.none("the NAPTR regexp makes host '" + uri.getHost()
                         + "', not a DNS name"));
             }
-            return address(host).map(address -> address
+            return address(host, trace).map(address -> address
                     .map(a -> new Found(new Answer(Optional.of(new Server(uri, a.address)), ""), Math.min(ttl, a.ttl)))
                     .orElseGet(() -> Found.none("no A or AAAA record for " + host + " (DNS server " + resolverName
                             + ")")));
         }
     }
 
-    private Future<Message> query(Name name, int type) {
+    private Future<Message> query(Name name, int type, Consumer<String> trace) {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         return Future.fromCompletionStage(resolver.sendAsync(query), vertx.getOrCreateContext()).transform(done -> {
             if (done.failed()) {
@@ -355,8 +373,42 @@ public final class DnsJoinServerLookup {
                 return Future.failedFuture(new JoinClientException("DNS server " + resolverName + " answered "
                         + Rcode.string(rcode) + " for " + name + " " + Type.string(type)));
             }
+            traceAnswer(name, type, done.result(), trace);
             return Future.succeededFuture(done.result());
         });
+    }
+
+    private void traceAnswer(Name name, int type, Message message, Consumer<String> trace) {
+        if (trace == NO_TRACE) {
+            return;
+        }
+        List<Record> answers = message.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type).toList();
+        if (answers.isEmpty()) {
+            trace.accept(Type.string(type) + " " + name + ": none (" + Rcode.string(message.getRcode())
+                    + " from DNS server " + resolverName + ")");
+        }
+        for (Record record : answers) {
+            trace.accept(describe(record) + ", TTL " + record.getTTL() + " s (DNS server " + resolverName + ")");
+        }
+    }
+
+    private static String describe(Record record) {
+        if (record instanceof NAPTRRecord naptr) {
+            return "NAPTR " + naptr.getName() + ": order " + naptr.getOrder() + ", preference " + naptr.getPreference()
+                    + ", flags \"" + naptr.getFlags() + "\", service \"" + naptr.getService() + "\", regexp \""
+                    + naptr.getRegexp() + "\", replacement " + naptr.getReplacement();
+        }
+        if (record instanceof SRVRecord srv) {
+            return "SRV " + srv.getName() + ": priority " + srv.getPriority() + ", weight " + srv.getWeight()
+                    + ", port " + srv.getPort() + ", target " + srv.getTarget();
+        }
+        if (record instanceof ARecord a) {
+            return "A " + a.getName() + ": " + a.getAddress().getHostAddress();
+        }
+        if (record instanceof AAAARecord aaaa) {
+            return "AAAA " + aaaa.getName() + ": " + aaaa.getAddress().getHostAddress();
+        }
+        return record.toString();
     }
 
     /** LWNS is the Backend Interfaces over HTTPS, LWN over HTTP (Backend Interfaces 1.0 section 19.1). */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerCertificate;
@@ -35,13 +36,22 @@ public final class JoinEuiResolver {
     private final Optional<DnsJoinServerLookup> dns;
     private final JoinServerEntry defaultEntry;
     private final ClientTls defaultTls;
+    /** The default entry's TLS files, for servers DNS finds that no certificates entry covers. */
+    private final CertificateEntry defaultCertificates;
     private final MeterRegistry registry;
 
-    /** One static mapping: a JoinEUI prefix to an external server, or (entry empty) to the internal join server. */
-    private record StaticEntry(Eui64Prefix prefix, Optional<JoinServerEntry> entry, ClientTls tls) {
+    private static final Consumer<String> NO_TRACE = line -> { };
+    private static final String DEFAULT_KEY = "join_server.default";
+
+    /**
+     * One static mapping: a JoinEUI prefix to an external server, or (entry empty) to the internal join server.
+     *
+     * @param key the TOML key that configures it, for messages
+     */
+    private record StaticEntry(Eui64Prefix prefix, Optional<JoinServerEntry> entry, ClientTls tls, String key) {
     }
 
-    private record CertificateEntry(Eui64Prefix prefix, ClientTls tls) {
+    private record CertificateEntry(Eui64Prefix prefix, ClientTls tls, String key) {
     }
 
     /**
@@ -58,12 +68,12 @@ public final class JoinEuiResolver {
             String prefix = entry.joinEui().isEmpty() ? entry.joinEuiPrefix() : entry.joinEui();
             all.add(new StaticEntry(Eui64Prefix.parse(prefix), Optional.of(entry),
                     keyed("servers[" + i + "].", () -> ClientTls.load(vertx, entry.caCert(), entry.tlsCert(),
-                            entry.tlsKey()))));
+                            entry.tlsKey())), "join_server.servers[" + i + "]"));
         }
         for (String text : internalJoinEuis) {
             Eui64Prefix prefix = Eui64Prefix.parse(text);
             if (prefix.bits() > 0) {
-                all.add(new StaticEntry(prefix, Optional.empty(), ClientTls.SYSTEM));
+                all.add(new StaticEntry(prefix, Optional.empty(), ClientTls.SYSTEM, "internal_js.join_euis"));
             }
         }
         all.sort(Comparator.comparingInt((StaticEntry e) -> e.prefix().bits()).reversed());
@@ -72,7 +82,8 @@ public final class JoinEuiResolver {
         for (int i = 0; i < settings.certificates().size(); i++) {
             JoinServerCertificate c = settings.certificates().get(i);
             certs.add(new CertificateEntry(Eui64Prefix.parse(c.joinEui()), keyed("certificates[" + i + "].",
-                    () -> ClientTls.load(vertx, c.caCert(), c.tlsCert(), c.tlsKey()))));
+                    () -> ClientTls.load(vertx, c.caCert(), c.tlsCert(), c.tlsKey())),
+                    "join_server.certificates[" + i + "]"));
         }
         certs.sort(Comparator.comparingInt((CertificateEntry e) -> e.prefix().bits()).reversed());
         this.certificates = List.copyOf(certs);
@@ -80,6 +91,8 @@ public final class JoinEuiResolver {
         this.defaultEntry = settings.defaultServer();
         this.defaultTls = keyed("default.", () -> ClientTls.load(vertx, defaultEntry.caCert(), defaultEntry.tlsCert(),
                 defaultEntry.tlsKey()));
+        this.defaultCertificates = new CertificateEntry(Eui64Prefix.parse("0000000000000000/0"), defaultTls,
+                DEFAULT_KEY);
         this.registry = registry;
     }
 
@@ -92,54 +105,90 @@ public final class JoinEuiResolver {
     }
 
     public Future<JoinServerRoute> resolve(Eui64 joinEui) {
+        return resolve(joinEui, NO_TRACE, NO_TRACE);
+    }
+
+    /**
+     * The route a join-request of {@code joinEui} would take, found as {@link #resolve} finds it except that DNS is
+     * asked afresh; each step (the static entry that matches and why, every DNS record with its TTL, the fallback) is
+     * given to {@code trace} as one line. For the join-server check.
+     */
+    public Future<JoinServerRoute> explain(Eui64 joinEui, Consumer<String> trace, Consumer<String> problems) {
+        return resolve(joinEui, trace, problems);
+    }
+
+    private Future<JoinServerRoute> resolve(Eui64 joinEui, Consumer<String> trace, Consumer<String> problems) {
         for (StaticEntry entry : entries) {
             if (entry.prefix().contains(joinEui)) {
-                count("static", "found");
+                count(trace, "static", "found");
                 String source = "static entry " + entry.prefix();
+                trace.accept("static entry " + entry.key() + " matches: " + (entry.prefix().bits() == Eui64.SIZE * 8
+                        ? "exact JoinEUI " + joinEui : "prefix " + entry.prefix() + " contains " + joinEui)
+                        + " (the most specific entry wins)");
                 return Future.succeededFuture(entry.entry.<JoinServerRoute>map(e -> new JoinServerRoute.External(
-                        URI.create(e.server()), e, entry.tls(), Optional.empty(), source))
+                        URI.create(e.server()), e, entry.tls(), Optional.empty(), source, entry.key(), entry.key()))
                         .orElse(new JoinServerRoute.Internal(source)));
             }
         }
         if (dns.isEmpty()) {
-            return Future.succeededFuture(fallback());
+            trace.accept("no static entry matches and DNS look-ups are off (join_server.resolve_join_eui = false)");
+            return Future.succeededFuture(fallback(trace));
         }
-        return dns.get().lookup(joinEui).map(answer -> {
+        DnsJoinServerLookup lookup = dns.get();
+        trace.accept("no static entry matches; DNS look-up of " + lookup.name(joinEui) + ", asking "
+                + lookup.resolverName());
+        Future<DnsJoinServerLookup.Answer> answered = trace == NO_TRACE ? lookup.lookup(joinEui)
+                : lookup.lookupTraced(joinEui, trace);
+        return answered.map(answer -> {
             if (answer.server().isPresent()) {
-                count("dns", "found");
+                count(trace, "dns", "found");
                 DnsJoinServerLookup.Server server = answer.server().get();
+                CertificateEntry tls = dnsTls(joinEui);
+                trace.accept("DNS names " + server.uri() + " at " + server.address().getHostAddress()
+                        + "; TLS files of " + tls.key());
                 return (JoinServerRoute) new JoinServerRoute.External(server.uri(), defaultEntry.withoutHeaders(),
-                        dnsTls(joinEui), Optional.of(server.address()), "DNS");
+                        tls.tls(), Optional.of(server.address()), "DNS", DEFAULT_KEY, tls.key());
             }
-            count("dns", "not_found");
+            count(trace, "dns", "not_found");
             LOG.info("JoinEUI {}: DNS names no usable join server at {}{}; using the default", joinEui,
-                    dns.get().name(joinEui), answer.why().isEmpty() ? "" : " (" + answer.why() + ")");
-            return fallback();
+                    lookup.name(joinEui), answer.why().isEmpty() ? "" : " (" + answer.why() + ")");
+            problems.accept("DNS names no usable join server at " + lookup.name(joinEui)
+                    + (answer.why().isEmpty() ? "" : " (" + answer.why() + ")") + "; joins use " + DEFAULT_KEY
+                    + ". To use DNS, publish NAPTR records there; or add a [[join_server.servers]] entry (join_eui)");
+            return fallback(trace);
         }).recover(e -> {
-            count("dns", "error");
-            LOG.warn("JoinEUI {}: DNS lookup of {} failed ({}); using the default", joinEui, dns.get().name(joinEui),
+            count(trace, "dns", "error");
+            LOG.warn("JoinEUI {}: DNS lookup of {} failed ({}); using the default", joinEui, lookup.name(joinEui),
                     e.getMessage());
-            return Future.succeededFuture(fallback());
+            problems.accept("DNS look-up of " + lookup.name(joinEui) + " failed: " + e.getMessage() + "; joins use "
+                    + DEFAULT_KEY + ". Check join_server.dns_resolver");
+            return Future.succeededFuture(fallback(trace));
         });
     }
 
-    private ClientTls dnsTls(Eui64 joinEui) {
+    private CertificateEntry dnsTls(Eui64 joinEui) {
         for (CertificateEntry entry : certificates) {
             if (entry.prefix().contains(joinEui)) {
-                return entry.tls();
+                return entry;
             }
         }
-        return defaultTls;
+        return defaultCertificates;
     }
 
-    private JoinServerRoute fallback() {
-        count("default", "found");
+    private JoinServerRoute fallback(Consumer<String> trace) {
+        count(trace, "default", "found");
+        trace.accept(DEFAULT_KEY + " applies: " + (defaultEntry.isInternal()
+                ? "the internal join server (server = \"\")" : defaultEntry.server()));
         return defaultEntry.isInternal() ? new JoinServerRoute.Internal("default")
                 : new JoinServerRoute.External(URI.create(defaultEntry.server()), defaultEntry, defaultTls,
-                        Optional.empty(), "default");
+                        Optional.empty(), "default", DEFAULT_KEY, DEFAULT_KEY);
     }
 
-    private void count(String step, String outcome) {
+    /** Counts the steps of joins; those of a check (traced) are not joins. */
+    private void count(Consumer<String> trace, String step, String outcome) {
+        if (trace != NO_TRACE) {
+            return;
+        }
         Counter.builder("lorawan.join.resolution").description("JoinEUI resolution steps")
                 .tag("step", step).tag("outcome", outcome).register(registry).increment();
     }

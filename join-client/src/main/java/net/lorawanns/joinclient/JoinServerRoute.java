@@ -20,8 +20,10 @@ public sealed interface JoinServerRoute {
      * @param tls the CA and client certificate for it, read at start-up
      * @param address the address DNS gave for the URL's host, to connect to; empty: the system resolves the host
      * @param source how it was found, for logs: "static entry ...", "DNS" or "default"
+     * @param entryKey the TOML table of {@code entry}, e.g. {@code join_server.servers[0]}
+     * @param tlsKey the TOML table whose {@code ca_cert}, {@code tls_cert} and {@code tls_key} {@code tls} holds
      */
-    record External(URI server, JoinServerEntry entry, ClientTls tls, Optional<InetAddress> address, String source)
-            implements JoinServerRoute {
+    record External(URI server, JoinServerEntry entry, ClientTls tls, Optional<InetAddress> address, String source,
+                    String entryKey, String tlsKey) implements JoinServerRoute {
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,29 @@ class ExternalJoinTest {
         vendorJs.close();
         dns.close();
         vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theApiChecksTheJoinServerOfAJoinEuiStepByStep() throws Exception {
+        vendorJs.addDevice("0004A30B001C0530", APP_KEY);
+        JsonObject report = network.api(server, "GET", "/api/v1/join-servers/check/" + JOIN_EUI
+                + "?dev_eui=0004A30B001C0530", (JsonObject) null, 200);
+        assertEquals(JOIN_EUI, report.getString("join_eui"));
+        assertTrue(report.getBoolean("join_would_work"), report.encodePrettily());
+        List<String> steps = report.getJsonArray("steps").stream().map(s -> ((JsonObject) s).getString("step"))
+                .toList();
+        assertEquals(List.of("resolution", "tls", "backend_interfaces"), steps);
+        String resolution = report.getJsonArray("steps").getJsonObject(0).getJsonArray("findings").encode();
+        assertTrue(resolution.contains("NAPTR 4.3.2.1.0.0.0.d.e.7.5.d.3.b.0.7.joineuis.test.: order 10, preference 10, "
+                + "flags \\\"S\\\", service \\\"LWNS\\\""), resolution);
+        JsonArray backendInterfaces = report.getJsonArray("steps").getJsonObject(2).getJsonArray("findings");
+        JsonObject last = backendInterfaces.getJsonObject(backendInterfaces.size() - 1);
+        assertEquals("ok", last.getString("verdict"), report.encodePrettily());
+        assertEquals("the server knows DevEUI 0004A30B001C0530; its home NetID is 000013", last.getString("text"));
+        assertEquals("HomeNSReq", vendorJs.lastMessageType());
+
+        JsonObject refused = network.api(server, "GET", "/api/v1/join-servers/check/70B3D57E", (JsonObject) null, 400);
+        assertTrue(refused.getString("error").contains("EUI-64"), refused.encode());
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class TestJoinServer implements AutoCloseable {
     private volatile long delayMillis;
     private volatile int paddingBytes;
     private volatile String asyncAnswerUrl;
+    private volatile String onlyPath;
+    private volatile String lastMessageType;
     private volatile WebClient asyncClient;
 
     private TestJoinServer(Vertx vertx, HttpServer server) {
@@ -90,6 +92,11 @@ public final class TestJoinServer implements AutoCloseable {
         return lastPath;
     }
 
+    /** The MessageType of the last request. */
+    public String lastMessageType() {
+        return lastMessageType;
+    }
+
     /** The TLS server name (SNI) the client of the last request indicated; null when none. */
     public String lastServerName() {
         return lastServerName;
@@ -130,6 +137,11 @@ public final class TestJoinServer implements AutoCloseable {
         delayMillis = millis;
     }
 
+    /** Answers requests to {@code path} only; any other path gets 404, as a web server does. */
+    public void onlyPath(String path) {
+        onlyPath = path;
+    }
+
     /** Pads every answer with a {@code VendorPadding} field of this many characters. */
     public void padAnswers(int bytes) {
         paddingBytes = bytes;
@@ -149,8 +161,14 @@ public final class TestJoinServer implements AutoCloseable {
         lastPath = request.path();
         lastAuthorization = request.getHeader("Authorization");
         lastServerName = request.connection().indicatedServerName();
+        if (onlyPath != null && !onlyPath.equals(request.path())) {
+            request.response().setStatusCode(404).end();
+            return;
+        }
         request.body().onSuccess(body -> {
-            JsonObject ans = answer(new JsonObject(body));
+            JsonObject req = new JsonObject(body);
+            lastMessageType = req.getString("MessageType");
+            JsonObject ans = "HomeNSReq".equals(req.getString("MessageType")) ? homeNs(req) : answer(req);
             if (paddingBytes > 0) {
                 ans.put("VendorPadding", "x".repeat(paddingBytes));
             }
@@ -164,6 +182,18 @@ public final class TestJoinServer implements AutoCloseable {
                 request.response().putHeader("Content-Type", "application/json").end(ans.encode());
             }
         });
+    }
+
+    /** HomeNSAns (TS002-1.1 section 12): the device's home NetID, or UnknownDevEUI; the network is the sender's. */
+    private JsonObject homeNs(JsonObject req) {
+        JsonObject ans = new JsonObject().put("ProtocolVersion", req.getString("ProtocolVersion"))
+                .put("SenderID", req.getString("ReceiverID")).put("ReceiverID", req.getString("SenderID"))
+                .put("TransactionID", req.getLong("TransactionID")).put("MessageType", "HomeNSAns");
+        if (!appKeys.containsKey(req.getString("DevEUI").toUpperCase())) {
+            return failure(ans, "UnknownDevEUI", "no device " + req.getString("DevEUI"));
+        }
+        return ans.put("Result", new JsonObject().put("ResultCode", "Success"))
+                .put("HNetID", req.getString("SenderID"));
     }
 
     private JsonObject answer(JsonObject req) {

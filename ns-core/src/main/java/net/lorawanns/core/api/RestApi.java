@@ -29,6 +29,7 @@ import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventStream;
 import net.lorawanns.core.events.WebhookAddressPolicy;
 import net.lorawanns.core.join.DevNonceRegistry;
+import net.lorawanns.core.join.JoinServerDoctor;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisFailure;
@@ -50,10 +51,14 @@ public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final long MAX_BODY_BYTES = 64 * 1024;
 
-    /** The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off. */
+    /**
+     * The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off;
+     * {@code joinServerDoctor} checks the join server of a JoinEUI.
+     */
     public record Services(DeviceStore devices, SessionStore sessions, ApplicationStore applications,
                            GatewayStore gateways, Optional<RootKeyProvisioning> rootKeys, DevNonceRegistry devNonces,
-                           EventStream events, WebhookAddressPolicy webhookPolicy, NetId netId, Region region) {
+                           EventStream events, WebhookAddressPolicy webhookPolicy, NetId netId, Region region,
+                           JoinServerDoctor joinServerDoctor) {
     }
 
     private final Services services;
@@ -80,6 +85,7 @@ public final class RestApi {
         router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
         router.delete("/api/v1/devices/:devEui/dev-nonces").handler(ctx -> api.respond(ctx, api::resetDevNonces));
         router.post("/api/v1/devices/:devEui/force-rejoin").handler(ctx -> api.respond(ctx, api::forceRejoin));
+        router.get("/api/v1/join-servers/check/:joinEui").handler(ctx -> api.respond(ctx, api::checkJoinServer));
         router.get("/api/v1/events").handler(api::events);
         router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
                 + " " + ctx.request().path()));
@@ -302,6 +308,19 @@ public final class RestApi {
                         .put("queued", true);
             });
         });
+    }
+
+    /**
+     * What a join-request of the JoinEUI would meet, step by step (see {@link JoinServerDoctor}); with
+     * {@code dev_eui}, the join server is asked about that device. 200 whatever the verdict, which is
+     * {@code join_would_work}.
+     */
+    private Future<JsonObject> checkJoinServer(RoutingContext ctx) {
+        Eui64 joinEui = valid(() -> Eui64.parse(ctx.pathParam("joinEui")));
+        String devEuiText = ctx.queryParams().get("dev_eui");
+        Optional<Eui64> devEui = devEuiText == null || devEuiText.isEmpty() ? Optional.empty()
+                : Optional.of(valid(() -> Eui64.parse(devEuiText)));
+        return services.joinServerDoctor().check(joinEui, devEui).map(JoinServerDoctor.Report::toJson);
     }
 
     private void events(RoutingContext ctx) {
