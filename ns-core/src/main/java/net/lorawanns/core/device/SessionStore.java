@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.redis.LuaScript;
+import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.redis.ReplicaAcks;
 import net.lorawanns.core.seal.AtRestCipher;
@@ -42,7 +44,9 @@ public final class SessionStore {
      * frame. Returns {decision, last, device record} with 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE;
      * {4, -1} without a record when the device is gone. OTAA sessions (the record has a join_eui) are kept for
      * ARGV[3] ms more. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr},
-     * a fifth element), which goes out with the answer to this frame.
+     * a fifth element), which goes out with the answer to this frame. A step that moves the counter (NEW, RESET)
+     * leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}), the counter before it
+     * ({@code uf}) and the ForceRejoinReq it took ({@code ur}).
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
@@ -61,20 +65,37 @@ public final class SessionStore {
             local last = tonumber(state[3])
             local fcnt = tonumber(ARGV[2])
             if device.join_eui then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-            if fcnt > last then
-              redis.call('HSET', KEYS[1], 'f', ARGV[2])
+            if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
+              redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3])
+              if fcnt < last then
+                redis.call('HDEL', KEYS[1], 'ur')
+                return {3, last, raw}
+              end
               if state[4] then
+                redis.call('HSET', KEYS[1], 'ur', state[4])
                 redis.call('HDEL', KEYS[1], 'fr')
                 return {0, last, raw, tonumber(state[4])}
               end
+              redis.call('HDEL', KEYS[1], 'ur')
               return {0, last, raw}
             elseif fcnt == last then
               return {1, last, raw}
-            elseif device.relax_fcnt == true then
-              redis.call('HSET', KEYS[1], 'f', ARGV[2])
-              return {3, last, raw}
             end
             return {2, last, raw}
+            """);
+    /**
+     * Takes back the counter step ARGV[1] (its token) if it is still the last one: the step's answer was lost (no
+     * answer in time, or too few replicas), so its frame was dropped, and the device's retransmission of that FCnt
+     * must be a new frame, delivered, not a retransmission of one nobody got. A later step has its own token, so an
+     * undo never reverts the counter past another frame's.
+     */
+    private static final LuaScript UNDO_ACCEPT = new LuaScript("session_undo_accept", """
+            if redis.call('HGET', KEYS[1], 'ut') ~= ARGV[1] then return 0 end
+            local before = redis.call('HMGET', KEYS[1], 'uf', 'ur')
+            redis.call('HSET', KEYS[1], 'f', before[1])
+            if before[2] then redis.call('HSET', KEYS[1], 'fr', before[2]) end
+            redis.call('HDEL', KEYS[1], 'ut', 'uf', 'ur')
+            return 1
             """);
     private static final FCntDecision[] DECISIONS = {FCntDecision.NEW, FCntDecision.RETRANSMISSION,
             FCntDecision.REPLAY, FCntDecision.RESET, FCntDecision.STALE};
@@ -303,11 +324,21 @@ public final class SessionStore {
      * the device record in the same step: its relax option decides whether a lower counter is a reset.
      */
     public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt) {
+        String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
         return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui)}, sessionId, fCnt,
-                OTAA_SESSION_TTL.toMillis()).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
+                OTAA_SESSION_TTL.toMillis(), token).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
                         result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
                                 : Optional.empty(),
-                        result.size() > 3 ? OptionalInt.of(result.get(3).toInteger()) : OptionalInt.empty()));
+                        result.size() > 3 ? OptionalInt.of(result.get(3).toInteger()) : OptionalInt.empty()))
+                .recover(failure -> {
+                    if (failure instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
+                            || lost.kind() == RedisFailure.Kind.NOT_REPLICATED)) {
+                        // Redis may have made (or will make) the step whose answer we did not get. Sent on the same
+                        // event loop, the undo travels on the step's connection and is executed after it.
+                        UNDO_ACCEPT.run(redis, new String[] {keys.session(devEui)}, token);
+                    }
+                    return Future.failedFuture(failure);
+                });
     }
 
     /**

@@ -4,20 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.redis.RedisClients;
+import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
+import net.lorawanns.core.testing.RedisProcess;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
@@ -226,6 +233,40 @@ class SessionStoreTest {
                 "the session's hash was not recreated");
         assertEquals(0, await(redis.send(Request.cmd(Command.EXISTS).arg(keys.devAddr(DevAddr.parse("26011234")))))
                 .toInteger(), "nor its DevAddr's index");
+    }
+
+    @Test
+    void aStepWhoseAnswerWasLostIsTakenBackSoThatTheRetransmissionIsDelivered() throws Exception {
+        try (RedisProcess frozen = RedisProcess.start()) {
+            RedisSettings settings = new RedisSettings(List.of(frozen.url()), "standalone", "", "",
+                    Duration.ofMillis(300), 100, null, null);
+            Redis client = RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
+            SessionStore store = new SessionStore(client, keys,
+                    new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of()));
+            DeviceStore records = new DeviceStore(client, keys);
+            await(records.put(abp(DEV, false)));
+            await(store.setActive(DEV, session("s1", "26011234"), 4, 0));
+            Context context = vertx.getOrCreateContext();
+            Promise<Void> connected = Promise.promise();
+            context.runOnContext(v -> client.send(Request.cmd(Command.PING)).<Void>mapEmpty().onComplete(connected));
+            connected.future().await(10, TimeUnit.SECONDS);
+            frozen.freeze();
+            // The step is sent, and Redis answers nothing within the deadline: the frame is dropped ...
+            Promise<CounterStep> lost = Promise.promise();
+            context.runOnContext(v -> store.accept(DEV, "s1", 5).onComplete(lost));
+            Throwable cause = lost.future().transform(Future::succeededFuture).await(10, TimeUnit.SECONDS).cause();
+            assertEquals(RedisFailure.Kind.TIMEOUT, ((RedisFailure) cause).kind());
+            // ... while Redis, once it goes on, makes the step, and then takes it back.
+            frozen.thaw();
+            Promise<CounterStep> again = Promise.promise();
+            context.runOnContext(v -> store.accept(DEV, "s1", 5).onComplete(again));
+            assertEquals(FCntDecision.NEW, again.future().await(10, TimeUnit.SECONDS).decision(),
+                    "the device's retransmission of FCnt 5 is a new frame, not a retransmission of a lost one");
+            Promise<CounterStep> next = Promise.promise();
+            context.runOnContext(v -> store.accept(DEV, "s1", 5).onComplete(next));
+            assertEquals(FCntDecision.RETRANSMISSION, next.future().await(10, TimeUnit.SECONDS).decision(),
+                    "a step that was answered stays");
+        }
     }
 
     private long pttl(String key) throws Exception {
