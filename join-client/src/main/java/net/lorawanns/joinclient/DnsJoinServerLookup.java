@@ -59,6 +59,7 @@ public final class DnsJoinServerLookup {
     private final Vertx vertx;
     private final Resolver resolver;
     private final String resolverName;
+    private final boolean ownResolver;
     private final String suffix;
     private final long negativeNanos;
     private final boolean allowHttp;
@@ -97,11 +98,12 @@ public final class DnsJoinServerLookup {
         }
     }
 
-    DnsJoinServerLookup(Vertx vertx, Resolver resolver, String resolverName, String suffix, Duration negativeCache,
-                        boolean allowHttp, int cacheSize, MeterRegistry registry) {
+    DnsJoinServerLookup(Vertx vertx, Resolver resolver, String resolverName, boolean ownResolver, String suffix,
+                        Duration negativeCache, boolean allowHttp, int cacheSize, MeterRegistry registry) {
         this.vertx = vertx;
         this.resolver = resolver;
         this.resolverName = resolverName;
+        this.ownResolver = ownResolver;
         this.suffix = suffix;
         this.negativeNanos = negativeCache.toNanos();
         this.allowHttp = allowHttp;
@@ -118,7 +120,7 @@ public final class DnsJoinServerLookup {
     public static DnsJoinServerLookup of(Vertx vertx, JoinServerSettings settings, MeterRegistry registry) {
         String hostPort = settings.dnsResolver();
         return new DnsJoinServerLookup(vertx, resolver(hostPort), hostPort.isEmpty() ? "(the system's resolvers)"
-                : hostPort, settings.resolveDomainSuffix(), settings.dnsNegativeCache(), settings.allowHttp(),
+                : hostPort, !hostPort.isEmpty(), settings.resolveDomainSuffix(), settings.dnsNegativeCache(), settings.allowHttp(),
                 settings.dnsCacheSize(), registry);
     }
 
@@ -149,6 +151,36 @@ public final class DnsJoinServerLookup {
     /** The DNS server asked, for messages. */
     public String resolverName() {
         return resolverName;
+    }
+
+    /** Whether a DNS server is configured ({@code dns_resolver}), rather than the system's resolvers. */
+    public boolean ownResolver() {
+        return ownResolver;
+    }
+
+    /**
+     * The address of a host, as the configured DNS server gives it (A, else AAAA): for the host name of a static
+     * entry, which must reach the same split or private zone as the servers DNS finds. An address literal is itself.
+     * Fails naming the DNS server when it has none.
+     */
+    public Future<InetAddress> addressOf(String host) {
+        if (host.startsWith("[") || host.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+            try {
+                return Future.succeededFuture(InetAddress.getByName(host));
+            } catch (UnknownHostException e) {
+                return Future.failedFuture(e);
+            }
+        }
+        Name name;
+        try {
+            name = Name.fromString(host.endsWith(".") ? host : host + ".");
+        } catch (TextParseException e) {
+            return Future.failedFuture(new JoinClientException("'" + host + "' is not a host name"));
+        }
+        return address(name, NO_TRACE).compose(found -> found.isPresent()
+                ? Future.succeededFuture(found.get().address)
+                : Future.failedFuture(new JoinClientException("no A or AAAA record for " + host + " (DNS server "
+                        + resolverName + ")")));
     }
 
     /** How many answers are cached: found servers and "none" (each bounded by {@code dns_cache_size}). */

@@ -125,9 +125,23 @@ public final class JoinEuiResolver {
                 trace.accept("static entry " + entry.key() + " matches: " + (entry.prefix().bits() == Eui64.SIZE * 8
                         ? "exact JoinEUI " + joinEui : "prefix " + entry.prefix() + " contains " + joinEui)
                         + " (the most specific entry wins)");
-                return Future.succeededFuture(entry.entry.<JoinServerRoute>map(e -> new JoinServerRoute.External(
-                        URI.create(e.server()), e, entry.tls(), Optional.empty(), source, entry.key(), entry.key()))
-                        .orElse(new JoinServerRoute.Internal(source)));
+                if (entry.entry.isEmpty()) {
+                    return Future.succeededFuture(new JoinServerRoute.Internal(source));
+                }
+                JoinServerEntry e = entry.entry.get();
+                URI server = URI.create(e.server());
+                Optional<DnsJoinServerLookup> own = dns.filter(DnsJoinServerLookup::ownResolver);
+                if (own.isEmpty()) {
+                    return Future.succeededFuture(new JoinServerRoute.External(server, e, entry.tls(),
+                            Optional.empty(), source, entry.key(), entry.key()));
+                }
+                // With a DNS server of its own configured, every name of the join path is looked up there.
+                return own.get().addressOf(server.getHost()).map(address -> {
+                    trace.accept(server.getHost() + " is " + address.getHostAddress() + " (DNS server "
+                            + own.get().resolverName() + ")");
+                    return new JoinServerRoute.External(server, e, entry.tls(), Optional.of(address), source,
+                            entry.key(), entry.key());
+                });
             }
         }
         if (dns.isEmpty()) {

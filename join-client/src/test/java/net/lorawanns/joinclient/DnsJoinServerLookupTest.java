@@ -172,8 +172,8 @@ class DnsJoinServerLookupTest {
     }
 
     private DnsJoinServerLookup lookup(String suffix, boolean allowHttp, int cacheSize) {
-        return new DnsJoinServerLookup(vertx, DnsJoinServerLookup.resolver(dns.hostPort()), dns.hostPort(), suffix,
-                Duration.ofSeconds(60), allowHttp, cacheSize, registry);
+        return new DnsJoinServerLookup(vertx, DnsJoinServerLookup.resolver(dns.hostPort()), dns.hostPort(), true,
+                suffix, Duration.ofSeconds(60), allowHttp, cacheSize, registry);
     }
 
     private static Optional<DnsJoinServerLookup.Server> server(String uri, String address) throws Exception {

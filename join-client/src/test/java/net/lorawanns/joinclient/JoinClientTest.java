@@ -269,6 +269,46 @@ class JoinClientTest {
     }
 
     @Test
+    void aStaticEntrysHostIsLookedUpAtTheConfiguredDnsServerToo() throws Exception {
+        TestJoinServer privateJs = TestJoinServer.start(vertx, jsCa.issueFor("js-static", "js.static.internal"), nsCa);
+        privateJs.addDevice(DEV_EUI, APP_KEY);
+        dns.address("js.static.internal", "127.0.0.1");
+        ExternalJoinServers servers = servers(settings("""
+                resolve_join_eui = true
+                resolve_domain_suffix = "joineuis.test"
+                dns_resolver = "%s"
+                """.formatted(dns.hostPort()), """
+                [[join_server.servers]]
+                join_eui = "%s"
+                server = "https://js.static.internal:%d/"
+                ca_cert = "%s"
+                tls_cert = "%s"
+                tls_key = "%s"
+                """.formatted(JOIN_EUI, privateJs.port(), jsCa.certFile(), nsClient.certFile(), nsClient.keyFile())));
+
+        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
+                servers.join(context(device.joinRequest(0x0301))).await(10, TimeUnit.SECONDS));
+        device.acceptJoin(accepted.joinAcceptPhy());
+        assertEquals("js.static.internal", privateJs.lastServerName(), "SNI names the host, not the address");
+        assertTrue(dns.questions().contains("js.static.internal A"), dns.questions().toString());
+
+        JoinClientException unknown = assertInstanceOf(JoinClientException.class, servers(settings("""
+                resolve_join_eui = true
+                resolve_domain_suffix = "joineuis.test"
+                dns_resolver = "%s"
+                """.formatted(dns.hostPort()), """
+                [[join_server.servers]]
+                join_eui = "%s"
+                server = "https://js.nowhere.internal/"
+                """.formatted(JOIN_EUI))).join(context(device.joinRequest(0x0302))).transform(Future::succeededFuture)
+                .await(10, TimeUnit.SECONDS).cause());
+        assertTrue(unknown.getMessage().contains("no A or AAAA record for js.nowhere.internal (DNS server "
+                + dns.hostPort() + ")"), unknown.getMessage());
+        privateJs.close();
+    }
+
+    @Test
     void chirpStackCertificatesEntriesGiveTheTlsOfServersFoundByDnsPerJoinEuiPrefix() throws Exception {
         Name name = Name.fromString("4.3.2.1.0.0.0.d.e.7.5.d.3.b.0.7.joineuis.test.");
         Name srv = Name.fromString("_lwns._tcp.js.joineuis.test.");
