@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -97,36 +96,15 @@ class BatchingRedisTest {
         Context context = vertx.getOrCreateContext();
         context.runOnContext(v -> redis.send(Request.cmd(Command.PING)).onComplete(test.succeeding(pong -> {
             server.freeze();
-            List<Future<Response>> pushes = new ArrayList<>();
-            Promise<Void> allSent = Promise.promise();
-            sendOnePerTurn(context, redis, list, 0, count, pushes, allSent);
-            allSent.future().onSuccess(sent -> {
+            OrderProbe.push(context, redis, list, count).onSuccess(pushes -> {
                 server.thaw();
-                Future.all(pushes).compose(all -> redis.send(Request.cmd(Command.LRANGE).arg(list).arg(0).arg(-1)))
-                        .onComplete(test.succeeding(values -> test.verify(() -> {
-                            List<Integer> order = new ArrayList<>();
-                            values.forEach(value -> order.add(value.toInteger()));
-                            List<Integer> expected = new ArrayList<>();
-                            for (int i = 0; i < count; i++) {
-                                expected.add(i);
-                            }
-                            assertEquals(expected, order, "executed in the order sent");
-                            server.close();
-                            test.completeNow();
-                        })));
+                OrderProbe.order(redis, list, pushes).onComplete(test.succeeding(order -> test.verify(() -> {
+                    assertEquals(OrderProbe.sent(count), order, "executed in the order sent");
+                    server.close();
+                    test.completeNow();
+                })));
             });
         })));
-    }
-
-    /** Sends RPUSH i, each in a turn of its own (so each in a batch of its own), while Redis is frozen. */
-    private static void sendOnePerTurn(Context context, Redis redis, String list, int i, int count,
-                                       List<Future<Response>> pushes, Promise<Void> allSent) {
-        if (i == count) {
-            allSent.complete();
-            return;
-        }
-        pushes.add(redis.send(Request.cmd(Command.RPUSH).arg(list).arg(i)));
-        context.runOnContext(v -> sendOnePerTurn(context, redis, list, i + 1, count, pushes, allSent));
     }
 
     @Test
