@@ -21,6 +21,8 @@ import net.lorawanns.config.HostPort;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.core.backend.BiJson;
 import net.lorawanns.core.backend.JoinAns;
+import net.lorawanns.core.backend.JoinReq;
+import net.lorawanns.core.backend.RejoinReq;
 import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.backend.MalformedMessageException;
 import org.slf4j.Logger;
@@ -104,7 +106,7 @@ public final class AsyncAnswers {
     private void receive(RoutingContext ctx) {
         JoinAns ans;
         try {
-            ans = JoinAns.fromJson(BiJson.parse(ctx.body().asString()));
+            ans = answer(BiJson.parse(ctx.body().asString()));
         } catch (MalformedMessageException | net.lorawanns.core.backend.MessageHeader.UnsupportedVersionException e) {
             LOG.debug("Asynchronous answer refused: {}", e.getMessage());
             ctx.response().setStatusCode(400).end(new JsonObject().put("error", e.getMessage()).encode());
@@ -141,13 +143,19 @@ public final class AsyncAnswers {
                 + transactionId).encode());
     }
 
+    /** A JoinAns, or a RejoinAns (Backend Interfaces 1.1: the same fields), as its MessageType says. */
+    private static JoinAns answer(JsonObject json) {
+        return JoinAns.fromJson(json, RejoinReq.ANSWER_TYPE.equals(json.getString("MessageType"))
+                ? RejoinReq.ANSWER_TYPE : JoinReq.ANSWER_TYPE);
+    }
+
     /** An answer another instance received for a join that may be waiting here; others' joins are ignored. */
     public void relayed(String message) {
         if (relay.isEmpty()) {
             return;
         }
         try {
-            JoinAns ans = JoinAns.fromJson(BiJson.parse(relay.get().open(message)));
+            JoinAns ans = answer(BiJson.parse(relay.get().open(message)));
             Promise<JoinAns> promise = waiting.remove(ans.header().transactionId());
             if (promise != null) {
                 promise.tryComplete(ans);

@@ -105,7 +105,7 @@ public final class ExternalJoinServers implements JoinServer {
     /**
      * A rejoin-request goes where a join-request of its JoinEUI would go: in-process to the internal join server, or
      * as a RejoinReq, which is Backend Interfaces 1.1 whatever the entry's {@code protocol_version} (1.0 has no
-     * rejoin), with synchronous answers only.
+     * rejoin), answered at once or, for an entry in async mode, by a later RejoinAns.
      */
     @Override
     public Future<JoinAnswer> rejoin(RejoinRequestContext context) {
@@ -128,20 +128,28 @@ public final class ExternalJoinServers implements JoinServer {
 
     private Future<JoinAnswer> externalRejoin(RejoinRequestContext context, JoinServerRoute.External route) {
         JoinServerEntry entry = route.entry();
-        if (entry.async()) {
-            return Future.failedFuture(new JoinClientException("RejoinReq is sent with synchronous answers only;"
-                    + " this server is configured for async answers"));
-        }
         long transactionId = RANDOM.nextInt() & 0xFFFF_FFFFL;
         RejoinReq request = RejoinReq.of(transactionId, nsId.isEmpty() ? Optional.empty() : Optional.of(nsId), context);
-        return client.post(route.server(), route.address(), route.tls(), entry.headers(), request.toJson(),
-                entry.timeout()).map(json -> {
-            JoinAns ans;
-            try {
-                ans = JoinAns.fromJson(json, RejoinReq.ANSWER_TYPE);
-            } catch (MalformedMessageException | MessageHeader.UnsupportedVersionException e) {
-                throw new JoinClientException("unreadable RejoinAns: " + e.getMessage());
-            }
+        Future<JoinAns> answer;
+        if (entry.async()) {
+            AsyncAnswers answers = asyncAnswers.orElseThrow();
+            AsyncAnswers.Expected expected = answers.expect(transactionId, entry.timeout());
+            answer = expected.registered()
+                    .compose(v -> client.post(route.server(), route.address(), route.tls(), entry.headers(),
+                            request.toJson(), entry.timeout()))
+                    .onFailure(e -> answers.forget(transactionId))
+                    .compose(acknowledged -> expected.answer());
+        } else {
+            answer = client.post(route.server(), route.address(), route.tls(), entry.headers(), request.toJson(),
+                    entry.timeout()).map(json -> {
+                        try {
+                            return JoinAns.fromJson(json, RejoinReq.ANSWER_TYPE);
+                        } catch (MalformedMessageException | MessageHeader.UnsupportedVersionException e) {
+                            throw new JoinClientException("unreadable RejoinAns: " + e.getMessage());
+                        }
+                    });
+        }
+        return answer.map(ans -> {
             if (ans.header().transactionId() != transactionId) {
                 throw new JoinClientException("the RejoinAns is for TransactionID " + ans.header().transactionId()
                         + ", not " + transactionId);

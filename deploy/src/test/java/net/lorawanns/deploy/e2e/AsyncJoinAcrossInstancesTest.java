@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances on one Redis; the join server answers in async mode, and POSTs its JoinAns to the instance that did
- * not send the JoinReq (as it may behind one name for the cluster). The answer reaches the sender through Redis,
- * and the device joins through the sender's gateway.
+ * not send the JoinReq or RejoinReq (as it may behind one name for the cluster). The answer reaches the sender
+ * through Redis, sealed, and the device joins (or rejoins) through the sender's gateway.
  */
 class AsyncJoinAcrossInstancesTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -41,6 +42,7 @@ class AsyncJoinAcrossInstancesTest {
     private TestNetwork network;
     private Air air;
     private SimulatedGateway gateway;
+    private Server sender;
 
     @BeforeEach
     void start() throws Exception {
@@ -67,7 +69,7 @@ class AsyncJoinAcrossInstancesTest {
                 async = true
                 """.formatted(ourAsyncServer.certFile(), ourAsyncServer.keyFile(), vendorCa.certFile(), JOIN_EUI,
                 vendorJs.url(), vendorCa.certFile(), ourClient.certFile(), ourClient.keyFile());
-        Server sender = network.startInstance(toml);
+        sender = network.startInstance(toml);
         Server other = network.startInstance(toml);
         vendorJs.answerAsync("https://localhost:" + other.asyncAnswersPort() + "/", vendorCa.issue("vendor-js-client"),
                 operatorCa);
@@ -108,5 +110,37 @@ class AsyncJoinAcrossInstancesTest {
         for (byte[] key : List.of(device.nwkSEncKey, device.appSKey)) {
             assertEquals(List.of(), SecretScan.find(relayed.get(0), key), "a session key in the relayed message");
         }
+    }
+
+    @Test
+    void aRejoinAnsweredLaterThroughAnotherInstanceGivesTheDeviceItsNewSession() throws Exception {
+        String devEui = "0004A30B001C0889";
+        byte[] nwkKey = HexFormat.of().parseHex("0F0E0D0C0B0A09080706050403020100");
+        vendorJs.addDevice11(devEui, APP_KEY, nwkKey);
+        network.api(sender, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", "app-async")
+                .put("mac_version", "1.1").put("join_eui", JOIN_EUI), 200);
+        TestDevice device = new TestDevice(devEui, JOIN_EUI, "1.1", APP_KEY, nwkKey, 0);
+        List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
+        air.transmit(device.joinRequest(1), 868_100_000L, "SF9BW125", heard);
+        device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
+        network.webhook().await(event("join", devEui), WAIT);
+        sendInSession(device, heard);
+
+        air.transmit(device.rejoinRequest(0), 868_100_000L, "SF9BW125", heard);
+        device.acceptRejoin(gateway.awaitDownlink(WAIT).phy());
+        network.webhook().await(event("rejoin", devEui).and(e -> device.devAddr().equals(e.getString("dev_addr"))),
+                WAIT);
+        sendInSession(device, heard);
+        assertEquals(2, vendorJs.requests(), "a JoinReq and a RejoinReq, both answered later");
+    }
+
+    /** An uplink in the device's new session (announced by RekeyInd), delivered, and the RekeyConf it gets. */
+    private void sendInSession(TestDevice device, List<Air.Reception> heard) throws Exception {
+        long fCnt = device.fCntUp;
+        air.transmit(device.uplink(false, 3, new byte[] {1}, new byte[] {0x0B, 0x01}, 3, 0), 868_100_000L,
+                "SF9BW125", heard);
+        network.webhook().await(e -> TestNetwork.uplink(device.devEui, fCnt).test(e)
+                && device.devAddr().equals(e.getString("dev_addr")), WAIT);
+        gateway.awaitDownlink(WAIT);
     }
 }
