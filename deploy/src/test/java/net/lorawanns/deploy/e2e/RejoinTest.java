@@ -140,6 +140,27 @@ class RejoinTest {
 
     /** The operator asks for a rejoin through the API; the device hears ForceRejoinReq and sends type 2. */
     @Test
+    void aForceRejoinReqWhoseAnswerWasNotSentGoesWithTheNextFrame() throws Exception {
+        TestDevice device = network.otaaDevice(server, "00000000000E0006", "1.1", APP);
+        join(device, 1);
+        sendInNewSession(device, "joined");
+        network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/force-rejoin", new JsonObject(), 200);
+        // The gateway refuses the answer in RX1 and again in RX2: the request did not reach the device.
+        gateway.refuseNextDownlink("COLLISION_PACKET");
+        gateway.refuseNextDownlink("COLLISION_PACKET");
+        long fCnt = device.fCntUp;
+        air.transmit(device.uplink(false, 10, new byte[] {1}, new byte[0], TX_DR, 0), EU868_CH0, SF9, heard);
+        gateway.awaitDownlink(WAIT);
+        gateway.awaitDownlink(WAIT);
+        network.webhook().await(TestNetwork.uplink(device.devEui, fCnt), WAIT);
+
+        fCnt = device.fCntUp;
+        air.transmit(device.uplink(false, 10, new byte[] {2}, new byte[0], TX_DR, 0), EU868_CH0, SF9, heard);
+        byte[] fOpts = device.read(gateway.awaitDownlink(WAIT).phy(), fCnt).fOpts();
+        assertEquals(0x0E, fOpts[0], "the ForceRejoinReq goes with the answer to the next frame");
+    }
+
+    @Test
     void aForceRejoinReqFromTheOperatorMakesTheDeviceRejoin() throws Exception {
         TestDevice device = network.otaaDevice(server, "00000000000E0004", "1.1", APP);
         String path = "/api/v1/devices/" + device.devEui + "/force-rejoin";

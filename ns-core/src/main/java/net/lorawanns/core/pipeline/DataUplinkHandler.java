@@ -185,18 +185,26 @@ final class DataUplinkHandler {
                 events.publish(uplinkEvent(uplink, frame, device, session, fCnt, dr));
                 List<MacCommand.Downlink> answers = new ArrayList<>(MacAnswers.answer(commands, uplink,
                         session.lorawan11()));
+                Optional<MacCommand.ForceRejoinReq> forceRejoin = Optional.empty();
                 if (step.forceRejoinType().isPresent() && session.lorawan11()) {
-                    // LoRaWAN 1.1 section 5.13: one rejoin-request of that type, at the uplink's data rate.
-                    answers.add(new MacCommand.ForceRejoinReq(0, 0, step.forceRejoinType().getAsInt(), dr.orElse(0)));
+                    // LoRaWAN 1.1 section 5.13: one rejoin-request of that type, at the uplink's data rate. First,
+                    // so that the device's own answers cannot crowd it out of FOpts.
+                    forceRejoin = Optional.of(new MacCommand.ForceRejoinReq(0, 0, step.forceRejoinType().getAsInt(),
+                            dr.orElse(0)));
+                    answers.add(0, forceRejoin.get());
                 }
                 if (confirmed || !answers.isEmpty()) {
-                    return answer(uplink, device, session, fCnt, dr, confirmed, answers);
+                    Optional<MacCommand.ForceRejoinReq> asked = forceRejoin;
+                    return answer(uplink, device, session, fCnt, dr, confirmed, answers).compose(sent ->
+                            asked.isEmpty() || sent.contains(asked.get()) ? Future.succeededFuture()
+                                    // Not sent (no data rate, no window): the request waits for the next frame.
+                                    : sessions.forceRejoin(device.devEui(), asked.get().rejoinType()).mapEmpty());
                 }
             }
             case RETRANSMISSION -> {
                 // NbTrans repetition: delivered once already; a confirmed frame gets its ACK again.
                 if (confirmed) {
-                    return answer(uplink, device, session, fCnt, dr, true, List.of());
+                    return answer(uplink, device, session, fCnt, dr, true, List.of()).mapEmpty();
                 }
             }
             case REPLAY -> {
@@ -256,11 +264,13 @@ final class DataUplinkHandler {
     }
 
     /** An answer without FPort: ACK and MAC commands in FOpts, counted by NFCntDown (FCntDown in 1.0). */
-    private Future<Void> answer(DeduplicatedUplink uplink, Device device, DeviceSession session, long upFCnt,
-                                OptionalInt dr, boolean ack, List<MacCommand.Downlink> answers) {
+    /** @return the MAC commands that went out, none when the answer was not sent */
+    private Future<List<MacCommand.Downlink>> answer(DeduplicatedUplink uplink, Device device, DeviceSession session,
+                                                     long upFCnt, OptionalInt dr, boolean ack,
+                                                     List<MacCommand.Downlink> answers) {
         if (dr.isEmpty()) {
             metrics.frame("no_answer_unknown_data_rate");
-            return Future.succeededFuture();
+            return Future.succeededFuture(List.of());
         }
         List<MacCommand.Downlink> fitting = new ArrayList<>();
         int length = 0;
@@ -292,7 +302,7 @@ final class DataUplinkHandler {
             return downlinks.send(uplink, down.withMic(mic).encode(), windows);
         }).map((DownlinkOutcome outcome) -> {
             LOG.debug("Answer to {} (ACK {}, {} MAC commands): {}", device.devEui(), ack, fitting.size(), outcome);
-            return null;
+            return outcome.sent() ? fitting : List.<MacCommand.Downlink>of();
         });
     }
 }
