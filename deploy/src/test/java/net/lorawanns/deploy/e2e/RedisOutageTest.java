@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import net.lorawanns.core.testing.RedisProcess;
@@ -47,6 +49,7 @@ class RedisOutageTest {
     private TestDevice device;
     private final ScheduledExecutorService radio = Executors.newSingleThreadScheduledExecutor();
     private final ScheduledExecutorService operator = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService metricsReader = Executors.newSingleThreadScheduledExecutor();
     /** The FCnt of the next uplink the device sends. */
     private final AtomicLong nextFCnt = new AtomicLong();
 
@@ -67,6 +70,7 @@ class RedisOutageTest {
     void stop() throws Exception {
         radio.shutdownNow();
         operator.shutdownNow();
+        metricsReader.shutdownNow();
         if (gateway != null) {
             gateway.close();
         }
@@ -172,14 +176,24 @@ class RedisOutageTest {
         finish();
     }
 
-    /** Polls the server's metrics until {@code series} is above zero, or fails after {@link #RECOVERY}. */
+    /** Awaits {@code series} above zero in the server's metrics (read every 50 ms), or fails after {@link #RECOVERY}. */
     private void awaitMetric(String series, String what) throws Exception {
-        long deadline = System.nanoTime() + RECOVERY.toNanos();
-        while (network.metric(server, series) <= 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": " + series + " stayed at 0 for " + RECOVERY);
+        CompletableFuture<Void> seen = new CompletableFuture<>();
+        ScheduledFuture<?> reading = metricsReader.scheduleWithFixedDelay(() -> {
+            try {
+                if (network.metric(server, series) > 0) {
+                    seen.complete(null);
+                }
+            } catch (Exception e) {
+                seen.completeExceptionally(e);
             }
-            Thread.onSpinWait();
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        try {
+            seen.get(RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + ": " + series + " stayed at 0 for " + RECOVERY);
+        } finally {
+            reading.cancel(false);
         }
     }
 
