@@ -3,6 +3,7 @@ package net.lorawanns.joinclient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
@@ -78,23 +79,39 @@ public final class ExternalJoinServers implements JoinServer {
         boolean v11 = entry.protocolVersion().equals("1.1");
         JoinReq request = JoinReq.of(entry.protocolVersion(), transactionId,
                 v11 && !nsId.isEmpty() ? Optional.of(nsId) : Optional.empty(), context);
+        return exchange(route, transactionId, request.toJson(), JoinReq.ANSWER_TYPE);
+    }
+
+    /**
+     * Posts a JoinReq or RejoinReq and takes its answer: in the HTTP response, or (an entry in async mode) as a later
+     * POST to {@link AsyncAnswers}, matched by TransactionID; then the session keys unwrapped.
+     */
+    private Future<JoinAnswer> exchange(JoinServerRoute.External route, long transactionId, JsonObject request,
+                                        String answerType) {
+        JoinServerEntry entry = route.entry();
         Future<JoinAns> answer;
         if (entry.async()) {
             AsyncAnswers answers = asyncAnswers.orElseThrow();
             AsyncAnswers.Expected expected = answers.expect(transactionId, entry.timeout());
             answer = expected.registered()
-                    .compose(v -> client.post(route.server(), route.address(), route.tls(), entry.headers(),
-                            request.toJson(), entry.timeout()))
+                    .compose(v -> client.post(route.server(), route.address(), route.tls(), entry.headers(), request,
+                            entry.timeout()))
                     .onFailure(e -> answers.forget(transactionId))
                     .compose(acknowledged -> expected.answer());
         } else {
-            answer = client.post(route.server(), route.address(), route.tls(), entry.headers(), request.toJson(),
-                    entry.timeout()).map(this::joinAns);
+            answer = client.post(route.server(), route.address(), route.tls(), entry.headers(), request,
+                    entry.timeout()).map(json -> {
+                        try {
+                            return JoinAns.fromJson(json, answerType);
+                        } catch (MalformedMessageException | MessageHeader.UnsupportedVersionException e) {
+                            throw new JoinClientException("unreadable " + answerType + ": " + e.getMessage());
+                        }
+                    });
         }
         return answer.map(ans -> {
             if (ans.header().transactionId() != transactionId) {
-                throw new JoinClientException("the JoinAns is for TransactionID " + ans.header().transactionId()
-                        + ", not " + transactionId);
+                throw new JoinClientException("the " + answerType + " is for TransactionID "
+                        + ans.header().transactionId() + ", not " + transactionId);
             }
             JoinAnswer result = unwrapper.read(ans);
             count(result instanceof JoinAnswer.Accepted ? "accepted" : "rejected");
@@ -127,45 +144,9 @@ public final class ExternalJoinServers implements JoinServer {
     }
 
     private Future<JoinAnswer> externalRejoin(RejoinRequestContext context, JoinServerRoute.External route) {
-        JoinServerEntry entry = route.entry();
         long transactionId = RANDOM.nextInt() & 0xFFFF_FFFFL;
         RejoinReq request = RejoinReq.of(transactionId, nsId.isEmpty() ? Optional.empty() : Optional.of(nsId), context);
-        Future<JoinAns> answer;
-        if (entry.async()) {
-            AsyncAnswers answers = asyncAnswers.orElseThrow();
-            AsyncAnswers.Expected expected = answers.expect(transactionId, entry.timeout());
-            answer = expected.registered()
-                    .compose(v -> client.post(route.server(), route.address(), route.tls(), entry.headers(),
-                            request.toJson(), entry.timeout()))
-                    .onFailure(e -> answers.forget(transactionId))
-                    .compose(acknowledged -> expected.answer());
-        } else {
-            answer = client.post(route.server(), route.address(), route.tls(), entry.headers(), request.toJson(),
-                    entry.timeout()).map(json -> {
-                        try {
-                            return JoinAns.fromJson(json, RejoinReq.ANSWER_TYPE);
-                        } catch (MalformedMessageException | MessageHeader.UnsupportedVersionException e) {
-                            throw new JoinClientException("unreadable RejoinAns: " + e.getMessage());
-                        }
-                    });
-        }
-        return answer.map(ans -> {
-            if (ans.header().transactionId() != transactionId) {
-                throw new JoinClientException("the RejoinAns is for TransactionID " + ans.header().transactionId()
-                        + ", not " + transactionId);
-            }
-            JoinAnswer result = unwrapper.read(ans);
-            count(result instanceof JoinAnswer.Accepted ? "accepted" : "rejected");
-            return result;
-        });
-    }
-
-    private JoinAns joinAns(io.vertx.core.json.JsonObject json) {
-        try {
-            return JoinAns.fromJson(json);
-        } catch (MalformedMessageException | MessageHeader.UnsupportedVersionException e) {
-            throw new JoinClientException("unreadable JoinAns: " + e.getMessage());
-        }
+        return exchange(route, transactionId, request.toJson(), RejoinReq.ANSWER_TYPE);
     }
 
     private void count(String outcome) {
