@@ -1,6 +1,5 @@
 package net.lorawanns.deploy.e2e;
 
-import static net.lorawanns.deploy.e2e.TestNetwork.event;
 import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,37 +28,27 @@ import org.junit.jupiter.api.io.TempDir;
  * expires or is configuration-grade data, as the README lists it.
  */
 class RedisKeyLifetimeTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final long EU868_CH0 = 868_100_000L;
-    private static final String SF9 = "SF9BW125";
+    private static final Duration WAIT = Site.WAIT;
     private static final int TX_DR = 3;
     private static final String APP = "app-lifetime";
 
     @TempDir
     Path dir;
+    private Site site;
     private TestNetwork network;
-    private Air air;
     private Server server;
-    private SimulatedGateway gateway;
-    private List<Air.Reception> reception;
     private final Vertx vertx = Vertx.vertx();
 
     @BeforeEach
     void start() throws Exception {
-        network = new TestNetwork(dir);
-        air = new Air();
-        server = network.startInstance();
-        gateway = new SimulatedGateway("AA555A0000000021", server.udpPort());
-        gateway.pullData();
-        reception = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
-        network.createApplication(server, APP);
+        site = new Site(dir, "AA555A0000000021", APP);
+        network = site.network;
+        server = site.server;
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        air.close();
-        network.close();
+        site.close();
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
@@ -120,22 +109,16 @@ class RedisKeyLifetimeTest {
     }
 
     private void join(TestDevice device, int devNonce) throws Exception {
-        air.transmit(device.joinRequest(devNonce), EU868_CH0, SF9, reception);
-        device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
-        network.webhook().await(event("join", device.devEui)
-                .and(e -> device.devAddr().equals(e.getString("dev_addr"))), WAIT);
+        site.join(device, devNonce);
     }
 
     private void rejoin(TestDevice device, byte[] request) throws Exception {
-        air.transmit(request, EU868_CH0, SF9, reception);
-        device.acceptRejoin(gateway.awaitDownlink(WAIT).phy());
-        network.webhook().await(event("rejoin", device.devEui)
-                .and(e -> device.devAddr().equals(e.getString("dev_addr"))), WAIT);
+        site.rejoin(device, request);
     }
 
     private void send(TestDevice device) throws Exception {
         long fCnt = device.fCntUp;
-        air.transmit(device.uplink(false, 2, new byte[] {7}, new byte[0], TX_DR, 0), EU868_CH0, SF9, reception);
+        site.transmit(device.uplink(false, 2, new byte[] {7}, new byte[0], TX_DR, 0));
         network.webhook().await(uplink(device.devEui, fCnt), WAIT);
     }
 

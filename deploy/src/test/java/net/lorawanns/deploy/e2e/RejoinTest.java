@@ -25,15 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
  * opens it, and its next uplink, with RekeyInd, is delivered under the new session and answered with RekeyConf.
  */
 class RejoinTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final long EU868_CH0 = 868_100_000L;
+    private static final Duration WAIT = Site.WAIT;
+    private static final long EU868_CH0 = Site.EU868_CH0;
     private static final long EU868_CH1 = 868_300_000L;
-    private static final String SF9 = "SF9BW125";
+    private static final String SF9 = Site.SF9;
     private static final int TX_DR = 3;
     private static final String APP = "app-rejoin";
 
     @TempDir
     Path dir;
+    private Site site;
     private TestNetwork network;
     private Air air;
     private Server server;
@@ -42,20 +43,17 @@ class RejoinTest {
 
     @BeforeEach
     void start() throws Exception {
-        network = new TestNetwork(dir);
-        air = new Air();
-        server = network.startInstance();
-        gateway = new SimulatedGateway("AA555A00000000E1", server.udpPort());
-        gateway.pullData();
-        heard = List.of(new Air.Reception(gateway, 8.0, -75, 20_000_000));
-        network.createApplication(server, APP);
+        site = new Site(dir, "AA555A00000000E1", APP);
+        network = site.network;
+        air = site.air;
+        server = site.server;
+        gateway = site.gateway;
+        heard = site.heard;
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        air.close();
-        network.close();
+        site.close();
     }
 
     @Test
@@ -194,23 +192,18 @@ class RejoinTest {
     }
 
     private void join(TestDevice device, int devNonce) throws Exception {
-        air.transmit(device.joinRequest(devNonce), EU868_CH0, SF9, heard);
-        device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
-        network.webhook().await(event("join", device.devEui), WAIT);
+        site.join(device, devNonce);
     }
 
     /** Sends a rejoin-request and opens its rejoin-accept; the {@code rejoin} event. */
     private JsonObject rejoin(TestDevice device, byte[] request) throws Exception {
         String before = device.devAddr();
-        Air.Sent sent = air.transmit(request, EU868_CH0, SF9, heard);
-        SimulatedGateway.Downlink accept = gateway.awaitDownlink(WAIT);
-        assertEquals((sent.tmstAt(gateway) + 5_000_000) & 0xFFFFFFFFL, accept.tmst(), "RX1 at tmst + 5 s");
-        device.acceptRejoin(accept.phy());
+        Site.Rejoined rejoined = site.rejoin(device, request);
+        assertEquals((rejoined.sent().tmstAt(gateway) + 5_000_000) & 0xFFFFFFFFL, rejoined.accept().tmst(),
+                "RX1 at tmst + 5 s");
         assertNotEquals(before, device.devAddr(), "a rejoin gives a new DevAddr");
-        JsonObject rejoined = network.webhook().await(event("rejoin", device.devEui)
-                .and(e -> device.devAddr().equals(e.getString("dev_addr"))), WAIT);
-        assertEquals("rx1", rejoined.getJsonObject("downlink").getString("window"));
-        return rejoined;
+        assertEquals("rx1", rejoined.event().getJsonObject("downlink").getString("window"));
+        return rejoined.event();
     }
 
     /** The device's next uplink, with RekeyInd (LoRaWAN 1.1 section 5.10), under the keys it holds now. */

@@ -48,6 +48,7 @@ class SecretsAtRestTest {
 
     @TempDir
     Path dir;
+    private Site site;
     private TestNetwork network;
     private Air air;
     private Server server;
@@ -57,19 +58,17 @@ class SecretsAtRestTest {
 
     @BeforeEach
     void start() throws Exception {
-        network = new TestNetwork(dir);
-        air = new Air();
-        server = network.startInstance();
-        gateway = new SimulatedGateway("AA555A0000000011", server.udpPort());
-        gateway.pullData();
-        reception = List.of(new Air.Reception(gateway, 7.5, -80, 3_000_000));
+        site = new Site(dir, "AA555A0000000011", "app-sealed");
+        network = site.network;
+        air = site.air;
+        server = site.server;
+        gateway = site.gateway;
+        reception = site.heard;
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
-        air.close();
-        network.close();
+        site.close();
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
