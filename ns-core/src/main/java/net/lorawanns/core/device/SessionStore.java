@@ -46,7 +46,7 @@ public final class SessionStore {
      * ARGV[3] ms more. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr},
      * a fifth element), which goes out with the answer to this frame. A step that moves the counter (NEW, RESET)
      * leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}), the counter before it
-     * ({@code uf}) and the ForceRejoinReq it took ({@code ur}).
+     * ({@code uf}) and the ForceRejoinReq it took ({@code ur}, empty for none), in the one HSET that moves it.
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
@@ -66,17 +66,14 @@ public final class SessionStore {
             local fcnt = tonumber(ARGV[2])
             if device.join_eui then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
-              redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3])
-              if fcnt < last then
-                redis.call('HDEL', KEYS[1], 'ur')
-                return {3, last, raw}
-              end
-              if state[4] then
-                redis.call('HSET', KEYS[1], 'ur', state[4])
+              local took = ''
+              if fcnt > last and state[4] then took = state[4] end
+              redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3], 'ur', took)
+              if fcnt < last then return {3, last, raw} end
+              if took ~= '' then
                 redis.call('HDEL', KEYS[1], 'fr')
-                return {0, last, raw, tonumber(state[4])}
+                return {0, last, raw, tonumber(took)}
               end
-              redis.call('HDEL', KEYS[1], 'ur')
               return {0, last, raw}
             elseif fcnt == last then
               return {1, last, raw}
@@ -93,7 +90,7 @@ public final class SessionStore {
             if redis.call('HGET', KEYS[1], 'ut') ~= ARGV[1] then return 0 end
             local before = redis.call('HMGET', KEYS[1], 'uf', 'ur')
             redis.call('HSET', KEYS[1], 'f', before[1])
-            if before[2] then redis.call('HSET', KEYS[1], 'fr', before[2]) end
+            if before[2] and before[2] ~= '' then redis.call('HSET', KEYS[1], 'fr', before[2]) end
             redis.call('HDEL', KEYS[1], 'ut', 'uf', 'ur')
             return 1
             """);
