@@ -15,10 +15,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import net.lorawanns.core.gateway.CrcStatus;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.GatewayStats;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.Eui64;
 
 /**

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.Base64;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.DownlinkFrame;
 import net.lorawanns.core.gateway.TxTiming;
+import net.lorawanns.core.region.DataRate;
 
 /** Writes a PULL_RESP datagram: header and {@code {"txpk":{...}}} (PROTOCOL.TXT sections 5.4 and 6). */
 final class TxpkEncoder {

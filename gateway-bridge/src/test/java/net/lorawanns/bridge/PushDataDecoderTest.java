@@ -1,10 +1,5 @@
 package net.lorawanns.bridge;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +7,16 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import net.lorawanns.core.gateway.CrcStatus;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.GatewayStats;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.Eui64;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PushDataDecoderTest {
     private static final Eui64 GATEWAY = Eui64.parse("0016C001FF10A235");

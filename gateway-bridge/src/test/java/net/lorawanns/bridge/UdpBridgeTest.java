@@ -1,11 +1,5 @@
 package net.lorawanns.bridge;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.UdpGatewaySettings;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.DownlinkFrame;
 import net.lorawanns.core.gateway.GatewayListener;
 import net.lorawanns.core.gateway.GatewayStats;
@@ -33,9 +26,15 @@ import net.lorawanns.core.gateway.TxResult;
 import net.lorawanns.core.gateway.TxStatus;
 import net.lorawanns.core.gateway.TxTiming;
 import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.Eui64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bridge against test gateways over real UDP sockets on loopback. */
 class UdpBridgeTest {

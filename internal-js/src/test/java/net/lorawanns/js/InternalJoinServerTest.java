@@ -1,13 +1,5 @@
 package net.lorawanns.js;
 
-import static net.lorawanns.core.testing.TestVectors.bytes;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -20,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.backend.JoinRequestContext;
+import net.lorawanns.core.backend.JoinResult;
 import net.lorawanns.core.crypto.KeyWrap;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.FrameCodec;
@@ -27,8 +21,6 @@ import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinNonceCounter;
-import net.lorawanns.core.join.JoinRequestContext;
-import net.lorawanns.core.join.JoinResult;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
@@ -44,6 +36,13 @@ import net.lorawanns.core.types.NetId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static net.lorawanns.core.testing.TestVectors.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The in-process join server's answers, with the join-request of the shared vectors (ChirpStack's: AppKey

@@ -10,13 +10,13 @@ import java.util.Optional;
 import net.lorawanns.config.JoinServerEntry;
 import net.lorawanns.core.backend.JoinAns;
 import net.lorawanns.core.backend.JoinReq;
+import net.lorawanns.core.backend.JoinRequestContext;
 import net.lorawanns.core.backend.MalformedMessageException;
 import net.lorawanns.core.backend.MessageHeader;
 import net.lorawanns.core.backend.RejoinReq;
+import net.lorawanns.core.backend.RejoinRequestContext;
 import net.lorawanns.core.join.JoinAnswer;
-import net.lorawanns.core.join.JoinRequestContext;
 import net.lorawanns.core.join.JoinServer;
-import net.lorawanns.core.join.RejoinRequestContext;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 

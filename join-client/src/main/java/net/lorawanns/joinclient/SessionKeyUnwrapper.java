@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.backend.JoinAns;
+import net.lorawanns.core.backend.JoinResult;
+import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.crypto.KeyWrap;
 import net.lorawanns.core.join.JoinAnswer;
-import net.lorawanns.core.join.JoinResult;
-import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.types.AesKey;
 
 /**

@@ -1,12 +1,5 @@
 package net.lorawanns.joinclient;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,12 +20,12 @@ import net.lorawanns.config.ConfigWriter;
 import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.backend.JoinRequestContext;
+import net.lorawanns.core.backend.JoinResult;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
-import net.lorawanns.core.join.JoinRequestContext;
-import net.lorawanns.core.join.JoinResult;
 import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
@@ -50,6 +43,12 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.NAPTRRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.SRVRecord;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Joins through external join servers: a real DNS server on loopback, a test join server over HTTPS with its own

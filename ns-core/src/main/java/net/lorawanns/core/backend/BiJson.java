@@ -2,7 +2,7 @@ package net.lorawanns.core.backend;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
-import net.lorawanns.core.join.KeyEnvelope;
+import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.types.Hex;
 
 /**

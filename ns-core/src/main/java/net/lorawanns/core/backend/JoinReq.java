@@ -2,13 +2,13 @@ package net.lorawanns.core.backend;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import net.lorawanns.core.backend.JoinRequestContext;
 import net.lorawanns.core.frame.CfList;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.Frame;
 import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.frame.MalformedFrameException;
-import net.lorawanns.core.join.JoinRequestContext;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Hex;

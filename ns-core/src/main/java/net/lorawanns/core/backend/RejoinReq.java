@@ -2,8 +2,8 @@ package net.lorawanns.core.backend;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import net.lorawanns.core.backend.RejoinRequestContext;
 import net.lorawanns.core.frame.RejoinRequest;
-import net.lorawanns.core.join.RejoinRequestContext;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Hex;
 

@@ -2,8 +2,8 @@ package net.lorawanns.core.device;
 
 import java.util.Objects;
 import java.util.Optional;
+import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.join.AppSKeyReference;
-import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 

@@ -1,6 +1,7 @@
 package net.lorawanns.core.gateway;
 
 import java.util.Arrays;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.Eui64;
 
 /**

@@ -2,6 +2,7 @@ package net.lorawanns.core.gateway;
 
 import java.util.Arrays;
 import java.util.List;
+import net.lorawanns.core.region.DataRate;
 
 /**
  * One frame as one gateway received it: the PHYPayload and the radio parameters, with one {@link RxInfo} per

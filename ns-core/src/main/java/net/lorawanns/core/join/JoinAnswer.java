@@ -2,6 +2,8 @@ package net.lorawanns.core.join;
 
 import java.time.Duration;
 import java.util.Optional;
+import net.lorawanns.core.backend.JoinResult;
+import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.types.AesKey;
 
 /** A join server's answer to a join-request. */

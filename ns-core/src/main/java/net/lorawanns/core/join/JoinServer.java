@@ -1,6 +1,8 @@
 package net.lorawanns.core.join;
 
 import io.vertx.core.Future;
+import net.lorawanns.core.backend.JoinRequestContext;
+import net.lorawanns.core.backend.RejoinRequestContext;
 
 /**
  * The port through which the network server has a join-request answered: by the internal join server in-process,

@@ -5,9 +5,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
 import net.lorawanns.core.events.ApplicationEvent;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.join.AppSKeyReference;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.uplink.Copy;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 

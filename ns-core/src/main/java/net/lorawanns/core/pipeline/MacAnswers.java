@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.mac.MacCommand;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.uplink.Copy;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 

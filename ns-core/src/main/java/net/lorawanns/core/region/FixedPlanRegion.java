@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.lorawanns.core.frame.CfList;
-import net.lorawanns.core.gateway.DataRate;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.MacVersion;
 
 /**

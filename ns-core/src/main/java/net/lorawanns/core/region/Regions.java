@@ -3,7 +3,7 @@ package net.lorawanns.core.region;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import net.lorawanns.core.gateway.DataRate;
+import net.lorawanns.core.region.DataRate;
 
 /** The regional plans this server implements, by configuration name. */
 public final class Regions {

@@ -2,8 +2,8 @@ package net.lorawanns.core.uplink;
 
 import java.util.Comparator;
 import java.util.List;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.region.DataRate;
 
 /**
  * A frame after deduplication: its bytes and radio parameters once, with every gateway copy's metadata.

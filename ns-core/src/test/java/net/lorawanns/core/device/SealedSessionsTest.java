@@ -1,10 +1,5 @@
 package net.lorawanns.core.device;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.join.AppSKeyReference;
-import net.lorawanns.core.join.KeyEnvelope;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
@@ -33,6 +28,10 @@ import net.lorawanns.core.types.MacVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Session keys at rest: sealed, bound to their device, readable after a rotation, and re-sealed by it. */
 class SealedSessionsTest {

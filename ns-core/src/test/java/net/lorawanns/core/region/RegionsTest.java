@@ -1,13 +1,12 @@
 package net.lorawanns.core.region;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import net.lorawanns.core.frame.CfList;
-import net.lorawanns.core.gateway.DataRate;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.MacVersion;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Values typed from LoRaWAN Regional Parameters RP002-1.0.4 (tables of sections 2.3, 2.5 and 2.7). */
 class RegionsTest {

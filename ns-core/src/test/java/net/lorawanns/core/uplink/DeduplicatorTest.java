@@ -1,8 +1,5 @@
 package net.lorawanns.core.uplink;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,15 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.gateway.CrcStatus;
-import net.lorawanns.core.gateway.DataRate;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.Eui64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeduplicatorTest {
     private Vertx vertx;

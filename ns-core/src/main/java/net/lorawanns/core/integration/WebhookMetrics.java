@@ -1,4 +1,4 @@
-package net.lorawanns.core.events;
+package net.lorawanns.core.integration;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,4 @@
-package net.lorawanns.core.events;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package net.lorawanns.core.integration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Handler;
@@ -25,6 +21,7 @@ import java.util.function.BooleanSupplier;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.device.Application;
 import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.events.ApplicationEvent;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
@@ -33,6 +30,9 @@ import net.lorawanns.core.types.AesKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Webhook deliveries to real HTTP receivers on loopback, applications in the test Redis. */
 class WebhookDispatcherTest {

@@ -1,4 +1,4 @@
-package net.lorawanns.core.join;
+package net.lorawanns.core.backend;
 
 import java.util.Optional;
 import net.lorawanns.core.frame.CfList;

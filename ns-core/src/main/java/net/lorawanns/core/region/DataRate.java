@@ -1,4 +1,4 @@
-package net.lorawanns.core.gateway;
+package net.lorawanns.core.region;
 
 /** The modulation parameters of a radio transmission. */
 public sealed interface DataRate {

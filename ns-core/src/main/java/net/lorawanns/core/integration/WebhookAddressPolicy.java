@@ -1,4 +1,4 @@
-package net.lorawanns.core.events;
+package net.lorawanns.core.integration;
 
 import java.net.InetAddress;
 import java.net.URI;

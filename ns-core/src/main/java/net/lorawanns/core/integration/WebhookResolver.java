@@ -1,4 +1,4 @@
-package net.lorawanns.core.events;
+package net.lorawanns.core.integration;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

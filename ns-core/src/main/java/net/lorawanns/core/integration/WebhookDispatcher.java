@@ -1,4 +1,4 @@
-package net.lorawanns.core.events;
+package net.lorawanns.core.integration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.lorawanns.core.device.Application;
 import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.events.ApplicationEvent;
+import net.lorawanns.core.events.EventSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package net.lorawanns.core.events;
+package net.lorawanns.core.integration;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import net.lorawanns.core.events.ApplicationEvent;
+import net.lorawanns.core.events.EventSink;
 
 /**
  * Server-Sent Events for whoever follows the events with a browser or {@code curl -N}: one stream per client,

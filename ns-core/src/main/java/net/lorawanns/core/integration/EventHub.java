@@ -1,7 +1,9 @@
-package net.lorawanns.core.events;
+package net.lorawanns.core.integration;
 
 import io.vertx.core.Future;
 import java.util.List;
+import net.lorawanns.core.events.ApplicationEvent;
+import net.lorawanns.core.events.EventSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
