@@ -1,5 +1,6 @@
 package net.lorawanns.core.pipeline;
 
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,14 +16,19 @@ import net.lorawanns.core.uplink.DeduplicatedUplink;
  * LinkCheckReq, DeviceTimeReq, and for LoRaWAN 1.1 the RekeyInd and ResetInd that the device repeats until
  * confirmed. Answers and reports the server has no use for yet are left unanswered, as the spec allows.
  */
-final class MacAnswers {
+final class MacAnswers implements DataStep {
     /** GPS time runs ahead of UTC by the leap seconds since 1980-01-06: 18 s since 2017-01-01. */
     private static final Duration GPS_MINUS_UTC = Duration.ofSeconds(18);
     private static final Instant GPS_EPOCH = Instant.parse("1980-01-06T00:00:00Z");
     /** The server's LoRaWAN 1.1 minor version, sent in RekeyConf and ResetConf. */
     private static final int SERVER_MINOR_VERSION = 1;
 
-    private MacAnswers() {
+    @Override
+    public Future<Next> apply(DataUplink uplink) {
+        if (uplink.isNew()) {
+            uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11()));
+        }
+        return Future.succeededFuture(Next.CONTINUE);
     }
 
     static List<MacCommand.Downlink> answer(List<MacCommand> commands, DeduplicatedUplink uplink, boolean lorawan11) {

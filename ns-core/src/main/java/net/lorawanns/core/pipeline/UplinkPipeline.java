@@ -63,7 +63,7 @@ public final class UplinkPipeline implements GatewayListener {
     private final Deduplicator deduplicator;
     private final JoinHandler joins;
     private final RejoinHandler rejoins;
-    private final DataUplinkHandler data;
+    private final DataPath data;
     private final PipelineMetrics metrics;
     private final ThrottledLog failures = new ThrottledLog(LOG, LOG_INTERVAL_MS);
     private final int maxInFlight;
@@ -97,7 +97,23 @@ public final class UplinkPipeline implements GatewayListener {
         SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
-        this.data = new DataUplinkHandler(plan, sessions, cache, downlinks, events, metrics);
+        this.data = dataPath(plan, sessions, cache, downlinks, events);
+    }
+
+    /** The data path's steps, in the order they run. */
+    private DataPath dataPath(NetworkPlan plan, SessionStore sessions, SessionCache cache,
+                              DownlinkScheduler downlinks, EventSink events) {
+        SessionMatch match = new SessionMatch(plan, sessions, cache, events, metrics);
+        ForceRejoin forceRejoin = new ForceRejoin(sessions);
+        return new DataPath(plan, List.of(
+                match,
+                new FrameCounter(match, sessions, cache, events, metrics),
+                new MacCommandReader(metrics),
+                new ApplicationUplink(events),
+                forceRejoin.ask(),
+                new MacAnswers(),
+                new ClassAAnswer(plan, sessions, downlinks, metrics),
+                forceRejoin.keepUnsent()));
     }
 
     @Override

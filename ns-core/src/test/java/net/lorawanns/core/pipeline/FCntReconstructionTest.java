@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 class FCntReconstructionTest {
     @Test
     void theHighHalfMovesForwardWhenTheLowHalfWraps() {
-        assertEquals(5, DataUplinkHandler.fullFCnt(-1, 5), "no frame accepted yet");
-        assertEquals(10, DataUplinkHandler.fullFCnt(10, 10), "a retransmission keeps its value");
-        assertEquals(0x1_0003L, DataUplinkHandler.fullFCnt(0xFFFE, 3));
-        assertEquals(0x2_0002L, DataUplinkHandler.fullFCnt(0x1_FFFF, 2));
-        assertEquals(0x1_0010L, DataUplinkHandler.fullFCnt(0x1_0005, 0x10));
-        assertEquals(0x1_0000_0003L, DataUplinkHandler.fullFCnt(0xFFFF_FFF0L, 3), "past 2^32: no MIC will verify");
+        assertEquals(5, SessionMatch.fullFCnt(-1, 5), "no frame accepted yet");
+        assertEquals(10, SessionMatch.fullFCnt(10, 10), "a retransmission keeps its value");
+        assertEquals(0x1_0003L, SessionMatch.fullFCnt(0xFFFE, 3));
+        assertEquals(0x2_0002L, SessionMatch.fullFCnt(0x1_FFFF, 2));
+        assertEquals(0x1_0010L, SessionMatch.fullFCnt(0x1_0005, 0x10));
+        assertEquals(0x1_0000_0003L, SessionMatch.fullFCnt(0xFFFF_FFF0L, 3), "past 2^32: no MIC will verify");
     }
 }

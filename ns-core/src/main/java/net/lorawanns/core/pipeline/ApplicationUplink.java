@@ -1,0 +1,59 @@
+package net.lorawanns.core.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.Optional;
+import net.lorawanns.core.crypto.DataCrypto;
+import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.events.ApplicationEvent;
+import net.lorawanns.core.events.EventSink;
+import net.lorawanns.core.frame.DataFrame;
+import net.lorawanns.core.frame.Direction;
+import net.lorawanns.core.frame.MType;
+
+/**
+ * Hands a new frame to the application side: its payload decrypted with the AppSKey when this server holds it,
+ * else still encrypted with the AppSKey's envelope or reference. Runs on the pipeline's event loop.
+ */
+final class ApplicationUplink implements DataStep {
+    private final EventSink events;
+
+    ApplicationUplink(EventSink events) {
+        this.events = events;
+    }
+
+    @Override
+    public Future<Next> apply(DataUplink uplink) {
+        if (uplink.isNew()) {
+            events.publish(event(uplink));
+        }
+        return Future.succeededFuture(Next.CONTINUE);
+    }
+
+    private static ApplicationEvent event(DataUplink uplink) {
+        DataFrame frame = uplink.frame;
+        Device device = uplink.device;
+        DeviceSession session = uplink.session();
+        JsonObject json = EventJson.radio(uplink.copies, uplink.dataRate.isPresent()
+                        ? Optional.of(uplink.dataRate.getAsInt()) : Optional.empty())
+                .put("dev_eui", device.devEui().toString()).put("dev_addr", frame.devAddr().toString())
+                .put("f_cnt", uplink.fCnt).put("confirmed", frame.mType() == MType.CONFIRMED_DATA_UP)
+                .put("adr", frame.fCtrl().adr());
+        if (frame.fPort().isPresent() && frame.fPort().getAsInt() > 0) {
+            json.put("f_port", frame.fPort().getAsInt());
+            Base64.Encoder base64 = Base64.getEncoder();
+            if (session.appSKey().isPresent()) {
+                json.put("data", base64.encodeToString(DataCrypto.encryptFrmPayload(session.appSKey().get(),
+                        Direction.UPLINK, frame.devAddr(), uplink.fCnt, frame.frmPayload())));
+            } else {
+                json.put("frm_payload", base64.encodeToString(frame.frmPayload()));
+                session.appSKeyEnvelope().ifPresent(envelope -> json.put("app_s_key", new JsonObject()
+                        .put("kek_label", envelope.kekLabel()).put("aes_key", envelope.wrappedKeyHex())));
+            }
+        }
+        EventJson.appSKeyReference(json, session.appSKeyReference());
+        return new ApplicationEvent(ApplicationEvent.UPLINK, Optional.of(device.applicationId()), json);
+    }
+}

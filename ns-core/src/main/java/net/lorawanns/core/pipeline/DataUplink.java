@@ -1,0 +1,61 @@
+package net.lorawanns.core.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import net.lorawanns.core.device.CounterStep;
+import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.device.FCntDecision;
+import net.lorawanns.core.device.SessionCandidate;
+import net.lorawanns.core.frame.DataFrame;
+import net.lorawanns.core.frame.MType;
+import net.lorawanns.core.mac.MacCommand;
+import net.lorawanns.core.uplink.DeduplicatedUplink;
+
+/**
+ * One data frame on its way through the {@link DataPath}: the frame and its copies, and what each step found for
+ * the steps after it. Confined to the pipeline's event loop.
+ */
+final class DataUplink {
+    final DeduplicatedUplink copies;
+    final DataFrame frame;
+    /** The uplink's data-rate index in the region, empty when the region has none for its modulation. */
+    final OptionalInt dataRate;
+
+    /** Set by {@link SessionMatch}: the session whose keys verified the MIC, and the 32-bit counter they used. */
+    SessionCandidate candidate;
+    long fCnt;
+    /** Whether {@link #candidate} came from this instance's session cache rather than from Redis. */
+    boolean fromCache;
+
+    /** Set by {@link FrameCounter}: the counter decision and the device record read with it. */
+    CounterStep counterStep;
+    Device device;
+
+    /** Set by {@link MacCommandReader}: what the device sent in FOpts or on FPort 0. */
+    List<MacCommand> macCommands = List.of();
+    /** Added to by the MAC steps: what the answer carries, in order (TS001 section 5 leaves the order to the NS). */
+    final List<MacCommand.Downlink> answers = new ArrayList<>();
+    /** Set by {@link ClassAAnswer}: the MAC commands that went out; none when no answer was sent. */
+    List<MacCommand.Downlink> sent = List.of();
+
+    DataUplink(DeduplicatedUplink copies, DataFrame frame, OptionalInt dataRate) {
+        this.copies = copies;
+        this.frame = frame;
+        this.dataRate = dataRate;
+    }
+
+    DeviceSession session() {
+        return candidate.session();
+    }
+
+    boolean confirmed() {
+        return frame.mType() == MType.CONFIRMED_DATA_UP;
+    }
+
+    /** A frame the counter step took as new (or as a reset): delivered, and its MAC commands handled. */
+    boolean isNew() {
+        return counterStep.decision() == FCntDecision.NEW || counterStep.decision() == FCntDecision.RESET;
+    }
+}

@@ -1,0 +1,44 @@
+package net.lorawanns.core.pipeline;
+
+import io.vertx.core.Future;
+import java.util.Optional;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.mac.MacCommand;
+
+/**
+ * The operator's ForceRejoinReq (LoRaWAN 1.1 section 5.13), taken by the counter step: {@link #ask} puts it first in
+ * the answer, so that the device's own answers cannot crowd it out of FOpts; {@link #keepUnsent} gives it back to
+ * the session when the answer did not go out, so that it waits for the next frame. Runs on the pipeline's event loop.
+ */
+final class ForceRejoin {
+    private final SessionStore sessions;
+
+    ForceRejoin(SessionStore sessions) {
+        this.sessions = sessions;
+    }
+
+    /** One rejoin-request of the asked type, at the uplink's data rate. */
+    DataStep ask() {
+        return uplink -> {
+            if (uplink.isNew() && uplink.counterStep.forceRejoinType().isPresent() && uplink.session().lorawan11()) {
+                uplink.answers.add(0, new MacCommand.ForceRejoinReq(0, 0,
+                        uplink.counterStep.forceRejoinType().getAsInt(), uplink.dataRate.orElse(0)));
+            }
+            return Future.succeededFuture(DataStep.Next.CONTINUE);
+        };
+    }
+
+    /** Runs after {@link ClassAAnswer}. */
+    DataStep keepUnsent() {
+        return uplink -> {
+            Optional<MacCommand.ForceRejoinReq> asked = uplink.answers.stream()
+                    .filter(MacCommand.ForceRejoinReq.class::isInstance).map(MacCommand.ForceRejoinReq.class::cast)
+                    .findFirst();
+            if (asked.isEmpty() || uplink.sent.contains(asked.get())) {
+                return Future.succeededFuture(DataStep.Next.CONTINUE);
+            }
+            return sessions.forceRejoin(uplink.device.devEui(), asked.get().rejoinType())
+                    .map(DataStep.Next.CONTINUE);
+        };
+    }
+}
