@@ -1,8 +1,8 @@
 package net.lorawanns.core.adr;
 
 /**
- * The network-side algorithm of Semtech's application note "LoRaWAN - simple rate adaptation recommended
- * algorithm", as ChirpStack's "default" and The Things Stack implement it.
+ * The network-side ADR algorithm that Semtech's application note recommends, as ChirpStack's "default" has it
+ * (The Things Stack's is a variant of it).
  *
  * <p>Over the last 20 uplinks: SNRmax, the best SNR of any frame (each frame's best over its gateways); the
  * margin SNRmax - floor(current DR) - installation margin; NStep = floor(margin / 3 dB). Positive steps raise
@@ -45,6 +45,8 @@ public final class DefaultAdrAlgorithm implements AdrAlgorithm {
             // when a limit moved it: the margin is taken against that rate's floor.
             double margin = input.history().maxSnrDb().getAsDouble() - input.requiredSnrDb(dataRate)
                     - limits.installationMarginDb();
+            // Rounded down: a margin between -3 and 0 dB is one step up in power (ChirpStack truncates
+            // toward zero and takes no step there).
             int steps = (int) Math.floor(margin / STEP_DB);
             for (; steps > 0 && dataRate < limits.maxDataRate(); steps--) {
                 dataRate++;
