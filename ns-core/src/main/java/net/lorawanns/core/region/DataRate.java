@@ -14,6 +14,24 @@ public sealed interface DataRate {
             }
         }
 
+        /**
+         * The demodulation floor: the lowest SNR, in dB, at which a receiver decodes this spreading factor
+         * ("LoRa Demodulator SNR", Semtech SX1276 datasheet table 13 for SF6-SF12, SX1261/2 datasheet table 6-1
+         * for SF5). SNR is measured in the channel's bandwidth, so the floor is the same at every bandwidth.
+         */
+        public double requiredSnrDb() {
+            return switch (spreadingFactor) {
+                case 5 -> -2.5;
+                case 6 -> -5.0;
+                case 7 -> -7.5;
+                case 8 -> -10.0;
+                case 9 -> -12.5;
+                case 10 -> -15.0;
+                case 11 -> -17.5;
+                default -> -20.0;
+            };
+        }
+
         @Override
         public String toString() {
             return "SF" + spreadingFactor + "BW" + bandwidthHz / 1000;
