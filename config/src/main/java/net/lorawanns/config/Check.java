@@ -144,6 +144,14 @@ final class Check {
         return value;
     }
 
+    /** A radio frequency in Hz, 100 MHz to 3 GHz (LoRaWAN's bands lie between). */
+    static long frequency(String key, long hz) {
+        if (hz < 100_000_000L || hz > 3_000_000_000L) {
+            throw new InvalidSettingException(key, "must be a frequency in Hz (100 MHz-3 GHz), got " + hz);
+        }
+        return hz;
+    }
+
     static java.time.Duration positive(String key, java.time.Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new InvalidSettingException(key, "must be a positive duration, got " + Durations.format(value));

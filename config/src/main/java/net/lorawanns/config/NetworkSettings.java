@@ -15,8 +15,6 @@ import java.util.List;
  * @param rx1Delay seconds from the end of an uplink to RX1 (1-15), sent to devices in join-accepts
  * @param rxWindow 0 = RX1, else RX2; 1 = RX1 only; 2 = RX2 only
  * @param rx1DrOffset RX1 data-rate offset sent in join-accepts (0-7)
- * @param rx2Dr RX2 data rate, or null for the region's default
- * @param rx2Frequency RX2 frequency in Hz, or null for the region's default
  * @param sessionCacheSize DevAddrs whose sessions each server instance keeps in memory, so that their uplinks need
  *                         no Redis lookup before the frame-counter step
  * @param maxFramesInFlight gateway copies each instance holds between arrival and decision, at most; beyond that
@@ -24,10 +22,9 @@ import java.util.List;
  */
 public record NetworkSettings(String netId, List<String> devAddrPrefixes, String region, List<String> enabledRegions,
                               Duration deduplicationDelay, Integer rx1Delay, Integer rxWindow, Integer rx1DrOffset,
-                              Integer rx2Dr, Long rx2Frequency, Integer sessionCacheSize,
-                              Integer maxFramesInFlight) {
+                              Integer sessionCacheSize, Integer maxFramesInFlight) {
     public static final NetworkSettings DEFAULTS = new NetworkSettings(null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null);
 
     public NetworkSettings {
         netId = Check.hex("net_id", Check.or(netId, "000000"), 3);
@@ -51,13 +48,7 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
         rx1Delay = Check.range("rx1_delay", Check.or(rx1Delay, 1), 1, 15);
         rxWindow = Check.range("rx_window", Check.or(rxWindow, 0), 0, 2);
         rx1DrOffset = Check.range("rx1_dr_offset", Check.or(rx1DrOffset, 0), 0, 7);
-        if (rx2Dr != null) {
-            Check.range("rx2_dr", rx2Dr, 0, 15);
-        }
         maxFramesInFlight = Check.range("max_frames_in_flight", Check.or(maxFramesInFlight, 100_000), 1, 10_000_000);
         sessionCacheSize = Check.range("session_cache_size", Check.or(sessionCacheSize, 200_000), 1, 100_000_000);
-        if (rx2Frequency != null && (rx2Frequency < 100_000_000L || rx2Frequency > 3_000_000_000L)) {
-            throw new InvalidSettingException("rx2_frequency", "must be a frequency in Hz (100 MHz-3 GHz), got " + rx2Frequency);
-        }
     }
 }

@@ -1,14 +1,30 @@
 package net.lorawanns.config;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /** The whole configuration: one TOML file, every section optional, every value validated on construction. */
-public record Settings(LoggingSettings logging, NetworkSettings network, RedisSettings redis, GatewaySettings gateway,
-                       JoinServerSettings joinServer, InternalJsSettings internalJs, ApiSettings api,
-                       MetricsSettings metrics) {
-    public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null);
+public record Settings(LoggingSettings logging, NetworkSettings network, List<RegionSettings> regions,
+                       RedisSettings redis, GatewaySettings gateway, JoinServerSettings joinServer,
+                       InternalJsSettings internalJs, ApiSettings api, MetricsSettings metrics) {
+    public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null, null);
 
     public Settings {
         logging = Check.or(logging, LoggingSettings.DEFAULTS);
         network = Check.or(network, NetworkSettings.DEFAULTS);
+        regions = Check.list(regions);
+        Set<String> configured = new HashSet<>();
+        for (int i = 0; i < regions.size(); i++) {
+            String id = regions.get(i).id();
+            if (!network.enabledRegions().contains(id)) {
+                throw new InvalidSettingException("regions[" + i + "].id", "'" + id
+                        + "' is not among network.enabled_regions " + network.enabledRegions());
+            }
+            if (!configured.add(id)) {
+                throw new InvalidSettingException("regions[" + i + "].id", "'" + id + "' has an earlier entry");
+            }
+        }
         redis = Check.or(redis, RedisSettings.DEFAULTS);
         gateway = Check.or(gateway, GatewaySettings.DEFAULTS);
         joinServer = Check.or(joinServer, JoinServerSettings.DEFAULTS);
@@ -22,5 +38,11 @@ public record Settings(LoggingSettings logging, NetworkSettings network, RedisSe
             throw new InvalidSettingException("internal_js.master_key", "is required when redis.servers is set: "
                     + "every secret stored in Redis (session keys, webhook headers, root keys) is sealed under it");
         }
+    }
+
+    /** The {@code [[regions]]} entry of a region, or an entry with every value defaulted when it has none. */
+    public RegionSettings region(String id) {
+        return regions.stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseGet(() -> RegionSettings.defaultsFor(id));
     }
 }

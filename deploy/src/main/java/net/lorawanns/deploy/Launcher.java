@@ -97,6 +97,7 @@ public final class Launcher {
             public Integer call() {
                 try {
                     Settings settings = new ConfigLoader().load(file);
+                    Server.networkPlan(settings);
                     spec.commandLine().getOut().print(new ConfigWriter().toToml(settings));
                     spec.commandLine().getOut().flush();
                     spec.commandLine().getErr().println(file + ": OK");

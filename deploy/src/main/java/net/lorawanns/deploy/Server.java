@@ -122,7 +122,7 @@ public final class Server implements AutoCloseable {
 
     private void startParts() throws Exception {
         LogLevels.apply(settings.logging().level());
-        NetworkPlan plan = networkPlan();
+        NetworkPlan plan = networkPlan(settings);
         List<String> redisUrls = settings.redis().servers();
         if (settings.redis().embedded()) {
             EmbeddedRedis embeddedRedis = EmbeddedRedis.start();
@@ -258,9 +258,10 @@ public final class Server implements AutoCloseable {
                 endpoint.actualPort(), js.clients().size());
     }
 
-    private NetworkPlan networkPlan() throws ConfigException {
+    /** The network plan of the configuration; a value that does not fit its region is a configuration error. */
+    static NetworkPlan networkPlan(Settings settings) throws ConfigException {
         try {
-            return NetworkPlan.of(settings.network());
+            return NetworkPlan.of(settings.network(), settings.regions());
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             int colon = message.indexOf(": ");

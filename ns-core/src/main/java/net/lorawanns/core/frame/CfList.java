@@ -34,12 +34,16 @@ public sealed interface CfList {
         }
     }
 
-    /** CFListType 1: ChMask0..ChMask4, 16 channels each (US915-like regions). */
+    /**
+     * CFListType 1: ChMask0..ChMask4, 16 channels each (US915, AU915), or ChMask0..ChMask5 (CN470's 96 channels,
+     * RP002-1.0.0 to 1.0.2), the rest of the 15 octets RFU.
+     */
     record ChannelMasks(List<Integer> masks) implements CfList {
         public ChannelMasks {
             masks = List.copyOf(masks);
-            if (masks.size() != 5) {
-                throw new IllegalArgumentException("a type 1 CFList carries 5 channel masks, got " + masks.size());
+            if (masks.size() != 5 && masks.size() != 6) {
+                throw new IllegalArgumentException("a type 1 CFList carries 5 or 6 channel masks, got "
+                        + masks.size());
             }
             for (int mask : masks) {
                 if (mask < 0 || mask > 0xFFFF) {
@@ -51,7 +55,7 @@ public sealed interface CfList {
         @Override
         public byte[] encode() {
             byte[] out = new byte[SIZE];
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < masks.size(); i++) {
                 LittleEndian.write(masks.get(i), out, i * 2, 2);
             }
             out[15] = 1;
@@ -70,11 +74,13 @@ public sealed interface CfList {
                 return new Frequencies(hz);
             }
             case 1 -> {
-                List<Integer> masks = new java.util.ArrayList<>(5);
-                for (int i = 0; i < 5; i++) {
+                List<Integer> masks = new java.util.ArrayList<>(6);
+                for (int i = 0; i < 6; i++) {
                     masks.add((int) LittleEndian.read(bytes, offset + i * 2, 2));
                 }
-                return new ChannelMasks(masks);
+                // Octets 10-11 are ChMask5 in CN470's list and RFU (zero) in the others: a zero there reads as
+                // the five-mask list, which means the same channels.
+                return new ChannelMasks(masks.get(5) == 0 ? masks.subList(0, 5) : masks);
             }
             default -> throw new MalformedFrameException(MalformedFrameException.Reason.BAD_FIELD,
                     "unknown CFListType " + type);

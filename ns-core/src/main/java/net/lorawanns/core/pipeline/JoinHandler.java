@@ -19,6 +19,7 @@ import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.region.RegParamsRevisions;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -87,7 +88,7 @@ final class JoinHandler {
             DevAddr devAddr = plan.devAddrs().next();
             JoinRequestContext context = new JoinRequestContext(uplink.phyPayload(), request, device.macVersion(),
                     plan.netId(), devAddr, new DlSettings(false, plan.rx1DrOffset(), plan.rx2DataRate()),
-                    plan.rx1DelaySeconds(), plan.region().joinAcceptCfList(device.macVersion()));
+                    plan.rx1DelaySeconds(), plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())));
             Instant received = uplink.copies().get(0).rxInfo().receivedAt();
             long budgetMillis = Duration.between(Instant.now(), received.plusMillis(6000).minus(MARGIN)).toMillis();
             if (budgetMillis <= 0) {

@@ -3,15 +3,16 @@ package net.lorawanns.core.pipeline;
 import java.time.Duration;
 import java.util.List;
 import net.lorawanns.config.NetworkSettings;
+import net.lorawanns.config.RegionSettings;
 import net.lorawanns.core.downlink.DownlinkScheduler.WindowPolicy;
 import net.lorawanns.core.join.DevAddrAllocator;
 import net.lorawanns.core.region.Region;
-import net.lorawanns.core.region.Regions;
 import net.lorawanns.core.types.DevAddrPrefix;
 import net.lorawanns.core.types.NetId;
 
 /**
- * The {@code [network]} settings resolved against the region's tables: what joins hand out and where downlinks go.
+ * The {@code [network]} settings resolved against the default region's tables and {@code [[regions]]} entry: what
+ * joins hand out and where downlinks go.
  *
  * @param rx2DataRate the RX2 data rate told to joining devices
  * @param rx2Frequency the RX2 frequency of data downlinks
@@ -21,15 +22,10 @@ public record NetworkPlan(NetId netId, Region region, DevAddrAllocator devAddrs,
                           WindowPolicy windowPolicy, int sessionCacheSize, int maxFramesInFlight) {
 
     /**
-     * @throws IllegalArgumentException naming the {@code [network]} key when a value does not fit the region
+     * @throws IllegalArgumentException naming the key when a value does not fit the region
      */
-    public static NetworkPlan of(NetworkSettings settings) {
-        Region region;
-        try {
-            region = Regions.byId(settings.region());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("network.region: " + e.getMessage());
-        }
+    public static NetworkPlan of(NetworkSettings settings, List<RegionSettings> regions) {
+        Region region = RegionPlans.configured(settings, regions).get(settings.region());
         NetId netId = NetId.parse(settings.netId());
         List<DevAddrPrefix> prefixes = settings.devAddrPrefixes().isEmpty() ? List.of(netId.devAddrPrefix())
                 : settings.devAddrPrefixes().stream().map(DevAddrPrefix::parse).toList();
@@ -37,16 +33,9 @@ public record NetworkPlan(NetId netId, Region region, DevAddrAllocator devAddrs,
             throw new IllegalArgumentException("network.rx1_dr_offset: " + region + " allows 0-"
                     + region.maxRx1DrOffset() + ", got " + settings.rx1DrOffset());
         }
-        int rx2DataRate = settings.rx2Dr() == null ? region.rx2DataRate() : settings.rx2Dr();
-        try {
-            region.dataRate(rx2DataRate);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("network.rx2_dr: " + e.getMessage());
-        }
-        long rx2Frequency = settings.rx2Frequency() == null ? region.rx2Frequency() : settings.rx2Frequency();
         WindowPolicy policy = WindowPolicy.values()[settings.rxWindow()];
         return new NetworkPlan(netId, region, new DevAddrAllocator(prefixes), settings.deduplicationDelay(),
-                settings.rx1Delay(), settings.rx1DrOffset(), rx2DataRate, rx2Frequency, policy,
-                settings.sessionCacheSize(), settings.maxFramesInFlight());
+                settings.rx1Delay(), settings.rx1DrOffset(), region.networkRx2DataRate(), region.networkRx2Frequency(),
+                policy, settings.sessionCacheSize(), settings.maxFramesInFlight());
     }
 }

@@ -21,6 +21,7 @@ import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.RejoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.region.RegParamsRevisions;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -150,7 +151,7 @@ final class RejoinHandler {
         DevAddr devAddr = plan.devAddrs().next();
         return new RejoinRequestContext(uplink.phyPayload(), request, device.joinEui().orElseThrow(),
                 device.macVersion(), plan.netId(), devAddr, new DlSettings(false, rx1DrOffset, rx2DataRate), rxDelay,
-                withCfList ? plan.region().joinAcceptCfList(device.macVersion()) : Optional.empty());
+                withCfList ? plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())) : Optional.empty());
     }
 
     private Future<Void> ask(DeduplicatedUplink uplink, Device device, int dr, RejoinRequestContext context,

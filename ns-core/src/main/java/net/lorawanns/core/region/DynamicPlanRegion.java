@@ -1,34 +1,116 @@
 package net.lorawanns.core.region;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import net.lorawanns.core.frame.CfList;
-import net.lorawanns.core.region.DataRate;
-import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.RegParamsRevision;
 
 /**
- * A region with a dynamic channel plan (EU868 and its kind, RP002-1.0.4 section 2.1): a few default channels,
- * up to five more given in the join-accept's CFList, RX1 on the uplink frequency at DR - RX1DROffset.
+ * A region with a dynamic channel plan (EU868, AS923, IN865, KR920, EU433, RU864, CN779; RP002-1.0.4 section 3.1):
+ * a few default channels every device has, up to 16 channels in all, extra ones given by the join-accept's CFList
+ * (type 0) or NewChannelReq; RX1 on the uplink's frequency.
  */
 final class DynamicPlanRegion extends Region {
-    private final List<Long> channels;
-    private final List<Long> cfListChannels;
+    /** RP002: the dynamic-plan regions' devices store at least, and this server gives at most, 16 channels. */
+    static final int MAX_CHANNELS = 16;
+    /** A type 0 CFList carries five frequencies. */
+    private static final int CFLIST_FREQUENCIES = 5;
+    /** LinkADRReq ChMaskCntl 0: ChMask enables channels 0-15; 6: every defined channel on (RP002 dynamic plans). */
+    static final int CH_MASK_CNTL_CHANNELS = 0;
+    static final int CH_MASK_CNTL_ALL_ON = 6;
 
-    DynamicPlanRegion(String id, List<DataRate> dataRates, List<Long> defaultChannels, List<Long> cfListChannels,
-                      long rx2Frequency, int rx2DataRate, int downlinkPowerDbm, int maxRx1DrOffset) {
-        super(id, dataRates, rx2Frequency, rx2DataRate, downlinkPowerDbm, maxRx1DrOffset);
-        List<Long> all = new ArrayList<>(defaultChannels);
-        all.addAll(cfListChannels);
+    private final List<Channel> defaultChannels;
+    private final List<Channel> channels;
+
+    DynamicPlanRegion(RegionTables tables, List<Channel> defaultChannels) {
+        this(tables, defaultChannels, List.of(), tables.rx2FrequencyHz, tables.rx2DataRate);
+    }
+
+    private DynamicPlanRegion(RegionTables tables, List<Channel> defaultChannels, List<Channel> extraChannels,
+                              long networkRx2FrequencyHz, int networkRx2DataRate) {
+        super(tables, networkRx2FrequencyHz, networkRx2DataRate);
+        this.defaultChannels = List.copyOf(defaultChannels);
+        List<Channel> all = new ArrayList<>(defaultChannels);
+        all.addAll(extraChannels);
         this.channels = List.copyOf(all);
-        this.cfListChannels = List.copyOf(cfListChannels);
+    }
+
+    private List<Channel> extraChannels() {
+        return channels.subList(defaultChannels.size(), channels.size());
+    }
+
+    @Override
+    public Region withSubBands(Set<Integer> subBands) {
+        throw new IllegalArgumentException(id() + " has a dynamic channel plan: it has no sub-bands; give extra "
+                + "channels instead");
+    }
+
+    @Override
+    public Region withExtraChannels(List<Channel> extraChannels) {
+        if (defaultChannels.size() + extraChannels.size() > MAX_CHANNELS) {
+            throw new IllegalArgumentException(id() + " takes at most " + (MAX_CHANNELS - defaultChannels.size())
+                    + " extra channels (" + MAX_CHANNELS + " in all with its " + defaultChannels.size()
+                    + " default channels), got " + extraChannels.size());
+        }
+        Set<Long> seen = new HashSet<>();
+        defaultChannels.forEach(c -> seen.add(c.frequencyHz()));
+        for (Channel channel : extraChannels) {
+            if (!inBand(channel.frequencyHz())) {
+                throw new IllegalArgumentException(channel.frequencyHz() + " Hz is outside " + id() + "'s band ("
+                        + tables.minFrequencyHz + "-" + tables.maxFrequencyHz + " Hz)");
+            }
+            if (!seen.add(channel.frequencyHz())) {
+                throw new IllegalArgumentException(channel.frequencyHz() + " Hz is already a channel of " + id());
+            }
+            for (int dr : new int[] {channel.minDr(), channel.maxDr()}) {
+                if (!isUplinkDataRate(dr)) {
+                    throw new IllegalArgumentException(id() + " has no uplink data rate DR" + dr);
+                }
+            }
+        }
+        return new DynamicPlanRegion(tables, defaultChannels, extraChannels, networkRx2Frequency(),
+                networkRx2DataRate());
+    }
+
+    @Override
+    public Region withNetworkRx2(long frequencyHz, int dataRate) {
+        checkNetworkRx2(frequencyHz, dataRate);
+        return new DynamicPlanRegion(tables, defaultChannels, extraChannels(), frequencyHz, dataRate);
+    }
+
+    @Override
+    public List<Channel> uplinkChannels() {
+        return channels;
+    }
+
+    @Override
+    public SortedSet<Integer> enabledUplinkChannelIndices() {
+        return Collections.unmodifiableSortedSet(IntStream.range(0, channels.size()).boxed()
+                .collect(TreeSet::new, TreeSet::add, TreeSet::addAll));
     }
 
     @Override
     public OptionalInt uplinkChannel(long frequencyHz) {
-        int index = channels.indexOf(frequencyHz);
-        return index < 0 ? OptionalInt.empty() : OptionalInt.of(index);
+        for (int i = 0; i < channels.size(); i++) {
+            if (channels.get(i).frequencyHz() == frequencyHz) {
+                return OptionalInt.of(i);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public boolean acceptsUplink(long frequencyHz, int dr) {
+        OptionalInt index = uplinkChannel(frequencyHz);
+        return index.isPresent() && channels.get(index.getAsInt()).allows(dr);
     }
 
     @Override
@@ -37,12 +119,41 @@ final class DynamicPlanRegion extends Region {
     }
 
     @Override
-    public int rx1DataRate(int uplinkDr, int rx1DrOffset) {
-        return Math.max(0, uplinkDr - Math.min(rx1DrOffset, maxRx1DrOffset()));
+    public Optional<CfList> joinAcceptCfList(RegParamsRevision revision) {
+        List<Channel> extra = extraChannels();
+        if (extra.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CfList.Frequencies(extra.subList(0, Math.min(CFLIST_FREQUENCIES, extra.size()))
+                .stream().map(Channel::frequencyHz).toList()));
     }
 
     @Override
-    public Optional<CfList> joinAcceptCfList(MacVersion version) {
-        return cfListChannels.isEmpty() ? Optional.empty() : Optional.of(new CfList.Frequencies(cfListChannels));
+    public int cfListType() {
+        return 0;
+    }
+
+    @Override
+    public List<ChMaskBlock> linkAdrChannelMasks(Set<Integer> enabledChannels) {
+        if (enabledChannels.isEmpty()) {
+            throw new IllegalArgumentException("a device needs at least one enabled channel");
+        }
+        int mask = 0;
+        for (int channel : enabledChannels) {
+            if (channel < 0 || channel >= channels.size()) {
+                throw new IllegalArgumentException(id() + " has no channel " + channel + " (channels 0-"
+                        + (channels.size() - 1) + ")");
+            }
+            mask |= 1 << channel;
+        }
+        if (enabledChannels.size() == channels.size()) {
+            return List.of(new ChMaskBlock(CH_MASK_CNTL_ALL_ON, 0));
+        }
+        return List.of(new ChMaskBlock(CH_MASK_CNTL_CHANNELS, mask));
+    }
+
+    @Override
+    public boolean supportsNewChannelReq() {
+        return true;
     }
 }

@@ -1,80 +1,193 @@
 package net.lorawanns.core.region;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import net.lorawanns.core.frame.CfList;
-import net.lorawanns.core.region.DataRate;
-import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.RegParamsRevision;
 
 /**
- * A region with a fixed 64 + 8 channel plan (US902-928 and AU915-928, RP002-1.0.4 sections 2.5 and 2.7): uplink
- * channels 0-63 at 125 kHz and 64-71 at 500 kHz, eight downlink channels, RX1 on downlink channel
- * (uplink channel mod 8) at a data rate from the region's RX1 table. The join-accept's CFList (type 1, from
- * LoRaWAN 1.0.3 on) enables one sub-band of eight 125 kHz channels plus its 500 kHz channel.
+ * A region with a fixed channel plan (US915, AU915, CN470; RP002-1.0.4 sections 3.5 and 3.6, CN470 as RP002-1.0.0 to
+ * 1.0.2 define it): a grid of channels of which the network enables some sub-bands; the join-accept's CFList (type 1)
+ * and LinkADRReq carry channel masks; devices take no NewChannelReq.
  */
 final class FixedPlanRegion extends Region {
-    private final long firstUplink125;
-    private final long firstUplink500;
-    private final long firstDownlink;
-    private final int[][] rx1DataRates;
-    private final int firstDownlinkDr;
-    private final int subBand;
+    private static final int MASK_BITS = 16;
+    /** US915/AU915 LinkADRReq ChMaskCntl 6 and 7: all 125 kHz channels on (6) or off (7), ChMask for 64-71. */
+    static final int CH_MASK_CNTL_ALL_125_ON = 6;
+    static final int CH_MASK_CNTL_ALL_125_OFF = 7;
+    /** CN470 LinkADRReq ChMaskCntl 6: all channels on. */
+    static final int CH_MASK_CNTL_ALL_ON = 6;
 
-    FixedPlanRegion(String id, List<DataRate> dataRates, int firstDownlinkDr, long firstUplink125,
-                    long firstUplink500, long firstDownlink, int[][] rx1DataRates, int subBand,
-                    int downlinkPowerDbm) {
-        super(id, dataRates, firstDownlink, firstDownlinkDr, downlinkPowerDbm, rx1DataRates[0].length - 1);
-        this.firstUplink125 = firstUplink125;
-        this.firstUplink500 = firstUplink500;
-        this.firstDownlink = firstDownlink;
-        this.rx1DataRates = rx1DataRates;
-        this.firstDownlinkDr = firstDownlinkDr;
-        this.subBand = subBand;
+    private final FixedChannelPlan plan;
+    private final BitSet enabled;
+
+    FixedPlanRegion(RegionTables tables, FixedChannelPlan plan, Set<Integer> subBands) {
+        this(tables, plan, enabledBy(plan, subBands, tables.id), tables.rx2FrequencyHz, tables.rx2DataRate);
+    }
+
+    private FixedPlanRegion(RegionTables tables, FixedChannelPlan plan, BitSet enabled, long networkRx2FrequencyHz,
+                            int networkRx2DataRate) {
+        super(tables, networkRx2FrequencyHz, networkRx2DataRate);
+        this.plan = plan;
+        this.enabled = (BitSet) enabled.clone();
+    }
+
+    private static BitSet enabledBy(FixedChannelPlan plan, Set<Integer> subBands, String id) {
+        if (subBands.isEmpty()) {
+            throw new IllegalArgumentException(id + " needs at least one sub-band");
+        }
+        BitSet channels = new BitSet(plan.channelCount());
+        for (int subBand : subBands) {
+            if (subBand < 1 || subBand > plan.subBands()) {
+                throw new IllegalArgumentException(id + " has sub-bands 1-" + plan.subBands() + ", got " + subBand);
+            }
+            int first = (subBand - 1) * FixedChannelPlan.CHANNELS_PER_SUB_BAND;
+            channels.set(first, first + FixedChannelPlan.CHANNELS_PER_SUB_BAND);
+            if (plan.count500() > 0) {
+                channels.set(plan.count125() + subBand - 1);
+            }
+        }
+        return channels;
     }
 
     @Override
-    int firstDownlinkOnlyDataRate() {
-        return firstDownlinkDr;
+    public Region withSubBands(Set<Integer> subBands) {
+        return new FixedPlanRegion(tables, plan, enabledBy(plan, subBands, id()), networkRx2Frequency(),
+                networkRx2DataRate());
+    }
+
+    @Override
+    public Region withExtraChannels(List<Channel> extraChannels) {
+        throw new IllegalArgumentException(id() + " has a fixed channel plan: it takes no extra channels; choose "
+                + "sub-bands instead");
+    }
+
+    @Override
+    public Region withNetworkRx2(long frequencyHz, int dataRate) {
+        checkNetworkRx2(frequencyHz, dataRate);
+        return new FixedPlanRegion(tables, plan, enabled, frequencyHz, dataRate);
+    }
+
+    @Override
+    public List<Channel> uplinkChannels() {
+        return enabled.stream().mapToObj(plan::channel).toList();
+    }
+
+    @Override
+    public SortedSet<Integer> enabledUplinkChannelIndices() {
+        return Collections.unmodifiableSortedSet(enabled.stream().boxed()
+                .collect(TreeSet::new, TreeSet::add, TreeSet::addAll));
     }
 
     @Override
     public OptionalInt uplinkChannel(long frequencyHz) {
-        long from125 = frequencyHz - firstUplink125;
-        if (from125 >= 0 && from125 % 200_000 == 0 && from125 / 200_000 < 64) {
-            return OptionalInt.of((int) (from125 / 200_000));
-        }
-        long from500 = frequencyHz - firstUplink500;
-        if (from500 >= 0 && from500 % 1_600_000 == 0 && from500 / 1_600_000 < 8) {
-            return OptionalInt.of(64 + (int) (from500 / 1_600_000));
-        }
-        return OptionalInt.empty();
+        int index = plan.indexOf(frequencyHz);
+        return index < 0 ? OptionalInt.empty() : OptionalInt.of(index);
+    }
+
+    @Override
+    public boolean acceptsUplink(long frequencyHz, int dr) {
+        int index = plan.indexOf(frequencyHz);
+        return index >= 0 && enabled.get(index) && plan.channel(index).allows(dr);
     }
 
     @Override
     public long rx1Frequency(long uplinkFrequencyHz) {
-        int channel = uplinkChannel(uplinkFrequencyHz).orElseThrow(() -> new IllegalArgumentException(
-                uplinkFrequencyHz + " Hz is no " + id() + " uplink channel"));
-        return firstDownlink + (channel % 8) * 600_000L;
+        int index = plan.indexOf(uplinkFrequencyHz);
+        if (index < 0) {
+            throw new IllegalArgumentException(uplinkFrequencyHz + " Hz is no " + id() + " uplink channel");
+        }
+        return plan.downlinkFrequency(index);
     }
 
+    /**
+     * ChMask0 to ChMask4 for channels 0-79 (US915, AU915: 64-71 in ChMask4) or ChMask0 to ChMask5 for channels 0-95
+     * (CN470), for the revisions that define CFList type 1.
+     */
     @Override
-    public int rx1DataRate(int uplinkDr, int rx1DrOffset) {
-        int[] row = rx1DataRates[Math.min(uplinkDr, rx1DataRates.length - 1)];
-        return row[Math.min(rx1DrOffset, row.length - 1)];
-    }
-
-    /** Channel masks: ChMask0-3 for channels 0-63, ChMask4 for 64-71 (RP002-1.0.4 section 2.5.5). */
-    @Override
-    public Optional<CfList> joinAcceptCfList(MacVersion version) {
-        if (version.compareTo(MacVersion.LORAWAN_1_0_3) < 0) {
+    public Optional<CfList> joinAcceptCfList(RegParamsRevision revision) {
+        if (!RegParamsRevisions.definesChannelMaskCfList(revision)) {
             return Optional.empty();
         }
-        List<Integer> masks = new ArrayList<>(List.of(0, 0, 0, 0, 0));
-        int first = (subBand - 1) * 8;
-        masks.set(first / 16, 0xFF << (first % 16));
-        masks.set(4, 1 << (subBand - 1));
+        int count = Math.max(5, (plan.channelCount() + MASK_BITS - 1) / MASK_BITS);
+        List<Integer> masks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            masks.add(mask(enabled, i * MASK_BITS));
+        }
         return Optional.of(new CfList.ChannelMasks(masks));
+    }
+
+    private static int mask(BitSet channels, int firstChannel) {
+        int mask = 0;
+        for (int bit = 0; bit < MASK_BITS; bit++) {
+            if (channels.get(firstChannel + bit)) {
+                mask |= 1 << bit;
+            }
+        }
+        return mask;
+    }
+
+    @Override
+    public int cfListType() {
+        return 1;
+    }
+
+    /**
+     * US915/AU915 (ChMaskCntl 0-3: ChMask for channels 16n to 16n+15; 6 and 7: all 125 kHz channels on or off, ChMask
+     * for 64-71): ChMaskCntl 7 or 6, whichever needs fewer blocks, then the 16-channel groups that differ from it.
+     * CN470 (ChMaskCntl 0-5 for the six groups of 16, 6 for all on): every group, or ChMaskCntl 6 and the groups
+     * with a channel off, whichever is shorter.
+     */
+    @Override
+    public List<ChMaskBlock> linkAdrChannelMasks(Set<Integer> enabledChannels) {
+        if (enabledChannels.isEmpty()) {
+            throw new IllegalArgumentException("a device needs at least one enabled channel");
+        }
+        BitSet wanted = new BitSet(plan.channelCount());
+        for (int channel : enabledChannels) {
+            if (channel < 0 || channel >= plan.channelCount()) {
+                throw new IllegalArgumentException(id() + " has no channel " + channel + " (channels 0-"
+                        + (plan.channelCount() - 1) + ")");
+            }
+            wanted.set(channel);
+        }
+        int groups = plan.count125() / MASK_BITS;
+        if (plan.count500() == 0) {
+            List<ChMaskBlock> everyGroup = new ArrayList<>();
+            List<ChMaskBlock> fromAllOn = new ArrayList<>(List.of(new ChMaskBlock(CH_MASK_CNTL_ALL_ON, 0)));
+            for (int group = 0; group < groups; group++) {
+                int mask = mask(wanted, group * MASK_BITS);
+                everyGroup.add(new ChMaskBlock(group, mask));
+                if (mask != 0xFFFF) {
+                    fromAllOn.add(new ChMaskBlock(group, mask));
+                }
+            }
+            return fromAllOn.size() < everyGroup.size() ? List.copyOf(fromAllOn) : List.copyOf(everyGroup);
+        }
+        int mask500 = mask(wanted, plan.count125());
+        List<ChMaskBlock> fromAllOff = new ArrayList<>(List.of(new ChMaskBlock(CH_MASK_CNTL_ALL_125_OFF, mask500)));
+        List<ChMaskBlock> fromAllOn = new ArrayList<>(List.of(new ChMaskBlock(CH_MASK_CNTL_ALL_125_ON, mask500)));
+        for (int group = 0; group < groups; group++) {
+            int mask = mask(wanted, group * MASK_BITS);
+            if (mask != 0) {
+                fromAllOff.add(new ChMaskBlock(group, mask));
+            }
+            if (mask != 0xFFFF) {
+                fromAllOn.add(new ChMaskBlock(group, mask));
+            }
+        }
+        return fromAllOff.size() <= fromAllOn.size() ? List.copyOf(fromAllOff) : List.copyOf(fromAllOn);
+    }
+
+    @Override
+    public boolean supportsNewChannelReq() {
+        return false;
     }
 }

@@ -1,14 +1,14 @@
 package net.lorawanns.core.region;
 
 import java.util.List;
+import java.util.Set;
 import net.lorawanns.core.frame.CfList;
-import net.lorawanns.core.region.DataRate;
-import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Values typed from LoRaWAN Regional Parameters RP002-1.0.4 (tables of sections 2.3, 2.5 and 2.7). */
+/** Values typed from LoRaWAN Regional Parameters RP002-1.0.4 (EU863-870, US902-928 and AU915-928 sections). */
 class RegionsTest {
     @Test
     void eu868() {
@@ -22,13 +22,15 @@ class RegionsTest {
         assertEquals(0, eu.rx1DataRate(1, 5));
         assertEquals(869_525_000L, eu.rx2Frequency());
         assertEquals(0, eu.rx2DataRate());
-        assertEquals(7, eu.uplinkChannel(867_900_000L).getAsInt());
+        assertEquals(7, eu.withExtraChannels(List.of(new Channel(867_100_000L, 0, 5), new Channel(867_300_000L, 0, 5),
+                new Channel(867_500_000L, 0, 5), new Channel(867_700_000L, 0, 5), new Channel(867_900_000L, 0, 5)))
+                .uplinkChannel(867_900_000L).getAsInt());
         assertTrue(eu.uplinkChannel(869_000_000L).isEmpty());
     }
 
     @Test
     void us915() {
-        Region us = Regions.byId("us915");
+        Region us = Regions.byId("us915").withSubBands(Set.of(2));
         assertEquals(8, us.uplinkChannel(903_900_000L).getAsInt());
         assertEquals(65, us.uplinkChannel(904_600_000L).getAsInt());
         assertEquals(923_300_000L, us.rx1Frequency(903_900_000L), "channel 8 -> downlink channel 0");
@@ -41,8 +43,8 @@ class RegionsTest {
         assertEquals(923_300_000L, us.rx2Frequency());
         assertEquals(8, us.rx2DataRate());
         assertEquals(new CfList.ChannelMasks(List.of(0xFF00, 0, 0, 0, 0x0002)),
-                us.joinAcceptCfList(MacVersion.LORAWAN_1_0_3).orElseThrow(), "sub-band 2: channels 8-15 and 65");
-        assertTrue(us.joinAcceptCfList(MacVersion.LORAWAN_1_0_2).isEmpty(), "no CFList before LoRaWAN 1.0.3");
+                us.joinAcceptCfList(RegParamsRevision.RP_1_0_3_A).orElseThrow(), "sub-band 2: channels 8-15 and 65");
+        assertTrue(us.joinAcceptCfList(RegParamsRevision.RP_1_0_2_B).isEmpty(), "no CFList before 1.0.3rA");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package net.lorawanns.core.region;
+
+import static net.lorawanns.core.region.RegionTables.fsk;
+import static net.lorawanns.core.region.RegionTables.lora;
+
+import java.util.List;
+
+/**
+ * AS923 (RP002-1.0.4 "AS923MHz ISM Band"): four channel-plan groups, AS923-2 to AS923-4 being AS923-1 shifted by
+ * AS923_FREQ_OFFSET (-1.8 MHz, -6.6 MHz and -5.9 MHz).
+ */
+final class As923 {
+    /**
+     * RX1 data rate by [uplink DR][RX1DROffset]: DR - offset for offsets 0-5, DR + 1 and DR + 2 for 6 and 7, within
+     * DR0 (or DR2 under the downlink dwell time) and DR7.
+     */
+    private static final int[][] RX1 = {
+        {0, 0, 0, 0, 0, 0, 1, 2},
+        {1, 0, 0, 0, 0, 0, 2, 3},
+        {2, 1, 0, 0, 0, 0, 3, 4},
+        {3, 2, 1, 0, 0, 0, 4, 5},
+        {4, 3, 2, 1, 0, 0, 5, 6},
+        {5, 4, 3, 2, 1, 0, 6, 7},
+        {6, 5, 4, 3, 2, 1, 7, 7},
+        {7, 6, 5, 4, 3, 2, 7, 7}};
+    private static final int[][] RX1_DOWNLINK_DWELL_TIME = {
+        {2, 2, 2, 2, 2, 2, 2, 2},
+        {2, 2, 2, 2, 2, 2, 2, 3},
+        {2, 2, 2, 2, 2, 2, 3, 4},
+        {3, 2, 2, 2, 2, 2, 4, 5},
+        {4, 3, 2, 2, 2, 2, 5, 6},
+        {5, 4, 3, 2, 2, 2, 6, 7},
+        {6, 5, 4, 3, 2, 2, 7, 7},
+        {7, 6, 5, 4, 3, 2, 7, 7}};
+
+    static final Region GROUP_1 = group("as923-1", 0, 915_000_000L, 928_000_000L);
+    static final Region GROUP_2 = group("as923-2", -1_800_000L, 915_000_000L, 928_000_000L);
+    static final Region GROUP_3 = group("as923-3", -6_600_000L, 915_000_000L, 921_000_000L);
+    static final Region GROUP_4 = group("as923-4", -5_900_000L, 917_000_000L, 920_000_000L);
+
+    private As923() {
+    }
+
+    private static Region group(String id, long offsetHz, long fromHz, long toHz) {
+        return new DynamicPlanRegion(RegionTables.builder(id)
+                .dataRates(lora(12, 125), lora(11, 125), lora(10, 125), lora(9, 125), lora(8, 125), lora(7, 125),
+                        lora(7, 250), fsk(50_000))
+                .band(fromHz, toHz)
+                .rx1(RX1)
+                .rx1WithDownlinkDwellTime(RX1_DOWNLINK_DWELL_TIME)
+                .rx2(923_200_000L + offsetHz, 2)
+                .maxPayloads(MaxPayloadTable.withDwellTime(
+                        new int[] {59, 59, 123, 123, 250, 250, 250, 250},
+                        new int[] {0, 0, 19, 61, 133, 250, 250, 250}))
+                .txPower(16, 7)
+                .downlinkPower(14)
+                // A device joins at DR2 under both 400 ms dwell-time limits until TxParamSetupReq says otherwise.
+                .txParamSetup(new DwellTime(true, true))
+                .dutyCycle("country-specific (listen-before-talk or a duty cycle, per the local regulation)")
+                .classB(BeaconSettings.single(923_400_000L + offsetHz, 3), 923_400_000L + offsetHz)
+                .build(),
+                List.of(new Channel(923_200_000L + offsetHz, 0, 5), new Channel(923_400_000L + offsetHz, 0, 5)));
+    }
+}
