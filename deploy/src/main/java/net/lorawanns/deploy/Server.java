@@ -33,6 +33,7 @@ import net.lorawanns.config.InternalJsSettings;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.adr.AdrAlgorithms;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.device.ApplicationStore;
 import net.lorawanns.core.device.DeviceStore;
@@ -123,6 +124,8 @@ public final class Server implements AutoCloseable {
     private void startParts() throws Exception {
         LogLevels.apply(settings.logging().level());
         NetworkPlan plan = networkPlan(settings);
+        // Operators' ADR algorithms come from the class path; a broken or doubled one stops start-up, naming it.
+        AdrAlgorithms adrAlgorithms = AdrAlgorithms.load(Server.class.getClassLoader());
         List<String> redisUrls = settings.redis().servers();
         if (settings.redis().embedded()) {
             EmbeddedRedis embeddedRedis = EmbeddedRedis.start();
@@ -193,7 +196,7 @@ public final class Server implements AutoCloseable {
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinServer, bridge, events, instanceId, registry);
+                sessions, joinServer, bridge, events, adrAlgorithms, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.

@@ -2,6 +2,7 @@ package net.lorawanns.core.device;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import net.lorawanns.core.mac.MacState;
 
 /**
  * What the atomic frame-counter step decided, with the device record it read in the same step.
@@ -10,6 +11,8 @@ import java.util.OptionalInt;
  *               {@link FCntDecision#STALE})
  * @param forceRejoinType the rejoin type of a ForceRejoinReq the operator asked for, to send with the answer to
  *                        this (new) frame; taken by this step, so that it goes out once
+ * @param macState the session's MAC state as stored, empty before its first (or when unreadable)
  */
-public record CounterStep(FCntDecision decision, Optional<Device> device, OptionalInt forceRejoinType) {
+public record CounterStep(FCntDecision decision, Optional<Device> device, OptionalInt forceRejoinType,
+                          Optional<MacState> macState) {
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import net.lorawanns.core.logging.ThrottledLog;
+import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.redis.RedisKeys;
@@ -41,10 +42,12 @@ public final class SessionStore {
      * The accept-and-advance step: reads the device record (KEYS[2]), promotes a pending session on its first
      * uplink, then compares the counter with the last accepted one and moves it forward, all at once, so that two
      * instances cannot both accept one FCnt and a change to the device (its relax option) applies from the next
-     * frame. Returns {decision, last, device record} with 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE;
-     * {4, -1} without a record when the device is gone. OTAA sessions (the record has a join_eui) are kept for
-     * ARGV[3] ms more. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr},
-     * a fifth element), which goes out with the answer to this frame. A step that moves the counter (NEW, RESET)
+     * frame. Returns {decision, last, device record, ForceRejoinReq type, MAC state} with 0 NEW, 1 RETRANSMISSION,
+     * 2 REPLAY, 3 RESET, 4 STALE; {4, -1} without a record when the device is gone, {4, -1, record} when the session
+     * is no longer active. OTAA sessions (the record has a join_eui) are kept for ARGV[3] ms more. A NEW frame also
+     * takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr}; -1 for none), which goes out with
+     * the answer to this frame. The session's MAC state ({@code m}, '' before the first) comes with the decision, and
+     * a pending session that becomes active starts without one. A step that moves the counter (NEW, RESET)
      * leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}), the counter before it
      * ({@code uf}) and the ForceRejoinReq it took ({@code ur}, empty for none), in the one HSET that moves it.
      */
@@ -52,33 +55,35 @@ public final class SessionStore {
             local raw = redis.call('GET', KEYS[2])
             if not raw then return {4, -1} end
             local device = cjson.decode(raw)
-            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr')
+            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm')
             if state[1] == ARGV[1] then
               local pending = redis.call('HGET', KEYS[1], 'p')
               redis.call('HSET', KEYS[1], 'a', pending, 'aid', ARGV[1], 'f', -1, 'nd', 0, 'ad', 0)
-              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr')
+              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr', 'm')
               state[2] = ARGV[1]
               state[3] = '-1'
               state[4] = false
+              state[5] = false
             end
             if state[2] ~= ARGV[1] then return {4, -1, raw} end
             local last = tonumber(state[3])
             local fcnt = tonumber(ARGV[2])
+            local mac = state[5] or ''
             if device.join_eui then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
               local took = ''
               if fcnt > last and state[4] then took = state[4] end
               redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3], 'ur', took)
-              if fcnt < last then return {3, last, raw} end
+              if fcnt < last then return {3, last, raw, -1, mac} end
               if took ~= '' then
                 redis.call('HDEL', KEYS[1], 'fr')
-                return {0, last, raw, tonumber(took)}
+                return {0, last, raw, tonumber(took), mac}
               end
-              return {0, last, raw}
+              return {0, last, raw, -1, mac}
             elseif fcnt == last then
-              return {1, last, raw}
+              return {1, last, raw, -1, mac}
             end
-            return {2, last, raw}
+            return {2, last, raw, -1, mac}
             """);
     /**
      * Takes back the counter step ARGV[1] (its token) if it is still the last one: the step's answer was lost (no
@@ -113,6 +118,12 @@ public final class SessionStore {
     private static final LuaScript FORCE_REJOIN = new LuaScript("session_force_rejoin", """
             if redis.call('HEXISTS', KEYS[1], 'a') == 0 then return 0 end
             redis.call('HSET', KEYS[1], 'fr', ARGV[1])
+            return 1
+            """);
+    /** Stores the MAC state (ARGV[2]) of the session ARGV[1] if it is still the active one; 0 when it is not. */
+    private static final LuaScript SAVE_MAC_STATE = new LuaScript("session_save_mac_state", """
+            if redis.call('HGET', KEYS[1], 'aid') ~= ARGV[1] then return 0 end
+            redis.call('HSET', KEYS[1], 'm', ARGV[2])
             return 1
             """);
     /** A join's session waits as pending, beside the active one, until the device's first uplink. */
@@ -326,7 +337,9 @@ public final class SessionStore {
                 OTAA_SESSION_TTL.toMillis(), token).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
                         result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
                                 : Optional.empty(),
-                        result.size() > 3 ? OptionalInt.of(result.get(3).toInteger()) : OptionalInt.empty()))
+                        result.size() > 3 && result.get(3).toInteger() >= 0 ? OptionalInt.of(result.get(3).toInteger())
+                                : OptionalInt.empty(),
+                        result.size() > 4 ? macState(devEui, result.get(4).toString()) : Optional.empty()))
                 .recover(failure -> {
                     if (failure instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
                             || lost.kind() == RedisFailure.Kind.NOT_REPLICATED)) {
@@ -336,6 +349,28 @@ public final class SessionStore {
                     }
                     return Future.failedFuture(failure);
                 });
+    }
+
+    /**
+     * Stores the MAC state of the session {@code sessionId}, unless another session replaced it meanwhile (a new
+     * session starts from its own initial state). The state lives in the session's hash and expires with it.
+     */
+    public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, MacState state) {
+        return SAVE_MAC_STATE.run(redis, new String[] {keys.session(devEui)}, sessionId, state.toJson().encode())
+                .map(saved -> saved.toInteger() == 1);
+    }
+
+    private static Optional<MacState> macState(Eui64 devEui, String stored) {
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MacState.fromJson(new JsonObject(stored)));
+        } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
+            UNREADABLE.warn("unreadable_mac_state", "MAC state of a session unreadable, started afresh",
+                    devEui + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

@@ -13,6 +13,8 @@ public record ApplicationEvent(String type, Optional<String> applicationId, Json
     public static final String JOIN = "join";
     public static final String REJOIN = "rejoin";
     public static final String ERROR = "error";
+    /** A device's status report (DevStatusAns): battery and demodulation margin. */
+    public static final String STATUS = "status";
 
     /** Takes {@code body} over (adding the type and application): the caller builds it and leaves it alone. */
     public ApplicationEvent {

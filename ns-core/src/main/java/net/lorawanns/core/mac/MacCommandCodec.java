@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.mac.MacCommand.*;
@@ -26,8 +28,28 @@ public final class MacCommandCodec {
         return out.toByteArray();
     }
 
+    /** The commands read from a string, up to where reading stopped, if it did. */
+    public record Read(List<MacCommand> commands, Optional<MalformedFrameException> stoppedBy) {
+        public Read {
+            commands = List.copyOf(commands);
+        }
+    }
+
     /** Parses every command in {@code bytes}, sent in {@code direction}. An unknown CID stops with an error. */
     public static List<MacCommand> decode(byte[] bytes, Direction direction) throws MalformedFrameException {
+        Read read = read(bytes, direction);
+        if (read.stoppedBy().isPresent()) {
+            throw read.stoppedBy().get();
+        }
+        return read.commands();
+    }
+
+    /**
+     * Parses the commands in {@code bytes} up to the first it cannot read: an unknown CID ends the parsing there, as
+     * its length is unknown, and the commands before it are kept (LoRaWAN 1.0.4 and 1.1 section 5: a receiver
+     * ignores the rest of the string from a command it does not understand).
+     */
+    public static Read read(byte[] bytes, Direction direction) {
         List<MacCommand> commands = new ArrayList<>();
         int at = 0;
         while (at < bytes.length) {
@@ -38,18 +60,18 @@ public final class MacCommandCodec {
             }
             int length = payloadLength(cid, direction);
             if (length < 0) {
-                throw new MalformedFrameException(UNKNOWN_MAC_COMMAND, String.format(
-                        "unknown %s CID 0x%02X at offset %d", direction.name().toLowerCase(java.util.Locale.ROOT), cid, at));
+                return new Read(commands, Optional.of(new MalformedFrameException(UNKNOWN_MAC_COMMAND, String.format(
+                        "unknown %s CID 0x%02X at offset %d", direction.name().toLowerCase(Locale.ROOT), cid, at))));
             }
             if (at + 1 + length > bytes.length) {
-                throw new MalformedFrameException(TRUNCATED, String.format(
-                        "CID 0x%02X needs %d payload bytes, %d left", cid, length, bytes.length - at - 1));
+                return new Read(commands, Optional.of(new MalformedFrameException(TRUNCATED, String.format(
+                        "CID 0x%02X needs %d payload bytes, %d left", cid, length, bytes.length - at - 1))));
             }
             byte[] p = Arrays.copyOfRange(bytes, at + 1, at + 1 + length);
             commands.add(direction == Direction.UPLINK ? uplink(cid, p) : downlink(cid, p));
             at += 1 + length;
         }
-        return commands;
+        return new Read(commands, Optional.empty());
     }
 
     /** Payload size of a CID in a direction, or -1 when the CID is not defined for it. */

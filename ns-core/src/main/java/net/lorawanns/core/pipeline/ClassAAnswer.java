@@ -15,24 +15,23 @@ import net.lorawanns.core.frame.FCtrl;
 import net.lorawanns.core.frame.MType;
 import net.lorawanns.core.mac.MacCommand;
 import net.lorawanns.core.mac.MacCommandCodec;
+import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.types.Mic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Class A answer to a frame that needs one (a confirmed uplink, or MAC commands to send): ACK and MAC commands
+ * The Class A answer to a frame that needs one (a confirmed uplink, an ADRACKReq, or MAC commands to send): ACK and MAC commands
  * in FOpts, counted by NFCntDown (FCntDown in 1.0), sent in RX1 or RX2. Runs on the pipeline's event loop.
  */
 final class ClassAAnswer implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(ClassAAnswer.class);
 
-    private final NetworkPlan plan;
     private final SessionStore sessions;
     private final DownlinkScheduler downlinks;
     private final PipelineMetrics metrics;
 
-    ClassAAnswer(NetworkPlan plan, SessionStore sessions, DownlinkScheduler downlinks, PipelineMetrics metrics) {
-        this.plan = plan;
+    ClassAAnswer(SessionStore sessions, DownlinkScheduler downlinks, PipelineMetrics metrics) {
         this.sessions = sessions;
         this.downlinks = downlinks;
         this.metrics = metrics;
@@ -41,49 +40,79 @@ final class ClassAAnswer implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         boolean ack = uplink.confirmed();
-        if (!ack && uplink.answers.isEmpty()) {
+        // ADRACKReq: the device needs any downlink within ADR_ACK_DELAY uplinks, or it lowers its data rate
+        // (LoRaWAN 1.0.4 section 4.3.1.1); this answer is that downlink.
+        boolean adrAckReq = uplink.isNew() && uplink.frame.fCtrl().adrAckReq();
+        if (!ack && !adrAckReq && uplink.answers.isEmpty()) {
             return Future.succeededFuture(Next.CONTINUE);
         }
         if (uplink.dataRate.isEmpty()) {
             metrics.frame("no_answer_unknown_data_rate");
             return Future.succeededFuture(Next.CONTINUE);
         }
-        List<MacCommand.Downlink> fitting = fitting(uplink.answers);
         DeviceSession session = uplink.session();
+        MacState.RxSettings rx = uplink.mac.rx();
+        int rx1DataRate = uplink.region.rx1DataRate(uplink.dataRate.getAsInt(), rx.rx1DrOffset(),
+                downlinkDwellTime(uplink));
+        // The downlink's ADR bit tells the device that the network controls its data rate (1.0.4 section 4.3.1.1).
+        boolean adr = uplink.adrControlled;
+        List<MacCommand.Downlink> fOptsCommands = fitting(uplink.answers, DataFrame.MAX_FOPTS);
+        // MAC commands that do not fit in FOpts go as the FRMPayload of FPort 0 instead, never both (LoRaWAN 1.0.4
+        // section 4.3.1.6), as many as the smaller of the two windows' maximum payloads allows.
+        boolean onPort0 = fOptsCommands.size() < uplink.answers.size();
+        List<MacCommand.Downlink> commands = onPort0 ? fitting(uplink.answers, Math.min(
+                maxPayload(uplink, rx1DataRate), maxPayload(uplink, rx.rx2DataRate()))) : fOptsCommands;
         return sessions.nextFCntDown(uplink.device.devEui(), false).compose(fCntDown -> {
-            byte[] fOpts = MacCommandCodec.encode(fitting);
-            if (session.lorawan11() && fOpts.length > 0) {
+            byte[] encoded = MacCommandCodec.encode(commands);
+            byte[] fOpts = new byte[0];
+            OptionalInt fPort = OptionalInt.empty();
+            byte[] frmPayload = new byte[0];
+            if (onPort0) {
+                fPort = OptionalInt.of(0);
+                frmPayload = DataCrypto.encryptFrmPayload(session.nwkSEncKey(), Direction.DOWNLINK, session.devAddr(),
+                        fCntDown, encoded);
+            } else if (session.lorawan11() && encoded.length > 0) {
                 fOpts = DataCrypto.encryptFOpts11(session.nwkSEncKey(), Direction.DOWNLINK, false, session.devAddr(),
-                        fCntDown, fOpts);
+                        fCntDown, encoded);
+            } else {
+                fOpts = encoded;
             }
             DataFrame down = new DataFrame(MType.UNCONFIRMED_DATA_DOWN, session.devAddr(),
-                    FCtrl.downlink(false, ack, false), (int) (fCntDown & 0xFFFF), fOpts, OptionalInt.empty(),
-                    new byte[0], new Mic(0));
+                    FCtrl.downlink(adr, ack, false), (int) (fCntDown & 0xFFFF), fOpts, fPort, frmPayload, new Mic(0));
             byte[] micInput = down.micInput();
             Mic mic = session.lorawan11()
                     ? DataCrypto.micDownlink11(session.sNwkSIntKey(), ack ? (int) (uplink.fCnt & 0xFFFF) : 0,
                             session.devAddr(), fCntDown, micInput)
                     : DataCrypto.mic10(session.fNwkSIntKey(), Direction.DOWNLINK, session.devAddr(), fCntDown, micInput);
-            ReceiveWindows windows = new ReceiveWindows(session.rxDelaySeconds() * 1_000_000L,
-                    plan.region().rx1Frequency(uplink.copies.frequencyHz()),
-                    plan.region().rx1DataRate(uplink.dataRate.getAsInt(), session.rx1DrOffset()), plan.rx2Frequency(),
-                    session.rx2DataRate());
+            ReceiveWindows windows = new ReceiveWindows(rx.rx1Delay() * 1_000_000L,
+                    uplink.region.rx1Frequency(uplink.copies.frequencyHz()), rx1DataRate, rx.rx2Frequency(),
+                    rx.rx2DataRate());
             return downlinks.send(uplink.copies, down.withMic(mic).encode(), windows);
         }).map(outcome -> {
-            LOG.debug("Answer to {} (ACK {}, {} MAC commands): {}", uplink.device.devEui(), ack, fitting.size(),
-                    outcome);
-            uplink.sent = outcome.sent() ? fitting : List.of();
+            LOG.debug("Answer to {} (ACK {}, {} MAC commands{}): {}", uplink.device.devEui(), ack, commands.size(),
+                    onPort0 ? " on FPort 0" : "", outcome);
+            uplink.sent = outcome.sent() ? commands : List.of();
             return Next.CONTINUE;
         });
     }
 
-    /** The commands that fit in FOpts's 15 bytes, in order; a command that does not fit waits. */
-    private static List<MacCommand.Downlink> fitting(List<MacCommand.Downlink> answers) {
+    private static boolean downlinkDwellTime(DataUplink uplink) {
+        return uplink.mac.txParams().map(MacState.TxParams::downlinkDwellTime)
+                .orElse(uplink.region.dwellTime().downlinkDefault());
+    }
+
+    /** N, the largest FRMPayload at a data rate (RP002), without repeater. */
+    private static int maxPayload(DataUplink uplink, int dataRate) {
+        return uplink.region.maxPayload(dataRate, false, downlinkDwellTime(uplink)).n();
+    }
+
+    /** The commands that fit in {@code limit} bytes, in order; a command that does not fit waits. */
+    private static List<MacCommand.Downlink> fitting(List<MacCommand.Downlink> answers, int limit) {
         List<MacCommand.Downlink> fitting = new ArrayList<>();
         int length = 0;
         for (MacCommand.Downlink command : answers) {
             int size = 1 + command.payload().length;
-            if (length + size <= DataFrame.MAX_FOPTS) {
+            if (length + size <= limit) {
                 fitting.add(command);
                 length += size;
             }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.OptionalInt;
 import net.lorawanns.core.frame.DataFrame;
+import net.lorawanns.core.region.Region;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 
 /**
@@ -22,8 +23,9 @@ final class DataPath {
     }
 
     Future<Void> handle(DeduplicatedUplink copies, DataFrame frame) {
-        OptionalInt dr = plan.region().uplinkDataRateIndex(copies.dataRate());
-        return run(new DataUplink(copies, frame, dr), 0);
+        Region region = plan.region();
+        OptionalInt dr = region.uplinkDataRateIndex(copies.dataRate());
+        return run(new DataUplink(copies, region, frame, dr), 0);
     }
 
     private Future<Void> run(DataUplink uplink, int from) {

@@ -2,7 +2,10 @@ package net.lorawanns.core.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
@@ -11,6 +14,9 @@ import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.frame.MType;
 import net.lorawanns.core.mac.MacCommand;
+import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.mac.MacTarget;
+import net.lorawanns.core.region.Region;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 
 /**
@@ -19,6 +25,8 @@ import net.lorawanns.core.uplink.DeduplicatedUplink;
  */
 final class DataUplink {
     final DeduplicatedUplink copies;
+    /** The region of the gateways that heard the frame. */
+    final Region region;
     final DataFrame frame;
     /** The uplink's data-rate index in the region, empty when the region has none for its modulation. */
     final OptionalInt dataRate;
@@ -35,13 +43,24 @@ final class DataUplink {
 
     /** Set by {@link MacCommandReader}: what the device sent in FOpts or on FPort 0. */
     List<MacCommand> macCommands = List.of();
+    /** Set by {@link DeviceMac}: the session's MAC state as stored (empty before the first), and as it is now. */
+    Optional<MacState> storedMac = Optional.empty();
+    MacState mac;
+    /** Set by {@link AdrStep}: whether the network controls the device's data rate, and what ADR decided. */
+    boolean adrControlled;
+    Optional<MacTarget.LinkAdr> linkAdr = Optional.empty();
+    /** Set by {@link NetworkRequests}: the network's requests in {@link #answers}, and the channels they leave. */
+    List<MacCommand.Downlink> requests = List.of();
+    SortedSet<Integer> channelsAfterRequests = new TreeSet<>();
+
     /** Added to by the MAC steps: what the answer carries, in order (TS001 section 5 leaves the order to the NS). */
     final List<MacCommand.Downlink> answers = new ArrayList<>();
     /** Set by {@link ClassAAnswer}: the MAC commands that went out; none when no answer was sent. */
     List<MacCommand.Downlink> sent = List.of();
 
-    DataUplink(DeduplicatedUplink copies, DataFrame frame, OptionalInt dataRate) {
+    DataUplink(DeduplicatedUplink copies, Region region, DataFrame frame, OptionalInt dataRate) {
         this.copies = copies;
+        this.region = region;
         this.frame = frame;
         this.dataRate = dataRate;
     }

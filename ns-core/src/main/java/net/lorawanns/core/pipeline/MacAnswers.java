@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.mac.MacCommand;
 import net.lorawanns.core.region.DataRate;
@@ -26,12 +28,18 @@ final class MacAnswers implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         if (uplink.isNew()) {
-            uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11()));
+            uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11(),
+                    !uplink.device.otaa()));
         }
         return Future.succeededFuture(Next.CONTINUE);
     }
 
-    static List<MacCommand.Downlink> answer(List<MacCommand> commands, DeduplicatedUplink uplink, boolean lorawan11) {
+    /**
+     * @param lorawan11 the session follows LoRaWAN 1.1, whose RekeyInd, ResetInd and DeviceModeInd 1.0 devices do not send
+     * @param abp the device was activated by personalization: ResetInd is for those only (1.1 section 5.1)
+     */
+    static List<MacCommand.Downlink> answer(List<MacCommand> commands, DeduplicatedUplink uplink, boolean lorawan11,
+                                            boolean abp) {
         List<MacCommand.Downlink> answers = new ArrayList<>();
         for (MacCommand command : commands) {
             if (command instanceof MacCommand.LinkCheckReq) {
@@ -40,8 +48,11 @@ final class MacAnswers implements DataStep {
                 answers.add(deviceTime(uplink));
             } else if (command instanceof MacCommand.RekeyInd && lorawan11) {
                 answers.add(new MacCommand.RekeyConf(SERVER_MINOR_VERSION));
-            } else if (command instanceof MacCommand.ResetInd && lorawan11) {
+            } else if (command instanceof MacCommand.ResetInd && lorawan11 && abp) {
                 answers.add(new MacCommand.ResetConf(SERVER_MINOR_VERSION));
+            } else if (command instanceof MacCommand.DeviceModeInd mode && lorawan11) {
+                // The server takes the class the device switched to (1.1 section 5.15).
+                answers.add(new MacCommand.DeviceModeConf(mode.deviceClass()));
             }
         }
         return answers;
@@ -57,12 +68,23 @@ final class MacAnswers implements DataStep {
         return new MacCommand.LinkCheckAns(margin, (int) Math.min(255, gateways));
     }
 
-    /** The GPS time of the uplink, from the gateway's clock when it has one, else from our reception time. */
+    /**
+     * The GPS time at the end of the uplink (LoRaWAN 1.0.4 section 5.9): the gateway's GPS time of the reception
+     * ({@code tmms}) when one has a GPS clock, else its UTC time of the reception, else when this server received
+     * the gateway's datagram, which follows the end of the uplink by the gateway's forwarding delay only.
+     */
     private static MacCommand.DeviceTimeAns deviceTime(DeduplicatedUplink uplink) {
-        RxInfo rx = uplink.copies().stream().map(Copy::rxInfo).filter(r -> r.time() != null).findFirst()
-                .orElse(uplink.copies().get(0).rxInfo());
-        Instant utc = rx.time() != null ? rx.time() : rx.receivedAt();
-        Duration gps = Duration.between(GPS_EPOCH, utc).plus(GPS_MINUS_UTC);
+        Optional<Long> gpsMillis = uplink.copies().stream().map(Copy::rxInfo).map(RxInfo::gpsTimeMillis)
+                .filter(Objects::nonNull).findFirst();
+        Duration gps;
+        if (gpsMillis.isPresent()) {
+            gps = Duration.ofMillis(gpsMillis.get());
+        } else {
+            RxInfo rx = uplink.copies().stream().map(Copy::rxInfo).filter(r -> r.time() != null).findFirst()
+                    .orElse(uplink.copies().get(0).rxInfo());
+            Instant utc = rx.time() != null ? rx.time() : rx.receivedAt();
+            gps = Duration.between(GPS_EPOCH, utc).plus(GPS_MINUS_UTC);
+        }
         int fractional = (int) (gps.toNanosPart() * 256L / 1_000_000_000L);
         return new MacCommand.DeviceTimeAns(gps.getSeconds(), fractional);
     }

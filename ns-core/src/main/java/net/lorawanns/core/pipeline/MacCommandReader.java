@@ -5,7 +5,6 @@ import net.lorawanns.core.crypto.DataCrypto;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.frame.Direction;
-import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.mac.MacCommandCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +39,13 @@ final class MacCommandReader implements DataStep {
         } else {
             return Future.succeededFuture(Next.CONTINUE);
         }
-        try {
-            uplink.macCommands = MacCommandCodec.decode(raw, Direction.UPLINK);
-        } catch (MalformedFrameException e) {
+        MacCommandCodec.Read read = MacCommandCodec.read(raw, Direction.UPLINK);
+        uplink.macCommands = read.commands();
+        read.stoppedBy().ifPresent(e -> {
             metrics.frame("malformed_mac_commands");
-            LOG.debug("MAC commands of DevAddr {} unreadable: {}", frame.devAddr(), e.getMessage());
-        }
+            LOG.debug("MAC commands of DevAddr {} read up to an error, {} kept: {}", frame.devAddr(),
+                    read.commands().size(), e.getMessage());
+        });
         return Future.succeededFuture(Next.CONTINUE);
     }
 }

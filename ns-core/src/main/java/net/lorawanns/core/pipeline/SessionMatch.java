@@ -24,15 +24,12 @@ import org.slf4j.LoggerFactory;
 final class SessionMatch implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMatch.class);
 
-    private final NetworkPlan plan;
     private final SessionStore sessions;
     private final SessionCache cache;
     private final EventSink events;
     private final PipelineMetrics metrics;
 
-    SessionMatch(NetworkPlan plan, SessionStore sessions, SessionCache cache, EventSink events,
-                 PipelineMetrics metrics) {
-        this.plan = plan;
+    SessionMatch(SessionStore sessions, SessionCache cache, EventSink events, PipelineMetrics metrics) {
         this.sessions = sessions;
         this.cache = cache;
         this.events = events;
@@ -84,7 +81,7 @@ final class SessionMatch implements DataStep {
         byte[] micInput = frame.micInput();
         int txDr = uplink.dataRate.orElse(0);
         // TxCh of the LoRaWAN 1.1 uplink MIC: the channel index of the frequency in the region's plan.
-        int txCh = plan.region().uplinkChannel(uplink.copies.frequencyHz()).orElse(0);
+        int txCh = uplink.region.uplinkChannel(uplink.copies.frequencyHz()).orElse(0);
         for (SessionCandidate candidate : candidates) {
             long full = fullFCnt(candidate.lastFCntUp(), frame.fCnt());
             if (micVerifies(candidate.session(), frame, micInput, full, txDr, txCh)) {

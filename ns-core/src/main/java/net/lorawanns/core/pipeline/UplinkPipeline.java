@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import net.lorawanns.core.adr.AdrAlgorithms;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
@@ -80,7 +81,7 @@ public final class UplinkPipeline implements GatewayListener {
      */
     public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
                           SessionStore sessions, JoinServer joinServer, GatewayBackend gateways, EventSink events,
-                          String instanceId, MeterRegistry registry) {
+                          AdrAlgorithms adrAlgorithms, String instanceId, MeterRegistry registry) {
         this.context = context;
         this.deduplicator = deduplicator;
         this.metrics = new PipelineMetrics(registry);
@@ -97,23 +98,28 @@ public final class UplinkPipeline implements GatewayListener {
         SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
-        this.data = dataPath(plan, sessions, cache, downlinks, events);
+        this.data = dataPath(plan, sessions, cache, downlinks, events, adrAlgorithms);
     }
 
     /** The data path's steps, in the order they run. */
     private DataPath dataPath(NetworkPlan plan, SessionStore sessions, SessionCache cache,
-                              DownlinkScheduler downlinks, EventSink events) {
-        SessionMatch match = new SessionMatch(plan, sessions, cache, events, metrics);
+                              DownlinkScheduler downlinks, EventSink events, AdrAlgorithms adrAlgorithms) {
+        SessionMatch match = new SessionMatch(sessions, cache, events, metrics);
         ForceRejoin forceRejoin = new ForceRejoin(sessions);
+        MacTargets targets = new MacTargets(plan);
         return new DataPath(plan, List.of(
                 match,
                 new FrameCounter(match, sessions, cache, events, metrics),
                 new MacCommandReader(metrics),
+                new DeviceMac(targets, events),
                 new ApplicationUplink(events),
                 forceRejoin.ask(),
                 new MacAnswers(),
-                new ClassAAnswer(plan, sessions, downlinks, metrics),
-                forceRejoin.keepUnsent()));
+                new AdrStep(targets, adrAlgorithms),
+                new NetworkRequests(targets),
+                new ClassAAnswer(sessions, downlinks, metrics),
+                forceRejoin.keepUnsent(),
+                new MacStateSave(sessions)));
     }
 
     @Override

@@ -3,6 +3,7 @@ package net.lorawanns.core.mac;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
@@ -106,6 +107,17 @@ class MacCommandCodecTest {
         MalformedFrameException truncated = assertThrows(MalformedFrameException.class,
                 () -> MacCommandCodec.decode(Hex.decode("0351"), Direction.DOWNLINK));
         assertEquals(MalformedFrameException.Reason.TRUNCATED, truncated.reason());
+    }
+
+    @Test
+    void readingStopsAtAnUnknownCidAndKeepsTheCommandsBeforeIt() {
+        // LinkCheckReq (0x02), DeviceTimeReq (0x0D), then 0x0E, which no LoRaWAN version defines uplink.
+        MacCommandCodec.Read read = MacCommandCodec.read(Hex.decode("020d0e0302"), Direction.UPLINK);
+        assertEquals(List.of(new LinkCheckReq(), new DeviceTimeReq()), read.commands());
+        assertEquals(MalformedFrameException.Reason.UNKNOWN_MAC_COMMAND, read.stoppedBy().orElseThrow().reason());
+        MacCommandCodec.Read whole = MacCommandCodec.read(Hex.decode("020d"), Direction.UPLINK);
+        assertEquals(2, whole.commands().size());
+        assertTrue(whole.stoppedBy().isEmpty());
     }
 
     @Test

@@ -1,0 +1,121 @@
+package net.lorawanns.core.mac;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The requests that move a device's {@link MacState} toward the network's {@link MacTarget} (LoRaWAN 1.0.4 and 1.1
+ * section 5), most needed first: new channels, then the LinkADRReq block (channel mask, data rate, TX power,
+ * NbTrans), then receive windows, duty cycle, dwell time, ADR_ACK and rejoin parameters, and a DevStatusReq when due.
+ * A command the device refused, or left unanswered too often, is not sent again in the session.
+ */
+public final class MacPlanner {
+    /**
+     * @param requests in the order to send
+     * @param channelsAfterLinkAdr the channels a LinkADRReq block among {@code requests} leaves the device with
+     */
+    public record Plan(List<MacCommand.Downlink> requests, SortedSet<Integer> channelsAfterLinkAdr) {
+    }
+
+    private MacPlanner() {
+    }
+
+    /**
+     * @param uplinkDataRate the data rate of the uplink being answered, which a LinkADRReq keeps when ADR did not
+     *                       decide one
+     * @param lorawan11 whether the session follows LoRaWAN 1.1, whose ADRParamSetupReq and RejoinParamSetupReq
+     *                  1.0 devices do not know
+     */
+    public static Plan plan(MacState state, MacTarget target, int uplinkDataRate, boolean lorawan11, Instant now) {
+        List<MacCommand.Downlink> requests = new ArrayList<>();
+        boolean channelsComing = false;
+        if (!state.abandoned(0x07)) {
+            for (Map.Entry<Integer, MacTarget.NewChannel> e : target.extraChannels().entrySet()) {
+                Long has = state.extraChannels().get(e.getKey());
+                if (has == null || has != e.getValue().frequencyHz()) {
+                    MacTarget.NewChannel channel = e.getValue();
+                    requests.add(new MacCommand.NewChannelReq(e.getKey(), channel.frequencyHz(), channel.minDr(),
+                            channel.maxDr()));
+                    channelsComing = true;
+                }
+            }
+        }
+        SortedSet<Integer> channelsAfter = new TreeSet<>(state.channels());
+        if (!state.abandoned(0x03)) {
+            boolean channelsDiffer = !state.channels().equals(target.channels());
+            int dr = state.dataRate() >= 0 ? state.dataRate() : uplinkDataRate;
+            int txPower = state.txPowerIndex();
+            int nbTrans = state.nbTrans();
+            if (target.linkAdr().isPresent()) {
+                dr = target.linkAdr().get().dataRate();
+                txPower = target.linkAdr().get().txPowerIndex();
+                nbTrans = target.linkAdr().get().nbTrans();
+            }
+            boolean adrDiffers = dr != (state.dataRate() >= 0 ? state.dataRate() : uplinkDataRate)
+                    || txPower != state.txPowerIndex() || nbTrans != state.nbTrans();
+            // New channels go first in the same answer; a mask that names them waits until the device has them.
+            if (channelsDiffer && !channelsComing || adrDiffers) {
+                List<MacTarget.ChannelMask> masks;
+                if (channelsDiffer && !channelsComing) {
+                    masks = target.channelMasks();
+                    channelsAfter = new TreeSet<>(target.channels());
+                } else if (!channelsDiffer) {
+                    masks = target.channelMasks();
+                } else {
+                    masks = List.of(dynamicMask(state.channels()));
+                }
+                for (MacTarget.ChannelMask mask : masks) {
+                    requests.add(new MacCommand.LinkAdrReq(dr, txPower, mask.chMask(), mask.chMaskCntl(), nbTrans));
+                }
+            }
+        }
+        MacState.RxSettings rx = state.rx();
+        MacState.RxSettings want = target.rx();
+        if (!state.abandoned(0x05) && (rx.rx1DrOffset() != want.rx1DrOffset()
+                || rx.rx2DataRate() != want.rx2DataRate() || rx.rx2Frequency() != want.rx2Frequency())) {
+            requests.add(new MacCommand.RxParamSetupReq(want.rx1DrOffset(), want.rx2DataRate(), want.rx2Frequency()));
+        }
+        if (!state.abandoned(0x08) && rx.rx1Delay() != want.rx1Delay()) {
+            requests.add(new MacCommand.RxTimingSetupReq(want.rx1Delay()));
+        }
+        if (!state.abandoned(0x04) && state.maxDutyCycle() != target.maxDutyCycle()) {
+            requests.add(new MacCommand.DutyCycleReq(target.maxDutyCycle()));
+        }
+        if (!state.abandoned(0x09) && target.txParams().isPresent()
+                && !target.txParams().equals(state.txParams())) {
+            MacState.TxParams t = target.txParams().get();
+            requests.add(new MacCommand.TxParamSetupReq(t.downlinkDwellTime(), t.uplinkDwellTime(), t.maxEirpIndex()));
+        }
+        if (lorawan11 && !state.abandoned(0x0C) && target.adrAck().isPresent()
+                && (target.adrAck().get().limitExp() != state.adrAckLimitExp()
+                || target.adrAck().get().delayExp() != state.adrAckDelayExp())) {
+            requests.add(new MacCommand.AdrParamSetupReq(target.adrAck().get().limitExp(),
+                    target.adrAck().get().delayExp()));
+        }
+        if (lorawan11 && !state.abandoned(0x0F) && target.rejoin().isPresent()
+                && !target.rejoin().equals(state.rejoin())) {
+            requests.add(new MacCommand.RejoinParamSetupReq(target.rejoin().get().maxTimeN(),
+                    target.rejoin().get().maxCountN()));
+        }
+        if (!state.abandoned(0x06) && target.statusInterval().isPresent() && (state.lastStatusRequest().isEmpty()
+                || !state.lastStatusRequest().get().plus(target.statusInterval().get()).isAfter(now))) {
+            requests.add(new MacCommand.DevStatusReq());
+        }
+        return new Plan(requests, channelsAfter);
+    }
+
+    /** Dynamic plans: ChMaskCntl 0, ChMask bit n for channel n (RP002-1.0.4 section 2.1.x). */
+    private static MacTarget.ChannelMask dynamicMask(SortedSet<Integer> channels) {
+        int mask = 0;
+        for (int channel : channels) {
+            if (channel < 16) {
+                mask |= 1 << channel;
+            }
+        }
+        return new MacTarget.ChannelMask(0, mask);
+    }
+}

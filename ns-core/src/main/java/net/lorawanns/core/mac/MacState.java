@@ -1,0 +1,308 @@
+package net.lorawanns.core.mac;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import net.lorawanns.core.frame.Direction;
+import net.lorawanns.core.frame.MalformedFrameException;
+import net.lorawanns.core.types.Hex;
+
+/**
+ * What the network server knows of one device session's MAC settings (LoRaWAN 1.0.4 and 1.1 section 5): the values
+ * the device uses as far as its answers confirmed them, the requests that wait for an answer, the device's last
+ * status, and the uplink history ADR decides from. A session starts from {@link #initial}; the device's answers
+ * move it on ({@link MacAnswerHandler}); {@link #with} makes a changed copy. Immutable.
+ */
+public final class MacState {
+    /** RP002-1.0.4, every region: ADR_ACK_LIMIT 64 and ADR_ACK_DELAY 32 until told otherwise. */
+    public static final int DEFAULT_ADR_ACK_LIMIT_EXP = 6;
+    public static final int DEFAULT_ADR_ACK_DELAY_EXP = 5;
+    /** A request is sent this many times without an answer, then given up for the session. */
+    public static final int MAX_ATTEMPTS = 3;
+
+    /** The receive windows' settings: RX1 delay in s, RX1DROffset, RX2 data rate and frequency in Hz. */
+    public record RxSettings(int rx1Delay, int rx1DrOffset, int rx2DataRate, long rx2Frequency) {
+    }
+
+    /** RejoinParamSetupReq's MaxTimeN and MaxCountN (LoRaWAN 1.1 section 5.13). */
+    public record RejoinParams(int maxTimeN, int maxCountN) {
+    }
+
+    /** TxParamSetupReq's values: the dwell-time limits and the MaxEIRP index. */
+    public record TxParams(boolean uplinkDwellTime, boolean downlinkDwellTime, int maxEirpIndex) {
+    }
+
+    /** The battery (0 external power, 1-254, 255 unknown) and SNR margin of a DevStatusAns, and when it came. */
+    public record DeviceStatus(int battery, int margin, Instant at) {
+    }
+
+    /** The fields of a state, to change in {@link #with}. */
+    public static final class Fields {
+        /** The uplink data rate the device was told to use, or last used; -1 before either. */
+        public int dataRate = -1;
+        /** The TXPower index in force (0: the maximum EIRP, the device's default). */
+        public int txPowerIndex;
+        /** Transmissions of each unconfirmed uplink (1-15). */
+        public int nbTrans = 1;
+        /** The uplink channel indices the device has enabled. */
+        public SortedSet<Integer> channels = new TreeSet<>();
+        /** Dynamic plans: the channels beyond the region's defaults the device was given, by index, in Hz. */
+        public SortedMap<Integer, Long> extraChannels = new TreeMap<>();
+        public RxSettings rx;
+        /** The aggregated duty-cycle limit, 1/2^maxDutyCycle (0: none). */
+        public int maxDutyCycle;
+        public int adrAckLimitExp = DEFAULT_ADR_ACK_LIMIT_EXP;
+        public int adrAckDelayExp = DEFAULT_ADR_ACK_DELAY_EXP;
+        public Optional<RejoinParams> rejoin = Optional.empty();
+        public Optional<TxParams> txParams = Optional.empty();
+        /** Requests sent in the last answer and not yet answered, in the order sent. */
+        public List<MacCommand.Downlink> pending = new ArrayList<>();
+        /** The uplink channels the pending LinkADRReq block leaves the device with. */
+        public SortedSet<Integer> pendingChannels = new TreeSet<>();
+        /** By CID: how many answers in a row carried a request of it that then got no answer. */
+        public SortedMap<Integer, Integer> unanswered = new TreeMap<>();
+        /** CIDs not sent again in this session: refused, or unanswered {@link #MAX_ATTEMPTS} times. */
+        public SortedSet<Integer> abandoned = new TreeSet<>();
+        /** Data rates and TXPower indices the device refused in a LinkADRAns: not asked for again. */
+        public SortedSet<Integer> refusedDataRates = new TreeSet<>();
+        public SortedSet<Integer> refusedTxPowers = new TreeSet<>();
+        public Optional<DeviceStatus> status = Optional.empty();
+        public Optional<Instant> lastStatusRequest = Optional.empty();
+        /** The ADR algorithm's uplink history, in its own text form. */
+        public String adrHistory = "";
+
+        private Fields copy() {
+            Fields f = new Fields();
+            f.dataRate = dataRate;
+            f.txPowerIndex = txPowerIndex;
+            f.nbTrans = nbTrans;
+            f.channels = new TreeSet<>(channels);
+            f.extraChannels = new TreeMap<>(extraChannels);
+            f.rx = rx;
+            f.maxDutyCycle = maxDutyCycle;
+            f.adrAckLimitExp = adrAckLimitExp;
+            f.adrAckDelayExp = adrAckDelayExp;
+            f.rejoin = rejoin;
+            f.txParams = txParams;
+            f.pending = new ArrayList<>(pending);
+            f.pendingChannels = new TreeSet<>(pendingChannels);
+            f.unanswered = new TreeMap<>(unanswered);
+            f.abandoned = new TreeSet<>(abandoned);
+            f.refusedDataRates = new TreeSet<>(refusedDataRates);
+            f.refusedTxPowers = new TreeSet<>(refusedTxPowers);
+            f.status = status;
+            f.lastStatusRequest = lastStatusRequest;
+            f.adrHistory = adrHistory;
+            return f;
+        }
+    }
+
+    private final Fields fields;
+
+    private MacState(Fields fields) {
+        this.fields = fields;
+    }
+
+    /** A fresh session's state: what the device has after its join-accept or ABP activation. */
+    public static MacState initial(SortedSet<Integer> channels, SortedMap<Integer, Long> extraChannels,
+                                   RxSettings rx) {
+        Fields f = new Fields();
+        f.channels = new TreeSet<>(channels);
+        f.extraChannels = new TreeMap<>(extraChannels);
+        f.rx = rx;
+        return new MacState(f);
+    }
+
+    /** A copy with the changes {@code change} makes. */
+    public MacState with(Consumer<Fields> change) {
+        Fields f = fields.copy();
+        change.accept(f);
+        return new MacState(f);
+    }
+
+    public int dataRate() {
+        return fields.dataRate;
+    }
+
+    public int txPowerIndex() {
+        return fields.txPowerIndex;
+    }
+
+    public int nbTrans() {
+        return fields.nbTrans;
+    }
+
+    public SortedSet<Integer> channels() {
+        return Collections.unmodifiableSortedSet(fields.channels);
+    }
+
+    public SortedMap<Integer, Long> extraChannels() {
+        return Collections.unmodifiableSortedMap(fields.extraChannels);
+    }
+
+    public RxSettings rx() {
+        return fields.rx;
+    }
+
+    public int maxDutyCycle() {
+        return fields.maxDutyCycle;
+    }
+
+    public int adrAckLimitExp() {
+        return fields.adrAckLimitExp;
+    }
+
+    public int adrAckDelayExp() {
+        return fields.adrAckDelayExp;
+    }
+
+    public Optional<RejoinParams> rejoin() {
+        return fields.rejoin;
+    }
+
+    public Optional<TxParams> txParams() {
+        return fields.txParams;
+    }
+
+    public List<MacCommand.Downlink> pending() {
+        return Collections.unmodifiableList(fields.pending);
+    }
+
+    public SortedSet<Integer> pendingChannels() {
+        return Collections.unmodifiableSortedSet(fields.pendingChannels);
+    }
+
+    public int unanswered(int cid) {
+        return fields.unanswered.getOrDefault(cid, 0);
+    }
+
+    public boolean abandoned(int cid) {
+        return fields.abandoned.contains(cid);
+    }
+
+    public SortedSet<Integer> refusedDataRates() {
+        return Collections.unmodifiableSortedSet(fields.refusedDataRates);
+    }
+
+    public SortedSet<Integer> refusedTxPowers() {
+        return Collections.unmodifiableSortedSet(fields.refusedTxPowers);
+    }
+
+    public Optional<DeviceStatus> status() {
+        return fields.status;
+    }
+
+    public Optional<Instant> lastStatusRequest() {
+        return fields.lastStatusRequest;
+    }
+
+    public String adrHistory() {
+        return fields.adrHistory;
+    }
+
+    /** Whether a request of this CID waits for its answer. */
+    public boolean awaits(int cid) {
+        return fields.pending.stream().anyMatch(p -> p.cid() == cid);
+    }
+
+    public JsonObject toJson() {
+        Fields f = fields;
+        JsonObject json = new JsonObject().put("dr", f.dataRate).put("txp", f.txPowerIndex).put("nbt", f.nbTrans)
+                .put("ch", ints(f.channels)).put("rx1d", f.rx.rx1Delay()).put("rx1o", f.rx.rx1DrOffset())
+                .put("rx2dr", f.rx.rx2DataRate()).put("rx2f", f.rx.rx2Frequency()).put("mdc", f.maxDutyCycle)
+                .put("adrl", f.adrAckLimitExp).put("adrd", f.adrAckDelayExp).put("pch", ints(f.pendingChannels))
+                .put("ab", ints(f.abandoned)).put("nodr", ints(f.refusedDataRates))
+                .put("notx", ints(f.refusedTxPowers)).put("h", f.adrHistory)
+                .put("pend", Hex.lower(MacCommandCodec.encode(f.pending)));
+        JsonObject extra = new JsonObject();
+        f.extraChannels.forEach((index, hz) -> extra.put(Integer.toString(index), hz));
+        json.put("xch", extra);
+        JsonObject unanswered = new JsonObject();
+        f.unanswered.forEach((cid, n) -> unanswered.put(Integer.toString(cid), n));
+        json.put("un", unanswered);
+        f.rejoin.ifPresent(r -> json.put("rj", new JsonArray().add(r.maxTimeN()).add(r.maxCountN())));
+        f.txParams.ifPresent(t -> json.put("txpar", new JsonArray().add(t.uplinkDwellTime())
+                .add(t.downlinkDwellTime()).add(t.maxEirpIndex())));
+        f.status.ifPresent(s -> json.put("st", new JsonArray().add(s.battery()).add(s.margin())
+                .add(s.at().toEpochMilli())));
+        f.lastStatusRequest.ifPresent(at -> json.put("stq", at.toEpochMilli()));
+        return json;
+    }
+
+    /** @throws IllegalArgumentException when the JSON is not a MAC state {@link #toJson} wrote */
+    public static MacState fromJson(JsonObject json) {
+        try {
+            Fields f = new Fields();
+            f.dataRate = json.getInteger("dr");
+            f.txPowerIndex = json.getInteger("txp");
+            f.nbTrans = json.getInteger("nbt");
+            f.channels = ints(json.getJsonArray("ch"));
+            json.getJsonObject("xch").forEach(e -> f.extraChannels.put(Integer.parseInt(e.getKey()),
+                    ((Number) e.getValue()).longValue()));
+            f.rx = new RxSettings(json.getInteger("rx1d"), json.getInteger("rx1o"), json.getInteger("rx2dr"),
+                    json.getLong("rx2f"));
+            f.maxDutyCycle = json.getInteger("mdc");
+            f.adrAckLimitExp = json.getInteger("adrl");
+            f.adrAckDelayExp = json.getInteger("adrd");
+            JsonArray rj = json.getJsonArray("rj");
+            f.rejoin = rj == null ? Optional.empty() : Optional.of(new RejoinParams(rj.getInteger(0), rj.getInteger(1)));
+            JsonArray t = json.getJsonArray("txpar");
+            f.txParams = t == null ? Optional.empty()
+                    : Optional.of(new TxParams(t.getBoolean(0), t.getBoolean(1), t.getInteger(2)));
+            for (MacCommand command : MacCommandCodec.decode(Hex.decode(json.getString("pend")), Direction.DOWNLINK)) {
+                f.pending.add((MacCommand.Downlink) command);
+            }
+            f.pendingChannels = ints(json.getJsonArray("pch"));
+            for (Map.Entry<String, Object> e : json.getJsonObject("un")) {
+                f.unanswered.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).intValue());
+            }
+            f.abandoned = ints(json.getJsonArray("ab"));
+            f.refusedDataRates = ints(json.getJsonArray("nodr"));
+            f.refusedTxPowers = ints(json.getJsonArray("notx"));
+            JsonArray st = json.getJsonArray("st");
+            f.status = st == null ? Optional.empty() : Optional.of(new DeviceStatus(st.getInteger(0),
+                    st.getInteger(1), Instant.ofEpochMilli(st.getLong(2))));
+            Long stq = json.getLong("stq");
+            f.lastStatusRequest = stq == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(stq));
+            f.adrHistory = json.getString("h");
+            return new MacState(f);
+        } catch (MalformedFrameException | RuntimeException e) {
+            throw new IllegalArgumentException("not a MAC state: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonArray ints(SortedSet<Integer> set) {
+        return new JsonArray(new ArrayList<>(set));
+    }
+
+    private static SortedSet<Integer> ints(JsonArray array) {
+        SortedSet<Integer> out = new TreeSet<>();
+        array.forEach(o -> out.add(((Number) o).intValue()));
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MacState state && toJson().equals(state.toJson());
+    }
+
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "MacState" + toJson().encode();
+    }
+}

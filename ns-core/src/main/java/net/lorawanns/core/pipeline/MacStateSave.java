@@ -1,0 +1,44 @@
+package net.lorawanns.core.pipeline;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.mac.MacCommand;
+import net.lorawanns.core.mac.MacState;
+
+/**
+ * After the answer: the requests that went out wait for their answers in the MAC state, which is stored when it
+ * changed (in the session's hash, only while the session is the active one). Runs on the pipeline's event loop.
+ */
+final class MacStateSave implements DataStep {
+    private final SessionStore sessions;
+
+    MacStateSave(SessionStore sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Future<Next> apply(DataUplink uplink) {
+        if (uplink.mac == null || !uplink.isNew()) {
+            return Future.succeededFuture(Next.CONTINUE);
+        }
+        List<MacCommand.Downlink> sent = uplink.sent.stream().filter(uplink.requests::contains).toList();
+        boolean linkAdrSent = sent.stream().anyMatch(MacCommand.LinkAdrReq.class::isInstance);
+        boolean statusAsked = sent.stream().anyMatch(MacCommand.DevStatusReq.class::isInstance);
+        MacState state = uplink.mac.with(f -> {
+            f.pending = new ArrayList<>(sent);
+            f.pendingChannels = linkAdrSent ? new TreeSet<>(uplink.channelsAfterRequests) : new TreeSet<>();
+            if (statusAsked) {
+                f.lastStatusRequest = Optional.of(Instant.now());
+            }
+        });
+        if (uplink.storedMac.isPresent() && uplink.storedMac.get().equals(state)) {
+            return Future.succeededFuture(Next.CONTINUE);
+        }
+        return sessions.saveMacState(uplink.device.devEui(), uplink.session().id(), state).map(Next.CONTINUE);
+    }
+}
