@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The minimal REST API: applications (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP
- * sessions), DevNonce reset and the event stream. Every request needs {@code Authorization: Bearer <api key>}. Errors are
- * JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
+ * sessions), DevNonce reset and the event stream. Every request needs {@code Authorization: Bearer <api key>}.
+ * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
  */
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);

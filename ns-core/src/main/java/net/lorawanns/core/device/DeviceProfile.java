@@ -250,7 +250,8 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
             interval = Duration.ofSeconds(new JsonFields(new JsonObject().put(field, value), Set.of(field))
                     .whole(field, 0, MAX_DEV_STATUS_INTERVAL_SECONDS, " s").getAsLong());
         }
-        if (interval.isNegative() || interval.getNano() != 0 || interval.toSeconds() > MAX_DEV_STATUS_INTERVAL_SECONDS) {
+        if (interval.isNegative() || interval.getNano() != 0
+                || interval.toSeconds() > MAX_DEV_STATUS_INTERVAL_SECONDS) {
             throw new IllegalArgumentException(field + ": must be whole seconds from 0 to "
                     + MAX_DEV_STATUS_INTERVAL_SECONDS + " (0: never), got " + value);
         }
