@@ -36,6 +36,7 @@ import net.lorawanns.config.Settings;
 import net.lorawanns.core.adr.AdrAlgorithms;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.SessionStore;
@@ -209,7 +210,8 @@ public final class Server implements AutoCloseable {
 
         HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
-                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor);
+                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, new DeviceProfileStore(redis, keys),
+                settings.network().enabledRegions());
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
         api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
                 .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -78,6 +79,15 @@ class RedisKeyLifetimeTest {
         TestDevice abp = network.abpDevice(server, "00000000007E0004", "26007E04", APP);
         send(abp);
 
+        // Device profiles, a device that holds one and a device that held one before its deletion.
+        network.api(server, "PUT", "/api/v1/device-profiles/lifetime", new JsonObject().put("region", "eu868")
+                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3"), 200);
+        JsonObject onProfile = new JsonObject().put("application_id", APP).put("join_eui", "70B3D57ED0000000")
+                .put("device_profile_id", "lifetime");
+        network.api(server, "PUT", "/api/v1/devices/00000000007E0006", onProfile, 200);
+        network.api(server, "PUT", "/api/v1/devices/00000000007E0007", onProfile, 200);
+        network.api(server, "DELETE", "/api/v1/devices/00000000007E0007", null, 200);
+
         String prefix = Pattern.quote(network.keyPrefix() + "lorawan:");
         String eui = "\\{[0-9A-F]{16}\\}";
         // README, "Keys in Redis": the configuration-grade keys, which live until the operator deletes them.
@@ -88,6 +98,7 @@ class RedisKeyLifetimeTest {
                 Pattern.compile(prefix + "js:" + eui + ":(keys|joinnonce|(devnonce|rjcount1):[0-9A-F]{16})"),
                 Pattern.compile(prefix + "js:\\{FFFFFFFFFFFFFFFF\\}:keys:check:.+"),
                 Pattern.compile(prefix + "application:\\{[A-Za-z0-9._-]+\\}"),
+                Pattern.compile(prefix + "device-profiles:\\{profiles\\}(:users|:generation|:holds:[0-9A-F]{16})?"),
                 Pattern.compile(prefix + "gateways"));
 
         Redis redis = TestRedis.client(vertx, TestRedis.settings());
@@ -102,10 +113,15 @@ class RedisKeyLifetimeTest {
             }
         }
         assertEquals(List.of(), lasting, "keys that never expire and are not configuration-grade");
+        // A deleted device leaves only the mark of its deletion, which expires (see above).
         for (TestDevice deleted : List.of(deletedOtaa, deletedAbp)) {
-            assertTrue(keys.stream().noneMatch(k -> k.contains("device:{" + deleted.devEui + "}")
-                    || k.contains("devaddr:{" + deleted.devAddr() + "}")), deleted.devEui + " left keys: " + keys);
+            assertTrue(keys.stream().noneMatch(k -> (k.contains("device:{" + deleted.devEui + "}")
+                    && !k.endsWith(":deleted")) || k.contains("devaddr:{" + deleted.devAddr() + "}")),
+                    deleted.devEui + " left keys: " + keys);
         }
+        assertTrue(keys.stream().noneMatch(k -> k.contains("00000000007E0007") && !k.endsWith(":deleted")),
+                "the deleted device left a hold on its profile: " + keys);
+        assertTrue(keys.stream().anyMatch(k -> k.endsWith(":holds:00000000007E0006")), "the hold was made: " + keys);
     }
 
     private void join(TestDevice device, int devNonce) throws Exception {

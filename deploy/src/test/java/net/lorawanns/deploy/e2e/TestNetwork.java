@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -189,6 +190,15 @@ final class TestNetwork implements AutoCloseable {
                     + response.statusCode() + " " + response.body());
         }
         return new JsonObject(response.body());
+    }
+
+    /** Starts a request with this network's API key; the answer, whatever its status, completes the future. */
+    CompletableFuture<HttpResponse<String>> apiAsync(Server server, String method, String path, JsonObject body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + API_KEY)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.encode())).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** A GET on the server's operations endpoint ({@code /metrics}, {@code /health}, {@code /ready}). */

@@ -21,9 +21,13 @@ import java.util.function.Supplier;
 import net.lorawanns.core.device.Application;
 import net.lorawanns.core.device.ApplicationStore;
 import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceProfile;
+import net.lorawanns.core.device.DeviceProfileInUseException;
+import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
+import net.lorawanns.core.device.ProfileReferenceException;
 import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.integration.EventStream;
@@ -43,9 +47,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The minimal REST API: applications (webhook), gateways, devices (OTAA root keys write-only, ABP sessions),
- * DevNonce reset and the event stream. Every request needs {@code Authorization: Bearer <api key>}. Errors are
- * JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
+ * The minimal REST API: applications (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP
+ * sessions), DevNonce reset and the event stream. Every request needs {@code Authorization: Bearer <api key>}.
+ * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
  */
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -53,12 +57,17 @@ public final class RestApi {
 
     /**
      * The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off;
-     * {@code joinServerDoctor} checks the join server of a JoinEUI.
+     * {@code joinServerDoctor} checks the join server of a JoinEUI; a device profile's region must be among
+     * {@code enabledRegions} ({@code network.enabled_regions}).
      */
     public record Services(DeviceStore devices, SessionStore sessions, ApplicationStore applications,
                            GatewayStore gateways, Optional<RootKeyProvisioning> rootKeys, DevNonceRegistry devNonces,
                            EventStream events, WebhookAddressPolicy webhookPolicy, NetId netId, Region region,
-                           JoinServerDoctor joinServerDoctor) {
+                           JoinServerDoctor joinServerDoctor, DeviceProfileStore deviceProfiles,
+                           List<String> enabledRegions) {
+        public Services {
+            enabledRegions = List.copyOf(enabledRegions);
+        }
     }
 
     private final Services services;
@@ -80,6 +89,10 @@ public final class RestApi {
         router.get("/api/v1/gateways").handler(ctx -> api.respond(ctx, c -> api.listGateways()));
         router.put("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api::putGateway));
         router.delete("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api::deleteGateway));
+        router.get("/api/v1/device-profiles").handler(ctx -> api.respond(ctx, c -> api.listDeviceProfiles()));
+        router.put("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::putDeviceProfile));
+        router.get("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::getDeviceProfile));
+        router.delete("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::deleteDeviceProfile));
         router.put("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::putDevice));
         router.get("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::getDevice));
         router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
@@ -154,16 +167,74 @@ public final class RestApi {
     }
 
     /**
+     * Creates or replaces a device profile. Its region must be one the network serves; devices that hold it follow
+     * the new settings from their next frame, but it keeps its MAC version while they hold it (409).
+     */
+    private Future<JsonObject> putDeviceProfile(RoutingContext ctx) {
+        String id = valid(() -> DeviceProfile.checkId(ctx.pathParam("id")));
+        DeviceProfile profile = valid(() -> DeviceProfile.fromJson(id, body(ctx)));
+        if (!services.enabledRegions().contains(profile.regionId())) {
+            throw new ApiException(400, "region: '" + profile.regionId() + "' is not among network.enabled_regions "
+                    + services.enabledRegions());
+        }
+        return services.deviceProfiles().put(profile).map(created -> profile.toJson());
+    }
+
+    private Future<JsonObject> getDeviceProfile(RoutingContext ctx) {
+        String id = valid(() -> DeviceProfile.checkId(ctx.pathParam("id")));
+        return services.deviceProfiles().get(id).map(found -> found
+                .orElseThrow(() -> new ApiException(404, "no device profile " + id)).toJson());
+    }
+
+    private Future<JsonObject> listDeviceProfiles() {
+        return services.deviceProfiles().all().map(all -> {
+            JsonArray profiles = new JsonArray();
+            all.forEach(profile -> profiles.add(profile.toJson()));
+            return new JsonObject().put("device_profiles", profiles);
+        });
+    }
+
+    /** Deletes a device profile that no device holds (409 while one does). */
+    private Future<JsonObject> deleteDeviceProfile(RoutingContext ctx) {
+        String id = valid(() -> DeviceProfile.checkId(ctx.pathParam("id")));
+        return services.deviceProfiles().delete(id).map(existed -> {
+            if (!existed) {
+                throw new ApiException(404, "no device profile " + id);
+            }
+            return new JsonObject().put("deleted", id);
+        });
+    }
+
+    /**
      * Creates or replaces a device: OTAA with {@code join_eui} (and root keys for the internal join server, with the
      * device's home network: {@code home_net_id}, default ours, and optional {@code home_ns_id}; and the AS-ID of its
      * application server, {@code as_id}, the only one whose AppSKeyReq the join server answers), or ABP with an
-     * {@code abp} session. Root keys are stored encrypted by the join server and never returned.
+     * {@code abp} session. Root keys are stored encrypted by the join server and never returned. With a
+     * {@code device_profile_id}, {@code mac_version} may be left out: it is the profile's.
      */
     private Future<JsonObject> putDevice(RoutingContext ctx) {
         Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
         JsonObject body = body(ctx);
+        Object profileField = body.getValue("device_profile_id");
+        if (profileField == null) {
+            return putDevice(devEui, body, Optional.empty());
+        }
+        if (!(profileField instanceof String profileText)) {
+            throw new ApiException(400, "device_profile_id: must be a string");
+        }
+        String profileId = valid(() -> DeviceProfile.checkId(profileText));
+        return services.deviceProfiles().get(profileId).compose(profile -> {
+            if (profile.isEmpty()) {
+                throw new ApiException(400, "device_profile_id: no device profile '" + profileId + "'; create it "
+                        + "first");
+            }
+            return putDevice(devEui, body, profile);
+        });
+    }
+
+    private Future<JsonObject> putDevice(Eui64 devEui, JsonObject body, Optional<DeviceProfile> profile) {
         String applicationId = required(body, "application_id");
-        MacVersion version = valid(() -> MacVersion.parse(required(body, "mac_version")));
+        MacVersion version = macVersion(body, profile);
         String joinEuiText = body.getString("join_eui");
         JsonObject abp = body.getJsonObject("abp");
         if ((joinEuiText == null) == (abp == null)) {
@@ -171,7 +242,8 @@ public final class RestApi {
         }
         Optional<Eui64> joinEui = joinEuiText == null ? Optional.empty()
                 : Optional.of(valid(() -> Eui64.parse(joinEuiText)));
-        Device device = new Device(devEui, joinEui, version, applicationId, body.getBoolean("relax_fcnt", false));
+        Device device = new Device(devEui, joinEui, version, applicationId, body.getBoolean("relax_fcnt", false),
+                profile.map(DeviceProfile::id));
         Optional<RootKeys> rootKeys = joinEui.isPresent() ? rootKeys(body, joinEui.get(), version) : Optional.empty();
         Optional<DeviceSession> session = abp == null ? Optional.empty() : Optional.of(abpSession(abp, version));
         if (rootKeys.isPresent() && services.rootKeys().isEmpty()) {
@@ -188,6 +260,19 @@ public final class RestApi {
                 ? services.sessions().setActive(devEui, session.get(), abp.getLong("f_cnt_up", -1L),
                         abp.getLong("n_f_cnt_down", 0L))
                 : Future.succeededFuture()).compose(v -> describe(device));
+    }
+
+    /** The device's MAC version: the one given, which must be its profile's, or else its profile's. */
+    private static MacVersion macVersion(JsonObject body, Optional<DeviceProfile> profile) {
+        if (profile.isPresent() && body.getValue("mac_version") == null) {
+            return profile.get().macVersion();
+        }
+        MacVersion given = valid(() -> MacVersion.parse(required(body, "mac_version")));
+        if (profile.isPresent() && given != profile.get().macVersion()) {
+            throw new ApiException(400, "mac_version: " + given + " is not the LoRaWAN version of device profile '"
+                    + profile.get().id() + "', " + profile.get().macVersion());
+        }
+        return given;
     }
 
     private Optional<RootKeys> rootKeys(JsonObject body, Eui64 joinEui, MacVersion version) {
@@ -249,6 +334,7 @@ public final class RestApi {
             JsonObject json = new JsonObject().put("dev_eui", device.devEui().toString())
                     .put("mac_version", device.macVersion().toString()).put("application_id", device.applicationId())
                     .put("relax_fcnt", device.relaxFCnt()).put("activation", device.otaa() ? "otaa" : "abp");
+            device.deviceProfileId().ifPresent(id -> json.put("device_profile_id", id));
             device.joinEui().ifPresent(eui -> json.put("join_eui", eui.toString())
                     .put("root_keys_in_internal_js", hasKeys.result()));
             for (SessionCandidate candidate : sessions.result()) {
@@ -339,6 +425,10 @@ public final class RestApi {
                 ctx.response().putHeader("Content-Type", "application/json").end(done.result().encode());
             } else if (done.cause() instanceof ApiException refused) {
                 error(ctx, refused.status(), refused.getMessage());
+            } else if (done.cause() instanceof ProfileReferenceException refused) {
+                error(ctx, 400, refused.getMessage());
+            } else if (done.cause() instanceof DeviceProfileInUseException inUse) {
+                error(ctx, 409, inUse.getMessage());
             } else if (done.cause() instanceof RedisFailure failure
                     && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
                 ctx.response().putHeader("Retry-After", "1");

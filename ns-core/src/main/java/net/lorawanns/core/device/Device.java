@@ -12,14 +12,16 @@ import net.lorawanns.core.types.MacVersion;
  * @param joinEui the JoinEUI for OTAA devices; empty for ABP devices
  * @param relaxFCnt accept a frame counter that went backwards as a reset (ABP devices that lose their counter
  *                  on power loss); off by default since it weakens replay protection
+ * @param deviceProfileId the {@link DeviceProfile} the device follows; empty: the network's defaults
  */
 public record Device(Eui64 devEui, Optional<Eui64> joinEui, MacVersion macVersion, String applicationId,
-                     boolean relaxFCnt) {
+                     boolean relaxFCnt, Optional<String> deviceProfileId) {
     public Device {
         Objects.requireNonNull(devEui, "devEui");
         Objects.requireNonNull(joinEui, "joinEui");
         Objects.requireNonNull(macVersion, "macVersion");
         Objects.requireNonNull(applicationId, "applicationId");
+        deviceProfileId.ifPresent(DeviceProfile::checkId);
     }
 
     public boolean otaa() {
@@ -30,6 +32,7 @@ public record Device(Eui64 devEui, Optional<Eui64> joinEui, MacVersion macVersio
         JsonObject json = new JsonObject().put("dev_eui", devEui.toString()).put("mac_version", macVersion.toString())
                 .put("application_id", applicationId).put("relax_fcnt", relaxFCnt);
         joinEui.ifPresent(eui -> json.put("join_eui", eui.toString()));
+        deviceProfileId.ifPresent(id -> json.put("device_profile_id", id));
         return json;
     }
 
@@ -38,6 +41,6 @@ public record Device(Eui64 devEui, Optional<Eui64> joinEui, MacVersion macVersio
         return new Device(Eui64.parse(json.getString("dev_eui")),
                 joinEui == null ? Optional.empty() : Optional.of(Eui64.parse(joinEui)),
                 MacVersion.parse(json.getString("mac_version")), json.getString("application_id"),
-                json.getBoolean("relax_fcnt", false));
+                json.getBoolean("relax_fcnt", false), Optional.ofNullable(json.getString("device_profile_id")));
     }
 }

@@ -30,6 +30,14 @@ public final class RedisKeys {
         return prefix + "device:{" + devEui + "}";
     }
 
+    /**
+     * Left for a while where a device record was deleted: the generation of the deletion (see
+     * {@link #deviceProfileGeneration()}), so that a write ordered before it cannot bring the record back.
+     */
+    public String deviceDeleted(Eui64 devEui) {
+        return prefix + "device:{" + devEui + "}:deleted";
+    }
+
     /** The device's sessions and frame counters. */
     public String session(Eui64 devEui) {
         return prefix + "device:{" + devEui + "}:session";
@@ -97,6 +105,29 @@ public final class RedisKeys {
     /** A pattern matching every application record. */
     public String applicationPattern() {
         return prefix + "application:{*}";
+    }
+
+    /**
+     * The device profiles, a hash of ID to JSON; configuration-grade. Every key of profiles and of the devices' hold
+     * on them shares one hash tag, so that one script checks a profile and its users together.
+     */
+    public String deviceProfiles() {
+        return prefix + "device-profiles:{profiles}";
+    }
+
+    /** How many holds devices have on each profile: a hash of profile ID to count. */
+    public String deviceProfileUsers() {
+        return prefix + "device-profiles:{profiles}:users";
+    }
+
+    /** The counter that orders the writes and deletions of device records that refer to profiles. */
+    public String deviceProfileGeneration() {
+        return prefix + "device-profiles:{profiles}:generation";
+    }
+
+    /** A device's holds on profiles: a hash of generation to profile ID. */
+    public String deviceProfileHolds(Eui64 devEui) {
+        return prefix + "device-profiles:{profiles}:holds:" + devEui;
     }
 
     /** The set of gateways registered through the API. */

@@ -162,7 +162,7 @@ class SealedSessionsTest {
 
     @Test
     void aRotationDuringCounterStepsLosesNone() throws Exception {
-        await(devices.put(new Device(DEV, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app", false)));
+        await(devices.put(new Device(DEV, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app", false, Optional.empty())));
         await(store.setActive(DEV, session("s1", "26011234"), -1, 0));
         SessionStore rotating = new SessionStore(redis, keys, new AtRestCipher(NEW, List.of(OLD)));
         Future<Integer> rotation = rotating.rotate();

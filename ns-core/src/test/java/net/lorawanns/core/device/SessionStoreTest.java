@@ -98,7 +98,7 @@ class SessionStoreTest {
     @Test
     void rejoinCount0MustGrowWithinASessionAndStartsAgainInTheNext() throws Exception {
         await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_1_0,
-                "app", false)));
+                "app", false, Optional.empty())));
         await(one.setActive(DEV, session("old", "26000001"), 41, 5));
         List<Future<Optional<String>>> racing = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -121,7 +121,7 @@ class SessionStoreTest {
     @Test
     void aForceRejoinRequestIsTakenByTheNextNewFrameOnly() throws Exception {
         await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_1_0,
-                "app", false)));
+                "app", false, Optional.empty())));
         assertFalse(await(one.forceRejoin(DEV, 2)), "no session to send it in");
         await(one.setActive(DEV, session("s1", "26000001"), 10, 0));
         assertTrue(await(one.forceRejoin(DEV, 2)));
@@ -148,7 +148,7 @@ class SessionStoreTest {
     @Test
     void aPendingSessionBecomesActiveOnItsFirstUplinkWhileTheOldOneAnswersUntilThen() throws Exception {
         await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_0_4,
-                "app", false)));
+                "app", false, Optional.empty())));
         await(one.setActive(DEV, session("old", "26000001"), 41, 5));
         await(one.setPending(DEV, session("new", "26000002")));
         assertEquals(1, await(one.candidates(DevAddr.parse("26000001"))).size());
@@ -182,7 +182,7 @@ class SessionStoreTest {
     void aDevAddrIndexLivesAsLongAsTheSessionsItPointsTo() throws Exception {
         DevAddr otaa = DevAddr.parse("26000020");
         await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_0_4,
-                "app", false)));
+                "app", false, Optional.empty())));
         await(one.setPending(DEV, session("joined", "26000020")));
         long ttl = pttl(keys.devAddr(otaa));
         assertTrue(ttl > SessionStore.OTAA_SESSION_TTL.toMillis() - 60_000
@@ -203,7 +203,7 @@ class SessionStoreTest {
         DevAddr contested = DevAddr.parse("26000030");
         String index = keys.devAddr(contested);
         await(devices.put(new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_0_4,
-                "app", false)));
+                "app", false, Optional.empty())));
         await(one.setPending(DEV, session("there", "26000030")));
         await(one.setActive(DEV, session("elsewhere", "26000031"), -1, 0));
         // One instance finds the device's entry stale (the device moved to another DevAddr) ...
@@ -278,7 +278,7 @@ class SessionStoreTest {
     }
 
     private static Device abp(Eui64 devEui, boolean relax) {
-        return new Device(devEui, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app", relax);
+        return new Device(devEui, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app", relax, Optional.empty());
     }
 
     static DeviceSession session(String id, String devAddr) {

@@ -1,0 +1,269 @@
+package net.lorawanns.core.device;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.types.RegParamsRevision;
+
+/**
+ * What devices of one kind have in common, as their maker states it: region, LoRaWAN and Regional Parameters
+ * versions, classes, receive windows, channels, ADR limits and the MAC requests the network makes of them. A setting
+ * left out is the network's (see {@link EffectiveProfile}). The JSON form ({@link #fromJson}, {@link #toJson}) is the
+ * API's and the stored one.
+ *
+ * @param regionId the configuration name of the region, e.g. {@code eu868}
+ * @param supports32BitFCnt the device keeps a 32-bit uplink counter (false: 16 bits, the high half always 0)
+ * @param maxEirpDbm the highest EIRP the device can transmit with, in dBm; empty: the region's default
+ * @param devStatusInterval how often the network asks the device for its battery and margin (DevStatusReq); empty:
+ *                          never
+ */
+public record DeviceProfile(String id, String regionId, MacVersion macVersion, RegParamsRevision regParamsRevision,
+                            Classes classes, RxParams rx, Channels channels, boolean supports32BitFCnt, Adr adr,
+                            OptionalDouble maxEirpDbm, Optional<Duration> devStatusInterval) {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Set<String> FIELDS = Set.of("device_profile_id", "region", "mac_version",
+            "reg_params_revision", "supports_class_b", "supports_class_c", "class_b_ping_slot_periodicity",
+            "rx1_delay", "rx1_dr_offset", "rx2_dr", "rx2_frequency", "extra_channels", "sub_bands",
+            "supports_32bit_fcnt", "adr_enabled", "adr_algorithm", "adr_min_dr", "adr_max_dr",
+            "adr_installation_margin", "nb_trans_max", "max_eirp", "dev_status_interval");
+    /** The MaxEIRP table of TxParamSetupReq (TS001) ends at 36 dBm. */
+    private static final double MAX_EIRP_DBM = 36;
+    private static final long MAX_DEV_STATUS_INTERVAL_SECONDS = Duration.ofDays(366).toSeconds();
+
+    /**
+     * The classes a device supports besides A.
+     *
+     * @param pingSlotPeriodicity class B: a ping slot every 2^periodicity seconds (0-7, as in TS001's
+     *                            PingSlotInfoReq); present exactly when {@code classB}
+     */
+    public record Classes(boolean classB, boolean classC, OptionalInt pingSlotPeriodicity) {
+        public Classes {
+            Objects.requireNonNull(pingSlotPeriodicity, "pingSlotPeriodicity");
+            if (classB != pingSlotPeriodicity.isPresent()) {
+                throw new IllegalArgumentException("class_b_ping_slot_periodicity: is given exactly when "
+                        + "supports_class_b is true");
+            }
+        }
+    }
+
+    /**
+     * The receive windows the device is to use; each empty one is the network's.
+     *
+     * @param rx1Delay seconds from the end of an uplink to RX1 (1-15, as RXTimingSetupReq sets it)
+     * @param rx1DrOffset the RX1 data-rate offset (0-7: three bits of DLSettings)
+     * @param rx2DataRate the RX2 data rate (0-15)
+     * @param rx2Frequency the RX2 frequency in Hz
+     */
+    public record RxParams(OptionalInt rx1Delay, OptionalInt rx1DrOffset, OptionalInt rx2DataRate,
+                           OptionalLong rx2Frequency) {
+        public RxParams {
+            Objects.requireNonNull(rx1Delay, "rx1Delay");
+            Objects.requireNonNull(rx1DrOffset, "rx1DrOffset");
+            Objects.requireNonNull(rx2DataRate, "rx2DataRate");
+            Objects.requireNonNull(rx2Frequency, "rx2Frequency");
+        }
+    }
+
+    /**
+     * The channels the device uses beyond the region's defaults: extra uplink frequencies (Hz) in a dynamic plan,
+     * or the enabled sub-bands (from 1) of a fixed plan. At most one of the two is given; both empty: the
+     * network's channels.
+     */
+    public record Channels(List<Long> extraFrequencies, List<Integer> subBands) {
+        public Channels {
+            extraFrequencies = List.copyOf(extraFrequencies);
+            subBands = List.copyOf(subBands);
+            if (!extraFrequencies.isEmpty() && !subBands.isEmpty()) {
+                throw new IllegalArgumentException("sub_bands: a device has either extra_channels (dynamic plans) or "
+                        + "sub_bands (fixed plans), not both");
+            }
+        }
+    }
+
+    /**
+     * Adaptive data rate: whether the network runs it for the device, with which algorithm and within which
+     * limits; an empty limit is the region's.
+     *
+     * @param algorithm the ID of the ADR algorithm, {@code default} for the standard one
+     * @param installationMarginDb the SNR margin (dB) kept above the data rate's demodulation floor
+     * @param nbTransMax the most transmissions of each uplink ADR may ask for (NbTrans of LinkADRReq, 1-15)
+     */
+    public record Adr(boolean enabled, String algorithm, OptionalInt minDr, OptionalInt maxDr,
+                      double installationMarginDb, OptionalInt nbTransMax) {
+        public static final String DEFAULT_ALGORITHM = "default";
+        public static final double DEFAULT_INSTALLATION_MARGIN_DB = 10;
+
+        public Adr {
+            Objects.requireNonNull(minDr, "minDr");
+            Objects.requireNonNull(maxDr, "maxDr");
+            Objects.requireNonNull(nbTransMax, "nbTransMax");
+            if (!ID.matcher(algorithm).matches()) {
+                throw new IllegalArgumentException("adr_algorithm: must be 1-64 characters of A-Z, a-z, 0-9, '.', "
+                        + "'_' and '-', got '" + algorithm + "'");
+            }
+            if (minDr.isPresent() && maxDr.isPresent() && minDr.getAsInt() > maxDr.getAsInt()) {
+                throw new IllegalArgumentException("adr_min_dr: must not be above adr_max_dr (" + maxDr.getAsInt()
+                        + "), got " + minDr.getAsInt());
+            }
+        }
+    }
+
+    public DeviceProfile {
+        checkId(id);
+        Objects.requireNonNull(macVersion, "macVersion");
+        Objects.requireNonNull(regParamsRevision, "regParamsRevision");
+        Objects.requireNonNull(classes, "classes");
+        Objects.requireNonNull(rx, "rx");
+        Objects.requireNonNull(adr, "adr");
+        Objects.requireNonNull(maxEirpDbm, "maxEirpDbm");
+        Objects.requireNonNull(devStatusInterval, "devStatusInterval");
+        ChannelPlan plan = ChannelPlan.of(regionId);
+        if (plan == null) {
+            throw new IllegalArgumentException("region: unknown region '" + regionId + "'; known: "
+                    + ChannelPlan.regions());
+        }
+        rx.rx2Frequency().ifPresent(hz -> plan.checkFrequency("rx2_frequency", hz));
+        checkChannels(plan, regionId, channels);
+    }
+
+    /** Checks a profile ID given in a path or a device: 1-64 characters of {@code [A-Za-z0-9._-]}. */
+    public static String checkId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("device_profile_id: must be 1-64 characters of A-Z, a-z, 0-9, '.', "
+                    + "'_' and '-'");
+        }
+        return id;
+    }
+
+    /**
+     * The profile {@code id} as the JSON gives it; every error names its JSON field, and a field this type does not
+     * know is refused. A {@code device_profile_id} in the body, if given, must be {@code id}.
+     */
+    public static DeviceProfile fromJson(String id, JsonObject json) {
+        JsonFields fields = new JsonFields(json, FIELDS);
+        fields.string("device_profile_id").filter(given -> !given.equals(id)).ifPresent(given -> {
+            throw new IllegalArgumentException("device_profile_id: '" + given + "' is not the profile's ID in the "
+                    + "path, '" + id + "'");
+        });
+        String region = fields.requiredString("region");
+        MacVersion macVersion = parsed("mac_version", () -> MacVersion.parse(fields.requiredString("mac_version")));
+        RegParamsRevision revision = parsed("reg_params_revision",
+                () -> RegParamsRevision.parse(fields.requiredString("reg_params_revision")));
+        boolean classB = fields.bool("supports_class_b", false);
+        Classes classes = new Classes(classB, fields.bool("supports_class_c", false),
+                fields.integer("class_b_ping_slot_periodicity", 0, 7, ""));
+        RxParams rx = new RxParams(fields.integer("rx1_delay", 1, 15, " s"), fields.integer("rx1_dr_offset", 0, 7, ""),
+                fields.integer("rx2_dr", 0, 15, ""), fields.whole("rx2_frequency", 0, Long.MAX_VALUE, " Hz"));
+        Channels channels = new Channels(fields.wholeList("extra_channels", 0, Long.MAX_VALUE, " Hz"),
+                fields.wholeList("sub_bands", 1, 64, "").stream().map(Long::intValue).toList());
+        Adr adr = new Adr(fields.bool("adr_enabled", true),
+                fields.string("adr_algorithm").orElse(Adr.DEFAULT_ALGORITHM),
+                fields.integer("adr_min_dr", 0, 15, ""), fields.integer("adr_max_dr", 0, 15, ""),
+                fields.number("adr_installation_margin", 0, 30, " dB").orElse(Adr.DEFAULT_INSTALLATION_MARGIN_DB),
+                fields.integer("nb_trans_max", 1, 15, ""));
+        return new DeviceProfile(id, region, macVersion, revision, classes, rx, channels,
+                fields.bool("supports_32bit_fcnt", true), adr, fields.number("max_eirp", 0, MAX_EIRP_DBM, " dBm"),
+                devStatusInterval(fields.present("dev_status_interval")));
+    }
+
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject().put("device_profile_id", id).put("region", regionId)
+                .put("mac_version", macVersion.toString()).put("reg_params_revision", regParamsRevision.toString())
+                .put("supports_class_b", classes.classB()).put("supports_class_c", classes.classC());
+        classes.pingSlotPeriodicity().ifPresent(p -> json.put("class_b_ping_slot_periodicity", p));
+        rx.rx1Delay().ifPresent(s -> json.put("rx1_delay", s));
+        rx.rx1DrOffset().ifPresent(o -> json.put("rx1_dr_offset", o));
+        rx.rx2DataRate().ifPresent(dr -> json.put("rx2_dr", dr));
+        rx.rx2Frequency().ifPresent(hz -> json.put("rx2_frequency", hz));
+        if (!channels.extraFrequencies().isEmpty()) {
+            json.put("extra_channels", new JsonArray(channels.extraFrequencies()));
+        }
+        if (!channels.subBands().isEmpty()) {
+            json.put("sub_bands", new JsonArray(channels.subBands()));
+        }
+        json.put("supports_32bit_fcnt", supports32BitFCnt).put("adr_enabled", adr.enabled())
+                .put("adr_algorithm", adr.algorithm());
+        adr.minDr().ifPresent(dr -> json.put("adr_min_dr", dr));
+        adr.maxDr().ifPresent(dr -> json.put("adr_max_dr", dr));
+        json.put("adr_installation_margin", adr.installationMarginDb());
+        adr.nbTransMax().ifPresent(n -> json.put("nb_trans_max", n));
+        maxEirpDbm.ifPresent(dbm -> json.put("max_eirp", dbm));
+        devStatusInterval.ifPresent(interval -> json.put("dev_status_interval", interval.toSeconds()));
+        return json;
+    }
+
+    private static void checkChannels(ChannelPlan plan, String regionId, Channels channels) {
+        if (plan.fixed()) {
+            if (!channels.extraFrequencies().isEmpty()) {
+                throw new IllegalArgumentException("extra_channels: " + regionId + " has a fixed channel plan; give "
+                        + "sub_bands (1-" + plan.subBands() + ")");
+            }
+            for (int i = 0; i < channels.subBands().size(); i++) {
+                int subBand = channels.subBands().get(i);
+                if (subBand > plan.subBands()) {
+                    throw new IllegalArgumentException("sub_bands[" + i + "]: " + regionId + " has sub-bands 1-"
+                            + plan.subBands() + ", got " + subBand);
+                }
+            }
+            return;
+        }
+        if (!channels.subBands().isEmpty()) {
+            throw new IllegalArgumentException("sub_bands: " + regionId + " has a dynamic channel plan; give "
+                    + "extra_channels (frequencies in Hz)");
+        }
+        int most = ChannelPlan.MAX_DYNAMIC_CHANNELS - plan.defaultChannels();
+        if (channels.extraFrequencies().size() > most) {
+            throw new IllegalArgumentException("extra_channels: " + regionId + " devices have at most " + most
+                    + " channels beside the " + plan.defaultChannels() + " default ones, got "
+                    + channels.extraFrequencies().size());
+        }
+        for (int i = 0; i < channels.extraFrequencies().size(); i++) {
+            plan.checkFrequency("extra_channels[" + i + "]", channels.extraFrequencies().get(i));
+        }
+    }
+
+    /** Whole seconds (a number) or an ISO-8601 duration such as {@code PT6H}; 0 or absent: never. */
+    private static Optional<Duration> devStatusInterval(Object value) {
+        String field = "dev_status_interval";
+        Duration interval;
+        if (value == null) {
+            return Optional.empty();
+        } else if (value instanceof String text) {
+            try {
+                interval = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(field + ": must be whole seconds or an ISO-8601 duration such as "
+                        + "PT6H, got '" + text + "'");
+            }
+        } else {
+            interval = Duration.ofSeconds(new JsonFields(new JsonObject().put(field, value), Set.of(field))
+                    .whole(field, 0, MAX_DEV_STATUS_INTERVAL_SECONDS, " s").getAsLong());
+        }
+        if (interval.isNegative() || interval.getNano() != 0
+                || interval.toSeconds() > MAX_DEV_STATUS_INTERVAL_SECONDS) {
+            throw new IllegalArgumentException(field + ": must be whole seconds from 0 to "
+                    + MAX_DEV_STATUS_INTERVAL_SECONDS + " (0: never), got " + value);
+        }
+        return interval.isZero() ? Optional.empty() : Optional.of(interval);
+    }
+
+    private static <T> T parsed(String field, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new IllegalArgumentException(message.startsWith(field + ":") ? message : field + ": " + message);
+        }
+    }
+}
