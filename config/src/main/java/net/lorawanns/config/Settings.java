@@ -27,6 +27,13 @@ public record Settings(LoggingSettings logging, NetworkSettings network, List<Re
         }
         redis = Check.or(redis, RedisSettings.DEFAULTS);
         gateway = Check.or(gateway, GatewaySettings.DEFAULTS);
+        for (int i = 0; i < gateway.gateways().size(); i++) {
+            String region = gateway.gateways().get(i).region();
+            if (region != null && !network.enabledRegions().contains(region)) {
+                throw new InvalidSettingException("gateway.gateways[" + i + "].region", "'" + region
+                        + "' is not among network.enabled_regions " + network.enabledRegions());
+            }
+        }
         joinServer = Check.or(joinServer, JoinServerSettings.DEFAULTS);
         internalJs = Check.or(internalJs, InternalJsSettings.DEFAULTS);
         api = Check.or(api, ApiSettings.DEFAULTS);

@@ -17,6 +17,7 @@ import io.vertx.redis.client.Request;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ import net.lorawanns.core.join.JoinNonceCounter;
 import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.join.JoinServerDoctor;
 import net.lorawanns.core.join.RootKeyProvisioning;
+import net.lorawanns.core.pipeline.GatewayRegions;
 import net.lorawanns.core.pipeline.NetworkPlan;
 import net.lorawanns.core.pipeline.UplinkPipeline;
 import net.lorawanns.core.redis.EmbeddedRedis;
@@ -98,6 +100,7 @@ public final class Server implements AutoCloseable {
     private final AtomicLong gatewayReads = new AtomicLong();
     private UdpBridge bridge;
     private UplinkPipeline pipeline;
+    private GatewayRegions gatewayRegions;
     private EventHub events;
     private HttpServer operations;
     private HttpServer api;
@@ -190,14 +193,16 @@ public final class Server implements AutoCloseable {
         WebhookDispatcher webhooks = new WebhookDispatcher(vertx, applications, webhookPolicy, registry);
         parts.add(() -> webhooks.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         events = new EventHub(List.of(stream, webhooks));
-        Set<Eui64> configured = settings.gateway().gateways().stream()
-                .map(g -> Eui64.parse(g.gatewayId())).collect(Collectors.toSet());
-        bridge = new UdpBridge(vertx, settings.gateway().udp(), configured, registry);
+        Map<Eui64, Optional<String>> configured = new HashMap<>();
+        settings.gateway().gateways().forEach(g -> configured.put(Eui64.parse(g.gatewayId()),
+                Optional.ofNullable(g.region())));
+        bridge = new UdpBridge(vertx, settings.gateway().udp(), configured.keySet(), registry);
+        gatewayRegions = new GatewayRegions(plan);
         // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinServer, bridge, events, adrAlgorithms, instanceId, registry);
+                sessions, joinServer, bridge, events, gatewayRegions, adrAlgorithms, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
@@ -319,14 +324,19 @@ public final class Server implements AutoCloseable {
      * Gives the bridge the configured gateways plus those registered through the API. Reads may be answered out of
      * order (pooled connections), so only the latest one started is applied: an older one may predate a removal.
      */
-    private Future<Void> refreshGateways(GatewayStore gateways, Set<Eui64> configured) {
+    private Future<Void> refreshGateways(GatewayStore gateways, Map<Eui64, Optional<String>> configured) {
         long generation = gatewayReads.incrementAndGet();
         return gateways.all().compose(registered -> {
             if (generation != gatewayReads.get()) {
                 return Future.<Void>succeededFuture();
             }
-            Set<Eui64> all = new HashSet<>(configured);
-            all.addAll(registered);
+            // A region given through the API takes the place of the configuration's.
+            Map<Eui64, String> regions = new HashMap<>();
+            configured.forEach((eui, region) -> region.ifPresent(id -> regions.put(eui, id)));
+            registered.forEach((eui, region) -> region.ifPresent(id -> regions.put(eui, id)));
+            gatewayRegions.update(regions);
+            Set<Eui64> all = new HashSet<>(configured.keySet());
+            all.addAll(registered.keySet());
             return bridge.setRegisteredGateways(all);
         }).onFailure(e -> LOG.warn("Cannot read the registered gateways from Redis: {}", e.toString()));
     }

@@ -146,14 +146,41 @@ public final class RestApi {
     private Future<JsonObject> listGateways() {
         return services.gateways().all().map(all -> {
             JsonArray gateways = new JsonArray();
-            all.forEach(eui -> gateways.add(new JsonObject().put("gateway_id", eui.toString())));
+            all.forEach((eui, region) -> {
+                JsonObject gateway = new JsonObject().put("gateway_id", eui.toString());
+                region.ifPresent(id -> gateway.put("region", id));
+                gateways.add(gateway);
+            });
             return new JsonObject().put("gateways", gateways);
         });
     }
 
+    /** Registers a gateway; an optional body {@code {"region": "us915"}} names the region it serves. */
     private Future<JsonObject> putGateway(RoutingContext ctx) {
         Eui64 eui = valid(() -> Eui64.parse(ctx.pathParam("eui")));
-        return services.gateways().add(eui).map(v -> new JsonObject().put("gateway_id", eui.toString()));
+        Optional<String> region = Optional.empty();
+        if (ctx.body().length() > 0) {
+            JsonObject body = body(ctx);
+            for (String field : body.fieldNames()) {
+                if (!field.equals("region")) {
+                    throw new ApiException(400, "unknown field '" + field + "' (a gateway has only 'region')");
+                }
+            }
+            Object value = body.getValue("region");
+            if (value != null) {
+                if (!(value instanceof String id) || !services.enabledRegions().contains(id)) {
+                    throw new ApiException(400, "region: must be one of network.enabled_regions "
+                            + services.enabledRegions() + ", got " + value);
+                }
+                region = Optional.of(id);
+            }
+        }
+        Optional<String> chosen = region;
+        return services.gateways().add(eui, chosen).map(v -> {
+            JsonObject json = new JsonObject().put("gateway_id", eui.toString());
+            chosen.ifPresent(id -> json.put("region", id));
+            return json;
+        });
     }
 
     private Future<JsonObject> deleteGateway(RoutingContext ctx) {

@@ -34,17 +34,14 @@ public final class DownlinkScheduler {
     public enum WindowPolicy { RX1_THEN_RX2, RX1_ONLY, RX2_ONLY }
 
     private final GatewayBackend gateways;
-    private final Region region;
     private final WindowPolicy policy;
     private final String instanceId;
     private final Counter rx1;
     private final Counter rx2;
     private final Counter failed;
 
-    public DownlinkScheduler(GatewayBackend gateways, Region region, WindowPolicy policy, String instanceId,
-                             MeterRegistry registry) {
+    public DownlinkScheduler(GatewayBackend gateways, WindowPolicy policy, String instanceId, MeterRegistry registry) {
         this.gateways = gateways;
-        this.region = region;
         this.policy = policy;
         this.instanceId = instanceId;
         String name = "lorawan.downlink.class_a";
@@ -54,8 +51,9 @@ public final class DownlinkScheduler {
         this.failed = Counter.builder(name).description(help).tag("window", "none").register(registry);
     }
 
-    /** Sends {@code phyPayload} in the receive windows that follow {@code uplink}. */
-    public Future<DownlinkOutcome> send(DeduplicatedUplink uplink, byte[] phyPayload, ReceiveWindows windows) {
+    /** Sends {@code phyPayload} in the receive windows that follow {@code uplink}, by the region's tables. */
+    public Future<DownlinkOutcome> send(DeduplicatedUplink uplink, Region region, byte[] phyPayload,
+                                        ReceiveWindows windows) {
         Optional<Copy> best = uplink.copies().stream().filter(c -> c.instanceId().equals(instanceId))
                 .sorted(DeduplicatedUplink.BEST_FIRST).findFirst();
         if (best.isEmpty()) {
@@ -66,7 +64,8 @@ public final class DownlinkScheduler {
         RxInfo rx = best.get().rxInfo();
         Future<TxResult> first = policy == WindowPolicy.RX2_ONLY
                 ? Future.succeededFuture(new TxResult(TxStatus.REJECTED, "RX1 not used (rx_window = 2)"))
-                : transmit(rx, phyPayload, windows.rx1DelayMicros(), windows.rx1Frequency(), windows.rx1DataRate());
+                : transmit(region, rx, phyPayload, windows.rx1DelayMicros(), windows.rx1Frequency(),
+                        windows.rx1DataRate());
         return first.compose(result -> {
             if (result.status().sent()) {
                 rx1.increment();
@@ -76,7 +75,8 @@ public final class DownlinkScheduler {
                 return Future.succeededFuture(notSent(rx, result));
             }
             LOG.debug("RX1 via {} not taken ({} {}), trying RX2", rx.gatewayEui(), result.status(), result.detail());
-            return transmit(rx, phyPayload, windows.rx2DelayMicros(), windows.rx2Frequency(), windows.rx2DataRate())
+            return transmit(region, rx, phyPayload, windows.rx2DelayMicros(), windows.rx2Frequency(),
+                    windows.rx2DataRate())
                     .map(second -> {
                         if (!second.status().sent()) {
                             return notSent(rx, second);
@@ -92,7 +92,8 @@ public final class DownlinkScheduler {
         return new DownlinkOutcome("none", Optional.of(rx.gatewayEui()), result);
     }
 
-    private Future<TxResult> transmit(RxInfo rx, byte[] phyPayload, long delayMicros, long frequency, int dataRate) {
+    private Future<TxResult> transmit(Region region, RxInfo rx, byte[] phyPayload, long delayMicros, long frequency,
+                                      int dataRate) {
         Instant due = rx.receivedAt().plusNanos(delayMicros * 1000);
         if (Instant.now().plus(MIN_LEAD).isAfter(due)) {
             return Future.succeededFuture(new TxResult(TxStatus.TOO_LATE, "the window opens in less than "

@@ -87,7 +87,7 @@ final class ClassAAnswer implements DataStep {
             ReceiveWindows windows = new ReceiveWindows(rx.rx1Delay() * 1_000_000L,
                     uplink.region.rx1Frequency(uplink.copies.frequencyHz()), rx1DataRate, rx.rx2Frequency(),
                     rx.rx2DataRate());
-            return downlinks.send(uplink.copies, down.withMic(mic).encode(), windows);
+            return downlinks.send(uplink.copies, uplink.region, down.withMic(mic).encode(), windows);
         }).map(outcome -> {
             LOG.debug("Answer to {} (ACK {}, {} MAC commands{}): {}", uplink.device.devEui(), ack, commands.size(),
                     onPort0 ? " on FPort 0" : "", outcome);

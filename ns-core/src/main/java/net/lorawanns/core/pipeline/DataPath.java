@@ -14,16 +14,14 @@ import net.lorawanns.core.uplink.DeduplicatedUplink;
  * {@link DataStep.Next#STOP}. Runs on the pipeline's event loop.
  */
 final class DataPath {
-    private final NetworkPlan plan;
     private final List<DataStep> steps;
 
-    DataPath(NetworkPlan plan, List<DataStep> steps) {
-        this.plan = plan;
+    DataPath(List<DataStep> steps) {
         this.steps = List.copyOf(steps);
     }
 
-    Future<Void> handle(DeduplicatedUplink copies, DataFrame frame) {
-        Region region = plan.region();
+    /** @param region the region of the gateways that heard the frame */
+    Future<Void> handle(DeduplicatedUplink copies, Region region, DataFrame frame) {
         OptionalInt dr = region.uplinkDataRateIndex(copies.dataRate());
         return run(new DataUplink(copies, region, frame, dr), 0);
     }

@@ -10,6 +10,7 @@ import net.lorawanns.core.downlink.DownlinkOutcome;
 import net.lorawanns.core.downlink.DownlinkScheduler;
 import net.lorawanns.core.downlink.ReceiveWindows;
 import net.lorawanns.core.join.JoinAnswer;
+import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
@@ -42,7 +43,7 @@ final class JoinAcceptance {
      * @param dr the data rate of the (re)join-request, which RX1 answers on
      * @param rx1DrOffset the RX1 data-rate offset, RX2 data rate and RX1 delay the accept tells the device
      */
-    Future<Accepted> accept(DeduplicatedUplink uplink, Eui64 devEui, DevAddr devAddr, int dr,
+    Future<Accepted> accept(DeduplicatedUplink uplink, Region region, Eui64 devEui, DevAddr devAddr, int dr,
                             JoinAnswer.Accepted accepted, int rx1DrOffset, int rx2DataRate, int rxDelaySeconds) {
         Optional<KeyEnvelope> appSKey = accepted.appSKey();
         DeviceSession session = new DeviceSession(UUID.randomUUID().toString(), devAddr, accepted.lorawan11(),
@@ -51,10 +52,10 @@ final class JoinAcceptance {
                 appSKey.filter(KeyEnvelope::wrapped), rx1DrOffset, rx2DataRate, rxDelaySeconds,
                 accepted.appSKeyReference());
         ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
-                plan.region().rx1Frequency(uplink.frequencyHz()), plan.region().rx1DataRate(dr, 0),
-                plan.region().rx2Frequency(), plan.region().rx2DataRate());
+                region.rx1Frequency(uplink.frequencyHz()), region.rx1DataRate(dr, 0, region.dwellTime().downlinkDefault()),
+                region.rx2Frequency(), region.rx2DataRate());
         return sessions.setPending(devEui, session)
-                .compose(stored -> downlinks.send(uplink, accepted.joinAcceptPhy(), windows))
+                .compose(stored -> downlinks.send(uplink, region, accepted.joinAcceptPhy(), windows))
                 .map(outcome -> new Accepted(session, outcome));
     }
 }

@@ -20,6 +20,7 @@ import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.region.RegParamsRevisions;
+import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -55,7 +56,8 @@ final class JoinHandler {
         this.metrics = metrics;
     }
 
-    Future<Void> handle(DeduplicatedUplink uplink, JoinRequest request) {
+    /** @param region the region of the gateways that heard the join-request */
+    Future<Void> handle(DeduplicatedUplink uplink, Region region, JoinRequest request) {
         return devices.get(request.devEui()).compose(found -> {
             JsonObject detail = new JsonObject().put("dev_eui", request.devEui().toString())
                     .put("join_eui", request.joinEui().toString()).put("dev_nonce", request.devNonce().value());
@@ -80,15 +82,15 @@ final class JoinHandler {
                         detail.put("registered_join_eui", registered.toString())));
                 return Future.succeededFuture();
             }
-            OptionalInt dr = plan.region().uplinkDataRateIndex(uplink.dataRate());
+            OptionalInt dr = region.uplinkDataRateIndex(uplink.dataRate());
             if (dr.isEmpty()) {
                 metrics.join("unknown_data_rate");
                 return Future.succeededFuture();
             }
             DevAddr devAddr = plan.devAddrs().next();
             JoinRequestContext context = new JoinRequestContext(uplink.phyPayload(), request, device.macVersion(),
-                    plan.netId(), devAddr, new DlSettings(false, plan.rx1DrOffset(), plan.rx2DataRate()),
-                    plan.rx1DelaySeconds(), plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())));
+                    plan.netId(), devAddr, new DlSettings(false, plan.rx1DrOffset(), region.networkRx2DataRate()),
+                    plan.rx1DelaySeconds(), region.joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())));
             Instant received = uplink.copies().get(0).rxInfo().receivedAt();
             long budgetMillis = Duration.between(Instant.now(), received.plusMillis(6000).minus(MARGIN)).toMillis();
             if (budgetMillis <= 0) {
@@ -113,15 +115,16 @@ final class JoinHandler {
                             rejected.description(), detail.put("result", rejected.result().code())));
                     return Future.succeededFuture();
                 }
-                return accepted(uplink, device, devAddr, dr.getAsInt(), (JoinAnswer.Accepted) answer.result());
+                return accepted(uplink, region, device, devAddr, dr.getAsInt(),
+                        (JoinAnswer.Accepted) answer.result());
             });
         });
     }
 
-    private Future<Void> accepted(DeduplicatedUplink uplink, Device device, DevAddr devAddr, int dr,
+    private Future<Void> accepted(DeduplicatedUplink uplink, Region region, Device device, DevAddr devAddr, int dr,
                                   JoinAnswer.Accepted accepted) {
-        return acceptance.accept(uplink, device.devEui(), devAddr, dr, accepted, plan.rx1DrOffset(),
-                plan.rx2DataRate(), plan.rx1DelaySeconds()).map(done -> {
+        return acceptance.accept(uplink, region, device.devEui(), devAddr, dr, accepted, plan.rx1DrOffset(),
+                region.networkRx2DataRate(), plan.rx1DelaySeconds()).map(done -> {
                     metrics.join(done.outcome().sent() ? "accepted" : "accept_not_sent");
                     JsonObject json = EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
                             .put("join_eui", device.joinEui().orElseThrow().toString())

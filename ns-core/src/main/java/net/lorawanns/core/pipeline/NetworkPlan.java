@@ -1,7 +1,11 @@
 package net.lorawanns.core.pipeline;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import net.lorawanns.config.NetworkSettings;
 import net.lorawanns.config.RegionSettings;
 import net.lorawanns.core.downlink.DownlinkScheduler.WindowPolicy;
@@ -11,31 +15,42 @@ import net.lorawanns.core.types.DevAddrPrefix;
 import net.lorawanns.core.types.NetId;
 
 /**
- * The {@code [network]} settings resolved against the default region's tables and {@code [[regions]]} entry: what
+ * The {@code [network]} settings resolved against the enabled regions' tables and {@code [[regions]]} entries: what
  * joins hand out and where downlinks go.
  *
- * @param rx2DataRate the RX2 data rate told to joining devices
- * @param rx2Frequency the RX2 frequency of data downlinks
+ * @param regions every enabled region as this network runs it, by id, in {@code enabled_regions} order
+ * @param region the default region: of gateways and devices that name none
  */
-public record NetworkPlan(NetId netId, Region region, DevAddrAllocator devAddrs, Duration deduplicationWindow,
-                          int rx1DelaySeconds, int rx1DrOffset, int rx2DataRate, long rx2Frequency,
+public record NetworkPlan(NetId netId, Map<String, Region> regions, Region region, DevAddrAllocator devAddrs,
+                          Duration deduplicationWindow, int rx1DelaySeconds, int rx1DrOffset,
                           WindowPolicy windowPolicy, int sessionCacheSize, int maxFramesInFlight) {
 
+    public NetworkPlan {
+        regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
+    }
+
     /**
-     * @throws IllegalArgumentException naming the key when a value does not fit the region
+     * @throws IllegalArgumentException naming the key when a value does not fit a region
      */
-    public static NetworkPlan of(NetworkSettings settings, List<RegionSettings> regions) {
-        Region region = RegionPlans.configured(settings, regions).get(settings.region());
+    public static NetworkPlan of(NetworkSettings settings, List<RegionSettings> entries) {
+        Map<String, Region> regions = RegionPlans.configured(settings, entries);
         NetId netId = NetId.parse(settings.netId());
         List<DevAddrPrefix> prefixes = settings.devAddrPrefixes().isEmpty() ? List.of(netId.devAddrPrefix())
                 : settings.devAddrPrefixes().stream().map(DevAddrPrefix::parse).toList();
-        if (settings.rx1DrOffset() > region.maxRx1DrOffset()) {
-            throw new IllegalArgumentException("network.rx1_dr_offset: " + region + " allows 0-"
-                    + region.maxRx1DrOffset() + ", got " + settings.rx1DrOffset());
+        for (Region region : regions.values()) {
+            if (settings.rx1DrOffset() > region.maxRx1DrOffset()) {
+                throw new IllegalArgumentException("network.rx1_dr_offset: " + region + " allows 0-"
+                        + region.maxRx1DrOffset() + ", got " + settings.rx1DrOffset());
+            }
         }
         WindowPolicy policy = WindowPolicy.values()[settings.rxWindow()];
-        return new NetworkPlan(netId, region, new DevAddrAllocator(prefixes), settings.deduplicationDelay(),
-                settings.rx1Delay(), settings.rx1DrOffset(), region.networkRx2DataRate(), region.networkRx2Frequency(),
-                policy, settings.sessionCacheSize(), settings.maxFramesInFlight());
+        return new NetworkPlan(netId, regions, regions.get(settings.region()), new DevAddrAllocator(prefixes),
+                settings.deduplicationDelay(), settings.rx1Delay(), settings.rx1DrOffset(), policy,
+                settings.sessionCacheSize(), settings.maxFramesInFlight());
+    }
+
+    /** An enabled region by id, if it is one. */
+    public Optional<Region> region(String id) {
+        return Optional.ofNullable(regions.get(id));
     }
 }

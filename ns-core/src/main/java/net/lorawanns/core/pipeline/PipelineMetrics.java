@@ -15,6 +15,7 @@ public final class PipelineMetrics {
     private final Map<String, Counter> joins = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejoins = new ConcurrentHashMap<>();
     private final Map<String, Counter> shed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Timer dataLatency;
     private final Timer joinLatency;
     private final Counter cacheHits;
@@ -55,6 +56,16 @@ public final class PipelineMetrics {
         shed.computeIfAbsent(reason, r -> Counter.builder("lorawan.uplink.shed")
                 .description("Uplink frames (or gateway copies) dropped before their decision, by reason")
                 .tag("reason", r).register(registry)).increment();
+    }
+
+    /**
+     * Counts a gateway copy refused at arrival because its frequency or data rate is no enabled channel of its
+     * gateway's region ({@code channel}, {@code data_rate}).
+     */
+    public void copyRefused(String reason) {
+        refused.computeIfAbsent(reason, r -> Counter.builder("lorawan.uplink.copies.refused")
+                .description("Gateway copies refused on arrival: not on an enabled channel or data rate of the "
+                        + "gateway's region").tag("reason", r).register(registry)).increment();
     }
 
     /** Counts a join-request by its result. */

@@ -22,6 +22,7 @@ import net.lorawanns.core.frame.RejoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.region.RegParamsRevisions;
+import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -66,7 +67,8 @@ final class RejoinHandler {
         this.metrics = metrics;
     }
 
-    Future<Void> handle(DeduplicatedUplink uplink, RejoinRequest request) {
+    /** @param region the region of the gateways that heard the rejoin-request */
+    Future<Void> handle(DeduplicatedUplink uplink, Region region, RejoinRequest request) {
         int type = request.rejoinType();
         JsonObject detail = new JsonObject().put("dev_eui", request.devEui().toString()).put("rejoin_type", type);
         if (request instanceof RejoinRequest.JoinEuiType type1) {
@@ -84,7 +86,7 @@ final class RejoinHandler {
                                 + request.devEui() + ", " + why, detail);
             }
             Device device = found.get();
-            OptionalInt dr = plan.region().uplinkDataRateIndex(uplink.dataRate());
+            OptionalInt dr = region.uplinkDataRateIndex(uplink.dataRate());
             if (dr.isEmpty()) {
                 metrics.rejoin(type, "unknown_data_rate");
                 return Future.succeededFuture();
@@ -96,16 +98,16 @@ final class RejoinHandler {
                                     + ", but the device is registered with JoinEUI " + device.joinEui().get(),
                             detail.put("registered_join_eui", device.joinEui().get().toString()));
                 }
-                return ask(uplink, device, dr.getAsInt(), context(uplink, request, device, plan.rx1DrOffset(),
-                        plan.rx2DataRate(), plan.rx1DelaySeconds(), true), detail);
+                return ask(uplink, region, device, dr.getAsInt(), context(uplink, region, request, device, plan.rx1DrOffset(),
+                        region.networkRx2DataRate(), plan.rx1DelaySeconds(), true), detail);
             }
-            return verifiedByUs(uplink, (RejoinRequest.NetIdType) request, device, dr.getAsInt(), detail);
+            return verifiedByUs(uplink, region, (RejoinRequest.NetIdType) request, device, dr.getAsInt(), detail);
         });
     }
 
     /** Types 0 and 2: our NetID, the MIC with the active session's SNwkSIntKey, then RJcount0. */
-    private Future<Void> verifiedByUs(DeduplicatedUplink uplink, RejoinRequest.NetIdType request, Device device, int dr,
-                                      JsonObject detail) {
+    private Future<Void> verifiedByUs(DeduplicatedUplink uplink, Region region, RejoinRequest.NetIdType request,
+                                      Device device, int dr, JsonObject detail) {
         int type = request.rejoinType();
         Optional<String> application = Optional.of(device.applicationId());
         if (!request.netId().equals(plan.netId())) {
@@ -137,25 +139,27 @@ final class RejoinHandler {
                 }
                 // Type 2 changes DevAddr, keys and counters only: the radio settings stay (LoRaWAN 1.1 section 6.2.4).
                 RejoinRequestContext context = type == 2
-                        ? context(uplink, request, device, session.rx1DrOffset(), session.rx2DataRate(),
+                        ? context(uplink, region, request, device, session.rx1DrOffset(), session.rx2DataRate(),
                                 session.rxDelaySeconds(), false)
-                        : context(uplink, request, device, plan.rx1DrOffset(), plan.rx2DataRate(),
+                        : context(uplink, region, request, device, plan.rx1DrOffset(), region.networkRx2DataRate(),
                                 plan.rx1DelaySeconds(), true);
-                return ask(uplink, device, dr, context, detail);
+                return ask(uplink, region, device, dr, context, detail);
             });
         });
     }
 
-    private RejoinRequestContext context(DeduplicatedUplink uplink, RejoinRequest request, Device device,
-                                         int rx1DrOffset, int rx2DataRate, int rxDelay, boolean withCfList) {
+    private RejoinRequestContext context(DeduplicatedUplink uplink, Region region, RejoinRequest request,
+                                         Device device, int rx1DrOffset, int rx2DataRate, int rxDelay,
+                                         boolean withCfList) {
         DevAddr devAddr = plan.devAddrs().next();
         return new RejoinRequestContext(uplink.phyPayload(), request, device.joinEui().orElseThrow(),
                 device.macVersion(), plan.netId(), devAddr, new DlSettings(false, rx1DrOffset, rx2DataRate), rxDelay,
-                withCfList ? plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())) : Optional.empty());
+                withCfList ? region.joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion()))
+                        : Optional.empty());
     }
 
-    private Future<Void> ask(DeduplicatedUplink uplink, Device device, int dr, RejoinRequestContext context,
-                             JsonObject detail) {
+    private Future<Void> ask(DeduplicatedUplink uplink, Region region, Device device, int dr,
+                             RejoinRequestContext context, JsonObject detail) {
         int type = context.request().rejoinType();
         Instant received = uplink.copies().get(0).rxInfo().receivedAt();
         long budgetMillis = Duration.between(Instant.now(), received.plusMillis(JOIN_ACCEPT_DELAY2_MILLIS)
@@ -193,14 +197,14 @@ final class RejoinHandler {
                 events.publish(EventJson.error(application, "join_failed", why, detail));
                 return Future.succeededFuture();
             }
-            return accepted(uplink, device, dr, context, accepted);
+            return accepted(uplink, region, device, dr, context, accepted);
         });
     }
 
-    private Future<Void> accepted(DeduplicatedUplink uplink, Device device, int dr, RejoinRequestContext context,
+    private Future<Void> accepted(DeduplicatedUplink uplink, Region region, Device device, int dr, RejoinRequestContext context,
                                   JoinAnswer.Accepted accepted) {
         int type = context.request().rejoinType();
-        return acceptance.accept(uplink, device.devEui(), context.devAddr(), dr, accepted,
+        return acceptance.accept(uplink, region, device.devEui(), context.devAddr(), dr, accepted,
                 context.dlSettings().rx1DrOffset(), context.dlSettings().rx2DataRate(), context.rxDelay()).map(done -> {
                     metrics.rejoin(type, done.outcome().sent() ? "accepted" : "accept_not_sent");
                     JsonObject json = EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())

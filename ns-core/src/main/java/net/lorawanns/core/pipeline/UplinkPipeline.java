@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import net.lorawanns.core.adr.AdrAlgorithms;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.SessionCache;
@@ -31,6 +32,7 @@ import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.redis.RedisFailure;
+import net.lorawanns.core.region.Region;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import net.lorawanns.core.uplink.Deduplicator;
 import org.slf4j.Logger;
@@ -66,6 +68,7 @@ public final class UplinkPipeline implements GatewayListener {
     private final RejoinHandler rejoins;
     private final DataPath data;
     private final PipelineMetrics metrics;
+    private final GatewayRegions gatewayRegions;
     private final ThrottledLog failures = new ThrottledLog(LOG, LOG_INTERVAL_MS);
     private final int maxInFlight;
     private final long windowNanos;
@@ -81,7 +84,9 @@ public final class UplinkPipeline implements GatewayListener {
      */
     public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
                           SessionStore sessions, JoinServer joinServer, GatewayBackend gateways, EventSink events,
-                          AdrAlgorithms adrAlgorithms, String instanceId, MeterRegistry registry) {
+                          GatewayRegions gatewayRegions, AdrAlgorithms adrAlgorithms, String instanceId,
+                          MeterRegistry registry) {
+        this.gatewayRegions = gatewayRegions;
         this.context = context;
         this.deduplicator = deduplicator;
         this.metrics = new PipelineMetrics(registry);
@@ -91,7 +96,7 @@ public final class UplinkPipeline implements GatewayListener {
         this.dataRx2DelayNanos = (plan.rx1DelaySeconds() + 1) * 1_000_000_000L;
         Gauge.builder("lorawan.uplink.in.flight", () -> inFlight)
                 .description("Gateway copies between arrival and the decision on their frame").register(registry);
-        DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.region(), plan.windowPolicy(), instanceId,
+        DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.windowPolicy(), instanceId,
                 registry);
         this.joins = new JoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
         this.rejoins = new RejoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
@@ -107,7 +112,7 @@ public final class UplinkPipeline implements GatewayListener {
         SessionMatch match = new SessionMatch(sessions, cache, events, metrics);
         ForceRejoin forceRejoin = new ForceRejoin(sessions);
         MacTargets targets = new MacTargets(plan);
-        return new DataPath(plan, List.of(
+        return new DataPath(List.of(
                 match,
                 new FrameCounter(match, sessions, cache, events, metrics),
                 new MacCommandReader(metrics),
@@ -140,6 +145,16 @@ public final class UplinkPipeline implements GatewayListener {
     }
 
     private void deduplicate(UplinkFrame frame) {
+        Region region = gatewayRegions.of(frame.rxInfo().get(0).gatewayEui());
+        OptionalInt dr = region.uplinkDataRateIndex(frame.dataRate());
+        if (dr.isEmpty() || !region.acceptsUplink(frame.frequencyHz(), dr.getAsInt())) {
+            // Not a channel (or data rate) of the gateway's region as this network runs it: no device of ours sent
+            // it, and no counter or lock is taken for it.
+            metrics.copyRefused(dr.isEmpty() ? "data_rate" : "channel");
+            LOG.debug("Uplink copy on {} Hz at {} refused: not an enabled {} channel and data rate",
+                    frame.frequencyHz(), frame.dataRate(), region);
+            return;
+        }
         if (inFlight >= maxInFlight) {
             metrics.shed("in_flight_limit");
             failures.warn("in_flight_limit", "Uplink dropped", maxInFlight
@@ -229,22 +244,23 @@ public final class UplinkPipeline implements GatewayListener {
             return Future.succeededFuture();
         }
         long arrivalNanos = uplink.windowEndNanos() - windowNanos;
+        Region region = gatewayRegions.of(uplink.copies().get(0).rxInfo().gatewayEui());
         Future<Void> handled;
         if (frame instanceof JoinRequest request) {
             if (pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)) {
                 return Future.succeededFuture();
             }
-            handled = joins.handle(uplink, request);
+            handled = joins.handle(uplink, region, request);
         } else if (frame instanceof RejoinRequest request) {
             if (pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)) {
                 return Future.succeededFuture();
             }
-            handled = rejoins.handle(uplink, request);
+            handled = rejoins.handle(uplink, region, request);
         } else if (frame instanceof DataFrame dataFrame && dataFrame.direction() == Direction.UPLINK) {
             if (pastDeadline(arrivalNanos + dataRx2DelayNanos)) {
                 return Future.succeededFuture();
             }
-            handled = data.handle(uplink, dataFrame);
+            handled = data.handle(uplink, region, dataFrame);
         } else {
             metrics.frame("unsupported_" + frame.mType().name().toLowerCase(Locale.ROOT));
             return Future.succeededFuture();

@@ -135,6 +135,14 @@ public final class RedisKeys {
         return prefix + "gateways";
     }
 
+    /**
+     * Gateway EUI to region id, for the registered gateways that name a region. Its hash tag is the whole name of
+     * {@link #gateways()}, so that both keys share one Cluster slot and change together.
+     */
+    public String gatewayRegions() {
+        return "{" + prefix + "gateways}:regions";
+    }
+
     /** The pub/sub channel on which a change of {@link #gateways()} is announced with the gateway's EUI. */
     public String gatewayChanges() {
         return prefix + "gateways:changes";
