@@ -37,6 +37,7 @@ import net.lorawanns.config.Settings;
 import net.lorawanns.core.adr.AdrAlgorithms;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.DeviceProfileCache;
 import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
@@ -90,6 +91,8 @@ public final class Server implements AutoCloseable {
      * gateway-changes channel while this instance's subscription was down.
      */
     private static final long GATEWAY_REFRESH_MS = 10_000;
+    /** A device profile changed through the API applies to its devices' frames within this long. */
+    private static final Duration PROFILE_CACHE_AGE = Duration.ofSeconds(10);
     /** The longest a frame taken before shutdown may need: a join-accept's RX2 window (6 s) and a margin. */
     private static final Duration DRAIN_FRAMES = Duration.ofSeconds(8);
     /** How long events of those frames may take to reach their webhooks at shutdown. */
@@ -171,6 +174,7 @@ public final class Server implements AutoCloseable {
         SessionStore sessions = new SessionStore(redis, keys, cipher, ReplicaAcks.of(settings.redis()));
         ApplicationStore applications = new ApplicationStore(redis, keys, cipher);
         GatewayStore gateways = new GatewayStore(redis, keys);
+        DeviceProfileStore profiles = new DeviceProfileStore(redis, keys);
         DevNonceRegistry devNonces = new DevNonceRegistry(redis, keys);
         Optional<InternalJoinServer> internalJs = Optional.empty();
         Optional<RootKeyProvisioning> rootKeys = Optional.empty();
@@ -202,7 +206,8 @@ public final class Server implements AutoCloseable {
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinServer, bridge, events, gatewayRegions, adrAlgorithms, instanceId, registry);
+                sessions, joinServer, bridge, events, gatewayRegions,
+                new DeviceProfileCache(profiles, PROFILE_CACHE_AGE), adrAlgorithms, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
@@ -215,7 +220,7 @@ public final class Server implements AutoCloseable {
 
         HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
-                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, new DeviceProfileStore(redis, keys),
+                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles,
                 settings.network().enabledRegions());
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
         api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))

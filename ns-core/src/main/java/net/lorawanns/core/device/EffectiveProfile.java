@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import net.lorawanns.core.region.RegParamsRevisions;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.RegParamsRevision;
 
@@ -58,7 +59,8 @@ public record EffectiveProfile(Optional<String> profileId, String regionId, MacV
         if (profile.isEmpty()) {
             RegionDefaults region = network.of(network.region());
             return new EffectiveProfile(Optional.empty(), region.regionId(), device.macVersion(),
-                    region.regParamsRevision(), new DeviceProfile.Classes(false, false, OptionalInt.empty()),
+                    RegParamsRevisions.defaultFor(device.macVersion()),
+                    new DeviceProfile.Classes(false, false, OptionalInt.empty()),
                     region.rx1Delay(), region.rx1DrOffset(), region.rx2DataRate(), region.rx2Frequency(),
                     new DeviceProfile.Channels(List.of(), List.of()), true,
                     new Adr(true, DeviceProfile.Adr.DEFAULT_ALGORITHM, region.adrMinDr(), region.adrMaxDr(),

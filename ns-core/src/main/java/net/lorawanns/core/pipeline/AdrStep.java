@@ -65,7 +65,7 @@ final class AdrStep implements DataStep {
                     uplink.frame.fCtrl().adrAckReq()));
             if (decision instanceof AdrDecision.Change change) {
                 uplink.linkAdr = Optional.of(new MacTarget.LinkAdr(change.dataRate(), change.txPowerIndex(),
-                        change.nbTrans()));
+                        Math.min(change.nbTrans(), adr.get().nbTransMax())));
             }
         } catch (RuntimeException e) {
             FAILURES.warn("algorithm_failed", "ADR algorithm failed, no change sent",

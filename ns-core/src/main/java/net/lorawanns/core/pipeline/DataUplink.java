@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.device.EffectiveProfile;
 import net.lorawanns.core.device.FCntDecision;
 import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.frame.DataFrame;
@@ -40,6 +41,9 @@ final class DataUplink {
     /** Set by {@link FrameCounter}: the counter decision and the device record read with it. */
     CounterStep counterStep;
     Device device;
+
+    /** Set by {@link ProfileStep}: the settings the device works with. */
+    EffectiveProfile profile;
 
     /** Set by {@link MacCommandReader}: what the device sent in FOpts or on FPort 0. */
     List<MacCommand> macCommands = List.of();

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import net.lorawanns.core.backend.JoinRequestContext;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.EffectiveProfile;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkOutcome;
 import net.lorawanns.core.downlink.DownlinkScheduler;
@@ -41,15 +42,20 @@ final class JoinHandler {
 
     private final NetworkPlan plan;
     private final DeviceStore devices;
+    private final DeviceSettings settings;
+    private final MacTargets targets;
     private final JoinServer joinServer;
     private final EventSink events;
     private final JoinAcceptance acceptance;
     private final PipelineMetrics metrics;
 
-    JoinHandler(NetworkPlan plan, DeviceStore devices, SessionStore sessions, JoinServer joinServer,
-                DownlinkScheduler downlinks, EventSink events, PipelineMetrics metrics) {
+    JoinHandler(NetworkPlan plan, DeviceStore devices, DeviceSettings settings, MacTargets targets,
+                SessionStore sessions, JoinServer joinServer, DownlinkScheduler downlinks, EventSink events,
+                PipelineMetrics metrics) {
         this.plan = plan;
         this.devices = devices;
+        this.settings = settings;
+        this.targets = targets;
         this.joinServer = joinServer;
         this.events = events;
         this.acceptance = new JoinAcceptance(plan, sessions, downlinks);
@@ -82,49 +88,67 @@ final class JoinHandler {
                         detail.put("registered_join_eui", registered.toString())));
                 return Future.succeededFuture();
             }
-            OptionalInt dr = region.uplinkDataRateIndex(uplink.dataRate());
-            if (dr.isEmpty()) {
-                metrics.join("unknown_data_rate");
-                return Future.succeededFuture();
-            }
-            DevAddr devAddr = plan.devAddrs().next();
-            JoinRequestContext context = new JoinRequestContext(uplink.phyPayload(), request, device.macVersion(),
-                    plan.netId(), devAddr, new DlSettings(false, plan.rx1DrOffset(), region.networkRx2DataRate()),
-                    plan.rx1DelaySeconds(), region.joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())));
-            Instant received = uplink.copies().get(0).rxInfo().receivedAt();
-            long budgetMillis = Duration.between(Instant.now(), received.plusMillis(6000).minus(MARGIN)).toMillis();
-            if (budgetMillis <= 0) {
-                metrics.join("too_late");
-                return Future.succeededFuture();
-            }
-            return joinServer.join(context).timeout(budgetMillis, TimeUnit.MILLISECONDS).transform(answer -> {
-                metrics.joinDecided(uplink.windowEndNanos());
-                if (answer.failed()) {
-                    metrics.join("join_server_error");
-                    String why = "no answer from the join server for DevEUI " + request.devEui() + ": "
-                            + answer.cause().getMessage();
-                    LOG.warn("{}", why);
-                    events.publish(EventJson.error(Optional.of(device.applicationId()), "join_failed", why, detail));
+            return settings.of(device).compose(profile -> {
+                if (!profile.regionId().equals(region.id())) {
+                    metrics.join("region_mismatch");
+                    String why = "join-request from DevEUI " + request.devEui() + " heard by gateways of region "
+                            + region.id() + ", but its device profile is for " + profile.regionId();
+                    events.publish(EventJson.error(Optional.of(device.applicationId()), "join_rejected", why,
+                            detail.put("gateway_region", region.id()).put("device_region", profile.regionId())));
                     return Future.succeededFuture();
                 }
-                if (answer.result() instanceof JoinAnswer.Rejected rejected) {
-                    metrics.join(rejected.result().code());
-                    LOG.debug("Join of {} rejected: {} {}", request.devEui(), rejected.result().code(),
-                            rejected.description());
-                    events.publish(EventJson.error(Optional.of(device.applicationId()), "join_rejected",
-                            rejected.description(), detail.put("result", rejected.result().code())));
-                    return Future.succeededFuture();
-                }
-                return accepted(uplink, region, device, devAddr, dr.getAsInt(),
-                        (JoinAnswer.Accepted) answer.result());
+                return join(uplink, region, request, device, profile, detail);
             });
         });
     }
 
-    private Future<Void> accepted(DeduplicatedUplink uplink, Region region, Device device, DevAddr devAddr, int dr,
+    /** Asks the join server, with the receive windows and channels of the device's profile in the join-accept. */
+    private Future<Void> join(DeduplicatedUplink uplink, Region region, JoinRequest request, Device device,
+                              EffectiveProfile profile, JsonObject detail) {
+        OptionalInt dr = region.uplinkDataRateIndex(uplink.dataRate());
+        if (dr.isEmpty()) {
+            metrics.join("unknown_data_rate");
+            return Future.succeededFuture();
+        }
+        DevAddr devAddr = plan.devAddrs().next();
+        JoinRequestContext context = new JoinRequestContext(uplink.phyPayload(), request, device.macVersion(),
+                plan.netId(), devAddr, new DlSettings(false, profile.rx1DrOffset(), profile.rx2DataRate()),
+                profile.rx1Delay(), targets.channels(region, profile).joinAcceptCfList(
+                        profile.regParamsRevision()));
+        Instant received = uplink.copies().get(0).rxInfo().receivedAt();
+        long budgetMillis = Duration.between(Instant.now(), received.plusMillis(6000).minus(MARGIN)).toMillis();
+        if (budgetMillis <= 0) {
+            metrics.join("too_late");
+            return Future.succeededFuture();
+        }
+        return joinServer.join(context).timeout(budgetMillis, TimeUnit.MILLISECONDS).transform(answer -> {
+            metrics.joinDecided(uplink.windowEndNanos());
+            if (answer.failed()) {
+                metrics.join("join_server_error");
+                String why = "no answer from the join server for DevEUI " + request.devEui() + ": "
+                        + answer.cause().getMessage();
+                LOG.warn("{}", why);
+                events.publish(EventJson.error(Optional.of(device.applicationId()), "join_failed", why, detail));
+                return Future.succeededFuture();
+            }
+            if (answer.result() instanceof JoinAnswer.Rejected rejected) {
+                metrics.join(rejected.result().code());
+                LOG.debug("Join of {} rejected: {} {}", request.devEui(), rejected.result().code(),
+                        rejected.description());
+                events.publish(EventJson.error(Optional.of(device.applicationId()), "join_rejected",
+                        rejected.description(), detail.put("result", rejected.result().code())));
+                return Future.succeededFuture();
+            }
+            return accepted(uplink, region, profile, device, devAddr, dr.getAsInt(),
+                    (JoinAnswer.Accepted) answer.result());
+        });
+    }
+
+    private Future<Void> accepted(DeduplicatedUplink uplink, Region region, EffectiveProfile profile, Device device,
+                                  DevAddr devAddr, int dr,
                                   JoinAnswer.Accepted accepted) {
-        return acceptance.accept(uplink, region, device.devEui(), devAddr, dr, accepted, plan.rx1DrOffset(),
-                region.networkRx2DataRate(), plan.rx1DelaySeconds()).map(done -> {
+        return acceptance.accept(uplink, region, device.devEui(), devAddr, dr, accepted, profile.rx1DrOffset(),
+                profile.rx2DataRate(), profile.rx1Delay()).map(done -> {
                     metrics.join(done.outcome().sent() ? "accepted" : "accept_not_sent");
                     JsonObject json = EventJson.radio(uplink, Optional.of(dr)).put("dev_eui", device.devEui().toString())
                             .put("join_eui", device.joinEui().orElseThrow().toString())

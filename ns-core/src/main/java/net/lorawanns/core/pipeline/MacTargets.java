@@ -1,34 +1,63 @@
 package net.lorawanns.core.pipeline;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import net.lorawanns.core.adr.AdrLimits;
+import net.lorawanns.core.device.DeviceProfile;
 import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.device.EffectiveProfile;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.mac.MacTarget;
 import net.lorawanns.core.region.Channel;
-import net.lorawanns.core.region.DataRate;
-import net.lorawanns.core.region.RegParamsRevisions;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
 
 /**
- * Where a device's MAC state starts and where the network wants it: from the region as this network runs it (its
- * channels, its RX2), the network's defaults and the ADR decision. Runs on the pipeline's event loop.
+ * Where a device's MAC state starts and where the network wants it, from the region as this network runs it, the
+ * device's profile and the ADR decision. Runs on the pipeline's event loop (its cache is not shared).
  */
 final class MacTargets {
-    /** ADR for a device: the algorithm's id and the limits it decides within. */
-    record Adr(String algorithm, AdrLimits limits) {
+    /** ADR for a device: the algorithm's id, the limits it decides within, and the most transmissions it may ask. */
+    record Adr(String algorithm, AdrLimits limits, int nbTransMax) {
     }
 
-    private final NetworkPlan plan;
+    /** TxParamSetupReq's MaxEIRP field: index to dBm (LoRaWAN 1.0.4 section 5.12). */
+    private static final int[] MAX_EIRP_DBM = {8, 10, 12, 13, 14, 16, 18, 20, 21, 24, 26, 27, 29, 30, 33, 36};
 
-    MacTargets(NetworkPlan plan) {
-        this.plan = plan;
+    private record PlanKey(String region, DeviceProfile.Channels channels) {
+    }
+
+    private final Map<PlanKey, Region> channelPlans = new HashMap<>();
+
+    /**
+     * The channels a device has: the region's as this network runs it, or those its profile names (a fixed plan's
+     * sub-bands; a dynamic plan's extra frequencies, each open to the data rates of the region's channels).
+     */
+    Region channels(Region region, EffectiveProfile profile) {
+        DeviceProfile.Channels channels = profile.channels();
+        if (channels.subBands().isEmpty() && channels.extraFrequencies().isEmpty()) {
+            return region;
+        }
+        return channelPlans.computeIfAbsent(new PlanKey(region.id(), channels), key -> {
+            if (!channels.subBands().isEmpty()) {
+                return region.withSubBands(new HashSet<>(channels.subBands()));
+            }
+            Region defaults = Regions.byId(region.id());
+            int minDr = defaults.uplinkChannels().stream().mapToInt(Channel::minDr).min().orElse(0);
+            int maxDr = defaults.uplinkChannels().stream().mapToInt(Channel::maxDr).max().orElse(0);
+            List<Channel> extra = new ArrayList<>();
+            channels.extraFrequencies().forEach(hz -> extra.add(new Channel(hz, minDr, maxDr)));
+            return region.withExtraChannels(extra).withNetworkRx2(region.networkRx2Frequency(),
+                    region.networkRx2DataRate());
+        });
     }
 
     /**
@@ -37,29 +66,30 @@ final class MacTargets {
      * with RP002's RX2 frequency, which a join-accept cannot change.
      */
     MacState initial(DataUplink uplink) {
-        Region region = uplink.region;
+        Region region = channels(uplink.region, uplink.profile);
         Region defaults = Regions.byId(region.id());
-        boolean cfList = uplink.device.otaa() && region.joinAcceptCfList(
-                RegParamsRevisions.defaultFor(uplink.device.macVersion())).isPresent();
+        boolean cfList = uplink.device.otaa()
+                && region.joinAcceptCfList(uplink.profile.regParamsRevision()).isPresent();
         SortedSet<Integer> channels = new TreeSet<>((cfList ? region : defaults).enabledUplinkChannelIndices());
         SortedMap<Integer, Long> extra = new TreeMap<>();
         if (cfList && region.supportsNewChannelReq()) {
             List<Channel> all = region.uplinkChannels();
-            // A CFList carries at most five frequencies (channels 3 to 7 after EU868's default three).
-            for (int i = defaults.uplinkChannels().size(); i < Math.min(all.size(),
-                    defaults.uplinkChannels().size() + 5); i++) {
+            int first = defaults.uplinkChannels().size();
+            // A CFList carries five frequencies at most: channels 3 to 7 after EU868's default three.
+            for (int i = first; i < Math.min(all.size(), first + 5); i++) {
                 extra.put(i, all.get(i).frequencyHz());
             }
-            channels.removeIf(i -> i >= defaults.uplinkChannels().size() && !extra.containsKey(i));
+            channels.removeIf(i -> i >= first && !extra.containsKey(i));
         }
         DeviceSession session = uplink.session();
         return MacState.initial(channels, extra, new MacState.RxSettings(session.rxDelaySeconds(),
                 session.rx1DrOffset(), session.rx2DataRate(), region.rx2Frequency()));
     }
 
-    /** Where the network wants the device: the region's enabled channels, the network's receive windows, ADR's say. */
+    /** Where the network wants the device: its channels, its profile's receive windows and EIRP, ADR's say. */
     MacTarget target(DataUplink uplink) {
-        Region region = uplink.region;
+        EffectiveProfile profile = uplink.profile;
+        Region region = channels(uplink.region, profile);
         SortedSet<Integer> channels = region.enabledUplinkChannelIndices();
         List<MacTarget.ChannelMask> masks = region.linkAdrChannelMasks(channels).stream()
                 .map(block -> new MacTarget.ChannelMask(block.chMaskCntl(), block.chMask())).toList();
@@ -71,44 +101,49 @@ final class MacTargets {
                         all.get(i).maxDr()));
             }
         }
-        MacState.RxSettings rx = new MacState.RxSettings(plan.rx1DelaySeconds(), plan.rx1DrOffset(),
-                region.networkRx2DataRate(), region.networkRx2Frequency());
-        return new MacTarget(channels, masks, extra, rx, 0, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), uplink.linkAdr);
+        MacState.RxSettings rx = new MacState.RxSettings(profile.rx1Delay(), profile.rx1DrOffset(),
+                profile.rx2DataRate(), profile.rx2Frequency());
+        return new MacTarget(channels, masks, extra, rx, 0, Optional.empty(), Optional.empty(), txParams(region,
+                profile), profile.devStatusInterval(), uplink.linkAdr);
     }
 
-    /** ADR for the device, if the network controls its data rate: with the region's limits and its refusals. */
-    Optional<Adr> adr(DataUplink uplink) {
-        Region region = uplink.region;
-        int maxDr = highestAdrDataRate(region);
-        for (int refused : uplink.mac.refusedDataRates()) {
-            maxDr = Math.min(maxDr, refused - 1);
-        }
-        int maxTxPower = region.maxTxPowerIndex();
-        for (int refused : uplink.mac.refusedTxPowers()) {
-            maxTxPower = Math.min(maxTxPower, refused - 1);
-        }
-        if (maxDr < 0 || maxTxPower < 0) {
+    /**
+     * A device whose profile limits its EIRP below the region's default is told so with TxParamSetupReq, where the
+     * region has the command (AS923, AU915), keeping the region's dwell-time limits.
+     */
+    private static Optional<MacState.TxParams> txParams(Region region, EffectiveProfile profile) {
+        if (!region.supportsTxParamSetup() || profile.maxEirpDbm() >= region.defaultMaxEirpDbm()) {
             return Optional.empty();
         }
-        return Optional.of(new Adr("default", new AdrLimits(0, maxDr, maxTxPower)));
-    }
-
-    /** ADR moves devices among the LoRa 125 kHz uplink data rates (RP002: DR5 in EU868, DR3 in US915). */
-    private static int highestAdrDataRate(Region region) {
-        int highest = 0;
-        for (int dr = 0; dr < 16; dr++) {
-            DataRate rate;
-            try {
-                rate = region.dataRate(dr);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            if (rate instanceof DataRate.LoRa lora && lora.bandwidthHz() == 125_000
-                    && region.uplinkDataRateIndex(rate).isPresent()) {
-                highest = dr;
+        int index = 0;
+        for (int i = 0; i < MAX_EIRP_DBM.length; i++) {
+            if (MAX_EIRP_DBM[i] <= profile.maxEirpDbm()) {
+                index = i;
             }
         }
-        return highest;
+        return Optional.of(new MacState.TxParams(region.dwellTime().uplinkDefault(),
+                region.dwellTime().downlinkDefault(), index));
+    }
+
+    /** ADR for the device, if its profile has it on: within its limits, below what it refused. */
+    Optional<Adr> adr(DataUplink uplink) {
+        EffectiveProfile.Adr adr = uplink.profile.adr();
+        if (!adr.enabled()) {
+            return Optional.empty();
+        }
+        int maxDr = adr.maxDr();
+        for (int refused : uplink.mac.refusedDataRates()) {
+            if (refused > adr.minDr()) {
+                maxDr = Math.min(maxDr, refused - 1);
+            }
+        }
+        int maxTxPower = uplink.region.maxTxPowerIndex();
+        for (int refused : uplink.mac.refusedTxPowers()) {
+            if (refused > 0) {
+                maxTxPower = Math.min(maxTxPower, refused - 1);
+            }
+        }
+        return Optional.of(new Adr(adr.algorithm(), new AdrLimits(adr.minDr(), maxDr, maxTxPower,
+                adr.installationMarginDb()), adr.nbTransMax()));
     }
 }

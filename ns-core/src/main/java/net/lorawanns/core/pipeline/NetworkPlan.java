@@ -8,8 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.config.NetworkSettings;
 import net.lorawanns.config.RegionSettings;
+import net.lorawanns.core.device.NetworkDefaults;
+import net.lorawanns.core.device.RegionDefaults;
 import net.lorawanns.core.downlink.DownlinkScheduler.WindowPolicy;
 import net.lorawanns.core.join.DevAddrAllocator;
+import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.DevAddrPrefix;
 import net.lorawanns.core.types.NetId;
@@ -47,6 +50,35 @@ public record NetworkPlan(NetId netId, Map<String, Region> regions, Region regio
         return new NetworkPlan(netId, regions, regions.get(settings.region()), new DevAddrAllocator(prefixes),
                 settings.deduplicationDelay(), settings.rx1Delay(), settings.rx1DrOffset(), policy,
                 settings.sessionCacheSize(), settings.maxFramesInFlight());
+    }
+
+    /**
+     * What devices of each region get where their profile says nothing (or that have none): this network's receive
+     * windows and RX2, ADR over the region's LoRa 125 kHz uplink data rates, the region's default EIRP.
+     */
+    public NetworkDefaults defaults() {
+        Map<String, RegionDefaults> byRegion = new LinkedHashMap<>();
+        regions.forEach((id, r) -> byRegion.put(id, new RegionDefaults(id, rx1DelaySeconds, rx1DrOffset,
+                r.networkRx2DataRate(), r.networkRx2Frequency(), 0, highestAdrDataRate(r), r.defaultMaxEirpDbm())));
+        return new NetworkDefaults(region.id(), byRegion);
+    }
+
+    /** ADR moves devices among the LoRa 125 kHz uplink data rates (RP002: up to DR5 in EU868, DR3 in US915). */
+    private static int highestAdrDataRate(Region region) {
+        int highest = 0;
+        for (int dr = 0; dr < 16; dr++) {
+            DataRate rate;
+            try {
+                rate = region.dataRate(dr);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (rate instanceof DataRate.LoRa lora && lora.bandwidthHz() == 125_000
+                    && region.uplinkDataRateIndex(rate).isPresent()) {
+                highest = dr;
+            }
+        }
+        return highest;
     }
 
     /** An enabled region by id, if it is one. */

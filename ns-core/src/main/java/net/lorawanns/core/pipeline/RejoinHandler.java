@@ -12,6 +12,7 @@ import net.lorawanns.core.crypto.JoinCrypto;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.EffectiveProfile;
 import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkScheduler;
@@ -50,16 +51,21 @@ final class RejoinHandler {
 
     private final NetworkPlan plan;
     private final DeviceStore devices;
+    private final DeviceSettings settings;
+    private final MacTargets targets;
     private final SessionStore sessions;
     private final JoinServer joinServer;
     private final EventSink events;
     private final JoinAcceptance acceptance;
     private final PipelineMetrics metrics;
 
-    RejoinHandler(NetworkPlan plan, DeviceStore devices, SessionStore sessions, JoinServer joinServer,
-                  DownlinkScheduler downlinks, EventSink events, PipelineMetrics metrics) {
+    RejoinHandler(NetworkPlan plan, DeviceStore devices, DeviceSettings settings, MacTargets targets,
+                  SessionStore sessions, JoinServer joinServer, DownlinkScheduler downlinks, EventSink events,
+                  PipelineMetrics metrics) {
         this.plan = plan;
         this.devices = devices;
+        this.settings = settings;
+        this.targets = targets;
         this.sessions = sessions;
         this.joinServer = joinServer;
         this.events = events;
@@ -86,28 +92,32 @@ final class RejoinHandler {
                                 + request.devEui() + ", " + why, detail);
             }
             Device device = found.get();
-            OptionalInt dr = region.uplinkDataRateIndex(uplink.dataRate());
-            if (dr.isEmpty()) {
-                metrics.rejoin(type, "unknown_data_rate");
-                return Future.succeededFuture();
-            }
-            if (request instanceof RejoinRequest.JoinEuiType type1) {
-                if (!type1.joinEui().equals(device.joinEui().orElseThrow())) {
-                    return refuse(type, "join_eui_mismatch", Optional.of(device.applicationId()),
-                            "rejoin-request of DevEUI " + request.devEui() + " names JoinEUI " + type1.joinEui()
-                                    + ", but the device is registered with JoinEUI " + device.joinEui().get(),
-                            detail.put("registered_join_eui", device.joinEui().get().toString()));
+            return settings.of(device).compose(profile -> {
+                OptionalInt dr = region.uplinkDataRateIndex(uplink.dataRate());
+                if (dr.isEmpty()) {
+                    metrics.rejoin(type, "unknown_data_rate");
+                    return Future.succeededFuture();
                 }
-                return ask(uplink, region, device, dr.getAsInt(), context(uplink, region, request, device, plan.rx1DrOffset(),
-                        region.networkRx2DataRate(), plan.rx1DelaySeconds(), true), detail);
-            }
-            return verifiedByUs(uplink, region, (RejoinRequest.NetIdType) request, device, dr.getAsInt(), detail);
+                if (request instanceof RejoinRequest.JoinEuiType type1) {
+                    if (!type1.joinEui().equals(device.joinEui().orElseThrow())) {
+                        return refuse(type, "join_eui_mismatch", Optional.of(device.applicationId()),
+                                "rejoin-request of DevEUI " + request.devEui() + " names JoinEUI " + type1.joinEui()
+                                        + ", but the device is registered with JoinEUI " + device.joinEui().get(),
+                                detail.put("registered_join_eui", device.joinEui().get().toString()));
+                    }
+                    return ask(uplink, region, device, dr.getAsInt(), context(uplink, region, request, device,
+                            profile.rx1DrOffset(), profile.rx2DataRate(), profile.rx1Delay(), Optional.of(profile)),
+                            detail);
+                }
+                return verifiedByUs(uplink, region, (RejoinRequest.NetIdType) request, device, profile, dr.getAsInt(),
+                        detail);
+            });
         });
     }
 
     /** Types 0 and 2: our NetID, the MIC with the active session's SNwkSIntKey, then RJcount0. */
     private Future<Void> verifiedByUs(DeduplicatedUplink uplink, Region region, RejoinRequest.NetIdType request,
-                                      Device device, int dr, JsonObject detail) {
+                                      Device device, EffectiveProfile profile, int dr, JsonObject detail) {
         int type = request.rejoinType();
         Optional<String> application = Optional.of(device.applicationId());
         if (!request.netId().equals(plan.netId())) {
@@ -140,9 +150,9 @@ final class RejoinHandler {
                 // Type 2 changes DevAddr, keys and counters only: the radio settings stay (LoRaWAN 1.1 section 6.2.4).
                 RejoinRequestContext context = type == 2
                         ? context(uplink, region, request, device, session.rx1DrOffset(), session.rx2DataRate(),
-                                session.rxDelaySeconds(), false)
-                        : context(uplink, region, request, device, plan.rx1DrOffset(), region.networkRx2DataRate(),
-                                plan.rx1DelaySeconds(), true);
+                                session.rxDelaySeconds(), Optional.empty())
+                        : context(uplink, region, request, device, profile.rx1DrOffset(), profile.rx2DataRate(),
+                                profile.rx1Delay(), Optional.of(profile));
                 return ask(uplink, region, device, dr, context, detail);
             });
         });
@@ -150,12 +160,12 @@ final class RejoinHandler {
 
     private RejoinRequestContext context(DeduplicatedUplink uplink, Region region, RejoinRequest request,
                                          Device device, int rx1DrOffset, int rx2DataRate, int rxDelay,
-                                         boolean withCfList) {
+                                         Optional<EffectiveProfile> cfListFor) {
         DevAddr devAddr = plan.devAddrs().next();
         return new RejoinRequestContext(uplink.phyPayload(), request, device.joinEui().orElseThrow(),
                 device.macVersion(), plan.netId(), devAddr, new DlSettings(false, rx1DrOffset, rx2DataRate), rxDelay,
-                withCfList ? region.joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion()))
-                        : Optional.empty());
+                cfListFor.flatMap(profile -> targets.channels(region, profile)
+                        .joinAcceptCfList(profile.regParamsRevision())));
     }
 
     private Future<Void> ask(DeduplicatedUplink uplink, Region region, Device device, int dr,

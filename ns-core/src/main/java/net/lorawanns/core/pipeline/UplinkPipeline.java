@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.lorawanns.core.adr.AdrAlgorithms;
+import net.lorawanns.core.device.DeviceProfileCache;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
@@ -84,8 +85,8 @@ public final class UplinkPipeline implements GatewayListener {
      */
     public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
                           SessionStore sessions, JoinServer joinServer, GatewayBackend gateways, EventSink events,
-                          GatewayRegions gatewayRegions, AdrAlgorithms adrAlgorithms, String instanceId,
-                          MeterRegistry registry) {
+                          GatewayRegions gatewayRegions, DeviceProfileCache profiles, AdrAlgorithms adrAlgorithms,
+                          String instanceId, MeterRegistry registry) {
         this.gatewayRegions = gatewayRegions;
         this.context = context;
         this.deduplicator = deduplicator;
@@ -98,23 +99,28 @@ public final class UplinkPipeline implements GatewayListener {
                 .description("Gateway copies between arrival and the decision on their frame").register(registry);
         DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.windowPolicy(), instanceId,
                 registry);
-        this.joins = new JoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
-        this.rejoins = new RejoinHandler(plan, devices, sessions, joinServer, downlinks, events, metrics);
+        DeviceSettings settings = new DeviceSettings(profiles, plan.defaults());
+        MacTargets targets = new MacTargets();
+        this.joins = new JoinHandler(plan, devices, settings, targets, sessions, joinServer, downlinks, events,
+                metrics);
+        this.rejoins = new RejoinHandler(plan, devices, settings, targets, sessions, joinServer, downlinks, events,
+                metrics);
         SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
-        this.data = dataPath(plan, sessions, cache, downlinks, events, adrAlgorithms);
+        this.data = dataPath(sessions, cache, downlinks, events, settings, targets, adrAlgorithms);
     }
 
     /** The data path's steps, in the order they run. */
-    private DataPath dataPath(NetworkPlan plan, SessionStore sessions, SessionCache cache,
-                              DownlinkScheduler downlinks, EventSink events, AdrAlgorithms adrAlgorithms) {
+    private DataPath dataPath(SessionStore sessions, SessionCache cache, DownlinkScheduler downlinks,
+                              EventSink events, DeviceSettings settings, MacTargets targets,
+                              AdrAlgorithms adrAlgorithms) {
         SessionMatch match = new SessionMatch(sessions, cache, events, metrics);
         ForceRejoin forceRejoin = new ForceRejoin(sessions);
-        MacTargets targets = new MacTargets(plan);
         return new DataPath(List.of(
                 match,
                 new FrameCounter(match, sessions, cache, events, metrics),
+                new ProfileStep(settings, events, metrics),
                 new MacCommandReader(metrics),
                 new DeviceMac(targets, events),
                 new ApplicationUplink(events),

@@ -22,9 +22,9 @@ class EffectiveProfileTest {
      * The defaults as an operator's network might set them: EU868 and US915 values of RP002-1.0.3 (RX2 869.525 MHz
      * DR0 and 923.3 MHz DR8; uplink DR0-5 and DR0-4; EIRP 16 and 30 dBm) with RX1 after 2 s in EU868.
      */
-    private static final RegionDefaults EU868 = new RegionDefaults("eu868", RegParamsRevision.RP002_1_0_3, 2, 0, 0,
+    private static final RegionDefaults EU868 = new RegionDefaults("eu868", 2, 0, 0,
             869_525_000L, 0, 5, 16);
-    private static final RegionDefaults US915 = new RegionDefaults("us915", RegParamsRevision.RP002_1_0_3, 1, 0, 8,
+    private static final RegionDefaults US915 = new RegionDefaults("us915", 1, 0, 8,
             923_300_000L, 0, 4, 30);
     private static final NetworkDefaults NETWORK = new NetworkDefaults("eu868", Map.of("eu868", EU868,
             "us915", US915));
@@ -33,8 +33,10 @@ class EffectiveProfileTest {
     @Test
     void aDeviceWithoutAProfileWorksOnTheNetworksRegionAndDefaults() {
         EffectiveProfile settings = EffectiveProfile.of(WITHOUT_PROFILE, Optional.empty(), NETWORK);
+        // A LoRaWAN 1.0.3 device without a profile is taken to implement the Regional Parameters published with
+        // it, 1.0.3revA.
         assertEquals(new EffectiveProfile(Optional.empty(), "eu868", MacVersion.LORAWAN_1_0_3,
-                RegParamsRevision.RP002_1_0_3, new DeviceProfile.Classes(false, false, OptionalInt.empty()), 2, 0, 0,
+                RegParamsRevision.RP_1_0_3_A, new DeviceProfile.Classes(false, false, OptionalInt.empty()), 2, 0, 0,
                 869_525_000L, new DeviceProfile.Channels(List.of(), List.of()), true,
                 new EffectiveProfile.Adr(true, "default", 0, 5, 10, 15), 16, Optional.empty()), settings);
     }
