@@ -13,6 +13,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import net.lorawanns.config.RegionId;
+import net.lorawanns.core.region.Region;
+import net.lorawanns.core.region.Regions;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.RegParamsRevision;
 
@@ -32,6 +35,7 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
                             Classes classes, RxParams rx, Channels channels, boolean supports32BitFCnt, Adr adr,
                             OptionalDouble maxEirpDbm, Optional<Duration> devStatusInterval) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_DYNAMIC_CHANNELS = 16;
     private static final Set<String> FIELDS = Set.of("device_profile_id", "region", "mac_version",
             "reg_params_revision", "supports_class_b", "supports_class_c", "class_b_ping_slot_periodicity",
             "rx1_delay", "rx1_dr_offset", "rx2_dr", "rx2_frequency", "extra_channels", "sub_bands",
@@ -128,13 +132,16 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         Objects.requireNonNull(adr, "adr");
         Objects.requireNonNull(maxEirpDbm, "maxEirpDbm");
         Objects.requireNonNull(devStatusInterval, "devStatusInterval");
-        ChannelPlan plan = ChannelPlan.of(regionId);
-        if (plan == null) {
-            throw new IllegalArgumentException("region: unknown region '" + regionId + "'; known: "
-                    + ChannelPlan.regions());
+        Region region;
+        try {
+            // The configuration's names, with its aliases (as923 is AS923-1).
+            regionId = RegionId.parse("region", Objects.requireNonNull(regionId, "regionId")).id();
+            region = Regions.byId(regionId);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("region: " + e.getMessage(), e);
         }
-        rx.rx2Frequency().ifPresent(hz -> plan.checkFrequency("rx2_frequency", hz));
-        checkChannels(plan, regionId, channels);
+        rx.rx2Frequency().ifPresent(hz -> checkFrequency(region, "rx2_frequency", hz));
+        checkChannels(region, channels);
     }
 
     /** Checks a profile ID given in a path or a device: 1-64 characters of {@code [A-Za-z0-9._-]}. */
@@ -203,33 +210,43 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         return json;
     }
 
-    private static void checkChannels(ChannelPlan plan, String regionId, Channels channels) {
-        if (plan.fixed()) {
+    private static void checkChannels(Region region, Channels channels) {
+        if (!region.supportsNewChannelReq()) {
             if (!channels.extraFrequencies().isEmpty()) {
-                throw new IllegalArgumentException("extra_channels: " + regionId + " has a fixed channel plan; give "
-                        + "sub_bands (1-" + plan.subBands() + ")");
+                throw new IllegalArgumentException("extra_channels: " + region.id() + " has a fixed channel plan; "
+                        + "give sub_bands");
             }
             for (int i = 0; i < channels.subBands().size(); i++) {
-                int subBand = channels.subBands().get(i);
-                if (subBand > plan.subBands()) {
-                    throw new IllegalArgumentException("sub_bands[" + i + "]: " + regionId + " has sub-bands 1-"
-                            + plan.subBands() + ", got " + subBand);
+                try {
+                    region.withSubBands(Set.of(channels.subBands().get(i)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("sub_bands[" + i + "]: " + e.getMessage(), e);
                 }
             }
             return;
         }
         if (!channels.subBands().isEmpty()) {
-            throw new IllegalArgumentException("sub_bands: " + regionId + " has a dynamic channel plan; give "
+            throw new IllegalArgumentException("sub_bands: " + region.id() + " has a dynamic channel plan; give "
                     + "extra_channels (frequencies in Hz)");
         }
-        int most = ChannelPlan.MAX_DYNAMIC_CHANNELS - plan.defaultChannels();
+        // LinkADRReq's ChMask addresses 16 channels: the region's default ones and the extra ones together.
+        int defaults = region.uplinkChannels().size();
+        int most = MAX_DYNAMIC_CHANNELS - defaults;
         if (channels.extraFrequencies().size() > most) {
-            throw new IllegalArgumentException("extra_channels: " + regionId + " devices have at most " + most
-                    + " channels beside the " + plan.defaultChannels() + " default ones, got "
+            throw new IllegalArgumentException("extra_channels: " + region.id() + " devices have at most " + most
+                    + " channels beside the " + defaults + " default ones, got "
                     + channels.extraFrequencies().size());
         }
         for (int i = 0; i < channels.extraFrequencies().size(); i++) {
-            plan.checkFrequency("extra_channels[" + i + "]", channels.extraFrequencies().get(i));
+            checkFrequency(region, "extra_channels[" + i + "]", channels.extraFrequencies().get(i));
+        }
+    }
+
+    /** A frequency a device is told travels in 100 Hz steps (NewChannelReq, RXParamSetupReq) within the band. */
+    private static void checkFrequency(Region region, String field, long hz) {
+        if (!region.inBand(hz) || hz % 100 != 0) {
+            throw new IllegalArgumentException(field + ": must be a frequency in Hz within " + region.id()
+                    + "'s band, in steps of 100 Hz, got " + hz);
         }
     }
 

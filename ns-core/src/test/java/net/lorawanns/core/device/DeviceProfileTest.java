@@ -88,8 +88,10 @@ class DeviceProfileTest {
         DeviceProfile eu = DeviceProfile.fromJson("eu", minimal("eu868")
                 .put("extra_channels", new JsonArray(thirteen)));
         assertEquals(thirteen, eu.channels().extraFrequencies(), "16 channels with the 3 default ones");
-        assertEquals(OptionalLong.of(2_423_000_000L), DeviceProfile.fromJson("ism", minimal("ism2400")
-                .put("rx2_frequency", 2_423_000_000L)).rx().rx2Frequency());
+        assertEquals(OptionalLong.of(923_300_000L), DeviceProfile.fromJson("au", minimal("au915")
+                .put("rx2_frequency", 923_300_000L)).rx().rx2Frequency());
+        // ISM2400 is no RP002 region, and not served.
+        assertThrows(IllegalArgumentException.class, () -> DeviceProfile.fromJson("ism", minimal("ism2400")));
     }
 
     @Test
