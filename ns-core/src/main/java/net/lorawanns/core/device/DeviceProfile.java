@@ -55,8 +55,8 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         public Classes {
             Objects.requireNonNull(pingSlotPeriodicity, "pingSlotPeriodicity");
             if (classB != pingSlotPeriodicity.isPresent()) {
-                throw new IllegalArgumentException("class_b_ping_slot_periodicity: is given exactly when "
-                        + "supports_class_b is true");
+                throw new IllegalArgumentException("class_b_ping_slot_periodicity: required with supports_class_b "
+                        + "true, and only then");
             }
         }
     }
@@ -171,8 +171,8 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         Classes classes = new Classes(classB, fields.bool("supports_class_c", false),
                 fields.integer("class_b_ping_slot_periodicity", 0, 7, ""));
         RxParams rx = new RxParams(fields.integer("rx1_delay", 1, 15, " s"), fields.integer("rx1_dr_offset", 0, 7, ""),
-                fields.integer("rx2_dr", 0, 15, ""), fields.whole("rx2_frequency", 0, Long.MAX_VALUE, " Hz"));
-        Channels channels = new Channels(fields.wholeList("extra_channels", 0, Long.MAX_VALUE, " Hz"),
+                fields.integer("rx2_dr", 0, 15, ""), fields.whole("rx2_frequency", Long.MIN_VALUE, Long.MAX_VALUE, ""));
+        Channels channels = new Channels(fields.wholeList("extra_channels", Long.MIN_VALUE, Long.MAX_VALUE, ""),
                 fields.wholeList("sub_bands", 1, 64, "").stream().map(Long::intValue).toList());
         Adr adr = new Adr(fields.bool("adr_enabled", true),
                 fields.string("adr_algorithm").orElse(Adr.DEFAULT_ALGORITHM),
@@ -264,8 +264,7 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
                         + "PT6H, got '" + text + "'");
             }
         } else {
-            interval = Duration.ofSeconds(new JsonFields(new JsonObject().put(field, value), Set.of(field))
-                    .whole(field, 0, MAX_DEV_STATUS_INTERVAL_SECONDS, " s").getAsLong());
+            interval = Duration.ofSeconds(JsonFields.whole(field, value, 0, MAX_DEV_STATUS_INTERVAL_SECONDS, " s"));
         }
         if (interval.isNegative() || interval.getNano() != 0
                 || interval.toSeconds() > MAX_DEV_STATUS_INTERVAL_SECONDS) {

@@ -110,7 +110,8 @@ final class JsonFields {
         return json.getValue(field);
     }
 
-    private static long whole(String field, Object value, long min, long max, String unit) {
+    /** A whole number from {@code min} to {@code max}, or an error naming {@code field}. */
+    static long whole(String field, Object value, long min, long max, String unit) {
         if (!(value instanceof Number number)) {
             throw new IllegalArgumentException(field + ": must be a whole number");
         }
