@@ -102,7 +102,7 @@ final class ChMaskRules {
         return channels;
     }
 
-    /** The channels of the given 1-based sub-bands of a 72-channel plan: 8 x 125 kHz per sub-band and its 500 kHz one. */
+    /** The channels of the given 1-based sub-bands of a 72-channel plan: 8 x 125 kHz and one 500 kHz each. */
     static Set<Integer> fixed72SubBands(int... subBands) {
         Set<Integer> out = new TreeSet<>();
         for (int subBand : subBands) {

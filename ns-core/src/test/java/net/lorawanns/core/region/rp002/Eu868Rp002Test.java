@@ -1,12 +1,10 @@
 package net.lorawanns.core.region.rp002;
 
 import static net.lorawanns.core.region.rp002.Rp002Tables.fsk50;
-import static net.lorawanns.core.region.rp002.Rp002Tables.hex;
 import static net.lorawanns.core.region.rp002.Rp002Tables.lora;
 import static net.lorawanns.core.region.rp002.Rp002Tables.notServed;
 import static net.lorawanns.core.region.rp002.Rp002Tables.payload;
 import static net.lorawanns.core.region.rp002.Rp002Tables.rate;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -119,10 +117,12 @@ class Eu868Rp002Test {
     void maxPayload() {
         Rp002Tables.assertMaxPayloads(EU868, List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222)), true, false);
+                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222)),
+                true, false);
         Rp002Tables.assertMaxPayloads(EU868, List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242)), false, false);
+                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242)),
+                false, false);
     }
 
     /**
@@ -135,9 +135,9 @@ class Eu868Rp002Test {
     @EnumSource(RegParamsRevision.class)
     void joinAcceptCfList(RegParamsRevision revision) {
         assertEquals(0, EU868.cfListType());
-        byte[] expected = hex("18 4F 84  E8 56 84  B8 5E 84  88 66 84  58 6E 84  00");
-        assertArrayEquals(expected, EU868_WITH_EXTRAS.joinAcceptCfList(revision).orElseThrow().encode(),
-                "CFList for " + revision);
+        Rp002Tables.assertCfListType0(EU868_WITH_EXTRAS, revision,
+                "18 4F 84  E8 56 84  B8 5E 84  88 66 84  58 6E 84  00",
+                867_100_000L, 867_300_000L, 867_500_000L, 867_700_000L, 867_900_000L);
         assertTrue(EU868.joinAcceptCfList(revision).isEmpty(), "no extra channels, no CFList");
     }
 

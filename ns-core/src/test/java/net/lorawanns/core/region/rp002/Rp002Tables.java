@@ -1,15 +1,16 @@
 package net.lorawanns.core.region.rp002;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.function.Executable;
 import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.region.Region;
+import net.lorawanns.core.types.RegParamsRevision;
 
 /**
  * Checks a {@link Region} against tables typed from the LoRaWAN Regional Parameters RP002-1.0.x text. The
@@ -148,14 +149,32 @@ final class Rp002Tables {
         assertAll(region.id() + " TXPower table", checks);
     }
 
-    /** The 16 octets of a type 0 CFList as RP002-1.0.4 section 2.3.1 lays them out, typed as hex. */
+    /**
+     * A type 0 CFList (RP002-1.0.4 section 2.3.1): the expected 16 octets typed as hex, checked first against the
+     * channel frequencies they stand for (24 bits little endian in units of 100 Hz, unused slots 0, then
+     * CFListType 0), then against what the region puts in its join-accept.
+     */
+    static void assertCfListType0(Region region, RegParamsRevision revision, String octets, long... frequenciesHz) {
+        byte[] expected = hex(octets);
+        for (int slot = 0; slot < 5; slot++) {
+            long typed = (expected[slot * 3] & 0xFF) | (expected[slot * 3 + 1] & 0xFF) << 8
+                    | (expected[slot * 3 + 2] & 0xFF) << 16;
+            long meant = slot < frequenciesHz.length ? frequenciesHz[slot] / 100 : 0;
+            assertEquals(meant, typed, "table slip: CFList slot " + slot);
+        }
+        assertEquals(0, expected[15], "table slip: CFListType 0");
+        assertArrayEquals(expected, region.joinAcceptCfList(revision).orElseThrow().encode(),
+                region.id() + " CFList for " + revision);
+    }
+
+    /** 16 octets typed as hex. */
     static byte[] hex(String octets) {
         String[] parts = octets.trim().split("\\s+");
         byte[] out = new byte[parts.length];
         for (int i = 0; i < parts.length; i++) {
             out[i] = (byte) Integer.parseInt(parts[i], 16);
         }
-        assertTrue(out.length == 16, "table slip: a CFList is 16 octets, got " + out.length);
+        assertEquals(16, out.length, "table slip: a CFList is 16 octets");
         return out;
     }
 }
