@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import net.lorawanns.core.region.Channel;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
+import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -109,24 +110,29 @@ class As923Rp002Test {
 
     /**
      * RP002-1.0.4 section 2.10.6, "AS923 maximum payload size" (repeater compatible / not, each with DwellTime 0
-     * and 1); RP002-1.0.5 Table 73 prints the same non-repeater rows. With the 400 ms dwell time DR0 and DR1 are
-     * not allowed (N/A). Repeater compatible with dwell time is not asserted (ChirpStack only).
+     * and 1); RP002-1.0.5 Table 73 prints the same non-repeater rows, TTS {@code as_923_rp2_v1_0_4.go} too.
+     * With the 400 ms dwell time DR0 and DR1 are not allowed (N/A, not asserted). DR2 without dwell time is 123/115
+     * from RP002-1.0.1 on (59/51 in RP002-1.0.0; ChirpStack keeps both). The repeater rows are ChirpStack's
+     * RP002-1.0.3/1.0.4 tables (TTS has no repeater tables).
      */
     @ParameterizedTest
     @MethodSource("groups")
     void maxPayload(String id, long offsetHz) {
         Region region = Regions.byId(id);
-        Rp002Tables.assertMaxPayloads(region, List.of(
+        List<Payload> direct = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 123, 115), payload(3, 123, 115),
-                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242)),
-                false, false);
-        Rp002Tables.assertMaxPayloads(region, List.of(
+                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242));
+        List<Payload> repeater = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 123, 115), payload(3, 123, 115),
-                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222)),
-                true, false);
-        Rp002Tables.assertMaxPayloads(region, List.of(
+                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222));
+        Rp002Tables.assertMaxPayloads(region, false, direct, repeater);
+        List<Payload> directDwell = List.of(
                 payload(2, 19, 11), payload(3, 61, 53), payload(4, 133, 125), payload(5, 250, 242),
-                payload(6, 250, 242), payload(7, 250, 242)), false, true);
+                payload(6, 250, 242), payload(7, 250, 242));
+        List<Payload> repeaterDwell = List.of(
+                payload(2, 19, 11), payload(3, 61, 53), payload(4, 133, 125), payload(5, 230, 222),
+                payload(6, 230, 222), payload(7, 230, 222));
+        Rp002Tables.assertMaxPayloads(region, true, directDwell, repeaterDwell);
     }
 
     /** RP002-1.0.4 sections 2.3.1 and 2.10.4: CFList type 0; AS923-1 with 922.0-922.8 MHz as channels 2-6. */

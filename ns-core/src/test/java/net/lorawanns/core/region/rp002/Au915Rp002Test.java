@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
+import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,26 +101,33 @@ class Au915Rp002Test {
     /**
      * RP002-1.0.4 section 2.8.6, "AU915-928 maximum payload size" tables. Without dwell time: DR0-2 59/51, DR3
      * 123/115, DR4-6 250/242 (repeater 230/222), DR8 61/53, DR9 137/129, DR10-13 250/242 (repeater 230/222).
-     * With the 400 ms uplink dwell time (not repeater compatible): DR0-1 not allowed, DR2 19/11, DR3 61/53,
-     * DR4 133/125, DR5-6 250/242. The dwell-time table is from TTS {@code au_915_928_rp2_v1_0_4.go} and matches
-     * the AS923 dwell-time table of RP002-1.0.5 (Table 73) row for row; the repeater + dwell-time table is not
-     * asserted (one source only).
+     * With the 400 ms uplink dwell time: DR0-1 not allowed (N/A, not asserted), DR2 19/11, DR3 61/53, DR4 133/125,
+     * DR5-6 250/242 (repeater 230/222), DR8-13 as without. TTS {@code au_915_928_rp2_v1_0_4.go} and ChirpStack's
+     * RP002-1.0.2 to 1.0.4 tables agree on the non-repeater rows; the repeater + dwell-time rows are ChirpStack's
+     * (TTS has no repeater tables) and follow the 230-octet cap the other repeater tables show.
      */
     @Test
     void maxPayload() {
-        Rp002Tables.assertMaxPayloads(AU915, List.of(
+        List<Payload> direct = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
                 payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(8, 61, 53),
                 payload(9, 137, 129), payload(10, 250, 242), payload(11, 250, 242), payload(12, 250, 242),
-                payload(13, 250, 242)), false, false);
-        Rp002Tables.assertMaxPayloads(AU915, List.of(
+                payload(13, 250, 242));
+        List<Payload> repeater = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
                 payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(8, 61, 53),
                 payload(9, 137, 129), payload(10, 230, 222), payload(11, 230, 222), payload(12, 230, 222),
-                payload(13, 230, 222)), true, false);
-        Rp002Tables.assertMaxPayloads(AU915, List.of(
+                payload(13, 230, 222));
+        Rp002Tables.assertMaxPayloads(AU915, false, direct, repeater);
+        List<Payload> directDwell = List.of(
                 payload(2, 19, 11), payload(3, 61, 53), payload(4, 133, 125), payload(5, 250, 242),
-                payload(6, 250, 242)), false, true);
+                payload(6, 250, 242), payload(8, 61, 53), payload(9, 137, 129), payload(10, 250, 242),
+                payload(11, 250, 242), payload(12, 250, 242), payload(13, 250, 242));
+        List<Payload> repeaterDwell = List.of(
+                payload(2, 19, 11), payload(3, 61, 53), payload(4, 133, 125), payload(5, 230, 222),
+                payload(6, 230, 222), payload(8, 61, 53), payload(9, 137, 129), payload(10, 230, 222),
+                payload(11, 230, 222), payload(12, 230, 222), payload(13, 230, 222));
+        Rp002Tables.assertMaxPayloads(AU915, true, directDwell, repeaterDwell);
     }
 
     /** RP002-1.0.4 sections 2.3.2 and 2.8.4: CFList type 1, laid out as for US902-928. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
+import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,12 +85,13 @@ class Cn470Rp002Test {
     /** RP002-1.0.2 section 2.9.6, "CN470-510 maximum payload size" (repeater compatible / not). */
     @Test
     void maxPayload() {
-        Rp002Tables.assertMaxPayloads(CN470, List.of(
+        List<Payload> direct = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 230, 222), payload(5, 230, 222)), true, false);
-        Rp002Tables.assertMaxPayloads(CN470, List.of(
+                payload(4, 250, 242), payload(5, 250, 242));
+        List<Payload> repeater = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 250, 242), payload(5, 250, 242)), false, false);
+                payload(4, 230, 222), payload(5, 230, 222));
+        Rp002Tables.assertMaxPayloads(CN470, false, direct, repeater);
     }
 
     /**

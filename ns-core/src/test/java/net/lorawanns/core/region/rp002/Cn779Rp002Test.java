@@ -12,6 +12,7 @@ import java.util.List;
 import net.lorawanns.core.region.Channel;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
+import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.api.Test;
 
@@ -64,13 +65,13 @@ class Cn779Rp002Test {
     /** RP002-1.0.4 section 2.6.6, "CN779-787 maximum payload size" (repeater compatible / not). */
     @Test
     void maxPayload() {
-        Rp002Tables.assertMaxPayloads(CN779, List.of(
+        List<Payload> direct = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222)), true, false);
-        Rp002Tables.assertMaxPayloads(CN779, List.of(
+                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242));
+        List<Payload> repeater = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242)),
-                false, false);
+                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222));
+        Rp002Tables.assertMaxPayloads(CN779, false, direct, repeater);
     }
 
     /** RP002-1.0.4 sections 2.3.1 and 2.6.4: CFList type 0; 780.1, 780.3, 780.5 MHz as channels 3-5. */

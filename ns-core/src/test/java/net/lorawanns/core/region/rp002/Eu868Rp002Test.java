@@ -16,6 +16,7 @@ import java.util.Set;
 import net.lorawanns.core.region.Channel;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
+import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,14 +116,13 @@ class Eu868Rp002Test {
      */
     @Test
     void maxPayload() {
-        Rp002Tables.assertMaxPayloads(EU868, List.of(
+        List<Payload> direct = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222)),
-                true, false);
-        Rp002Tables.assertMaxPayloads(EU868, List.of(
+                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242));
+        List<Payload> repeater = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 250, 242), payload(5, 250, 242), payload(6, 250, 242), payload(7, 250, 242)),
-                false, false);
+                payload(4, 230, 222), payload(5, 230, 222), payload(6, 230, 222), payload(7, 230, 222));
+        Rp002Tables.assertMaxPayloads(EU868, false, direct, repeater);
     }
 
     /**

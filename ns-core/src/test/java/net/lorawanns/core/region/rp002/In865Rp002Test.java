@@ -13,6 +13,7 @@ import java.util.List;
 import net.lorawanns.core.region.Channel;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
+import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.api.Test;
 
@@ -75,12 +76,13 @@ class In865Rp002Test {
     /** RP002-1.0.4 section 2.12.6, "IN865-867 maximum payload size" (repeater compatible / not). */
     @Test
     void maxPayload() {
-        Rp002Tables.assertMaxPayloads(IN865, List.of(
+        List<Payload> direct = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 230, 222), payload(5, 230, 222), payload(7, 230, 222)), true, false);
-        Rp002Tables.assertMaxPayloads(IN865, List.of(
+                payload(4, 250, 242), payload(5, 250, 242), payload(7, 250, 242));
+        List<Payload> repeater = List.of(
                 payload(0, 59, 51), payload(1, 59, 51), payload(2, 59, 51), payload(3, 123, 115),
-                payload(4, 250, 242), payload(5, 250, 242), payload(7, 250, 242)), false, false);
+                payload(4, 230, 222), payload(5, 230, 222), payload(7, 230, 222));
+        Rp002Tables.assertMaxPayloads(IN865, false, direct, repeater);
     }
 
     /** RP002-1.0.4 sections 2.3.1 and 2.12.4: CFList type 0; 866.185, 866.385, 866.585 MHz as channels 3-5. */

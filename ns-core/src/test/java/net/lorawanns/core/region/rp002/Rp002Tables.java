@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.function.Executable;
 import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.RegParamsRevision;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Checks a {@link Region} against tables typed from the LoRaWAN Regional Parameters RP002-1.0.x text. The
@@ -114,15 +114,30 @@ final class Rp002Tables {
     }
 
     /**
-     * A maximum payload table. Its own check: in every RP002 table N = M - 8 (the 7-octet FHDR without FOpts
-     * and the FPort octet), so a row that breaks it was typed wrong.
+     * A region's two "maximum payload size" tables for one dwell-time setting: not repeater compatible and
+     * repeater compatible (either may be empty when not asserted). The tables' own checks first: in every RP002
+     * table N = M - 8 (the 7-octet FHDR without FOpts and the FPort octet), and since RP002-1.0.2 a repeater
+     * compatible M is the direct M capped at 230 (the repeater's encapsulation takes 20 octets of the 250), so a
+     * row that breaks either was typed wrong.
      */
-    static void assertMaxPayloads(Region region, List<Payload> table, boolean repeaterCompatible,
-            boolean dwellTime) {
-        for (Payload row : table) {
+    static void assertMaxPayloads(Region region, boolean dwellTime, List<Payload> notRepeaterCompatible,
+            List<Payload> repeaterCompatible) {
+        for (Payload row : notRepeaterCompatible) {
             assertEquals(row.m() - 8, row.n(), "table slip: DR" + row.dr() + " N must be M - 8");
         }
+        for (Payload row : repeaterCompatible) {
+            assertEquals(row.m() - 8, row.n(), "table slip: DR" + row.dr() + " (repeater) N must be M - 8");
+            notRepeaterCompatible.stream().filter(direct -> direct.dr() == row.dr()).findFirst().ifPresent(direct ->
+                    assertEquals(Math.min(direct.m(), 230), row.m(), "table slip: DR" + row.dr() + " repeater M"));
+        }
         List<Executable> checks = new ArrayList<>();
+        addPayloadChecks(checks, region, notRepeaterCompatible, false, dwellTime);
+        addPayloadChecks(checks, region, repeaterCompatible, true, dwellTime);
+        assertAll(region.id() + " maximum payload sizes", checks);
+    }
+
+    private static void addPayloadChecks(List<Executable> checks, Region region, List<Payload> table,
+            boolean repeaterCompatible, boolean dwellTime) {
         for (Payload row : table) {
             checks.add(() -> {
                 var max = region.maxPayload(row.dr(), repeaterCompatible, dwellTime);
@@ -132,7 +147,6 @@ final class Rp002Tables {
                 assertEquals(row.n(), max.n(), cell + ": N");
             });
         }
-        assertAll(region.id() + " maximum payload sizes", checks);
     }
 
     /** RP002's TXPower tables: index 0 = max EIRP, index i = max EIRP - 2*i dB up to the highest index. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
+import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,18 +110,20 @@ class Us915Rp002Test {
 
     /**
      * RP002-1.0.4 section 2.5.6, "US902-928 maximum payload size (not repeater compatible)" (RP 1.0.3revA Table
-     * 16, the same values) and "(repeater compatible)": the repeater table differs in DR3/DR4 (230/222); only
-     * DR0-DR4 of it are asserted (the 500 kHz downlink rows of the repeater table were not found in two sources).
+     * 16, the same values; TTS) and "(repeater compatible)" (ChirpStack's RP002-1.0.2 to 1.0.4 table; RP002-1.0.5
+     * Table 24 for DR0-DR4). RP002-1.0.0 and 1.0.1 had 41/33 and 117/109 for repeater DR8/DR9; 1.0.2 aligned them.
      */
     @Test
     void maxPayload() {
-        Rp002Tables.assertMaxPayloads(US915, List.of(
+        List<Payload> direct = List.of(
                 payload(0, 19, 11), payload(1, 61, 53), payload(2, 133, 125), payload(3, 250, 242),
                 payload(4, 250, 242), payload(8, 61, 53), payload(9, 137, 129), payload(10, 250, 242),
-                payload(11, 250, 242), payload(12, 250, 242), payload(13, 250, 242)), false, false);
-        Rp002Tables.assertMaxPayloads(US915, List.of(
+                payload(11, 250, 242), payload(12, 250, 242), payload(13, 250, 242));
+        List<Payload> repeater = List.of(
                 payload(0, 19, 11), payload(1, 61, 53), payload(2, 133, 125), payload(3, 230, 222),
-                payload(4, 230, 222)), true, false);
+                payload(4, 230, 222), payload(8, 61, 53), payload(9, 137, 129), payload(10, 230, 222),
+                payload(11, 230, 222), payload(12, 230, 222), payload(13, 230, 222));
+        Rp002Tables.assertMaxPayloads(US915, false, direct, repeater);
     }
 
     /**
