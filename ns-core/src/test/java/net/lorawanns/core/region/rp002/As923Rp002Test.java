@@ -6,6 +6,7 @@ import static net.lorawanns.core.region.rp002.Rp002Tables.notServed;
 import static net.lorawanns.core.region.rp002.Rp002Tables.payload;
 import static net.lorawanns.core.region.rp002.Rp002Tables.rate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * AS923 groups 1 to 4, RP002-1.0.4 section 2.10. Groups 2-4 are group 1 shifted by AS923_FREQ_OFFSET (section
  * 2.10.2): -1.80 MHz, -6.60 MHz, -5.90 MHz. Cross-checked against RP002-1.0.5 section 3.10 (Table 73 and the
- * RX1DROffset text), The Things Stack {@code as_923_rp2_v1_0_4.go} and ChirpStack lrwn {@code region/as923.rs}.
+ * RX1DROffset text), The Things Stack {@code as_923_rp2_v1_0_4.go}, ChirpStack lrwn {@code region/as923.rs} and
+ * LoRaMac-node {@code RegionAS923.h} (its RP002-1.0.1 tables).
  */
 class As923Rp002Test {
 
@@ -73,8 +75,10 @@ class As923Rp002Test {
      * RP002-1.0.4 section 2.10.7, "AS923 downlink RX1 data rate mapping" with DownlinkDwellTime = 0. RX1DROffset
      * 0-7; 6 and 7 mean an effective offset of -1 and -2 (the RX1 data rate above the uplink's, up to DR7: RP002-1.0.5
      * lines 1625-1629 forbid DR5 uplinks at offset 6 and DR4/DR5 at 7 to devices without DR6/DR7, which only makes
-     * sense if those cells are DR6/DR7). Rows {uplink DR, RX1 DR for offset 0..7}. TTS RP002 bands agree;
-     * ChirpStack caps at DR5, the pre-RP002 rule (RP 1.0.2revB), and disagrees on the cells above DR5.
+     * sense if those cells are DR6/DR7). Rows {uplink DR, RX1 DR for offset 0..7}. LoRaMac-node's RP002-1.0.1
+     * tables ({@code EffectiveRx1DrOffsetDownlinkDwell0AS923} and {@code ...Dwell1AS923} in {@code RegionAS923.h})
+     * and TTS's RP002 bands give the same two tables; ChirpStack caps at DR5, the pre-RP002 rule (RP 1.0.2revB),
+     * and disagrees on the cells above DR5.
      */
     static final int[][] RX1_NO_DWELL = {
         {0, 0, 0, 0, 0, 0, 0, 1, 2},
@@ -154,14 +158,19 @@ class As923Rp002Test {
 
     /**
      * RP002-1.0.4 section 2.10.3, "AS923 TX power table": Max EIRP - 2 dB * TXPower, 0..7; max EIRP +16 dBm.
-     * TxParamSetupReq is implemented (section 2.10.3), NewChannelReq too (dynamic plan).
+     * TxParamSetupReq is implemented (section 2.10.3), NewChannelReq too (dynamic plan). Dwell time at boot:
+     * uplink on (the 400 ms limit applies until TxParamSetupReq lifts it; LoRaMac-node
+     * {@code AS923_DEFAULT_UPLINK_DWELL_TIME} 1), downlink off (RP002-1.0.4 section 2.2 default settings:
+     * "DownlinkDwellTime 0"; LoRaMac-node's RP002 build uses that common default).
      */
     @ParameterizedTest
     @MethodSource("groups")
-    void txPowerAndCommands(String id, long offsetHz) {
+    void txPowerCommandsAndDwellTime(String id, long offsetHz) {
         Region region = Regions.byId(id);
         Rp002Tables.assertTxPowerTable(region, 16, 7);
         assertTrue(region.supportsTxParamSetup());
         assertTrue(region.supportsNewChannelReq());
+        assertTrue(region.dwellTime().uplinkDefault());
+        assertFalse(region.dwellTime().downlinkDefault());
     }
 }

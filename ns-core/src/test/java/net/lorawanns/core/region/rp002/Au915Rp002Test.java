@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * AU915-928, RP002-1.0.4 section 2.8. Cross-checked against The Things Stack {@code pkg/band/au_915_928.go} and
- * {@code au_915_928_rp2_v1_0_4.go}, ChirpStack lrwn {@code region/au915.rs}, and the values of the earlier
- * {@code RegionsTest} (typed from RP002 by another session).
+ * {@code au_915_928_rp2_v1_0_4.go}, ChirpStack lrwn {@code region/au915.rs}, LoRaMac-node ({@code
+ * DatarateOffsetsAU915}, the same RX1 table) and the values of the earlier {@code RegionsTest}.
  */
 class Au915Rp002Test {
 
@@ -168,7 +168,8 @@ class Au915Rp002Test {
     /**
      * Fixed plan without NewChannelReq; TxParamSetupReq is implemented from RP 1.0.3revA on (section 2.8.3). RP002
      * section 2.8.2: join requests at DR2 so as to respect the 400 ms uplink dwell time until TxParamSetupReq
-     * says otherwise (TTS {@code BootDwellTime}: uplink on, downlink off).
+     * says otherwise (TTS {@code BootDwellTime}: uplink on, downlink off; LoRaMac-node
+     * {@code AU915_DEFAULT_UPLINK_DWELL_TIME} 1 and the common downlink default 0 of RP002 section 2.2).
      */
     @Test
     void commandsAndDwellTime() {

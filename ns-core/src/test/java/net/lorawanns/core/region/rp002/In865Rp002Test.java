@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * IN865-867, RP002-1.0.4 section 2.12. Cross-checked against The Things Stack {@code in_865_867.go} and
- * {@code in_865_867_rp2_v1_0_4.go} and ChirpStack lrwn {@code region/in865.rs}.
+ * {@code in_865_867_rp2_v1_0_4.go}, ChirpStack lrwn {@code region/in865.rs} and LoRaMac-node
+ * {@code RegionIN865.h} (its RP002-1.0.1 tables).
  */
 class In865Rp002Test {
 
@@ -53,11 +54,12 @@ class In865Rp002Test {
     }
 
     /**
-     * RP002-1.0.4 section 2.12.7, "IN865-867 downlink RX1 data rate mapping"; RX1DROffset 0-7, 6 and 7 meaning an
-     * effective offset of -1 and -2. Rows {uplink DR, RX1 DR for offset 0..7}; -1 = not asserted. TTS and ChirpStack
-     * agree on every asserted cell; they disagree where the result would pass DR5 (TTS RP002-1.0.4: up to DR7,
-     * through the RFU DR6; ChirpStack and TTS before RP002: capped at DR5), and both give the RFU DR6 for uplink
-     * DR7 at offset 1, so those cells are left to the spec text's reader.
+     * RP002-1.0.4 section 2.12.7, "IN865-867 downlink RX1 data rate mapping"; RX1DROffset 0-7, 6 and 7 raising
+     * the RX1 data rate above the uplink's. DR6 is RFU, so the table steps over it: DR4 at offset 7 and DR5 at
+     * offset 6 stay at DR5, DR5 at offset 7 and DR7 at offsets 6-7 give DR7, and DR7 at offset 1 gives DR5.
+     * Rows {uplink DR, RX1 DR for offset 0..7}. Typed from the RP002 table; the same table is LoRaMac-node's
+     * {@code EffectiveRx1DrOffsetIN865} for RP002-1.0.1 ({@code RegionIN865.h}). ChirpStack (capped at DR5, and
+     * DR6 for DR7/offset 1) and TTS (a formula through the RFU DR6) disagree on the cells that step over DR6.
      */
     @Test
     void rx1DataRate() {
@@ -67,9 +69,9 @@ class In865Rp002Test {
             {1, 1, 0, 0, 0, 0, 0, 2, 3},
             {2, 2, 1, 0, 0, 0, 0, 3, 4},
             {3, 3, 2, 1, 0, 0, 0, 4, 5},
-            {4, 4, 3, 2, 1, 0, 0, 5, -1},
-            {5, 5, 4, 3, 2, 1, 0, -1, -1},
-            {7, 7, -1, 5, 4, 3, 2, -1, -1},
+            {4, 4, 3, 2, 1, 0, 0, 5, 5},
+            {5, 5, 4, 3, 2, 1, 0, 5, 7},
+            {7, 7, 5, 5, 4, 3, 2, 7, 7},
         }, false);
     }
 
@@ -97,7 +99,7 @@ class In865Rp002Test {
 
     /**
      * RP002-1.0.4 section 2.12.3, "IN865-867 TX power table": Max EIRP - 2 dB * TXPower, 0..10; max EIRP 30 dBm
-     * (RP002-1.0.5 lowers the default to 29.2 dBm; TTS RP002-1.0.4 band: 30).
+     * (TTS RP002-1.0.4 band and LoRaMac-node {@code IN865_DEFAULT_MAX_EIRP}: 30; RP002-1.0.5 lowers it to 29.2).
      */
     @Test
     void txPowerAndCommands() {
