@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
 import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
@@ -95,16 +96,30 @@ class Cn470Rp002Test {
     }
 
     /**
-     * RP002-1.0.2 sections 2.3.2 and 2.9.4: CFList type 1 with channel masks, 16 channels per mask starting at
-     * channel 0. Sub-band 1 = channels 0-7: the first mask is 0x00FF (octets FF 00), every other mask 0, type 1.
-     * (Whether the plan's masks run to ChMask4 or ChMask5 does not change these octets.)
+     * RP002-1.0.2 sections 2.3.2 and 2.9.4: CFList type 1 with the 96 channels in six masks, ChMask0 to ChMask5
+     * (16 channels each, little endian), 3 RFU octets, CFListType 1; LoRaMac-node's CN470 {@code ApplyCFList}
+     * (LoRaWAN 1.0.3 build) reads the same six masks. Sub-band 1 = channels 0-7: ChMask0 = 0x00FF. Sub-bands 1 and
+     * 11 = channels 0-7 and 80-87: ChMask0 = ChMask5 = 0x00FF, which a five-mask (US902-928 style) list cannot say.
      */
     @ParameterizedTest
-    @EnumSource(value = RegParamsRevision.class, names = {"RP002_1_0_0", "RP002_1_0_1", "RP002_1_0_2"})
+    @EnumSource(value = RegParamsRevision.class, names = {"RP_1_0_3_A", "RP002_1_0_0", "RP002_1_0_1", "RP002_1_0_2"})
     void joinAcceptCfList(RegParamsRevision revision) {
         assertEquals(1, CN470.cfListType());
-        assertArrayEquals(hex("FF 00  00 00  00 00  00 00  00 00  00 00 00 00 00  01"),
+        assertArrayEquals(hex("FF 00  00 00  00 00  00 00  00 00  00 00  00 00 00  01"),
                 SUB_BAND_1.joinAcceptCfList(revision).orElseThrow().encode(), "sub-band 1, " + revision);
+        assertArrayEquals(hex("FF 00  00 00  00 00  00 00  00 00  FF 00  00 00 00  01"),
+                CN470.withSubBands(Set.of(1, 11)).joinAcceptCfList(revision).orElseThrow().encode(),
+                "sub-bands 1 and 11, " + revision);
+    }
+
+    /**
+     * LoRaWAN Regional Parameters 1.0.2revB section 2.6.4: CN470-510 does not support the optional CFList (and
+     * LoRaMac-node's CN470 {@code ApplyCFList} of that version ignores it).
+     */
+    @ParameterizedTest
+    @EnumSource(value = RegParamsRevision.class, names = {"RP_1_0_2", "RP_1_0_2_B"})
+    void noCfListBeforeTypeOneExisted(RegParamsRevision revision) {
+        assertTrue(SUB_BAND_1.joinAcceptCfList(revision).isEmpty(), revision.toString());
     }
 
     /** RP002-1.0.2 section 2.9.3, "CN470-510 TX power table": Max EIRP - 2 dB * TXPower, 0..7; max EIRP 19.15 dBm. */
@@ -121,6 +136,12 @@ class Cn470Rp002Test {
                 .map(b -> new int[] {b.chMaskCntl(), b.chMask()}).toList();
         assertEquals(subBand1, ChMaskRules.fixed96(ChMaskRules.range(0, 96), blocks), "from all 96 channels");
         assertEquals(subBand1, ChMaskRules.fixed96(ChMaskRules.range(40, 56), blocks), "from channels 40-55");
+
+        Set<Integer> subBands1And11 = new TreeSet<>(subBand1);
+        subBands1And11.addAll(ChMaskRules.range(80, 88));
+        var both = CN470.withSubBands(Set.of(1, 11)).linkAdrChannelMasks(subBands1And11).stream()
+                .map(b -> new int[] {b.chMaskCntl(), b.chMask()}).toList();
+        assertEquals(subBands1And11, ChMaskRules.fixed96(ChMaskRules.range(0, 96), both), "sub-bands 1 and 11");
     }
 
     /** Fixed plan: no NewChannelReq, no TxParamSetupReq (section 2.9.3). */
