@@ -16,6 +16,7 @@ import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
 import net.lorawanns.core.region.rp002.Rp002Tables.Payload;
 import net.lorawanns.core.types.RegParamsRevision;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -139,21 +140,24 @@ class As923Rp002Test {
         Rp002Tables.assertMaxPayloads(region, true, directDwell, repeaterDwell);
     }
 
-    /** RP002-1.0.4 sections 2.3.1 and 2.10.4: CFList type 0; AS923-1 with 922.0-922.8 MHz as channels 2-6. */
+    /** RP002-1.0.4 sections 2.3.1 and 2.10.4: CFList type 0, none without extra channels. */
     @ParameterizedTest
     @MethodSource("groups")
-    void joinAcceptCfList(String id, long offsetHz) {
+    void cfListType(String id, long offsetHz) {
         Region region = Regions.byId(id);
         assertEquals(0, region.cfListType());
         assertTrue(region.joinAcceptCfList(RegParamsRevision.RP002_1_0_4).isEmpty(), "no extra channels");
-        if (offsetHz == 0) {
-            Region withExtras = region.withExtraChannels(List.of(new Channel(922_000_000L, 0, 5),
-                    new Channel(922_200_000L, 0, 5), new Channel(922_400_000L, 0, 5),
-                    new Channel(922_600_000L, 0, 5), new Channel(922_800_000L, 0, 5)));
-            Rp002Tables.assertCfListType0(withExtras, RegParamsRevision.RP002_1_0_4,
-                    "A0 AF 8C  70 B7 8C  40 BF 8C  10 C7 8C  E0 CE 8C  00",
-                    922_000_000L, 922_200_000L, 922_400_000L, 922_600_000L, 922_800_000L);
-        }
+    }
+
+    /** The type 0 CFList of AS923-1 with 922.0-922.8 MHz as channels 2-6 (after the two default channels). */
+    @Test
+    void joinAcceptCfList() {
+        Region withExtras = Regions.byId("as923-1").withExtraChannels(List.of(new Channel(922_000_000L, 0, 5),
+                new Channel(922_200_000L, 0, 5), new Channel(922_400_000L, 0, 5), new Channel(922_600_000L, 0, 5),
+                new Channel(922_800_000L, 0, 5)));
+        Rp002Tables.assertCfListType0(withExtras, RegParamsRevision.RP002_1_0_4,
+                "A0 AF 8C  70 B7 8C  40 BF 8C  10 C7 8C  E0 CE 8C  00",
+                922_000_000L, 922_200_000L, 922_400_000L, 922_600_000L, 922_800_000L);
     }
 
     /**
