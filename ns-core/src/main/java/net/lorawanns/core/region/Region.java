@@ -64,7 +64,7 @@ public abstract sealed class Region permits DynamicPlanRegion, FixedPlanRegion {
     }
 
     /** Whether a frequency lies in the band the region's channels may use. */
-    public boolean inBand(long frequencyHz) {
+    boolean inBand(long frequencyHz) {
         return frequencyHz >= tables.minFrequencyHz && frequencyHz <= tables.maxFrequencyHz;
     }
 

@@ -80,19 +80,19 @@ class RegionPlansTest {
         assertTrue(error(ENABLED + "[[regions]]\nid = \"au915\"\nextra_channels = [{ frequency = 916000000 }]\n")
                 .startsWith("regions[0].extra_channels: au915 has a fixed channel plan"));
         assertTrue(error(ENABLED + "[[regions]]\nid = \"eu868\"\nextra_channels = [{ frequency = 915000000 }]\n")
-                .startsWith("regions[0].extra_channels[0].frequency: 915000000 Hz is outside eu868's band"));
+                .startsWith("regions[0].extra_channels[0]: 915000000 Hz is outside eu868's band"));
         assertTrue(error(ENABLED + "[[regions]]\nid = \"eu868\"\nextra_channels = [{ frequency = 867100000 }, "
-                + "{ frequency = 867100000 }]\n").startsWith("regions[0].extra_channels[1].frequency: 867100000 Hz is "
-                + "already a channel of eu868"));
+                + "{ frequency = 867100000 }]\n").startsWith("regions[0].extra_channels[1]: 867100000 Hz is already a "
+                + "channel of eu868"));
         assertTrue(error(ENABLED + "[[regions]]\nid = \"kr920\"\nextra_channels = [{ frequency = 922700000, "
-                + "max_dr = 7 }]\n").startsWith("regions[0].extra_channels[0].max_dr: kr920 has no DR7"));
+                + "max_dr = 7 }]\n").startsWith("regions[0].extra_channels[0]: kr920 has no uplink data rate DR7"));
         StringBuilder fourteen = new StringBuilder(ENABLED + "[[regions]]\nid = \"eu868\"\nextra_channels = [");
         for (int i = 0; i < 14; i++) {
             fourteen.append(i == 0 ? "" : ", ").append("{ frequency = ").append(863_100_000L + i * 200_000L)
                     .append(" }");
         }
-        assertTrue(error(fourteen + "]\n").startsWith("regions[0].extra_channels: eu868 takes at most 13 extra "
-                + "channels (16 in all with its 3 default ones), got 14"));
+        assertTrue(error(fourteen + "]\n").startsWith("regions[0].extra_channels[13]: eu868 takes at most 13 extra "
+                + "channels (16 in all with its 3 default channels), got 14"));
         assertTrue(error(ENABLED + "[[regions]]\nid = \"us915\"\nrx2_frequency = 869525000\n")
                 .startsWith("regions[0].rx2_frequency: 869525000 Hz is outside us915's band"));
         assertTrue(error(ENABLED + "[[regions]]\nid = \"us915\"\nrx2_dr = 3\n")
