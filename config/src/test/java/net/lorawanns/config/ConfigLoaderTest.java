@@ -301,12 +301,10 @@ class ConfigLoaderTest {
                 rx2_dr = 3
                 """);
         assertEquals(List.of("eu868", "us915", "as923-1", "as923-2"), s.network().enabledRegions());
-        assertEquals(List.of(1, 2), s.region("us915").subBands());
-        assertEquals(List.of(new ExtraChannelSettings(867_100_000L, 0, 5), new ExtraChannelSettings(868_800_000L, 7, 7)),
-                s.region("eu868").extraChannels());
-        assertEquals(3, s.region("eu868").rx2Dr());
-        assertEquals(RegionSettings.defaultsFor("as923-1"), s.region("as923-1"));
-        assertEquals(null, s.region("as923-2").subBands());
+        assertEquals(new RegionSettings("us915", null, List.of(1, 2), null, null), s.regions().get(0));
+        assertEquals(new RegionSettings("eu868", List.of(new ExtraChannelSettings(867_100_000L, 0, 5),
+                new ExtraChannelSettings(868_800_000L, 7, 7)), null, 869_525_000L, 3), s.regions().get(1));
+        assertEquals(2, s.regions().size());
     }
 
     @Test

@@ -88,7 +88,8 @@ final class JoinHandler {
             DevAddr devAddr = plan.devAddrs().next();
             JoinRequestContext context = new JoinRequestContext(uplink.phyPayload(), request, device.macVersion(),
                     plan.netId(), devAddr, new DlSettings(false, plan.rx1DrOffset(), plan.rx2DataRate()),
-                    plan.rx1DelaySeconds(), plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())));
+                    plan.rx1DelaySeconds(),
+                    plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())));
             Instant received = uplink.copies().get(0).rxInfo().receivedAt();
             long budgetMillis = Duration.between(Instant.now(), received.plusMillis(6000).minus(MARGIN)).toMillis();
             if (budgetMillis <= 0) {

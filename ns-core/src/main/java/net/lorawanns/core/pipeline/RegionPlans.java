@@ -14,7 +14,8 @@ import net.lorawanns.core.region.Regions;
 
 /**
  * Turns {@code [[regions]]} entries into the regions the network runs: RP002's tables with the operator's channels and
- * RX2. Errors are {@link IllegalArgumentException}s whose message starts with the TOML key and ": ".
+ * RX2. Errors are {@link IllegalArgumentException}s whose message starts with the TOML key and ": ". Runs at
+ * start-up and in {@code config check}; the regions it returns are immutable and shared by every thread.
  */
 public final class RegionPlans {
     /** EU868 without an entry: the five channels most EU868 gateways listen on besides the default three. */

@@ -151,7 +151,8 @@ final class RejoinHandler {
         DevAddr devAddr = plan.devAddrs().next();
         return new RejoinRequestContext(uplink.phyPayload(), request, device.joinEui().orElseThrow(),
                 device.macVersion(), plan.netId(), devAddr, new DlSettings(false, rx1DrOffset, rx2DataRate), rxDelay,
-                withCfList ? plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion())) : Optional.empty());
+                withCfList ? plan.region().joinAcceptCfList(RegParamsRevisions.defaultFor(device.macVersion()))
+                        : Optional.empty());
     }
 
     private Future<Void> ask(DeduplicatedUplink uplink, Device device, int dr, RejoinRequestContext context,

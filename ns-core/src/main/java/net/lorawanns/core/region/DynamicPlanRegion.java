@@ -20,12 +20,12 @@ import net.lorawanns.core.types.RegParamsRevision;
  */
 final class DynamicPlanRegion extends Region {
     /** RP002: the dynamic-plan regions' devices store at least, and this server gives at most, 16 channels. */
-    static final int MAX_CHANNELS = 16;
+    private static final int MAX_CHANNELS = 16;
     /** A type 0 CFList carries five frequencies. */
     private static final int CFLIST_FREQUENCIES = 5;
     /** LinkADRReq ChMaskCntl 0: ChMask enables channels 0-15; 6: every defined channel on (RP002 dynamic plans). */
-    static final int CH_MASK_CNTL_CHANNELS = 0;
-    static final int CH_MASK_CNTL_ALL_ON = 6;
+    private static final int CH_MASK_CNTL_CHANNELS = 0;
+    private static final int CH_MASK_CNTL_ALL_ON = 6;
 
     private final List<Channel> defaultChannels;
     private final List<Channel> channels;
