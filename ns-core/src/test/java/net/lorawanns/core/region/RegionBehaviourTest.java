@@ -94,6 +94,9 @@ class RegionBehaviourTest {
         assertEquals(Optional.of(new CfList.Frequencies(List.of(867_100_000L, 867_300_000L, 867_500_000L,
                 867_700_000L, 867_900_000L))), eu.joinAcceptCfList(RegParamsRevision.RP_1_0_2_B));
         assertEquals(Optional.empty(), Regions.byId("eu868").joinAcceptCfList(RegParamsRevision.RP002_1_0_4));
+        assertEquals(Optional.empty(), Regions.byId("eu868").withExtraChannels(List.of(new Channel(868_800_000L, 7, 7),
+                new Channel(867_100_000L, 0, 5))).joinAcceptCfList(RegParamsRevision.RP002_1_0_4),
+                "a CFList channel allows DR0-5; channel 4 after a DR7-only channel 3 needs NewChannelReq too");
         assertEquals(0, eu.cfListType());
         assertTrue(eu.supportsNewChannelReq());
     }
