@@ -41,6 +41,8 @@ class Eu868Rp002Test {
         var unknown = assertThrows(IllegalArgumentException.class, () -> Regions.byId("eu869"));
         assertTrue(unknown.getMessage().contains("eu868") && unknown.getMessage().contains("us915"),
                 "the error names the known ids: " + unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Regions.byId("ism2400"),
+                "ISM2400 is not defined by RP002 and is not served");
         assertThrows(IllegalArgumentException.class, () -> EU868.withSubBands(Set.of(1)),
                 "sub-bands are a fixed-plan notion");
     }
@@ -157,6 +159,18 @@ class Eu868Rp002Test {
         var toAll = EU868_WITH_EXTRAS.linkAdrChannelMasks(defined).stream()
                 .map(b -> new int[] {b.chMaskCntl(), b.chMask()}).toList();
         assertEquals(defined, ChMaskRules.dynamic(defined, Set.of(0, 1, 2), toAll));
+    }
+
+    /**
+     * RP002-1.0.4 section 2.4.2 points to ETSI EN 300 220 for the duty cycle: the default channels sit in sub-band
+     * 868.0-868.6 MHz (1 %), RX2 869.525 MHz in 869.4-869.65 MHz (10 %). Cross-checked against The Things Stack's
+     * {@code eu_863_870.go} sub-bands and LoRaMac-node's {@code EU868_BAND1} / {@code EU868_BAND3}.
+     */
+    @Test
+    void dutyCycle() {
+        assertEquals(1.0, EU868.dutyCycle().percentAt(868_100_000L).orElseThrow(), 1e-9);
+        assertEquals(1.0, EU868.dutyCycle().percentAt(868_500_000L).orElseThrow(), 1e-9);
+        assertEquals(10.0, EU868.dutyCycle().percentAt(869_525_000L).orElseThrow(), 1e-9);
     }
 
     /** Dynamic plan: NewChannelReq exists (section 2.4.5), TxParamSetupReq does not (section 2.4.3), no dwell time. */
