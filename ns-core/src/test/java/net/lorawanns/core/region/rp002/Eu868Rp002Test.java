@@ -143,10 +143,14 @@ class Eu868Rp002Test {
         assertTrue(EU868.joinAcceptCfList(revision).isEmpty(), "no extra channels, no CFList");
     }
 
-    /** RP002-1.0.4 section 2.4.3, "EU863-870 TX power table": Max EIRP - 2 dB * TXPower for 0..7; max EIRP +16 dBm. */
+    /**
+     * RP002-1.0.4 section 2.4.3, "EU863-870 TX power table": Max EIRP - 2 dB * TXPower for 0..7; max EIRP +16 dBm
+     * by default, and the table follows a device's own max EIRP (section 2.4.3: devices MAY use a lower one).
+     */
     @Test
     void txPower() {
         Rp002Tables.assertTxPowerTable(EU868, 16, 7);
+        assertEquals(10.0, EU868.txPowerEirpDbm(2, 14.0), 1e-9, "TXPower 2 of a 14 dBm device");
     }
 
     /** RP002-1.0.4 section 2.4.5 ChMaskCntl table, applied by {@link ChMaskRules#dynamic}. */
