@@ -117,8 +117,9 @@ class As923Rp002Test {
      * RP002-1.0.4 section 2.10.6, "AS923 maximum payload size" (repeater compatible / not, each with DwellTime 0
      * and 1); RP002-1.0.5 Table 73 prints the same non-repeater rows, TTS {@code as_923_rp2_v1_0_4.go} too.
      * With the 400 ms dwell time DR0 and DR1 are not allowed (N/A, not asserted). DR2 without dwell time is 123/115
-     * from RP002-1.0.1 on (59/51 in RP002-1.0.0; ChirpStack keeps both). The repeater rows are ChirpStack's
-     * RP002-1.0.3/1.0.4 tables (TTS has no repeater tables).
+     * from RP002-1.0.1 on (59/51 in RP002-1.0.0; ChirpStack keeps both). LoRaMac-node's RP002-1.0.1 N columns
+     * ({@code MaxPayloadOfDatarate*AS923}) agree with every row without dwell time and the non-repeater dwell-time
+     * rows; the repeater dwell-time rows are ChirpStack's RP002-1.0.3/1.0.4 table (TTS has no repeater tables).
      */
     @ParameterizedTest
     @MethodSource("groups")

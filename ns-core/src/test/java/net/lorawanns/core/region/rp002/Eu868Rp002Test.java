@@ -41,6 +41,8 @@ class Eu868Rp002Test {
         var unknown = assertThrows(IllegalArgumentException.class, () -> Regions.byId("eu869"));
         assertTrue(unknown.getMessage().contains("eu868") && unknown.getMessage().contains("us915"),
                 "the error names the known ids: " + unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Regions.byId("ism2400"),
+                "ISM2400 is not defined by RP002 and is not served");
         assertThrows(IllegalArgumentException.class, () -> EU868.withSubBands(Set.of(1)),
                 "sub-bands are a fixed-plan notion");
     }
@@ -141,10 +143,14 @@ class Eu868Rp002Test {
         assertTrue(EU868.joinAcceptCfList(revision).isEmpty(), "no extra channels, no CFList");
     }
 
-    /** RP002-1.0.4 section 2.4.3, "EU863-870 TX power table": Max EIRP - 2 dB * TXPower for 0..7; max EIRP +16 dBm. */
+    /**
+     * RP002-1.0.4 section 2.4.3, "EU863-870 TX power table": Max EIRP - 2 dB * TXPower for 0..7; max EIRP +16 dBm
+     * by default, and the table follows a device's own max EIRP (section 2.4.3: devices MAY use a lower one).
+     */
     @Test
     void txPower() {
         Rp002Tables.assertTxPowerTable(EU868, 16, 7);
+        assertEquals(10.0, EU868.txPowerEirpDbm(2, 14.0), 1e-9, "TXPower 2 of a 14 dBm device");
     }
 
     /** RP002-1.0.4 section 2.4.5 ChMaskCntl table, applied by {@link ChMaskRules#dynamic}. */
@@ -157,6 +163,18 @@ class Eu868Rp002Test {
         var toAll = EU868_WITH_EXTRAS.linkAdrChannelMasks(defined).stream()
                 .map(b -> new int[] {b.chMaskCntl(), b.chMask()}).toList();
         assertEquals(defined, ChMaskRules.dynamic(defined, Set.of(0, 1, 2), toAll));
+    }
+
+    /**
+     * RP002-1.0.4 section 2.4.2 points to ETSI EN 300 220 for the duty cycle: the default channels sit in sub-band
+     * 868.0-868.6 MHz (1 %), RX2 869.525 MHz in 869.4-869.65 MHz (10 %). Cross-checked against The Things Stack's
+     * {@code eu_863_870.go} sub-bands and LoRaMac-node's {@code EU868_BAND1} / {@code EU868_BAND3}.
+     */
+    @Test
+    void dutyCycle() {
+        assertEquals(1.0, EU868.dutyCycle().percentAt(868_100_000L).orElseThrow(), 1e-9);
+        assertEquals(1.0, EU868.dutyCycle().percentAt(868_500_000L).orElseThrow(), 1e-9);
+        assertEquals(10.0, EU868.dutyCycle().percentAt(869_525_000L).orElseThrow(), 1e-9);
     }
 
     /** Dynamic plan: NewChannelReq exists (section 2.4.5), TxParamSetupReq does not (section 2.4.3), no dwell time. */

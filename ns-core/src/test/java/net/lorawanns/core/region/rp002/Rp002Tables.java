@@ -68,16 +68,29 @@ final class Rp002Tables {
         return new Payload(dr, m, n);
     }
 
-    /** Every DR index of the table maps to its modulation; RFU and LR-FHSS indices are refused. */
+    /**
+     * Every DR index of the table maps to its modulation and back; RFU and LR-FHSS indices are refused. In the
+     * fixed plans (a table with DR8 and up) DR8-DR13 are downlink-only and DR0-DR7 uplink: US902-928 SF8/500 kHz
+     * is DR4 up and DR12 down; in the dynamic plans every index is both.
+     */
     static void assertDataRates(Region region, List<Rate> table) {
+        boolean downlinkOnlyFrom8 = table.stream().anyMatch(row -> row.dataRate() != null && row.dr() >= 8);
         List<Executable> checks = new ArrayList<>();
         for (Rate row : table) {
+            String cell = region.id() + " DR" + row.dr();
             if (row.dataRate() == null) {
                 checks.add(() -> assertThrows(IllegalArgumentException.class, () -> region.dataRate(row.dr()),
-                        region.id() + " DR" + row.dr() + " is RFU or LR-FHSS"));
-            } else {
-                checks.add(() -> assertEquals(row.dataRate(), region.dataRate(row.dr()),
-                        region.id() + " DR" + row.dr()));
+                        cell + " is RFU or LR-FHSS"));
+                continue;
+            }
+            checks.add(() -> assertEquals(row.dataRate(), region.dataRate(row.dr()), cell));
+            if (row.dr() < 8) {
+                checks.add(() -> assertEquals(row.dr(), region.uplinkDataRateIndex(row.dataRate()).orElse(-1),
+                        cell + " as an uplink data rate"));
+            }
+            if (row.dr() >= 8 || !downlinkOnlyFrom8) {
+                checks.add(() -> assertEquals(row.dr(), region.downlinkDataRateIndex(row.dataRate()).orElse(-1),
+                        cell + " as a downlink data rate"));
             }
         }
         // TS001 defines DR15 (LinkADRReq "keep the current data rate"); it is no data rate of any region.

@@ -75,7 +75,7 @@ class Us915Rp002Test {
         assertTrue(SUB_BAND_2.acceptsUplink(903_900_000L, 0));
         assertTrue(SUB_BAND_2.acceptsUplink(905_300_000L, 3));
         assertTrue(SUB_BAND_2.acceptsUplink(904_600_000L, 4));
-        assertFalse(SUB_BAND_2.acceptsUplink(903_900_000L, 4), "DR4 is the 500 kHz channels' only data rate");
+        assertFalse(SUB_BAND_2.acceptsUplink(903_900_000L, 4), "DR4 belongs to the 500 kHz channels");
         assertFalse(SUB_BAND_2.acceptsUplink(904_600_000L, 0), "channel 65 carries DR4 only");
         assertFalse(SUB_BAND_2.acceptsUplink(902_300_000L, 0), "channel 0 is not enabled in sub-band 2");
         assertFalse(SUB_BAND_2.acceptsUplink(903_000_000L, 4), "channel 64 is not enabled in sub-band 2");
