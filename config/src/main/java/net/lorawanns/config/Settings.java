@@ -46,10 +46,4 @@ public record Settings(LoggingSettings logging, NetworkSettings network, List<Re
                     + "every secret stored in Redis (session keys, webhook headers, root keys) is sealed under it");
         }
     }
-
-    /** The {@code [[regions]]} entry of a region, or an entry with every value defaulted when it has none. */
-    public RegionSettings region(String id) {
-        return regions.stream().filter(r -> r.id().equals(id)).findFirst()
-                .orElseGet(() -> RegionSettings.defaultsFor(id));
-    }
 }

@@ -283,6 +283,60 @@ class ConfigLoaderTest {
         assertTrue(toml.contains("deduplication_delay = '200ms'") || toml.contains("deduplication_delay = \"200ms\""), toml);
     }
 
+    @Test
+    void regionEntriesLoadWithTheirDefaults() throws Exception {
+        Settings s = loader.parse("""
+                [network]
+                region = "us915"
+                enabled_regions = ["eu868", "us915", "AS923", "as923_2"]
+
+                [[regions]]
+                id = "us915"
+                sub_bands = [1, 2]
+
+                [[regions]]
+                id = "eu868"
+                extra_channels = [{ frequency = 867100000 }, { frequency = 868800000, min_dr = 7, max_dr = 7 }]
+                rx2_frequency = 869525000
+                rx2_dr = 3
+                """);
+        assertEquals(List.of("eu868", "us915", "as923-1", "as923-2"), s.network().enabledRegions());
+        assertEquals(new RegionSettings("us915", null, List.of(1, 2), null, null), s.regions().get(0));
+        assertEquals(new RegionSettings("eu868", List.of(new ExtraChannelSettings(867_100_000L, 0, 5),
+                new ExtraChannelSettings(868_800_000L, 7, 7)), null, 869_525_000L, 3), s.regions().get(1));
+        assertEquals(2, s.regions().size());
+    }
+
+    @Test
+    void regionEntryErrorsNameTheEntryAndKey() {
+        String enabled = "[network]\nenabled_regions = [\"eu868\", \"us915\"]\n";
+        ConfigException notEnabled = fails(enabled + "[[regions]]\nid = \"eu868\"\n[[regions]]\nid = \"au915\"\n");
+        assertEquals("regions[1].id", notEnabled.key());
+        assertTrue(notEnabled.getMessage().contains("not among network.enabled_regions"), notEnabled.getMessage());
+        assertEquals("regions[1].id", fails(enabled + "[[regions]]\nid = \"us915\"\n[[regions]]\nid = \"us915\"\n")
+                .key());
+        assertEquals("regions[0].id", fails(enabled + "[[regions]]\nid = \"eu869\"\n").key());
+        assertEquals("regions[0].id", fails(enabled + "[[regions]]\nsub_bands = [1]\n").key());
+        assertEquals("regions[0].sub_bands[1]", fails(enabled + "[[regions]]\nid = \"us915\"\nsub_bands = [2, 0]\n")
+                .key());
+        assertEquals("regions[0].sub_bands[1]", fails(enabled + "[[regions]]\nid = \"us915\"\nsub_bands = [2, 2]\n")
+                .key());
+        assertEquals("regions[0].sub_bands", fails(enabled + "[[regions]]\nid = \"us915\"\nsub_bands = []\n").key());
+        assertEquals("regions[0].extra_channels[1].frequency", fails(enabled
+                + "[[regions]]\nid = \"eu868\"\nextra_channels = [{ frequency = 867100000 }, { min_dr = 0 }]\n").key());
+        assertEquals("regions[0].extra_channels[0].max_dr", fails(enabled
+                + "[[regions]]\nid = \"eu868\"\nextra_channels = [{ frequency = 867100000, min_dr = 5, max_dr = 2 }]\n")
+                .key());
+        assertEquals("regions[0].rx2_frequency", fails(enabled + "[[regions]]\nid = \"eu868\"\nrx2_frequency = 869\n")
+                .key());
+        assertEquals("regions[0].rx2_dr", fails(enabled + "[[regions]]\nid = \"eu868\"\nrx2_dr = 16\n").key());
+        assertEquals("regions[0].bands", fails(enabled + "[[regions]]\nid = \"eu868\"\nbands = 1\n").key());
+        ConfigException ism = fails("[network]\nenabled_regions = [\"ism2400\"]\n");
+        assertEquals("network.enabled_regions[0]", ism.key());
+        assertTrue(ism.getMessage().contains("not an RP002 region"), ism.getMessage());
+        assertEquals("network.rx2_dr", fails("[network]\nrx2_dr = 0\n").key(), "moved to [[regions]]");
+    }
+
     private ConfigException fails(String toml) {
         return assertThrows(ConfigException.class, () -> loader.parse(toml));
     }

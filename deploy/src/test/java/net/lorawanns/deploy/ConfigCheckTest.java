@@ -51,4 +51,28 @@ class ConfigCheckTest {
         assertEquals(Launcher.CONFIG_ERROR, run("config", "check", file.toString()));
         assertTrue(err.toString().contains("network.net_id: must be 6 hex digits"), err.toString());
     }
+
+    @Test
+    void regionsAreCheckedAgainstTheirTablesAndPrinted(@TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("good.toml"), """
+                [network]
+                enabled_regions = ["eu868", "us915"]
+                [[regions]]
+                id = "us915"
+                sub_bands = [1, 2]
+                """);
+        assertEquals(0, run("config", "check", good.toString()), err.toString());
+        assertTrue(out.toString().contains("sub_bands = [1, 2]"), out.toString());
+        Path bad = Files.writeString(dir.resolve("bad.toml"), """
+                [network]
+                enabled_regions = ["eu868", "us915"]
+                [[regions]]
+                id = "eu868"
+                [[regions]]
+                id = "us915"
+                sub_bands = [9]
+                """);
+        assertEquals(Launcher.CONFIG_ERROR, run("config", "check", bad.toString()));
+        assertTrue(err.toString().contains("regions[1].sub_bands[0]: us915 has sub-bands 1-8, got 9"), err.toString());
+    }
 }

@@ -1,11 +1,9 @@
 package net.lorawanns.core.pipeline;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import net.lorawanns.config.ExtraChannelSettings;
 import net.lorawanns.config.NetworkSettings;
@@ -16,7 +14,8 @@ import net.lorawanns.core.region.Regions;
 
 /**
  * Turns {@code [[regions]]} entries into the regions the network runs: RP002's tables with the operator's channels and
- * RX2. Errors are {@link IllegalArgumentException}s whose message starts with the TOML key and ": ".
+ * RX2. Errors are {@link IllegalArgumentException}s whose message starts with the TOML key and ": ". Runs at
+ * start-up and in {@code config check}; the regions it returns are immutable and shared by every thread.
  */
 public final class RegionPlans {
     /** EU868 without an entry: the five channels most EU868 gateways listen on besides the default three. */
@@ -80,43 +79,17 @@ public final class RegionPlans {
     }
 
     private static List<Channel> extraChannels(Region region, List<ExtraChannelSettings> entries) {
-        int room = 16 - region.uplinkChannels().size();
-        if (entries.size() > room) {
-            throw new IllegalArgumentException("extra_channels: " + region.id() + " takes at most " + room
-                    + " extra channels (16 in all with its " + region.uplinkChannels().size()
-                    + " default ones), got " + entries.size());
-        }
         List<Channel> channels = new ArrayList<>();
-        Set<Long> frequencies = new HashSet<>();
-        region.uplinkChannels().forEach(c -> frequencies.add(c.frequencyHz()));
         for (int i = 0; i < entries.size(); i++) {
             ExtraChannelSettings entry = entries.get(i);
-            String key = "extra_channels[" + i + "].";
-            if (!region.inBand(entry.frequency())) {
-                throw new IllegalArgumentException(key + "frequency: " + entry.frequency() + " Hz is outside "
-                        + region.id() + "'s band");
-            }
-            if (!frequencies.add(entry.frequency())) {
-                throw new IllegalArgumentException(key + "frequency: " + entry.frequency() + " Hz is already a "
-                        + "channel of " + region.id());
-            }
-            checkUplinkDataRate(region, key + "min_dr", entry.minDr());
-            checkUplinkDataRate(region, key + "max_dr", entry.maxDr());
             channels.add(new Channel(entry.frequency(), entry.minDr(), entry.maxDr()));
+            try {
+                region.withExtraChannels(channels);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("extra_channels[" + i + "]: " + e.getMessage(), e);
+            }
         }
         return channels;
-    }
-
-    private static void checkUplinkDataRate(Region region, String key, int dr) {
-        OptionalInt index;
-        try {
-            index = region.uplinkDataRateIndex(region.dataRate(dr));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
-        if (index.isEmpty() || index.getAsInt() != dr) {
-            throw new IllegalArgumentException(key + ": DR" + dr + " is no uplink data rate of " + region.id());
-        }
     }
 
     private static Set<Integer> subBands(Region region, List<Integer> entries) {
@@ -133,9 +106,10 @@ public final class RegionPlans {
     private static Region withRx2(Region region, RegionSettings settings) {
         long frequency = settings.rx2Frequency() == null ? region.rx2Frequency() : settings.rx2Frequency();
         int dr = settings.rx2Dr() == null ? region.rx2DataRate() : settings.rx2Dr();
-        if (!region.inBand(frequency)) {
-            throw new IllegalArgumentException("rx2_frequency: " + frequency + " Hz is outside " + region.id()
-                    + "'s band");
+        try {
+            region.withNetworkRx2(frequency, region.rx2DataRate());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rx2_frequency: " + e.getMessage(), e);
         }
         try {
             return region.withNetworkRx2(frequency, dr);

@@ -33,19 +33,20 @@ final class As923 {
         {6, 5, 4, 3, 2, 2, 7, 7},
         {7, 6, 5, 4, 3, 2, 7, 7}};
 
-    static final Region GROUP_1 = group("as923-1", 0, 915_000_000L, 928_000_000L);
-    static final Region GROUP_2 = group("as923-2", -1_800_000L, 915_000_000L, 928_000_000L);
-    static final Region GROUP_3 = group("as923-3", -6_600_000L, 915_000_000L, 921_000_000L);
-    static final Region GROUP_4 = group("as923-4", -5_900_000L, 917_000_000L, 920_000_000L);
+    static final Region GROUP_1 = group("as923-1", 0);
+    static final Region GROUP_2 = group("as923-2", -1_800_000L);
+    static final Region GROUP_3 = group("as923-3", -6_600_000L);
+    static final Region GROUP_4 = group("as923-4", -5_900_000L);
 
     private As923() {
     }
 
-    private static Region group(String id, long offsetHz, long fromHz, long toHz) {
+    private static Region group(String id, long offsetHz) {
         return new DynamicPlanRegion(RegionTables.builder(id)
                 .dataRates(lora(12, 125), lora(11, 125), lora(10, 125), lora(9, 125), lora(8, 125), lora(7, 125),
                         lora(7, 250), fsk(50_000))
-                .band(fromHz, toHz)
+                // RP002's AS923 band; each country allows a part of it, which RP002 leaves to the regulation.
+                .band(915_000_000L, 928_000_000L)
                 .rx1(RX1)
                 .rx1WithDownlinkDwellTime(RX1_DOWNLINK_DWELL_TIME)
                 .rx2(923_200_000L + offsetHz, 2)
@@ -54,8 +55,9 @@ final class As923 {
                         new int[] {0, 0, 19, 61, 133, 250, 250, 250}))
                 .txPower(16, 7)
                 .downlinkPower(14)
-                // A device joins at DR2 under both 400 ms dwell-time limits until TxParamSetupReq says otherwise.
-                .txParamSetup(new DwellTime(true, true))
+                // A device keeps the 400 ms uplink dwell time (it joins at DR2) until TxParamSetupReq lifts it; the
+                // downlink one is off, RP002's default for every region ("DownlinkDwellTime 0").
+                .txParamSetup(new DwellTime(true, false))
                 .dutyCycle("country-specific (listen-before-talk or a duty cycle, per the local regulation)")
                 .classB(BeaconSettings.single(923_400_000L + offsetHz, 3), 923_400_000L + offsetHz)
                 .build(),

@@ -24,10 +24,7 @@ public record BeaconSettings(long frequencyHz, int channels, long channelSpacing
 
     /** The frequency of the beacon sent at {@code beaconTimeSeconds} (GPS seconds, a multiple of 128). */
     public long frequencyAt(long beaconTimeSeconds) {
-        return channel(Math.floorMod(Math.floorDiv(beaconTimeSeconds, BEACON_PERIOD_SECONDS), channels));
-    }
-
-    long channel(long index) {
-        return frequencyHz + index * channelSpacingHz;
+        return frequencyHz + Math.floorMod(Math.floorDiv(beaconTimeSeconds, BEACON_PERIOD_SECONDS), channels)
+                * channelSpacingHz;
     }
 }

@@ -21,10 +21,6 @@ public record DutyCycle(String rule, List<Limit> limits) {
     public record Limit(long fromHz, long toHz, double percent) {
     }
 
-    static DutyCycle none(String rule) {
-        return new DutyCycle(rule, List.of());
-    }
-
     /** The limit in percent at a frequency, or empty when no listed sub-band holds it. */
     public OptionalDouble percentAt(long frequencyHz) {
         for (Limit limit : limits) {

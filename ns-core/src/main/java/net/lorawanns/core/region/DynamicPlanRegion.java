@@ -20,12 +20,14 @@ import net.lorawanns.core.types.RegParamsRevision;
  */
 final class DynamicPlanRegion extends Region {
     /** RP002: the dynamic-plan regions' devices store at least, and this server gives at most, 16 channels. */
-    static final int MAX_CHANNELS = 16;
+    private static final int MAX_CHANNELS = 16;
     /** A type 0 CFList carries five frequencies. */
     private static final int CFLIST_FREQUENCIES = 5;
+    private static final int CFLIST_MIN_DR = 0;
+    private static final int CFLIST_MAX_DR = 5;
     /** LinkADRReq ChMaskCntl 0: ChMask enables channels 0-15; 6: every defined channel on (RP002 dynamic plans). */
-    static final int CH_MASK_CNTL_CHANNELS = 0;
-    static final int CH_MASK_CNTL_ALL_ON = 6;
+    private static final int CH_MASK_CNTL_CHANNELS = 0;
+    private static final int CH_MASK_CNTL_ALL_ON = 6;
 
     private final List<Channel> defaultChannels;
     private final List<Channel> channels;
@@ -118,14 +120,17 @@ final class DynamicPlanRegion extends Region {
         return uplinkFrequencyHz;
     }
 
+    /**
+     * The leading extra channels, at most five, that allow DR0-DR5: a CFList channel is usable for DR0 to DR5
+     * (RP002 "Join-Accept CFList" of each dynamic-plan region), and the channels after the first one that is not
+     * must keep their index, so they and the rest wait for NewChannelReq.
+     */
     @Override
     public Optional<CfList> joinAcceptCfList(RegParamsRevision revision) {
-        List<Channel> extra = extraChannels();
-        if (extra.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new CfList.Frequencies(extra.subList(0, Math.min(CFLIST_FREQUENCIES, extra.size()))
-                .stream().map(Channel::frequencyHz).toList()));
+        List<Long> frequencies = extraChannels().stream()
+                .takeWhile(c -> c.minDr() == CFLIST_MIN_DR && c.maxDr() == CFLIST_MAX_DR)
+                .limit(CFLIST_FREQUENCIES).map(Channel::frequencyHz).toList();
+        return frequencies.isEmpty() ? Optional.empty() : Optional.of(new CfList.Frequencies(frequencies));
     }
 
     @Override

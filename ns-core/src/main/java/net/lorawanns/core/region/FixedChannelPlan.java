@@ -18,8 +18,8 @@ package net.lorawanns.core.region;
  */
 record FixedChannelPlan(long first125Hz, int count125, int minDr125, int maxDr125, long first500Hz, int count500,
                         int dr500, long firstDownlinkHz, int downlinkCount, long downlinkSpacingHz) {
-    static final long SPACING_125_HZ = 200_000;
-    static final long SPACING_500_HZ = 1_600_000;
+    private static final long SPACING_125_HZ = 200_000;
+    private static final long SPACING_500_HZ = 1_600_000;
     /** A sub-band is eight consecutive 125 kHz channels (and, where there are, one 500 kHz channel). */
     static final int CHANNELS_PER_SUB_BAND = 8;
 

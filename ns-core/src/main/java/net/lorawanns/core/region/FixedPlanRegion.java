@@ -20,10 +20,10 @@ import net.lorawanns.core.types.RegParamsRevision;
 final class FixedPlanRegion extends Region {
     private static final int MASK_BITS = 16;
     /** US915/AU915 LinkADRReq ChMaskCntl 6 and 7: all 125 kHz channels on (6) or off (7), ChMask for 64-71. */
-    static final int CH_MASK_CNTL_ALL_125_ON = 6;
-    static final int CH_MASK_CNTL_ALL_125_OFF = 7;
+    private static final int CH_MASK_CNTL_ALL_125_ON = 6;
+    private static final int CH_MASK_CNTL_ALL_125_OFF = 7;
     /** CN470 LinkADRReq ChMaskCntl 6: all channels on. */
-    static final int CH_MASK_CNTL_ALL_ON = 6;
+    private static final int CH_MASK_CNTL_ALL_ON = 6;
 
     private final FixedChannelPlan plan;
     private final BitSet enabled;

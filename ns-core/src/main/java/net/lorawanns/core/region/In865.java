@@ -12,14 +12,14 @@ final class In865 {
             .dataRates(lora(12, 125), lora(11, 125), lora(10, 125), lora(9, 125), lora(8, 125), lora(7, 125),
                     null, fsk(50_000))
             .band(865_000_000L, 867_000_000L)
-            // RX1DROffset 6 and 7 raise the data rate by one and two; DR6 being RFU, DR7 steps to DR5.
+            // RX1DROffset 6 and 7 raise the data rate by one and two; the table steps over the RFU DR6.
             .rx1(new int[][] {
                 {0, 0, 0, 0, 0, 0, 1, 2},
                 {1, 0, 0, 0, 0, 0, 2, 3},
                 {2, 1, 0, 0, 0, 0, 3, 4},
                 {3, 2, 1, 0, 0, 0, 4, 5},
                 {4, 3, 2, 1, 0, 0, 5, 5},
-                {5, 4, 3, 2, 1, 0, 5, 5},
+                {5, 4, 3, 2, 1, 0, 5, 7},
                 null,
                 {7, 5, 5, 4, 3, 2, 7, 7}})
             .rx2(866_550_000L, 2)

@@ -190,8 +190,9 @@ public abstract sealed class Region permits DynamicPlanRegion, FixedPlanRegion {
 
     /**
      * The CFList of a join-accept to a device implementing this revision of the Regional Parameters: dynamic plans
-     * list the extra channels' frequencies (the first five; the others need NewChannelReq); fixed plans list the
-     * enabled channels' masks where the revision defines CFList type 1.
+     * list the leading extra channels (at most five, and only while they allow DR0-DR5, the data rates a CFList
+     * channel gets; the others need NewChannelReq); fixed plans list the enabled channels' masks where the revision
+     * defines CFList type 1.
      */
     public abstract Optional<CfList> joinAcceptCfList(RegParamsRevision revision);
 
