@@ -285,11 +285,12 @@ public final class DeviceMac {
 
     /**
      * NewChannelReq (TS001 1.0.4 section 5.6): ChIndex, Freq, DrRange (MaxDR high nibble, MinDR low); frequency 0
-     * removes the channel; the default channels cannot be changed. Fixed-plan regions do not implement it (RP002):
-     * no answer.
+     * removes the channel; the default channels cannot be changed. A fixed-plan region has no channels to define
+     * (RP002): the device refuses both fields.
      */
     private void newChannel(byte[] p) {
         if (!state.region.dynamicPlan) {
+            answer(Lifetime.ONCE, 0x07, 0);
             return;
         }
         int ch = p[0] & 0xFF;
@@ -330,11 +331,12 @@ public final class DeviceMac {
 
     /**
      * DlChannelReq (section 5.10 in 1.1): the RX1 frequency of an existing uplink channel; DlChannelAns (bit 1
-     * uplink frequency exists, bit 0 channel frequency OK) is repeated until a downlink arrives. Fixed-plan regions
-     * do not implement it: no answer.
+     * uplink frequency exists, bit 0 channel frequency OK) is repeated until a downlink arrives. A fixed-plan
+     * region's RX1 channels are fixed: the device refuses both fields.
      */
     private void dlChannel(byte[] p) {
         if (!state.region.dynamicPlan) {
+            answer(Lifetime.UNTIL_DOWNLINK, 0x0A, 0);
             return;
         }
         int ch = p[0] & 0xFF;

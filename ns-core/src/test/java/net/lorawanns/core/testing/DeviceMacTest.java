@@ -220,8 +220,9 @@ class DeviceMacTest {
         assertEquals(15, mac.state.rx1Delay);
         assertEquals(List.of(0, 1, 2), mac.state.enabledChannels());
         DeviceMac us = device(DeviceRegion.US915, "1.0.4", 0);
-        us.receive(hex("07 03 184F84 50  09 3F  06"));
-        assertEquals("06ff00", uplinkCommands(us), "US915 implements neither NewChannelReq nor TxParamSetupReq");
+        us.receive(hex("07 03 184F84 50  09 3F  0A 03 68E28C  06"));
+        assertEquals("07000a0006ff00", uplinkCommands(us),
+                "US915 refuses NewChannelReq and DlChannelReq, and does not answer TxParamSetupReq at all");
     }
 
     @Test

@@ -1,0 +1,72 @@
+package net.lorawanns.deploy.e2e;
+
+import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import net.lorawanns.core.testing.DeviceMac;
+import net.lorawanns.core.testing.DeviceRegion;
+import net.lorawanns.core.testing.TestDevice;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The server against a device whose MAC layer is written from TS001 and RP002 ({@link DeviceMac}): the join-accept's
+ * CFList gives it its channels, it sends from one of them at its own data rate, asks for a link check and the time,
+ * and reads the answers in the RX1 window it computes itself.
+ */
+class SpecDeviceEndToEndTest {
+    /** GPS time started 1980-01-06T00:00:00Z and is 18 s ahead of UTC since 2017 (TS001 1.0.4 section 5.9). */
+    private static final Instant GPS_EPOCH = Instant.parse("1980-01-06T00:00:00Z");
+    private static final Duration GPS_MINUS_UTC = Duration.ofSeconds(18);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.0.4", "1.1"})
+    void linkCheckAndDeviceTimeAreAnsweredInTheRx1WindowTheDeviceOpens(String version) throws Exception {
+        try (Site site = new Site(dir, "AA555A00000000F1", "app-spec")) {
+            TestDevice device = site.network.otaaDevice(site.server, "00000000000F1A0" + version.length(), version,
+                    "app-spec").inRegion(DeviceRegion.EU868, 3);
+            site.join(device, 0x0101);
+            // RP002 EU868: the CFList adds 867.1 to 867.9 MHz as channels 3 to 7.
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), device.mac.state.enabledChannels());
+            assertEquals(867_500_000L, device.mac.state.channel(5).frequencyHz());
+
+            device.mac.state.pinChannel(5);
+            if (device.lorawan11()) {
+                device.mac.indicate(0x0B, 1);
+            }
+            device.mac.linkCheckReq();
+            device.mac.deviceTimeReq();
+            TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {42});
+            Instant sentAt = Instant.now();
+            Air.Sent sent = site.air.transmit(up.phy(), up.frequencyHz(), up.datr(), site.heard);
+
+            SimulatedGateway.Downlink answer = site.gateway.awaitDownlink(Site.WAIT);
+            assertEquals(up.rx1().frequencyHz() / 1e6, answer.freqMhz(), 1e-6, "RX1 on the uplink channel");
+            assertEquals(up.rx1().datr(), answer.datr());
+            assertEquals((sent.tmstAt(site.gateway) + up.rx1().delaySeconds() * 1_000_000L) & 0xFFFFFFFFL,
+                    answer.tmst());
+            device.receive(answer.phy());
+            // The gateway heard SNR 7.5 dB at SF9, whose demodulation floor is -12.5 dB: 20 dB of margin.
+            assertEquals(List.of(new DeviceMac.LinkCheck(20, 1)), device.mac.linkChecks);
+            long gpsNow = Duration.between(GPS_EPOCH, sentAt).plus(GPS_MINUS_UTC).toMillis();
+            assertEquals(gpsNow, device.mac.deviceTimes.get(0).gpsMillis(), 2_000.0, "DeviceTimeAns");
+            assertEquals(device.lorawan11() ? List.of(1) : List.of(), device.mac.rekeyConfs);
+            assertEquals(List.of(), device.mac.unknown);
+            assertArrayEquals(new byte[0], device.mac.pendingCommands(), "nothing left to answer");
+
+            JsonObject event = site.network.webhook().await(uplink(device.devEui, 0), Site.WAIT);
+            assertEquals(867_500_000L, event.getLong("frequency"));
+            assertEquals(3, event.getInteger("dr"));
+        }
+    }
+}
