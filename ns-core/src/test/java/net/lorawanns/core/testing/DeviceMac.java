@@ -80,6 +80,12 @@ public final class DeviceMac {
         this.deviceTime = lorawan11 || version.compareTo("1.0.3") >= 0;
     }
 
+    /** A join-accept or rejoin-accept opened: a new session, nothing pending from the last one (see the state's). */
+    public void joined(int rx1DrOffset, int rx2Dr, int rxDelay, byte[] cfList) {
+        pending.clear();
+        state.applyJoinAccept(rx1DrOffset, rx2Dr, rxDelay, cfList);
+    }
+
     /** Sends a LinkCheckReq with the next uplink. */
     public void linkCheckReq() {
         pending.add(new Pending(0x02, new byte[] {0x02}, Lifetime.ONCE));

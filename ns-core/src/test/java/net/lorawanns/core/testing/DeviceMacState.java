@@ -1,6 +1,7 @@
 package net.lorawanns.core.testing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -73,15 +74,29 @@ public final class DeviceMacState {
     }
 
     /**
-     * A join-accept's DLSettings, RXDelay and CFList (TS001 1.0.4 section 6.2.6): the CFList acts as if its
-     * NewChannelReq (type 0) or LinkADRReq (type 1) commands had come after the other fields (RP002 per region).
+     * A join-accept (or rejoin-accept) starts the MAC layer afresh: default channels only, maximum TX power,
+     * NbTrans 1, no duty-cycle or ADR parameters left from the previous session; the data rate stays the one the
+     * join used and the dwell-time and EIRP limits stay what the device knows of its country. Then its DLSettings,
+     * RXDelay and CFList apply (TS001 1.0.4 section 6.2.6): the CFList acts as if its NewChannelReq (type 0) or
+     * LinkADRReq (type 1) commands had come after the other fields (RP002 per region).
      */
     public void applyJoinAccept(int rx1DrOffset, int rx2Dr, int rxDelay, byte[] cfList) {
+        Arrays.fill(channels, null);
+        Arrays.fill(enabled, false);
+        Arrays.fill(downlinkHz, 0);
+        enableDefaultChannels();
+        this.txPowerIndex = 0;
+        this.nbTrans = 1;
+        this.maxDutyCycle = 0;
+        this.adrAckLimit = ADR_ACK_LIMIT;
+        this.adrAckDelay = ADR_ACK_DELAY;
+        this.adrAckCnt = 0;
+        this.rejoinMaxCountN = -1;
+        this.rejoinMaxTimeN = -1;
         this.rx1DrOffset = rx1DrOffset;
         this.rx2Dr = rx2Dr;
         this.rx1Delay = Math.max(1, rxDelay);
         this.rx2FrequencyHz = region.rx2FrequencyHz;
-        this.adrAckCnt = 0;
         if (cfList != null) {
             applyCfList(cfList);
         }

@@ -124,6 +124,22 @@ class DeviceMacTest {
     }
 
     @Test
+    void aJoinAcceptStartsTheMacLayerAfresh() {
+        DeviceMac mac = device(DeviceRegion.EU868, "1.0.4", 3);
+        mac.receive(hex("07 03 184F84 50  03 32 0900 03  06"));
+        assertEquals(List.of(0, 3), mac.state.enabledChannels());
+        mac.joined(2, 1, 5, null);
+        assertEquals(List.of(0, 1, 2), mac.state.enabledChannels(), "the default channels only");
+        assertEquals(0, mac.state.txPowerIndex);
+        assertEquals(1, mac.state.nbTrans);
+        assertEquals(2, mac.state.rx1DrOffset);
+        assertEquals(1, mac.state.rx2Dr);
+        assertEquals(5, mac.state.rx1Delay);
+        assertEquals(3, mac.state.dataRate, "the data rate stays the join's");
+        assertEquals("", uplinkCommands(mac), "no answer of the last session");
+    }
+
+    @Test
     void cfListType1SetsTheChannelMasksOfFixedPlans() {
         DeviceMacState us = device(DeviceRegion.US915, "1.0.4", 0).state;
         // ChMask0 0xFF00 (channels 8-15), ChMask1-3 0, ChMask4 0x0002 (65), 5 RFU octets, CFListType 1.

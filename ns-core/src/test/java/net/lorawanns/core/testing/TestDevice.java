@@ -202,7 +202,7 @@ public final class TestDevice {
         rx2Dr = dlSettings & 0x0F;
         rxDelay = body[11] & 0x0F;
         cfList = body.length > 12 ? Arrays.copyOfRange(body, 12, 28) : null;
-        mac.state.applyJoinAccept(rx1DrOffset, rx2Dr, rxDelay, cfList);
+        mac.joined(rx1DrOffset, rx2Dr, rxDelay, cfList);
         ackNext = false;
         if (lorawan11()) {
             byte[] fields = concat(joinNonce, reversed(HEX.parseHex(joinEui)), nonce);
