@@ -48,7 +48,7 @@ class SpecDeviceEndToEndTest {
             device.mac.deviceTimeReq();
             TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {42});
             Instant sentAt = Instant.now();
-            Air.Sent sent = site.air.transmit(up.phy(), up.frequencyHz(), up.datr(), site.heard);
+            Air.Sent sent = site.transmit(up);
 
             SimulatedGateway.Downlink answer = site.gateway.awaitDownlink(Site.WAIT);
             assertEquals(up.rx1().frequencyHz() / 1e6, answer.freqMhz(), 1e-6, "RX1 on the uplink channel");
