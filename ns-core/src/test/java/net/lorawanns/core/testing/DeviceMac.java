@@ -32,7 +32,7 @@ public final class DeviceMac {
     private enum Lifetime {
         /** The next uplink only. */
         ONCE,
-        /** Every uplink until a downlink arrives (RXParamSetupAns, RXTimingSetupAns, DlChannelAns). */
+        /** Every uplink until a downlink arrives (RXParamSetupAns, RXTimingSetupAns, DlChannelAns, TXParamSetupAns). */
         UNTIL_DOWNLINK,
         /** Every uplink until the network's confirmation (ResetInd, RekeyInd, DeviceModeInd). */
         UNTIL_CONF
@@ -48,6 +48,8 @@ public final class DeviceMac {
     private final boolean lorawan11;
     /** DeviceTimeReq/Ans exist from LoRaWAN 1.0.3. */
     private final boolean deviceTime;
+    /** LoRaWAN 1.0.4 repeats TXParamSetupAns like the other answers about downlink parameters; 1.0.3 and 1.1 not. */
+    private final Lifetime txParamSetupAns;
 
     /** DevStatusAns Battery: 0 external power, 1-254 level, 255 unknown. */
     public int battery = 255;
@@ -78,6 +80,7 @@ public final class DeviceMac {
         this.state = new DeviceMacState(region, dataRate, seed);
         this.lorawan11 = version.startsWith("1.1");
         this.deviceTime = lorawan11 || version.compareTo("1.0.3") >= 0;
+        this.txParamSetupAns = version.equals("1.0.4") ? Lifetime.UNTIL_DOWNLINK : Lifetime.ONCE;
     }
 
     /** A join-accept or rejoin-accept opened: a new session, nothing pending from the last one (see the state's). */
@@ -332,7 +335,7 @@ public final class DeviceMac {
         state.downlinkDwellTime = (eirpDwellTime & 0x20) != 0;
         state.uplinkDwellTime = (eirpDwellTime & 0x10) != 0;
         state.maxEirpDbm = MAX_EIRP_DBM[eirpDwellTime & 0x0F];
-        answer(Lifetime.ONCE, 0x09);
+        answer(txParamSetupAns, 0x09);
     }
 
     /**

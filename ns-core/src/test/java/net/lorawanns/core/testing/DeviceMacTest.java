@@ -253,8 +253,13 @@ class DeviceMacTest {
         assertTrue(mac.state.downlinkDwellTime && mac.state.uplinkDwellTime);
         assertEquals(16, mac.state.maxEirpDbm);
         assertSent("09", mac);
+        assertSent("09", mac, "LoRaWAN 1.0.4 repeats it until a downlink");
         mac.receive(hex("03 1F FFFF 61"));
         assertSent("0305", mac, "DR1 has no payload under a 400 ms uplink dwell time");
+        DeviceMac v11 = device(DeviceRegion.AU915, "1.1", 2);
+        v11.receive(hex("09 10"));
+        assertSent("09", v11);
+        assertSent("", v11, "LoRaWAN 1.1 sends it once");
     }
 
     @Test
