@@ -3,6 +3,7 @@ package net.lorawanns.deploy.e2e;
 import static net.lorawanns.deploy.e2e.TestNetwork.uplink;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.List;
 import net.lorawanns.core.testing.DeviceMac;
 import net.lorawanns.core.testing.DeviceRegion;
 import net.lorawanns.core.testing.TestDevice;
+import net.lorawanns.deploy.Server;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,6 +69,49 @@ class SpecDeviceEndToEndTest {
             JsonObject event = site.network.webhook().await(uplink(device.devEui, 0), Site.WAIT);
             assertEquals(867_500_000L, event.getLong("frequency"));
             assertEquals(3, event.getInteger("dr"));
+        }
+    }
+
+    /**
+     * RP002 US902-928 and AU915-928 served on sub-band 2: the join-accept's type 1 CFList leaves the device channels
+     * 8 to 15 and 65, and the server answers in the RX1 channel and data rate the device computes from its own
+     * tables (923.3 MHz + 600 kHz x (channel mod 8); US915 DR3 to DR13, AU915 DR3 to DR11 at offset 0).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"us915", "au915"})
+    void aFixedPlanDeviceTakesItsSubBandFromTheCfListAndHearsRx1WhereItListens(String regionId) throws Exception {
+        DeviceRegion region = regionId.equals("us915") ? DeviceRegion.US915 : DeviceRegion.AU915;
+        // The join-request goes on channel 8 at DR0, or DR2 in AU915 (SF10: within a 400 ms dwell time).
+        int joinDr = region == DeviceRegion.US915 ? 0 : 2;
+        try (TestNetwork network = new TestNetwork(dir); Air air = new Air()) {
+            network.networkLines = "region = \"" + regionId + "\"\nenabled_regions = [\"" + regionId + "\"]";
+            Server server = network.startInstance();
+            try (SimulatedGateway gateway = new SimulatedGateway("AA555A00000000F3", server.udpPort())) {
+                gateway.pullData();
+                List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
+                network.createApplication(server, "app-spec");
+                TestDevice device = network.otaaDevice(server, "00000000000F1C01", "1.0.4", "app-spec")
+                        .inRegion(region, joinDr);
+                Air.Sent join = air.transmit(device.joinRequest(1), region.defaultChannels.get(8).frequencyHz(),
+                        region.datr(joinDr), heard);
+                SimulatedGateway.Downlink accept = gateway.awaitDownlink(Site.WAIT);
+                assertEquals((join.tmstAt(gateway) + 5_000_000) & 0xFFFFFFFFL, accept.tmst());
+                assertEquals(923.3, accept.freqMhz(), 1e-6);
+                assertEquals("SF10BW500", accept.datr(), "DR10 answers DR0 (US915) and DR2 (AU915)");
+                device.acceptJoin(accept.phy());
+                assertEquals(List.of(8, 9, 10, 11, 12, 13, 14, 15, 65), device.mac.state.enabledChannels());
+
+                device.mac.state.dataRate = 3;
+                TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {7});
+                Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+                SimulatedGateway.Downlink ack = gateway.awaitDownlink(Site.WAIT);
+                assertEquals((sent.tmstAt(gateway) + 1_000_000) & 0xFFFFFFFFL, ack.tmst());
+                assertEquals(923.3 + (up.channel() % 8) * 0.6, ack.freqMhz(), 1e-6);
+                assertEquals(region == DeviceRegion.US915 ? "SF7BW500" : "SF9BW500", ack.datr());
+                assertEquals(up.rx1().datr(), ack.datr());
+                assertTrue(device.receive(ack.phy()).ack(), "confirmed uplink acknowledged");
+                network.webhook().await(uplink(device.devEui, 0), Site.WAIT);
+            }
         }
     }
 }
