@@ -42,6 +42,11 @@ final class Site implements AutoCloseable {
         return air.transmit(phy, EU868_CH0, SF9, heard);
     }
 
+    /** Sends an uplink on the channel and data rate the device chose for it. */
+    Air.Sent transmit(TestDevice.Uplink uplink) throws Exception {
+        return air.transmit(uplink.phy(), uplink.frequencyHz(), uplink.datr(), heard);
+    }
+
     /** Sends a join-request and opens its join-accept; returns once the {@code join} event of the new DevAddr came. */
     void join(TestDevice device, int devNonce) throws Exception {
         transmit(device.joinRequest(devNonce));

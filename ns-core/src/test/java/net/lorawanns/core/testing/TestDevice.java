@@ -9,7 +9,10 @@ import java.util.HexFormat;
 /**
  * An end device as the LoRaWAN specifications describe it, built on {@link DeviceCrypto}: it makes join-requests and
  * LoRaWAN 1.1 rejoin-requests, opens join-accepts and rejoin-accepts, derives its session keys, and sends and reads
- * data frames. It shares no code with the server.
+ * data frames. Its {@link DeviceMac} (EU868 unless {@link #inRegion} says otherwise) answers the network's MAC
+ * commands: {@link #receive} reads a downlink and applies them, {@link #uplinkNow} sends an uplink as the device
+ * would now (its data rate, a channel of its own, the pending MAC answers, the ADR bits). It shares no code with the
+ * server. Not thread-safe: one test thread uses it.
  */
 public final class TestDevice {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -40,9 +43,34 @@ public final class TestDevice {
     public int rx2Dr;
     public int rxDelay;
     public byte[] cfList;
+    /** The device's MAC layer and radio settings. */
+    public DeviceMac mac;
+    /** The ACK bit of the next uplink: set by a confirmed downlink (TS001 1.0.4 section 4.3.1.2). */
+    private boolean ackNext;
+    private long confirmedDownlinkFCnt;
 
-    /** The fields of a received downlink, after its MIC verified. */
-    public record Downlink(boolean ack, long fCnt, byte[] fOpts) {
+    /**
+     * The fields of a received downlink, after its MIC verified: FOpts in clear, FPort (-1 when absent) and the
+     * decrypted FRMPayload.
+     */
+    public record Downlink(boolean ack, long fCnt, byte[] fOpts, boolean confirmed, int fPort, byte[] frmPayload) {
+        /** The MAC commands: FOpts, or the FRMPayload of FPort 0. */
+        public byte[] macCommands() {
+            return fPort == 0 ? frmPayload : fOpts;
+        }
+    }
+
+    /** A receive window: where and when the device listens. */
+    public record Window(long frequencyHz, String datr, int delaySeconds) {
+    }
+
+    /**
+     * An uplink as the device sent it: the frame, its FCnt, the channel index and frequency, the data rate, the FPort
+     * (-1: none; 0: the MAC commands did not fit in FOpts and went in FRMPayload instead of the application payload),
+     * the ADRACKReq bit, and the receive windows that follow it.
+     */
+    public record Uplink(byte[] phy, long fCnt, int channel, long frequencyHz, int dataRate, String datr, int fPort,
+                         boolean adrAckReq, Window rx1, Window rx2) {
     }
 
     public TestDevice(String devEui, String joinEui, String version, byte[] appKey, byte[] nwkKey, int firstDevNonce) {
@@ -52,6 +80,13 @@ public final class TestDevice {
         this.appKey = appKey;
         this.nwkKey = nwkKey;
         this.devNonce = firstDevNonce;
+        this.mac = new DeviceMac(DeviceRegion.EU868, version, 0, devEui.hashCode());
+    }
+
+    /** A fresh MAC layer in {@code region} at {@code dataRate}; its channel draws are seeded by the DevEUI. */
+    public TestDevice inRegion(DeviceRegion region, int dataRate) {
+        mac = new DeviceMac(region, version, dataRate, devEui.hashCode());
+        return this;
     }
 
     public boolean lorawan11() {
@@ -167,6 +202,8 @@ public final class TestDevice {
         rx2Dr = dlSettings & 0x0F;
         rxDelay = body[11] & 0x0F;
         cfList = body.length > 12 ? Arrays.copyOfRange(body, 12, 28) : null;
+        mac.joined(rx1DrOffset, rx2Dr, rxDelay, cfList);
+        ackNext = false;
         if (lorawan11()) {
             byte[] fields = concat(joinNonce, reversed(HEX.parseHex(joinEui)), nonce);
             fNwkSIntKey = DeviceCrypto.derive(nwkKey, 1, fields);
@@ -209,16 +246,35 @@ public final class TestDevice {
     }
 
     public byte[] frame(boolean confirmed, long fCnt, int fPort, byte[] payload, byte[] fOpts, int txDr, int txCh) {
+        return frame(confirmed, fCnt, 0, fPort, payload, fOpts, txDr, txCh);
+    }
+
+    /**
+     * A data uplink with FCtrl bits {@code fCtrlBits} (ADR 0x80, ADRACKReq 0x40, ACK 0x20) and FPort {@code fPort},
+     * or no FPort and FRMPayload when it is -1. FRMPayload is encrypted with AppSKey, or for FPort 0 with NwkSEncKey
+     * (the 1.0 NwkSKey).
+     */
+    public byte[] frame(boolean confirmed, long fCnt, int fCtrlBits, int fPort, byte[] payload, byte[] fOpts,
+                        int txDr, int txCh) {
         byte[] opts = lorawan11() && fOpts.length > 0
                 ? DeviceCrypto.cipherStream(nwkSEncKey, 0, devAddrLe, fCnt, fOpts, 1) : fOpts;
-        byte[] msg = concat(new byte[] {(byte) (confirmed ? 0x80 : 0x40)}, devAddrLe, new byte[] {(byte) opts.length,
-                (byte) fCnt, (byte) (fCnt >>> 8)}, opts, new byte[] {(byte) fPort},
-                DeviceCrypto.cipherStream(appSKey, 0, devAddrLe, fCnt, payload, 0));
+        byte[] port = fPort < 0 ? new byte[0] : new byte[] {(byte) fPort};
+        if (fPort < 0 && payload.length > 0) {
+            throw new IllegalArgumentException("a payload needs an FPort");
+        }
+        byte[] msg = concat(new byte[] {(byte) (confirmed ? 0x80 : 0x40)}, devAddrLe, new byte[] {
+            (byte) (fCtrlBits | opts.length), (byte) fCnt, (byte) (fCnt >>> 8)}, opts, port,
+                DeviceCrypto.cipherStream(fPort == 0 ? nwkSEncKey : appSKey, 0, devAddrLe, fCnt, payload, 0));
         byte[] b0 = DeviceCrypto.b0(0, devAddrLe, fCnt, msg.length);
         if (!lorawan11()) {
             return concat(msg, DeviceCrypto.mic(fNwkSIntKey, b0, msg));
         }
+        // LoRaWAN 1.1 section 4.4: B1 carries ConfFCnt (of the acknowledged downlink), TxDr and TxCh.
         byte[] b1 = b0.clone();
+        if ((fCtrlBits & 0x20) != 0) {
+            b1[1] = (byte) confirmedDownlinkFCnt;
+            b1[2] = (byte) (confirmedDownlinkFCnt >>> 8);
+        }
         b1[3] = (byte) txDr;
         b1[4] = (byte) txCh;
         byte[] s = DeviceCrypto.mic(sNwkSIntKey, b1, msg);
@@ -226,10 +282,70 @@ public final class TestDevice {
         return concat(msg, new byte[] {s[0], s[1], f[0], f[1]});
     }
 
-    /** Reads a data downlink without FPort, verifying its MIC; {@code confFCnt} is the acknowledged uplink's FCnt. */
+    /**
+     * The next uplink as the device would send it now: the next FCnt, its current data rate, a channel from its
+     * enabled ones (or the pinned one), the ADR bit, the ADRACKReq bit per ADR_ACK_CNT (which this uplink counts),
+     * ACK after a confirmed downlink, and the pending MAC commands in FOpts. When those do not fit in FOpts' 15
+     * octets, they go as FRMPayload on FPort 0 and the application payload is not sent (see {@link Uplink#fPort}).
+     * {@code fPort} -1 sends no FPort (MAC commands only).
+     */
+    public Uplink uplinkNow(boolean confirmed, int fPort, byte[] payload) {
+        DeviceMacState state = mac.state;
+        boolean adrAckReq = state.countUplink();
+        int channel = state.nextChannel();
+        int dr = state.dataRate;
+        byte[] commands = mac.takeUplinkCommands();
+        int port = fPort;
+        byte[] body = payload;
+        byte[] fOpts = commands;
+        if (commands.length > 15) {
+            port = 0;
+            body = commands;
+            fOpts = new byte[0];
+        }
+        int fCtrl = (state.adr ? 0x80 : 0) | (adrAckReq ? 0x40 : 0) | (ackNext ? 0x20 : 0);
+        ackNext = false;
+        long fCnt = fCntUp++;
+        byte[] phy = frame(confirmed, fCnt, fCtrl, port, body, fOpts, dr, channel);
+        DeviceRegion region = state.region;
+        Window rx1 = new Window(state.rx1FrequencyHz(channel), region.datr(state.rx1Dr()), state.rx1Delay);
+        Window rx2 = new Window(state.rx2FrequencyHz, region.datr(state.rx2Dr), state.rx1Delay + 1);
+        return new Uplink(phy, fCnt, channel, state.channel(channel).frequencyHz(), dr, region.datr(dr), port,
+                adrAckReq, rx1, rx2);
+    }
+
+    /** An unconfirmed uplink with only the pending MAC commands (in FOpts, or on FPort 0 when they do not fit). */
+    public Uplink macUplink() {
+        return uplinkNow(false, -1, new byte[0]);
+    }
+
+    /**
+     * Receives a downlink that answers the last uplink: reads it ({@link #read}), then lets the MAC layer apply its
+     * commands (which restarts ADR_ACK_CNT even when there are none); a confirmed downlink is acknowledged by the
+     * next uplink.
+     */
+    public Downlink receive(byte[] phy) {
+        Downlink downlink = read(phy, fCntUp - 1);
+        mac.receive(downlink.macCommands());
+        if (downlink.confirmed()) {
+            ackNext = true;
+            confirmedDownlinkFCnt = downlink.fCnt();
+        }
+        return downlink;
+    }
+
+    /**
+     * Reads a data downlink, verifying its MIC; {@code confFCnt} is the acknowledged uplink's FCnt. LoRaWAN 1.1 FOpts
+     * are decrypted with NwkSEncKey (1.1 errata: A[4] is 0x02 when FCnt is AFCntDown, i.e. FPort > 0); FRMPayload
+     * with AppSKey, or NwkSEncKey for FPort 0. MAC commands in FOpts and on FPort 0 at once make the frame invalid.
+     */
     public Downlink read(byte[] phy, long confFCnt) {
         byte[] msg = Arrays.copyOf(phy, phy.length - 4);
         byte[] mic = Arrays.copyOfRange(phy, phy.length - 4, phy.length);
+        int mType = (msg[0] & 0xFF) >>> 5;
+        if (mType != 3 && mType != 5) {
+            throw new AssertionError("not a data downlink: MType " + mType);
+        }
         if (!Arrays.equals(Arrays.copyOfRange(msg, 1, 5), devAddrLe)) {
             throw new AssertionError("downlink for another DevAddr");
         }
@@ -245,10 +361,20 @@ public final class TestDevice {
         if (!Arrays.equals(DeviceCrypto.mic(key, b0, msg), mic)) {
             throw new AssertionError("downlink MIC does not verify");
         }
-        byte[] fOpts = Arrays.copyOfRange(msg, 8, 8 + (fCtrl & 0x0F));
-        if (lorawan11() && fOpts.length > 0) {
-            fOpts = DeviceCrypto.cipherStream(nwkSEncKey, 1, devAddrLe, fCnt, fOpts, 1);
+        int fOptsEnd = 8 + (fCtrl & 0x0F);
+        byte[] fOpts = Arrays.copyOfRange(msg, 8, fOptsEnd);
+        int fPort = msg.length > fOptsEnd ? msg[fOptsEnd] & 0xFF : -1;
+        byte[] frmPayload = fPort < 0 ? new byte[0] : Arrays.copyOfRange(msg, fOptsEnd + 1, msg.length);
+        if (fPort == 0 && fOpts.length > 0) {
+            throw new AssertionError("MAC commands in FOpts and on FPort 0 in one downlink");
         }
-        return new Downlink(ack, fCnt, fOpts);
+        if (lorawan11() && fOpts.length > 0) {
+            fOpts = DeviceCrypto.cipherStream(nwkSEncKey, 1, devAddrLe, fCnt, fOpts, fPort > 0 ? 2 : 1);
+        }
+        if (frmPayload.length > 0) {
+            byte[] payloadKey = fPort == 0 ? nwkSEncKey : appSKey;
+            frmPayload = DeviceCrypto.cipherStream(payloadKey, 1, devAddrLe, fCnt, frmPayload, 0);
+        }
+        return new Downlink(ack, fCnt, fOpts, mType == 5, fPort, frmPayload);
     }
 }
