@@ -36,6 +36,7 @@ import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinServerDoctor;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.AesKey;
@@ -352,12 +353,34 @@ public final class RestApi {
                 .orElseThrow(() -> new ApiException(404, "no device " + devEui))));
     }
 
+    /**
+     * The MAC settings the device confirmed (LoRaWAN 1.0.4 section 5), the requests that wait for its answer, and its
+     * last status report (DevStatusAns: battery 0 for external power, 1-254, 255 unknown; margin in dB).
+     */
+    private static JsonObject macState(MacState state) {
+        JsonObject json = new JsonObject().put("tx_power_index", state.txPowerIndex()).put("nb_trans", state.nbTrans())
+                .put("enabled_channels", new JsonArray(List.copyOf(state.channels())))
+                .put("rx1_delay", state.rx().rx1Delay()).put("rx1_dr_offset", state.rx().rx1DrOffset())
+                .put("rx2_dr", state.rx().rx2DataRate()).put("rx2_frequency", state.rx().rx2Frequency())
+                .put("max_duty_cycle", state.maxDutyCycle());
+        if (state.dataRate() >= 0) {
+            json.put("dr", state.dataRate());
+        }
+        JsonArray pending = new JsonArray();
+        state.pending().forEach(request -> pending.add(request.getClass().getSimpleName()));
+        json.put("pending_requests", pending);
+        state.status().ifPresent(status -> json.put("device_status", new JsonObject()
+                .put("battery", status.battery()).put("margin", status.margin()).put("time", status.at().toString())));
+        return json;
+    }
+
     /** The device as the API shows it: settings and session state, never a key. */
     private Future<JsonObject> describe(Device device) {
         Future<Boolean> hasKeys = services.rootKeys().isPresent() && device.otaa()
                 ? services.rootKeys().get().hasRootKeys(device.devEui()) : Future.succeededFuture(false);
         Future<List<SessionCandidate>> sessions = services.sessions().sessionsOf(device.devEui());
-        return Future.all(hasKeys, sessions).map(all -> {
+        Future<Optional<MacState>> mac = services.sessions().macState(device.devEui());
+        return Future.all(hasKeys, sessions, mac).map(all -> {
             JsonObject json = new JsonObject().put("dev_eui", device.devEui().toString())
                     .put("mac_version", device.macVersion().toString()).put("application_id", device.applicationId())
                     .put("relax_fcnt", device.relaxFCnt()).put("activation", device.otaa() ? "otaa" : "abp");
@@ -371,6 +394,7 @@ public final class RestApi {
                 }
                 json.put(candidate.pending() ? "pending_session" : "session", session);
             }
+            mac.result().ifPresent(state -> json.put("mac_state", macState(state)));
             return json;
         });
     }

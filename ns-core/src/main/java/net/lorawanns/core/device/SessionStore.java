@@ -360,6 +360,12 @@ public final class SessionStore {
                 .map(saved -> saved.toInteger() == 1);
     }
 
+    /** The active session's MAC state, as the last frame left it; empty before its first frame. */
+    public Future<Optional<MacState>> macState(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg("m"))
+                .map(stored -> stored == null ? Optional.empty() : macState(devEui, stored.toString()));
+    }
+
     private static Optional<MacState> macState(Eui64 devEui, String stored) {
         if (stored.isEmpty()) {
             return Optional.empty();
