@@ -127,9 +127,9 @@ public final class RestApi {
     private Future<JsonObject> putApplication(RoutingContext ctx) {
         JsonObject body = body(ctx);
         Map<String, String> headers = new LinkedHashMap<>();
-        JsonObject given = body.getJsonObject("webhook_headers", new JsonObject());
+        JsonObject given = optionalObject(body, "webhook_headers").orElse(new JsonObject());
         given.forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
-        String url = body.getString("webhook_url");
+        String url = optionalString(body, "webhook_url");
         Application application = valid(() -> new Application(ctx.pathParam("id"),
                 url == null || url.isEmpty() ? Optional.empty() : Optional.of(URI.create(url)), headers));
         application.webhookUrl().ifPresent(webhook -> valid(() -> {
@@ -263,17 +263,19 @@ public final class RestApi {
     private Future<JsonObject> putDevice(Eui64 devEui, JsonObject body, Optional<DeviceProfile> profile) {
         String applicationId = required(body, "application_id");
         MacVersion version = macVersion(body, profile);
-        String joinEuiText = body.getString("join_eui");
-        JsonObject abp = body.getJsonObject("abp");
+        String joinEuiText = optionalString(body, "join_eui");
+        JsonObject abp = optionalObject(body, "abp").orElse(null);
         if ((joinEuiText == null) == (abp == null)) {
             throw new ApiException(400, "give either join_eui (OTAA) or abp (a session), not both or neither");
         }
         Optional<Eui64> joinEui = joinEuiText == null ? Optional.empty()
                 : Optional.of(valid(() -> Eui64.parse(joinEuiText)));
-        Device device = new Device(devEui, joinEui, version, applicationId, body.getBoolean("relax_fcnt", false),
+        Device device = new Device(devEui, joinEui, version, applicationId, optionalBoolean(body, "relax_fcnt"),
                 profile.map(DeviceProfile::id));
         Optional<RootKeys> rootKeys = joinEui.isPresent() ? rootKeys(body, joinEui.get(), version) : Optional.empty();
         Optional<DeviceSession> session = abp == null ? Optional.empty() : Optional.of(abpSession(abp, version));
+        long fCntUp = abp == null ? -1 : optionalLong(abp, "f_cnt_up", -1);
+        long nFCntDown = abp == null ? 0 : optionalLong(abp, "n_f_cnt_down", 0);
         if (rootKeys.isPresent() && services.rootKeys().isEmpty()) {
             throw new ApiException(400, "the internal join server is disabled, so it cannot hold root keys");
         }
@@ -285,8 +287,7 @@ public final class RestApi {
                     ? services.rootKeys().get().setRootKeys(devEui, rootKeys.get()) : Future.succeededFuture();
             return keysStored.compose(v -> services.devices().put(device));
         }).compose(v -> session.isPresent()
-                ? services.sessions().setActive(devEui, session.get(), abp.getLong("f_cnt_up", -1L),
-                        abp.getLong("n_f_cnt_down", 0L))
+                ? services.sessions().setActive(devEui, session.get(), fCntUp, nFCntDown)
                 : Future.succeededFuture()).compose(v -> describe(device));
     }
 
@@ -304,8 +305,8 @@ public final class RestApi {
     }
 
     private Optional<RootKeys> rootKeys(JsonObject body, Eui64 joinEui, MacVersion version) {
-        String appKey = body.getString("app_key");
-        String nwkKey = body.getString("nwk_key");
+        String appKey = optionalString(body, "app_key");
+        String nwkKey = optionalString(body, "nwk_key");
         if (appKey == null && nwkKey == null) {
             return Optional.empty();
         }
@@ -315,9 +316,9 @@ public final class RestApi {
         if (version != MacVersion.LORAWAN_1_1_0 && nwkKey != null) {
             throw new ApiException(400, "nwk_key is for LoRaWAN 1.1 devices; a " + version + " device has an app_key only");
         }
-        String homeNetId = body.getString("home_net_id");
-        String homeNsId = body.getString("home_ns_id");
-        String asId = body.getString("as_id");
+        String homeNetId = optionalString(body, "home_net_id");
+        String homeNsId = optionalString(body, "home_ns_id");
+        String asId = optionalString(body, "as_id");
         return Optional.of(valid(() -> new RootKeys(joinEui, version, AesKey.parse(appKey, "app_key"),
                 nwkKey == null ? Optional.empty() : Optional.of(AesKey.parse(nwkKey, "nwk_key")),
                 homeNetId == null ? services.netId() : NetId.parse(homeNetId),
@@ -514,6 +515,43 @@ public final class RestApi {
             throw new ApiException(400, field + " is required (a string)");
         }
         return text;
+    }
+
+    /** A field that is absent (null) or a string; any other JSON type is refused naming the field. */
+    private static String optionalString(JsonObject json, String field) {
+        Object value = json.getValue(field);
+        if (value != null && !(value instanceof String)) {
+            throw new ApiException(400, field + ": must be a string");
+        }
+        return (String) value;
+    }
+
+    private static Optional<JsonObject> optionalObject(JsonObject json, String field) {
+        Object value = json.getValue(field);
+        if (value != null && !(value instanceof JsonObject)) {
+            throw new ApiException(400, field + ": must be a JSON object");
+        }
+        return Optional.ofNullable((JsonObject) value);
+    }
+
+    /** A flag that is false when absent. */
+    private static boolean optionalBoolean(JsonObject json, String field) {
+        Object value = json.getValue(field);
+        if (value != null && !(value instanceof Boolean)) {
+            throw new ApiException(400, field + ": must be true or false");
+        }
+        return Boolean.TRUE.equals(value);
+    }
+
+    private static long optionalLong(JsonObject json, String field, long absent) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return absent;
+        }
+        if (!(value instanceof Integer || value instanceof Long)) {
+            throw new ApiException(400, field + ": must be a whole number");
+        }
+        return ((Number) value).longValue();
     }
 
     private static <T> T valid(Supplier<T> parse) {

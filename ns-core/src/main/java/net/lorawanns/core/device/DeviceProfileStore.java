@@ -16,6 +16,7 @@ import net.lorawanns.core.redis.RedisKeys;
 /**
  * Device profiles in Redis: configuration-grade, in one hash beside the count of devices that hold each one
  * ({@link ProfileReferences}), so that a change the devices forbid is refused in the same atomic step that makes it.
+ * Called on an event loop (the API's); its futures complete there.
  */
 public final class DeviceProfileStore {
     /**

@@ -14,7 +14,8 @@ import net.lorawanns.core.types.Eui64;
 /**
  * Device records in Redis, by DevEUI. Each write and deletion has a generation and holds the device's profile (see
  * {@link ProfileReferences}); the record keeps its generation as {@code profile_ref}, and a deleted record leaves
- * its deletion's generation for {@link #DELETION_MARK_TTL}.
+ * its deletion's generation for {@link #DELETION_MARK_TTL}. Called on an event loop (the API's); a write's or
+ * deletion's steps follow one another there.
  */
 public final class DeviceStore {
     /**
