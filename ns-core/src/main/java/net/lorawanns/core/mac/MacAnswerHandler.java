@@ -25,6 +25,10 @@ public final class MacAnswerHandler {
     }
 
     public static Outcome handle(MacState state, List<MacCommand> fromDevice, Instant now) {
+        if (state.pending().isEmpty()) {
+            // Nothing was asked: whatever the device sent is a request of its own, or a repeated answer.
+            return new Outcome(state, Optional.empty(), List.of());
+        }
         Map<Integer, Deque<MacCommand>> answers = new HashMap<>();
         for (MacCommand command : fromDevice) {
             answers.computeIfAbsent(command.cid(), cid -> new ArrayDeque<>()).add(command);

@@ -46,7 +46,7 @@ final class DeviceMac implements DataStep {
         boolean linkAdrApplied = answered.dataRate() != state.dataRate()
                 || answered.txPowerIndex() != state.txPowerIndex() || answered.nbTrans() != state.nbTrans();
         int observed = uplink.dataRate.orElse(answered.dataRate());
-        uplink.mac = answered.with(f -> {
+        uplink.mac = observed == answered.dataRate() && !linkAdrApplied ? answered : answered.with(f -> {
             f.dataRate = observed;
             if (linkAdrApplied) {
                 // The SNRs heard before a new data rate or TX power overstate the margin after it.

@@ -27,6 +27,10 @@ final class MacStateSave implements DataStep {
             return Future.succeededFuture(Next.CONTINUE);
         }
         List<MacCommand.Downlink> sent = uplink.sent.stream().filter(uplink.requests::contains).toList();
+        if (sent.isEmpty() && uplink.storedMac.isPresent() && uplink.storedMac.get() == uplink.mac) {
+            // The steps made no new state: nothing was answered, asked or learnt.
+            return Future.succeededFuture(Next.CONTINUE);
+        }
         boolean linkAdrSent = sent.stream().anyMatch(MacCommand.LinkAdrReq.class::isInstance);
         boolean statusAsked = sent.stream().anyMatch(MacCommand.DevStatusReq.class::isInstance);
         MacState state = uplink.mac.with(f -> {

@@ -1,8 +1,10 @@
 package net.lorawanns.core.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +37,14 @@ final class MacTargets {
     private record PlanKey(String region, DeviceProfile.Channels channels) {
     }
 
+    /** What a region's channels ask of a device: enabled channels, the masks that leave it so, the extra channels. */
+    private record ChannelTarget(SortedSet<Integer> channels, List<MacTarget.ChannelMask> masks,
+                                 SortedMap<Integer, MacTarget.NewChannel> extra) {
+    }
+
     private final Map<PlanKey, Region> channelPlans = new HashMap<>();
+    /** By region instance: the network's regions and the profiles' channel plans are made once and kept. */
+    private final Map<Region, ChannelTarget> channelTargets = new IdentityHashMap<>();
 
     /**
      * The channels a device has: the region's as this network runs it, or those its profile names (a fixed plan's
@@ -90,6 +99,23 @@ final class MacTargets {
     MacTarget target(DataUplink uplink) {
         EffectiveProfile profile = uplink.profile;
         Region region = channels(uplink.region, profile);
+        ChannelTarget channels = channelTargets.computeIfAbsent(region, MacTargets::channelTarget);
+        MacState.RxSettings rx = new MacState.RxSettings(profile.rx1Delay(), profile.rx1DrOffset(),
+                profile.rx2DataRate(), profile.rx2Frequency());
+        DeviceProfile.MacParams mac = profile.mac();
+        Optional<MacTarget.AdrAck> adrAck = mac.adrAckLimitExp().isPresent()
+                ? Optional.of(new MacTarget.AdrAck(mac.adrAckLimitExp().getAsInt(), mac.adrAckDelayExp().getAsInt()))
+                : Optional.empty();
+        Optional<MacState.RejoinParams> rejoin = mac.rejoinMaxTimeN().isPresent()
+                ? Optional.of(new MacState.RejoinParams(mac.rejoinMaxTimeN().getAsInt(),
+                        mac.rejoinMaxCountN().getAsInt()))
+                : Optional.empty();
+        return new MacTarget(channels.channels(), channels.masks(), channels.extra(), rx,
+                mac.maxDutyCycle().orElse(uplink.mac.maxDutyCycle()),
+                adrAck, rejoin, txParams(region, profile), profile.devStatusInterval(), uplink.linkAdr);
+    }
+
+    private static ChannelTarget channelTarget(Region region) {
         SortedSet<Integer> channels = region.enabledUplinkChannelIndices();
         List<MacTarget.ChannelMask> masks = region.linkAdrChannelMasks(channels).stream()
                 .map(block -> new MacTarget.ChannelMask(block.chMaskCntl(), block.chMask())).toList();
@@ -101,18 +127,7 @@ final class MacTargets {
                         all.get(i).maxDr()));
             }
         }
-        MacState.RxSettings rx = new MacState.RxSettings(profile.rx1Delay(), profile.rx1DrOffset(),
-                profile.rx2DataRate(), profile.rx2Frequency());
-        DeviceProfile.MacParams mac = profile.mac();
-        Optional<MacTarget.AdrAck> adrAck = mac.adrAckLimitExp().isPresent()
-                ? Optional.of(new MacTarget.AdrAck(mac.adrAckLimitExp().getAsInt(), mac.adrAckDelayExp().getAsInt()))
-                : Optional.empty();
-        Optional<MacState.RejoinParams> rejoin = mac.rejoinMaxTimeN().isPresent()
-                ? Optional.of(new MacState.RejoinParams(mac.rejoinMaxTimeN().getAsInt(),
-                        mac.rejoinMaxCountN().getAsInt()))
-                : Optional.empty();
-        return new MacTarget(channels, masks, extra, rx, mac.maxDutyCycle().orElse(uplink.mac.maxDutyCycle()),
-                adrAck, rejoin, txParams(region, profile), profile.devStatusInterval(), uplink.linkAdr);
+        return new ChannelTarget(channels, masks, Collections.unmodifiableSortedMap(extra));
     }
 
     /**
