@@ -4,6 +4,7 @@ import static net.lorawanns.core.region.RegionTables.fsk;
 import static net.lorawanns.core.region.RegionTables.lora;
 
 import java.util.List;
+import net.lorawanns.core.types.RegParamsRevision;
 
 /**
  * AS923 (RP002-1.0.4 "AS923MHz ISM Band"): four channel-plan groups, AS923-2 to AS923-4 being AS923-1 shifted by
@@ -57,7 +58,7 @@ final class As923 {
                 .downlinkPower(14)
                 // A device keeps the 400 ms uplink dwell time (it joins at DR2) until TxParamSetupReq lifts it; the
                 // downlink one is off, RP002's default for every region ("DownlinkDwellTime 0").
-                .txParamSetup(new DwellTime(true, false))
+                .txParamSetup(new DwellTime(true, false), RegParamsRevision.RP_1_0_2)
                 .dutyCycle("country-specific (listen-before-talk or a duty cycle, per the local regulation)")
                 .classB(BeaconSettings.single(923_400_000L + offsetHz, 3), 923_400_000L + offsetHz)
                 .build(),

@@ -3,6 +3,7 @@ package net.lorawanns.core.region;
 import static net.lorawanns.core.region.RegionTables.lora;
 
 import java.util.Set;
+import net.lorawanns.core.types.RegParamsRevision;
 
 /** AU915-928 (RP002-1.0.4 "AU915-928MHz ISM Band"), every channel enabled as a device starts. */
 final class Au915 {
@@ -27,8 +28,9 @@ final class Au915 {
                     new int[] {0, 0, 19, 61, 133, 250, 250, 0, 61, 137, 250, 250, 250, 250}))
             .txPower(30, 14)
             .downlinkPower(27)
-            // A device joins at DR2 so that it keeps the 400 ms uplink dwell time until TxParamSetupReq lifts it.
-            .txParamSetup(new DwellTime(true, false))
+            // A device joins at DR2 so that it keeps the 400 ms uplink dwell time until TxParamSetupReq lifts it; both
+            // came with Regional Parameters 1.0.3rA (1.0.2rB: "TxParamSetupReq is not implemented by AU915 devices").
+            .txParamSetup(new DwellTime(true, false), RegParamsRevision.RP_1_0_3_A)
             .dutyCycle("none; a 400 ms dwell time where the local regulation imposes it")
             .classB(new BeaconSettings(923_300_000L, 8, 600_000L, 8), 923_300_000L)
             .build(),

@@ -239,14 +239,25 @@ public abstract sealed class Region permits DynamicPlanRegion, FixedPlanRegion {
         return tables.downlinkPowerDbm;
     }
 
-    /** The dwell-time limits a device starts with. */
+    /** The dwell-time limits a device starts with (RP002-1.0.4). */
     public DwellTime dwellTime() {
         return tables.dwellTime;
     }
 
-    /** Whether the region defines TxParamSetupReq. */
+    /** The dwell-time limits a device implementing this revision starts with: none before it had TxParamSetupReq. */
+    public DwellTime dwellTime(RegParamsRevision revision) {
+        return supportsTxParamSetup(revision) ? tables.dwellTime : DwellTime.NONE;
+    }
+
+    /** Whether the region defines TxParamSetupReq (RP002-1.0.4). */
     public boolean supportsTxParamSetup() {
         return tables.txParamSetup;
+    }
+
+    /** Whether a device implementing this revision takes TxParamSetupReq (AU915 only from 1.0.3rA on). */
+    public boolean supportsTxParamSetup(RegParamsRevision revision) {
+        // RegParamsRevision lists the 1.0.x revisions, then 1.1rA/rB, then RP002: the 1.1 ones have what 1.0.3rA has.
+        return tables.txParamSetup && revision.compareTo(tables.txParamSetupSince) >= 0;
     }
 
     /** The duty-cycle limits of the region. */

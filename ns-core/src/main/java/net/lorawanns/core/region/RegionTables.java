@@ -2,6 +2,7 @@ package net.lorawanns.core.region;
 
 import java.util.Arrays;
 import java.util.List;
+import net.lorawanns.core.types.RegParamsRevision;
 
 /**
  * The RP002 tables every region has, whatever its channel plan; each region's file builds one. Immutable once
@@ -25,6 +26,7 @@ final class RegionTables {
     final int downlinkPowerDbm;
     final DwellTime dwellTime;
     final boolean txParamSetup;
+    final RegParamsRevision txParamSetupSince;
     final DutyCycle dutyCycle;
     final BeaconSettings beacon;
     final long pingSlotFrequencyHz;
@@ -48,6 +50,7 @@ final class RegionTables {
         downlinkPowerDbm = b.downlinkPowerDbm;
         dwellTime = b.dwellTime;
         txParamSetup = b.txParamSetup;
+        txParamSetupSince = b.txParamSetupSince;
         dutyCycle = b.dutyCycle;
         beacon = b.beacon;
         pingSlotFrequencyHz = b.pingSlotFrequencyHz;
@@ -102,6 +105,7 @@ final class RegionTables {
         private int downlinkPowerDbm;
         private DwellTime dwellTime = DwellTime.NONE;
         private boolean txParamSetup;
+        private RegParamsRevision txParamSetupSince;
         private DutyCycle dutyCycle;
         private BeaconSettings beacon;
         private long pingSlotFrequencyHz;
@@ -171,9 +175,13 @@ final class RegionTables {
             return this;
         }
 
-        /** The region defines TxParamSetupReq, with these dwell-time defaults. */
-        Builder txParamSetup(DwellTime defaults) {
+        /**
+         * The region defines TxParamSetupReq, with these dwell-time defaults, from this revision on (TxParamSetupReq
+         * came with LoRaWAN 1.0.2 and its Regional Parameters, RP_1_0_2).
+         */
+        Builder txParamSetup(DwellTime defaults, RegParamsRevision since) {
             txParamSetup = true;
+            txParamSetupSince = since;
             dwellTime = defaults;
             return this;
         }

@@ -172,6 +172,20 @@ class RegionBehaviourTest {
     }
 
     @Test
+    void txParamSetupAndTheDwellTimeFollowTheRevision() {
+        Region au = Regions.byId("au915");
+        assertFalse(au.supportsTxParamSetup(RegParamsRevision.RP_1_0_2_B), "1.0.2rB: not implemented by AU915");
+        assertEquals(DwellTime.NONE, au.dwellTime(RegParamsRevision.RP_1_0_2_B));
+        assertTrue(au.supportsTxParamSetup(RegParamsRevision.RP_1_0_3_A));
+        assertEquals(new DwellTime(true, false), au.dwellTime(RegParamsRevision.RP002_1_0_4));
+        Region as = Regions.byId("as923-1");
+        assertTrue(as.supportsTxParamSetup(RegParamsRevision.RP_1_0_2_B));
+        assertFalse(as.supportsTxParamSetup(RegParamsRevision.RP_1_0_1), "TxParamSetupReq came with LoRaWAN 1.0.2");
+        assertFalse(Regions.byId("eu868").supportsTxParamSetup(RegParamsRevision.RP002_1_0_4));
+        assertEquals(DwellTime.NONE, Regions.byId("us915").dwellTime(RegParamsRevision.RP002_1_0_4));
+    }
+
+    @Test
     void fixedPlanBeaconsAndPingSlotsHopOverTheirChannels() {
         Region us = Regions.byId("us915");
         assertEquals(923_300_000L, us.beacon().frequencyAt(0));
