@@ -98,7 +98,7 @@ final class ClassAAnswer implements DataStep {
 
     private static boolean downlinkDwellTime(DataUplink uplink) {
         return uplink.mac.txParams().map(MacState.TxParams::downlinkDwellTime)
-                .orElse(uplink.region.dwellTime().downlinkDefault());
+                .orElse(uplink.region.dwellTime(uplink.profile.regParamsRevision()).downlinkDefault());
     }
 
     /** N, the largest FRMPayload at a data rate (RP002), without repeater. */

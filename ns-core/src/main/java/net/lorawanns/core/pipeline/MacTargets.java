@@ -135,7 +135,8 @@ final class MacTargets {
      * region has the command (AS923, AU915), keeping the region's dwell-time limits.
      */
     private static Optional<MacState.TxParams> txParams(Region region, EffectiveProfile profile) {
-        if (!region.supportsTxParamSetup() || profile.maxEirpDbm() >= region.defaultMaxEirpDbm()) {
+        if (!region.supportsTxParamSetup(profile.regParamsRevision())
+                || profile.maxEirpDbm() >= region.defaultMaxEirpDbm()) {
             return Optional.empty();
         }
         int index = 0;
@@ -144,8 +145,8 @@ final class MacTargets {
                 index = i;
             }
         }
-        return Optional.of(new MacState.TxParams(region.dwellTime().uplinkDefault(),
-                region.dwellTime().downlinkDefault(), index));
+        return Optional.of(new MacState.TxParams(region.dwellTime(profile.regParamsRevision()).uplinkDefault(),
+                region.dwellTime(profile.regParamsRevision()).downlinkDefault(), index));
     }
 
     /** ADR for the device, if its profile has it on: within its limits, below what it refused. */
