@@ -296,14 +296,16 @@ class ConfigLoaderTest {
 
                 [[regions]]
                 id = "eu868"
-                extra_channels = [{ frequency = 867100000 }, { frequency = 868800000, min_dr = 7, max_dr = 7 }]
+                extra_channels = [{ frequency = 867100000 }, { frequency = 868800000, min_dr = 7, max_dr = 7 },
+                                  { frequency = 867300000, downlink_frequency = 869525000 }]
                 rx2_frequency = 869525000
                 rx2_dr = 3
                 """);
         assertEquals(List.of("eu868", "us915", "as923-1", "as923-2"), s.network().enabledRegions());
         assertEquals(new RegionSettings("us915", null, List.of(1, 2), null, null), s.regions().get(0));
-        assertEquals(new RegionSettings("eu868", List.of(new ExtraChannelSettings(867_100_000L, 0, 5),
-                new ExtraChannelSettings(868_800_000L, 7, 7)), null, 869_525_000L, 3), s.regions().get(1));
+        assertEquals(new RegionSettings("eu868", List.of(new ExtraChannelSettings(867_100_000L, 0, 5, null),
+                new ExtraChannelSettings(868_800_000L, 7, 7, null),
+                new ExtraChannelSettings(867_300_000L, 0, 5, 869_525_000L)), null, 869_525_000L, 3), s.regions().get(1));
         assertEquals(2, s.regions().size());
     }
 

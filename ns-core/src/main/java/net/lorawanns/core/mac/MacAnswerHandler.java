@@ -100,9 +100,21 @@ public final class MacAnswerHandler {
             } else if (r.frequencyHz() == 0) {
                 f.extraChannels.remove(r.chIndex());
                 f.channels.remove(r.chIndex());
+                f.downlinkChannels.remove(r.chIndex());
             } else {
+                // A channel defined anew is answered on its uplink frequency until a DlChannelReq says otherwise.
+                f.downlinkChannels.remove(r.chIndex());
                 f.extraChannels.put(r.chIndex(), r.frequencyHz());
                 f.channels.add(r.chIndex());
+            }
+        } else if (request instanceof MacCommand.DlChannelReq r) {
+            MacCommand.DlChannelAns a = (MacCommand.DlChannelAns) answer;
+            if (a.uplinkFrequencyExists() && a.channelFrequencyOk()) {
+                f.downlinkChannels.put(r.chIndex(), r.frequencyHz());
+            } else {
+                refuse(f, request, refusals, "DlChannelReq for channel " + r.chIndex() + " refused: uplink channel "
+                        + (a.uplinkFrequencyExists() ? "exists" : "unknown") + ", frequency "
+                        + ok(a.channelFrequencyOk()));
             }
         } else if (request instanceof MacCommand.RxTimingSetupReq r) {
             // Del 0 means 1 s (LoRaWAN 1.0.4 section 5.7).

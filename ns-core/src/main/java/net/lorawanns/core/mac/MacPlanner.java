@@ -33,6 +33,7 @@ public final class MacPlanner {
     public static Plan plan(MacState state, MacTarget target, int uplinkDataRate, boolean lorawan11, Instant now) {
         List<MacCommand.Downlink> requests = new ArrayList<>();
         boolean channelsComing = false;
+        SortedSet<Integer> comingChannels = new TreeSet<>();
         if (!state.abandoned(0x07)) {
             for (Map.Entry<Integer, MacTarget.NewChannel> e : target.extraChannels().entrySet()) {
                 Long has = state.extraChannels().get(e.getKey());
@@ -41,6 +42,16 @@ public final class MacPlanner {
                     requests.add(new MacCommand.NewChannelReq(e.getKey(), channel.frequencyHz(), channel.minDr(),
                             channel.maxDr()));
                     channelsComing = true;
+                    comingChannels.add(e.getKey());
+                }
+            }
+        }
+        // DlChannelReq names a channel the device has, or gets just before in the same answer (1.0.4 section 5.11).
+        if (!state.abandoned(0x0A)) {
+            for (Map.Entry<Integer, Long> e : target.downlinkChannels().entrySet()) {
+                boolean exists = state.channels().contains(e.getKey()) || comingChannels.contains(e.getKey());
+                if (exists && !e.getValue().equals(state.downlinkChannels().get(e.getKey()))) {
+                    requests.add(new MacCommand.DlChannelReq(e.getKey(), e.getValue()));
                 }
             }
         }

@@ -58,6 +58,8 @@ public final class MacState {
         public SortedSet<Integer> channels = new TreeSet<>();
         /** Dynamic plans: the channels beyond the region's defaults the device was given, by index, in Hz. */
         public SortedMap<Integer, Long> extraChannels = new TreeMap<>();
+        /** Channels whose RX1 the device was moved to another frequency (DlChannelReq), by index, in Hz. */
+        public SortedMap<Integer, Long> downlinkChannels = new TreeMap<>();
         public RxSettings rx;
         /** The aggregated duty-cycle limit, 1/2^maxDutyCycle (0: none). */
         public int maxDutyCycle;
@@ -88,6 +90,7 @@ public final class MacState {
             f.nbTrans = nbTrans;
             f.channels = new TreeSet<>(channels);
             f.extraChannels = new TreeMap<>(extraChannels);
+            f.downlinkChannels = new TreeMap<>(downlinkChannels);
             f.rx = rx;
             f.maxDutyCycle = maxDutyCycle;
             f.adrAckLimitExp = adrAckLimitExp;
@@ -148,6 +151,10 @@ public final class MacState {
 
     public SortedMap<Integer, Long> extraChannels() {
         return Collections.unmodifiableSortedMap(fields.extraChannels);
+    }
+
+    public SortedMap<Integer, Long> downlinkChannels() {
+        return Collections.unmodifiableSortedMap(fields.downlinkChannels);
     }
 
     public RxSettings rx() {
@@ -227,6 +234,9 @@ public final class MacState {
         JsonObject extra = new JsonObject();
         f.extraChannels.forEach((index, hz) -> extra.put(Integer.toString(index), hz));
         json.put("xch", extra);
+        JsonObject downlink = new JsonObject();
+        f.downlinkChannels.forEach((index, hz) -> downlink.put(Integer.toString(index), hz));
+        json.put("dch", downlink);
         JsonObject unanswered = new JsonObject();
         f.unanswered.forEach((cid, n) -> unanswered.put(Integer.toString(cid), n));
         json.put("un", unanswered);
@@ -249,6 +259,8 @@ public final class MacState {
             f.channels = ints(json.getJsonArray("ch"));
             json.getJsonObject("xch").forEach(e -> f.extraChannels.put(Integer.parseInt(e.getKey()),
                     ((Number) e.getValue()).longValue()));
+            json.getJsonObject("dch", new JsonObject()).forEach(e -> f.downlinkChannels.put(
+                    Integer.parseInt(e.getKey()), ((Number) e.getValue()).longValue()));
             f.rx = new RxSettings(json.getInteger("rx1d"), json.getInteger("rx1o"), json.getInteger("rx2dr"),
                     json.getLong("rx2f"));
             f.maxDutyCycle = json.getInteger("mdc");

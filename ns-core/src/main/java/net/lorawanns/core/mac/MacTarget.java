@@ -14,6 +14,8 @@ import java.util.SortedSet;
  * @param channelMasks the LinkADRReq ChMaskCntl/ChMask pairs, in order, that leave a device with {@code channels}
  * @param extraChannels dynamic plans: the channels beyond the region's defaults, by index (NewChannelReq); empty for
  *                      fixed plans
+ * @param downlinkChannels dynamic plans: channels whose RX1 is on another frequency than the uplink (DlChannelReq), by
+ *                         index, in Hz
  * @param rx the receive-window settings the device should use
  * @param maxDutyCycle the aggregated duty-cycle limit to set (DutyCycleReq), 0 for none
  * @param adrAck ADR_ACK_LIMIT and ADR_ACK_DELAY exponents (ADRParamSetupReq, LoRaWAN 1.1), if the profile sets them
@@ -24,7 +26,8 @@ import java.util.SortedSet;
  * @param linkAdr the data rate, TX power and NbTrans ADR decided, if it decided a change
  */
 public record MacTarget(SortedSet<Integer> channels, List<ChannelMask> channelMasks,
-                        SortedMap<Integer, NewChannel> extraChannels, MacState.RxSettings rx, int maxDutyCycle,
+                        SortedMap<Integer, NewChannel> extraChannels, SortedMap<Integer, Long> downlinkChannels,
+                        MacState.RxSettings rx, int maxDutyCycle,
                         Optional<AdrAck> adrAck, Optional<MacState.RejoinParams> rejoin,
                         Optional<MacState.TxParams> txParams, Optional<Duration> statusInterval,
                         Optional<LinkAdr> linkAdr) {

@@ -84,9 +84,8 @@ final class ClassAAnswer implements DataStep {
                     ? DataCrypto.micDownlink11(session.sNwkSIntKey(), ack ? (int) (uplink.fCnt & 0xFFFF) : 0,
                             session.devAddr(), fCntDown, micInput)
                     : DataCrypto.mic10(session.fNwkSIntKey(), Direction.DOWNLINK, session.devAddr(), fCntDown, micInput);
-            ReceiveWindows windows = new ReceiveWindows(rx.rx1Delay() * 1_000_000L,
-                    uplink.region.rx1Frequency(uplink.copies.frequencyHz()), rx1DataRate, rx.rx2Frequency(),
-                    rx.rx2DataRate());
+            ReceiveWindows windows = new ReceiveWindows(rx.rx1Delay() * 1_000_000L, rx1Frequency(uplink),
+                    rx1DataRate, rx.rx2Frequency(), rx.rx2DataRate());
             return downlinks.send(uplink.copies, uplink.region, down.withMic(mic).encode(), windows);
         }).map(outcome -> {
             LOG.debug("Answer to {} (ACK {}, {} MAC commands{}): {}", uplink.device.devEui(), ack, commands.size(),
@@ -94,6 +93,18 @@ final class ClassAAnswer implements DataStep {
             uplink.sent = outcome.sent() ? commands : List.of();
             return Next.CONTINUE;
         });
+    }
+
+    /** The region's RX1 frequency, unless the device's channel was moved with DlChannelReq. */
+    private static long rx1Frequency(DataUplink uplink) {
+        long uplinkHz = uplink.copies.frequencyHz();
+        if (!uplink.mac.downlinkChannels().isEmpty()) {
+            OptionalInt channel = uplink.region.uplinkChannel(uplinkHz);
+            if (channel.isPresent() && uplink.mac.downlinkChannels().containsKey(channel.getAsInt())) {
+                return uplink.mac.downlinkChannels().get(channel.getAsInt());
+            }
+        }
+        return uplink.region.rx1Frequency(uplinkHz);
     }
 
     private static boolean downlinkDwellTime(DataUplink uplink) {

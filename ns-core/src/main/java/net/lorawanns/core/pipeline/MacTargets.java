@@ -39,7 +39,7 @@ final class MacTargets {
 
     /** What a region's channels ask of a device: enabled channels, the masks that leave it so, the extra channels. */
     private record ChannelTarget(SortedSet<Integer> channels, List<MacTarget.ChannelMask> masks,
-                                 SortedMap<Integer, MacTarget.NewChannel> extra) {
+                                 SortedMap<Integer, MacTarget.NewChannel> extra, SortedMap<Integer, Long> downlink) {
     }
 
     private final Map<PlanKey, Region> channelPlans = new HashMap<>();
@@ -110,7 +110,7 @@ final class MacTargets {
                 ? Optional.of(new MacState.RejoinParams(mac.rejoinMaxTimeN().getAsInt(),
                         mac.rejoinMaxCountN().getAsInt()))
                 : Optional.empty();
-        return new MacTarget(channels.channels(), channels.masks(), channels.extra(), rx,
+        return new MacTarget(channels.channels(), channels.masks(), channels.extra(), channels.downlink(), rx,
                 mac.maxDutyCycle().orElse(uplink.mac.maxDutyCycle()),
                 adrAck, rejoin, txParams(region, profile), profile.devStatusInterval(), uplink.linkAdr);
     }
@@ -120,14 +120,19 @@ final class MacTargets {
         List<MacTarget.ChannelMask> masks = region.linkAdrChannelMasks(channels).stream()
                 .map(block -> new MacTarget.ChannelMask(block.chMaskCntl(), block.chMask())).toList();
         SortedMap<Integer, MacTarget.NewChannel> extra = new TreeMap<>();
+        SortedMap<Integer, Long> downlink = new TreeMap<>();
         if (region.supportsNewChannelReq()) {
             List<Channel> all = region.uplinkChannels();
             for (int i = Regions.byId(region.id()).uplinkChannels().size(); i < all.size(); i++) {
-                extra.put(i, new MacTarget.NewChannel(all.get(i).frequencyHz(), all.get(i).minDr(),
-                        all.get(i).maxDr()));
+                Channel channel = all.get(i);
+                extra.put(i, new MacTarget.NewChannel(channel.frequencyHz(), channel.minDr(), channel.maxDr()));
+                if (channel.downlinkFrequencyHz() > 0) {
+                    downlink.put(i, channel.downlinkFrequencyHz());
+                }
             }
         }
-        return new ChannelTarget(channels, masks, Collections.unmodifiableSortedMap(extra));
+        return new ChannelTarget(channels, masks, Collections.unmodifiableSortedMap(extra),
+                Collections.unmodifiableSortedMap(downlink));
     }
 
     /**

@@ -82,7 +82,13 @@ public final class RegionPlans {
         List<Channel> channels = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             ExtraChannelSettings entry = entries.get(i);
-            channels.add(new Channel(entry.frequency(), entry.minDr(), entry.maxDr()));
+            if (entry.downlinkFrequency() != null && !region.inBand(entry.downlinkFrequency())) {
+                throw new IllegalArgumentException("extra_channels[" + i + "].downlink_frequency: "
+                        + entry.downlinkFrequency()
+                        + " Hz is outside " + region.id() + "'s band");
+            }
+            channels.add(new Channel(entry.frequency(), entry.minDr(), entry.maxDr(),
+                    entry.downlinkFrequency() == null ? 0 : entry.downlinkFrequency()));
             try {
                 region.withExtraChannels(channels);
             } catch (IllegalArgumentException e) {

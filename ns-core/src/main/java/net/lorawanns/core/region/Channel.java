@@ -2,10 +2,19 @@ package net.lorawanns.core.region;
 
 /**
  * An uplink channel: its centre frequency and the data rates a device may use on it (the channel data structure of
- * RP002-1.0.4 section 3.1 and TS001 NewChannelReq).
+ * RP002-1.0.4 section 3.1 and TS001 NewChannelReq), and, where the network answers it on another frequency, that RX1
+ * frequency (TS001 DlChannelReq; 0: RX1 on the uplink frequency, as every dynamic plan starts).
  */
-public record Channel(long frequencyHz, int minDr, int maxDr) {
+public record Channel(long frequencyHz, int minDr, int maxDr, long downlinkFrequencyHz) {
+    /** A channel answered on its own frequency. */
+    public Channel(long frequencyHz, int minDr, int maxDr) {
+        this(frequencyHz, minDr, maxDr, 0);
+    }
+
     public Channel {
+        if (downlinkFrequencyHz < 0) {
+            throw new IllegalArgumentException("downlink frequency must be positive, got " + downlinkFrequencyHz);
+        }
         if (frequencyHz <= 0) {
             throw new IllegalArgumentException("channel frequency must be positive, got " + frequencyHz);
         }

@@ -35,7 +35,7 @@ class MacStateTest {
     }
 
     private static MacTarget us915Target(Optional<MacTarget.LinkAdr> adr) {
-        return new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), RX, 0, Optional.empty(), Optional.empty(),
+        return new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), adr);
     }
 
@@ -75,7 +75,7 @@ class MacStateTest {
 
     @Test
     void aRequestLeftUnansweredIsGivenUpAfterThreeAnswers() {
-        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(),
+        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(),
                 new MacState.RxSettings(1, 0, 10, 923_300_000L), 0, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
@@ -91,7 +91,7 @@ class MacStateTest {
 
     @Test
     void acceptedReceiveWindowSettingsAreWhatTheNextDownlinkUses() {
-        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(),
+        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(),
                 new MacState.RxSettings(3, 1, 10, 923_900_000L), 0, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
@@ -112,7 +112,7 @@ class MacStateTest {
             extra.put(3 + i, new MacTarget.NewChannel(867_100_000L + 200_000L * i, 0, 5));
         }
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
-        MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, rx, 0,
+        MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, new TreeMap<>(), rx, 0,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         MacState state = MacState.initial(defaults, new TreeMap<>(), rx);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
@@ -128,8 +128,29 @@ class MacStateTest {
     }
 
     @Test
+    void aChannelsDownlinkFrequencyFollowsItsNewChannelAndIsUsedOnceAcknowledged() {
+        MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
+        SortedMap<Integer, MacTarget.NewChannel> extra = new TreeMap<>(java.util.Map.of(3,
+                new MacTarget.NewChannel(867_100_000L, 0, 5)));
+        SortedMap<Integer, Long> downlink = new TreeMap<>(java.util.Map.of(3, 869_100_000L));
+        SortedSet<Integer> four = new TreeSet<>(List.of(0, 1, 2, 3));
+        MacTarget target = new MacTarget(four, List.of(new MacTarget.ChannelMask(0, 0x000F)), extra, downlink, rx, 0,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
+        MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
+        // The channel first, then its downlink frequency: a device reads the commands in order (1.0.4 section 5).
+        assertEquals(List.of(new MacCommand.NewChannelReq(3, 867_100_000L, 0, 5),
+                new MacCommand.DlChannelReq(3, 869_100_000L)), plan.requests());
+        MacState answered = MacAnswerHandler.handle(sent(state, plan), List.of(new MacCommand.NewChannelAns(true, true),
+                new MacCommand.DlChannelAns(true, true)), NOW).state();
+        assertEquals(869_100_000L, answered.downlinkChannels().get(3));
+        assertTrue(MacPlanner.plan(answered, target, 5, false, NOW).requests().isEmpty());
+        assertEquals(answered, MacState.fromJson(answered.toJson()));
+    }
+
+    @Test
     void devStatusIsAskedOnItsScheduleAndItsAnswerKept() {
-        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), RX, 0, Optional.empty(),
+        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0, Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of(Duration.ofHours(1)), Optional.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
@@ -145,7 +166,7 @@ class MacStateTest {
 
     @Test
     void lorawan11OnlyRequestsAreNotSentToOlderDevices() {
-        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), RX, 0,
+        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0,
                 Optional.of(new MacTarget.AdrAck(7, 6)), Optional.of(new MacState.RejoinParams(5, 4)),
                 Optional.empty(), Optional.empty(), Optional.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
