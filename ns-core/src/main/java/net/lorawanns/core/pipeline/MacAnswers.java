@@ -62,7 +62,7 @@ final class MacAnswers implements DataStep {
     private static MacCommand.LinkCheckAns linkCheck(DeduplicatedUplink uplink) {
         double snr = uplink.copies().stream().map(Copy::rxInfo).filter(rx -> rx.snr() != null)
                 .mapToDouble(RxInfo::snr).max().orElse(0);
-        double floor = uplink.dataRate() instanceof DataRate.LoRa lora ? -20 + (12 - lora.spreadingFactor()) * 2.5 : 0;
+        double floor = uplink.dataRate() instanceof DataRate.LoRa lora ? lora.requiredSnrDb() : 0;
         int margin = (int) Math.max(0, Math.min(254, Math.round(snr - floor)));
         long gateways = uplink.copies().stream().map(c -> c.rxInfo().gatewayEui()).distinct().count();
         return new MacCommand.LinkCheckAns(margin, (int) Math.min(255, gateways));
