@@ -1,0 +1,193 @@
+package net.lorawanns.deploy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.lorawanns.core.testing.DeviceRegion;
+import net.lorawanns.core.testing.TestDevice;
+import net.lorawanns.deploy.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The network drives the spec device's radio settings with LinkADRReq: a US915 device that starts on all 72
+ * channels gets the sub-band's channel mask, and EU868 devices with ADR on are moved by the default ADR algorithm
+ * (Semtech's note, as {@code DefaultAdrAlgorithmTest} documents it) from the SNR their gateway reports. Each uplink is
+ * confirmed, so that each has exactly one answer to await; the ADR bit and the algorithm do not depend on it.
+ */
+class AdrEndToEndTest {
+    private static final String APPLICATION = "app-adr";
+    private static final String EU = "AA555A0000000A01";
+    private static final String US = "AA555A0000000A02";
+
+    @TempDir
+    static Path dir;
+    private static TestNetwork network;
+    private static Server server;
+    private static Air air;
+    private static SimulatedGateway eu;
+    private static SimulatedGateway us;
+
+    /** A LinkADRReq block the device received: the FCnt of the uplink it answered, and its last command's values. */
+    record LinkAdr(long fCnt, int dataRate, int txPower) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        network = new TestNetwork(dir);
+        // One gateway hears each device: the deduplication window need not wait for others.
+        network.deduplicationDelay = "20ms";
+        network.networkLines = "region = \"eu868\"\nenabled_regions = [\"eu868\", \"us915\"]";
+        server = network.startInstance("""
+
+                [[gateway.gateways]]
+                gateway_id = "%s"
+                region = "us915"
+                """.formatted(US));
+        network.createApplication(server, APPLICATION);
+        air = new Air();
+        eu = new SimulatedGateway(EU, server.udpPort());
+        us = new SimulatedGateway(US, server.udpPort());
+        eu.pullData();
+        us.pullData();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        eu.close();
+        us.close();
+        air.close();
+        network.close();
+    }
+
+    /**
+     * A LoRaWAN 1.0.3 ABP device has every US915 channel enabled (TS001 1.0.4 section 4.3.1.1 defaults, no CFList);
+     * on its first uplink (channel 10 of sub-band 2, the network's) the network sends the LinkADRReq block that
+     * leaves it channels 8-15 and 65; the device applies it and acknowledges in its next uplink, after which the
+     * server's MAC state has those channels and no further mask is sent.
+     */
+    @Test
+    void anAbpUs915DeviceIsToldItsSubBandAndKeepsIt() throws Exception {
+        network.api(server, "PUT", "/api/v1/device-profiles/us915-abp", new JsonObject().put("region", "us915")
+                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3"), 200);
+        TestDevice device = network.abpDevice(server, "0000000000000A01", "26000A01", APPLICATION, "us915-abp")
+                .inRegion(DeviceRegion.US915, 3);
+        assertEquals(72, device.mac.state.enabledChannels().size());
+        List<Air.Reception> heard = List.of(new Air.Reception(us, 7.5, -80, 0));
+
+        device.mac.state.pinChannel(10);
+        TestDevice.Uplink first = device.uplinkNow(true, 10, new byte[] {1});
+        air.transmit(first.phy(), first.frequencyHz(), first.datr(), heard);
+        SimulatedGateway.Downlink answer = us.awaitDownlink(Site.WAIT);
+        // RX1: 923.3 MHz + 600 kHz x (10 mod 8), DR3 + 10 = DR13 (RP002 US902-928).
+        assertEquals(924.5, answer.freqMhz(), 1e-6);
+        assertEquals("SF7BW500", answer.datr());
+        device.receive(answer.phy());
+        List<Integer> subBand2 = List.of(8, 9, 10, 11, 12, 13, 14, 15, 65);
+        assertEquals(subBand2, device.mac.state.enabledChannels(), "the LinkADRReq block applied");
+        long masks = linkAdrCommands(device);
+        assertTrue(masks >= 1);
+
+        device.mac.state.pinChannel(-1);
+        for (int i = 0; i < 3; i++) {
+            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {2});
+            assertTrue(subBand2.contains(up.channel()));
+            air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+            assertTrue(device.receive(us.awaitDownlink(Site.WAIT).phy()).ack());
+        }
+        assertEquals(masks, linkAdrCommands(device), "no channel mask after the LinkADRAns");
+        // The server's MAC state: stored after each answer went out.
+        network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(subBand2));
+    }
+
+    private static long linkAdrCommands(TestDevice device) {
+        return device.mac.handled.stream().filter(cid -> cid == 0x03).count();
+    }
+
+    /**
+     * Heard at 20 dB SNR at full power from DR0 (EU868: installation margin 10 dB, 3 dB a step, TXPower 0-7 of 2 dB
+     * each, ADR up to DR5; demodulation floors SF12 -20 dB, SF7 -7.5 dB). Each decision waits for 20 uplinks, and the
+     * history restarts when the device takes a new setting (its acknowledgement is the first uplink of the next 20):
+     * FCnt 19: 20 + 20 - 10 = 30 dB, 10 steps: DR0 to DR5 (5), TXPower 0 to 5 (5);
+     * FCnt 39: heard at 20 - 10 = 10 dB, 10 + 7.5 - 10 = 7.5 dB, 2 steps: TXPower 7, the lowest power.
+     * Then the SNR at full power drops to 5 dB from FCnt 40, heard at 5 - 14 = -9 dB: FCnt 59: -9 + 7.5 - 10 =
+     * -11.5 dB, floor(-3.83) = -4 steps: TXPower 3, 8 dB more power; the data rate stays.
+     */
+    @Test
+    void aDeviceWithALargeMarginReachesDr5ThenTheLowestPowerAndGetsPowerBackWhenItsSnrDrops() throws Exception {
+        TestDevice device = joinedAtDr0("0000000000000A02");
+        List<LinkAdr> steps = new ArrayList<>();
+        uplinks(device, 40, 20, steps);
+        assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(39, 5, 7)), steps);
+        assertEquals(5, device.mac.state.dataRate);
+        assertEquals(7, device.mac.state.txPowerIndex);
+
+        // FCnt 60 carries the device's LinkADRAns, from which the server's MAC state takes the setting.
+        uplinks(device, 21, 5, steps);
+        assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(39, 5, 7), new LinkAdr(59, 5, 3)), steps);
+        assertEquals(5, device.mac.state.dataRate);
+        assertEquals(3, device.mac.state.txPowerIndex);
+        network.awaitMacState(device.devEui, m -> m.getInteger("dr") == 5 && m.getInteger("txp") == 3);
+    }
+
+    /**
+     * The same device, refusing data rates above DR3 (DataRate ACK 0), its power unchanged by refusals: FCnt 19 asks
+     * DR5 with TXPower 5 and is refused; the history is still full, so FCnt 20, which carries the refusal, gets the
+     * next decision below DR5: 30 dB is 10 steps, DR0 to DR4 and TXPower 6, refused too; FCnt 21: DR3 and TXPower 7,
+     * taken. From FCnt 22 it is heard at 20 - 14 = 6 dB: FCnt 41: 6 + 12.5 - 10 = 8.5 dB, 2 steps, but DR3 and
+     * TXPower 7 are its limits: nothing more is asked, no refused data rate again.
+     */
+    @Test
+    void aRefusedDataRateIsNotAskedAgain() throws Exception {
+        TestDevice device = joinedAtDr0("0000000000000A03");
+        device.mac.maxDataRate = 3;
+        List<LinkAdr> steps = new ArrayList<>();
+        uplinks(device, 42, 20, steps);
+        assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(20, 4, 6), new LinkAdr(21, 3, 7)), steps);
+        assertEquals(3, device.mac.state.dataRate);
+        assertEquals(7, device.mac.state.txPowerIndex);
+        network.awaitMacState(device.devEui, m -> m.getJsonArray("nodr").getList().equals(List.of(4, 5))
+                && m.getInteger("dr") == 3 && m.getInteger("txp") == 7);
+    }
+
+    /** An EU868 LoRaWAN 1.0.4 device joined at DR0, with the CFList's channels 0-7, ADR on (its default). */
+    private static TestDevice joinedAtDr0(String devEui) throws Exception {
+        TestDevice device = network.otaaDevice(server, devEui, "1.0.4", APPLICATION).inRegion(DeviceRegion.EU868, 0);
+        air.transmit(device.joinRequest(0x0A01), Site.EU868_CH0, "SF12BW125",
+                List.of(new Air.Reception(eu, 0, -90, 0)));
+        device.acceptJoin(eu.awaitDownlink(Site.WAIT).phy());
+        assertTrue(device.mac.state.adr);
+        return device;
+    }
+
+    /**
+     * Sends {@code count} confirmed uplinks, each after the answer to the previous one, which the device applies;
+     * records the LinkADRReq blocks among the answers. The gateway hears each at {@code snrAtMaxPower} dB less the
+     * device's power reduction (2 dB per TXPower step in EU868).
+     */
+    private static void uplinks(TestDevice device, int count, double snrAtMaxPower, List<LinkAdr> steps)
+            throws Exception {
+        for (int i = 0; i < count; i++) {
+            double snr = snrAtMaxPower - (device.mac.state.maxEirpDbm - device.mac.state.eirpDbm());
+            List<Air.Reception> heard = List.of(new Air.Reception(eu, snr, -90, 0));
+            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {(byte) i});
+            Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+            SimulatedGateway.Downlink answer = eu.awaitDownlink(Site.WAIT);
+            assertEquals((sent.tmstAt(eu) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst(),
+                    "the answer to FCnt " + up.fCnt());
+            byte[] commands = device.receive(answer.phy()).macCommands();
+            // The answers carry no other command: the last LinkADRReq of a block is the last 5 octets
+            // (CID, DataRate_TXPower, ChMask, Redundancy).
+            if (commands.length >= 5 && commands[0] == 0x03) {
+                int drTxPower = commands[commands.length - 4] & 0xFF;
+                steps.add(new LinkAdr(up.fCnt(), drTxPower >>> 4, drTxPower & 0x0F));
+            }
+        }
+    }
+}
