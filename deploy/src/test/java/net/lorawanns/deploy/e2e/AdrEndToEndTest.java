@@ -1,6 +1,7 @@
 package net.lorawanns.deploy.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The network drives the spec device's radio settings with LinkADRReq: a US915 device that starts on all 72
@@ -67,17 +70,32 @@ class AdrEndToEndTest {
     }
 
     /**
-     * A LoRaWAN 1.0.3 ABP device has every US915 channel enabled (TS001 1.0.4 section 4.3.1.1 defaults, no CFList);
-     * on its first uplink (channel 10 of sub-band 2, the network's) the network sends the LinkADRReq block that
-     * leaves it channels 8-15 and 65; the device applies it and acknowledges in its next uplink, after which the
-     * server's MAC state has those channels and no further mask is sent.
+     * A LoRaWAN 1.0.3 ABP device, or a LoRaWAN 1.0.2 OTAA device whose Regional Parameters (1.0.2rB) give US915 no
+     * CFList, has every US915 channel enabled (TS001 1.0.4 section 4.3.1.1 defaults); on its first uplink (channel
+     * 10 of sub-band 2, the network's) the network sends the LinkADRReq block that leaves it channels 8-15 and 65;
+     * the device applies it and acknowledges in its next uplink, after which the server's MAC state has those
+     * channels and no further mask is sent.
      */
-    @Test
-    void anAbpUs915DeviceIsToldItsSubBandAndKeepsIt() throws Exception {
-        network.api(server, "PUT", "/api/v1/device-profiles/us915-abp", new JsonObject().put("region", "us915")
-                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3"), 200);
-        TestDevice device = network.abpDevice(server, "0000000000000A01", "26000A01", APPLICATION, "us915-abp")
-                .inRegion(DeviceRegion.US915, 3);
+    @ParameterizedTest
+    @ValueSource(strings = {"abp", "otaa-1.0.2"})
+    void aUs915DeviceOnAllChannelsIsToldItsSubBandAndKeepsIt(String activation) throws Exception {
+        TestDevice device;
+        if (activation.equals("abp")) {
+            network.api(server, "PUT", "/api/v1/device-profiles/us915-abp", new JsonObject().put("region", "us915")
+                    .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3"), 200);
+            device = network.abpDevice(server, "0000000000000A01", "26000A01", APPLICATION, "us915-abp")
+                    .inRegion(DeviceRegion.US915, 3);
+        } else {
+            network.api(server, "PUT", "/api/v1/device-profiles/us915-102", new JsonObject().put("region", "us915")
+                    .put("mac_version", "1.0.2").put("reg_params_revision", "1.0.2rB"), 200);
+            device = network.otaaDevice(server, "0000000000000A04", "1.0.2", APPLICATION, "us915-102")
+                    .inRegion(DeviceRegion.US915, 0);
+            air.transmit(device.joinRequest(0x0A04), 903_900_000L, "SF10BW125",
+                    List.of(new Air.Reception(us, 7.5, -80, 0)));
+            device.acceptJoin(us.awaitDownlink(Site.WAIT).phy());
+            assertNull(device.cfList, "RP 1.0.2rB: no CFList in US915");
+            device.mac.state.dataRate = 3;
+        }
         assertEquals(72, device.mac.state.enabledChannels().size());
         List<Air.Reception> heard = List.of(new Air.Reception(us, 7.5, -80, 0));
 

@@ -146,7 +146,7 @@ class MacCommandsEndToEndTest {
 
     /**
      * A profile with {@code dev_status_interval} 2 s: the first uplink's answer carries DevStatusReq; the DevStatusAns
-     * (battery 200 of 254, margin 7 dB) becomes a {@code status} event and is kept in the MAC state; the next
+     * (battery 200 of 254, margin -5 dB, a 6-bit signed field) becomes a {@code status} event and is kept in the MAC state; the next
      * answers carry none until 2 s after the first request.
      */
     @Test
@@ -156,7 +156,7 @@ class MacCommandsEndToEndTest {
                 .put("dev_status_interval", 2), 200);
         TestDevice device = joined("00000000000D0004", "status-every-2s");
         device.mac.battery = 200;
-        device.mac.margin = 7;
+        device.mac.margin = -5;
         Instant firstSent = Instant.now();
         device.receive(exchange(device.uplinkNow(true, 10, new byte[] {5})).phy());
         assertEquals(1, statusRequests(device), "DevStatusReq in the first answer");
@@ -165,10 +165,10 @@ class MacCommandsEndToEndTest {
         JsonObject status = network.webhook().await(event("status", device.devEui), Site.WAIT);
         // Battery 200 of 1-254: 200 / 254 = 78.7 %.
         assertEquals(78.7, status.getDouble("battery_level"), 1e-9);
-        assertEquals(7, status.getInteger("margin"));
+        assertEquals(-5, status.getInteger("margin"));
         // The MAC state is stored after the answer went out.
         network.awaitMacState(device.devEui, m -> m.getJsonArray("st") != null
-                && m.getJsonArray("st").getList().subList(0, 2).equals(List.of(200, 7)));
+                && m.getJsonArray("st").getList().subList(0, 2).equals(List.of(200, -5)));
         assertEquals(1, statusRequests(device), "no DevStatusReq in the second answer");
 
         SimulatedGateway.Downlink second;
