@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import net.lorawanns.core.testing.DeviceRegion;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The network drives the spec device's radio settings with LinkADRReq: a US915 device that starts on all 72
@@ -28,6 +32,8 @@ class AdrEndToEndTest {
     private static final String APPLICATION = "app-adr";
     private static final String EU = "AA555A0000000A01";
     private static final String US = "AA555A0000000A02";
+    private static final String AU = "AA555A0000000A03";
+    private static final String CN = "AA555A0000000A04";
 
     @TempDir
     static Path dir;
@@ -35,7 +41,8 @@ class AdrEndToEndTest {
     private static Server server;
     private static Air air;
     private static SimulatedGateway eu;
-    private static SimulatedGateway us;
+    /** The fixed-plan regions' gateways, by region id. */
+    private static Map<String, SimulatedGateway> fixedPlans;
 
     /** A LinkADRReq block the device received: the FCnt of the uplink it answered, and its last command's values. */
     record LinkAdr(long fCnt, int dataRate, int txPower) {
@@ -46,82 +53,124 @@ class AdrEndToEndTest {
         network = new TestNetwork(dir);
         // One gateway hears each device: the deduplication window need not wait for others.
         network.deduplicationDelay = "20ms";
-        network.networkLines = "region = \"eu868\"\nenabled_regions = [\"eu868\", \"us915\"]";
+        network.networkLines = "region = \"eu868\"\nenabled_regions = [\"eu868\", \"us915\", \"au915\", \"cn470\"]";
         server = network.startInstance("""
 
+                [[regions]]
+                id = "us915"
+                sub_bands = [1, 2]
+                [[regions]]
+                id = "cn470"
+                sub_bands = [1, 12]
                 [[gateway.gateways]]
                 gateway_id = "%s"
                 region = "us915"
-                """.formatted(US));
+                [[gateway.gateways]]
+                gateway_id = "%s"
+                region = "au915"
+                [[gateway.gateways]]
+                gateway_id = "%s"
+                region = "cn470"
+                """.formatted(US, AU, CN));
         network.createApplication(server, APPLICATION);
         air = new Air();
         eu = new SimulatedGateway(EU, server.udpPort());
-        us = new SimulatedGateway(US, server.udpPort());
+        fixedPlans = Map.of("us915", new SimulatedGateway(US, server.udpPort()),
+                "au915", new SimulatedGateway(AU, server.udpPort()), "cn470", new SimulatedGateway(CN, server.udpPort()));
         eu.pullData();
-        us.pullData();
+        for (SimulatedGateway gateway : fixedPlans.values()) {
+            gateway.pullData();
+        }
     }
 
     @AfterAll
     static void stop() throws Exception {
         eu.close();
-        us.close();
+        for (SimulatedGateway gateway : fixedPlans.values()) {
+            gateway.close();
+        }
         air.close();
         network.close();
     }
 
     /**
-     * A LoRaWAN 1.0.3 ABP device, or a LoRaWAN 1.0.2 OTAA device whose Regional Parameters (1.0.2rB) give US915 no
-     * CFList, has every US915 channel enabled (TS001 1.0.4 section 4.3.1.1 defaults); on its first uplink (channel
-     * 10 of sub-band 2, the network's) the network sends the LinkADRReq block that leaves it channels 8-15 and 65;
-     * the device applies it and acknowledges in its next uplink, after which the server's MAC state has those
-     * channels and no further mask is sent.
+     * Devices that start with every channel of a fixed plan enabled (TS001 1.0.4 section 4.3.1.1 defaults): LoRaWAN
+     * 1.0.3 ABP devices, and a LoRaWAN 1.0.2 OTAA device whose Regional Parameters (1.0.2rB) give US915 no CFList.
+     * The network runs US915 on sub-bands 1 and 2, AU915 on 2, CN470 on 1 and 12. Per case: the sub-bands the
+     * profile names among those (none: all of them), the channel of the first uplink, and the channels RP002 gives
+     * those sub-bands: eight 125 kHz channels each (sub-band n: 8(n-1) to 8n-1), plus in US915 and AU915 the
+     * 500 kHz channel 64 + n - 1.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"abp", "otaa-1.0.2"})
-    void aUs915DeviceOnAllChannelsIsToldItsSubBandAndKeepsIt(String activation) throws Exception {
+    static Stream<Arguments> fixedPlanDevices() {
+        List<Integer> subBand2 = List.of(8, 9, 10, 11, 12, 13, 14, 15, 65);
+        return Stream.of(
+                Arguments.of("us915 abp", "0000000000000B01", DeviceRegion.US915, List.of(), 3,
+                        List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 64, 65)),
+                Arguments.of("us915 abp", "0000000000000B02", DeviceRegion.US915, List.of(1), 3,
+                        List.of(0, 1, 2, 3, 4, 5, 6, 7, 64)),
+                Arguments.of("us915 otaa-1.0.2", "0000000000000B03", DeviceRegion.US915, List.of(2), 10, subBand2),
+                Arguments.of("au915 abp", "0000000000000B04", DeviceRegion.AU915, List.of(), 12, subBand2),
+                Arguments.of("cn470 abp", "0000000000000B05", DeviceRegion.CN470, List.of(), 3,
+                        List.of(0, 1, 2, 3, 4, 5, 6, 7, 88, 89, 90, 91, 92, 93, 94, 95)),
+                Arguments.of("cn470 abp", "0000000000000B06", DeviceRegion.CN470, List.of(12), 90,
+                        List.of(88, 89, 90, 91, 92, 93, 94, 95)));
+    }
+
+    /**
+     * On the device's first uplink the network sends the LinkADRReq block that leaves it the sub-bands' channels; the
+     * device applies it and acknowledges in its next uplink, after which the server's MAC state has those channels
+     * and no further mask is sent.
+     */
+    @ParameterizedTest(name = "{0} sub-bands {3}")
+    @MethodSource("fixedPlanDevices")
+    void aDeviceOnEveryChannelOfAFixedPlanIsToldItsSubBandsAndKeepsThem(String kind, String devEui,
+            DeviceRegion region, List<Integer> subBands, int firstChannel, List<Integer> channels) throws Exception {
+        String regionId = kind.split(" ")[0];
+        boolean abp = kind.endsWith("abp");
+        String profile = "fixed-" + devEui;
+        JsonObject body = new JsonObject().put("region", regionId).put("mac_version", abp ? "1.0.3" : "1.0.2")
+                .put("reg_params_revision", abp ? "RP002-1.0.3" : "1.0.2rB");
+        if (!subBands.isEmpty()) {
+            body.put("sub_bands", new JsonArray(subBands));
+        }
+        network.api(server, "PUT", "/api/v1/device-profiles/" + profile, body, 200);
+        SimulatedGateway gateway = fixedPlans.get(regionId);
+        List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 0));
         TestDevice device;
-        if (activation.equals("abp")) {
-            network.api(server, "PUT", "/api/v1/device-profiles/us915-abp", new JsonObject().put("region", "us915")
-                    .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3"), 200);
-            device = network.abpDevice(server, "0000000000000A01", "26000A01", APPLICATION, "us915-abp")
-                    .inRegion(DeviceRegion.US915, 3);
+        if (abp) {
+            device = network.abpDevice(server, devEui, "26000" + devEui.substring(13), APPLICATION, profile)
+                    .inRegion(region, 3);
         } else {
-            network.api(server, "PUT", "/api/v1/device-profiles/us915-102", new JsonObject().put("region", "us915")
-                    .put("mac_version", "1.0.2").put("reg_params_revision", "1.0.2rB"), 200);
-            device = network.otaaDevice(server, "0000000000000A04", "1.0.2", APPLICATION, "us915-102")
-                    .inRegion(DeviceRegion.US915, 0);
-            air.transmit(device.joinRequest(0x0A04), 903_900_000L, "SF10BW125",
-                    List.of(new Air.Reception(us, 7.5, -80, 0)));
-            device.acceptJoin(us.awaitDownlink(Site.WAIT).phy());
+            device = network.otaaDevice(server, devEui, "1.0.2", APPLICATION, profile).inRegion(region, 0);
+            air.transmit(device.joinRequest(0x0B02), region.defaultChannels.get(firstChannel).frequencyHz(),
+                    region.datr(0), heard);
+            device.acceptJoin(gateway.awaitDownlink(Site.WAIT).phy());
             assertNull(device.cfList, "RP 1.0.2rB: no CFList in US915");
             device.mac.state.dataRate = 3;
         }
-        assertEquals(72, device.mac.state.enabledChannels().size());
-        List<Air.Reception> heard = List.of(new Air.Reception(us, 7.5, -80, 0));
+        assertEquals(region.maxChannels, device.mac.state.enabledChannels().size());
 
-        device.mac.state.pinChannel(10);
+        device.mac.state.pinChannel(firstChannel);
         TestDevice.Uplink first = device.uplinkNow(true, 10, new byte[] {1});
         air.transmit(first.phy(), first.frequencyHz(), first.datr(), heard);
-        SimulatedGateway.Downlink answer = us.awaitDownlink(Site.WAIT);
-        // RX1: 923.3 MHz + 600 kHz x (10 mod 8), DR3 + 10 = DR13 (RP002 US902-928).
-        assertEquals(924.5, answer.freqMhz(), 1e-6);
-        assertEquals("SF7BW500", answer.datr());
+        SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
+        assertEquals(first.rx1().frequencyHz() / 1e6, answer.freqMhz(), 1e-6);
+        assertEquals(first.rx1().datr(), answer.datr());
         device.receive(answer.phy());
-        List<Integer> subBand2 = List.of(8, 9, 10, 11, 12, 13, 14, 15, 65);
-        assertEquals(subBand2, device.mac.state.enabledChannels(), "the LinkADRReq block applied");
+        assertEquals(channels, device.mac.state.enabledChannels(), "the LinkADRReq block applied");
         long masks = linkAdrCommands(device);
         assertTrue(masks >= 1);
 
         device.mac.state.pinChannel(-1);
         for (int i = 0; i < 3; i++) {
             TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {2});
-            assertTrue(subBand2.contains(up.channel()));
+            assertTrue(channels.contains(up.channel()));
             air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
-            assertTrue(device.receive(us.awaitDownlink(Site.WAIT).phy()).ack());
+            assertTrue(device.receive(gateway.awaitDownlink(Site.WAIT).phy()).ack());
         }
         assertEquals(masks, linkAdrCommands(device), "no channel mask after the LinkADRAns");
         // The server's MAC state: stored after each answer went out.
-        network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(subBand2));
+        network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(channels));
     }
 
     private static long linkAdrCommands(TestDevice device) {
