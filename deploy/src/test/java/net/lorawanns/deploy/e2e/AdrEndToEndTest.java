@@ -76,7 +76,8 @@ class AdrEndToEndTest {
         air = new Air();
         eu = new SimulatedGateway(EU, server.udpPort());
         fixedPlans = Map.of("us915", new SimulatedGateway(US, server.udpPort()),
-                "au915", new SimulatedGateway(AU, server.udpPort()), "cn470", new SimulatedGateway(CN, server.udpPort()));
+                "au915", new SimulatedGateway(AU, server.udpPort()),
+                "cn470", new SimulatedGateway(CN, server.udpPort()));
         eu.pullData();
         for (SimulatedGateway gateway : fixedPlans.values()) {
             gateway.pullData();
