@@ -191,13 +191,13 @@ class AdrEndToEndTest {
     void aDeviceWithALargeMarginReachesDr5ThenTheLowestPowerAndGetsPowerBackWhenItsSnrDrops() throws Exception {
         TestDevice device = joinedAtDr0("0000000000000A02");
         List<LinkAdr> steps = new ArrayList<>();
-        uplinks(device, 40, 20, steps);
+        uplinks(device, eu, 40, 20, steps);
         assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(39, 5, 7)), steps);
         assertEquals(5, device.mac.state.dataRate);
         assertEquals(7, device.mac.state.txPowerIndex);
 
         // FCnt 60 carries the device's LinkADRAns, from which the server's MAC state takes the setting.
-        uplinks(device, 21, 5, steps);
+        uplinks(device, eu, 21, 5, steps);
         assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(39, 5, 7), new LinkAdr(59, 5, 3)), steps);
         assertEquals(5, device.mac.state.dataRate);
         assertEquals(3, device.mac.state.txPowerIndex);
@@ -216,12 +216,44 @@ class AdrEndToEndTest {
         TestDevice device = joinedAtDr0("0000000000000A03");
         device.mac.maxDataRate = 3;
         List<LinkAdr> steps = new ArrayList<>();
-        uplinks(device, 42, 20, steps);
+        uplinks(device, eu, 42, 20, steps);
         assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(20, 4, 6), new LinkAdr(21, 3, 7)), steps);
         assertEquals(3, device.mac.state.dataRate);
         assertEquals(7, device.mac.state.txPowerIndex);
         network.awaitMacState(device.devEui, m -> m.getJsonArray("nodr").getList().equals(List.of(4, 5))
                 && m.getInteger("dr") == 3 && m.getInteger("txp") == 7);
+    }
+
+    /**
+     * A US915 device on sub-band 2, heard at 20 dB SNR at full power from DR0 (installation margin 10 dB, 3 dB a
+     * step; ADR over the 125 kHz data rates DR0-DR3, TXPower 0-14 of 2 dB each; floors SF10 -15 dB, SF7 -7.5 dB):
+     * FCnt 19: 20 + 15 - 10 = 25 dB, 8 steps: DR0 to DR3 (3), TXPower 0 to 5 (5);
+     * FCnt 39: heard at 20 - 10 = 10 dB, 10 + 7.5 - 10 = 7.5 dB, 2 steps: TXPower 7;
+     * FCnt 59: heard at 6 dB, 3.5 dB, 1 step: TXPower 8; FCnt 79: heard at 4 dB, 1.5 dB, no step: nothing sent.
+     * Every LinkADRReq block carries the channel masks again (a block's masks always apply, RP002 US902-928): the
+     * device keeps channels 8-15 and 65.
+     */
+    @Test
+    void aUs915DeviceIsDrivenToItsFastestRateAndKeepsItsSubBand() throws Exception {
+        network.api(server, "PUT", "/api/v1/device-profiles/us915-adr", new JsonObject().put("region", "us915")
+                .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3")
+                .put("sub_bands", new JsonArray(List.of(2))), 200);
+        SimulatedGateway us = fixedPlans.get("us915");
+        TestDevice device = network.otaaDevice(server, "0000000000000A05", "1.0.4", APPLICATION, "us915-adr")
+                .inRegion(DeviceRegion.US915, 0);
+        air.transmit(device.joinRequest(0x0A05), 903_900_000L, "SF10BW125", List.of(new Air.Reception(us, 0, -90, 0)));
+        device.acceptJoin(us.awaitDownlink(Site.WAIT).phy());
+        List<Integer> subBand2 = List.of(8, 9, 10, 11, 12, 13, 14, 15, 65);
+        assertEquals(subBand2, device.mac.state.enabledChannels());
+
+        List<LinkAdr> steps = new ArrayList<>();
+        uplinks(device, us, 80, 20, steps);
+        assertEquals(List.of(new LinkAdr(19, 3, 5), new LinkAdr(39, 3, 7), new LinkAdr(59, 3, 8)), steps);
+        assertEquals(3, device.mac.state.dataRate);
+        assertEquals(8, device.mac.state.txPowerIndex);
+        assertEquals(subBand2, device.mac.state.enabledChannels());
+        network.awaitMacState(device.devEui, m -> m.getInteger("dr") == 3 && m.getInteger("txp") == 8
+                && m.getJsonArray("ch").getList().equals(subBand2));
     }
 
     /** An EU868 LoRaWAN 1.0.4 device joined at DR0, with the CFList's channels 0-7, ADR on (its default). */
@@ -237,17 +269,17 @@ class AdrEndToEndTest {
     /**
      * Sends {@code count} confirmed uplinks, each after the answer to the previous one, which the device applies;
      * records the LinkADRReq blocks among the answers. The gateway hears each at {@code snrAtMaxPower} dB less the
-     * device's power reduction (2 dB per TXPower step in EU868).
+     * device's power reduction (2 dB per TXPower step in EU868 and US915).
      */
-    private static void uplinks(TestDevice device, int count, double snrAtMaxPower, List<LinkAdr> steps)
-            throws Exception {
+    private static void uplinks(TestDevice device, SimulatedGateway gateway, int count, double snrAtMaxPower,
+                                List<LinkAdr> steps) throws Exception {
         for (int i = 0; i < count; i++) {
             double snr = snrAtMaxPower - (device.mac.state.maxEirpDbm - device.mac.state.eirpDbm());
-            List<Air.Reception> heard = List.of(new Air.Reception(eu, snr, -90, 0));
+            List<Air.Reception> heard = List.of(new Air.Reception(gateway, snr, -90, 0));
             TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {(byte) i});
             Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
-            SimulatedGateway.Downlink answer = eu.awaitDownlink(Site.WAIT);
-            assertEquals((sent.tmstAt(eu) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst(),
+            SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
+            assertEquals((sent.tmstAt(gateway) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst(),
                     "the answer to FCnt " + up.fCnt());
             byte[] commands = device.receive(answer.phy()).macCommands();
             // The answers carry no other command: the last LinkADRReq of a block is the last 5 octets
