@@ -172,6 +172,53 @@ class RegionPlansEndToEndTest {
     }
 
     /**
+     * Per region: a profile's RX1DROffset, the uplink data rate, and the RX1 data rate of the answer by RP002's table
+     * (EU868 DR5 - 2; US915 DR3 + 10 - 3; AU915 DR5 + 8 - 5; AS923 offset 7 raises DR3 by 2; CN470 DR5 - 5).
+     */
+    static Stream<Arguments> offsets() {
+        return Stream.of(
+                Arguments.of("eu868", EU, DeviceRegion.EU868, 0, 2, 5, "SF9BW125"),
+                Arguments.of("us915", US, DeviceRegion.US915, 8, 3, 3, "SF10BW500"),
+                Arguments.of("au915", AU, DeviceRegion.AU915, 8, 5, 5, "SF12BW500"),
+                Arguments.of("as923-1", AS, DeviceRegion.AS923_1, 0, 7, 3, "SF7BW125"),
+                Arguments.of("cn470", CN, DeviceRegion.CN470, 0, 5, 5, "SF12BW125"));
+    }
+
+    /**
+     * A profile's RX1DROffset reaches the device in the join-accept's DLSettings (the join-accept itself answers at
+     * offset 0), and the answers to its uplinks come at the RX1 data rate the device computes from it.
+     */
+    @ParameterizedTest(name = "{0} offset {4}")
+    @MethodSource("offsets")
+    void theAnswerComesAtTheRx1DataRateOfTheProfilesOffset(String regionId, String gatewayEui, DeviceRegion region,
+            int joinChannel, int offset, int uplinkDr, String rx1Datr) throws Exception {
+        String profile = regionId + "-offset";
+        network.api(server, "PUT", "/api/v1/device-profiles/" + profile, new JsonObject().put("region", regionId)
+                .put("mac_version", "1.0.4").put("rx1_dr_offset", offset).put("reg_params_revision",
+                        regionId.equals("cn470") ? "RP002-1.0.2" : "RP002-1.0.3"), 200);
+        SimulatedGateway gateway = gateways.get(gatewayEui);
+        List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
+        TestDevice device = network.otaaDevice(server, "00000000000E1" + gatewayEui.substring(13), "1.0.4",
+                APPLICATION, profile).inRegion(region, 2);
+        air.transmit(device.joinRequest(0x0303), region.defaultChannels.get(joinChannel).frequencyHz(),
+                region.datr(2), heard);
+        SimulatedGateway.Downlink accept = gateway.awaitDownlink(Site.WAIT);
+        assertEquals(region.datr(region.rx1Dr(2, 0, false)), accept.datr(), "the join-accept at offset 0");
+        device.acceptJoin(accept.phy());
+        assertEquals(offset, device.rx1DrOffset, "DLSettings");
+
+        device.mac.state.dataRate = uplinkDr;
+        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {4});
+        Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+        SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
+        assertEquals((sent.tmstAt(gateway) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst());
+        assertEquals(rx1Datr, up.rx1().datr(), "the device's own table");
+        assertEquals(rx1Datr, answer.datr());
+        assertEquals(up.rx1().frequencyHz() / 1e6, answer.freqMhz(), 1e-6);
+        assertTrue(device.receive(answer.phy()).ack());
+    }
+
+    /**
      * A US915 sub-band 2 device's frame heard by the US915 gateway on 902.3 MHz (channel 0, sub-band 1, not enabled
      * here) is counted and dropped on arrival: neither its deduplication lock nor its frame counter is taken, so the
      * same frame on an enabled channel right after is delivered.
