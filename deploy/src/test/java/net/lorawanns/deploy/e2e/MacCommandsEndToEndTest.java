@@ -118,7 +118,6 @@ class MacCommandsEndToEndTest {
     @Test
     void anUnknownCidEndsTheCommandsButTheOnesBeforeItAreAnswered() throws Exception {
         TestDevice device = joined("00000000000D0002", null);
-        device.mac.state.pinChannel(0);
         byte[] phy = device.uplink(false, 10, new byte[] {2}, new byte[] {0x02, 0x7F, 0x0D}, 3, 0);
         Air.Sent sent = air.transmit(phy, Site.EU868_CH0, Site.SF9, heard);
         SimulatedGateway.Downlink answer = gps.awaitDownlink(Site.WAIT);

@@ -137,19 +137,7 @@ final class TestNetwork implements AutoCloseable {
 
     /**
      * The MAC state the server keeps for a device's active session (field {@code m} of its session hash, JSON in
-     * clear: it holds no secret), or null when there is none.
-     */
-    JsonObject macState(String devEui) throws Exception {
-        Redis client = TestRedis.client(vertx, redis);
-        try {
-            return macState(client, devEui);
-        } finally {
-            client.close();
-        }
-    }
-
-    /**
-     * The device's MAC state once it matches {@code wanted}: the server stores it after sending the answer that
+     * clear: it holds no secret) once it matches {@code wanted}: the server stores it after sending the answer that
      * the test may already hold. An AssertionError with the last state read when it does not within 10 s.
      */
     JsonObject awaitMacState(String devEui, Predicate<JsonObject> wanted) throws Exception {
