@@ -186,6 +186,35 @@ class MacCommandsEndToEndTest {
     }
 
     /**
+     * A LoRaWAN 1.0.3 ABP device has EU868's three default channels only (no join-accept, no CFList); the network runs
+     * five more (867.1 to 867.9 MHz as channels 3 to 7). Five NewChannelReq (30 octets) do not fit in FOpts' 15: they
+     * go as the FRMPayload of FPort 0 (TS001 1.0.4 section 4.3.1.6); the device takes them and acknowledges each, after
+     * which the network asks nothing more and its MAC state has the eight channels.
+     */
+    @Test
+    void newChannelReqsThatDoNotFitInFOptsGoOnFPort0() throws Exception {
+        TestDevice device = network.abpDevice(server, "00000000000D0006", "26000D06", APPLICATION)
+                .inRegion(DeviceRegion.EU868, 3);
+        device.mac.state.pinChannel(0);
+        TestDevice.Downlink down = device.receive(exchange(device.uplinkNow(true, 10, new byte[] {10})).phy());
+        assertEquals(0, down.fPort(), "MAC commands as FRMPayload");
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), device.mac.state.enabledChannels());
+        for (int channel = 3; channel <= 7; channel++) {
+            assertEquals(867_100_000L + (channel - 3) * 200_000L, device.mac.state.channel(channel).frequencyHz());
+        }
+        assertEquals(5, device.mac.handled.stream().filter(cid -> cid == 0x07).count());
+
+        device.mac.state.pinChannel(-1);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(device.receive(exchange(device.uplinkNow(true, 10, new byte[] {11})).phy()).ack());
+        }
+        assertEquals(5, device.mac.handled.stream().filter(cid -> cid == 0x07).count(), "no NewChannelReq again");
+        List<Integer> eight = List.of(0, 1, 2, 3, 4, 5, 6, 7);
+        network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(eight)
+                && m.getJsonObject("xch").getMap().size() == 5);
+    }
+
+    /**
      * With RX2 configured as 869.4 MHz DR3: the join-accept tells DR3 (DLSettings; it has no field for the
      * frequency), so the first answer goes on RP002's 869.525 MHz at DR3, where the device listens, and carries
      * RXParamSetupReq; once the device acknowledged it, its RX2 downlinks are on 869.4 MHz at DR3 (SF9), 2 s after
