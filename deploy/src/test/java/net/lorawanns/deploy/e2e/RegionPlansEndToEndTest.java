@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -216,6 +217,40 @@ class RegionPlansEndToEndTest {
         assertEquals(rx1Datr, answer.datr());
         assertEquals(up.rx1().frequencyHz() / 1e6, answer.freqMhz(), 1e-6);
         assertTrue(device.receive(answer.phy()).ack());
+    }
+
+    /**
+     * Where RP002 has TxParamSetupReq (AS923, AU915), a profile whose max_eirp is below the region's default is told
+     * to the device: the MaxEIRP code of the largest table value not above it (TS001 1.0.4 section 5.12: 14 dBm is
+     * code 4, 20 dBm code 7); the device takes it and acknowledges, and is not asked again.
+     */
+    @ParameterizedTest(name = "{0} max_eirp {4}")
+    @CsvSource({"as923-1, AA555A0000000E04, 1, 2, 14, 4", "au915, AA555A0000000E03, 8, 2, 20, 7"})
+    void aLowerMaxEirpIsToldWithTxParamSetupReq(String regionId, String gatewayEui, int joinChannel, int joinDr,
+            int maxEirp, int maxEirpCode) throws Exception {
+        DeviceRegion region = regionId.equals("au915") ? DeviceRegion.AU915 : DeviceRegion.AS923_1;
+        String profile = regionId + "-eirp";
+        network.api(server, "PUT", "/api/v1/device-profiles/" + profile, new JsonObject().put("region", regionId)
+                .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3").put("max_eirp", maxEirp), 200);
+        SimulatedGateway gateway = gateways.get(gatewayEui);
+        List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
+        TestDevice device = network.otaaDevice(server, "00000000000E2" + gatewayEui.substring(13), "1.0.4",
+                APPLICATION, profile).inRegion(region, joinDr);
+        air.transmit(device.joinRequest(0x0304), region.defaultChannels.get(joinChannel).frequencyHz(),
+                region.datr(joinDr), heard);
+        device.acceptJoin(gateway.awaitDownlink(Site.WAIT).phy());
+        device.mac.state.dataRate = 3;
+        for (int i = 0; i < 3; i++) {
+            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {5});
+            air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+            SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
+            assertEquals(up.rx1().datr(), answer.datr());
+            assertTrue(device.receive(answer.phy()).ack());
+        }
+        assertEquals(maxEirp, device.mac.state.maxEirpDbm);
+        assertEquals(1, device.mac.handled.stream().filter(cid -> cid == 0x09).count(), "TxParamSetupReq once");
+        network.awaitMacState(device.devEui, m -> m.getJsonArray("txpar") != null
+                && m.getJsonArray("txpar").getInteger(2) == maxEirpCode);
     }
 
     /**
