@@ -145,8 +145,8 @@ class MacCommandsEndToEndTest {
 
     /**
      * A profile with {@code dev_status_interval} 2 s: the first uplink's answer carries DevStatusReq; the DevStatusAns
-     * (battery 200 of 254, margin -5 dB, a 6-bit signed field) becomes a {@code status} event and is kept in the MAC state; the next
-     * answers carry none until 2 s after the first request.
+     * (battery 200 of 254, margin -5 dB, a 6-bit signed field) becomes a {@code status} event and is kept in the MAC
+     * state; the next answers carry none until 2 s after the first request.
      */
     @Test
     void devStatusReqFollowsTheProfilesScheduleAndTheAnswerIsStored() throws Exception {
@@ -212,6 +212,32 @@ class MacCommandsEndToEndTest {
         List<Integer> eight = List.of(0, 1, 2, 3, 4, 5, 6, 7);
         network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(eight)
                 && m.getJsonObject("xch").getMap().size() == 5);
+    }
+
+    /**
+     * An ABP device starts with a 1 s RX1 delay; its profile says 3 s: the first answer, in RX1 1 s after the uplink,
+     * carries RXTimingSetupReq; once the device acknowledged it (RXTimingSetupAns, TS001 1.0.4 section 5.7) the answers
+     * come 3 s after the uplink, where the device now listens.
+     */
+    @Test
+    void rxTimingSetupReqMovesRx1ToTheProfilesDelay() throws Exception {
+        network.api(server, "PUT", "/api/v1/device-profiles/rx1-after-3s", new JsonObject().put("region", "eu868")
+                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3").put("rx1_delay", 3), 200);
+        TestDevice device = network.abpDevice(server, "00000000000D0007", "26000D07", APPLICATION, "rx1-after-3s")
+                .inRegion(DeviceRegion.EU868, 3);
+        device.receive(exchange(device.uplinkNow(true, 10, new byte[] {12})).phy());
+        assertEquals(3, device.mac.state.rx1Delay, "RXTimingSetupReq applied");
+
+        for (int i = 0; i < 2; i++) {
+            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {13});
+            assertEquals(3, up.rx1().delaySeconds());
+            Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+            SimulatedGateway.Downlink answer = gps.awaitDownlink(Site.WAIT);
+            assertEquals((sent.tmstAt(gps) + 3_000_000L) & 0xFFFFFFFFL, answer.tmst(), "RX1 3 s after the uplink");
+            assertTrue(device.receive(answer.phy()).ack());
+        }
+        assertEquals(1, device.mac.handled.stream().filter(cid -> cid == 0x08).count(), "RXTimingSetupReq once");
+        network.awaitMacState(device.devEui, m -> m.getInteger("rx1d") == 3);
     }
 
     /**
