@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The network drives the spec device's radio settings with LinkADRReq: a US915 device that starts on all 72
@@ -185,11 +186,14 @@ class AdrEndToEndTest {
      * FCnt 19: 20 + 20 - 10 = 30 dB, 10 steps: DR0 to DR5 (5), TXPower 0 to 5 (5);
      * FCnt 39: heard at 20 - 10 = 10 dB, 10 + 7.5 - 10 = 7.5 dB, 2 steps: TXPower 7, the lowest power.
      * Then the SNR at full power drops to 5 dB from FCnt 40, heard at 5 - 14 = -9 dB: FCnt 59: -9 + 7.5 - 10 =
-     * -11.5 dB, floor(-3.83) = -4 steps: TXPower 3, 8 dB more power; the data rate stays.
+     * -11.5 dB, floor(-3.83) = -4 steps: TXPower 3, 8 dB more power; the data rate stays. For a LoRaWAN 1.1 device
+     * the LinkADRReq and LinkADRAns travel in encrypted FOpts.
      */
-    @Test
-    void aDeviceWithALargeMarginReachesDr5ThenTheLowestPowerAndGetsPowerBackWhenItsSnrDrops() throws Exception {
-        TestDevice device = joinedAtDr0("0000000000000A02");
+    @ParameterizedTest
+    @ValueSource(strings = {"1.0.4", "1.1"})
+    void aDeviceWithALargeMarginReachesDr5ThenTheLowestPowerAndGetsPowerBackWhenItsSnrDrops(String version)
+            throws Exception {
+        TestDevice device = joinedAtDr0("0000000000000A2" + version.length(), version);
         List<LinkAdr> steps = new ArrayList<>();
         uplinks(device, eu, 40, 20, steps);
         assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(39, 5, 7)), steps);
@@ -213,7 +217,7 @@ class AdrEndToEndTest {
      */
     @Test
     void aRefusedDataRateIsNotAskedAgain() throws Exception {
-        TestDevice device = joinedAtDr0("0000000000000A03");
+        TestDevice device = joinedAtDr0("0000000000000A03", "1.0.4");
         device.mac.maxDataRate = 3;
         List<LinkAdr> steps = new ArrayList<>();
         uplinks(device, eu, 42, 20, steps);
@@ -256,9 +260,9 @@ class AdrEndToEndTest {
                 && m.getJsonArray("ch").getList().equals(subBand2));
     }
 
-    /** An EU868 LoRaWAN 1.0.4 device joined at DR0, with the CFList's channels 0-7, ADR on (its default). */
-    private static TestDevice joinedAtDr0(String devEui) throws Exception {
-        TestDevice device = network.otaaDevice(server, devEui, "1.0.4", APPLICATION).inRegion(DeviceRegion.EU868, 0);
+    /** An EU868 device joined at DR0, with the CFList's channels 0-7, ADR on (its default). */
+    private static TestDevice joinedAtDr0(String devEui, String version) throws Exception {
+        TestDevice device = network.otaaDevice(server, devEui, version, APPLICATION).inRegion(DeviceRegion.EU868, 0);
         air.transmit(device.joinRequest(0x0A01), Site.EU868_CH0, "SF12BW125",
                 List.of(new Air.Reception(eu, 0, -90, 0)));
         device.acceptJoin(eu.awaitDownlink(Site.WAIT).phy());
