@@ -129,7 +129,8 @@ class MacStateTest {
 
     /**
      * An answer carrying five NewChannelReq that the device missed is one attempt, not five: the next two answers
-     * carry them again, and only after the third is missed are they given up.
+     * carry them again, and only after the third is missed are they given up; later masks then name the channels
+     * the device has (ChMask 0x0007: the three defaults), not the ones it was never given.
      */
     @Test
     void severalRequestsOfOneCidInAMissedAnswerCountAsOneAttempt() {
@@ -149,6 +150,12 @@ class MacStateTest {
             state = MacAnswerHandler.handle(sent(state, plan), List.of(), NOW).state();
         }
         assertTrue(state.abandoned(0x07));
+        assertTrue(MacPlanner.plan(state, target, 5, false, NOW).requests().isEmpty(),
+                "no channel mask naming the channels the device was never given");
+        assertEquals(List.of(new MacCommand.LinkAdrReq(5, 2, 0x0007, 0, 1)), MacPlanner.plan(state, new MacTarget(
+                eight, target.channelMasks(), extra, rx, 0, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(new MacTarget.LinkAdr(5, 2, 1))), 5, false, NOW).requests(),
+                "ADR's LinkADRReq keeps the channels the device has");
     }
 
     @Test
