@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import net.lorawanns.core.testing.DeviceMac;
 import net.lorawanns.core.testing.DeviceMacState;
@@ -212,6 +213,27 @@ class MacCommandsEndToEndTest {
         List<Integer> eight = List.of(0, 1, 2, 3, 4, 5, 6, 7);
         network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(eight)
                 && m.getJsonObject("xch").getMap().size() == 5);
+    }
+
+    /**
+     * The same requests for a device that misses the answers carrying them (it does not open them; the test reads
+     * what the network sent): each of the next answers repeats the five NewChannelReq, three in all
+     * ({@code MacState.MAX_ATTEMPTS}); the fourth carries none: they are given up for the session.
+     */
+    @Test
+    void requestsInMissedAnswersAreSentAgainThreeTimesInAll() throws Exception {
+        TestDevice device = network.abpDevice(server, "00000000000D0008", "26000D08", APPLICATION)
+                .inRegion(DeviceRegion.EU868, 3);
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {14});
+            sent.add(device.read(exchange(up).phy(), up.fCnt()).macCommands());
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(30, sent.get(i).length, "answer " + (i + 1) + ": five NewChannelReq");
+            assertEquals(0x07, sent.get(i)[0]);
+        }
+        assertArrayEquals(new byte[0], sent.get(3), "given up after three answers");
     }
 
     /**
