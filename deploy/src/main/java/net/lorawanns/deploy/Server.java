@@ -220,8 +220,7 @@ public final class Server implements AutoCloseable {
 
         HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
-                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles,
-                settings.network().enabledRegions());
+                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions());
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
         api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
                 .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

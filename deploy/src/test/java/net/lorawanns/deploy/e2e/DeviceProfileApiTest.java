@@ -91,6 +91,25 @@ class DeviceProfileApiTest {
         error("GET", PROFILES + "p", null, 404);
     }
 
+    /**
+     * A profile names only channels the network listens on (here US915's sub-band 2 and EU868's default extra
+     * channels, 867.1 to 867.9 MHz): a copy on any other channel is refused on arrival, so its devices, moved there,
+     * would not be heard again.
+     */
+    @Test
+    void aProfileNamingChannelsTheNetworkDoesNotListenOnIsRefused() throws Exception {
+        JsonObject subBand8 = profile("us915", "1.0.3").put("sub_bands", new JsonArray(List.of(2, 8)));
+        assertTrue(error("PUT", PROFILES + "p", subBand8, 400)
+                .startsWith("sub_bands[1]: this network does not listen on us915 sub-band 8"));
+        JsonObject at868 = profile("eu868", "1.0.3").put("extra_channels",
+                new JsonArray(List.of(867_100_000L, 868_800_000L)));
+        assertTrue(error("PUT", PROFILES + "p", at868, 400)
+                .startsWith("extra_channels[1]: this network does not listen on 868800000 Hz in eu868"));
+        api("PUT", PROFILES + "heard", profile("eu868", "1.0.3").put("extra_channels",
+                new JsonArray(List.of(867_500_000L, 867_900_000L))), 200);
+        api("DELETE", PROFILES + "heard", null, 200);
+    }
+
     @Test
     void aProfileThatADeviceUsesIsDeletedOnlyAfterTheDeviceMovesAway() throws Exception {
         api("PUT", PROFILES + "sensors-a", profile("eu868", "1.0.4"), 200);

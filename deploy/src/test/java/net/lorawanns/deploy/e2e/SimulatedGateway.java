@@ -34,6 +34,8 @@ final class SimulatedGateway implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> txAckErrors = new ConcurrentLinkedQueue<>();
     private final Thread reader;
     private int token;
+    /** The GPS time (ms since the GPS epoch) the next rxpk reports as {@code tmms}; null: the gateway has no GPS. */
+    private volatile Long gpsTimeMillis;
 
     SimulatedGateway(String eui, int serverPort) throws IOException {
         this.eui = eui;
@@ -48,16 +50,23 @@ final class SimulatedGateway implements AutoCloseable {
         txAckErrors.add(error);
     }
 
+    /** The next uplinks are reported with {@code tmms}, this GPS time of reception, as a GPS-equipped gateway does. */
+    void gpsTime(long millisSinceGpsEpoch) {
+        gpsTimeMillis = millisSinceGpsEpoch;
+    }
+
     void pullData() throws IOException {
         gateway.pullData(2, nextToken());
     }
 
     /** PUSH_DATA with one rxpk of {@code phy}. */
     void uplink(byte[] phy, long tmst, long frequencyHz, String datr, double snr, int rssi) throws IOException {
-        String rxpk = String.format(Locale.ROOT, "{\"rxpk\":[{\"tmst\":%d,\"time\":\"%s\",\"chan\":0,\"rfch\":0,"
+        Long gps = gpsTimeMillis;
+        String tmms = gps == null ? "" : "\"tmms\":" + gps + ",";
+        String rxpk = String.format(Locale.ROOT, "{\"rxpk\":[{\"tmst\":%d,%s\"time\":\"%s\",\"chan\":0,\"rfch\":0,"
                         + "\"freq\":%.6f,\"stat\":1,\"modu\":\"LORA\",\"datr\":\"%s\",\"codr\":\"4/5\",\"lsnr\":%.1f,"
-                        + "\"rssi\":%d,\"size\":%d,\"data\":\"%s\"}]}", tmst, Instant.now(), frequencyHz / 1e6, datr,
-                snr, rssi, phy.length, Base64.getEncoder().encodeToString(phy));
+                        + "\"rssi\":%d,\"size\":%d,\"data\":\"%s\"}]}", tmst, tmms, Instant.now(), frequencyHz / 1e6,
+                datr, snr, rssi, phy.length, Base64.getEncoder().encodeToString(phy));
         gateway.pushData(2, nextToken(), rxpk);
     }
 

@@ -4,6 +4,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +57,8 @@ final class TestNetwork implements AutoCloseable {
     private final RedisSettings redis;
     /** Further lines of the {@code [network]}, {@code [redis]} and {@code [gateway.udp]} sections of instances. */
     String networkLines = "";
+    /** The instances' {@code network.deduplication_delay}: shorter for tests that send many frames from one gateway. */
+    String deduplicationDelay = "200ms";
     String redisLines = "";
     String gatewayLines = "";
 
@@ -94,7 +100,7 @@ final class TestNetwork implements AutoCloseable {
                 level = "warn"
                 [network]
                 net_id = "%s"
-                deduplication_delay = "200ms"
+                deduplication_delay = "%s"
                 %s
                 [redis]
                 servers = [%s]
@@ -115,8 +121,8 @@ final class TestNetwork implements AutoCloseable {
                 webhook_allowed_networks = ["127.0.0.0/8"]
                 [metrics]
                 bind = "127.0.0.1:0"
-                """.formatted(NET_ID, networkLines, redisServers, redis.mode(), redis.masterName(), keyPrefix,
-                        redis.minReplicasAcked(), Durations.format(redis.replicaAckTimeout()), redisLines,
+                """.formatted(NET_ID, deduplicationDelay, networkLines, redisServers, redis.mode(), redis.masterName(),
+                        keyPrefix, redis.minReplicasAcked(), Durations.format(redis.replicaAckTimeout()), redisLines,
                         gatewayLines + "\n" + udpToml, MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
@@ -127,6 +133,35 @@ final class TestNetwork implements AutoCloseable {
     /** The {@code redis.key_prefix} of this network's instances: every key they write starts with it. */
     String keyPrefix() {
         return keyPrefix;
+    }
+
+    /**
+     * The MAC state the server keeps for a device's active session (field {@code m} of its session hash, JSON in
+     * clear: it holds no secret) once it matches {@code wanted}: the server stores it after sending the answer that
+     * the test may already hold. An AssertionError with the last state read when it does not within 10 s.
+     */
+    JsonObject awaitMacState(String devEui, Predicate<JsonObject> wanted) throws Exception {
+        Redis client = TestRedis.client(vertx, redis);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            JsonObject state = macState(client, devEui);
+            while (state == null || !wanted.test(state)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("MAC state of " + devEui + " not as expected within 10 s: " + state);
+                }
+                state = macState(client, devEui);
+            }
+            return state;
+        } finally {
+            client.close();
+        }
+    }
+
+    private JsonObject macState(Redis client, String devEui) throws Exception {
+        // README, "Keys in Redis": key_prefix, "lorawan:", then the session hash device:{DevEUI}:session.
+        Response m = client.send(Request.cmd(Command.HGET).arg(keyPrefix + "lorawan:device:{" + devEui + "}:session")
+                .arg("m")).await(10, TimeUnit.SECONDS);
+        return m == null || m.toString().isEmpty() ? null : new JsonObject(m.toString());
     }
 
     String webhookUrl() {
@@ -140,23 +175,42 @@ final class TestNetwork implements AutoCloseable {
 
     /** A LoRaWAN 1.0.3 ABP device of {@code applicationId}, created through {@code server}'s API. */
     TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId) throws Exception {
+        return abpDevice(server, devEui, devAddr, applicationId, null);
+    }
+
+    /** A LoRaWAN 1.0.3 ABP device that names the device profile {@code profileId} (null: none). */
+    TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId, String profileId)
+            throws Exception {
         TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
         byte[] nwkSKey = randomKey();
         byte[] appSKey = randomKey();
         device.activate(devAddr, nwkSKey, appSKey);
-        api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", applicationId)
-                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", devAddr)
-                        .put("nwk_s_key", HEX.formatHex(nwkSKey)).put("app_s_key", HEX.formatHex(appSKey))), 200);
+        JsonObject body = new JsonObject().put("application_id", applicationId).put("mac_version", "1.0.3")
+                .put("abp", new JsonObject().put("dev_addr", devAddr).put("nwk_s_key", HEX.formatHex(nwkSKey))
+                        .put("app_s_key", HEX.formatHex(appSKey)));
+        if (profileId != null) {
+            body.put("device_profile_id", profileId);
+        }
+        api(server, "PUT", "/api/v1/devices/" + devEui, body, 200);
         return device;
     }
 
     /** An OTAA device of {@code applicationId} whose root keys the internal join server keeps. */
     TestDevice otaaDevice(Server server, String devEui, String version, String applicationId) throws Exception {
+        return otaaDevice(server, devEui, version, applicationId, null);
+    }
+
+    /** An OTAA device that names the device profile {@code profileId} (null: none). */
+    TestDevice otaaDevice(Server server, String devEui, String version, String applicationId, String profileId)
+            throws Exception {
         byte[] appKey = randomKey();
         byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
         TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
         JsonObject body = new JsonObject().put("application_id", applicationId).put("mac_version", version)
                 .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
+        if (profileId != null) {
+            body.put("device_profile_id", profileId);
+        }
         if (nwkKey != null) {
             body.put("nwk_key", HEX.formatHex(nwkKey));
         }

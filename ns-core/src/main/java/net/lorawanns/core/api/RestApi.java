@@ -11,6 +11,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +59,17 @@ public final class RestApi {
 
     /**
      * The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off;
-     * {@code joinServerDoctor} checks the join server of a JoinEUI; a device profile's region must be among
-     * {@code enabledRegions} ({@code network.enabled_regions}).
+     * {@code joinServerDoctor} checks the join server of a JoinEUI; {@code regions} are the enabled regions as the
+     * network runs them ({@code network.enabled_regions} with their {@code [[regions]]} channels), in order: a device
+     * profile's region must be one of them, and its channels among those the network listens on there.
      */
     public record Services(DeviceStore devices, SessionStore sessions, ApplicationStore applications,
                            GatewayStore gateways, Optional<RootKeyProvisioning> rootKeys, DevNonceRegistry devNonces,
                            EventStream events, WebhookAddressPolicy webhookPolicy, NetId netId, Region region,
                            JoinServerDoctor joinServerDoctor, DeviceProfileStore deviceProfiles,
-                           List<String> enabledRegions) {
+                           Map<String, Region> regions) {
         public Services {
-            enabledRegions = List.copyOf(enabledRegions);
+            regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
         }
     }
 
@@ -169,9 +171,9 @@ public final class RestApi {
             }
             Object value = body.getValue("region");
             if (value != null) {
-                if (!(value instanceof String id) || !services.enabledRegions().contains(id)) {
+                if (!(value instanceof String id) || !services.regions().containsKey(id)) {
                     throw new ApiException(400, "region: must be one of network.enabled_regions "
-                            + services.enabledRegions() + ", got " + value);
+                            + services.regions().keySet() + ", got " + value);
                 }
                 region = Optional.of(id);
             }
@@ -201,10 +203,15 @@ public final class RestApi {
     private Future<JsonObject> putDeviceProfile(RoutingContext ctx) {
         String id = valid(() -> DeviceProfile.checkId(ctx.pathParam("id")));
         DeviceProfile profile = valid(() -> DeviceProfile.fromJson(id, body(ctx)));
-        if (!services.enabledRegions().contains(profile.regionId())) {
+        Region served = services.regions().get(profile.regionId());
+        if (served == null) {
             throw new ApiException(400, "region: '" + profile.regionId() + "' is not among network.enabled_regions "
-                    + services.enabledRegions());
+                    + services.regions().keySet());
         }
+        valid(() -> {
+            profile.checkHeardBy(served);
+            return profile;
+        });
         return services.deviceProfiles().put(profile).map(created -> profile.toJson());
     }
 

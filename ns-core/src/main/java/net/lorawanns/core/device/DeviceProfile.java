@@ -11,9 +11,11 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import net.lorawanns.config.RegionId;
+import net.lorawanns.core.region.Channel;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
 import net.lorawanns.core.types.MacVersion;
@@ -250,6 +252,34 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         mac.rejoinMaxTimeN().ifPresent(n -> json.put("rejoin_max_time_n", n));
         mac.rejoinMaxCountN().ifPresent(n -> json.put("rejoin_max_count_n", n));
         return json;
+    }
+
+    /**
+     * Checks that the channels this profile gives its devices are among those the network listens on in its region
+     * ({@code served}: the region with its {@code [[regions]]} sub-bands or extra channels). A copy on any other
+     * channel is refused on arrival, so a device moved there by LinkADRReq or NewChannelReq would not be heard again.
+     *
+     * @throws IllegalArgumentException "sub_bands[i]: ..." or "extra_channels[i]: ..."
+     */
+    public void checkHeardBy(Region served) {
+        SortedSet<Integer> heard = served.enabledUplinkChannelIndices();
+        for (int i = 0; i < channels.subBands().size(); i++) {
+            int subBand = channels.subBands().get(i);
+            if (!heard.containsAll(served.withSubBands(Set.of(subBand)).enabledUplinkChannelIndices())) {
+                throw new IllegalArgumentException("sub_bands[" + i + "]: this network does not listen on " + regionId
+                        + " sub-band " + subBand + " (see its [[regions]] sub_bands): devices there would not be "
+                        + "heard");
+            }
+        }
+        List<Channel> all = served.uplinkChannels();
+        for (int i = 0; i < channels.extraFrequencies().size(); i++) {
+            long hz = channels.extraFrequencies().get(i);
+            if (heard.stream().noneMatch(index -> all.get(index).frequencyHz() == hz)) {
+                throw new IllegalArgumentException("extra_channels[" + i + "]: this network does not listen on " + hz
+                        + " Hz in " + regionId + " (see its [[regions]] extra_channels): devices there would not be "
+                        + "heard");
+            }
+        }
     }
 
     private static void checkChannels(Region region, Channels channels) {

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +39,8 @@ public final class MacAnswerHandler {
         AtomicReference<Optional<MacState.DeviceStatus>> status = new AtomicReference<>(Optional.empty());
         MacState next = state.with(f -> {
             List<MacCommand.LinkAdrReq> linkAdrBlock = new ArrayList<>();
+            // An answer that carried several requests of one CID (five NewChannelReq) is one attempt for that CID.
+            SortedSet<Integer> missed = new TreeSet<>();
             for (MacCommand.Downlink request : f.pending) {
                 if (request instanceof MacCommand.LinkAdrReq linkAdr) {
                     linkAdrBlock.add(linkAdr);
@@ -47,12 +51,13 @@ public final class MacAnswerHandler {
                 }
                 MacCommand answer = poll(answers, request.cid());
                 if (answer == null) {
-                    unanswered(f, request.cid());
+                    missed.add(request.cid());
                     continue;
                 }
                 f.unanswered.remove(request.cid());
                 apply(f, request, answer, now, refusals).ifPresent(s -> status.set(Optional.of(s)));
             }
+            missed.forEach(cid -> unanswered(f, cid));
             if (!linkAdrBlock.isEmpty()) {
                 linkAdr(f, linkAdrBlock, answers.getOrDefault(0x03, new ArrayDeque<>()), refusals);
             }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -57,7 +58,10 @@ public final class MacPlanner {
         }
         SortedSet<Integer> channelsAfter = new TreeSet<>(state.channels());
         if (!state.abandoned(0x03)) {
-            boolean channelsDiffer = !state.channels().equals(target.channels());
+            SortedSet<Integer> wanted = channelsComing ? target.channels() : reachable(state, target);
+            List<MacTarget.ChannelMask> wantedMasks = wanted.equals(target.channels()) ? target.channelMasks()
+                    : List.of(dynamicMask(wanted));
+            boolean channelsDiffer = !state.channels().equals(wanted);
             int dr = state.dataRate() >= 0 ? state.dataRate() : uplinkDataRate;
             int txPower = state.txPowerIndex();
             int nbTrans = state.nbTrans();
@@ -72,10 +76,10 @@ public final class MacPlanner {
             if (channelsDiffer && !channelsComing || adrDiffers) {
                 List<MacTarget.ChannelMask> masks;
                 if (channelsDiffer && !channelsComing) {
-                    masks = target.channelMasks();
-                    channelsAfter = new TreeSet<>(target.channels());
+                    masks = wantedMasks;
+                    channelsAfter = new TreeSet<>(wanted);
                 } else if (!channelsDiffer) {
-                    masks = target.channelMasks();
+                    masks = wantedMasks;
                 } else {
                     masks = List.of(dynamicMask(state.channels()));
                 }
@@ -117,6 +121,18 @@ public final class MacPlanner {
             requests.add(new MacCommand.DevStatusReq());
         }
         return new Plan(requests, channelsAfter);
+    }
+
+    /**
+     * The target's channels less the extra ones the device does not have as the target defines them (NewChannelReq
+     * refused or given up): a channel mask naming a channel the device lacks is refused whole, data rate and power
+     * with it (LoRaWAN 1.0.4 section 5.3).
+     */
+    private static SortedSet<Integer> reachable(MacState state, MacTarget target) {
+        SortedSet<Integer> reachable = new TreeSet<>(target.channels());
+        reachable.removeIf(index -> target.extraChannels().containsKey(index)
+                && !Objects.equals(state.extraChannels().get(index), target.extraChannels().get(index).frequencyHz()));
+        return reachable;
     }
 
     /** Dynamic plans: ChMaskCntl 0, ChMask bit n for channel n (RP002-1.0.4 section 2.1.x). */

@@ -127,6 +127,37 @@ class MacStateTest {
         assertTrue(MacPlanner.plan(answered, target, 5, false, NOW).requests().isEmpty());
     }
 
+    /**
+     * An answer carrying five NewChannelReq that the device missed is one attempt, not five: the next two answers
+     * carry them again, and only after the third is missed are they given up; later masks then name the channels
+     * the device has (ChMask 0x0007: the three defaults), not the ones it was never given.
+     */
+    @Test
+    void severalRequestsOfOneCidInAMissedAnswerCountAsOneAttempt() {
+        SortedSet<Integer> eight = new TreeSet<>(List.of(0, 1, 2, 3, 4, 5, 6, 7));
+        SortedMap<Integer, MacTarget.NewChannel> extra = new TreeMap<>();
+        for (int i = 0; i < 5; i++) {
+            extra.put(3 + i, new MacTarget.NewChannel(867_100_000L + 200_000L * i, 0, 5));
+        }
+        MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
+        MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, rx, 0,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
+        for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
+            MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
+            assertEquals(5, plan.requests().size(), "attempt " + attempt);
+            assertTrue(plan.requests().stream().allMatch(MacCommand.NewChannelReq.class::isInstance));
+            state = MacAnswerHandler.handle(sent(state, plan), List.of(), NOW).state();
+        }
+        assertTrue(state.abandoned(0x07));
+        assertTrue(MacPlanner.plan(state, target, 5, false, NOW).requests().isEmpty(),
+                "no channel mask naming the channels the device was never given");
+        assertEquals(List.of(new MacCommand.LinkAdrReq(5, 2, 0x0007, 0, 1)), MacPlanner.plan(state, new MacTarget(
+                eight, target.channelMasks(), extra, rx, 0, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(new MacTarget.LinkAdr(5, 2, 1))), 5, false, NOW).requests(),
+                "ADR's LinkADRReq keeps the channels the device has");
+    }
+
     @Test
     void aChannelsDownlinkFrequencyFollowsItsNewChannelAndIsUsedOnceAcknowledged() {
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
