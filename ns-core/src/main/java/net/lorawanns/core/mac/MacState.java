@@ -267,7 +267,8 @@ public final class MacState {
             f.adrAckLimitExp = json.getInteger("adrl");
             f.adrAckDelayExp = json.getInteger("adrd");
             JsonArray rj = json.getJsonArray("rj");
-            f.rejoin = rj == null ? Optional.empty() : Optional.of(new RejoinParams(rj.getInteger(0), rj.getInteger(1)));
+            f.rejoin = rj == null ? Optional.empty()
+                    : Optional.of(new RejoinParams(rj.getInteger(0), rj.getInteger(1)));
             JsonArray t = json.getJsonArray("txpar");
             f.txParams = t == null ? Optional.empty()
                     : Optional.of(new TxParams(t.getBoolean(0), t.getBoolean(1), t.getInteger(2)));

@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Class A answer to a frame that needs one (a confirmed uplink, an ADRACKReq, or MAC commands to send): ACK and MAC commands
- * in FOpts, counted by NFCntDown (FCntDown in 1.0), sent in RX1 or RX2. Runs on the pipeline's event loop.
+ * The Class A answer to a frame that needs one (a confirmed uplink, an ADRACKReq, or MAC commands to send): ACK and
+ * MAC commands in FOpts or on FPort 0, counted by NFCntDown (FCntDown in 1.0), sent in RX1 or RX2. Runs on the
+ * pipeline's event loop.
  */
 final class ClassAAnswer implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(ClassAAnswer.class);
@@ -83,7 +84,8 @@ final class ClassAAnswer implements DataStep {
             Mic mic = session.lorawan11()
                     ? DataCrypto.micDownlink11(session.sNwkSIntKey(), ack ? (int) (uplink.fCnt & 0xFFFF) : 0,
                             session.devAddr(), fCntDown, micInput)
-                    : DataCrypto.mic10(session.fNwkSIntKey(), Direction.DOWNLINK, session.devAddr(), fCntDown, micInput);
+                    : DataCrypto.mic10(session.fNwkSIntKey(), Direction.DOWNLINK, session.devAddr(), fCntDown,
+                            micInput);
             ReceiveWindows windows = new ReceiveWindows(rx.rx1Delay() * 1_000_000L, rx1Frequency(uplink),
                     rx1DataRate, rx.rx2Frequency(), rx.rx2DataRate());
             return downlinks.send(uplink.copies, uplink.region, down.withMic(mic).encode(), windows);

@@ -52,7 +52,8 @@ final class JoinAcceptance {
                 appSKey.filter(KeyEnvelope::wrapped), rx1DrOffset, rx2DataRate, rxDelaySeconds,
                 accepted.appSKeyReference());
         ReceiveWindows windows = new ReceiveWindows(JOIN_ACCEPT_DELAY1_MICROS,
-                region.rx1Frequency(uplink.frequencyHz()), region.rx1DataRate(dr, 0, region.dwellTime().downlinkDefault()),
+                region.rx1Frequency(uplink.frequencyHz()),
+                region.rx1DataRate(dr, 0, region.dwellTime().downlinkDefault()),
                 region.rx2Frequency(), region.rx2DataRate());
         return sessions.setPending(devEui, session)
                 .compose(stored -> downlinks.send(uplink, region, accepted.joinAcceptPhy(), windows))

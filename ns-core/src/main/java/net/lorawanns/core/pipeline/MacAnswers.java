@@ -35,7 +35,7 @@ final class MacAnswers implements DataStep {
     }
 
     /**
-     * @param lorawan11 the session follows LoRaWAN 1.1, whose RekeyInd, ResetInd and DeviceModeInd 1.0 devices do not send
+     * @param lorawan11 the session follows LoRaWAN 1.1: RekeyInd, ResetInd and DeviceModeInd are 1.1 commands
      * @param abp the device was activated by personalization: ResetInd is for those only (1.1 section 5.1)
      */
     static List<MacCommand.Downlink> answer(List<MacCommand> commands, DeduplicatedUplink uplink, boolean lorawan11,

@@ -35,7 +35,8 @@ class MacStateTest {
     }
 
     private static MacTarget us915Target(Optional<MacTarget.LinkAdr> adr) {
-        return new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0, Optional.empty(), Optional.empty(),
+        return new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0, Optional.empty(),
+                Optional.empty(),
                 Optional.empty(), Optional.empty(), adr);
     }
 
@@ -43,7 +44,8 @@ class MacStateTest {
     void aFixedPlanDeviceWithAllChannelsGetsTheSubBandsMaskAndAcceptsIt() {
         MacState state = MacState.initial(all72(), new TreeMap<>(), RX);
         MacPlanner.Plan plan = MacPlanner.plan(state, us915Target(Optional.empty()), 2, false, NOW);
-        assertEquals(List.of(new MacCommand.LinkAdrReq(2, 0, 0x0002, 7, 1), new MacCommand.LinkAdrReq(2, 0, 0xFF00, 0, 1)),
+        assertEquals(List.of(new MacCommand.LinkAdrReq(2, 0, 0x0002, 7, 1),
+                new MacCommand.LinkAdrReq(2, 0, 0xFF00, 0, 1)),
                 plan.requests());
         assertEquals(SUB_BAND_2, plan.channelsAfterLinkAdr());
         MacState sent = sent(state, plan);
@@ -112,7 +114,8 @@ class MacStateTest {
             extra.put(3 + i, new MacTarget.NewChannel(867_100_000L + 200_000L * i, 0, 5));
         }
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
-        MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, new TreeMap<>(), rx, 0,
+        MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra,
+                new TreeMap<>(), rx, 0,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         MacState state = MacState.initial(defaults, new TreeMap<>(), rx);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
@@ -140,8 +143,8 @@ class MacStateTest {
             extra.put(3 + i, new MacTarget.NewChannel(867_100_000L + 200_000L * i, 0, 5));
         }
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
-        MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, rx, 0,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, new TreeMap<>(),
+                rx, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
             MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
@@ -153,8 +156,9 @@ class MacStateTest {
         assertTrue(MacPlanner.plan(state, target, 5, false, NOW).requests().isEmpty(),
                 "no channel mask naming the channels the device was never given");
         assertEquals(List.of(new MacCommand.LinkAdrReq(5, 2, 0x0007, 0, 1)), MacPlanner.plan(state, new MacTarget(
-                eight, target.channelMasks(), extra, rx, 0, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of(new MacTarget.LinkAdr(5, 2, 1))), 5, false, NOW).requests(),
+                eight, target.channelMasks(), extra, new TreeMap<>(), rx, 0, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(new MacTarget.LinkAdr(5, 2, 1))), 5, false, NOW)
+                .requests(),
                 "ADR's LinkADRReq keeps the channels the device has");
     }
 
@@ -181,7 +185,8 @@ class MacStateTest {
 
     @Test
     void devStatusIsAskedOnItsScheduleAndItsAnswerKept() {
-        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0, Optional.empty(),
+        MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0,
+                Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of(Duration.ofHours(1)), Optional.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
