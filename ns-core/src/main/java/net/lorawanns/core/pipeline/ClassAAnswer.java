@@ -44,7 +44,7 @@ final class ClassAAnswer implements DataStep {
         // ADRACKReq: the device needs any downlink within ADR_ACK_DELAY uplinks, or it lowers its data rate
         // (LoRaWAN 1.0.4 section 4.3.1.1); this answer is that downlink.
         boolean adrAckReq = uplink.isNew() && uplink.frame.fCtrl().adrAckReq();
-        if (!ack && !adrAckReq && uplink.answers.isEmpty()) {
+        if (!ack && !adrAckReq && uplink.answers.isEmpty() && !repeatsAnAnswer(uplink)) {
             return Future.succeededFuture(Next.CONTINUE);
         }
         if (uplink.dataRate.isEmpty()) {
@@ -95,6 +95,17 @@ final class ClassAAnswer implements DataStep {
             uplink.sent = outcome.sent() ? commands : List.of();
             return Next.CONTINUE;
         });
+    }
+
+    /**
+     * Whether the frame repeats an answer about downlink settings, which a device sends in every uplink until it
+     * receives a downlink (RXParamSetupAns, RXTimingSetupAns, DlChannelAns, and TxParamSetupAns from 1.0.4 on:
+     * LoRaWAN 1.0.4 sections 5.4, 5.7, 5.11 and 5.12): any downlink ends the repetition.
+     */
+    private static boolean repeatsAnAnswer(DataUplink uplink) {
+        return uplink.isNew() && uplink.macCommands.stream().anyMatch(command ->
+                command instanceof MacCommand.RxParamSetupAns || command instanceof MacCommand.RxTimingSetupAns
+                        || command instanceof MacCommand.DlChannelAns || command instanceof MacCommand.TxParamSetupAns);
     }
 
     /** The region's RX1 frequency, unless the device's channel was moved with DlChannelReq. */
