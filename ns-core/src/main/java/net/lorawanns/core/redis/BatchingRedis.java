@@ -23,8 +23,11 @@ import net.lorawanns.core.eventloop.TurnBatches;
  * <ul>
  *   <li><b>Batches.</b> The requests an event loop makes during one of its turns go to Redis in one write and come
  *   back in one read, where a request each would cost a system call each way. On Redis Cluster, where a batch must
- *   stay within one hash slot and the requests of one turn rarely do, each request goes to its node on its own
- *   (pipelined on that node's connection).</li>
+ *   stay within one hash slot and the requests of one turn rarely do, each request goes to the master of its slot on
+ *   the lane's connection to that master, written behind the requests before it without waiting for their replies
+ *   (a pipeline per master), and is decided as soon as its own reply arrives. The Vert.x client writes each such
+ *   request on its own; its {@code batch()}, the one way to have it write several at once, fails all of them when
+ *   one reply is an error.</li>
  *   <li><b>Order.</b> Each event loop keeps one connection of its own, its {@link Lane}, and sends every batch on
  *   it: Redis executes one connection's requests in the order they were written, so two requests sent one after
  *   the other from one event loop are executed in that order, even when Redis stalls and resumes (a pool would
@@ -32,7 +35,8 @@ import net.lorawanns.core.eventloop.TurnBatches;
  *   one connection per master: requests of one slot (one device's keys) keep their order.</li>
  *   <li><b>Errors.</b> A batch of several requests is wrapped in MULTI/EXEC. EXEC answers each request with its own
  *   reply, errors included, so an error fails its own request only; if Redis refuses to queue one of them (out of
- *   memory, say), it runs none of them, and failing them all is then exact.</li>
+ *   memory, say), it runs none of them, and failing them all is then exact. On Cluster each request has its own
+ *   reply anyway.</li>
  *   <li><b>Deadline.</b> A request not answered within the configured timeout fails with a
  *   {@link RedisFailure.Kind#TIMEOUT}. Redis may still execute it later; its reply is then ignored. A connection
  *   that answers nothing for {@link #ABANDON_TIMEOUTS} timeouts is closed, which fails what it still owes.</li>
@@ -159,6 +163,7 @@ public final class BatchingRedis implements Redis {
 
         void send(List<Pending> batch) {
             Future<RedisConnection> used = connection();
+            int[] unanswered = {batch.size()};
             // One timer per batch: at the deadline its requests fail, and a batch still unanswered much later
             // gives its connection up.
             long[] timer = new long[1];
@@ -168,10 +173,39 @@ public final class BatchingRedis implements Redis {
                         new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
                                 + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"))));
             });
+            if (cluster) {
+                used.onComplete(opened -> onContext(() -> sendEach(used, opened, batch, () -> {
+                    if (--unanswered[0] == 0) {
+                        vertx.cancelTimer(timer[0]);
+                    }
+                })));
+                return;
+            }
             used.compose(conn -> write(conn, batch)).onComplete(result -> onContext(() -> {
                 vertx.cancelTimer(timer[0]);
                 answered(used, batch, result);
             }));
+        }
+
+        /**
+         * Cluster: each request goes to the master of its slot, written at once on the lane's connection to that
+         * master behind the requests before it (a pipeline per master), and is decided as soon as its own reply
+         * arrives, so that a stalled master holds up only its own slots' requests.
+         */
+        private void sendEach(Future<RedisConnection> used, AsyncResult<RedisConnection> opened, List<Pending> batch,
+                              Runnable answeredOne) {
+            if (opened.failed()) {
+                batch.forEach(p -> answeredOne.run());
+                answered(used, batch, Future.failedFuture(opened.cause()));
+                return;
+            }
+            for (Pending p : batch) {
+                opened.result().send(p.request).onComplete(own -> onContext(() -> {
+                    pending.decrementAndGet();
+                    answeredOne.run();
+                    decide(used, p, ownReply(own), -1);
+                }));
+            }
         }
 
         private Future<RedisConnection> connection() {
@@ -225,28 +259,37 @@ public final class BatchingRedis implements Redis {
             List<AsyncResult<Response>> results = result.result().results();
             long acked = result.result().replicasAcked();
             for (int i = 0; i < batch.size(); i++) {
-                AsyncResult<Response> own = results.get(i);
-                if (own.failed()) {
-                    RedisFailure failure = RedisFailure.of(own.cause());
+                decide(used, batch.get(i), results.get(i), acked);
+            }
+        }
+
+        /**
+         * Settles one request with its own outcome: a reply (an error reply fails this request only), or a failure
+         * without reply, which also gives the connection up.
+         *
+         * @param acked replicas that acknowledged the request's writes (-1: not asked)
+         */
+        private void decide(Future<RedisConnection> used, Pending p, AsyncResult<Response> own, long acked) {
+            if (own.failed()) {
+                RedisFailure failure = RedisFailure.of(own.cause());
+                drop(used, failure);
+                settle(p, Future.failedFuture(failure));
+                return;
+            }
+            Response reply = own.result();
+            int wanted = p.acks.replicas();
+            if (wanted > 0 && wanted > acked && (reply == null || reply.type() != ResponseType.ERROR)) {
+                settle(p, Future.failedFuture(new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
+                        acked + " of " + wanted + " replicas (redis.min_replicas_acked) acknowledged a write "
+                                + "within " + p.acks.timeout().toMillis() + " ms")));
+            } else if (reply != null && reply.type() == ResponseType.ERROR) {
+                RedisFailure failure = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
+                if (failure.isReadOnly()) {
                     drop(used, failure);
-                    settle(batch.get(i), Future.failedFuture(failure));
-                    continue;
                 }
-                Response reply = own.result();
-                int wanted = batch.get(i).acks.replicas();
-                if (wanted > 0 && wanted > acked && (reply == null || reply.type() != ResponseType.ERROR)) {
-                    settle(batch.get(i), Future.failedFuture(new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
-                            acked + " of " + wanted + " replicas (redis.min_replicas_acked) acknowledged a write "
-                                    + "within " + batch.get(i).acks.timeout().toMillis() + " ms")));
-                } else if (reply != null && reply.type() == ResponseType.ERROR) {
-                    RedisFailure failure = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
-                    if (failure.isReadOnly()) {
-                        drop(used, failure);
-                    }
-                    settle(batch.get(i), Future.failedFuture(failure));
-                } else {
-                    settle(batch.get(i), Future.succeededFuture(reply));
-                }
+                settle(p, Future.failedFuture(failure));
+            } else {
+                settle(p, Future.succeededFuture(reply));
             }
         }
 
@@ -260,21 +303,11 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Writes the batch. On a Cluster connection, each request goes to its node on its own: a batch there must stay
-     * within one hash slot, which the requests of one turn rarely do. Elsewhere: one request alone, several inside
-     * MULTI/EXEC, whose reply lists each request's own reply; then, when a request asks for replicas, WAIT (outside
-     * the transaction: inside one, WAIT does not wait).
+     * Writes a standalone or Sentinel batch: one request alone, several inside MULTI/EXEC, whose reply lists each
+     * request's own reply; then, when a request asks for replicas, WAIT (outside the transaction: inside one, WAIT
+     * does not wait).
      */
     private Future<Written> write(RedisConnection connection, List<Pending> batch) {
-        if (cluster) {
-            List<Future<Response>> sends = new ArrayList<>(batch.size());
-            for (Pending p : batch) {
-                sends.add(connection.send(p.request).recover(e -> e instanceof Response reply
-                        && reply.type() == ResponseType.ERROR ? Future.succeededFuture(reply) : Future.failedFuture(e)));
-            }
-            return Future.join(sends).transform(all -> Future.succeededFuture(new Written(
-                    sends.stream().<AsyncResult<Response>>map(send -> send).toList(), -1)));
-        }
         int replicas = 0;
         long waitMillis = 0;
         for (Pending p : batch) {
@@ -310,6 +343,12 @@ public final class BatchingRedis implements Redis {
             }
             return new Written(own, waited ? replies.get(replies.size() - 1).toLong() : -1);
         });
+    }
+
+    /** The Vert.x client reports an error reply as a failure whose cause is the reply: it is the request's reply. */
+    private static AsyncResult<Response> ownReply(AsyncResult<Response> own) {
+        return own.failed() && own.cause() instanceof Response reply && reply.type() == ResponseType.ERROR
+                ? Future.succeededFuture(reply) : own;
     }
 
     private void expire(List<Pending> batch) {

@@ -150,7 +150,8 @@ public final class RedisProcess implements AutoCloseable {
         Redis client = Redis.createClient(vertx, url());
         try {
             return client.send(request).await(READY.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Throwable: the Vert.x client's error replies are neither Exceptions nor Errors.
             throw new IllegalStateException("redis-server on port " + port + " refused " + request, e);
         } finally {
             client.close();
