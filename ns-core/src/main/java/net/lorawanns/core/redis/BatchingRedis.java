@@ -3,6 +3,7 @@ package net.lorawanns.core.redis;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -11,10 +12,15 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import io.vertx.redis.client.impl.RequestImpl;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import net.lorawanns.core.eventloop.TurnBatches;
 
 /**
@@ -57,6 +63,8 @@ public final class BatchingRedis implements Redis {
     private static final long RECONNECT_BACKOFF_MS = 250;
     /** A connection that owes a reply for this many request timeouts is given up. */
     private static final int ABANDON_TIMEOUTS = 10;
+    /** MOVED and ASK redirections one Cluster request follows at most. */
+    private static final int MAX_REDIRECTS = 5;
 
     private record Pending(Request request, String group, ReplicaAcks acks, Promise<Response> promise,
                            long sentNanos) {
@@ -71,7 +79,8 @@ public final class BatchingRedis implements Redis {
 
     private final Vertx vertx;
     private final Redis pooled;
-    private final boolean cluster;
+    /** The masters of a Redis Cluster; null for standalone and Sentinel. */
+    private final ClusterNodes cluster;
     private final long timeoutMs;
     private final int maxPending;
     private final RedisMetrics metrics;
@@ -80,11 +89,12 @@ public final class BatchingRedis implements Redis {
 
     /**
      * @param pooled the pooled client whose connections the lanes take
-     * @param cluster whether {@code pooled} is a Redis Cluster client
+     * @param cluster the masters of the Redis Cluster that {@code pooled} is a client of; null for standalone and
+     *     Sentinel
      * @param timeoutMs a request's deadline
      * @param maxPending requests written and not yet answered, at most
      */
-    public BatchingRedis(Vertx vertx, Redis pooled, boolean cluster, long timeoutMs, int maxPending,
+    BatchingRedis(Vertx vertx, Redis pooled, ClusterNodes cluster, long timeoutMs, int maxPending,
                          RedisMetrics metrics) {
         this.vertx = vertx;
         this.pooled = pooled;
@@ -142,6 +152,15 @@ public final class BatchingRedis implements Redis {
     }
 
     private void send(Context context, List<Pending> batch) {
+        if (cluster != null) {
+            ClusterLane lane = context.get(cluster);
+            if (lane == null) {
+                lane = new ClusterLane(context);
+                context.put(cluster, lane);
+            }
+            lane.send(batch);
+            return;
+        }
         Lane lane = context.get(this);
         if (lane == null) {
             lane = new Lane(context);
@@ -163,49 +182,19 @@ public final class BatchingRedis implements Redis {
 
         void send(List<Pending> batch) {
             Future<RedisConnection> used = connection();
-            int[] unanswered = {batch.size()};
             // One timer per batch: at the deadline its requests fail, and a batch still unanswered much later
             // gives its connection up.
             long[] timer = new long[1];
             timer[0] = vertx.setTimer(timeoutMs, deadline -> {
                 expire(batch);
-                timer[0] = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(() -> drop(used,
+                timer[0] = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(context, () -> drop(used,
                         new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
                                 + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"))));
             });
-            if (cluster) {
-                used.onComplete(opened -> onContext(() -> sendEach(used, opened, batch, () -> {
-                    if (--unanswered[0] == 0) {
-                        vertx.cancelTimer(timer[0]);
-                    }
-                })));
-                return;
-            }
-            used.compose(conn -> write(conn, batch)).onComplete(result -> onContext(() -> {
+            used.compose(conn -> write(conn, batch)).onComplete(result -> onContext(context, () -> {
                 vertx.cancelTimer(timer[0]);
                 answered(used, batch, result);
             }));
-        }
-
-        /**
-         * Cluster: each request goes to the master of its slot, written at once on the lane's connection to that
-         * master behind the requests before it (a pipeline per master), and is decided as soon as its own reply
-         * arrives, so that a stalled master holds up only its own slots' requests.
-         */
-        private void sendEach(Future<RedisConnection> used, AsyncResult<RedisConnection> opened, List<Pending> batch,
-                              Runnable answeredOne) {
-            if (opened.failed()) {
-                batch.forEach(p -> answeredOne.run());
-                answered(used, batch, Future.failedFuture(opened.cause()));
-                return;
-            }
-            for (Pending p : batch) {
-                opened.result().send(p.request).onComplete(own -> onContext(() -> {
-                    pending.decrementAndGet();
-                    answeredOne.run();
-                    decide(used, p, ownReply(own), -1);
-                }));
-            }
         }
 
         private Future<RedisConnection> connection() {
@@ -220,11 +209,11 @@ public final class BatchingRedis implements Redis {
                     .recover(e -> Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
                             "no connection to Redis within " + timeoutMs + " ms: " + RedisFailure.describe(e))));
             connection = opening;
-            opening.onComplete(result -> onContext(() -> {
+            opening.onComplete(result -> onContext(context, () -> {
                 if (result.succeeded()) {
                     RedisConnection conn = result.result();
-                    conn.exceptionHandler(e -> onContext(() -> drop(opening, e)));
-                    conn.endHandler(v -> onContext(() -> drop(opening, new RedisFailure(
+                    conn.exceptionHandler(e -> onContext(context, () -> drop(opening, e)));
+                    conn.endHandler(v -> onContext(context, () -> drop(opening, new RedisFailure(
                             RedisFailure.Kind.UNAVAILABLE, "the Redis connection closed"))));
                 } else {
                     drop(opening, result.cause());
@@ -259,45 +248,221 @@ public final class BatchingRedis implements Redis {
             List<AsyncResult<Response>> results = result.result().results();
             long acked = result.result().replicasAcked();
             for (int i = 0; i < batch.size(); i++) {
-                decide(used, batch.get(i), results.get(i), acked);
+                decide(failure -> drop(used, failure), batch.get(i), results.get(i), acked);
+            }
+        }
+
+    }
+
+    /**
+     * The lane of one event loop on a Redis Cluster: a {@link NodePipeline} to each master, opened on first use. A
+     * batch is split by the master of each request's slot, and each master's share goes out in one write, behind
+     * what the lane wrote to that master before (per master, in the order sent); each request is decided on its own
+     * reply, so that an error reply fails only its request and a stalled master holds up only its own slots. A MOVED
+     * sends the request to the master it names and has the slot table read again; an ASK sends it there behind
+     * ASKING, in one write; at most {@link #MAX_REDIRECTS} times. Until the slot table or a master's connection is
+     * ready, the batches wait for it in order. Touched only on its event loop.
+     */
+    private final class ClusterLane {
+        private final Context context;
+        private final Map<String, Master> masters = new HashMap<>();
+        /** Batches waiting, in order, for the slot table being read; null while none does. */
+        private List<Waiting> awaitingTable;
+
+        ClusterLane(Context context) {
+            this.context = context;
+        }
+
+        void send(List<Pending> batch) {
+            Deadline deadline = new Deadline(batch);
+            Future<SlotTable> table = cluster.table();
+            if (awaitingTable == null && table.succeeded()) {
+                route(table.result(), batch, deadline);
+                return;
+            }
+            if (awaitingTable != null) {
+                awaitingTable.add(new Waiting(batch, deadline));
+                return;
+            }
+            awaitingTable = new ArrayList<>(List.of(new Waiting(batch, deadline)));
+            table.onComplete(read -> onContext(context, () -> {
+                List<Waiting> waiting = awaitingTable;
+                awaitingTable = null;
+                for (Waiting w : waiting) {
+                    if (read.succeeded()) {
+                        route(read.result(), w.batch, w.deadline);
+                    } else {
+                        w.batch.forEach(p -> unsent(w.deadline, p, read.cause()));
+                    }
+                }
+            }));
+        }
+
+        private record Waiting(List<Pending> batch, Deadline deadline) {
+        }
+
+        private void route(SlotTable slots, List<Pending> batch, Deadline deadline) {
+            Map<String, List<Pending>> byMaster = new LinkedHashMap<>();
+            for (Pending p : batch) {
+                List<byte[]> keys = ((RequestImpl) p.request).keys();
+                String master = keys.isEmpty() ? slots.anyMaster() : slots.masterOf(HashSlot.of(keys.get(0)));
+                byMaster.computeIfAbsent(master, m -> new ArrayList<>()).add(p);
+            }
+            byMaster.forEach((endpoint, share) -> write(endpoint, share, false, 0, deadline));
+        }
+
+        /** Writes {@code share} to the master at {@code endpoint}, each behind ASKING if {@code asking}. */
+        private void write(String endpoint, List<Pending> share, boolean asking, int redirects, Deadline deadline) {
+            Master master = masters.computeIfAbsent(endpoint, Master::new);
+            master.use(opened -> {
+                if (opened.failed()) {
+                    share.forEach(p -> unsent(deadline, p, opened.cause()));
+                    return;
+                }
+                NodePipeline pipeline = opened.result();
+                List<Request> requests = new ArrayList<>(asking ? 2 * share.size() : share.size());
+                for (Pending p : share) {
+                    if (asking) {
+                        requests.add(Request.cmd(Command.ASKING));
+                    }
+                    requests.add(p.request);
+                }
+                List<Future<Response>> replies = pipeline.write(requests);
+                deadline.wrote(pipeline);
+                Consumer<RedisFailure> giveUp = why -> master.drop(pipeline, why);
+                for (int i = 0; i < share.size(); i++) {
+                    Pending p = share.get(i);
+                    replies.get(asking ? 2 * i + 1 : i).onComplete(own -> onContext(context,
+                            () -> replied(endpoint, p, own, redirects, deadline, giveUp)));
+                }
+            });
+        }
+
+        private void replied(String endpoint, Pending p, AsyncResult<Response> own, int redirects, Deadline deadline,
+                             Consumer<RedisFailure> giveUp) {
+            Response reply = own.succeeded() ? own.result() : null;
+            if (reply != null && reply.type() == ResponseType.ERROR && redirects < MAX_REDIRECTS) {
+                String error = reply.toString();
+                boolean moved = error.startsWith("MOVED ");
+                if (moved || error.startsWith("ASK ")) {
+                    String[] fields = error.split(" ");
+                    if (fields.length == 3) {
+                        String target = fields[2].startsWith(":")
+                                ? endpoint.substring(0, endpoint.lastIndexOf(':')) + fields[2] : fields[2];
+                        if (moved) {
+                            cluster.stale();
+                        }
+                        write(target, List.of(p), !moved, redirects + 1, deadline);
+                        return;
+                    }
+                }
+            }
+            finish(deadline, p, own, giveUp);
+        }
+
+        /** Fails a request that could not be written (no slot table, no connection): there is no connection to give up. */
+        private void unsent(Deadline deadline, Pending p, Throwable why) {
+            finish(deadline, p, Future.failedFuture(why), failure -> {
+            });
+        }
+
+        private void finish(Deadline deadline, Pending p, AsyncResult<Response> own, Consumer<RedisFailure> giveUp) {
+            pending.decrementAndGet();
+            deadline.answered();
+            decide(giveUp, p, own, -1);
+        }
+
+        /**
+         * A batch's deadline: its requests fail at {@code timeoutMs}; a master still owing one of their replies
+         * {@link #ABANDON_TIMEOUTS} timeouts later is given up.
+         */
+        private final class Deadline {
+            private final Map<NodePipeline, Long> marks = new HashMap<>();
+            private int unanswered;
+            private long timer;
+
+            Deadline(List<Pending> batch) {
+                unanswered = batch.size();
+                timer = vertx.setTimer(timeoutMs, expired -> {
+                    expire(batch);
+                    timer = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(context,
+                            () -> marks.forEach((pipeline, mark) -> {
+                                if (pipeline.owes(mark)) {
+                                    masters.get(pipeline.endpoint()).drop(pipeline, new RedisFailure(
+                                            RedisFailure.Kind.TIMEOUT, "Redis Cluster master " + pipeline.endpoint()
+                                            + " answered nothing for " + timeoutMs * ABANDON_TIMEOUTS
+                                            + " ms; connection closed"));
+                                }
+                            })));
+                });
+            }
+
+            void wrote(NodePipeline pipeline) {
+                marks.put(pipeline, pipeline.written());
+            }
+
+            void answered() {
+                if (--unanswered == 0) {
+                    vertx.cancelTimer(timer);
+                }
             }
         }
 
         /**
-         * Settles one request with its own outcome: a reply (an error reply fails this request only), or a failure
-         * without reply, which also gives the connection up.
-         *
-         * @param acked replicas that acknowledged the request's writes (-1: not asked)
+         * The lane's connection to one master: opened on first use, while the writes that need it wait in order;
+         * given up after a failure or a READONLY reply (the slot table is then read again), and, while connecting
+         * fails, not tried again for {@link #RECONNECT_BACKOFF_MS}.
          */
-        private void decide(Future<RedisConnection> used, Pending p, AsyncResult<Response> own, long acked) {
-            if (own.failed()) {
-                RedisFailure failure = RedisFailure.of(own.cause());
-                drop(used, failure);
-                settle(p, Future.failedFuture(failure));
-                return;
-            }
-            Response reply = own.result();
-            int wanted = p.acks.replicas();
-            if (wanted > 0 && wanted > acked && (reply == null || reply.type() != ResponseType.ERROR)) {
-                settle(p, Future.failedFuture(new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
-                        acked + " of " + wanted + " replicas (redis.min_replicas_acked) acknowledged a write "
-                                + "within " + p.acks.timeout().toMillis() + " ms")));
-            } else if (reply != null && reply.type() == ResponseType.ERROR) {
-                RedisFailure failure = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
-                if (failure.isReadOnly()) {
-                    drop(used, failure);
-                }
-                settle(p, Future.failedFuture(failure));
-            } else {
-                settle(p, Future.succeededFuture(reply));
-            }
-        }
+        private final class Master {
+            private final String endpoint;
+            private NodePipeline pipeline;
+            private List<Handler<AsyncResult<NodePipeline>>> awaiting;
+            private long retryAfterNanos;
+            private RedisFailure lastFailure;
 
-        private void onContext(Runnable action) {
-            if (Vertx.currentContext() == context) {
-                action.run();
-            } else {
-                context.runOnContext(v -> action.run());
+            Master(String endpoint) {
+                this.endpoint = endpoint;
+            }
+
+            void use(Handler<AsyncResult<NodePipeline>> write) {
+                if (pipeline != null && !pipeline.isClosed()) {
+                    write.handle(Future.succeededFuture(pipeline));
+                    return;
+                }
+                if (awaiting != null) {
+                    awaiting.add(write);
+                    return;
+                }
+                if (System.nanoTime() < retryAfterNanos) {
+                    write.handle(Future.failedFuture(lastFailure));
+                    return;
+                }
+                awaiting = new ArrayList<>(List.of(write));
+                cluster.open(endpoint).onComplete(opened -> onContext(context, () -> {
+                    List<Handler<AsyncResult<NodePipeline>>> writes = awaiting;
+                    awaiting = null;
+                    if (opened.succeeded()) {
+                        pipeline = opened.result();
+                    } else {
+                        failed(RedisFailure.of(opened.cause()));
+                    }
+                    writes.forEach(w -> w.handle(opened));
+                }));
+            }
+
+            void drop(NodePipeline used, RedisFailure why) {
+                if (pipeline != used) {
+                    return;
+                }
+                pipeline = null;
+                used.close(why);
+                failed(why);
+            }
+
+            private void failed(RedisFailure why) {
+                lastFailure = why;
+                retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_MS * 1_000_000;
+                cluster.stale();
             }
         }
     }
@@ -345,10 +510,44 @@ public final class BatchingRedis implements Redis {
         });
     }
 
-    /** The Vert.x client reports an error reply as a failure whose cause is the reply: it is the request's reply. */
-    private static AsyncResult<Response> ownReply(AsyncResult<Response> own) {
-        return own.failed() && own.cause() instanceof Response reply && reply.type() == ResponseType.ERROR
-                ? Future.succeededFuture(reply) : own;
+    /**
+     * Settles one request with its own outcome: a reply (an error reply fails this request only), or a failure
+     * without reply, after which, as after a READONLY reply, its connection is given up.
+     *
+     * @param giveUp gives the request's connection up
+     * @param acked replicas that acknowledged the request's writes (-1: not asked)
+     */
+    private void decide(Consumer<RedisFailure> giveUp, Pending p, AsyncResult<Response> own, long acked) {
+        if (own.failed()) {
+            RedisFailure failure = RedisFailure.of(own.cause());
+            giveUp.accept(failure);
+            settle(p, Future.failedFuture(failure));
+            return;
+        }
+        Response reply = own.result();
+        int wanted = p.acks.replicas();
+        if (wanted > 0 && wanted > acked && (reply == null || reply.type() != ResponseType.ERROR)) {
+            settle(p, Future.failedFuture(new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
+                    acked + " of " + wanted + " replicas (redis.min_replicas_acked) acknowledged a write "
+                            + "within " + p.acks.timeout().toMillis() + " ms")));
+        } else if (reply != null && reply.type() == ResponseType.ERROR) {
+            RedisFailure failure = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
+            if (failure.isReadOnly()) {
+                giveUp.accept(failure);
+            }
+            settle(p, Future.failedFuture(failure));
+        } else {
+            settle(p, Future.succeededFuture(reply));
+        }
+    }
+
+    /** Runs {@code action} on {@code context}: now if this is its thread, else as a task there. */
+    private static void onContext(Context context, Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
     }
 
     private void expire(List<Pending> batch) {
