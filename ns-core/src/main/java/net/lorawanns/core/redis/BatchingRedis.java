@@ -260,8 +260,9 @@ public final class BatchingRedis implements Redis {
      * what the lane wrote to that master before (per master, in the order sent); each request is decided on its own
      * reply, so that an error reply fails only its request and a stalled master holds up only its own slots. A MOVED
      * sends the request to the master it names and has the slot table read again; an ASK sends it there behind
-     * ASKING, in one write; at most {@link #MAX_REDIRECTS} times. Until the slot table or a master's connection is
-     * ready, the batches wait for it in order. Touched only on its event loop.
+     * ASKING, in one write; at most {@link #MAX_REDIRECTS} times. When a request asks for replicas, WAIT follows its
+     * master's share, on that master. Until the slot table or a master's connection is ready, the batches wait for
+     * it in order. Touched only on its event loop.
      */
     private final class ClusterLane {
         private final Context context;
@@ -320,26 +321,40 @@ public final class BatchingRedis implements Redis {
                     return;
                 }
                 NodePipeline pipeline = opened.result();
-                List<Request> requests = new ArrayList<>(asking ? 2 * share.size() : share.size());
+                List<Request> requests = new ArrayList<>(asking ? 2 * share.size() + 1 : share.size() + 1);
+                int replicas = 0;
+                long waitMillis = 0;
                 for (Pending p : share) {
                     if (asking) {
                         requests.add(Request.cmd(Command.ASKING));
                     }
                     requests.add(p.request);
+                    replicas = Math.max(replicas, p.acks.replicas());
+                    waitMillis = Math.max(waitMillis, p.acks.timeout().toMillis());
+                }
+                if (replicas > 0) {
+                    // WAIT counts the replicas that have this connection's writes: it goes to the master that took them.
+                    requests.add(Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis));
                 }
                 List<Future<Response>> replies = pipeline.write(requests);
                 deadline.wrote(pipeline);
+                Future<Long> acked = replicas == 0 ? Future.succeededFuture(-1L) : replies.get(replies.size() - 1)
+                        .map(Response::toLong).otherwise(0L);
                 Consumer<RedisFailure> giveUp = why -> master.drop(pipeline, why);
                 for (int i = 0; i < share.size(); i++) {
                     Pending p = share.get(i);
                     replies.get(asking ? 2 * i + 1 : i).onComplete(own -> onContext(context,
-                            () -> replied(endpoint, p, own, redirects, deadline, giveUp)));
+                            () -> replied(endpoint, p, own, acked, redirects, deadline, giveUp)));
                 }
             });
         }
 
-        private void replied(String endpoint, Pending p, AsyncResult<Response> own, int redirects, Deadline deadline,
-                             Consumer<RedisFailure> giveUp) {
+        /**
+         * Follows a redirection, else decides the request, once {@code acked} tells how many replicas have its writes
+         * (-1: none asked).
+         */
+        private void replied(String endpoint, Pending p, AsyncResult<Response> own, Future<Long> acked, int redirects,
+                             Deadline deadline, Consumer<RedisFailure> giveUp) {
             Response reply = own.succeeded() ? own.result() : null;
             if (reply != null && reply.type() == ResponseType.ERROR && redirects < MAX_REDIRECTS) {
                 String error = reply.toString();
@@ -357,19 +372,25 @@ public final class BatchingRedis implements Redis {
                     }
                 }
             }
-            finish(deadline, p, own, giveUp);
+            if (p.acks.replicas() == 0) {
+                finish(deadline, p, own, -1, giveUp);
+                return;
+            }
+            acked.onComplete(replicas -> onContext(context, () -> finish(deadline, p, own, replicas.result(),
+                    giveUp)));
         }
 
         /** Fails a request that could not be written (no slot table, no connection): there is no connection to give up. */
         private void unsent(Deadline deadline, Pending p, Throwable why) {
-            finish(deadline, p, Future.failedFuture(why), failure -> {
+            finish(deadline, p, Future.failedFuture(why), -1, failure -> {
             });
         }
 
-        private void finish(Deadline deadline, Pending p, AsyncResult<Response> own, Consumer<RedisFailure> giveUp) {
+        private void finish(Deadline deadline, Pending p, AsyncResult<Response> own, long acked,
+                            Consumer<RedisFailure> giveUp) {
             pending.decrementAndGet();
             deadline.answered();
-            decide(giveUp, p, own, -1);
+            decide(giveUp, p, own, acked);
         }
 
         /**

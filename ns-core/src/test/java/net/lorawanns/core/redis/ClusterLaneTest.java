@@ -17,6 +17,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -199,6 +200,37 @@ class ClusterLaneTest {
                         })));
                     }));
                 })));
+    }
+
+    @Test
+    void aWriteThatWantsAReplicaWaitsOnItsOwnMasterAndFailsThereAloneWithoutOne(Vertx vertx, VertxTestContext test) {
+        // The test cluster's masters have no replica: WAIT answers 0 once its timeout is over.
+        RedisSettings settings = new RedisSettings(cluster.urls(), "cluster", "", "", Duration.ofSeconds(1), 1_000, 1,
+                Duration.ofMillis(100));
+        BatchingRedis redis = (BatchingRedis) RedisClients.create(vertx, settings, settings.servers(),
+                new SimpleMeterRegistry());
+        String written = prefix + "{acked}written";
+        String beside = prefix + "{acked}beside";
+        String elsewhere = IntStream.range(0, 100).mapToObj(this::key)
+                .filter(k -> cluster.masterOf(k) != cluster.masterOf(written)).findFirst().orElseThrow();
+        vertx.getOrCreateContext().runOnContext(v -> {
+            // One turn: the write that wants a replica, one beside it on its master, one on another master.
+            Future<Response> acked = redis.send(Request.cmd(Command.INCR).arg(written), "test",
+                    ReplicaAcks.of(settings));
+            Future<Response> plain = redis.send(Request.cmd(Command.INCR).arg(beside), "test", ReplicaAcks.NONE);
+            Future<Response> other = redis.send(Request.cmd(Command.INCR).arg(elsewhere), "test", ReplicaAcks.NONE);
+            Future.join(acked, plain, other).onComplete(all -> test.verify(() -> {
+                RedisFailure failure = assertInstanceOf(RedisFailure.class, acked.cause());
+                assertEquals(RedisFailure.Kind.NOT_REPLICATED, failure.kind());
+                assertTrue(failure.getMessage().startsWith("0 of 1 replicas"), failure.getMessage());
+                assertEquals(1, plain.result().toLong(), "a write beside it that asked for no replica");
+                assertEquals(1, other.result().toLong(), "a write on another master");
+                redis.send(Request.cmd(Command.GET).arg(written)).onComplete(test.succeeding(value -> test.verify(() -> {
+                    assertEquals(1, value.toLong(), "its master has the write; no replica confirmed it");
+                    test.completeNow();
+                })));
+            }));
+        });
     }
 
     @Test
