@@ -262,13 +262,19 @@ public final class BatchingRedis implements Redis {
      * sends the request to the master it names and has the slot table read again; an ASK sends it there behind
      * ASKING, in one write; at most {@link #MAX_REDIRECTS} times. When a request asks for replicas, WAIT follows its
      * master's share, on that master. Until the slot table or a master's connection is ready, the batches wait for
-     * it in order. Touched only on its event loop.
+     * it in order; after the table changed, a moved slot's requests wait for its old master (see
+     * {@link #switchTo}). Touched only on its event loop.
      */
     private final class ClusterLane {
         private final Context context;
         private final Map<String, Master> masters = new HashMap<>();
         /** Batches waiting, in order, for the slot table being read; null while none does. */
         private List<Waiting> awaitingTable;
+        /** The table the lane routes with, and the one before it while masters still owe what it routed to them. */
+        private SlotTable current;
+        private SlotTable previous;
+        private final Map<String, Drain> drains = new HashMap<>();
+        private final List<Held> held = new ArrayList<>();
 
         ClusterLane(Context context) {
             this.context = context;
@@ -303,13 +309,83 @@ public final class BatchingRedis implements Redis {
         }
 
         private void route(SlotTable slots, List<Pending> batch, Deadline deadline) {
+            if (slots != current) {
+                switchTo(slots);
+            } else if (previous != null && drains.values().stream().noneMatch(Drain::owing)) {
+                previous = null;
+                drains.clear();
+            }
             Map<String, List<Pending>> byMaster = new LinkedHashMap<>();
             for (Pending p : batch) {
                 List<byte[]> keys = ((RequestImpl) p.request).keys();
-                String master = keys.isEmpty() ? slots.anyMaster() : slots.masterOf(HashSlot.of(keys.get(0)));
-                byMaster.computeIfAbsent(master, m -> new ArrayList<>()).add(p);
+                if (keys.isEmpty()) {
+                    byMaster.computeIfAbsent(slots.anyMaster(), m -> new ArrayList<>()).add(p);
+                    continue;
+                }
+                int slot = HashSlot.of(keys.get(0));
+                String master = slots.masterOf(slot);
+                String before = previous == null ? master : previous.masterOf(slot);
+                if (!before.equals(master) && owing(before)) {
+                    held.add(new Held(p, deadline, master, before));
+                } else {
+                    byMaster.computeIfAbsent(master, m -> new ArrayList<>()).add(p);
+                }
             }
             byMaster.forEach((endpoint, share) -> write(endpoint, share, false, 0, deadline));
+        }
+
+        /**
+         * From now on, routes with {@code slots}. A request of a slot that moved to another master must not overtake
+         * the requests of that slot the lane wrote to the old master, which that master redirects to the new one when
+         * it answers: it is held until the old master answered all it was written so far.
+         */
+        private void switchTo(SlotTable slots) {
+            if (current != null) {
+                previous = current;
+                drains.clear();
+                masters.forEach((endpoint, master) -> {
+                    if (master.pipeline != null) {
+                        drains.put(endpoint, new Drain(master.pipeline, master.pipeline.written()));
+                    }
+                });
+            }
+            current = slots;
+        }
+
+        private boolean owing(String endpoint) {
+            Drain drain = drains.get(endpoint);
+            return drain != null && drain.owing();
+        }
+
+        /** Writes the held requests whose old master answered what it owed (the others stay held, in order). */
+        private void release() {
+            if (held.isEmpty()) {
+                return;
+            }
+            List<Held> waiting = new ArrayList<>(held);
+            held.clear();
+            for (Held h : waiting) {
+                if (owing(h.oldMaster)) {
+                    held.add(h);
+                } else if (h.p.promise.future().isComplete()) {
+                    // Its deadline passed while it was held: never written, so never executed.
+                    unsent(h.deadline, h.p, new RedisFailure(RedisFailure.Kind.TIMEOUT, "not sent: "
+                            + "its slot moved to another master, and the old one did not answer in time"));
+                } else {
+                    write(h.master, List.of(h.p), false, 0, h.deadline);
+                }
+            }
+        }
+
+        /** What the lane had written to a master when the slot table changed. */
+        private record Drain(NodePipeline pipeline, long mark) {
+            boolean owing() {
+                return pipeline.owes(mark);
+            }
+        }
+
+        /** A request of a moved slot, held until its slot's old master answered what it owed. */
+        private record Held(Pending p, Deadline deadline, String master, String oldMaster) {
         }
 
         /** Writes {@code share} to the master at {@code endpoint}, each behind ASKING if {@code asking}. */
@@ -343,8 +419,10 @@ public final class BatchingRedis implements Redis {
                 Consumer<RedisFailure> giveUp = why -> master.drop(pipeline, why);
                 for (int i = 0; i < share.size(); i++) {
                     Pending p = share.get(i);
-                    replies.get(asking ? 2 * i + 1 : i).onComplete(own -> onContext(context,
-                            () -> replied(endpoint, p, own, acked, redirects, deadline, giveUp)));
+                    replies.get(asking ? 2 * i + 1 : i).onComplete(own -> onContext(context, () -> {
+                        replied(endpoint, p, own, acked, redirects, deadline, giveUp);
+                        release();
+                    }));
                 }
             });
         }

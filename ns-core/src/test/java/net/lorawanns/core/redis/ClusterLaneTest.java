@@ -172,6 +172,39 @@ class ClusterLaneTest {
                         })))));
     }
 
+    @Test
+    void oneSlotsRequestsAreExecutedInTheirOrderWhileTheSlotMovesToAnotherMaster(Vertx vertx, VertxTestContext test) {
+        Redis redis = client(vertx);
+        String list = prefix + "{migrating}order";
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> redis.send(Request.cmd(Command.DEL).arg(list)).onComplete(test.succeeding(ok -> {
+            // One push per turn for as long as the slot moves: served by the old master, then by the new one after
+            // ASK (the list migrated, the slot not yet), then after MOVED.
+            Future<Void> moved = blocking(() -> {
+                cluster.migrate(list, vertx).finish();
+                return null;
+            });
+            List<Future<Response>> pushes = new ArrayList<>();
+            pushWhile(context, redis, list, pushes, moved, () -> moved.compose(done -> OrderProbe.order(redis, list,
+                    pushes)).onComplete(test.succeeding(order -> test.verify(() -> {
+                        assertTrue(pushes.size() > 10, "pushes while the slot moved: " + pushes.size());
+                        assertEquals(OrderProbe.sent(pushes.size()), order, "executed in the order sent");
+                        test.completeNow();
+                    }))));
+        })));
+    }
+
+    /** Pushes 0, 1, 2, ... onto the list, one per turn, until {@code until} is complete; then runs {@code then}. */
+    private static void pushWhile(Context context, Redis redis, String list, List<Future<Response>> pushes,
+                                  Future<?> until, Runnable then) {
+        pushes.add(redis.send(Request.cmd(Command.RPUSH).arg(list).arg(pushes.size())));
+        if (until.isComplete()) {
+            then.run();
+        } else {
+            context.runOnContext(v -> pushWhile(context, redis, list, pushes, until, then));
+        }
+    }
+
     /**
      * Runs the test cluster's blocking set-up steps on a thread of their own (a Vert.x thread may not wait), and
      * completes on the calling context.
