@@ -29,16 +29,14 @@ import net.lorawanns.core.eventloop.TurnBatches;
  * <ul>
  *   <li><b>Batches.</b> The requests an event loop makes during one of its turns go to Redis in one write and come
  *   back in one read, where a request each would cost a system call each way. On Redis Cluster, where a batch must
- *   stay within one hash slot and the requests of one turn rarely do, each request goes to the master of its slot on
- *   the lane's connection to that master, written behind the requests before it without waiting for their replies
- *   (a pipeline per master), and is decided as soon as its own reply arrives. The Vert.x client writes each such
- *   request on its own; its {@code batch()}, the one way to have it write several at once, fails all of them when
- *   one reply is an error.</li>
+ *   stay within one hash slot and the requests of one turn rarely do, they are split by the master of their slot,
+ *   and each master's share goes out in one write on the lane's {@link NodePipeline} to that master, each request
+ *   decided as soon as its own reply arrives ({@link ClusterLane}).</li>
  *   <li><b>Order.</b> Each event loop keeps one connection of its own, its {@link Lane}, and sends every batch on
  *   it: Redis executes one connection's requests in the order they were written, so two requests sent one after
  *   the other from one event loop are executed in that order, even when Redis stalls and resumes (a pool would
- *   spread them over connections, which a resuming Redis serves in any order). A Cluster lane's connection holds
- *   one connection per master: requests of one slot (one device's keys) keep their order.</li>
+ *   spread them over connections, which a resuming Redis serves in any order). A Cluster lane holds one connection
+ *   per master: requests of one slot (one device's keys) keep their order, also while the slot moves.</li>
  *   <li><b>Errors.</b> A batch of several requests is wrapped in MULTI/EXEC. EXEC answers each request with its own
  *   reply, errors included, so an error fails its own request only; if Redis refuses to queue one of them (out of
  *   memory, say), it runs none of them, and failing them all is then exact. On Cluster each request has its own
@@ -95,7 +93,7 @@ public final class BatchingRedis implements Redis {
      * @param maxPending requests written and not yet answered, at most
      */
     BatchingRedis(Vertx vertx, Redis pooled, ClusterNodes cluster, long timeoutMs, int maxPending,
-                         RedisMetrics metrics) {
+                  RedisMetrics metrics) {
         this.vertx = vertx;
         this.pooled = pooled;
         this.cluster = cluster;
@@ -187,8 +185,8 @@ public final class BatchingRedis implements Redis {
             long[] timer = new long[1];
             timer[0] = vertx.setTimer(timeoutMs, deadline -> {
                 expire(batch);
-                timer[0] = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(context, () -> drop(used,
-                        new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
+                timer[0] = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(context,
+                        () -> drop(used, new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
                                 + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"))));
             });
             used.compose(conn -> write(conn, batch)).onComplete(result -> onContext(context, () -> {
@@ -251,7 +249,6 @@ public final class BatchingRedis implements Redis {
                 decide(failure -> drop(used, failure), batch.get(i), results.get(i), acked);
             }
         }
-
     }
 
     /**
@@ -409,7 +406,7 @@ public final class BatchingRedis implements Redis {
                     waitMillis = Math.max(waitMillis, p.acks.timeout().toMillis());
                 }
                 if (replicas > 0) {
-                    // WAIT counts the replicas that have this connection's writes: it goes to the master that took them.
+                    // WAIT counts the replicas that have this connection's writes: to the master that took them.
                     requests.add(Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis));
                 }
                 List<Future<Response>> replies = pipeline.write(requests);
@@ -458,7 +455,7 @@ public final class BatchingRedis implements Redis {
                     giveUp)));
         }
 
-        /** Fails a request that could not be written (no slot table, no connection): there is no connection to give up. */
+        /** Fails a request that was not written (no slot table, no connection): no connection to give up. */
         private void unsent(Deadline deadline, Pending p, Throwable why) {
             finish(deadline, p, Future.failedFuture(why), -1, failure -> {
             });

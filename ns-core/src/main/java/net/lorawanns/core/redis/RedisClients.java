@@ -41,8 +41,8 @@ public final class RedisClients {
                     .setRole(RedisRole.MASTER);
         }
         Redis pooled = Redis.createClient(vertx, options);
-        ClusterNodes cluster = settings.modeValue() == RedisSettings.Mode.CLUSTER
-                ? new ClusterNodes(pooled, vertx.createNetClient(options.getNetClientOptions()), urls, timeoutMs) : null;
+        ClusterNodes cluster = settings.modeValue() != RedisSettings.Mode.CLUSTER ? null
+                : new ClusterNodes(pooled, vertx.createNetClient(options.getNetClientOptions()), urls, timeoutMs);
         return new BatchingRedis(vertx, pooled, cluster, timeoutMs, maxPending, new RedisMetrics(registry));
     }
 }

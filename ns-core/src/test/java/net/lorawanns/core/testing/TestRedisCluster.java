@@ -126,7 +126,8 @@ public final class TestRedisCluster implements AutoCloseable {
         /** MIGRATEs every key of the slot from the source to the target. */
         public Migration moveKeys() {
             while (true) {
-                Response keys = source.send(vertx, Request.cmd(Command.CLUSTER).arg("GETKEYSINSLOT").arg(slot).arg(100));
+                Response keys = source.send(vertx, Request.cmd(Command.CLUSTER).arg("GETKEYSINSLOT").arg(slot)
+                        .arg(100));
                 if (keys.size() == 0) {
                     return this;
                 }
