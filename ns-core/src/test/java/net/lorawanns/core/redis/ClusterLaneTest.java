@@ -267,6 +267,35 @@ class ClusterLaneTest {
     }
 
     @Test
+    void aClusterWithAPasswordIsReachedWithTheSeedUrlsCredentialsAndAWrongOneIsNamedWithoutIt(Vertx vertx,
+                                                                                            VertxTestContext test) {
+        TestRedisCluster guarded = TestRedisCluster.startWithPassword("s3cret-cluster-pw");
+        RedisSettings settings = guarded.settings("");
+        Redis redis = RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
+        List<String> wrongUrls = guarded.urls().stream().map(url -> url.replace("s3cret-cluster-pw", "wrong-pw"))
+                .toList();
+        Redis refused = RedisClients.create(vertx, new RedisSettings(wrongUrls, "cluster", "", ""), wrongUrls,
+                new SimpleMeterRegistry());
+        vertx.getOrCreateContext().runOnContext(v -> {
+            List<Future<Response>> counters = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                counters.add(redis.send(Request.cmd(Command.INCR).arg(key(i))));
+            }
+            Future<Response> wrong = refused.send(Request.cmd(Command.INCR).arg(key(0)));
+            Future.join(counters).onComplete(all -> wrong.onComplete(done -> {
+                guarded.close();
+                test.verify(() -> {
+                    counters.forEach(counter -> assertEquals(1, counter.result().toLong()));
+                    RedisFailure failure = assertInstanceOf(RedisFailure.class, wrong.cause());
+                    assertEquals(RedisFailure.Kind.UNAVAILABLE, failure.kind());
+                    assertFalse(failure.getMessage().contains("wrong-pw"), failure.getMessage());
+                    test.completeNow();
+                });
+            }));
+        });
+    }
+
+    @Test
     void anErrorReplyFailsItsOwnRequestOnlyAcrossNodes(Vertx vertx, VertxTestContext test) {
         Redis redis = client(vertx);
         String text = prefix + "{a}text";

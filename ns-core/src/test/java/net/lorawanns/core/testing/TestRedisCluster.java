@@ -37,13 +37,24 @@ public final class TestRedisCluster implements AutoCloseable {
     }
 
     public static TestRedisCluster start() {
+        return start(List.of());
+    }
+
+    /** A cluster whose masters want {@code password} from clients (the URLs carry it). */
+    public static TestRedisCluster startWithPassword(String password) {
+        return start(List.of("requirepass " + password));
+    }
+
+    private static TestRedisCluster start(List<String> config) {
         Path dir = RedisProcess.createDirectory("redis-cluster");
         List<RedisProcess> masters = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
+        List<String> lines = new ArrayList<>(List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
+                "cluster-node-timeout 5000"));
+        lines.addAll(config);
         try {
             for (int i = 0; i < MASTERS; i++) {
-                masters.add(RedisProcess.start(dir, List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
-                        "cluster-node-timeout 5000"), false, true, ACCEPTING));
+                masters.add(RedisProcess.start(dir, lines, false, true, ACCEPTING));
             }
             for (int i = 0; i < MASTERS; i++) {
                 Request addSlots = Request.cmd(Command.CLUSTER).arg("ADDSLOTS");
