@@ -79,8 +79,10 @@ final class ClusterNodes {
         if (seed.ssl()) {
             options.setSniServerName(host);
         }
-        return client.connect(options).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .compose(socket -> NodePipeline.on(endpoint, socket, hello()))
+        // The TCP client's connect timeout is the request timeout; this one covers the authentication.
+        return client.connect(options)
+                .compose(socket -> NodePipeline.on(endpoint, socket, hello()).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                        .onFailure(e -> socket.close()))
                 .recover(e -> Future.failedFuture(e instanceof RedisFailure failure ? failure
                         : new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "no connection to Redis Cluster master "
                                 + endpoint + " within " + timeoutMs + " ms: " + RedisFailure.describe(e))));
