@@ -60,9 +60,6 @@ public record RedisSettings(List<String> servers, String mode, String masterName
             throw new InvalidSettingException("servers", "standalone mode takes one server, got " + servers.size());
         }
         minReplicasAcked = Check.range("min_replicas_acked", Check.or(minReplicasAcked, 0), 0, MAX_REPLICAS_ACKED);
-        if (parsed == Mode.CLUSTER && minReplicasAcked > 0) {
-            throw new InvalidSettingException("min_replicas_acked", "is not supported in cluster mode (0 there)");
-        }
         replicaAckTimeout = Check.positive("replica_ack_timeout", Check.or(replicaAckTimeout, Duration.ofMillis(500)));
         if (minReplicasAcked > 0 && replicaAckTimeout.compareTo(requestTimeout) >= 0) {
             throw new InvalidSettingException("replica_ack_timeout", "must be shorter than request_timeout ("

@@ -129,8 +129,6 @@ class ConfigLoaderTest {
         assertEquals("redis.max_pending_requests", fails("[redis]\nmax_pending_requests = 0\n").key());
         assertEquals("network.max_frames_in_flight", fails("[network]\nmax_frames_in_flight = 0\n").key());
         assertEquals("redis.min_replicas_acked", fails("[redis]\nmin_replicas_acked = -1\n").key());
-        assertEquals("redis.min_replicas_acked", fails("[redis]\nmode = \"cluster\"\n"
-                + "servers = [\"redis://a:6379\"]\nmin_replicas_acked = 1\n").key());
         assertEquals("redis.replica_ack_timeout", fails("[redis]\nreplica_ack_timeout = \"0s\"\n").key());
         assertEquals("redis.replica_ack_timeout", fails("[redis]\nmin_replicas_acked = 1\n"
                 + "replica_ack_timeout = \"1s\"\n").key());

@@ -15,7 +15,11 @@ public final class HashSlot {
     }
 
     public static int of(String key) {
-        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        return of(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The slot of a key given as the bytes Redis reads. */
+    public static int of(byte[] bytes) {
         int start = 0;
         int end = bytes.length;
         int open = indexOf(bytes, (byte) '{', 0);

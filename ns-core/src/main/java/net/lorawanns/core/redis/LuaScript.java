@@ -32,8 +32,8 @@ public final class LuaScript {
     }
 
     /**
-     * Runs the script; its reply counts only once {@code acks} replicas have its effect (with the
-     * {@link BatchingRedis} of standalone and Sentinel mode; Cluster mode waits for none).
+     * Runs the script; its reply counts only once {@code acks} replicas have its effect (with a
+     * {@link BatchingRedis}).
      */
     public Future<Response> run(Redis redis, ReplicaAcks acks, String[] keys, Object... args) {
         Request request = Request.cmd(Command.EVAL).arg(source).arg(keys.length);

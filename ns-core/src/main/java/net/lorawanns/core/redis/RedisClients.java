@@ -15,8 +15,8 @@ public final class RedisClients {
     }
 
     /**
-     * Every topology gets a {@link BatchingRedis}: a connection per event loop, a deadline and a bound per request;
-     * standalone and Sentinel batch the requests of each event-loop turn, Cluster sends each to its node on its own.
+     * Every topology gets a {@link BatchingRedis}: a connection per event loop (on Cluster, one per master), a deadline
+     * and a bound per request; the requests of each event-loop turn are batched (on Cluster, per master).
      *
      * @param settings mode, sentinel master name, request deadline and bound
      * @param urls the servers to use: the configured ones, or the embedded Redis's URL
@@ -40,7 +40,9 @@ public final class RedisClients {
             case SENTINEL -> options.setType(RedisClientType.SENTINEL).setMasterName(settings.masterName())
                     .setRole(RedisRole.MASTER);
         }
-        return new BatchingRedis(vertx, Redis.createClient(vertx, options),
-                settings.modeValue() == RedisSettings.Mode.CLUSTER, timeoutMs, maxPending, new RedisMetrics(registry));
+        Redis pooled = Redis.createClient(vertx, options);
+        ClusterNodes cluster = settings.modeValue() != RedisSettings.Mode.CLUSTER ? null
+                : new ClusterNodes(pooled, vertx.createNetClient(options.getNetClientOptions()), urls, timeoutMs);
+        return new BatchingRedis(vertx, pooled, cluster, timeoutMs, maxPending, new RedisMetrics(registry));
     }
 }

@@ -49,6 +49,7 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private static final Pattern ACCEPTING = Pattern.compile("Ready to accept connections");
+    private static final String REQUIREPASS = "requirepass ";
 
     private final Path dir;
     private final int port;
@@ -102,8 +103,11 @@ public final class RedisProcess implements AutoCloseable {
         return port;
     }
 
+    /** Its URL, with the password of a {@code requirepass} line of its configuration. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        String password = config.stream().filter(line -> line.startsWith(REQUIREPASS)).findFirst()
+                .map(line -> ":" + line.substring(REQUIREPASS.length()) + "@").orElse("");
+        return "redis://" + password + "127.0.0.1:" + port;
     }
 
     /**
@@ -150,7 +154,8 @@ public final class RedisProcess implements AutoCloseable {
         Redis client = Redis.createClient(vertx, url());
         try {
             return client.send(request).await(READY.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Throwable: the Vert.x client's error replies are neither Exceptions nor Errors.
             throw new IllegalStateException("redis-server on port " + port + " refused " + request, e);
         } finally {
             client.close();

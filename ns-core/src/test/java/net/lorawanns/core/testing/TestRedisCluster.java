@@ -3,10 +3,13 @@ package net.lorawanns.core.testing;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.HashSlot;
@@ -14,7 +17,8 @@ import net.lorawanns.core.redis.HashSlot;
 /**
  * A real three-master Redis Cluster on loopback, for a test class ({@code @BeforeAll} starts it, {@code @AfterAll}
  * closes it). The slots are split in three ranges, assigned with CLUSTER ADDSLOTS and joined with CLUSTER MEET,
- * sent from here: no redis-cli. Start-up waits for every node to log that the cluster state is ok.
+ * sent from here: no redis-cli. Start-up waits for every node to log that the cluster state is ok. A test may move a
+ * slot to another master ({@link #migrate}), as {@code redis-cli --cluster reshard} does.
  */
 public final class TestRedisCluster implements AutoCloseable {
     private static final int MASTERS = 3;
@@ -24,6 +28,8 @@ public final class TestRedisCluster implements AutoCloseable {
 
     private final Path dir;
     private final List<RedisProcess> masters;
+    /** Slots moved by {@link #migrate}, to the index of their master now. */
+    private final Map<Integer, Integer> moved = new ConcurrentHashMap<>();
 
     private TestRedisCluster(Path dir, List<RedisProcess> masters) {
         this.dir = dir;
@@ -31,13 +37,24 @@ public final class TestRedisCluster implements AutoCloseable {
     }
 
     public static TestRedisCluster start() {
+        return start(List.of());
+    }
+
+    /** A cluster whose masters want {@code password} from clients (the URLs carry it). */
+    public static TestRedisCluster startWithPassword(String password) {
+        return start(List.of("requirepass " + password));
+    }
+
+    private static TestRedisCluster start(List<String> config) {
         Path dir = RedisProcess.createDirectory("redis-cluster");
         List<RedisProcess> masters = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
+        List<String> lines = new ArrayList<>(List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
+                "cluster-node-timeout 5000"));
+        lines.addAll(config);
         try {
             for (int i = 0; i < MASTERS; i++) {
-                masters.add(RedisProcess.start(dir, List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
-                        "cluster-node-timeout 5000"), false, true, ACCEPTING));
+                masters.add(RedisProcess.start(dir, lines, false, true, ACCEPTING));
             }
             for (int i = 0; i < MASTERS; i++) {
                 Request addSlots = Request.cmd(Command.CLUSTER).arg("ADDSLOTS");
@@ -68,9 +85,79 @@ public final class TestRedisCluster implements AutoCloseable {
         return masters.stream().map(RedisProcess::url).toList();
     }
 
-    /** The master that serves {@code key}'s hash slot (the slots were given out in equal ranges, in order). */
+    /** The master that serves {@code key}'s hash slot (given out in equal ranges, in order, unless moved since). */
     public RedisProcess masterOf(String key) {
-        return masters.get(HashSlot.of(key) * MASTERS / HashSlot.SLOTS);
+        int slot = HashSlot.of(key);
+        return masters.get(moved.getOrDefault(slot, slot * MASTERS / HashSlot.SLOTS));
+    }
+
+    /** The masters, in the order of their slot ranges. */
+    public List<RedisProcess> masters() {
+        return masters;
+    }
+
+    /**
+     * Starts moving {@code key}'s slot to another master, the steps of the cluster specification's resharding: the
+     * target marks it IMPORTING, the source MIGRATING. Until {@link Migration#moveKeys()}, the source still serves
+     * the slot's keys; after, it answers ASK for them; after {@link Migration#finish()}, every node answers MOVED.
+     * Blocks: not for an event loop.
+     */
+    public Migration migrate(String key, Vertx vertx) {
+        int slot = HashSlot.of(key);
+        RedisProcess source = masterOf(key);
+        RedisProcess target = masters.get((masters.indexOf(source) + 1) % MASTERS);
+        String sourceId = source.send(vertx, Request.cmd(Command.CLUSTER).arg("MYID")).toString();
+        String targetId = target.send(vertx, Request.cmd(Command.CLUSTER).arg("MYID")).toString();
+        target.send(vertx, Request.cmd(Command.CLUSTER).arg("SETSLOT").arg(slot).arg("IMPORTING").arg(sourceId));
+        source.send(vertx, Request.cmd(Command.CLUSTER).arg("SETSLOT").arg(slot).arg("MIGRATING").arg(targetId));
+        return new Migration(vertx, slot, source, target, targetId);
+    }
+
+    /** A slot on its way from one master to another. */
+    public final class Migration {
+        private final Vertx vertx;
+        private final int slot;
+        private final RedisProcess source;
+        private final RedisProcess target;
+        private final String targetId;
+
+        private Migration(Vertx vertx, int slot, RedisProcess source, RedisProcess target, String targetId) {
+            this.vertx = vertx;
+            this.slot = slot;
+            this.source = source;
+            this.target = target;
+            this.targetId = targetId;
+        }
+
+        /** The master the slot moves to. */
+        public RedisProcess target() {
+            return target;
+        }
+
+        /** MIGRATEs every key of the slot from the source to the target. */
+        public Migration moveKeys() {
+            while (true) {
+                Response keys = source.send(vertx, Request.cmd(Command.CLUSTER).arg("GETKEYSINSLOT").arg(slot)
+                        .arg(100));
+                if (keys.size() == 0) {
+                    return this;
+                }
+                Request migrate = Request.cmd(Command.MIGRATE).arg("127.0.0.1").arg(target.port()).arg("").arg(0)
+                        .arg(5_000).arg("KEYS");
+                keys.forEach(key -> migrate.arg(key.toBytes()));
+                source.send(vertx, migrate);
+            }
+        }
+
+        /** Gives the slot to the target on every master: from now on the source answers MOVED. */
+        public void finish() {
+            moveKeys();
+            Request node = Request.cmd(Command.CLUSTER).arg("SETSLOT").arg(slot).arg("NODE").arg(targetId);
+            target.send(vertx, node);
+            source.send(vertx, node);
+            masters.stream().filter(m -> m != source && m != target).forEach(m -> m.send(vertx, node));
+            moved.put(slot, masters.indexOf(target));
+        }
     }
 
     /** Cluster-mode settings on this cluster with {@code keyPrefix}. */
