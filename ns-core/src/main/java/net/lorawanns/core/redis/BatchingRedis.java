@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -64,8 +65,9 @@ public final class BatchingRedis implements Redis {
     /** MOVED and ASK redirections one Cluster request follows at most. */
     private static final int MAX_REDIRECTS = 5;
 
+    /** @param context where the request was sent from, and where its reply is given */
     private record Pending(Request request, String group, ReplicaAcks acks, Promise<Response> promise,
-                           long sentNanos) {
+                           long sentNanos, Context context) {
     }
 
     /**
@@ -79,6 +81,9 @@ public final class BatchingRedis implements Redis {
     private final Redis pooled;
     /** The masters of a Redis Cluster; null for standalone and Sentinel. */
     private final ClusterNodes cluster;
+    /** A lane per event-loop thread ({@link #send(Context, List)}). */
+    private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<Thread, ClusterLane> clusterLanes = new ConcurrentHashMap<>();
     private final long timeoutMs;
     private final int maxPending;
     private final RedisMetrics metrics;
@@ -140,7 +145,7 @@ public final class BatchingRedis implements Redis {
             return Future.failedFuture(overload);
         }
         Promise<Response> promise = Promise.promise();
-        batches.add(context, new Pending(request, group, acks, promise, now));
+        batches.add(context, new Pending(request, group, acks, promise, now, context));
         return promise.future();
     }
 
@@ -149,22 +154,19 @@ public final class BatchingRedis implements Redis {
         return pending.get();
     }
 
+    /**
+     * Runs on the event loop of {@code context}. Lanes belong to event-loop threads, not to contexts: Vert.x makes a
+     * new context for every caller outside it (a reply to such a caller completes there), and a lane per context
+     * would hold a connection per context for good. Every context of one event loop runs on its thread, so they can
+     * share its lane, which keeps to the context it was made on.
+     */
     private void send(Context context, List<Pending> batch) {
+        Thread eventLoop = Thread.currentThread();
         if (cluster != null) {
-            ClusterLane lane = context.get(cluster);
-            if (lane == null) {
-                lane = new ClusterLane(context);
-                context.put(cluster, lane);
-            }
-            lane.send(batch);
+            clusterLanes.computeIfAbsent(eventLoop, thread -> new ClusterLane(context)).send(batch);
             return;
         }
-        Lane lane = context.get(this);
-        if (lane == null) {
-            lane = new Lane(context);
-            context.put(this, lane);
-        }
-        lane.send(batch);
+        lanes.computeIfAbsent(eventLoop, thread -> new Lane(context)).send(batch);
     }
 
     /** The connection of one event loop, and the batches it carries. Touched only on that event loop. */
@@ -652,7 +654,12 @@ public final class BatchingRedis implements Redis {
         batch.forEach(p -> settle(p, Future.failedFuture(timeout)));
     }
 
+    /** Gives a request its outcome on the context it was sent from (another context of the lane's event loop). */
     private void settle(Pending p, AsyncResult<Response> result) {
+        if (Vertx.currentContext() != p.context) {
+            p.context.runOnContext(v -> settle(p, result));
+            return;
+        }
         boolean first = result.succeeded() ? p.promise.tryComplete(result.result()) : p.promise.tryFail(result.cause());
         if (first) {
             metrics.record(p.group, p.sentNanos, result);

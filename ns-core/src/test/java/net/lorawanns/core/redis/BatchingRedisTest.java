@@ -63,6 +63,40 @@ class BatchingRedisTest {
         });
     }
 
+    /**
+     * A request from outside Vert.x is answered on a context Vert.x makes for it; the next request of the chain
+     * comes from that context. Lanes belong to event-loop threads, so these contexts share them instead of each
+     * holding a connection of its own until the pool runs dry.
+     */
+    @Test
+    void chainsStartedOutsideVertxShareTheEventLoopsLanes(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        // Twice the pool's connections (RedisClients sets at most 64), in two rounds: a lane per context would have
+        // taken every pooled connection for good in the first.
+        chains(redis, "a", 300, test).compose(first -> chains(redis, "b", 300, test))
+                .onComplete(test.succeeding(done -> test.completeNow()));
+    }
+
+    private Future<Void> chains(Redis redis, String round, int count, VertxTestContext test) {
+        List<Future<Response>> chains = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = prefix + round + i;
+            chains.add(redis.send(Request.cmd(Command.SET).arg(key).arg(i)).compose(set -> {
+                Context context = Vertx.currentContext();
+                return redis.send(Request.cmd(Command.GET).arg(key)).andThen(get -> test.verify(() ->
+                        assertTrue(Vertx.currentContext() == context, "the reply on the context that asked")));
+            }));
+        }
+        return Future.all(chains).map(all -> {
+            test.verify(() -> {
+                for (int i = 0; i < count; i++) {
+                    assertEquals(i, chains.get(i).result().toInteger());
+                }
+            });
+            return null;
+        });
+    }
+
     @Test
     void anErrorReplyFailsItsOwnRequestOnly(Vertx vertx, VertxTestContext test) {
         Redis redis = TestRedis.client(vertx, TestRedis.settings());
