@@ -80,7 +80,7 @@ class KeyRotationClusterTest {
 
     @Test
     void everyRecordOnEveryMasterIsReSealedUnderTheNewKey() throws Exception {
-        RedisSettings settings = cluster.settings(prefix);
+        RedisSettings settings = cluster.patientSettings(prefix);
         Redis redis = RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
         RedisKeys keys = new RedisKeys(prefix);
         RootKeyStore oldRoots = new RootKeyStore(redis, keys, cipher(OLD_KEY, "1"));

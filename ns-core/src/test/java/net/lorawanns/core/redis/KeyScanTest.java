@@ -66,7 +66,7 @@ class KeyScanTest {
 
     @Test
     void aScanOnTheClusterSeesTheKeysOfEveryMaster() throws Exception {
-        RedisSettings settings = cluster.settings(prefix);
+        RedisSettings settings = cluster.patientSettings(prefix);
         Redis redis = RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
         Set<String> written = write(redis);
         assertEquals(written, scan(redis));
