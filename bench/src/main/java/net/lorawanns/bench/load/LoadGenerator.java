@@ -95,6 +95,11 @@ public final class LoadGenerator {
             Files.writeString(config, """
                     [logging]
                     level = "warn"
+                    # The simulated gateways never ask for downlinks (no PULL_DATA): a network with extra
+                    # channels would try to give them to every device on every uplink, in vain.
+                    [[regions]]
+                    id = "eu868"
+                    extra_channels = []
                     [redis]
                     %s
                     [gateway.udp]
