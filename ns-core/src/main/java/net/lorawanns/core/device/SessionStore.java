@@ -9,8 +9,10 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.mac.MacState;
@@ -168,6 +170,16 @@ public final class SessionStore {
     /** An OTAA device's index entry is renewed on a lookup once it expires sooner than this before its session. */
     private static final long INDEX_RENEWAL_MARGIN_MS = Duration.ofDays(1).toMillis();
 
+    /**
+     * The MAC state comes with every counter step, mostly unchanged since the device's last frame: the last one read
+     * per device is kept with its stored text, so that an unchanged state is not parsed again. Bounded: past this
+     * many devices it starts afresh.
+     */
+    private static final int MAX_PARSED_MAC_STATES = 20_000;
+
+    private record ParsedMacState(String stored, MacState state) {
+    }
+
     /** The hash fields that hold a session record: the active and the pending session. */
     private static final List<String> SESSION_FIELDS = List.of("a", "p");
 
@@ -176,6 +188,7 @@ public final class SessionStore {
     private final AtRestCipher cipher;
     private final SessionRecord records;
     private final ReplicaAcks acks;
+    private final Map<Eui64, ParsedMacState> parsedMacStates = new ConcurrentHashMap<>();
 
     /**
      * @param cipher seals the keys in the session fields ({@link SessionRecord}): reading a session costs one AES-GCM
@@ -366,12 +379,21 @@ public final class SessionStore {
                 .map(stored -> stored == null ? Optional.empty() : macState(devEui, stored.toString()));
     }
 
-    private static Optional<MacState> macState(Eui64 devEui, String stored) {
+    private Optional<MacState> macState(Eui64 devEui, String stored) {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
+        ParsedMacState known = parsedMacStates.get(devEui);
+        if (known != null && known.stored().equals(stored)) {
+            return Optional.of(known.state());
+        }
         try {
-            return Optional.of(MacState.fromJson(new JsonObject(stored)));
+            MacState state = MacState.fromJson(new JsonObject(stored));
+            if (parsedMacStates.size() >= MAX_PARSED_MAC_STATES) {
+                parsedMacStates.clear();
+            }
+            parsedMacStates.put(devEui, new ParsedMacState(stored, state));
+            return Optional.of(state);
         } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
             UNREADABLE.warn("unreadable_mac_state", "MAC state of a session unreadable, started afresh",
                     devEui + ": " + e.getMessage());
