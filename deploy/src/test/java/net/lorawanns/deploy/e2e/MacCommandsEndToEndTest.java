@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import net.lorawanns.core.testing.DeviceMac;
 import net.lorawanns.core.testing.DeviceMacState;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers in RX2 only.
  */
 class MacCommandsEndToEndTest {
+    private static final HexFormat HEX = HexFormat.of();
     private static final String APPLICATION = "app-mac";
     /** GPS time of the receptions the GPS gateway reports (tmms): 1 400 000 000 s and 625 ms = 160/256 s. */
     private static final long GPS_MILLIS = 1_400_000_000_625L;
@@ -213,6 +215,36 @@ class MacCommandsEndToEndTest {
         List<Integer> eight = List.of(0, 1, 2, 3, 4, 5, 6, 7);
         network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(eight)
                 && m.getJsonObject("xch").getMap().size() == 5);
+    }
+
+    /**
+     * An ABP device with relax_fcnt that restarts (its counter back at 0) is back on its three default channels, as
+     * after its first power-up: the counter step takes the frame as a reset, and the network gives it its five extra
+     * channels again instead of believing it still has them.
+     */
+    @Test
+    void aDeviceThatRestartsIsGivenItsChannelsAgain() throws Exception {
+        TestDevice device = network.abpDevice(server, "00000000000D0009", "26000D09", APPLICATION)
+                .inRegion(DeviceRegion.EU868, 3);
+        network.api(server, "PUT", "/api/v1/devices/" + device.devEui, new JsonObject()
+                .put("application_id", APPLICATION).put("mac_version", "1.0.3").put("relax_fcnt", true)
+                .put("abp", new JsonObject().put("dev_addr", "26000D09")
+                        .put("nwk_s_key", HEX.formatHex(device.fNwkSIntKey))
+                        .put("app_s_key", HEX.formatHex(device.appSKey))), 200);
+        device.mac.state.pinChannel(0);
+        for (int i = 0; i < 3; i++) {
+            device.receive(exchange(device.uplinkNow(true, 10, new byte[] {15})).phy());
+        }
+        assertEquals(5, device.mac.handled.stream().filter(cid -> cid == 0x07).count(), "the channels, once");
+
+        TestDevice restarted = new TestDevice(device.devEui, null, "1.0.3", null, null, 0)
+                .inRegion(DeviceRegion.EU868, 3);
+        restarted.activate("26000D09", device.fNwkSIntKey, device.appSKey);
+        restarted.mac.state.pinChannel(0);
+        TestDevice.Downlink down = restarted.receive(exchange(restarted.uplinkNow(true, 10, new byte[] {16})).phy());
+        assertEquals(0, down.fPort(), "the five NewChannelReq again, on FPort 0");
+        assertEquals(5, restarted.mac.handled.stream().filter(cid -> cid == 0x07).count());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), restarted.mac.state.enabledChannels());
     }
 
     /**

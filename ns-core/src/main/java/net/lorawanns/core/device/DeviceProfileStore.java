@@ -20,13 +20,16 @@ import net.lorawanns.core.redis.RedisKeys;
  */
 public final class DeviceProfileStore {
     /**
-     * KEYS[1] the profiles, KEYS[2] their users; ARGV[1] the ID, ARGV[2] the JSON, ARGV[3] its MAC version. A
-     * profile that devices hold keeps its MAC version, which decides their keys and sessions. Returns 1 when created,
-     * 0 when replaced, minus the number of devices when refused.
+     * KEYS[1] the profiles, KEYS[2] their users; ARGV[1] the ID, ARGV[2] the JSON, ARGV[3] its MAC version, ARGV[4]
+     * its region, ARGV[5] its Regional Parameters revision. A profile that devices hold keeps these three: the MAC
+     * version decides their keys and sessions, the region and revision their channels and MAC state. Returns 1 when
+     * created, 0 when replaced, minus the number of devices when refused.
      */
     private static final LuaScript PUT = new LuaScript("device_profile_put", """
             local current = redis.call('HGET', KEYS[1], ARGV[1])
-            if current and cjson.decode(current).mac_version ~= ARGV[3] then
+            local was = current and cjson.decode(current)
+            if was and (was.mac_version ~= ARGV[3] or was.region ~= ARGV[4]
+                or was.reg_params_revision ~= ARGV[5]) then
               local users = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
               if users > 0 then return -users end
             end
@@ -57,13 +60,15 @@ public final class DeviceProfileStore {
      * hold it and its MAC version would change.
      */
     public Future<Boolean> put(DeviceProfile profile) {
-        return PUT.run(redis, profileKeys(), profile.id(), profile.toJson().encode(), profile.macVersion().toString())
+        return PUT.run(redis, profileKeys(), profile.id(), profile.toJson().encode(), profile.macVersion().toString(),
+                        profile.regionId(), profile.regParamsRevision().toString())
                 .map(reply -> {
                     int outcome = reply.toInteger();
                     if (outcome < 0) {
                         throw new DeviceProfileInUseException("mac_version: device profile '" + profile.id()
-                                + "' is used by " + -outcome + " device(s), whose keys and sessions follow its "
-                                + "LoRaWAN version; create a new profile and move them to it");
+                                + "' is used by " + -outcome + " device(s), whose keys, sessions, channels and MAC "
+                                + "state follow its LoRaWAN version, region and Regional Parameters revision, which "
+                                + "therefore stay; create a new profile and move them to it");
                     }
                     return outcome == 1;
                 });

@@ -217,11 +217,6 @@ public final class MacState {
         return fields.adrHistory;
     }
 
-    /** Whether a request of this CID waits for its answer. */
-    public boolean awaits(int cid) {
-        return fields.pending.stream().anyMatch(p -> p.cid() == cid);
-    }
-
     public JsonObject toJson() {
         Fields f = fields;
         JsonObject json = new JsonObject().put("dr", f.dataRate).put("txp", f.txPowerIndex).put("nbt", f.nbTrans)

@@ -130,15 +130,25 @@ final class ClassAAnswer implements DataStep {
         return uplink.region.maxPayload(dataRate, false, downlinkDwellTime(uplink)).n();
     }
 
-    /** The commands that fit in {@code limit} bytes, in order; a command that does not fit waits. */
-    private static List<MacCommand.Downlink> fitting(List<MacCommand.Downlink> answers, int limit) {
+    /**
+     * The commands that fit in {@code limit} bytes, in order; a command that does not fit waits. A LinkADRReq block
+     * goes whole or not at all: the device takes the contiguous commands as one request (1.0.4 section 5.3).
+     */
+    static List<MacCommand.Downlink> fitting(List<MacCommand.Downlink> answers, int limit) {
+        int blockSize = answers.stream().filter(MacCommand.LinkAdrReq.class::isInstance)
+                .mapToInt(command -> 1 + command.payload().length).sum();
         List<MacCommand.Downlink> fitting = new ArrayList<>();
         int length = 0;
+        boolean blockSent = false;
         for (MacCommand.Downlink command : answers) {
-            int size = 1 + command.payload().length;
-            if (length + size <= limit) {
+            boolean inBlock = command instanceof MacCommand.LinkAdrReq;
+            int size = inBlock ? (blockSent ? 0 : blockSize) : 1 + command.payload().length;
+            if (inBlock && blockSent) {
+                fitting.add(command);
+            } else if (length + size <= limit) {
                 fitting.add(command);
                 length += size;
+                blockSent |= inBlock;
             }
         }
         return fitting;

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
+import net.lorawanns.core.device.FCntDecision;
 import net.lorawanns.core.events.ApplicationEvent;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.mac.MacAnswerHandler;
@@ -38,7 +39,10 @@ final class DeviceMac implements DataStep {
             uplink.mac = uplink.storedMac.orElseGet(() -> targets.initial(uplink));
             return Future.succeededFuture(Next.CONTINUE);
         }
-        boolean reset = !uplink.device.otaa() && uplink.session().lorawan11()
+        // A device that restarted (its counter went back, accepted as a reset under relax_fcnt) is back on its
+        // defaults, as is a LoRaWAN 1.1 ABP device that says so with ResetInd (1.1 section 5.1).
+        boolean reset = uplink.counterStep.decision() == FCntDecision.RESET || !uplink.device.otaa()
+                && uplink.session().lorawan11()
                 && uplink.macCommands.stream().anyMatch(MacCommand.ResetInd.class::isInstance);
         MacState state = uplink.storedMac.filter(stored -> !reset).orElseGet(() -> targets.initial(uplink));
         MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(state, uplink.macCommands, Instant.now());

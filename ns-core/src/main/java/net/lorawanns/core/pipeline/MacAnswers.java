@@ -51,7 +51,7 @@ final class MacAnswers implements DataStep {
             } else if (command instanceof MacCommand.ResetInd && lorawan11 && abp) {
                 answers.add(new MacCommand.ResetConf(SERVER_MINOR_VERSION));
             } else if (command instanceof MacCommand.DeviceModeInd mode && lorawan11) {
-                // The server takes the class the device switched to (1.1 section 5.15).
+                // Confirms the class the device switched to (1.1 section 5.15).
                 answers.add(new MacCommand.DeviceModeConf(mode.deviceClass()));
             }
         }

@@ -16,6 +16,7 @@ import net.lorawanns.core.adr.AdrLimits;
 import net.lorawanns.core.device.DeviceProfile;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.EffectiveProfile;
+import net.lorawanns.core.frame.CfList;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.mac.MacTarget;
 import net.lorawanns.core.region.Channel;
@@ -62,10 +63,13 @@ final class MacTargets {
             Region defaults = Regions.byId(region.id());
             int minDr = defaults.uplinkChannels().stream().mapToInt(Channel::minDr).min().orElse(0);
             int maxDr = defaults.uplinkChannels().stream().mapToInt(Channel::maxDr).max().orElse(0);
+            // A frequency the network also runs keeps that channel's data rates and RX1 frequency.
+            Map<Long, Channel> network = new HashMap<>();
+            region.uplinkChannels().forEach(channel -> network.put(channel.frequencyHz(), channel));
             List<Channel> extra = new ArrayList<>();
-            channels.extraFrequencies().forEach(hz -> extra.add(new Channel(hz, minDr, maxDr)));
-            return region.withExtraChannels(extra).withNetworkRx2(region.networkRx2Frequency(),
-                    region.networkRx2DataRate());
+            channels.extraFrequencies().forEach(hz -> extra.add(network.getOrDefault(hz,
+                    new Channel(hz, minDr, maxDr))));
+            return region.withExtraChannels(extra);
         });
     }
 
@@ -77,18 +81,24 @@ final class MacTargets {
     MacState initial(DataUplink uplink) {
         Region region = channels(uplink.region, uplink.profile);
         Region defaults = Regions.byId(region.id());
-        boolean cfList = uplink.device.otaa()
-                && region.joinAcceptCfList(uplink.profile.regParamsRevision()).isPresent();
-        SortedSet<Integer> channels = new TreeSet<>((cfList ? region : defaults).enabledUplinkChannelIndices());
+        Optional<CfList> cfList = uplink.device.otaa()
+                ? region.joinAcceptCfList(uplink.profile.regParamsRevision()) : Optional.empty();
+        SortedSet<Integer> channels;
         SortedMap<Integer, Long> extra = new TreeMap<>();
-        if (cfList && region.supportsNewChannelReq()) {
-            List<Channel> all = region.uplinkChannels();
+        if (cfList.isEmpty()) {
+            channels = new TreeSet<>(defaults.enabledUplinkChannelIndices());
+        } else if (cfList.get() instanceof CfList.Frequencies frequencies) {
+            // The channels the CFList named (it may stop short of the region's extra channels), after the defaults.
+            channels = new TreeSet<>(defaults.enabledUplinkChannelIndices());
             int first = defaults.uplinkChannels().size();
-            // A CFList carries five frequencies at most: channels 3 to 7 after EU868's default three.
-            for (int i = first; i < Math.min(all.size(), first + 5); i++) {
-                extra.put(i, all.get(i).frequencyHz());
+            for (int i = 0; i < frequencies.hz().size(); i++) {
+                if (frequencies.hz().get(i) > 0) {
+                    extra.put(first + i, frequencies.hz().get(i));
+                    channels.add(first + i);
+                }
             }
-            channels.removeIf(i -> i >= first && !extra.containsKey(i));
+        } else {
+            channels = new TreeSet<>(region.enabledUplinkChannelIndices());
         }
         DeviceSession session = uplink.session();
         return MacState.initial(channels, extra, new MacState.RxSettings(session.rxDelaySeconds(),

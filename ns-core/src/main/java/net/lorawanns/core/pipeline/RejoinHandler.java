@@ -93,6 +93,12 @@ final class RejoinHandler {
             }
             Device device = found.get();
             return settings.of(device).compose(profile -> {
+                if (!profile.regionId().equals(region.id())) {
+                    return refuse(type, "region_mismatch", Optional.of(device.applicationId()), "rejoin-request type "
+                            + type + " from DevEUI " + request.devEui() + " heard by gateways of region " + region.id()
+                            + ", but its device profile is for " + profile.regionId(), detail
+                            .put("gateway_region", region.id()).put("device_region", profile.regionId()));
+                }
                 OptionalInt dr = region.uplinkDataRateIndex(uplink.dataRate());
                 if (dr.isEmpty()) {
                     metrics.rejoin(type, "unknown_data_rate");

@@ -135,6 +135,12 @@ class DeviceProfileStoreTest {
         assertTrue(refused.getMessage().startsWith("mac_version: "), refused.getMessage());
         assertEquals(MacVersion.LORAWAN_1_0_3, run(() -> profiles.get("p")).orElseThrow().macVersion());
         assertFalse(run(() -> profiles.put(profile("p", "1.0.3", 1))), "other settings may change");
+        // Nor do the region and Regional Parameters revision change: the devices' channels and MAC state follow them.
+        assertThrows(DeviceProfileInUseException.class, () -> run(() -> profiles.put(DeviceProfile.fromJson("p",
+                profile("p", "1.0.3", 1).toJson().put("region", "in865")))));
+        assertThrows(DeviceProfileInUseException.class, () -> run(() -> profiles.put(DeviceProfile.fromJson("p",
+                profile("p", "1.0.3", 1).toJson().put("reg_params_revision", "RP002-1.0.4")))));
+        assertEquals("eu868", run(() -> profiles.get("p")).orElseThrow().regionId());
 
         run(() -> devices.delete(DEV));
         assertFalse(run(() -> profiles.put(profile("p", "1.1", 5))), "no device holds it any more");
