@@ -122,9 +122,13 @@ public final class SessionStore {
             redis.call('HSET', KEYS[1], 'fr', ARGV[1])
             return 1
             """);
-    /** Stores the MAC state (ARGV[2]) of the session ARGV[1] if it is still the active one; 0 when it is not. */
+    /**
+     * Stores the MAC state (ARGV[2]) that the frame ARGV[3] of the session ARGV[1] left, if that session is still the
+     * active one and that frame its last (a later frame, decided meanwhile, has the newer state); 0 when not.
+     */
     private static final LuaScript SAVE_MAC_STATE = new LuaScript("session_save_mac_state", """
-            if redis.call('HGET', KEYS[1], 'aid') ~= ARGV[1] then return 0 end
+            local now = redis.call('HMGET', KEYS[1], 'aid', 'f')
+            if now[1] ~= ARGV[1] or now[2] ~= ARGV[3] then return 0 end
             redis.call('HSET', KEYS[1], 'm', ARGV[2])
             return 1
             """);
@@ -365,12 +369,14 @@ public final class SessionStore {
     }
 
     /**
-     * Stores the MAC state of the session {@code sessionId}, unless another session replaced it meanwhile (a new
-     * session starts from its own initial state). The state lives in the session's hash and expires with it.
+     * Stores the MAC state that the frame {@code fCnt} of the session {@code sessionId} left, unless another session
+     * replaced it (a new session starts from its own initial state) or a later frame was accepted meanwhile (its
+     * own step works from the state before, and saves what it made of it). The state lives in the session's hash
+     * and expires with it.
      */
-    public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, MacState state) {
-        return SAVE_MAC_STATE.run(redis, new String[] {keys.session(devEui)}, sessionId, state.toJson().encode())
-                .map(saved -> saved.toInteger() == 1);
+    public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state) {
+        return SAVE_MAC_STATE.run(redis, new String[] {keys.session(devEui)}, sessionId, state.toJson().encode(),
+                fCnt).map(saved -> saved.toInteger() == 1);
     }
 
     /** The active session's MAC state, as the last frame left it; empty before its first frame. */

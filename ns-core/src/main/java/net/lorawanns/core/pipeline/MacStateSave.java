@@ -43,6 +43,7 @@ final class MacStateSave implements DataStep {
         if (uplink.storedMac.isPresent() && uplink.storedMac.get().equals(state)) {
             return Future.succeededFuture(Next.CONTINUE);
         }
-        return sessions.saveMacState(uplink.device.devEui(), uplink.session().id(), state).map(Next.CONTINUE);
+        return sessions.saveMacState(uplink.device.devEui(), uplink.session().id(), uplink.fCnt, state)
+                .map(Next.CONTINUE);
     }
 }

@@ -1,9 +1,5 @@
 package net.lorawanns.core.device;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.redis.RedisKeys;
@@ -33,6 +32,9 @@ import net.lorawanns.core.types.MacVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionStoreTest {
     private static final Eui64 DEV = Eui64.parse("0102030405060708");
@@ -133,6 +135,22 @@ class SessionStoreTest {
         await(one.setPending(DEV, session("s2", "26000002")));
         assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s2", 0)).forceRejoinType(),
                 "a new session has rejoined already");
+    }
+
+    @Test
+    void aFramesMacStateIsKeptOnlyWhileItIsTheSessionsLastFrame() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
+        MacState first = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
+        MacState later = first.with(f -> f.maxDutyCycle = 4);
+        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 11)).decision());
+        assertEquals(FCntDecision.NEW, await(other.accept(DEV, "s1", 12)).decision());
+        assertTrue(await(other.saveMacState(DEV, "s1", 12, later)));
+        // Frame 11's save comes late, after frame 12 was decided and saved: it must not undo frame 12's state.
+        assertFalse(await(one.saveMacState(DEV, "s1", 11, first)));
+        assertFalse(await(one.saveMacState(DEV, "s0", 12, first)), "another session's");
+        assertEquals(later, await(one.accept(DEV, "s1", 13)).macState().orElseThrow());
     }
 
     @Test
