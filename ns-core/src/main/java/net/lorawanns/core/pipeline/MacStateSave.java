@@ -40,9 +40,6 @@ final class MacStateSave implements DataStep {
                 f.lastStatusRequest = Optional.of(Instant.now());
             }
         });
-        if (uplink.storedMac.isPresent() && uplink.storedMac.get().equals(state)) {
-            return Future.succeededFuture(Next.CONTINUE);
-        }
         return sessions.saveMacState(uplink.device.devEui(), uplink.session().id(), uplink.fCnt, state)
                 .map(Next.CONTINUE);
     }
