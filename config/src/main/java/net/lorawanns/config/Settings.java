@@ -7,8 +7,9 @@ import java.util.Set;
 /** The whole configuration: one TOML file, every section optional, every value validated on construction. */
 public record Settings(LoggingSettings logging, NetworkSettings network, List<RegionSettings> regions,
                        RedisSettings redis, GatewaySettings gateway, JoinServerSettings joinServer,
-                       InternalJsSettings internalJs, ApiSettings api, MetricsSettings metrics) {
-    public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null, null);
+                       InternalJsSettings internalJs, ApiSettings api, MetricsSettings metrics,
+                       DownlinkSettings downlink) {
+    public static final Settings DEFAULTS = new Settings(null, null, null, null, null, null, null, null, null, null);
 
     public Settings {
         logging = Check.or(logging, LoggingSettings.DEFAULTS);
@@ -38,6 +39,7 @@ public record Settings(LoggingSettings logging, NetworkSettings network, List<Re
         internalJs = Check.or(internalJs, InternalJsSettings.DEFAULTS);
         api = Check.or(api, ApiSettings.DEFAULTS);
         metrics = Check.or(metrics, MetricsSettings.DEFAULTS);
+        downlink = Check.or(downlink, DownlinkSettings.DEFAULTS);
         // Every secret (session keys, webhook headers, root keys) lives in Redis sealed under the master key, with
         // or without the internal join server. Only the embedded Redis, which forgets everything on exit, may run
         // with a key made up at start-up.

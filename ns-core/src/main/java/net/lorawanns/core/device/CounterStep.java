@@ -3,6 +3,7 @@ package net.lorawanns.core.device;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.queue.PendingAck;
 
 /**
  * What the atomic frame-counter step decided, with the device record it read in the same step.
@@ -12,7 +13,9 @@ import net.lorawanns.core.mac.MacState;
  * @param forceRejoinType the rejoin type of a ForceRejoinReq the operator asked for, to send with the answer to
  *                        this (new) frame; taken by this step, so that it goes out once
  * @param macState the session's MAC state as stored, empty before its first (or when unreadable)
+ * @param queueLength how many application downlinks wait in the device's queue
+ * @param pendingAck the confirmed downlink that waited for this (new) frame's ACK; taken by this step
  */
 public record CounterStep(FCntDecision decision, Optional<Device> device, OptionalInt forceRejoinType,
-                          Optional<MacState> macState) {
+                          Optional<MacState> macState, int queueLength, Optional<PendingAck> pendingAck) {
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.queue.PendingAck;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.redis.RedisKeys;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Device sessions in Redis. One hash per device holds the active session ({@code a}, id {@code aid}), a pending
  * one from a join or rejoin ({@code p}, {@code pid}), the last accepted uplink counter ({@code f}), the next downlink
  * counters ({@code nd} NFCntDown, {@code ad} AFCntDown), the last RJcount0 of the active session's rejoin-requests
- * ({@code r0}), and the rejoin type of a ForceRejoinReq to send ({@code fr}). An index per DevAddr lists the devices
+ * ({@code r0}), the rejoin type of a ForceRejoinReq to send ({@code fr}), the session's MAC state ({@code m}), the
+ * gateways that heard its last uplink ({@code gw}), and the confirmed downlink waiting for an ACK ({@code cd}) with
+ * the FCnt of the last one sent ({@code cf}). An index per DevAddr lists the devices
  * that may use it. OTAA sessions expire after {@link #OTAA_SESSION_TTL} without uplinks; ABP sessions, given by the
  * operator, do not (they are configuration-grade data), and neither does an index while it holds an ABP device.
  */
@@ -44,28 +47,34 @@ public final class SessionStore {
      * The accept-and-advance step: reads the device record (KEYS[2]), promotes a pending session on its first
      * uplink, then compares the counter with the last accepted one and moves it forward, all at once, so that two
      * instances cannot both accept one FCnt and a change to the device (its relax option) applies from the next
-     * frame. Returns {decision, last, device record, ForceRejoinReq type, MAC state} with 0 NEW, 1 RETRANSMISSION,
-     * 2 REPLAY, 3 RESET, 4 STALE; {4, -1} without a record when the device is gone, {4, -1, record} when the session
-     * is no longer active. OTAA sessions (the record has a join_eui) are kept for ARGV[3] ms more. A NEW frame also
-     * takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr}; -1 for none), which goes out with
-     * the answer to this frame. The session's MAC state ({@code m}, '' before the first) comes with the decision, and
-     * a pending session that becomes active starts without one. A step that moves the counter (NEW, RESET)
-     * leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}), the counter before it
-     * ({@code uf}) and the ForceRejoinReq it took ({@code ur}, empty for none), in the one HSET that moves it.
+     * frame. Returns {decision, last, device record, ForceRejoinReq type, MAC state, queue length, pending ACK} with
+     * 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE; {4, -1} without a record when the device is gone,
+     * {4, -1, record} when the session is no longer active. OTAA sessions (the record has a join_eui) are kept for
+     * ARGV[3] ms more. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr};
+     * -1 for none), which goes out with the answer to this frame. The session's MAC state ({@code m}, '' before the
+     * first) comes with the decision, and a pending session that becomes active starts without one, without a
+     * confirmed downlink waiting for its ACK ({@code cd}) and without its ConfFCnt ({@code cf}). A NEW frame (or
+     * RESET) takes {@code cd}: it is the device's ACK or its absence. It records the gateways that heard it, best
+     * first ({@code gw}, ARGV[6]: where Class C downlinks go), and each frame that is answered (not a replay) holds
+     * the device's downlink path (KEYS[4]) for ARGV[5] ms, the span of its receive windows, and reads the length of
+     * its downlink queue (KEYS[3]). A step that moves the counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs
+     * to take it back: its token ARGV[4] ({@code ut}), the counter before it ({@code uf}), the ForceRejoinReq it took
+     * ({@code ur}, empty for none) and the pending ACK it took ({@code uc}), in the one HSET that moves it.
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
             if not raw then return {4, -1} end
             local device = cjson.decode(raw)
-            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm')
+            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm', 'cd')
             if state[1] == ARGV[1] then
               local pending = redis.call('HGET', KEYS[1], 'p')
               redis.call('HSET', KEYS[1], 'a', pending, 'aid', ARGV[1], 'f', -1, 'nd', 0, 'ad', 0)
-              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr', 'm')
+              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr', 'm', 'cd', 'cf', 'gw')
               state[2] = ARGV[1]
               state[3] = '-1'
               state[4] = false
               state[5] = false
+              state[6] = false
             end
             if state[2] ~= ARGV[1] then return {4, -1, raw} end
             local last = tonumber(state[3])
@@ -75,17 +84,23 @@ public final class SessionStore {
             if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
               local took = ''
               if fcnt > last and state[4] then took = state[4] end
-              redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3], 'ur', took)
-              if fcnt < last then return {3, last, raw, -1, mac} end
+              local acked = state[6] or ''
+              redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3], 'ur', took, 'uc', acked,
+                'gw', ARGV[6])
+              if acked ~= '' then redis.call('HDEL', KEYS[1], 'cd') end
+              redis.call('SET', KEYS[4], 'A', 'PX', ARGV[5])
+              local queued = redis.call('LLEN', KEYS[3])
+              if fcnt < last then return {3, last, raw, -1, mac, queued, acked} end
               if took ~= '' then
                 redis.call('HDEL', KEYS[1], 'fr')
-                return {0, last, raw, tonumber(took), mac}
+                return {0, last, raw, tonumber(took), mac, queued, acked}
               end
-              return {0, last, raw, -1, mac}
+              return {0, last, raw, -1, mac, queued, acked}
             elseif fcnt == last then
-              return {1, last, raw, -1, mac}
+              redis.call('SET', KEYS[4], 'A', 'PX', ARGV[5])
+              return {1, last, raw, -1, mac, redis.call('LLEN', KEYS[3]), ''}
             end
-            return {2, last, raw, -1, mac}
+            return {2, last, raw, -1, mac, 0, ''}
             """);
     /**
      * Takes back the counter step ARGV[1] (its token) if it is still the last one: the step's answer was lost (no
@@ -95,10 +110,11 @@ public final class SessionStore {
      */
     private static final LuaScript UNDO_ACCEPT = new LuaScript("session_undo_accept", """
             if redis.call('HGET', KEYS[1], 'ut') ~= ARGV[1] then return 0 end
-            local before = redis.call('HMGET', KEYS[1], 'uf', 'ur')
+            local before = redis.call('HMGET', KEYS[1], 'uf', 'ur', 'uc')
             redis.call('HSET', KEYS[1], 'f', before[1])
             if before[2] and before[2] ~= '' then redis.call('HSET', KEYS[1], 'fr', before[2]) end
-            redis.call('HDEL', KEYS[1], 'ut', 'uf', 'ur')
+            if before[3] and before[3] ~= '' then redis.call('HSET', KEYS[1], 'cd', before[3]) end
+            redis.call('HDEL', KEYS[1], 'ut', 'uf', 'ur', 'uc')
             return 1
             """);
     private static final FCntDecision[] DECISIONS = {FCntDecision.NEW, FCntDecision.RETRANSMISSION,
@@ -323,7 +339,8 @@ public final class SessionStore {
                 return found;
             }
             if (hash.containsKey("a")) {
-                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("a")), false, hash.get("f").toLong()));
+                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("a")), false, hash.get("f").toLong(),
+                        hash.containsKey("cf") ? hash.get("cf").toLong() : 0));
             }
             if (hash.containsKey("p")) {
                 found.add(new SessionCandidate(devEui, parse(devEui, hash.get("p")), true, -1));
@@ -348,15 +365,24 @@ public final class SessionStore {
      * Checks a verified uplink's 32-bit counter against the last accepted one and advances it, atomically, reading
      * the device record in the same step: its relax option decides whether a lower counter is a reset.
      */
-    public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt) {
+    public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt, Duration receiveWindows,
+                                      List<Eui64> gateways) {
         String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui)}, sessionId, fCnt,
-                OTAA_SESSION_TTL.toMillis(), token).map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
+        StringBuilder heard = new StringBuilder(17 * gateways.size());
+        for (Eui64 gateway : gateways) {
+            heard.append(heard.length() == 0 ? "" : " ").append(gateway);
+        }
+        return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui),
+                        keys.downlinkQueue(devEui), keys.downlinkPath(devEui)}, sessionId, fCnt,
+                OTAA_SESSION_TTL.toMillis(), token, Math.max(1, receiveWindows.toMillis()), heard)
+                .map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
                         result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
                                 : Optional.empty(),
                         result.size() > 3 && result.get(3).toInteger() >= 0 ? OptionalInt.of(result.get(3).toInteger())
                                 : OptionalInt.empty(),
-                        result.size() > 4 ? macState(devEui, result.get(4).toString()) : Optional.empty()))
+                        result.size() > 4 ? macState(devEui, result.get(4).toString()) : Optional.empty(),
+                        result.size() > 5 ? result.get(5).toInteger() : 0,
+                        result.size() > 6 ? pendingAck(devEui, result.get(6).toString()) : Optional.empty()))
                 .recover(failure -> {
                     if (failure instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
                             || lost.kind() == RedisFailure.Kind.NOT_REPLICATED)) {
@@ -402,6 +428,19 @@ public final class SessionStore {
             return Optional.of(state);
         } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
             UNREADABLE.warn("unreadable_mac_state", "MAC state of a session unreadable, started afresh",
+                    devEui + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<PendingAck> pendingAck(Eui64 devEui, String stored) {
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PendingAck.fromJson(new JsonObject(stored)));
+        } catch (RuntimeException e) {
+            UNREADABLE.warn("unreadable_pending_ack", "Confirmed downlink awaiting an ACK unreadable, forgotten",
                     devEui + ": " + e.getMessage());
             return Optional.empty();
         }

@@ -2,6 +2,8 @@ package net.lorawanns.core.pipeline;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import net.lorawanns.core.device.Device;
@@ -9,6 +11,8 @@ import net.lorawanns.core.device.FCntDecision;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.uplink.DeduplicatedUplink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FrameCounter implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(FrameCounter.class);
+    /** How many of the gateways that heard a frame are kept for Class C downlinks. */
+    private static final int MAX_GATEWAYS_KEPT = 3;
 
     private final SessionMatch match;
     private final SessionStore sessions;
@@ -38,7 +44,8 @@ final class FrameCounter implements DataStep {
 
     @Override
     public Future<Next> apply(DataUplink uplink) {
-        return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt).compose(step -> {
+        return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt,
+                receiveWindows(uplink), bestGateways(uplink)).compose(step -> {
             if (step.decision() == FCntDecision.STALE) {
                 cache.invalidate(uplink.frame.devAddr());
                 if (uplink.fromCache) {
@@ -59,6 +66,20 @@ final class FrameCounter implements DataStep {
             metrics.frame(step.decision().name().toLowerCase(Locale.ROOT));
             return Future.succeededFuture(decided(uplink));
         });
+    }
+
+    /**
+     * How long the frame holds its device's downlink path: to the end of RX2 (RECEIVE_DELAY1 + 1 s, LoRaWAN 1.0.4
+     * section 3.3) and a second more for a downlink sent there to be on air. A Class C downlink waits meanwhile.
+     */
+    private static Duration receiveWindows(DataUplink uplink) {
+        return Duration.ofSeconds(Math.max(1, uplink.session().rxDelaySeconds()) + 2L);
+    }
+
+    /** The gateways that heard the frame, best first: where the device's Class C downlinks go next. */
+    private static List<Eui64> bestGateways(DataUplink uplink) {
+        return uplink.copies.copies().stream().sorted(DeduplicatedUplink.BEST_FIRST)
+                .map(copy -> copy.rxInfo().gatewayEui()).distinct().limit(MAX_GATEWAYS_KEPT).toList();
     }
 
     private Next decided(DataUplink uplink) {

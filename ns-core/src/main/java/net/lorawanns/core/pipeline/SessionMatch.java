@@ -84,13 +84,13 @@ final class SessionMatch implements DataStep {
         int txCh = uplink.region.uplinkChannel(uplink.copies.frequencyHz()).orElse(0);
         for (SessionCandidate candidate : candidates) {
             long full = fullFCnt(candidate.lastFCntUp(), frame.fCnt());
-            if (micVerifies(candidate.session(), frame, micInput, full, txDr, txCh)) {
+            if (micVerifies(candidate, frame, micInput, full, txDr, txCh)) {
                 uplink.candidate = candidate;
                 uplink.fCnt = full;
                 return true;
             }
             // A frame with a lower counter (a replay, or a device that reset): classified by the counter step.
-            if (full != frame.fCnt() && micVerifies(candidate.session(), frame, micInput, frame.fCnt(), txDr, txCh)) {
+            if (full != frame.fCnt() && micVerifies(candidate, frame, micInput, frame.fCnt(), txDr, txCh)) {
                 uplink.candidate = candidate;
                 uplink.fCnt = frame.fCnt();
                 return true;
@@ -111,14 +111,18 @@ final class SessionMatch implements DataStep {
         return full < lastFCntUp ? full + 0x10000 : full;
     }
 
-    private static boolean micVerifies(DeviceSession session, DataFrame frame, byte[] micInput, long fCnt, int txDr,
-                                       int txCh) {
+    private static boolean micVerifies(SessionCandidate candidate, DataFrame frame, byte[] micInput, long fCnt,
+                                       int txDr, int txCh) {
         if (fCnt > 0xFFFFFFFFL) {
             return false;
         }
+        DeviceSession session = candidate.session();
+        // ConfFCnt: an uplink with ACK set acknowledges the session's last confirmed downlink, whose FCnt (its low 16
+        // bits) the LoRaWAN 1.1 MIC covers (section 4.4); without ACK it is 0. A cached candidate may know an older
+        // one: its MIC then fails and the frame is matched again with the session as Redis has it.
+        int confFCnt = frame.fCtrl().ack() ? (int) (candidate.confFCnt() & 0xFFFF) : 0;
         Mic mic = session.lorawan11()
-                // ConfFCnt is 0: this server sends no confirmed downlinks, so an uplink acknowledges none.
-                ? DataCrypto.micUplink11(session.sNwkSIntKey(), session.fNwkSIntKey(), 0, txDr, txCh,
+                ? DataCrypto.micUplink11(session.sNwkSIntKey(), session.fNwkSIntKey(), confFCnt, txDr, txCh,
                         frame.devAddr(), fCnt, micInput)
                 : DataCrypto.mic10(session.fNwkSIntKey(), Direction.UPLINK, frame.devAddr(), fCnt, micInput);
         return mic.equals(frame.mic());

@@ -43,6 +43,19 @@ public final class RedisKeys {
         return prefix + "device:{" + devEui + "}:session";
     }
 
+    /** A device's application downlink queue (a list, oldest first). */
+    public String downlinkQueue(Eui64 devEui) {
+        return prefix + "device:{" + devEui + "}:queue";
+    }
+
+    /**
+     * Held while a device's downlink path is in use: from an uplink to the end of its RX2 window (Class A), or while
+     * one instance sends it a Class B or C downlink.
+     */
+    public String downlinkPath(Eui64 devEui) {
+        return prefix + "device:{" + devEui + "}:downlink";
+    }
+
     /** A pattern matching every device's session hash, for re-sealing under a new master key. */
     public String sessionPattern() {
         return prefix + "device:{*}:session";

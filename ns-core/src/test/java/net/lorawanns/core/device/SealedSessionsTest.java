@@ -7,6 +7,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Session keys at rest: sealed, bound to their device, readable after a rotation, and re-sealed by it. */
 class SealedSessionsTest {
+    /** How long each frame holds its device's downlink path: RX1 and RX2 of a 1 s RX1 delay. */
+    private static final Duration WINDOWS = Duration.ofSeconds(3);
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Eui64 DEV = Eui64.parse("0102030405060708");
@@ -171,7 +174,7 @@ class SealedSessionsTest {
         Future<Void> steps = Future.succeededFuture();
         for (long fCnt = 0; fCnt < 100; fCnt++) {
             long next = fCnt;
-            steps = steps.compose(v -> store.accept(DEV, "s1", next).map(step -> {
+            steps = steps.compose(v -> store.accept(DEV, "s1", next, WINDOWS, List.of()).map(step -> {
                 decisions.add(step.decision());
                 return null;
             }));

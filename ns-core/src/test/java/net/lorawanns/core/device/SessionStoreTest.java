@@ -37,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionStoreTest {
+    /** How long each frame holds its device's downlink path: RX1 and RX2 of a 1 s RX1 delay. */
+    private static final Duration WINDOWS = Duration.ofSeconds(3);
     private static final Eui64 DEV = Eui64.parse("0102030405060708");
     private Vertx vertx;
     private RedisKeys keys;
@@ -70,7 +72,7 @@ class SessionStoreTest {
         for (long fCnt = 0; fCnt < 200; fCnt++) {
             List<Future<FCntDecision>> racing = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                racing.add((i % 2 == 0 ? one : other).accept(DEV, "s1", fCnt).map(CounterStep::decision));
+                racing.add((i % 2 == 0 ? one : other).accept(DEV, "s1", fCnt, WINDOWS, List.of()).map(CounterStep::decision));
             }
             Future.all(racing).await(10, TimeUnit.SECONDS);
             long accepted = racing.stream().filter(f -> f.result() == FCntDecision.NEW).count();
@@ -88,7 +90,7 @@ class SessionStoreTest {
         assertEquals(FCntDecision.RETRANSMISSION, decision(DEV, "s1", 10));
         assertEquals(FCntDecision.NEW, decision(DEV, "s1", 70_000));
         await(devices.put(abp(DEV, true)));
-        CounterStep reset = await(one.accept(DEV, "s1", 0));
+        CounterStep reset = await(one.accept(DEV, "s1", 0, WINDOWS, List.of()));
         assertEquals(FCntDecision.RESET, reset.decision());
         assertEquals(Optional.of(abp(DEV, true)), reset.device(), "the step reads the device record as it is now");
         assertEquals(FCntDecision.NEW, decision(DEV, "s1", 1));
@@ -127,13 +129,13 @@ class SessionStoreTest {
         assertFalse(await(one.forceRejoin(DEV, 2)), "no session to send it in");
         await(one.setActive(DEV, session("s1", "26000001"), 10, 0));
         assertTrue(await(one.forceRejoin(DEV, 2)));
-        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 10)).forceRejoinType(), "a retransmission");
-        assertEquals(OptionalInt.of(2), await(one.accept(DEV, "s1", 11)).forceRejoinType());
-        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 12)).forceRejoinType(), "sent once");
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 10, WINDOWS, List.of())).forceRejoinType(), "a retransmission");
+        assertEquals(OptionalInt.of(2), await(one.accept(DEV, "s1", 11, WINDOWS, List.of())).forceRejoinType());
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 12, WINDOWS, List.of())).forceRejoinType(), "sent once");
 
         assertTrue(await(one.forceRejoin(DEV, 0)));
         await(one.setPending(DEV, session("s2", "26000002")));
-        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s2", 0)).forceRejoinType(),
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s2", 0, WINDOWS, List.of())).forceRejoinType(),
                 "a new session has rejoined already");
     }
 
@@ -144,13 +146,13 @@ class SessionStoreTest {
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacState first = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         MacState later = first.with(f -> f.maxDutyCycle = 4);
-        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 11)).decision());
-        assertEquals(FCntDecision.NEW, await(other.accept(DEV, "s1", 12)).decision());
+        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 11, WINDOWS, List.of())).decision());
+        assertEquals(FCntDecision.NEW, await(other.accept(DEV, "s1", 12, WINDOWS, List.of())).decision());
         assertTrue(await(other.saveMacState(DEV, "s1", 12, later)));
         // Frame 11's save comes late, after frame 12 was decided and saved: it must not undo frame 12's state.
         assertFalse(await(one.saveMacState(DEV, "s1", 11, first)));
         assertFalse(await(one.saveMacState(DEV, "s0", 12, first)), "another session's");
-        assertEquals(later, await(one.accept(DEV, "s1", 13)).macState().orElseThrow());
+        assertEquals(later, await(one.accept(DEV, "s1", 13, WINDOWS, List.of())).macState().orElseThrow());
     }
 
     @Test
@@ -158,7 +160,7 @@ class SessionStoreTest {
         await(devices.put(abp(DEV, false)));
         await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
         await(devices.delete(DEV));
-        CounterStep step = await(one.accept(DEV, "s1", 11));
+        CounterStep step = await(one.accept(DEV, "s1", 11, WINDOWS, List.of()));
         assertEquals(FCntDecision.STALE, step.decision());
         assertTrue(step.device().isEmpty());
     }
@@ -271,17 +273,17 @@ class SessionStoreTest {
             frozen.freeze();
             // The step is sent, and Redis answers nothing within the deadline: the frame is dropped ...
             Promise<CounterStep> lost = Promise.promise();
-            context.runOnContext(v -> store.accept(DEV, "s1", 5).onComplete(lost));
+            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of()).onComplete(lost));
             Throwable cause = lost.future().transform(Future::succeededFuture).await(10, TimeUnit.SECONDS).cause();
             assertEquals(RedisFailure.Kind.TIMEOUT, ((RedisFailure) cause).kind());
             // ... while Redis, once it goes on, makes the step, and then takes it back.
             frozen.thaw();
             Promise<CounterStep> again = Promise.promise();
-            context.runOnContext(v -> store.accept(DEV, "s1", 5).onComplete(again));
+            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of()).onComplete(again));
             assertEquals(FCntDecision.NEW, again.future().await(10, TimeUnit.SECONDS).decision(),
                     "the device's retransmission of FCnt 5 is a new frame, not a retransmission of a lost one");
             Promise<CounterStep> next = Promise.promise();
-            context.runOnContext(v -> store.accept(DEV, "s1", 5).onComplete(next));
+            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of()).onComplete(next));
             assertEquals(FCntDecision.RETRANSMISSION, next.future().await(10, TimeUnit.SECONDS).decision(),
                     "a step that was answered stays");
         }

@@ -1,0 +1,148 @@
+package net.lorawanns.core.queue;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.lorawanns.core.redis.LuaScript;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.types.Eui64;
+
+/**
+ * Each device's application downlink queue, in Redis so that any instance can send it: a list of
+ * {@link QueuedDownlink} JSON, oldest first, under the device's hash tag. Items leave the queue only by an atomic
+ * step that checks which item is at its head, so that two instances never send one item twice. The queue expires
+ * {@code ttl} after its last enqueue.
+ */
+public final class DownlinkQueue {
+    /** KEYS[1] the queue; ARGV[1] the item, ARGV[2] the limit, ARGV[3] the TTL in ms. Returns the length, -1 full. */
+    private static final LuaScript ENQUEUE = new LuaScript("queue_enqueue", """
+            if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+            local length = redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return length""");
+    /** KEYS[1] the queue. Removes and returns every item. */
+    private static final LuaScript FLUSH = new LuaScript("queue_flush", """
+            local items = redis.call('LRANGE', KEYS[1], 0, -1)
+            redis.call('DEL', KEYS[1])
+            return items""");
+    /**
+     * KEYS[1] the queue, KEYS[2] the session hash; ARGV[1] the id of the item that went out (or was dropped), ARGV[2]
+     * the pending ACK to keep ('' for none) and ARGV[3] its FCnt. Removes the item if it still heads the queue, and
+     * records the pending ACK if the session still exists. Returns the queue's remaining length, or -1 when the item
+     * no longer headed it (another instance took it, or the queue was flushed).
+     */
+    private static final LuaScript TAKE = new LuaScript("queue_take", """
+            local head = redis.call('LINDEX', KEYS[1], 0)
+            if not head or cjson.decode(head).id ~= ARGV[1] then return -1 end
+            redis.call('LPOP', KEYS[1])
+            if ARGV[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then
+              redis.call('HSET', KEYS[2], 'cd', ARGV[2], 'cf', ARGV[3])
+            end
+            return redis.call('LLEN', KEYS[1])""");
+    /** KEYS[1] the queue; ARGV[1] the item, ARGV[2] the TTL in ms: back to the head, for another attempt. */
+    private static final LuaScript REQUEUE = new LuaScript("queue_requeue", """
+            redis.call('LPUSH', KEYS[1], ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1""");
+    /**
+     * KEYS[1] the session hash; ARGV[1] an item id. Takes the pending ACK if it is that item's (its deadline passed
+     * without an uplink taking it first); returns it, or nil.
+     */
+    private static final LuaScript TAKE_PENDING = new LuaScript("queue_take_pending", """
+            local pending = redis.call('HGET', KEYS[1], 'cd')
+            if not pending or cjson.decode(pending).item.id ~= ARGV[1] then return false end
+            redis.call('HDEL', KEYS[1], 'cd')
+            return pending""");
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final int maxItems;
+    private final Duration ttl;
+
+    /**
+     * @param maxItems the most items one device's queue holds
+     * @param ttl how long a queue lives after its last enqueue (or requeue)
+     */
+    public DownlinkQueue(Redis redis, RedisKeys keys, int maxItems, Duration ttl) {
+        this.redis = redis;
+        this.keys = keys;
+        this.maxItems = maxItems;
+        this.ttl = ttl;
+    }
+
+    /** Appends an item; fails with {@link QueueFullException} when the queue is full. Returns the queue's length. */
+    public Future<Integer> enqueue(Eui64 devEui, QueuedDownlink item) {
+        return ENQUEUE.run(redis, new String[] {keys.downlinkQueue(devEui)}, item.toJson().encode(), maxItems,
+                ttl.toMillis()).compose(length -> length.toInteger() < 0
+                        ? Future.failedFuture(new QueueFullException(maxItems))
+                        : Future.succeededFuture(length.toInteger()));
+    }
+
+    /** The queue, oldest first. */
+    public Future<List<QueuedDownlink>> list(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.LRANGE).arg(keys.downlinkQueue(devEui)).arg(0).arg(-1))
+                .map(DownlinkQueue::items);
+    }
+
+    /** Empties the queue; returns what it held. */
+    public Future<List<QueuedDownlink>> flush(Eui64 devEui) {
+        return FLUSH.run(redis, new String[] {keys.downlinkQueue(devEui)}).map(DownlinkQueue::items);
+    }
+
+    /** The oldest item, the next to go out. */
+    public Future<Optional<QueuedDownlink>> head(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.LINDEX).arg(keys.downlinkQueue(devEui)).arg(0))
+                .map(head -> head == null ? Optional.empty()
+                        : Optional.of(QueuedDownlink.fromJson(new JsonObject(head.toBuffer()))));
+    }
+
+    /**
+     * Removes {@code id} from the head of the queue once it went out, keeping {@code pending} for its ACK when it was
+     * confirmed; or once it was dropped. Returns the items left, or empty when the item no longer headed the queue.
+     */
+    public Future<Optional<Integer>> take(Eui64 devEui, DownlinkId id, Optional<PendingAck> pending) {
+        return TAKE.run(redis, new String[] {keys.downlinkQueue(devEui), keys.session(devEui)}, id.toString(),
+                pending.map(p -> p.toJson().encode()).orElse(""), pending.map(PendingAck::fCnt).orElse(0L))
+                .map(left -> left.toInteger() < 0 ? Optional.empty() : Optional.of(left.toInteger()));
+    }
+
+    /** Puts an unacknowledged confirmed item back at the head of the queue, for its next attempt. */
+    public Future<Void> requeue(Eui64 devEui, QueuedDownlink item) {
+        return REQUEUE.run(redis, new String[] {keys.downlinkQueue(devEui)}, item.toJson().encode(), ttl.toMillis())
+                .mapEmpty();
+    }
+
+    /** Takes the pending ACK of item {@code id} whose deadline passed, unless an uplink took it first. */
+    public Future<Optional<PendingAck>> takeExpiredAck(Eui64 devEui, DownlinkId id) {
+        return TAKE_PENDING.run(redis, new String[] {keys.session(devEui)}, id.toString())
+                .map(pending -> pending == null ? Optional.empty()
+                        : Optional.of(PendingAck.fromJson(new JsonObject(pending.toBuffer()))));
+    }
+
+    /**
+     * Reserves the device's downlink path for {@code hold} (Class B and C): false while a Class A window of the
+     * device is pending (the counter step holds it from each uplink to the end of RX2) or another instance is
+     * sending to it.
+     */
+    public Future<Boolean> reserve(Eui64 devEui, Duration hold) {
+        return redis.send(Request.cmd(Command.SET).arg(keys.downlinkPath(devEui)).arg("BC").arg("NX").arg("PX")
+                .arg(hold.toMillis())).map(reply -> reply != null && "OK".equals(reply.toString()));
+    }
+
+    private static List<QueuedDownlink> items(Response list) {
+        List<QueuedDownlink> items = new ArrayList<>(list == null ? 0 : list.size());
+        if (list != null) {
+            for (Response item : list) {
+                items.add(QueuedDownlink.fromJson(new JsonObject(item.toBuffer())));
+            }
+        }
+        return items;
+    }
+}
