@@ -54,6 +54,7 @@ import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.pipeline.GatewayRegions;
 import net.lorawanns.core.pipeline.NetworkPlan;
 import net.lorawanns.core.pipeline.UplinkPipeline;
+import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
@@ -176,6 +177,8 @@ public final class Server implements AutoCloseable {
         GatewayStore gateways = new GatewayStore(redis, keys);
         DeviceProfileStore profiles = new DeviceProfileStore(redis, keys);
         DevNonceRegistry devNonces = new DevNonceRegistry(redis, keys);
+        DownlinkQueue queue = new DownlinkQueue(redis, keys, settings.downlink().maxQueueSize(),
+                settings.downlink().queueTtl());
         Optional<InternalJoinServer> internalJs = Optional.empty();
         Optional<RootKeyProvisioning> rootKeys = Optional.empty();
         if (js.enabled()) {

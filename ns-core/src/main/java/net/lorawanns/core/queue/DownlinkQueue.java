@@ -21,11 +21,15 @@ import net.lorawanns.core.types.Eui64;
  * {@code ttl} after its last enqueue.
  */
 public final class DownlinkQueue {
-    /** KEYS[1] the queue; ARGV[1] the item, ARGV[2] the limit, ARGV[3] the TTL in ms. Returns the length, -1 full. */
+    /**
+     * KEYS[1] the queue; ARGV[1] the item, ARGV[2] the limit, ARGV[3] the TTL in ms, ARGV[4] the channel that wakes
+     * the instances' Class B and C senders, ARGV[5] the DevEUI. Returns the length, -1 when full.
+     */
     private static final LuaScript ENQUEUE = new LuaScript("queue_enqueue", """
             if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
             local length = redis.call('RPUSH', KEYS[1], ARGV[1])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('PUBLISH', ARGV[4], ARGV[5])
             return length""");
     /** KEYS[1] the queue. Removes and returns every item. */
     private static final LuaScript FLUSH = new LuaScript("queue_flush", """
@@ -77,10 +81,13 @@ public final class DownlinkQueue {
         this.ttl = ttl;
     }
 
-    /** Appends an item; fails with {@link QueueFullException} when the queue is full. Returns the queue's length. */
+    /**
+     * Appends an item and announces it on {@link RedisKeys#downlinkWake()}; fails with {@link QueueFullException}
+     * when the queue is full. Returns the queue's length.
+     */
     public Future<Integer> enqueue(Eui64 devEui, QueuedDownlink item) {
         return ENQUEUE.run(redis, new String[] {keys.downlinkQueue(devEui)}, item.toJson().encode(), maxItems,
-                ttl.toMillis()).compose(length -> length.toInteger() < 0
+                ttl.toMillis(), keys.downlinkWake(), devEui).compose(length -> length.toInteger() < 0
                         ? Future.failedFuture(new QueueFullException(maxItems))
                         : Future.succeededFuture(length.toInteger()));
     }

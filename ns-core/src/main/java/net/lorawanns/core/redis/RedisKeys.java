@@ -56,6 +56,11 @@ public final class RedisKeys {
         return prefix + "device:{" + devEui + "}:downlink";
     }
 
+    /** The channel on which an enqueue names its DevEUI, for the instance that can reach the device now. */
+    public String downlinkWake() {
+        return prefix + "downlink-wake";
+    }
+
     /** A pattern matching every device's session hash, for re-sealing under a new master key. */
     public String sessionPattern() {
         return prefix + "device:{*}:session";
