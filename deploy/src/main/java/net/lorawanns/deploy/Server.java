@@ -209,7 +209,7 @@ public final class Server implements AutoCloseable {
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, joinServer, bridge, events, gatewayRegions,
+                sessions, queue, settings.downlink().confirmedRetries(), joinServer, bridge, events, gatewayRegions,
                 new DeviceProfileCache(profiles, PROFILE_CACHE_AGE), adrAlgorithms, instanceId, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));

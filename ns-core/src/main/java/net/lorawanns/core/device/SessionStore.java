@@ -187,6 +187,14 @@ public final class SessionStore {
             if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
             return redis.call('HINCRBY', KEYS[1], ARGV[1], 1) - 1
             """);
+    /** Takes the downlink counter ARGV[2] exactly if the counter ARGV[1] has not passed it; 0 when it has. */
+    private static final LuaScript USE_FCNT_DOWN = new LuaScript("session_use_fcnt_down", """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local next = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+            if tonumber(ARGV[2]) < next then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], tonumber(ARGV[2]) + 1)
+            return 1
+            """);
     /** An OTAA device's index entry is renewed on a lookup once it expires sooner than this before its session. */
     private static final long INDEX_RENEWAL_MARGIN_MS = Duration.ofDays(1).toMillis();
 
@@ -464,6 +472,15 @@ public final class SessionStore {
                 .compose(next -> next.toLong() < 0
                         ? Future.failedFuture(new IllegalStateException("the session of " + devEui + " is gone"))
                         : Future.succeededFuture(next.toLong()));
+    }
+
+    /**
+     * Takes the downlink counter {@code fCnt} that an application used to encrypt a payload itself, if the counter has
+     * not passed it: the next one is then {@code fCnt + 1}. False when it has (or the session is gone).
+     */
+    public Future<Boolean> useFCntDown(Eui64 devEui, boolean applicationCounter, long fCnt) {
+        return USE_FCNT_DOWN.run(redis, new String[] {keys.session(devEui)}, applicationCounter ? "ad" : "nd", fCnt)
+                .map(used -> used.toInteger() == 1);
     }
 
     /**

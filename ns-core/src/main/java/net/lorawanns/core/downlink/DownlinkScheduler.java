@@ -62,8 +62,9 @@ public final class DownlinkScheduler {
                     new TxResult(TxStatus.GATEWAY_UNAVAILABLE, "no gateway of this instance heard the uplink")));
         }
         RxInfo rx = best.get().rxInfo();
-        Future<TxResult> first = policy == WindowPolicy.RX2_ONLY
-                ? Future.succeededFuture(new TxResult(TxStatus.REJECTED, "RX1 not used (rx_window = 2)"))
+        Future<TxResult> first = policy == WindowPolicy.RX2_ONLY || !windows.rx1()
+                ? Future.succeededFuture(new TxResult(TxStatus.REJECTED, policy == WindowPolicy.RX2_ONLY
+                        ? "RX1 not used (rx_window = 2)" : "the frame does not fit RX1's data rate"))
                 : transmit(region, rx, phyPayload, windows.rx1DelayMicros(), windows.rx1Frequency(),
                         windows.rx1DataRate());
         return first.compose(result -> {
@@ -71,7 +72,7 @@ public final class DownlinkScheduler {
                 rx1.increment();
                 return Future.succeededFuture(new DownlinkOutcome("rx1", Optional.of(rx.gatewayEui()), result));
             }
-            if (policy == WindowPolicy.RX1_ONLY) {
+            if (policy == WindowPolicy.RX1_ONLY || !windows.rx2()) {
                 return Future.succeededFuture(notSent(rx, result));
             }
             LOG.debug("RX1 via {} not taken ({} {}), trying RX2", rx.gatewayEui(), result.status(), result.detail());

@@ -1,40 +1,56 @@
 package net.lorawanns.core.pipeline;
 
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
-import net.lorawanns.core.crypto.DataCrypto;
+import java.util.OptionalLong;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.downlink.DataDownlink;
+import net.lorawanns.core.downlink.DownlinkOutcome;
 import net.lorawanns.core.downlink.DownlinkScheduler;
 import net.lorawanns.core.downlink.ReceiveWindows;
+import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DataFrame;
-import net.lorawanns.core.frame.Direction;
-import net.lorawanns.core.frame.FCtrl;
-import net.lorawanns.core.frame.MType;
 import net.lorawanns.core.mac.MacCommand;
 import net.lorawanns.core.mac.MacCommandCodec;
 import net.lorawanns.core.mac.MacState;
-import net.lorawanns.core.types.Mic;
+import net.lorawanns.core.queue.DownlinkEvents;
+import net.lorawanns.core.queue.DownlinkQueue;
+import net.lorawanns.core.queue.PendingAck;
+import net.lorawanns.core.queue.QueueHead;
+import net.lorawanns.core.queue.QueuedDownlink;
+import net.lorawanns.core.queue.QueuedPayload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Class A answer to a frame that needs one (a confirmed uplink, an ADRACKReq, or MAC commands to send): ACK and
- * MAC commands in FOpts or on FPort 0, counted by NFCntDown (FCntDown in 1.0), sent in RX1 or RX2. Runs on the
- * pipeline's event loop.
+ * The Class A answer to a frame that needs one (a confirmed uplink, an ADRACKReq, MAC commands to send, or
+ * application downlinks queued): ACK, MAC commands in FOpts or on FPort 0, and the head of the device's queue, sent
+ * in RX1 or RX2. An item that fits neither window at the device's current data rates waits (FPending tells the device
+ * there is more); one that never can is dropped. A confirmed item waits in the session for the device's ACK. Runs on
+ * the pipeline's event loop.
  */
 final class ClassAAnswer implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(ClassAAnswer.class);
 
     private final SessionStore sessions;
+    private final DownlinkQueue queue;
+    private final QueueHead heads;
     private final DownlinkScheduler downlinks;
+    private final EventSink events;
     private final PipelineMetrics metrics;
 
-    ClassAAnswer(SessionStore sessions, DownlinkScheduler downlinks, PipelineMetrics metrics) {
+    ClassAAnswer(SessionStore sessions, DownlinkQueue queue, DownlinkScheduler downlinks, EventSink events,
+                 PipelineMetrics metrics) {
         this.sessions = sessions;
+        this.queue = queue;
+        this.heads = new QueueHead(queue, events);
         this.downlinks = downlinks;
+        this.events = events;
         this.metrics = metrics;
     }
 
@@ -44,59 +60,128 @@ final class ClassAAnswer implements DataStep {
         // ADRACKReq: the device needs any downlink within ADR_ACK_DELAY uplinks, or it lowers its data rate
         // (LoRaWAN 1.0.4 section 4.3.1.1); this answer is that downlink.
         boolean adrAckReq = uplink.isNew() && uplink.frame.fCtrl().adrAckReq();
-        if (!ack && !adrAckReq && uplink.answers.isEmpty() && !repeatsAnAnswer(uplink)) {
+        boolean queued = uplink.queueLength > 0;
+        if (!ack && !adrAckReq && !queued && uplink.answers.isEmpty() && !repeatsAnAnswer(uplink)) {
             return Future.succeededFuture(Next.CONTINUE);
         }
         if (uplink.dataRate.isEmpty()) {
             metrics.frame("no_answer_unknown_data_rate");
             return Future.succeededFuture(Next.CONTINUE);
         }
+        List<MacCommand.Downlink> fOptsCommands = fitting(uplink.answers, DataFrame.MAX_FOPTS);
+        // MAC commands that do not fit in FOpts go as the FRMPayload of FPort 0 instead, never both (LoRaWAN 1.0.4
+        // section 4.3.1.6): the queue's head waits for the next answer then.
+        boolean onPort0 = fOptsCommands.size() < uplink.answers.size();
+        Future<Optional<QueuedDownlink>> head = queued && !onPort0
+                ? heads.next(uplink.device.applicationId(), uplink.device.devEui(), uplink.session(),
+                        uplink.region.largestDownlinkPayload(downlinkDwellTime(uplink)), Instant.now())
+                : Future.succeededFuture(Optional.empty());
+        return head.compose(item -> answer(uplink, ack, adrAckReq, onPort0 ? List.of() : fOptsCommands, onPort0,
+                item));
+    }
+
+    private Future<Next> answer(DataUplink uplink, boolean ack, boolean adrAckReq,
+                                List<MacCommand.Downlink> fOptsCommands, boolean onPort0,
+                                Optional<QueuedDownlink> head) {
         DeviceSession session = uplink.session();
         MacState.RxSettings rx = uplink.mac.rx();
         int rx1DataRate = uplink.region.rx1DataRate(uplink.dataRate.getAsInt(), rx.rx1DrOffset(),
                 downlinkDwellTime(uplink));
-        // The downlink's ADR bit tells the device that the network controls its data rate (1.0.4 section 4.3.1.1).
-        boolean adr = uplink.adrControlled;
-        List<MacCommand.Downlink> fOptsCommands = fitting(uplink.answers, DataFrame.MAX_FOPTS);
-        // MAC commands that do not fit in FOpts go as the FRMPayload of FPort 0 instead, never both (LoRaWAN 1.0.4
-        // section 4.3.1.6), as many as the smaller of the two windows' maximum payloads allows.
-        boolean onPort0 = fOptsCommands.size() < uplink.answers.size();
-        List<MacCommand.Downlink> commands = onPort0 ? fitting(uplink.answers, Math.min(
-                maxPayload(uplink, rx1DataRate), maxPayload(uplink, rx.rx2DataRate()))) : fOptsCommands;
-        return sessions.nextFCntDown(uplink.device.devEui(), false).compose(fCntDown -> {
-            byte[] encoded = MacCommandCodec.encode(commands);
-            byte[] fOpts = new byte[0];
-            OptionalInt fPort = OptionalInt.empty();
-            byte[] frmPayload = new byte[0];
-            if (onPort0) {
-                fPort = OptionalInt.of(0);
-                frmPayload = DataCrypto.encryptFrmPayload(session.nwkSEncKey(), Direction.DOWNLINK, session.devAddr(),
-                        fCntDown, encoded);
-            } else if (session.lorawan11() && encoded.length > 0) {
-                fOpts = DataCrypto.encryptFOpts11(session.nwkSEncKey(), Direction.DOWNLINK, false, session.devAddr(),
-                        fCntDown, encoded);
+        int rx1Room = maxPayload(uplink, rx1DataRate);
+        int rx2Room = maxPayload(uplink, rx.rx2DataRate());
+        List<MacCommand.Downlink> commands = onPort0
+                ? fitting(uplink.answers, Math.min(rx1Room, rx2Room)) : fOptsCommands;
+        byte[] encoded = MacCommandCodec.encode(commands);
+        ReceiveWindows both = new ReceiveWindows(rx.rx1Delay() * 1_000_000L, rx1Frequency(uplink), rx1DataRate,
+                rx.rx2Frequency(), rx.rx2DataRate());
+        ReceiveWindows windows = both;
+        Optional<QueuedDownlink> item = Optional.empty();
+        if (head.isPresent()) {
+            // FOpts and the application payload share the window's MACPayload (RP002's N is the FRMPayload without
+            // FOpts): the item goes in the windows it fits, or waits for a faster data rate.
+            boolean inRx1 = head.get().size() + encoded.length <= rx1Room;
+            boolean inRx2 = head.get().size() + encoded.length <= rx2Room;
+            if (inRx1 || inRx2) {
+                item = head;
+                windows = both.only(inRx1, inRx2);
             } else {
-                fOpts = encoded;
+                metrics.frame("downlink_waits_for_data_rate");
             }
-            DataFrame down = new DataFrame(MType.UNCONFIRMED_DATA_DOWN, session.devAddr(),
-                    FCtrl.downlink(adr, ack, false), (int) (fCntDown & 0xFFFF), fOpts, fPort, frmPayload, new Mic(0));
-            byte[] micInput = down.micInput();
-            Mic mic = session.lorawan11()
-                    ? DataCrypto.micDownlink11(session.sNwkSIntKey(), ack ? (int) (uplink.fCnt & 0xFFFF) : 0,
-                            session.devAddr(), fCntDown, micInput)
-                    : DataCrypto.mic10(session.fNwkSIntKey(), Direction.DOWNLINK, session.devAddr(), fCntDown,
-                            micInput);
-            ReceiveWindows windows = new ReceiveWindows(rx.rx1Delay() * 1_000_000L, rx1Frequency(uplink),
-                    rx1DataRate, rx.rx2Frequency(), rx.rx2DataRate());
-            return downlinks.send(uplink.copies, uplink.region, down.withMic(mic).encode(), windows);
-        }).map(outcome -> {
-            LOG.debug("Answer to {} (ACK {}, {} MAC commands{}): {}", uplink.device.devEui(), ack, commands.size(),
-                    onPort0 ? " on FPort 0" : "", outcome);
-            uplink.sent = outcome.sent() ? commands : List.of();
-            return Next.CONTINUE;
+        }
+        boolean repeats = repeatsAnAnswer(uplink);
+        if (item.isEmpty() && !ack && !adrAckReq && commands.isEmpty() && !repeats) {
+            return Future.succeededFuture(Next.CONTINUE);
+        }
+        boolean fPending = uplink.queueLength > (item.isPresent() ? 1 : 0);
+        ReceiveWindows sendIn = windows;
+        return fCntDown(uplink, item).compose(counted -> {
+            if (counted.dropped()) {
+                // The application's counter was passed meanwhile: that item is gone, the answer goes without it.
+                return answer(uplink, ack, adrAckReq, fOptsCommands, onPort0, Optional.empty());
+            }
+            Optional<QueuedDownlink> sending = counted.item();
+            long fCnt = counted.fCnt();
+            DataDownlink down = new DataDownlink(sending.map(QueuedDownlink::confirmed).orElse(false),
+                    uplink.adrControlled, fPending, fCnt, ack ? OptionalLong.of(uplink.fCnt) : OptionalLong.empty(),
+                    encoded, onPort0, sending.map(i -> OptionalInt.of(i.fPort())).orElse(OptionalInt.empty()),
+                    sending.map(i -> QueuedPayload.frmPayload(i, session, fCnt)).orElse(new byte[0]));
+            return downlinks.send(uplink.copies, uplink.region, down.encode(session), sendIn)
+                    .compose(outcome -> {
+                        LOG.debug("Answer to {} (ACK {}, {} MAC commands{}, item {}): {}", uplink.device.devEui(), ack,
+                                commands.size(), onPort0 ? " on FPort 0" : "", sending.map(i -> i.id().toString())
+                                        .orElse("none"), outcome);
+                        uplink.sent = outcome.sent() ? commands : List.of();
+                        return sending.isEmpty() ? Future.succeededFuture(Next.CONTINUE)
+                                : settle(uplink, sending.get(), fCnt, outcome).map(Next.CONTINUE);
+                    });
         });
     }
 
+    /** The answer's counter, and the item it carries (none when an application-encrypted item's counter passed). */
+    private record Counted(long fCnt, Optional<QueuedDownlink> item, boolean dropped) {
+    }
+
+    /**
+     * The frame's downlink counter: AFCntDown for an application payload of a LoRaWAN 1.1 session, else NFCntDown
+     * (FCntDown in 1.0); exactly the application's counter for a payload it encrypted itself, if still unused.
+     */
+    private Future<Counted> fCntDown(DataUplink uplink, Optional<QueuedDownlink> item) {
+        boolean applicationCounter = item.isPresent() && uplink.session().lorawan11();
+        if (item.isPresent() && item.get().applicationFCnt().isPresent()) {
+            QueuedDownlink encrypted = item.get();
+            long fCnt = encrypted.applicationFCnt().getAsLong();
+            return sessions.useFCntDown(uplink.device.devEui(), applicationCounter, fCnt).compose(used -> used
+                    ? Future.succeededFuture(new Counted(fCnt, item, false))
+                    : heads.drop(uplink.device.applicationId(), uplink.device.devEui(), encrypted, "f_cnt_used",
+                            "the downlink counter is past " + fCnt + ", the FCnt the application encrypted it with")
+                            .map(new Counted(-1, Optional.empty(), true)));
+        }
+        return sessions.nextFCntDown(uplink.device.devEui(), applicationCounter)
+                .map(fCnt -> new Counted(fCnt, item, false));
+    }
+
+    /**
+     * After the answer went out (or not): a sent item leaves the queue, a confirmed one to wait for its ACK in the
+     * session; an application-encrypted one that did not go out is dropped, its counter being used.
+     */
+    private Future<Void> settle(DataUplink uplink, QueuedDownlink item, long fCnt, DownlinkOutcome outcome) {
+        String applicationId = uplink.device.applicationId();
+        if (!outcome.sent()) {
+            if (item.encryption().isEmpty()) {
+                return Future.succeededFuture();
+            }
+            return heads.drop(applicationId, uplink.device.devEui(), item, "not_sent", "the gateway did not send it ("
+                    + outcome.result().status() + "), and its FCnt " + fCnt + " is used: enqueue it again with a new one");
+        }
+        Optional<PendingAck> pending = item.confirmed()
+                ? Optional.of(new PendingAck(item, fCnt, Instant.now(), Optional.empty())) : Optional.empty();
+        return queue.take(uplink.device.devEui(), item.id(), pending).map(left -> {
+            if (left.isPresent()) {
+                events.publish(DownlinkEvents.sent(applicationId, uplink.device.devEui(), item, fCnt, "A", outcome));
+            }
+            return null;
+        });
+    }
     /**
      * Whether the frame repeats an answer about downlink settings, which a device sends in every uplink until it
      * receives a downlink (RXParamSetupAns, RXTimingSetupAns, DlChannelAns, and TxParamSetupAns from 1.0.4 on:

@@ -42,6 +42,9 @@ final class DataUplink {
     CounterStep counterStep;
     Device device;
 
+    /** Set by {@link FrameCounter}, changed by {@link DownlinkAcks}: the application downlinks waiting. */
+    int queueLength;
+
     /** Set by {@link ProfileStep}: the settings the device works with. */
     EffectiveProfile profile;
 

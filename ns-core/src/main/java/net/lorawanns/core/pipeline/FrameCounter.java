@@ -59,6 +59,7 @@ final class FrameCounter implements DataStep {
             }
             uplink.counterStep = step;
             uplink.device = step.device().get();
+            uplink.queueLength = step.queueLength();
             if (uplink.isNew()) {
                 cache.accepted(uplink.frame.devAddr(), uplink.candidate, uplink.fCnt);
             }

@@ -33,6 +33,7 @@ import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.join.JoinServer;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.redis.RedisFailure;
+import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import net.lorawanns.core.uplink.Deduplicator;
@@ -84,9 +85,10 @@ public final class UplinkPipeline implements GatewayListener {
      *                the gateway bridge reads and answers datagrams on another, so that the two share the load
      */
     public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
-                          SessionStore sessions, JoinServer joinServer, GatewayBackend gateways, EventSink events,
-                          GatewayRegions gatewayRegions, DeviceProfileCache profiles, AdrAlgorithms adrAlgorithms,
-                          String instanceId, MeterRegistry registry) {
+                          SessionStore sessions, DownlinkQueue queue, int confirmedRetries, JoinServer joinServer,
+                          GatewayBackend gateways, EventSink events, GatewayRegions gatewayRegions,
+                          DeviceProfileCache profiles, AdrAlgorithms adrAlgorithms, String instanceId,
+                          MeterRegistry registry) {
         this.gatewayRegions = gatewayRegions;
         this.context = context;
         this.deduplicator = deduplicator;
@@ -108,19 +110,21 @@ public final class UplinkPipeline implements GatewayListener {
         SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
-        this.data = dataPath(sessions, cache, downlinks, events, settings, targets, adrAlgorithms);
+        this.data = dataPath(sessions, cache, queue, confirmedRetries, downlinks, events, settings, targets,
+                adrAlgorithms);
     }
 
     /** The data path's steps, in the order they run. */
-    private DataPath dataPath(SessionStore sessions, SessionCache cache, DownlinkScheduler downlinks,
-                              EventSink events, DeviceSettings settings, MacTargets targets,
-                              AdrAlgorithms adrAlgorithms) {
+    private DataPath dataPath(SessionStore sessions, SessionCache cache, DownlinkQueue queue, int confirmedRetries,
+                              DownlinkScheduler downlinks, EventSink events, DeviceSettings settings,
+                              MacTargets targets, AdrAlgorithms adrAlgorithms) {
         SessionMatch match = new SessionMatch(sessions, cache, events, metrics);
         ForceRejoin forceRejoin = new ForceRejoin(sessions);
         return new DataPath(List.of(
                 match,
                 new FrameCounter(match, sessions, cache, events, metrics),
                 new ProfileStep(settings, events, metrics),
+                new DownlinkAcks(queue, events, confirmedRetries),
                 new MacCommandReader(metrics),
                 new DeviceMac(targets, events),
                 new ApplicationUplink(events),
@@ -128,7 +132,7 @@ public final class UplinkPipeline implements GatewayListener {
                 new MacAnswers(),
                 new AdrStep(targets, adrAlgorithms),
                 new NetworkRequests(targets),
-                new ClassAAnswer(sessions, downlinks, metrics),
+                new ClassAAnswer(sessions, queue, downlinks, events, metrics),
                 forceRejoin.keepUnsent(),
                 new MacStateSave(sessions)));
     }

@@ -3,6 +3,7 @@ package net.lorawanns.core.queue;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A confirmed downlink that went out and waits for the device's ACK: in its next uplink (Class A, LoRaWAN 1.0.4
@@ -10,9 +11,10 @@ import java.util.Objects;
  * it goes with the session and the counter step takes it atomically.
  *
  * @param fCnt the FCntDown (AFCntDown in 1.1) it went out with; ConfFCnt of a LoRaWAN 1.1 ACK
- * @param deadline when it counts as unacknowledged without an uplink (Class B and C); {@link Instant#MAX} for Class A
+ * @param deadline when it counts as unacknowledged without an uplink (Class B and C); empty for Class A, whose
+ *                 device answers in its next uplink
  */
-public record PendingAck(QueuedDownlink item, long fCnt, Instant sentAt, Instant deadline) {
+public record PendingAck(QueuedDownlink item, long fCnt, Instant sentAt, Optional<Instant> deadline) {
     public PendingAck {
         Objects.requireNonNull(item, "item");
         Objects.requireNonNull(sentAt, "sentAt");
@@ -20,12 +22,15 @@ public record PendingAck(QueuedDownlink item, long fCnt, Instant sentAt, Instant
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("item", item.toJson()).put("f_cnt", fCnt).put("sent_at", sentAt.toString())
-                .put("deadline", deadline.toString());
+        JsonObject json = new JsonObject().put("item", item.toJson()).put("f_cnt", fCnt)
+                .put("sent_at", sentAt.toString());
+        deadline.ifPresent(at -> json.put("deadline", at.toString()));
+        return json;
     }
 
     public static PendingAck fromJson(JsonObject json) {
         return new PendingAck(QueuedDownlink.fromJson(json.getJsonObject("item")), json.getLong("f_cnt"),
-                Instant.parse(json.getString("sent_at")), Instant.parse(json.getString("deadline")));
+                Instant.parse(json.getString("sent_at")),
+                Optional.ofNullable(json.getString("deadline")).map(Instant::parse));
     }
 }

@@ -189,6 +189,24 @@ public abstract sealed class Region permits DynamicPlanRegion, FixedPlanRegion {
     }
 
     /**
+     * The largest FRMPayload (N, without repeater) any downlink data rate of the region carries: a payload beyond it
+     * can never be sent to a device here.
+     */
+    public int largestDownlinkPayload(boolean dwellTime) {
+        int largest = 0;
+        for (int dr = tables.minDownlinkDr; dr < tables.dataRates.length; dr++) {
+            if (tables.dataRates[dr] != null) {
+                try {
+                    largest = Math.max(largest, maxPayload(dr, false, dwellTime).n());
+                } catch (IllegalArgumentException notUnderDwellTime) {
+                    // a data rate without a row under this dwell time carries nothing
+                }
+            }
+        }
+        return largest;
+    }
+
+    /**
      * The CFList of a join-accept to a device implementing this revision of the Regional Parameters: dynamic plans
      * list the leading extra channels (at most five, and only while they allow DR0-DR5, the data rates a CFList
      * channel gets; the others need NewChannelReq); fixed plans list the enabled channels' masks where the revision
