@@ -32,10 +32,15 @@ import net.lorawanns.core.types.RegParamsRevision;
  * @param maxEirpDbm the highest EIRP the device can transmit with, in dBm; empty: the region's default
  * @param devStatusInterval how often the network asks the device for its battery and margin (DevStatusReq); empty:
  *                          never
+ * @param classCTimeout how long a confirmed Class C downlink waits for the device's ACK before it counts as
+ *                      unacknowledged; empty: {@link #DEFAULT_CLASS_C_TIMEOUT}
  */
 public record DeviceProfile(String id, String regionId, MacVersion macVersion, RegParamsRevision regParamsRevision,
                             Classes classes, RxParams rx, Channels channels, boolean supports32BitFCnt, Adr adr,
-                            OptionalDouble maxEirpDbm, Optional<Duration> devStatusInterval, MacParams mac) {
+                            OptionalDouble maxEirpDbm, Optional<Duration> devStatusInterval, MacParams mac,
+                            Optional<Duration> classCTimeout) {
+    /** ChirpStack's default for its device profiles' Class C confirmed-downlink timeout. */
+    public static final Duration DEFAULT_CLASS_C_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_DYNAMIC_CHANNELS = 16;
     private static final Set<String> FIELDS = Set.of("device_profile_id", "region", "mac_version",
@@ -43,7 +48,8 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
             "rx1_delay", "rx1_dr_offset", "rx2_dr", "rx2_frequency", "extra_channels", "sub_bands",
             "supports_32bit_fcnt", "adr_enabled", "adr_algorithm", "adr_min_dr", "adr_max_dr",
             "adr_installation_margin", "nb_trans_max", "max_eirp", "dev_status_interval", "max_duty_cycle",
-            "adr_ack_limit_exp", "adr_ack_delay_exp", "rejoin_max_time_n", "rejoin_max_count_n");
+            "adr_ack_limit_exp", "adr_ack_delay_exp", "rejoin_max_time_n", "rejoin_max_count_n",
+            "class_c_timeout");
     /** The MaxEIRP table of TxParamSetupReq (TS001) ends at 36 dBm. */
     private static final double MAX_EIRP_DBM = 36;
     private static final long MAX_DEV_STATUS_INTERVAL_SECONDS = Duration.ofDays(366).toSeconds();
@@ -220,7 +226,8 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
                 devStatusInterval(fields.present("dev_status_interval")),
                 new MacParams(fields.integer("max_duty_cycle", 0, 15, ""), fields.integer("adr_ack_limit_exp", 0, 15, ""),
                         fields.integer("adr_ack_delay_exp", 0, 15, ""), fields.integer("rejoin_max_time_n", 0, 15, ""),
-                        fields.integer("rejoin_max_count_n", 0, 15, "")));
+                        fields.integer("rejoin_max_count_n", 0, 15, "")),
+                fields.integer("class_c_timeout", 1, 3600, " s").stream().mapToObj(Duration::ofSeconds).findFirst());
     }
 
     public JsonObject toJson() {
@@ -251,6 +258,7 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         mac.adrAckDelayExp().ifPresent(n -> json.put("adr_ack_delay_exp", n));
         mac.rejoinMaxTimeN().ifPresent(n -> json.put("rejoin_max_time_n", n));
         mac.rejoinMaxCountN().ifPresent(n -> json.put("rejoin_max_count_n", n));
+        classCTimeout.ifPresent(timeout -> json.put("class_c_timeout", timeout.toSeconds()));
         return json;
     }
 

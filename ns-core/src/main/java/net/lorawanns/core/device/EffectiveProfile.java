@@ -22,12 +22,14 @@ import net.lorawanns.core.types.RegParamsRevision;
  * @param maxEirpDbm the device's highest EIRP in dBm: its profile's, never above the region's default
  * @param devStatusInterval how often to send DevStatusReq; empty: never
  * @param mac the MAC parameters the profile sets (duty cycle, ADR_ACK, rejoin); none without a profile
+ * @param classCTimeout how long a confirmed Class C downlink waits for the device's ACK
  */
 public record EffectiveProfile(Optional<String> profileId, String regionId, MacVersion macVersion,
                                RegParamsRevision regParamsRevision, DeviceProfile.Classes classes, int rx1Delay,
                                int rx1DrOffset, int rx2DataRate, long rx2Frequency, DeviceProfile.Channels channels,
                                boolean supports32BitFCnt, Adr adr, double maxEirpDbm,
-                               Optional<Duration> devStatusInterval, DeviceProfile.MacParams mac) {
+                               Optional<Duration> devStatusInterval, DeviceProfile.MacParams mac,
+                               Duration classCTimeout) {
     /** NbTrans of LinkADRReq has four bits; 0 keeps the device's current value, so 15 transmissions at most. */
     private static final int MAX_NB_TRANS = 15;
 
@@ -66,7 +68,8 @@ public record EffectiveProfile(Optional<String> profileId, String regionId, MacV
                     new DeviceProfile.Channels(List.of(), List.of()), true,
                     new Adr(true, DeviceProfile.Adr.DEFAULT_ALGORITHM, region.adrMinDr(), region.adrMaxDr(),
                             DeviceProfile.Adr.DEFAULT_INSTALLATION_MARGIN_DB, MAX_NB_TRANS),
-                    region.maxEirpDbm(), Optional.empty(), DeviceProfile.MacParams.NONE);
+                    region.maxEirpDbm(), Optional.empty(), DeviceProfile.MacParams.NONE,
+                    DeviceProfile.DEFAULT_CLASS_C_TIMEOUT);
         }
         DeviceProfile p = profile.get();
         RegionDefaults region = network.of(p.regionId());
@@ -81,6 +84,6 @@ public record EffectiveProfile(Optional<String> profileId, String regionId, MacV
                 new Adr(adr.enabled(), adr.algorithm(), minDr, maxDr, adr.installationMarginDb(),
                         adr.nbTransMax().orElse(MAX_NB_TRANS)),
                 Math.min(p.maxEirpDbm().orElse(region.maxEirpDbm()), region.maxEirpDbm()), p.devStatusInterval(),
-                p.mac());
+                p.mac(), p.classCTimeout().orElse(DeviceProfile.DEFAULT_CLASS_C_TIMEOUT));
     }
 }

@@ -374,12 +374,9 @@ public final class SessionStore {
      * the device record in the same step: its relax option decides whether a lower counter is a reset.
      */
     public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt, Duration receiveWindows,
-                                      List<Eui64> gateways) {
+                                      List<HeardBy> gateways) {
         String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        StringBuilder heard = new StringBuilder(17 * gateways.size());
-        for (Eui64 gateway : gateways) {
-            heard.append(heard.length() == 0 ? "" : " ").append(gateway);
-        }
+        String heard = HeardBy.encode(gateways);
         return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui),
                         keys.downlinkQueue(devEui), keys.downlinkPath(devEui)}, sessionId, fCnt,
                 OTAA_SESSION_TTL.toMillis(), token, Math.max(1, receiveWindows.toMillis()), heard)
@@ -411,6 +408,20 @@ public final class SessionStore {
     public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state) {
         return SAVE_MAC_STATE.run(redis, new String[] {keys.session(devEui)}, sessionId, state.toJson().encode(),
                 fCnt).map(saved -> saved.toInteger() == 1);
+    }
+
+    /** The active session as a Class B or C downlink needs it; empty when the device has none. */
+    public Future<Optional<DownlinkTarget>> downlinkTarget(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.HMGET).arg(keys.session(devEui)).arg("a").arg("m").arg("gw").arg("cd"))
+                .map(fields -> {
+                    if (fields == null || fields.get(0) == null) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new DownlinkTarget(parse(devEui, fields.get(0)),
+                            fields.get(1) == null ? Optional.empty() : macState(devEui, fields.get(1).toString()),
+                            fields.get(2) == null ? List.of() : HeardBy.decode(fields.get(2).toString()),
+                            fields.get(3) == null ? Optional.empty() : pendingAck(devEui, fields.get(3).toString())));
+                });
     }
 
     /** The active session's MAC state, as the last frame left it; empty before its first frame. */

@@ -80,6 +80,10 @@ public final class MacState {
         public SortedSet<Integer> refusedTxPowers = new TreeSet<>();
         public Optional<DeviceStatus> status = Optional.empty();
         public Optional<Instant> lastStatusRequest = Optional.empty();
+        /** The class a LoRaWAN 1.1 device said it operates in (DeviceModeInd, 1.1 section 5.15: 0 A, 2 C). */
+        public Optional<Integer> deviceMode = Optional.empty();
+        /** The last uplink's Class B bit: the device listens in its ping slots (LoRaWAN 1.0.4 section 4.3.1). */
+        public boolean classB;
         /** The ADR algorithm's uplink history, in its own text form. */
         public String adrHistory = "";
 
@@ -105,6 +109,8 @@ public final class MacState {
             f.refusedTxPowers = new TreeSet<>(refusedTxPowers);
             f.status = status;
             f.lastStatusRequest = lastStatusRequest;
+            f.deviceMode = deviceMode;
+            f.classB = classB;
             f.adrHistory = adrHistory;
             return f;
         }
@@ -213,6 +219,14 @@ public final class MacState {
         return fields.lastStatusRequest;
     }
 
+    public Optional<Integer> deviceMode() {
+        return fields.deviceMode;
+    }
+
+    public boolean classB() {
+        return fields.classB;
+    }
+
     public String adrHistory() {
         return fields.adrHistory;
     }
@@ -241,6 +255,10 @@ public final class MacState {
         f.status.ifPresent(s -> json.put("st", new JsonArray().add(s.battery()).add(s.margin())
                 .add(s.at().toEpochMilli())));
         f.lastStatusRequest.ifPresent(at -> json.put("stq", at.toEpochMilli()));
+        f.deviceMode.ifPresent(mode -> json.put("mode", mode));
+        if (f.classB) {
+            json.put("cb", true);
+        }
         return json;
     }
 
@@ -283,6 +301,8 @@ public final class MacState {
             Long stq = json.getLong("stq");
             f.lastStatusRequest = stq == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(stq));
             f.adrHistory = json.getString("h");
+            f.deviceMode = Optional.ofNullable(json.getInteger("mode"));
+            f.classB = json.getBoolean("cb", false);
             return new MacState(f);
         } catch (MalformedFrameException | RuntimeException e) {
             throw new IllegalArgumentException("not a MAC state: " + e.getMessage(), e);

@@ -50,13 +50,18 @@ final class DeviceMac implements DataStep {
         boolean linkAdrApplied = answered.dataRate() != state.dataRate()
                 || answered.txPowerIndex() != state.txPowerIndex() || answered.nbTrans() != state.nbTrans();
         int observed = uplink.dataRate.orElse(answered.dataRate());
-        uplink.mac = observed == answered.dataRate() && !linkAdrApplied ? answered : answered.with(f -> {
-            f.dataRate = observed;
-            if (linkAdrApplied) {
-                // The SNRs heard before a new data rate or TX power overstate the margin after it.
-                f.adrHistory = "";
-            }
-        });
+        Optional<Integer> mode = deviceMode(uplink).or(answered::deviceMode);
+        boolean classB = uplink.frame.fCtrl().classB();
+        uplink.mac = observed == answered.dataRate() && !linkAdrApplied && mode.equals(answered.deviceMode())
+                && classB == answered.classB() ? answered : answered.with(f -> {
+                    f.dataRate = observed;
+                    f.deviceMode = mode;
+                    f.classB = classB;
+                    if (linkAdrApplied) {
+                        // The SNRs heard before a new data rate or TX power overstate the margin after it.
+                        f.adrHistory = "";
+                    }
+                });
         outcome.status().ifPresent(status -> events.publish(statusEvent(uplink, status)));
         if (!outcome.refusals().isEmpty()) {
             String why = "DevEUI " + uplink.device.devEui() + ": " + String.join("; ", outcome.refusals());
@@ -66,6 +71,15 @@ final class DeviceMac implements DataStep {
                             .put("refusals", new JsonArray(outcome.refusals()))));
         }
         return Future.succeededFuture(Next.CONTINUE);
+    }
+
+    /** The class a LoRaWAN 1.1 device switched to with DeviceModeInd in this frame (1.1 section 5.15). */
+    private static Optional<Integer> deviceMode(DataUplink uplink) {
+        if (!uplink.session().lorawan11()) {
+            return Optional.empty();
+        }
+        return uplink.macCommands.stream().filter(MacCommand.DeviceModeInd.class::isInstance)
+                .map(command -> ((MacCommand.DeviceModeInd) command).deviceClass()).reduce((first, last) -> last);
     }
 
     private static ApplicationEvent statusEvent(DataUplink uplink, MacState.DeviceStatus status) {

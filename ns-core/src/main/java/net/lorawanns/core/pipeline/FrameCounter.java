@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Optional;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.FCntDecision;
+import net.lorawanns.core.device.HeardBy;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
-import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,9 +78,10 @@ final class FrameCounter implements DataStep {
     }
 
     /** The gateways that heard the frame, best first: where the device's Class C downlinks go next. */
-    private static List<Eui64> bestGateways(DataUplink uplink) {
+    private static List<HeardBy> bestGateways(DataUplink uplink) {
         return uplink.copies.copies().stream().sorted(DeduplicatedUplink.BEST_FIRST)
-                .map(copy -> copy.rxInfo().gatewayEui()).distinct().limit(MAX_GATEWAYS_KEPT).toList();
+                .map(copy -> new HeardBy(copy.rxInfo().gatewayEui(), copy.rxInfo().gpsTimeMillis() != null))
+                .distinct().limit(MAX_GATEWAYS_KEPT).toList();
     }
 
     private Next decided(DataUplink uplink) {

@@ -39,7 +39,7 @@ class EffectiveProfileTest {
                 RegParamsRevision.RP_1_0_3_A, new DeviceProfile.Classes(false, false, OptionalInt.empty()), 2, 0, 0,
                 869_525_000L, new DeviceProfile.Channels(List.of(), List.of()), true,
                 new EffectiveProfile.Adr(true, "default", 0, 5, 10, 15), 16, Optional.empty(),
-                DeviceProfile.MacParams.NONE), settings);
+                DeviceProfile.MacParams.NONE, Duration.ofSeconds(5)), settings);
     }
 
     @Test
@@ -48,14 +48,15 @@ class EffectiveProfileTest {
                 .put("mac_version", "1.0.3").put("reg_params_revision", "1.0.2rB").put("supports_class_c", true)
                 .put("rx1_delay", 3).put("rx2_dr", 10).put("sub_bands", new JsonArray(List.of(2)))
                 .put("supports_32bit_fcnt", false).put("adr_enabled", false).put("adr_min_dr", 1)
-                .put("nb_trans_max", 3).put("max_eirp", 20).put("dev_status_interval", "PT12H"));
+                .put("nb_trans_max", 3).put("max_eirp", 20).put("dev_status_interval", "PT12H")
+                .put("class_c_timeout", 30));
         EffectiveProfile settings = EffectiveProfile.of(device(Optional.of("us-sensors")), Optional.of(profile),
                 NETWORK);
         assertEquals(new EffectiveProfile(Optional.of("us-sensors"), "us915", MacVersion.LORAWAN_1_0_3,
                 RegParamsRevision.RP_1_0_2_B, new DeviceProfile.Classes(false, true, OptionalInt.empty()), 3, 0, 10,
                 923_300_000L, new DeviceProfile.Channels(List.of(), List.of(2)), false,
                 new EffectiveProfile.Adr(false, "default", 1, 4, 10, 3), 20, Optional.of(Duration.ofHours(12)),
-                DeviceProfile.MacParams.NONE), settings);
+                DeviceProfile.MacParams.NONE, Duration.ofSeconds(30)), settings);
     }
 
     @Test

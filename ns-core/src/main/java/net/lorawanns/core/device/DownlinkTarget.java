@@ -1,0 +1,17 @@
+package net.lorawanns.core.device;
+
+import java.util.List;
+import java.util.Optional;
+import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.queue.PendingAck;
+
+/**
+ * What a Class B or C downlink needs of a device's active session, read in one step: the session, its MAC state,
+ * the gateways that heard its last uplink (best first), and the confirmed downlink still waiting for an ACK.
+ */
+public record DownlinkTarget(DeviceSession session, Optional<MacState> mac, List<HeardBy> heardBy,
+                             Optional<PendingAck> pendingAck) {
+    public DownlinkTarget {
+        heardBy = List.copyOf(heardBy);
+    }
+}
