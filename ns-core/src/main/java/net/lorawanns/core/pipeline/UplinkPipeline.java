@@ -26,7 +26,6 @@ import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.frame.RejoinRequest;
-import net.lorawanns.core.gateway.GatewayBackend;
 import net.lorawanns.core.gateway.GatewayListener;
 import net.lorawanns.core.gateway.GatewayStats;
 import net.lorawanns.core.gateway.UplinkFrame;
@@ -84,9 +83,9 @@ public final class UplinkPipeline implements GatewayListener {
      *                the gateway bridge reads and answers datagrams on another, so that the two share the load
      */
     public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
-                          SessionStore sessions, JoinServer joinServer, GatewayBackend gateways, EventSink events,
+                          SessionStore sessions, JoinServer joinServer, DownlinkScheduler downlinks, EventSink events,
                           GatewayRegions gatewayRegions, DeviceProfileCache profiles, AdrAlgorithms adrAlgorithms,
-                          String instanceId, MeterRegistry registry) {
+                          MeterRegistry registry) {
         this.gatewayRegions = gatewayRegions;
         this.context = context;
         this.deduplicator = deduplicator;
@@ -97,8 +96,6 @@ public final class UplinkPipeline implements GatewayListener {
         this.dataRx2DelayNanos = (plan.rx1DelaySeconds() + 1) * 1_000_000_000L;
         Gauge.builder("lorawan.uplink.in.flight", () -> inFlight)
                 .description("Gateway copies between arrival and the decision on their frame").register(registry);
-        DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.windowPolicy(), instanceId,
-                registry);
         DeviceSettings settings = new DeviceSettings(profiles, plan.defaults());
         MacTargets targets = new MacTargets();
         this.joins = new JoinHandler(plan, devices, settings, targets, sessions, joinServer, downlinks, events,
