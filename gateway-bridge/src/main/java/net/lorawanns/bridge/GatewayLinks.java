@@ -12,7 +12,7 @@ import net.lorawanns.core.types.Eui64;
  * forgotten, or a TX_ACK is measured); read from any thread.
  */
 final class GatewayLinks {
-    private final Map<Eui64, RoundTripEstimate> roundTrips = new ConcurrentHashMap<>();
+    private final Map<Eui64, RoundTripSamples> roundTrips = new ConcurrentHashMap<>();
     private final Map<Eui64, Boolean> open = new ConcurrentHashMap<>();
     private final BackhaulLatency unmeasured;
 
@@ -35,7 +35,7 @@ final class GatewayLinks {
     }
 
     void measured(Eui64 gateway, Duration roundTrip) {
-        roundTrips.compute(gateway, (eui, known) -> known == null ? RoundTripEstimate.first(roundTrip)
+        roundTrips.compute(gateway, (eui, known) -> known == null ? RoundTripSamples.first(roundTrip)
                 : known.with(roundTrip));
     }
 
@@ -44,7 +44,7 @@ final class GatewayLinks {
     }
 
     BackhaulLatency latency(Eui64 gateway) {
-        RoundTripEstimate known = roundTrips.get(gateway);
-        return known == null ? unmeasured : new BackhaulLatency(known.estimate(), known.samples());
+        RoundTripSamples known = roundTrips.get(gateway);
+        return known == null ? unmeasured : new BackhaulLatency(known.estimate(), known.count());
     }
 }
