@@ -54,7 +54,7 @@ public class ReceivePathBenchmark {
         oneRxpk = datagram("{\"rxpk\":[" + rxpk + "]}");
         eightRxpk = datagram("{\"rxpk\":[" + String.join(",", java.util.Collections.nCopies(8, rxpk)) + "]}");
         decoder = new PushDataDecoder(false, false);
-        UdpGatewaySettings udp = new UdpGatewaySettings(null, null, null, 0, null, null, null, null, null);
+        UdpGatewaySettings udp = new UdpGatewaySettings(null, null, null, 0, null, null, null, null, null, null);
         registry = new GatewayRegistry(udp, Set.of(Eui64.parse(EUI)), System.nanoTime());
         sender = SocketAddress.inetSocketAddress(1700, "192.0.2.10");
     }

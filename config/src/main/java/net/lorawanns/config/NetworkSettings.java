@@ -1,8 +1,12 @@
 package net.lorawanns.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code [network]}: the operator's LoRaWAN network.
@@ -13,18 +17,30 @@ import java.util.List;
  * @param enabledRegions the regional plans this server serves
  * @param deduplicationDelay how long the first copy of a frame waits for copies from other gateways
  * @param rx1Delay seconds from the end of an uplink to RX1 (1-15), sent to devices in join-accepts
- * @param rxWindow 0 = RX1, else RX2; 1 = RX1 only; 2 = RX2 only
+ * @param rxWindow which receive window a Class A downlink tries first: {@code rx1_first} (then RX2),
+ *                 {@code rx2_first} (then RX1 while there is still time), {@code rx1_only} or {@code rx2_only};
+ *                 ChirpStack's 0, 1 and 2 are read as {@code rx1_first}, {@code rx1_only} and {@code rx2_only}
+ * @param rx2BelowRx1Dr under {@code rx1_first}, RX2 goes first when RX1's data rate would be below this (0: never;
+ *                      ChirpStack's {@code rx2_prefer_on_rx1_dr_lt})
  * @param rx1DrOffset RX1 data-rate offset sent in join-accepts (0-7)
  * @param sessionCacheSize DevAddrs whose sessions each server instance keeps in memory, so that their uplinks need
  *                         no Redis lookup before the frame-counter step
  * @param maxFramesInFlight gateway copies each instance holds between arrival and decision, at most; beyond that
  *                          copies are dropped and counted, so that a stalled Redis cannot exhaust memory
+ * @param gatewayDutyCycle hold each gateway to its region's duty-cycle limits, per sub-band, over the last hour
  */
 public record NetworkSettings(String netId, List<String> devAddrPrefixes, String region, List<String> enabledRegions,
-                              Duration deduplicationDelay, Integer rx1Delay, Integer rxWindow, Integer rx1DrOffset,
-                              Integer sessionCacheSize, Integer maxFramesInFlight) {
+                              Duration deduplicationDelay, Integer rx1Delay,
+                              @JsonDeserialize(using = RxWindowDeserializer.class) String rxWindow,
+                              Integer rx2BelowRx1Dr, Integer rx1DrOffset, Integer sessionCacheSize,
+                              Integer maxFramesInFlight, Boolean gatewayDutyCycle) {
+    /** The values of {@code rx_window}. */
+    public enum RxWindowRule { RX1_FIRST, RX2_FIRST, RX1_ONLY, RX2_ONLY }
+
+    static final List<String> RX_WINDOW_RULES = Arrays.stream(RxWindowRule.values())
+            .map(rule -> rule.name().toLowerCase(Locale.ROOT)).toList();
     public static final NetworkSettings DEFAULTS = new NetworkSettings(null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null, null);
 
     public NetworkSettings {
         netId = Check.hex("net_id", Check.or(netId, "000000"), 3);
@@ -46,9 +62,17 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
         enabledRegions = List.copyOf(regions);
         deduplicationDelay = Check.positive("deduplication_delay", Check.or(deduplicationDelay, Duration.ofMillis(200)));
         rx1Delay = Check.range("rx1_delay", Check.or(rx1Delay, 1), 1, 15);
-        rxWindow = Check.range("rx_window", Check.or(rxWindow, 0), 0, 2);
+        rxWindow = Check.oneOf("rx_window", Check.or(rxWindow, "rx1_first"), RxWindowRule.class).name()
+                .toLowerCase(Locale.ROOT);
+        rx2BelowRx1Dr = Check.range("rx2_below_rx1_dr", Check.or(rx2BelowRx1Dr, 0), 0, 15);
+        gatewayDutyCycle = Check.or(gatewayDutyCycle, true);
         rx1DrOffset = Check.range("rx1_dr_offset", Check.or(rx1DrOffset, 0), 0, 7);
         maxFramesInFlight = Check.range("max_frames_in_flight", Check.or(maxFramesInFlight, 100_000), 1, 10_000_000);
         sessionCacheSize = Check.range("session_cache_size", Check.or(sessionCacheSize, 200_000), 1, 100_000_000);
+    }
+
+    @JsonIgnore
+    public RxWindowRule rxWindowRule() {
+        return RxWindowRule.valueOf(rxWindow.toUpperCase(Locale.ROOT));
     }
 }

@@ -16,15 +16,17 @@ import java.time.Duration;
  * @param txAckTimeout how long to wait for a gateway's TX_ACK before reporting the downlink as unacknowledged
  * @param forwardCrcBad pass frames whose PHY CRC failed (stat -1) to the network server instead of dropping them
  * @param forwardCrcMissing pass frames without a PHY CRC (stat 0) instead of dropping them
+ * @param defaultRoundTrip the backhaul round trip (PULL_RESP sent to TX_ACK received) assumed for a gateway until
+ *        its first TX_ACK is measured
  */
 public record UdpGatewaySettings(String bind, String unknownGateways, Boolean pinSourceAddress, Integer rateLimit,
                                  Integer maxUnknownGateways, Duration offlineTimeout, Duration txAckTimeout, Boolean forwardCrcBad,
-                                 Boolean forwardCrcMissing) {
+                                 Boolean forwardCrcMissing, Duration defaultRoundTrip) {
     /** What to do with datagrams from gateways nobody registered. */
     public enum UnknownGatewayPolicy { ACCEPT, REJECT }
 
     public static final UdpGatewaySettings DEFAULTS = new UdpGatewaySettings(null, null, null, null, null, null,
-            null, null, null);
+            null, null, null, null);
 
     public UdpGatewaySettings {
         bind = Check.hostPort("bind", Check.or(bind, "0.0.0.0:1700"));
@@ -38,6 +40,7 @@ public record UdpGatewaySettings(String bind, String unknownGateways, Boolean pi
         txAckTimeout = Check.positive("tx_ack_timeout", Check.or(txAckTimeout, Duration.ofSeconds(1)));
         forwardCrcBad = Check.or(forwardCrcBad, false);
         forwardCrcMissing = Check.or(forwardCrcMissing, false);
+        defaultRoundTrip = Check.positive("default_round_trip", Check.or(defaultRoundTrip, Duration.ofMillis(100)));
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore

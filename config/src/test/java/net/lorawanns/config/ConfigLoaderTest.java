@@ -113,6 +113,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theReceiveWindowRuleIsReadByNameOrAsChirpStacksNumber() throws ConfigException {
+        assertEquals(NetworkSettings.RxWindowRule.RX1_FIRST, loader.parse("").network().rxWindowRule());
+        assertEquals(0, loader.parse("").network().rx2BelowRx1Dr());
+        NetworkSettings named = loader.parse("[network]\nrx_window = \"rx2_first\"\nrx2_below_rx1_dr = 2\n").network();
+        assertEquals(NetworkSettings.RxWindowRule.RX2_FIRST, named.rxWindowRule());
+        assertEquals(2, named.rx2BelowRx1Dr());
+        assertEquals(NetworkSettings.RxWindowRule.RX1_FIRST, loader.parse("[network]\nrx_window = 0\n").network()
+                .rxWindowRule());
+        assertEquals(NetworkSettings.RxWindowRule.RX1_ONLY, loader.parse("[network]\nrx_window = 1\n").network()
+                .rxWindowRule());
+        assertEquals(NetworkSettings.RxWindowRule.RX2_ONLY, loader.parse("[network]\nrx_window = 2\n").network()
+                .rxWindowRule());
+        ConfigException number = fails("[network]\nrx_window = 3\n");
+        assertEquals("network.rx_window", number.key());
+        assertTrue(number.getMessage().contains("rx2_first"), number.getMessage());
+        assertEquals("network.rx_window", fails("[network]\nrx_window = \"rx3_first\"\n").key());
+        assertEquals("network.rx2_below_rx1_dr", fails("[network]\nrx2_below_rx1_dr = 16\n").key());
+        assertEquals("gateway.udp.default_round_trip", fails("[gateway.udp]\ndefault_round_trip = \"0ms\"\n").key());
+    }
+
+    @Test
     void malformedValuesAreNamed() {
         assertEquals("network.net_id: must be 6 hex digits, got 5 ('00001')",
                 fails("[network]\nnet_id = \"00001\"\n").getMessage());

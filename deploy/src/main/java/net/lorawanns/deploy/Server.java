@@ -42,6 +42,8 @@ import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.downlink.DownlinkScheduler;
+import net.lorawanns.core.downlink.GatewayDutyCycle;
 import net.lorawanns.core.integration.EventHub;
 import net.lorawanns.core.integration.EventStream;
 import net.lorawanns.core.integration.WebhookAddressPolicy;
@@ -207,10 +209,12 @@ public final class Server implements AutoCloseable {
         gatewayRegions = new GatewayRegions(plan);
         // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
+        DownlinkScheduler downlinks = new DownlinkScheduler(bridge,
+                new GatewayDutyCycle(redis, keys, plan.gatewayDutyCycle()), plan.windowOrder(), instanceId, registry);
         pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, queue, settings.downlink().confirmedRetries(), joinServer, bridge, events, gatewayRegions,
-                new DeviceProfileCache(profiles, PROFILE_CACHE_AGE), adrAlgorithms, instanceId, registry);
+                sessions, queue, settings.downlink().confirmedRetries(), joinServer, bridge, downlinks, events,
+                gatewayRegions, new DeviceProfileCache(profiles, PROFILE_CACHE_AGE), adrAlgorithms, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
@@ -218,6 +222,13 @@ public final class Server implements AutoCloseable {
                 keys.gatewayChanges(), eui -> refreshGateways(gateways, configured),
                 () -> refreshGateways(gateways, configured)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> gatewayChanges.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        // Enqueues on any instance wake the Class C sender of the instance that reaches the device's gateway. One
+        // missed while the subscription reconnects waits for the device's next enqueue or uplink.
+        UplinkPipeline classCPipeline = pipeline;
+        RedisSubscription downlinkWake = RedisSubscription.start(vertx, settings.redis(), redisUrls,
+                keys.downlinkWake(), devEui -> classCPipeline.downlinkQueued(Eui64.parse(devEui)), () -> { })
+                .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        parts.add(() -> downlinkWake.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
 

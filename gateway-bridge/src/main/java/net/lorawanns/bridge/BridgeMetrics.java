@@ -3,6 +3,8 @@ package net.lorawanns.bridge;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +14,10 @@ import net.lorawanns.core.gateway.TxStatus;
 
 /** The bridge's metrics; every counter is made once, so counting allocates nothing. */
 final class BridgeMetrics {
+    /** Wired backhaul answers within tens of ms, cellular within hundreds; beyond 1 s RX1 is out of reach. */
+    private static final Duration[] ROUND_TRIP_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofSeconds(2)};
     private final Map<Identifier, Counter> datagrams = new EnumMap<>(Identifier.class);
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     private final Map<TxStatus, Counter> downlinks = new EnumMap<>(TxStatus.class);
@@ -21,6 +27,7 @@ final class BridgeMetrics {
     private final Counter statRxReceived;
     private final Counter statRxOk;
     private final Counter statTxEmitted;
+    private final Timer roundTrips;
 
     BridgeMetrics(MeterRegistry registry, AtomicInteger onlineGateways, AtomicInteger knownGateways) {
         for (Identifier id : Identifier.values()) {
@@ -49,6 +56,9 @@ final class BridgeMetrics {
                 .description("Sum of rxok from gateway status reports").register(registry);
         statTxEmitted = Counter.builder("lorawan.gateway.udp.stat.tx.emitted")
                 .description("Sum of txnb from gateway status reports").register(registry);
+        roundTrips = Timer.builder("lorawan.gateway.udp.tx_ack.round_trip")
+                .description("Downlink round trips, PULL_RESP sent to its TX_ACK received, of all gateways")
+                .serviceLevelObjectives(ROUND_TRIP_BUCKETS).register(registry);
         Gauge.builder("lorawan.gateway.udp.gateways.online", onlineGateways, AtomicInteger::get)
                 .description("Gateways with a recent PULL_DATA").strongReference(true).register(registry);
         Gauge.builder("lorawan.gateway.udp.gateways.known", knownGateways, AtomicInteger::get)
@@ -69,6 +79,10 @@ final class BridgeMetrics {
 
     void forwarded() {
         rxpkForwarded.increment();
+    }
+
+    void roundTrip(Duration roundTrip) {
+        roundTrips.record(roundTrip);
     }
 
     void downlink(TxStatus status) {

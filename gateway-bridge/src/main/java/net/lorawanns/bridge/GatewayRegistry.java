@@ -36,8 +36,10 @@ final class GatewayRegistry {
     /** Read by metrics from other threads; written here only. */
     private final AtomicInteger onlineCount = new AtomicInteger();
     private final AtomicInteger knownCount = new AtomicInteger();
+    private final GatewayLinks links;
 
     GatewayRegistry(UdpGatewaySettings settings, Set<Eui64> registeredGateways, long nowNanos) {
+        this.links = new GatewayLinks(settings.defaultRoundTrip());
         this.acceptUnknown = settings.unknownGatewayPolicy() == UdpGatewaySettings.UnknownGatewayPolicy.ACCEPT;
         this.pin = settings.pinSourceAddress();
         this.rateLimit = settings.rateLimit();
@@ -97,8 +99,10 @@ final class GatewayRegistry {
     private boolean forgetOneWithoutDownlinkPath() {
         Iterator<GatewayState> eldest = unregistered.values().iterator();
         for (int i = 0; i < EVICTION_SCAN && eldest.hasNext(); i++) {
-            if (!eldest.next().online) {
+            GatewayState state = eldest.next();
+            if (!state.online) {
                 eldest.remove();
+                links.forgotten(state.eui);
                 return true;
             }
         }
@@ -134,6 +138,7 @@ final class GatewayRegistry {
         if (!state.online) {
             state.online = true;
             onlineCount.incrementAndGet();
+            links.opened(state.eui);
             return true;
         }
         return false;
@@ -186,6 +191,7 @@ final class GatewayRegistry {
             markOfflineIfSilent(state, nowNanos, wentOffline);
             if (!state.online && nowNanos - state.lastSeenNanos > offlineTimeoutNanos * FORGET_AFTER_OFFLINE_TIMEOUTS) {
                 it.remove();
+                links.forgotten(state.eui);
             }
         }
         updateKnownCount();
@@ -196,6 +202,7 @@ final class GatewayRegistry {
         if (state.online && nowNanos - state.lastPullNanos > offlineTimeoutNanos) {
             state.online = false;
             onlineCount.decrementAndGet();
+            links.closed(state.eui);
             wentOffline.add(state);
         }
     }
@@ -206,10 +213,16 @@ final class GatewayRegistry {
             onlineCount.decrementAndGet();
         }
         state.pullAddress = null;
+        links.forgotten(state.eui);
     }
 
     private void updateKnownCount() {
         knownCount.set(registered.size() + unregistered.size());
+    }
+
+    /** The gateways' downlink paths and backhaul latencies, readable from any thread. */
+    GatewayLinks links() {
+        return links;
     }
 
     AtomicInteger onlineCount() {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.UdpGatewaySettings;
+import net.lorawanns.core.gateway.BackhaulLatency;
 import net.lorawanns.core.gateway.DownlinkFrame;
 import net.lorawanns.core.gateway.GatewayBackend;
 import net.lorawanns.core.gateway.GatewayListener;
@@ -279,6 +280,11 @@ public final class UdpBridge implements GatewayBackend {
                     "no downlink with token " + header.token() + " is waiting for gateway " + header.gatewayEui());
         }
         vertx.cancelTimer(waiting.timer);
+        if (waiting.sentNanos != 0) {
+            Duration roundTrip = Duration.ofNanos(System.nanoTime() - waiting.sentNanos);
+            registry.links().measured(header.gatewayEui(), roundTrip);
+            metrics.roundTrip(roundTrip);
+        }
         TxResult result;
         try {
             result = TxAckDecoder.decode(datagram, Header.GATEWAY_HEADER_SIZE,
@@ -288,6 +294,16 @@ public final class UdpBridge implements GatewayBackend {
             throw e;
         }
         settle(waiting, result);
+    }
+
+    @Override
+    public boolean reachable(Eui64 gateway) {
+        return registry.links().reachable(gateway);
+    }
+
+    @Override
+    public BackhaulLatency latency(Eui64 gateway) {
+        return registry.links().latency(gateway);
     }
 
     @Override
@@ -323,6 +339,9 @@ public final class UdpBridge implements GatewayBackend {
             pending.put(key, waiting);
         }
         Pending registered = waiting;
+        if (registered != null) {
+            registered.sentNanos = System.nanoTime();
+        }
         socket.send(Buffer.buffer(datagram), to.port(), to.host()).onComplete(sent -> {
             if (sent.failed()) {
                 if (registered != null) {
@@ -361,6 +380,15 @@ public final class UdpBridge implements GatewayBackend {
     private record PendingKey(Eui64 gateway, int token) {
     }
 
-    private record Pending(Promise<TxResult> result, long timer) {
+    /** A downlink waiting for its TX_ACK; {@code sentNanos} is set once its PULL_RESP left (0 before). */
+    private static final class Pending {
+        final Promise<TxResult> result;
+        final long timer;
+        long sentNanos;
+
+        Pending(Promise<TxResult> result, long timer) {
+            this.result = result;
+            this.timer = timer;
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.UdpGatewaySettings;
+import net.lorawanns.core.gateway.BackhaulLatency;
 import net.lorawanns.core.gateway.DownlinkFrame;
 import net.lorawanns.core.gateway.GatewayListener;
 import net.lorawanns.core.gateway.GatewayStats;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -204,6 +206,40 @@ class UdpBridgeTest {
         assertEquals(TxStatus.NO_ACK, result.await(10, TimeUnit.SECONDS).status());
     }
 
+    /**
+     * The round trip from PULL_RESP to TX_ACK is measured per gateway (after one sample, the estimate is that sample);
+     * until then the configured default holds.
+     */
+    @Test
+    void theDownlinkRoundTripIsMeasuredPerGateway() throws Exception {
+        start("default_round_trip = \"250ms\"\ntx_ack_timeout = \"5s\"\n", Set.of());
+        Eui64 eui = Eui64.parse(EUI);
+        TestGateway gw = connected(EUI, 2);
+        assertEquals(new BackhaulLatency(Duration.ofMillis(250), 0), bridge.latency(eui));
+        long before = System.nanoTime();
+        var result = bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(7, 125_000)));
+        byte[] pullResp = gw.receive(DEADLINE);
+        int token = (pullResp[1] & 0xFF) << 8 | (pullResp[2] & 0xFF);
+        long held = 150;
+        // A slow backhaul: the TX_ACK leaves 150 ms after the PULL_RESP arrived.
+        vertx.setTimer(held, id -> {
+            try {
+                gw.txAck(2, token, null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(TxStatus.SENT, result.await(10, TimeUnit.SECONDS).status());
+        Duration atMost = Duration.ofNanos(System.nanoTime() - before);
+        BackhaulLatency measured = bridge.latency(eui);
+        assertEquals(1, measured.samples());
+        assertTrue(measured.roundTrip().compareTo(Duration.ofMillis(held)) >= 0, measured.toString());
+        assertTrue(measured.roundTrip().compareTo(atMost) <= 0, measured + " vs " + atMost);
+        assertEquals(1, meters.get("lorawan.gateway.udp.tx_ack.round_trip").timer().count());
+        assertEquals(new BackhaulLatency(Duration.ofMillis(250), 0), bridge.latency(Eui64.parse("0016C001FF10A236")),
+                "another gateway keeps the default");
+    }
+
     @Test
     void versionOneDownlinksHaveAZeroTokenAndNoAcknowledgement() throws Exception {
         start("", Set.of());
@@ -219,9 +255,12 @@ class UdpBridgeTest {
         start("offline_timeout = \"300ms\"\n", Set.of());
         assertEquals(TxStatus.GATEWAY_UNAVAILABLE,
                 bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(7, 125_000))).await(10, TimeUnit.SECONDS).status());
+        assertFalse(bridge.reachable(Eui64.parse(EUI)));
         TestGateway gw = connected(EUI, 2);
         assertTrue(bridge.isOnline(Eui64.parse(EUI)).await(10, TimeUnit.SECONDS));
+        assertTrue(bridge.reachable(Eui64.parse(EUI)));
         awaitTrue(() -> !bridge.isOnline(Eui64.parse(EUI)).await(), "gateway marked offline");
+        assertFalse(bridge.reachable(Eui64.parse(EUI)));
         assertEquals(TxStatus.GATEWAY_UNAVAILABLE,
                 bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(7, 125_000))).await(10, TimeUnit.SECONDS).status());
     }

@@ -1,6 +1,7 @@
 package net.lorawanns.deploy.e2e;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +21,14 @@ final class Air implements AutoCloseable {
     record Reception(SimulatedGateway gateway, double snr, int rssi, long counterOffset) {
     }
 
-    /** The counter value each gateway stamped on one transmission. */
-    record Sent(Map<String, Long> tmst) {
+    /** The counter value each gateway stamped on one transmission, and when (the end of the uplink there). */
+    record Sent(Map<String, Long> tmst, Map<String, Instant> at) {
         long tmstAt(SimulatedGateway gateway) {
             return tmst.get(gateway.eui);
+        }
+
+        Instant receivedAt(SimulatedGateway gateway) {
+            return at.get(gateway.eui);
         }
     }
 
@@ -33,12 +38,14 @@ final class Air implements AutoCloseable {
 
     Sent transmit(byte[] phy, long frequencyHz, String datr, List<Reception> receptions) throws Exception {
         Map<String, Long> stamps = new ConcurrentHashMap<>();
+        Map<String, Instant> times = new ConcurrentHashMap<>();
         CountDownLatch pushed = new CountDownLatch(receptions.size());
         for (Reception reception : receptions) {
             long jitter = ThreadLocalRandom.current().nextLong(MAX_JITTER.toMillis());
             scheduler.schedule(() -> {
                 long tmst = (reception.counterOffset() + (System.nanoTime() - start) / 1000) & 0xFFFFFFFFL;
                 stamps.put(reception.gateway().eui, tmst);
+                times.put(reception.gateway().eui, Instant.now());
                 try {
                     reception.gateway().uplink(phy, tmst, frequencyHz, datr, reception.snr(), reception.rssi());
                 } catch (Exception e) {
@@ -51,7 +58,7 @@ final class Air implements AutoCloseable {
         if (!pushed.await(5, TimeUnit.SECONDS)) {
             throw new AssertionError("the gateways did not push in time");
         }
-        return new Sent(stamps);
+        return new Sent(stamps, times);
     }
 
     @Override

@@ -3,39 +3,53 @@ package net.lorawanns.deploy.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.bridge.TestGateway;
 
 /**
  * A Semtech UDP packet forwarder (protocol version 2) that keeps running: on the bridge tests' {@link TestGateway}
  * (datagrams built from PROTOCOL.TXT, a real socket), it pulls, pushes rxpk, and answers every PULL_RESP with a
- * TX_ACK, whose error the test may set.
+ * TX_ACK, whose error the test may set. On a slow backhaul ({@link #backhaul}) every datagram takes that long each
+ * way, and a PULL_RESP that arrives less than 40 ms before its {@code tmst} is refused with TOO_LATE, as
+ * lora_pkt_fwd's just-in-time queue refuses it.
  */
 final class SimulatedGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A txpk the server sent. */
+    /** A txpk the server sent (refused or not), and when it reached the gateway. */
     record Downlink(long tmst, double freqMhz, String datr, byte[] phy, boolean ipol, Instant receivedAt) {
     }
+
+    /** lora_pkt_fwd refuses a frame due sooner than this after it arrives (TX_JIT_DELAY and start delays). */
+    private static final long JIT_LEAD_MICROS = 40_000;
 
     final String eui;
     private final TestGateway gateway;
     private volatile boolean closed;
     private final BlockingQueue<Downlink> downlinks = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<String> txAckErrors = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
     private final Thread reader;
     private int token;
     /** The GPS time (ms since the GPS epoch) the next rxpk reports as {@code tmms}; null: the gateway has no GPS. */
     private volatile Long gpsTimeMillis;
+    private volatile Duration backhaul = Duration.ZERO;
+    private final ScheduledExecutorService link = Executors.newSingleThreadScheduledExecutor();
+    /** The counter value of the latest uplink and System.nanoTime() then: the gateway's clock. */
+    private volatile long[] counterAt;
 
     SimulatedGateway(String eui, int serverPort) throws IOException {
         this.eui = eui;
@@ -55,6 +69,14 @@ final class SimulatedGateway implements AutoCloseable {
         gpsTimeMillis = millisSinceGpsEpoch;
     }
 
+    /**
+     * From now on, each datagram between gateway and server takes {@code oneWay} (a cellular link): PUSH_DATA and
+     * TX_ACK leave that much later, a PULL_RESP is taken that much after it came; PULL_RESP are checked for time.
+     */
+    void backhaul(Duration oneWay) {
+        backhaul = oneWay;
+    }
+
     void pullData() throws IOException {
         gateway.pullData(2, nextToken());
     }
@@ -67,7 +89,31 @@ final class SimulatedGateway implements AutoCloseable {
                         + "\"freq\":%.6f,\"stat\":1,\"modu\":\"LORA\",\"datr\":\"%s\",\"codr\":\"4/5\",\"lsnr\":%.1f,"
                         + "\"rssi\":%d,\"size\":%d,\"data\":\"%s\"}]}", tmst, tmms, Instant.now(), frequencyHz / 1e6,
                 datr, snr, rssi, phy.length, Base64.getEncoder().encodeToString(phy));
-        gateway.pushData(2, nextToken(), rxpk);
+        counterAt = new long[] {tmst, System.nanoTime()};
+        int pushToken = nextToken();
+        over(backhaul, () -> gateway.pushData(2, pushToken, rxpk));
+    }
+
+    private interface Send {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code send} at once, or after {@code delay} on the link's thread. */
+    private void over(Duration delay, Send send) throws IOException {
+        if (delay.isZero()) {
+            send.run();
+            return;
+        }
+        link.schedule(() -> {
+            try {
+                send.run();
+            } catch (IOException e) {
+                if (!closed) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return null;
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The next downlink, or an AssertionError when none comes in time. */
@@ -89,19 +135,42 @@ final class SimulatedGateway implements AutoCloseable {
         return token;
     }
 
+    /** Takes a PULL_RESP as it reaches the gateway, and answers its TX_ACK over the link. */
+    private void pullResp(byte[] datagram, Duration oneWay) throws IOException {
+        JsonNode txpk = JSON.readTree(new String(datagram, 4, datagram.length - 4, StandardCharsets.UTF_8))
+                .get("txpk");
+        String error = txAckErrors.poll();
+        long[] clock = counterAt;
+        if (error == null && !oneWay.isZero() && clock != null) {
+            long counterNow = clock[0] + (System.nanoTime() - clock[1]) / 1000;
+            long lead = (txpk.get("tmst").asLong() - counterNow) & 0xFFFFFFFFL;
+            if (lead < JIT_LEAD_MICROS || lead > 0x8000_0000L) {
+                error = "TOO_LATE";
+            }
+        }
+        downlinks.add(new Downlink(txpk.get("tmst").asLong(), txpk.get("freq").asDouble(),
+                txpk.get("datr").asText(), Base64.getDecoder().decode(txpk.get("data").asText()),
+                txpk.get("ipol").asBoolean(), Instant.now()));
+        if (error != null) {
+            refused.add(error);
+        }
+        int tok = (datagram[1] & 0xFF) << 8 | datagram[2] & 0xFF;
+        String ack = "{\"txpk_ack\":{\"error\":\"" + (error == null ? "NONE" : error) + "\"}}";
+        over(oneWay, () -> gateway.txAck(2, tok, ack));
+    }
+
+    /** The errors this gateway answered PULL_RESP with, in order (those the test set and TOO_LATE). */
+    List<String> refusals() {
+        return List.copyOf(refused);
+    }
+
     private void read() {
         while (!closed) {
             try {
                 byte[] datagram = gateway.receive(Duration.ofMillis(500));
                 if (datagram.length > 4 && datagram[3] == TestGateway.PULL_RESP) {
-                    JsonNode txpk = JSON.readTree(new String(datagram, 4, datagram.length - 4, StandardCharsets.UTF_8))
-                            .get("txpk");
-                    downlinks.add(new Downlink(txpk.get("tmst").asLong(), txpk.get("freq").asDouble(),
-                            txpk.get("datr").asText(), Base64.getDecoder().decode(txpk.get("data").asText()),
-                            txpk.get("ipol").asBoolean(), Instant.now()));
-                    String error = txAckErrors.poll();
-                    int tok = (datagram[1] & 0xFF) << 8 | datagram[2] & 0xFF;
-                    gateway.txAck(2, tok, "{\"txpk_ack\":{\"error\":\"" + (error == null ? "NONE" : error) + "\"}}");
+                    Duration oneWay = backhaul;
+                    over(oneWay, () -> pullResp(datagram, oneWay));
                 }
             } catch (SocketTimeoutException quiet) {
                 // nothing from the server for a while: look at closed and listen again
@@ -116,6 +185,7 @@ final class SimulatedGateway implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closed = true;
+        link.shutdownNow();
         gateway.close();
         reader.join(5_000);
     }

@@ -157,6 +157,32 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /** Sends one command to this network's Redis, as an operator's redis-cli would. */
+    Response redis(Request request) throws Exception {
+        Redis client = TestRedis.client(vertx, redis);
+        try {
+            return client.send(request).await(10, TimeUnit.SECONDS);
+        } finally {
+            client.close();
+        }
+    }
+
+    /**
+     * Waits until the sum of a Prometheus metric's samples starting with {@code series} reaches {@code atLeast}; an
+     * AssertionError with the last value when it does not within 10 s.
+     */
+    double awaitMetric(Server server, String series, double atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        double value = metric(server, series);
+        while (value < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(series + " is " + value + ", not " + atLeast + " or more, after 10 s");
+            }
+            value = metric(server, series);
+        }
+        return value;
+    }
+
     private JsonObject macState(Redis client, String devEui) throws Exception {
         // README, "Keys in Redis": key_prefix, "lorawan:", then the session hash device:{DevEUI}:session.
         Response m = client.send(Request.cmd(Command.HGET).arg(keyPrefix + "lorawan:device:{" + devEui + "}:session")

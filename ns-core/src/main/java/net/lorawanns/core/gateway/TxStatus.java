@@ -18,7 +18,9 @@ public enum TxStatus {
     /** No acknowledgement arrived in time: it may or may not have been sent. */
     NO_ACK(false),
     /** The gateway is not connected (no recent PULL_DATA), so nothing was sent. */
-    GATEWAY_UNAVAILABLE(false);
+    GATEWAY_UNAVAILABLE(false),
+    /** Not sent: it would take the gateway over its duty-cycle limit in the sub-band (the server's decision). */
+    DUTY_CYCLE(false);
 
     private final boolean sent;
 

@@ -10,7 +10,7 @@ import net.lorawanns.config.NetworkSettings;
 import net.lorawanns.config.RegionSettings;
 import net.lorawanns.core.device.NetworkDefaults;
 import net.lorawanns.core.device.RegionDefaults;
-import net.lorawanns.core.downlink.DownlinkScheduler.WindowPolicy;
+import net.lorawanns.core.downlink.WindowOrder;
 import net.lorawanns.core.join.DevAddrAllocator;
 import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.region.Region;
@@ -23,10 +23,13 @@ import net.lorawanns.core.types.NetId;
  *
  * @param regions every enabled region as this network runs it, by id, in {@code enabled_regions} order
  * @param region the default region: of gateways and devices that name none
+ * @param windowOrder which receive window Class A downlinks try first
+ * @param gatewayDutyCycle whether gateways are held to their region's duty-cycle limits
  */
 public record NetworkPlan(NetId netId, Map<String, Region> regions, Region region, DevAddrAllocator devAddrs,
                           Duration deduplicationWindow, int rx1DelaySeconds, int rx1DrOffset,
-                          WindowPolicy windowPolicy, int sessionCacheSize, int maxFramesInFlight) {
+                          WindowOrder windowOrder, boolean gatewayDutyCycle, int sessionCacheSize,
+                          int maxFramesInFlight) {
 
     public NetworkPlan {
         regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
@@ -46,10 +49,10 @@ public record NetworkPlan(NetId netId, Map<String, Region> regions, Region regio
                         + region.maxRx1DrOffset() + ", got " + settings.rx1DrOffset());
             }
         }
-        WindowPolicy policy = WindowPolicy.values()[settings.rxWindow()];
+        WindowOrder order = new WindowOrder(settings.rxWindowRule(), settings.rx2BelowRx1Dr());
         return new NetworkPlan(netId, regions, regions.get(settings.region()), new DevAddrAllocator(prefixes),
-                settings.deduplicationDelay(), settings.rx1Delay(), settings.rx1DrOffset(), policy,
-                settings.sessionCacheSize(), settings.maxFramesInFlight());
+                settings.deduplicationDelay(), settings.rx1Delay(), settings.rx1DrOffset(), order,
+                settings.gatewayDutyCycle(), settings.sessionCacheSize(), settings.maxFramesInFlight());
     }
 
     /**

@@ -35,6 +35,7 @@ import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.region.Region;
+import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import net.lorawanns.core.uplink.Deduplicator;
 import org.slf4j.Logger;
@@ -69,6 +70,7 @@ public final class UplinkPipeline implements GatewayListener {
     private final JoinHandler joins;
     private final RejoinHandler rejoins;
     private final DataPath data;
+    private final ClassCDownlinks classC;
     private final PipelineMetrics metrics;
     private final GatewayRegions gatewayRegions;
     private final ThrottledLog failures = new ThrottledLog(LOG, LOG_INTERVAL_MS);
@@ -86,8 +88,8 @@ public final class UplinkPipeline implements GatewayListener {
      */
     public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
                           SessionStore sessions, DownlinkQueue queue, int confirmedRetries, JoinServer joinServer,
-                          GatewayBackend gateways, EventSink events, GatewayRegions gatewayRegions,
-                          DeviceProfileCache profiles, AdrAlgorithms adrAlgorithms, String instanceId,
+                          GatewayBackend gateways, DownlinkScheduler downlinks, EventSink events,
+                          GatewayRegions gatewayRegions, DeviceProfileCache profiles, AdrAlgorithms adrAlgorithms,
                           MeterRegistry registry) {
         this.gatewayRegions = gatewayRegions;
         this.context = context;
@@ -99,8 +101,6 @@ public final class UplinkPipeline implements GatewayListener {
         this.dataRx2DelayNanos = (plan.rx1DelaySeconds() + 1) * 1_000_000_000L;
         Gauge.builder("lorawan.uplink.in.flight", () -> inFlight)
                 .description("Gateway copies between arrival and the decision on their frame").register(registry);
-        DownlinkScheduler downlinks = new DownlinkScheduler(gateways, plan.windowPolicy(), instanceId,
-                registry);
         DeviceSettings settings = new DeviceSettings(profiles, plan.defaults());
         MacTargets targets = new MacTargets();
         this.joins = new JoinHandler(plan, devices, settings, targets, sessions, joinServer, downlinks, events,
@@ -110,8 +110,18 @@ public final class UplinkPipeline implements GatewayListener {
         SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
+        this.classC = new ClassCDownlinks(context, plan, devices, sessions, queue, settings, downlinks, gateways,
+                events, confirmedRetries);
         this.data = dataPath(sessions, cache, queue, confirmedRetries, downlinks, events, settings, targets,
                 adrAlgorithms);
+    }
+
+    /**
+     * An application downlink was queued for the device (any instance's enqueue, heard on the downlink-wake
+     * channel; any thread): a Class C device gets it now if this instance reaches its gateway.
+     */
+    public void downlinkQueued(Eui64 devEui) {
+        classC.wake(devEui);
     }
 
     /** The data path's steps, in the order they run. */
@@ -134,7 +144,8 @@ public final class UplinkPipeline implements GatewayListener {
                 new NetworkRequests(targets),
                 new ClassAAnswer(sessions, queue, downlinks, events, metrics),
                 forceRejoin.keepUnsent(),
-                new MacStateSave(sessions)));
+                new MacStateSave(sessions),
+                new ClassCFollowUp(classC)));
     }
 
     @Override

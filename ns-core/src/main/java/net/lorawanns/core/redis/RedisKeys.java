@@ -166,6 +166,14 @@ public final class RedisKeys {
         return prefix + "gateways:changes";
     }
 
+    /**
+     * A gateway's time on air in one duty-cycle sub-band of its region (named by the sub-band's lowest frequency), a
+     * hash of minute to microseconds; it expires an hour after the gateway's last transmission there.
+     */
+    public String gatewayAirtime(Eui64 gateway, long subBandFromHz) {
+        return prefix + "gateway:{" + gateway + "}:airtime:" + subBandFromHz;
+    }
+
     /** Marks that an instance waits for the asynchronous JoinAns of a transaction; expires with the wait. */
     public String asyncJoinAnswer(long transactionId) {
         return prefix + "js-answer:{" + transactionId + "}";

@@ -1,6 +1,7 @@
 package net.lorawanns.core.region;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -21,13 +22,18 @@ public record DutyCycle(String rule, List<Limit> limits) {
     public record Limit(long fromHz, long toHz, double percent) {
     }
 
-    /** The limit in percent at a frequency, or empty when no listed sub-band holds it. */
-    public OptionalDouble percentAt(long frequencyHz) {
+    /** The sub-band limit that holds a frequency, or empty when none does. */
+    public Optional<Limit> limitAt(long frequencyHz) {
         for (Limit limit : limits) {
             if (frequencyHz >= limit.fromHz() && frequencyHz <= limit.toHz()) {
-                return OptionalDouble.of(limit.percent());
+                return Optional.of(limit);
             }
         }
-        return OptionalDouble.empty();
+        return Optional.empty();
+    }
+
+    /** The limit in percent at a frequency, or empty when no listed sub-band holds it. */
+    public OptionalDouble percentAt(long frequencyHz) {
+        return limitAt(frequencyHz).map(limit -> OptionalDouble.of(limit.percent())).orElse(OptionalDouble.empty());
     }
 }

@@ -1,0 +1,251 @@
+package net.lorawanns.core.pipeline;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.DownlinkTarget;
+import net.lorawanns.core.device.EffectiveProfile;
+import net.lorawanns.core.device.HeardBy;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.downlink.DataDownlink;
+import net.lorawanns.core.downlink.DownlinkOutcome;
+import net.lorawanns.core.downlink.DownlinkScheduler;
+import net.lorawanns.core.events.EventSink;
+import net.lorawanns.core.gateway.GatewayBackend;
+import net.lorawanns.core.logging.ThrottledLog;
+import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.queue.DownlinkEvents;
+import net.lorawanns.core.queue.DownlinkQueue;
+import net.lorawanns.core.queue.PendingAck;
+import net.lorawanns.core.queue.QueueHead;
+import net.lorawanns.core.queue.QueuedDownlink;
+import net.lorawanns.core.queue.QueuedPayload;
+import net.lorawanns.core.region.Region;
+import net.lorawanns.core.types.Eui64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Class C: a device that listens on its RX2 parameters whenever it does not transmit (LoRaWAN 1.0.4 section 17)
+ * gets its queue without waiting for an uplink, at once ({@code imme}), through the gateway that best heard its last
+ * uplink, one item at a time. Every instance hears each enqueue (the downlink-wake channel); the one that reaches the
+ * gateway sends, after reserving the device's downlink path in Redis, which an uplink holds for its receive windows:
+ * a Class A window pending wins, and two instances never send at once. A confirmed item waits for the device's ACK
+ * until the profile's {@code class_c_timeout}; then it is unacknowledged, and sent again while
+ * {@code downlink.confirmed_retries} allows. A device is in Class C when its profile supports it, until a LoRaWAN 1.1
+ * device says otherwise with DeviceModeInd. Runs on the pipeline's event loop.
+ */
+public final class ClassCDownlinks {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassCDownlinks.class);
+    private static final ThrottledLog FAILURES = new ThrottledLog(LOG, 10_000);
+    /** How long one item holds the device's downlink path: its time on air and the gateway's TX_ACK, at most. */
+    private static final Duration HOLD = Duration.ofSeconds(3);
+    /** The gap between two items, so that the device has finished receiving the one before. */
+    private static final Duration SPACING = Duration.ofMillis(500);
+    /** When the path is held (a Class A window) or the gateway refused: another try after this. */
+    private static final Duration RETRY = Duration.ofSeconds(2);
+    /** Tries of one wake-up before the device waits for its next enqueue or uplink. */
+    private static final int MAX_TRIES = 5;
+
+    private final Context context;
+    private final NetworkPlan plan;
+    private final DeviceStore devices;
+    private final SessionStore sessions;
+    private final DownlinkQueue queue;
+    private final QueueHead heads;
+    private final DeviceSettings settings;
+    private final DownlinkScheduler downlinks;
+    private final GatewayBackend gateways;
+    private final EventSink events;
+    private final int confirmedRetries;
+    /** Devices with a try or an ACK deadline scheduled: the timer. Pipeline event loop only. */
+    private final Map<Eui64, Long> timers = new HashMap<>();
+
+    ClassCDownlinks(Context context, NetworkPlan plan, DeviceStore devices, SessionStore sessions, DownlinkQueue queue,
+                    DeviceSettings settings, DownlinkScheduler downlinks, GatewayBackend gateways, EventSink events,
+                    int confirmedRetries) {
+        this.context = context;
+        this.plan = plan;
+        this.devices = devices;
+        this.sessions = sessions;
+        this.queue = queue;
+        this.heads = new QueueHead(queue, events);
+        this.settings = settings;
+        this.downlinks = downlinks;
+        this.gateways = gateways;
+        this.events = events;
+        this.confirmedRetries = confirmedRetries;
+    }
+
+    /** Something was queued for the device (any thread): sends it if the device is in Class C and reachable here. */
+    public void wake(Eui64 devEui) {
+        context.runOnContext(v -> attempt(devEui, 0));
+    }
+
+    private void attempt(Eui64 devEui, int tries) {
+        drain(devEui, tries).onFailure(failure -> FAILURES.warn("class_c", "Class C downlink failed",
+                devEui + ": " + failure.getMessage()));
+    }
+
+    private Future<Void> drain(Eui64 devEui, int tries) {
+        return devices.get(devEui).compose(device -> device.isEmpty() ? Future.succeededFuture()
+                : settings.of(device.get()).compose(profile -> sessions.downlinkTarget(devEui)
+                        .compose(target -> target.isEmpty() ? Future.succeededFuture()
+                                : drain(device.get(), profile, target.get(), tries))));
+    }
+
+    private Future<Void> drain(Device device, EffectiveProfile profile, DownlinkTarget target, int tries) {
+        Eui64 devEui = device.devEui();
+        if (!inClassC(profile, target) || target.pendingAck().isPresent()) {
+            // A confirmed item out there: the next waits for its ACK or its deadline.
+            return Future.succeededFuture();
+        }
+        Optional<HeardBy> gateway = target.heardBy().stream().findFirst();
+        if (gateway.isEmpty() || !gateways.reachable(gateway.get().gateway())) {
+            // Another instance holds that gateway's downlink path and heard the same wake-up.
+            return Future.succeededFuture();
+        }
+        return queue.reserve(devEui, HOLD).compose(reserved -> {
+            if (!reserved) {
+                if (tries + 1 < MAX_TRIES) {
+                    later(devEui, RETRY, tries + 1);
+                }
+                return Future.succeededFuture();
+            }
+            Optional<Region> served = plan.region(profile.regionId());
+            if (served.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Region region = served.get();
+            boolean dwellTime = downlinkDwellTime(target, region, profile);
+            return heads.next(device.applicationId(), devEui, target.session(),
+                    region.largestDownlinkPayload(dwellTime), Instant.now())
+                    .compose(item -> item.isEmpty() ? Future.succeededFuture()
+                            : send(device, profile, target, region, gateway.get(), item.get(), dwellTime, tries));
+        });
+    }
+
+    private Future<Void> send(Device device, EffectiveProfile profile, DownlinkTarget target, Region region,
+                              HeardBy gateway, QueuedDownlink item, boolean dwellTime, int tries) {
+        Eui64 devEui = device.devEui();
+        MacState.RxSettings rx = target.mac().map(MacState::rx).orElse(new MacState.RxSettings(profile.rx1Delay(),
+                profile.rx1DrOffset(), profile.rx2DataRate(), profile.rx2Frequency()));
+        if (item.size() > region.maxPayload(rx.rx2DataRate(), false, dwellTime).n()) {
+            // Larger than RX2's data rate carries: it waits for a Class A window at a faster data rate.
+            return Future.succeededFuture();
+        }
+        boolean applicationCounter = target.session().lorawan11();
+        Future<OptionalLong> counted = item.applicationFCnt().isPresent()
+                ? sessions.useFCntDown(devEui, applicationCounter, item.applicationFCnt().getAsLong())
+                        .map(used -> used ? OptionalLong.of(item.applicationFCnt().getAsLong()) : OptionalLong.empty())
+                : sessions.nextFCntDown(devEui, applicationCounter).map(OptionalLong::of);
+        return counted.compose(fCnt -> {
+            if (fCnt.isEmpty()) {
+                later(devEui, SPACING, 0);
+                return heads.drop(device.applicationId(), devEui, item, "f_cnt_used", "the downlink counter is past "
+                        + item.applicationFCnt().getAsLong() + ", the FCnt the application encrypted it with");
+            }
+            long f = fCnt.getAsLong();
+            DataDownlink down = new DataDownlink(item.confirmed(), profile.adr().enabled(), false, f,
+                    OptionalLong.empty(), new byte[0], false, OptionalInt.of(item.fPort()),
+                    QueuedPayload.frmPayload(item, target.session(), f));
+            return downlinks.sendImmediately(gateway.gateway(), region, down.encode(target.session()),
+                    rx.rx2Frequency(), rx.rx2DataRate())
+                    .compose(outcome -> settle(device, profile, item, f, outcome, tries));
+        });
+    }
+
+    private Future<Void> settle(Device device, EffectiveProfile profile, QueuedDownlink item, long fCnt,
+                                DownlinkOutcome outcome, int tries) {
+        Eui64 devEui = device.devEui();
+        if (!outcome.sent()) {
+            LOG.debug("Class C downlink {} to {} not sent: {}", item.id(), devEui, outcome);
+            if (item.encryption().isPresent()) {
+                return heads.drop(device.applicationId(), devEui, item, "not_sent", "the gateway did not send it ("
+                        + outcome.reason() + "), and its FCnt " + fCnt + " is used: enqueue it again with a new one");
+            }
+            if (tries + 1 < MAX_TRIES) {
+                later(devEui, RETRY, tries + 1);
+            }
+            return Future.succeededFuture();
+        }
+        Instant now = Instant.now();
+        Optional<PendingAck> pending = item.confirmed()
+                ? Optional.of(new PendingAck(item, fCnt, now, Optional.of(now.plus(profile.classCTimeout()))))
+                : Optional.empty();
+        return queue.take(devEui, item.id(), pending).map(left -> {
+            if (left.isEmpty()) {
+                return null;
+            }
+            events.publish(DownlinkEvents.sent(device.applicationId(), devEui, item, fCnt, "C", outcome));
+            if (pending.isPresent()) {
+                deadline(device, pending.get(), profile.classCTimeout());
+            } else if (left.get() > 0) {
+                later(devEui, SPACING, 0);
+            }
+            return null;
+        });
+    }
+
+    /** At the confirmed item's deadline: unacknowledged unless an uplink took its pending ACK first. */
+    private void deadline(Device device, PendingAck pending, Duration timeout) {
+        Eui64 devEui = device.devEui();
+        schedule(devEui, timeout, () -> queue.takeExpiredAck(devEui, pending.item().id()).compose(expired -> {
+            if (expired.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            QueuedDownlink item = pending.item();
+            boolean retry = item.encryption().isEmpty() && item.attempts() < confirmedRetries
+                    && !item.expired(Instant.now());
+            events.publish(DownlinkEvents.nack(device.applicationId(), devEui, pending, "class_c_timeout", retry));
+            Future<Void> requeued = retry ? queue.requeue(devEui, item.retried()) : Future.succeededFuture();
+            return requeued.map(v -> {
+                later(devEui, Duration.ZERO, 0);
+                return null;
+            });
+        }).onFailure(failure -> FAILURES.warn("class_c_ack", "Class C ACK deadline failed",
+                devEui + ": " + failure.getMessage())));
+    }
+
+    private void later(Eui64 devEui, Duration delay, int tries) {
+        schedule(devEui, delay, () -> drain(devEui, tries).onFailure(failure -> FAILURES.warn("class_c",
+                "Class C downlink failed", devEui + ": " + failure.getMessage())));
+    }
+
+    /** One timer per device: a later one replaces it. */
+    private void schedule(Eui64 devEui, Duration delay, Runnable task) {
+        Long previous = timers.remove(devEui);
+        if (previous != null) {
+            context.owner().cancelTimer(previous);
+        }
+        long timer = context.owner().setTimer(Math.max(1, delay.toMillis()), id -> context.runOnContext(v -> {
+            timers.remove(devEui, id);
+            task.run();
+        }));
+        timers.put(devEui, timer);
+    }
+
+    /**
+     * Class C by the profile, unless a LoRaWAN 1.1 device said with DeviceModeInd that it works in Class A (1.1
+     * section 5.15: 0 Class A, 2 Class C).
+     */
+    private static boolean inClassC(EffectiveProfile profile, DownlinkTarget target) {
+        if (!profile.classes().classC()) {
+            return false;
+        }
+        return target.mac().flatMap(MacState::deviceMode).map(mode -> mode == 2).orElse(true);
+    }
+
+    private static boolean downlinkDwellTime(DownlinkTarget target, Region region, EffectiveProfile profile) {
+        return target.mac().flatMap(MacState::txParams).map(MacState.TxParams::downlinkDwellTime)
+                .orElse(region.dwellTime(profile.regParamsRevision()).downlinkDefault());
+    }
+}
