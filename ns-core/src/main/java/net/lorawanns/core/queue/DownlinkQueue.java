@@ -133,6 +133,13 @@ public final class DownlinkQueue {
                         : Optional.of(PendingAck.fromJson(new JsonObject(pending.toBuffer()))));
     }
 
+    /** The confirmed downlink that went out and waits for the device's ACK, if any. */
+    public Future<Optional<PendingAck>> pendingAck(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg("cd"))
+                .map(pending -> pending == null ? Optional.empty()
+                        : Optional.of(PendingAck.fromJson(new JsonObject(pending.toBuffer()))));
+    }
+
     /**
      * Reserves the device's downlink path for {@code hold} (Class B and C): false while a Class A window of the
      * device is pending (the counter step holds it from each uplink to the end of RX2) or another instance is

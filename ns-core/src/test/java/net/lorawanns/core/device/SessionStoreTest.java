@@ -294,7 +294,7 @@ class SessionStoreTest {
     }
 
     private FCntDecision decision(Eui64 devEui, String sessionId, long fCnt) throws Exception {
-        return await(one.accept(devEui, sessionId, fCnt)).decision();
+        return await(one.accept(devEui, sessionId, fCnt, WINDOWS, List.of())).decision();
     }
 
     private static Device abp(Eui64 devEui, boolean relax) {
