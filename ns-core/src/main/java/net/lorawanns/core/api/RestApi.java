@@ -423,11 +423,15 @@ public final class RestApi {
         });
     }
 
+    /**
+     * Deletes the device: its root keys, sessions, downlink queue (its items are dropped without events: the
+     * application deleted the device) and record.
+     */
     private Future<JsonObject> deleteDevice(RoutingContext ctx) {
         Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
         Future<Boolean> keys = services.rootKeys().map(p -> p.deleteRootKeys(devEui)).orElse(Future.succeededFuture(false));
         return keys.compose(v -> services.sessions().delete(devEui))
-                .compose(v -> services.queue().flush(devEui))
+                .compose(v -> services.queue().delete(devEui))
                 .compose(v -> services.devices().delete(devEui)).map(existed -> {
                     if (!existed) {
                         throw new ApiException(404, "no device " + devEui);

@@ -318,10 +318,28 @@ class QueueApiTest {
         device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
         api("POST", queue(dev), item(1, 1), 202);
         String queueKey = keys.downlinkQueue(Eui64.parse(dev));
-        assertEquals(1, redis.send(Request.cmd(Command.EXISTS).arg(queueKey)).await(10, TimeUnit.SECONDS).toInteger());
+        String pathKey = keys.downlinkPath(Eui64.parse(dev));
+        // The hold an uplink's receive windows leave on the device's downlink path (see SessionStore.accept).
+        redis.send(Request.cmd(Command.SET).arg(pathKey).arg("A").arg("PX").arg(3_000)).await(10, TimeUnit.SECONDS);
+        assertEquals(2, exist(queueKey, pathKey));
         api("DELETE", "/api/v1/devices/" + dev, null, 200);
-        assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(queueKey)).await(10, TimeUnit.SECONDS).toInteger());
+        assertEquals(0, exist(queueKey, pathKey));
         error("GET", queue(dev), null, 404);
+
+        device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
+        assertEquals(new JsonArray(), api("GET", queue(dev), null, 200).getJsonArray("items"),
+                "a device registered again starts with an empty queue");
+        String id = api("POST", queue(dev), item(1, 1), 202).getString("id");
+        assertEquals("downlink_queued", events.next().getString("type"));
+        assertEquals(id, events.next().getString("id"), "the deletion dropped the first item without an event");
+    }
+
+    private int exist(String... keysToCheck) throws Exception {
+        Request exists = Request.cmd(Command.EXISTS);
+        for (String key : keysToCheck) {
+            exists.arg(key);
+        }
+        return redis.send(exists).await(10, TimeUnit.SECONDS).toInteger();
     }
 
     /**
