@@ -48,13 +48,13 @@ class DownlinkQueueApiTest {
         TestDevice device = network.abpDevice(server, "00000000007F0001", "26007F01", APP);
         String queue = "/api/v1/devices/" + device.devEui + "/queue";
         JsonObject item = new JsonObject().put("f_port", 5).put("data", "AQIDBA==").put("confirmed", true);
-        String id = network.api(server, "POST", queue, item, 202).getString("id");
+        String id = network.api(server, "POST", queue, item, 201).getString("id");
         JsonObject queued = network.webhook().await(event("downlink_queued", device.devEui), WAIT);
         assertEquals(id, queued.getString("id"));
         assertEquals(4, queued.getInteger("size"));
         assertEquals(APP, queued.getString("application_id"));
 
-        network.api(server, "POST", queue, item, 202);
+        network.api(server, "POST", queue, item, 201);
         String full = network.api(server, "POST", queue, item, 409).getString("error");
         assertTrue(full.contains("downlink.max_queue_size"), full);
         JsonArray items = network.api(server, "GET", queue, null, 200).getJsonArray("items");
@@ -72,6 +72,6 @@ class DownlinkQueueApiTest {
         TestDevice device = network.otaaDevice(server, "00000000007F0002", "1.0.4", APP);
         String error = network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/queue",
                 new JsonObject().put("f_port", 5).put("data", "AQ=="), 409).getString("error");
-        assertTrue(error.startsWith(device.devEui + " has no active session"), error);
+        assertTrue(error.startsWith(device.devEui + " has no session: it has not joined yet"), error);
     }
 }

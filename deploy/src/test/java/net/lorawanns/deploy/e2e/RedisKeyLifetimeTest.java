@@ -145,7 +145,7 @@ class RedisKeyLifetimeTest {
     /** An application downlink that waits in the device's queue. */
     private void enqueue(TestDevice device) throws Exception {
         network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/queue",
-                new JsonObject().put("f_port", 2).put("data", "AQID"), 202);
+                new JsonObject().put("f_port", 2).put("data", "AQID"), 201);
     }
 
     private List<String> keys(Redis redis) throws Exception {

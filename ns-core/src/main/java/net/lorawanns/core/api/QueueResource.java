@@ -34,8 +34,9 @@ final class QueueResource {
 
     /**
      * Queues an item for the device: {@code {"id", "queue_length"}}. The server encrypts the payload with the
-     * AppSKey when it sends it, so it must hold the active session's AppSKey; an application that holds the AppSKey
-     * itself (the join server sent it only to the application) encrypts the payload and gives the counter it used.
+     * AppSKey when it sends it, so it must hold the AppSKey of the session the item will go out in; an application that
+     * holds the AppSKey itself (the join server kept it, or sent it only to the application) encrypts the payload and
+     * gives the counter it used.
      */
     Future<JsonObject> enqueue(Eui64 devEui, JsonObject body) {
         Instant now = Instant.now();
@@ -47,15 +48,17 @@ final class QueueResource {
                     ? services.deviceProfiles().get(device.deviceProfileId().get())
                     : Future.succeededFuture(Optional.empty());
             return Future.all(sessions, mac, profile).compose(all -> {
-                DeviceSession session = sessions.result().stream().filter(c -> !c.pending()).findFirst()
-                        .map(SessionCandidate::session).orElseThrow(() -> new ApiException(409, devEui
-                                + " has no active session (it has not joined, or not sent its first uplink since)"));
+                SessionCandidate target = target(sessions.result()).orElseThrow(() -> new ApiException(409, devEui
+                        + " has no session: it has not joined yet"));
+                DeviceSession session = target.session();
                 if (request.applicationFCnt().isEmpty() && session.appSKey().isEmpty()) {
                     throw new ApiException(409, "this server does not hold the AppSKey of " + devEui + "'s session: "
                             + "encrypt the payload with the AppSKey and give it with \"encrypted\": true and the "
                             + "\"f_cnt\" (AFCntDown, FCntDown in LoRaWAN 1.0) you encrypted it with");
                 }
-                PayloadLimit limit = limit(device, profile.result(), session, mac.result());
+                // The stored MAC state is the active session's: a pending session starts from its join-accept's.
+                Optional<MacState> state = target.pending() ? Optional.empty() : mac.result();
+                PayloadLimit limit = limit(device, profile.result(), session, state);
                 if (!limit.fits(request.data().length)) {
                     throw new ApiException(400, "data: " + request.data().length + " bytes do not fit the device's "
                             + "receive windows at its current data rates: " + limit);
@@ -70,10 +73,20 @@ final class QueueResource {
     }
 
     /**
+     * The session the item will go out in: the session of a join while it is pending (it waits for the device's first
+     * uplink with it, which makes it active; the application heard of it in the {@code join} event and encrypts with
+     * its AppSKey), else the active one.
+     */
+    private static Optional<SessionCandidate> target(List<SessionCandidate> sessions) {
+        return sessions.stream().filter(SessionCandidate::pending).findFirst()
+                .or(() -> sessions.stream().findFirst());
+    }
+
+    /**
      * The payload limit checked on enqueue: the larger of RP002's N at the RX1 and RX2 data rates the device has now
      * (its MAC state's uplink data rate, RX1DROffset, RX2 data rate and downlink dwell time), since an item goes out
-     * in whichever window can carry it, and is refused only when neither can. Before the device's first uplink it
-     * has no MAC state: its receive windows are then those its session gave it (the join-accept's DLSettings, the
+     * in whichever window can carry it, and is refused only when neither can. Before the device's first uplink in the
+     * session it has no MAC state: its receive windows are then those its session gave it (the join-accept's DLSettings, the
      * profile's or network's at the time, or an ABP device's defaults), as the pipeline starts its MAC state from
      * them, and RX1 is not known. The data rates change (ADR, RXParamSetupReq), so the item is checked again when it
      * goes out, where MAC commands in FOpts also take their share.

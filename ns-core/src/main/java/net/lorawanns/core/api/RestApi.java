@@ -111,7 +111,7 @@ public final class RestApi {
         router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
         router.delete("/api/v1/devices/:devEui/dev-nonces").handler(ctx -> api.respond(ctx, api::resetDevNonces));
         router.post("/api/v1/devices/:devEui/force-rejoin").handler(ctx -> api.respond(ctx, api::forceRejoin));
-        router.post("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx, 202,
+        router.post("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx, 201,
                 c -> api.queue.enqueue(devEui(c), body(c))));
         router.get("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx, c -> api.queue.list(devEui(c))));
         router.delete("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx,

@@ -116,14 +116,14 @@ class QueueApiTest {
     void itemsAreQueuedListedAndFlushedWithTheirEvents() throws Exception {
         String dev = "00000000000E0001";
         device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
-        JsonObject first = api("POST", queue(dev), item(10, 3).put("confirmed", true), 202);
+        JsonObject first = api("POST", queue(dev), item(10, 3).put("confirmed", true), 201);
         assertEquals(1, first.getInteger("queue_length"));
         String firstId = first.getString("id");
         assertEquals(new JsonObject().put("type", "downlink_queued").put("application_id", APP).put("dev_eui", dev)
                 .put("id", firstId).put("f_port", 10).put("confirmed", true).put("size", 3).put("encrypted", false)
                 .put("queue_length", 1), events.next());
         Instant expiry = Instant.parse("2100-01-01T00:00:00Z");
-        JsonObject second = api("POST", queue(dev), item(11, 5).put("expires_at", "2100-01-01T01:00:00+01:00"), 202);
+        JsonObject second = api("POST", queue(dev), item(11, 5).put("expires_at", "2100-01-01T01:00:00+01:00"), 201);
         assertEquals(2, second.getInteger("queue_length"));
         assertEquals(second.getString("id"), events.next().getString("id"));
 
@@ -155,7 +155,7 @@ class QueueApiTest {
     void theConfirmedItemAwaitingItsAckIsListed() throws Exception {
         String dev = "00000000000E0002";
         device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
-        String id = api("POST", queue(dev), item(10, 3).put("confirmed", true), 202).getString("id");
+        String id = api("POST", queue(dev), item(10, 3).put("confirmed", true), 201).getString("id");
         DownlinkQueue store = new DownlinkQueue(redis, keys, MAX_QUEUE, Duration.ofDays(7));
         QueuedDownlink sent = store.head(Eui64.parse(dev)).await(10, TimeUnit.SECONDS).orElseThrow();
         JsonObject pending = new JsonObject().put("item", sent.toJson()).put("f_cnt", 4)
@@ -204,7 +204,7 @@ class QueueApiTest {
             String refused = error("POST", queue(dev), item(1, c.limit() + 1), 400);
             assertEquals("data: " + (c.limit() + 1) + " bytes do not fit the device's receive windows at its current "
                     + "data rates: " + c.message(), refused, "case " + i);
-            api("POST", queue(dev), item(1, c.limit()), 202);
+            api("POST", queue(dev), item(1, c.limit()), 201);
         }
     }
 
@@ -219,11 +219,33 @@ class QueueApiTest {
         assertEquals("data: 52 bytes do not fit the device's receive windows at its current data rates: at most 51 "
                 + "bytes at DR0 in RX2 (RX1: the device's uplink data rate is not known yet)",
                 error("POST", queue(dev), item(1, 52), 400));
-        api("POST", queue(dev), item(1, 51), 202);
+        api("POST", queue(dev), item(1, 51), 201);
+    }
+
+    /**
+     * After a join the device's next uplink uses the join's session, which waits as pending until then: an item
+     * queued meanwhile is for it (its id, and RX2 as its join-accept gave it: DR0 in EU868, 51 bytes), not for the
+     * session before, whose MAC state (DR5 in RX1: 242 bytes) no longer applies.
+     */
+    @Test
+    void anItemQueuedAfterAJoinIsForTheJoinsSession() throws Exception {
+        String dev = "00000000000E0009";
+        device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
+        AesKey key = AesKey.of(new byte[16]);
+        String joined = UUID.randomUUID().toString();
+        sessions.setPending(Eui64.parse(dev), new DeviceSession(joined, DevAddr.parse("26AB0009"), false, key, key,
+                key, Optional.empty(), Optional.empty(), 0, 0, 1)).await(10, TimeUnit.SECONDS);
+        assertTrue(error("POST", queue(dev), item(1, 4), 409).startsWith("this server does not hold the AppSKey"),
+                "the join's session has no AppSKey here");
+        assertTrue(error("POST", queue(dev), item(1, 52).put("encrypted", true).put("f_cnt", 0), 400)
+                .endsWith("at most 51 bytes at DR0 in RX2 (RX1: the device's uplink data rate is not known yet)"));
+        api("POST", queue(dev), item(1, 51).put("encrypted", true).put("f_cnt", 0), 201);
+        assertEquals(joined, api("GET", queue(dev), null, 200).getJsonArray("items").getJsonObject(0)
+                .getString("session_id"));
     }
 
     @Test
-    void aPayloadTheApplicationEncryptedNeedsItsCounterAndAnActiveSession() throws Exception {
+    void aPayloadTheApplicationEncryptedNeedsItsCounterAndASession() throws Exception {
         String withoutKey = "00000000000E0004";
         device(withoutKey, Optional.empty(), false, Optional.of(eu868(5, 0, 0)));
         String refused = error("POST", queue(withoutKey), item(1, 4), 409);
@@ -236,7 +258,7 @@ class QueueApiTest {
         assertTrue(error("POST", queue(withoutKey), item(1, 4).put("encrypted", true).put("f_cnt", 1L << 32), 400)
                 .startsWith("f_cnt: "));
 
-        String id = api("POST", queue(withoutKey), item(1, 4).put("encrypted", true).put("f_cnt", 7), 202)
+        String id = api("POST", queue(withoutKey), item(1, 4).put("encrypted", true).put("f_cnt", 7), 201)
                 .getString("id");
         JsonObject queued = events.next();
         assertEquals(id, queued.getString("id"), "the refusals published nothing");
@@ -249,7 +271,7 @@ class QueueApiTest {
         String notJoined = "00000000000E0005";
         api("PUT", "/api/v1/devices/" + notJoined, otaa(), 200);
         for (JsonObject body : List.of(item(1, 4), item(1, 4).put("encrypted", true).put("f_cnt", 0))) {
-            assertTrue(error("POST", queue(notJoined), body, 409).startsWith(notJoined + " has no active session"));
+            assertTrue(error("POST", queue(notJoined), body, 409).startsWith(notJoined + " has no session: it has not joined yet"));
         }
     }
 
@@ -258,7 +280,7 @@ class QueueApiTest {
         String dev = "00000000000E0006";
         device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
         for (int i = 1; i <= MAX_QUEUE; i++) {
-            assertEquals(i, api("POST", queue(dev), item(1, 1), 202).getInteger("queue_length"));
+            assertEquals(i, api("POST", queue(dev), item(1, 1), 201).getInteger("queue_length"));
         }
         assertTrue(error("POST", queue(dev), item(1, 1), 409).contains("full"));
         assertEquals(MAX_QUEUE, api("GET", queue(dev), null, 200).getJsonArray("items").size());
@@ -297,7 +319,7 @@ class QueueApiTest {
         assertTrue(huge.getString("error").contains("65536 bytes"), huge.encode());
         request("POST", queue(dev), item(1, 1).encode(), null, 401);
 
-        String id = api("POST", queue(dev), item(1, 1), 202).getString("id");
+        String id = api("POST", queue(dev), item(1, 1), 201).getString("id");
         assertEquals(id, events.next().getString("id"), "no refused request published an event");
         assertEquals(1, api("GET", queue(dev), null, 200).getJsonArray("items").size());
     }
@@ -316,7 +338,7 @@ class QueueApiTest {
     void deletingADeviceDeletesItsQueue() throws Exception {
         String dev = "00000000000E0008";
         device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
-        api("POST", queue(dev), item(1, 1), 202);
+        api("POST", queue(dev), item(1, 1), 201);
         String queueKey = keys.downlinkQueue(Eui64.parse(dev));
         String pathKey = keys.downlinkPath(Eui64.parse(dev));
         // The hold an uplink's receive windows leave on the device's downlink path (see SessionStore.accept).
@@ -329,7 +351,7 @@ class QueueApiTest {
         device(dev, Optional.empty(), true, Optional.of(eu868(5, 0, 0)));
         assertEquals(new JsonArray(), api("GET", queue(dev), null, 200).getJsonArray("items"),
                 "a device registered again starts with an empty queue");
-        String id = api("POST", queue(dev), item(1, 1), 202).getString("id");
+        String id = api("POST", queue(dev), item(1, 1), 201).getString("id");
         assertEquals("downlink_queued", events.next().getString("type"));
         assertEquals(id, events.next().getString("id"), "the deletion dropped the first item without an event");
     }
