@@ -234,7 +234,8 @@ public final class Server implements AutoCloseable {
 
         HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
-                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions());
+                stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions(),
+                plan.defaults(), queue, events);
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
         api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
                 .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

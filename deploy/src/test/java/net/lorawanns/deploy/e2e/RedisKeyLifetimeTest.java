@@ -75,9 +75,11 @@ class RedisKeyLifetimeTest {
 
         TestDevice deletedAbp = network.abpDevice(server, "00000000007E0003", "26007E03", APP);
         send(deletedAbp);
+        enqueue(deletedAbp);
         network.api(server, "DELETE", "/api/v1/devices/" + deletedAbp.devEui, null, 200);
         TestDevice abp = network.abpDevice(server, "00000000007E0004", "26007E04", APP);
         send(abp);
+        enqueue(abp);
 
         // Device profiles, a device that holds one and a device that held one before its deletion.
         network.api(server, "PUT", "/api/v1/device-profiles/lifetime", new JsonObject().put("region", "eu868")
@@ -122,6 +124,8 @@ class RedisKeyLifetimeTest {
         assertTrue(keys.stream().noneMatch(k -> k.contains("00000000007E0007") && !k.endsWith(":deleted")),
                 "the deleted device left a hold on its profile: " + keys);
         assertTrue(keys.stream().anyMatch(k -> k.endsWith(":holds:00000000007E0006")), "the hold was made: " + keys);
+        assertTrue(keys.stream().anyMatch(k -> k.endsWith("device:{" + abp.devEui + "}:queue")),
+                "the downlink queue was made: " + keys);
     }
 
     private void join(TestDevice device, int devNonce) throws Exception {
@@ -136,6 +140,12 @@ class RedisKeyLifetimeTest {
         long fCnt = device.fCntUp;
         site.transmit(device.uplink(false, 2, new byte[] {7}, new byte[0], TX_DR, 0));
         network.webhook().await(uplink(device.devEui, fCnt), WAIT);
+    }
+
+    /** An application downlink that waits in the device's queue. */
+    private void enqueue(TestDevice device) throws Exception {
+        network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/queue",
+                new JsonObject().put("f_port", 2).put("data", "AQID"), 201);
     }
 
     private List<String> keys(Redis redis) throws Exception {

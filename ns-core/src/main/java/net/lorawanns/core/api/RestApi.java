@@ -28,9 +28,11 @@ import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
+import net.lorawanns.core.device.NetworkDefaults;
 import net.lorawanns.core.device.ProfileReferenceException;
 import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.integration.EventStream;
 import net.lorawanns.core.integration.WebhookAddressPolicy;
 import net.lorawanns.core.join.DevNonceRegistry;
@@ -38,6 +40,8 @@ import net.lorawanns.core.join.JoinServerDoctor;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.queue.DownlinkQueue;
+import net.lorawanns.core.queue.QueueFullException;
 import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.AesKey;
@@ -50,8 +54,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The minimal REST API: applications (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP
- * sessions), DevNonce reset and the event stream. Every request needs {@code Authorization: Bearer <api key>}.
- * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
+ * sessions), DevNonce reset, each device's downlink queue and the event stream. Every request needs
+ * {@code Authorization: Bearer <api key>}. Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces,
+ * keys) is ever in a response.
  */
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -61,23 +66,28 @@ public final class RestApi {
      * The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off;
      * {@code joinServerDoctor} checks the join server of a JoinEUI; {@code regions} are the enabled regions as the
      * network runs them ({@code network.enabled_regions} with their {@code [[regions]]} channels), in order: a device
-     * profile's region must be one of them, and its channels among those the network listens on there.
+     * profile's region must be one of them, and its channels among those the network listens on there;
+     * {@code defaults} are the settings of devices whose profile leaves them out; {@code queue} holds the devices'
+     * application downlinks, and {@code eventSink} takes the events about them to the applications.
      */
     public record Services(DeviceStore devices, SessionStore sessions, ApplicationStore applications,
                            GatewayStore gateways, Optional<RootKeyProvisioning> rootKeys, DevNonceRegistry devNonces,
                            EventStream events, WebhookAddressPolicy webhookPolicy, NetId netId, Region region,
                            JoinServerDoctor joinServerDoctor, DeviceProfileStore deviceProfiles,
-                           Map<String, Region> regions) {
+                           Map<String, Region> regions, NetworkDefaults defaults, DownlinkQueue queue,
+                           EventSink eventSink) {
         public Services {
             regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
         }
     }
 
     private final Services services;
+    private final QueueResource queue;
     private final List<byte[]> apiKeys;
 
     private RestApi(Services services, List<String> apiKeys) {
         this.services = services;
+        this.queue = new QueueResource(services);
         this.apiKeys = apiKeys.stream().map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
@@ -101,10 +111,16 @@ public final class RestApi {
         router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
         router.delete("/api/v1/devices/:devEui/dev-nonces").handler(ctx -> api.respond(ctx, api::resetDevNonces));
         router.post("/api/v1/devices/:devEui/force-rejoin").handler(ctx -> api.respond(ctx, api::forceRejoin));
+        router.post("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx, 201,
+                c -> api.queue.enqueue(devEui(c), body(c))));
+        router.get("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx, c -> api.queue.list(devEui(c))));
+        router.delete("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx,
+                c -> api.queue.flush(devEui(c))));
         router.get("/api/v1/join-servers/check/:joinEui").handler(ctx -> api.respond(ctx, api::checkJoinServer));
         router.get("/api/v1/events").handler(api::events);
         router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
                 + " " + ctx.request().path()));
+        router.errorHandler(413, ctx -> error(ctx, 413, "the body is over " + MAX_BODY_BYTES + " bytes"));
         return router;
     }
 
@@ -407,10 +423,15 @@ public final class RestApi {
         });
     }
 
+    /**
+     * Deletes the device: its root keys, sessions, downlink queue (its items are dropped without events: the
+     * application deleted the device) and record.
+     */
     private Future<JsonObject> deleteDevice(RoutingContext ctx) {
         Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
         Future<Boolean> keys = services.rootKeys().map(p -> p.deleteRootKeys(devEui)).orElse(Future.succeededFuture(false));
         return keys.compose(v -> services.sessions().delete(devEui))
+                .compose(v -> services.queue().delete(devEui))
                 .compose(v -> services.devices().delete(devEui)).map(existed -> {
                     if (!existed) {
                         throw new ApiException(404, "no device " + devEui);
@@ -473,6 +494,11 @@ public final class RestApi {
     }
 
     private void respond(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> handler) {
+        respond(ctx, 200, handler);
+    }
+
+    /** Answers with {@code status} and the handler's JSON, or with the error it failed with. */
+    private void respond(RoutingContext ctx, int status, Function<RoutingContext, Future<JsonObject>> handler) {
         Future<JsonObject> result;
         try {
             result = handler.apply(ctx);
@@ -481,13 +507,16 @@ public final class RestApi {
         }
         result.onComplete(done -> {
             if (done.succeeded()) {
-                ctx.response().putHeader("Content-Type", "application/json").end(done.result().encode());
+                ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                        .end(done.result().encode());
             } else if (done.cause() instanceof ApiException refused) {
                 error(ctx, refused.status(), refused.getMessage());
             } else if (done.cause() instanceof ProfileReferenceException refused) {
                 error(ctx, 400, refused.getMessage());
             } else if (done.cause() instanceof DeviceProfileInUseException inUse) {
                 error(ctx, 409, inUse.getMessage());
+            } else if (done.cause() instanceof QueueFullException full) {
+                error(ctx, 409, full.getMessage());
             } else if (done.cause() instanceof RedisFailure failure
                     && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
                 ctx.response().putHeader("Retry-After", "1");
@@ -497,6 +526,10 @@ public final class RestApi {
                 error(ctx, 500, "internal error; see the server log");
             }
         });
+    }
+
+    private static Eui64 devEui(RoutingContext ctx) {
+        return valid(() -> Eui64.parse(ctx.pathParam("devEui")));
     }
 
     private static void error(RoutingContext ctx, int status, String message) {

@@ -103,6 +103,15 @@ public final class DownlinkQueue {
         return FLUSH.run(redis, new String[] {keys.downlinkQueue(devEui)}).map(DownlinkQueue::items);
     }
 
+    /**
+     * Deletes the device's queue, without events, and the hold on its downlink path: the device itself is being
+     * deleted. Both keys share the device's hash tag, so one DEL removes them on a Redis Cluster too.
+     */
+    public Future<Void> delete(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.DEL).arg(keys.downlinkQueue(devEui)).arg(keys.downlinkPath(devEui)))
+                .mapEmpty();
+    }
+
     /** The oldest item, the next to go out. */
     public Future<Optional<QueuedDownlink>> head(Eui64 devEui) {
         return redis.send(Request.cmd(Command.LINDEX).arg(keys.downlinkQueue(devEui)).arg(0))
@@ -129,6 +138,13 @@ public final class DownlinkQueue {
     /** Takes the pending ACK of item {@code id} whose deadline passed, unless an uplink took it first. */
     public Future<Optional<PendingAck>> takeExpiredAck(Eui64 devEui, DownlinkId id) {
         return TAKE_PENDING.run(redis, new String[] {keys.session(devEui)}, id.toString())
+                .map(pending -> pending == null ? Optional.empty()
+                        : Optional.of(PendingAck.fromJson(new JsonObject(pending.toBuffer()))));
+    }
+
+    /** The confirmed downlink that went out and waits for the device's ACK, if any. */
+    public Future<Optional<PendingAck>> pendingAck(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg("cd"))
                 .map(pending -> pending == null ? Optional.empty()
                         : Optional.of(PendingAck.fromJson(new JsonObject(pending.toBuffer()))));
     }
