@@ -30,7 +30,12 @@ final class SimulatedGateway implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A txpk the server sent (refused or not), and when it reached the gateway. */
-    record Downlink(long tmst, double freqMhz, String datr, byte[] phy, boolean ipol, Instant receivedAt) {
+    /**
+     * A txpk the server sent: at the counter {@code tmst} (Class A; -1 otherwise), at once ({@code imme}, Class C),
+     * or at the GPS time {@code tmms} (Class B; -1 otherwise).
+     */
+    record Downlink(long tmst, double freqMhz, String datr, byte[] phy, boolean ipol, Instant receivedAt, boolean imme,
+                    long tmms) {
     }
 
     /** lora_pkt_fwd refuses a frame due sooner than this after it arrives (TX_JIT_DELAY and start delays). */
@@ -143,14 +148,15 @@ final class SimulatedGateway implements AutoCloseable {
         long[] clock = counterAt;
         if (error == null && !oneWay.isZero() && clock != null) {
             long counterNow = clock[0] + (System.nanoTime() - clock[1]) / 1000;
-            long lead = (txpk.get("tmst").asLong() - counterNow) & 0xFFFFFFFFL;
+            long lead = (txpk.path("tmst").asLong(counterNow + JIT_LEAD_MICROS) - counterNow) & 0xFFFFFFFFL;
             if (lead < JIT_LEAD_MICROS || lead > 0x8000_0000L) {
                 error = "TOO_LATE";
             }
         }
-        downlinks.add(new Downlink(txpk.get("tmst").asLong(), txpk.get("freq").asDouble(),
+        downlinks.add(new Downlink(txpk.path("tmst").asLong(-1), txpk.get("freq").asDouble(),
                 txpk.get("datr").asText(), Base64.getDecoder().decode(txpk.get("data").asText()),
-                txpk.get("ipol").asBoolean(), Instant.now()));
+                txpk.get("ipol").asBoolean(), Instant.now(), txpk.path("imme").asBoolean(false),
+                txpk.path("tmms").asLong(-1)));
         if (error != null) {
             refused.add(error);
         }

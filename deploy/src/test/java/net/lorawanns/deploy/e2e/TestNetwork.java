@@ -157,6 +157,21 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until no uplink of the device holds its downlink path any more (README, "Keys in Redis":
+     * {@code device:{DevEUI}:downlink}, set for the span of an uplink's receive windows): a Class C downlink may go
+     * out at once from then on.
+     */
+    void awaitDownlinkPathFree(String devEui) throws Exception {
+        String key = keyPrefix + "lorawan:device:{" + devEui + "}:downlink";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (redis(Request.cmd(Command.EXISTS).arg(key)).toInteger() == 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the downlink path of " + devEui + " is still held after 10 s");
+            }
+        }
+    }
+
     /** Sends one command to this network's Redis, as an operator's redis-cli would. */
     Response redis(Request request) throws Exception {
         Redis client = TestRedis.client(vertx, redis);

@@ -29,6 +29,7 @@ import net.lorawanns.core.queue.QueueHead;
 import net.lorawanns.core.queue.QueuedDownlink;
 import net.lorawanns.core.queue.QueuedPayload;
 import net.lorawanns.core.region.Region;
+import net.lorawanns.core.region.TimeOnAir;
 import net.lorawanns.core.types.Eui64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +47,14 @@ import org.slf4j.LoggerFactory;
 public final class ClassCDownlinks {
     private static final Logger LOG = LoggerFactory.getLogger(ClassCDownlinks.class);
     private static final ThrottledLog FAILURES = new ThrottledLog(LOG, 10_000);
-    /** How long one item holds the device's downlink path: its time on air and the gateway's TX_ACK, at most. */
+    /**
+     * How long one item holds the device's downlink path until the gateway's TX_ACK (then its time on air only);
+     * also the hold an instance that dies while sending leaves.
+     */
     private static final Duration HOLD = Duration.ofSeconds(3);
-    /** The gap between two items, so that the device has finished receiving the one before. */
-    private static final Duration SPACING = Duration.ofMillis(500);
-    /** When the path is held (a Class A window) or the gateway refused: another try after this. */
+    /** Past a hold's end, so that the next try finds it gone. */
+    private static final Duration AFTER_HOLD = Duration.ofMillis(20);
+    /** After a gateway's refusal (duty cycle, collision): another try after this. */
     private static final Duration RETRY = Duration.ofSeconds(2);
     /** Tries of one wake-up before the device waits for its next enqueue or uplink. */
     private static final int MAX_TRIES = 5;
@@ -66,8 +70,9 @@ public final class ClassCDownlinks {
     private final GatewayBackend gateways;
     private final EventSink events;
     private final int confirmedRetries;
-    /** Devices with a try or an ACK deadline scheduled: the timer. Pipeline event loop only. */
-    private final Map<Eui64, Long> timers = new HashMap<>();
+    /** Devices with a try scheduled, and with an ACK deadline: the timer. Pipeline event loop only. */
+    private final Map<Eui64, Long> tries = new HashMap<>();
+    private final Map<Eui64, Long> deadlines = new HashMap<>();
 
     ClassCDownlinks(Context context, NetworkPlan plan, DeviceStore devices, SessionStore sessions, DownlinkQueue queue,
                     DeviceSettings settings, DownlinkScheduler downlinks, GatewayBackend gateways, EventSink events,
@@ -113,10 +118,11 @@ public final class ClassCDownlinks {
             // Another instance holds that gateway's downlink path and heard the same wake-up.
             return Future.succeededFuture();
         }
-        return queue.reserve(devEui, HOLD).compose(reserved -> {
-            if (!reserved) {
+        return queue.reserve(devEui, HOLD).compose(held -> {
+            if (!held.isZero()) {
+                // Another try when the hold ends: a Class A answer may take the item meanwhile.
                 if (tries + 1 < MAX_TRIES) {
-                    later(devEui, RETRY, tries + 1);
+                    later(devEui, held.plus(AFTER_HOLD), tries + 1);
                 }
                 return Future.succeededFuture();
             }
@@ -149,7 +155,7 @@ public final class ClassCDownlinks {
                 : sessions.nextFCntDown(devEui, applicationCounter).map(OptionalLong::of);
         return counted.compose(fCnt -> {
             if (fCnt.isEmpty()) {
-                later(devEui, SPACING, 0);
+                later(devEui, AFTER_HOLD, 0);
                 return heads.drop(device.applicationId(), devEui, item, "f_cnt_used", "the downlink counter is past "
                         + item.applicationFCnt().getAsLong() + ", the FCnt the application encrypted it with");
             }
@@ -157,14 +163,16 @@ public final class ClassCDownlinks {
             DataDownlink down = new DataDownlink(item.confirmed(), profile.adr().enabled(), false, f,
                     OptionalLong.empty(), new byte[0], false, OptionalInt.of(item.fPort()),
                     QueuedPayload.frmPayload(item, target.session(), f));
-            return downlinks.sendImmediately(gateway.gateway(), region, down.encode(target.session()),
+            byte[] phy = down.encode(target.session());
+            return downlinks.sendImmediately(gateway.gateway(), region, phy,
                     rx.rx2Frequency(), rx.rx2DataRate())
-                    .compose(outcome -> settle(device, profile, item, f, outcome, tries));
+                    .compose(outcome -> settle(device, profile, item, f, outcome, tries, region, rx.rx2DataRate(),
+                            phy.length));
         });
     }
 
     private Future<Void> settle(Device device, EffectiveProfile profile, QueuedDownlink item, long fCnt,
-                                DownlinkOutcome outcome, int tries) {
+                                DownlinkOutcome outcome, int tries, Region region, int dataRate, int size) {
         Eui64 devEui = device.devEui();
         if (!outcome.sent()) {
             LOG.debug("Class C downlink {} to {} not sent: {}", item.id(), devEui, outcome);
@@ -178,10 +186,12 @@ public final class ClassCDownlinks {
             return Future.succeededFuture();
         }
         Instant now = Instant.now();
+        // The frame is on air from now on for its time on air: the path is held that long, then the next may go.
+        Duration onAir = Duration.ofNanos(TimeOnAir.downlinkMicros(region.dataRate(dataRate), size) * 1000);
         Optional<PendingAck> pending = item.confirmed()
                 ? Optional.of(new PendingAck(item, fCnt, now, Optional.of(now.plus(profile.classCTimeout()))))
                 : Optional.empty();
-        return queue.take(devEui, item.id(), pending).map(left -> {
+        return queue.holdFor(devEui, onAir).compose(v -> queue.take(devEui, item.id(), pending)).map(left -> {
             if (left.isEmpty()) {
                 return null;
             }
@@ -189,7 +199,7 @@ public final class ClassCDownlinks {
             if (pending.isPresent()) {
                 deadline(device, pending.get(), profile.classCTimeout());
             } else if (left.get() > 0) {
-                later(devEui, SPACING, 0);
+                later(devEui, onAir.plus(AFTER_HOLD), 0);
             }
             return null;
         });
@@ -198,7 +208,7 @@ public final class ClassCDownlinks {
     /** At the confirmed item's deadline: unacknowledged unless an uplink took its pending ACK first. */
     private void deadline(Device device, PendingAck pending, Duration timeout) {
         Eui64 devEui = device.devEui();
-        schedule(devEui, timeout, () -> queue.takeExpiredAck(devEui, pending.item().id()).compose(expired -> {
+        schedule(deadlines, devEui, timeout, () -> queue.takeExpiredAck(devEui, pending.item().id()).compose(expired -> {
             if (expired.isEmpty()) {
                 return Future.succeededFuture();
             }
@@ -216,12 +226,12 @@ public final class ClassCDownlinks {
     }
 
     private void later(Eui64 devEui, Duration delay, int tries) {
-        schedule(devEui, delay, () -> drain(devEui, tries).onFailure(failure -> FAILURES.warn("class_c",
+        schedule(this.tries, devEui, delay, () -> drain(devEui, tries).onFailure(failure -> FAILURES.warn("class_c",
                 "Class C downlink failed", devEui + ": " + failure.getMessage())));
     }
 
-    /** One timer per device: a later one replaces it. */
-    private void schedule(Eui64 devEui, Duration delay, Runnable task) {
+    /** One timer per device in {@code timers}: a later one replaces it. */
+    private void schedule(Map<Eui64, Long> timers, Eui64 devEui, Duration delay, Runnable task) {
         Long previous = timers.remove(devEui);
         if (previous != null) {
             context.owner().cancelTimer(previous);

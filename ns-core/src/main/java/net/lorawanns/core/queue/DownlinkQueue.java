@@ -65,6 +65,15 @@ public final class DownlinkQueue {
             redis.call('HDEL', KEYS[1], 'cd')
             return pending""");
 
+    /** KEYS[1] the downlink path; ARGV[1] the hold in ms. Returns 0 when reserved, else the hold left in ms. */
+    private static final LuaScript RESERVE = new LuaScript("queue_reserve_path", """
+            if redis.call('SET', KEYS[1], 'BC', 'NX', 'PX', ARGV[1]) then return 0 end
+            return math.max(1, redis.call('PTTL', KEYS[1]))""");
+    /** KEYS[1] the downlink path; ARGV[1] ms. A Class B/C reservation ('BC') is held that much longer only. */
+    private static final LuaScript HOLD_FOR = new LuaScript("queue_hold_path", """
+            if redis.call('GET', KEYS[1]) ~= 'BC' then return 0 end
+            return redis.call('PEXPIRE', KEYS[1], ARGV[1])""");
+
     private final Redis redis;
     private final RedisKeys keys;
     private final int maxItems;
@@ -150,13 +159,23 @@ public final class DownlinkQueue {
     }
 
     /**
-     * Reserves the device's downlink path for {@code hold} (Class B and C): false while a Class A window of the
+     * Reserves the device's downlink path for {@code hold} (Class B and C). Refused while a Class A window of the
      * device is pending (the counter step holds it from each uplink to the end of RX2) or another instance is
-     * sending to it.
+     * sending to it: then the time the path stays held.
+     *
+     * @return {@link Duration#ZERO} when reserved, else how long the path is held still
      */
-    public Future<Boolean> reserve(Eui64 devEui, Duration hold) {
-        return redis.send(Request.cmd(Command.SET).arg(keys.downlinkPath(devEui)).arg("BC").arg("NX").arg("PX")
-                .arg(hold.toMillis())).map(reply -> reply != null && "OK".equals(reply.toString()));
+    public Future<Duration> reserve(Eui64 devEui, Duration hold) {
+        return RESERVE.run(redis, new String[] {keys.downlinkPath(devEui)}, hold.toMillis())
+                .map(held -> Duration.ofMillis(Math.max(0, held.toLong())));
+    }
+
+    /**
+     * Shortens this instance's Class B or C reservation to {@code rest}: the frame went out and is on air that long
+     * still. A Class A hold an uplink set meanwhile is left alone.
+     */
+    public Future<Void> holdFor(Eui64 devEui, Duration rest) {
+        return HOLD_FOR.run(redis, new String[] {keys.downlinkPath(devEui)}, Math.max(1, rest.toMillis())).mapEmpty();
     }
 
     private static List<QueuedDownlink> items(Response list) {

@@ -179,20 +179,32 @@ class DownlinkQueueTest {
                 "the take made no session hash");
     }
 
-    /** The downlink path is held by one Class B/C sender at a time, and not at all over a Class A answer's windows. */
+    /**
+     * The downlink path is held by one Class B/C sender at a time, and not at all over a Class A answer's windows; a
+     * refusal says how long it stays held, and the sender shortens its own hold once its frame is out.
+     */
     @Test
     void theDownlinkPathIsReservedByOneSenderAndNotDuringClassAWindows() throws Exception {
-        assertTrue(await(one.reserve(DEV, Duration.ofSeconds(5))));
-        assertFalse(await(other.reserve(DEV, Duration.ofSeconds(5))), "another instance is sending");
+        assertEquals(Duration.ZERO, await(one.reserve(DEV, Duration.ofSeconds(5))));
+        Duration left = await(other.reserve(DEV, Duration.ofSeconds(5)));
+        assertTrue(left.compareTo(Duration.ZERO) > 0 && left.compareTo(Duration.ofSeconds(5)) <= 0,
+                "another instance is sending, for " + left);
         long held = await(redis.send(Request.cmd(Command.PTTL).arg(keys.downlinkPath(DEV)))).toLong();
         assertTrue(held > 0 && held <= 5_000, "the reservation expires: " + held);
+        await(one.holdFor(DEV, Duration.ofMillis(200)));
+        held = await(redis.send(Request.cmd(Command.PTTL).arg(keys.downlinkPath(DEV)))).toLong();
+        assertTrue(held > 0 && held <= 200, "held for the frame's time on air only: " + held);
 
         Eui64 classA = Eui64.parse("0102030405060710");
         await(new DeviceStore(redis, keys).put(new Device(classA, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app",
                 false, Optional.empty())));
         await(sessions.setActive(classA, session("s2"), 10, 0));
         await(sessions.accept(classA, "s2", 11, Duration.ofSeconds(3), List.of()));
-        assertFalse(await(one.reserve(classA, Duration.ofSeconds(5))), "an uplink's receive windows hold the path");
+        Duration windows = await(one.reserve(classA, Duration.ofSeconds(5)));
+        assertTrue(windows.compareTo(Duration.ofSeconds(2)) > 0, "an uplink's receive windows hold the path: " + windows);
+        await(one.holdFor(classA, Duration.ofMillis(1)));
+        assertTrue(await(redis.send(Request.cmd(Command.PTTL).arg(keys.downlinkPath(classA)))).toLong() > 1_000,
+                "a Class B/C sender does not shorten an uplink's hold");
     }
 
     @Test
