@@ -333,6 +333,8 @@ public final class UdpBridge implements GatewayBackend {
             waiting = new Pending(result, vertx.setTimer(timeout, id -> {
                 Pending expired = pending.remove(key);
                 if (expired != null) {
+                    // The round trip took at least this long: a link slower than tx_ack_timeout is still learnt.
+                    registry.links().measured(state.eui, Duration.ofMillis(timeout));
                     settle(expired, new TxResult(TxStatus.NO_ACK, "no TX_ACK within " + Duration.ofMillis(timeout)));
                 }
             }));

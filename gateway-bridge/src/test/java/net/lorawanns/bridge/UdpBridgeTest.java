@@ -204,6 +204,8 @@ class UdpBridgeTest {
         byte[] pullResp = gw.receive(DEADLINE);
         assertTrue(new String(pullResp, 4, pullResp.length - 4, StandardCharsets.UTF_8).contains("\"tmms\":1400000000000"));
         assertEquals(TxStatus.NO_ACK, result.await(10, TimeUnit.SECONDS).status());
+        assertEquals(new BackhaulLatency(Duration.ofMillis(200), 1), bridge.latency(Eui64.parse(EUI)),
+                "a round trip of at least the timeout");
     }
 
     /**

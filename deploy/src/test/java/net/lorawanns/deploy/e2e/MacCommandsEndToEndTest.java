@@ -54,7 +54,7 @@ class MacCommandsEndToEndTest {
         network = new TestNetwork(dir);
         server = network.startInstance();
         network.createApplication(server, APPLICATION);
-        network.networkLines = "rx_window = 2";
+        network.networkLines = "rx_window = \"rx2_only\"";
         rx2Server = network.startInstance("""
 
                 [[regions]]

@@ -16,7 +16,7 @@ import net.lorawanns.core.types.Eui64;
  * transmission is admitted when the last 61 buckets (the current minute and the 60 before: at least the last full
  * hour, so never under-counted) plus it stay within the sub-band's share of an hour. The check and the reservation
  * are one Lua script, so two instances transmitting through one gateway at once cannot both take the last of it. A
- * reservation whose transmission the gateway refused is given back.
+ * reservation whose transmission the gateway refused is given back. Any thread: every call is one Redis request.
  */
 public final class GatewayDutyCycle {
     /** 1 when admitted, 0 when not; then the microseconds counted (with this transmission when admitted). */
