@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -40,6 +42,13 @@ public final class MacState {
 
     /** TxParamSetupReq's values: the dwell-time limits and the MaxEIRP index. */
     public record TxParams(boolean uplinkDwellTime, boolean downlinkDwellTime, int maxEirpIndex) {
+    }
+
+    /**
+     * Class B: the ping-slot frequency (0: the region's default, hopping in fixed plans) and data rate the device
+     * listens on (LoRaWAN 1.0.4 section 12.3).
+     */
+    public record PingSlotChannel(long frequencyHz, int dataRate) {
     }
 
     /** The battery (0 external power, 1-254, 255 unknown) and SNR margin of a DevStatusAns, and when it came. */
@@ -82,6 +91,12 @@ public final class MacState {
         public Optional<Instant> lastStatusRequest = Optional.empty();
         /** The ADR algorithm's uplink history, in its own text form. */
         public String adrHistory = "";
+        /** Class B: the ping-slot periodicity the device announced (PingSlotInfoReq); empty before it did. */
+        public OptionalInt pingSlotPeriodicity = OptionalInt.empty();
+        /** Class B: the ping-slot channel the device took (PingSlotChannelAns); empty: the region's defaults. */
+        public Optional<PingSlotChannel> pingSlotChannel = Optional.empty();
+        /** Class B: the beacon frequency the device took (BeaconFreqAns); empty: the region's. */
+        public OptionalLong beaconFrequency = OptionalLong.empty();
 
         private Fields copy() {
             Fields f = new Fields();
@@ -106,6 +121,9 @@ public final class MacState {
             f.status = status;
             f.lastStatusRequest = lastStatusRequest;
             f.adrHistory = adrHistory;
+            f.pingSlotPeriodicity = pingSlotPeriodicity;
+            f.pingSlotChannel = pingSlotChannel;
+            f.beaconFrequency = beaconFrequency;
             return f;
         }
     }
@@ -217,6 +235,18 @@ public final class MacState {
         return fields.adrHistory;
     }
 
+    public OptionalInt pingSlotPeriodicity() {
+        return fields.pingSlotPeriodicity;
+    }
+
+    public Optional<PingSlotChannel> pingSlotChannel() {
+        return fields.pingSlotChannel;
+    }
+
+    public OptionalLong beaconFrequency() {
+        return fields.beaconFrequency;
+    }
+
     public JsonObject toJson() {
         Fields f = fields;
         JsonObject json = new JsonObject().put("dr", f.dataRate).put("txp", f.txPowerIndex).put("nbt", f.nbTrans)
@@ -241,6 +271,9 @@ public final class MacState {
         f.status.ifPresent(s -> json.put("st", new JsonArray().add(s.battery()).add(s.margin())
                 .add(s.at().toEpochMilli())));
         f.lastStatusRequest.ifPresent(at -> json.put("stq", at.toEpochMilli()));
+        f.pingSlotPeriodicity.ifPresent(p -> json.put("psp", p));
+        f.pingSlotChannel.ifPresent(c -> json.put("psc", new JsonArray().add(c.frequencyHz()).add(c.dataRate())));
+        f.beaconFrequency.ifPresent(hz -> json.put("bcnf", hz));
         return json;
     }
 
@@ -283,6 +316,13 @@ public final class MacState {
             Long stq = json.getLong("stq");
             f.lastStatusRequest = stq == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(stq));
             f.adrHistory = json.getString("h");
+            Integer psp = json.getInteger("psp");
+            f.pingSlotPeriodicity = psp == null ? OptionalInt.empty() : OptionalInt.of(psp);
+            JsonArray psc = json.getJsonArray("psc");
+            f.pingSlotChannel = psc == null ? Optional.empty()
+                    : Optional.of(new PingSlotChannel(psc.getLong(0), psc.getInteger(1)));
+            Long bcnf = json.getLong("bcnf");
+            f.beaconFrequency = bcnf == null ? OptionalLong.empty() : OptionalLong.of(bcnf);
             return new MacState(f);
         } catch (MalformedFrameException | RuntimeException e) {
             throw new IllegalArgumentException("not a MAC state: " + e.getMessage(), e);
