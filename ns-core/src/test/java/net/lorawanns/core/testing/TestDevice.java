@@ -314,6 +314,14 @@ public final class TestDevice {
                 adrAckReq, rx1, rx2);
     }
 
+    /** The first Class B ping slot the device opens at or after {@code gpsMillis} (see {@link DeviceClassB}). */
+    public DeviceClassB.Slot nextPingSlot(long gpsMillis) {
+        if (mac.classB == null) {
+            throw new IllegalStateException("the device is not Class B capable: call mac.classB(periodicity)");
+        }
+        return mac.classB.nextSlot(gpsMillis, devAddrLe);
+    }
+
     /** An unconfirmed uplink with only the pending MAC commands (in FOpts, or on FPort 0 when they do not fit). */
     public Uplink macUplink() {
         return uplinkNow(false, -1, new byte[0]);
