@@ -380,6 +380,9 @@ public final class RestApi {
         json.put("pending_requests", pending);
         state.status().ifPresent(status -> json.put("device_status", new JsonObject()
                 .put("battery", status.battery()).put("margin", status.margin()).put("time", status.at().toString())));
+        if (state.classB()) {
+            json.put("class_b", true);
+        }
         state.pingSlotPeriodicity().ifPresent(p -> json.put("ping_slot_periodicity", p));
         state.pingSlotChannel().ifPresent(channel -> json.put("ping_slot_frequency", channel.frequencyHz())
                 .put("ping_slot_dr", channel.dataRate()));

@@ -22,12 +22,13 @@ public final class ClassBSlots {
      *                           does not support Class B
      * @param nowGpsMillis the current GPS time ({@link net.lorawanns.core.types.GpsTime#millis})
      * @param minLeadMillis how long before a slot the downlink must leave this server to make it
-     * @return the slot; empty when the device is not a Class B device, or while a PingSlotChannelReq awaits its answer
-     *         (the network uses no ping slot until the PingSlotChannelAns, LoRaWAN 1.0.3 section 14.3)
+     * @return the slot; empty when the device is not a Class B device, when its last uplink did not say it is in
+     *         Class B mode (the Class B bit of FCtrl, LoRaWAN 1.0.4 section 9.1), or while a PingSlotChannelReq awaits
+     *         its answer (the network uses no ping slot until the PingSlotChannelAns, LoRaWAN 1.0.3 section 14.3)
      */
     public static Optional<PingSlot> next(DevAddr devAddr, MacState mac, Region region, OptionalInt profilePeriodicity,
                                           long nowGpsMillis, long minLeadMillis) {
-        if (profilePeriodicity.isEmpty()
+        if (profilePeriodicity.isEmpty() || !mac.classB()
                 || mac.pending().stream().anyMatch(MacCommand.PingSlotChannelReq.class::isInstance)) {
             return Optional.empty();
         }

@@ -91,6 +91,11 @@ public final class MacState {
         public Optional<Instant> lastStatusRequest = Optional.empty();
         /** The ADR algorithm's uplink history, in its own text form. */
         public String adrHistory = "";
+        /**
+         * Class B: the device's last uplink had the Class B bit of FCtrl set, saying it is in Class B mode and opens
+         * its ping slots (LoRaWAN 1.0.4 section 9.1).
+         */
+        public boolean classB;
         /** Class B: the ping-slot periodicity the device announced (PingSlotInfoReq); empty before it did. */
         public OptionalInt pingSlotPeriodicity = OptionalInt.empty();
         /** Class B: the ping-slot channel the device took (PingSlotChannelAns); empty: the region's defaults. */
@@ -121,6 +126,7 @@ public final class MacState {
             f.status = status;
             f.lastStatusRequest = lastStatusRequest;
             f.adrHistory = adrHistory;
+            f.classB = classB;
             f.pingSlotPeriodicity = pingSlotPeriodicity;
             f.pingSlotChannel = pingSlotChannel;
             f.beaconFrequency = beaconFrequency;
@@ -235,6 +241,10 @@ public final class MacState {
         return fields.adrHistory;
     }
 
+    public boolean classB() {
+        return fields.classB;
+    }
+
     public OptionalInt pingSlotPeriodicity() {
         return fields.pingSlotPeriodicity;
     }
@@ -271,6 +281,9 @@ public final class MacState {
         f.status.ifPresent(s -> json.put("st", new JsonArray().add(s.battery()).add(s.margin())
                 .add(s.at().toEpochMilli())));
         f.lastStatusRequest.ifPresent(at -> json.put("stq", at.toEpochMilli()));
+        if (f.classB) {
+            json.put("cb", true);
+        }
         f.pingSlotPeriodicity.ifPresent(p -> json.put("psp", p));
         f.pingSlotChannel.ifPresent(c -> json.put("psc", new JsonArray().add(c.frequencyHz()).add(c.dataRate())));
         f.beaconFrequency.ifPresent(hz -> json.put("bcnf", hz));
@@ -316,6 +329,7 @@ public final class MacState {
             Long stq = json.getLong("stq");
             f.lastStatusRequest = stq == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(stq));
             f.adrHistory = json.getString("h");
+            f.classB = json.getBoolean("cb", false);
             Integer psp = json.getInteger("psp");
             f.pingSlotPeriodicity = psp == null ? OptionalInt.empty() : OptionalInt.of(psp);
             JsonArray psc = json.getJsonArray("psc");

@@ -39,8 +39,8 @@ final class MacAnswers implements DataStep {
             uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11(),
                     !uplink.device.otaa()));
             if (uplink.profile.classes().classB()) {
-                ClassBAnswers classB = classB(uplink.macCommands, uplink.profile.macVersion(), uplink.mac,
-                        uplinkGpsMillis(uplink.copies), uplink.region);
+                ClassBAnswers classB = classB(uplink.macCommands, uplink.frame.fCtrl().classB(),
+                        uplink.profile.macVersion(), uplink.mac, uplinkGpsMillis(uplink.copies), uplink.region);
                 uplink.answers.addAll(classB.answers());
                 uplink.mac = classB.mac();
                 if (uplink.macCommands.stream().anyMatch(MacCommand.BeaconTimingReq.class::isInstance)
@@ -56,19 +56,21 @@ final class MacAnswers implements DataStep {
 
     /**
      * Class B requests of a device whose profile supports Class B (others are not answered: the network does not
-     * serve them in Class B). PingSlotInfoReq is acknowledged and its periodicity (up to LoRaWAN 1.0.2 also its data
+     * serve them in Class B), and the Class B bit of its uplink's FCtrl, kept in the MAC state: whether the device is
+     * in Class B mode (LoRaWAN 1.0.4 section 9.1). PingSlotInfoReq is acknowledged and its periodicity (up to LoRaWAN 1.0.2 also its data
      * rate) kept in the MAC state (1.0.4 section 12.1). BeaconTimingReq (LoRaWAN 1.0.0-1.0.2; 1.0.3 deprecated it
      * for DeviceTimeReq) is answered only when a GPS-synchronised gateway timed the uplink ({@code tmms}): without,
      * the time to the next beacon is not known closely enough. Its delay is counted from the opening of RX2, the
      * later window: a device that gets the answer in RX1 expects the beacon up to a second early, and looks for it
      * before it comes rather than after.
      *
+     * @param classBBit the Class B bit of the uplink's FCtrl
      * @param uplinkGpsMillis the GPS time at the end of the uplink, if a gateway has a GPS clock
      */
-    static ClassBAnswers classB(List<MacCommand> commands, MacVersion version, MacState mac,
+    static ClassBAnswers classB(List<MacCommand> commands, boolean classBBit, MacVersion version, MacState mac,
                                 Optional<Long> uplinkGpsMillis, Region region) {
         List<MacCommand.Downlink> answers = new ArrayList<>();
-        MacState state = mac;
+        MacState state = mac.classB() == classBBit ? mac : mac.with(f -> f.classB = classBBit);
         for (MacCommand command : commands) {
             if (command instanceof MacCommand.PingSlotInfoReq info) {
                 int periodicity = info.periodicity(version);

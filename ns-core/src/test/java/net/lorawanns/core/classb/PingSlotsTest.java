@@ -140,8 +140,10 @@ class PingSlotsTest {
     }
 
     @Test
-    void noSlotForADeviceWithoutClassBOrWhileItsPingSlotChannelIsUnconfirmed() {
+    void noSlotForADeviceWithoutClassBOutOfClassBModeOrWhileItsPingSlotChannelIsUnconfirmed() {
         assertTrue(ClassBSlots.next(new DevAddr(1), state(), EU868, OptionalInt.empty(), 0, 0).isEmpty());
+        assertTrue(ClassBSlots.next(new DevAddr(1), state().with(f -> f.classB = false), EU868, OptionalInt.of(0), 0,
+                0).isEmpty());
         MacState asked = state().with(f -> f.pending = new ArrayList<>(List.of(
                 new MacCommand.PingSlotChannelReq(869_100_000L, 5))));
         assertTrue(ClassBSlots.next(new DevAddr(1), asked, EU868, OptionalInt.of(0), 0, 0).isEmpty());
@@ -162,8 +164,9 @@ class PingSlotsTest {
         assertEquals(new MacCommand.BeaconTimingAns(4250, 0), BeaconTiming.answer(beacon + 500, US915.beacon(), true));
     }
 
+    /** A device whose last uplink had the Class B bit set. */
     private static MacState state() {
         return MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(),
-                new MacState.RxSettings(1, 0, 0, 869_525_000L));
+                new MacState.RxSettings(1, 0, 0, 869_525_000L)).with(f -> f.classB = true);
     }
 }

@@ -107,6 +107,7 @@ class ClassBMacTest {
     @Test
     void theClassBFieldsSurviveTheStoredForm() {
         MacState state = initial().with(f -> {
+            f.classB = true;
             f.pingSlotPeriodicity = OptionalInt.of(4);
             f.pingSlotChannel = Optional.of(CHANNEL);
             f.beaconFrequency = OptionalLong.of(869_300_000L);
@@ -115,8 +116,9 @@ class ClassBMacTest {
         assertEquals(OptionalInt.of(4), read.pingSlotPeriodicity());
         assertEquals(Optional.of(CHANNEL), read.pingSlotChannel());
         assertEquals(OptionalLong.of(869_300_000L), read.beaconFrequency());
+        assertTrue(read.classB());
         assertEquals(state, read);
         // A state without them stores none of their keys.
-        assertTrue(initial().toJson().fieldNames().stream().noneMatch(List.of("psp", "psc", "bcnf")::contains));
+        assertTrue(initial().toJson().fieldNames().stream().noneMatch(List.of("cb", "psp", "psc", "bcnf")::contains));
     }
 }

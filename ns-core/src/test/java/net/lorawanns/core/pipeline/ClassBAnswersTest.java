@@ -1,7 +1,9 @@
 package net.lorawanns.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +35,7 @@ class ClassBAnswersTest {
 
     @Test
     void pingSlotInfoIsAcknowledgedAndItsPeriodicityKept() {
-        MacAnswers.ClassBAnswers answers = MacAnswers.classB(List.of(new MacCommand.PingSlotInfoReq(0x05)),
+        MacAnswers.ClassBAnswers answers = MacAnswers.classB(List.of(new MacCommand.PingSlotInfoReq(0x05)), false,
                 MacVersion.LORAWAN_1_0_4, state(1), Optional.empty(), EU868);
         assertEquals(List.of(new MacCommand.PingSlotInfoAns()), answers.answers());
         assertEquals(OptionalInt.of(5), answers.mac().pingSlotPeriodicity());
@@ -43,7 +45,7 @@ class ClassBAnswersTest {
     @Test
     void aLoRaWan102DeviceAnnouncesItsPeriodicityAndPingDataRate() {
         // 0x35: Periodicity 3 (bits 6:4), data rate 5 (bits 3:0).
-        MacAnswers.ClassBAnswers answers = MacAnswers.classB(List.of(new MacCommand.PingSlotInfoReq(0x35)),
+        MacAnswers.ClassBAnswers answers = MacAnswers.classB(List.of(new MacCommand.PingSlotInfoReq(0x35)), false,
                 MacVersion.LORAWAN_1_0_2, state(1), Optional.empty(), EU868);
         assertEquals(OptionalInt.of(3), answers.mac().pingSlotPeriodicity());
         assertEquals(Optional.of(new MacState.PingSlotChannel(0, 5)), answers.mac().pingSlotChannel());
@@ -54,23 +56,34 @@ class ClassBAnswersTest {
         // Uplink ends 10 s into the period; RX2 opens 2 s later (RX1 delay 1 s): 116 s = 3866.67 steps -> 3866.
         long uplinkEnd = BEACON_MILLIS + 10_000;
         List<MacCommand> request = List.of(new MacCommand.BeaconTimingReq());
-        assertEquals(List.of(new MacCommand.BeaconTimingAns(3866, 0)), MacAnswers.classB(request,
+        assertEquals(List.of(new MacCommand.BeaconTimingAns(3866, 0)), MacAnswers.classB(request, false,
                 MacVersion.LORAWAN_1_0_2, state(1), Optional.of(uplinkEnd), EU868).answers());
         // RX1 delay 5 s: RX2 at +6 s, 112 s = 3733.33 steps. US915: the next beacon is on channel
         // (11,316,000 + 1) mod 8 = 1.
-        assertEquals(List.of(new MacCommand.BeaconTimingAns(3733, 1)), MacAnswers.classB(request,
+        assertEquals(List.of(new MacCommand.BeaconTimingAns(3733, 1)), MacAnswers.classB(request, false,
                 MacVersion.LORAWAN_1_0_1, state(5), Optional.of(uplinkEnd), US915).answers());
         // Without a GPS time, and from devices that have DeviceTimeReq instead, no answer.
-        assertEquals(List.of(), MacAnswers.classB(request, MacVersion.LORAWAN_1_0_2, state(1), Optional.empty(),
+        assertEquals(List.of(), MacAnswers.classB(request, false, MacVersion.LORAWAN_1_0_2, state(1), Optional.empty(),
                 EU868).answers());
-        assertEquals(List.of(), MacAnswers.classB(request, MacVersion.LORAWAN_1_0_3, state(1),
+        assertEquals(List.of(), MacAnswers.classB(request, false, MacVersion.LORAWAN_1_0_3, state(1),
                 Optional.of(uplinkEnd), EU868).answers());
     }
 
     @Test
     void withoutClassBRequestsTheStateIsTheSameObject() {
         MacState state = state(1);
-        assertSame(state, MacAnswers.classB(List.of(new MacCommand.LinkCheckReq()), MacVersion.LORAWAN_1_0_4, state,
-                Optional.empty(), EU868).mac());
+        assertSame(state, MacAnswers.classB(List.of(new MacCommand.LinkCheckReq()), false, MacVersion.LORAWAN_1_0_4,
+                state, Optional.empty(), EU868).mac());
+    }
+
+    @Test
+    void theClassBBitOfEachUplinkSaysWhetherTheDeviceIsInClassBMode() {
+        MacState inClassB = MacAnswers.classB(List.of(), true, MacVersion.LORAWAN_1_0_4, state(1), Optional.empty(),
+                EU868).mac();
+        assertTrue(inClassB.classB());
+        assertSame(inClassB, MacAnswers.classB(List.of(), true, MacVersion.LORAWAN_1_0_4, inClassB, Optional.empty(),
+                EU868).mac(), "unchanged: the same state, which is then not stored again");
+        assertFalse(MacAnswers.classB(List.of(), false, MacVersion.LORAWAN_1_0_4, inClassB, Optional.empty(),
+                EU868).mac().classB());
     }
 }

@@ -47,12 +47,15 @@ class ClassBDeviceAgreementTest {
         DeviceClassB classB = device.classB(4);
         device.pingSlotInfoReq();
         List<MacCommand> uplink = MacCommandCodec.decode(device.pendingCommands(), Direction.UPLINK);
-        MacAnswers.ClassBAnswers answers = MacAnswers.classB(uplink, MacVersion.LORAWAN_1_0_4,
+        MacAnswers.ClassBAnswers answers = MacAnswers.classB(uplink, false, MacVersion.LORAWAN_1_0_4,
                 state(us915), Optional.empty(), us915);
         device.receive(MacCommandCodec.encode(answers.answers()));
         assertTrue(classB.pingSlotInfoAcknowledged);
+        // Acknowledged, the device switches to Class B: its next uplink has the Class B bit set.
+        MacState inClassB = MacAnswers.classB(List.of(), true, MacVersion.LORAWAN_1_0_4, answers.mac(),
+                Optional.empty(), us915).mac();
         // The profile says periodicity 7; the device's own 4 is what counts.
-        agree(answers.mac(), us915, classB, OptionalInt.of(7));
+        agree(inClassB, us915, classB, OptionalInt.of(7));
     }
 
     @Test
@@ -71,7 +74,7 @@ class ClassBDeviceAgreementTest {
         MacState answered = MacAnswerHandler.handle(sent,
                 MacCommandCodec.decode(device.pendingCommands(), Direction.UPLINK), NOW).state();
         assertEquals(Optional.of(new MacState.PingSlotChannel(869_100_000L, 5)), answered.pingSlotChannel());
-        agree(answered, eu868, classB, OptionalInt.of(2));
+        agree(answered.with(f -> f.classB = true), eu868, classB, OptionalInt.of(2));
     }
 
     /** For "now" stepping through five beacon periods, the server's next slot is the device's. */

@@ -23,6 +23,11 @@ public final class DeviceClassB {
     public long beaconFrequencyHz;
     /** Whether the network acknowledged the periodicity (PingSlotInfoAns): only then may the device use it. */
     public boolean pingSlotInfoAcknowledged;
+    /**
+     * The device is in Class B mode (it locked on a beacon): its uplinks set the Class B bit of FCtrl and it opens its
+     * ping slots (LoRaWAN 1.0.4 sections 8.1 and 9.1). Tests switch it.
+     */
+    public boolean active;
 
     DeviceClassB(DeviceRegion region, int periodicity) {
         this.region = region;
