@@ -2,8 +2,8 @@ package net.lorawanns.core.classb;
 
 /**
  * How often a Class B device opens a ping slot: about every 2^periodicity seconds (0-7), as PingSlotInfoReq and the
- * device profile give it. LoRaWAN 1.0.4 section 12.1 (1.0.3 and 1.1 section 14.1): pingNb = 2^(7 - Periodicity) slots per
- * beacon period, pingPeriod = 2^(5 + Periodicity) = 4096 / pingNb slots between them.
+ * device profile give it. LoRaWAN 1.0.4 section 12.1 (1.0.3 and 1.1 section 14.1): pingNb = 2^(7 - Periodicity)
+ * slots per beacon period, pingPeriod = 2^(5 + Periodicity) = 4096 / pingNb slots between them.
  */
 public record PingSlotPeriodicity(int value) {
     public PingSlotPeriodicity {

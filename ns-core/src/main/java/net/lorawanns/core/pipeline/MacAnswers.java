@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The network server's answers to the MAC commands a device sends (LoRaWAN 1.0.4 section 5, 1.1 section 5):
  * LinkCheckReq, DeviceTimeReq, for LoRaWAN 1.1 the RekeyInd and ResetInd that the device repeats until
- * confirmed, and the Class B PingSlotInfoReq and BeaconTimingReq. Answers and reports the server has no use for yet are left unanswered, as the spec allows.
+ * confirmed, and the Class B PingSlotInfoReq and BeaconTimingReq. Answers and reports the server has no use for yet
+ * are left unanswered, as the spec allows.
  */
 final class MacAnswers implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(MacAnswers.class);
@@ -57,12 +58,12 @@ final class MacAnswers implements DataStep {
     /**
      * Class B requests of a device whose profile supports Class B (others are not answered: the network does not
      * serve them in Class B), and the Class B bit of its uplink's FCtrl, kept in the MAC state: whether the device is
-     * in Class B mode (LoRaWAN 1.0.4 section 9.1). PingSlotInfoReq is acknowledged and its periodicity (up to LoRaWAN 1.0.2 also its data
-     * rate) kept in the MAC state (1.0.4 section 12.1). BeaconTimingReq (LoRaWAN 1.0.0-1.0.2; 1.0.3 deprecated it
-     * for DeviceTimeReq) is answered only when a GPS-synchronised gateway timed the uplink ({@code tmms}): without,
-     * the time to the next beacon is not known closely enough. Its delay is counted from the opening of RX2, the
-     * later window: a device that gets the answer in RX1 expects the beacon up to a second early, and looks for it
-     * before it comes rather than after.
+     * in Class B mode (LoRaWAN 1.0.4 section 9.1). PingSlotInfoReq is acknowledged and its periodicity (up to
+     * LoRaWAN 1.0.2 also its data rate) kept in the MAC state (1.0.4 section 12.1). BeaconTimingReq (LoRaWAN
+     * 1.0.0-1.0.2; 1.0.3 deprecated it for DeviceTimeReq) is answered only when a GPS-synchronised gateway timed the
+     * uplink ({@code tmms}): without, the time to the next beacon is not known closely enough. Its delay is counted
+     * from the opening of RX2, the later window: a device that gets the answer in RX1 expects the beacon up to a
+     * second early, and looks for it before it comes rather than after.
      *
      * @param classBBit the Class B bit of the uplink's FCtrl
      * @param uplinkGpsMillis the GPS time at the end of the uplink, if a gateway has a GPS clock

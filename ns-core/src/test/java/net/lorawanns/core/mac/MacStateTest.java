@@ -119,7 +119,8 @@ class MacStateTest {
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra,
                 new TreeMap<>(), rx, 0,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(defaults, new TreeMap<>(), rx);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
@@ -148,7 +149,8 @@ class MacStateTest {
         }
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, new TreeMap<>(),
-                rx, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                rx, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
@@ -176,7 +178,8 @@ class MacStateTest {
         SortedMap<Integer, Long> downlink = new TreeMap<>(java.util.Map.of(3, 869_100_000L));
         SortedSet<Integer> four = new TreeSet<>(List.of(0, 1, 2, 3));
         MacTarget target = new MacTarget(four, List.of(new MacTarget.ChannelMask(0, 0x000F)), extra, downlink, rx, 0,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
@@ -194,7 +197,8 @@ class MacStateTest {
     void devStatusIsAskedOnItsScheduleAndItsAnswerKept() {
         MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0,
                 Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.of(Duration.ofHours(1)), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(Duration.ofHours(1)), Optional.empty(),
+                Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);

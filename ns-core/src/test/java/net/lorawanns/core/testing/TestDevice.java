@@ -285,8 +285,9 @@ public final class TestDevice {
     /**
      * The next uplink as the device would send it now: the next FCnt, its current data rate, a channel from its
      * enabled ones (or the pinned one), the ADR bit, the ADRACKReq bit per ADR_ACK_CNT (which this uplink counts),
-     * ACK after a confirmed downlink, the Class B bit in Class B mode, and the pending MAC commands in FOpts. When those do not fit in FOpts' 15
-     * octets, they go as FRMPayload on FPort 0 and the application payload is not sent (see {@link Uplink#fPort}).
+     * ACK after a confirmed downlink, the Class B bit in Class B mode, and the pending MAC commands in FOpts. When
+     * those do not fit in FOpts' 15 octets, they go as FRMPayload on FPort 0 and the application payload is not sent
+     * (see {@link Uplink#fPort}).
      * {@code fPort} -1 sends no FPort (MAC commands only).
      */
     public Uplink uplinkNow(boolean confirmed, int fPort, byte[] payload) {
