@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * 11.1 and 11.2, Tables 58-60): Rand = aes128_encrypt(16 zero octets, BeaconTime | DevAddr | pad16), both fields
  * little-endian; pingOffset = (Rand[0] + Rand[1] * 256) mod pingPeriod, pingPeriod = 2^(5 + periodicity), pingNb =
  * 2^(7 - periodicity); slot N opens BEACON_RESERVED (2.120 s) + (pingOffset + N * pingPeriod) * 30 ms after the
- * beacon. US915's default ping-slot frequency from RP002-1.0.4 section 2.5.8: 923.3 MHz + 0.6 MHz * ((DevAddr +
- * floor(BeaconTime / 128)) mod 8), at DR8.
+ * beacon. US915's default ping-slot frequency from LoRaWAN 1.0.4 section 14.2 over RP002-1.0.4 section 2.5.8's
+ * beacon channels: 923.3 MHz + 0.6 MHz * ((DevAddr + floor(BeaconTime / 128)) mod 8), at DR8.
  */
 class PingSlotsTest {
     private static final int[] DEV_ADDRS = {0x26011234, 0x00000001, 0xFC00AC12, 0xFFFFFFFF, 0x01ABCDEF};

@@ -76,8 +76,8 @@ public final class DeviceClassB {
 
     /**
      * The ping-slot frequency in the period of {@code beaconTime}: the one the network gave, else the region's; where
-     * the beacon hops (US915, AU915, CN470) channel = (DevAddr + floor(BeaconTime / 128)) mod 8 (RP002-1.0.4
-     * section 2.5.8 and its AU915 and CN470 counterparts).
+     * the beacon hops (US915, AU915, CN470) channel = (DevAddr + floor(BeaconTime / 128)) mod 8 over the beacon's
+     * channels (LoRaWAN 1.0.4 section 14.2; RP002-1.0.4 section 2.5.8 and its AU915 and CN470 counterparts).
      */
     private long frequency(long beaconTime, byte[] devAddrLe) {
         if (pingSlotFrequencyHz != 0) {
