@@ -1,6 +1,7 @@
 package net.lorawanns.deploy.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
@@ -104,6 +105,22 @@ class ClassBEndToEndTest {
         assertEquals(4, mac.getInteger("ping_slot_periodicity"));
         assertEquals(869_100_000L, mac.getLong("ping_slot_frequency"));
         assertEquals(5, mac.getInteger("ping_slot_dr"));
+    }
+
+    /**
+     * A device whose profile has no Class B gets no PingSlotInfoAns: the network does not serve it in Class B. The
+     * LinkCheckReq beside it is answered, which shows the uplink's answer went out.
+     */
+    @Test
+    void aDeviceWithoutAClassBProfileIsNotAnswered() throws Exception {
+        TestDevice device = joined("00000000000B0003", "1.0.4", null);
+        DeviceClassB classB = device.mac.classB(4);
+        device.mac.pingSlotInfoReq();
+        device.mac.linkCheckReq();
+        exchange(device);
+        assertEquals(1, device.mac.linkChecks.size(), "LinkCheckAns");
+        assertFalse(device.mac.handled.contains(0x10), "no PingSlotInfoAns");
+        assertFalse(classB.pingSlotInfoAcknowledged);
     }
 
     /**
