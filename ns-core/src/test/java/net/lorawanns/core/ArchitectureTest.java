@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final String[] PROTOCOL = {"..core.types..", "..core.frame..", "..core.mac..", "..core.crypto..",
-            "..core.region..", "..core.backend..", "..core.adr.."};
+            "..core.region..", "..core.backend..", "..core.adr..", "..core.classb.."};
     private static JavaClasses classes;
 
     @BeforeAll

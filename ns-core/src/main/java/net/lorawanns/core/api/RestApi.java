@@ -378,8 +378,9 @@ public final class RestApi {
     }
 
     /**
-     * The MAC settings the device confirmed (LoRaWAN 1.0.4 section 5), the requests that wait for its answer, and its
-     * last status report (DevStatusAns: battery 0 for external power, 1-254, 255 unknown; margin in dB).
+     * The MAC settings the device confirmed (LoRaWAN 1.0.4 section 5), the requests that wait for its answer, its
+     * last status report (DevStatusAns: battery 0 for external power, 1-254, 255 unknown; margin in dB), and its Class
+     * B settings when it announced or confirmed any (ping-slot frequency 0: the region's default).
      */
     private static JsonObject macState(MacState state) {
         JsonObject json = new JsonObject().put("tx_power_index", state.txPowerIndex()).put("nb_trans", state.nbTrans())
@@ -395,6 +396,13 @@ public final class RestApi {
         json.put("pending_requests", pending);
         state.status().ifPresent(status -> json.put("device_status", new JsonObject()
                 .put("battery", status.battery()).put("margin", status.margin()).put("time", status.at().toString())));
+        if (state.classB()) {
+            json.put("class_b", true);
+        }
+        state.pingSlotPeriodicity().ifPresent(p -> json.put("ping_slot_periodicity", p));
+        state.pingSlotChannel().ifPresent(channel -> json.put("ping_slot_frequency", channel.frequencyHz())
+                .put("ping_slot_dr", channel.dataRate()));
+        state.beaconFrequency().ifPresent(hz -> json.put("beacon_frequency", hz));
         return json;
     }
 

@@ -45,6 +45,7 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
     private static final int MAX_DYNAMIC_CHANNELS = 16;
     private static final Set<String> FIELDS = Set.of("device_profile_id", "region", "mac_version",
             "reg_params_revision", "supports_class_b", "supports_class_c", "class_b_ping_slot_periodicity",
+            "class_b_ping_slot_frequency", "class_b_ping_slot_dr", "class_b_beacon_frequency",
             "rx1_delay", "rx1_dr_offset", "rx2_dr", "rx2_frequency", "extra_channels", "sub_bands",
             "supports_32bit_fcnt", "adr_enabled", "adr_algorithm", "adr_min_dr", "adr_max_dr",
             "adr_installation_margin", "nb_trans_max", "max_eirp", "dev_status_interval", "max_duty_cycle",
@@ -58,15 +59,37 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
      * The classes a device supports besides A.
      *
      * @param pingSlotPeriodicity class B: a ping slot every 2^periodicity seconds (0-7, as in TS001's
-     *                            PingSlotInfoReq); present exactly when {@code classB}
+     *                            PingSlotInfoReq) until the device announces its own; present exactly when
+     *                            {@code classB}
+     * @param pingSlotFrequency class B: the ping-slot frequency in Hz the network sets (PingSlotChannelReq); empty:
+     *                          the region's default
+     * @param pingSlotDataRate class B: the ping-slot data rate the network sets (PingSlotChannelReq); empty: the
+     *                         region's default
+     * @param beaconFrequency class B: the beacon frequency in Hz the network sets (BeaconFreqReq), where its gateways
+     *                        send beacons on another frequency than the region's; empty: the region's
      */
-    public record Classes(boolean classB, boolean classC, OptionalInt pingSlotPeriodicity) {
+    public record Classes(boolean classB, boolean classC, OptionalInt pingSlotPeriodicity,
+                          OptionalLong pingSlotFrequency, OptionalInt pingSlotDataRate, OptionalLong beaconFrequency) {
         public Classes {
             Objects.requireNonNull(pingSlotPeriodicity, "pingSlotPeriodicity");
+            Objects.requireNonNull(pingSlotFrequency, "pingSlotFrequency");
+            Objects.requireNonNull(pingSlotDataRate, "pingSlotDataRate");
+            Objects.requireNonNull(beaconFrequency, "beaconFrequency");
             if (classB != pingSlotPeriodicity.isPresent()) {
                 throw new IllegalArgumentException("class_b_ping_slot_periodicity: required with supports_class_b "
                         + "true, and only then");
             }
+            String classBOnly = pingSlotFrequency.isPresent() ? "class_b_ping_slot_frequency"
+                    : pingSlotDataRate.isPresent() ? "class_b_ping_slot_dr"
+                    : beaconFrequency.isPresent() ? "class_b_beacon_frequency" : null;
+            if (!classB && classBOnly != null) {
+                throw new IllegalArgumentException(classBOnly + ": only with supports_class_b true");
+            }
+        }
+
+        /** Without the Class B channel settings: the region's ping-slot channel and beacon frequency. */
+        public Classes(boolean classB, boolean classC, OptionalInt pingSlotPeriodicity) {
+            this(classB, classC, pingSlotPeriodicity, OptionalLong.empty(), OptionalInt.empty(), OptionalLong.empty());
         }
     }
 
@@ -184,6 +207,9 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         }
         rx.rx2Frequency().ifPresent(hz -> checkFrequency(region, "rx2_frequency", hz));
         checkChannels(region, channels);
+        classes.pingSlotFrequency().ifPresent(hz -> checkFrequency(region, "class_b_ping_slot_frequency", hz));
+        classes.beaconFrequency().ifPresent(hz -> checkFrequency(region, "class_b_beacon_frequency", hz));
+        classes.pingSlotDataRate().ifPresent(dr -> checkDownlinkDataRate(region, "class_b_ping_slot_dr", dr));
     }
 
     /** Checks a profile ID given in a path or a device: 1-64 characters of {@code [A-Za-z0-9._-]}. */
@@ -211,7 +237,10 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
                 () -> RegParamsRevision.parse(fields.requiredString("reg_params_revision")));
         boolean classB = fields.bool("supports_class_b", false);
         Classes classes = new Classes(classB, fields.bool("supports_class_c", false),
-                fields.integer("class_b_ping_slot_periodicity", 0, 7, ""));
+                fields.integer("class_b_ping_slot_periodicity", 0, 7, ""),
+                fields.whole("class_b_ping_slot_frequency", Long.MIN_VALUE, Long.MAX_VALUE, ""),
+                fields.integer("class_b_ping_slot_dr", 0, 15, ""),
+                fields.whole("class_b_beacon_frequency", Long.MIN_VALUE, Long.MAX_VALUE, ""));
         RxParams rx = new RxParams(fields.integer("rx1_delay", 1, 15, " s"), fields.integer("rx1_dr_offset", 0, 7, ""),
                 fields.integer("rx2_dr", 0, 15, ""), fields.whole("rx2_frequency", Long.MIN_VALUE, Long.MAX_VALUE, ""));
         Channels channels = new Channels(fields.wholeList("extra_channels", Long.MIN_VALUE, Long.MAX_VALUE, ""),
@@ -235,6 +264,9 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
                 .put("mac_version", macVersion.toString()).put("reg_params_revision", regParamsRevision.toString())
                 .put("supports_class_b", classes.classB()).put("supports_class_c", classes.classC());
         classes.pingSlotPeriodicity().ifPresent(p -> json.put("class_b_ping_slot_periodicity", p));
+        classes.pingSlotFrequency().ifPresent(hz -> json.put("class_b_ping_slot_frequency", hz));
+        classes.pingSlotDataRate().ifPresent(dr -> json.put("class_b_ping_slot_dr", dr));
+        classes.beaconFrequency().ifPresent(hz -> json.put("class_b_beacon_frequency", hz));
         rx.rx1Delay().ifPresent(s -> json.put("rx1_delay", s));
         rx.rx1DrOffset().ifPresent(o -> json.put("rx1_dr_offset", o));
         rx.rx2DataRate().ifPresent(dr -> json.put("rx2_dr", dr));
@@ -327,6 +359,19 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         if (!region.inBand(hz) || hz % 100 != 0) {
             throw new IllegalArgumentException(field + ": must be a frequency in Hz within " + region.id()
                     + "'s band, in steps of 100 Hz, got " + hz);
+        }
+    }
+
+    /** A data rate the region's downlinks use (US915 and AU915 have their own, DR8-DR13). */
+    private static void checkDownlinkDataRate(Region region, String field, int dr) {
+        boolean downlink;
+        try {
+            downlink = region.downlinkDataRateIndex(region.dataRate(dr)).orElse(-1) == dr;
+        } catch (IllegalArgumentException e) {
+            downlink = false;
+        }
+        if (!downlink) {
+            throw new IllegalArgumentException(field + ": " + region.id() + " has no downlink data rate DR" + dr);
         }
     }
 

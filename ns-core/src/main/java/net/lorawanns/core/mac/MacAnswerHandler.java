@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -130,6 +131,23 @@ public final class MacAnswerHandler {
         } else if (request instanceof MacCommand.AdrParamSetupReq r) {
             f.adrAckLimitExp = r.limitExp();
             f.adrAckDelayExp = r.delayExp();
+        } else if (request instanceof MacCommand.PingSlotChannelReq r) {
+            // Both bits set, or the device keeps its previous channel and data rate (LoRaWAN 1.0.4 section 12.3).
+            MacCommand.PingSlotChannelAns a = (MacCommand.PingSlotChannelAns) answer;
+            if (a.dataRateOk() && a.channelFrequencyOk()) {
+                f.pingSlotChannel = Optional.of(new MacState.PingSlotChannel(r.frequencyHz(), r.dataRate()));
+            } else {
+                refuse(f, request, refusals, "PingSlotChannelReq refused: data rate DR" + r.dataRate() + " "
+                        + ok(a.dataRateOk()) + ", frequency " + r.frequencyHz() + " Hz " + ok(a.channelFrequencyOk()));
+            }
+        } else if (request instanceof MacCommand.BeaconFreqReq r) {
+            // Frequency 0: back to the region's default beacon frequency (LoRaWAN 1.0.4 section 12.2).
+            MacCommand.BeaconFreqAns a = (MacCommand.BeaconFreqAns) answer;
+            if (a.beaconFrequencyOk()) {
+                f.beaconFrequency = r.frequencyHz() == 0 ? OptionalLong.empty() : OptionalLong.of(r.frequencyHz());
+            } else {
+                refuse(f, request, refusals, "BeaconFreqReq refused: frequency " + r.frequencyHz() + " Hz");
+            }
         } else if (request instanceof MacCommand.RejoinParamSetupReq r) {
             // TimeOK unset: the device cannot keep the time limit and keeps the count limit only (1.1 section 5.14);
             // asking again would get the same answer, so the request counts as done.

@@ -1,7 +1,9 @@
 package net.lorawanns.core.mac;
 
+import java.util.OptionalInt;
 import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.types.LittleEndian;
+import net.lorawanns.core.types.MacVersion;
 
 /**
  * A MAC command of LoRaWAN 1.0.4 and 1.1 (LoRaWAN 1.1 section 5, Class B commands from section 14). Each
@@ -106,13 +108,31 @@ public sealed interface MacCommand {
         public byte[] payload() { return bits(timeOk); }
     }
 
-    /** 0x10, Class B: ping-slot periodicity, 2^periodicity seconds. */
-    record PingSlotInfoReq(int periodicity) implements Uplink {
+    /**
+     * 0x10, Class B: the octet whose layout depends on the LoRaWAN version. From 1.0.3 on it is PingSlotParam, RFU
+     * and Periodicity in bits 2:0 (1.0.4 section 12.1); up to 1.0.2 it is RFU, Periodicity in bits 6:4 and the data
+     * rate the device expects pings at in bits 3:0 (1.0.2 section 14.1).
+     */
+    record PingSlotInfoReq(int pingSlotParam) implements Uplink {
         public PingSlotInfoReq {
-            range("Periodicity", periodicity, 0, 7);
+            range("PingSlotParam", pingSlotParam, 0, 0xFF);
         }
         public int cid() { return 0x10; }
-        public byte[] payload() { return new byte[] {(byte) periodicity}; }
+        public byte[] payload() { return new byte[] {(byte) pingSlotParam}; }
+
+        /** A ping slot every 2^periodicity seconds (0-7). */
+        public int periodicity(MacVersion version) {
+            return dataRateField(version) ? (pingSlotParam >>> 4) & 0x07 : pingSlotParam & 0x07;
+        }
+
+        /** The ping-slot data rate a LoRaWAN 1.0.0-1.0.2 device announces; empty from 1.0.3 on. */
+        public OptionalInt dataRate(MacVersion version) {
+            return dataRateField(version) ? OptionalInt.of(pingSlotParam & 0x0F) : OptionalInt.empty();
+        }
+
+        private static boolean dataRateField(MacVersion version) {
+            return version.compareTo(MacVersion.LORAWAN_1_0_3) < 0;
+        }
     }
 
     /** 0x11, Class B. */

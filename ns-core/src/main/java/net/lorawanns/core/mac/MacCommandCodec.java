@@ -112,7 +112,7 @@ public final class MacCommandCodec {
             case 0x0C -> new AdrParamSetupAns();
             case 0x0D -> new DeviceTimeReq();
             case 0x0F -> new RejoinParamSetupAns(bit(p, 0));
-            case 0x10 -> new PingSlotInfoReq(p[0] & 0x07);
+            case 0x10 -> new PingSlotInfoReq(p[0] & 0xFF);
             case 0x11 -> new PingSlotChannelAns(bit(p, 1), bit(p, 0));
             case 0x12 -> new BeaconTimingReq();
             case 0x13 -> new BeaconFreqAns(bit(p, 0));

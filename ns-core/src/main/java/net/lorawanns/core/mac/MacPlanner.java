@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * The requests that move a device's {@link MacState} toward the network's {@link MacTarget} (LoRaWAN 1.0.4 and 1.1
  * section 5), most needed first: new channels, then the LinkADRReq block (channel mask, data rate, TX power,
- * NbTrans), then receive windows, duty cycle, dwell time, ADR_ACK and rejoin parameters, and a DevStatusReq when due.
+ * NbTrans), then receive windows, duty cycle, dwell time, ADR_ACK and rejoin parameters, the Class B ping-slot channel
+ * and beacon frequency, and a DevStatusReq when due.
  * A command the device refused, or left unanswered too often, is not sent again in the session.
  */
 public final class MacPlanner {
@@ -115,6 +116,16 @@ public final class MacPlanner {
                 && !target.rejoin().equals(state.rejoin())) {
             requests.add(new MacCommand.RejoinParamSetupReq(target.rejoin().get().maxTimeN(),
                     target.rejoin().get().maxCountN()));
+        }
+        // Class B (LoRaWAN 1.0.4 sections 12.2 and 12.3): the device keeps what it was given until told otherwise.
+        if (!state.abandoned(0x11) && target.pingSlotChannel().isPresent()
+                && !target.pingSlotChannel().equals(state.pingSlotChannel())) {
+            MacState.PingSlotChannel channel = target.pingSlotChannel().get();
+            requests.add(new MacCommand.PingSlotChannelReq(channel.frequencyHz(), channel.dataRate()));
+        }
+        if (!state.abandoned(0x13) && target.beaconFrequency().isPresent()
+                && !target.beaconFrequency().equals(state.beaconFrequency())) {
+            requests.add(new MacCommand.BeaconFreqReq(target.beaconFrequency().getAsLong()));
         }
         if (!state.abandoned(0x06) && target.statusInterval().isPresent() && (state.lastStatusRequest().isEmpty()
                 || !state.lastStatusRequest().get().plus(target.statusInterval().get()).isAfter(now))) {

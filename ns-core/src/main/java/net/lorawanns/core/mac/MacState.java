@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -40,6 +42,13 @@ public final class MacState {
 
     /** TxParamSetupReq's values: the dwell-time limits and the MaxEIRP index. */
     public record TxParams(boolean uplinkDwellTime, boolean downlinkDwellTime, int maxEirpIndex) {
+    }
+
+    /**
+     * Class B: the ping-slot frequency (0: the region's default, hopping in fixed plans) and data rate the device
+     * listens on (LoRaWAN 1.0.4 section 12.3).
+     */
+    public record PingSlotChannel(long frequencyHz, int dataRate) {
     }
 
     /** The battery (0 external power, 1-254, 255 unknown) and SNR margin of a DevStatusAns, and when it came. */
@@ -82,10 +91,19 @@ public final class MacState {
         public Optional<Instant> lastStatusRequest = Optional.empty();
         /** The class a LoRaWAN 1.1 device said it operates in (DeviceModeInd, 1.1 section 5.15: 0 A, 2 C). */
         public Optional<Integer> deviceMode = Optional.empty();
-        /** The last uplink's Class B bit: the device listens in its ping slots (LoRaWAN 1.0.4 section 4.3.1). */
-        public boolean classB;
         /** The ADR algorithm's uplink history, in its own text form. */
         public String adrHistory = "";
+        /**
+         * Class B: the device's last uplink had the Class B bit of FCtrl set, saying it is in Class B mode and opens
+         * its ping slots (LoRaWAN 1.0.4 section 9.1).
+         */
+        public boolean classB;
+        /** Class B: the ping-slot periodicity the device announced (PingSlotInfoReq); empty before it did. */
+        public OptionalInt pingSlotPeriodicity = OptionalInt.empty();
+        /** Class B: the ping-slot channel the device took (PingSlotChannelAns); empty: the region's defaults. */
+        public Optional<PingSlotChannel> pingSlotChannel = Optional.empty();
+        /** Class B: the beacon frequency the device took (BeaconFreqAns); empty: the region's. */
+        public OptionalLong beaconFrequency = OptionalLong.empty();
 
         private Fields copy() {
             Fields f = new Fields();
@@ -110,8 +128,11 @@ public final class MacState {
             f.status = status;
             f.lastStatusRequest = lastStatusRequest;
             f.deviceMode = deviceMode;
-            f.classB = classB;
             f.adrHistory = adrHistory;
+            f.classB = classB;
+            f.pingSlotPeriodicity = pingSlotPeriodicity;
+            f.pingSlotChannel = pingSlotChannel;
+            f.beaconFrequency = beaconFrequency;
             return f;
         }
     }
@@ -223,12 +244,24 @@ public final class MacState {
         return fields.deviceMode;
     }
 
+    public String adrHistory() {
+        return fields.adrHistory;
+    }
+
     public boolean classB() {
         return fields.classB;
     }
 
-    public String adrHistory() {
-        return fields.adrHistory;
+    public OptionalInt pingSlotPeriodicity() {
+        return fields.pingSlotPeriodicity;
+    }
+
+    public Optional<PingSlotChannel> pingSlotChannel() {
+        return fields.pingSlotChannel;
+    }
+
+    public OptionalLong beaconFrequency() {
+        return fields.beaconFrequency;
     }
 
     public JsonObject toJson() {
@@ -259,6 +292,9 @@ public final class MacState {
         if (f.classB) {
             json.put("cb", true);
         }
+        f.pingSlotPeriodicity.ifPresent(p -> json.put("psp", p));
+        f.pingSlotChannel.ifPresent(c -> json.put("psc", new JsonArray().add(c.frequencyHz()).add(c.dataRate())));
+        f.beaconFrequency.ifPresent(hz -> json.put("bcnf", hz));
         return json;
     }
 
@@ -303,6 +339,13 @@ public final class MacState {
             f.adrHistory = json.getString("h");
             f.deviceMode = Optional.ofNullable(json.getInteger("mode"));
             f.classB = json.getBoolean("cb", false);
+            Integer psp = json.getInteger("psp");
+            f.pingSlotPeriodicity = psp == null ? OptionalInt.empty() : OptionalInt.of(psp);
+            JsonArray psc = json.getJsonArray("psc");
+            f.pingSlotChannel = psc == null ? Optional.empty()
+                    : Optional.of(new PingSlotChannel(psc.getLong(0), psc.getInteger(1)));
+            Long bcnf = json.getLong("bcnf");
+            f.beaconFrequency = bcnf == null ? OptionalLong.empty() : OptionalLong.of(bcnf);
             return new MacState(f);
         } catch (MalformedFrameException | RuntimeException e) {
             throw new IllegalArgumentException("not a MAC state: " + e.getMessage(), e);

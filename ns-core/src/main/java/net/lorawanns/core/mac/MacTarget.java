@@ -3,6 +3,7 @@ package net.lorawanns.core.mac;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.SortedSet;
 
@@ -24,13 +25,17 @@ import java.util.SortedSet;
  *                 sets them
  * @param statusInterval how often to ask for DevStatusAns, if at all
  * @param linkAdr the data rate, TX power and NbTrans ADR decided, if it decided a change
+ * @param pingSlotChannel Class B: the ping-slot frequency (0: the region's default) and data rate to set
+ *                        (PingSlotChannelReq), if the profile sets them
+ * @param beaconFrequency Class B: the beacon frequency to set (BeaconFreqReq), if the profile sets one
  */
 public record MacTarget(SortedSet<Integer> channels, List<ChannelMask> channelMasks,
                         SortedMap<Integer, NewChannel> extraChannels, SortedMap<Integer, Long> downlinkChannels,
                         MacState.RxSettings rx, int maxDutyCycle,
                         Optional<AdrAck> adrAck, Optional<MacState.RejoinParams> rejoin,
                         Optional<MacState.TxParams> txParams, Optional<Duration> statusInterval,
-                        Optional<LinkAdr> linkAdr) {
+                        Optional<LinkAdr> linkAdr, Optional<MacState.PingSlotChannel> pingSlotChannel,
+                        OptionalLong beaconFrequency) {
     /** One LinkADRReq's channel-mask part. */
     public record ChannelMask(int chMaskCntl, int chMask) {
     }

@@ -51,12 +51,10 @@ final class DeviceMac implements DataStep {
                 || answered.txPowerIndex() != state.txPowerIndex() || answered.nbTrans() != state.nbTrans();
         int observed = uplink.dataRate.orElse(answered.dataRate());
         Optional<Integer> mode = deviceMode(uplink).or(answered::deviceMode);
-        boolean classB = uplink.frame.fCtrl().classB();
         uplink.mac = observed == answered.dataRate() && !linkAdrApplied && mode.equals(answered.deviceMode())
-                && classB == answered.classB() ? answered : answered.with(f -> {
+                ? answered : answered.with(f -> {
                     f.dataRate = observed;
                     f.deviceMode = mode;
-                    f.classB = classB;
                     if (linkAdrApplied) {
                         // The SNRs heard before a new data rate or TX power overstate the margin after it.
                         f.adrHistory = "";

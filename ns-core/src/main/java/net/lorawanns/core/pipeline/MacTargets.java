@@ -120,9 +120,23 @@ final class MacTargets {
                 ? Optional.of(new MacState.RejoinParams(mac.rejoinMaxTimeN().getAsInt(),
                         mac.rejoinMaxCountN().getAsInt()))
                 : Optional.empty();
+        DeviceProfile.Classes classes = profile.classes();
         return new MacTarget(channels.channels(), channels.masks(), channels.extra(), channels.downlink(), rx,
                 mac.maxDutyCycle().orElse(uplink.mac.maxDutyCycle()),
-                adrAck, rejoin, txParams(region, profile), profile.devStatusInterval(), uplink.linkAdr);
+                adrAck, rejoin, txParams(region, profile), profile.devStatusInterval(), uplink.linkAdr,
+                pingSlotChannel(region, classes), classes.beaconFrequency());
+    }
+
+    /**
+     * Class B: the ping-slot channel the profile sets, either part left out being the region's default (frequency 0
+     * in PingSlotChannelReq means the default frequency plan, LoRaWAN 1.0.4 section 12.3).
+     */
+    private static Optional<MacState.PingSlotChannel> pingSlotChannel(Region region, DeviceProfile.Classes classes) {
+        if (classes.pingSlotFrequency().isEmpty() && classes.pingSlotDataRate().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new MacState.PingSlotChannel(classes.pingSlotFrequency().orElse(0),
+                classes.pingSlotDataRate().orElse(region.pingSlotDataRate())));
     }
 
     private static ChannelTarget channelTarget(Region region) {

@@ -151,6 +151,16 @@ class DeviceProfileTest {
         cases.put("class_b_ping_slot_periodicity ", json -> json.put("class_b_ping_slot_periodicity", 3));
         cases.put("class_b_ping_slot_periodicity  ", json -> json.put("supports_class_b", true)
                 .put("class_b_ping_slot_periodicity", 8));
+        cases.put("class_b_ping_slot_frequency", json -> json.put("class_b_ping_slot_frequency", 869_525_000L));
+        cases.put("class_b_ping_slot_frequency ", json -> classB(json).put("class_b_ping_slot_frequency",
+                915_000_000L));
+        cases.put("class_b_ping_slot_frequency  ", json -> classB(json).put("class_b_ping_slot_frequency",
+                869_525_050L));
+        cases.put("class_b_ping_slot_dr", json -> json.put("class_b_ping_slot_dr", 3));
+        cases.put("class_b_ping_slot_dr ", json -> classB(json).put("class_b_ping_slot_dr", 16));
+        cases.put("class_b_ping_slot_dr  ", json -> classB(json).put("class_b_ping_slot_dr", 12));
+        cases.put("class_b_beacon_frequency", json -> json.put("class_b_beacon_frequency", 869_525_000L));
+        cases.put("class_b_beacon_frequency ", json -> classB(json).put("class_b_beacon_frequency", 433_000_000L));
         cases.put("adr_min_dr", json -> json.put("adr_min_dr", 5).put("adr_max_dr", 3));
         cases.put("adr_max_dr", json -> json.put("adr_max_dr", 16));
         cases.put("adr_algorithm", json -> json.put("adr_algorithm", "my algorithm"));
@@ -173,6 +183,24 @@ class DeviceProfileTest {
                     + refused.getMessage());
         }));
         assertAll(checks);
+    }
+
+    @Test
+    void classBChannelSettingsAreReadWrittenAndCheckedAgainstTheRegionsDownlinkDataRates() {
+        JsonObject given = classB(minimal("us915")).put("class_b_ping_slot_frequency", 923_900_000L)
+                .put("class_b_ping_slot_dr", 10).put("class_b_beacon_frequency", 923_300_000L);
+        DeviceProfile profile = DeviceProfile.fromJson("b", given);
+        assertEquals(new DeviceProfile.Classes(true, false, OptionalInt.of(2), OptionalLong.of(923_900_000L),
+                OptionalInt.of(10), OptionalLong.of(923_300_000L)), profile.classes());
+        assertEquals(profile, DeviceProfile.fromJson("b", profile.toJson()));
+        // US915 DR4 is an uplink data rate only (RP002-1.0.4 Table 2.5.3); its downlinks use DR8-DR13.
+        IllegalArgumentException uplinkOnly = assertThrows(IllegalArgumentException.class, () -> DeviceProfile
+                .fromJson("b", classB(minimal("us915")).put("class_b_ping_slot_dr", 4)));
+        assertEquals("class_b_ping_slot_dr: us915 has no downlink data rate DR4", uplinkOnly.getMessage());
+    }
+
+    private static JsonObject classB(JsonObject json) {
+        return json.put("supports_class_b", true).put("class_b_ping_slot_periodicity", 2);
     }
 
     @Test

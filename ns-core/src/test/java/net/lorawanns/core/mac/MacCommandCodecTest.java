@@ -12,6 +12,7 @@ import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.mac.MacCommand.*;
 import net.lorawanns.core.types.Hex;
+import net.lorawanns.core.types.MacVersion;
 import org.junit.jupiter.api.Test;
 
 class MacCommandCodecTest {
@@ -145,5 +146,17 @@ class MacCommandCodecTest {
         assertThrows(IllegalArgumentException.class, () -> new DevStatusAns(0, 32));
         assertThrows(IllegalArgumentException.class, () -> new NewChannelReq(0, 868_100_050L, 0, 5));
         assertArrayEquals(new byte[] {0x06, 0x00, 0x20}, MacCommandCodec.encode(List.of(new DevStatusAns(0, -32))));
+    }
+
+    @Test
+    void pingSlotInfoReqIsReadAsTheDevicesVersionLaysItOut() throws Exception {
+        // 0x35: 1.0.3 on, PingSlotParam RFU 00110 | Periodicity 101 (1.0.4 Table 63); up to 1.0.2, RFU 0 |
+        // Periodicity 011 | data rate 0101 (1.0.2 section 14.1).
+        PingSlotInfoReq req = (PingSlotInfoReq) MacCommandCodec.decode(Hex.decode("1035"), Direction.UPLINK).get(0);
+        assertEquals(5, req.periodicity(MacVersion.LORAWAN_1_0_3));
+        assertEquals(5, req.periodicity(MacVersion.LORAWAN_1_1_0));
+        assertTrue(req.dataRate(MacVersion.LORAWAN_1_0_4).isEmpty());
+        assertEquals(3, req.periodicity(MacVersion.LORAWAN_1_0_2));
+        assertEquals(5, req.dataRate(MacVersion.LORAWAN_1_0_2).getAsInt());
     }
 }

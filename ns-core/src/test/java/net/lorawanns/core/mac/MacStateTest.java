@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -37,7 +38,7 @@ class MacStateTest {
     private static MacTarget us915Target(Optional<MacTarget.LinkAdr> adr) {
         return new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0, Optional.empty(),
                 Optional.empty(),
-                Optional.empty(), Optional.empty(), adr);
+                Optional.empty(), Optional.empty(), adr, Optional.empty(), OptionalLong.empty());
     }
 
     @Test
@@ -79,7 +80,8 @@ class MacStateTest {
     void aRequestLeftUnansweredIsGivenUpAfterThreeAnswers() {
         MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(),
                 new MacState.RxSettings(1, 0, 10, 923_300_000L), 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
             MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
@@ -95,7 +97,8 @@ class MacStateTest {
     void acceptedReceiveWindowSettingsAreWhatTheNextDownlinkUses() {
         MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(),
                 new MacState.RxSettings(3, 1, 10, 923_900_000L), 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
         assertEquals(List.of(new MacCommand.RxParamSetupReq(1, 10, 923_900_000L), new MacCommand.RxTimingSetupReq(3)),
@@ -116,7 +119,9 @@ class MacStateTest {
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra,
                 new TreeMap<>(), rx, 0,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(),
+                OptionalLong.empty());
         MacState state = MacState.initial(defaults, new TreeMap<>(), rx);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
         assertEquals(5, plan.requests().size());
@@ -144,7 +149,9 @@ class MacStateTest {
         }
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacTarget target = new MacTarget(eight, List.of(new MacTarget.ChannelMask(0, 0x00FF)), extra, new TreeMap<>(),
-                rx, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                rx, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(),
+                OptionalLong.empty());
         MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
             MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
@@ -157,7 +164,8 @@ class MacStateTest {
                 "no channel mask naming the channels the device was never given");
         assertEquals(List.of(new MacCommand.LinkAdrReq(5, 2, 0x0007, 0, 1)), MacPlanner.plan(state, new MacTarget(
                 eight, target.channelMasks(), extra, new TreeMap<>(), rx, 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.of(new MacTarget.LinkAdr(5, 2, 1))), 5, false, NOW)
+                Optional.empty(), Optional.empty(), Optional.of(new MacTarget.LinkAdr(5, 2, 1)), Optional.empty(),
+                OptionalLong.empty()), 5, false, NOW)
                 .requests(),
                 "ADR's LinkADRReq keeps the channels the device has");
     }
@@ -170,7 +178,9 @@ class MacStateTest {
         SortedMap<Integer, Long> downlink = new TreeMap<>(java.util.Map.of(3, 869_100_000L));
         SortedSet<Integer> four = new TreeSet<>(List.of(0, 1, 2, 3));
         MacTarget target = new MacTarget(four, List.of(new MacTarget.ChannelMask(0, 0x000F)), extra, downlink, rx, 0,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(),
+                OptionalLong.empty());
         MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
         // The channel first, then its downlink frequency: a device reads the commands in order (1.0.4 section 5).
@@ -187,7 +197,9 @@ class MacStateTest {
     void devStatusIsAskedOnItsScheduleAndItsAnswerKept() {
         MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0,
                 Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.of(Duration.ofHours(1)), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.of(Duration.ofHours(1)), Optional.empty(),
+                Optional.empty(),
+                OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
         assertEquals(List.of(new MacCommand.DevStatusReq()), plan.requests());
@@ -204,7 +216,8 @@ class MacStateTest {
     void lorawan11OnlyRequestsAreNotSentToOlderDevices() {
         MacTarget target = new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0,
                 Optional.of(new MacTarget.AdrAck(7, 6)), Optional.of(new MacState.RejoinParams(5, 4)),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         assertTrue(MacPlanner.plan(state, target, 0, false, NOW).requests().isEmpty());
         assertEquals(List.of(new MacCommand.AdrParamSetupReq(7, 6), new MacCommand.RejoinParamSetupReq(5, 4)),

@@ -17,7 +17,8 @@ class DeviceIndependenceTest {
         JavaClasses testing = new ClassFileImporter().withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
                 .importPackages("net.lorawanns.core.testing");
         classes().that().haveSimpleNameStartingWith("DeviceMac").or().haveSimpleNameStartingWith("DeviceRegion")
-                .or().haveSimpleNameStartingWith("DeviceCrypto").or().haveSimpleNameStartingWith("TestDevice")
+                .or().haveSimpleNameStartingWith("DeviceCrypto")
+                .or().haveSimpleNameStartingWith("DeviceClassB").or().haveSimpleNameStartingWith("TestDevice")
                 .and().haveSimpleNameNotEndingWith("Test")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage("java..", "javax..", "net.lorawanns.core.testing")

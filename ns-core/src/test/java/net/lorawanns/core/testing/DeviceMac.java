@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * An end device's MAC command layer, written for the tests from LoRaWAN 1.0.4 and 1.1 section 5 (TS001) and RP002:
  * it reads the commands of a downlink (clear FOpts, or FRMPayload of FPort 0), applies them to its
- * {@link DeviceMacState}, records what the network told it (LinkCheckAns, DeviceTimeAns, ForceRejoinReq, the
- * confirmations), and keeps the answers and requests its next uplinks carry. It parses bytes itself and shares no
+ * {@link DeviceMacState} (and its {@link DeviceClassB} side, when it has one), records what the network told it
+ * (LinkCheckAns, DeviceTimeAns, ForceRejoinReq, BeaconTimingAns, the confirmations), and keeps the answers and
+ * requests its next uplinks carry. It parses bytes itself and shares no
  * code with the server. Not thread-safe: one test thread uses it.
  */
 public final class DeviceMac {
@@ -22,6 +23,10 @@ public final class DeviceMac {
         public long gpsMillis() {
             return gpsSeconds * 1000 + fraction * 1000L / 256;
         }
+    }
+
+    /** A BeaconTimingAns (LoRaWAN 1.0.2 section 14.5): the next beacon in 30 ms steps, and its channel. */
+    public record BeaconTiming(int delay, int channel) {
     }
 
     /** A ForceRejoinReq (LoRaWAN 1.1 section 5.13): Period, Max_Retries, RejoinType and DR. */
@@ -46,7 +51,7 @@ public final class DeviceMac {
 
     public final DeviceMacState state;
     private final boolean lorawan11;
-    /** DeviceTimeReq/Ans exist from LoRaWAN 1.0.3. */
+    /** DeviceTimeReq/Ans exist from LoRaWAN 1.0.3; from then on BeaconTimingReq/Ans are deprecated. */
     private final boolean deviceTime;
     /** LoRaWAN 1.0.4 repeats TXParamSetupAns like the other answers about downlink parameters; 1.0.3 and 1.1 not. */
     private final Lifetime txParamSetupAns;
@@ -65,6 +70,9 @@ public final class DeviceMac {
     public final List<LinkCheck> linkChecks = new ArrayList<>();
     public final List<DeviceTime> deviceTimes = new ArrayList<>();
     public final List<ForceRejoin> forceRejoins = new ArrayList<>();
+    public final List<BeaconTiming> beaconTimings = new ArrayList<>();
+    /** The Class B side, once {@link #classB} made the device Class B capable; else null. */
+    public DeviceClassB classB;
     /** The Serv LoRaWAN version of each ResetConf, the version of each RekeyConf, the Class of each DeviceModeConf. */
     public final List<Integer> resetConfs = new ArrayList<>();
     public final List<Integer> rekeyConfs = new ArrayList<>();
@@ -87,6 +95,31 @@ public final class DeviceMac {
     public void joined(int rx1DrOffset, int rx2Dr, int rxDelay, byte[] cfList) {
         pending.clear();
         state.applyJoinAccept(rx1DrOffset, rx2Dr, rxDelay, cfList);
+    }
+
+    /** Makes the device Class B capable (it then knows the Class B MAC commands), with a ping-slot periodicity. */
+    public DeviceClassB classB(int periodicity) {
+        classB = new DeviceClassB(state.region, periodicity);
+        return classB;
+    }
+
+    /**
+     * Sends a PingSlotInfoReq with the next uplink: from LoRaWAN 1.0.3 on PingSlotParam is RFU | Periodicity (bits
+     * 2:0; 1.0.4 section 12.1); up to 1.0.2 RFU | Periodicity (bits 6:4) | the ping data rate (bits 3:0; 1.0.2
+     * section 14.1).
+     */
+    public void pingSlotInfoReq() {
+        int param = deviceTime ? classB.periodicity : classB.periodicity << 4 | classB.dataRate();
+        classB.pingSlotInfoAcknowledged = false;
+        pending.add(new Pending(0x10, new byte[] {0x10, (byte) param}, Lifetime.ONCE));
+    }
+
+    /** Sends a BeaconTimingReq with the next uplink (LoRaWAN 1.0.0 to 1.0.2 only). */
+    public void beaconTimingReq() {
+        if (deviceTime) {
+            throw new IllegalStateException("BeaconTimingReq is deprecated from LoRaWAN 1.0.3 on: use DeviceTimeReq");
+        }
+        pending.add(new Pending(0x12, new byte[] {0x12}, Lifetime.ONCE));
     }
 
     /** Sends a LinkCheckReq with the next uplink. */
@@ -167,6 +200,10 @@ public final class DeviceMac {
             case 0x0D -> deviceTime ? 5 : -1;
             case 0x01, 0x0B, 0x0C, 0x0F, 0x20 -> lorawan11 ? 1 : -1;
             case 0x0E -> lorawan11 ? 2 : -1;
+            case 0x10 -> classB != null ? 0 : -1;
+            case 0x11 -> classB != null ? 4 : -1;
+            case 0x12 -> classB != null && !deviceTime ? 3 : -1;
+            case 0x13 -> classB != null ? 3 : -1;
             default -> -1;
         };
     }
@@ -188,6 +225,12 @@ public final class DeviceMac {
                     (p[0] & 0xFF) | (p[1] & 0xFF) << 8 | (p[2] & 0xFF) << 16 | (p[3] & 0xFF) << 24), p[4] & 0xFF));
             case 0x0E -> forceRejoin(p);
             case 0x0F -> rejoinParamSetup(p[0]);
+            case 0x10 -> classB.pingSlotInfoAcknowledged = true;
+            // PingSlotChannelAns goes in every uplink until a Class A downlink comes (1.0.4 section 12.3).
+            case 0x11 -> answer(Lifetime.UNTIL_DOWNLINK, 0x11,
+                    classB.pingSlotChannel(100L * DeviceMacState.uint24(p, 0), p[3] & 0x0F));
+            case 0x12 -> beaconTimings.add(new BeaconTiming((p[0] & 0xFF) | (p[1] & 0xFF) << 8, p[2] & 0xFF));
+            case 0x13 -> answer(Lifetime.ONCE, 0x13, classB.beaconFrequency(100L * DeviceMacState.uint24(p, 0)));
             case 0x20 -> confirmed(0x20, deviceModeConfs, p[0] & 0xFF);
             default -> throw new IllegalStateException("no handler for CID 0x" + Integer.toHexString(cid));
         }

@@ -120,6 +120,25 @@ public final class DeviceRegion {
         return out;
     }
 
+    /**
+     * Class B defaults: the beacon's frequency (the first of its hopping channels), channel count, spacing and data
+     * rate; the default ping slots use the same frequencies and data rate (RP002-1.0.4 "Beacon" sections: EU868
+     * 869.525 MHz DR3; US915 and AU915 923.3 MHz + 600 kHz x 8 channels DR8; AS923-1 923.4 MHz DR3; CN470 of
+     * RP002-1.0.0 to 1.0.3 508.3 MHz + 200 kHz x 8 channels DR2).
+     */
+    public record Beacon(long frequencyHz, int channels, long spacingHz, int dataRate) {
+    }
+
+    public Beacon beacon() {
+        return switch (name) {
+            case "EU868" -> new Beacon(869_525_000L, 1, 0, 3);
+            case "US915", "AU915" -> new Beacon(923_300_000L, 8, 600_000L, 8);
+            case "AS923-1" -> new Beacon(923_400_000L, 1, 0, 3);
+            case "CN470" -> new Beacon(508_300_000L, 8, 200_000L, 2);
+            default -> throw new IllegalStateException("no Class B defaults for " + name);
+        };
+    }
+
     /** The gateway's {@code datr} of a LoRa data rate ("SF9BW125"), or the bit rate of FSK. */
     public String datr(int dr) {
         if (dr < 0 || dr >= dataRates.length || dataRates[dr] == null) {

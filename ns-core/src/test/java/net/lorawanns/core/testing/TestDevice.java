@@ -250,9 +250,9 @@ public final class TestDevice {
     }
 
     /**
-     * A data uplink with FCtrl bits {@code fCtrlBits} (ADR 0x80, ADRACKReq 0x40, ACK 0x20) and FPort {@code fPort},
-     * or no FPort and FRMPayload when it is -1. FRMPayload is encrypted with AppSKey, or for FPort 0 with NwkSEncKey
-     * (the 1.0 NwkSKey).
+     * A data uplink with FCtrl bits {@code fCtrlBits} (ADR 0x80, ADRACKReq 0x40, ACK 0x20, Class B 0x10) and FPort
+     * {@code fPort}, or no FPort and FRMPayload when it is -1. FRMPayload is encrypted with AppSKey, or for FPort 0
+     * with NwkSEncKey (the 1.0 NwkSKey).
      */
     public byte[] frame(boolean confirmed, long fCnt, int fCtrlBits, int fPort, byte[] payload, byte[] fOpts,
                         int txDr, int txCh) {
@@ -285,8 +285,9 @@ public final class TestDevice {
     /**
      * The next uplink as the device would send it now: the next FCnt, its current data rate, a channel from its
      * enabled ones (or the pinned one), the ADR bit, the ADRACKReq bit per ADR_ACK_CNT (which this uplink counts),
-     * ACK after a confirmed downlink, and the pending MAC commands in FOpts. When those do not fit in FOpts' 15
-     * octets, they go as FRMPayload on FPort 0 and the application payload is not sent (see {@link Uplink#fPort}).
+     * ACK after a confirmed downlink, the Class B bit in Class B mode, and the pending MAC commands in FOpts. When
+     * those do not fit in FOpts' 15 octets, they go as FRMPayload on FPort 0 and the application payload is not sent
+     * (see {@link Uplink#fPort}).
      * {@code fPort} -1 sends no FPort (MAC commands only).
      */
     public Uplink uplinkNow(boolean confirmed, int fPort, byte[] payload) {
@@ -303,7 +304,8 @@ public final class TestDevice {
             body = commands;
             fOpts = new byte[0];
         }
-        int fCtrl = (state.adr ? 0x80 : 0) | (adrAckReq ? 0x40 : 0) | (ackNext ? 0x20 : 0);
+        boolean classB = mac.classB != null && mac.classB.active;
+        int fCtrl = (state.adr ? 0x80 : 0) | (adrAckReq ? 0x40 : 0) | (ackNext ? 0x20 : 0) | (classB ? 0x10 : 0);
         ackNext = false;
         long fCnt = fCntUp++;
         byte[] phy = frame(confirmed, fCnt, fCtrl, port, body, fOpts, dr, channel);
@@ -312,6 +314,14 @@ public final class TestDevice {
         Window rx2 = new Window(state.rx2FrequencyHz, region.datr(state.rx2Dr), state.rx1Delay + 1);
         return new Uplink(phy, fCnt, channel, state.channel(channel).frequencyHz(), dr, region.datr(dr), port,
                 adrAckReq, rx1, rx2);
+    }
+
+    /** The first Class B ping slot the device opens at or after {@code gpsMillis} (see {@link DeviceClassB}). */
+    public DeviceClassB.Slot nextPingSlot(long gpsMillis) {
+        if (mac.classB == null) {
+            throw new IllegalStateException("the device is not Class B capable: call mac.classB(periodicity)");
+        }
+        return mac.classB.nextSlot(gpsMillis, devAddrLe);
     }
 
     /** An unconfirmed uplink with only the pending MAC commands (in FOpts, or on FPort 0 when they do not fit). */

@@ -1,0 +1,142 @@
+package net.lorawanns.deploy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import net.lorawanns.core.testing.DeviceClassB;
+import net.lorawanns.core.testing.DeviceMac;
+import net.lorawanns.core.testing.DeviceRegion;
+import net.lorawanns.core.testing.TestDevice;
+import net.lorawanns.deploy.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Class B MAC commands end to end in EU868 with the spec device, through a gateway with a GPS clock: the device
+ * announces its ping-slot periodicity and takes the profile's ping-slot channel (LoRaWAN 1.0.4 sections 12.1 and
+ * 12.3), then switches to Class B; a LoRaWAN 1.0.2 device asks for the beacon timing (1.0.2 section 14.4).
+ */
+class ClassBEndToEndTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final String APPLICATION = "app-class-b";
+    /** GPS time of the receptions the gateway reports (tmms): 10 s after the beacon of GPS second 1 448 448 000. */
+    private static final long GPS_MILLIS = 1_448_448_010_000L;
+
+    @TempDir
+    static Path dir;
+    private static TestNetwork network;
+    private static Server server;
+    private static Air air;
+    private static SimulatedGateway gateway;
+    private static List<Air.Reception> heard;
+
+    @BeforeAll
+    static void start() throws Exception {
+        network = new TestNetwork(dir);
+        server = network.startInstance();
+        network.createApplication(server, APPLICATION);
+        air = new Air();
+        gateway = new SimulatedGateway("AA555A0000000B01", server.udpPort());
+        gateway.pullData();
+        gateway.gpsTime(GPS_MILLIS);
+        heard = List.of(new Air.Reception(gateway, 6.5, -70, 0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+        air.close();
+        network.close();
+    }
+
+    private static TestDevice joined(String devEui, String version, String profileId) throws Exception {
+        TestDevice device = network.otaaDevice(server, devEui, version, APPLICATION, profileId)
+                .inRegion(DeviceRegion.EU868, 3);
+        air.transmit(device.joinRequest(0x0B01), Site.EU868_CH0, Site.SF9, heard);
+        device.acceptJoin(gateway.awaitDownlink(Site.WAIT).phy());
+        return device;
+    }
+
+    private static TestDevice.Downlink exchange(TestDevice device) throws Exception {
+        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+        air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+        return device.receive(gateway.awaitDownlink(Site.WAIT).phy());
+    }
+
+    /**
+     * PingSlotInfoReq (periodicity 4) is answered with PingSlotInfoAns, and the profile's ping-slot channel (869.1 MHz,
+     * DR5) comes with it as PingSlotChannelReq; the device accepts both fields and answers, in Class B mode (the Class
+     * B bit of FCtrl); the server keeps all of it and shows it in the device's {@code mac_state}.
+     */
+    @Test
+    void theDeviceAnnouncesItsPeriodicityTakesTheProfilesPingSlotChannelAndSwitchesToClassB() throws Exception {
+        network.api(server, "PUT", "/api/v1/device-profiles/class-b", new JsonObject().put("region", "eu868")
+                .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3").put("supports_class_b", true)
+                .put("class_b_ping_slot_periodicity", 7).put("class_b_ping_slot_frequency", 869_100_000L)
+                .put("class_b_ping_slot_dr", 5), 200);
+        TestDevice device = joined("00000000000B0001", "1.0.4", "class-b");
+        DeviceClassB classB = device.mac.classB(4);
+        device.mac.pingSlotInfoReq();
+        TestDevice.Downlink answer = exchange(device);
+        // PingSlotInfoAns (10), PingSlotChannelReq (11) 869.1 MHz = 8691000 x 100 Hz = 0x849D38, DR5.
+        assertTrue(HEX.formatHex(answer.macCommands()).contains("10" + "11389d8405"),
+                HEX.formatHex(answer.macCommands()));
+        assertTrue(classB.pingSlotInfoAcknowledged);
+        assertEquals(869_100_000L, classB.pingSlotFrequencyHz);
+        assertEquals(5, classB.pingSlotDataRate);
+
+        // The answer needs no downlink: the MAC state shows the server took it.
+        classB.active = true;
+        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
+        air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+        network.awaitMacState(device.devEui, m -> Boolean.TRUE.equals(m.getBoolean("cb"))
+                && new JsonArray(List.of(869_100_000L, 5)).equals(m.getJsonArray("psc")));
+        JsonObject mac = network.api(server, "GET", "/api/v1/devices/" + device.devEui, (JsonObject) null, 200)
+                .getJsonObject("mac_state");
+        assertEquals(true, mac.getBoolean("class_b"));
+        assertEquals(4, mac.getInteger("ping_slot_periodicity"));
+        assertEquals(869_100_000L, mac.getLong("ping_slot_frequency"));
+        assertEquals(5, mac.getInteger("ping_slot_dr"));
+    }
+
+    /**
+     * A device whose profile has no Class B gets no PingSlotInfoAns: the network does not serve it in Class B. The
+     * LinkCheckReq beside it is answered, which shows the uplink's answer went out.
+     */
+    @Test
+    void aDeviceWithoutAClassBProfileIsNotAnswered() throws Exception {
+        TestDevice device = joined("00000000000B0003", "1.0.4", null);
+        DeviceClassB classB = device.mac.classB(4);
+        device.mac.pingSlotInfoReq();
+        device.mac.linkCheckReq();
+        exchange(device);
+        assertEquals(1, device.mac.linkChecks.size(), "LinkCheckAns");
+        assertFalse(device.mac.handled.contains(0x10), "no PingSlotInfoAns");
+        assertFalse(classB.pingSlotInfoAcknowledged);
+    }
+
+    /**
+     * A LoRaWAN 1.0.2 device's BeaconTimingReq: the uplink ends 10 s into a beacon period (tmms); counted from RX2,
+     * 2 s later (RX1 delay 1 s), the next beacon is 116 s away: Delay = floor(116 000 / 30) = 3866 (1.0.2 section
+     * 14.5: 30 ms x (Delay + 1) > RTime >= 30 ms x Delay), Channel 0 (EU868's beacon does not hop).
+     */
+    @Test
+    void aLoRaWan102DeviceLearnsTheNextBeaconFromTheGpsTimeOfItsUplink() throws Exception {
+        network.api(server, "PUT", "/api/v1/device-profiles/class-b-102", new JsonObject().put("region", "eu868")
+                .put("mac_version", "1.0.2").put("reg_params_revision", "1.0.2rB").put("supports_class_b", true)
+                .put("class_b_ping_slot_periodicity", 7), 200);
+        TestDevice device = joined("00000000000B0002", "1.0.2", "class-b-102");
+        device.mac.classB(7);
+        device.mac.beaconTimingReq();
+        exchange(device);
+        assertEquals(List.of(new DeviceMac.BeaconTiming(3866, 0)), device.mac.beaconTimings);
+    }
+}
