@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import net.lorawanns.core.testing.DeviceClassB;
@@ -138,5 +141,53 @@ class ClassBEndToEndTest {
         device.mac.beaconTimingReq();
         exchange(device);
         assertEquals(List.of(new DeviceMac.BeaconTiming(3866, 0)), device.mac.beaconTimings);
+    }
+
+    /**
+     * A queued item goes out in one of the device's ping slots, computed by the device itself from the spec's formula
+     * (1.0.4 section 11.2), through the GPS gateway that heard it ({@code txpk.tmms}), on the ping-slot channel (RP002
+     * EU868: 869.525 MHz at DR3, SF9BW125), within the next few slots after the enqueue (periodicity 0: a slot about
+     * every 0.96 s); the device decrypts it.
+     */
+    @Test
+    void aQueuedItemGoesInTheDevicesNextPingSlot() throws Exception {
+        network.api(server, "PUT", "/api/v1/device-profiles/class-b-queue", new JsonObject().put("region", "eu868")
+                .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3").put("supports_class_b", true)
+                .put("class_b_ping_slot_periodicity", 0), 200);
+        TestDevice device = joined("00000000000B0004", "1.0.4", "class-b-queue");
+        DeviceClassB classB = device.mac.classB(0);
+        device.mac.pingSlotInfoReq();
+        exchange(device);
+        assertTrue(classB.pingSlotInfoAcknowledged);
+        classB.active = true;
+        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
+        air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
+        network.awaitMacState(device.devEui, m -> Boolean.TRUE.equals(m.getBoolean("cb")));
+        network.awaitDownlinkPathFree(device.devEui);
+
+        long enqueuedGps = gpsMillisNow();
+        String id = network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/queue", new JsonObject()
+                .put("f_port", 11).put("data", Base64.getEncoder().encodeToString(new byte[] {0x0B})), 201)
+                .getString("id");
+        SimulatedGateway.Downlink ping = gateway.awaitDownlink(Site.WAIT);
+        assertTrue(ping.tmms() > enqueuedGps && ping.tmms() < enqueuedGps + 3_000,
+                "a slot soon after the enqueue: " + (ping.tmms() - enqueuedGps) + " ms");
+        DeviceClassB.Slot slot = device.nextPingSlot(ping.tmms());
+        assertEquals(ping.tmms(), slot.gpsMillis(), "one of the device's own ping slots");
+        assertEquals(869.525, ping.freqMhz(), 1e-9);
+        assertEquals(869_525_000L, slot.frequencyHz());
+        assertEquals("SF9BW125", ping.datr());
+        TestDevice.Downlink down = device.read(ping.phy(), 0);
+        assertEquals(11, down.fPort());
+        assertEquals(0, down.fOpts().length, "no MAC commands in a ping (1.0.4 section 9.3.1)");
+        JsonObject sent = network.webhook().await(e -> "downlink_sent".equals(e.getString("type"))
+                && id.equals(e.getString("id")), Site.WAIT);
+        assertEquals("B", sent.getString("class"));
+        assertEquals("ping_slot", sent.getString("window"));
+    }
+
+    /** GPS time now, from the clock: UTC since the GPS epoch plus the 18 leap seconds since 2017 (IERS Bulletin C). */
+    private static long gpsMillisNow() {
+        return Duration.between(Instant.parse("1980-01-06T00:00:00Z"), Instant.now()).toMillis() + 18_000;
     }
 }

@@ -34,13 +34,17 @@ import net.lorawanns.core.types.RegParamsRevision;
  *                          never
  * @param classCTimeout how long a confirmed Class C downlink waits for the device's ACK before it counts as
  *                      unacknowledged; empty: {@link #DEFAULT_CLASS_C_TIMEOUT}
+ * @param classBTimeout how long a confirmed Class B downlink waits for the device's ACK after its ping slot; empty:
+ *                      {@link #DEFAULT_CLASS_B_TIMEOUT}
  */
 public record DeviceProfile(String id, String regionId, MacVersion macVersion, RegParamsRevision regParamsRevision,
                             Classes classes, RxParams rx, Channels channels, boolean supports32BitFCnt, Adr adr,
                             OptionalDouble maxEirpDbm, Optional<Duration> devStatusInterval, MacParams mac,
-                            Optional<Duration> classCTimeout) {
+                            Optional<Duration> classCTimeout, Optional<Duration> classBTimeout) {
     /** ChirpStack's default for its device profiles' Class C confirmed-downlink timeout. */
     public static final Duration DEFAULT_CLASS_C_TIMEOUT = Duration.ofSeconds(5);
+    /** The same for Class B, counted from the ping slot: the device answers in an uplink of its own. */
+    public static final Duration DEFAULT_CLASS_B_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_DYNAMIC_CHANNELS = 16;
     private static final Set<String> FIELDS = Set.of("device_profile_id", "region", "mac_version",
@@ -50,7 +54,7 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
             "supports_32bit_fcnt", "adr_enabled", "adr_algorithm", "adr_min_dr", "adr_max_dr",
             "adr_installation_margin", "nb_trans_max", "max_eirp", "dev_status_interval", "max_duty_cycle",
             "adr_ack_limit_exp", "adr_ack_delay_exp", "rejoin_max_time_n", "rejoin_max_count_n",
-            "class_c_timeout");
+            "class_c_timeout", "class_b_timeout");
     /** The MaxEIRP table of TxParamSetupReq (TS001) ends at 36 dBm. */
     private static final double MAX_EIRP_DBM = 36;
     private static final long MAX_DEV_STATUS_INTERVAL_SECONDS = Duration.ofDays(366).toSeconds();
@@ -256,7 +260,12 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
                 new MacParams(fields.integer("max_duty_cycle", 0, 15, ""), fields.integer("adr_ack_limit_exp", 0, 15, ""),
                         fields.integer("adr_ack_delay_exp", 0, 15, ""), fields.integer("rejoin_max_time_n", 0, 15, ""),
                         fields.integer("rejoin_max_count_n", 0, 15, "")),
-                fields.integer("class_c_timeout", 1, 3600, " s").stream().mapToObj(Duration::ofSeconds).findFirst());
+                seconds(fields.integer("class_c_timeout", 1, 3600, " s")),
+                seconds(fields.integer("class_b_timeout", 1, 3600, " s")));
+    }
+
+    private static Optional<Duration> seconds(OptionalInt seconds) {
+        return seconds.stream().mapToObj(Duration::ofSeconds).findFirst();
     }
 
     public JsonObject toJson() {
@@ -291,6 +300,7 @@ public record DeviceProfile(String id, String regionId, MacVersion macVersion, R
         mac.rejoinMaxTimeN().ifPresent(n -> json.put("rejoin_max_time_n", n));
         mac.rejoinMaxCountN().ifPresent(n -> json.put("rejoin_max_count_n", n));
         classCTimeout.ifPresent(timeout -> json.put("class_c_timeout", timeout.toSeconds()));
+        classBTimeout.ifPresent(timeout -> json.put("class_b_timeout", timeout.toSeconds()));
         return json;
     }
 

@@ -23,13 +23,14 @@ import net.lorawanns.core.types.RegParamsRevision;
  * @param devStatusInterval how often to send DevStatusReq; empty: never
  * @param mac the MAC parameters the profile sets (duty cycle, ADR_ACK, rejoin); none without a profile
  * @param classCTimeout how long a confirmed Class C downlink waits for the device's ACK
+ * @param classBTimeout how long a confirmed Class B downlink waits for the device's ACK after its ping slot
  */
 public record EffectiveProfile(Optional<String> profileId, String regionId, MacVersion macVersion,
                                RegParamsRevision regParamsRevision, DeviceProfile.Classes classes, int rx1Delay,
                                int rx1DrOffset, int rx2DataRate, long rx2Frequency, DeviceProfile.Channels channels,
                                boolean supports32BitFCnt, Adr adr, double maxEirpDbm,
                                Optional<Duration> devStatusInterval, DeviceProfile.MacParams mac,
-                               Duration classCTimeout) {
+                               Duration classCTimeout, Duration classBTimeout) {
     /** NbTrans of LinkADRReq has four bits; 0 keeps the device's current value, so 15 transmissions at most. */
     private static final int MAX_NB_TRANS = 15;
 
@@ -69,7 +70,7 @@ public record EffectiveProfile(Optional<String> profileId, String regionId, MacV
                     new Adr(true, DeviceProfile.Adr.DEFAULT_ALGORITHM, region.adrMinDr(), region.adrMaxDr(),
                             DeviceProfile.Adr.DEFAULT_INSTALLATION_MARGIN_DB, MAX_NB_TRANS),
                     region.maxEirpDbm(), Optional.empty(), DeviceProfile.MacParams.NONE,
-                    DeviceProfile.DEFAULT_CLASS_C_TIMEOUT);
+                    DeviceProfile.DEFAULT_CLASS_C_TIMEOUT, DeviceProfile.DEFAULT_CLASS_B_TIMEOUT);
         }
         DeviceProfile p = profile.get();
         RegionDefaults region = network.of(p.regionId());
@@ -84,6 +85,7 @@ public record EffectiveProfile(Optional<String> profileId, String regionId, MacV
                 new Adr(adr.enabled(), adr.algorithm(), minDr, maxDr, adr.installationMarginDb(),
                         adr.nbTransMax().orElse(MAX_NB_TRANS)),
                 Math.min(p.maxEirpDbm().orElse(region.maxEirpDbm()), region.maxEirpDbm()), p.devStatusInterval(),
-                p.mac(), p.classCTimeout().orElse(DeviceProfile.DEFAULT_CLASS_C_TIMEOUT));
+                p.mac(), p.classCTimeout().orElse(DeviceProfile.DEFAULT_CLASS_C_TIMEOUT),
+                p.classBTimeout().orElse(DeviceProfile.DEFAULT_CLASS_B_TIMEOUT));
     }
 }

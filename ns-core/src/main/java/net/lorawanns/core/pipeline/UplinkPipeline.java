@@ -70,7 +70,7 @@ public final class UplinkPipeline implements GatewayListener {
     private final JoinHandler joins;
     private final RejoinHandler rejoins;
     private final DataPath data;
-    private final ClassCDownlinks classC;
+    private final ScheduledDownlinks scheduled;
     private final PipelineMetrics metrics;
     private final GatewayRegions gatewayRegions;
     private final ThrottledLog failures = new ThrottledLog(LOG, LOG_INTERVAL_MS);
@@ -110,7 +110,7 @@ public final class UplinkPipeline implements GatewayListener {
         SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
-        this.classC = new ClassCDownlinks(context, plan, devices, sessions, queue, settings, downlinks, gateways,
+        this.scheduled = new ScheduledDownlinks(context, plan, devices, sessions, queue, settings, downlinks, gateways,
                 events, confirmedRetries);
         this.data = dataPath(sessions, cache, queue, confirmedRetries, downlinks, events, settings, targets,
                 adrAlgorithms);
@@ -118,10 +118,11 @@ public final class UplinkPipeline implements GatewayListener {
 
     /**
      * An application downlink was queued for the device (any instance's enqueue, heard on the downlink-wake
-     * channel; any thread): a Class C device gets it now if this instance reaches its gateway.
+     * channel; any thread): a Class C device gets it now, a Class B device in its next ping slot, if this instance
+     * reaches its gateway.
      */
     public void downlinkQueued(Eui64 devEui) {
-        classC.wake(devEui);
+        scheduled.wake(devEui);
     }
 
     /** The data path's steps, in the order they run. */
@@ -145,7 +146,7 @@ public final class UplinkPipeline implements GatewayListener {
                 new ClassAAnswer(sessions, queue, downlinks, events, metrics),
                 forceRejoin.keepUnsent(),
                 new MacStateSave(sessions),
-                new ClassCFollowUp(classC)));
+                new QueueFollowUp(scheduled)));
     }
 
     @Override

@@ -39,7 +39,7 @@ class EffectiveProfileTest {
                 RegParamsRevision.RP_1_0_3_A, new DeviceProfile.Classes(false, false, OptionalInt.empty()), 2, 0, 0,
                 869_525_000L, new DeviceProfile.Channels(List.of(), List.of()), true,
                 new EffectiveProfile.Adr(true, "default", 0, 5, 10, 15), 16, Optional.empty(),
-                DeviceProfile.MacParams.NONE, Duration.ofSeconds(5)), settings);
+                DeviceProfile.MacParams.NONE, Duration.ofSeconds(5), Duration.ofSeconds(5)), settings);
     }
 
     @Test
@@ -56,7 +56,7 @@ class EffectiveProfileTest {
                 RegParamsRevision.RP_1_0_2_B, new DeviceProfile.Classes(false, true, OptionalInt.empty()), 3, 0, 10,
                 923_300_000L, new DeviceProfile.Channels(List.of(), List.of(2)), false,
                 new EffectiveProfile.Adr(false, "default", 1, 4, 10, 3), 20, Optional.of(Duration.ofHours(12)),
-                DeviceProfile.MacParams.NONE, Duration.ofSeconds(30)), settings);
+                DeviceProfile.MacParams.NONE, Duration.ofSeconds(30), Duration.ofSeconds(5)), settings);
     }
 
     @Test

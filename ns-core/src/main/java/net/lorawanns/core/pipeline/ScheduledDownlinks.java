@@ -5,10 +5,13 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import net.lorawanns.core.classb.ClassBSlots;
+import net.lorawanns.core.classb.PingSlot;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.DownlinkTarget;
@@ -31,21 +34,25 @@ import net.lorawanns.core.queue.QueuedPayload;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.TimeOnAir;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.GpsTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Class C: a device that listens on its RX2 parameters whenever it does not transmit (LoRaWAN 1.0.4 section 17)
- * gets its queue without waiting for an uplink, at once ({@code imme}), through the gateway that best heard its last
- * uplink, one item at a time. Every instance hears each enqueue (the downlink-wake channel); the one that reaches the
- * gateway sends, after reserving the device's downlink path in Redis, which an uplink holds for its receive windows:
- * a Class A window pending wins, and two instances never send at once. A confirmed item waits for the device's ACK
- * until the profile's {@code class_c_timeout}; then it is unacknowledged, and sent again while
- * {@code downlink.confirmed_retries} allows. A device is in Class C when its profile supports it, until a LoRaWAN 1.1
- * device says otherwise with DeviceModeInd. Runs on the pipeline's event loop.
+ * Downlinks that do not wait for an uplink. Class C: a device that listens on its RX2 parameters whenever it does not
+ * transmit (LoRaWAN 1.0.4 section 17) gets its queue at once ({@code imme}) through the gateway that best heard its
+ * last uplink. Class B: a device in Class B mode (its last uplink's Class B bit) gets it in its next ping slot
+ * (section 11.2, {@link ClassBSlots}), through the best of those gateways with a GPS clock ({@code tmms}). One item at a
+ * time. Every instance hears each enqueue (the downlink-wake channel); the one that reaches the gateway sends, after
+ * reserving the device's downlink path in Redis, which an uplink holds for its receive windows: a Class A window
+ * pending wins, and two instances never send at once. A confirmed item waits for the device's ACK until the
+ * profile's {@code class_c_timeout} (Class C) or {@code class_b_timeout} after its ping slot (Class B); then it is
+ * unacknowledged, and sent again while {@code downlink.confirmed_retries} allows. A device is in Class C when its
+ * profile supports it, until a LoRaWAN 1.1 device says otherwise with DeviceModeInd. Runs on the pipeline's event
+ * loop.
  */
-public final class ClassCDownlinks {
-    private static final Logger LOG = LoggerFactory.getLogger(ClassCDownlinks.class);
+public final class ScheduledDownlinks {
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduledDownlinks.class);
     private static final ThrottledLog FAILURES = new ThrottledLog(LOG, 10_000);
     /**
      * How long one item holds the device's downlink path until the gateway's TX_ACK (then its time on air only);
@@ -56,6 +63,8 @@ public final class ClassCDownlinks {
     private static final Duration AFTER_HOLD = Duration.ofMillis(20);
     /** After a gateway's refusal (duty cycle, collision): another try after this. */
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** Besides the gateway's one-way downlink delay: a ping slot closer than this is not taken. */
+    private static final Duration PING_SLOT_LEAD = Duration.ofMillis(200);
     /** Tries of one wake-up before the device waits for its next enqueue or uplink. */
     private static final int MAX_TRIES = 5;
 
@@ -74,7 +83,7 @@ public final class ClassCDownlinks {
     private final Map<Eui64, Long> tries = new HashMap<>();
     private final Map<Eui64, Long> deadlines = new HashMap<>();
 
-    ClassCDownlinks(Context context, NetworkPlan plan, DeviceStore devices, SessionStore sessions, DownlinkQueue queue,
+    ScheduledDownlinks(Context context, NetworkPlan plan, DeviceStore devices, SessionStore sessions, DownlinkQueue queue,
                     DeviceSettings settings, DownlinkScheduler downlinks, GatewayBackend gateways, EventSink events,
                     int confirmedRetries) {
         this.context = context;
@@ -90,14 +99,19 @@ public final class ClassCDownlinks {
         this.confirmedRetries = confirmedRetries;
     }
 
-    /** Something was queued for the device (any thread): sends it if the device is in Class C and reachable here. */
+    /**
+     * Something was queued for the device (any thread): sends it if the device is in Class C or B and reachable
+     * here.
+     */
     public void wake(Eui64 devEui) {
-        context.runOnContext(v -> attempt(devEui, 0));
+        context.runOnContext(v -> later(devEui, Duration.ZERO, 0));
     }
 
-    private void attempt(Eui64 devEui, int tries) {
-        drain(devEui, tries).onFailure(failure -> FAILURES.warn("class_c", "Class C downlink failed",
-                devEui + ": " + failure.getMessage()));
+    /**
+     * Where and when one item goes: the class ("B" or "C"), the gateway, the ping slot (Class B; empty for Class C,
+     * at once) and the frequency and data rate.
+     */
+    private record Route(String deviceClass, Eui64 gateway, Optional<PingSlot> slot, long frequencyHz, int dataRate) {
     }
 
     private Future<Void> drain(Eui64 devEui, int tries) {
@@ -109,16 +123,21 @@ public final class ClassCDownlinks {
 
     private Future<Void> drain(Device device, EffectiveProfile profile, DownlinkTarget target, int tries) {
         Eui64 devEui = device.devEui();
-        if (!inClassC(profile, target) || target.pendingAck().isPresent()) {
+        Optional<Region> served = plan.region(profile.regionId());
+        if (target.pendingAck().isPresent() || served.isEmpty()) {
             // A confirmed item out there: the next waits for its ACK or its deadline.
             return Future.succeededFuture();
         }
-        Optional<HeardBy> gateway = target.heardBy().stream().findFirst();
-        if (gateway.isEmpty() || !gateways.reachable(gateway.get().gateway())) {
-            // Another instance holds that gateway's downlink path and heard the same wake-up.
+        Region region = served.get();
+        Optional<Route> route = route(target, profile, region);
+        if (route.isEmpty()) {
             return Future.succeededFuture();
         }
-        return queue.reserve(devEui, HOLD).compose(held -> {
+        Route to = route.get();
+        // Class B: the path is held until the slot has passed; Class C: until the gateway's TX_ACK.
+        Duration hold = to.slot().map(slot -> Duration.between(Instant.now(), GpsTime.utc(slot.gpsMillis())).plus(HOLD))
+                .orElse(HOLD);
+        return queue.reserve(devEui, hold).compose(held -> {
             if (!held.isZero()) {
                 // Another try when the hold ends: a Class A answer may take the item meanwhile.
                 if (tries + 1 < MAX_TRIES) {
@@ -126,26 +145,46 @@ public final class ClassCDownlinks {
                 }
                 return Future.succeededFuture();
             }
-            Optional<Region> served = plan.region(profile.regionId());
-            if (served.isEmpty()) {
-                return Future.succeededFuture();
-            }
-            Region region = served.get();
             boolean dwellTime = downlinkDwellTime(target, region, profile);
             return heads.next(device.applicationId(), devEui, target.session(),
                     region.largestDownlinkPayload(dwellTime), Instant.now())
                     .compose(item -> item.isEmpty() ? Future.succeededFuture()
-                            : send(device, profile, target, region, gateway.get(), item.get(), dwellTime, tries));
+                            : send(device, profile, target, region, to, item.get(), dwellTime, tries));
         });
     }
 
+    /**
+     * Class C through the best gateway that heard the last uplink, if this instance reaches it (else another instance,
+     * which heard the same wake-up, does); Class B through the best of them with a GPS clock, in the next ping slot
+     * this server can still make.
+     */
+    private Optional<Route> route(DownlinkTarget target, EffectiveProfile profile, Region region) {
+        if (inClassC(profile, target)) {
+            MacState.RxSettings rx = rx(target, profile);
+            return target.heardBy().stream().findFirst().filter(heard -> gateways.reachable(heard.gateway()))
+                    .map(heard -> new Route("C", heard.gateway(), Optional.empty(), rx.rx2Frequency(),
+                            rx.rx2DataRate()));
+        }
+        if (!profile.classes().classB() || target.mac().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<HeardBy> gps = target.heardBy().stream().filter(HeardBy::gpsTime).findFirst()
+                .filter(heard -> gateways.reachable(heard.gateway()));
+        if (gps.isEmpty()) {
+            return Optional.empty();
+        }
+        Eui64 gateway = gps.get().gateway();
+        long lead = gateways.latency(gateway).downlinkOneWay().plus(PING_SLOT_LEAD).toMillis();
+        return ClassBSlots.next(target.session().devAddr(), target.mac().get(), region,
+                        profile.classes().pingSlotPeriodicity(), GpsTime.millis(Instant.now()), lead)
+                .map(slot -> new Route("B", gateway, Optional.of(slot), slot.frequencyHz(), slot.dataRate()));
+    }
+
     private Future<Void> send(Device device, EffectiveProfile profile, DownlinkTarget target, Region region,
-                              HeardBy gateway, QueuedDownlink item, boolean dwellTime, int tries) {
+                              Route to, QueuedDownlink item, boolean dwellTime, int tries) {
         Eui64 devEui = device.devEui();
-        MacState.RxSettings rx = target.mac().map(MacState::rx).orElse(new MacState.RxSettings(profile.rx1Delay(),
-                profile.rx1DrOffset(), profile.rx2DataRate(), profile.rx2Frequency()));
-        if (item.size() > region.maxPayload(rx.rx2DataRate(), false, dwellTime).n()) {
-            // Larger than RX2's data rate carries: it waits for a Class A window at a faster data rate.
+        if (item.size() > region.maxPayload(to.dataRate(), false, dwellTime).n()) {
+            // Larger than the data rate carries: it waits for a Class A window at a faster data rate.
             return Future.succeededFuture();
         }
         boolean applicationCounter = target.session().lorawan11();
@@ -160,22 +199,24 @@ public final class ClassCDownlinks {
                         + item.applicationFCnt().getAsLong() + ", the FCnt the application encrypted it with");
             }
             long f = fCnt.getAsLong();
+            // No MAC commands: a Class B ping carrying some is dropped by the device (LoRaWAN 1.0.4 section 9.3.1).
             DataDownlink down = new DataDownlink(item.confirmed(), profile.adr().enabled(), false, f,
                     OptionalLong.empty(), new byte[0], false, OptionalInt.of(item.fPort()),
                     QueuedPayload.frmPayload(item, target.session(), f));
             byte[] phy = down.encode(target.session());
-            return downlinks.sendImmediately(gateway.gateway(), region, phy,
-                    rx.rx2Frequency(), rx.rx2DataRate())
-                    .compose(outcome -> settle(device, profile, item, f, outcome, tries, region, rx.rx2DataRate(),
-                            phy.length));
+            Future<DownlinkOutcome> sent = to.slot().isPresent()
+                    ? downlinks.sendAt(to.gateway(), region, phy, to.slot().get().gpsMillis(), to.frequencyHz(),
+                            to.dataRate())
+                    : downlinks.sendImmediately(to.gateway(), region, phy, to.frequencyHz(), to.dataRate());
+            return sent.compose(outcome -> settle(device, profile, item, f, outcome, tries, region, to, phy.length));
         });
     }
 
     private Future<Void> settle(Device device, EffectiveProfile profile, QueuedDownlink item, long fCnt,
-                                DownlinkOutcome outcome, int tries, Region region, int dataRate, int size) {
+                                DownlinkOutcome outcome, int tries, Region region, Route to, int size) {
         Eui64 devEui = device.devEui();
         if (!outcome.sent()) {
-            LOG.debug("Class C downlink {} to {} not sent: {}", item.id(), devEui, outcome);
+            LOG.debug("Class {} downlink {} to {} not sent: {}", to.deviceClass(), item.id(), devEui, outcome);
             if (item.encryption().isPresent()) {
                 return heads.drop(device.applicationId(), devEui, item, "not_sent", "the gateway did not send it ("
                         + outcome.reason() + "), and its FCnt " + fCnt + " is used: enqueue it again with a new one");
@@ -185,28 +226,32 @@ public final class ClassCDownlinks {
             }
             return Future.succeededFuture();
         }
-        Instant now = Instant.now();
-        // The frame is on air from now on for its time on air: the path is held that long, then the next may go.
-        Duration onAir = Duration.ofNanos(TimeOnAir.downlinkMicros(region.dataRate(dataRate), size) * 1000);
+        // The frame is on air from now (Class C) or from its ping slot (Class B) for its time on air: the path is held
+        // that long, then the next may go.
+        Instant start = to.slot().map(slot -> GpsTime.utc(slot.gpsMillis())).orElse(Instant.now());
+        Duration onAir = Duration.ofNanos(TimeOnAir.downlinkMicros(region.dataRate(to.dataRate()), size) * 1000);
+        Duration busy = Duration.between(Instant.now(), start.plus(onAir));
+        Duration timeout = to.slot().isPresent() ? profile.classBTimeout() : profile.classCTimeout();
         Optional<PendingAck> pending = item.confirmed()
-                ? Optional.of(new PendingAck(item, fCnt, now, Optional.of(now.plus(profile.classCTimeout()))))
+                ? Optional.of(new PendingAck(item, fCnt, Instant.now(), Optional.of(start.plus(onAir).plus(timeout))))
                 : Optional.empty();
-        return queue.holdFor(devEui, onAir).compose(v -> queue.take(devEui, item.id(), pending)).map(left -> {
+        return queue.holdFor(devEui, busy).compose(v -> queue.take(devEui, item.id(), pending)).map(left -> {
             if (left.isEmpty()) {
                 return null;
             }
-            events.publish(DownlinkEvents.sent(device.applicationId(), devEui, item, fCnt, "C", outcome));
+            events.publish(DownlinkEvents.sent(device.applicationId(), devEui, item, fCnt, to.deviceClass(),
+                    outcome));
             if (pending.isPresent()) {
-                deadline(device, pending.get(), profile.classCTimeout());
+                deadline(device, pending.get(), busy.plus(timeout), to.deviceClass());
             } else if (left.get() > 0) {
-                later(devEui, onAir.plus(AFTER_HOLD), 0);
+                later(devEui, busy.plus(AFTER_HOLD), 0);
             }
             return null;
         });
     }
 
     /** At the confirmed item's deadline: unacknowledged unless an uplink took its pending ACK first. */
-    private void deadline(Device device, PendingAck pending, Duration timeout) {
+    private void deadline(Device device, PendingAck pending, Duration timeout, String deviceClass) {
         Eui64 devEui = device.devEui();
         schedule(deadlines, devEui, timeout, () -> queue.takeExpiredAck(devEui, pending.item().id()).compose(expired -> {
             if (expired.isEmpty()) {
@@ -215,19 +260,20 @@ public final class ClassCDownlinks {
             QueuedDownlink item = pending.item();
             boolean retry = item.encryption().isEmpty() && item.attempts() < confirmedRetries
                     && !item.expired(Instant.now());
-            events.publish(DownlinkEvents.nack(device.applicationId(), devEui, pending, "class_c_timeout", retry));
+            events.publish(DownlinkEvents.nack(device.applicationId(), devEui, pending,
+                    "class_" + deviceClass.toLowerCase(Locale.ROOT) + "_timeout", retry));
             Future<Void> requeued = retry ? queue.requeue(devEui, item.retried()) : Future.succeededFuture();
             return requeued.map(v -> {
                 later(devEui, Duration.ZERO, 0);
                 return null;
             });
-        }).onFailure(failure -> FAILURES.warn("class_c_ack", "Class C ACK deadline failed",
+        }).onFailure(failure -> FAILURES.warn("scheduled_downlink_ack", "Class B/C ACK deadline failed",
                 devEui + ": " + failure.getMessage())));
     }
 
     private void later(Eui64 devEui, Duration delay, int tries) {
-        schedule(this.tries, devEui, delay, () -> drain(devEui, tries).onFailure(failure -> FAILURES.warn("class_c",
-                "Class C downlink failed", devEui + ": " + failure.getMessage())));
+        schedule(this.tries, devEui, delay, () -> drain(devEui, tries).onFailure(failure -> FAILURES.warn(
+                "scheduled_downlink", "Class B/C downlink failed", devEui + ": " + failure.getMessage())));
     }
 
     /** One timer per device in {@code timers}: a later one replaces it. */
@@ -252,6 +298,11 @@ public final class ClassCDownlinks {
             return false;
         }
         return target.mac().flatMap(MacState::deviceMode).map(mode -> mode == 2).orElse(true);
+    }
+
+    private static MacState.RxSettings rx(DownlinkTarget target, EffectiveProfile profile) {
+        return target.mac().map(MacState::rx).orElse(new MacState.RxSettings(profile.rx1Delay(),
+                profile.rx1DrOffset(), profile.rx2DataRate(), profile.rx2Frequency()));
     }
 
     private static boolean downlinkDwellTime(DownlinkTarget target, Region region, EffectiveProfile profile) {

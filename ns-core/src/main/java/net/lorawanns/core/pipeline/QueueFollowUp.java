@@ -1,0 +1,25 @@
+package net.lorawanns.core.pipeline;
+
+import io.vertx.core.Future;
+
+/**
+ * After the uplink of a Class B or C device and its Class A answer, whatever is left in its queue goes out in its
+ * class, once the receive windows have passed (the uplink holds the downlink path until then). Runs on the
+ * pipeline's event loop.
+ */
+final class QueueFollowUp implements DataStep {
+    private final ScheduledDownlinks scheduled;
+
+    QueueFollowUp(ScheduledDownlinks scheduled) {
+        this.scheduled = scheduled;
+    }
+
+    @Override
+    public Future<Next> apply(DataUplink uplink) {
+        boolean classB = uplink.profile.classes().classB() && uplink.mac.classB();
+        if (uplink.isNew() && uplink.queueLength > 0 && (uplink.profile.classes().classC() || classB)) {
+            scheduled.wake(uplink.device.devEui());
+        }
+        return Future.succeededFuture(Next.CONTINUE);
+    }
+}
