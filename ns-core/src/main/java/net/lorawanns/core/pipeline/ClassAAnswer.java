@@ -40,6 +40,7 @@ final class ClassAAnswer implements DataStep {
     private final SessionStore sessions;
     private final DownlinkQueue queue;
     private final QueueHead heads;
+    private final ItemCounter counters;
     private final DownlinkScheduler downlinks;
     private final EventSink events;
     private final PipelineMetrics metrics;
@@ -49,6 +50,7 @@ final class ClassAAnswer implements DataStep {
         this.sessions = sessions;
         this.queue = queue;
         this.heads = new QueueHead(queue, events);
+        this.counters = new ItemCounter(sessions, heads);
         this.downlinks = downlinks;
         this.events = events;
         this.metrics = metrics;
@@ -141,23 +143,15 @@ final class ClassAAnswer implements DataStep {
     private record Counted(long fCnt, Optional<QueuedDownlink> item, boolean dropped) {
     }
 
-    /**
-     * The frame's downlink counter: AFCntDown for an application payload of a LoRaWAN 1.1 session, else NFCntDown
-     * (FCntDown in 1.0); exactly the application's counter for a payload it encrypted itself, if still unused.
-     */
+    /** The frame's downlink counter: the item's ({@link ItemCounter}), else NFCntDown (FCntDown in 1.0). */
     private Future<Counted> fCntDown(DataUplink uplink, Optional<QueuedDownlink> item) {
-        boolean applicationCounter = item.isPresent() && uplink.session().lorawan11();
-        if (item.isPresent() && item.get().applicationFCnt().isPresent()) {
-            QueuedDownlink encrypted = item.get();
-            long fCnt = encrypted.applicationFCnt().getAsLong();
-            return sessions.useFCntDown(uplink.device.devEui(), applicationCounter, fCnt).compose(used -> used
-                    ? Future.succeededFuture(new Counted(fCnt, item, false))
-                    : heads.drop(uplink.device.applicationId(), uplink.device.devEui(), encrypted, "f_cnt_used",
-                            "the downlink counter is past " + fCnt + ", the FCnt the application encrypted it with")
-                            .map(new Counted(-1, Optional.empty(), true)));
+        if (item.isEmpty()) {
+            return sessions.nextFCntDown(uplink.device.devEui(), false)
+                    .map(fCnt -> new Counted(fCnt, item, false));
         }
-        return sessions.nextFCntDown(uplink.device.devEui(), applicationCounter)
-                .map(fCnt -> new Counted(fCnt, item, false));
+        return counters.take(uplink.device.applicationId(), uplink.device.devEui(), uplink.session().lorawan11(),
+                item.get()).map(fCnt -> fCnt.isPresent() ? new Counted(fCnt.getAsLong(), item, false)
+                        : new Counted(-1, Optional.empty(), true));
     }
 
     /**
@@ -167,11 +161,7 @@ final class ClassAAnswer implements DataStep {
     private Future<Void> settle(DataUplink uplink, QueuedDownlink item, long fCnt, DownlinkOutcome outcome) {
         String applicationId = uplink.device.applicationId();
         if (!outcome.sent()) {
-            if (item.encryption().isEmpty()) {
-                return Future.succeededFuture();
-            }
-            return heads.drop(applicationId, uplink.device.devEui(), item, "not_sent", "the gateway did not send it ("
-                    + outcome.result().status() + "), and its FCnt " + fCnt + " is used: enqueue it again with a new one");
+            return counters.notSent(applicationId, uplink.device.devEui(), item, fCnt, outcome.reason()).mapEmpty();
         }
         Optional<PendingAck> pending = item.confirmed()
                 ? Optional.of(new PendingAck(item, fCnt, Instant.now(), Optional.empty())) : Optional.empty();

@@ -74,6 +74,7 @@ public final class ScheduledDownlinks {
     private final SessionStore sessions;
     private final DownlinkQueue queue;
     private final QueueHead heads;
+    private final ItemCounter counters;
     private final DeviceSettings settings;
     private final DownlinkScheduler downlinks;
     private final GatewayBackend gateways;
@@ -92,6 +93,7 @@ public final class ScheduledDownlinks {
         this.sessions = sessions;
         this.queue = queue;
         this.heads = new QueueHead(queue, events);
+        this.counters = new ItemCounter(sessions, heads);
         this.settings = settings;
         this.downlinks = downlinks;
         this.gateways = gateways;
@@ -187,16 +189,10 @@ public final class ScheduledDownlinks {
             // Larger than the data rate carries: it waits for a Class A window at a faster data rate.
             return Future.succeededFuture();
         }
-        boolean applicationCounter = target.session().lorawan11();
-        Future<OptionalLong> counted = item.applicationFCnt().isPresent()
-                ? sessions.useFCntDown(devEui, applicationCounter, item.applicationFCnt().getAsLong())
-                        .map(used -> used ? OptionalLong.of(item.applicationFCnt().getAsLong()) : OptionalLong.empty())
-                : sessions.nextFCntDown(devEui, applicationCounter).map(OptionalLong::of);
-        return counted.compose(fCnt -> {
+        return counters.take(device.applicationId(), devEui, target.session().lorawan11(), item).compose(fCnt -> {
             if (fCnt.isEmpty()) {
                 later(devEui, AFTER_HOLD, 0);
-                return heads.drop(device.applicationId(), devEui, item, "f_cnt_used", "the downlink counter is past "
-                        + item.applicationFCnt().getAsLong() + ", the FCnt the application encrypted it with");
+                return Future.succeededFuture();
             }
             long f = fCnt.getAsLong();
             // No MAC commands: a Class B ping carrying some is dropped by the device (LoRaWAN 1.0.4 section 9.3.1).
@@ -217,14 +213,12 @@ public final class ScheduledDownlinks {
         Eui64 devEui = device.devEui();
         if (!outcome.sent()) {
             LOG.debug("Class {} downlink {} to {} not sent: {}", to.deviceClass(), item.id(), devEui, outcome);
-            if (item.encryption().isPresent()) {
-                return heads.drop(device.applicationId(), devEui, item, "not_sent", "the gateway did not send it ("
-                        + outcome.reason() + "), and its FCnt " + fCnt + " is used: enqueue it again with a new one");
-            }
-            if (tries + 1 < MAX_TRIES) {
-                later(devEui, RETRY, tries + 1);
-            }
-            return Future.succeededFuture();
+            return counters.notSent(device.applicationId(), devEui, item, fCnt, outcome.reason()).map(dropped -> {
+                if (tries + 1 < MAX_TRIES) {
+                    later(devEui, dropped ? AFTER_HOLD : RETRY, dropped ? 0 : tries + 1);
+                }
+                return null;
+            });
         }
         // The frame is on air from now (Class C) or from its ping slot (Class B) for its time on air: the path is held
         // that long, then the next may go.
