@@ -180,7 +180,7 @@ class ClassCDownlinkEndToEndTest {
         }
         JsonObject givenUp = network.webhook().await(about("downlink_nack", device.devEui, id)
                 .and(e -> !e.getBoolean("retry")), Site.WAIT);
-        assertEquals("class_c_timeout", givenUp.getString("reason"));
+        assertEquals("ack_timeout", givenUp.getString("reason"));
         assertEquals(3, givenUp.getInteger("attempts"));
     }
 

@@ -15,7 +15,10 @@ import net.lorawanns.core.queue.PendingAck;
  * @param macState the session's MAC state as stored, empty before its first (or when unreadable)
  * @param queueLength how many application downlinks wait in the device's queue
  * @param pendingAck the confirmed downlink that waited for this (new) frame's ACK; taken by this step
+ * @param downlinkPathBusy a Class B or C sender holds the device's downlink path: the answer carries no queue item
+ * @param pendingSessionId the session of a join or rejoin the device has not used yet, if any
  */
 public record CounterStep(FCntDecision decision, Optional<Device> device, OptionalInt forceRejoinType,
-                          Optional<MacState> macState, int queueLength, Optional<PendingAck> pendingAck) {
+                          Optional<MacState> macState, int queueLength, Optional<PendingAck> pendingAck,
+                          boolean downlinkPathBusy, Optional<String> pendingSessionId) {
 }

@@ -47,29 +47,33 @@ public final class SessionStore {
      * The accept-and-advance step: reads the device record (KEYS[2]), promotes a pending session on its first
      * uplink, then compares the counter with the last accepted one and moves it forward, all at once, so that two
      * instances cannot both accept one FCnt and a change to the device (its relax option) applies from the next
-     * frame. Returns {decision, last, device record, ForceRejoinReq type, MAC state, queue length, pending ACK} with
-     * 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE; {4, -1} without a record when the device is gone,
-     * {4, -1, record} when the session is no longer active. OTAA sessions (the record has a join_eui) are kept for
-     * ARGV[3] ms more. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator asked for ({@code fr};
-     * -1 for none), which goes out with the answer to this frame. The session's MAC state ({@code m}, '' before the
-     * first) comes with the decision, and a pending session that becomes active starts without one, without a
-     * confirmed downlink waiting for its ACK ({@code cd}) and without its ConfFCnt ({@code cf}). A NEW frame (or
-     * RESET) takes {@code cd}: it is the device's ACK or its absence. It records the gateways that heard it, best
-     * first ({@code gw}, ARGV[6]: where Class C downlinks go), and each frame that is answered (not a replay) holds
-     * the device's downlink path (KEYS[4]) for ARGV[5] ms, the span of its receive windows, and reads the length of
-     * its downlink queue (KEYS[3]). A step that moves the counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs
-     * to take it back: its token ARGV[4] ({@code ut}), the counter before it ({@code uf}), the ForceRejoinReq it took
-     * ({@code ur}, empty for none) and the pending ACK it took ({@code uc}), in the one HSET that moves it.
+     * frame. Returns {decision, last, device record, ForceRejoinReq type, MAC state, queue length, pending ACK, path
+     * busy, pending session id} with 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE; {4, -1} without a record
+     * when the device is gone, {4, -1, record} when the session is no longer active. OTAA sessions (the record has a
+     * join_eui) are kept for ARGV[3] ms more. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator
+     * asked for ({@code fr}; -1 for none), which goes out with the answer to this frame. The session's MAC state
+     * ({@code m}, '' before the first) comes with the decision, and a pending session that becomes active starts
+     * without one, without a confirmed downlink waiting for its ACK ({@code cd}, on air from {@code cdt} ms) and
+     * without its ConfFCnt ({@code cf}). A NEW frame (or RESET) received at ARGV[7] ms takes {@code cd} once that
+     * downlink was on air: the frame is the device's ACK or its absence. It records the gateways that heard it, best
+     * first ({@code gw}, ARGV[6]: where Class B and C downlinks go). Each frame that is answered (not a replay) holds
+     * the device's downlink path (KEYS[4]) for ARGV[5] ms, the span of its receive windows; a Class B or C sender's
+     * hold ('BC') stays, as long as both, and the frame is told the path is busy, so that its answer carries no queue
+     * item that sender may be sending. It reads the length of the downlink queue (KEYS[3]) too. A step that moves the
+     * counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}),
+     * the counter before it ({@code uf}), the ForceRejoinReq it took ({@code ur}, empty for none) and the pending ACK
+     * it took ({@code uc}), in the one HSET that moves it.
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
             if not raw then return {4, -1} end
             local device = cjson.decode(raw)
-            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm', 'cd')
+            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm', 'cd', 'cdt')
             if state[1] == ARGV[1] then
               local pending = redis.call('HGET', KEYS[1], 'p')
               redis.call('HSET', KEYS[1], 'a', pending, 'aid', ARGV[1], 'f', -1, 'nd', 0, 'ad', 0)
-              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr', 'm', 'cd', 'cf', 'gw')
+              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr', 'm', 'cd', 'cdt', 'cf', 'gw')
+              state[1] = false
               state[2] = ARGV[1]
               state[3] = '-1'
               state[4] = false
@@ -80,27 +84,37 @@ public final class SessionStore {
             local last = tonumber(state[3])
             local fcnt = tonumber(ARGV[2])
             local mac = state[5] or ''
+            local pid = state[1] or ''
             if device.join_eui then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+            local function hold()
+              if redis.call('GET', KEYS[4]) == 'BC' then
+                if redis.call('PTTL', KEYS[4]) < tonumber(ARGV[5]) then redis.call('PEXPIRE', KEYS[4], ARGV[5]) end
+                return 1
+              end
+              redis.call('SET', KEYS[4], 'A', 'PX', ARGV[5])
+              return 0
+            end
             if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
               local took = ''
               if fcnt > last and state[4] then took = state[4] end
               local acked = state[6] or ''
+              if acked ~= '' and tonumber(state[7] or '0') > tonumber(ARGV[7]) then acked = '' end
               redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3], 'ur', took, 'uc', acked,
                 'gw', ARGV[6])
-              if acked ~= '' then redis.call('HDEL', KEYS[1], 'cd') end
-              redis.call('SET', KEYS[4], 'A', 'PX', ARGV[5])
+              if acked ~= '' then redis.call('HDEL', KEYS[1], 'cd', 'cdt') end
+              local busy = hold()
               local queued = redis.call('LLEN', KEYS[3])
-              if fcnt < last then return {3, last, raw, -1, mac, queued, acked} end
+              if fcnt < last then return {3, last, raw, -1, mac, queued, acked, busy, pid} end
               if took ~= '' then
                 redis.call('HDEL', KEYS[1], 'fr')
-                return {0, last, raw, tonumber(took), mac, queued, acked}
+                return {0, last, raw, tonumber(took), mac, queued, acked, busy, pid}
               end
-              return {0, last, raw, -1, mac, queued, acked}
+              return {0, last, raw, -1, mac, queued, acked, busy, pid}
             elseif fcnt == last then
-              redis.call('SET', KEYS[4], 'A', 'PX', ARGV[5])
-              return {1, last, raw, -1, mac, redis.call('LLEN', KEYS[3]), ''}
+              local busy = hold()
+              return {1, last, raw, -1, mac, redis.call('LLEN', KEYS[3]), '', busy, pid}
             end
-            return {2, last, raw, -1, mac, 0, ''}
+            return {2, last, raw, -1, mac, 0, '', 0, pid}
             """);
     /**
      * Takes back the counter step ARGV[1] (its token) if it is still the last one: the step's answer was lost (no
@@ -379,7 +393,8 @@ public final class SessionStore {
         String heard = HeardBy.encode(gateways);
         return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui),
                         keys.downlinkQueue(devEui), keys.downlinkPath(devEui)}, sessionId, fCnt,
-                OTAA_SESSION_TTL.toMillis(), token, Math.max(1, receiveWindows.toMillis()), heard)
+                OTAA_SESSION_TTL.toMillis(), token, Math.max(1, receiveWindows.toMillis()), heard,
+                System.currentTimeMillis())
                 .map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
                         result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
                                 : Optional.empty(),
@@ -387,7 +402,10 @@ public final class SessionStore {
                                 : OptionalInt.empty(),
                         result.size() > 4 ? macState(devEui, result.get(4).toString()) : Optional.empty(),
                         result.size() > 5 ? result.get(5).toInteger() : 0,
-                        result.size() > 6 ? pendingAck(devEui, result.get(6).toString()) : Optional.empty()))
+                        result.size() > 6 ? pendingAck(devEui, result.get(6).toString()) : Optional.empty(),
+                        result.size() > 7 && result.get(7).toInteger() == 1,
+                        result.size() > 8 && !result.get(8).toString().isEmpty()
+                                ? Optional.of(result.get(8).toString()) : Optional.empty()))
                 .recover(failure -> {
                     if (failure instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
                             || lost.kind() == RedisFailure.Kind.NOT_REPLICATED)) {
@@ -410,9 +428,18 @@ public final class SessionStore {
                 fCnt).map(saved -> saved.toInteger() == 1);
     }
 
+    /**
+     * The MAC state this instance last read for the device, without asking Redis: a frame's receive windows follow
+     * its RX settings before the counter step reads the current state. Empty when none was read.
+     */
+    public Optional<MacState> lastReadMacState(Eui64 devEui) {
+        return Optional.ofNullable(parsedMacStates.get(devEui)).map(ParsedMacState::state);
+    }
+
     /** The active session as a Class B or C downlink needs it; empty when the device has none. */
     public Future<Optional<DownlinkTarget>> downlinkTarget(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.HMGET).arg(keys.session(devEui)).arg("a").arg("m").arg("gw").arg("cd"))
+        return redis.send(Request.cmd(Command.HMGET).arg(keys.session(devEui)).arg("a").arg("m").arg("gw").arg("cd")
+                        .arg("pid"))
                 .map(fields -> {
                     if (fields == null || fields.get(0) == null) {
                         return Optional.empty();
@@ -420,7 +447,8 @@ public final class SessionStore {
                     return Optional.of(new DownlinkTarget(parse(devEui, fields.get(0)),
                             fields.get(1) == null ? Optional.empty() : macState(devEui, fields.get(1).toString()),
                             fields.get(2) == null ? List.of() : HeardBy.decode(fields.get(2).toString()),
-                            fields.get(3) == null ? Optional.empty() : pendingAck(devEui, fields.get(3).toString())));
+                            fields.get(3) == null ? Optional.empty() : pendingAck(devEui, fields.get(3).toString()),
+                            Optional.ofNullable(fields.get(4)).map(Response::toString)));
                 });
     }
 

@@ -3,6 +3,7 @@ package net.lorawanns.core.downlink;
 import java.util.Locale;
 import java.util.Optional;
 import net.lorawanns.core.gateway.TxResult;
+import net.lorawanns.core.gateway.TxStatus;
 import net.lorawanns.core.types.Eui64;
 
 /**
@@ -18,6 +19,14 @@ public record DownlinkOutcome(String window, Optional<Eui64> gateway, TxResult r
 
     public boolean sent() {
         return !NONE.equals(window);
+    }
+
+    /**
+     * Sent, or possibly sent: the gateway's TX_ACK never came ({@link TxStatus#NO_ACK}), so the frame may be on air.
+     * A queue item in such a frame is taken as sent, never sent again under another counter.
+     */
+    public boolean mayHaveGone() {
+        return sent() || result.status() == TxStatus.NO_ACK;
     }
 
     /**

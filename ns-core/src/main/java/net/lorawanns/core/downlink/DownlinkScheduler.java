@@ -22,6 +22,7 @@ import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.TimeOnAir;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.GpsTime;
 import net.lorawanns.core.uplink.Copy;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import org.slf4j.Logger;
@@ -52,9 +53,6 @@ public final class DownlinkScheduler {
      */
     static final Duration FORWARDER_MARGIN = Duration.ofMillis(50);
     private static final long TMST_MODULO = 1L << 32;
-    /** GPS time runs ahead of UTC by the leap seconds since 1980-01-06: 18 s since 2017-01-01. */
-    private static final Duration GPS_MINUS_UTC = Duration.ofSeconds(18);
-    private static final Instant GPS_EPOCH = Instant.parse("1980-01-06T00:00:00Z");
     static final String CLASS_C = "class_c";
     static final String PING_SLOT = "ping_slot";
 
@@ -166,7 +164,7 @@ public final class DownlinkScheduler {
                                           int dataRate) {
         DataRate modulation = region.dataRate(dataRate);
         DownlinkFrame frame = frame(gateway, phy, new TxTiming.AtGpsTime(gpsMillis), frequencyHz, region, modulation);
-        Instant slot = GPS_EPOCH.plusMillis(gpsMillis).minus(GPS_MINUS_UTC);
+        Instant slot = GpsTime.utc(gpsMillis);
         BackhaulLatency latency = gateways.latency(gateway);
         return reachableThen(gateway, () -> transmit(frame, region, modulation, slot,
                 latency.downlinkOneWay().plus(FORWARDER_MARGIN)))

@@ -1,6 +1,7 @@
 package net.lorawanns.core.pipeline;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,8 @@ final class ClassAAnswer implements DataStep {
 
     private final SessionStore sessions;
     private final DownlinkQueue queue;
+    private static final QueueHead.Head NO_ITEM = new QueueHead.Head(Optional.empty(), 0, false);
+
     private final QueueHead heads;
     private final ItemCounter counters;
     private final DownlinkScheduler downlinks;
@@ -62,7 +65,9 @@ final class ClassAAnswer implements DataStep {
         // ADRACKReq: the device needs any downlink within ADR_ACK_DELAY uplinks, or it lowers its data rate
         // (LoRaWAN 1.0.4 section 4.3.1.1); this answer is that downlink.
         boolean adrAckReq = uplink.isNew() && uplink.frame.fCtrl().adrAckReq();
-        boolean queued = uplink.queueLength > 0;
+        // A queue item goes with a new frame only (a repetition's answer may have carried one already), and not while
+        // a Class B or C sender holds the device's downlink path (it may be sending the head right now).
+        boolean queued = uplink.queueLength > 0 && uplink.isNew() && !uplink.counterStep.downlinkPathBusy();
         if (!ack && !adrAckReq && !queued && uplink.answers.isEmpty() && !repeatsAnAnswer(uplink)) {
             return Future.succeededFuture(Next.CONTINUE);
         }
@@ -74,12 +79,20 @@ final class ClassAAnswer implements DataStep {
         // MAC commands that do not fit in FOpts go as the FRMPayload of FPort 0 instead, never both (LoRaWAN 1.0.4
         // section 4.3.1.6): the queue's head waits for the next answer then.
         boolean onPort0 = fOptsCommands.size() < uplink.answers.size();
-        Future<Optional<QueuedDownlink>> head = queued && !onPort0
+        Future<QueueHead.Head> head = queued && !onPort0
                 ? heads.next(uplink.device.applicationId(), uplink.device.devEui(), uplink.session(),
+                        uplink.counterStep.pendingSessionId(),
                         uplink.region.largestDownlinkPayload(downlinkDwellTime(uplink)), Instant.now())
-                : Future.succeededFuture(Optional.empty());
-        return head.compose(item -> answer(uplink, ack, adrAckReq, onPort0 ? List.of() : fOptsCommands, onPort0,
-                item));
+                        .recover(failure -> {
+                            // The ACK and the MAC commands go out without the item, which waits.
+                            LOG.debug("Queue of {} not read: {}", uplink.device.devEui(), failure.getMessage());
+                            return Future.succeededFuture(NO_ITEM);
+                        })
+                : Future.succeededFuture(NO_ITEM);
+        return head.compose(next -> {
+            uplink.queueLength -= next.dropped();
+            return answer(uplink, ack, adrAckReq, onPort0 ? List.of() : fOptsCommands, onPort0, next.item());
+        });
     }
 
     private Future<Next> answer(DataUplink uplink, boolean ack, boolean adrAckReq,
@@ -114,7 +127,8 @@ final class ClassAAnswer implements DataStep {
         if (item.isEmpty() && !ack && !adrAckReq && commands.isEmpty() && !repeats) {
             return Future.succeededFuture(Next.CONTINUE);
         }
-        boolean fPending = uplink.queueLength > (item.isPresent() ? 1 : 0);
+        // FPending: more items wait behind this one and may go in the next answer (not when the head itself waits).
+        boolean fPending = item.isPresent() && uplink.queueLength > 1;
         ReceiveWindows sendIn = windows;
         return fCntDown(uplink, item).compose(counted -> {
             if (counted.dropped()) {
@@ -160,17 +174,35 @@ final class ClassAAnswer implements DataStep {
      */
     private Future<Void> settle(DataUplink uplink, QueuedDownlink item, long fCnt, DownlinkOutcome outcome) {
         String applicationId = uplink.device.applicationId();
-        if (!outcome.sent()) {
+        if (!outcome.mayHaveGone()) {
             return counters.notSent(applicationId, uplink.device.devEui(), item, fCnt, outcome.reason()).mapEmpty();
         }
+        Instant now = Instant.now();
         Optional<PendingAck> pending = item.confirmed()
-                ? Optional.of(new PendingAck(item, fCnt, Instant.now(), Optional.empty())) : Optional.empty();
+                ? Optional.of(new PendingAck(item, fCnt, now, now, ackDeadline(uplink, now))) : Optional.empty();
         return queue.take(uplink.device.devEui(), item.id(), pending).map(left -> {
             if (left.isPresent()) {
                 events.publish(DownlinkEvents.sent(applicationId, uplink.device.devEui(), item, fCnt, "A", outcome));
+                uplink.confirmedSent = pending;
             }
             return null;
         });
+    }
+
+    /**
+     * A Class A device acknowledges in its next uplink, whenever it comes. A device that also listens in Class C
+     * (or B) may send none for a long time: its item counts as unacknowledged after the class's timeout too, so
+     * that its queue, which waits for the ACK, goes on.
+     */
+    private static Optional<Instant> ackDeadline(DataUplink uplink, Instant now) {
+        Duration windows = Duration.ofSeconds(uplink.mac.rx().rx1Delay() + 1L);
+        if (uplink.profile.classes().classC()) {
+            return Optional.of(now.plus(windows).plus(uplink.profile.classCTimeout()));
+        }
+        if (uplink.profile.classes().classB() && uplink.mac.classB()) {
+            return Optional.of(now.plus(windows).plus(uplink.profile.classBTimeout()));
+        }
+        return Optional.empty();
     }
     /**
      * Whether the frame repeats an answer about downlink settings, which a device sends in every uplink until it

@@ -17,6 +17,7 @@ import net.lorawanns.core.frame.MType;
 import net.lorawanns.core.mac.MacCommand;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.mac.MacTarget;
+import net.lorawanns.core.queue.PendingAck;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 
@@ -64,6 +65,8 @@ final class DataUplink {
     final List<MacCommand.Downlink> answers = new ArrayList<>();
     /** Set by {@link ClassAAnswer}: the MAC commands that went out; none when no answer was sent. */
     List<MacCommand.Downlink> sent = List.of();
+    /** Set by {@link ClassAAnswer}: the confirmed item the answer carried, which now waits for the device's ACK. */
+    Optional<PendingAck> confirmedSent = Optional.empty();
 
     DataUplink(DeduplicatedUplink copies, Region region, DataFrame frame, OptionalInt dataRate) {
         this.copies = copies;

@@ -3,15 +3,22 @@ package net.lorawanns.core.pipeline;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.FCntDecision;
 import net.lorawanns.core.device.HeardBy;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
+import net.lorawanns.core.frame.DataFrame;
+import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.region.Region;
+import net.lorawanns.core.region.TimeOnAir;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 final class FrameCounter implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(FrameCounter.class);
+    /** Beyond the time on air of RX2's largest frame: the gateway's start-up and the device's processing. */
+    private static final Duration AIR_MARGIN = Duration.ofMillis(200);
+    /** For an RX2 data rate the region does not define (which no answer could use either). */
+    private static final Duration FALLBACK_ON_AIR = Duration.ofSeconds(3);
     /** How many of the gateways that heard a frame are kept for Class C downlinks. */
     private static final int MAX_GATEWAYS_KEPT = 3;
 
@@ -32,6 +43,8 @@ final class FrameCounter implements DataStep {
     private final SessionCache cache;
     private final EventSink events;
     private final PipelineMetrics metrics;
+    /** Per region and RX2 data rate: the largest frame's time on air. Pipeline event loop only. */
+    private final Map<Rx2, Duration> rx2Frames = new HashMap<>();
 
     FrameCounter(SessionMatch match, SessionStore sessions, SessionCache cache, EventSink events,
                  PipelineMetrics metrics) {
@@ -71,10 +84,33 @@ final class FrameCounter implements DataStep {
 
     /**
      * How long the frame holds its device's downlink path: to the end of RX2 (RECEIVE_DELAY1 + 1 s, LoRaWAN 1.0.4
-     * section 3.3) and a second more for a downlink sent there to be on air. A Class C downlink waits meanwhile.
+     * section 3.3), with the RX1 delay the device was last known to use, and the time on air of the largest frame
+     * RX2's data rate carries. A Class B or C downlink waits meanwhile.
      */
-    private static Duration receiveWindows(DataUplink uplink) {
-        return Duration.ofSeconds(Math.max(1, uplink.session().rxDelaySeconds()) + 2L);
+    private Duration receiveWindows(DataUplink uplink) {
+        DeviceSession session = uplink.session();
+        Optional<MacState.RxSettings> known = sessions.lastReadMacState(uplink.candidate.devEui())
+                .map(MacState::rx);
+        int rx1Delay = Math.max(1, Math.max(session.rxDelaySeconds(), known.map(MacState.RxSettings::rx1Delay)
+                .orElse(0)));
+        int rx2DataRate = known.map(MacState.RxSettings::rx2DataRate).orElse(session.rx2DataRate());
+        return Duration.ofSeconds(rx1Delay + 1L).plus(rx2Frames.computeIfAbsent(new Rx2(uplink.region, rx2DataRate),
+                FrameCounter::largestOnAir));
+    }
+
+    /** An RX2 data rate of a region, whose largest frame's time on air is kept once worked out. */
+    private record Rx2(Region region, int dataRate) {
+    }
+
+    private static Duration largestOnAir(Rx2 rx2) {
+        try {
+            // MHDR, FHDR, FPort and MIC around the largest FRMPayload, N.
+            int phyPayload = DataFrame.MIN_SIZE + 1 + rx2.region().maxPayload(rx2.dataRate(), false, false).n();
+            return Duration.ofNanos(TimeOnAir.downlinkMicros(rx2.region().dataRate(rx2.dataRate()), phyPayload) * 1000)
+                    .plus(AIR_MARGIN);
+        } catch (IllegalArgumentException noSuchDataRate) {
+            return FALLBACK_ON_AIR;
+        }
     }
 
     /** The gateways that heard the frame, best first: where the device's Class C downlinks go next. */

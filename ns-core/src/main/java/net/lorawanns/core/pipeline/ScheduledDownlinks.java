@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -126,8 +125,18 @@ public final class ScheduledDownlinks {
     private Future<Void> drain(Device device, EffectiveProfile profile, DownlinkTarget target, int tries) {
         Eui64 devEui = device.devEui();
         Optional<Region> served = plan.region(profile.regionId());
-        if (target.pendingAck().isPresent() || served.isEmpty()) {
-            // A confirmed item out there: the next waits for its ACK or its deadline.
+        if (served.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        if (target.pendingAck().isPresent()) {
+            // A confirmed item out there: the next waits for its ACK or its deadline, which may have passed while no
+            // instance watched it (the one that sent it restarted, or it went in a Class A answer).
+            PendingAck pending = target.pendingAck().get();
+            if (pending.deadline().isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Duration left = Duration.between(Instant.now(), pending.deadline().get());
+            deadline(device, pending, left.isNegative() ? Duration.ZERO : left);
             return Future.succeededFuture();
         }
         Region region = served.get();
@@ -148,10 +157,10 @@ public final class ScheduledDownlinks {
                 return Future.succeededFuture();
             }
             boolean dwellTime = downlinkDwellTime(target, region, profile);
-            return heads.next(device.applicationId(), devEui, target.session(),
+            return heads.next(device.applicationId(), devEui, target.session(), target.pendingSessionId(),
                     region.largestDownlinkPayload(dwellTime), Instant.now())
-                    .compose(item -> item.isEmpty() ? Future.succeededFuture()
-                            : send(device, profile, target, region, to, item.get(), dwellTime, tries));
+                    .compose(head -> head.item().isEmpty() ? Future.succeededFuture()
+                            : send(device, profile, target, region, to, head.item().get(), dwellTime, tries));
         });
     }
 
@@ -211,7 +220,7 @@ public final class ScheduledDownlinks {
     private Future<Void> settle(Device device, EffectiveProfile profile, QueuedDownlink item, long fCnt,
                                 DownlinkOutcome outcome, int tries, Region region, Route to, int size) {
         Eui64 devEui = device.devEui();
-        if (!outcome.sent()) {
+        if (!outcome.mayHaveGone()) {
             LOG.debug("Class {} downlink {} to {} not sent: {}", to.deviceClass(), item.id(), devEui, outcome);
             return counters.notSent(device.applicationId(), devEui, item, fCnt, outcome.reason()).map(dropped -> {
                 if (tries + 1 < MAX_TRIES) {
@@ -227,7 +236,8 @@ public final class ScheduledDownlinks {
         Duration busy = Duration.between(Instant.now(), start.plus(onAir));
         Duration timeout = to.slot().isPresent() ? profile.classBTimeout() : profile.classCTimeout();
         Optional<PendingAck> pending = item.confirmed()
-                ? Optional.of(new PendingAck(item, fCnt, Instant.now(), Optional.of(start.plus(onAir).plus(timeout))))
+                ? Optional.of(new PendingAck(item, fCnt, Instant.now(), start,
+                        Optional.of(start.plus(onAir).plus(timeout))))
                 : Optional.empty();
         return queue.holdFor(devEui, busy).compose(v -> queue.take(devEui, item.id(), pending)).map(left -> {
             if (left.isEmpty()) {
@@ -236,7 +246,7 @@ public final class ScheduledDownlinks {
             events.publish(DownlinkEvents.sent(device.applicationId(), devEui, item, fCnt, to.deviceClass(),
                     outcome));
             if (pending.isPresent()) {
-                deadline(device, pending.get(), busy.plus(timeout), to.deviceClass());
+                deadline(device, pending.get(), busy.plus(timeout));
             } else if (left.get() > 0) {
                 later(devEui, busy.plus(AFTER_HOLD), 0);
             }
@@ -245,7 +255,7 @@ public final class ScheduledDownlinks {
     }
 
     /** At the confirmed item's deadline: unacknowledged unless an uplink took its pending ACK first. */
-    private void deadline(Device device, PendingAck pending, Duration timeout, String deviceClass) {
+    private void deadline(Device device, PendingAck pending, Duration timeout) {
         Eui64 devEui = device.devEui();
         schedule(deadlines, devEui, timeout, () -> queue.takeExpiredAck(devEui, pending.item().id()).compose(expired -> {
             if (expired.isEmpty()) {
@@ -254,8 +264,7 @@ public final class ScheduledDownlinks {
             QueuedDownlink item = pending.item();
             boolean retry = item.encryption().isEmpty() && item.attempts() < confirmedRetries
                     && !item.expired(Instant.now());
-            events.publish(DownlinkEvents.nack(device.applicationId(), devEui, pending,
-                    "class_" + deviceClass.toLowerCase(Locale.ROOT) + "_timeout", retry));
+            events.publish(DownlinkEvents.nack(device.applicationId(), devEui, pending, "ack_timeout", retry));
             Future<Void> requeued = retry ? queue.requeue(devEui, item.retried()) : Future.succeededFuture();
             return requeued.map(v -> {
                 later(devEui, Duration.ZERO, 0);

@@ -38,8 +38,8 @@ public final class DownlinkQueue {
             return items""");
     /**
      * KEYS[1] the queue, KEYS[2] the session hash; ARGV[1] the id of the item that went out (or was dropped), ARGV[2]
-     * the pending ACK to keep ('' for none) and ARGV[3] its FCnt. Removes the item if it still heads the queue, and
-     * records the pending ACK if the session still exists. Returns the queue's remaining length, or -1 when the item
+     * the pending ACK to keep ('' for none), ARGV[3] its FCnt and ARGV[4] when it goes on air, in ms. Removes
+     * the item if it still heads the queue, and records the pending ACK if the session still exists. Returns the queue's remaining length, or -1 when the item
      * no longer headed it (another instance took it, or the queue was flushed).
      */
     private static final LuaScript TAKE = new LuaScript("queue_take", """
@@ -47,7 +47,7 @@ public final class DownlinkQueue {
             if not head or cjson.decode(head).id ~= ARGV[1] then return -1 end
             redis.call('LPOP', KEYS[1])
             if ARGV[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then
-              redis.call('HSET', KEYS[2], 'cd', ARGV[2], 'cf', ARGV[3])
+              redis.call('HSET', KEYS[2], 'cd', ARGV[2], 'cf', ARGV[3], 'cdt', ARGV[4])
             end
             return redis.call('LLEN', KEYS[1])""");
     /** KEYS[1] the queue; ARGV[1] the item, ARGV[2] the TTL in ms: back to the head, for another attempt. */
@@ -62,7 +62,7 @@ public final class DownlinkQueue {
     private static final LuaScript TAKE_PENDING = new LuaScript("queue_take_pending", """
             local pending = redis.call('HGET', KEYS[1], 'cd')
             if not pending or cjson.decode(pending).item.id ~= ARGV[1] then return false end
-            redis.call('HDEL', KEYS[1], 'cd')
+            redis.call('HDEL', KEYS[1], 'cd', 'cdt')
             return pending""");
 
     /** KEYS[1] the downlink path; ARGV[1] the hold in ms. Returns 0 when reserved, else the hold left in ms. */
@@ -134,7 +134,8 @@ public final class DownlinkQueue {
      */
     public Future<Optional<Integer>> take(Eui64 devEui, DownlinkId id, Optional<PendingAck> pending) {
         return TAKE.run(redis, new String[] {keys.downlinkQueue(devEui), keys.session(devEui)}, id.toString(),
-                pending.map(p -> p.toJson().encode()).orElse(""), pending.map(PendingAck::fCnt).orElse(0L))
+                pending.map(p -> p.toJson().encode()).orElse(""), pending.map(PendingAck::fCnt).orElse(0L),
+                pending.map(p -> p.onAirAt().toEpochMilli()).orElse(0L))
                 .map(left -> left.toInteger() < 0 ? Optional.empty() : Optional.of(left.toInteger()));
     }
 

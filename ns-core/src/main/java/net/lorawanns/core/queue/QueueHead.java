@@ -10,9 +10,17 @@ import net.lorawanns.core.types.Eui64;
 /**
  * The next item of a device's queue that can go out in its session, after dropping, with a {@code downlink_failed}
  * event each, those that never can: expired, encrypted by the application for an earlier session, in clear for a
- * session whose AppSKey this server does not hold, or larger than any downlink data rate of the region carries.
+ * session whose AppSKey this server does not hold, or larger than any downlink data rate of the region carries. An
+ * item the application encrypted for the session of a join the device has not used yet waits for it.
  */
 public final class QueueHead {
+    /**
+     * The item to send, if any; how many were dropped on the way to it; and whether the head waits for the device's
+     * pending session.
+     */
+    public record Head(Optional<QueuedDownlink> item, int dropped, boolean waits) {
+    }
+
     /** Items dropped in one look at most; the rest wait for the next. */
     private static final int MAX_DROPS = 16;
 
@@ -25,30 +33,37 @@ public final class QueueHead {
     }
 
     /**
+     * @param pendingSessionId the session of a join or rejoin the device has not used yet, if any
      * @param largestPayload the largest FRMPayload any downlink data rate of the device's region carries
      */
-    public Future<Optional<QueuedDownlink>> next(String applicationId, Eui64 devEui, DeviceSession session,
-                                                 int largestPayload, Instant now) {
-        return next(applicationId, devEui, session, largestPayload, now, 0);
+    public Future<Head> next(String applicationId, Eui64 devEui, DeviceSession session,
+                             Optional<String> pendingSessionId, int largestPayload, Instant now) {
+        return next(applicationId, devEui, session, pendingSessionId, largestPayload, now, 0);
     }
 
-    private Future<Optional<QueuedDownlink>> next(String applicationId, Eui64 devEui, DeviceSession session,
-                                                  int largestPayload, Instant now, int dropped) {
+    private Future<Head> next(String applicationId, Eui64 devEui, DeviceSession session,
+                              Optional<String> pendingSessionId, int largestPayload, Instant now, int dropped) {
         return queue.head(devEui).compose(head -> {
             if (head.isEmpty()) {
-                return Future.succeededFuture(Optional.empty());
+                return Future.succeededFuture(new Head(Optional.empty(), dropped, false));
             }
             QueuedDownlink item = head.get();
+            boolean forPendingSession = item.encryption().isPresent()
+                    && pendingSessionId.equals(Optional.of(item.encryption().get().sessionId()));
+            if (forPendingSession) {
+                return Future.succeededFuture(new Head(Optional.empty(), dropped, true));
+            }
             Optional<String> unsendable = unsendable(item, session, largestPayload, now);
             if (unsendable.isEmpty()) {
-                return Future.succeededFuture(head);
+                return Future.succeededFuture(new Head(head, dropped, false));
             }
             if (dropped >= MAX_DROPS) {
-                return Future.succeededFuture(Optional.empty());
+                return Future.succeededFuture(new Head(Optional.empty(), dropped, true));
             }
             String reason = unsendable.get();
             return drop(applicationId, devEui, item, reason, description(reason, item, largestPayload))
-                    .compose(v -> next(applicationId, devEui, session, largestPayload, now, dropped + 1));
+                    .compose(v -> next(applicationId, devEui, session, pendingSessionId, largestPayload, now,
+                            dropped + 1));
         });
     }
 

@@ -159,7 +159,8 @@ class QueueApiTest {
         DownlinkQueue store = new DownlinkQueue(redis, keys, MAX_QUEUE, Duration.ofDays(7));
         QueuedDownlink sent = store.head(Eui64.parse(dev)).await(10, TimeUnit.SECONDS).orElseThrow();
         JsonObject pending = new JsonObject().put("item", sent.toJson()).put("f_cnt", 4)
-                .put("sent_at", "2026-11-29T12:00:00Z").put("deadline", "2026-11-29T12:00:08Z");
+                .put("sent_at", "2026-11-29T12:00:00Z").put("on_air_at", "2026-11-29T12:00:01Z")
+                .put("deadline", "2026-11-29T12:00:08Z");
         store.take(Eui64.parse(dev), sent.id(), Optional.of(PendingAck.fromJson(pending)))
                 .await(10, TimeUnit.SECONDS);
         JsonObject listed = api("GET", queue(dev), null, 200);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.DeviceStore;
@@ -167,6 +168,38 @@ class DownlinkQueueTest {
         assertEquals(Optional.empty(), await(one.pendingAck(DEV)));
     }
 
+    /**
+     * A confirmed frame goes on air at a Class B ping slot, long after the gateway took it: an uplink received before
+     * then can neither acknowledge it nor miss it, and the pending ACK stays for the first uplink after. An uplink
+     * that holds the path while a Class B/C sender holds it is told so (its answer carries no queue item).
+     */
+    @Test
+    void anUplinkBeforeTheFrameIsOnAirLeavesItsPendingAck() throws Exception {
+        Eui64 dev = Eui64.parse("0102030405060711");
+        await(new DeviceStore(redis, keys).put(new Device(dev, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app",
+                false, Optional.empty())));
+        await(sessions.setActive(dev, session("s3"), 10, 0));
+        QueuedDownlink later = item(3);
+        await(one.enqueue(dev, later));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        PendingAck inASlot = new PendingAck(later, 5, now, now.plusSeconds(60), Optional.of(now.plusSeconds(65)));
+        assertEquals(Duration.ZERO, await(one.reserve(dev, Duration.ofSeconds(60))));
+        await(one.take(dev, later.id(), Optional.of(inASlot)));
+
+        CounterStep before = await(sessions.accept(dev, "s3", 11, Duration.ofSeconds(3), List.of()));
+        assertEquals(Optional.empty(), before.pendingAck(), "the frame is not on air yet");
+        assertTrue(before.downlinkPathBusy(), "a Class B/C sender holds the path");
+        assertEquals(Optional.of(inASlot), await(one.pendingAck(dev)));
+
+        QueuedDownlink sent = item(4);
+        await(one.enqueue(dev, sent));
+        PendingAck onAir = new PendingAck(sent, 6, now, now.minusSeconds(1), Optional.of(now.plusSeconds(5)));
+        await(one.take(dev, sent.id(), Optional.of(onAir)));
+        CounterStep after = await(sessions.accept(dev, "s3", 12, Duration.ofSeconds(3), List.of()));
+        assertEquals(Optional.of(onAir), after.pendingAck());
+        assertEquals(Optional.empty(), await(one.pendingAck(dev)));
+    }
+
     @Test
     void aPendingAckIsNotKeptForASessionThatIsGone() throws Exception {
         QueuedDownlink item = item(1);
@@ -226,7 +259,7 @@ class DownlinkQueueTest {
     /** A confirmed item that went out with {@code fCnt} at {@code sent}, its ACK awaited until {@code deadline}. */
     private static PendingAck pendingAck(QueuedDownlink item, long fCnt, Instant sent, Instant deadline) {
         return PendingAck.fromJson(new JsonObject().put("item", item.toJson()).put("f_cnt", fCnt)
-                .put("sent_at", sent.toString()).put("deadline", deadline.toString()));
+                .put("sent_at", sent.toString()).put("on_air_at", sent.toString()).put("deadline", deadline.toString()));
     }
 
     private static DeviceSession session(String id) {
