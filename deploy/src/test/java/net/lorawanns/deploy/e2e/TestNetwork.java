@@ -158,16 +158,21 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /**
-     * Waits until no uplink of the device holds its downlink path any more (README, "Keys in Redis":
-     * {@code device:{DevEUI}:downlink}, set for the span of an uplink's receive windows): a Class C downlink may go
-     * out at once from then on.
+     * Waits until the receive windows of the device's last uplink have passed, as the server recorded them in the
+     * session hash (README, "Downlinks": {@code lu}, when the uplink came, and {@code lw}, the windows' span, in ms):
+     * a Class B or C downlink may go out at once from then on.
      */
     void awaitDownlinkPathFree(String devEui) throws Exception {
-        String key = keyPrefix + "lorawan:device:{" + devEui + "}:downlink";
+        String session = keyPrefix + "lorawan:device:{" + devEui + "}:session";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (redis(Request.cmd(Command.EXISTS).arg(key)).toInteger() == 1) {
+        while (true) {
+            Response windows = redis(Request.cmd(Command.HMGET).arg(session).arg("lu").arg("lw"));
+            if (windows.get(0) == null || windows.get(0).toLong() + windows.get(1).toLong()
+                    < System.currentTimeMillis()) {
+                return;
+            }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the downlink path of " + devEui + " is still held after 10 s");
+                throw new AssertionError("the receive windows of " + devEui + " are still open after 10 s");
             }
         }
     }

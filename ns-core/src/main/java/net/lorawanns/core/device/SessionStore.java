@@ -56,10 +56,11 @@ public final class SessionStore {
      * without one, without a confirmed downlink waiting for its ACK ({@code cd}, on air from {@code cdt} ms) and
      * without its ConfFCnt ({@code cf}). A NEW frame (or RESET) received at ARGV[7] ms takes {@code cd} once that
      * downlink was on air: the frame is the device's ACK or its absence. It records the gateways that heard it, best
-     * first ({@code gw}, ARGV[6]: where Class B and C downlinks go). Each frame that is answered (not a replay) holds
-     * the device's downlink path (KEYS[4]) for ARGV[5] ms, the span of its receive windows; a Class B or C sender's
-     * hold ('BC') stays, as long as both, and the frame is told the path is busy, so that its answer carries no queue
-     * item that sender may be sending. It reads the length of the downlink queue (KEYS[3]) too. A step that moves the
+     * first ({@code gw}, ARGV[6]: where Class B and C downlinks go). Each frame that is answered (not a replay) records
+     * when it came ({@code lu}) and the span of its receive windows ({@code lw}, ARGV[5] ms), during which no Class B
+     * or C downlink goes ({@link net.lorawanns.core.queue.DownlinkQueue#reserve}), and reads the length of the
+     * downlink queue (KEYS[3]); with items queued, a Class B or C sender's hold on the downlink path (KEYS[4], 'BC')
+     * makes the path busy: that sender may be sending the head, and the answer carries none. A step that moves the
      * counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}),
      * the counter before it ({@code uf}), the ForceRejoinReq it took ({@code ur}, empty for none) and the pending ACK
      * it took ({@code uc}), in the one HSET that moves it.
@@ -86,12 +87,8 @@ public final class SessionStore {
             local mac = state[5] or ''
             local pid = state[1] or ''
             if device.join_eui then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-            local function hold()
-              if redis.call('GET', KEYS[4]) == 'BC' then
-                if redis.call('PTTL', KEYS[4]) < tonumber(ARGV[5]) then redis.call('PEXPIRE', KEYS[4], ARGV[5]) end
-                return 1
-              end
-              redis.call('SET', KEYS[4], 'A', 'PX', ARGV[5])
+            local function busy(queued)
+              if queued > 0 and redis.call('GET', KEYS[4]) == 'BC' then return 1 end
               return 0
             end
             if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
@@ -100,19 +97,20 @@ public final class SessionStore {
               local acked = state[6] or ''
               if acked ~= '' and tonumber(state[7] or '0') > tonumber(ARGV[7]) then acked = '' end
               redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3], 'ur', took, 'uc', acked,
-                'gw', ARGV[6])
+                'gw', ARGV[6], 'lu', ARGV[7], 'lw', ARGV[5])
               if acked ~= '' then redis.call('HDEL', KEYS[1], 'cd', 'cdt') end
-              local busy = hold()
               local queued = redis.call('LLEN', KEYS[3])
-              if fcnt < last then return {3, last, raw, -1, mac, queued, acked, busy, pid} end
+              local held = busy(queued)
+              if fcnt < last then return {3, last, raw, -1, mac, queued, acked, held, pid} end
               if took ~= '' then
                 redis.call('HDEL', KEYS[1], 'fr')
-                return {0, last, raw, tonumber(took), mac, queued, acked, busy, pid}
+                return {0, last, raw, tonumber(took), mac, queued, acked, held, pid}
               end
-              return {0, last, raw, -1, mac, queued, acked, busy, pid}
+              return {0, last, raw, -1, mac, queued, acked, held, pid}
             elseif fcnt == last then
-              local busy = hold()
-              return {1, last, raw, -1, mac, redis.call('LLEN', KEYS[3]), '', busy, pid}
+              redis.call('HSET', KEYS[1], 'lu', ARGV[7], 'lw', ARGV[5])
+              local queued = redis.call('LLEN', KEYS[3])
+              return {1, last, raw, -1, mac, queued, '', busy(queued), pid}
             end
             return {2, last, raw, -1, mac, 0, '', 0, pid}
             """);

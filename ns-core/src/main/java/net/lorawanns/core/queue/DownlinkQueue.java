@@ -65,8 +65,17 @@ public final class DownlinkQueue {
             redis.call('HDEL', KEYS[1], 'cd', 'cdt')
             return pending""");
 
-    /** KEYS[1] the downlink path; ARGV[1] the hold in ms. Returns 0 when reserved, else the hold left in ms. */
+    /**
+     * KEYS[1] the downlink path, KEYS[2] the session hash; ARGV[1] the hold in ms, ARGV[2] now in ms. Refused while
+     * the receive windows of the device's last uplink are open (the counter step records when it came, {@code lu},
+     * and for how long, {@code lw}) or another sender holds the path. Returns 0 when reserved, else the ms left.
+     */
     private static final LuaScript RESERVE = new LuaScript("queue_reserve_path", """
+            local windows = redis.call('HMGET', KEYS[2], 'lu', 'lw')
+            if windows[1] and windows[2] then
+              local left = tonumber(windows[1]) + tonumber(windows[2]) - tonumber(ARGV[2])
+              if left > 0 then return left end
+            end
             if redis.call('SET', KEYS[1], 'BC', 'NX', 'PX', ARGV[1]) then return 0 end
             return math.max(1, redis.call('PTTL', KEYS[1]))""");
     /** KEYS[1] the downlink path; ARGV[1] ms. A Class B/C reservation ('BC') is held that much longer only. */
@@ -161,20 +170,17 @@ public final class DownlinkQueue {
 
     /**
      * Reserves the device's downlink path for {@code hold} (Class B and C). Refused while a Class A window of the
-     * device is pending (the counter step holds it from each uplink to the end of RX2) or another instance is
-     * sending to it: then the time the path stays held.
+     * device is pending (the counter step records each uplink and the span of its receive windows) or another
+     * instance is sending to it: then the time the path stays held.
      *
      * @return {@link Duration#ZERO} when reserved, else how long the path is held still
      */
     public Future<Duration> reserve(Eui64 devEui, Duration hold) {
-        return RESERVE.run(redis, new String[] {keys.downlinkPath(devEui)}, hold.toMillis())
-                .map(held -> Duration.ofMillis(Math.max(0, held.toLong())));
+        return RESERVE.run(redis, new String[] {keys.downlinkPath(devEui), keys.session(devEui)}, hold.toMillis(),
+                System.currentTimeMillis()).map(held -> Duration.ofMillis(Math.max(0, held.toLong())));
     }
 
-    /**
-     * Shortens this instance's Class B or C reservation to {@code rest}: the frame went out and is on air that long
-     * still. A Class A hold an uplink set meanwhile is left alone.
-     */
+    /** Shortens the Class B or C reservation to {@code rest}: the frame went out and is on air that long still. */
     public Future<Void> holdFor(Eui64 devEui, Duration rest) {
         return HOLD_FOR.run(redis, new String[] {keys.downlinkPath(devEui)}, Math.max(1, rest.toMillis())).mapEmpty();
     }

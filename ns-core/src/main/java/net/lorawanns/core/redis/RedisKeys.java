@@ -48,10 +48,7 @@ public final class RedisKeys {
         return prefix + "device:{" + devEui + "}:queue";
     }
 
-    /**
-     * Held while a device's downlink path is in use: from an uplink to the end of its RX2 window (Class A), or while
-     * one instance sends it a Class B or C downlink.
-     */
+    /** Held while one instance sends a device a Class B or C downlink, until the frame has been on air. */
     public String downlinkPath(Eui64 devEui) {
         return prefix + "device:{" + devEui + "}:downlink";
     }
