@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * profile supports it, until a LoRaWAN 1.1 device says otherwise with DeviceModeInd. Runs on the pipeline's event
  * loop.
  */
-public final class ScheduledDownlinks {
+final class ScheduledDownlinks {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledDownlinks.class);
     private static final ThrottledLog FAILURES = new ThrottledLog(LOG, 10_000);
     /**
@@ -83,9 +83,9 @@ public final class ScheduledDownlinks {
     private final Map<Eui64, Long> tries = new HashMap<>();
     private final Map<Eui64, Long> deadlines = new HashMap<>();
 
-    ScheduledDownlinks(Context context, NetworkPlan plan, DeviceStore devices, SessionStore sessions, DownlinkQueue queue,
-                    DeviceSettings settings, DownlinkScheduler downlinks, GatewayBackend gateways, EventSink events,
-                    int confirmedRetries) {
+    ScheduledDownlinks(Context context, NetworkPlan plan, DeviceStore devices, SessionStore sessions,
+                       DownlinkQueue queue, DeviceSettings settings, DownlinkScheduler downlinks,
+                       GatewayBackend gateways, EventSink events, int confirmedRetries) {
         this.context = context;
         this.plan = plan;
         this.devices = devices;
@@ -104,7 +104,7 @@ public final class ScheduledDownlinks {
      * Something was queued for the device (any thread): sends it if the device is in Class C or B and reachable
      * here.
      */
-    public void wake(Eui64 devEui) {
+    void wake(Eui64 devEui) {
         context.runOnContext(v -> later(devEui, Duration.ZERO, 0));
     }
 
