@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -64,6 +65,8 @@ final class ScheduledDownlinks {
     private static final Duration RETRY = Duration.ofSeconds(2);
     /** Besides the gateway's one-way downlink delay: a ping slot closer than this is not taken. */
     private static final Duration PING_SLOT_LEAD = Duration.ofMillis(200);
+    /** How long an instance that reaches only a lesser gateway of the device waits, per better gateway. */
+    private static final Duration PER_RANK = Duration.ofMillis(150);
     /** Tries of one wake-up before the device waits for its next enqueue or uplink. */
     private static final int MAX_TRIES = 5;
 
@@ -109,10 +112,11 @@ final class ScheduledDownlinks {
     }
 
     /**
-     * Where and when one item goes: the class ("B" or "C"), the gateway, the ping slot (Class B; empty for Class C,
-     * at once) and the frequency and data rate.
+     * Where and when one item goes: the class ("B" or "C"), the gateway and its rank among those that heard the
+     * device (0: the best), the ping slot (Class B; empty for Class C, at once) and the frequency and data rate.
      */
-    private record Route(String deviceClass, Eui64 gateway, Optional<PingSlot> slot, long frequencyHz, int dataRate) {
+    private record Route(String deviceClass, Eui64 gateway, int rank, Optional<PingSlot> slot, long frequencyHz,
+                         int dataRate) {
     }
 
     private Future<Void> drain(Eui64 devEui, int tries) {
@@ -145,6 +149,10 @@ final class ScheduledDownlinks {
             return Future.succeededFuture();
         }
         Route to = route.get();
+        if (to.rank() > 0 && tries == 0) {
+            later(devEui, PER_RANK.multipliedBy(to.rank()), 1);
+            return Future.succeededFuture();
+        }
         // Class B: the path is held until the slot has passed; Class C: until the gateway's TX_ACK.
         Duration hold = to.slot().map(slot -> Duration.between(Instant.now(), GpsTime.utc(slot.gpsMillis())).plus(HOLD))
                 .orElse(HOLD);
@@ -165,30 +173,38 @@ final class ScheduledDownlinks {
     }
 
     /**
-     * Class C through the best gateway that heard the last uplink, if this instance reaches it (else another instance,
-     * which heard the same wake-up, does); Class B through the best of them with a GPS clock, in the next ping slot
-     * this server can still make.
+     * Class C through the best gateway that heard the last uplink and that this instance reaches; Class B through the
+     * best of them with a GPS clock, in the next ping slot this server can still make. An instance that reaches only
+     * a lesser gateway waits {@link #PER_RANK} per better one first, so that the instance of the best gateway sends
+     * (both heard the same wake-up), and sends itself when that one is gone.
      */
     private Optional<Route> route(DownlinkTarget target, EffectiveProfile profile, Region region) {
+        List<HeardBy> candidates;
         if (inClassC(profile, target)) {
-            MacState.RxSettings rx = rx(target, profile);
-            return target.heardBy().stream().findFirst().filter(heard -> gateways.reachable(heard.gateway()))
-                    .map(heard -> new Route("C", heard.gateway(), Optional.empty(), rx.rx2Frequency(),
-                            rx.rx2DataRate()));
-        }
-        if (!profile.classes().classB() || target.mac().isEmpty()) {
+            candidates = target.heardBy();
+        } else if (profile.classes().classB() && target.mac().isPresent()) {
+            candidates = target.heardBy().stream().filter(HeardBy::gpsTime).toList();
+        } else {
             return Optional.empty();
         }
-        Optional<HeardBy> gps = target.heardBy().stream().filter(HeardBy::gpsTime).findFirst()
-                .filter(heard -> gateways.reachable(heard.gateway()));
-        if (gps.isEmpty()) {
-            return Optional.empty();
+        for (int rank = 0; rank < candidates.size(); rank++) {
+            Eui64 gateway = candidates.get(rank).gateway();
+            if (!gateways.reachable(gateway)) {
+                continue;
+            }
+            if (inClassC(profile, target)) {
+                MacState.RxSettings rx = rx(target, profile);
+                return Optional.of(new Route("C", gateway, rank, Optional.empty(), rx.rx2Frequency(),
+                        rx.rx2DataRate()));
+            }
+            long lead = gateways.latency(gateway).downlinkOneWay().plus(PING_SLOT_LEAD).toMillis();
+            int gatewayRank = rank;
+            return ClassBSlots.next(target.session().devAddr(), target.mac().get(), region,
+                            profile.classes().pingSlotPeriodicity(), GpsTime.millis(Instant.now()), lead)
+                    .map(slot -> new Route("B", gateway, gatewayRank, Optional.of(slot), slot.frequencyHz(),
+                            slot.dataRate()));
         }
-        Eui64 gateway = gps.get().gateway();
-        long lead = gateways.latency(gateway).downlinkOneWay().plus(PING_SLOT_LEAD).toMillis();
-        return ClassBSlots.next(target.session().devAddr(), target.mac().get(), region,
-                        profile.classes().pingSlotPeriodicity(), GpsTime.millis(Instant.now()), lead)
-                .map(slot -> new Route("B", gateway, Optional.of(slot), slot.frequencyHz(), slot.dataRate()));
+        return Optional.empty();
     }
 
     private Future<Void> send(Device device, EffectiveProfile profile, DownlinkTarget target, Region region,
