@@ -64,11 +64,36 @@ final class QueueResource {
                             + "receive windows at its current data rates: " + limit);
                 }
                 QueuedDownlink item = request.item(Optional.of(session.id()), now);
-                return services.queue().enqueue(devEui, item).map(length -> {
-                    services.eventSink().publish(DownlinkEvents.queued(device.applicationId(), devEui, item, length));
-                    return new JsonObject().put("id", item.id().toString()).put("queue_length", length);
-                });
+                return counterUnused(devEui, target, request).compose(v -> services.queue().enqueue(devEui, item))
+                        .map(length -> {
+                            services.eventSink().publish(DownlinkEvents.queued(device.applicationId(), devEui, item,
+                                    length));
+                            return new JsonObject().put("id", item.id().toString()).put("queue_length", length);
+                        });
             });
+        });
+    }
+
+    /**
+     * An application-encrypted item's counter must not be below the session's next one, or it could never go out: a
+     * pending session starts from 0 (its first uplink sets the counters), the active one's is read. The item is
+     * checked again when it goes out, as other frames take counters meanwhile.
+     */
+    private Future<Void> counterUnused(Eui64 devEui, SessionCandidate target, DownlinkRequest request) {
+        if (request.applicationFCnt().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        boolean lorawan11 = target.session().lorawan11();
+        Future<Long> next = target.pending() ? Future.succeededFuture(0L)
+                : services.sessions().peekFCntDown(devEui, lorawan11);
+        return next.compose(counter -> {
+            long fCnt = request.applicationFCnt().getAsLong();
+            if (fCnt < counter) {
+                return Future.failedFuture(new ApiException(409, "f_cnt: " + fCnt + " is already used in the device's "
+                        + "session; the next " + (lorawan11 ? "AFCntDown" : "FCntDown") + " is " + counter
+                        + ": encrypt the payload with that counter or a later one"));
+            }
+            return Future.succeededFuture();
         });
     }
 

@@ -512,6 +512,15 @@ public final class SessionStore {
     }
 
     /**
+     * The downlink counter the active session's next frame would take (AFCntDown or NFCntDown), without taking it; 0
+     * before the first.
+     */
+    public Future<Long> peekFCntDown(Eui64 devEui, boolean applicationCounter) {
+        return redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg(applicationCounter ? "ad" : "nd"))
+                .map(next -> next == null ? 0L : next.toLong());
+    }
+
+    /**
      * Takes the downlink counter {@code fCnt} that an application used to encrypt a payload itself, if the counter has
      * not passed it: the next one is then {@code fCnt + 1}. False when it has (or the session is gone).
      */

@@ -269,6 +269,15 @@ class QueueApiTest {
         assertEquals(7, listed.getInteger("f_cnt"));
         assertEquals(sessionId(withoutKey), listed.getString("session_id"), "the session whose AppSKey was used");
 
+        // Three downlinks later (FCntDown 0, 1, 2 taken), a payload encrypted with FCntDown 2 could never go out.
+        for (int i = 0; i < 3; i++) {
+            sessions.nextFCntDown(Eui64.parse(withoutKey), false).await(10, TimeUnit.SECONDS);
+        }
+        String used = error("POST", queue(withoutKey), item(1, 4).put("encrypted", true).put("f_cnt", 2), 409);
+        assertTrue(used.startsWith("f_cnt: 2 is already used") && used.contains("the next FCntDown is 3"), used);
+        api("POST", queue(withoutKey), item(1, 4).put("encrypted", true).put("f_cnt", 3), 201);
+        events.next();
+
         String notJoined = "00000000000E0005";
         api("PUT", "/api/v1/devices/" + notJoined, otaa(), 200);
         for (JsonObject body : List.of(item(1, 4), item(1, 4).put("encrypted", true).put("f_cnt", 0))) {
