@@ -78,6 +78,8 @@ public final class LoadGenerator {
     private static final long PACING_SLACK_NANOS = 1_000_000;
     /** The generated configuration's {@code network.deduplication_delay}: a downlink cannot leave before it. */
     private static final Duration DEDUPLICATION_DELAY = Duration.ofMillis(200);
+    /** How often the PUSH_ACK reader looks for ACKs: the round trips' resolution. */
+    private static final long ACK_POLL_NANOS = 200_000;
     /** How long after the last datagram a PUSH_ACK not yet come is waited for. */
     private static final Duration ACK_GRACE = Duration.ofSeconds(2);
     private static final double CONFIRMED_SHARE = Double.parseDouble(System.getProperty("load.confirmedShare", "0"));
@@ -335,10 +337,12 @@ public final class LoadGenerator {
     /**
      * Sends every frame's copies back to back, frames paced at the target rate, from one socket for all simulated
      * gateways; returns datagrams sent. {@code firstFrame} is the index of the first datagram's frame. A second
-     * thread ({@code push-ack-reader}) blocks on the socket and times each PUSH_ACK as it comes, so that the round
-     * trip is the one a gateway would see, not delayed by the pacing; the kernel's wake-up of that thread is
-     * charged to the server's send (the sender of a datagram wakes its reader), which a real gateway's own machine
-     * would pay. After the last datagram, PUSH_ACKs are waited for up to {@link #ACK_GRACE}.
+     * thread ({@code push-ack-reader}) times each PUSH_ACK as it comes, so that the round trip is not delayed by the
+     * pacing. It polls the socket every {@link #ACK_POLL_NANOS} rather than blocking on it: a reader blocked on the
+     * socket would be woken for every ACK, and that wake-up, which a real gateway pays on its own machine, would be
+     * charged to the server's send on this one (and cost the generator twice the CPU). A round trip is therefore
+     * late by up to the poll interval plus the thread's wake-up. After the last datagram, PUSH_ACKs are waited for
+     * up to {@link #ACK_GRACE}.
      */
     private long blast(int udpPort, List<ByteBuffer> datagrams, long firstFrame, PushAckClock acks,
                        DownlinkGateways downlinks) throws Exception {
@@ -348,6 +352,7 @@ public final class LoadGenerator {
             channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
             channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
             channel.connect(server);
+            channel.configureBlocking(false);
             Thread reader = new Thread(() -> readAcks(channel, acks), "push-ack-reader");
             reader.start();
             System.out.printf(Locale.ROOT, "Sending %d frames/s x %d copies for %d s from %d gateways...%n",
@@ -367,7 +372,9 @@ public final class LoadGenerator {
                 for (int c = 0; c < copies; c++) {
                     ByteBuffer datagram = datagrams.get(i + c).duplicate();
                     acks.sent(datagram.getShort(1) & 0xFFFF, System.nanoTime());
-                    channel.write(datagram);
+                    while (channel.write(datagram) == 0) {
+                        Thread.onSpinWait();
+                    }
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
@@ -389,7 +396,10 @@ public final class LoadGenerator {
         try {
             while (true) {
                 ack.clear();
-                channel.read(ack);
+                if (channel.read(ack) <= 0) {
+                    LockSupport.parkNanos(ACK_POLL_NANOS);
+                    continue;
+                }
                 long now = System.nanoTime();
                 // PUSH_ACK: protocol version, token (2 bytes), identifier 0x01 (PROTOCOL.TXT section 3.3).
                 if (ack.position() >= 4 && ack.get(3) == 0x01) {
