@@ -200,6 +200,9 @@ public final class LoadGenerator {
                 if (webhook != null) {
                     reportWebhook(webhook, webhook.events() - eventsBefore, before, after);
                 }
+                long redisMemory = redisUsedMemory(redis.ports());
+                System.out.printf(Locale.ROOT, "Redis memory at the end     %,.1f MiB (%,.0f bytes per device)%n",
+                        redisMemory / 1048576.0, (double) redisMemory / devices);
             } finally {
                 server.destroy();
                 server.waitFor(30, TimeUnit.SECONDS);
@@ -561,6 +564,16 @@ public final class LoadGenerator {
             }
         }
         return calls;
+    }
+
+    /** {@code used_memory} of INFO memory, summed over the servers. */
+    private static long redisUsedMemory(List<Integer> ports) throws IOException {
+        long bytes = 0;
+        for (int port : ports) {
+            Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(redisInfo(port, "memory"));
+            bytes += m.find() ? Long.parseLong(m.group(1)) : 0;
+        }
+        return bytes;
     }
 
     /** One section of Redis's INFO, over RESP on a plain socket. */

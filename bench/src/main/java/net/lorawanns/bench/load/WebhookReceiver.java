@@ -1,41 +1,36 @@
 package net.lorawanns.bench.load;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.net.URI;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An application's webhook receiver on loopback: takes every event the server POSTs, reads it whole and answers
- * 204 at once, counting the events. Runs on the JDK's HTTP server with four handler threads (the server delivers at
- * most four events at a time per application).
+ * 204 at once, counting the events. A Vert.x HTTP server on its own event loop (the JDK's HTTP server took two
+ * thirds of a core for 8,000 events/s, a third of the machine the server runs on).
  */
 final class WebhookReceiver implements AutoCloseable {
+    private final Vertx vertx = Vertx.vertx();
     private final HttpServer http;
-    private final ExecutorService handlers = Executors.newFixedThreadPool(4);
     private final LongAdder events = new LongAdder();
     private final LongAdder bytes = new LongAdder();
 
-    WebhookReceiver() throws IOException {
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        http.createContext("/events", exchange -> {
-            try (InputStream body = exchange.getRequestBody()) {
-                bytes.add(body.readAllBytes().length);
-            }
-            events.increment();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        http.setExecutor(handlers);
-        http.start();
+    WebhookReceiver() {
+        http = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(request -> request.body().onComplete(body -> {
+                    if (body.succeeded()) {
+                        bytes.add(body.result().length());
+                        events.increment();
+                    }
+                    request.response().setStatusCode(204).end();
+                }))
+                .listen().toCompletionStage().toCompletableFuture().join();
     }
 
     URI url() {
-        return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/events");
+        return URI.create("http://127.0.0.1:" + http.actualPort() + "/events");
     }
 
     long events() {
@@ -48,7 +43,6 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(0);
-        handlers.shutdownNow();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 }
