@@ -131,8 +131,8 @@ public final class LoadGenerator {
                     level = "warn"
                     [network]
                     deduplication_delay = "%dms"
-                    # The simulated gateways never ask for downlinks (no PULL_DATA): a network with extra
-                    # channels would try to give them to every device on every uplink, in vain.
+                    # The simulated gateways ask for downlinks (PULL_DATA) only with load.confirmedShare: a
+                    # network with extra channels would try to give them to every device on every uplink.
                     [[regions]]
                     id = "eu868"
                     extra_channels = []
