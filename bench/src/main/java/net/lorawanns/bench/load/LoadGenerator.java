@@ -1,5 +1,11 @@
 package net.lorawanns.bench.load;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,8 +26,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +57,20 @@ import net.lorawanns.core.types.Mic;
  * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.redis=cluster} runs the
  * server on a three-master Redis Cluster of local processes instead of one embedded Redis (Redis's command counts and
  * CPU are then summed over the masters).
+ *
+ * <p>What a gateway sees is reported after the server's own figures: the kernel's drops on the server's UDP socket
+ * (warm-up and measured phase), and the round trip of every PUSH_DATA to its PUSH_ACK. Optional workloads:
+ * <ul>
+ *   <li>{@code -Dload.confirmedShare=0.005}: that share of the devices (every 200th) sends confirmed uplinks; every
+ *       simulated gateway then sends PULL_DATA and TX_ACKs the server's PULL_RESPs (see {@link DownlinkGateways}),
+ *       and the time from such an uplink's send to its ACK's PULL_RESP, beyond the deduplication delay, is
+ *       reported.</li>
+ *   <li>{@code -Dload.webhook=true}: the application's webhook points at a local receiver ({@link WebhookReceiver})
+ *       that counts the events delivered.</li>
+ *   <li>a device population larger than the session cache is the fourth argument (e.g. 1000000): each device's frame
+ *       is then its first in the run. Devices are registered through the API, {@code -Dload.registerConcurrency}
+ *       requests at a time (default 50); the time it takes is printed.</li>
+ * </ul>
  */
 public final class LoadGenerator {
     private static final String API_KEY = "load-generator-api-key";
@@ -61,12 +83,23 @@ public final class LoadGenerator {
     private static final int WARM_UP_SECONDS = Integer.getInteger("load.warmUpSeconds", 20);
     /** Frames are sent when due, but the sender sleeps only when ahead by this much: fewer timer wake-ups. */
     private static final long PACING_SLACK_NANOS = 1_000_000;
+    /** The generated configuration's {@code network.deduplication_delay}: a downlink cannot leave before it. */
+    private static final Duration DEDUPLICATION_DELAY = Duration.ofMillis(200);
+    /** How often the PUSH_ACK reader looks for ACKs: the round trips' resolution. */
+    private static final long ACK_POLL_NANOS = 200_000;
+    /** How long after the last datagram a PUSH_ACK not yet come is waited for. */
+    private static final Duration ACK_GRACE = Duration.ofSeconds(2);
+    private static final double CONFIRMED_SHARE = Double.parseDouble(System.getProperty("load.confirmedShare", "0"));
+    private static final boolean WEBHOOK = Boolean.getBoolean("load.webhook");
+    private static final int REGISTER_CONCURRENCY = Integer.getInteger("load.registerConcurrency", 50);
 
     private final int framesPerSecond;
     private final int seconds;
     private final int copies;
     private final int devices;
     private final int gateways;
+    /** Every confirmedEvery-th device sends confirmed uplinks; 0: none does. */
+    private final int confirmedEvery;
 
     private LoadGenerator(int framesPerSecond, int seconds, int copies, int devices, int gateways) {
         this.framesPerSecond = framesPerSecond;
@@ -74,6 +107,7 @@ public final class LoadGenerator {
         this.copies = copies;
         this.devices = devices;
         this.gateways = gateways;
+        this.confirmedEvery = CONFIRMED_SHARE <= 0 ? 0 : (int) Math.max(1, Math.round(1 / CONFIRMED_SHARE));
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,8 +129,10 @@ public final class LoadGenerator {
             Files.writeString(config, """
                     [logging]
                     level = "warn"
-                    # The simulated gateways never ask for downlinks (no PULL_DATA): a network with extra
-                    # channels would try to give them to every device on every uplink, in vain.
+                    [network]
+                    deduplication_delay = "%dms"
+                    # The simulated gateways ask for downlinks (PULL_DATA) only with load.confirmedShare: a
+                    # network with extra channels would try to give them to every device on every uplink.
                     [[regions]]
                     id = "eu868"
                     extra_channels = []
@@ -110,33 +146,63 @@ public final class LoadGenerator {
                     [api]
                     bind = "127.0.0.1:%d"
                     api_keys = ["%s"]
+                    webhook_allowed_networks = ["127.0.0.1/32"]
                     [metrics]
                     bind = "127.0.0.1:%d"
-                    """.formatted(redis.toml(), udpPort, apiPort, API_KEY, metricsPort));
+                    """.formatted(DEDUPLICATION_DELAY.toMillis(), redis.toml(), udpPort, apiPort, API_KEY,
+                    metricsPort));
             Process server = startServer(config, metricsPort);
-            try {
-                provision(apiPort);
+            try (WebhookReceiver webhook = WEBHOOK ? new WebhookReceiver() : null;
+                 DownlinkGateways downlinks = confirmedEvery == 0 ? null
+                         : new DownlinkGateways(gatewayEuis(), udpPort, devices, DEDUPLICATION_DELAY.toNanos())) {
+                provision(apiPort, webhook);
                 System.out.printf(Locale.ROOT, "Pre-building %d frames x %d copies...%n",
                         (long) framesPerSecond * (WARM_UP_SECONDS + seconds), copies);
                 List<ByteBuffer> all = prebuild((long) framesPerSecond * (WARM_UP_SECONDS + seconds));
                 int warmUp = framesPerSecond * WARM_UP_SECONDS * copies;
+                Optional<SocketDrops> dropsAtStart = SocketDrops.read(udpPort);
                 System.out.printf(Locale.ROOT, "Warming up for %d s (not measured)...%n", WARM_UP_SECONDS);
-                blast(udpPort, all.subList(0, warmUp));
+                PushAckClock warmUpAcks = new PushAckClock();
+                blast(udpPort, all.subList(0, warmUp), 0, warmUpAcks, downlinks);
                 awaitSettled(metricsPort);
+                Optional<SocketDrops> dropsAfterWarmUp = SocketDrops.read(udpPort);
                 List<ByteBuffer> datagrams = all.subList(warmUp, all.size());
                 Map<String, Double> before = metrics(metricsPort);
                 Map<String, Long> commandsBefore = redisCommands(redis.ports());
                 CpuTimes cpuBefore = CpuTimes.now(server, redis.ports());
-                long sent = blast(udpPort, datagrams);
+                long eventsBefore = webhook == null ? 0 : webhook.events();
+                if (downlinks != null) {
+                    downlinks.startMeasuring();
+                }
+                PushAckClock acks = new PushAckClock();
+                long sent = blast(udpPort, datagrams, (long) framesPerSecond * WARM_UP_SECONDS, acks, downlinks);
                 // Let the last deduplication windows close and their frames be decided.
                 Map<String, Double> after = awaitSettled(metricsPort);
                 CpuTimes cpu = CpuTimes.now(server, redis.ports()).minus(cpuBefore);
+                Optional<SocketDrops> dropsAtEnd = SocketDrops.read(udpPort);
                 Map<String, Long> commands = redisCommands(redis.ports());
                 commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
                 report(sent, before, after, commands);
+                double received = delta(before, after, "lorawan_gateway_udp_rxpk_forwarded_total");
                 System.out.printf(Locale.ROOT, "CPU per copy: server %.1f us, Redis %.1f us, generator %.1f us"
-                        + " (%.1f / %.1f / %.1f s)%n", cpu.server() / sent * 1e6, cpu.redis() / sent * 1e6,
-                        cpu.generator() / sent * 1e6, cpu.server(), cpu.redis(), cpu.generator());
+                        + " (%.1f / %.1f / %.1f s; per copy received by the bridge)%n", cpu.server() / received * 1e6,
+                        cpu.redis() / received * 1e6, cpu.generator() / received * 1e6, cpu.server(), cpu.redis(),
+                        cpu.generator());
+                System.out.println();
+                System.out.println("What the gateways saw:");
+                reportDrops(dropsAtStart, dropsAfterWarmUp, dropsAtEnd, warmUp, sent);
+                reportAcks("warm-up", warmUpAcks, warmUp);
+                reportAcks("measured", acks, sent);
+                if (downlinks != null) {
+                    downlinks.close();
+                    reportDownlinks(downlinks);
+                }
+                if (webhook != null) {
+                    reportWebhook(webhook, webhook.events() - eventsBefore, before, after);
+                }
+                long redisMemory = redisUsedMemory(redis.ports());
+                System.out.printf(Locale.ROOT, "Redis memory at the end     %,.1f MiB (%,.0f bytes per device)%n",
+                        redisMemory / 1048576.0, (double) redisMemory / devices);
             } finally {
                 server.destroy();
                 server.waitFor(30, TimeUnit.SECONDS);
@@ -174,69 +240,103 @@ public final class LoadGenerator {
         throw new IllegalStateException("the server did not become ready within 60 s");
     }
 
-    /** An application and {@code devices} ABP devices, DevAddr 0x00000001 upwards, one NwkSKey for all. */
-    private void provision(int apiPort) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String base = "http://127.0.0.1:" + apiPort + "/api/v1/";
-        put(http, base + "applications/load", "{}");
-        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
-        for (int i = 0; i < devices; i++) {
-            String body = """
-                    {"application_id":"load","mac_version":"1.0.3","abp":{"dev_addr":"%s","nwk_s_key":"%s","app_s_key":"%s"}}
-                    """.formatted(devAddr(i), HEX.formatHex(KEY.bytes()), HEX.formatHex(KEY.bytes()));
-            pending.add(http.sendAsync(request(base + "devices/" + String.format("%016X", 0x0A00000000000000L + i),
-                    body), HttpResponse.BodyHandlers.ofString()));
-            if (pending.size() == 50) {
-                check(pending);
+    /**
+     * An application (its webhook pointing at {@code webhook}, if any) and {@code devices} ABP devices, DevAddr
+     * 0x00000001 upwards, one NwkSKey for all; {@link #REGISTER_CONCURRENCY} requests at a time on as many kept-alive
+     * connections. Vert.x's HTTP client, on its own event loop: the JDK's client took a whole core for 1,850
+     * registrations/s while the server's API used a quarter of one.
+     */
+    private void provision(int apiPort, WebhookReceiver webhook) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpClientAgent http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(apiPort), new PoolOptions().setHttp1MaxSize(REGISTER_CONCURRENCY));
+            put(http, "/api/v1/applications/load", webhook == null ? "{}"
+                    : "{\"webhook_url\":\"" + webhook.url() + "\"}").toCompletionStage().toCompletableFuture().join();
+            long start = System.nanoTime();
+            Semaphore window = new Semaphore(REGISTER_CONCURRENCY);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (int i = 0; i < devices && failure.get() == null; i++) {
+                String body = """
+                        {"application_id":"load","mac_version":"1.0.3","abp":{"dev_addr":"%s","nwk_s_key":"%s","app_s_key":"%s"}}
+                        """.formatted(devAddr(i), HEX.formatHex(KEY.bytes()), HEX.formatHex(KEY.bytes()));
+                window.acquire();
+                put(http, "/api/v1/devices/" + String.format("%016X", 0x0A00000000000000L + i), body)
+                        .onComplete(done -> {
+                            if (done.failed()) {
+                                failure.compareAndSet(null, done.cause());
+                            }
+                            window.release();
+                        });
             }
-        }
-        check(pending);
-        System.out.printf(Locale.ROOT, "Registered %d ABP devices%n", devices);
-    }
-
-    private static void check(List<CompletableFuture<HttpResponse<String>>> pending) {
-        for (CompletableFuture<HttpResponse<String>> response : pending) {
-            HttpResponse<String> done = response.join();
-            if (done.statusCode() != 200) {
-                throw new IllegalStateException("API: " + done.statusCode() + " " + done.body());
+            window.acquire(REGISTER_CONCURRENCY);
+            if (failure.get() != null) {
+                throw new IllegalStateException("registering devices failed", failure.get());
             }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "Registered %d ABP devices in %.1f s (%.0f/s, %d requests at a time)%n",
+                    devices, elapsed, devices / elapsed, REGISTER_CONCURRENCY);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
         }
-        pending.clear();
     }
 
-    private static void put(HttpClient http, String url, String body) throws Exception {
-        check(new ArrayList<>(List.of(http.sendAsync(request(url, body), HttpResponse.BodyHandlers.ofString()))));
-    }
-
-    private static HttpRequest request(String url, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + API_KEY)
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+    /** PUTs {@code body} to the API; fails unless it answers 200. */
+    private static Future<Void> put(HttpClientAgent http, String uri, String body) {
+        return http.request(HttpMethod.PUT, uri)
+                .compose(request -> request.putHeader("Authorization", "Bearer " + API_KEY).send(body))
+                .compose(response -> response.body().map(answer -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("API: " + response.statusCode() + " " + answer);
+                    }
+                    return null;
+                }));
     }
 
     private static DevAddr devAddr(int device) {
         return new DevAddr(device + 1);
     }
 
-    /** Frame i is device (i mod devices)'s next frame; its copies come from consecutive gateways. */
+    private boolean confirmed(int device) {
+        return confirmedEvery != 0 && device % confirmedEvery == 0;
+    }
+
+    private long[] gatewayEuis() {
+        long[] euis = new long[gateways];
+        for (int g = 0; g < gateways; g++) {
+            euis[g] = gatewayEui(g);
+        }
+        return euis;
+    }
+
+    private static long gatewayEui(int gateway) {
+        return 0xAA55000000000000L + gateway;
+    }
+
+    /**
+     * Frame i is device (i mod devices)'s next frame; its copies come from consecutive gateways. Each datagram's
+     * token is its index modulo 65,536, so that its PUSH_ACK names it.
+     */
     private List<ByteBuffer> prebuild(long frames) {
         List<ByteBuffer> datagrams = new ArrayList<>((int) (frames * copies));
         for (long i = 0; i < frames; i++) {
             int device = (int) (i % devices);
             int fCnt = (int) (i / devices);
-            byte[] phy = frame(devAddr(device), fCnt, i);
+            byte[] phy = frame(devAddr(device), fCnt, i, confirmed(device));
             String data = Base64.getEncoder().encodeToString(phy);
             for (int c = 0; c < copies; c++) {
-                int gateway = (int) ((i * copies + c) % gateways);
-                datagrams.add(pushData(gateway, (int) (i & 0xFFFF), data, phy.length, c));
+                long index = i * copies + c;
+                int gateway = (int) (index % gateways);
+                datagrams.add(pushData(gateway, (int) (index & 0xFFFF), data, phy.length, c));
             }
         }
         return datagrams;
     }
 
-    private static byte[] frame(DevAddr devAddr, int fCnt, long sequence) {
+    private static byte[] frame(DevAddr devAddr, int fCnt, long sequence, boolean confirmed) {
         byte[] payload = DataCrypto.encryptFrmPayload(KEY, Direction.UPLINK, devAddr, fCnt,
                 new byte[] {(byte) sequence, (byte) (sequence >>> 8), (byte) (sequence >>> 16), 0x42});
-        DataFrame frame = new DataFrame(MType.UNCONFIRMED_DATA_UP, devAddr, FCtrl.uplink(false, false, false, false),
+        DataFrame frame = new DataFrame(confirmed ? MType.CONFIRMED_DATA_UP : MType.UNCONFIRMED_DATA_UP, devAddr, FCtrl.uplink(false, false, false, false),
                 fCnt & 0xFFFF, new byte[0], java.util.OptionalInt.of(1), payload, new Mic(0));
         return frame.withMic(DataCrypto.mic10(KEY, Direction.UPLINK, devAddr, fCnt, frame.micInput())).encode();
     }
@@ -247,17 +347,22 @@ public final class LoadGenerator {
                 + "\"size\":%d,\"data\":\"%s\"}]}", 1_000_000L * (copy + 1), 9.0 - copy, -60 - 10 * copy, size, data);
         byte[] body = json.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer datagram = ByteBuffer.allocate(12 + body.length);
-        datagram.put((byte) 2).putShort((short) token).put((byte) 0).putLong(0xAA55000000000000L + gateway).put(body);
+        datagram.put((byte) 2).putShort((short) token).put((byte) 0).putLong(gatewayEui(gateway)).put(body);
         return datagram.flip();
     }
 
     /**
-     * Sends every frame's copies back to back, frames paced at the target rate; returns datagrams sent. The PUSH_ACKs
-     * are read by the same thread between frames, without blocking: a reader blocked on the socket would be woken
-     * for every ACK, and that wake-up, which a real gateway pays on its own machine, would be charged to the server's
-     * send on this one.
+     * Sends every frame's copies back to back, frames paced at the target rate, from one socket for all simulated
+     * gateways; returns datagrams sent. {@code firstFrame} is the index of the first datagram's frame. A second
+     * thread ({@code push-ack-reader}) times each PUSH_ACK as it comes, so that the round trip is not delayed by the
+     * pacing. It polls the socket every {@link #ACK_POLL_NANOS} rather than blocking on it: a reader blocked on the
+     * socket would be woken for every ACK, and that wake-up, which a real gateway pays on its own machine, would be
+     * charged to the server's send on this one (and cost the generator twice the CPU). A round trip is therefore
+     * late by up to the poll interval plus the thread's wake-up. After the last datagram, PUSH_ACKs are waited for
+     * up to {@link #ACK_GRACE}.
      */
-    private long blast(int udpPort, List<ByteBuffer> datagrams) throws Exception {
+    private long blast(int udpPort, List<ByteBuffer> datagrams, long firstFrame, PushAckClock acks,
+                       DownlinkGateways downlinks) throws Exception {
         InetSocketAddress server = new InetSocketAddress("127.0.0.1", udpPort);
         try (DatagramChannel channel = DatagramChannel.open()) {
             channel.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -265,7 +370,8 @@ public final class LoadGenerator {
             channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
             channel.connect(server);
             channel.configureBlocking(false);
-            ByteBuffer ack = ByteBuffer.allocate(64);
+            Thread reader = new Thread(() -> readAcks(channel, acks), "push-ack-reader");
+            reader.start();
             System.out.printf(Locale.ROOT, "Sending %d frames/s x %d copies for %d s from %d gateways...%n",
                     framesPerSecond, copies, seconds, gateways);
             long start = System.nanoTime();
@@ -274,30 +380,52 @@ public final class LoadGenerator {
                 long due = start + (i / copies) * frameNanos;
                 long early = due - System.nanoTime();
                 if (early > PACING_SLACK_NANOS) {
-                    drainAcks(channel, ack);
                     LockSupport.parkNanos(early);
+                }
+                int device = (int) ((firstFrame + i / copies) % devices);
+                if (downlinks != null && confirmed(device)) {
+                    downlinks.uplinkSent(device, System.nanoTime());
                 }
                 for (int c = 0; c < copies; c++) {
                     ByteBuffer datagram = datagrams.get(i + c).duplicate();
+                    acks.sent(datagram.getShort(1) & 0xFFFF, System.nanoTime());
                     while (channel.write(datagram) == 0) {
-                        drainAcks(channel, ack);
+                        Thread.onSpinWait();
                     }
-                }
-                if ((i / copies) % 64 == 0) {
-                    drainAcks(channel, ack);
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "Sent %d datagrams in %.2f s (%.0f/s)%n", datagrams.size(), elapsed,
                     datagrams.size() / elapsed);
+            long deadline = System.nanoTime() + ACK_GRACE.toNanos();
+            while (acks.missing() > 0 && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            channel.close();
+            reader.join();
             return datagrams.size();
         }
     }
 
-    private static void drainAcks(DatagramChannel channel, ByteBuffer ack) throws IOException {
-        do {
-            ack.clear();
-        } while (channel.read(ack) > 0);
+    /** Runs on {@code push-ack-reader} until the channel is closed. */
+    private static void readAcks(DatagramChannel channel, PushAckClock acks) {
+        ByteBuffer ack = ByteBuffer.allocate(64);
+        try {
+            while (true) {
+                ack.clear();
+                if (channel.read(ack) <= 0) {
+                    LockSupport.parkNanos(ACK_POLL_NANOS);
+                    continue;
+                }
+                long now = System.nanoTime();
+                // PUSH_ACK: protocol version, token (2 bytes), identifier 0x01 (PROTOCOL.TXT section 3.3).
+                if (ack.position() >= 4 && ack.get(3) == 0x01) {
+                    acks.acked(ack.getShort(1) & 0xFFFF, now);
+                }
+            }
+        } catch (IOException closed) {
+            // the sender closed the channel: the phase is over
+        }
     }
 
     private Map<String, Double> awaitSettled(int metricsPort) throws Exception {
@@ -341,6 +469,42 @@ public final class LoadGenerator {
                 firstCopies == 0 ? 0 : calls / firstCopies));
         after.keySet().stream().filter(k -> k.startsWith("lorawan_uplink_frames_total")
                         || k.startsWith("lorawan_gateway_udp_dropped") || k.startsWith("lorawan_gateway_udp_datagrams"))
+                .filter(k -> delta(before, after, k) != 0)
+                .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
+    }
+
+    private static void reportDrops(Optional<SocketDrops> atStart, Optional<SocketDrops> afterWarmUp,
+                                    Optional<SocketDrops> atEnd, long warmUpSent, long sent) {
+        if (atStart.isEmpty() || afterWarmUp.isEmpty() || atEnd.isEmpty()) {
+            System.out.println("kernel receive-queue drops  n/a (neither /proc/net/udp nor /proc/net/snmp readable)");
+            return;
+        }
+        long warmUp = afterWarmUp.get().count() - atStart.get().count();
+        long measured = atEnd.get().count() - afterWarmUp.get().count();
+        System.out.printf(Locale.ROOT, "kernel receive-queue drops  warm-up %,d (%.2f %% of %,d sent), measured %,d"
+                + " (%.2f %% of %,d sent) [%s]%n", warmUp, 100.0 * warmUp / warmUpSent, warmUpSent, measured,
+                100.0 * measured / sent, sent, atEnd.get().source());
+    }
+
+    private static void reportAcks(String phase, PushAckClock acks, long sent) {
+        System.out.printf(Locale.ROOT, "PUSH_ACK round trip, %-8s %s; never came %,d of %,d%s%n", phase,
+                acks.roundTrips().summary(0.5, 0.99, 0.999), acks.missing(), sent,
+                acks.unmatched() == 0 ? "" : String.format(Locale.ROOT, " (%,d unmatched)", acks.unmatched()));
+    }
+
+    private static void reportDownlinks(DownlinkGateways downlinks) {
+        System.out.printf(Locale.ROOT, "confirmed uplinks sent      %,d; PULL_RESPs %,d (%,d not an awaited ACK);"
+                + " no ACK %,d%n", downlinks.confirmedSent(), downlinks.pullResps(), downlinks.unmatchedDownlinks(),
+                downlinks.unanswered());
+        System.out.printf(Locale.ROOT, "uplink to ACK's PULL_RESP, beyond the %d ms window: %s%n",
+                DEDUPLICATION_DELAY.toMillis(), downlinks.beyondWindow().summary(0.5, 0.99));
+    }
+
+    private void reportWebhook(WebhookReceiver webhook, long events, Map<String, Double> before,
+                               Map<String, Double> after) {
+        System.out.printf(Locale.ROOT, "webhook events received     %,d in the measured phase (%,.0f/s), %,d in all"
+                + " (%,d bytes)%n", events, (double) events / seconds, webhook.events(), webhook.bytes());
+        after.keySet().stream().filter(k -> k.startsWith("lorawan_events_webhook"))
                 .filter(k -> delta(before, after, k) != 0)
                 .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
     }
@@ -400,6 +564,16 @@ public final class LoadGenerator {
             }
         }
         return calls;
+    }
+
+    /** {@code used_memory} of INFO memory, summed over the servers. */
+    private static long redisUsedMemory(List<Integer> ports) throws IOException {
+        long bytes = 0;
+        for (int port : ports) {
+            Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(redisInfo(port, "memory"));
+            bytes += m.find() ? Long.parseLong(m.group(1)) : 0;
+        }
+        return bytes;
     }
 
     /** One section of Redis's INFO, over RESP on a plain socket. */
