@@ -170,6 +170,7 @@ public final class LoadGenerator {
                 Map<String, Double> before = metrics(metricsPort);
                 Map<String, Long> commandsBefore = redisCommands(redis.ports());
                 CpuTimes cpuBefore = CpuTimes.now(server, redis.ports());
+                ThreadCpu threadsBefore = ThreadCpu.of(server.pid());
                 long eventsBefore = webhook == null ? 0 : webhook.events();
                 if (downlinks != null) {
                     downlinks.startMeasuring();
@@ -179,6 +180,7 @@ public final class LoadGenerator {
                 // Let the last deduplication windows close and their frames be decided.
                 Map<String, Double> after = awaitSettled(metricsPort);
                 CpuTimes cpu = CpuTimes.now(server, redis.ports()).minus(cpuBefore);
+                List<Map.Entry<String, Double>> busiest = ThreadCpu.of(server.pid()).busiestSince(threadsBefore, 5);
                 Optional<SocketDrops> dropsAtEnd = SocketDrops.read(udpPort);
                 Map<String, Long> commands = redisCommands(redis.ports());
                 commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
@@ -188,6 +190,9 @@ public final class LoadGenerator {
                         + " (%.1f / %.1f / %.1f s; per copy received by the bridge)%n", cpu.server() / received * 1e6,
                         cpu.redis() / received * 1e6, cpu.generator() / received * 1e6, cpu.server(), cpu.redis(),
                         cpu.generator());
+                System.out.println("Server threads, CPU seconds in the measured phase (busiest first):");
+                busiest.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.1f s%n", thread.getKey(),
+                        thread.getValue()));
                 System.out.println();
                 System.out.println("What the gateways saw:");
                 reportDrops(dropsAtStart, dropsAfterWarmUp, dropsAtEnd, warmUp, sent);
