@@ -1,0 +1,90 @@
+package net.lorawanns.core.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.lorawanns.core.testing.TestRedis;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Scripts go by their SHA-1 (EVALSHA) and whole (EVAL) only when the server does not know them: on a real Redis,
+ * after SCRIPT FLUSH, in one batch with other requests, none of which fails for it.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class LuaScriptTest {
+    private final String prefix = "lua-test:" + UUID.randomUUID() + ":";
+    /** Unique per test run, so that no earlier run taught the server this script. */
+    private final LuaScript increment = new LuaScript("test_increment",
+            "-- " + UUID.randomUUID() + "\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])");
+
+    @Test
+    void anUnknownScriptIsSentWholeOnceThenByItsSha1AndFailsNothingElseInItsBatch(Vertx vertx,
+                                                                                  VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        Context context = vertx.getOrCreateContext();
+        stats(redis).compose(before -> {
+            Promise<List<Long>> batch = Promise.promise();
+            // One turn: script runs and plain writes interleaved go out as one batch; the first script runs all
+            // answer NOSCRIPT and are sent again whole.
+            context.runOnContext(v -> {
+                List<Future<Long>> replies = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    replies.add(increment.run(redis, new String[] {prefix + "a"}, 1).map(Response::toLong));
+                    replies.add(redis.send(Request.cmd(Command.INCRBY).arg(prefix + "b").arg(1)).map(Response::toLong));
+                }
+                Future.all(replies).map(all -> replies.stream().map(Future::result).toList())
+                        .onComplete(batch);
+            });
+            return batch.future().compose(replies -> redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH"))
+                    .compose(flushed -> increment.run(redis, new String[] {prefix + "a"}, 5))
+                    .compose(afterFlush -> increment.run(redis, new String[] {prefix + "a"}, 1))
+                    .compose(last -> stats(redis).map(after -> {
+                        test.verify(() -> {
+                            List<Long> scripts = new ArrayList<>();
+                            List<Long> plain = new ArrayList<>();
+                            for (int i = 0; i < replies.size(); i++) {
+                                (i % 2 == 0 ? scripts : plain).add(replies.get(i));
+                            }
+                            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), scripts);
+                            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), plain);
+                            assertEquals(16, last.toLong(), "run after the flush, then by SHA-1 again");
+                            assertEquals(12, after[1] - before[1], "every run first went by its SHA-1");
+                            // Whole: the first batch's NOSCRIPT answers (at most all ten), and once after the flush.
+                            long whole = after[0] - before[0];
+                            assertTrue(whole >= 2 && whole <= 11, "sent whole " + whole + " times");
+                        });
+                        return null;
+                    })));
+        }).onComplete(test.succeedingThenComplete());
+    }
+
+    /** {EVAL calls, EVALSHA calls} from INFO commandstats. */
+    private static Future<long[]> stats(Redis redis) {
+        return redis.send(Request.cmd(Command.INFO).arg("commandstats")).map(info -> new long[] {
+            calls(info.toString(), "eval"), calls(info.toString(), "evalsha")});
+    }
+
+    private static long calls(String info, String command) {
+        Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)").matcher(info);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+}
