@@ -73,10 +73,13 @@ public final class LuaScript {
         return request;
     }
 
-    /** NOSCRIPT: the server does not have the script, and ran nothing. */
+    /**
+     * NOSCRIPT: the server does not have the script, and ran nothing. Inside a transaction (replica acknowledgements)
+     * the error comes as an element of EXEC's reply, which the client words {@code ERR [i] NOSCRIPT ...}.
+     */
     private static boolean unknown(Throwable failure) {
         String message = failure.getMessage();
-        return message != null && message.startsWith("NOSCRIPT");
+        return message != null && (message.startsWith("NOSCRIPT") || message.contains("] NOSCRIPT "));
     }
 
     private static String sha1(byte[] source) {
