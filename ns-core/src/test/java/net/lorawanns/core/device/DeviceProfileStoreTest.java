@@ -165,8 +165,17 @@ class DeviceProfileStoreTest {
             String id = "race-" + round;
             Eui64 devEui = Eui64.parse(String.format("00000000000A%04X", round));
             run(() -> profiles.put(profile(id, "1.0.3", 5)));
-            Future<Void> put = on(racer, () -> racingDevices.put(device(devEui, "1.0.3", id)));
-            Future<Boolean> delete = on(main, () -> profiles.delete(id));
+            // Both in flight at once, from two event loops; which one starts first alternates, so that each order
+            // happens however fast the two requests travel.
+            Future<Void> put;
+            Future<Boolean> delete;
+            if (round % 2 == 0) {
+                put = on(racer, () -> racingDevices.put(device(devEui, "1.0.3", id)));
+                delete = on(main, () -> profiles.delete(id));
+            } else {
+                delete = on(main, () -> profiles.delete(id));
+                put = on(racer, () -> racingDevices.put(device(devEui, "1.0.3", id)));
+            }
             Future.join(put, delete).otherwiseEmpty().await(10, TimeUnit.SECONDS);
             assertTrue(put.succeeded() != delete.succeeded(), "exactly one of the two wins, round " + round + ": "
                     + put.cause() + " / " + delete.cause());
