@@ -130,21 +130,7 @@ class ClassADownlinkEndToEndTest {
             throws Exception {
         TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
-        device.receive(awaitEither(List.of(gateway, secondEu)).phy());
-    }
-
-    /** The next downlink any of {@code gateways} receives. */
-    private static SimulatedGateway.Downlink awaitEither(List<SimulatedGateway> gateways) throws Exception {
-        long deadline = System.nanoTime() + Site.WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (SimulatedGateway gateway : gateways) {
-                SimulatedGateway.Downlink downlink = gateway.pollDownlink(Duration.ofMillis(20));
-                if (downlink != null) {
-                    return downlink;
-                }
-            }
-        }
-        throw new AssertionError("no downlink within " + Site.WAIT);
+        device.receive(SimulatedGateway.awaitAny(List.of(gateway, secondEu), Site.WAIT).downlink().phy());
     }
 
     @Test
@@ -339,12 +325,14 @@ class ClassADownlinkEndToEndTest {
         for (int i = 1; i <= 3; i++) {
             TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
             air.transmit(up.phy(), up.frequencyHz(), up.datr(), both);
-            ports.add(device.receive(awaitEither(List.of(eu, secondEu)).phy()).fPort());
+            SimulatedGateway.Downlink answer = SimulatedGateway.awaitAny(List.of(eu, secondEu), Site.WAIT).downlink();
+            ports.add(device.receive(answer.phy()).fPort());
         }
         assertEquals(List.of(31, 32, 33), ports);
         TestDevice.Uplink last = device.uplinkNow(true, 10, new byte[] {1});
         air.transmit(last.phy(), last.frequencyHz(), last.datr(), both);
-        TestDevice.Downlink ack = device.receive(awaitEither(List.of(eu, secondEu)).phy());
+        TestDevice.Downlink ack = device.receive(SimulatedGateway.awaitAny(List.of(eu, secondEu), Site.WAIT)
+                .downlink().phy());
         assertTrue(ack.ack());
         assertEquals(-1, ack.fPort(), "the queue is empty");
         assertEquals(null, eu.pollDownlink(Duration.ZERO), "no second copy of anything");

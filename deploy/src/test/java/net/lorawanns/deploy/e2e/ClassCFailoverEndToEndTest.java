@@ -59,23 +59,6 @@ class ClassCFailoverEndToEndTest {
         return List.of(new Air.Reception(best, 9, -50, 0), new Air.Reception(lesser, -3, -110, 2_000_000));
     }
 
-    /** The next downlink of either gateway, and which one carried it. */
-    private record Carried(SimulatedGateway gateway, SimulatedGateway.Downlink downlink) {
-    }
-
-    private static Carried awaitEither() throws Exception {
-        long deadline = System.nanoTime() + Site.WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (SimulatedGateway gateway : List.of(best, lesser)) {
-                SimulatedGateway.Downlink downlink = gateway.pollDownlink(java.time.Duration.ofMillis(20));
-                if (downlink != null) {
-                    return new Carried(gateway, downlink);
-                }
-            }
-        }
-        throw new AssertionError("no downlink within " + Site.WAIT);
-    }
-
     /** Until the instance's bridge counts no gateway online (its gauge), within the usual wait. */
     private static void awaitNoGatewayOnline(Server server) throws Exception {
         long deadline = System.nanoTime() + Site.WAIT.toNanos();
@@ -84,6 +67,10 @@ class ClassCFailoverEndToEndTest {
                 throw new AssertionError("a gateway of the first instance is still online after " + Site.WAIT);
             }
         }
+    }
+
+    private static SimulatedGateway.Received awaitEither() throws Exception {
+        return SimulatedGateway.awaitAny(List.of(best, lesser), Site.WAIT);
     }
 
     private static void enqueue(String devEui, byte[] data) throws Exception {
@@ -109,7 +96,7 @@ class ClassCFailoverEndToEndTest {
         best.pullData();
         lesser.pullData();
         enqueue(device.devEui, new byte[] {1});
-        Carried viaBest = awaitEither();
+        SimulatedGateway.Received viaBest = awaitEither();
         assertEquals(best, viaBest.gateway(), "the gateway that heard the device best");
         assertArrayEquals(new byte[] {1}, device.read(viaBest.downlink().phy(), 0).frmPayload());
 
@@ -117,7 +104,7 @@ class ClassCFailoverEndToEndTest {
         awaitNoGatewayOnline(first);
         lesser.pullData();
         enqueue(device.devEui, new byte[] {2});
-        Carried viaLesser = awaitEither();
+        SimulatedGateway.Received viaLesser = awaitEither();
         assertEquals(lesser, viaLesser.gateway(), "the other gateway, through the other instance");
         assertTrue(viaLesser.downlink().imme());
         assertArrayEquals(new byte[] {2}, device.read(viaLesser.downlink().phy(), 0).frmPayload());

@@ -130,6 +130,24 @@ final class SimulatedGateway implements AutoCloseable {
         return downlink;
     }
 
+    /** A downlink one of several gateways received, and which one. */
+    record Received(SimulatedGateway gateway, Downlink downlink) {
+    }
+
+    /** The next downlink any of {@code gateways} receives, or an AssertionError when none does in time. */
+    static Received awaitAny(List<SimulatedGateway> gateways, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (SimulatedGateway gateway : gateways) {
+                Downlink downlink = gateway.pollDownlink(Duration.ofMillis(20));
+                if (downlink != null) {
+                    return new Received(gateway, downlink);
+                }
+            }
+        }
+        throw new AssertionError("none of the gateways got a downlink within " + timeout);
+    }
+
     /** The next downlink if one comes within {@code timeout}. */
     Downlink pollDownlink(Duration timeout) throws InterruptedException {
         return downlinks.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
