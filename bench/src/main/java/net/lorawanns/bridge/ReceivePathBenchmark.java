@@ -1,6 +1,6 @@
 package net.lorawanns.bridge;
 
-import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -43,7 +43,7 @@ public class ReceivePathBenchmark {
     private byte[] eightRxpk;
     private PushDataDecoder decoder;
     private GatewayRegistry registry;
-    private SocketAddress sender;
+    private InetSocketAddress sender;
     private final Instant now = Instant.parse("2026-11-22T00:00:00Z");
 
     @Setup
@@ -56,7 +56,7 @@ public class ReceivePathBenchmark {
         decoder = new PushDataDecoder(false, false);
         UdpGatewaySettings udp = new UdpGatewaySettings(null, null, null, 0, null, null, null, null, null, null);
         registry = new GatewayRegistry(udp, Set.of(Eui64.parse(EUI)), System.nanoTime());
-        sender = SocketAddress.inetSocketAddress(1700, "192.0.2.10");
+        sender = new InetSocketAddress("192.0.2.10", 1700);
     }
 
     private static byte[] datagram(String json) {

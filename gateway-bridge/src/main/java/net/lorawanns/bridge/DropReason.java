@@ -5,6 +5,8 @@ import java.util.Locale;
 /** Why a datagram, or one rxpk in it, was not used. The lower-case name is the metric tag. */
 enum DropReason {
     TOO_SHORT,
+    /** Longer than the bridge reads whole ({@link GatewaySocket#MAX_DATAGRAM}). */
+    TOO_LONG,
     UNKNOWN_VERSION,
     UNKNOWN_IDENTIFIER,
     /** A server-to-gateway identifier (PUSH_ACK, PULL_RESP, PULL_ACK) sent to the server. */

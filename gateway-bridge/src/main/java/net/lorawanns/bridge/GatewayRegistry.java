@@ -1,6 +1,6 @@
 package net.lorawanns.bridge;
 
-import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -55,7 +55,7 @@ final class GatewayRegistry {
      * The state of the datagram's gateway if its datagram may be processed, else the reason to drop it. The rate
      * limit is not taken here: see {@link #withinRate}.
      */
-    GatewayState admit(Eui64 eui, SocketAddress sender, int version, long nowNanos)
+    GatewayState admit(Eui64 eui, InetSocketAddress sender, int version, long nowNanos)
             throws MalformedDatagramException {
         GatewayState state = registered.get(eui);
         if (state == null) {
@@ -69,10 +69,10 @@ final class GatewayRegistry {
         }
         if (pin) {
             if (state.pinnedHost == null) {
-                state.pinnedHost = sender.host();
-            } else if (!state.pinnedHost.equals(sender.host())) {
-                throw new MalformedDatagramException(DropReason.ADDRESS_MISMATCH,
-                        "gateway " + eui + " is pinned to " + state.pinnedHost + ", datagram came from " + sender.host());
+                state.pinnedHost = sender.getAddress();
+            } else if (!state.pinnedHost.equals(sender.getAddress())) {
+                throw new MalformedDatagramException(DropReason.ADDRESS_MISMATCH, "gateway " + eui + " is pinned to "
+                        + state.pinnedHost.getHostAddress() + ", datagram came from " + sender.getAddress().getHostAddress());
             }
         }
         state.lastSeenNanos = nowNanos;
@@ -132,7 +132,7 @@ final class GatewayRegistry {
     }
 
     /** A PULL_DATA opened the downlink path: remember where to send, and whether the gateway just came online. */
-    boolean pulled(GatewayState state, SocketAddress from, long nowNanos) {
+    boolean pulled(GatewayState state, InetSocketAddress from, long nowNanos) {
         state.pullAddress = from;
         state.lastPullNanos = nowNanos;
         if (!state.online) {

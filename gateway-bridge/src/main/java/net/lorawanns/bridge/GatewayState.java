@@ -1,6 +1,7 @@
 package net.lorawanns.bridge;
 
-import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import net.lorawanns.core.gateway.GatewayStats;
 import net.lorawanns.core.limits.TokenBucket;
 import net.lorawanns.core.types.Eui64;
@@ -12,9 +13,9 @@ final class GatewayState {
     final TokenBucket bucket;
     /** PULL_DATA and TX_ACK, kept apart so that a flood of frames cannot cut the downlink path off. */
     final TokenBucket controlBucket;
-    String pinnedHost;
+    InetAddress pinnedHost;
     /** Where PULL_RESP goes: the source of the latest PULL_DATA. */
-    SocketAddress pullAddress;
+    InetSocketAddress pullAddress;
     int protocolVersion;
     long lastSeenNanos;
     long lastPullNanos;

@@ -5,11 +5,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.internal.ContextInternal;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -31,24 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Semtech UDP packet-forwarder server (protocol versions 1 and 2). Everything runs on one event loop:
+ * The Semtech UDP packet-forwarder server (protocol versions 1 and 2). Everything runs on one event loop, the
+ * bridge's own ({@link GatewaySocket}):
  * PUSH_DATA and PULL_DATA are acknowledged before anything else is done with them, rxpk become
  * {@link UplinkFrame}s, downlinks go out as PULL_RESP to the address of the gateway's latest PULL_DATA and
  * are settled by the matching TX_ACK or a timeout. Bad datagrams are counted by reason and logged at debug.
  */
 public final class UdpBridge implements GatewayBackend {
     private static final Logger LOG = LoggerFactory.getLogger(UdpBridge.class);
-    /**
-     * Vert.x uses one number for the socket's SO_RCVBUF and for the buffer each datagram is read into. The read
-     * buffer must hold any UDP datagram (Netty's default of 2048 bytes cuts a PUSH_DATA of several rxpk); 64 KiB
-     * holds the largest, and a larger one makes every read allocate that much.
-     */
-    private static final int READ_BUFFER = 64 * 1024;
-    /**
-     * The kernel queue must absorb bursts and scheduling gaps, so SO_RCVBUF is then raised on its own (Linux caps
-     * it at net.core.rmem_max, often 208 KiB, and doubles it).
-     */
-    private static final int KERNEL_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
     private final Vertx vertx;
     private final UdpGatewaySettings settings;
@@ -58,15 +45,26 @@ public final class UdpBridge implements GatewayBackend {
     private final PushDataDecoder decoder;
     private final Map<PendingKey, Pending> pending = new HashMap<>();
     private Context context;
-    private DatagramSocket socket;
+    private GatewaySocket socket;
     private volatile boolean listening;
     /** Cleared on the bridge's event loop when a graceful shutdown begins; read there only. */
     private boolean acceptingUplinks = true;
     private GatewayListener listener;
     private long sweepTimer = -1;
 
+    /** A bridge on a context of its own, made when it starts. */
     public UdpBridge(Vertx vertx, UdpGatewaySettings settings, Set<Eui64> registeredGateways, MeterRegistry meters) {
+        this(vertx, null, settings, registeredGateways, meters);
+    }
+
+    /**
+     * @param context the event loop the bridge reads, answers and sends on; null for one made when it starts (on the
+     *                event loop of the thread that starts it)
+     */
+    public UdpBridge(Vertx vertx, Context context, UdpGatewaySettings settings, Set<Eui64> registeredGateways,
+                     MeterRegistry meters) {
         this.vertx = vertx;
+        this.context = context;
         this.settings = settings;
         this.bind = HostPort.parse(settings.bind());
         this.registry = new GatewayRegistry(settings, registeredGateways, System.nanoTime());
@@ -77,19 +75,18 @@ public final class UdpBridge implements GatewayBackend {
     @Override
     public Future<Void> start(GatewayListener gatewayListener) {
         this.listener = gatewayListener;
-        context = vertx.getOrCreateContext();
+        if (context == null) {
+            context = vertx.getOrCreateContext();
+        }
         Promise<Void> started = Promise.promise();
         context.runOnContext(v -> {
-            socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(READ_BUFFER));
-            socket.exceptionHandler(e -> LOG.warn("UDP socket error: {}", e.toString()));
-            socket.handler(this::receive);
-            socket.listen(bind.port(), bind.host()).onComplete(ar -> {
+            GatewaySocket.bind((ContextInternal) context, bind.host(), bind.port(), this::receive).onComplete(ar -> {
                 if (ar.failed()) {
                     started.fail(new IllegalStateException("cannot listen for gateways on " + settings.bind()
                             + " (gateway.udp.bind): " + ar.cause().getMessage(), ar.cause()));
                     return;
                 }
-                KernelReceiveBuffer.raise(socket, KERNEL_RECEIVE_BUFFER);
+                socket = ar.result();
                 long sweepMillis = Math.max(50, Math.min(settings.offlineTimeout().toMillis() / 2, 10_000));
                 sweepTimer = vertx.setPeriodic(sweepMillis, id -> sweep());
                 LOG.info("Listening for Semtech UDP packet forwarders on {}:{}", bind.host(), port());
@@ -123,7 +120,7 @@ public final class UdpBridge implements GatewayBackend {
 
     /** The bound UDP port (useful with port 0). */
     public int port() {
-        return socket.localAddress().port();
+        return socket.port();
     }
 
     @Override
@@ -173,11 +170,13 @@ public final class UdpBridge implements GatewayBackend {
         return answer.future();
     }
 
-    private void receive(DatagramPacket packet) {
-        byte[] datagram = packet.data().getBytes();
-        SocketAddress sender = packet.sender();
+    private void receive(byte[] datagram, InetSocketAddress sender, boolean truncated) {
         metrics.received();
         try {
+            if (truncated) {
+                throw new MalformedDatagramException(DropReason.TOO_LONG,
+                        "longer than " + GatewaySocket.MAX_DATAGRAM + " bytes");
+            }
             Header header = Header.parse(datagram, datagram.length);
             metrics.datagram(header.identifier());
             long nowNanos = System.nanoTime();
@@ -226,7 +225,7 @@ public final class UdpBridge implements GatewayBackend {
      * a status report, takes one). A gateway already over its limit gets no PUSH_ACK and its datagram is not
      * decoded; a datagram that goes over it midway loses the rxpk past the limit.
      */
-    private void pushData(Header header, byte[] datagram, SocketAddress sender, Instant now, long nowNanos,
+    private void pushData(Header header, byte[] datagram, InetSocketAddress sender, Instant now, long nowNanos,
                           GatewayState state) throws MalformedDatagramException {
         if (!registry.hasRate(state, nowNanos)) {
             throw rateLimited(state);
@@ -236,8 +235,7 @@ public final class UdpBridge implements GatewayBackend {
             throw new MalformedDatagramException(DropReason.SHUTTING_DOWN, "the server is shutting down");
         }
         // The forwarder waits about 100 ms for PUSH_ACK: answer before decoding.
-        socket.send(Buffer.buffer(Header.ack(header.version(), header.token(), Identifier.PUSH_ACK)),
-                sender.port(), sender.host());
+        socket.reply(Header.ack(header.version(), header.token(), Identifier.PUSH_ACK), sender);
         PushData push = decoder.decode(header.gatewayEui(), datagram, Header.GATEWAY_HEADER_SIZE,
                 datagram.length - Header.GATEWAY_HEADER_SIZE, now);
         for (PushData.RejectedRxpk rejected : push.rejected()) {
@@ -265,9 +263,8 @@ public final class UdpBridge implements GatewayBackend {
         }
     }
 
-    private void pullData(Header header, SocketAddress sender, long nowNanos, GatewayState state) {
-        socket.send(Buffer.buffer(Header.ack(header.version(), header.token(), Identifier.PULL_ACK)),
-                sender.port(), sender.host());
+    private void pullData(Header header, InetSocketAddress sender, long nowNanos, GatewayState state) {
+        socket.reply(Header.ack(header.version(), header.token(), Identifier.PULL_ACK), sender);
         if (registry.pulled(state, sender, nowNanos)) {
             LOG.info("Gateway {} online at {} (protocol version {})", state.eui, sender, header.version());
         }
@@ -325,7 +322,7 @@ public final class UdpBridge implements GatewayBackend {
         boolean acknowledged = state.protocolVersion >= 2;
         int token = acknowledged ? freshToken(state.eui) : 0;
         byte[] datagram = TxpkEncoder.pullResp(state.protocolVersion, token, frame);
-        SocketAddress to = state.pullAddress;
+        InetSocketAddress to = state.pullAddress;
         Pending waiting = null;
         if (acknowledged) {
             PendingKey key = new PendingKey(state.eui, token);
@@ -344,7 +341,7 @@ public final class UdpBridge implements GatewayBackend {
         if (registered != null) {
             registered.sentNanos = System.nanoTime();
         }
-        socket.send(Buffer.buffer(datagram), to.port(), to.host()).onComplete(sent -> {
+        socket.send(datagram, to).onComplete(sent -> {
             if (sent.failed()) {
                 if (registered != null) {
                     pending.values().remove(registered);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The bridge against test gateways over real UDP sockets on loopback. */
 class UdpBridgeTest {
@@ -47,7 +49,8 @@ class UdpBridgeTest {
             + "\"data\":\"QPF9vkkAAgABlUN4disR/w0=\"}]}";
     private static final byte[] DOWNLINK_PAYLOAD = HexFormat.of().parseHex("600403020100010001a5609fa9");
 
-    private final Vertx vertx = Vertx.vertx();
+    /** The transport the server runs on (epoll on Linux: batched reads and writes), as deploy's Server asks. */
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final BlockingQueue<UplinkFrame> uplinks = new LinkedBlockingQueue<>();
     private final BlockingQueue<GatewayStats> stats = new LinkedBlockingQueue<>();
@@ -432,6 +435,45 @@ class UdpBridgeTest {
         gw.pushData(2, 1, json.toString());
         gw.receive(DEADLINE);
         assertEquals(8, drain(uplinks, 8).size());
+    }
+
+    @Test
+    void onLinuxTheBridgeRunsOnEpoll() {
+        assumeTrue(System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux"),
+                "epoll is Linux's");
+        assertTrue(vertx.isNativeTransportEnabled(), () -> "no epoll: " + vertx.unavailableNativeTransportCause());
+    }
+
+    @Test
+    void aBurstOfPushDataIsAcknowledgedDatagramByDatagram() throws Exception {
+        start("rate_limit = 0\n", Set.of());
+        TestGateway gw = gateway(EUI);
+        int burst = 200;
+        for (int token = 1; token <= burst; token++) {
+            gw.pushData(2, token, UPLINK);
+        }
+        Set<Integer> acknowledged = new java.util.HashSet<>();
+        for (int i = 0; i < burst; i++) {
+            byte[] ack = gw.receive(DEADLINE);
+            assertEquals(TestGateway.PUSH_ACK, ack[3]);
+            acknowledged.add(((ack[1] & 0xFF) << 8) | (ack[2] & 0xFF));
+        }
+        assertEquals(burst, acknowledged.size(), "every token acknowledged once");
+        assertEquals(burst, drain(uplinks, burst).size());
+    }
+
+    @Test
+    void aDatagramLongerThanTheBridgeReadsIsDroppedAndTheNextOneIsRead() throws Exception {
+        start("", Set.of());
+        TestGateway gw = gateway(EUI);
+        StringBuilder padded = new StringBuilder("{\"rxpk\":[],\"pad\":\"");
+        padded.append("x".repeat(GatewaySocket.MAX_DATAGRAM));
+        gw.pushData(2, 1, padded.append("\"}").toString());
+        gw.pushData(2, 2, UPLINK);
+        assertArrayEquals(TestGateway.ack(2, 2, TestGateway.PUSH_ACK), gw.receive(DEADLINE),
+                "the long datagram is not acknowledged, the next one is");
+        assertEquals(1, drain(uplinks, 1).size());
+        awaitTrue(() -> dropped("too_long") == 1, "the long datagram counted");
     }
 
     @Test
