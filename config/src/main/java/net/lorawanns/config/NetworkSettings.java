@@ -28,19 +28,21 @@ import java.util.Locale;
  * @param maxFramesInFlight gateway copies each instance holds between arrival and decision, at most; beyond that
  *                          copies are dropped and counted, so that a stalled Redis cannot exhaust memory
  * @param gatewayDutyCycle hold each gateway to its region's duty-cycle limits, per sub-band, over the last hour
+ * @param pipelineEventLoops event loops (threads) processing uplinks, each with its share of the frames; the gateway
+ *                           bridge has one more of its own. Default: half the processors, at least one
  */
 public record NetworkSettings(String netId, List<String> devAddrPrefixes, String region, List<String> enabledRegions,
                               Duration deduplicationDelay, Integer rx1Delay,
                               @JsonDeserialize(using = RxWindowDeserializer.class) String rxWindow,
                               Integer rx2BelowRx1Dr, Integer rx1DrOffset, Integer sessionCacheSize,
-                              Integer maxFramesInFlight, Boolean gatewayDutyCycle) {
+                              Integer maxFramesInFlight, Boolean gatewayDutyCycle, Integer pipelineEventLoops) {
     /** The values of {@code rx_window}. */
     public enum RxWindowRule { RX1_FIRST, RX2_FIRST, RX1_ONLY, RX2_ONLY }
 
     static final List<String> RX_WINDOW_RULES = Arrays.stream(RxWindowRule.values())
             .map(rule -> rule.name().toLowerCase(Locale.ROOT)).toList();
     public static final NetworkSettings DEFAULTS = new NetworkSettings(null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null);
 
     public NetworkSettings {
         netId = Check.hex("net_id", Check.or(netId, "000000"), 3);
@@ -69,6 +71,8 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
         rx1DrOffset = Check.range("rx1_dr_offset", Check.or(rx1DrOffset, 0), 0, 7);
         maxFramesInFlight = Check.range("max_frames_in_flight", Check.or(maxFramesInFlight, 100_000), 1, 10_000_000);
         sessionCacheSize = Check.range("session_cache_size", Check.or(sessionCacheSize, 200_000), 1, 100_000_000);
+        pipelineEventLoops = Check.range("pipeline_event_loops", Check.or(pipelineEventLoops,
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2)), 1, 256);
     }
 
     @JsonIgnore

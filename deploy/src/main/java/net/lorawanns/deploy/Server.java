@@ -41,6 +41,7 @@ import net.lorawanns.core.device.DeviceProfileCache;
 import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
+import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkScheduler;
 import net.lorawanns.core.downlink.GatewayDutyCycle;
@@ -56,6 +57,7 @@ import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.pipeline.GatewayRegions;
 import net.lorawanns.core.pipeline.NetworkPlan;
 import net.lorawanns.core.pipeline.UplinkPipeline;
+import net.lorawanns.core.pipeline.UplinkShards;
 import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
@@ -105,7 +107,7 @@ public final class Server implements AutoCloseable {
     private final Settings settings;
     private final AtomicLong gatewayReads = new AtomicLong();
     private UdpBridge bridge;
-    private UplinkPipeline pipeline;
+    private UplinkShards pipeline;
     private GatewayRegions gatewayRegions;
     private EventHub events;
     private HttpServer operations;
@@ -147,7 +149,9 @@ public final class Server implements AutoCloseable {
             LOG.info("Using Redis ({}) at {}", settings.redis().mode(), settings.redis().maskedServers());
         }
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        int pipelines = settings.network().pipelineEventLoops();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(EventLoops.poolSize(pipelines)));
         LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
                 : "Java NIO (" + vertx.unavailableNativeTransportCause() + ")");
         parts.add(() -> vertx.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
@@ -205,16 +209,24 @@ public final class Server implements AutoCloseable {
         Map<Eui64, Optional<String>> configured = new HashMap<>();
         settings.gateway().gateways().forEach(g -> configured.put(Eui64.parse(g.gatewayId()),
                 Optional.ofNullable(g.region())));
-        bridge = new UdpBridge(vertx, settings.gateway().udp(), configured.keySet(), registry);
+        EventLoops loops = new EventLoops(vertx);
+        bridge = new UdpBridge(vertx, loops.bridge(), settings.gateway().udp(), configured.keySet(), registry);
         gatewayRegions = new GatewayRegions(plan);
-        // A context of its own: created here, outside any event loop, it gets an event loop other than the bridge's.
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         DownlinkScheduler downlinks = new DownlinkScheduler(bridge,
                 new GatewayDutyCycle(redis, keys, plan.gatewayDutyCycle()), plan.windowOrder(), instanceId, registry);
-        pipeline = new UplinkPipeline(vertx.getOrCreateContext(), plan,
-                new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId, registry), devices,
-                sessions, queue, settings.downlink().confirmedRetries(), joinServer, bridge, downlinks, events,
-                gatewayRegions, new DeviceProfileCache(profiles, PROFILE_CACHE_AGE), adrAlgorithms, registry);
+        Deduplicator deduplicator = new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId,
+                registry);
+        DeviceProfileCache profileCache = new DeviceProfileCache(profiles, PROFILE_CACHE_AGE);
+        SessionCache sessionCache = UplinkShards.sessionCache(plan);
+        int maxInFlight = Math.max(1, plan.maxFramesInFlight() / pipelines);
+        List<UplinkPipeline> shards = new ArrayList<>();
+        for (int i = 0; i < pipelines; i++) {
+            shards.add(new UplinkPipeline(loops.pipeline(i), sessionCache, maxInFlight, plan, deduplicator, devices,
+                    sessions, queue, settings.downlink().confirmedRetries(), joinServer, bridge, downlinks, events,
+                    gatewayRegions, profileCache, adrAlgorithms, registry));
+        }
+        pipeline = new UplinkShards(shards, sessionCache, registry);
         bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
@@ -224,7 +236,7 @@ public final class Server implements AutoCloseable {
         parts.add(() -> gatewayChanges.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Enqueues on any instance wake the Class C sender of the instance that reaches the device's gateway. One
         // missed while the subscription reconnects waits for the device's next enqueue or uplink.
-        UplinkPipeline classCPipeline = pipeline;
+        UplinkShards classCPipeline = pipeline;
         RedisSubscription downlinkWake = RedisSubscription.start(vertx, settings.redis(), redisUrls,
                 keys.downlinkWake(), devEui -> classCPipeline.downlinkQueued(Eui64.parse(devEui)), () -> { })
                 .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

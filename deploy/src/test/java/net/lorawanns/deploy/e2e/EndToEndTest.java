@@ -234,6 +234,48 @@ class EndToEndTest {
     }
 
     /**
+     * An instance with three pipeline event loops: the copies of each frame meet in the one its PHYPayload and
+     * frequency hash to, and frames of one device spread over the three are each decided once.
+     */
+    @Test
+    void framesSpreadOverSeveralPipelineEventLoopsAreEachDecidedOnceWithAllTheirCopies() throws Exception {
+        network.networkLines = "pipeline_event_loops = 3";
+        Server sharded = network.startInstance();
+        List<SimulatedGateway> gateways = new ArrayList<>();
+        try {
+            List<Air.Reception> receptions = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                SimulatedGateway gateway = new SimulatedGateway("AA555A00000000B" + i, sharded.udpPort());
+                gateway.pullData();
+                gateways.add(gateway);
+                receptions.add(new Air.Reception(gateway, 5.0 - i, -80 - i, 1_000_000L * i));
+            }
+            List<TestDevice> devices = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                devices.add(abpDevice(String.format("00000000000B%04X", i), String.format("2600%04X", 0x300 + i)));
+            }
+            int rounds = 3;
+            for (int round = 0; round < rounds; round++) {
+                for (TestDevice device : devices) {
+                    air.transmit(device.uplink(false, 1, new byte[] {(byte) round}, new byte[0], TX_DR, TX_CH),
+                            EU868_CH0, SF9, receptions);
+                }
+            }
+            for (TestDevice device : devices) {
+                for (int round = 0; round < rounds; round++) {
+                    JsonObject up = network.webhook().await(uplink(device.devEui, round), WAIT);
+                    assertEquals(3, up.getJsonArray("rx_info").size(), "every copy in the frame's one set");
+                }
+            }
+            assertExactlyOnce(network.webhook().all(), devices.size() * rounds);
+        } finally {
+            for (SimulatedGateway gateway : gateways) {
+                gateway.close();
+            }
+        }
+    }
+
+    /**
      * One instance serves the device's uplinks from its session cache while the operator changes the device through
      * another instance: new keys on the same DevAddr, a counter reset with the relax option, then deletion. Each
      * change applies from the next uplink.

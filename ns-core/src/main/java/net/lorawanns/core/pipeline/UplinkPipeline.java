@@ -1,12 +1,10 @@
 package net.lorawanns.core.pipeline;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -57,8 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UplinkPipeline implements GatewayListener {
     private static final Logger LOG = LoggerFactory.getLogger(UplinkPipeline.class);
-    /** Entries of devices that went quiet are dropped after this; active ones are looked up again as often. */
-    private static final Duration SESSION_CACHE_AGE = Duration.ofHours(1);
     private static final int MAX_HANDOVER = 256;
     /** LoRaWAN 1.0.4 section 6.2.6 (1.1 section 6.2.7): JOIN_ACCEPT_DELAY2, the join-accept's RX2 window. */
     private static final long JOIN_ACCEPT_DELAY2_NANOS = 6_000_000_000L;
@@ -85,8 +81,11 @@ public final class UplinkPipeline implements GatewayListener {
     /**
      * @param context the event loop the pipeline runs on: its deduplication timers, Redis requests and processing;
      *                the gateway bridge reads and answers datagrams on another, so that the two share the load
+     * @param cache the sessions this instance holds in memory, shared by the pipelines of its event loops
+     * @param maxInFlight gateway copies this pipeline holds between arrival and decision, at most
      */
-    public UplinkPipeline(Context context, NetworkPlan plan, Deduplicator deduplicator, DeviceStore devices,
+    public UplinkPipeline(Context context, SessionCache cache, int maxInFlight, NetworkPlan plan,
+                          Deduplicator deduplicator, DeviceStore devices,
                           SessionStore sessions, DownlinkQueue queue, int confirmedRetries, JoinServer joinServer,
                           GatewayBackend gateways, DownlinkScheduler downlinks, EventSink events,
                           GatewayRegions gatewayRegions, DeviceProfileCache profiles, AdrAlgorithms adrAlgorithms,
@@ -95,21 +94,16 @@ public final class UplinkPipeline implements GatewayListener {
         this.context = context;
         this.deduplicator = deduplicator;
         this.metrics = new PipelineMetrics(registry);
-        this.maxInFlight = plan.maxFramesInFlight();
+        this.maxInFlight = maxInFlight;
         this.windowNanos = plan.deduplicationWindow().toNanos();
         // RX2 opens RECEIVE_DELAY2 = RECEIVE_DELAY1 + 1 s after the uplink (LoRaWAN 1.0.4 section 3.3.2).
         this.dataRx2DelayNanos = (plan.rx1DelaySeconds() + 1) * 1_000_000_000L;
-        Gauge.builder("lorawan.uplink.in.flight", () -> inFlight)
-                .description("Gateway copies between arrival and the decision on their frame").register(registry);
         DeviceSettings settings = new DeviceSettings(profiles, plan.defaults());
         MacTargets targets = new MacTargets();
         this.joins = new JoinHandler(plan, devices, settings, targets, sessions, joinServer, downlinks, events,
                 metrics);
         this.rejoins = new RejoinHandler(plan, devices, settings, targets, sessions, joinServer, downlinks, events,
                 metrics);
-        SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
-        Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
-                .description("DevAddrs whose sessions this instance holds in memory").register(registry);
         this.scheduled = new ScheduledDownlinks(context, plan, devices, sessions, queue, settings, downlinks, gateways,
                 events, confirmedRetries);
         this.data = dataPath(sessions, cache, queue, confirmedRetries, downlinks, events, settings, targets,
@@ -211,6 +205,11 @@ public final class UplinkPipeline implements GatewayListener {
                 });
             }
         });
+    }
+
+    /** Copies between arrival and decision. Any thread. */
+    int inFlight() {
+        return inFlight;
     }
 
     private void decided() {
