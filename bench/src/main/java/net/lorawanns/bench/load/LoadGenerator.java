@@ -227,7 +227,7 @@ public final class LoadGenerator {
                 long redisMemory = redisUsedMemory(redis.ports());
                 System.out.printf(Locale.ROOT, "Redis memory at the end     %,.1f MiB (%,.0f bytes per device)%n",
                         redisMemory / 1048576.0, (double) redisMemory / devices);
-                reportRedisAlone(redis.ports(), before, after);
+                reportRedisAlone(server, redis.ports(), before, after);
             } finally {
                 server.destroy();
                 server.waitFor(30, TimeUnit.SECONDS);
@@ -524,10 +524,14 @@ public final class LoadGenerator {
 
     /**
      * Redis alone with the server's per-frame script mix ({@link RedisAlone}), on the same Redis, and the share of
-     * it the server used. After the measured phase only: it changes the devices' sessions. Never fails the run.
+     * it the server used. After the measured phase only: it changes the devices' sessions. The server is stopped
+     * first, so that Redis and redis-benchmark have the machine. Never fails the run.
      */
-    private void reportRedisAlone(List<Integer> redisPorts, Map<String, Double> before, Map<String, Double> after) {
+    private void reportRedisAlone(Process server, List<Integer> redisPorts, Map<String, Double> before,
+                                  Map<String, Double> after) throws InterruptedException {
         System.out.println();
+        server.destroy();
+        server.waitFor(30, TimeUnit.SECONDS);
         if (redisPorts.size() != 1) {
             System.out.println("Redis alone: measured on one Redis only, not with load.redis=cluster");
             return;
@@ -539,7 +543,7 @@ public final class LoadGenerator {
             return;
         }
         System.out.printf(Locale.ROOT, "Redis alone: %s with the server's per-frame scripts, -c %d, -P each of %s,"
-                + " %,d calls each (after the measured phase: it changes the sessions)...%n", binary.get(),
+                + " %,d calls each (after the measured phase, the server stopped: it changes the sessions)...%n", binary.get(),
                 REDIS_BENCHMARK_CLIENTS, REDIS_BENCHMARK_PIPELINES, REDIS_BENCHMARK_REQUESTS);
         try {
             RedisAlone.Mix mix = new RedisAlone(binary.get(), redisPorts.get(0), REDIS_BENCHMARK_CLIENTS,
@@ -554,11 +558,11 @@ public final class LoadGenerator {
                 System.out.printf(Locale.ROOT, "  %-15s %,9.0f calls/s (%s; per call inside it: %s)%n", rate.script(),
                         rate.callsPerSecond(), byDepth, perCall);
             }
-            double server = delta(before, after, "lorawan_uplink_frames_total{outcome=\"new\"}") / seconds;
+            double decided = delta(before, after, "lorawan_uplink_frames_total{outcome=\"new\"}") / seconds;
             System.out.printf(Locale.ROOT, "Redis alone (redis-benchmark, same scripts): %,.0f frames/s; the server:"
-                    + " %,.0f frames/s decided; ratio %.2f%n", mix.framesPerSecond(), server,
-                    server / mix.framesPerSecond());
-            System.out.println(server < 0.99 * framesPerSecond
+                    + " %,.0f frames/s decided; ratio %.2f%n", mix.framesPerSecond(), decided,
+                    decided / mix.framesPerSecond());
+            System.out.println(decided < 0.99 * framesPerSecond
                     ? "  (the server fell behind the offered rate: its rate is what it holds)"
                     : "  (the server kept up with the offered rate: a higher frames/s argument finds what it holds)");
         } catch (Exception failed) {
