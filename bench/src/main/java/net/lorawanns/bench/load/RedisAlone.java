@@ -118,14 +118,15 @@ final class RedisAlone {
      * their sessions are changed).
      */
     Mix measure(int devices) throws Exception {
-        ServerScript add = ServerScript.of(Deduplicator.class, "ADD", "dedup_add");
-        ServerScript close = ServerScript.of(Deduplicator.class, "CLOSE", "dedup_close");
-        ServerScript accept = ServerScript.of(SessionStore.class, "ACCEPT", "session_accept");
+        List<ServerScript> mix = scripts();
+        ServerScript add = mix.get(0);
+        ServerScript close = mix.get(1);
+        ServerScript accept = mix.get(2);
         int drawn = benchmarkedDevices(devices);
         Vertx vertx = Vertx.vertx();
         try {
             Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:" + port);
-            for (ServerScript script : List.of(add, close, accept)) {
+            for (ServerScript script : mix) {
                 load(redis, script);
             }
             List<String> session = prepareSessions(redis, drawn);
@@ -145,6 +146,13 @@ final class RedisAlone {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
+    }
+
+    /** The scripts each frame costs Redis, one call each: {@code dedup_add}, {@code dedup_close}, {@code session_accept}. */
+    static List<ServerScript> scripts() {
+        return List.of(ServerScript.of(Deduplicator.class, "ADD", "dedup_add"),
+                ServerScript.of(Deduplicator.class, "CLOSE", "dedup_close"),
+                ServerScript.of(SessionStore.class, "ACCEPT", "session_accept"));
     }
 
     /**
