@@ -26,8 +26,8 @@ import net.lorawanns.core.uplink.Deduplicator;
  * Redis the server ran on: each frame costs Redis one {@code dedup_add} (its first copy opens a fresh
  * deduplication set), one {@code dedup_close} (the window ends) and one {@code session_accept} (the frame counter
  * step). The scripts are the server's own text ({@link ServerScript}), loaded with SCRIPT LOAD and called by
- * EVALSHA as the server calls them; one redis-benchmark runs per script, and the frames/s Redis could serve is
- * 1 / sum of (1 / each script's calls/s).
+ * EVALSHA as the server calls them; one redis-benchmark runs per script and pipeline depth, each script's best
+ * rate counts, and the frames/s Redis could serve is 1 / sum of (1 / each script's calls/s).
  *
  * <p>Keys and arguments are shaped like the server's: the deduplication keys name a fresh frame id on every call
  * (redis-benchmark's {@code __rand_int__} in the key), and the counter step works on the generator's real device
