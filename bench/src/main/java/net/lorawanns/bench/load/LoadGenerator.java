@@ -40,6 +40,7 @@ import net.lorawanns.core.frame.FCtrl;
 import net.lorawanns.core.frame.MType;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.Mic;
 
 /**
@@ -71,6 +72,12 @@ import net.lorawanns.core.types.Mic;
  *       is then its first in the run. Devices are registered through the API, {@code -Dload.registerConcurrency}
  *       requests at a time (default 50); the time it takes is printed.</li>
  * </ul>
+ *
+ * <p>Last, on the same Redis, what Redis alone could do with the server's per-frame script mix
+ * ({@link RedisAlone}: {@code redis-benchmark}, from {@code -Dload.redisBenchmark} or the PATH; skipped, saying so,
+ * without it), and the server's decided frames/s as a share of that. {@code -Dload.redisBenchmarkClients} (default
+ * 1), {@code -Dload.redisBenchmarkPipelines} (the depths tried, default {@code 16,64}) and
+ * {@code -Dload.redisBenchmarkRequests} (calls per script and depth, default 300,000) shape it.
  */
 public final class LoadGenerator {
     private static final String API_KEY = "load-generator-api-key";
@@ -84,7 +91,7 @@ public final class LoadGenerator {
     /** Frames are sent when due, but the sender sleeps only when ahead by this much: fewer timer wake-ups. */
     private static final long PACING_SLACK_NANOS = 1_000_000;
     /** The generated configuration's {@code network.deduplication_delay}: a downlink cannot leave before it. */
-    private static final Duration DEDUPLICATION_DELAY = Duration.ofMillis(200);
+    static final Duration DEDUPLICATION_DELAY = Duration.ofMillis(200);
     /** How often the PUSH_ACK reader looks for ACKs: the round trips' resolution. */
     private static final long ACK_POLL_NANOS = 200_000;
     /** How long after the last datagram a PUSH_ACK not yet come is waited for. */
@@ -92,6 +99,18 @@ public final class LoadGenerator {
     private static final double CONFIRMED_SHARE = Double.parseDouble(System.getProperty("load.confirmedShare", "0"));
     private static final boolean WEBHOOK = Boolean.getBoolean("load.webhook");
     private static final int REGISTER_CONCURRENCY = Integer.getInteger("load.registerConcurrency", 50);
+    /**
+     * redis-benchmark's connections for the Redis-alone figure: the server sends each event loop's requests on one
+     * connection of its own.
+     */
+    private static final int REDIS_BENCHMARK_CLIENTS = Integer.getInteger("load.redisBenchmarkClients", 1);
+    /**
+     * The depths tried, requests redis-benchmark writes per connection before reading (a script's rate is its best):
+     * the server writes each event loop's turn of requests at once, a few to a few hundred.
+     */
+    private static final List<Integer> REDIS_BENCHMARK_PIPELINES = java.util.Arrays.stream(System.getProperty(
+            "load.redisBenchmarkPipelines", "16,64").split(",")).map(depth -> Integer.parseInt(depth.trim())).toList();
+    private static final int REDIS_BENCHMARK_REQUESTS = Integer.getInteger("load.redisBenchmarkRequests", 300_000);
 
     private final int framesPerSecond;
     private final int seconds;
@@ -208,6 +227,7 @@ public final class LoadGenerator {
                 long redisMemory = redisUsedMemory(redis.ports());
                 System.out.printf(Locale.ROOT, "Redis memory at the end     %,.1f MiB (%,.0f bytes per device)%n",
                         redisMemory / 1048576.0, (double) redisMemory / devices);
+                reportRedisAlone(server, redis.ports(), before, after);
             } finally {
                 server.destroy();
                 server.waitFor(30, TimeUnit.SECONDS);
@@ -266,7 +286,7 @@ public final class LoadGenerator {
                         {"application_id":"load","mac_version":"1.0.3","abp":{"dev_addr":"%s","nwk_s_key":"%s","app_s_key":"%s"}}
                         """.formatted(devAddr(i), HEX.formatHex(KEY.bytes()), HEX.formatHex(KEY.bytes()));
                 window.acquire();
-                put(http, "/api/v1/devices/" + String.format("%016X", 0x0A00000000000000L + i), body)
+                put(http, "/api/v1/devices/" + devEui(i), body)
                         .onComplete(done -> {
                             if (done.failed()) {
                                 failure.compareAndSet(null, done.cause());
@@ -296,6 +316,11 @@ public final class LoadGenerator {
                     }
                     return null;
                 }));
+    }
+
+    /** The DevEUI of the generator's device {@code device}. */
+    static Eui64 devEui(int device) {
+        return new Eui64(0x0A00000000000000L + device);
     }
 
     private static DevAddr devAddr(int device) {
@@ -497,6 +522,54 @@ public final class LoadGenerator {
                 acks.unmatched() == 0 ? "" : String.format(Locale.ROOT, " (%,d unmatched)", acks.unmatched()));
     }
 
+    /**
+     * Redis alone with the server's per-frame script mix ({@link RedisAlone}), on the same Redis, and the share of
+     * it the server used. After the measured phase only: it changes the devices' sessions. The server is stopped
+     * first, so that Redis and redis-benchmark have the machine. Never fails the run.
+     */
+    private void reportRedisAlone(Process server, List<Integer> redisPorts, Map<String, Double> before,
+                                  Map<String, Double> after) throws InterruptedException {
+        System.out.println();
+        server.destroy();
+        server.waitFor(30, TimeUnit.SECONDS);
+        if (redisPorts.size() != 1) {
+            System.out.println("Redis alone: measured on one Redis only, not with load.redis=cluster");
+            return;
+        }
+        Optional<Path> binary = RedisAlone.binary();
+        if (binary.isEmpty()) {
+            System.out.println("Redis alone: skipped, no redis-benchmark (on Debian or Ubuntu: apt-get install -y"
+                    + " redis-tools; or give its path with -D" + RedisAlone.BINARY_PROPERTY + "=/path/to/redis-benchmark)");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "Redis alone: %s with the server's per-frame scripts, -c %d, -P each of %s,"
+                + " %,d calls each (after the measured phase, the server stopped: it changes the sessions)...%n", binary.get(),
+                REDIS_BENCHMARK_CLIENTS, REDIS_BENCHMARK_PIPELINES, REDIS_BENCHMARK_REQUESTS);
+        try {
+            RedisAlone.Mix mix = new RedisAlone(binary.get(), redisPorts.get(0), REDIS_BENCHMARK_CLIENTS,
+                    REDIS_BENCHMARK_PIPELINES, REDIS_BENCHMARK_REQUESTS).measure(devices);
+            for (RedisAlone.ScriptRate rate : mix.rates()) {
+                StringBuilder perCall = new StringBuilder();
+                rate.commandsPerCall().forEach((command, calls) -> perCall.append(perCall.isEmpty() ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%s %.2f", command, calls)));
+                StringBuilder byDepth = new StringBuilder();
+                rate.callsPerSecondByDepth().forEach((depth, calls) -> byDepth.append(byDepth.isEmpty() ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "-P %d: %,.0f", depth, calls)));
+                System.out.printf(Locale.ROOT, "  %-15s %,9.0f calls/s (%s; per call inside it: %s)%n", rate.script(),
+                        rate.callsPerSecond(), byDepth, perCall);
+            }
+            double decided = delta(before, after, "lorawan_uplink_frames_total{outcome=\"new\"}") / seconds;
+            System.out.printf(Locale.ROOT, "Redis alone (redis-benchmark, same scripts): %,.0f frames/s; the server:"
+                    + " %,.0f frames/s decided; ratio %.2f%n", mix.framesPerSecond(), decided,
+                    decided / mix.framesPerSecond());
+            System.out.println(decided < 0.99 * framesPerSecond
+                    ? "  (the server fell behind the offered rate: its rate is what it holds)"
+                    : "  (the server kept up with the offered rate: a higher frames/s argument finds what it holds)");
+        } catch (Exception failed) {
+            System.out.println("Redis alone: failed, " + failed);
+        }
+    }
+
     private static void reportDownlinks(DownlinkGateways downlinks) {
         System.out.printf(Locale.ROOT, "confirmed uplinks sent      %,d; PULL_RESPs %,d (%,d not an awaited ACK);"
                 + " no ACK %,d%n", downlinks.confirmedSent(), downlinks.pullResps(), downlinks.unmatchedDownlinks(),
@@ -558,7 +631,7 @@ public final class LoadGenerator {
     }
 
     /** Calls per command in INFO commandstats (INFO itself left out), summed over the servers. */
-    private static Map<String, Long> redisCommands(List<Integer> ports) throws IOException {
+    static Map<String, Long> redisCommands(List<Integer> ports) throws IOException {
         Map<String, Long> calls = new java.util.TreeMap<>();
         for (int port : ports) {
             Matcher m = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)").matcher(redisInfo(port, "commandstats"));
