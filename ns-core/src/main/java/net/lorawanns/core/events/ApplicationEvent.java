@@ -31,7 +31,7 @@ public final class ApplicationEvent {
     /** Takes {@code body} over (adding the type and application): the caller builds it and leaves it alone. */
     public ApplicationEvent(String type, Optional<String> applicationId, JsonObject body) {
         this(type, applicationId, () -> body);
-        body();
+        built();
     }
 
     private ApplicationEvent(String type, Optional<String> applicationId, Supplier<JsonObject> builder) {
