@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.time.Instant;
@@ -27,7 +28,12 @@ import net.lorawanns.core.types.Eui64;
  * rejected with its reason while its siblings are still decoded; unknown fields are skipped.
  */
 final class PushDataDecoder {
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    /**
+     * The fast double parser reads {@code freq} and {@code lsnr} from the parser's characters, where the default one
+     * makes a String of each first; both round correctly, so the values are the same.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
     /** Status report times look like {@code 2014-01-12 08:59:28 GMT} (packet_forwarder) or {@code ... UTC} (sx1302_hal). */
     private static final DateTimeFormatter STAT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT);
 

@@ -210,9 +210,16 @@ final class ClassAAnswer implements DataStep {
      * LoRaWAN 1.0.4 sections 5.4, 5.7, 5.11 and 5.12): any downlink ends the repetition.
      */
     private static boolean repeatsAnAnswer(DataUplink uplink) {
-        return uplink.isNew() && uplink.macCommands.stream().anyMatch(command ->
-                command instanceof MacCommand.RxParamSetupAns || command instanceof MacCommand.RxTimingSetupAns
-                        || command instanceof MacCommand.DlChannelAns || command instanceof MacCommand.TxParamSetupAns);
+        if (!uplink.isNew()) {
+            return false;
+        }
+        for (MacCommand command : uplink.macCommands) {
+            if (command instanceof MacCommand.RxParamSetupAns || command instanceof MacCommand.RxTimingSetupAns
+                    || command instanceof MacCommand.DlChannelAns || command instanceof MacCommand.TxParamSetupAns) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The region's RX1 frequency, unless the device's channel was moved with DlChannelReq. */

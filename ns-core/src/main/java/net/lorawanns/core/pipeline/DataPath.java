@@ -26,11 +26,30 @@ final class DataPath {
         return run(new DataUplink(copies, region, frame, dr), 0);
     }
 
+    /**
+     * Runs the steps from {@code from} on. Most steps answer at once (an already completed future): the next one then
+     * runs in the same loop, without a continuation allocated for it; a step that waits for Redis goes on from there.
+     */
     private Future<Void> run(DataUplink uplink, int from) {
-        if (from == steps.size()) {
-            return Future.succeededFuture();
+        for (int i = from; i < steps.size(); i++) {
+            Future<DataStep.Next> next;
+            try {
+                next = steps.get(i).apply(uplink);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+            }
+            if (!next.isComplete()) {
+                int after = i + 1;
+                return next.compose(answer -> answer == DataStep.Next.CONTINUE ? run(uplink, after)
+                        : Future.succeededFuture());
+            }
+            if (next.failed()) {
+                return Future.failedFuture(next.cause());
+            }
+            if (next.result() != DataStep.Next.CONTINUE) {
+                return Future.succeededFuture();
+            }
         }
-        return steps.get(from).apply(uplink).compose(next ->
-                next == DataStep.Next.CONTINUE ? run(uplink, from + 1) : Future.succeededFuture());
+        return Future.succeededFuture();
     }
 }

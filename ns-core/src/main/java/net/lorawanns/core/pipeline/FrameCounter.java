@@ -3,6 +3,7 @@ package net.lorawanns.core.pipeline;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.TimeOnAir;
+import net.lorawanns.core.uplink.Copy;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,9 +117,19 @@ final class FrameCounter implements DataStep {
 
     /** The gateways that heard the frame, best first: where the device's Class C downlinks go next. */
     private static List<HeardBy> bestGateways(DataUplink uplink) {
-        return uplink.copies.copies().stream().sorted(DeduplicatedUplink.BEST_FIRST)
-                .map(copy -> new HeardBy(copy.rxInfo().gatewayEui(), copy.rxInfo().gpsTimeMillis() != null))
-                .distinct().limit(MAX_GATEWAYS_KEPT).toList();
+        List<Copy> copies = new ArrayList<>(uplink.copies.copies());
+        copies.sort(DeduplicatedUplink.BEST_FIRST);
+        List<HeardBy> best = new ArrayList<>(MAX_GATEWAYS_KEPT);
+        for (Copy copy : copies) {
+            HeardBy heard = new HeardBy(copy.rxInfo().gatewayEui(), copy.rxInfo().gpsTimeMillis() != null);
+            if (!best.contains(heard)) {
+                best.add(heard);
+                if (best.size() == MAX_GATEWAYS_KEPT) {
+                    break;
+                }
+            }
+        }
+        return best;
     }
 
     private Next decided(DataUplink uplink) {

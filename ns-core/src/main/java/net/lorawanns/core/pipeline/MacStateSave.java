@@ -26,7 +26,8 @@ final class MacStateSave implements DataStep {
         if (uplink.mac == null || !uplink.isNew()) {
             return Future.succeededFuture(Next.CONTINUE);
         }
-        List<MacCommand.Downlink> sent = uplink.sent.stream().filter(uplink.requests::contains).toList();
+        List<MacCommand.Downlink> sent = uplink.sent.isEmpty() ? List.of()
+                : uplink.sent.stream().filter(uplink.requests::contains).toList();
         if (sent.isEmpty() && uplink.storedMac.isPresent() && uplink.storedMac.get() == uplink.mac) {
             // The steps made no new state: nothing was answered, asked or learnt.
             return Future.succeededFuture(Next.CONTINUE);

@@ -166,7 +166,11 @@ public final class BatchingRedis implements Redis {
             clusterLanes.computeIfAbsent(eventLoop, thread -> new ClusterLane(context)).send(batch);
             return;
         }
-        lanes.computeIfAbsent(eventLoop, thread -> new Lane(context)).send(batch);
+        Lane lane = lanes.get(eventLoop);
+        if (lane == null) {
+            lane = lanes.computeIfAbsent(eventLoop, thread -> new Lane(context));
+        }
+        lane.send(batch);
     }
 
     /** The connection of one event loop, and the batches it carries. Touched only on that event loop. */

@@ -23,14 +23,14 @@ public final class LuaScript {
     private final String name;
     /** The source as Redis reads it, encoded once rather than on every run. */
     private final byte[] source;
-    /** The SHA-1 of the source in lower-case hex, as Redis names the script. */
-    private final String sha1;
+    /** The SHA-1 of the source in lower-case hex, as Redis names the script (its bytes, as sent). */
+    private final byte[] sha1;
 
     /** @param name a short name for metrics, e.g. {@code session_accept} */
     public LuaScript(String name, String source) {
         this.name = name;
         this.source = source.getBytes(StandardCharsets.UTF_8);
-        this.sha1 = sha1(this.source);
+        this.sha1 = sha1(this.source).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Runs the script with {@code keys.length} keys followed by {@code args}. */
@@ -52,20 +52,17 @@ public final class LuaScript {
         return redis instanceof BatchingRedis batching ? batching.send(request, name, acks) : redis.send(request);
     }
 
-    private static Request request(Command command, Object script, String[] keys, Object[] args) {
-        Request request = Request.cmd(command);
-        if (script instanceof byte[] bytes) {
-            request.arg(bytes);
-        } else {
-            request.arg(script.toString());
-        }
-        request.arg(keys.length);
+    /** Integral arguments go as their decimal digits without a String in between, as Redis reads any argument. */
+    private static Request request(Command command, byte[] script, String[] keys, Object[] args) {
+        Request request = Request.cmd(command).arg(script).arg(keys.length);
         for (String key : keys) {
             request.arg(key);
         }
         for (Object arg : args) {
             if (arg instanceof byte[] bytes) {
                 request.arg(bytes);
+            } else if (arg instanceof Long || arg instanceof Integer) {
+                request.arg(((Number) arg).longValue());
             } else {
                 request.arg(String.valueOf(arg));
             }

@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -50,6 +51,8 @@ public final class Deduplicator {
             """);
     private static final long LATE_MEMORY_MS = 10_000;
     private static final long OPEN_GRACE_MS = 5_000;
+    /** Where {@link #frameId} puts the digest, per thread: the id keeps only its hex form. */
+    private static final ThreadLocal<byte[]> HASH = ThreadLocal.withInitial(() -> new byte[32]);
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -168,7 +171,16 @@ public final class Deduplicator {
     /** Hash of the PHYPayload plus the frequency: one frame on two frequencies is two transmissions. */
     static String frameId(UplinkFrame frame) {
         MessageDigest digest = SHA256.get();
-        byte[] hash = digest.digest(frame.phyPayload());
-        return HexFormat.of().formatHex(hash, 0, 16) + ":" + frame.frequencyHz();
+        digest.update(frame.phyPayload());
+        byte[] hash = HASH.get();
+        try {
+            digest.digest(hash, 0, hash.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+        }
+        // The first 16 bytes in hex, ':' and the frequency in Hz: at most 32 + 1 + 20 characters.
+        StringBuilder id = new StringBuilder(53);
+        HexFormat.of().formatHex(id, hash, 0, 16);
+        return id.append(':').append(frame.frequencyHz()).toString();
     }
 }

@@ -104,6 +104,17 @@ class DeduplicatorTest {
                 CopyCodec.encode(new Copy("", sparse)))));
     }
 
+    /**
+     * The set's id, part of its Redis keys, which every instance of a cluster must agree on: the first half of the
+     * PHYPayload's SHA-256 in hex, ':' and the frequency. SHA-256("abc") is FIPS 180-2's example (appendix B.1).
+     */
+    @Test
+    void theFrameIdIsHalfTheSha256OfThePhyPayloadAndTheFrequency() {
+        UplinkFrame frame = copy("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 868_100_000, 1, 5.0);
+        assertEquals("ba7816bf8f01cfea414140de5dae2223:868100000", Deduplicator.frameId(frame));
+        assertEquals("ba7816bf8f01cfea414140de5dae2223:868100000", Deduplicator.frameId(frame), "asked again");
+    }
+
     private static UplinkFrame copy(byte[] phy, long frequency, int gateway, double snr) {
         RxInfo rx = new RxInfo(new Eui64(gateway), 1000L * gateway, null, null, null, 0, 0, 0, -60 - gateway, null,
                 snr, null, Instant.now());
