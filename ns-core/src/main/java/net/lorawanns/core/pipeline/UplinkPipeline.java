@@ -107,7 +107,7 @@ public final class UplinkPipeline implements GatewayListener {
                 metrics);
         this.rejoins = new RejoinHandler(plan, devices, settings, targets, sessions, joinServer, downlinks, events,
                 metrics);
-        SessionCache cache = new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
+        SessionCache cache = new SessionCache(plan.sessionCacheEntries(), SESSION_CACHE_AGE);
         Gauge.builder("lorawan.session.cache.size", cache, SessionCache::size)
                 .description("DevAddrs whose sessions this instance holds in memory").register(registry);
         this.scheduled = new ScheduledDownlinks(context, plan, devices, sessions, queue, settings, downlinks, gateways,
