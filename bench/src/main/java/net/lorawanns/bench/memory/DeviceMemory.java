@@ -44,6 +44,10 @@ import net.lorawanns.core.types.MacVersion;
  *
  * <pre>java -cp bench/target/benchmarks.jar net.lorawanns.bench.memory.DeviceMemory [devices]</pre>
  *
+ * The embedded Redis runs with the {@code hash-max-ziplist-value} the README asks for
+ * ({@link net.lorawanns.core.redis.RedisEncoding}); {@code -Dmemory.hashMaxZiplistValue=64} measures with Redis's
+ * default instead.
+ *
  * Runs the stores on one Vert.x event loop, {@link #IN_FLIGHT} devices at a time.
  */
 public final class DeviceMemory {
@@ -66,6 +70,11 @@ public final class DeviceMemory {
                 RedisSettings settings = new RedisSettings(List.of(embedded.url()), "standalone", "", "");
                 Redis redis = RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
                 RedisKeys keys = new RedisKeys(settings.keyPrefix());
+                String hashMaxZiplistValue = System.getProperty("memory.hashMaxZiplistValue");
+                if (hashMaxZiplistValue != null) {
+                    await(redis.send(Request.cmd(Command.CONFIG).arg("SET").arg("hash-max-ziplist-value")
+                            .arg(hashMaxZiplistValue)));
+                }
                 AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
                 DeviceStore deviceStore = new DeviceStore(redis, keys);
                 SessionStore sessionStore = new SessionStore(redis, keys, cipher);
