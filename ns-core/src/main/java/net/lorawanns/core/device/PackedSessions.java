@@ -119,16 +119,56 @@ final class PackedSessions {
         return candidates;
     }
 
-    /** The index of the active (not pending) session {@code sessionId} of {@code devEui}; -1 when none. */
+    /**
+     * The index of the active (not pending) session {@code sessionId} of {@code devEui}; -1 when none. Reads the
+     * packed bytes in place, without unpacking keys: it runs for every accepted frame.
+     */
     static int indexOfActive(byte[] packed, Eui64 devEui, String sessionId) {
-        List<SessionCandidate> candidates = unpack(packed);
-        for (int i = 0; i < candidates.size(); i++) {
-            SessionCandidate c = candidates.get(i);
-            if (!c.pending() && c.devEui().equals(devEui) && c.session().id().equals(sessionId)) {
-                return i;
+        ByteBuffer in = ByteBuffer.wrap(packed);
+        for (int index = 0; in.hasRemaining(); index++) {
+            long eui = in.getLong();
+            int flags = in.get();
+            // ConfFCnt, RX1DROffset, RX2 data rate, RX1 delay, DevAddr
+            in.position(in.position() + Long.BYTES + 4 * Integer.BYTES);
+            boolean match = eui == devEui.value() && (flags & PENDING) == 0 && idAt(in, flags).equals(sessionId);
+            skipIdAndKeys(in, flags);
+            if (match) {
+                return index;
             }
         }
         return -1;
+    }
+
+    /** The session ID at the buffer's position, which stays where it is. */
+    private static String idAt(ByteBuffer in, int flags) {
+        int at = in.position();
+        if ((flags & UUID_ID) != 0) {
+            return new UUID(in.getLong(at), in.getLong(at + Long.BYTES)).toString();
+        }
+        return new String(in.array(), at + Short.BYTES, in.getShort(at) & 0xFFFF, StandardCharsets.UTF_8);
+    }
+
+    private static void skipIdAndKeys(ByteBuffer in, int flags) {
+        skip(in, (flags & UUID_ID) != 0 ? 2 * Long.BYTES : Short.BYTES + (in.getShort(in.position()) & 0xFFFF));
+        int networkKeys = (flags & ONE_NETWORK_KEY) != 0 ? 1 : 3;
+        skip(in, (networkKeys + ((flags & APP_S_KEY) != 0 ? 1 : 0)) * AesKey.SIZE);
+        if ((flags & ENVELOPE) != 0) {
+            skipString(in);
+            skipString(in);
+        }
+        if ((flags & REFERENCE) != 0) {
+            skipString(in);
+            skipString(in);
+        }
+    }
+
+    /** Skips a length (two bytes) and the bytes it counts: a string, or the envelope's wrapped key. */
+    private static void skipString(ByteBuffer in) {
+        skip(in, Short.BYTES + (in.getShort(in.position()) & 0xFFFF));
+    }
+
+    private static void skip(ByteBuffer in, int bytes) {
+        in.position(in.position() + bytes);
     }
 
     private static AesKey key(ByteBuffer in) {

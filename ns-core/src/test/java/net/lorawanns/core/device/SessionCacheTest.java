@@ -71,6 +71,13 @@ class SessionCacheTest {
                 List.of(second.devEui(), second.pending(), second.lastFCntUp(), second.session().id(),
                         second.session().sNwkSIntKey(), second.session().nwkSEncKey(), second.session().appSKey(),
                         second.session().appSKeyEnvelope()));
+
+        SessionCandidate activeFirst = new SessionCandidate(ONE, full, false, 5);
+        SessionCandidate activeSecond = new SessionCandidate(TWO, lorawan10, false, 7);
+        cache.put(ADDR, List.of(activeFirst, activeSecond));
+        cache.accepted(ADDR, activeSecond, 9);
+        assertEquals(List.of(5L, 9L), cache.get(ADDR).orElseThrow().stream().map(SessionCandidate::lastFCntUp)
+                .toList(), "found past a session with an envelope and a reference");
     }
 
     @Test
