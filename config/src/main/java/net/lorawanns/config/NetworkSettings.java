@@ -23,8 +23,11 @@ import java.util.Locale;
  * @param rx2BelowRx1Dr under {@code rx1_first}, RX2 goes first when RX1's data rate would be below this (0: never;
  *                      ChirpStack's {@code rx2_prefer_on_rx1_dr_lt})
  * @param rx1DrOffset RX1 data-rate offset sent in join-accepts (0-7)
- * @param sessionCacheSize DevAddrs whose sessions each server instance keeps in memory, so that their uplinks need
- *                         no Redis lookup before the frame-counter step
+ * @param sessionCacheMemory how much of the heap each server instance gives the sessions it keeps in memory, so that
+ *                           their uplinks need no Redis lookup before the frame-counter step: a share of the maximum
+ *                           heap ("25%") or a size ("256MiB"); see {@link MemoryBudget}
+ * @param sessionCacheSize DevAddrs the session cache holds at most, on top of its memory; null: as many as
+ *                         {@code sessionCacheMemory} holds (the key of earlier versions, which counted DevAddrs only)
  * @param maxFramesInFlight gateway copies each instance holds between arrival and decision, at most; beyond that
  *                          copies are dropped and counted, so that a stalled Redis cannot exhaust memory
  * @param gatewayDutyCycle hold each gateway to its region's duty-cycle limits, per sub-band, over the last hour
@@ -34,15 +37,16 @@ import java.util.Locale;
 public record NetworkSettings(String netId, List<String> devAddrPrefixes, String region, List<String> enabledRegions,
                               Duration deduplicationDelay, Integer rx1Delay,
                               @JsonDeserialize(using = RxWindowDeserializer.class) String rxWindow,
-                              Integer rx2BelowRx1Dr, Integer rx1DrOffset, Integer sessionCacheSize,
-                              Integer maxFramesInFlight, Boolean gatewayDutyCycle, Integer pipelineEventLoops) {
+                              Integer rx2BelowRx1Dr, Integer rx1DrOffset, String sessionCacheMemory,
+                              Integer sessionCacheSize, Integer maxFramesInFlight, Boolean gatewayDutyCycle,
+                              Integer pipelineEventLoops) {
     /** The values of {@code rx_window}. */
     public enum RxWindowRule { RX1_FIRST, RX2_FIRST, RX1_ONLY, RX2_ONLY }
 
     static final List<String> RX_WINDOW_RULES = Arrays.stream(RxWindowRule.values())
             .map(rule -> rule.name().toLowerCase(Locale.ROOT)).toList();
     public static final NetworkSettings DEFAULTS = new NetworkSettings(null, null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 
     public NetworkSettings {
         netId = Check.hex("net_id", Check.or(netId, "000000"), 3);
@@ -70,9 +74,18 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
         gatewayDutyCycle = Check.or(gatewayDutyCycle, true);
         rx1DrOffset = Check.range("rx1_dr_offset", Check.or(rx1DrOffset, 0), 0, 7);
         maxFramesInFlight = Check.range("max_frames_in_flight", Check.or(maxFramesInFlight, 100_000), 1, 10_000_000);
-        sessionCacheSize = Check.range("session_cache_size", Check.or(sessionCacheSize, 200_000), 1, 100_000_000);
+        sessionCacheMemory = MemoryBudget.parse("session_cache_memory", Check.or(sessionCacheMemory, "25%"))
+                .toString();
+        if (sessionCacheSize != null) {
+            Check.range("session_cache_size", sessionCacheSize, 1, 100_000_000);
+        }
         pipelineEventLoops = Check.range("pipeline_event_loops", Check.or(pipelineEventLoops,
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2)), 1, 256);
+    }
+
+    @JsonIgnore
+    public MemoryBudget sessionCacheMemoryBudget() {
+        return MemoryBudget.parse("session_cache_memory", sessionCacheMemory);
     }
 
     @JsonIgnore

@@ -32,7 +32,8 @@ class ConfigLoaderTest {
         assertEquals(List.of("eu868"), s.network().enabledRegions());
         assertEquals(Duration.ofMillis(200), s.network().deduplicationDelay());
         assertEquals(1, s.network().rx1Delay());
-        assertEquals(200_000, s.network().sessionCacheSize());
+        assertEquals(new MemoryBudget(25, 0), s.network().sessionCacheMemoryBudget());
+        assertEquals(null, s.network().sessionCacheSize(), "no bound on DevAddrs beyond the memory's");
         assertTrue(s.redis().embedded());
         assertEquals("0.0.0.0:1700", s.gateway().udp().bind());
         assertEquals("accept", s.gateway().udp().unknownGateways());
@@ -356,6 +357,21 @@ class ConfigLoaderTest {
         assertEquals("network.enabled_regions[0]", ism.key());
         assertTrue(ism.getMessage().contains("not an RP002 region"), ism.getMessage());
         assertEquals("network.rx2_dr", fails("[network]\nrx2_dr = 0\n").key(), "moved to [[regions]]");
+    }
+
+    @Test
+    void theSessionCacheIsSizedByAShareOfTheHeapOrASizeAndStillReadsTheEarlierCount() throws Exception {
+        NetworkSettings share = loader.parse("[network]\nsession_cache_memory = \"10%\"\n").network();
+        assertEquals(100L << 20, share.sessionCacheMemoryBudget().bytes(1000L << 20));
+        NetworkSettings size = loader.parse("[network]\nsession_cache_memory = \"256MiB\"\n"
+                + "session_cache_size = 200000\n").network();
+        assertEquals(256L << 20, size.sessionCacheMemoryBudget().bytes(1L << 30), "a size ignores the heap");
+        assertEquals(200_000, size.sessionCacheSize(), "the earlier key is still read");
+        for (String bad : List.of("\"0%\"", "\"95%\"", "\"256MB\"", "\"lots\"", "256")) {
+            assertEquals("network.session_cache_memory", fails("[network]\nsession_cache_memory = " + bad + "\n")
+                    .key(), bad);
+        }
+        assertEquals("network.session_cache_size", fails("[network]\nsession_cache_size = 0\n").key());
     }
 
     private ConfigException fails(String toml) {

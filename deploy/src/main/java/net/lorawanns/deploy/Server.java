@@ -61,6 +61,7 @@ import net.lorawanns.core.pipeline.UplinkShards;
 import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
+import net.lorawanns.core.redis.RedisEncoding;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.redis.RedisSubscription;
 import net.lorawanns.core.redis.ReplicaAcks;
@@ -167,6 +168,7 @@ public final class Server implements AutoCloseable {
         parts.add(redis::close);
         redis.send(Request.cmd(Command.PING)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Redis answers PING");
+        RedisEncoding.advice(redis).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).ifPresent(LOG::warn);
         RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
         String instanceId = UUID.randomUUID().toString().substring(0, 8);
 

@@ -28,9 +28,13 @@ public record Device(Eui64 devEui, Optional<Eui64> joinEui, MacVersion macVersio
         return joinEui.isPresent();
     }
 
+    /** The record as stored; {@code relax_fcnt} only when on, since a million records each keep it. */
     JsonObject toJson() {
         JsonObject json = new JsonObject().put("dev_eui", devEui.toString()).put("mac_version", macVersion.toString())
-                .put("application_id", applicationId).put("relax_fcnt", relaxFCnt);
+                .put("application_id", applicationId);
+        if (relaxFCnt) {
+            json.put("relax_fcnt", true);
+        }
         joinEui.ifPresent(eui -> json.put("join_eui", eui.toString()));
         deviceProfileId.ifPresent(id -> json.put("device_profile_id", id));
         return json;

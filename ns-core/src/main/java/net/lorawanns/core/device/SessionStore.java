@@ -225,7 +225,6 @@ public final class SessionStore {
 
     private final Redis redis;
     private final RedisKeys keys;
-    private final AtRestCipher cipher;
     private final SessionRecord records;
     private final ReplicaAcks acks;
     private final Map<Eui64, ParsedMacState> parsedMacStates = new ConcurrentHashMap<>();
@@ -242,7 +241,6 @@ public final class SessionStore {
     public SessionStore(Redis redis, RedisKeys keys, AtRestCipher cipher, ReplicaAcks acks) {
         this.redis = redis;
         this.keys = keys;
-        this.cipher = cipher;
         this.records = new SessionRecord(cipher);
         this.acks = acks;
     }
@@ -277,7 +275,7 @@ public final class SessionStore {
             List<Future<Boolean>> removals = new ArrayList<>();
             for (Response record : stored) {
                 if (record != null) {
-                    removals.add(index(devEui, SessionRecord.devAddr(new JsonObject(record.toBuffer())), "", ""));
+                    removals.add(index(devEui, SessionRecord.devAddr(record.toBytes()), "", ""));
                 }
             }
             return Future.all(removals);
@@ -370,15 +368,17 @@ public final class SessionStore {
     }
 
     /**
-     * Re-seals every session record not under the current master key (those stored before sessions were sealed
-     * too); the count re-sealed. Safe while servers run: a field is replaced only if unchanged since read, and the
-     * counters and the TTL beside it are left alone.
+     * Re-seals every session record not under the current master key, or not in the compact form (those stored as
+     * JSON before, and before sessions were sealed); the count re-sealed. Safe while servers run: a field is
+     * replaced only if unchanged since read, and the counters and the TTL beside it are left alone.
      */
     public Future<Integer> rotate() {
-        return SealedHashFields.rotate(redis, keys.sessionPattern(), SESSION_FIELDS, cipher, (redisKey, record) -> {
-            int tag = redisKey.lastIndexOf('{');
-            return records.reseal(Eui64.parse(redisKey.substring(tag + 1, redisKey.indexOf('}', tag))), record);
-        });
+        return SealedHashFields.rotate(redis, keys.sessionPattern(), SESSION_FIELDS, records::current,
+                (redisKey, record) -> {
+                    int tag = redisKey.lastIndexOf('{');
+                    return records.reseal(Eui64.parse(redisKey.substring(tag + 1, redisKey.indexOf('}', tag))),
+                            record);
+                });
     }
 
     /**
@@ -547,6 +547,6 @@ public final class SessionStore {
     }
 
     private DeviceSession parse(Eui64 devEui, Response blob) {
-        return records.decode(devEui, new JsonObject(blob.toBuffer()));
+        return records.decode(devEui, blob.toBytes());
     }
 }

@@ -264,24 +264,45 @@ public final class MacState {
         return fields.beaconFrequency;
     }
 
+    /**
+     * The state as stored with its session, a million times over: a value left at its default (the state of
+     * {@link #initial}) is left out, and {@link #fromJson} puts it back.
+     */
     public JsonObject toJson() {
         Fields f = fields;
-        JsonObject json = new JsonObject().put("dr", f.dataRate).put("txp", f.txPowerIndex).put("nbt", f.nbTrans)
-                .put("ch", ints(f.channels)).put("rx1d", f.rx.rx1Delay()).put("rx1o", f.rx.rx1DrOffset())
-                .put("rx2dr", f.rx.rx2DataRate()).put("rx2f", f.rx.rx2Frequency()).put("mdc", f.maxDutyCycle)
-                .put("adrl", f.adrAckLimitExp).put("adrd", f.adrAckDelayExp).put("pch", ints(f.pendingChannels))
-                .put("ab", ints(f.abandoned)).put("nodr", ints(f.refusedDataRates))
-                .put("notx", ints(f.refusedTxPowers)).put("h", f.adrHistory)
-                .put("pend", Hex.lower(MacCommandCodec.encode(f.pending)));
-        JsonObject extra = new JsonObject();
-        f.extraChannels.forEach((index, hz) -> extra.put(Integer.toString(index), hz));
-        json.put("xch", extra);
-        JsonObject downlink = new JsonObject();
-        f.downlinkChannels.forEach((index, hz) -> downlink.put(Integer.toString(index), hz));
-        json.put("dch", downlink);
-        JsonObject unanswered = new JsonObject();
-        f.unanswered.forEach((cid, n) -> unanswered.put(Integer.toString(cid), n));
-        json.put("un", unanswered);
+        JsonObject json = new JsonObject().put("dr", f.dataRate).put("ch", ints(f.channels))
+                .put("rx1d", f.rx.rx1Delay()).put("rx1o", f.rx.rx1DrOffset()).put("rx2dr", f.rx.rx2DataRate())
+                .put("rx2f", f.rx.rx2Frequency());
+        putUnlessDefault(json, "txp", f.txPowerIndex, 0);
+        putUnlessDefault(json, "nbt", f.nbTrans, 1);
+        putUnlessDefault(json, "mdc", f.maxDutyCycle, 0);
+        putUnlessDefault(json, "adrl", f.adrAckLimitExp, DEFAULT_ADR_ACK_LIMIT_EXP);
+        putUnlessDefault(json, "adrd", f.adrAckDelayExp, DEFAULT_ADR_ACK_DELAY_EXP);
+        putUnlessEmpty(json, "pch", f.pendingChannels);
+        putUnlessEmpty(json, "ab", f.abandoned);
+        putUnlessEmpty(json, "nodr", f.refusedDataRates);
+        putUnlessEmpty(json, "notx", f.refusedTxPowers);
+        if (!f.adrHistory.isEmpty()) {
+            json.put("h", f.adrHistory);
+        }
+        if (!f.pending.isEmpty()) {
+            json.put("pend", Hex.lower(MacCommandCodec.encode(f.pending)));
+        }
+        if (!f.extraChannels.isEmpty()) {
+            JsonObject extra = new JsonObject();
+            f.extraChannels.forEach((index, hz) -> extra.put(Integer.toString(index), hz));
+            json.put("xch", extra);
+        }
+        if (!f.downlinkChannels.isEmpty()) {
+            JsonObject downlink = new JsonObject();
+            f.downlinkChannels.forEach((index, hz) -> downlink.put(Integer.toString(index), hz));
+            json.put("dch", downlink);
+        }
+        if (!f.unanswered.isEmpty()) {
+            JsonObject unanswered = new JsonObject();
+            f.unanswered.forEach((cid, n) -> unanswered.put(Integer.toString(cid), n));
+            json.put("un", unanswered);
+        }
         f.rejoin.ifPresent(r -> json.put("rj", new JsonArray().add(r.maxTimeN()).add(r.maxCountN())));
         f.txParams.ifPresent(t -> json.put("txpar", new JsonArray().add(t.uplinkDwellTime())
                 .add(t.downlinkDwellTime()).add(t.maxEirpIndex())));
@@ -303,40 +324,40 @@ public final class MacState {
         try {
             Fields f = new Fields();
             f.dataRate = json.getInteger("dr");
-            f.txPowerIndex = json.getInteger("txp");
-            f.nbTrans = json.getInteger("nbt");
+            f.txPowerIndex = json.getInteger("txp", 0);
+            f.nbTrans = json.getInteger("nbt", 1);
             f.channels = ints(json.getJsonArray("ch"));
-            json.getJsonObject("xch").forEach(e -> f.extraChannels.put(Integer.parseInt(e.getKey()),
+            json.getJsonObject("xch", new JsonObject()).forEach(e -> f.extraChannels.put(Integer.parseInt(e.getKey()),
                     ((Number) e.getValue()).longValue()));
             json.getJsonObject("dch", new JsonObject()).forEach(e -> f.downlinkChannels.put(
                     Integer.parseInt(e.getKey()), ((Number) e.getValue()).longValue()));
             f.rx = new RxSettings(json.getInteger("rx1d"), json.getInteger("rx1o"), json.getInteger("rx2dr"),
                     json.getLong("rx2f"));
-            f.maxDutyCycle = json.getInteger("mdc");
-            f.adrAckLimitExp = json.getInteger("adrl");
-            f.adrAckDelayExp = json.getInteger("adrd");
+            f.maxDutyCycle = json.getInteger("mdc", 0);
+            f.adrAckLimitExp = json.getInteger("adrl", DEFAULT_ADR_ACK_LIMIT_EXP);
+            f.adrAckDelayExp = json.getInteger("adrd", DEFAULT_ADR_ACK_DELAY_EXP);
             JsonArray rj = json.getJsonArray("rj");
             f.rejoin = rj == null ? Optional.empty()
                     : Optional.of(new RejoinParams(rj.getInteger(0), rj.getInteger(1)));
             JsonArray t = json.getJsonArray("txpar");
             f.txParams = t == null ? Optional.empty()
                     : Optional.of(new TxParams(t.getBoolean(0), t.getBoolean(1), t.getInteger(2)));
-            for (MacCommand command : MacCommandCodec.decode(Hex.decode(json.getString("pend")), Direction.DOWNLINK)) {
+            for (MacCommand command : MacCommandCodec.decode(Hex.decode(json.getString("pend", "")), Direction.DOWNLINK)) {
                 f.pending.add((MacCommand.Downlink) command);
             }
-            f.pendingChannels = ints(json.getJsonArray("pch"));
-            for (Map.Entry<String, Object> e : json.getJsonObject("un")) {
+            f.pendingChannels = ints(json.getJsonArray("pch", new JsonArray()));
+            for (Map.Entry<String, Object> e : json.getJsonObject("un", new JsonObject())) {
                 f.unanswered.put(Integer.parseInt(e.getKey()), ((Number) e.getValue()).intValue());
             }
-            f.abandoned = ints(json.getJsonArray("ab"));
-            f.refusedDataRates = ints(json.getJsonArray("nodr"));
-            f.refusedTxPowers = ints(json.getJsonArray("notx"));
+            f.abandoned = ints(json.getJsonArray("ab", new JsonArray()));
+            f.refusedDataRates = ints(json.getJsonArray("nodr", new JsonArray()));
+            f.refusedTxPowers = ints(json.getJsonArray("notx", new JsonArray()));
             JsonArray st = json.getJsonArray("st");
             f.status = st == null ? Optional.empty() : Optional.of(new DeviceStatus(st.getInteger(0),
                     st.getInteger(1), Instant.ofEpochMilli(st.getLong(2))));
             Long stq = json.getLong("stq");
             f.lastStatusRequest = stq == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(stq));
-            f.adrHistory = json.getString("h");
+            f.adrHistory = json.getString("h", "");
             f.deviceMode = Optional.ofNullable(json.getInteger("mode"));
             f.classB = json.getBoolean("cb", false);
             Integer psp = json.getInteger("psp");
@@ -349,6 +370,18 @@ public final class MacState {
             return new MacState(f);
         } catch (MalformedFrameException | RuntimeException e) {
             throw new IllegalArgumentException("not a MAC state: " + e.getMessage(), e);
+        }
+    }
+
+    private static void putUnlessDefault(JsonObject json, String name, int value, int defaultValue) {
+        if (value != defaultValue) {
+            json.put(name, value);
+        }
+    }
+
+    private static void putUnlessEmpty(JsonObject json, String name, SortedSet<Integer> set) {
+        if (!set.isEmpty()) {
+            json.put(name, ints(set));
         }
     }
 

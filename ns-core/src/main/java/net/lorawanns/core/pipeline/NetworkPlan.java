@@ -10,6 +10,7 @@ import net.lorawanns.config.NetworkSettings;
 import net.lorawanns.config.RegionSettings;
 import net.lorawanns.core.device.NetworkDefaults;
 import net.lorawanns.core.device.RegionDefaults;
+import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.downlink.WindowOrder;
 import net.lorawanns.core.join.DevAddrAllocator;
 import net.lorawanns.core.region.DataRate;
@@ -25,10 +26,12 @@ import net.lorawanns.core.types.NetId;
  * @param region the default region: of gateways and devices that name none
  * @param windowOrder which receive window Class A downlinks try first
  * @param gatewayDutyCycle whether gateways are held to their region's duty-cycle limits
+ * @param sessionCacheEntries the DevAddrs the session cache holds: {@code session_cache_memory} of this JVM's maximum
+ *                            heap, at most {@code session_cache_size} when that is set
  */
 public record NetworkPlan(NetId netId, Map<String, Region> regions, Region region, DevAddrAllocator devAddrs,
                           Duration deduplicationWindow, int rx1DelaySeconds, int rx1DrOffset,
-                          WindowOrder windowOrder, boolean gatewayDutyCycle, int sessionCacheSize,
+                          WindowOrder windowOrder, boolean gatewayDutyCycle, long sessionCacheEntries,
                           int maxFramesInFlight) {
 
     public NetworkPlan {
@@ -52,7 +55,9 @@ public record NetworkPlan(NetId netId, Map<String, Region> regions, Region regio
         WindowOrder order = new WindowOrder(settings.rxWindowRule(), settings.rx2BelowRx1Dr());
         return new NetworkPlan(netId, regions, regions.get(settings.region()), new DevAddrAllocator(prefixes),
                 settings.deduplicationDelay(), settings.rx1Delay(), settings.rx1DrOffset(), order,
-                settings.gatewayDutyCycle(), settings.sessionCacheSize(), settings.maxFramesInFlight());
+                settings.gatewayDutyCycle(), SessionCache.entriesFor(settings.sessionCacheMemoryBudget()
+                        .bytes(Runtime.getRuntime().maxMemory()), settings.sessionCacheSize()),
+                settings.maxFramesInFlight());
     }
 
     /**

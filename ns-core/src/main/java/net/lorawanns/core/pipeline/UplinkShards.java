@@ -30,7 +30,7 @@ public final class UplinkShards implements GatewayListener {
 
     /** The session cache of the plan's size, for the pipelines to share. */
     public static SessionCache sessionCache(NetworkPlan plan) {
-        return new SessionCache(plan.sessionCacheSize(), SESSION_CACHE_AGE);
+        return new SessionCache(plan.sessionCacheEntries(), SESSION_CACHE_AGE);
     }
 
     /**

@@ -8,7 +8,8 @@ import redis.embedded.RedisServer;
 
 /**
  * A throw-away Redis for trying the server: the binary shipped in the embedded-redis jar, on a free loopback
- * port, with persistence off. Everything in it is lost when it stops.
+ * port, with persistence off and the hash encoding the server needs ({@link RedisEncoding}). Everything in it is
+ * lost when it stops.
  */
 public final class EmbeddedRedis implements AutoCloseable {
     private static final int ATTEMPTS = 5;
@@ -31,6 +32,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                         .port(port)
                         .setting("save \"\"")
                         .setting("appendonly no")
+                        .setting("hash-max-ziplist-value " + RedisEncoding.HASH_MAX_ZIPLIST_VALUE)
                         .onShutdownForceStop(true)
                         .build();
                 server.start();

@@ -3,6 +3,7 @@ package net.lorawanns.core.seal;
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
  * kept AppSKeys): new records are sealed with the current key; records sealed under a previous key (by its ID) can
  * still be opened until {@code keys rotate} has re-sealed them. A sealed record is JSON with {@code kid},
  * {@code nonce} (96 bits, random) and {@code ciphertext}; the caller binds it to its owner through the associated
- * data. Thread-safe: each operation uses a {@link Cipher} of its own.
+ * data. Records kept by the million (device sessions) use the compact form instead: {@link #sealCompact} gives the
+ * nonce followed by the ciphertext as bytes, and the caller stores the key ID beside them. Thread-safe: each
+ * operation uses a {@link Cipher} of its own.
  */
 public final class AtRestCipher {
     private static final int NONCE_BYTES = 12;
@@ -45,12 +48,52 @@ public final class AtRestCipher {
         record.put("kid", current.id());
         byte[] sealed;
         try {
-            sealed = gcm(Cipher.ENCRYPT_MODE, current, nonce, aad.apply(current.id()), plain);
+            sealed = gcm(Cipher.ENCRYPT_MODE, current, nonce, aad.apply(current.id()), plain, 0, plain.length);
         } catch (AEADBadTagException e) {
             throw new IllegalStateException("AES-GCM encryption cannot fail on a tag", e);
         }
         Base64.Encoder base64 = Base64.getEncoder();
         return record.put("nonce", base64.encodeToString(nonce)).put("ciphertext", base64.encodeToString(sealed));
+    }
+
+    /**
+     * Seals {@code plain} under the current key ({@link #currentId()}, which the caller stores with the result and
+     * binds into {@code aad}): the 12-byte random nonce followed by the ciphertext and its 16-byte tag.
+     */
+    public byte[] sealCompact(byte[] plain, byte[] aad) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        byte[] sealed;
+        try {
+            sealed = gcm(Cipher.ENCRYPT_MODE, current, nonce, aad, plain, 0, plain.length);
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException("AES-GCM encryption cannot fail on a tag", e);
+        }
+        byte[] out = new byte[NONCE_BYTES + sealed.length];
+        System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+        System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+        return out;
+    }
+
+    /**
+     * Opens what {@link #sealCompact} gave, stored from {@code offset} to the end of {@code stored}.
+     *
+     * @param kid the ID of the key it was sealed under
+     * @param what names the record in error messages, e.g. "the session keys of 0102..."
+     * @throws SealedRecordException for an unknown key ID, a wrong key or an altered record
+     */
+    public byte[] openCompact(String kid, byte[] stored, int offset, byte[] aad, String what) {
+        MasterKey key = key(kid, what);
+        if (stored.length - offset < NONCE_BYTES + TAG_BITS / 8) {
+            throw new SealedRecordException(what + " are not a sealed record (too short)");
+        }
+        byte[] nonce = Arrays.copyOfRange(stored, offset, offset + NONCE_BYTES);
+        try {
+            return gcm(Cipher.DECRYPT_MODE, key, nonce, aad, stored, offset + NONCE_BYTES,
+                    stored.length - offset - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+            throw wrongKey(kid, what);
+        }
     }
 
     /**
@@ -61,12 +104,7 @@ public final class AtRestCipher {
      */
     public byte[] open(JsonObject record, byte[] aad, String what) {
         String kid = record.getString("kid");
-        MasterKey key = byId.get(kid);
-        if (key == null) {
-            throw new SealedRecordException(what + " are encrypted under master key ID '" + kid + "', but "
-                    + "internal_js.master_key_id is '" + current.id() + "' and no internal_js.previous_master_keys "
-                    + "entry has that ID");
-        }
+        MasterKey key = key(kid, what);
         Base64.Decoder base64 = Base64.getDecoder();
         byte[] nonce;
         byte[] sealed;
@@ -80,20 +118,34 @@ public final class AtRestCipher {
             throw new SealedRecordException(what + " are not a sealed record (nonce and ciphertext in base64)");
         }
         try {
-            return gcm(Cipher.DECRYPT_MODE, key, nonce, aad, sealed);
+            return gcm(Cipher.DECRYPT_MODE, key, nonce, aad, sealed, 0, sealed.length);
         } catch (AEADBadTagException e) {
-            throw new SealedRecordException("cannot decrypt " + what + " with master key ID '" + kid
-                    + "': internal_js.master_key is not the key they were stored with, or the record was altered");
+            throw wrongKey(kid, what);
         }
     }
 
-    private static byte[] gcm(int mode, MasterKey key, byte[] nonce, byte[] aad, byte[] input)
-            throws AEADBadTagException {
+    private MasterKey key(String kid, String what) {
+        MasterKey key = byId.get(kid);
+        if (key == null) {
+            throw new SealedRecordException(what + " are encrypted under master key ID '" + kid + "', but "
+                    + "internal_js.master_key_id is '" + current.id() + "' and no internal_js.previous_master_keys "
+                    + "entry has that ID");
+        }
+        return key;
+    }
+
+    private static SealedRecordException wrongKey(String kid, String what) {
+        return new SealedRecordException("cannot decrypt " + what + " with master key ID '" + kid
+                + "': internal_js.master_key is not the key they were stored with, or the record was altered");
+    }
+
+    private static byte[] gcm(int mode, MasterKey key, byte[] nonce, byte[] aad, byte[] input, int offset,
+                              int length) throws AEADBadTagException {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(mode, new SecretKeySpec(key.key().bytes(), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad);
-            return cipher.doFinal(input);
+            return cipher.doFinal(input, offset, length);
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {

@@ -1,7 +1,6 @@
 package net.lorawanns.core.seal;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -9,6 +8,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import net.lorawanns.core.redis.LuaScript;
 
 /**
@@ -28,18 +28,18 @@ public final class SealedHashFields {
     }
 
     /**
-     * Re-seals the records in {@code fields} of every hash matching {@code pattern} whose {@code kid} is not the
-     * current one.
+     * Re-seals the records in {@code fields} of every hash matching {@code pattern} that are not {@code current}.
      *
+     * @param current whether a stored record is sealed under the current key, in the current form
      * @param reseal opens a record (by its hash's Redis key) and seals it again under the current key
      * @return the count of fields re-sealed
      */
-    public static Future<Integer> rotate(Redis redis, String pattern, List<String> fields, AtRestCipher cipher,
-                                         BiFunction<String, JsonObject, JsonObject> reseal) {
+    public static Future<Integer> rotate(Redis redis, String pattern, List<String> fields, Predicate<byte[]> current,
+                                         BiFunction<String, byte[], byte[]> reseal) {
         return SealedRecords.rotate(redis, pattern, key -> {
             List<Future<Integer>> each = new ArrayList<>(fields.size());
             for (String field : fields) {
-                each.add(resealField(redis, key, field, cipher, reseal));
+                each.add(resealField(redis, key, field, current, reseal));
             }
             return Future.all(each).map(all -> {
                 int sum = 0;
@@ -51,18 +51,17 @@ public final class SealedHashFields {
         });
     }
 
-    private static Future<Integer> resealField(Redis redis, String key, String field, AtRestCipher cipher,
-                                               BiFunction<String, JsonObject, JsonObject> reseal) {
+    private static Future<Integer> resealField(Redis redis, String key, String field, Predicate<byte[]> current,
+                                               BiFunction<String, byte[], byte[]> reseal) {
         return redis.send(Request.cmd(Command.HGET).arg(key).arg(field)).compose(value -> {
             if (value == null) {
                 return Future.succeededFuture(0);
             }
-            String old = value.toString();
-            JsonObject record = new JsonObject(old);
-            if (cipher.currentId().equals(record.getString("kid"))) {
+            byte[] old = value.toBytes();
+            if (current.test(old)) {
                 return Future.succeededFuture(0);
             }
-            String fresh = reseal.apply(key, record).encode();
+            byte[] fresh = reseal.apply(key, old);
             return REPLACE_FIELD.run(redis, new String[] {key}, field, old, fresh).map(Response::toInteger);
         });
     }

@@ -6,9 +6,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -72,12 +74,12 @@ class SealedSessionsTest {
                 randomKey(), Optional.empty(), Optional.of(new KeyEnvelope("as-kek", randomBytes(24))), 2, 3, 5);
         await(store.setActive(DEV, session, 7, 0));
 
-        String stored = hget(DEV, "a");
+        byte[] stored = hget(DEV, "a");
         for (byte[] secret : List.of(session.fNwkSIntKey().bytes(), session.sNwkSIntKey().bytes(),
                 session.nwkSEncKey().bytes(), session.appSKeyEnvelope().orElseThrow().aesKey())) {
-            assertEquals(List.of(), SecretScan.find(stored, secret), stored);
+            assertEquals(List.of(), SecretScan.find(stored, secret));
         }
-        assertEquals("26011234", new JsonObject(stored).getString("dev_addr"), "the DevAddr stays readable");
+        assertEquals(DevAddr.parse("26011234"), SessionRecord.devAddr(stored), "the DevAddr stays readable");
 
         DeviceSession read = await(store.candidates(DevAddr.parse("26011234"))).get(0).session();
         assertEquals(session.fNwkSIntKey(), read.fNwkSIntKey());
@@ -97,8 +99,12 @@ class SealedSessionsTest {
                 randomKey(), Optional.empty(), Optional.empty(), 0, 0, 1, Optional.of(reference)), 7, 0));
         assertEquals(Optional.of(reference), await(store.sessionsOf(DEV)).get(0).session().appSKeyReference());
 
-        JsonObject changed = new JsonObject(hget(DEV, "a")).put("join_server_id", "rogue-js");
-        await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("a").arg(changed.encode())));
+        byte[] changed = hget(DEV, "a");
+        byte[] joinServer = "70B3D57ED0001234".getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(changed, joinServer);
+        assertTrue(at > 0, "the join server's identity is readable");
+        changed[at + joinServer.length - 1] = '5';
+        await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("a").arg(changed)));
         assertThrows(SealedRecordException.class, () -> await(store.sessionsOf(DEV)),
                 "the join server's identity cannot be changed at rest");
     }
@@ -185,11 +191,57 @@ class SealedSessionsTest {
         assertEquals(100, decisions.size());
         SessionCandidate after = await(rotating.sessionsOf(DEV)).get(0);
         assertEquals(99L, after.lastFCntUp());
-        assertEquals("2", new JsonObject(hget(DEV, "a")).getString("kid"));
+        assertTrue(new SessionRecord(new AtRestCipher(NEW, List.of())).current(hget(DEV, "a")),
+                "sealed under the new key");
     }
 
-    private String hget(Eui64 devEui, String field) throws Exception {
-        return await(redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg(field))).toString();
+    /**
+     * A session sealed as JSON, the form stored before the compact one (its associated data as that form defined
+     * it), still opens, and a rotation re-seals it in the compact form.
+     */
+    @Test
+    void aSessionSealedInTheEarlierJsonFormStillOpensAndRotationCompactsIt() throws Exception {
+        AesKey nwkSKey = randomKey();
+        AesKey appSKey = randomKey();
+        byte[] plain = new byte[4 * AesKey.SIZE];
+        for (int i = 0; i < 3; i++) {
+            System.arraycopy(nwkSKey.bytes(), 0, plain, i * AesKey.SIZE, AesKey.SIZE);
+        }
+        System.arraycopy(appSKey.bytes(), 0, plain, 3 * AesKey.SIZE, AesKey.SIZE);
+        JsonObject record = new JsonObject().put("id", "json-session").put("dev_addr", "26000004")
+                .put("lorawan11", false).put("rx1_dr_offset", 1).put("rx2_dr", 2).put("rx_delay", 3)
+                .put("has_app_s_key", true);
+        new AtRestCipher(OLD, List.of()).seal(record, plain, kid -> String.join("|", "lorawan-session",
+                DEV.toString(), "json-session", kid, "26000004", "false", "1", "2", "3", "true", "false", "")
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] json = record.encode().getBytes(StandardCharsets.UTF_8);
+        await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("a").arg(json).arg("aid")
+                .arg("json-session").arg("f").arg(12)));
+
+        DeviceSession read = await(store.sessionsOf(DEV)).get(0).session();
+        assertEquals(List.of("json-session", DevAddr.parse("26000004"), nwkSKey, nwkSKey, appSKey, 1, 2, 3),
+                List.of(read.id(), read.devAddr(), read.sNwkSIntKey(), read.nwkSEncKey(), read.appSKey().orElseThrow(),
+                        read.rx1DrOffset(), read.rx2DataRate(), read.rxDelaySeconds()));
+        assertEquals(1, await(store.rotate()), "the same master key, but the earlier form");
+        byte[] compact = hget(DEV, "a");
+        assertEquals(SessionRecord.FORMAT, compact[0]);
+        assertTrue(compact.length < json.length / 2, compact.length + " bytes, JSON " + json.length);
+        SessionCandidate after = await(store.sessionsOf(DEV)).get(0);
+        assertEquals(12L, after.lastFCntUp());
+        assertEquals(appSKey, after.session().appSKey().orElseThrow());
+    }
+
+    private byte[] hget(Eui64 devEui, String field) throws Exception {
+        return await(redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg(field))).toBytes();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static DeviceSession session(String id, String devAddr) {

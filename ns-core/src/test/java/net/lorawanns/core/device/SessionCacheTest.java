@@ -1,10 +1,17 @@
 package net.lorawanns.core.device;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import net.lorawanns.core.backend.KeyEnvelope;
+import net.lorawanns.core.join.AppSKeyReference;
+import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 import org.junit.jupiter.api.Test;
@@ -36,6 +43,52 @@ class SessionCacheTest {
     }
 
     @Test
+    void everyPartOfASessionComesBackAsCached() {
+        SessionCache cache = new SessionCache(10, Duration.ofHours(1));
+        DeviceSession full = new DeviceSession("not-a-uuid", ADDR, true, key(1), key(2), key(3), Optional.empty(),
+                Optional.of(new KeyEnvelope("as-kek", new byte[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6, 7,
+                        8, 9, 10, 11, 12, 13, 14})), 3, 8, 5,
+                Optional.of(new AppSKeyReference("0a0b0c0d", "70B3D57ED0001234")));
+        String uuid = UUID.randomUUID().toString();
+        DeviceSession lorawan10 = new DeviceSession(uuid, ADDR, false, key(4), key(4), key(4),
+                Optional.of(key(5)), Optional.empty(), 0, 0, 1);
+        cache.put(ADDR, List.of(new SessionCandidate(ONE, full, false, 0x1_0000_0005L, 17),
+                new SessionCandidate(TWO, lorawan10, true, -1)));
+        List<SessionCandidate> read = cache.get(ADDR).orElseThrow();
+        SessionCandidate first = read.get(0);
+        assertEquals(List.of(ONE, false, 0x1_0000_0005L, 17L), List.of(first.devEui(), first.pending(),
+                first.lastFCntUp(), first.confFCnt()));
+        DeviceSession back = first.session();
+        assertEquals(List.of("not-a-uuid", ADDR, true, key(1), key(2), key(3), Optional.empty(), 3, 8, 5,
+                        full.appSKeyReference()), List.of(back.id(), back.devAddr(), back.lorawan11(),
+                back.fNwkSIntKey(), back.sNwkSIntKey(), back.nwkSEncKey(), back.appSKey(), back.rx1DrOffset(),
+                back.rx2DataRate(), back.rxDelaySeconds(), back.appSKeyReference()));
+        assertEquals("as-kek", back.appSKeyEnvelope().orElseThrow().kekLabel());
+        assertArrayEquals(full.appSKeyEnvelope().orElseThrow().aesKey(), back.appSKeyEnvelope().orElseThrow()
+                .aesKey());
+        SessionCandidate second = read.get(1);
+        assertEquals(List.of(TWO, true, -1L, uuid, key(4), key(4), Optional.of(key(5)), Optional.empty()),
+                List.of(second.devEui(), second.pending(), second.lastFCntUp(), second.session().id(),
+                        second.session().sNwkSIntKey(), second.session().nwkSEncKey(), second.session().appSKey(),
+                        second.session().appSKeyEnvelope()));
+
+        SessionCandidate activeFirst = new SessionCandidate(ONE, full, false, 5);
+        SessionCandidate activeSecond = new SessionCandidate(TWO, lorawan10, false, 7);
+        cache.put(ADDR, List.of(activeFirst, activeSecond));
+        cache.accepted(ADDR, activeSecond, 9);
+        assertEquals(List.of(5L, 9L), cache.get(ADDR).orElseThrow().stream().map(SessionCandidate::lastFCntUp)
+                .toList(), "found past a session with an envelope and a reference");
+    }
+
+    @Test
+    void itsSizeComesFromTheMemoryGivenBoundedByTheEarlierCountWhenSet() {
+        long million = 1_000_000L * SessionCache.ESTIMATED_ENTRY_BYTES;
+        assertEquals(1_000_000L, SessionCache.entriesFor(million, null));
+        assertEquals(200_000L, SessionCache.entriesFor(million, 200_000));
+        assertEquals(1L, SessionCache.entriesFor(10, null), "at least one entry");
+    }
+
+    @Test
     void theCacheStaysWithinItsSizeAndForgetsOldEntries() {
         SessionCache small = new SessionCache(3, Duration.ofHours(1));
         for (int i = 0; i < 10; i++) {
@@ -46,5 +99,11 @@ class SessionCacheTest {
         expired.put(ADDR, List.of());
         assertTrue(expired.get(ADDR).isEmpty());
         assertEquals(0, expired.size());
+    }
+
+    private static AesKey key(int fill) {
+        byte[] bytes = new byte[16];
+        Arrays.fill(bytes, (byte) fill);
+        return AesKey.of(bytes);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +40,23 @@ class MacStateTest {
         return new MacTarget(SUB_BAND_2, SUB_BAND_2_MASKS, new TreeMap<>(), new TreeMap<>(), RX, 0, Optional.empty(),
                 Optional.empty(),
                 Optional.empty(), Optional.empty(), adr, Optional.empty(), OptionalLong.empty());
+    }
+
+    /**
+     * The form stored before default values were left out, every field present, as a session hash holds it after an
+     * upgrade: it reads as the same state, which is stored again without them.
+     */
+    @Test
+    void theEarlierFormWithEveryFieldReadsAsTheCompactOne() {
+        MacState stored = MacState.fromJson(new JsonObject("{\"dr\":5,\"txp\":0,\"nbt\":1,"
+                + "\"ch\":[0,1,2],\"rx1d\":1,\"rx1o\":0,\"rx2dr\":0,\"rx2f\":869525000,\"mdc\":0,\"adrl\":6,"
+                + "\"adrd\":5,\"pch\":[],\"ab\":[],\"nodr\":[],\"notx\":[],\"h\":\"\",\"pend\":\"\",\"xch\":{},"
+                + "\"dch\":{},\"un\":{}}"));
+        MacState fresh = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(),
+                new MacState.RxSettings(1, 0, 0, 869_525_000L)).with(f -> f.dataRate = 5);
+        assertEquals(fresh, stored);
+        assertEquals("{\"dr\":5,\"ch\":[0,1,2],\"rx1d\":1,\"rx1o\":0,\"rx2dr\":0,\"rx2f\":869525000}",
+                stored.toJson().encode());
     }
 
     @Test

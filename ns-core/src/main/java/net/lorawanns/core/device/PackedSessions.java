@@ -1,0 +1,200 @@
+package net.lorawanns.core.device;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import net.lorawanns.core.backend.KeyEnvelope;
+import net.lorawanns.core.join.AppSKeyReference;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.Eui64;
+
+/**
+ * Session candidates packed into one byte array, as the {@link SessionCache} keeps them: a few hundred long-lived
+ * objects per DevAddr would make the old generation a collector walks grow with the devices. Each candidate is its
+ * DevEUI, flags (1 pending, 2 LoRaWAN 1.1, 4 AppSKey, 8 AppSKey envelope, 16 AppSKey reference, 32 one network key,
+ * 64 the session ID is a UUID), ConfFCnt, RX1DROffset, RX2 data rate, RX1 delay, DevAddr, the session ID (16 bytes,
+ * or a string), the network keys (one, or three), the AppSKey, the envelope's KEK label and wrapped key, and the
+ * reference's session key ID and join server ID, each when present. The last accepted counter is not packed: the
+ * cache keeps it beside, where it changes. In memory only, never stored.
+ */
+final class PackedSessions {
+    private static final int PENDING = 1;
+    private static final int LORAWAN11 = 2;
+    private static final int APP_S_KEY = 4;
+    private static final int ENVELOPE = 8;
+    private static final int REFERENCE = 16;
+    private static final int ONE_NETWORK_KEY = 32;
+    private static final int UUID_ID = 64;
+
+    private PackedSessions() {
+    }
+
+    static byte[] pack(List<SessionCandidate> candidates) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 * candidates.size());
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            for (SessionCandidate candidate : candidates) {
+                DeviceSession s = candidate.session();
+                boolean oneKey = s.fNwkSIntKey().equals(s.sNwkSIntKey()) && s.fNwkSIntKey().equals(s.nwkSEncKey());
+                Optional<UUID> uuid = uuid(s.id());
+                out.writeLong(candidate.devEui().value());
+                out.writeByte((candidate.pending() ? PENDING : 0) | (s.lorawan11() ? LORAWAN11 : 0)
+                        | (s.appSKey().isPresent() ? APP_S_KEY : 0) | (s.appSKeyEnvelope().isPresent() ? ENVELOPE : 0)
+                        | (s.appSKeyReference().isPresent() ? REFERENCE : 0) | (oneKey ? ONE_NETWORK_KEY : 0)
+                        | (uuid.isPresent() ? UUID_ID : 0));
+                out.writeLong(candidate.confFCnt());
+                out.writeInt(s.rx1DrOffset());
+                out.writeInt(s.rx2DataRate());
+                out.writeInt(s.rxDelaySeconds());
+                out.writeInt(s.devAddr().value());
+                if (uuid.isPresent()) {
+                    out.writeLong(uuid.get().getMostSignificantBits());
+                    out.writeLong(uuid.get().getLeastSignificantBits());
+                } else {
+                    writeString(out, s.id());
+                }
+                out.write(s.fNwkSIntKey().bytes());
+                if (!oneKey) {
+                    out.write(s.sNwkSIntKey().bytes());
+                    out.write(s.nwkSEncKey().bytes());
+                }
+                if (s.appSKey().isPresent()) {
+                    out.write(s.appSKey().get().bytes());
+                }
+                if (s.appSKeyEnvelope().isPresent()) {
+                    KeyEnvelope envelope = s.appSKeyEnvelope().get();
+                    writeString(out, envelope.kekLabel());
+                    out.writeShort(envelope.aesKey().length);
+                    out.write(envelope.aesKey());
+                }
+                if (s.appSKeyReference().isPresent()) {
+                    writeString(out, s.appSKeyReference().get().sessionKeyId());
+                    writeString(out, s.appSKeyReference().get().joinServerId());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The candidates as packed, each with a last accepted counter of -1 (the cache keeps the counters). */
+    static List<SessionCandidate> unpack(byte[] packed) {
+        ByteBuffer in = ByteBuffer.wrap(packed);
+        List<SessionCandidate> candidates = new ArrayList<>(1);
+        while (in.hasRemaining()) {
+            Eui64 devEui = new Eui64(in.getLong());
+            int flags = in.get();
+            long confFCnt = in.getLong();
+            int rx1DrOffset = in.getInt();
+            int rx2DataRate = in.getInt();
+            int rxDelay = in.getInt();
+            DevAddr devAddr = new DevAddr(in.getInt());
+            String id = (flags & UUID_ID) != 0 ? new UUID(in.getLong(), in.getLong()).toString() : readString(in);
+            AesKey fNwk = key(in);
+            AesKey sNwk = (flags & ONE_NETWORK_KEY) != 0 ? fNwk : key(in);
+            AesKey enc = (flags & ONE_NETWORK_KEY) != 0 ? fNwk : key(in);
+            Optional<AesKey> appSKey = (flags & APP_S_KEY) != 0 ? Optional.of(key(in)) : Optional.empty();
+            Optional<KeyEnvelope> envelope = Optional.empty();
+            if ((flags & ENVELOPE) != 0) {
+                String label = readString(in);
+                byte[] wrapped = new byte[in.getShort() & 0xFFFF];
+                in.get(wrapped);
+                envelope = Optional.of(new KeyEnvelope(label, wrapped));
+            }
+            Optional<AppSKeyReference> reference = (flags & REFERENCE) != 0
+                    ? Optional.of(new AppSKeyReference(readString(in), readString(in))) : Optional.empty();
+            candidates.add(new SessionCandidate(devEui, new DeviceSession(id, devAddr, (flags & LORAWAN11) != 0,
+                    fNwk, sNwk, enc, appSKey, envelope, rx1DrOffset, rx2DataRate, rxDelay, reference),
+                    (flags & PENDING) != 0, -1, confFCnt));
+        }
+        return candidates;
+    }
+
+    /**
+     * The index of the active (not pending) session {@code sessionId} of {@code devEui}; -1 when none. Reads the
+     * packed bytes in place, without unpacking keys: it runs for every accepted frame.
+     */
+    static int indexOfActive(byte[] packed, Eui64 devEui, String sessionId) {
+        ByteBuffer in = ByteBuffer.wrap(packed);
+        for (int index = 0; in.hasRemaining(); index++) {
+            long eui = in.getLong();
+            int flags = in.get();
+            // ConfFCnt, RX1DROffset, RX2 data rate, RX1 delay, DevAddr
+            in.position(in.position() + Long.BYTES + 4 * Integer.BYTES);
+            boolean match = eui == devEui.value() && (flags & PENDING) == 0 && idAt(in, flags).equals(sessionId);
+            skipIdAndKeys(in, flags);
+            if (match) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /** The session ID at the buffer's position, which stays where it is. */
+    private static String idAt(ByteBuffer in, int flags) {
+        int at = in.position();
+        if ((flags & UUID_ID) != 0) {
+            return new UUID(in.getLong(at), in.getLong(at + Long.BYTES)).toString();
+        }
+        return new String(in.array(), at + Short.BYTES, in.getShort(at) & 0xFFFF, StandardCharsets.UTF_8);
+    }
+
+    private static void skipIdAndKeys(ByteBuffer in, int flags) {
+        skip(in, (flags & UUID_ID) != 0 ? 2 * Long.BYTES : Short.BYTES + (in.getShort(in.position()) & 0xFFFF));
+        int networkKeys = (flags & ONE_NETWORK_KEY) != 0 ? 1 : 3;
+        skip(in, (networkKeys + ((flags & APP_S_KEY) != 0 ? 1 : 0)) * AesKey.SIZE);
+        if ((flags & ENVELOPE) != 0) {
+            skipString(in);
+            skipString(in);
+        }
+        if ((flags & REFERENCE) != 0) {
+            skipString(in);
+            skipString(in);
+        }
+    }
+
+    /** Skips a length (two bytes) and the bytes it counts: a string, or the envelope's wrapped key. */
+    private static void skipString(ByteBuffer in) {
+        skip(in, Short.BYTES + (in.getShort(in.position()) & 0xFFFF));
+    }
+
+    private static void skip(ByteBuffer in, int bytes) {
+        in.position(in.position() + bytes);
+    }
+
+    private static AesKey key(ByteBuffer in) {
+        AesKey key = AesKey.of(in.array(), in.position());
+        in.position(in.position() + AesKey.SIZE);
+        return key;
+    }
+
+    private static Optional<UUID> uuid(String id) {
+        try {
+            UUID uuid = UUID.fromString(id);
+            return uuid.toString().equals(id) ? Optional.of(uuid) : Optional.empty();
+        } catch (IllegalArgumentException notAUuid) {
+            return Optional.empty();
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(ByteBuffer in) {
+        byte[] bytes = new byte[in.getShort() & 0xFFFF];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
