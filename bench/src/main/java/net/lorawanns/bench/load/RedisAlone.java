@@ -1,6 +1,7 @@
 package net.lorawanns.bench.load;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -203,12 +204,11 @@ final class RedisAlone {
         List<Request> writes = new ArrayList<>(2 * drawn);
         for (int r = 0; r < drawn; r++) {
             Eui64 devEui = drawnDevice(r);
-            String record = records.get(r).toString();
-            if (!record.contains("\"relax_fcnt\":false")) {
+            JsonObject record = new JsonObject(records.get(r).toString());
+            if (!devEui.toString().equals(record.getString("dev_eui"))) {
                 throw new IllegalStateException("unexpected device record of " + devEui + ": " + record);
             }
-            writes.add(Request.cmd(Command.SET).arg(keys.device(devEui))
-                    .arg(record.replace("\"relax_fcnt\":false", "\"relax_fcnt\":true")));
+            writes.add(Request.cmd(Command.SET).arg(keys.device(devEui)).arg(record.put("relax_fcnt", true).encode()));
             writes.add(Request.cmd(Command.HSET).arg(keys.session(devEui)).arg("aid").arg(sessionId));
         }
         batch(redis, writes);
