@@ -303,9 +303,14 @@ public final class UdpBridge implements GatewayBackend {
         return registry.links().latency(gateway);
     }
 
+    /**
+     * Sends on the bridge's event loop; the result is given on the caller's context (the pipeline's), so that what
+     * the caller does next runs there, not on the bridge's loop that settles the TX_ACK.
+     */
     @Override
     public Future<TxResult> send(DownlinkFrame frame) {
-        Promise<TxResult> result = Promise.promise();
+        ContextInternal caller = (ContextInternal) Vertx.currentContext();
+        Promise<TxResult> result = caller != null ? caller.promise() : Promise.promise();
         context.runOnContext(v -> transmit(frame, result));
         return result.future();
     }

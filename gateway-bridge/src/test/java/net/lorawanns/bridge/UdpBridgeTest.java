@@ -3,8 +3,10 @@ package net.lorawanns.bridge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -59,10 +63,15 @@ class UdpBridgeTest {
     private UdpBridge bridge;
 
     private UdpBridge start(String udpToml, Set<Eui64> registered) throws Exception {
+        return start(null, udpToml, registered);
+    }
+
+    /** A bridge on {@code context} (null: one made when it starts). */
+    private UdpBridge start(Context context, String udpToml, Set<Eui64> registered) throws Exception {
         vertx.exceptionHandler(e -> unexpectedErrors.incrementAndGet());
         UdpGatewaySettings settings = new ConfigLoader(name -> null)
                 .parse("[gateway.udp]\nbind = \"127.0.0.1:0\"\n" + udpToml).gateway().udp();
-        bridge = new UdpBridge(vertx, settings, registered, meters);
+        bridge = new UdpBridge(vertx, context, settings, registered, meters);
         bridge.start(new GatewayListener() {
             @Override
             public void uplink(UplinkFrame frame) {
@@ -168,6 +177,23 @@ class UdpBridgeTest {
 
         moved.txAck(2, token, "{\"txpk_ack\":{\"error\":\"TOO_LATE\"}}");
         assertEquals(TxResult.of(TxStatus.TOO_LATE), result.await(10, TimeUnit.SECONDS));
+    }
+
+    /**
+     * The pipeline sends from its own event loop and goes on from the result: the result must come on its context,
+     * not on the bridge's loop, which settles the TX_ACK.
+     */
+    @Test
+    void aDownlinkResultComesOnTheSendersContextNotTheBridges() throws Exception {
+        start(((VertxInternal) vertx).createEventLoopContext(), "tx_ack_timeout = \"5s\"\n", Set.of());
+        TestGateway gateway = connected(EUI, 2);
+        Context sender = ((VertxInternal) vertx).createEventLoopContext();
+        CompletableFuture<Context> settledOn = new CompletableFuture<>();
+        sender.runOnContext(v -> bridge.send(downlink(new TxTiming.AtCounter(1_005_000), new DataRate.LoRa(7, 125_000)))
+                .onComplete(result -> settledOn.complete(Vertx.currentContext())));
+        byte[] pullResp = gateway.receive(DEADLINE);
+        gateway.txAck(2, (pullResp[1] & 0xFF) << 8 | (pullResp[2] & 0xFF), null);
+        assertSame(sender, settledOn.get(10, TimeUnit.SECONDS), "the sender's context, not the bridge's");
     }
 
     @Test
