@@ -34,7 +34,8 @@ import net.lorawanns.core.types.Hex;
  * 2-4   RX1DROffset, RX2 data rate, RX1 delay (s)
  * 5-8   DevAddr, big-endian
  * then  the session ID (16 bytes, or a string), the master key ID, the envelope's KEK label, the reference's
- *       session key ID and join server ID: each string present as its UTF-8 length (one byte) and bytes
+ *       session key ID and join server ID: each string present as its UTF-8 length (one byte under 128, two
+ *       above) and bytes
  * then  the sealed keys: nonce and ciphertext ({@link AtRestCipher#sealCompact})
  * </pre>
  * Records stored as JSON before (sealed with {@code kid}, or from before sessions were sealed with the keys in hex)
@@ -92,13 +93,13 @@ final class SessionRecord {
             header.writeBytes(ByteBuffer.allocate(16).putLong(uuid.get().getMostSignificantBits())
                     .putLong(uuid.get().getLeastSignificantBits()).array());
         } else {
-            writeString(header, session.id());
+            Strings.write(header, session.id());
         }
-        writeString(header, cipher.currentId());
-        session.appSKeyEnvelope().ifPresent(envelope -> writeString(header, envelope.kekLabel()));
+        Strings.write(header, cipher.currentId());
+        session.appSKeyEnvelope().ifPresent(envelope -> Strings.write(header, envelope.kekLabel()));
         session.appSKeyReference().ifPresent(reference -> {
-            writeString(header, reference.sessionKeyId());
-            writeString(header, reference.joinServerId());
+            Strings.write(header, reference.sessionKeyId());
+            Strings.write(header, reference.joinServerId());
         });
         byte[] readable = header.toByteArray();
         byte[] sealed = cipher.sealCompact(plain, associatedData(devEui, readable, readable.length));
@@ -174,36 +175,69 @@ final class SessionRecord {
         Header(byte[] stored) {
             try {
                 int flags = stored[1];
-                int at = STRINGS_AT;
+                Strings strings = new Strings(stored, STRINGS_AT);
                 if ((flags & UUID_ID) != 0) {
-                    ByteBuffer bytes = ByteBuffer.wrap(stored, at, 16);
+                    ByteBuffer bytes = ByteBuffer.wrap(stored, STRINGS_AT, 16);
                     id = new UUID(bytes.getLong(), bytes.getLong()).toString();
-                    at += 16;
+                    strings.skip(16);
                 } else {
-                    id = readString(stored, at);
-                    at += 1 + (stored[at] & 0xFF);
+                    id = strings.next();
                 }
-                kid = readString(stored, at);
-                at += 1 + (stored[at] & 0xFF);
-                if ((flags & ENVELOPE) != 0) {
-                    kekLabel = readString(stored, at);
-                    at += 1 + (stored[at] & 0xFF);
-                } else {
-                    kekLabel = null;
-                }
+                kid = strings.next();
+                kekLabel = (flags & ENVELOPE) != 0 ? strings.next() : null;
                 if ((flags & REFERENCE) != 0) {
-                    sessionKeyId = readString(stored, at);
-                    at += 1 + (stored[at] & 0xFF);
-                    joinServerId = readString(stored, at);
-                    at += 1 + (stored[at] & 0xFF);
+                    sessionKeyId = strings.next();
+                    joinServerId = strings.next();
                 } else {
                     sessionKeyId = null;
                     joinServerId = null;
                 }
-                end = at;
+                end = strings.at;
             } catch (IndexOutOfBoundsException e) {
                 throw new SealedRecordException("a session record ends before its readable fields do");
             }
+        }
+    }
+
+    /**
+     * The readable strings of a compact record, one after the other, each its UTF-8 length and bytes: a length
+     * under 128 in one byte, a longer one (up to 32,767) in two, the first with its high bit set.
+     */
+    private static final class Strings {
+        private final byte[] stored;
+        private int at;
+
+        Strings(byte[] stored, int at) {
+            this.stored = stored;
+            this.at = at;
+        }
+
+        void skip(int bytes) {
+            at += bytes;
+        }
+
+        String next() {
+            int first = stored[at] & 0xFF;
+            int length = first < 0x80 ? first : (first & 0x7F) << 8 | (stored[at + 1] & 0xFF);
+            int start = at + (first < 0x80 ? 1 : 2);
+            if (start + length > stored.length) {
+                throw new IndexOutOfBoundsException(start + length);
+            }
+            at = start + length;
+            return new String(stored, start, length, StandardCharsets.UTF_8);
+        }
+
+        static void write(ByteArrayOutputStream out, String text) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 0x7FFF) {
+                throw new IllegalArgumentException("a session record's text field is at most 32,767 bytes, got "
+                        + bytes.length);
+            }
+            if (bytes.length >= 0x80) {
+                out.write(0x80 | bytes.length >> 8);
+            }
+            out.write(bytes.length & 0xFF);
+            out.writeBytes(bytes);
         }
     }
 
@@ -231,22 +265,6 @@ final class SessionRecord {
         return value;
     }
 
-    private static void writeString(ByteArrayOutputStream out, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > 255) {
-            throw new IllegalArgumentException("a session record's text field is at most 255 bytes: " + text);
-        }
-        out.write(bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static String readString(byte[] stored, int at) {
-        int length = stored[at] & 0xFF;
-        if (at + 1 + length > stored.length) {
-            throw new IndexOutOfBoundsException(at + 1 + length);
-        }
-        return new String(stored, at + 1, length, StandardCharsets.UTF_8);
-    }
 
     /** The owner and every readable byte of the record, up to where the sealed keys start. */
     private static byte[] associatedData(Eui64 devEui, byte[] readable, int length) {

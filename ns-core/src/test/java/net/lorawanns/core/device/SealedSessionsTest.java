@@ -109,6 +109,19 @@ class SealedSessionsTest {
                 "the join server's identity cannot be changed at rest");
     }
 
+    /** A join server's SessionKeyID has no length limit in the Backend Interfaces: a long one is kept whole. */
+    @Test
+    void longTextFieldsAreStoredWhole() throws Exception {
+        AppSKeyReference reference = new AppSKeyReference("ab".repeat(150), "70B3D57ED0001234");
+        DeviceSession session = new DeviceSession("s-" + "x".repeat(200), DevAddr.parse("26011236"), false,
+                randomKey(), randomKey(), randomKey(), Optional.empty(), Optional.empty(), 0, 0, 1,
+                Optional.of(reference));
+        await(store.setActive(DEV, session, 7, 0));
+        DeviceSession read = await(store.sessionsOf(DEV)).get(0).session();
+        assertEquals(Optional.of(reference), read.appSKeyReference());
+        assertEquals(session.id(), read.id());
+    }
+
     @Test
     void aSessionCopiedToAnotherDeviceDoesNotOpen() throws Exception {
         await(store.setActive(DEV, session("s1", "26011234"), -1, 0));
