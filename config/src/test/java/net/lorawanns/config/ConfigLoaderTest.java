@@ -374,6 +374,16 @@ class ConfigLoaderTest {
         assertEquals("network.session_cache_size", fails("[network]\nsession_cache_size = 0\n").key());
     }
 
+    @Test
+    void pipelineEventLoopsAreOneOrMore() throws Exception {
+        assertEquals(3, loader.parse("[network]\npipeline_event_loops = 3\n").network().pipelineEventLoops());
+        assertTrue(loader.parse("").network().pipelineEventLoops() >= 1, "the default is at least one");
+        for (String bad : List.of("0", "257", "\"two\"")) {
+            assertEquals("network.pipeline_event_loops", fails("[network]\npipeline_event_loops = " + bad + "\n")
+                    .key(), bad);
+        }
+    }
+
     private ConfigException fails(String toml) {
         return assertThrows(ConfigException.class, () -> loader.parse(toml));
     }

@@ -53,10 +53,17 @@ public record NetworkPlan(NetId netId, Map<String, Region> regions, Region regio
             }
         }
         WindowOrder order = new WindowOrder(settings.rxWindowRule(), settings.rx2BelowRx1Dr());
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        long cacheBytes = settings.sessionCacheMemoryBudget().bytes(maxHeap);
+        // Beyond most of the heap the cache would fill it: an OutOfMemoryError under load, not a start-up error.
+        if (cacheBytes > maxHeap / 10 * 9) {
+            throw new IllegalArgumentException("network.session_cache_memory: " + settings.sessionCacheMemory()
+                    + " is over 90 % of this JVM's maximum heap (" + (maxHeap >> 20) + " MiB); give the JVM more "
+                    + "(-Xmx) or the cache less");
+        }
         return new NetworkPlan(netId, regions, regions.get(settings.region()), new DevAddrAllocator(prefixes),
                 settings.deduplicationDelay(), settings.rx1Delay(), settings.rx1DrOffset(), order,
-                settings.gatewayDutyCycle(), SessionCache.entriesFor(settings.sessionCacheMemoryBudget()
-                        .bytes(Runtime.getRuntime().maxMemory()), settings.sessionCacheSize()),
+                settings.gatewayDutyCycle(), SessionCache.entriesFor(cacheBytes, settings.sessionCacheSize()),
                 settings.maxFramesInFlight());
     }
 
