@@ -176,7 +176,7 @@ public class UplinkPathBenchmark {
         JoinServer noJoins = request -> Future.failedFuture("no joins in this benchmark");
         DownlinkScheduler downlinks = new DownlinkScheduler(bridge,
                 new GatewayDutyCycle(redis, keys, plan.gatewayDutyCycle()), plan.windowOrder(), "bench", meters);
-        // As deploy's Server: a context made outside any event loop, which the bridge's work shares today.
+        // One context for the bridge's work and the pipeline (the server gives each its own event loop).
         context = vertx.getOrCreateContext();
         pipeline = new UplinkPipeline(context, UplinkShards.sessionCache(plan), plan.maxFramesInFlight(), plan,
                 new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), "bench",

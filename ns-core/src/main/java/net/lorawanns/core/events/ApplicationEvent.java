@@ -41,8 +41,9 @@ public final class ApplicationEvent {
     }
 
     /**
-     * An event whose body {@code builder} makes when a sink first reads it (on that sink's thread, once): it must
-     * read only what does not change after the event is published.
+     * An event whose body {@code builder} makes when a sink first reads it (once, on the thread that reads it: the
+     * publisher's, when the event stream or a webhook lane encodes it as it is published); it must read only what
+     * does not change after the event is published, and it holds what it reads until then.
      */
     public static ApplicationEvent lazy(String type, Optional<String> applicationId, Supplier<JsonObject> builder) {
         return new ApplicationEvent(type, applicationId, builder);
