@@ -27,7 +27,7 @@ public final class SessionCache {
     /**
      * Heap bytes of an entry with one session, map node and key included: 218 measured over 100,000 entries and 231
      * over 1,000,000 ({@code net.lorawanns.bench.memory.SessionCacheMemory}; 458 and 471 before entries were
-     * packed), rounded up for a second session now and then.
+     * packed), plus up to 8 of {@link AdmissionOrder}, rounded up for a second session now and then.
      */
     public static final int ESTIMATED_ENTRY_BYTES = 256;
 
@@ -39,11 +39,12 @@ public final class SessionCache {
     }
 
     private final Map<DevAddr, Entry> entries = new ConcurrentHashMap<>();
+    private final AdmissionOrder order;
     private final long maxEntries;
     private final long maxAgeNanos;
 
     /**
-     * @param maxEntries DevAddrs kept at most ({@link #entriesFor}); beyond, arbitrary entries make room
+     * @param maxEntries DevAddrs kept at most ({@link #entriesFor}); beyond, the oldest entries make room
      * @param maxAge how long an entry is used before it is looked up again
      */
     public SessionCache(long maxEntries, Duration maxAge) {
@@ -51,6 +52,7 @@ public final class SessionCache {
             throw new IllegalArgumentException("maxEntries must be at least 1");
         }
         this.maxEntries = maxEntries;
+        this.order = new AdmissionOrder(maxEntries);
         this.maxAgeNanos = maxAge.toNanos();
     }
 
@@ -86,13 +88,20 @@ public final class SessionCache {
     /** Keeps what a fresh lookup found for {@code devAddr}. */
     public void put(DevAddr devAddr, List<SessionCandidate> candidates) {
         if (entries.size() >= maxEntries && !entries.containsKey(devAddr)) {
-            Iterator<DevAddr> any = entries.keySet().iterator();
-            if (any.hasNext()) {
-                entries.remove(any.next());
+            if (!order.evictOldest(value -> entries.remove(new DevAddr(value)) != null)) {
+                // The order lost track of the entries left (values forgotten): any one makes room.
+                Iterator<DevAddr> any = entries.keySet().iterator();
+                if (any.hasNext()) {
+                    entries.remove(any.next());
+                }
             }
         }
-        entries.put(devAddr, new Entry(PackedSessions.pack(candidates), new AtomicLongArray(candidates.stream()
-                .mapToLong(SessionCandidate::lastFCntUp).toArray()), System.nanoTime()));
+        Entry replaced = entries.put(devAddr, new Entry(PackedSessions.pack(candidates),
+                new AtomicLongArray(candidates.stream().mapToLong(SessionCandidate::lastFCntUp).toArray()),
+                System.nanoTime()));
+        if (replaced == null) {
+            order.admitted(devAddr.value());
+        }
     }
 
     /** Forgets {@code devAddr}: its sessions changed here, or a counter step showed the entry stale. */

@@ -101,6 +101,28 @@ class SessionCacheTest {
         assertEquals(0, expired.size());
     }
 
+    /**
+     * A full cache makes room by its oldest entry: over many more DevAddrs than it holds (its map's iteration order
+     * says nothing of their age), the last ones put are the ones kept, and one removed meanwhile is passed over.
+     */
+    @Test
+    void aFullCacheMakesRoomByItsOldestEntry() {
+        int held = 2_000;
+        SessionCache cache = new SessionCache(held, Duration.ofHours(1));
+        for (int i = 0; i < 50_000; i++) {
+            cache.put(new DevAddr(i * 7919), List.of());
+            if (i == 48_500) {
+                cache.invalidate(new DevAddr(48_001 * 7919));
+            }
+        }
+        assertEquals(held, cache.size());
+        // The removed one left a place: one more of the older ones is kept.
+        for (int i = 50_000 - held - 1; i < 50_000; i++) {
+            assertEquals(i != 48_001, cache.get(new DevAddr(i * 7919)).isPresent(), "DevAddr number " + i);
+        }
+        assertTrue(cache.get(new DevAddr((50_000 - held - 2) * 7919)).isEmpty(), "an older one made room");
+    }
+
     private static AesKey key(int fill) {
         byte[] bytes = new byte[16];
         Arrays.fill(bytes, (byte) fill);
