@@ -108,7 +108,7 @@ public final class Server implements AutoCloseable {
     private final Settings settings;
     private final AtomicLong gatewayReads = new AtomicLong();
     private UdpBridge bridge;
-    private UplinkShards pipeline;
+    private UplinkShards pipelines;
     private GatewayRegions gatewayRegions;
     private EventHub events;
     private HttpServer operations;
@@ -150,9 +150,9 @@ public final class Server implements AutoCloseable {
             LOG.info("Using Redis ({}) at {}", settings.redis().mode(), settings.redis().maskedServers());
         }
 
-        int pipelines = settings.network().pipelineEventLoops();
+        int pipelineCount = settings.network().pipelineEventLoops();
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
-                .setEventLoopPoolSize(EventLoops.poolSize(pipelines)));
+                .setEventLoopPoolSize(EventLoops.poolSize(pipelineCount)));
         LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)"
                 : "Java NIO (" + vertx.unavailableNativeTransportCause() + ")");
         parts.add(() -> vertx.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
@@ -221,15 +221,15 @@ public final class Server implements AutoCloseable {
                 registry);
         DeviceProfileCache profileCache = new DeviceProfileCache(profiles, PROFILE_CACHE_AGE);
         SessionCache sessionCache = UplinkShards.sessionCache(plan);
-        int maxInFlight = Math.max(1, plan.maxFramesInFlight() / pipelines);
+        int maxInFlight = Math.max(1, plan.maxFramesInFlight() / pipelineCount);
         List<UplinkPipeline> shards = new ArrayList<>();
-        for (int i = 0; i < pipelines; i++) {
+        for (int i = 0; i < pipelineCount; i++) {
             shards.add(new UplinkPipeline(loops.pipeline(i), sessionCache, maxInFlight, plan, deduplicator, devices,
                     sessions, queue, settings.downlink().confirmedRetries(), joinServer, bridge, downlinks, events,
                     gatewayRegions, profileCache, adrAlgorithms, registry));
         }
-        pipeline = new UplinkShards(shards, sessionCache, registry);
-        bridge.start(pipeline).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        pipelines = new UplinkShards(shards, sessionCache, registry);
+        bridge.start(pipelines).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Subscribed before the first read, so that no change falls between the two.
         RedisSubscription gatewayChanges = RedisSubscription.start(vertx, settings.redis(), redisUrls,
@@ -238,9 +238,9 @@ public final class Server implements AutoCloseable {
         parts.add(() -> gatewayChanges.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         // Enqueues on any instance wake the Class C sender of the instance that reaches the device's gateway. One
         // missed while the subscription reconnects waits for the device's next enqueue or uplink.
-        UplinkShards classCPipeline = pipeline;
+        UplinkShards classCPipelines = pipelines;
         RedisSubscription downlinkWake = RedisSubscription.start(vertx, settings.redis(), redisUrls,
-                keys.downlinkWake(), devEui -> classCPipeline.downlinkQueued(Eui64.parse(devEui)), () -> { })
+                keys.downlinkWake(), devEui -> classCPipelines.downlinkQueued(Eui64.parse(devEui)), () -> { })
                 .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> downlinkWake.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -399,12 +399,12 @@ public final class Server implements AutoCloseable {
         LOG.info("Shutting down: taking no new uplinks, finishing the frames already taken");
         try {
             bridge.stopAcceptingUplinks().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            pipeline.drained().await(DRAIN_FRAMES.toMillis(), TimeUnit.MILLISECONDS);
+            pipelines.drained().await(DRAIN_FRAMES.toMillis(), TimeUnit.MILLISECONDS);
             events.flushed().await(DRAIN_EVENTS.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("Shutdown went on without waiting further: {}", e.toString());
         }
-        pipeline = null;
+        pipelines = null;
     }
 
     /** The UDP port gateways send to. */
@@ -434,7 +434,7 @@ public final class Server implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (pipeline != null) {
+        if (pipelines != null) {
             drain();
         }
         for (int i = parts.size() - 1; i >= 0; i--) {
