@@ -45,15 +45,27 @@ public final class RootKeyStore implements RootKeyProvisioning {
         return redis.send(Request.cmd(Command.EXISTS).arg(keys.rootKeys(devEui))).map(r -> r.toInteger() > 0);
     }
 
+    /** Deletes the root keys and, with them, a lock after an export: a device provisioned again starts unlocked. */
     @Override
     public Future<Boolean> deleteRootKeys(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui))).map(r -> r.toInteger() > 0);
+        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui)).arg(keys.rootKeysLock(devEui)))
+                .map(r -> r.toInteger() > 0);
     }
 
     /** The device's root keys, decrypted; empty when none are stored. */
     public Future<Optional<RootKeys>> rootKeys(Eui64 devEui) {
         return redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(devEui))).map(stored -> stored == null
                 ? Optional.empty() : Optional.of(decode(devEui, new JsonObject(stored.toBuffer()))));
+    }
+
+    /** The record {@link #setRootKeys} stores, for a script that writes it together with other keys. */
+    public String sealedRecord(Eui64 devEui, RootKeys rootKeys) {
+        return encode(devEui, rootKeys).encode();
+    }
+
+    /** Opens a record as stored under {@link RedisKeys#rootKeys}. */
+    public RootKeys open(Eui64 devEui, String storedRecord) {
+        return decode(devEui, new JsonObject(storedRecord));
     }
 
     /** Re-seals every root-key record not under the current master key; the count of records re-sealed. */

@@ -1,0 +1,66 @@
+package net.lorawanns.js.transfer;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import java.util.ArrayList;
+import java.util.List;
+import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.redis.LuaScript;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.types.DevNonce;
+import net.lorawanns.js.RootKeyStore;
+
+/**
+ * Stores an imported device in one Redis step: its sealed root keys (only if it has none here), its DevNonce history
+ * (so that join-requests it sent before stay refused) and its JoinNonce counter (so that the next JoinNonce is
+ * greater than any the exporting join server gave). A counter or history already here, left by an earlier life of
+ * the device on this server, is kept where it is further on. A lock left by an earlier export from here is lifted:
+ * the keys are here again. The Redis call runs on the caller's context.
+ */
+public final class RootKeyImport {
+    /**
+     * KEYS: root keys, DevNonce history, JoinNonce, lock. ARGV: sealed record, last JoinNonce, last DevNonce ('' for
+     * none), then each used random DevNonce.
+     */
+    private static final LuaScript IMPORT = new LuaScript("root_keys_import", """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('SET', KEYS[1], ARGV[1])
+            if tonumber(ARGV[2]) > tonumber(redis.call('GET', KEYS[3]) or '0') then
+              redis.call('SET', KEYS[3], ARGV[2])
+            end
+            if ARGV[3] ~= '' then
+              local last = redis.call('HGET', KEYS[2], 'last')
+              if not last or tonumber(last) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[2], 'last', ARGV[3]) end
+            end
+            for i = 4, #ARGV do redis.call('HSET', KEYS[2], 'n' .. ARGV[i], 1) end
+            redis.call('DEL', KEYS[4])
+            return 1
+            """);
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final RootKeyStore rootKeys;
+
+    public RootKeyImport(Redis redis, RedisKeys keys, RootKeyStore rootKeys) {
+        this.redis = redis;
+        this.keys = keys;
+        this.rootKeys = rootKeys;
+    }
+
+    /**
+     * Stores the device with its home network.
+     *
+     * @param home the device's root keys as they are to be stored here (the exported keys, this network's home)
+     * @return false, and nothing stored, when the device already has root keys here
+     */
+    public Future<Boolean> store(ExportedRootKeys exported, RootKeys home) {
+        List<Object> args = new ArrayList<>();
+        args.add(rootKeys.sealedRecord(exported.devEui(), home));
+        args.add(exported.lastJoinNonce().value());
+        args.add(exported.lastDevNonce().map(nonce -> String.valueOf(nonce.value())).orElse(""));
+        exported.usedDevNonces().stream().map(DevNonce::value).forEach(args::add);
+        return IMPORT.run(redis, new String[] {keys.rootKeys(exported.devEui()),
+                keys.devNonces(exported.devEui(), exported.joinEui()), keys.joinNonce(exported.devEui()),
+                keys.rootKeysLock(exported.devEui())}, args.toArray()).map(r -> r.toInteger() == 1);
+    }
+}
