@@ -21,13 +21,17 @@ import java.util.Set;
  * @param asKekLabel label of the KEK that wraps the AppSKey for this server's own application side
  * @param sessionLifetime the session Lifetime a JoinAns states; zero = no limit
  * @param kek the KEKs by label
+ * @param auditRetention how long the join server's audit log keeps an entry
  */
 public record InternalJsSettings(Boolean enabled, List<String> joinEuis, String bind, String tlsCert, String tlsKey,
                                  List<JsClientSettings> clients, Secret masterKey, String masterKeyId,
                                  List<MasterKeySettings> previousMasterKeys, String asKekLabel,
-                                 java.time.Duration sessionLifetime, List<KekSettings> kek) {
+                                 java.time.Duration sessionLifetime, List<KekSettings> kek,
+                                 java.time.Duration auditRetention) {
+    /** A year: long enough to answer who claimed or moved a device over a device's typical service interval. */
+    public static final java.time.Duration DEFAULT_AUDIT_RETENTION = java.time.Duration.ofDays(365);
     public static final InternalJsSettings DEFAULTS = new InternalJsSettings(null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 
     public InternalJsSettings {
         enabled = Check.or(enabled, true);
@@ -78,6 +82,7 @@ public record InternalJsSettings(Boolean enabled, List<String> joinEuis, String 
             throw new InvalidSettingException("session_lifetime", "must not be negative");
         }
         kek = JoinServerSettings.uniqueLabels("kek", Check.list(kek));
+        auditRetention = Check.positive("audit_retention", Check.or(auditRetention, DEFAULT_AUDIT_RETENTION));
         requireKek("as_kek_label", asKekLabel, kek);
         for (int i = 0; i < clients.size(); i++) {
             requireKek("clients[" + i + "].ns_kek_label", clients.get(i).nsKekLabel(), kek);

@@ -104,7 +104,7 @@ class BackendInterfacesServerTest {
                         "", "as.partner", null, null, null)),
                 new Secret("00000000000000000000000000000000"), "1", null, null, null,
                 List.of(new KekSettings("ns.partner", new Secret(HEX.formatHex(NS_KEK))),
-                        new KekSettings("as.partner", new Secret(HEX.formatHex(AS_KEK)))));
+                        new KekSettings("as.partner", new Secret(HEX.formatHex(AS_KEK)))), null);
         server = BackendInterfacesServer.start(vertx, settings, joinServer, rootKeys, appSKeys, keks,
                 eui -> eui.toString().startsWith(JOIN_EUI.substring(0, 10)), new SimpleMeterRegistry(),
                 "127.0.0.1", 0).await(10, TimeUnit.SECONDS);

@@ -11,7 +11,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final long MAX_BODY_BYTES = 64 * 1024;
+    /** The RoutingContext entry holding {@link #caller(RoutingContext)}. */
+    private static final String CALLER = "lorawan.api.caller";
 
     /**
      * The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off;
@@ -84,15 +88,45 @@ public final class RestApi {
     private final Services services;
     private final QueueResource queue;
     private final List<byte[]> apiKeys;
+    /** The non-secret identity of each API key, in the order of {@link #apiKeys}. */
+    private final List<String> callers;
 
     private RestApi(Services services, List<String> apiKeys) {
         this.services = services;
         this.queue = new QueueResource(services);
         this.apiKeys = apiKeys.stream().map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
+        this.callers = this.apiKeys.stream().map(RestApi::callerOf).toList();
+    }
+
+    /**
+     * Who made an authenticated request: {@code api-key:} and the first 8 hex digits of the SHA-256 of the API key
+     * it presented. It names the key in audit entries and logs without revealing it (a 32-bit prefix of a hash does
+     * not help guess a key). Available to every route under {@code /api/}.
+     */
+    public static String caller(RoutingContext ctx) {
+        String caller = ctx.get(CALLER);
+        if (caller == null) {
+            throw new IllegalStateException("no authenticated caller: the route is not behind RestApi's authentication");
+        }
+        return caller;
+    }
+
+    private static String callerOf(byte[] apiKey) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(apiKey);
+            return "api-key:" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256 (MessageDigest's required algorithms)", e);
+        }
     }
 
     /** The API's routes under {@code /api/v1}. With no API keys every request is refused. */
     public static Router router(Vertx vertx, Services services, List<String> apiKeys) {
+        return router(vertx, services, apiKeys, List.of());
+    }
+
+    /** The API's routes and those of {@code extensions}, which share its authentication. */
+    public static Router router(Vertx vertx, Services services, List<String> apiKeys, List<ApiRoutes> extensions) {
         RestApi api = new RestApi(services, apiKeys);
         Router router = Router.router(vertx);
         router.route("/api/*").handler(api::authenticate);
@@ -118,6 +152,7 @@ public final class RestApi {
                 c -> api.queue.flush(devEui(c))));
         router.get("/api/v1/join-servers/check/:joinEui").handler(ctx -> api.respond(ctx, api::checkJoinServer));
         router.get("/api/v1/events").handler(api::events);
+        extensions.forEach(routes -> routes.mount(router));
         router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
                 + " " + ctx.request().path()));
         router.errorHandler(413, ctx -> error(ctx, 413, "the body is over " + MAX_BODY_BYTES + " bytes"));
@@ -128,11 +163,14 @@ public final class RestApi {
         String header = ctx.request().getHeader("Authorization");
         if (header != null && header.startsWith("Bearer ")) {
             byte[] given = header.substring(7).getBytes(StandardCharsets.UTF_8);
-            boolean known = false;
-            for (byte[] key : apiKeys) {
-                known |= MessageDigest.isEqual(key, given);
+            String known = null;
+            for (int i = 0; i < apiKeys.size(); i++) {
+                if (MessageDigest.isEqual(apiKeys.get(i), given)) {
+                    known = callers.get(i);
+                }
             }
-            if (known) {
+            if (known != null) {
+                ctx.put(CALLER, known);
                 ctx.next();
                 return;
             }
@@ -540,7 +578,8 @@ public final class RestApi {
         return valid(() -> Eui64.parse(ctx.pathParam("devEui")));
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    /** Answers {@code {"error": message}} with {@code status}. */
+    public static void error(RoutingContext ctx, int status, String message) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", message).encode());
     }

@@ -151,13 +151,14 @@ public final class SessionStore {
             return 1
             """);
     /**
-     * Stores the MAC state (ARGV[2]) that the frame ARGV[3] of the session ARGV[1] left, if that session is still the
-     * active one and that frame its last (a later frame, decided meanwhile, has the newer state); 0 when not.
+     * Stores what the frame ARGV[3] of the session ARGV[1] left in the session's field ARGV[4] (its MAC state, the
+     * gateways that heard it) as ARGV[2], if that session is still the active one and that frame its last (a later
+     * frame, decided meanwhile, has the newer value); 0 when not.
      */
-    private static final LuaScript SAVE_MAC_STATE = new LuaScript("session_save_mac_state", """
+    private static final LuaScript SAVE_FOR_FRAME = new LuaScript("session_save_for_frame", """
             local now = redis.call('HMGET', KEYS[1], 'aid', 'f')
             if now[1] ~= ARGV[1] or now[2] ~= ARGV[3] then return 0 end
-            redis.call('HSET', KEYS[1], 'm', ARGV[2])
+            redis.call('HSET', KEYS[1], ARGV[4], ARGV[2])
             return 1
             """);
     /** A join's session waits as pending, beside the active one, until the device's first uplink. */
@@ -422,8 +423,17 @@ public final class SessionStore {
      * and expires with it.
      */
     public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state) {
-        return SAVE_MAC_STATE.run(redis, new String[] {keys.session(devEui)}, sessionId, state.toJson().encode(),
-                fCnt).map(saved -> saved.toInteger() == 1);
+        return SAVE_FOR_FRAME.run(redis, new String[] {keys.session(devEui)}, sessionId, state.toJson().encode(),
+                fCnt, "m").map(saved -> saved.toInteger() == 1);
+    }
+
+    /**
+     * Stores the gateways that heard the frame {@code fCnt} of the session {@code sessionId}, best first, in place of
+     * those its counter step stored, on the same terms as {@link #saveMacState}.
+     */
+    public Future<Boolean> saveHeardBy(Eui64 devEui, String sessionId, long fCnt, List<HeardBy> gateways) {
+        return SAVE_FOR_FRAME.run(redis, new String[] {keys.session(devEui)}, sessionId, HeardBy.encode(gateways),
+                fCnt, "gw").map(saved -> saved.toInteger() == 1);
     }
 
     /**

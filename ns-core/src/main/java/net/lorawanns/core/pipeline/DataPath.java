@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.region.Region;
-import net.lorawanns.core.uplink.DeduplicatedUplink;
+import net.lorawanns.core.uplink.OwnedSet;
 
 /**
  * The data path (ARCHITECTURE.md, uplink steps 4-7) as one list of steps, each a small class: the session by
@@ -21,9 +21,9 @@ final class DataPath {
     }
 
     /** @param region the region of the gateways that heard the frame */
-    Future<Void> handle(DeduplicatedUplink copies, Region region, DataFrame frame) {
-        OptionalInt dr = region.uplinkDataRateIndex(copies.dataRate());
-        return run(new DataUplink(copies, region, frame, dr), 0);
+    Future<Void> handle(OwnedSet set, Region region, DataFrame frame) {
+        OptionalInt dr = region.uplinkDataRateIndex(set.local().dataRate());
+        return run(new DataUplink(set, region, frame, dr), 0);
     }
 
     /**

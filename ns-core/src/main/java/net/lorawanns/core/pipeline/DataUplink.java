@@ -1,5 +1,6 @@
 package net.lorawanns.core.pipeline;
 
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,13 +21,20 @@ import net.lorawanns.core.mac.MacTarget;
 import net.lorawanns.core.queue.PendingAck;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
+import net.lorawanns.core.uplink.OwnedSet;
 
 /**
  * One data frame on its way through the {@link DataPath}: the frame and its copies, and what each step found for
  * the steps after it. Confined to the pipeline's event loop.
  */
 final class DataUplink {
-    final DeduplicatedUplink copies;
+    /**
+     * The frame's copies: this instance's until {@link FrameCounter} has them all, from {@link #whole}; the steps
+     * before it use only what every copy shares (the frame, its frequency and data rate).
+     */
+    DeduplicatedUplink copies;
+    /** Every copy, once the request that closed the deduplication set has answered. */
+    final Future<DeduplicatedUplink> whole;
     /** The region of the gateways that heard the frame. */
     final Region region;
     final DataFrame frame;
@@ -68,8 +76,9 @@ final class DataUplink {
     /** Set by {@link ClassAAnswer}: the confirmed item the answer carried, which now waits for the device's ACK. */
     Optional<PendingAck> confirmedSent = Optional.empty();
 
-    DataUplink(DeduplicatedUplink copies, Region region, DataFrame frame, OptionalInt dataRate) {
-        this.copies = copies;
+    DataUplink(OwnedSet set, Region region, DataFrame frame, OptionalInt dataRate) {
+        this.copies = set.local();
+        this.whole = set.whole();
         this.region = region;
         this.frame = frame;
         this.dataRate = dataRate;

@@ -59,8 +59,18 @@ final class FrameCounter implements DataStep {
 
     @Override
     public Future<Next> apply(DataUplink uplink) {
-        return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt,
-                receiveWindows(uplink), bestGateways(uplink)).compose(step -> {
+        List<HeardBy> heard = bestGateways(uplink.copies);
+        // The counter step goes out in the turn the set's closing request did: the other instances' copies come back
+        // with one round trip for both.
+        return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt, receiveWindows(uplink),
+                heard).compose(step -> uplink.whole.map(all -> {
+                    DeduplicatedUplink counted = uplink.copies;
+                    uplink.copies = all;
+                    if (all != counted && (step.decision() == FCntDecision.NEW || step.decision() == FCntDecision.RESET)) {
+                        keepHeardBy(uplink, heard);
+                    }
+                    return step;
+                })).compose(step -> {
             if (step.decision() == FCntDecision.STALE) {
                 cache.invalidate(uplink.frame.devAddr());
                 if (uplink.fromCache) {
@@ -82,6 +92,20 @@ final class FrameCounter implements DataStep {
             metrics.frame(step.decision().name().toLowerCase(Locale.ROOT));
             return Future.succeededFuture(decided(uplink));
         });
+    }
+
+    /**
+     * Other instances' copies came in after the counter step stored the gateways that heard the frame: where they
+     * change the best, the list is stored again, unless a later frame came meanwhile. Not waited for: only a Class B
+     * or C downlink reads it.
+     */
+    private void keepHeardBy(DataUplink uplink, List<HeardBy> stored) {
+        List<HeardBy> best = bestGateways(uplink.copies);
+        if (!best.equals(stored)) {
+            sessions.saveHeardBy(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt, best)
+                    .onFailure(failure -> LOG.debug("The gateways that heard a frame of {} were not stored again: {}",
+                            uplink.candidate.devEui(), failure.toString()));
+        }
     }
 
     /**
@@ -116,8 +140,8 @@ final class FrameCounter implements DataStep {
     }
 
     /** The gateways that heard the frame, best first: where the device's Class C downlinks go next. */
-    private static List<HeardBy> bestGateways(DataUplink uplink) {
-        List<Copy> copies = new ArrayList<>(uplink.copies.copies());
+    private static List<HeardBy> bestGateways(DeduplicatedUplink uplink) {
+        List<Copy> copies = new ArrayList<>(uplink.copies());
         copies.sort(DeduplicatedUplink.BEST_FIRST);
         List<HeardBy> best = new ArrayList<>(MAX_GATEWAYS_KEPT);
         for (Copy copy : copies) {

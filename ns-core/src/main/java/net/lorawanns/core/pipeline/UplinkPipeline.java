@@ -36,6 +36,7 @@ import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import net.lorawanns.core.uplink.Deduplicator;
+import net.lorawanns.core.uplink.OwnedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +179,7 @@ public final class UplinkPipeline implements GatewayListener {
             return;
         }
         inFlight++;
-        Future<Optional<DeduplicatedUplink>> added;
+        Future<Optional<OwnedSet>> added;
         try {
             added = deduplicator.add(frame);
         } catch (RuntimeException e) {
@@ -255,7 +256,12 @@ public final class UplinkPipeline implements GatewayListener {
         // Gateway status reports are kept by the bridge; the pipeline has no use for them.
     }
 
-    private Future<Void> process(DeduplicatedUplink uplink) {
+    /**
+     * A set this instance owns, as its window ends: joins and rejoins wait for every copy; the data path starts on
+     * this instance's copies and takes the others' at its counter step.
+     */
+    private Future<Void> process(OwnedSet set) {
+        DeduplicatedUplink uplink = set.local();
         Frame frame;
         try {
             frame = FrameCodec.decode(uplink.phyPayload());
@@ -268,20 +274,16 @@ public final class UplinkPipeline implements GatewayListener {
         Region region = gatewayRegions.of(uplink.copies().get(0).rxInfo().gatewayEui());
         Future<Void> handled;
         if (frame instanceof JoinRequest request) {
-            if (pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)) {
-                return Future.succeededFuture();
-            }
-            handled = joins.handle(uplink, region, request);
+            handled = set.whole().compose(all -> pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)
+                    ? Future.succeededFuture() : joins.handle(all, region, request));
         } else if (frame instanceof RejoinRequest request) {
-            if (pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)) {
-                return Future.succeededFuture();
-            }
-            handled = rejoins.handle(uplink, region, request);
+            handled = set.whole().compose(all -> pastDeadline(arrivalNanos + JOIN_ACCEPT_DELAY2_NANOS)
+                    ? Future.succeededFuture() : rejoins.handle(all, region, request));
         } else if (frame instanceof DataFrame dataFrame && dataFrame.direction() == Direction.UPLINK) {
             if (pastDeadline(arrivalNanos + dataRx2DelayNanos)) {
                 return Future.succeededFuture();
             }
-            handled = data.handle(uplink, region, dataFrame);
+            handled = data.handle(set, region, dataFrame);
         } else {
             metrics.frame("unsupported_" + frame.mType().name().toLowerCase(Locale.ROOT));
             return Future.succeededFuture();

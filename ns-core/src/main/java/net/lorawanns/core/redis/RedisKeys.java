@@ -109,6 +109,32 @@ public final class RedisKeys {
         return prefix + "js:{*}:keys";
     }
 
+    /**
+     * The claim of a device provisioned with an owner token (state, home network, the token's sealed digest);
+     * configuration-grade. Absent for this network's own devices.
+     */
+    public String claim(Eui64 devEui) {
+        return prefix + "js:{" + devEui + "}:claim";
+    }
+
+    /** A pattern matching every device's claim record, for re-sealing under a new master key. */
+    public String claimPattern() {
+        return prefix + "js:{*}:claim";
+    }
+
+    /** The count of a device's owner-token attempts in the current window; expires with the window. */
+    public String claimFailures(Eui64 devEui) {
+        return prefix + "js:{" + devEui + "}:claim-failures";
+    }
+
+    /**
+     * The join server's audit log: a stream of provisioning, claim, transfer, export and import entries, trimmed by
+     * age and length.
+     */
+    public String audit() {
+        return prefix + "js-audit:{audit}";
+    }
+
     /** The AppSKey of one session, kept sealed for an application server's AppSKeyReq. */
     public String appSKey(Eui64 devEui, String sessionKeyId) {
         return prefix + "js:{" + devEui + "}:appskey:" + sessionKeyId;

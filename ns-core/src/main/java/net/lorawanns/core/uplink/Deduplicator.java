@@ -19,9 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.lorawanns.core.gateway.RxInfo;
+import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cluster-wide deduplication of gateway copies (ARCHITECTURE.md, uplink step 2). The set of a frame is keyed by
@@ -31,6 +34,7 @@ import net.lorawanns.core.redis.RedisKeys;
  * of other instances.
  */
 public final class Deduplicator {
+    private static final Logger LOG = LoggerFactory.getLogger(Deduplicator.class);
     /**
      * 0: this copy opened the set (its instance keeps the copy itself); 1: added to a set another instance opened;
      * 2: the set is closed (late copy).
@@ -69,6 +73,8 @@ public final class Deduplicator {
     private final Counter opened;
     private final Counter joined;
     private final Counter late;
+    private final Counter unclosed;
+    private final ThrottledLog failures = new ThrottledLog(LOG, 10_000);
 
     public Deduplicator(Vertx vertx, Redis redis, RedisKeys keys, Duration window, String instanceId,
                         MeterRegistry registry) {
@@ -82,6 +88,10 @@ public final class Deduplicator {
         this.opened = Counter.builder(name).description(help).tag("outcome", "first").register(registry);
         this.joined = Counter.builder(name).description(help).tag("outcome", "duplicate").register(registry);
         this.late = Counter.builder(name).description(help).tag("outcome", "late").register(registry);
+        this.unclosed = Counter.builder("lorawan.uplink.dedup.unclosed")
+                .description("Deduplication sets whose closing request to Redis failed: their frames went on with "
+                        + "this instance's copies alone")
+                .register(registry);
     }
 
     /**
@@ -93,14 +103,15 @@ public final class Deduplicator {
     /** A set this instance is opening or has opened, with the copies it received itself. */
     private static final class OwnSet {
         final List<Copy> copies = Collections.synchronizedList(new ArrayList<>());
-        final Promise<Optional<DeduplicatedUplink>> whole = Promise.promise();
+        final Promise<Optional<OwnedSet>> owned = Promise.promise();
     }
 
     /**
-     * Adds one gateway's copy. Completes, after the window, with the whole set on the instance whose copy opened
-     * it, and at once with empty for every other copy. Safe to call from any thread.
+     * Adds one gateway's copy. Completes, as the window ends, with the set on the instance whose copy opened it, and
+     * at once with empty for every other copy. Safe to call from any thread; the set's request to Redis goes out on
+     * the thread of the first copy's caller, as its window ends.
      */
-    public Future<Optional<DeduplicatedUplink>> add(UplinkFrame frame) {
+    public Future<Optional<OwnedSet>> add(UplinkFrame frame) {
         String id = frameId(frame);
         List<Copy> arriving = new ArrayList<>(frame.rxInfo().size());
         for (RxInfo rx : frame.rxInfo()) {
@@ -130,7 +141,7 @@ public final class Deduplicator {
                         // The window counts from the first copy's arrival, not from Redis's answer.
                         long left = Math.max(1, (windowEnd - System.nanoTime()) / 1_000_000);
                         vertx.setTimer(left, t -> close(id, setKeys, frame, opening, windowEnd));
-                        return opening.whole.future();
+                        return opening.owned.future();
                     }
                     // Another instance owns the set (or it closed): hand it what gathered here meanwhile.
                     ownSets.remove(id);
@@ -141,7 +152,7 @@ public final class Deduplicator {
                     }
                     joined.increment(gathered.size());
                     return forward(setKeys, gathered.subList(1, gathered.size()))
-                            .map(Optional.<DeduplicatedUplink>empty());
+                            .map(Optional.<OwnedSet>empty());
                 }, error -> {
                     ownSets.remove(id);
                     return Future.failedFuture(error);
@@ -157,15 +168,31 @@ public final class Deduplicator {
         return done;
     }
 
+    /**
+     * Ends the window: the set's own copies are final once it has left {@link #ownSets}; the others' come with the
+     * request that closes the set in Redis. Without that answer (Redis failed) the frame goes on with this instance's
+     * copies: the lock stays with this instance until it expires, so no other instance processes the frame.
+     */
     private void close(String id, String[] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
         ownSets.remove(id);
-        CLOSE.run(redis, setKeys, LATE_MEMORY_MS).map(response -> {
-            List<Copy> copies = new ArrayList<>(own.copies);
+        DeduplicatedUplink local = new DeduplicatedUplink(frame, own.copies, windowEnd);
+        Future<DeduplicatedUplink> whole = CLOSE.run(redis, setKeys, LATE_MEMORY_MS).map(response -> {
+            if (response.size() == 0) {
+                return local;
+            }
+            List<Copy> copies = new ArrayList<>(local.copies().size() + response.size());
+            copies.addAll(local.copies());
             for (Response copy : response) {
                 copies.add(CopyCodec.decode(copy.toBuffer()));
             }
-            return Optional.of(new DeduplicatedUplink(frame, copies, windowEnd));
-        }).onComplete(own.whole);
+            return new DeduplicatedUplink(frame, copies, windowEnd);
+        }).recover(failure -> {
+            unclosed.increment();
+            failures.warn("close", "Deduplication set not closed in Redis; the frame goes on with this instance's "
+                    + "copies", failure.toString());
+            return Future.succeededFuture(local);
+        });
+        own.owned.complete(Optional.of(new OwnedSet(local, whole)));
     }
 
     /** Hash of the PHYPayload plus the frequency: one frame on two frequencies is two transmissions. */

@@ -3,6 +3,9 @@ package net.lorawanns.core.uplink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Redis;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,76 +23,113 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.Eui64;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class DeduplicatorTest {
-    private Vertx vertx;
-    private Redis redisA;
-    private Redis redisB;
+    private SimpleMeterRegistry registry;
     private Deduplicator instanceA;
     private Deduplicator instanceB;
-    private SimpleMeterRegistry registry;
 
+    /** Two instances of one cluster: each its own Redis connection to the one Redis. */
     @BeforeEach
-    void start() throws Exception {
-        vertx = Vertx.vertx();
+    void start(Vertx vertx) {
         RedisSettings settings = TestRedis.settings();
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
-        redisA = TestRedis.client(vertx, settings);
-        redisB = TestRedis.client(vertx, settings);
+        Redis redisA = TestRedis.client(vertx, settings);
+        Redis redisB = TestRedis.client(vertx, settings);
         registry = new SimpleMeterRegistry();
         instanceA = new Deduplicator(vertx, redisA, keys, Duration.ofMillis(150), "a", registry);
         instanceB = new Deduplicator(vertx, redisB, keys, Duration.ofMillis(150), "b", registry);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
+    /** The set as a whole on the instance that owns it; empty on the others. */
+    private static Future<Optional<DeduplicatedUplink>> whole(Future<Optional<OwnedSet>> added) {
+        return added.compose(owned -> owned.isEmpty() ? Future.succeededFuture(Optional.<DeduplicatedUplink>empty())
+                : owned.get().whole().map(Optional::of));
+    }
+
+    private static Set<Long> gateways(DeduplicatedUplink uplink) {
+        return uplink.copies().stream().map(c -> c.rxInfo().gatewayEui().value()).collect(Collectors.toSet());
     }
 
     @Test
-    void copiesFromTwoInstancesAreProcessedOnceWithEveryGatewaysMetadata() throws Exception {
+    void copiesFromTwoInstancesAreProcessedOnceWithEveryGatewaysMetadata(VertxTestContext test) {
         byte[] phy = {0x40, 1, 2, 3, 4, 0, 1, 0, 9, 9, 9, 9};
         List<Future<Optional<DeduplicatedUplink>>> results = new ArrayList<>();
         for (int gateway = 1; gateway <= 6; gateway++) {
             Deduplicator instance = gateway % 2 == 0 ? instanceB : instanceA;
-            results.add(instance.add(copy(phy, 868_100_000L, gateway, -5.0 + gateway)));
+            results.add(whole(instance.add(copy(phy, 868_100_000L, gateway, -5.0 + gateway))));
         }
-        Future.all(results).await(10, TimeUnit.SECONDS);
-        List<DeduplicatedUplink> processed = results.stream().map(Future::result).flatMap(Optional::stream).toList();
-        assertEquals(1, processed.size(), "exactly one instance processes the frame");
-        DeduplicatedUplink uplink = processed.get(0);
-        Set<Long> gateways = uplink.copies().stream().map(c -> c.rxInfo().gatewayEui().value())
-                .collect(Collectors.toSet());
-        assertEquals(Set.of(1L, 2L, 3L, 4L, 5L, 6L), gateways);
-        assertEquals(Set.of("a", "b"), uplink.copies().stream().map(Copy::instanceId).collect(Collectors.toSet()));
-        Copy best = uplink.copies().stream().sorted(DeduplicatedUplink.BEST_FIRST).findFirst().orElseThrow();
-        assertEquals(6L, best.rxInfo().gatewayEui().value(), "highest SNR first");
-        assertEquals(1.0, best.rxInfo().snr());
+        Future.all(results).onComplete(test.succeeding(all -> test.verify(() -> {
+            List<DeduplicatedUplink> processed = results.stream().map(Future::result).flatMap(Optional::stream)
+                    .toList();
+            assertEquals(1, processed.size(), "exactly one instance processes the frame");
+            DeduplicatedUplink uplink = processed.get(0);
+            assertEquals(Set.of(1L, 2L, 3L, 4L, 5L, 6L), gateways(uplink));
+            assertEquals(Set.of("a", "b"), uplink.copies().stream().map(Copy::instanceId)
+                    .collect(Collectors.toSet()));
+            Copy best = uplink.copies().stream().sorted(DeduplicatedUplink.BEST_FIRST).findFirst().orElseThrow();
+            assertEquals(6L, best.rxInfo().gatewayEui().value(), "highest SNR first");
+            assertEquals(1.0, best.rxInfo().snr());
+            test.completeNow();
+        })));
+    }
+
+    /**
+     * As the window ends the owner has its own copies at once, and the other instance's with the set as a whole:
+     * which instance owns the set is whichever copy reached Redis first.
+     */
+    @Test
+    void theOwnerHasItsOwnCopiesAsTheWindowEndsAndTheOthersWithTheWhole(VertxTestContext test) {
+        byte[] phy = {0x40, 7, 7, 7, 7, 0, 4, 0, 3, 3, 3, 3};
+        Future<Optional<OwnedSet>> fromA = instanceA.add(copy(phy, 868_100_000L, 1, 2.0));
+        Future<Optional<OwnedSet>> fromB = instanceB.add(copy(phy, 868_100_000L, 2, 8.0));
+        Future.all(fromA, fromB).compose(both -> {
+            boolean aOwns = fromA.result().isPresent();
+            OwnedSet set = (aOwns ? fromA : fromB).result().orElseThrow();
+            test.verify(() -> {
+                assertTrue((aOwns ? fromB : fromA).result().isEmpty(), "the other instance hands its copy over");
+                assertEquals(Set.of(aOwns ? 1L : 2L), gateways(set.local()), "the owner's own copy");
+            });
+            return set.whole().map(all -> {
+                test.verify(() -> {
+                    assertEquals(Set.of(1L, 2L), gateways(all));
+                    assertEquals(set.local().windowEndNanos(), all.windowEndNanos());
+                });
+                return all;
+            });
+        }).onComplete(test.succeedingThenComplete());
     }
 
     @Test
-    void aCopyAfterTheWindowIsDroppedAndCounted() throws Exception {
+    void aCopyAfterTheWindowIsDroppedAndCounted(VertxTestContext test) {
         byte[] phy = {0x40, 5, 6, 7, 8, 0, 2, 0, 1, 1, 1, 1};
-        Optional<DeduplicatedUplink> first = instanceA.add(copy(phy, 868_300_000L, 1, 3.0)).await(10, TimeUnit.SECONDS);
-        assertTrue(first.isPresent());
-        Optional<DeduplicatedUplink> late = instanceB.add(copy(phy, 868_300_000L, 2, 3.0)).await(10, TimeUnit.SECONDS);
-        assertTrue(late.isEmpty());
-        assertEquals(1.0, registry.get("lorawan.uplink.copies").tag("outcome", "late").counter().count());
+        whole(instanceA.add(copy(phy, 868_300_000L, 1, 3.0))).compose(first -> {
+            test.verify(() -> assertTrue(first.isPresent()));
+            return whole(instanceB.add(copy(phy, 868_300_000L, 2, 3.0)));
+        }).onComplete(test.succeeding(late -> test.verify(() -> {
+            assertTrue(late.isEmpty());
+            assertEquals(1.0, registry.get("lorawan.uplink.copies").tag("outcome", "late").counter().count());
+            test.completeNow();
+        })));
     }
 
     @Test
-    void theSameBytesOnAnotherFrequencyAreAnotherTransmission() throws Exception {
+    void theSameBytesOnAnotherFrequencyAreAnotherTransmission(VertxTestContext test) {
         byte[] phy = {0x40, 9, 9, 9, 9, 0, 3, 0, 2, 2, 2, 2};
-        Future<Optional<DeduplicatedUplink>> one = instanceA.add(copy(phy, 868_100_000L, 1, 3.0));
-        Future<Optional<DeduplicatedUplink>> two = instanceB.add(copy(phy, 868_500_000L, 2, 3.0));
-        Future.all(one, two).await(10, TimeUnit.SECONDS);
-        assertTrue(one.result().isPresent());
-        assertTrue(two.result().isPresent());
+        Future<Optional<DeduplicatedUplink>> one = whole(instanceA.add(copy(phy, 868_100_000L, 1, 3.0)));
+        Future<Optional<DeduplicatedUplink>> two = whole(instanceB.add(copy(phy, 868_500_000L, 2, 3.0)));
+        Future.all(one, two).onComplete(test.succeeding(both -> test.verify(() -> {
+            assertTrue(one.result().isPresent());
+            assertTrue(two.result().isPresent());
+            test.completeNow();
+        })));
     }
 
     @Test

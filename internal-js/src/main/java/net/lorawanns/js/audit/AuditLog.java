@@ -1,0 +1,143 @@
+package net.lorawanns.js.audit;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import net.lorawanns.core.redis.LuaScript;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.types.Eui64;
+
+/**
+ * The built-in join server's audit log: a Redis stream ({@link RedisKeys#audit()}) that survives restarts. Each
+ * entry is added with the stream trimmed to the retention by age (MINID, exact, by Redis's clock: entries are few, so
+ * exact trimming costs little) and to a bound on its length (MAXLEN ~, in whole nodes), and the stream expires a
+ * retention after its last entry, so every part of it has a bound.
+ *
+ * <p>An entry is written after the action it records has taken effect, not in the same script: the log is one key
+ * for every device, in its own Redis Cluster slot, and a script can only touch keys of one slot. If Redis fails
+ * between the two, the action stands without its entry and the API answers with the error, so the caller knows the
+ * outcome was not confirmed.
+ *
+ * <p>Futures complete on the Redis client's event loop.
+ */
+public final class AuditLog {
+    /** Most entries a listing reads from the stream while filtering by DevEUI, to bound one request's work. */
+    static final int MAX_SCANNED = 10_000;
+    public static final int MAX_LIMIT = 1000;
+    private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+
+    /**
+     * KEYS: the stream. ARGV: MAXLEN bound, retention in ms, action, DevEUI, who, at (ms), detail.
+     * TIME in a script needs effects replication, the default since Redis 5.
+     */
+    private static final LuaScript RECORD = new LuaScript("audit_record", """
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'action', ARGV[3], 'dev_eui', ARGV[4],
+                'who', ARGV[5], 'at', ARGV[6], 'detail', ARGV[7])
+            local now = redis.call('TIME')
+            local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[2])
+            if oldest > 0 then
+              redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d', oldest))
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """);
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final Duration retention;
+    private final long maxEntries;
+
+    /**
+     * @param retention how long entries are kept ({@code internal_js.audit_retention})
+     * @param maxEntries the bound on the stream's length, whatever the age of its entries
+     */
+    public AuditLog(Redis redis, RedisKeys keys, Duration retention, long maxEntries) {
+        if (retention.toMillis() < 1 || maxEntries < 1) {
+            throw new IllegalArgumentException("the audit log needs a positive retention and length");
+        }
+        this.redis = redis;
+        this.keys = keys;
+        this.retention = retention;
+        this.maxEntries = maxEntries;
+    }
+
+    public Future<Void> record(AuditEntry entry) {
+        return RECORD.run(redis, new String[] {keys.audit()}, maxEntries, retention.toMillis(),
+                entry.action().wireName(), entry.devEui().toString(), entry.who(), entry.at().toEpochMilli(),
+                entry.detail().orElse("")).mapEmpty();
+    }
+
+    /**
+     * Entries newest first, at most {@code limit}, only those of {@code devEui} when given, starting after (older
+     * than) the entry {@code after} when given. A page may hold fewer than {@code limit} entries and still have a
+     * next one when the filter had to read far.
+     */
+    public Future<AuditPage> list(Optional<Eui64> devEui, int limit, Optional<String> after) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", got " + limit);
+        }
+        after.ifPresent(id -> {
+            if (!STREAM_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("after must be an entry ID like 1700000000000-0");
+            }
+        });
+        return page(devEui, limit, after.map(id -> "(" + id).orElse("+"), new ArrayList<>(), 0);
+    }
+
+    private Future<AuditPage> page(Optional<Eui64> devEui, int limit, String end, List<AuditPage.Listed> found,
+                                   int scanned) {
+        int batch = devEui.isPresent() ? Math.max(limit, 100) : limit - found.size();
+        return redis.send(Request.cmd(Command.XREVRANGE).arg(keys.audit()).arg(end).arg("-").arg("COUNT").arg(batch))
+                .compose(reply -> {
+                    String last = null;
+                    for (Response item : reply) {
+                        last = item.get(0).toString();
+                        AuditEntry entry = entry(item.get(1));
+                        if (devEui.isEmpty() || devEui.get().equals(entry.devEui())) {
+                            found.add(new AuditPage.Listed(last, entry));
+                            if (found.size() == limit) {
+                                return Future.succeededFuture(new AuditPage(found, Optional.of(last)));
+                            }
+                        }
+                    }
+                    int read = scanned + reply.size();
+                    if (reply.size() < batch) {
+                        return Future.succeededFuture(new AuditPage(found, Optional.empty()));
+                    }
+                    if (read >= MAX_SCANNED) {
+                        return Future.succeededFuture(new AuditPage(found, Optional.of(last)));
+                    }
+                    return page(devEui, limit, "(" + last, found, read);
+                });
+    }
+
+    private static AuditEntry entry(Response fields) {
+        String action = null;
+        String devEui = null;
+        String who = null;
+        long at = 0;
+        String detail = "";
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            String value = fields.get(i + 1).toString();
+            switch (fields.get(i).toString()) {
+                case "action" -> action = value;
+                case "dev_eui" -> devEui = value;
+                case "who" -> who = value;
+                case "at" -> at = Long.parseLong(value);
+                case "detail" -> detail = value;
+                default -> {
+                }
+            }
+        }
+        return new AuditEntry(AuditAction.fromWireName(action), Eui64.parse(devEui), who, Instant.ofEpochMilli(at),
+                detail.isEmpty() ? Optional.empty() : Optional.of(detail));
+    }
+}

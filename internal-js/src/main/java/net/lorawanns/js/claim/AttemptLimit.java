@@ -1,0 +1,18 @@
+package net.lorawanns.js.claim;
+
+import java.time.Duration;
+
+/**
+ * How many wrong owner tokens a DevEUI takes within a window before attempts are refused without comparing until the
+ * window (which the first failure opened) has passed.
+ */
+public record AttemptLimit(int failures, Duration window) {
+    public AttemptLimit {
+        if (failures < 1) {
+            throw new IllegalArgumentException("at least one failure must be allowed, got " + failures);
+        }
+        if (window.toMillis() < 1) {
+            throw new IllegalArgumentException("the window must be at least 1 ms");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package net.lorawanns.js.claim;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import net.lorawanns.core.redis.LuaScript;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.SealedRecords;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.NetId;
+
+/**
+ * The claim of each device provisioned with an owner token, in Redis beside its root keys ({@code js:{DevEUI}:claim},
+ * configuration-grade, no TTL): the state, the owner's home network and the owner token's digest.
+ *
+ * <p>The owner token is kept as a salted SHA-256 digest (16 random bytes of salt, then SHA-256 of salt and token),
+ * and the salt and digest are sealed under the master key like every secret at rest. The digest means the token
+ * itself is never stored; the seal means that a copy of Redis alone does not allow guessing short tokens offline
+ * (a digest in clear would), and {@code keys rotate} re-seals it like any other record. A keyed hash (HMAC under a
+ * key derived from the master key) would protect as well, but could not be carried over to a new master key without
+ * the token. Tokens are compared in constant time ({@link MessageDigest#isEqual}).
+ *
+ * <p>Attempts are limited per DevEUI ({@link AttemptLimit}): a Lua script counts the attempt and reads the record in
+ * one step, so that concurrent attempts from any number of server instances compare at most the allowed number of
+ * tokens per window; a right token gives its count back. Past the limit an attempt is refused without comparing
+ * ({@link OwnerTokenAttemptsLimited}). An unknown DevEUI and a device without an owner token answer exactly as a
+ * wrong token does, and count alike, so that trying tokens tells nobody which DevEUIs exist.
+ *
+ * <p>Futures complete on the Redis client's event loop; the hashing runs there (microseconds).
+ */
+public final class ClaimStore {
+    private static final int SALT_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Compared against when no record exists, so that an unknown DevEUI costs the same work as a known one. */
+    private static final byte[] NO_RECORD = new byte[SALT_BYTES + 32];
+
+    /**
+     * Counts an attempt unless the DevEUI's failures reached the limit, and reads the claim record with it.
+     * KEYS: failures, claim. ARGV: the limit, the window in ms. Reply: {0, ms to wait} or {1, record or nil}.
+     */
+    private static final LuaScript ATTEMPT = new LuaScript("claim_attempt", """
+            local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if failures >= tonumber(ARGV[1]) then
+              local wait = redis.call('PTTL', KEYS[1])
+              if wait < 0 then
+                redis.call('PEXPIRE', KEYS[1], ARGV[2])
+                wait = tonumber(ARGV[2])
+              end
+              return {0, wait}
+            end
+            if redis.call('INCR', KEYS[1]) == 1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return {1, redis.call('GET', KEYS[2])}
+            """);
+
+    /** Gives back the count of an attempt that presented the right token. KEYS: failures. */
+    private static final LuaScript REFUND = new LuaScript("claim_refund", """
+            if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+              redis.call('DECR', KEYS[1])
+            end
+            return 1
+            """);
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final AtRestCipher cipher;
+    private final AttemptLimit limit;
+
+    public ClaimStore(Redis redis, RedisKeys keys, AtRestCipher cipher, AttemptLimit limit) {
+        this.redis = redis;
+        this.keys = keys;
+        this.cipher = cipher;
+        this.limit = limit;
+    }
+
+    /**
+     * Whether {@code token} is the device's owner token. Fails with {@link OwnerTokenAttemptsLimited} while the
+     * DevEUI's attempts are limited.
+     */
+    public Future<Boolean> authenticate(Eui64 devEui, OwnerToken token) {
+        String failures = keys.claimFailures(devEui);
+        return ATTEMPT.run(redis, new String[] {failures, keys.claim(devEui)}, limit.failures(),
+                limit.window().toMillis()).compose(reply -> {
+                    if (reply.get(0).toInteger() == 0) {
+                        return Future.failedFuture(new OwnerTokenAttemptsLimited(devEui,
+                                Duration.ofMillis(reply.get(1).toLong())));
+                    }
+                    boolean right = matches(devEui, reply.get(1), token);
+                    return right ? REFUND.run(redis, new String[] {failures}).map(true) : Future.succeededFuture(false);
+                });
+    }
+
+    /** The device's claim; empty when it has none (unknown, or this network's own device). */
+    public Future<Optional<Claim>> claim(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.GET).arg(keys.claim(devEui))).map(stored -> stored == null
+                ? Optional.empty() : Optional.of(decode(new JsonObject(stored.toBuffer()))));
+    }
+
+    /** Re-seals every owner-token digest not under the current master key; the count re-sealed. */
+    public Future<Integer> rotate() {
+        return SealedRecords.rotate(redis, keys.claimPattern(), cipher, (redisKey, record) -> {
+            Eui64 devEui = Eui64.parse(redisKey.substring(redisKey.indexOf('{') + 1, redisKey.indexOf('}')));
+            byte[] plain = open(devEui, record);
+            JsonObject fresh = cipher.seal(record.copy(), plain, kid -> associatedData(devEui, kid));
+            Arrays.fill(plain, (byte) 0);
+            return fresh;
+        });
+    }
+
+    /** The stored record of a claim with a freshly salted digest of {@code token}, sealed for {@code devEui}. */
+    JsonObject encode(Eui64 devEui, Claim claim, OwnerToken token) {
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        byte[] plain = new byte[SALT_BYTES + 32];
+        System.arraycopy(salt, 0, plain, 0, SALT_BYTES);
+        System.arraycopy(digest(salt, token), 0, plain, SALT_BYTES, 32);
+        JsonObject record = new JsonObject().put("state", claim.state().wireName());
+        claim.homeNetId().ifPresent(netId -> record.put("home_net_id", netId.toString()));
+        claim.homeNsId().ifPresent(nsId -> record.put("home_ns_id", nsId));
+        if (!claim.asKekLabel().isEmpty()) {
+            record.put("as_kek_label", claim.asKekLabel());
+        }
+        claim.claimedAt().ifPresent(at -> record.put("claimed_at", at.toEpochMilli()));
+        JsonObject sealed = cipher.seal(record, plain, kid -> associatedData(devEui, kid));
+        Arrays.fill(plain, (byte) 0);
+        return sealed;
+    }
+
+    static Claim decode(JsonObject record) {
+        Claim.State state = Claim.State.fromWireName(record.getString("state"));
+        if (state == Claim.State.UNCLAIMED) {
+            return Claim.unclaimed();
+        }
+        return Claim.claimed(NetId.parse(record.getString("home_net_id")),
+                Optional.ofNullable(record.getString("home_ns_id")), record.getString("as_kek_label", ""),
+                Instant.ofEpochMilli(record.getLong("claimed_at")));
+    }
+
+    private boolean matches(Eui64 devEui, Response stored, OwnerToken token) {
+        byte[] plain = stored == null ? NO_RECORD : open(devEui, new JsonObject(stored.toBuffer()));
+        byte[] expected = Arrays.copyOfRange(plain, SALT_BYTES, plain.length);
+        byte[] given = digest(Arrays.copyOf(plain, SALT_BYTES), token);
+        boolean equal = MessageDigest.isEqual(expected, given);
+        if (plain != NO_RECORD) {
+            Arrays.fill(plain, (byte) 0);
+        }
+        return equal && stored != null;
+    }
+
+    private byte[] open(Eui64 devEui, JsonObject record) {
+        return cipher.open(record, associatedData(devEui, record.getString("kid")), "the owner token of " + devEui);
+    }
+
+    private static byte[] digest(byte[] salt, OwnerToken token) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(salt);
+            byte[] bytes = token.bytes();
+            sha256.update(bytes);
+            Arrays.fill(bytes, (byte) 0);
+            return sha256.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256 (MessageDigest's required algorithms)", e);
+        }
+    }
+
+    /** The digest is bound to its device and master key ID. */
+    private static byte[] associatedData(Eui64 devEui, String kid) {
+        return String.join("|", "lorawan-owner-token", devEui.toString(), kid).getBytes(StandardCharsets.UTF_8);
+    }
+}

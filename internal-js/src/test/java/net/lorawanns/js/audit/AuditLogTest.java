@@ -1,0 +1,106 @@
+package net.lorawanns.js.audit;
+
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.testing.TestRedis;
+import net.lorawanns.core.types.Eui64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The audit log in a real Redis stream: order, pages, the DevEUI filter, restarts and its bounds. */
+class AuditLogTest {
+    private static final Eui64 A = Eui64.parse("70B3D57ED0000001");
+    private static final Eui64 B = Eui64.parse("70B3D57ED0000002");
+
+    private Vertx vertx;
+    private Redis redis;
+    private RedisKeys keys;
+    private AuditLog log;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        RedisSettings settings = TestRedis.settings();
+        redis = TestRedis.client(vertx, settings);
+        keys = new RedisKeys(settings.keyPrefix());
+        log = new AuditLog(redis, keys, Duration.ofDays(365), 1_000_000);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void entriesAreListedNewestFirstInPagesAndSurviveANewInstance() throws Exception {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        AuditEntry provision = new AuditEntry(AuditAction.PROVISION, A, "api-key:0a1b2c3d", at, Optional.empty());
+        AuditEntry refused = new AuditEntry(AuditAction.CLAIM_REFUSED, A, "api-key:99887766", at,
+                Optional.of("wrong owner token"));
+        AuditEntry claim = new AuditEntry(AuditAction.CLAIM, A, "api-key:0a1b2c3d", at, Optional.of("NetID 000013"));
+        AuditEntry other = new AuditEntry(AuditAction.PROVISION, B, "api-key:0a1b2c3d", at, Optional.empty());
+        for (AuditEntry entry : List.of(provision, refused, claim, other)) {
+            log.record(entry).await(10, TimeUnit.SECONDS);
+        }
+
+        AuditLog restarted = new AuditLog(redis, keys, Duration.ofDays(365), 1_000_000);
+        AuditPage all = restarted.list(Optional.empty(), 10, Optional.empty()).await(10, TimeUnit.SECONDS);
+        assertEquals(List.of(other, claim, refused, provision), entries(all));
+        assertEquals(Optional.empty(), all.next());
+
+        AuditPage first = restarted.list(Optional.of(A), 2, Optional.empty()).await(10, TimeUnit.SECONDS);
+        assertEquals(List.of(claim, refused), entries(first));
+        AuditPage second = restarted.list(Optional.of(A), 2, first.next()).await(10, TimeUnit.SECONDS);
+        assertEquals(List.of(provision), entries(second));
+        assertEquals(Optional.empty(), second.next());
+
+        String json = all.toJson().encode();
+        assertTrue(json.contains("\"action\":\"claim_refused\""), json);
+        assertTrue(json.contains("\"who\":\"api-key:99887766\""), json);
+    }
+
+    @Test
+    void theStreamExpiresAndTrimsEntriesPastTheRetention() throws Exception {
+        log.record(AuditEntry.of(AuditAction.PROVISION, A, "api-key:0a1b2c3d", "")).await(10, TimeUnit.SECONDS);
+        long ttl = redis.send(Request.cmd(Command.PTTL).arg(keys.audit())).await(10, TimeUnit.SECONDS).toLong();
+        assertTrue(ttl > Duration.ofDays(364).toMillis(), "the stream expires a retention after its last entry: " + ttl);
+
+        // A log keeping entries 50 ms trims the older entry once Redis's clock is past it.
+        AuditLog brief = new AuditLog(redis, keys, Duration.ofMillis(50), 1_000_000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<AuditEntry> left;
+        do {
+            brief.record(AuditEntry.of(AuditAction.CLAIM, B, "api-key:0a1b2c3d", "")).await(10, TimeUnit.SECONDS);
+            left = entries(brief.list(Optional.of(A), 10, Optional.empty()).await(10, TimeUnit.SECONDS));
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertEquals(List.of(), left);
+    }
+
+    @Test
+    void listingArgumentsAreChecked() {
+        assertThrows(IllegalArgumentException.class, () -> log.list(Optional.empty(), 0, Optional.empty()));
+        assertThrows(IllegalArgumentException.class,
+                () -> log.list(Optional.empty(), AuditLog.MAX_LIMIT + 1, Optional.empty()));
+        assertThrows(IllegalArgumentException.class, () -> log.list(Optional.empty(), 10, Optional.of("x")));
+        assertFalse(AuditEntry.of(AuditAction.EXPORT, A, "api-key:0a1b2c3d", "").detail().isPresent());
+    }
+
+    private static List<AuditEntry> entries(AuditPage page) {
+        return page.entries().stream().map(AuditPage.Listed::entry).toList();
+    }
+}

@@ -1,0 +1,117 @@
+package net.lorawanns.core.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.config.ConfigLoader;
+import net.lorawanns.config.RedisSettings;
+import net.lorawanns.config.Settings;
+import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.DeviceProfileStore;
+import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.GatewayStore;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.integration.EventStream;
+import net.lorawanns.core.integration.WebhookAddressPolicy;
+import net.lorawanns.core.join.DevNonceRegistry;
+import net.lorawanns.core.pipeline.NetworkPlan;
+import net.lorawanns.core.queue.DownlinkQueue;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.seal.MasterKey;
+import net.lorawanns.core.testing.TestRedis;
+import net.lorawanns.core.types.AesKey;
+import net.lorawanns.core.types.NetId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Routes added to the REST API share its authentication and see which API key called, never the key itself. */
+class ApiCallerTest {
+    private static final String FIRST_KEY = "caller-test-key-one-0123456789";
+    private static final String SECOND_KEY = "caller-test-key-two-0123456789";
+
+    private Vertx vertx;
+    private HttpServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        RedisSettings redisSettings = TestRedis.settings();
+        RedisKeys keys = new RedisKeys(redisSettings.keyPrefix());
+        Redis redis = TestRedis.client(vertx, redisSettings);
+        Settings settings = new ConfigLoader().parse("""
+                [network]
+                net_id = "000013"
+                enabled_regions = ["eu868"]
+                """);
+        NetworkPlan plan = NetworkPlan.of(settings.network(), settings.regions());
+        AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
+        RestApi.Services services = new RestApi.Services(new DeviceStore(redis, keys),
+                new SessionStore(redis, keys, cipher), new ApplicationStore(redis, keys, cipher),
+                new GatewayStore(redis, keys), Optional.empty(), new DevNonceRegistry(redis, keys),
+                new EventStream(vertx, new SimpleMeterRegistry()), new WebhookAddressPolicy(List.of()),
+                NetId.parse("000013"), plan.region(), (joinEui, devEui) -> Future.failedFuture("no join server here"),
+                new DeviceProfileStore(redis, keys), plan.regions(), plan.defaults(),
+                new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), event -> { });
+        ApiRoutes whoAmI = router -> router.get("/api/v1/test/who-am-i").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("caller", RestApi.caller(ctx)).encode()));
+        server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services,
+                        List.of(FIRST_KEY, SECOND_KEY), List.of(whoAmI)))
+                .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void eachKeyIsNamedByAPrefixOfItsHash() throws Exception {
+        String first = get(FIRST_KEY, 200).getString("caller");
+        assertEquals("api-key:" + sha256Prefix(FIRST_KEY), first);
+        assertEquals("api-key:" + sha256Prefix(SECOND_KEY), get(SECOND_KEY, 200).getString("caller"));
+        assertFalse(first.contains("caller-test"), first);
+    }
+
+    @Test
+    void addedRoutesNeedAnApiKey() throws Exception {
+        get("not-a-key", 401);
+        get(null, 401);
+    }
+
+    private static String sha256Prefix(String key) throws Exception {
+        byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(hash).substring(0, 8);
+    }
+
+    private JsonObject get(String apiKey, int status) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
+                + "/api/v1/test/who-am-i")).timeout(Duration.ofSeconds(10)).GET();
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, response.statusCode(), response.body());
+        return new JsonObject(response.body());
+    }
+}
