@@ -36,7 +36,7 @@ public final class RootKeyStore implements RootKeyProvisioning {
 
     @Override
     public Future<Void> setRootKeys(Eui64 devEui, RootKeys rootKeys) {
-        return redis.send(Request.cmd(Command.SET).arg(keys.rootKeys(devEui)).arg(encode(devEui, rootKeys).encode()))
+        return redis.send(Request.cmd(Command.SET).arg(keys.rootKeys(devEui)).arg(seal(devEui, rootKeys).encode()))
                 .mapEmpty();
     }
 
@@ -55,17 +55,7 @@ public final class RootKeyStore implements RootKeyProvisioning {
     /** The device's root keys, decrypted; empty when none are stored. */
     public Future<Optional<RootKeys>> rootKeys(Eui64 devEui) {
         return redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(devEui))).map(stored -> stored == null
-                ? Optional.empty() : Optional.of(decode(devEui, new JsonObject(stored.toBuffer()))));
-    }
-
-    /** The record {@link #setRootKeys} stores, for a script that writes it together with other keys. */
-    public String sealedRecord(Eui64 devEui, RootKeys rootKeys) {
-        return encode(devEui, rootKeys).encode();
-    }
-
-    /** Opens a record as stored under {@link RedisKeys#rootKeys}. */
-    public RootKeys open(Eui64 devEui, String storedRecord) {
-        return decode(devEui, new JsonObject(storedRecord));
+                ? Optional.empty() : Optional.of(open(devEui, new JsonObject(stored.toBuffer()))));
     }
 
     /** Re-seals every root-key record not under the current master key; the count of records re-sealed. */
@@ -73,11 +63,12 @@ public final class RootKeyStore implements RootKeyProvisioning {
         return SealedRecords.rotate(redis, keys.rootKeysPattern(), cipher, (redisKey, record) -> {
             String devEui = redisKey.substring(redisKey.indexOf('{') + 1, redisKey.indexOf('}'));
             Eui64 eui = Eui64.parse(devEui);
-            return encode(eui, decode(eui, record));
+            return seal(eui, open(eui, record));
         });
     }
 
-    private JsonObject encode(Eui64 devEui, RootKeys rootKeys) {
+    /** The record stored for {@code devEui}'s root keys, sealed; for callers that write it in a script of their own. */
+    public JsonObject seal(Eui64 devEui, RootKeys rootKeys) {
         byte[] plain = new byte[32];
         System.arraycopy(rootKeys.appKey().bytes(), 0, plain, 0, 16);
         rootKeys.nwkKey().ifPresent(nwkKey -> System.arraycopy(nwkKey.bytes(), 0, plain, 16, 16));
@@ -91,7 +82,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
         return sealed;
     }
 
-    private RootKeys decode(Eui64 devEui, JsonObject record) {
+    /** The root keys in a stored record of {@code devEui}. */
+    public RootKeys open(Eui64 devEui, JsonObject record) {
         byte[] plain = cipher.open(record, associatedData(devEui, record.getString("kid"), record),
                 "the root keys of " + devEui);
         Optional<AesKey> nwkKey = record.getBoolean("has_nwk_key") ? Optional.of(AesKey.of(plain, 16)) : Optional.empty();

@@ -79,7 +79,7 @@ public final class ExportLock {
                 return Future.succeededFuture(new Outcome.Unknown());
             }
             String record = stored.toString();
-            RootKeys device = rootKeys.open(devEui, record);
+            RootKeys device = rootKeys.open(devEui, new JsonObject(record));
             String lock = new JsonObject().put("locked_at", Instant.now().toString()).put("by", lockedBy).encode();
             return EXPORT.run(redis, new String[] {keys.rootKeys(devEui), keys.rootKeysLock(devEui),
                     keys.devNonces(devEui, device.joinEui()), keys.joinNonce(devEui)}, record, lock)

@@ -45,6 +45,15 @@ public record OwnerPublicKey(RSAPublicKey key, String keyId) {
         return parsed;
     }
 
+    /** The key's RFC 7638 thumbprint (base64url of a SHA-256), which names it in the audit log. */
+    public String thumbprint() {
+        try {
+            return new RSAKey.Builder(key).build().computeThumbprint().toString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("SHA-256 is available on every Java platform", e);
+        }
+    }
+
     private static RSAPublicKey fromPem(String pem) {
         String text = pem.strip();
         if (!text.startsWith(PEM_BEGIN) || !text.endsWith(PEM_END)) {

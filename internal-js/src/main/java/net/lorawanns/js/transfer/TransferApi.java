@@ -7,57 +7,54 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
+import net.lorawanns.core.api.ApiException;
+import net.lorawanns.core.api.ApiRoutes;
+import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.join.RootKeys;
-import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.NetId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import net.lorawanns.js.audit.AuditAction;
+import net.lorawanns.js.audit.AuditEntry;
+import net.lorawanns.js.claim.Claim;
+import net.lorawanns.js.claim.OwnerToken;
+import net.lorawanns.js.claim.OwnerTokenAttemptsLimited;
 
 /**
  * The API of root-key export and transfer, under {@code /api/v1/join-server}: the transfer key's public half,
- * export (with lock), unlock and import. Mounted on the REST API's router, behind its API-key check and body limit.
- * Root keys leave only as JWEs to a key the owner names; no other answer holds a key. Handlers run on the API's
- * event loop; the RSA decryptions of an import run on a worker thread.
+ * export (with lock), unlock and import, behind the REST API's API keys and body limit. Root keys leave only as JWEs
+ * to a key the owner names; no other answer holds a key. Owner tokens are checked by the claim model (rate limited
+ * per DevEUI; a wrong token and an unknown DevEUI answer alike). Export, unlock and import are recorded in the audit
+ * log once done. Handlers run on the API server's event loop; the RSA decryptions of an import on a worker thread.
  */
-public final class TransferApi {
-    private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);
+public final class TransferApi implements ApiRoutes {
     /** Devices per export or import request: a JWE is about 700 bytes, and the API's body limit is 64 KiB. */
     static final int MAX_DEVICES = 50;
 
-    /** A request refused with a status and a message for the caller. */
-    private static final class Refused extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-
-        Refused(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
-
     private final Vertx vertx;
     private final TransferServices services;
+    private final OwnerCheck owners;
 
-    private TransferApi(Vertx vertx, TransferServices services) {
+    public TransferApi(Vertx vertx, TransferServices services) {
         this.vertx = vertx;
         this.services = services;
+        this.owners = new OwnerCheck(services.claims());
     }
 
-    /** Adds the routes to the REST API's router. */
-    public static void mount(Vertx vertx, Router router, TransferServices services) {
-        TransferApi api = new TransferApi(vertx, services);
-        router.get("/api/v1/join-server/transfer-key").handler(ctx -> api.respond(ctx, c -> api.transferKey()));
-        router.post("/api/v1/join-server/exports").handler(ctx -> api.respond(ctx, api::export));
-        router.post("/api/v1/join-server/devices/:devEui/unlock").handler(ctx -> api.respond(ctx, api::unlock));
-        router.post("/api/v1/join-server/imports").handler(ctx -> api.respond(ctx, api::importDevices));
+    @Override
+    public void mount(Router router) {
+        router.get("/api/v1/join-server/transfer-key").handler(ctx -> RestApi.respond(ctx, 200, this::transferKey));
+        router.post("/api/v1/join-server/exports").handler(ctx -> RestApi.respond(ctx, 200, () -> export(ctx)));
+        router.post("/api/v1/join-server/devices/:devEui/unlock").handler(ctx -> RestApi.respond(ctx, 200,
+                () -> unlock(ctx)));
+        router.post("/api/v1/join-server/imports").handler(ctx -> RestApi.respond(ctx, 200,
+                () -> importDevices(ctx)));
     }
 
     private Future<JsonObject> transferKey() {
@@ -75,38 +72,41 @@ public final class TransferApi {
         try {
             recipient = OwnerPublicKey.parse(body.getValue("owner_public_key"));
         } catch (IllegalArgumentException e) {
-            throw new Refused(400, "owner_public_key: " + e.getMessage());
+            throw new ApiException(400, "owner_public_key: " + e.getMessage());
         }
         List<Eui64> devEuis = new ArrayList<>();
-        List<String> tokens = new ArrayList<>();
+        List<OwnerToken> tokens = new ArrayList<>();
         JsonArray devices = devices(body);
         for (int i = 0; i < devices.size(); i++) {
             JsonObject device = entry(devices, i);
             devEuis.add(devEui(device, "devices[" + i + "].dev_eui", devEuis));
-            tokens.add(text(device, "devices[" + i + "].owner_token", "owner_token"));
+            tokens.add(token(device, "devices[" + i + "].owner_token"));
         }
-        String who = services.caller().apply(ctx);
+        String who = RestApi.caller(ctx);
         JsonArray results = new JsonArray();
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < devEuis.size(); i++) {
             Eui64 devEui = devEuis.get(i);
-            String token = tokens.get(i);
+            OwnerToken token = tokens.get(i);
             chain = chain.compose(v -> exportOne(devEui, token, recipient, who).map(results::add).mapEmpty());
         }
         return chain.map(v -> new JsonObject().put("devices", results));
     }
 
-    private Future<JsonObject> exportOne(Eui64 devEui, String token, OwnerPublicKey recipient, String who) {
+    private Future<JsonObject> exportOne(Eui64 devEui, OwnerToken token, OwnerPublicKey recipient, String who) {
         JsonObject result = new JsonObject().put("dev_eui", devEui.toString());
-        return services.owners().verify(devEui, token).compose(verdict -> {
-            if (verdict != OwnerVerdict.OWNER) {
-                return Future.succeededFuture(failed(result, verdict.reason(), verdict.describe(devEui)));
+        return owners.verify(devEui, token).compose(verdict -> {
+            if (verdict == OwnerCheck.Verdict.WRONG_TOKEN) {
+                return Future.succeededFuture(failed(result, "wrong_token", wrongToken(devEui)));
+            }
+            if (verdict == OwnerCheck.Verdict.NOT_CLAIMED) {
+                return Future.succeededFuture(failed(result, "not_claimed", notClaimed(devEui)));
             }
             return services.locks().exportAndLock(devEui, who).compose(outcome -> {
                 if (outcome instanceof ExportLock.Outcome.Exported exported) {
                     String jwe = RootKeyJwe.encrypt(exported.keys(), recipient.key(), recipient.keyId());
-                    return services.audit().record("export", devEui, who, "locked")
-                            .map(v -> result.put("jwe", jwe));
+                    return services.audit().record(AuditEntry.of(AuditAction.EXPORT, devEui, who, "to RSA key "
+                            + recipient.thumbprint())).map(v -> result.put("jwe", jwe));
                 }
                 if (outcome instanceof ExportLock.Outcome.Locked) {
                     return Future.succeededFuture(failed(result, "locked", "DevEUI " + devEui + " is locked after "
@@ -118,24 +118,36 @@ public final class TransferApi {
                 }
                 return Future.succeededFuture(failed(result, "unknown", "no root keys for DevEUI " + devEui));
             });
-        });
+        }).recover(failure -> failure instanceof OwnerTokenAttemptsLimited limited
+                ? Future.succeededFuture(failed(result, "rate_limited", limited.getMessage())
+                        .put("retry_after", limited.retryAfterSeconds()))
+                : Future.failedFuture(failure));
     }
 
     /** {@code {"owner_token"}}: lifts the lock of an exported device, whose joins are then answered here again. */
     private Future<JsonObject> unlock(RoutingContext ctx) {
         Eui64 devEui = parseEui(ctx.pathParam("devEui"), "devEui");
-        String token = text(body(ctx), "owner_token", "owner_token");
-        String who = services.caller().apply(ctx);
-        return services.owners().verify(devEui, token).compose(verdict -> {
-            if (verdict != OwnerVerdict.OWNER) {
-                throw new Refused(verdict.status(), verdict.describe(devEui));
+        OwnerToken token = token(body(ctx), "owner_token");
+        String who = RestApi.caller(ctx);
+        return owners.verify(devEui, token).compose(verdict -> {
+            if (verdict == OwnerCheck.Verdict.WRONG_TOKEN) {
+                return Future.<Boolean>failedFuture(new ApiException(403, wrongToken(devEui)));
+            }
+            if (verdict == OwnerCheck.Verdict.NOT_CLAIMED) {
+                return Future.<Boolean>failedFuture(new ApiException(409, notClaimed(devEui)));
             }
             return services.locks().unlock(devEui);
+        }).recover(failure -> {
+            if (failure instanceof OwnerTokenAttemptsLimited limited) {
+                ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+                return Future.failedFuture(new ApiException(429, limited.getMessage()));
+            }
+            return Future.failedFuture(failure);
         }).compose(wasLocked -> {
             JsonObject answer = new JsonObject().put("dev_eui", devEui.toString()).put("locked", false)
                     .put("was_locked", wasLocked);
-            return wasLocked ? services.audit().record("unlock", devEui, who, "").map(answer)
-                    : Future.succeededFuture(answer);
+            return wasLocked ? services.audit().record(AuditEntry.of(AuditAction.UNLOCK, devEui, who, ""))
+                    .map(answer) : Future.succeededFuture(answer);
         });
     }
 
@@ -151,17 +163,17 @@ public final class TransferApi {
         Optional<String> asId = optionalText(body, "as_id");
         String asKekLabel = optionalText(body, "as_kek_label").orElse("");
         if (!asKekLabel.isEmpty() && !services.kekLabels().contains(asKekLabel)) {
-            throw new Refused(400, "as_kek_label: no [[internal_js.kek]] entry has label '" + asKekLabel + "'");
+            throw new ApiException(400, "as_kek_label: no [[internal_js.kek]] entry has label '" + asKekLabel + "'");
         }
         JsonArray devices = devices(body);
         List<String> jwes = new ArrayList<>();
-        List<String> tokens = new ArrayList<>();
+        List<OwnerToken> tokens = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
             JsonObject device = entry(devices, i);
             jwes.add(text(device, "devices[" + i + "].jwe", "jwe"));
-            tokens.add(text(device, "devices[" + i + "].owner_token", "owner_token"));
+            tokens.add(token(device, "devices[" + i + "].owner_token"));
         }
-        String who = services.caller().apply(ctx);
+        String who = RestApi.caller(ctx);
         return services.transferKeys().transferKey()
                 .compose(key -> vertx.executeBlocking(() -> decryptAll(jwes, key), false))
                 .compose(decrypted -> {
@@ -169,11 +181,11 @@ public final class TransferApi {
                     Future<Void> chain = Future.succeededFuture();
                     for (int i = 0; i < decrypted.size(); i++) {
                         ExportedRootKeys device = decrypted.get(i);
-                        String token = tokens.get(i);
                         RootKeys home = new RootKeys(device.joinEui(), device.macVersion(), device.appKey(),
                                 device.nwkKey(), homeNetId, homeNsId, asId);
-                        chain = chain.compose(v -> importOne(device, home, token, asKekLabel, who)
-                                .map(results::add).mapEmpty());
+                        JsonObject claim = services.claims().seal(device.devEui(), Claim.claimed(homeNetId, homeNsId,
+                                asKekLabel, Instant.now()), tokens.get(i));
+                        chain = chain.compose(v -> importOne(device, home, claim, who).map(results::add).mapEmpty());
                     }
                     return chain.map(v -> new JsonObject().put("devices", results));
                 });
@@ -187,10 +199,10 @@ public final class TransferApi {
             try {
                 device = RootKeyJwe.decrypt(jwes.get(i), key);
             } catch (RootKeyJwe.RefusedJweException e) {
-                throw new Refused(400, "devices[" + i + "].jwe: " + e.getMessage() + "; nothing was imported");
+                throw new ApiException(400, "devices[" + i + "].jwe: " + e.getMessage() + "; nothing was imported");
             }
             if (!seen.add(device.devEui())) {
-                throw new Refused(400, "devices[" + i + "].jwe: DevEUI " + device.devEui()
+                throw new ApiException(400, "devices[" + i + "].jwe: DevEUI " + device.devEui()
                         + " is in the request twice; nothing was imported");
             }
             decrypted.add(device);
@@ -198,20 +210,37 @@ public final class TransferApi {
         return decrypted;
     }
 
-    private Future<JsonObject> importOne(ExportedRootKeys device, RootKeys home, String token, String asKekLabel,
-                                        String who) {
+    private Future<JsonObject> importOne(ExportedRootKeys device, RootKeys home, JsonObject claim, String who) {
         JsonObject result = new JsonObject().put("dev_eui", device.devEui().toString());
-        return services.imports().store(device, home).compose(stored -> {
+        return services.imports().store(device, home, claim).compose(stored -> {
             if (!stored) {
                 return Future.succeededFuture(failed(result, "exists", "DevEUI " + device.devEui()
                         + " already has root keys here; delete the device first to import it"));
             }
-            return services.owners().claimImported(device.devEui(), token, home, asKekLabel)
-                    .compose(v -> services.audit().record("import", device.devEui(), who, "home NetID "
-                            + home.homeNetId()))
-                    .map(v -> result.put("imported", true).put("join_eui", device.joinEui().toString())
-                            .put("mac_version", device.macVersion().toString()));
+            return services.audit().record(AuditEntry.of(AuditAction.IMPORT, device.devEui(), who, "home NetID "
+                    + home.homeNetId())).map(v -> result.put("imported", true)
+                    .put("join_eui", device.joinEui().toString()).put("mac_version", device.macVersion().toString()));
         });
+    }
+
+    private static String wrongToken(Eui64 devEui) {
+        return "the owner token of DevEUI " + devEui + " is wrong, or there is no such device here";
+    }
+
+    private static String notClaimed(Eui64 devEui) {
+        return "DevEUI " + devEui + " is not claimed by an owner; claim it first";
+    }
+
+    private static OwnerToken token(JsonObject json, String name) {
+        Object value = json.getValue("owner_token");
+        if (!(value instanceof String text)) {
+            throw new ApiException(400, name + " is required (a string)");
+        }
+        try {
+            return OwnerToken.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, name + ": " + e.getMessage());
+        }
     }
 
     private static JsonObject failed(JsonObject result, String reason, String message) {
@@ -220,17 +249,17 @@ public final class TransferApi {
 
     private static JsonArray devices(JsonObject body) {
         if (!(body.getValue("devices") instanceof JsonArray devices) || devices.isEmpty()) {
-            throw new Refused(400, "devices: a non-empty array is required");
+            throw new ApiException(400, "devices: a non-empty array is required");
         }
         if (devices.size() > MAX_DEVICES) {
-            throw new Refused(400, "devices: at most " + MAX_DEVICES + " per request, got " + devices.size());
+            throw new ApiException(400, "devices: at most " + MAX_DEVICES + " per request, got " + devices.size());
         }
         return devices;
     }
 
     private static JsonObject entry(JsonArray devices, int index) {
         if (!(devices.getValue(index) instanceof JsonObject device)) {
-            throw new Refused(400, "devices[" + index + "]: must be a JSON object");
+            throw new ApiException(400, "devices[" + index + "]: must be a JSON object");
         }
         return device;
     }
@@ -238,7 +267,7 @@ public final class TransferApi {
     private static Eui64 devEui(JsonObject device, String name, List<Eui64> earlier) {
         Eui64 devEui = parseEui(text(device, name, "dev_eui"), name);
         if (earlier.contains(devEui)) {
-            throw new Refused(400, name + ": DevEUI " + devEui + " is in the request twice");
+            throw new ApiException(400, name + ": DevEUI " + devEui + " is in the request twice");
         }
         return devEui;
     }
@@ -251,13 +280,13 @@ public final class TransferApi {
         try {
             return parse.get();
         } catch (IllegalArgumentException e) {
-            throw new Refused(400, name + ": " + e.getMessage());
+            throw new ApiException(400, name + ": " + e.getMessage());
         }
     }
 
     private static String text(JsonObject json, String name, String field) {
         if (!(json.getValue(field) instanceof String text) || text.isEmpty()) {
-            throw new Refused(400, name + " is required (a string)");
+            throw new ApiException(400, name + " is required (a string)");
         }
         return text;
     }
@@ -268,7 +297,7 @@ public final class TransferApi {
             return Optional.empty();
         }
         if (!(value instanceof String text)) {
-            throw new Refused(400, field + ": must be a string");
+            throw new ApiException(400, field + ": must be a string");
         }
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
@@ -277,42 +306,11 @@ public final class TransferApi {
         try {
             JsonObject body = ctx.body().asJsonObject();
             if (body == null) {
-                throw new Refused(400, "a JSON object body is required");
+                throw new ApiException(400, "a JSON object body is required");
             }
             return body;
         } catch (DecodeException | ClassCastException e) {
-            throw new Refused(400, "the body is not a JSON object");
+            throw new ApiException(400, "the body is not a JSON object");
         }
-    }
-
-    private void respond(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> handler) {
-        Future<JsonObject> result;
-        try {
-            result = handler.apply(ctx);
-        } catch (RuntimeException e) {
-            result = Future.failedFuture(e);
-        }
-        result.onComplete(done -> {
-            if (done.succeeded()) {
-                ctx.response().putHeader("Content-Type", "application/json").end(done.result().encode());
-            } else if (done.cause() instanceof Refused refused) {
-                if (refused.status == 429) {
-                    ctx.response().putHeader("Retry-After", "60");
-                }
-                error(ctx, refused.status, refused.getMessage());
-            } else if (done.cause() instanceof RedisFailure failure
-                    && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
-                ctx.response().putHeader("Retry-After", "1");
-                error(ctx, 503, "the server's store (Redis) is unavailable: " + failure.getMessage());
-            } else {
-                LOG.warn("API {} {} failed: {}", ctx.request().method(), ctx.request().path(), done.cause().toString());
-                error(ctx, 500, "internal error; see the server log");
-            }
-        });
-    }
-
-    private static void error(RoutingContext ctx, int status, String message) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", message).encode());
     }
 }

@@ -1,17 +1,17 @@
 package net.lorawanns.js.transfer;
 
-import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
-import java.util.function.Function;
+import net.lorawanns.js.audit.AuditLog;
+import net.lorawanns.js.claim.ClaimStore;
 
 /**
  * What {@link TransferApi} works with.
  *
- * @param caller the API caller's identity (never an API key), for the audit log and the lock
+ * @param claims the devices' owners (owner tokens, rate limited), and where imported devices are claimed
  * @param kekLabels the labels of the configured KEKs, which an import's {@code as_kek_label} must name
  */
-public record TransferServices(TransferKeyStore transferKeys, ExportLock locks, RootKeyImport imports, Owners owners,
-                               Audit audit, Function<RoutingContext, String> caller, Set<String> kekLabels) {
+public record TransferServices(TransferKeyStore transferKeys, ExportLock locks, RootKeyImport imports,
+                               ClaimStore claims, AuditLog audit, Set<String> kekLabels) {
     public TransferServices {
         kekLabels = Set.copyOf(kekLabels);
     }

@@ -9,12 +9,14 @@ import com.nimbusds.jose.crypto.RSAEncrypter;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,10 @@ import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.InternalJoinServer;
 import net.lorawanns.js.RejoinCount1Registry;
 import net.lorawanns.js.RootKeyStore;
+import net.lorawanns.js.claim.AttemptLimit;
+import net.lorawanns.js.claim.Claim;
+import net.lorawanns.js.claim.ClaimStore;
+import net.lorawanns.js.claim.OwnerToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +71,7 @@ class RootKeyImportTest {
     private static final NetId NET_B = NetId.parse("00001B");
     private static final String JOIN_EUI = "70B3D57ED0000A01";
     private static final String APP_KEY = "2B7E151628AED2A6ABF7158809CF4F3C";
+    private static final String OWNER_TOKEN = "owner-token-b";
 
     private Vertx vertx;
     private Redis redis;
@@ -73,7 +80,7 @@ class RootKeyImportTest {
 
     /** One join server's stores under a key prefix of its own. */
     private record Side(RedisKeys keys, RootKeyStore store, InternalJoinServer joinServer, ExportLock locks,
-                        RootKeyImport imports, TransferKeyStore transferKeys) {
+                        RootKeyImport imports, TransferKeyStore transferKeys, ClaimStore claims) {
         static Side of(Vertx vertx, Redis redis, RedisSettings settings, AesKey master) {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
             AtRestCipher cipher = new AtRestCipher(new MasterKey("k1", master), List.of());
@@ -82,7 +89,8 @@ class RootKeyImportTest {
                     new DevNonceRegistry(redis, keys), new JoinNonceCounter(redis, keys),
                     new RejoinCount1Registry(redis, keys), Duration.ZERO, Map.of(), "");
             return new Side(keys, store, joinServer, new ExportLock(redis, keys, store),
-                    new RootKeyImport(redis, keys, store), new TransferKeyStore(vertx, redis, keys, cipher));
+                    new RootKeyImport(redis, keys, store), new TransferKeyStore(vertx, redis, keys, cipher),
+                    new ClaimStore(redis, keys, cipher, new AttemptLimit(5, Duration.ofMinutes(1))));
         }
     }
 
@@ -116,7 +124,11 @@ class RootKeyImportTest {
         ExportedRootKeys opened = RootKeyJwe.decrypt(jwe, bKey);
         RootKeys home = new RootKeys(opened.joinEui(), opened.macVersion(), opened.appKey(), opened.nwkKey(), NET_B,
                 Optional.empty(), Optional.empty());
-        assertTrue(b.imports().store(opened, home).await(10, TimeUnit.SECONDS));
+        assertTrue(b.imports().store(opened, home, claim(opened)).await(10, TimeUnit.SECONDS));
+        assertTrue(b.claims().claim(eui(device)).await(10, TimeUnit.SECONDS).orElseThrow().isClaimed(),
+                "claimed on arrival");
+        assertTrue(b.claims().authenticate(eui(device), OwnerToken.of(OWNER_TOKEN)).await(10, TimeUnit.SECONDS),
+                "under the importer's owner token");
 
         JoinAnswer.Rejected replay = assertInstanceOf(JoinAnswer.Rejected.class, join(b, earlierRequest, NET_B));
         assertEquals(JoinResult.JOIN_REQ_FAILED, replay.result());
@@ -126,7 +138,8 @@ class RootKeyImportTest {
                 .await(10, TimeUnit.SECONDS).toString(), "after JoinNonces 1 and 2 at the first join server");
         assertEquals(JoinResult.ACTIVATION_DISALLOWED, assertInstanceOf(JoinAnswer.Rejected.class,
                 join(a, device, NET_A, 0x0404)).result(), "the first join server stays locked");
-        assertFalse(b.imports().store(opened, home).await(10, TimeUnit.SECONDS), "a device with root keys here");
+        assertFalse(b.imports().store(opened, home, claim(opened)).await(10, TimeUnit.SECONDS),
+                "a device with root keys here");
     }
 
     @Test
@@ -189,6 +202,11 @@ class RootKeyImportTest {
                 new Payload(exported.toJson().put("app_key", "00").encode()));
         badPayload.encrypt(new RSAEncrypter(bKey.publicKey()));
         assertRefused(badPayload.serialize(), bKey, "app_key: must be 32 hex digits");
+    }
+
+    private JsonObject claim(ExportedRootKeys device) {
+        return b.claims().seal(device.devEui(), Claim.claimed(NET_B, Optional.empty(), "", Instant.now()),
+                OwnerToken.of(OWNER_TOKEN));
     }
 
     private static void assertRefused(String jwe, TransferKey key, String reason) {
