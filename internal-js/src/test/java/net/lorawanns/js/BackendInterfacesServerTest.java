@@ -44,6 +44,8 @@ import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.claim.AttemptLimit;
+import net.lorawanns.js.claim.ClaimStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,8 +84,9 @@ class BackendInterfacesServerTest {
         AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
         rootKeys = new RootKeyStore(redis, keys, cipher);
         AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
+        ClaimStore claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
         Map<String, AesKey> keks = Map.of("ns.partner", AesKey.of(NS_KEK), "as.partner", AesKey.of(AS_KEK));
-        InternalJoinServer joinServer = new InternalJoinServer(rootKeys, appSKeys, new DevNonceRegistry(redis, keys),
+        InternalJoinServer joinServer = new InternalJoinServer(rootKeys, claims, appSKeys, new DevNonceRegistry(redis, keys),
                 new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), Duration.ofDays(7), keks, "");
 
         jsCa = TestPki.authority(dir, "js");
