@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,7 +68,7 @@ public final class DeviceClaiming {
                     + claimant.asKekLabel() + "'"));
         }
         Claim claimed = Claim.claimed(claimant.homeNetId(), claimant.homeNsId(), claimant.asKekLabel(),
-                clock.instant());
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
         String detail = "NetID " + claimant.homeNetId() + claimant.homeNsId().map(id -> ", NSID " + id).orElse("");
         return authenticated(devEui, token, who).compose(stored -> {
             if (stored.decodedClaim().isClaimed()) {
