@@ -11,8 +11,8 @@ import net.lorawanns.core.types.Eui64;
  * {@code LW:D0:<JoinEUI>:<DevEUI>:<ProfileID>} followed by optional fields separated by ':', each a one-letter tag and
  * its value: {@code O} OwnerToken, {@code S} serial number, {@code P} proprietary, and {@code C} CheckSum, which comes
  * last. ProfileID is the VendorID and the vendor's profile ID, 4 hex digits each. CheckSum is 4 hex digits of the
- * CRC-16/MODBUS (polynomial 0x8005 reflected, initial value 0xFFFF) of every character before {@code :C}, as the
- * document's example {@code ...:PFOOBAR:CAF2C} shows; when present it must match. Fields with other tags are ignored
+ * CRC-16/MODBUS (polynomial 0x8005 reflected, initial value 0xFFFF) of every character before {@code :C}: the one
+ * CRC-16 that gives the document's example its CheckSum ({@code ...:PFOOBAR:CAF2C}); when present it must match. Fields with other tags are ignored
  * (later revisions may add some); a tag given twice is refused. The owner token never appears in
  * {@link #toString()}.
  */

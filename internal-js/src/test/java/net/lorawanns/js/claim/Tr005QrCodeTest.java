@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** TR005 device QR codes, with the example of the LoRa Alliance document typed from it. */
+/**
+ * TR005 device QR codes. The full example is TR005's own, as public TR005 parsers quote it (the document's section 4
+ * could not be read here; its Appendix A could): its CheckSum AF2C is the CRC-16/MODBUS of the text before ":C",
+ * which fixes the algorithm among the usual CRC-16 variants.
+ */
 class Tr005QrCodeTest {
-    /** TR005's example: every optional field, its CheckSum last. */
+    /** TR005's example: every optional field, the CheckSum last. */
     private static final String EXAMPLE =
             "LW:D0:1122334455667788:AABBCCDDEEFF0011:AABB1122:OAABBCCDDEEFF:SYYWWNNNNNN:PFOOBAR:CAF2C";
 
