@@ -15,18 +15,20 @@ import net.lorawanns.core.seal.MasterKeyCheck;
 import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.RootKeyStore;
+import net.lorawanns.js.claim.AttemptLimit;
+import net.lorawanns.js.claim.ClaimStore;
 
 /**
- * {@code keys rotate}: re-encrypts every sealed record (root keys, kept AppSKeys, session keys, webhook headers) under
- * the current master key, reading the old ones with {@code internal_js.previous_master_keys}; session and application
- * records stored before they were sealed get sealed. Safe to run while servers are up (each record, or session hash
+ * {@code keys rotate}: re-encrypts every sealed record (root keys, owner-token digests, kept AppSKeys, session keys,
+ * webhook headers) under the current master key, reading the old ones with {@code internal_js.previous_master_keys};
+ * session and application records stored before they were sealed get sealed. Safe to run while servers are up (each record, or session hash
  * field, is replaced only if unchanged since read, so no counter step is lost) and to run again.
  */
 final class KeyRotation {
     private static final long TIMEOUT_SECONDS = 600;
 
     /** Counts of records re-encrypted. */
-    record Result(int rootKeys, int appSKeys, int sessions, int applications) {
+    record Result(int rootKeys, int ownerTokens, int appSKeys, int sessions, int applications) {
     }
 
     private KeyRotation() {
@@ -54,11 +56,13 @@ final class KeyRotation {
             }
             try {
                 int roots = new RootKeyStore(redis, keys, cipher).rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                int ownerTokens = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT).rotate()
+                        .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 int appSKeys = new AppSKeyStore(redis, keys, cipher).rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 int sessions = new SessionStore(redis, keys, cipher).rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 int applications = new ApplicationStore(redis, keys, cipher).rotate()
                         .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return new Result(roots, appSKeys, sessions, applications);
+                return new Result(roots, ownerTokens, appSKeys, sessions, applications);
             } catch (SealedRecordException e) {
                 throw new ConfigException("internal_js.previous_master_keys", e.getMessage());
             }

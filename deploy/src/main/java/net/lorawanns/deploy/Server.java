@@ -15,6 +15,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Settings;
 import net.lorawanns.core.adr.AdrAlgorithms;
+import net.lorawanns.core.api.ApiRoutes;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.device.ApplicationStore;
 import net.lorawanns.core.device.DeviceProfileCache;
@@ -83,8 +85,14 @@ import net.lorawanns.joinclient.JoinServerCheck;
 import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.BackendInterfacesServer;
 import net.lorawanns.js.InternalJoinServer;
+import net.lorawanns.js.JoinServerApi;
 import net.lorawanns.js.RejoinCount1Registry;
 import net.lorawanns.js.RootKeyStore;
+import net.lorawanns.js.audit.AuditLog;
+import net.lorawanns.js.claim.AttemptLimit;
+import net.lorawanns.js.claim.ClaimStore;
+import net.lorawanns.js.claim.DeviceClaiming;
+import net.lorawanns.js.claim.DeviceProvisioning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +105,8 @@ public final class Server implements AutoCloseable {
      * gateway-changes channel while this instance's subscription was down.
      */
     private static final long GATEWAY_REFRESH_MS = 10_000;
+    /** The bound on the join server's audit log, whatever internal_js.audit_retention allows. */
+    private static final long AUDIT_MAX_ENTRIES = 1_000_000;
     /** A device profile changed through the API applies to its devices' frames within this long. */
     private static final Duration PROFILE_CACHE_AGE = Duration.ofSeconds(10);
     /** The longest a frame taken before shutdown may need: a join-accept's RX2 window (6 s) and a margin. */
@@ -189,12 +199,17 @@ public final class Server implements AutoCloseable {
                 settings.downlink().queueTtl());
         Optional<InternalJoinServer> internalJs = Optional.empty();
         Optional<RootKeyProvisioning> rootKeys = Optional.empty();
+        List<ApiRoutes> apiExtensions = new ArrayList<>();
         if (js.enabled()) {
             RootKeyStore store = new RootKeyStore(redis, keys, cipher);
             rootKeys = Optional.of(store);
             AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
             Map<String, AesKey> jsKeks = keks(js.kek());
-            InternalJoinServer internal = new InternalJoinServer(store, appSKeys, devNonces,
+            ClaimStore claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
+            AuditLog audit = new AuditLog(redis, keys, js.auditRetention(), AUDIT_MAX_ENTRIES);
+            apiExtensions.add(new JoinServerApi(new DeviceClaiming(store, claims, audit, jsKeks.keySet(),
+                    Clock.systemUTC(), registry), new DeviceProvisioning(store, claims, audit, registry), audit, jsKeks));
+            InternalJoinServer internal = new InternalJoinServer(store, claims, appSKeys, devNonces,
                     new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), js.sessionLifetime(),
                     jsKeks, js.asKekLabel());
             internalJs = Optional.of(internal);
@@ -251,7 +266,7 @@ public final class Server implements AutoCloseable {
                 stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions(),
                 plan.defaults(), queue, events);
         List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
-        api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys))
+        api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys, apiExtensions))
                 .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> api.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         LOG.info("REST API at http://{}:{}/api/v1/{}", apiBind.host(), api.actualPort(),

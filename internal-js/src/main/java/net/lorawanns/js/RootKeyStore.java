@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.SealedRecords;
@@ -22,8 +23,19 @@ import net.lorawanns.core.types.NetId;
  * Root keys in Redis, sealed by the {@link AtRestCipher}: a record holds the ciphertext of AppKey | NwkKey; the
  * JoinEUI, version, home network and application server stay readable but are bound to the ciphertext as
  * associated data, so a record cannot be moved to another device or have its home network or AS-ID changed.
+ *
+ * <p>Root keys set through {@link RootKeyProvisioning} ({@code PUT /api/v1/devices}) belong to this network's own
+ * devices: setting or deleting them drops any claim the device had ({@link net.lorawanns.js.claim.ClaimStore}) in the
+ * same script, so that such a device joins as it always did.
  */
 public final class RootKeyStore implements RootKeyProvisioning {
+    /** KEYS: root keys, claim. ARGV: the sealed record. */
+    private static final LuaScript SET_OWN = new LuaScript("root_keys_set", """
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('DEL', KEYS[2])
+            return 1
+            """);
+
     private final Redis redis;
     private final RedisKeys keys;
     private final AtRestCipher cipher;
@@ -36,8 +48,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
 
     @Override
     public Future<Void> setRootKeys(Eui64 devEui, RootKeys rootKeys) {
-        return redis.send(Request.cmd(Command.SET).arg(keys.rootKeys(devEui)).arg(encode(devEui, rootKeys).encode()))
-                .mapEmpty();
+        return SET_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui)},
+                seal(devEui, rootKeys).encode()).mapEmpty();
     }
 
     @Override
@@ -47,13 +59,14 @@ public final class RootKeyStore implements RootKeyProvisioning {
 
     @Override
     public Future<Boolean> deleteRootKeys(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui))).map(r -> r.toInteger() > 0);
+        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui)).arg(keys.claim(devEui)))
+                .map(r -> r.toInteger() > 0);
     }
 
     /** The device's root keys, decrypted; empty when none are stored. */
     public Future<Optional<RootKeys>> rootKeys(Eui64 devEui) {
         return redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(devEui))).map(stored -> stored == null
-                ? Optional.empty() : Optional.of(decode(devEui, new JsonObject(stored.toBuffer()))));
+                ? Optional.empty() : Optional.of(open(devEui, new JsonObject(stored.toBuffer()))));
     }
 
     /** Re-seals every root-key record not under the current master key; the count of records re-sealed. */
@@ -61,11 +74,12 @@ public final class RootKeyStore implements RootKeyProvisioning {
         return SealedRecords.rotate(redis, keys.rootKeysPattern(), cipher, (redisKey, record) -> {
             String devEui = redisKey.substring(redisKey.indexOf('{') + 1, redisKey.indexOf('}'));
             Eui64 eui = Eui64.parse(devEui);
-            return encode(eui, decode(eui, record));
+            return seal(eui, open(eui, record));
         });
     }
 
-    private JsonObject encode(Eui64 devEui, RootKeys rootKeys) {
+    /** The record stored for {@code devEui}'s root keys, sealed; for callers that write it in a script of their own. */
+    public JsonObject seal(Eui64 devEui, RootKeys rootKeys) {
         byte[] plain = new byte[32];
         System.arraycopy(rootKeys.appKey().bytes(), 0, plain, 0, 16);
         rootKeys.nwkKey().ifPresent(nwkKey -> System.arraycopy(nwkKey.bytes(), 0, plain, 16, 16));
@@ -79,7 +93,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
         return sealed;
     }
 
-    private RootKeys decode(Eui64 devEui, JsonObject record) {
+    /** The root keys in a stored record of {@code devEui}. */
+    public RootKeys open(Eui64 devEui, JsonObject record) {
         byte[] plain = cipher.open(record, associatedData(devEui, record.getString("kid"), record),
                 "the root keys of " + devEui);
         Optional<AesKey> nwkKey = record.getBoolean("has_nwk_key") ? Optional.of(AesKey.of(plain, 16)) : Optional.empty();

@@ -7,6 +7,9 @@ import java.time.Duration;
  * window (which the first failure opened) has passed.
  */
 public record AttemptLimit(int failures, Duration window) {
+    /** Five wrong tokens a minute: a person mistyping a label is not held up, guessing gets 7,200 tries a day. */
+    public static final AttemptLimit DEFAULT = new AttemptLimit(5, Duration.ofMinutes(1));
+
     public AttemptLimit {
         if (failures < 1) {
             throw new IllegalArgumentException("at least one failure must be allowed, got " + failures);

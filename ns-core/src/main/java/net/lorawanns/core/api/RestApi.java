@@ -543,11 +543,19 @@ public final class RestApi {
         respond(ctx, 200, handler);
     }
 
-    /** Answers with {@code status} and the handler's JSON, or with the error it failed with. */
     private void respond(RoutingContext ctx, int status, Function<RoutingContext, Future<JsonObject>> handler) {
+        respond(ctx, status, () -> handler.apply(ctx));
+    }
+
+    /**
+     * Answers with {@code status} and the handler's JSON, or with the error it failed with: an {@link ApiException}'s
+     * status and message, 503 when Redis is unreachable, 500 (logged, not shown) for anything unexpected. For the
+     * routes of {@link ApiRoutes} too.
+     */
+    public static void respond(RoutingContext ctx, int status, Supplier<Future<JsonObject>> handler) {
         Future<JsonObject> result;
         try {
-            result = handler.apply(ctx);
+            result = handler.get();
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
