@@ -384,6 +384,17 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    void theAuditRetentionIsAPositiveDurationOfAYearByDefault() throws Exception {
+        assertEquals(Duration.ofDays(365), loader.parse("").internalJs().auditRetention());
+        assertEquals(Duration.ofHours(48), loader.parse("[internal_js]\naudit_retention = \"48h\"\n").internalJs()
+                .auditRetention());
+        for (String bad : List.of("\"0s\"", "\"a year\"")) {
+            assertEquals("internal_js.audit_retention", fails("[internal_js]\naudit_retention = " + bad + "\n").key(),
+                    bad);
+        }
+    }
+
     private ConfigException fails(String toml) {
         return assertThrows(ConfigException.class, () -> loader.parse(toml));
     }

@@ -15,6 +15,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,11 +85,14 @@ import net.lorawanns.joinclient.JoinServerCheck;
 import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.BackendInterfacesServer;
 import net.lorawanns.js.InternalJoinServer;
+import net.lorawanns.js.JoinServerApi;
 import net.lorawanns.js.RejoinCount1Registry;
 import net.lorawanns.js.RootKeyStore;
 import net.lorawanns.js.audit.AuditLog;
 import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.ClaimStore;
+import net.lorawanns.js.claim.DeviceClaiming;
+import net.lorawanns.js.claim.DeviceProvisioning;
 import net.lorawanns.js.transfer.ExportLock;
 import net.lorawanns.js.transfer.RootKeyImport;
 import net.lorawanns.js.transfer.TransferApi;
@@ -208,10 +212,12 @@ public final class Server implements AutoCloseable {
             Map<String, AesKey> jsKeks = keks(js.kek());
             ClaimStore claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
             AuditLog audit = new AuditLog(redis, keys, js.auditRetention(), AUDIT_MAX_ENTRIES);
+            apiExtensions.add(new JoinServerApi(new DeviceClaiming(store, claims, audit, jsKeks.keySet(),
+                    Clock.systemUTC(), registry), new DeviceProvisioning(store, claims, audit, registry), audit, jsKeks));
             apiExtensions.add(new TransferApi(vertx, new TransferServices(new TransferKeyStore(vertx, redis, keys,
                     cipher), new ExportLock(redis, keys, store), new RootKeyImport(redis, keys, store), claims, audit,
                     jsKeks.keySet())));
-            InternalJoinServer internal = new InternalJoinServer(store, appSKeys, devNonces,
+            InternalJoinServer internal = new InternalJoinServer(store, claims, appSKeys, devNonces,
                     new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), js.sessionLifetime(),
                     jsKeks, js.asKekLabel());
             internalJs = Optional.of(internal);

@@ -106,9 +106,9 @@ class MasterKeyTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         assertEquals(0, cli.execute("keys", "rotate", "--config", config.toString()), err.toString());
-        assertTrue(out.toString().contains("Re-encrypted 1 root-key record(s), 0 AppSKey record(s), "
-                + "1 session record(s), 1 application record(s) and 1 transfer key(s) under master key ID '2'"),
-                out.toString());
+        assertTrue(out.toString().contains("Re-encrypted 1 root-key record(s), 0 owner-token record(s), "
+                + "0 AppSKey record(s), 1 session record(s), 1 application record(s) and 1 transfer key(s) under "
+                + "master key ID '2'"), out.toString());
 
         String stored = redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(DEV_EUI))).await(10, TimeUnit.SECONDS)
                 .toString();

@@ -31,6 +31,8 @@ import net.lorawanns.core.types.JoinNonce;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.Mic;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.claim.Claim;
+import net.lorawanns.js.claim.ClaimStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * encrypted join-accept (LoRaWAN 1.0.4 section 6.2, 1.1 section 6.2); likewise for the rejoin-requests of LoRaWAN
  * 1.1 devices, answered with a rejoin-accept. The AppSKey goes out wrapped with the requester's application-server
  * KEK when one is configured, and is kept sealed for AppSKeyReq.
+ *
+ * <p>A device provisioned with an owner token ({@link ClaimStore}) answers only once claimed: unclaimed, every
+ * request gets ActivationDisallowed; claimed, its home network is its owner's (in its root keys) and the AppSKey is
+ * wrapped under the KEK its owner named, when one was named. Devices without a claim are this network's own.
  */
 public final class InternalJoinServer implements JoinServer {
     private static final Logger LOG = LoggerFactory.getLogger(InternalJoinServer.class);
@@ -51,6 +57,7 @@ public final class InternalJoinServer implements JoinServer {
     private static final Duration APP_S_KEY_RETENTION = Duration.ofDays(31);
 
     private final RootKeyStore rootKeys;
+    private final ClaimStore claims;
     private final AppSKeyStore appSKeys;
     private final DevNonceRegistry devNonces;
     private final JoinNonceCounter joinNonces;
@@ -64,13 +71,15 @@ public final class InternalJoinServer implements JoinServer {
      * @param keks the KEKs by label
      * @param localAsKekLabel the label that wraps AppSKeys for this server's own application side (in-process joins)
      */
-    public InternalJoinServer(RootKeyStore rootKeys, AppSKeyStore appSKeys, DevNonceRegistry devNonces,
+    public InternalJoinServer(RootKeyStore rootKeys, ClaimStore claims, AppSKeyStore appSKeys,
+                              DevNonceRegistry devNonces,
                               JoinNonceCounter joinNonces, RejoinCount1Registry rejoinCounts, Duration lifetime,
                               Map<String, AesKey> keks, String localAsKekLabel) {
         if (!localAsKekLabel.isEmpty() && !keks.containsKey(localAsKekLabel)) {
             throw new IllegalArgumentException("no KEK with label '" + localAsKekLabel + "'");
         }
         this.rootKeys = rootKeys;
+        this.claims = claims;
         this.appSKeys = appSKeys;
         this.devNonces = devNonces;
         this.joinNonces = joinNonces;
@@ -89,7 +98,10 @@ public final class InternalJoinServer implements JoinServer {
     /** Answers a join-request for a requester; network session keys are returned in clear for it to wrap. */
     public Future<JoinAnswer> join(JoinRequestContext context, Requester requester) {
         JoinRequest request = context.request();
-        return rootKeys.rootKeys(request.devEui()).compose(found -> {
+        Future<Optional<RootKeys>> stored = rootKeys.rootKeys(request.devEui());
+        Future<Optional<Claim>> claim = claims.claim(request.devEui());
+        return Future.all(stored, claim).compose(both -> {
+            Optional<RootKeys> found = stored.result();
             if (found.isEmpty()) {
                 return rejected(JoinResult.UNKNOWN_DEV_EUI, "no root keys for DevEUI " + request.devEui());
             }
@@ -98,7 +110,8 @@ public final class InternalJoinServer implements JoinServer {
                 return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui() + " is provisioned with JoinEUI "
                         + keys.joinEui() + ", not " + request.joinEui());
             }
-            Optional<JoinAnswer> notHome = refusedHome(keys, requester, request.devEui());
+            Optional<JoinAnswer> notHome = unclaimed(claim.result(), request.devEui())
+                    .or(() -> refusedHome(keys, requester, request.devEui()));
             if (notHome.isPresent()) {
                 return Future.succeededFuture(notHome.get());
             }
@@ -111,7 +124,7 @@ public final class InternalJoinServer implements JoinServer {
                     .compose(refused -> refused.isPresent()
                             ? rejected(JoinResult.JOIN_REQ_FAILED, refused.get() + " (DevEUI " + request.devEui() + ")")
                             : joinNonces.next(request.devEui()).compose(next -> answer(next, Answering.of(context),
-                                    keys, requester.asKekLabel())));
+                                    keys, asKekLabel(claim.result(), requester))));
         });
     }
 
@@ -129,7 +142,10 @@ public final class InternalJoinServer implements JoinServer {
      */
     public Future<JoinAnswer> rejoin(RejoinRequestContext context, Requester requester) {
         RejoinRequest request = context.request();
-        return rootKeys.rootKeys(request.devEui()).compose(found -> {
+        Future<Optional<RootKeys>> stored = rootKeys.rootKeys(request.devEui());
+        Future<Optional<Claim>> claim = claims.claim(request.devEui());
+        return Future.all(stored, claim).compose(both -> {
+            Optional<RootKeys> found = stored.result();
             if (found.isEmpty()) {
                 return rejected(JoinResult.UNKNOWN_DEV_EUI, "no root keys for DevEUI " + request.devEui());
             }
@@ -142,7 +158,8 @@ public final class InternalJoinServer implements JoinServer {
                 return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui() + " is provisioned with JoinEUI "
                         + keys.joinEui() + ", not " + context.joinEui());
             }
-            Optional<JoinAnswer> refused = refusedHome(keys, requester, request.devEui());
+            Optional<JoinAnswer> refused = unclaimed(claim.result(), request.devEui())
+                    .or(() -> refusedHome(keys, requester, request.devEui()));
             if (refused.isPresent()) {
                 return Future.succeededFuture(refused.get());
             }
@@ -165,8 +182,22 @@ public final class InternalJoinServer implements JoinServer {
             return counted.compose(refusedCount -> refusedCount.isPresent()
                     ? rejected(JoinResult.JOIN_REQ_FAILED, refusedCount.get() + " (DevEUI " + request.devEui() + ")")
                     : joinNonces.next(request.devEui()).compose(next -> answer(next, Answering.of(context), keys,
-                            requester.asKekLabel())));
+                            asKekLabel(claim.result(), requester))));
         });
+    }
+
+    /** ActivationDisallowed for a device provisioned with an owner token that nobody has claimed yet. */
+    private static Optional<JoinAnswer> unclaimed(Optional<Claim> claim, Eui64 devEui) {
+        if (claim.isPresent() && !claim.get().isClaimed()) {
+            return Optional.of(new JoinAnswer.Rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + devEui
+                    + " is provisioned but not claimed: its owner claims it with its owner token before it can join"));
+        }
+        return Optional.empty();
+    }
+
+    /** The KEK label for the AppSKey: the one the device's owner named when claiming it, else the requester's. */
+    private static String asKekLabel(Optional<Claim> claim, Requester requester) {
+        return claim.map(Claim::asKekLabel).filter(label -> !label.isEmpty()).orElse(requester.asKekLabel());
     }
 
     /** ActivationDisallowed when the requester is not the device's home network (or home network server). */

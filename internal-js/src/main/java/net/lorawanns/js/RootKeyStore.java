@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.SealedRecords;
@@ -22,8 +23,20 @@ import net.lorawanns.core.types.NetId;
  * Root keys in Redis, sealed by the {@link AtRestCipher}: a record holds the ciphertext of AppKey | NwkKey; the
  * JoinEUI, version, home network and application server stay readable but are bound to the ciphertext as
  * associated data, so a record cannot be moved to another device or have its home network or AS-ID changed.
+ *
+ * <p>Root keys set through {@link RootKeyProvisioning} ({@code PUT /api/v1/devices}) belong to this network's own
+ * devices: setting or deleting them drops any claim the device had ({@link net.lorawanns.js.claim.ClaimStore}) and any
+ * lock after an export ({@link RedisKeys#rootKeysLock}) in the same step, so that such a device joins as it always
+ * did.
  */
 public final class RootKeyStore implements RootKeyProvisioning {
+    /** KEYS: root keys, claim, lock. ARGV: the sealed record. */
+    private static final LuaScript SET_OWN = new LuaScript("root_keys_set", """
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('DEL', KEYS[2], KEYS[3])
+            return 1
+            """);
+
     private final Redis redis;
     private final RedisKeys keys;
     private final AtRestCipher cipher;
@@ -36,8 +49,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
 
     @Override
     public Future<Void> setRootKeys(Eui64 devEui, RootKeys rootKeys) {
-        return redis.send(Request.cmd(Command.SET).arg(keys.rootKeys(devEui)).arg(seal(devEui, rootKeys).encode()))
-                .mapEmpty();
+        return SET_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
+                keys.rootKeysLock(devEui)}, seal(devEui, rootKeys).encode()).mapEmpty();
     }
 
     @Override
@@ -45,10 +58,10 @@ public final class RootKeyStore implements RootKeyProvisioning {
         return redis.send(Request.cmd(Command.EXISTS).arg(keys.rootKeys(devEui))).map(r -> r.toInteger() > 0);
     }
 
-    /** Deletes the root keys and, with them, a lock after an export: a device provisioned again starts unlocked. */
     @Override
     public Future<Boolean> deleteRootKeys(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui)).arg(keys.rootKeysLock(devEui)))
+        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui)).arg(keys.claim(devEui))
+                        .arg(keys.rootKeysLock(devEui)))
                 .map(r -> r.toInteger() > 0);
     }
 

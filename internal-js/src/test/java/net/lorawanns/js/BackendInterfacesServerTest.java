@@ -19,6 +19,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,6 +45,11 @@ import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.claim.AttemptLimit;
+import net.lorawanns.js.claim.ClaimStore;
+import net.lorawanns.js.audit.AuditLog;
+import net.lorawanns.js.claim.DeviceClaiming;
+import net.lorawanns.js.claim.OwnerToken;
 import net.lorawanns.js.transfer.ExportLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +74,8 @@ class BackendInterfacesServerTest {
     private Redis redis;
     private RootKeyStore rootKeys;
     private ExportLock exportLock;
+    private ClaimStore claims;
+    private DeviceClaiming claiming;
     private HttpServer server;
     private TestPki.Authority jsCa;
     private TestPki.Authority partnerCa;
@@ -85,8 +93,11 @@ class BackendInterfacesServerTest {
         rootKeys = new RootKeyStore(redis, keys, cipher);
         exportLock = new ExportLock(redis, keys, rootKeys);
         AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
+        claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
         Map<String, AesKey> keks = Map.of("ns.partner", AesKey.of(NS_KEK), "as.partner", AesKey.of(AS_KEK));
-        InternalJoinServer joinServer = new InternalJoinServer(rootKeys, appSKeys, new DevNonceRegistry(redis, keys),
+        claiming = new DeviceClaiming(rootKeys, claims, new AuditLog(redis, keys, Duration.ofDays(1), 1000),
+                keks.keySet(), Clock.systemUTC(), new SimpleMeterRegistry());
+        InternalJoinServer joinServer = new InternalJoinServer(rootKeys, claims, appSKeys, new DevNonceRegistry(redis, keys),
                 new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), Duration.ofDays(7), keks, "");
 
         jsCa = TestPki.authority(dir, "js");
@@ -361,6 +372,37 @@ class BackendInterfacesServerTest {
                 """, 200);
         assertEquals("InvalidProtocolVersion", result(version));
         post(partner, "{\"pad\": \"" + "x".repeat(70_000) + "\"}", 413);
+    }
+
+    @Test
+    void aProvisionedDeviceAnswersOnlyOnceClaimedAndThenOnlyItsOwnersNetwork() throws Exception {
+        Eui64 devEui = Eui64.parse("0004A30B001C0550");
+        byte[] appKey = HEX.parseHex("2B7E151628AED2A6ABF7158809CF4F3C");
+        OwnerToken token = OwnerToken.of("OWNER-TOKEN-1");
+        RootKeys keys = new RootKeys(Eui64.parse(JOIN_EUI), MacVersion.LORAWAN_1_0_3, AesKey.of(appKey),
+                Optional.empty(), DeviceClaiming.NO_HOME, Optional.empty(), Optional.empty());
+        claims.provision(devEui, rootKeys.seal(devEui, keys), token).await(10, TimeUnit.SECONDS);
+        TestDevice device = new TestDevice(devEui.toString(), JOIN_EUI, "1.0.3", appKey, null, 0);
+
+        JsonObject unclaimed = post(partner, joinReq11Or10("1.0", "1.0.3", devEui.toString(), device.joinRequest(1)),
+                200);
+        assertEquals("ActivationDisallowed", result(unclaimed), unclaimed.encode());
+        assertTrue(unclaimed.getJsonObject("Result").getString("Description").contains("not claimed"),
+                unclaimed.encode());
+
+        claiming.claim(devEui, Optional.empty(), token, new DeviceClaiming.Claimant(NetId.parse("00000A"),
+                Optional.empty(), ""), "test").await(10, TimeUnit.SECONDS);
+        JsonObject otherNetwork = post(partner, joinReq11Or10("1.0", "1.0.3", devEui.toString(),
+                device.joinRequest(2)), 200);
+        assertEquals("ActivationDisallowed", result(otherNetwork), "claimed by NetID 00000A; asked by 000013");
+
+        claiming.unclaim(devEui, token, "test").await(10, TimeUnit.SECONDS);
+        claiming.claim(devEui, Optional.empty(), token, new DeviceClaiming.Claimant(NetId.parse(NET_ID),
+                Optional.empty(), "as.partner"), "test").await(10, TimeUnit.SECONDS);
+        JsonObject home = post(partner, joinReq11Or10("1.0", "1.0.3", devEui.toString(), device.joinRequest(3)), 200);
+        assertEquals("Success", result(home), home.encode());
+        device.acceptJoin(HEX.parseHex(home.getString("PHYPayload")));
+        assertArrayEquals(device.appSKey, unwrap(home.getJsonObject("AppSKey"), "as.partner", AS_KEK));
     }
 
     @Test

@@ -33,6 +33,8 @@ import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.claim.AttemptLimit;
+import net.lorawanns.js.claim.ClaimStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +73,8 @@ class InternalJoinServerTest {
         AtRestCipher cipher = cipher(new MasterKey("k1", MASTER));
         store = new RootKeyStore(redis, keys, cipher);
         appSKeys = new AppSKeyStore(redis, keys, cipher);
-        joinServer = new InternalJoinServer(store, appSKeys, new DevNonceRegistry(redis, keys),
+        ClaimStore claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
+        joinServer = new InternalJoinServer(store, claims, appSKeys, new DevNonceRegistry(redis, keys),
                 new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), Duration.ZERO,
                 Map.of("as.example", AS_KEK), "as.example");
         vector = TestVectors.group("join_request_mic").get(0);

@@ -30,8 +30,13 @@ final class Site implements AutoCloseable {
 
     /** @param application created on the network, with the network's webhook receiver */
     Site(Path dir, String gatewayEui, String application) throws Exception {
+        this(dir, gatewayEui, application, "");
+    }
+
+    /** A site whose instance has {@code extraToml} (further sections) in its configuration. */
+    Site(Path dir, String gatewayEui, String application, String extraToml) throws Exception {
         network = new TestNetwork(dir);
-        server = network.startInstance();
+        server = network.startInstance(extraToml);
         gateway = new SimulatedGateway(gatewayEui, server.udpPort());
         gateway.pullData();
         heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));

@@ -74,6 +74,63 @@ public final class ClaimStore {
             return 1
             """);
 
+    /**
+     * Stores a device's root keys and unclaimed claim unless it has root keys that are not unclaimed.
+     * KEYS: root keys, claim. ARGV: the sealed root keys, the claim record. Reply: the outcome's wire name.
+     */
+    private static final LuaScript PROVISION = new LuaScript("claim_provision", """
+            local outcome = 'provisioned'
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              local claim = redis.call('GET', KEYS[2])
+              if not claim then
+                return 'own_device'
+              end
+              if cjson.decode(claim)['state'] ~= 'unclaimed' then
+                return 'claimed'
+              end
+              outcome = 'reprovisioned'
+            end
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('SET', KEYS[2], ARGV[2])
+            return outcome
+            """);
+
+    /**
+     * Replaces a device's root keys and claim together if neither changed since they were read.
+     * KEYS: root keys, claim. ARGV: the root keys read, the claim read, the new root keys, the new claim.
+     */
+    private static final LuaScript REPLACE = new LuaScript("claim_replace", """
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('GET', KEYS[2]) ~= ARGV[2] then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[3])
+            redis.call('SET', KEYS[2], ARGV[4])
+            return 1
+            """);
+
+    /** What provisioning a device found. */
+    public enum ProvisionOutcome {
+        /** A new device, stored unclaimed. */
+        PROVISIONED,
+        /** An unclaimed device, stored again with the new keys and owner token. */
+        REPROVISIONED,
+        /** Refused: this network's own device (root keys without a claim). */
+        OWN_DEVICE,
+        /** Refused: a device that is claimed (or otherwise not unclaimed). */
+        CLAIMED
+    }
+
+    /** A device's root-key record and claim record as stored, for a compare-and-set ({@link #replace}). */
+    public record Stored(String rootKeys, String claim) {
+        public JsonObject rootKeysRecord() {
+            return new JsonObject(rootKeys);
+        }
+
+        public Claim decodedClaim() {
+            return decode(new JsonObject(claim));
+        }
+    }
+
     private final Redis redis;
     private final RedisKeys keys;
     private final AtRestCipher cipher;
@@ -107,6 +164,34 @@ public final class ClaimStore {
     public Future<Optional<Claim>> claim(Eui64 devEui) {
         return redis.send(Request.cmd(Command.GET).arg(keys.claim(devEui))).map(stored -> stored == null
                 ? Optional.empty() : Optional.of(decode(new JsonObject(stored.toBuffer()))));
+    }
+
+    /**
+     * Stores a device unclaimed with its sealed root keys and owner token, unless it already has root keys and is
+     * not unclaimed (re-provisioning an unclaimed device replaces its keys and token).
+     */
+    public Future<ProvisionOutcome> provision(Eui64 devEui, JsonObject sealedRootKeys, OwnerToken token) {
+        return PROVISION.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui)}, sealedRootKeys.encode(),
+                encode(devEui, Claim.unclaimed(), token).encode())
+                .map(reply -> ProvisionOutcome.valueOf(reply.toString().toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** The device's root keys and claim as stored; empty unless it has both. */
+    public Future<Optional<Stored>> stored(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.MGET).arg(keys.rootKeys(devEui)).arg(keys.claim(devEui)))
+                .map(reply -> reply.get(0) == null || reply.get(1) == null ? Optional.empty()
+                        : Optional.of(new Stored(reply.get(0).toString(), reply.get(1).toString())));
+    }
+
+    /**
+     * Replaces the device's root keys and claim (with {@code token}'s digest, freshly salted) if both are still as
+     * {@code expected}; false when another request changed either first.
+     */
+    public Future<Boolean> replace(Eui64 devEui, Stored expected, JsonObject sealedRootKeys, Claim claim,
+                                   OwnerToken token) {
+        return REPLACE.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui)}, expected.rootKeys(),
+                expected.claim(), sealedRootKeys.encode(), encode(devEui, claim, token).encode())
+                .map(reply -> reply.toInteger() == 1);
     }
 
     /** Re-seals every owner-token digest not under the current master key; the count re-sealed. */

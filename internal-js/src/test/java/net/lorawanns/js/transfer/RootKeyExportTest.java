@@ -46,6 +46,8 @@ import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.InternalJoinServer;
 import net.lorawanns.js.RejoinCount1Registry;
 import net.lorawanns.js.RootKeyStore;
+import net.lorawanns.js.claim.AttemptLimit;
+import net.lorawanns.js.claim.ClaimStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +82,8 @@ class RootKeyExportTest {
         keys = new RedisKeys(settings.keyPrefix());
         AtRestCipher cipher = new AtRestCipher(new MasterKey("k1", MASTER), List.of());
         store = new RootKeyStore(redis, keys, cipher);
-        joinServer = new InternalJoinServer(store, new AppSKeyStore(redis, keys, cipher),
+        joinServer = new InternalJoinServer(store, new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT),
+                new AppSKeyStore(redis, keys, cipher),
                 new DevNonceRegistry(redis, keys), new JoinNonceCounter(redis, keys),
                 new RejoinCount1Registry(redis, keys), Duration.ZERO, Map.of(), "");
         locks = new ExportLock(redis, keys, store);

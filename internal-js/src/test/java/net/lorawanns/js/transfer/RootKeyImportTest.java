@@ -85,12 +85,12 @@ class RootKeyImportTest {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
             AtRestCipher cipher = new AtRestCipher(new MasterKey("k1", master), List.of());
             RootKeyStore store = new RootKeyStore(redis, keys, cipher);
-            InternalJoinServer joinServer = new InternalJoinServer(store, new AppSKeyStore(redis, keys, cipher),
+            ClaimStore claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
+            InternalJoinServer joinServer = new InternalJoinServer(store, claims, new AppSKeyStore(redis, keys, cipher),
                     new DevNonceRegistry(redis, keys), new JoinNonceCounter(redis, keys),
                     new RejoinCount1Registry(redis, keys), Duration.ZERO, Map.of(), "");
             return new Side(keys, store, joinServer, new ExportLock(redis, keys, store),
-                    new RootKeyImport(redis, keys, store), new TransferKeyStore(vertx, redis, keys, cipher),
-                    new ClaimStore(redis, keys, cipher, new AttemptLimit(5, Duration.ofMinutes(1))));
+                    new RootKeyImport(redis, keys, store), new TransferKeyStore(vertx, redis, keys, cipher), claims);
         }
     }
 
