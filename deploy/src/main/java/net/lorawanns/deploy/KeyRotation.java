@@ -23,8 +23,8 @@ import net.lorawanns.js.transfer.TransferKeyStore;
  * {@code keys rotate}: re-encrypts every sealed record (root keys, owner-token digests, kept AppSKeys, session keys,
  * webhook headers, the join server's transfer key) under the current master key, reading the old ones with
  * {@code internal_js.previous_master_keys}; session and application records stored before they were sealed get
- * sealed. Safe to run while servers are up (each record, or session hash
- * field, is replaced only if unchanged since read, so no counter step is lost) and to run again.
+ * sealed. Safe to run while servers are up (each record, or session hash field, is replaced only if unchanged since
+ * read, so no counter step is lost) and to run again.
  */
 final class KeyRotation {
     private static final long TIMEOUT_SECONDS = 600;
