@@ -1,15 +1,19 @@
 package net.lorawanns.js.transfer;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -39,6 +43,7 @@ import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.DevNonce;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
@@ -69,6 +74,7 @@ class RootKeyExportTest {
 
     private Vertx vertx;
     private Redis redis;
+    private RedisSettings settings;
     private RedisKeys keys;
     private RootKeyStore store;
     private InternalJoinServer joinServer;
@@ -77,7 +83,7 @@ class RootKeyExportTest {
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
-        RedisSettings settings = TestRedis.settings();
+        settings = TestRedis.settings();
         redis = TestRedis.client(vertx, settings);
         keys = new RedisKeys(settings.keyPrefix());
         AtRestCipher cipher = new AtRestCipher(new MasterKey("k1", MASTER), List.of());
@@ -152,6 +158,50 @@ class RootKeyExportTest {
         assertTrue(locks.unlock(eui(device)).await(10, TimeUnit.SECONDS));
         accepted(join(device, 3));
         assertFalse(locks.unlock(eui(device)).await(10, TimeUnit.SECONDS), "no lock left to lift");
+    }
+
+    @Test
+    void concurrentExportsFromTwoInstancesExportOnce() throws Exception {
+        TestDevice device = provision("00000000000A0015", "1.0.4");
+        ExportLock other = new ExportLock(TestRedis.client(vertx, settings), keys, store);
+        List<Future<ExportLock.Outcome>> racing = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racing.add((i % 2 == 0 ? locks : other).exportAndLock(eui(device), "instance-" + (i % 2)));
+        }
+        Future.all(racing).await(10, TimeUnit.SECONDS);
+        assertEquals(1, racing.stream().filter(f -> f.result() instanceof ExportLock.Outcome.Exported).count());
+        assertEquals(7, racing.stream().filter(f -> f.result() instanceof ExportLock.Outcome.Locked).count());
+    }
+
+    /**
+     * A join-request and an export sent together, for many devices: either the join was decided first and its
+     * DevNonce and JoinNonce are in the export, or it is refused as locked; never a join-accept the export missed.
+     */
+    @Test
+    void aJoinRacingAnExportIsInTheExportOrRefused() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            TestDevice device = provision(String.format("00000000000A01%02X", i), "1.0.4");
+            JoinRequest request = (JoinRequest) FrameCodec.decode(device.joinRequest(5));
+            Future<JoinAnswer> join = joinServer.join(new JoinRequestContext(request.encode(), request,
+                    MacVersion.LORAWAN_1_0_4, NET_ID, new DevAddr(0x26000001), new DlSettings(false, 0, 0), 1,
+                    Optional.empty()));
+            // The export starts 0-3 Redis round trips after the join, so that it falls between its different steps.
+            Future<Void> delay = Future.succeededFuture();
+            for (int hops = 0; hops < i % 4; hops++) {
+                delay = delay.compose(v -> redis.send(Request.cmd(Command.PING)).mapEmpty());
+            }
+            Future<ExportLock.Outcome> export = delay.compose(v -> locks.exportAndLock(eui(device), "test"));
+            Future.all(join, export).await(10, TimeUnit.SECONDS);
+            ExportedRootKeys exported = assertInstanceOf(ExportLock.Outcome.Exported.class, export.result()).keys();
+            if (join.result() instanceof JoinAnswer.Accepted) {
+                assertEquals(1, exported.lastJoinNonce().value(), "the accepted join's JoinNonce is in the export");
+                assertEquals(Optional.of(new DevNonce(5)), exported.lastDevNonce());
+            } else {
+                JoinAnswer.Rejected rejected = assertInstanceOf(JoinAnswer.Rejected.class, join.result());
+                assertEquals(JoinResult.ACTIVATION_DISALLOWED, rejected.result(), rejected.description());
+                assertEquals(0, exported.lastJoinNonce().value(), "no JoinNonce was given after the lock");
+            }
+        }
     }
 
     @Test
