@@ -16,10 +16,12 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.DevNonce;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.JoinNonce;
+import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.js.RootKeyStore;
 
 /**
- * Export and lock as one Redis step: the device's root keys, DevNonce history and last JoinNonce are read and the
+ * Export and lock as one Redis step: the device's root keys, DevNonce history, last JoinNonce and last RJcount1 are
+ * read and the
  * lock is set by one script, so that two instances cannot both export a device and leave it unlocked, and a join
  * is ordered either before the export (its DevNonce and JoinNonce are in the export) or after it (refused, since
  * {@link net.lorawanns.core.join.JoinNonceCounter} checks the lock in the step that commits a join-accept). The
@@ -27,8 +29,8 @@ import net.lorawanns.js.RootKeyStore;
  */
 public final class ExportLock {
     /**
-     * KEYS: root keys, lock, DevNonce history (of the JoinEUI in the record read before), JoinNonce. ARGV: the record
-     * as read before (if it changed, the JoinEUI may have too), the lock's value.
+     * KEYS: root keys, lock, DevNonce history and last RJcount1 (of the JoinEUI in the record read before), JoinNonce.
+     * ARGV: the record as read before (if it changed, the JoinEUI may have too), the lock's value.
      */
     private static final LuaScript EXPORT = new LuaScript("root_keys_export", """
             local record = redis.call('GET', KEYS[1])
@@ -36,7 +38,8 @@ public final class ExportLock {
             if record ~= ARGV[1] then return {'changed'} end
             if redis.call('EXISTS', KEYS[2]) == 1 then return {'locked'} end
             redis.call('SET', KEYS[2], ARGV[2])
-            return {'exported', redis.call('GET', KEYS[4]) or '0', redis.call('HGETALL', KEYS[3])}
+            return {'exported', redis.call('GET', KEYS[4]) or '0', redis.call('HGETALL', KEYS[3]),
+              redis.call('GET', KEYS[5]) or ''}
             """);
 
     /** What an export gave. */
@@ -82,7 +85,8 @@ public final class ExportLock {
             RootKeys device = rootKeys.open(devEui, new JsonObject(record));
             String lock = new JsonObject().put("locked_at", Instant.now().toString()).put("by", lockedBy).encode();
             return EXPORT.run(redis, new String[] {keys.rootKeys(devEui), keys.rootKeysLock(devEui),
-                    keys.devNonces(devEui, device.joinEui()), keys.joinNonce(devEui)}, record, lock)
+                    keys.devNonces(devEui, device.joinEui()), keys.joinNonce(devEui),
+                    keys.rejoinCount1(devEui, device.joinEui())}, record, lock)
                     .map(response -> outcome(devEui, device, response));
         });
     }
@@ -124,8 +128,10 @@ public final class ExportLock {
         }
         used.sort((a, b) -> Integer.compare(a.value(), b.value()));
         boolean counting = device.macVersion().devNonceIsCounter();
+        String rjCount1 = response.get(3).toString();
         return new Outcome.Exported(new ExportedRootKeys(devEui, device.joinEui(), device.macVersion(),
                 device.appKey(), device.nwkKey(), counting ? last : Optional.empty(), counting ? List.of() : used,
-                lastJoinNonce));
+                lastJoinNonce, rjCount1.isEmpty() || device.macVersion() != MacVersion.LORAWAN_1_1_0
+                        ? Optional.empty() : Optional.of(Integer.parseInt(rjCount1))));
     }
 }

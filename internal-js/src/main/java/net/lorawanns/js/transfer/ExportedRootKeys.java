@@ -18,15 +18,21 @@ import net.lorawanns.core.types.MacVersion;
  * What an exported JWE carries: a device's root keys and the nonce state a join server needs to go on where this one
  * stopped. No public specification fixes these fields; they are this server's (README, "Root-key export and
  * transfer"). A device that counts its DevNonces (LoRaWAN 1.0.4, 1.1) has a last DevNonce; one that sends random
- * DevNonces (1.0.0-1.0.3) has the set of values it used, every one of which must stay refused.
+ * DevNonces (1.0.0-1.0.3) has the set of values it used, every one of which must stay refused. A LoRaWAN 1.1 device
+ * also has the last RJcount1 of its type 1 rejoin-requests, which it never resets for a JoinEUI (1.1 section
+ * 6.2.4.2).
  *
  * @param lastDevNonce the last DevNonce of a counting device; empty before its first join or for random nonces
  * @param usedDevNonces the DevNonces a random-nonce device used, ascending; empty for counting devices
  * @param lastJoinNonce the last JoinNonce issued (0: none yet); the importer's next one is greater
+ * @param lastRjCount1 the last RJcount1 of a LoRaWAN 1.1 device; empty before its first type 1 rejoin-request
  */
 public record ExportedRootKeys(Eui64 devEui, Eui64 joinEui, MacVersion macVersion, AesKey appKey,
                                Optional<AesKey> nwkKey, Optional<DevNonce> lastDevNonce, List<DevNonce> usedDevNonces,
-                               JoinNonce lastJoinNonce) {
+                               JoinNonce lastJoinNonce, Optional<Integer> lastRjCount1) {
+    /** RJcount1 is a 16-bit counter (LoRaWAN 1.1 section 6.2.4.2). */
+    private static final int MAX_RJ_COUNT1 = 0xFFFF;
+
     /** The value of the payload's {@code format} field, so that a later layout can be told apart. */
     public static final String FORMAT = "lorawan-ns-root-keys/1";
 
@@ -38,6 +44,7 @@ public record ExportedRootKeys(Eui64 devEui, Eui64 joinEui, MacVersion macVersio
         Objects.requireNonNull(nwkKey, "nwkKey");
         Objects.requireNonNull(lastDevNonce, "lastDevNonce");
         Objects.requireNonNull(lastJoinNonce, "lastJoinNonce");
+        Objects.requireNonNull(lastRjCount1, "lastRjCount1");
         usedDevNonces = List.copyOf(usedDevNonces);
         if ((macVersion == MacVersion.LORAWAN_1_1_0) != nwkKey.isPresent()) {
             throw new IllegalArgumentException("nwk_key: a LoRaWAN 1.1 device has one, a 1.0.x device none (got "
@@ -50,6 +57,12 @@ public record ExportedRootKeys(Eui64 devEui, Eui64 joinEui, MacVersion macVersio
         if (!macVersion.devNonceIsCounter() && lastDevNonce.isPresent()) {
             throw new IllegalArgumentException("last_dev_nonce: a LoRaWAN " + macVersion
                     + " device sends random DevNonces; give used_dev_nonces");
+        }
+        if (lastRjCount1.isPresent() && macVersion != MacVersion.LORAWAN_1_1_0) {
+            throw new IllegalArgumentException("last_rj_count1: only LoRaWAN 1.1 devices send rejoin-requests");
+        }
+        if (lastRjCount1.isPresent() && (lastRjCount1.get() < 0 || lastRjCount1.get() > MAX_RJ_COUNT1)) {
+            throw new IllegalArgumentException("last_rj_count1: must fit in 16 bits, got " + lastRjCount1.get());
         }
     }
 
@@ -64,6 +77,7 @@ public record ExportedRootKeys(Eui64 devEui, Eui64 joinEui, MacVersion macVersio
         if (!macVersion.devNonceIsCounter()) {
             json.put("used_dev_nonces", new JsonArray(usedDevNonces.stream().map(DevNonce::value).toList()));
         }
+        lastRjCount1.ifPresent(count -> json.put("last_rj_count1", count));
         return json.put("last_join_nonce", lastJoinNonce.value());
     }
 
@@ -99,8 +113,10 @@ public record ExportedRootKeys(Eui64 devEui, Eui64 joinEui, MacVersion macVersio
             }
         }
         JoinNonce joinNonce = field("last_join_nonce", () -> new JoinNonce(whole(json, "last_join_nonce")));
+        Optional<Integer> rjCount1 = json.containsKey("last_rj_count1")
+                ? Optional.of(field("last_rj_count1", () -> whole(json, "last_rj_count1"))) : Optional.empty();
         return field("payload", () -> new ExportedRootKeys(devEui, joinEui, version, appKey, nwkKey, last, used,
-                joinNonce));
+                joinNonce, rjCount1));
     }
 
     private static AesKey key(JsonObject json, String field) {

@@ -16,14 +16,15 @@ import net.lorawanns.js.claim.ClaimStore;
  * Stores an imported device in one Redis step: its sealed root keys (only if it has none here), its claim (the
  * importer's home network and owner token, so the device arrives claimed), its DevNonce history
  * (so that join-requests it sent before stay refused) and its JoinNonce counter (so that the next JoinNonce is
- * greater than any the exporting join server gave). A counter or history already here, left by an earlier life of
+ * greater than any the exporting join server gave), and a LoRaWAN 1.1 device's last RJcount1 (so that its type 1
+ * rejoin-requests sent before stay refused). A counter or history already here, left by an earlier life of
  * the device on this server, is kept where it is further on. A lock left by an earlier export from here is lifted:
  * the keys are here again. The Redis call runs on the caller's context.
  */
 public final class RootKeyImport {
     /**
-     * KEYS: root keys, claim, DevNonce history, JoinNonce, lock. ARGV: sealed root keys, sealed claim, last JoinNonce,
-     * last DevNonce ('' for none), then each used random DevNonce.
+     * KEYS: root keys, claim, DevNonce history, JoinNonce, lock, last RJcount1. ARGV: sealed root keys, sealed claim,
+     * last JoinNonce, last DevNonce ('' for none), last RJcount1 ('' for none), then each used random DevNonce.
      */
     private static final LuaScript IMPORT = new LuaScript("root_keys_import", """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -36,7 +37,10 @@ public final class RootKeyImport {
               local last = redis.call('HGET', KEYS[3], 'last')
               if not last or tonumber(last) < tonumber(ARGV[4]) then redis.call('HSET', KEYS[3], 'last', ARGV[4]) end
             end
-            for i = 5, #ARGV do redis.call('HSET', KEYS[3], 'n' .. ARGV[i], 1) end
+            if ARGV[5] ~= '' and tonumber(ARGV[5]) > tonumber(redis.call('GET', KEYS[6]) or '-1') then
+              redis.call('SET', KEYS[6], ARGV[5])
+            end
+            for i = 6, #ARGV do redis.call('HSET', KEYS[3], 'n' .. ARGV[i], 1) end
             redis.call('DEL', KEYS[5])
             return 1
             """);
@@ -64,9 +68,11 @@ public final class RootKeyImport {
         args.add(claim.encode());
         args.add(exported.lastJoinNonce().value());
         args.add(exported.lastDevNonce().map(nonce -> String.valueOf(nonce.value())).orElse(""));
+        args.add(exported.lastRjCount1().map(String::valueOf).orElse(""));
         exported.usedDevNonces().stream().map(DevNonce::value).forEach(args::add);
         return IMPORT.run(redis, new String[] {keys.rootKeys(exported.devEui()), keys.claim(exported.devEui()),
                 keys.devNonces(exported.devEui(), exported.joinEui()), keys.joinNonce(exported.devEui()),
-                keys.rootKeysLock(exported.devEui())}, args.toArray()).map(r -> r.toInteger() == 1);
+                keys.rootKeysLock(exported.devEui()), keys.rejoinCount1(exported.devEui(), exported.joinEui())},
+                args.toArray()).map(r -> r.toInteger() == 1);
     }
 }

@@ -29,9 +29,11 @@ import javax.crypto.spec.SecretKeySpec;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.backend.JoinRequestContext;
 import net.lorawanns.core.backend.JoinResult;
+import net.lorawanns.core.backend.RejoinRequestContext;
 import net.lorawanns.core.frame.DlSettings;
 import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
+import net.lorawanns.core.frame.RejoinRequest;
 import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinNonceCounter;
@@ -105,6 +107,7 @@ class RootKeyExportTest {
         TestDevice device = provision("00000000000A0011", "1.1");
         accepted(join(device, 1));
         accepted(join(device, 2));
+        accepted(rejoin1(device, 7));
         KeyPair owner = rsa(2048);
 
         String jwe = RootKeyJwe.encrypt(exported(device), (RSAPublicKey) owner.getPublic(), "owner-key-1");
@@ -122,7 +125,8 @@ class RootKeyExportTest {
         assertEquals(APP_KEY, payload.getString("app_key"));
         assertEquals(NWK_KEY, payload.getString("nwk_key"));
         assertEquals(2, payload.getInteger("last_dev_nonce"), "the device's last DevNonce");
-        assertEquals(2, payload.getInteger("last_join_nonce"), "two join-accepts, JoinNonces 1 and 2");
+        assertEquals(3, payload.getInteger("last_join_nonce"), "two join-accepts and a rejoin-accept");
+        assertEquals(7, payload.getInteger("last_rj_count1"), "the RJcount1 of its type 1 rejoin-request");
         assertFalse(payload.containsKey("used_dev_nonces"), "a counting device has no set of used values");
     }
 
@@ -256,6 +260,20 @@ class RootKeyExportTest {
         return joinServer.join(new JoinRequestContext(request.encode(), request, MacVersion.parse(device.version),
                 NET_ID, new DevAddr(0x26000001), new DlSettings(false, 0, 0), 1, Optional.empty()))
                 .await(10, TimeUnit.SECONDS);
+    }
+
+    private JoinAnswer rejoin1(TestDevice device, int rjCount1) throws Exception {
+        return rejoin1(joinServer, device, rjCount1, NET_ID);
+    }
+
+    /** A type 1 rejoin-request of a LoRaWAN 1.1 device, answered by {@code joinServer}. */
+    static JoinAnswer rejoin1(InternalJoinServer joinServer, TestDevice device, int rjCount1, NetId netId)
+            throws Exception {
+        byte[] phy = device.rejoinRequest1(rjCount1);
+        RejoinRequest request = (RejoinRequest) FrameCodec.decode(phy);
+        return joinServer.rejoin(new RejoinRequestContext(phy, request, Eui64.parse(device.joinEui),
+                MacVersion.LORAWAN_1_1_0, netId, new DevAddr(0x26000002), new DlSettings(true, 0, 0), 1,
+                Optional.empty())).await(10, TimeUnit.SECONDS);
     }
 
     private static void accepted(JoinAnswer answer) {

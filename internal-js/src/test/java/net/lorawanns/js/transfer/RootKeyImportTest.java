@@ -39,7 +39,9 @@ import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
+import net.lorawanns.core.types.DevNonce;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.JoinNonce;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
 import net.lorawanns.js.AppSKeyStore;
@@ -140,6 +142,24 @@ class RootKeyImportTest {
                 join(a, device, NET_A, 0x0404)).result(), "the first join server stays locked");
         assertFalse(b.imports().store(opened, home, claim(opened)).await(10, TimeUnit.SECONDS),
                 "a device with root keys here");
+    }
+
+    @Test
+    void anImportedLoRaWAN11DeviceKeepsItsRjCount1() throws Exception {
+        byte[] appKey = HexFormat.of().parseHex(APP_KEY);
+        byte[] nwkKey = HexFormat.of().parseHex("000102030405060708090A0B0C0D0E0F");
+        TestDevice device = new TestDevice("00000000000B0003", JOIN_EUI, "1.1", appKey, nwkKey, 1);
+        ExportedRootKeys exported = new ExportedRootKeys(eui(device), Eui64.parse(JOIN_EUI), MacVersion.LORAWAN_1_1_0,
+                AesKey.of(appKey), Optional.of(AesKey.of(nwkKey)), Optional.of(new DevNonce(4)), List.of(),
+                new JoinNonce(6), Optional.of(9));
+        RootKeys home = new RootKeys(exported.joinEui(), exported.macVersion(), exported.appKey(), exported.nwkKey(),
+                NET_B, Optional.empty(), Optional.empty());
+        assertTrue(b.imports().store(exported, home, claim(exported)).await(10, TimeUnit.SECONDS));
+
+        JoinAnswer.Rejected replay = assertInstanceOf(JoinAnswer.Rejected.class,
+                RootKeyExportTest.rejoin1(b.joinServer(), device, 9, NET_B));
+        assertTrue(replay.description().contains("RJcount1"), replay.description());
+        accepted(RootKeyExportTest.rejoin1(b.joinServer(), device, 10, NET_B));
     }
 
     @Test
