@@ -216,7 +216,7 @@ public final class Server implements AutoCloseable {
                     Clock.systemUTC(), registry), new DeviceProvisioning(store, claims, audit, registry), audit, jsKeks));
             apiExtensions.add(new TransferApi(vertx, new TransferServices(new TransferKeyStore(vertx, redis, keys,
                     cipher), new ExportLock(redis, keys, store), new RootKeyImport(redis, keys, store), claims, audit,
-                    jsKeks.keySet())));
+                    jsKeks.keySet(), registry)));
             InternalJoinServer internal = new InternalJoinServer(store, claims, appSKeys, devNonces,
                     new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), js.sessionLifetime(),
                     jsKeks, js.asKekLabel());

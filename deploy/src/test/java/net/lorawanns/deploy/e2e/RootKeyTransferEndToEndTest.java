@@ -56,6 +56,7 @@ class RootKeyTransferEndToEndTest {
     private static final String OWNER_TOKEN_A = "owner-token-first";
     private static final String OWNER_TOKEN_B = "owner-token-second";
     private static final String APP = "app-transfer";
+    private static final String TRANSFERS = "lorawan_js_root_key_transfers_total";
 
     @TempDir
     Path dir;
@@ -156,6 +157,10 @@ class RootKeyTransferEndToEndTest {
                 new JsonObject().put("owner_token", "not-the-owner-token"), 403);
 
         assertEquals(List.of("unlock", "export", "import"), audit(networkA, redisA), "newest first");
+        assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"export\",result=\"exported\""));
+        assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"export\",result=\"locked\""));
+        assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"unlock\",result=\"unlocked\""));
+        assertEquals(1.0, networkB.metric(second, TRANSFERS + "{action=\"import\",result=\"imported\""));
         assertEquals(List.of("import"), audit(networkB, redisB));
     }
 
@@ -165,8 +170,8 @@ class RootKeyTransferEndToEndTest {
         AuditPage page = new AuditLog(client, new RedisKeys(network.keyPrefix()), Duration.ofDays(1), 1000)
                 .list(Optional.of(Eui64.parse(DEV_EUI)), 10, Optional.empty()).await(10, TimeUnit.SECONDS);
         String text = page.toJson().encode();
-        assertFalse(text.contains(HexFormat.of().withUpperCase().formatHex(device.appKey)) || text.contains(OWNER_TOKEN_A) || text.contains(OWNER_TOKEN_B),
-                text);
+        String appKey = HexFormat.of().withUpperCase().formatHex(device.appKey);
+        assertFalse(text.contains(appKey) || text.contains(OWNER_TOKEN_A) || text.contains(OWNER_TOKEN_B), text);
         page.entries().forEach(listed -> assertTrue(listed.entry().who().startsWith("api-key:"), text));
         return page.entries().stream().map(listed -> listed.entry().action().wireName()).toList();
     }
@@ -176,7 +181,8 @@ class RootKeyTransferEndToEndTest {
         JsonObject key = transferKey(networkB, second);
         RSAPublicKey transfer = RSAKey.parse(key.getJsonObject("jwk").getMap()).toRSAPublicKey();
         JsonObject payload = new JsonObject().put("format", "lorawan-ns-root-keys/1").put("dev_eui", "0004A30B001C0B01")
-                .put("join_eui", JOIN_EUI).put("mac_version", "1.0.4").put("app_key", "2B7E151628AED2A6ABF7158809CF4F3C")
+                .put("join_eui", JOIN_EUI).put("mac_version", "1.0.4")
+                .put("app_key", "2B7E151628AED2A6ABF7158809CF4F3C")
                 .put("last_dev_nonce", 7).put("last_join_nonce", 3);
 
         String forAnotherKey = jwe(JWEAlgorithm.RSA_OAEP_256, payload, rsa(2048));
@@ -198,6 +204,7 @@ class RootKeyTransferEndToEndTest {
                 .put("owner_public_key", pem).put("devices", new JsonArray().add(new JsonObject()
                         .put("dev_eui", "0004A30B001C0B01").put("owner_token", OWNER_TOKEN_B))), 400);
         assertTrue(tooSmall.getString("error").contains("1024 bits is too small"), tooSmall.encode());
+        assertEquals(3.0, networkB.metric(second, TRANSFERS + "{action=\"import\",result=\"refused_jwe\""));
     }
 
     private void assertRefused(String jwe, String reason) throws Exception {
@@ -223,7 +230,8 @@ class RootKeyTransferEndToEndTest {
     }
 
     private static String jwe(JWEAlgorithm algorithm, JsonObject payload, RSAPublicKey recipient) throws Exception {
-        JWEObject jwe = new JWEObject(new JWEHeader(algorithm, EncryptionMethod.A256GCM), new Payload(payload.encode()));
+        JWEObject jwe = new JWEObject(new JWEHeader(algorithm, EncryptionMethod.A256GCM),
+                new Payload(payload.encode()));
         jwe.encrypt(new RSAEncrypter(recipient));
         return jwe.serialize();
     }

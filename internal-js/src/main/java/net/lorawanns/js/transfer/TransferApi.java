@@ -40,11 +40,13 @@ public final class TransferApi implements ApiRoutes {
     private final Vertx vertx;
     private final TransferServices services;
     private final OwnerCheck owners;
+    private final TransferMetrics metrics;
 
     public TransferApi(Vertx vertx, TransferServices services) {
         this.vertx = vertx;
         this.services = services;
         this.owners = new OwnerCheck(services.claims());
+        this.metrics = new TransferMetrics(services.registry());
     }
 
     @Override
@@ -88,7 +90,10 @@ public final class TransferApi implements ApiRoutes {
         for (int i = 0; i < devEuis.size(); i++) {
             Eui64 devEui = devEuis.get(i);
             OwnerToken token = tokens.get(i);
-            chain = chain.compose(v -> exportOne(devEui, token, recipient, who).map(results::add).mapEmpty());
+            chain = chain.compose(v -> exportOne(devEui, token, recipient, who).map(result -> {
+                metrics.count("export", result.getString("reason", "exported"));
+                return results.add(result);
+            }).mapEmpty());
         }
         return chain.map(v -> new JsonObject().put("devices", results));
     }
@@ -139,11 +144,16 @@ public final class TransferApi implements ApiRoutes {
             return services.locks().unlock(devEui);
         }).recover(failure -> {
             if (failure instanceof OwnerTokenAttemptsLimited limited) {
+                metrics.count("unlock", "rate_limited");
                 ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
                 return Future.failedFuture(new ApiException(429, limited.getMessage()));
             }
+            if (failure instanceof ApiException refused) {
+                metrics.count("unlock", refused.status() == 403 ? "wrong_token" : "not_claimed");
+            }
             return Future.failedFuture(failure);
         }).compose(wasLocked -> {
+            metrics.count("unlock", wasLocked ? "unlocked" : "not_locked");
             JsonObject answer = new JsonObject().put("dev_eui", devEui.toString()).put("locked", false)
                     .put("was_locked", wasLocked);
             return wasLocked ? services.audit().record(AuditEntry.of(AuditAction.UNLOCK, devEui, who, ""))
@@ -176,6 +186,11 @@ public final class TransferApi implements ApiRoutes {
         String who = RestApi.caller(ctx);
         return services.transferKeys().transferKey()
                 .compose(key -> vertx.executeBlocking(() -> decryptAll(jwes, key), false))
+                .onFailure(failure -> {
+                    if (failure instanceof ApiException) {
+                        metrics.count("import", "refused_jwe");
+                    }
+                })
                 .compose(decrypted -> {
                     JsonArray results = new JsonArray();
                     Future<Void> chain = Future.succeededFuture();
@@ -185,7 +200,10 @@ public final class TransferApi implements ApiRoutes {
                                 device.nwkKey(), homeNetId, homeNsId, asId);
                         JsonObject claim = services.claims().seal(device.devEui(), Claim.claimed(homeNetId, homeNsId,
                                 asKekLabel, Instant.now()), tokens.get(i));
-                        chain = chain.compose(v -> importOne(device, home, claim, who).map(results::add).mapEmpty());
+                        chain = chain.compose(v -> importOne(device, home, claim, who).map(result -> {
+                            metrics.count("import", result.getString("reason", "imported"));
+                            return results.add(result);
+                        }).mapEmpty());
                     }
                     return chain.map(v -> new JsonObject().put("devices", results));
                 });

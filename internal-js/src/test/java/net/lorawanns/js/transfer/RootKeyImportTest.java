@@ -184,7 +184,8 @@ class RootKeyImportTest {
     void aTransferKeyIsResealedByRotation() throws Exception {
         AesKey oldMaster = AesKey.of(new byte[] {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
         String keyId = b.transferKeys().transferKey().await(30, TimeUnit.SECONDS).keyId();
-        MasterKey newMaster = new MasterKey("k2", AesKey.of(HexFormat.of().parseHex("FFEEDDCCBBAA99887766554433221100")));
+        MasterKey newMaster = new MasterKey("k2",
+                AesKey.of(HexFormat.of().parseHex("FFEEDDCCBBAA99887766554433221100")));
         TransferKeyStore rotating = new TransferKeyStore(vertx, redis, b.keys(),
                 new AtRestCipher(newMaster, List.of(new MasterKey("k1", oldMaster))));
         assertEquals(1, rotating.rotate().await(10, TimeUnit.SECONDS));
