@@ -16,7 +16,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -31,6 +33,7 @@ import java.util.function.Predicate;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.testing.SecretScan;
 import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.Eui64;
@@ -135,6 +138,12 @@ class RootKeyTransferEndToEndTest {
         assertTrue(importInto(networkB, second, jwe, OWNER_TOKEN_B, 200).getJsonArray("devices").getJsonObject(0)
                 .getBoolean("imported"));
         register(networkB, second);
+        // README, "Keys in Redis": the root keys at js:{DevEUI}:keys, sealed on both sides.
+        for (TestNetwork network : List.of(networkA, networkB)) {
+            String record = network.redis(Request.cmd(Command.GET).arg(network.keyPrefix() + "lorawan:js:{" + DEV_EUI
+                    + "}:keys")).toString();
+            assertEquals(List.of(), SecretScan.find(record, device.appKey), record);
+        }
 
         transmit(device.joinRequest(0x0202), List.of(gatewayA, gatewayB));
         device.acceptJoin(gatewayB.awaitDownlink(WAIT).phy());
