@@ -58,7 +58,6 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +73,8 @@ class RootKeyImportTest {
     private static final String JOIN_EUI = "70B3D57ED0000A01";
     private static final String APP_KEY = "2B7E151628AED2A6ABF7158809CF4F3C";
     private static final String OWNER_TOKEN = "owner-token-b";
+    private static final AesKey MASTER_A = AesKey.of(HexFormat.of().parseHex("0102030405060708090A0B0C0D0E0F10"));
+    private static final AesKey MASTER_B = AesKey.of(HexFormat.of().parseHex("100F0E0D0C0B0A090807060504030201"));
 
     private Vertx vertx;
     private Redis redis;
@@ -101,10 +102,8 @@ class RootKeyImportTest {
         vertx = Vertx.vertx();
         RedisSettings settings = TestRedis.settings();
         redis = TestRedis.client(vertx, settings);
-        a = Side.of(vertx, redis, TestRedis.settings(), AesKey.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-                13, 14, 15, 16}));
-        b = Side.of(vertx, redis, TestRedis.settings(), AesKey.of(new byte[] {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
-                5, 4, 3, 2, 1}));
+        a = Side.of(vertx, redis, TestRedis.settings(), MASTER_A);
+        b = Side.of(vertx, redis, TestRedis.settings(), MASTER_B);
     }
 
     @AfterEach
@@ -166,7 +165,7 @@ class RootKeyImportTest {
     void instancesSharingARedisAgreeOnOneTransferKey() throws Exception {
         TransferKeyStore first = b.transferKeys();
         TransferKeyStore second = new TransferKeyStore(vertx, redis, b.keys(), new AtRestCipher(new MasterKey("k1",
-                AesKey.of(new byte[] {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1})), List.of()));
+                MASTER_B), List.of()));
         CompositeFuture both = Future.all(first.transferKey(), second.transferKey()).await(30, TimeUnit.SECONDS);
         TransferKey one = both.resultAt(0);
         TransferKey other = both.resultAt(1);
@@ -182,12 +181,11 @@ class RootKeyImportTest {
 
     @Test
     void aTransferKeyIsResealedByRotation() throws Exception {
-        AesKey oldMaster = AesKey.of(new byte[] {16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
         String keyId = b.transferKeys().transferKey().await(30, TimeUnit.SECONDS).keyId();
         MasterKey newMaster = new MasterKey("k2",
                 AesKey.of(HexFormat.of().parseHex("FFEEDDCCBBAA99887766554433221100")));
         TransferKeyStore rotating = new TransferKeyStore(vertx, redis, b.keys(),
-                new AtRestCipher(newMaster, List.of(new MasterKey("k1", oldMaster))));
+                new AtRestCipher(newMaster, List.of(new MasterKey("k1", MASTER_B))));
         assertEquals(1, rotating.rotate().await(10, TimeUnit.SECONDS));
         assertEquals(0, rotating.rotate().await(10, TimeUnit.SECONDS));
         TransferKeyStore newOnly = new TransferKeyStore(vertx, redis, b.keys(), new AtRestCipher(newMaster, List.of()));
