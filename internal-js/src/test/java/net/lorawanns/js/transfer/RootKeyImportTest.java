@@ -164,8 +164,9 @@ class RootKeyImportTest {
     @Test
     void instancesSharingARedisAgreeOnOneTransferKey() throws Exception {
         TransferKeyStore first = b.transferKeys();
-        TransferKeyStore second = new TransferKeyStore(vertx, redis, b.keys(), new AtRestCipher(new MasterKey("k1",
-                MASTER_B), List.of()));
+        // Another instance: a Redis connection and a store of its own, asking at the same time.
+        TransferKeyStore second = new TransferKeyStore(vertx, TestRedis.client(vertx, TestRedis.settings()), b.keys(),
+                new AtRestCipher(new MasterKey("k1", MASTER_B), List.of()));
         CompositeFuture both = Future.all(first.transferKey(), second.transferKey()).await(30, TimeUnit.SECONDS);
         TransferKey one = both.resultAt(0);
         TransferKey other = both.resultAt(1);
