@@ -17,18 +17,20 @@ import net.lorawanns.js.AppSKeyStore;
 import net.lorawanns.js.RootKeyStore;
 import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.ClaimStore;
+import net.lorawanns.js.transfer.TransferKeyStore;
 
 /**
  * {@code keys rotate}: re-encrypts every sealed record (root keys, owner-token digests, kept AppSKeys, session keys,
- * webhook headers) under the current master key, reading the old ones with {@code internal_js.previous_master_keys};
- * session and application records stored before they were sealed get sealed. Safe to run while servers are up (each record, or session hash
- * field, is replaced only if unchanged since read, so no counter step is lost) and to run again.
+ * webhook headers, the join server's transfer key) under the current master key, reading the old ones with
+ * {@code internal_js.previous_master_keys}; session and application records stored before they were sealed get
+ * sealed. Safe to run while servers are up (each record, or session hash field, is replaced only if unchanged since
+ * read, so no counter step is lost) and to run again.
  */
 final class KeyRotation {
     private static final long TIMEOUT_SECONDS = 600;
 
     /** Counts of records re-encrypted. */
-    record Result(int rootKeys, int ownerTokens, int appSKeys, int sessions, int applications) {
+    record Result(int rootKeys, int ownerTokens, int appSKeys, int sessions, int applications, int transferKeys) {
     }
 
     private KeyRotation() {
@@ -62,7 +64,9 @@ final class KeyRotation {
                 int sessions = new SessionStore(redis, keys, cipher).rotate().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 int applications = new ApplicationStore(redis, keys, cipher).rotate()
                         .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return new Result(roots, ownerTokens, appSKeys, sessions, applications);
+                int transferKeys = new TransferKeyStore(vertx, redis, keys, cipher).rotate()
+                        .await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return new Result(roots, ownerTokens, appSKeys, sessions, applications, transferKeys);
             } catch (SealedRecordException e) {
                 throw new ConfigException("internal_js.previous_master_keys", e.getMessage());
             }

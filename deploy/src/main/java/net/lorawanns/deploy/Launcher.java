@@ -131,8 +131,10 @@ public final class Launcher {
                     Settings settings = new ConfigLoader().load(config);
                     KeyRotation.Result result = KeyRotation.run(settings);
                     spec.commandLine().getOut().println("Re-encrypted " + result.rootKeys() + " root-key record(s), "
-                            + result.ownerTokens() + " owner-token record(s), " + result.appSKeys() + " AppSKey record(s), " + result.sessions() + " session record(s) and "
-                            + result.applications() + " application record(s) under master key ID '"
+                            + result.ownerTokens() + " owner-token record(s), " + result.appSKeys()
+                            + " AppSKey record(s), " + result.sessions() + " session record(s), "
+                            + result.applications() + " application record(s) and " + result.transferKeys()
+                            + " transfer key(s) under master key ID '"
                             + settings.internalJs().masterKeyId() + "'");
                     spec.commandLine().getOut().flush();
                     return 0;

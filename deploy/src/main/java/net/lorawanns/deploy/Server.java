@@ -93,6 +93,11 @@ import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.ClaimStore;
 import net.lorawanns.js.claim.DeviceClaiming;
 import net.lorawanns.js.claim.DeviceProvisioning;
+import net.lorawanns.js.transfer.ExportLock;
+import net.lorawanns.js.transfer.RootKeyImport;
+import net.lorawanns.js.transfer.TransferApi;
+import net.lorawanns.js.transfer.TransferKeyStore;
+import net.lorawanns.js.transfer.TransferServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,6 +214,9 @@ public final class Server implements AutoCloseable {
             AuditLog audit = new AuditLog(redis, keys, js.auditRetention(), AUDIT_MAX_ENTRIES);
             apiExtensions.add(new JoinServerApi(new DeviceClaiming(store, claims, audit, jsKeks.keySet(),
                     Clock.systemUTC(), registry), new DeviceProvisioning(store, claims, audit, registry), audit, jsKeks));
+            apiExtensions.add(new TransferApi(vertx, new TransferServices(new TransferKeyStore(vertx, redis, keys,
+                    cipher), new ExportLock(redis, keys, store), new RootKeyImport(redis, keys, store), claims, audit,
+                    jsKeks.keySet(), registry)));
             InternalJoinServer internal = new InternalJoinServer(store, claims, appSKeys, devNonces,
                     new JoinNonceCounter(redis, keys), new RejoinCount1Registry(redis, keys), js.sessionLifetime(),
                     jsKeks, js.asKekLabel());

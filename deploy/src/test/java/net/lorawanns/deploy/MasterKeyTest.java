@@ -39,6 +39,7 @@ import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
 import net.lorawanns.js.RootKeyStore;
+import net.lorawanns.js.transfer.TransferKeyStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,8 @@ class MasterKeyTest {
                 1), 41, 0).await(10, TimeUnit.SECONDS);
         new ApplicationStore(redis, keys, cipher(OLD_KEY, "1")).put(new Application("app", Optional.empty(),
                 Map.of("Authorization", HEADER))).await(10, TimeUnit.SECONDS);
+        String transferKeyId = new TransferKeyStore(vertx, redis, keys, cipher(OLD_KEY, "1")).transferKey()
+                .await(30, TimeUnit.SECONDS).keyId();
 
         Path config = Files.writeString(dir.resolve("rotate.toml"), toml(NEW_KEY, "2", """
                 [[internal_js.previous_master_keys]]
@@ -103,8 +106,9 @@ class MasterKeyTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         assertEquals(0, cli.execute("keys", "rotate", "--config", config.toString()), err.toString());
-        assertTrue(out.toString().contains("Re-encrypted 1 root-key record(s), 0 owner-token record(s), 0 AppSKey record(s), "
-                + "1 session record(s) and 1 application record(s) under master key ID '2'"), out.toString());
+        assertTrue(out.toString().contains("Re-encrypted 1 root-key record(s), 0 owner-token record(s), "
+                + "0 AppSKey record(s), 1 session record(s), 1 application record(s) and 1 transfer key(s) under "
+                + "master key ID '2'"), out.toString());
 
         String stored = redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(DEV_EUI))).await(10, TimeUnit.SECONDS)
                 .toString();
@@ -119,6 +123,9 @@ class MasterKeyTest {
         assertEquals(41L, session.lastFCntUp());
         assertEquals(Map.of("Authorization", HEADER), new ApplicationStore(redis, keys, cipher(NEW_KEY, "2"))
                 .get("app").await(10, TimeUnit.SECONDS).orElseThrow().webhookHeaders());
+
+        assertEquals(transferKeyId, new TransferKeyStore(vertx, redis, keys, cipher(NEW_KEY, "2")).transferKey()
+                .await(10, TimeUnit.SECONDS).keyId(), "the transfer key opens under the new master key alone");
 
         Path withoutOld = Files.writeString(dir.resolve("new-only.toml"), toml(OLD_KEY, "3", ""));
         err.getBuffer().setLength(0);

@@ -123,11 +123,8 @@ public final class InternalJoinServer implements JoinServer {
             return devNonces.use(request.devEui(), request.joinEui(), request.devNonce(), keys.macVersion())
                     .compose(refused -> refused.isPresent()
                             ? rejected(JoinResult.JOIN_REQ_FAILED, refused.get() + " (DevEUI " + request.devEui() + ")")
-                            : joinNonces.next(request.devEui()).compose(nonce -> nonce.isEmpty()
-                                    ? rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui()
-                                            + " has used every JoinNonce; it needs new root keys")
-                                    : accept(Answering.of(context), keys, nonce.get(),
-                                            asKekLabel(claim.result(), requester))));
+                            : joinNonces.next(request.devEui()).compose(next -> answer(next, Answering.of(context),
+                                    keys, asKekLabel(claim.result(), requester))));
         });
     }
 
@@ -184,11 +181,8 @@ public final class InternalJoinServer implements JoinServer {
             }
             return counted.compose(refusedCount -> refusedCount.isPresent()
                     ? rejected(JoinResult.JOIN_REQ_FAILED, refusedCount.get() + " (DevEUI " + request.devEui() + ")")
-                    : joinNonces.next(request.devEui()).compose(nonce -> nonce.isEmpty()
-                            ? rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui()
-                                    + " has used every JoinNonce; it needs new root keys")
-                            : accept(Answering.of(context), keys, nonce.get(),
-                                    asKekLabel(claim.result(), requester))));
+                    : joinNonces.next(request.devEui()).compose(next -> answer(next, Answering.of(context), keys,
+                            asKekLabel(claim.result(), requester))));
         });
     }
 
@@ -244,6 +238,25 @@ public final class InternalJoinServer implements JoinServer {
                     context.dlSettings(), context.rxDelay(), context.cfList(), request.rejoinType(),
                     new DevNonce(count), true);
         }
+    }
+
+    /**
+     * The answer once the JoinNonce step has run. A locked device gets ActivationDisallowed: its root keys were
+     * exported and may now be in another join server, so this one must not activate it whatever the requester
+     * (JoinReqFailed would say the request itself was at fault, and a retry could help).
+     */
+    private Future<JoinAnswer> answer(JoinNonceCounter.Next next, Answering request, RootKeys keys,
+                                      String asKekLabel) {
+        if (next instanceof JoinNonceCounter.Next.Issued issued) {
+            return accept(request, keys, issued.value(), asKekLabel);
+        }
+        if (next instanceof JoinNonceCounter.Next.Locked) {
+            return rejected(JoinResult.ACTIVATION_DISALLOWED, "DevEUI " + request.devEui() + " is locked after "
+                    + "export; its owner unlocks it with POST /api/v1/join-server/devices/" + request.devEui()
+                    + "/unlock");
+        }
+        return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui()
+                + " has used every JoinNonce; it needs new root keys");
     }
 
     private Future<JoinAnswer> accept(Answering request, RootKeys keys, JoinNonce joinNonce, String asKekLabel) {

@@ -25,14 +25,15 @@ import net.lorawanns.core.types.NetId;
  * associated data, so a record cannot be moved to another device or have its home network or AS-ID changed.
  *
  * <p>Root keys set through {@link RootKeyProvisioning} ({@code PUT /api/v1/devices}) belong to this network's own
- * devices: setting or deleting them drops any claim the device had ({@link net.lorawanns.js.claim.ClaimStore}) in the
- * same script, so that such a device joins as it always did.
+ * devices: setting or deleting them drops any claim the device had ({@link net.lorawanns.js.claim.ClaimStore}) and any
+ * lock after an export ({@link RedisKeys#rootKeysLock}) in the same step, so that such a device joins as it always
+ * did.
  */
 public final class RootKeyStore implements RootKeyProvisioning {
-    /** KEYS: root keys, claim. ARGV: the sealed record. */
+    /** KEYS: root keys, claim, lock. ARGV: the sealed record. */
     private static final LuaScript SET_OWN = new LuaScript("root_keys_set", """
             redis.call('SET', KEYS[1], ARGV[1])
-            redis.call('DEL', KEYS[2])
+            redis.call('DEL', KEYS[2], KEYS[3])
             return 1
             """);
 
@@ -48,8 +49,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
 
     @Override
     public Future<Void> setRootKeys(Eui64 devEui, RootKeys rootKeys) {
-        return SET_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui)},
-                seal(devEui, rootKeys).encode()).mapEmpty();
+        return SET_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
+                keys.rootKeysLock(devEui)}, seal(devEui, rootKeys).encode()).mapEmpty();
     }
 
     @Override
@@ -59,7 +60,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
 
     @Override
     public Future<Boolean> deleteRootKeys(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui)).arg(keys.claim(devEui)))
+        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui)).arg(keys.claim(devEui))
+                        .arg(keys.rootKeysLock(devEui)))
                 .map(r -> r.toInteger() > 0);
     }
 

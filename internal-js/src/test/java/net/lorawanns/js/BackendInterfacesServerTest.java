@@ -50,6 +50,7 @@ import net.lorawanns.js.claim.ClaimStore;
 import net.lorawanns.js.audit.AuditLog;
 import net.lorawanns.js.claim.DeviceClaiming;
 import net.lorawanns.js.claim.OwnerToken;
+import net.lorawanns.js.transfer.ExportLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,7 @@ class BackendInterfacesServerTest {
     private Vertx vertx;
     private Redis redis;
     private RootKeyStore rootKeys;
+    private ExportLock exportLock;
     private ClaimStore claims;
     private DeviceClaiming claiming;
     private HttpServer server;
@@ -89,6 +91,7 @@ class BackendInterfacesServerTest {
         RedisKeys keys = new RedisKeys(redisSettings.keyPrefix());
         AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
         rootKeys = new RootKeyStore(redis, keys, cipher);
+        exportLock = new ExportLock(redis, keys, rootKeys);
         AppSKeyStore appSKeys = new AppSKeyStore(redis, keys, cipher);
         claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
         Map<String, AesKey> keks = Map.of("ns.partner", AesKey.of(NS_KEK), "as.partner", AesKey.of(AS_KEK));
@@ -196,6 +199,21 @@ class BackendInterfacesServerTest {
         assertArrayEquals(device.nwkSEncKey, unwrap(ans.getJsonObject("NwkSEncKey"), "ns.partner", NS_KEK));
         assertArrayEquals(device.appSKey, unwrap(ans.getJsonObject("AppSKey"), "as.partner", AS_KEK));
         assertNull(ans.getValue("NwkSKey"));
+    }
+
+    @Test
+    void aDeviceLockedAfterExportIsRefusedJoinsAndRejoinsOverBackendInterfaces() throws Exception {
+        TestDevice device = provision("0004A30B001C053A", "1.1", NetId.parse(NET_ID));
+        JsonObject joined = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C053A", device.joinRequest(1)), 200);
+        device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
+        exportLock.exportAndLock(Eui64.parse("0004A30B001C053A"), "test").await(10, TimeUnit.SECONDS);
+
+        JsonObject join = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C053A", device.joinRequest(2)), 200);
+        assertEquals("ActivationDisallowed", result(join), join.encode());
+        assertTrue(join.getJsonObject("Result").getString("Description").contains("locked after export"),
+                join.encode());
+        JsonObject rejoin = post(partner, rejoinReq("0004A30B001C053A", device.rejoinRequest1(), "26011F3B"), 200);
+        assertEquals("ActivationDisallowed", result(rejoin), rejoin.encode());
     }
 
     /** TS002-1.1 RejoinReq: type 1 checked here (JSIntKey, RJcount1), type 0 after its network checked it. */

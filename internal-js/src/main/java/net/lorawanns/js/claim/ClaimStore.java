@@ -205,6 +205,14 @@ public final class ClaimStore {
         });
     }
 
+    /**
+     * The record of a claim with {@code token}'s digest (freshly salted), sealed for {@code devEui}, for a caller that
+     * stores it in a script of its own together with the device's root keys (an import).
+     */
+    public JsonObject seal(Eui64 devEui, Claim claim, OwnerToken token) {
+        return encode(devEui, claim, token);
+    }
+
     /** The stored record of a claim with a freshly salted digest of {@code token}, sealed for {@code devEui}. */
     JsonObject encode(Eui64 devEui, Claim claim, OwnerToken token) {
         byte[] salt = new byte[SALT_BYTES];

@@ -88,6 +88,22 @@ public final class RedisKeys {
         return prefix + "js:{" + devEui + "}:keys";
     }
 
+    /**
+     * Set while a device's root keys are locked after an export, until its owner unlocks it: no join is answered
+     * meanwhile. Configuration-grade (no TTL): a lock that expired would let two join servers answer one device.
+     */
+    public String rootKeysLock(Eui64 devEui) {
+        return prefix + "js:{" + devEui + "}:locked";
+    }
+
+    /**
+     * The join server's transfer key (an RSA key pair that every instance of the network shares, the private half
+     * sealed), to which root keys are exported for import here. Configuration-grade.
+     */
+    public String transferKey() {
+        return prefix + "js:{transfer-key}:rsa";
+    }
+
     /** A pattern matching every device's root-key record, for re-encryption under a new master key. */
     public String rootKeysPattern() {
         return prefix + "js:{*}:keys";

@@ -1,0 +1,334 @@
+package net.lorawanns.js.transfer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import net.lorawanns.core.api.ApiException;
+import net.lorawanns.core.api.ApiRoutes;
+import net.lorawanns.core.api.RestApi;
+import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.audit.AuditAction;
+import net.lorawanns.js.audit.AuditEntry;
+import net.lorawanns.js.claim.Claim;
+import net.lorawanns.js.claim.OwnerToken;
+import net.lorawanns.js.claim.OwnerTokenAttemptsLimited;
+
+/**
+ * The API of root-key export and transfer, under {@code /api/v1/join-server}: the transfer key's public half,
+ * export (with lock), unlock and import, behind the REST API's API keys and body limit. Root keys leave only as JWEs
+ * to a key the owner names; no other answer holds a key. Owner tokens are checked by the claim model (rate limited
+ * per DevEUI; a wrong token and an unknown DevEUI answer alike). Export, unlock and import are recorded in the audit
+ * log once done. Handlers run on the API server's event loop; the RSA decryptions of an import on a worker thread.
+ */
+public final class TransferApi implements ApiRoutes {
+    /** Devices per export or import request: a JWE is about 700 bytes, and the API's body limit is 64 KiB. */
+    static final int MAX_DEVICES = 50;
+
+    private final Vertx vertx;
+    private final TransferServices services;
+    private final OwnerCheck owners;
+    private final TransferMetrics metrics;
+
+    public TransferApi(Vertx vertx, TransferServices services) {
+        this.vertx = vertx;
+        this.services = services;
+        this.owners = new OwnerCheck(services.claims());
+        this.metrics = new TransferMetrics(services.registry());
+    }
+
+    @Override
+    public void mount(Router router) {
+        router.get("/api/v1/join-server/transfer-key").handler(ctx -> RestApi.respond(ctx, 200, this::transferKey));
+        router.post("/api/v1/join-server/exports").handler(ctx -> RestApi.respond(ctx, 200, () -> export(ctx)));
+        router.post("/api/v1/join-server/devices/:devEui/unlock").handler(ctx -> RestApi.respond(ctx, 200,
+                () -> unlock(ctx)));
+        router.post("/api/v1/join-server/imports").handler(ctx -> RestApi.respond(ctx, 200,
+                () -> importDevices(ctx)));
+    }
+
+    private Future<JsonObject> transferKey() {
+        return services.transferKeys().transferKey().map(TransferKey::publicJson);
+    }
+
+    /**
+     * {@code {"owner_public_key": <PEM string or JWK>, "devices": [{"dev_eui", "owner_token"}, ...]}}: each device
+     * whose owner token is right is exported and locked, in the order given; the answer names each one's JWE or why
+     * it has none.
+     */
+    private Future<JsonObject> export(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        OwnerPublicKey recipient;
+        try {
+            recipient = OwnerPublicKey.parse(body.getValue("owner_public_key"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "owner_public_key: " + e.getMessage());
+        }
+        List<Eui64> devEuis = new ArrayList<>();
+        List<OwnerToken> tokens = new ArrayList<>();
+        JsonArray devices = devices(body);
+        for (int i = 0; i < devices.size(); i++) {
+            JsonObject device = entry(devices, i);
+            devEuis.add(devEui(device, "devices[" + i + "].dev_eui", devEuis));
+            tokens.add(token(device, "devices[" + i + "].owner_token"));
+        }
+        String who = RestApi.caller(ctx);
+        JsonArray results = new JsonArray();
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < devEuis.size(); i++) {
+            Eui64 devEui = devEuis.get(i);
+            OwnerToken token = tokens.get(i);
+            chain = chain.compose(v -> exportOne(devEui, token, recipient, who).map(result -> {
+                metrics.count("export", result.getString("reason", "exported"));
+                return results.add(result);
+            }).mapEmpty());
+        }
+        return chain.map(v -> new JsonObject().put("devices", results));
+    }
+
+    private Future<JsonObject> exportOne(Eui64 devEui, OwnerToken token, OwnerPublicKey recipient, String who) {
+        JsonObject result = new JsonObject().put("dev_eui", devEui.toString());
+        return owners.verify(devEui, token).compose(verdict -> {
+            if (verdict == OwnerCheck.Verdict.WRONG_TOKEN) {
+                return Future.succeededFuture(failed(result, "wrong_token", wrongToken(devEui)));
+            }
+            if (verdict == OwnerCheck.Verdict.NOT_CLAIMED) {
+                return Future.succeededFuture(failed(result, "not_claimed", notClaimed(devEui)));
+            }
+            return services.locks().exportAndLock(devEui, who).compose(outcome -> {
+                if (outcome instanceof ExportLock.Outcome.Exported exported) {
+                    String jwe = RootKeyJwe.encrypt(exported.keys(), recipient.key(), recipient.keyId());
+                    return services.audit().record(AuditEntry.of(AuditAction.EXPORT, devEui, who, "to RSA key "
+                            + recipient.thumbprint())).map(v -> result.put("jwe", jwe));
+                }
+                if (outcome instanceof ExportLock.Outcome.Locked) {
+                    return Future.succeededFuture(failed(result, "locked", "DevEUI " + devEui + " is locked after "
+                            + "an earlier export; unlock it to export it again"));
+                }
+                if (outcome instanceof ExportLock.Outcome.Changed) {
+                    return Future.succeededFuture(failed(result, "changed", "the root keys of DevEUI " + devEui
+                            + " changed during the export; try again"));
+                }
+                return Future.succeededFuture(failed(result, "unknown", "no root keys for DevEUI " + devEui));
+            });
+        }).recover(failure -> failure instanceof OwnerTokenAttemptsLimited limited
+                ? Future.succeededFuture(failed(result, "rate_limited", limited.getMessage())
+                        .put("retry_after", limited.retryAfterSeconds()))
+                : Future.failedFuture(failure));
+    }
+
+    /** {@code {"owner_token"}}: lifts the lock of an exported device, whose joins are then answered here again. */
+    private Future<JsonObject> unlock(RoutingContext ctx) {
+        Eui64 devEui = parseEui(ctx.pathParam("devEui"), "devEui");
+        OwnerToken token = token(body(ctx), "owner_token");
+        String who = RestApi.caller(ctx);
+        return owners.verify(devEui, token).compose(verdict -> {
+            if (verdict == OwnerCheck.Verdict.WRONG_TOKEN) {
+                return Future.<Boolean>failedFuture(new ApiException(403, wrongToken(devEui)));
+            }
+            if (verdict == OwnerCheck.Verdict.NOT_CLAIMED) {
+                return Future.<Boolean>failedFuture(new ApiException(409, notClaimed(devEui)));
+            }
+            return services.locks().unlock(devEui);
+        }).recover(failure -> {
+            if (failure instanceof OwnerTokenAttemptsLimited limited) {
+                metrics.count("unlock", "rate_limited");
+                ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+                return Future.failedFuture(new ApiException(429, limited.getMessage()));
+            }
+            if (failure instanceof ApiException refused) {
+                metrics.count("unlock", refused.status() == 403 ? "wrong_token" : "not_claimed");
+            }
+            return Future.failedFuture(failure);
+        }).compose(wasLocked -> {
+            metrics.count("unlock", wasLocked ? "unlocked" : "not_locked");
+            JsonObject answer = new JsonObject().put("dev_eui", devEui.toString()).put("locked", false)
+                    .put("was_locked", wasLocked);
+            return wasLocked ? services.audit().record(AuditEntry.of(AuditAction.UNLOCK, devEui, who, ""))
+                    .map(answer) : Future.succeededFuture(answer);
+        });
+    }
+
+    /**
+     * {@code {"home_net_id", "home_ns_id"?, "as_id"?, "as_kek_label"?, "devices": [{"jwe", "owner_token"}, ...]}}:
+     * every JWE is decrypted and checked first, and one that fails refuses the whole request (400, nothing
+     * imported); then each device is stored unless it has root keys here already.
+     */
+    private Future<JsonObject> importDevices(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        NetId homeNetId = parse(() -> NetId.parse(text(body, "home_net_id", "home_net_id")), "home_net_id");
+        Optional<String> homeNsId = optionalText(body, "home_ns_id");
+        Optional<String> asId = optionalText(body, "as_id");
+        String asKekLabel = optionalText(body, "as_kek_label").orElse("");
+        if (!asKekLabel.isEmpty() && !services.kekLabels().contains(asKekLabel)) {
+            throw new ApiException(400, "as_kek_label: no [[internal_js.kek]] entry has label '" + asKekLabel + "'");
+        }
+        JsonArray devices = devices(body);
+        List<String> jwes = new ArrayList<>();
+        List<OwnerToken> tokens = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            JsonObject device = entry(devices, i);
+            jwes.add(text(device, "devices[" + i + "].jwe", "jwe"));
+            tokens.add(token(device, "devices[" + i + "].owner_token"));
+        }
+        String who = RestApi.caller(ctx);
+        return services.transferKeys().transferKey()
+                .compose(key -> vertx.executeBlocking(() -> decryptAll(jwes, key), false))
+                .onFailure(failure -> {
+                    if (failure instanceof ApiException) {
+                        metrics.count("import", "refused_jwe");
+                    }
+                })
+                .compose(decrypted -> {
+                    JsonArray results = new JsonArray();
+                    Future<Void> chain = Future.succeededFuture();
+                    for (int i = 0; i < decrypted.size(); i++) {
+                        ExportedRootKeys device = decrypted.get(i);
+                        RootKeys home = new RootKeys(device.joinEui(), device.macVersion(), device.appKey(),
+                                device.nwkKey(), homeNetId, homeNsId, asId);
+                        JsonObject claim = services.claims().seal(device.devEui(), Claim.claimed(homeNetId, homeNsId,
+                                asKekLabel, Instant.now()), tokens.get(i));
+                        chain = chain.compose(v -> importOne(device, home, claim, who).map(result -> {
+                            metrics.count("import", result.getString("reason", "imported"));
+                            return results.add(result);
+                        }).mapEmpty());
+                    }
+                    return chain.map(v -> new JsonObject().put("devices", results));
+                });
+    }
+
+    private static List<ExportedRootKeys> decryptAll(List<String> jwes, TransferKey key) {
+        List<ExportedRootKeys> decrypted = new ArrayList<>();
+        Set<Eui64> seen = new HashSet<>();
+        for (int i = 0; i < jwes.size(); i++) {
+            ExportedRootKeys device;
+            try {
+                device = RootKeyJwe.decrypt(jwes.get(i), key);
+            } catch (RootKeyJwe.RefusedJweException e) {
+                throw new ApiException(400, "devices[" + i + "].jwe: " + e.getMessage() + "; nothing was imported");
+            }
+            if (!seen.add(device.devEui())) {
+                throw new ApiException(400, "devices[" + i + "].jwe: DevEUI " + device.devEui()
+                        + " is in the request twice; nothing was imported");
+            }
+            decrypted.add(device);
+        }
+        return decrypted;
+    }
+
+    private Future<JsonObject> importOne(ExportedRootKeys device, RootKeys home, JsonObject claim, String who) {
+        JsonObject result = new JsonObject().put("dev_eui", device.devEui().toString());
+        return services.imports().store(device, home, claim).compose(stored -> {
+            if (!stored) {
+                return Future.succeededFuture(failed(result, "exists", "DevEUI " + device.devEui()
+                        + " already has root keys here; delete the device first to import it"));
+            }
+            return services.audit().record(AuditEntry.of(AuditAction.IMPORT, device.devEui(), who, "home NetID "
+                    + home.homeNetId())).map(v -> result.put("imported", true)
+                    .put("join_eui", device.joinEui().toString()).put("mac_version", device.macVersion().toString()));
+        });
+    }
+
+    private static String wrongToken(Eui64 devEui) {
+        return "the owner token of DevEUI " + devEui + " is wrong, or there is no such device here";
+    }
+
+    private static String notClaimed(Eui64 devEui) {
+        return "DevEUI " + devEui + " is not claimed by an owner; claim it first";
+    }
+
+    private static OwnerToken token(JsonObject json, String name) {
+        Object value = json.getValue("owner_token");
+        if (!(value instanceof String text)) {
+            throw new ApiException(400, name + " is required (a string)");
+        }
+        try {
+            return OwnerToken.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, name + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonObject failed(JsonObject result, String reason, String message) {
+        return result.put("reason", reason).put("error", message);
+    }
+
+    private static JsonArray devices(JsonObject body) {
+        if (!(body.getValue("devices") instanceof JsonArray devices) || devices.isEmpty()) {
+            throw new ApiException(400, "devices: a non-empty array is required");
+        }
+        if (devices.size() > MAX_DEVICES) {
+            throw new ApiException(400, "devices: at most " + MAX_DEVICES + " per request, got " + devices.size());
+        }
+        return devices;
+    }
+
+    private static JsonObject entry(JsonArray devices, int index) {
+        if (!(devices.getValue(index) instanceof JsonObject device)) {
+            throw new ApiException(400, "devices[" + index + "]: must be a JSON object");
+        }
+        return device;
+    }
+
+    private static Eui64 devEui(JsonObject device, String name, List<Eui64> earlier) {
+        Eui64 devEui = parseEui(text(device, name, "dev_eui"), name);
+        if (earlier.contains(devEui)) {
+            throw new ApiException(400, name + ": DevEUI " + devEui + " is in the request twice");
+        }
+        return devEui;
+    }
+
+    private static Eui64 parseEui(String text, String name) {
+        return parse(() -> Eui64.parse(text), name);
+    }
+
+    private static <T> T parse(Supplier<T> parse, String name) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, name + ": " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonObject json, String name, String field) {
+        if (!(json.getValue(field) instanceof String text) || text.isEmpty()) {
+            throw new ApiException(400, name + " is required (a string)");
+        }
+        return text;
+    }
+
+    private static Optional<String> optionalText(JsonObject json, String field) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof String text)) {
+            throw new ApiException(400, field + ": must be a string");
+        }
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        try {
+            JsonObject body = ctx.body().asJsonObject();
+            if (body == null) {
+                throw new ApiException(400, "a JSON object body is required");
+            }
+            return body;
+        } catch (DecodeException | ClassCastException e) {
+            throw new ApiException(400, "the body is not a JSON object");
+        }
+    }
+}
