@@ -64,16 +64,16 @@ final class ApiAuthentication {
                 RestApi.failed(ctx, found.cause());
                 return;
             }
-            Optional<ApiKeyRecord> key = found.result();
-            if (key.isPresent() && key.get().revoked()) {
-                refusals.revoked();
-                refuse(ctx, "API key " + id.get() + " was revoked");
-            } else if (key.isPresent() && key.get().matches(presented)) {
-                new ApiCaller("api-key:" + id.get(), key.get().scope()).putInto(ctx);
-                ctx.next();
-            } else {
+            Optional<ApiKeyRecord> key = found.result().filter(record -> record.matches(presented));
+            if (key.isEmpty()) {
                 refusals.unknownKey();
                 refuse(ctx, "unknown API key");
+            } else if (key.get().revoked()) {
+                refusals.revoked();
+                refuse(ctx, "API key " + id.get() + " was revoked");
+            } else {
+                new ApiCaller("api-key:" + id.get(), key.get().scope()).putInto(ctx);
+                ctx.next();
             }
         });
     }

@@ -7,15 +7,16 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * An API key made through the API, as stored: its ID, the SHA-256 of its text (dropped once revoked), its scope, an
- * optional name, who made it and when, and its revocation.
+ * An API key made through the API, as stored: its ID, the SHA-256 of its text (kept after its revocation, so that
+ * the holder of a revoked key is told so, and nobody else), its scope, an optional name, who made it and when, and its
+ * revocation.
  */
-public record ApiKeyRecord(String id, Optional<String> sha256, String name, ApiScope scope, Instant createdAt,
+public record ApiKeyRecord(String id, String sha256, String name, ApiScope scope, Instant createdAt,
                            String createdBy, Optional<Instant> revokedAt, Optional<String> revokedBy) {
 
     /** The record of a new key. */
     static ApiKeyRecord created(ApiToken token, String name, ApiScope scope, Instant at, String by) {
-        return new ApiKeyRecord(token.id(), Optional.of(HexFormat.of().formatHex(ApiToken.digest(token.text()))), name,
+        return new ApiKeyRecord(token.id(), HexFormat.of().formatHex(ApiToken.digest(token.text())), name,
                 scope, at, by, Optional.empty(), Optional.empty());
     }
 
@@ -23,22 +24,19 @@ public record ApiKeyRecord(String id, Optional<String> sha256, String name, ApiS
         return revokedAt.isPresent();
     }
 
-    /** Whether {@code presented} is this key, compared in constant time; never for a revoked key. */
+    /** Whether {@code presented} is this key (revoked or not), compared in constant time. */
     boolean matches(String presented) {
-        return sha256.map(stored -> MessageDigest.isEqual(HexFormat.of().parseHex(stored), ApiToken.digest(presented)))
-                .orElse(false);
+        return MessageDigest.isEqual(HexFormat.of().parseHex(sha256), ApiToken.digest(presented));
     }
 
     /** The stored form, read back by {@link #fromStored(String)} and by the revocation script. */
     String toStored() {
-        JsonObject json = toJson();
-        sha256.ifPresent(hash -> json.put("sha256", hash));
-        return json.encode();
+        return toJson().put("sha256", sha256).encode();
     }
 
     static ApiKeyRecord fromStored(String stored) {
         JsonObject json = new JsonObject(stored);
-        return new ApiKeyRecord(json.getString("id"), Optional.ofNullable(json.getString("sha256")),
+        return new ApiKeyRecord(json.getString("id"), json.getString("sha256"),
                 json.getString("name", ""), ApiScope.parse(json.getString("scope")),
                 Instant.parse(json.getString("created_at")), json.getString("created_by"),
                 Optional.ofNullable(json.getString("revoked_at")).map(Instant::parse),

@@ -20,8 +20,8 @@ import net.lorawanns.core.redis.RedisKeys;
  */
 public final class ApiKeyStore {
     /**
-     * KEYS[1] the hash; ARGV[1] the key ID, ARGV[2] when, ARGV[3] by whom. Marks the key revoked and drops its hash in
-     * one step. Returns nil for an unknown ID, else {1 if revoked now or 0 if it already was, the record}.
+     * KEYS[1] the hash; ARGV[1] the key ID, ARGV[2] when, ARGV[3] by whom. Marks the key revoked in one step. Returns
+     * nil for an unknown ID, else {1 if revoked now or 0 if it already was, the record}.
      */
     private static final LuaScript REVOKE = new LuaScript("api_key_revoke", """
             local stored = redis.call('HGET', KEYS[1], ARGV[1])
@@ -30,7 +30,6 @@ public final class ApiKeyStore {
             if record.revoked_at then return {0, stored} end
             record.revoked_at = ARGV[2]
             record.revoked_by = ARGV[3]
-            record.sha256 = nil
             local updated = cjson.encode(record)
             redis.call('HSET', KEYS[1], ARGV[1], updated)
             return {1, updated}""");

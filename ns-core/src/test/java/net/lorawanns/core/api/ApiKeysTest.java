@@ -151,6 +151,10 @@ class ApiKeysTest {
         JsonObject refused = call(second, key, "GET", "/api/v1/gateways", null, 401);
         assertTrue(refused.getString("error").contains("revoked"), refused.encode());
         assertEquals(1.0, second.refused("revoked"));
+        String otherSecret = key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A");
+        assertTrue(call(second, otherSecret, "GET", "/api/v1/gateways", null, 401).getString("error")
+                .contains("unknown"), "only the key's holder learns that it was revoked");
+        assertEquals(1.0, second.refused("revoked"));
         assertEquals(revoked.getString("revoked_at"), call(second, ADMIN_KEY, "GET", "/api/v1/api-keys", null, 200)
                 .getJsonArray("api_keys").getJsonObject(0).getString("revoked_at"));
         call(second, ADMIN_KEY, "DELETE", "/api/v1/api-keys/00000000000000ff", null, 404);
@@ -190,7 +194,12 @@ class ApiKeysTest {
         JsonObject put = call(second, readOnly, "PUT", "/api/v1/gateways/0016C001FF10A235", null, 403);
         assertTrue(put.getString("error").contains("scope read-only"), put.encode());
         call(second, readOnly, "GET", "/api/v1/api-keys", null, 403);
+        for (String path : List.of("/api/v1/API-KEYS", "/api/v1//api-keys", "/api/v1/./api-keys",
+                "/api/v1/gateways/../api-keys", "/api/v1/api-keys/", "/api//v1/api-keys")) {
+            assertNotEquals(200, status(second, readOnly, path), path);
+        }
 
+        double refusedBefore = second.refused("scope");
         assertEquals("app-a", call(second, appA, "GET", "/api/v1/devices/00000000000A0001", null, 200)
                 .getString("application_id"));
         call(second, appA, "GET", "/api/v1/devices/00000000000A0001/queue", null, 200);
@@ -209,7 +218,7 @@ class ApiKeysTest {
         call(second, appA, "GET", "/api/v1/events?application_id=app-b", null, 403);
         call(second, appA, "POST", "/api/v1/api-keys", new JsonObject().put("scope", "admin"), 403);
         call(second, appA, "GET", "/api/v1/join-servers/check/" + JOIN_EUI, null, 403);
-        assertEquals(11.0, second.refused("scope"));
+        assertEquals(refusedBefore + 9, second.refused("scope"));
 
         call(second, ADMIN_KEY, "GET", "/api/v1/devices/00000000000B0001", null, 200);
         call(second, ADMIN_KEY, "DELETE", "/api/v1/devices/00000000000B0001", null, 200);
@@ -251,6 +260,17 @@ class ApiKeysTest {
 
     private static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The status of a GET of {@code path} exactly as written (the client does not tidy it). */
+    private static int status(Instance instance, String apiKey, String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", instance.port())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + apiKey + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
     }
 
     private JsonObject call(Instance instance, String apiKey, String method, String path, JsonObject body, int status)
