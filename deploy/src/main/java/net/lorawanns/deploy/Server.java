@@ -297,6 +297,9 @@ public final class Server implements AutoCloseable {
             adminKeys.add(runKey.get());
             LOG.info("No api.api_keys and the embedded Redis: made an admin API key for this run, printed on standard "
                     + "output (never logged)");
+        } else if (adminKeys.isEmpty()) {
+            LOG.warn("No api.api_keys configured: the API takes only keys made with 'api-key create', which needs an "
+                    + "admin key");
         }
         HttpServerOptions options = new HttpServerOptions();
         if (apiSettings.tls()) {
