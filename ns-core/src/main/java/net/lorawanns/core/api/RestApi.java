@@ -55,8 +55,7 @@ import org.slf4j.LoggerFactory;
  * The minimal REST API: applications (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP
  * sessions), DevNonce reset, each device's downlink queue, the event stream and the API keys. Every request needs
  * {@code Authorization: Bearer <api key>} of a scope that allows it ({@link ApiAuthentication}, {@link ScopeCheck}).
- * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces,
- * keys) is ever in a response.
+ * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
  */
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);

@@ -102,7 +102,11 @@ class ApiKeysTest {
                 (joinEui, devEui) -> Future.failedFuture("no join server here"), new DeviceProfileStore(redis, keys),
                 plan.regions(), plan.defaults(), new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), events);
         ApiAccess access = new ApiAccess(List.of(ADMIN_KEY), Optional.of(new ApiKeyStore(redis, keys)), registry);
-        HttpServer server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, access, List.of()))
+        ApiRoutes joinServer = router -> router.get("/api/v1/join-server/who-am-i").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("caller", RestApi.caller(ctx)).encode()));
+        HttpServer server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, access,
+                        List.of(joinServer)))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         return new Instance(server.actualPort(), registry, events);
     }
@@ -222,6 +226,16 @@ class ApiKeysTest {
 
         call(second, ADMIN_KEY, "GET", "/api/v1/devices/00000000000B0001", null, 200);
         call(second, ADMIN_KEY, "DELETE", "/api/v1/devices/00000000000B0001", null, 200);
+    }
+
+    @Test
+    void addedJoinServerRoutesNeedAnAdminKeyAndSeeItsId() throws Exception {
+        JsonObject admin = call(first, ADMIN_KEY, "POST", "/api/v1/api-keys", new JsonObject().put("scope", "admin"),
+                201);
+        assertEquals("api-key:" + admin.getString("id"), call(second, admin.getString("key"), "GET",
+                "/api/v1/join-server/who-am-i", null, 200).getString("caller"));
+        call(second, key("read-only"), "GET", "/api/v1/join-server/who-am-i", null, 403);
+        call(second, key("application:app-a"), "GET", "/api/v1/join-server/who-am-i", null, 403);
     }
 
     @Test
