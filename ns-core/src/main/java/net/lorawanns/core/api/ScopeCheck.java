@@ -55,7 +55,8 @@ final class ScopeCheck {
         int depth = segments.size();
         boolean get = method == HttpMethod.GET;
         switch (resource) {
-            case "gateways", "events" -> allowIf(ctx, id, get && depth == 1, eventsOfOthers(ctx, id));
+            case "gateways" -> allowIf(ctx, id, get && depth == 1, false);
+            case "events" -> allowIf(ctx, id, get && depth == 1, eventsOfOthers(ctx, id));
             case "device-profiles" -> allowIf(ctx, id, get && depth <= 2, false);
             case "applications" -> allowIf(ctx, id, depth == 2 && segments.get(1).equals(id)
                     && (get || method == HttpMethod.PUT), false);
