@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -13,11 +17,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,11 +39,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
  * The API over TLS with a certificate made in the test, and {@code api-key create|list|revoke} run as an operator
- * would against that running server: the key it prints works with its scope, list never shows it, revoke ends it.
+ * would against that running server: the key it prints works with its scope, list never shows it, revoke ends it;
+ * the creation and the revocation are logged with the key's ID and who, never the key.
  */
 class ApiKeyCommandTest {
     private static final String ADMIN_KEY = "api-key-command-test-admin-0123456789";
@@ -105,6 +114,11 @@ class ApiKeyCommandTest {
 
     @Test
     void createListAndRevokeThroughTheCommandLine() throws Exception {
+        Logger audit = (Logger) LoggerFactory.getLogger("net.lorawanns.core.api.ApiKeyResource");
+        ListAppender<ILoggingEvent> auditLines = new ListAppender<>();
+        auditLines.start();
+        audit.addAppender(auditLines);
+        audit.setLevel(Level.INFO);
         Run created = run("api-key", "create", "--scope", "application:app-1", "--name", "field team");
         assertEquals(0, created.status(), created.err());
         String key = created.out().strip();
@@ -130,6 +144,13 @@ class ApiKeyCommandTest {
         assertEquals(0, revoked.status(), revoked.err());
         assertTrue(revoked.out().contains("Revoked API key " + id), revoked.out());
         assertEquals(401, get(key, "/api/v1/gateways").statusCode());
+        String admin = "api-key:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(ADMIN_KEY.getBytes(StandardCharsets.UTF_8)), 0, 4);
+        List<String> logged = auditLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(List.of("API key " + id + " created with scope application:app-1 by " + admin,
+                "API key " + id + " (scope application:app-1) revoked by " + admin), logged);
+        audit.detachAppender(auditLines);
+        audit.setLevel(null);
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + server.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("lorawan_api_requests_refused_total{reason=\"revoked\"} 1.0"), metrics);
