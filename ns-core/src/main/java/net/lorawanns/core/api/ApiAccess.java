@@ -14,4 +14,10 @@ public record ApiAccess(List<String> adminKeys, Optional<ApiKeyStore> storedKeys
     public ApiAccess {
         adminKeys = List.copyOf(adminKeys);
     }
+
+    /** Counts the admin keys without showing them, so that the keys never reach a log through this record. */
+    @Override
+    public String toString() {
+        return "ApiAccess[" + adminKeys.size() + " admin key(s), keys in Redis: " + storedKeys.isPresent() + "]";
+    }
 }
