@@ -234,6 +234,9 @@ class ConfigLoaderTest {
                 """.formatted(MASTER_KEY)).key());
         assertEquals("internal_js.as_kek_label", fails("[internal_js]\nas_kek_label = \"missing\"\n").key());
         assertEquals("api.api_keys[0]", fails("[api]\napi_keys = [\"short\"]\n").key());
+        assertEquals("api.tls_cert", fails("[api]\ntls_cert = \"no-such-cert.pem\"\ntls_key = \"lorawan-ns.toml\"\n").key());
+        assertEquals("api.tls_key", fails("[api]\ntls_cert = \"lorawan-ns.toml\"\n").key());
+        assertEquals("api.tls_cert", fails("[api]\ntls_key = \"lorawan-ns.toml\"\n").key());
         ConfigException cidr = fails("[api]\nwebhook_allowed_networks = [\"10.0.0.0/8\", \"10.0.0.1/8\"]\n");
         assertEquals("api.webhook_allowed_networks[1]", cidr.key());
         assertTrue(cidr.getMessage().contains("bits set past its prefix length"), cidr.getMessage());

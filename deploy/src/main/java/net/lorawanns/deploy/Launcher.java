@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.ConfigWriter;
+import net.lorawanns.config.HostPort;
 import net.lorawanns.config.Settings;
 import net.lorawanns.core.join.JoinServerDoctor;
 import net.lorawanns.core.types.Eui64;
@@ -24,11 +25,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command line: {@code serve}, {@code config check}, {@code keys rotate} and {@code js check}. */
+/**
+ * The command line: {@code serve}, {@code config check}, {@code keys rotate}, {@code js check} and
+ * {@code api-key create|list|revoke}.
+ */
 @Command(name = "lorawan-ns", mixinStandardHelpOptions = true, version = "lorawan-ns 0.1.0",
         description = "LoRaWAN network server with a built-in and external join server path.",
         subcommands = {Launcher.Serve.class, Launcher.ConfigCommand.class, Launcher.KeysCommand.class,
-                Launcher.JsCommand.class})
+                Launcher.JsCommand.class, ApiKeyCommand.class})
 public final class Launcher {
     /** Exit code for a configuration that cannot be used. */
     static final int CONFIG_ERROR = 2;
@@ -69,6 +73,15 @@ public final class Launcher {
                 LOG.error("Configuration {}: {}", config == null ? "(built-in defaults)" : config, e.getMessage());
                 return CONFIG_ERROR;
             }
+            // Straight to standard output, not through the logger: log appenders may be configured to ship lines
+            // elsewhere (files, collectors), and this key is for the person at the terminal only.
+            server.runKey().ifPresent(key -> {
+                System.out.println("API key for this run (admin scope, in memory only, printed once): " + key);
+                System.out.println("  e.g. curl -H 'Authorization: Bearer " + key + "' "
+                        + (settings.api().tls() ? "https" : "http") + "://"
+                        + HostPort.parse(settings.api().bind()).host() + ":" + server.apiPort() + "/api/v1/gateways");
+                System.out.flush();
+            });
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

@@ -11,6 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -18,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,13 +32,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import net.lorawanns.bridge.UdpBridge;
+import net.lorawanns.config.ApiSettings;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.InternalJsSettings;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
+import net.lorawanns.config.Secret;
 import net.lorawanns.config.Settings;
 import net.lorawanns.core.adr.AdrAlgorithms;
+import net.lorawanns.core.api.ApiAccess;
+import net.lorawanns.core.api.ApiKeyStore;
 import net.lorawanns.core.api.ApiRoutes;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.device.ApplicationStore;
@@ -132,6 +139,7 @@ public final class Server implements AutoCloseable {
     /** Set when a graceful shutdown begins; /ready then answers 503, so that traffic moves elsewhere. */
     private volatile boolean draining;
     private JoinServerDoctor joinServerDoctor;
+    private Optional<String> runKey = Optional.empty();
 
     private Server(Settings settings) {
         this.settings = settings;
@@ -269,16 +277,10 @@ public final class Server implements AutoCloseable {
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
 
-        HostPort apiBind = HostPort.parse(settings.api().bind());
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
                 stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions(),
                 plan.defaults(), queue, events);
-        List<String> apiKeys = settings.api().apiKeys().stream().map(k -> k.reveal()).toList();
-        api = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, apiKeys, apiExtensions))
-                .listen(apiBind.port(), apiBind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        parts.add(() -> api.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        LOG.info("REST API at http://{}:{}/api/v1/{}", apiBind.host(), api.actualPort(),
-                apiKeys.isEmpty() ? " (no api.api_keys configured: every request is refused)" : "");
+        startApi(vertx, services, apiExtensions, new ApiKeyStore(redis, keys), registry);
 
         if (settings.metrics().enabled()) {
             HostPort bind = HostPort.parse(settings.metrics().bind());
@@ -300,6 +302,46 @@ public final class Server implements AutoCloseable {
         }
         LOG.info("LoRaWAN network server ready (NetID {}, region {}, instance {})", plan.netId(), plan.region(),
                 instanceId);
+    }
+
+    /**
+     * The REST API on {@code api.bind}, over TLS with {@code api.tls_cert} and {@code api.tls_key}. Its admin keys are
+     * {@code api.api_keys}; with none on the embedded Redis, a key made up for this run (see {@link #runKey()}).
+     */
+    private void startApi(Vertx vertx, RestApi.Services services, List<ApiRoutes> extensions, ApiKeyStore storedKeys,
+                          PrometheusMeterRegistry registry) throws Exception {
+        ApiSettings apiSettings = settings.api();
+        List<String> adminKeys = new ArrayList<>(apiSettings.apiKeys().stream().map(Secret::reveal).toList());
+        if (adminKeys.isEmpty() && settings.redis().embedded()) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            // Not of the lnk_<id>_ form of stored keys: it is never looked up in Redis.
+            runKey = Optional.of("lnk_run_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+            adminKeys.add(runKey.get());
+            LOG.info("No api.api_keys and the embedded Redis: made an admin API key for this run, printed on standard "
+                    + "output (never logged)");
+        } else if (adminKeys.isEmpty()) {
+            LOG.warn("No api.api_keys configured: the API takes only keys made with 'api-key create', which needs an "
+                    + "admin key");
+        }
+        HttpServerOptions options = new HttpServerOptions();
+        if (apiSettings.tls()) {
+            PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(apiSettings.tlsCert())
+                    .setKeyPath(apiSettings.tlsKey());
+            try {
+                pem.getKeyManagerFactory(vertx);
+            } catch (Exception e) {
+                throw new ConfigException("api.tls_cert", "cannot use " + apiSettings.tlsCert() + " with api.tls_key "
+                        + apiSettings.tlsKey() + ": " + e.getMessage());
+            }
+            options.setSsl(true).setKeyCertOptions(pem);
+        }
+        HostPort bind = HostPort.parse(apiSettings.bind());
+        ApiAccess access = new ApiAccess(adminKeys, Optional.of(storedKeys), registry);
+        api = vertx.createHttpServer(options).requestHandler(RestApi.router(vertx, services, access, extensions))
+                .listen(bind.port(), bind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        parts.add(() -> api.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        LOG.info("REST API at {}://{}:{}/api/v1/", apiSettings.tls() ? "https" : "http", bind.host(), api.actualPort());
     }
 
     /** The internal join server's Backend Interfaces HTTPS endpoint on {@code internal_js.bind}. */
@@ -443,6 +485,14 @@ public final class Server implements AutoCloseable {
     /** The port of {@code join_server.async_bind}; 0 without async mode. */
     public int asyncAnswersPort() {
         return asyncAnswersPort;
+    }
+
+    /**
+     * The admin API key made up for this run when the server runs on the embedded Redis without {@code api.api_keys}:
+     * kept in memory only, like everything in that Redis it dies with the process. The launcher prints it.
+     */
+    public Optional<String> runKey() {
+        return runKey;
     }
 
     /** The REST API's port. */

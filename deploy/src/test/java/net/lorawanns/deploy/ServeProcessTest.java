@@ -36,6 +36,9 @@ class ServeProcessTest {
     private static final Pattern REDIS = Pattern.compile("embedded Redis at redis://127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern UDP = Pattern.compile("Semtech UDP packet forwarders on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern METRICS = Pattern.compile("Metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+    private static final Pattern API = Pattern.compile("REST API at http://127\\.0\\.0\\.1:(\\d+)/api/v1/");
+    private static final Pattern RUN_KEY = Pattern.compile("^API key for this run \\(admin scope, in memory only, "
+            + "printed once\\): (lnk_run_[A-Za-z0-9_-]{43})$");
 
     private Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -55,13 +58,17 @@ class ServeProcessTest {
                 bind = "127.0.0.1:0"
                 [gateway.udp]
                 bind = "127.0.0.1:0"
+                [api]
+                bind = "127.0.0.1:0"
                 """);
         start("serve", "--config", config.toString());
 
         int redisPort = Integer.parseInt(awaitLine(REDIS).group(1));
         int udpPort = Integer.parseInt(awaitLine(UDP).group(1));
+        int apiPort = Integer.parseInt(awaitLine(API).group(1));
         int metricsPort = Integer.parseInt(awaitLine(METRICS).group(1));
         awaitLine(Pattern.compile("network server ready"));
+        String runKey = awaitLine(RUN_KEY).group(1);
         assertTrue(seen.stream().limit(3).anyMatch(l -> l.contains("embedded Redis")),
                 "the embedded Redis is announced in the first log lines: " + seen);
 
@@ -80,6 +87,15 @@ class ServeProcessTest {
                 URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "Prometheus text format");
 
+        // With the embedded Redis and no api.api_keys, the key printed for the run is an admin key.
+        HttpResponse<String> keys = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
+                        + "/api/v1/api-keys")).header("Authorization", "Bearer " + runKey).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, keys.statusCode(), keys.body());
+        assertEquals("{\"api_keys\":[]}", keys.body());
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
+                + "/api/v1/gateways")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
         // A gateway's PULL_DATA (version 2, token 0x1234, MAC 0016C001FF10A235) is answered with PULL_ACK.
         try (java.net.DatagramSocket gateway = new java.net.DatagramSocket()) {
             byte[] pull = {2, 0x12, 0x34, 2, 0x00, 0x16, (byte) 0xC0, 0x01, (byte) 0xFF, 0x10, (byte) 0xA2, 0x35};
@@ -97,6 +113,10 @@ class ServeProcessTest {
         assertTrue(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the server exits after SIGTERM");
         awaitLine(Pattern.compile("network server stopped"));
         assertEquals(143, process.exitValue(), "exit status of a JVM ended by SIGTERM");
+        List<String> withKey = seen.stream().filter(line -> line.contains(runKey)).toList();
+        assertEquals(2, withKey.size(), "the key is printed once with an example, never in a log line: " + seen);
+        assertTrue(withKey.get(1).startsWith("  e.g. curl -H 'Authorization: Bearer " + runKey + "' http://127.0.0.1:"
+                + apiPort + "/api/v1/gateways"), withKey.get(1));
         assertThrows(ConnectException.class, () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", redisPort), 1000);

@@ -1,5 +1,6 @@
 package net.lorawanns.core.api;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -9,11 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,15 +53,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The minimal REST API: applications (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP
- * sessions), DevNonce reset, each device's downlink queue and the event stream. Every request needs
- * {@code Authorization: Bearer <api key>}. Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces,
- * keys) is ever in a response.
+ * sessions), DevNonce reset, each device's downlink queue, the event stream and the API keys. Every request needs
+ * {@code Authorization: Bearer <api key>} of a scope that allows it ({@link ApiAuthentication}, {@link ScopeCheck}).
+ * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
  */
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final long MAX_BODY_BYTES = 64 * 1024;
-    /** The RoutingContext entry holding {@link #caller(RoutingContext)}. */
-    private static final String CALLER = "lorawan.api.caller";
 
     /**
      * The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off;
@@ -87,50 +82,51 @@ public final class RestApi {
 
     private final Services services;
     private final QueueResource queue;
-    private final List<byte[]> apiKeys;
-    /** The non-secret identity of each API key, in the order of {@link #apiKeys}. */
-    private final List<String> callers;
 
-    private RestApi(Services services, List<String> apiKeys) {
+    private RestApi(Services services) {
         this.services = services;
         this.queue = new QueueResource(services);
-        this.apiKeys = apiKeys.stream().map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
-        this.callers = this.apiKeys.stream().map(RestApi::callerOf).toList();
     }
 
     /**
-     * Who made an authenticated request: {@code api-key:} and the first 8 hex digits of the SHA-256 of the API key
-     * it presented. It names the key in audit entries and logs without revealing it (a 32-bit prefix of a hash does
-     * not help guess a key). Available to every route under {@code /api/}.
+     * Who made an authenticated request, without revealing its key: {@code api-key:} and the ID of a key made through
+     * the API, or the first 8 hex digits of the SHA-256 of a configured key (a 32-bit prefix of a hash does not help
+     * guess a key). It names the key in audit entries and logs. Available to every route under {@code /api/}.
      */
     public static String caller(RoutingContext ctx) {
-        String caller = ctx.get(CALLER);
-        if (caller == null) {
-            throw new IllegalStateException("no authenticated caller: the route is not behind RestApi's authentication");
-        }
-        return caller;
+        return ApiCaller.of(ctx).name();
     }
 
-    private static String callerOf(byte[] apiKey) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(apiKey);
-            return "api-key:" + HexFormat.of().formatHex(hash, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256 (MessageDigest's required algorithms)", e);
-        }
-    }
-
-    /** The API's routes under {@code /api/v1}. With no API keys every request is refused. */
+    /** The API's routes under {@code /api/v1}, for the admin keys {@code apiKeys}. With none every request is refused. */
     public static Router router(Vertx vertx, Services services, List<String> apiKeys) {
         return router(vertx, services, apiKeys, List.of());
     }
 
-    /** The API's routes and those of {@code extensions}, which share its authentication. */
+    /** The API's routes and those of {@code extensions}, which share its authentication, for the admin keys given. */
     public static Router router(Vertx vertx, Services services, List<String> apiKeys, List<ApiRoutes> extensions) {
-        RestApi api = new RestApi(services, apiKeys);
+        return router(vertx, services, new ApiAccess(apiKeys, Optional.empty(), new SimpleMeterRegistry()), extensions);
+    }
+
+    /**
+     * The API's routes and those of {@code extensions}, which share its authentication (who calls) and authorisation
+     * (what the caller's scope allows, {@link ScopeCheck}).
+     */
+    public static Router router(Vertx vertx, Services services, ApiAccess access, List<ApiRoutes> extensions) {
+        RestApi api = new RestApi(services);
+        ApiRefusals refusals = new ApiRefusals(access.registry());
+        ApiAuthentication authentication = new ApiAuthentication(access, refusals);
+        ScopeCheck scopes = new ScopeCheck(services.devices(), refusals);
         Router router = Router.router(vertx);
-        router.route("/api/*").handler(api::authenticate);
+        router.route("/api/*").handler(authentication::handle);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.route("/api/*").handler(scopes::handle);
+        access.storedKeys().map(ApiKeyResource::new).ifPresent(keys -> {
+            router.post("/api/v1/api-keys").handler(ctx -> api.respond(ctx, 201,
+                    c -> keys.create(caller(c), body(c))));
+            router.get("/api/v1/api-keys").handler(ctx -> api.respond(ctx, c -> keys.list()));
+            router.delete("/api/v1/api-keys/:id").handler(ctx -> api.respond(ctx,
+                    c -> keys.revoke(caller(c), c.pathParam("id"))));
+        });
         router.put("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::putApplication));
         router.get("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::getApplication));
         router.get("/api/v1/gateways").handler(ctx -> api.respond(ctx, c -> api.listGateways()));
@@ -157,27 +153,6 @@ public final class RestApi {
                 + " " + ctx.request().path()));
         router.errorHandler(413, ctx -> error(ctx, 413, "the body is over " + MAX_BODY_BYTES + " bytes"));
         return router;
-    }
-
-    private void authenticate(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        if (header != null && header.startsWith("Bearer ")) {
-            byte[] given = header.substring(7).getBytes(StandardCharsets.UTF_8);
-            String known = null;
-            for (int i = 0; i < apiKeys.size(); i++) {
-                if (MessageDigest.isEqual(apiKeys.get(i), given)) {
-                    known = callers.get(i);
-                }
-            }
-            if (known != null) {
-                ctx.put(CALLER, known);
-                ctx.next();
-                return;
-            }
-        }
-        ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        error(ctx, 401, apiKeys.isEmpty() ? "the API is off: no api.api_keys configured"
-                : "an API key is required: Authorization: Bearer <key>");
     }
 
     private Future<JsonObject> putApplication(RoutingContext ctx) {
@@ -535,8 +510,10 @@ public final class RestApi {
         return services.joinServerDoctor().check(joinEui, devEui).map(JoinServerDoctor.Report::toJson);
     }
 
+    /** The event stream; a key of an application's scope gets that application's events only. */
     private void events(RoutingContext ctx) {
-        services.events().subscribe(ctx.response(), Optional.ofNullable(ctx.queryParams().get("application_id")));
+        services.events().subscribe(ctx.response(), ApiCaller.of(ctx).scope().applicationId()
+                .or(() -> Optional.ofNullable(ctx.queryParams().get("application_id"))));
     }
 
     private void respond(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> handler) {
@@ -571,15 +548,21 @@ public final class RestApi {
                 error(ctx, 409, inUse.getMessage());
             } else if (done.cause() instanceof QueueFullException full) {
                 error(ctx, 409, full.getMessage());
-            } else if (done.cause() instanceof RedisFailure failure
-                    && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
-                ctx.response().putHeader("Retry-After", "1");
-                error(ctx, 503, "the server's store (Redis) is unavailable: " + failure.getMessage());
             } else {
-                LOG.warn("API {} {} failed: {}", ctx.request().method(), ctx.request().path(), done.cause().toString());
-                error(ctx, 500, "internal error; see the server log");
+                failed(ctx, done.cause());
             }
         });
+    }
+
+    /** Answers a request that failed unexpectedly: 503 while Redis is unavailable, else 500 (and a log line). */
+    static void failed(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof RedisFailure failure && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
+            ctx.response().putHeader("Retry-After", "1");
+            error(ctx, 503, "the server's store (Redis) is unavailable: " + failure.getMessage());
+        } else {
+            LOG.warn("API {} {} failed: {}", ctx.request().method(), ctx.request().path(), cause.toString());
+            error(ctx, 500, "internal error; see the server log");
+        }
     }
 
     private static Eui64 devEui(RoutingContext ctx) {

@@ -154,6 +154,14 @@ public final class RedisKeys {
         return prefix + "js:{FFFFFFFFFFFFFFFF}:keys:check:" + masterKeyId;
     }
 
+    /**
+     * The API keys made through the API: a hash of key ID to its record (the SHA-256 of the key, scope, name, who
+     * made it and when, its revocation); configuration-grade, no TTL.
+     */
+    public String apiKeys() {
+        return prefix + "api-keys:{api-keys}";
+    }
+
     /** An application record (webhook). */
     public String application(String applicationId) {
         return prefix + "application:{" + applicationId + "}";

@@ -1,0 +1,106 @@
+package net.lorawanns.deploy;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The REST API of a running server as the command line calls it: JSON in and out with the bearer key, over HTTP or
+ * HTTPS (trusting the system's roots, or the given CA certificates instead). Blocks the calling thread.
+ */
+final class ApiClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** An answer of the API: its status and JSON body. */
+    record Answer(int status, JsonObject body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The API's error message, or the status alone. */
+        String error() {
+            return "HTTP " + status + ": " + body.getString("error", "(no error message)");
+        }
+    }
+
+    /** A failure to reach the API or to read its answer, with a message for the operator. */
+    static final class Unreachable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    private final URI base;
+    private final String apiKey;
+    private final HttpClient http;
+
+    /** @param caCert CA certificates (PEM) to trust instead of the system's roots: for an API with a private CA */
+    ApiClient(URI base, String apiKey, Optional<Path> caCert) throws IOException, GeneralSecurityException {
+        this.base = base;
+        this.apiKey = apiKey;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (caCert.isPresent()) {
+            builder.sslContext(trusting(caCert.get()));
+        }
+        this.http = builder.build();
+    }
+
+    private static SSLContext trusting(Path caCert) throws IOException, GeneralSecurityException {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(caCert)) {
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + i++, certificate);
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** Sends {@code method path} with {@code body} (null for none). */
+    Answer send(String method, String path, JsonObject body) throws Unreachable, InterruptedException {
+        URI uri = base.resolve(path);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new Unreachable("cannot reach the API at " + base + ": connection refused (is the server running? "
+                    + "see --url)");
+        } catch (IOException e) {
+            throw new Unreachable("cannot reach the API at " + base + ": " + e);
+        }
+        try {
+            return new Answer(response.statusCode(), new JsonObject(response.body()));
+        } catch (DecodeException | ClassCastException e) {
+            throw new Unreachable(uri + " answered HTTP " + response.statusCode() + " without a JSON object: is it "
+                    + "the lorawan-ns API?");
+        }
+    }
+}
