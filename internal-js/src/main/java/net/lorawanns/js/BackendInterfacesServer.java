@@ -292,9 +292,10 @@ public final class BackendInterfacesServer {
             return failed(answer, JoinResult.UNKNOWN_SENDER, "client '" + peer.name + "' may not send as NetID "
                     + header.senderId());
         }
-        return rootKeys.rootKeys(devEui).map(found -> {
+        return joinServer.homed(devEui).map(found -> {
             if (found.isEmpty()) {
-                return failure(answer, JoinResult.UNKNOWN_DEV_EUI, "no device " + devEui);
+                return failure(answer, JoinResult.UNKNOWN_DEV_EUI, "no device " + devEui + " with a home network "
+                        + "(unknown, or provisioned but not claimed)");
             }
             JsonObject out = failure(answer, JoinResult.SUCCESS, "").put("HNetID", found.get().homeNetId().toString());
             if (header.isVersion11()) {

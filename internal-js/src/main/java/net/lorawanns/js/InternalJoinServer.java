@@ -98,19 +98,17 @@ public final class InternalJoinServer implements JoinServer {
     /** Answers a join-request for a requester; network session keys are returned in clear for it to wrap. */
     public Future<JoinAnswer> join(JoinRequestContext context, Requester requester) {
         JoinRequest request = context.request();
-        Future<Optional<RootKeys>> stored = rootKeys.rootKeys(request.devEui());
-        Future<Optional<Claim>> claim = claims.claim(request.devEui());
-        return Future.all(stored, claim).compose(both -> {
-            Optional<RootKeys> found = stored.result();
-            if (found.isEmpty()) {
+        return claims.held(request.devEui()).compose(held -> {
+            if (held.isEmpty()) {
                 return rejected(JoinResult.UNKNOWN_DEV_EUI, "no root keys for DevEUI " + request.devEui());
             }
-            RootKeys keys = found.get();
+            RootKeys keys = rootKeys.open(request.devEui(), held.get().rootKeysRecord());
+            Optional<Claim> claim = held.get().claim();
             if (!keys.joinEui().equals(request.joinEui())) {
                 return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui() + " is provisioned with JoinEUI "
                         + keys.joinEui() + ", not " + request.joinEui());
             }
-            Optional<JoinAnswer> notHome = unclaimed(claim.result(), request.devEui())
+            Optional<JoinAnswer> notHome = unclaimed(claim, request.devEui())
                     .or(() -> refusedHome(keys, requester, request.devEui()));
             if (notHome.isPresent()) {
                 return Future.succeededFuture(notHome.get());
@@ -124,7 +122,7 @@ public final class InternalJoinServer implements JoinServer {
                     .compose(refused -> refused.isPresent()
                             ? rejected(JoinResult.JOIN_REQ_FAILED, refused.get() + " (DevEUI " + request.devEui() + ")")
                             : joinNonces.next(request.devEui()).compose(next -> answer(next, Answering.of(context),
-                                    keys, asKekLabel(claim.result(), requester))));
+                                    keys, asKekLabel(claim, requester))));
         });
     }
 
@@ -142,14 +140,12 @@ public final class InternalJoinServer implements JoinServer {
      */
     public Future<JoinAnswer> rejoin(RejoinRequestContext context, Requester requester) {
         RejoinRequest request = context.request();
-        Future<Optional<RootKeys>> stored = rootKeys.rootKeys(request.devEui());
-        Future<Optional<Claim>> claim = claims.claim(request.devEui());
-        return Future.all(stored, claim).compose(both -> {
-            Optional<RootKeys> found = stored.result();
-            if (found.isEmpty()) {
+        return claims.held(request.devEui()).compose(held -> {
+            if (held.isEmpty()) {
                 return rejected(JoinResult.UNKNOWN_DEV_EUI, "no root keys for DevEUI " + request.devEui());
             }
-            RootKeys keys = found.get();
+            RootKeys keys = rootKeys.open(request.devEui(), held.get().rootKeysRecord());
+            Optional<Claim> claim = held.get().claim();
             if (keys.macVersion() != MacVersion.LORAWAN_1_1_0) {
                 return rejected(JoinResult.JOIN_REQ_FAILED, "rejoin-request from DevEUI " + request.devEui()
                         + ", which is provisioned as LoRaWAN " + keys.macVersion() + " (rejoin-requests are 1.1 only)");
@@ -158,7 +154,7 @@ public final class InternalJoinServer implements JoinServer {
                 return rejected(JoinResult.JOIN_REQ_FAILED, "DevEUI " + request.devEui() + " is provisioned with JoinEUI "
                         + keys.joinEui() + ", not " + context.joinEui());
             }
-            Optional<JoinAnswer> refused = unclaimed(claim.result(), request.devEui())
+            Optional<JoinAnswer> refused = unclaimed(claim, request.devEui())
                     .or(() -> refusedHome(keys, requester, request.devEui()));
             if (refused.isPresent()) {
                 return Future.succeededFuture(refused.get());
@@ -182,8 +178,17 @@ public final class InternalJoinServer implements JoinServer {
             return counted.compose(refusedCount -> refusedCount.isPresent()
                     ? rejected(JoinResult.JOIN_REQ_FAILED, refusedCount.get() + " (DevEUI " + request.devEui() + ")")
                     : joinNonces.next(request.devEui()).compose(next -> answer(next, Answering.of(context), keys,
-                            asKekLabel(claim.result(), requester))));
+                            asKekLabel(claim, requester))));
         });
+    }
+
+    /**
+     * The root keys of a device that has a home network: this network's own, or a claimed one; empty for an unknown
+     * device and for one provisioned but not claimed, whose root keys name no real home network.
+     */
+    Future<Optional<RootKeys>> homed(Eui64 devEui) {
+        return claims.held(devEui).map(held -> held.filter(h -> h.claim().map(Claim::isClaimed).orElse(true))
+                .map(h -> rootKeys.open(devEui, h.rootKeysRecord())));
     }
 
     /** ActivationDisallowed for a device provisioned with an owner token that nobody has claimed yet. */

@@ -178,10 +178,10 @@ public final class JoinServerApi implements ApiRoutes {
 
     private static DeviceClaiming.Claimant claimant(JsonObject body) {
         NetId netId = valid(() -> NetId.parse(string(body, "home_net_id")), "home_net_id");
-        String nsId = optionalString(body, "home_ns_id");
+        Optional<String> nsId = Optional.ofNullable(optionalString(body, "home_ns_id")).filter(id -> !id.isEmpty())
+                .map(id -> valid(() -> NsId.check(id), "home_ns_id"));
         String kekLabel = optionalString(body, "as_kek_label");
-        return new DeviceClaiming.Claimant(netId, Optional.ofNullable(nsId).filter(id -> !id.isEmpty()),
-                kekLabel == null ? "" : kekLabel);
+        return new DeviceClaiming.Claimant(netId, nsId, kekLabel == null ? "" : kekLabel);
     }
 
     private static OwnerToken token(JsonObject body, String field) {

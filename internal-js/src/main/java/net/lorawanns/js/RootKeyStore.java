@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.join.RootKeysOwnedException;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
@@ -25,16 +26,22 @@ import net.lorawanns.core.types.NetId;
  * associated data, so a record cannot be moved to another device or have its home network or AS-ID changed.
  *
  * <p>Root keys set through {@link RootKeyProvisioning} ({@code PUT /api/v1/devices}) belong to this network's own
- * devices: setting or deleting them drops any claim the device had ({@link net.lorawanns.js.claim.ClaimStore}) and any
- * lock after an export ({@link RedisKeys#rootKeysLock}) in the same step, so that such a device joins as it always
- * did.
+ * devices. A device provisioned with an owner token ({@link net.lorawanns.js.claim.ClaimStore}, claimed or not) or
+ * locked after an export ({@link RedisKeys#rootKeysLock}) is its owner's: the API's PUT does not replace its keys
+ * ({@link RootKeysOwnedException}) and its DELETE leaves them, so that no API key unlocks, takes or destroys a device
+ * without its owner token. The check and the write are one step.
  */
 public final class RootKeyStore implements RootKeyProvisioning {
-    /** KEYS: root keys, claim, lock. ARGV: the sealed record. */
+    /** KEYS: root keys, claim, lock. ARGV: the sealed record. 0 when the device is its owner's. */
     private static final LuaScript SET_OWN = new LuaScript("root_keys_set", """
+            if redis.call('EXISTS', KEYS[2], KEYS[3]) > 0 then return 0 end
             redis.call('SET', KEYS[1], ARGV[1])
-            redis.call('DEL', KEYS[2], KEYS[3])
             return 1
+            """);
+    /** KEYS: root keys, claim, lock. 1 when deleted, 0 when there were none, -1 when the device is its owner's. */
+    private static final LuaScript DELETE_OWN = new LuaScript("root_keys_delete", """
+            if redis.call('EXISTS', KEYS[2], KEYS[3]) > 0 then return -1 end
+            return redis.call('DEL', KEYS[1])
             """);
 
     private final Redis redis;
@@ -50,7 +57,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
     @Override
     public Future<Void> setRootKeys(Eui64 devEui, RootKeys rootKeys) {
         return SET_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
-                keys.rootKeysLock(devEui)}, seal(devEui, rootKeys).encode()).mapEmpty();
+                keys.rootKeysLock(devEui)}, seal(devEui, rootKeys).encode()).compose(set -> set.toInteger() == 1
+                        ? Future.succeededFuture() : Future.failedFuture(new RootKeysOwnedException(devEui)));
     }
 
     @Override
@@ -60,9 +68,8 @@ public final class RootKeyStore implements RootKeyProvisioning {
 
     @Override
     public Future<Boolean> deleteRootKeys(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeys(devEui)).arg(keys.claim(devEui))
-                        .arg(keys.rootKeysLock(devEui)))
-                .map(r -> r.toInteger() > 0);
+        return DELETE_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
+                keys.rootKeysLock(devEui)}).map(r -> r.toInteger() > 0);
     }
 
     /** The device's root keys, decrypted; empty when none are stored. */

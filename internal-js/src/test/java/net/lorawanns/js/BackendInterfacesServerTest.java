@@ -389,6 +389,13 @@ class BackendInterfacesServerTest {
         assertEquals("ActivationDisallowed", result(unclaimed), unclaimed.encode());
         assertTrue(unclaimed.getJsonObject("Result").getString("Description").contains("not claimed"),
                 unclaimed.encode());
+        // Its root keys name no real home network: a roaming partner asking for it learns none.
+        JsonObject noHome = post(partner, """
+                {"ProtocolVersion": "1.0", "SenderID": "000013", "ReceiverID": "70B3D57ED0001234",
+                 "TransactionID": 9, "MessageType": "HomeNSReq", "DevEUI": "%s"}
+                """.formatted(devEui), 200);
+        assertEquals("UnknownDevEUI", result(noHome), noHome.encode());
+        assertFalse(noHome.containsKey("HNetID"), noHome.encode());
 
         claiming.claim(devEui, Optional.empty(), token, new DeviceClaiming.Claimant(NetId.parse("00000A"),
                 Optional.empty(), ""), "test").await(10, TimeUnit.SECONDS);

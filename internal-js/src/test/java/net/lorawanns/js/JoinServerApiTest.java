@@ -1,5 +1,9 @@
 package net.lorawanns.js;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import net.lorawanns.core.join.RootKeysOwnedException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -287,12 +291,18 @@ class JoinServerApiTest {
         assertEquals("claimed", post("/api/v1/join-server/provisioning", "text/csv", csv, 409)
                 .getJsonArray("devices").getJsonObject(0).getString("result"));
 
-        // Root keys put through PUT /api/v1/devices make the device this network's own: its claim is dropped.
-        rootKeys.setRootKeys(request.devEui(), new RootKeys(request.joinEui(), MacVersion.LORAWAN_1_0_3, appKey,
-                Optional.empty(), OWNER, Optional.empty(), Optional.empty())).await(10, TimeUnit.SECONDS);
+        // The claimed device is its owner's: root keys put through PUT /api/v1/devices do not replace them, and
+        // DELETE /api/v1/devices leaves them; only the owner, with its token, unclaims it.
+        Future<Void> replaced = rootKeys.setRootKeys(request.devEui(), new RootKeys(request.joinEui(),
+                MacVersion.LORAWAN_1_0_3, AesKey.of(new byte[16]), Optional.empty(), OWNER, Optional.empty(),
+                Optional.empty()));
+        assertInstanceOf(RootKeysOwnedException.class, assertThrows(Exception.class,
+                () -> replaced.await(10, TimeUnit.SECONDS)));
+        assertFalse(rootKeys.deleteRootKeys(request.devEui()).await(10, TimeUnit.SECONDS));
+        assertArrayEquals(appKey.bytes(), rootKeys.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS)
+                .orElseThrow().appKey().bytes());
         post(claimPath(request.devEui()), new JsonObject().put("owner_token", TOKEN).put("home_net_id", "000013"),
-                403);
-        assertInstanceOf(JoinAnswer.Accepted.class, join(OWNER));
+                409);
     }
 
     private void provision(Eui64 devEui, Eui64 joinEui, String token) throws Exception {

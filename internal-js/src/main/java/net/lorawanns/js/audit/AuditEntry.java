@@ -29,9 +29,14 @@ public record AuditEntry(AuditAction action, Eui64 devEui, String who, Instant a
         }
     }
 
+    /**
+     * An entry made now. A detail over {@link #MAX_DETAIL} characters is cut to that: an entry is written after the
+     * step it records has taken effect, so building it must not fail.
+     */
     public static AuditEntry of(AuditAction action, Eui64 devEui, String who, String detail) {
-        return new AuditEntry(action, devEui, who, Instant.now(), detail.isEmpty() ? Optional.empty()
-                : Optional.of(detail));
+        String kept = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        return new AuditEntry(action, devEui, who, Instant.now(), kept.isEmpty() ? Optional.empty()
+                : Optional.of(kept));
     }
 
     /** The entry as the API shows it. */

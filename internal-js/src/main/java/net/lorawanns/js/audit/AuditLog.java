@@ -84,12 +84,29 @@ public final class AuditLog {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", got " + limit);
         }
-        after.ifPresent(id -> {
-            if (!STREAM_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("after must be an entry ID like 1700000000000-0");
-            }
-        });
+        if (after.isPresent() && !validId(after.get())) {
+            throw new IllegalArgumentException("after must be an entry ID like 1700000000000-0");
+        }
+        if (after.isPresent() && after.get().equals("0-0")) {
+            // Nothing is older than the first possible ID (and Redis refuses the empty interval before it).
+            return Future.succeededFuture(new AuditPage(List.of(), Optional.empty()));
+        }
         return page(devEui, limit, after.map(id -> "(" + id).orElse("+"), new ArrayList<>(), 0);
+    }
+
+    /** A stream ID: two unsigned 64-bit numbers, as Redis reads them ({@code <ms>-<seq>}). */
+    private static boolean validId(String id) {
+        if (!STREAM_ID.matcher(id).matches()) {
+            return false;
+        }
+        int dash = id.indexOf('-');
+        try {
+            Long.parseUnsignedLong(id.substring(0, dash));
+            Long.parseUnsignedLong(id.substring(dash + 1));
+            return true;
+        } catch (NumberFormatException overflow) {
+            return false;
+        }
     }
 
     private Future<AuditPage> page(Optional<Eui64> devEui, int limit, String end, List<AuditPage.Listed> found,

@@ -56,7 +56,8 @@ public record OwnerPublicKey(RSAPublicKey key, String keyId) {
 
     private static RSAPublicKey fromPem(String pem) {
         String text = pem.strip();
-        if (!text.startsWith(PEM_BEGIN) || !text.endsWith(PEM_END)) {
+        if (text.length() < PEM_BEGIN.length() + PEM_END.length() || !text.startsWith(PEM_BEGIN)
+                || !text.endsWith(PEM_END)) {
             throw new IllegalArgumentException("a PEM public key starts with " + PEM_BEGIN + " and ends with "
                     + PEM_END);
         }

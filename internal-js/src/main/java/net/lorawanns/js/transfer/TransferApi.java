@@ -17,14 +17,18 @@ import java.util.function.Supplier;
 import net.lorawanns.core.api.ApiException;
 import net.lorawanns.core.api.ApiRoutes;
 import net.lorawanns.core.api.RestApi;
+import net.lorawanns.core.redis.RedisFailure;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.NsId;
 import net.lorawanns.js.audit.AuditAction;
 import net.lorawanns.js.audit.AuditEntry;
 import net.lorawanns.js.claim.Claim;
 import net.lorawanns.js.claim.OwnerToken;
 import net.lorawanns.js.claim.OwnerTokenAttemptsLimited;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API of root-key export and transfer, under {@code /api/v1/join-server}: the transfer key's public half,
@@ -34,6 +38,7 @@ import net.lorawanns.js.claim.OwnerTokenAttemptsLimited;
  * log once done. Handlers run on the API server's event loop; the RSA decryptions of an import on a worker thread.
  */
 public final class TransferApi implements ApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);
     /** Devices per export or import request: a JWE is about 700 bytes, and the API's body limit is 64 KiB. */
     static final int MAX_DEVICES = 50;
 
@@ -110,8 +115,13 @@ public final class TransferApi implements ApiRoutes {
             return services.locks().exportAndLock(devEui, who).compose(outcome -> {
                 if (outcome instanceof ExportLock.Outcome.Exported exported) {
                     String jwe = RootKeyJwe.encrypt(exported.keys(), recipient.key(), recipient.keyId());
+                    // The device is locked now: its JWE goes back even when the audit entry could not be written.
                     return services.audit().record(AuditEntry.of(AuditAction.EXPORT, devEui, who, "to RSA key "
-                            + recipient.thumbprint())).map(v -> result.put("jwe", jwe));
+                            + recipient.thumbprint())).map(v -> result.put("jwe", jwe)).recover(unrecorded -> {
+                                LOG.warn("The export of DevEUI {} was not recorded in the audit log: {}", devEui,
+                                        unrecorded.toString());
+                                return Future.succeededFuture(result.put("jwe", jwe));
+                            });
                 }
                 if (outcome instanceof ExportLock.Outcome.Locked) {
                     return Future.succeededFuture(failed(result, "locked", "DevEUI " + devEui + " is locked after "
@@ -123,10 +133,17 @@ public final class TransferApi implements ApiRoutes {
                 }
                 return Future.succeededFuture(failed(result, "unknown", "no root keys for DevEUI " + devEui));
             });
-        }).recover(failure -> failure instanceof OwnerTokenAttemptsLimited limited
-                ? Future.succeededFuture(failed(result, "rate_limited", limited.getMessage())
-                        .put("retry_after", limited.retryAfterSeconds()))
-                : Future.failedFuture(failure));
+        }).recover(failure -> {
+            if (failure instanceof OwnerTokenAttemptsLimited limited) {
+                return Future.succeededFuture(failed(result, "rate_limited", limited.getMessage())
+                        .put("retry_after", limited.retryAfterSeconds()));
+            }
+            // One device's failure (Redis, most likely) leaves the others' answers, JWEs included, in the reply.
+            LOG.warn("Exporting DevEUI {} failed: {}", devEui, failure.toString());
+            return Future.succeededFuture(failed(result, "error", "exporting DevEUI " + devEui + " failed ("
+                    + (failure instanceof RedisFailure redisFailure ? redisFailure.getMessage() : "internal error")
+                    + "); try again, after unlocking it with its owner token if it is locked"));
+        });
     }
 
     /** {@code {"owner_token"}}: lifts the lock of an exported device, whose joins are then answered here again. */
@@ -169,8 +186,8 @@ public final class TransferApi implements ApiRoutes {
     private Future<JsonObject> importDevices(RoutingContext ctx) {
         JsonObject body = body(ctx);
         NetId homeNetId = parse(() -> NetId.parse(text(body, "home_net_id", "home_net_id")), "home_net_id");
-        Optional<String> homeNsId = optionalText(body, "home_ns_id");
-        Optional<String> asId = optionalText(body, "as_id");
+        Optional<String> homeNsId = optionalText(body, "home_ns_id").map(id -> parse(() -> NsId.check(id), "home_ns_id"));
+        Optional<String> asId = optionalText(body, "as_id").map(id -> parse(() -> NsId.check(id), "as_id"));
         String asKekLabel = optionalText(body, "as_kek_label").orElse("");
         if (!asKekLabel.isEmpty() && !services.kekLabels().contains(asKekLabel)) {
             throw new ApiException(400, "as_kek_label: no [[internal_js.kek]] entry has label '" + asKekLabel + "'");

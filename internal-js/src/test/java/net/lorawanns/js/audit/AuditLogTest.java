@@ -92,11 +92,21 @@ class AuditLogTest {
     }
 
     @Test
-    void listingArgumentsAreChecked() {
+    void listingArgumentsAreChecked() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> log.list(Optional.empty(), 0, Optional.empty()));
         assertThrows(IllegalArgumentException.class,
                 () -> log.list(Optional.empty(), AuditLog.MAX_LIMIT + 1, Optional.empty()));
         assertThrows(IllegalArgumentException.class, () -> log.list(Optional.empty(), 10, Optional.of("x")));
+        // Over 2^64 - 1, which Redis refuses as a stream ID.
+        assertThrows(IllegalArgumentException.class,
+                () -> log.list(Optional.empty(), 10, Optional.of("99999999999999999999-0")));
+        log.record(AuditEntry.of(AuditAction.PROVISION, A, "api-key:0a1b2c3d", "")).await(10, TimeUnit.SECONDS);
+        AuditPage beforeTheFirst = log.list(Optional.empty(), 10, Optional.of("0-0")).await(10, TimeUnit.SECONDS);
+        assertEquals(List.of(), beforeTheFirst.entries(), "nothing is older than 0-0");
+        assertFalse(beforeTheFirst.next().isPresent());
+        String longDetail = "x".repeat(AuditEntry.MAX_DETAIL + 50);
+        assertEquals(AuditEntry.MAX_DETAIL, AuditEntry.of(AuditAction.CLAIM, A, "api-key:0a1b2c3d", longDetail)
+                .detail().orElseThrow().length(), "a long detail is cut, never an error after the step it records");
         assertFalse(AuditEntry.of(AuditAction.EXPORT, A, "api-key:0a1b2c3d", "").detail().isPresent());
     }
 

@@ -40,6 +40,8 @@ class OwnerPublicKeyTest {
         assertRefused(new JsonObject().put("kty", "oct").put("k", "AAAA"), "not RSA");
         assertRefused("-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----", "not base64");
         assertRefused("ssh-rsa AAAA", "starts with -----BEGIN PUBLIC KEY-----");
+        // Its BEGIN and END lines overlap: there is nothing between them.
+        assertRefused("-----BEGIN PUBLIC KEY-----END PUBLIC KEY-----", "starts with -----BEGIN PUBLIC KEY-----");
         assertRefused(42, "a PEM string");
     }
 

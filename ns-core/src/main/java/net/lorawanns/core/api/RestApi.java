@@ -38,6 +38,7 @@ import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.join.JoinServerDoctor;
 import net.lorawanns.core.join.RootKeyProvisioning;
 import net.lorawanns.core.join.RootKeys;
+import net.lorawanns.core.join.RootKeysOwnedException;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.queue.QueueFullException;
@@ -445,8 +446,8 @@ public final class RestApi {
     }
 
     /**
-     * Deletes the device: its root keys, sessions, downlink queue (its items are dropped without events: the
-     * application deleted the device) and record.
+     * Deletes the device: its root keys (unless they are its owner's, in the join server's life cycle), sessions,
+     * downlink queue (its items are dropped without events: the application deleted the device) and record.
      */
     private Future<JsonObject> deleteDevice(RoutingContext ctx) {
         Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
@@ -548,6 +549,8 @@ public final class RestApi {
                 error(ctx, 409, inUse.getMessage());
             } else if (done.cause() instanceof QueueFullException full) {
                 error(ctx, 409, full.getMessage());
+            } else if (done.cause() instanceof RootKeysOwnedException owned) {
+                error(ctx, 409, owned.getMessage());
             } else {
                 failed(ctx, done.cause());
             }

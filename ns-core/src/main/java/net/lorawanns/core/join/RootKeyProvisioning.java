@@ -5,11 +5,15 @@ import net.lorawanns.core.types.Eui64;
 
 /** Where the API hands root keys to the internal join server. Keys go in; they never come back out. */
 public interface RootKeyProvisioning {
+    /** Fails with {@link RootKeysOwnedException} when the device's keys are its owner's, not this network's. */
     Future<Void> setRootKeys(Eui64 devEui, RootKeys keys);
 
     /** Whether root keys are held for the device (never the keys themselves). */
     Future<Boolean> hasRootKeys(Eui64 devEui);
 
-    /** Removes the device's root keys; true when there were any. */
+    /**
+     * Removes the device's root keys; true when there were any. The keys of a device that is its owner's (see
+     * {@link RootKeysOwnedException}) stay: they are the join server's, not this network's.
+     */
     Future<Boolean> deleteRootKeys(Eui64 devEui);
 }
