@@ -47,6 +47,12 @@ final class ApiKeyCommand {
                 err.flush();
                 return CommandLine.ExitCode.USAGE;
             }
+            String scheme = url.getScheme();
+            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+                err.println("--url must be an http:// or https:// address with a host, e.g. http://127.0.0.1:8090");
+                err.flush();
+                return CommandLine.ExitCode.USAGE;
+            }
             try {
                 String base = url.toString().endsWith("/") ? url.toString() : url + "/";
                 int status = call.run(new ApiClient(URI.create(base), apiKey, Optional.ofNullable(caCert)),
@@ -58,6 +64,11 @@ final class ApiKeyCommand {
                 err.println(e.getMessage());
                 err.flush();
                 return 1;
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                // The --ca-cert file cannot be read or is not a certificate.
+                err.println("--ca-cert " + caCert + ": " + e.getMessage());
+                err.flush();
+                return CommandLine.ExitCode.USAGE;
             }
         }
     }

@@ -68,7 +68,7 @@ public final class Launcher {
             LOG.info(config == null ? "No --config given: using built-in defaults" : "Configuration {}", config);
             Server server;
             try {
-                server = Server.start(settings);
+                server = config == null ? Server.startOnBuiltInDefaults() : Server.start(settings);
             } catch (ConfigException e) {
                 LOG.error("Configuration {}: {}", config == null ? "(built-in defaults)" : config, e.getMessage());
                 return CONFIG_ERROR;

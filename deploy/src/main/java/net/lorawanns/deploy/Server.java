@@ -140,14 +140,29 @@ public final class Server implements AutoCloseable {
     private volatile boolean draining;
     private JoinServerDoctor joinServerDoctor;
     private Optional<String> runKey = Optional.empty();
+    /** Whether this run is {@code serve} on the built-in defaults, which makes an API key for the person trying it. */
+    private final boolean builtInDefaults;
 
-    private Server(Settings settings) {
+    private Server(Settings settings, boolean builtInDefaults) {
         this.settings = settings;
+        this.builtInDefaults = builtInDefaults;
     }
 
     /** Starts everything or, on failure, stops what had started and rethrows. */
     public static Server start(Settings settings) throws Exception {
-        Server server = new Server(settings);
+        return start(settings, false);
+    }
+
+    /**
+     * {@code serve} without a configuration file: the built-in defaults, the embedded Redis and no API key, for which
+     * an admin key is made for this run ({@link #runKey()}).
+     */
+    public static Server startOnBuiltInDefaults() throws Exception {
+        return start(Settings.DEFAULTS, true);
+    }
+
+    private static Server start(Settings settings, boolean builtInDefaults) throws Exception {
+        Server server = new Server(settings, builtInDefaults);
         try {
             server.startParts();
             return server;
@@ -306,19 +321,19 @@ public final class Server implements AutoCloseable {
 
     /**
      * The REST API on {@code api.bind}, over TLS with {@code api.tls_cert} and {@code api.tls_key}. Its admin keys are
-     * {@code api.api_keys}; with none on the embedded Redis, a key made up for this run (see {@link #runKey()}).
+     * {@code api.api_keys}; on the built-in defaults, which have none, a key made up for this run (see {@link #runKey()}).
      */
     private void startApi(Vertx vertx, RestApi.Services services, List<ApiRoutes> extensions, ApiKeyStore storedKeys,
                           PrometheusMeterRegistry registry) throws Exception {
         ApiSettings apiSettings = settings.api();
         List<String> adminKeys = new ArrayList<>(apiSettings.apiKeys().stream().map(Secret::reveal).toList());
-        if (adminKeys.isEmpty() && settings.redis().embedded()) {
+        if (adminKeys.isEmpty() && builtInDefaults) {
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
             // Not of the lnk_<id>_ form of stored keys: it is never looked up in Redis.
             runKey = Optional.of("lnk_run_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
             adminKeys.add(runKey.get());
-            LOG.info("No api.api_keys and the embedded Redis: made an admin API key for this run, printed on standard "
+            LOG.info("Built-in defaults, no api.api_keys: made an admin API key for this run, printed on standard "
                     + "output (never logged)");
         } else if (adminKeys.isEmpty()) {
             LOG.warn("No api.api_keys configured: the API takes only keys made with 'api-key create', which needs an "
@@ -488,8 +503,10 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The admin API key made up for this run when the server runs on the embedded Redis without {@code api.api_keys}:
-     * kept in memory only, like everything in that Redis it dies with the process. The launcher prints it.
+     * The admin API key made up for this run of {@code serve} without a configuration file (the built-in defaults: the
+     * embedded Redis, no {@code api.api_keys}): kept in memory only, like everything in that Redis it dies with the
+     * process. The launcher prints it. A run with a configuration file never makes one, so that a service's journal
+     * or a container's log never holds a key.
      */
     public Optional<String> runKey() {
         return runKey;

@@ -68,7 +68,6 @@ class ServeProcessTest {
         int apiPort = Integer.parseInt(awaitLine(API).group(1));
         int metricsPort = Integer.parseInt(awaitLine(METRICS).group(1));
         awaitLine(Pattern.compile("network server ready"));
-        String runKey = awaitLine(RUN_KEY).group(1);
         assertTrue(seen.stream().limit(3).anyMatch(l -> l.contains("embedded Redis")),
                 "the embedded Redis is announced in the first log lines: " + seen);
 
@@ -87,12 +86,7 @@ class ServeProcessTest {
                 URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "Prometheus text format");
 
-        // With the embedded Redis and no api.api_keys, the key printed for the run is an admin key.
-        HttpResponse<String> keys = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
-                        + "/api/v1/api-keys")).header("Authorization", "Bearer " + runKey).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, keys.statusCode(), keys.body());
-        assertEquals("{\"api_keys\":[]}", keys.body());
+        // With a configuration file and no api.api_keys, no key is made: none is printed, every request is refused.
         assertEquals(401, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
                 + "/api/v1/gateways")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
 
@@ -113,15 +107,40 @@ class ServeProcessTest {
         assertTrue(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the server exits after SIGTERM");
         awaitLine(Pattern.compile("network server stopped"));
         assertEquals(143, process.exitValue(), "exit status of a JVM ended by SIGTERM");
-        List<String> withKey = seen.stream().filter(line -> line.contains(runKey)).toList();
-        assertEquals(2, withKey.size(), "the key is printed once with an example, never in a log line: " + seen);
-        assertTrue(withKey.get(1).startsWith("  e.g. curl -H 'Authorization: Bearer " + runKey + "' http://127.0.0.1:"
-                + apiPort + "/api/v1/gateways"), withKey.get(1));
+        assertTrue(seen.stream().noneMatch(line -> line.contains("API key for this run")),
+                "a run with a configuration file makes no key: " + seen);
         assertThrows(ConnectException.class, () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", redisPort), 1000);
             }
         }, "the embedded Redis stops with the server");
+    }
+
+    /**
+     * {@code serve} with no arguments, as the README's first command runs it (its default ports: 1700, 8090, 9090):
+     * the admin key made for the run is printed once, with an example, and works.
+     */
+    @Test
+    void onTheBuiltInDefaultsAnAdminKeyForTheRunIsPrintedOnce() throws Exception {
+        start("serve");
+        int apiPort = Integer.parseInt(awaitLine(API).group(1));
+        String runKey = awaitLine(RUN_KEY).group(1);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> keys = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
+                        + "/api/v1/api-keys")).header("Authorization", "Bearer " + runKey).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, keys.statusCode(), keys.body());
+        assertEquals("{\"api_keys\":[]}", keys.body());
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
+                + "/api/v1/gateways")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        process.toHandle().destroy();
+        assertTrue(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the server exits after SIGTERM");
+        awaitLine(Pattern.compile("network server stopped"));
+        List<String> withKey = seen.stream().filter(line -> line.contains(runKey)).toList();
+        assertEquals(2, withKey.size(), "the key is printed once with an example, never in a log line: " + seen);
+        assertTrue(withKey.get(1).startsWith("  e.g. curl -H 'Authorization: Bearer " + runKey + "' http://127.0.0.1:"
+                + apiPort + "/api/v1/gateways"), withKey.get(1));
     }
 
     @Test

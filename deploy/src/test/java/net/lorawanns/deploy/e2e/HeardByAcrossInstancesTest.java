@@ -37,6 +37,8 @@ class HeardByAcrossInstancesTest {
     @BeforeAll
     static void start() throws Exception {
         network = new TestNetwork(dir);
+        // Long enough for the second copy to reach Redis inside the window on a loaded machine; RX2 is still reached.
+        network.deduplicationDelay = "600ms";
         first = network.startInstance();
         second = network.startInstance();
         network.createApplication(first, APPLICATION);

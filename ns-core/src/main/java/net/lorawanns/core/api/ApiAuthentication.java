@@ -1,5 +1,6 @@
 package net.lorawanns.core.api;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,22 @@ final class ApiAuthentication {
                 ctx.next();
             }
         });
+    }
+
+    /**
+     * Whether {@code presented}, which authenticated a request before, still does: a configured key always; a key made
+     * through the API while Redis has it unrevoked. For requests that stay open, such as the event stream.
+     */
+    Future<Boolean> stillValid(String presented) {
+        if (adminCaller(presented).isPresent()) {
+            return Future.succeededFuture(true);
+        }
+        Optional<String> id = ApiToken.idOf(presented);
+        if (id.isEmpty() || storedKeys.isEmpty()) {
+            return Future.succeededFuture(false);
+        }
+        return storedKeys.get().find(id.get()).map(found -> found.filter(record -> record.matches(presented))
+                .filter(record -> !record.revoked()).isPresent());
     }
 
     /** The caller's name when {@code presented} is one of the admin keys; every key is compared, in constant time. */

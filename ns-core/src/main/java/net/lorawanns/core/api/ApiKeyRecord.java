@@ -51,4 +51,10 @@ public record ApiKeyRecord(String id, String sha256, String name, ApiScope scope
         revokedBy.ifPresent(by -> json.put("revoked_by", by));
         return json;
     }
+
+    /** The ID, name and scope: never the key's hash. */
+    @Override
+    public String toString() {
+        return "ApiKeyRecord[" + id + ", " + name + ", " + scope.text() + (revoked() ? ", revoked" : "") + "]";
+    }
 }

@@ -148,7 +148,7 @@ public final class RestApi {
         router.delete("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx,
                 c -> api.queue.flush(devEui(c))));
         router.get("/api/v1/join-servers/check/:joinEui").handler(ctx -> api.respond(ctx, api::checkJoinServer));
-        router.get("/api/v1/events").handler(api::events);
+        router.get("/api/v1/events").handler(ctx -> api.events(ctx, authentication));
         extensions.forEach(routes -> routes.mount(router));
         router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
                 + " " + ctx.request().path()));
@@ -512,9 +512,12 @@ public final class RestApi {
     }
 
     /** The event stream; a key of an application's scope gets that application's events only. */
-    private void events(RoutingContext ctx) {
+    /** The event stream; it ends once the key that opened it no longer authenticates (revoked or deleted). */
+    private void events(RoutingContext ctx, ApiAuthentication authentication) {
+        String presented = ctx.request().getHeader("Authorization").substring("Bearer ".length());
         services.events().subscribe(ctx.response(), ApiCaller.of(ctx).scope().applicationId()
-                .or(() -> Optional.ofNullable(ctx.queryParams().get("application_id"))));
+                .or(() -> Optional.ofNullable(ctx.queryParams().get("application_id"))),
+                () -> authentication.stillValid(presented));
     }
 
     private void respond(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> handler) {

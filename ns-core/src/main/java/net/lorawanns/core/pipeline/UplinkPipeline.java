@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * bridge.
  *
  * <p>Overload and Redis failures shed frames rather than queue them: at most {@code max_frames_in_flight} copies are
- * between arrival and decision; a frame whose Redis requests fail, or that reaches the decision after its RX2 window
- * has passed, is dropped; each counts in {@code lorawan_uplink_shed_total{reason}}. A dropped frame was never
+ * between arrival and decision; a frame whose Redis requests fail (but the one that closes its deduplication set,
+ * see {@link Deduplicator}), or that reaches the decision after its RX2 window has passed, is dropped; each counts
+ * in {@code lorawan_uplink_shed_total{reason}}. A dropped frame was never
  * accepted: its counter step never ran, or its answer was lost and the step is taken back
  * ({@link net.lorawanns.core.device.SessionStore#accept}), so that the device's retransmission is a new frame.
  *

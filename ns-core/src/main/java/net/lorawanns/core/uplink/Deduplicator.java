@@ -89,8 +89,8 @@ public final class Deduplicator {
         this.joined = Counter.builder(name).description(help).tag("outcome", "duplicate").register(registry);
         this.late = Counter.builder(name).description(help).tag("outcome", "late").register(registry);
         this.unclosed = Counter.builder("lorawan.uplink.dedup.unclosed")
-                .description("Deduplication sets whose closing request to Redis failed: their frames went on with "
-                        + "this instance's copies alone")
+                .description("Deduplication sets whose closing request to Redis failed (their frames go on with this "
+                        + "instance's copies, unless they stop for another reason)")
                 .register(registry);
     }
 
@@ -171,7 +171,9 @@ public final class Deduplicator {
     /**
      * Ends the window: the set's own copies are final once it has left {@link #ownSets}; the others' come with the
      * request that closes the set in Redis. Without that answer (Redis failed) the frame goes on with this instance's
-     * copies: the lock stays with this instance until it expires, so no other instance processes the frame.
+     * copies. While the lock lives (the window and {@link #OPEN_GRACE_MS} more) no other instance takes the frame; a
+     * lock that Redis lost (a failover to a replica that had not received it) may let another instance take it again:
+     * the counter step then makes it a retransmission, delivered once, though a confirmed uplink may be answered twice.
      */
     private void close(String id, String[] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
         ownSets.remove(id);
@@ -188,7 +190,7 @@ public final class Deduplicator {
             return new DeduplicatedUplink(frame, copies, windowEnd);
         }).recover(failure -> {
             unclosed.increment();
-            failures.warn("close", "Deduplication set not closed in Redis; the frame goes on with this instance's "
+            failures.warn("close", "Deduplication set not closed in Redis; its frame goes on with this instance's "
                     + "copies", failure.toString());
             return Future.succeededFuture(local);
         });

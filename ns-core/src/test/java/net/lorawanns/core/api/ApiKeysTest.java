@@ -94,7 +94,8 @@ class ApiKeysTest {
         NetworkPlan plan = NetworkPlan.of(settings.network(), settings.regions());
         AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EventStream events = new EventStream(vertx, registry);
+        // Streams are asked to re-authenticate every 200 ms here (15 s in the server).
+        EventStream events = new EventStream(vertx, registry, Duration.ofMillis(200));
         RestApi.Services services = new RestApi.Services(new DeviceStore(redis, keys),
                 new SessionStore(redis, keys, cipher), new ApplicationStore(redis, keys, cipher),
                 new GatewayStore(redis, keys), Optional.empty(), new DevNonceRegistry(redis, keys), events,
@@ -258,6 +259,38 @@ class ApiKeysTest {
         }
         assertEquals("app-a", new JsonObject(line.substring(6)).getString("application_id"), line);
         stream.body().close();
+    }
+
+    /** A stream opened with a key ends once the key is revoked, on another instance, within the keep-alive interval. */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void anEventStreamEndsWhenItsKeyIsRevoked() throws Exception {
+        JsonObject created = call(first, ADMIN_KEY, "POST", "/api/v1/api-keys",
+                new JsonObject().put("scope", "read-only"), 201);
+        HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + second.port() + "/api/v1/events"))
+                .header("Authorization", "Bearer " + created.getString("key")).timeout(Duration.ofSeconds(10)).GET()
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        Iterator<String> lines = stream.body().iterator();
+        assertEquals(": connected", lines.next());
+        // A keep-alive proves the stream is checked and still allowed before the revocation.
+        assertEquals(": keep-alive", nextNonEmpty(lines));
+        call(first, ADMIN_KEY, "DELETE", "/api/v1/api-keys/" + created.getString("id"), null, 200);
+        // The server ends the stream: the lines run out (a stream left open fails on the test's 30 s timeout).
+        while (lines.hasNext()) {
+            String line = lines.next();
+            assertTrue(line.isEmpty() || line.equals(": keep-alive"), line);
+        }
+        stream.body().close();
+    }
+
+    private static String nextNonEmpty(Iterator<String> lines) {
+        String line = lines.next();
+        while (line.isEmpty()) {
+            line = lines.next();
+        }
+        return line;
     }
 
     private String key(String scope) throws Exception {
