@@ -1,7 +1,10 @@
 package net.lorawanns.js;
 
+import static net.lorawanns.core.api.ApiJson.body;
+import static net.lorawanns.core.api.ApiJson.optionalString;
+import static net.lorawanns.core.api.ApiJson.requiredString;
+
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -113,7 +116,7 @@ public final class JoinServerApi implements ApiRoutes {
 
     private Future<JsonObject> claimByQrCode(RoutingContext ctx) {
         JsonObject body = body(ctx);
-        Tr005QrCode code = valid(() -> Tr005QrCode.parse(string(body, "qr_code")), "qr_code");
+        Tr005QrCode code = valid(() -> Tr005QrCode.parse(requiredString(body, "qr_code")), "qr_code");
         OwnerToken token = code.ownerToken().orElseThrow(() -> new ApiException(400,
                 "qr_code: the QR code has no OwnerToken (O field); claim with dev_eui and owner_token instead"));
         DeviceClaiming.Claimant claimant = claimant(body);
@@ -177,7 +180,7 @@ public final class JoinServerApi implements ApiRoutes {
     }
 
     private static DeviceClaiming.Claimant claimant(JsonObject body) {
-        NetId netId = valid(() -> NetId.parse(string(body, "home_net_id")), "home_net_id");
+        NetId netId = valid(() -> NetId.parse(requiredString(body, "home_net_id")), "home_net_id");
         Optional<String> nsId = Optional.ofNullable(optionalString(body, "home_ns_id")).filter(id -> !id.isEmpty())
                 .map(id -> valid(() -> NsId.check(id), "home_ns_id"));
         String kekLabel = optionalString(body, "as_kek_label");
@@ -185,39 +188,11 @@ public final class JoinServerApi implements ApiRoutes {
     }
 
     private static OwnerToken token(JsonObject body, String field) {
-        return valid(() -> OwnerToken.of(string(body, field)), field);
+        return valid(() -> OwnerToken.of(requiredString(body, field)), field);
     }
 
     private static Eui64 devEui(RoutingContext ctx) {
         return valid(() -> Eui64.parse(ctx.pathParam("devEui")), "DevEUI");
-    }
-
-    private static JsonObject body(RoutingContext ctx) {
-        try {
-            JsonObject body = ctx.body().asJsonObject();
-            if (body == null) {
-                throw new ApiException(400, "a JSON object body is required");
-            }
-            return body;
-        } catch (DecodeException | ClassCastException e) {
-            throw new ApiException(400, "the body is not a JSON object");
-        }
-    }
-
-    private static String string(JsonObject json, String field) {
-        Object value = json.getValue(field);
-        if (!(value instanceof String text) || text.isEmpty()) {
-            throw new ApiException(400, field + " is required (a string)");
-        }
-        return text;
-    }
-
-    private static String optionalString(JsonObject json, String field) {
-        Object value = json.getValue(field);
-        if (value != null && !(value instanceof String)) {
-            throw new ApiException(400, field + ": must be a string");
-        }
-        return (String) value;
     }
 
     private static <T> T valid(java.util.function.Supplier<T> parse, String field) {

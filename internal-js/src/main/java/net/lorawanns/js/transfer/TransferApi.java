@@ -1,8 +1,9 @@
 package net.lorawanns.js.transfer;
 
+import static net.lorawanns.core.api.ApiJson.body;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -335,17 +336,5 @@ public final class TransferApi implements ApiRoutes {
             throw new ApiException(400, field + ": must be a string");
         }
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
-    }
-
-    private static JsonObject body(RoutingContext ctx) {
-        try {
-            JsonObject body = ctx.body().asJsonObject();
-            if (body == null) {
-                throw new ApiException(400, "a JSON object body is required");
-            }
-            return body;
-        } catch (DecodeException | ClassCastException e) {
-            throw new ApiException(400, "the body is not a JSON object");
-        }
     }
 }

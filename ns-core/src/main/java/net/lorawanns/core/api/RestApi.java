@@ -1,9 +1,12 @@
 package net.lorawanns.core.api;
 
+import static net.lorawanns.core.api.ApiJson.body;
+import static net.lorawanns.core.api.ApiJson.optionalString;
+import static net.lorawanns.core.api.ApiJson.requiredString;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -298,7 +301,7 @@ public final class RestApi {
     }
 
     private Future<JsonObject> putDevice(Eui64 devEui, JsonObject body, Optional<DeviceProfile> profile) {
-        String applicationId = required(body, "application_id");
+        String applicationId = requiredString(body, "application_id");
         MacVersion version = macVersion(body, profile);
         String joinEuiText = optionalString(body, "join_eui");
         JsonObject abp = optionalObject(body, "abp").orElse(null);
@@ -333,7 +336,7 @@ public final class RestApi {
         if (profile.isPresent() && body.getValue("mac_version") == null) {
             return profile.get().macVersion();
         }
-        MacVersion given = valid(() -> MacVersion.parse(required(body, "mac_version")));
+        MacVersion given = valid(() -> MacVersion.parse(requiredString(body, "mac_version")));
         if (profile.isPresent() && given != profile.get().macVersion()) {
             throw new ApiException(400, "mac_version: " + given + " is not the LoRaWAN version of device profile '"
                     + profile.get().id() + "', " + profile.get().macVersion());
@@ -365,18 +368,18 @@ public final class RestApi {
 
     /** An ABP session: {@code nwk_s_key} for 1.0.x, or the three 1.1 network keys; {@code app_s_key}. */
     private DeviceSession abpSession(JsonObject abp, MacVersion version) {
-        DevAddr devAddr = valid(() -> DevAddr.parse(required(abp, "dev_addr")));
-        AesKey appSKey = valid(() -> AesKey.parse(required(abp, "app_s_key"), "app_s_key"));
+        DevAddr devAddr = valid(() -> DevAddr.parse(requiredString(abp, "dev_addr")));
+        AesKey appSKey = valid(() -> AesKey.parse(requiredString(abp, "app_s_key"), "app_s_key"));
         boolean lorawan11 = version == MacVersion.LORAWAN_1_1_0;
         AesKey fNwk;
         AesKey sNwk;
         AesKey enc;
         if (lorawan11) {
-            fNwk = valid(() -> AesKey.parse(required(abp, "f_nwk_s_int_key"), "f_nwk_s_int_key"));
-            sNwk = valid(() -> AesKey.parse(required(abp, "s_nwk_s_int_key"), "s_nwk_s_int_key"));
-            enc = valid(() -> AesKey.parse(required(abp, "nwk_s_enc_key"), "nwk_s_enc_key"));
+            fNwk = valid(() -> AesKey.parse(requiredString(abp, "f_nwk_s_int_key"), "f_nwk_s_int_key"));
+            sNwk = valid(() -> AesKey.parse(requiredString(abp, "s_nwk_s_int_key"), "s_nwk_s_int_key"));
+            enc = valid(() -> AesKey.parse(requiredString(abp, "nwk_s_enc_key"), "nwk_s_enc_key"));
         } else {
-            fNwk = valid(() -> AesKey.parse(required(abp, "nwk_s_key"), "nwk_s_key"));
+            fNwk = valid(() -> AesKey.parse(requiredString(abp, "nwk_s_key"), "nwk_s_key"));
             sNwk = fNwk;
             enc = fNwk;
         }
@@ -579,35 +582,6 @@ public final class RestApi {
     public static void error(RoutingContext ctx, int status, String message) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("error", message).encode());
-    }
-
-    private static JsonObject body(RoutingContext ctx) {
-        try {
-            JsonObject body = ctx.body().asJsonObject();
-            if (body == null) {
-                throw new ApiException(400, "a JSON object body is required");
-            }
-            return body;
-        } catch (DecodeException | ClassCastException e) {
-            throw new ApiException(400, "the body is not a JSON object");
-        }
-    }
-
-    private static String required(JsonObject json, String field) {
-        Object value = json.getValue(field);
-        if (!(value instanceof String text) || text.isEmpty()) {
-            throw new ApiException(400, field + " is required (a string)");
-        }
-        return text;
-    }
-
-    /** A field that is absent (null) or a string; any other JSON type is refused naming the field. */
-    private static String optionalString(JsonObject json, String field) {
-        Object value = json.getValue(field);
-        if (value != null && !(value instanceof String)) {
-            throw new ApiException(400, field + ": must be a string");
-        }
-        return (String) value;
     }
 
     private static Optional<JsonObject> optionalObject(JsonObject json, String field) {
