@@ -99,7 +99,7 @@ final class ApiClient {
      * body) once an accepted stream has ended.
      */
     Answer follow(String path, Runnable opened, Consumer<String> lines) throws Unreachable, InterruptedException {
-        // No request timeout: it would end a quiet stream; the connect timeout still bounds reaching the server.
+        // No request timeout: the stream is meant to stay open; the connect timeout bounds reaching the server.
         HttpRequest request = request(path).header("Accept", "text/event-stream").GET().build();
         HttpResponse<Stream<String>> response = call(request, HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> body = response.body()) {

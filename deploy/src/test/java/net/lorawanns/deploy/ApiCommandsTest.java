@@ -179,10 +179,20 @@ class ApiCommandsTest {
             Run refused = run(args.toArray(String[]::new));
             assertEquals(1, refused.status(), String.join(" ", command));
             assertTrue(refused.err().startsWith("HTTP 401: "), refused.err());
+            assertFalse(refused.err().contains("no error message"), refused.err());
         }
         Run missing = run("device", "show", "0011223344556677", "--url", "http://127.0.0.1:" + server.apiPort());
         assertEquals(1, missing.status());
         assertEquals("HTTP 404: no device 0011223344556677\n", missing.err());
+    }
+
+    @Test
+    void theHelpSaysHowToKeepKeysOffTheCommandLine() {
+        Run help = run("device", "add", "--help");
+        assertEquals(0, help.status(), help.err());
+        String text = help.out().replaceAll("\\s+", " ");
+        assertTrue(text.contains("lands in the shell history and the process list: give '-' to read it from "
+                + "standard input"), help.out());
     }
 
     @Test
