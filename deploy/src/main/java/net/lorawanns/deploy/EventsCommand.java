@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code events tail}: follows the event stream of a running server. */
+/**
+ * {@code events tail}: follows the event stream of a running server. The command's (main) thread reads the stream and
+ * prints each event as it arrives.
+ */
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = "Follow the events of a running server (through its API).",
         subcommands = EventsCommand.Tail.class)
