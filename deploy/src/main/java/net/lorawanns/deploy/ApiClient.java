@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,12 +18,16 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The REST API of a running server as the command line calls it: JSON in and out with the bearer key, over HTTP or
- * HTTPS (trusting the system's roots, or the given CA certificates instead). Blocks the calling thread.
+ * The REST API of a running server as the command line calls it: JSON in and out, or the event stream, with the
+ * bearer key, over HTTP or HTTPS (trusting the system's roots, or the given CA certificates instead). Blocks the
+ * calling thread.
  */
 final class ApiClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -81,26 +86,61 @@ final class ApiClient {
 
     /** Sends {@code method path} with {@code body} (null for none). */
     Answer send(String method, String path, JsonObject body) throws Unreachable, InterruptedException {
-        URI uri = base.resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+        HttpRequest request = request(path).timeout(TIMEOUT).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body.encode()))
                 .build();
-        HttpResponse<String> response;
+        return answer(request.uri(), call(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /**
+     * Follows the Server-Sent Events at {@code path}: runs {@code opened} once the API accepted, then gives each line
+     * to {@code lines} as it comes, until the server ends the stream. Returns the API's refusal, or its 200 answer (no
+     * body) once an accepted stream has ended.
+     */
+    Answer follow(String path, Runnable opened, Consumer<String> lines) throws Unreachable, InterruptedException {
+        // No request timeout: the stream is meant to stay open; the connect timeout bounds reaching the server.
+        HttpRequest request = request(path).header("Accept", "text/event-stream").GET().build();
+        HttpResponse<Stream<String>> response = call(request, HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> body = response.body()) {
+            if (response.statusCode() != 200) {
+                return answer(request.uri(), response.statusCode(), body.collect(Collectors.joining("\n")));
+            }
+            opened.run();
+            body.forEach(lines);
+            return new Answer(200, new JsonObject());
+        } catch (UncheckedIOException e) {
+            // A server that stops mid-stream closes the connection without the last chunk.
+            throw new Unreachable("The event stream of " + base + " ended: " + e.getCause().getMessage());
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + apiKey);
+    }
+
+    private <T> HttpResponse<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws Unreachable, InterruptedException {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, handler);
         } catch (ConnectException e) {
             throw new Unreachable("cannot reach the API at " + base + ": connection refused (is the server running? "
                     + "see --url)");
         } catch (IOException e) {
             throw new Unreachable("cannot reach the API at " + base + ": " + e);
         }
+    }
+
+    private static Answer answer(URI uri, HttpResponse<String> response) throws Unreachable {
+        return answer(uri, response.statusCode(), response.body());
+    }
+
+    private static Answer answer(URI uri, int status, String body) throws Unreachable {
         try {
-            return new Answer(response.statusCode(), new JsonObject(response.body()));
+            return new Answer(status, new JsonObject(body));
         } catch (DecodeException | ClassCastException e) {
-            throw new Unreachable(uri + " answered HTTP " + response.statusCode() + " without a JSON object: is it "
-                    + "the lorawan-ns API?");
+            throw new Unreachable(uri + " answered HTTP " + status + " without a JSON object: is it the lorawan-ns "
+                    + "API?");
         }
     }
 }

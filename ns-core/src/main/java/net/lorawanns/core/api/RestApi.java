@@ -514,8 +514,10 @@ public final class RestApi {
         return services.joinServerDoctor().check(joinEui, devEui).map(JoinServerDoctor.Report::toJson);
     }
 
-    /** The event stream; a key of an application's scope gets that application's events only. */
-    /** The event stream; it ends once the key that opened it no longer authenticates (revoked or deleted). */
+    /**
+     * The event stream: a key of an application's scope gets that application's events only, and the stream ends
+     * once the key that opened it no longer authenticates (revoked or deleted).
+     */
     private void events(RoutingContext ctx, ApiAuthentication authentication) {
         String presented = ctx.request().getHeader("Authorization").substring("Bearer ".length());
         services.events().subscribe(ctx.response(), ApiCaller.of(ctx).scope().applicationId()
