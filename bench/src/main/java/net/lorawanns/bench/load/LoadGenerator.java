@@ -55,7 +55,8 @@ import net.lorawanns.core.types.Mic;
  *
  * The server runs with the JVM options of the systemd unit ({@code -XX:+UseParallelGC}, the JVM's default heap);
  * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
- * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.redis=cluster} runs the
+ * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.latencySeries=true} prints
+ * the decision latency's p99 second by second ({@link LatencySeries}); {@code -Dload.redis=cluster} runs the
  * server on a three-master Redis Cluster of local processes instead of one embedded Redis (Redis's command counts and
  * CPU are then summed over the masters).
  *
@@ -195,9 +196,12 @@ public final class LoadGenerator {
                     downlinks.startMeasuring();
                 }
                 PushAckClock acks = new PushAckClock();
+                Optional<LatencySeries> series = Boolean.getBoolean("load.latencySeries")
+                        ? Optional.of(new LatencySeries(() -> metrics(metricsPort))) : Optional.empty();
                 long sent = blast(udpPort, datagrams, (long) framesPerSecond * WARM_UP_SECONDS, acks, downlinks);
                 // Let the last deduplication windows close and their frames be decided.
                 Map<String, Double> after = awaitSettled(metricsPort);
+                series.ifPresent(perSecond -> perSecond.report(10));
                 CpuTimes cpu = CpuTimes.now(server, redis.ports()).minus(cpuBefore);
                 List<Map.Entry<String, Double>> busiest = ThreadCpu.of(server.pid()).busiestSince(threadsBefore, 5);
                 Optional<SocketDrops> dropsAtEnd = SocketDrops.read(udpPort);
@@ -589,26 +593,41 @@ public final class LoadGenerator {
 
     /** The upper bound of the histogram bucket holding quantile {@code q} of this run's data-frame decisions. */
     private static String quantile(Map<String, Double> before, Map<String, Double> after, double q) {
-        String prefix = "lorawan_uplink_processing_seconds_bucket{kind=\"data\",le=\"";
+        double millis = quantileMillis(before, after, q);
+        return Double.isNaN(millis) ? "n/a" : String.format(Locale.ROOT, "%.2f ms", millis);
+    }
+
+    private static final String DECISION_BUCKET = "lorawan_uplink_processing_seconds_bucket{kind=\"data\",le=\"";
+
+    /** The data-frame decisions between two reads of the metrics in the bucket {@code le} (e.g. "+Inf": all). */
+    static double bucketDelta(Map<String, Double> before, Map<String, Double> after, String le) {
+        return delta(before, after, DECISION_BUCKET + le + "\"}");
+    }
+
+    /**
+     * The upper bound, in ms, of the histogram bucket holding quantile {@code q} of the data-frame decisions between
+     * two reads of the metrics; NaN when there were none.
+     */
+    static double quantileMillis(Map<String, Double> before, Map<String, Double> after, double q) {
         List<double[]> buckets = new ArrayList<>();
         for (String key : after.keySet()) {
-            if (key.startsWith(prefix)) {
-                String le = key.substring(prefix.length(), key.length() - 2);
+            if (key.startsWith(DECISION_BUCKET)) {
+                String le = key.substring(DECISION_BUCKET.length(), key.length() - 2);
                 buckets.add(new double[] {le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le),
                         delta(before, after, key)});
             }
         }
         buckets.sort((a, b) -> Double.compare(a[0], b[0]));
         if (buckets.isEmpty() || buckets.get(buckets.size() - 1)[1] == 0) {
-            return "n/a";
+            return Double.NaN;
         }
         double total = buckets.get(buckets.size() - 1)[1];
         for (double[] bucket : buckets) {
             if (bucket[1] >= q * total) {
-                return String.format(Locale.ROOT, "%.2f ms", bucket[0] * 1000);
+                return bucket[0] * 1000;
             }
         }
-        return "n/a";
+        return Double.NaN;
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
