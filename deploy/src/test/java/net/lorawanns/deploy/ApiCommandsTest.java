@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.ConfigLoader;
-import net.lorawanns.config.RedisSettings;
-import net.lorawanns.core.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,23 +51,7 @@ class ApiCommandsTest {
 
     @BeforeEach
     void start() throws Exception {
-        RedisSettings redis = TestRedis.settings();
-        Path config = Files.writeString(dir.resolve("ns.toml"), """
-                [logging]
-                level = "warn"
-                [redis]
-                servers = ["%s"]
-                key_prefix = "%s"
-                [gateway.udp]
-                bind = "127.0.0.1:0"
-                [internal_js]
-                master_key = "%s"
-                [api]
-                bind = "127.0.0.1:0"
-                api_keys = ["%s"]
-                [metrics]
-                bind = "127.0.0.1:0"
-                """.formatted(redis.servers().get(0), redis.keyPrefix(), MASTER_KEY, ADMIN_KEY));
+        Path config = ApiTestServers.config(dir.resolve("ns.toml"), MASTER_KEY, ADMIN_KEY, "");
         server = Server.start(new ConfigLoader().load(config));
         assertEquals(200, api("PUT", "/api/v1/applications/" + APP, new JsonObject()).statusCode());
     }

@@ -32,9 +32,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.ConfigLoader;
-import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.testing.TestPki;
-import net.lorawanns.core.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,25 +71,8 @@ class ApiKeyCommandTest {
     }
 
     private Path config(Path cert, Path key) throws IOException {
-        RedisSettings redis = TestRedis.settings();
-        return Files.writeString(dir.resolve("ns-" + System.nanoTime() + ".toml"), """
-                [logging]
-                level = "warn"
-                [redis]
-                servers = ["%s"]
-                key_prefix = "%s"
-                [gateway.udp]
-                bind = "127.0.0.1:0"
-                [internal_js]
-                master_key = "%s"
-                [api]
-                bind = "127.0.0.1:0"
-                api_keys = ["%s"]
-                tls_cert = "%s"
-                tls_key = "%s"
-                [metrics]
-                bind = "127.0.0.1:0"
-                """.formatted(redis.servers().get(0), redis.keyPrefix(), MASTER_KEY, ADMIN_KEY, cert, key));
+        return ApiTestServers.config(dir.resolve("ns-" + System.nanoTime() + ".toml"), MASTER_KEY, ADMIN_KEY,
+                "tls_cert = \"" + cert + "\"\ntls_key = \"" + key + "\"");
     }
 
     @Test
