@@ -59,12 +59,13 @@ class ClassCFailoverEndToEndTest {
         return List.of(new Air.Reception(best, 9, -50, 0), new Air.Reception(lesser, -3, -110, 2_000_000));
     }
 
-    /** Until the instance's bridge counts no gateway online (its gauge), within the usual wait. */
-    private static void awaitNoGatewayOnline(Server server) throws Exception {
+    /** Until the instance's bridge counts {@code online} gateways online (its gauge), within the usual wait. */
+    private static void awaitGatewaysOnline(Server server, int online) throws Exception {
         long deadline = System.nanoTime() + Site.WAIT.toNanos();
-        while (network.metric(server, "lorawan_gateway_udp_gateways_online") > 0) {
+        while (network.metric(server, "lorawan_gateway_udp_gateways_online") != online) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("a gateway of the first instance is still online after " + Site.WAIT);
+                throw new AssertionError("the instance does not count " + online + " gateways online after "
+                        + Site.WAIT);
             }
         }
     }
@@ -95,14 +96,20 @@ class ClassCFailoverEndToEndTest {
 
         best.pullData();
         lesser.pullData();
+        awaitGatewaysOnline(first, 1);
+        awaitGatewaysOnline(second, 1);
         enqueue(device.devEui, new byte[] {1});
         SimulatedGateway.Received viaBest = awaitEither();
         assertEquals(best, viaBest.gateway(), "the gateway that heard the device best");
         assertArrayEquals(new byte[] {1}, device.read(viaBest.downlink().phy(), 0).frmPayload());
 
-        // The best gateway stops pulling: its instance marks it offline after offline_timeout.
-        awaitNoGatewayOnline(first);
+        // Both gateways stop pulling: each instance marks its gateway offline after offline_timeout.
+        awaitGatewaysOnline(first, 0);
+        awaitGatewaysOnline(second, 0);
+        // Its PULL_DATA is a datagram, the enqueue an HTTP request: the item may only be enqueued once the other
+        // instance has taken the PULL_DATA, or no instance reaches a gateway of the device when it wakes.
         lesser.pullData();
+        awaitGatewaysOnline(second, 1);
         enqueue(device.devEui, new byte[] {2});
         SimulatedGateway.Received viaLesser = awaitEither();
         assertEquals(lesser, viaLesser.gateway(), "the other gateway, through the other instance");
