@@ -100,7 +100,8 @@ public final class Launcher {
     static final class ConfigCommand {
 
         @Command(name = "check", mixinStandardHelpOptions = true,
-                description = "Validate FILE and print the effective configuration, secrets masked.")
+                description = "Validate FILE (certificates and keys included) and print the effective configuration, "
+                        + "secrets masked.")
         static final class Check implements Callable<Integer> {
             @Parameters(paramLabel = "FILE", description = "the TOML configuration file")
             Path file;
@@ -113,6 +114,7 @@ public final class Launcher {
                 try {
                     Settings settings = new ConfigLoader().load(file);
                     Server.networkPlan(settings);
+                    TlsFiles.check(settings);
                     spec.commandLine().getOut().print(new ConfigWriter().toToml(settings));
                     spec.commandLine().getOut().flush();
                     spec.commandLine().getErr().println(file + ": OK");

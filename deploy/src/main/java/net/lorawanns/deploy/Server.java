@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -36,6 +35,7 @@ import net.lorawanns.config.ApiSettings;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.InternalJsSettings;
+import net.lorawanns.config.InvalidSettingException;
 import net.lorawanns.config.JoinServerSettings;
 import net.lorawanns.config.KekSettings;
 import net.lorawanns.config.Secret;
@@ -54,6 +54,7 @@ import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkScheduler;
 import net.lorawanns.core.downlink.GatewayDutyCycle;
+import net.lorawanns.core.http.PemKeyPair;
 import net.lorawanns.core.integration.EventHub;
 import net.lorawanns.core.integration.EventStream;
 import net.lorawanns.core.integration.WebhookAddressPolicy;
@@ -341,15 +342,12 @@ public final class Server implements AutoCloseable {
         }
         HttpServerOptions options = new HttpServerOptions();
         if (apiSettings.tls()) {
-            PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(apiSettings.tlsCert())
-                    .setKeyPath(apiSettings.tlsKey());
             try {
-                pem.getKeyManagerFactory(vertx);
-            } catch (Exception e) {
-                throw new ConfigException("api.tls_cert", "cannot use " + apiSettings.tlsCert() + " with api.tls_key "
-                        + apiSettings.tlsKey() + ": " + e.getMessage());
+                options.setSsl(true).setKeyCertOptions(PemKeyPair.load(vertx, "api.tls_cert", apiSettings.tlsCert(),
+                        "api.tls_key", apiSettings.tlsKey()));
+            } catch (InvalidSettingException e) {
+                throw new ConfigException(e.key(), e.getMessage());
             }
-            options.setSsl(true).setKeyCertOptions(pem);
         }
         HostPort bind = HostPort.parse(apiSettings.bind());
         ApiAccess access = new ApiAccess(adminKeys, Optional.of(storedKeys), registry);
@@ -370,6 +368,8 @@ public final class Server implements AutoCloseable {
             endpoint = BackendInterfacesServer.start(vertx, js, internal, store, appSKeys, jsKeks,
                     eui -> served.stream().anyMatch(prefix -> prefix.contains(eui)), registry,
                     bind.host(), bind.port()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InvalidSettingException e) {
+            throw new ConfigException(e.key(), e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("internal_js.clients", e.getMessage());
         } catch (Exception e) {
@@ -415,6 +415,8 @@ public final class Server implements AutoCloseable {
             try {
                 answers = AsyncAnswers.start(vertx, js, Optional.of(new AsyncAnswerRelay(redis, keys, cipher)))
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InvalidSettingException e) {
+                throw new ConfigException(e.key(), e.getMessage());
             } catch (Exception e) {
                 throw new ConfigException("join_server.async_bind", "cannot listen for asynchronous answers on "
                         + js.asyncBind() + ": " + e.getMessage());

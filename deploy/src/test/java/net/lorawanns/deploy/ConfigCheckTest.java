@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.lorawanns.core.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -74,5 +75,23 @@ class ConfigCheckTest {
                 """);
         assertEquals(Launcher.CONFIG_ERROR, run("config", "check", bad.toString()));
         assertTrue(err.toString().contains("regions[1].sub_bands[0]: us915 has sub-bands 1-8, got 9"), err.toString());
+    }
+
+    @Test
+    void aCertificateAndAKeyThatDoNotBelongTogetherAreFound(@TempDir Path dir) throws Exception {
+        TestPki.Authority authority = TestPki.authority(dir, "ca");
+        TestPki.Credentials api = authority.issue("api");
+        TestPki.Credentials other = authority.issue("other");
+        String config = """
+                [api]
+                tls_cert = "%s"
+                tls_key = "%s"
+                """;
+        Path good = Files.writeString(dir.resolve("good.toml"), config.formatted(api.certFile(), api.keyFile()));
+        assertEquals(0, run("config", "check", good.toString()), err.toString());
+        Path bad = Files.writeString(dir.resolve("bad.toml"), config.formatted(api.certFile(), other.keyFile()));
+        assertEquals(Launcher.CONFIG_ERROR, run("config", "check", bad.toString()));
+        assertTrue(err.toString().contains("api.tls_key: the key in " + other.keyFile()
+                + " is not the private key of the certificate in " + api.certFile()), err.toString());
     }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +29,7 @@ import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.backend.MalformedMessageException;
 import net.lorawanns.core.backend.MessageHeader;
 import net.lorawanns.core.backend.RejoinReq;
+import net.lorawanns.core.http.PemKeyPair;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
@@ -83,7 +83,8 @@ public final class BackendInterfacesServer {
         PemTrustOptions trust = new PemTrustOptions();
         peers.forEach(peer -> trust.addCertPath(peer.trustFile.toString()));
         HttpServerOptions options = new HttpServerOptions().setSsl(true)
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.tlsCert()).setKeyPath(settings.tlsKey()))
+                .setKeyCertOptions(PemKeyPair.load(vertx, "internal_js.tls_cert", settings.tlsCert(),
+                        "internal_js.tls_key", settings.tlsKey()))
                 .setTrustOptions(trust).setClientAuth(ClientAuth.REQUIRED)
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         BackendInterfacesServer server = new BackendInterfacesServer(joinServer, rootKeys, appSKeys, peers, keks,

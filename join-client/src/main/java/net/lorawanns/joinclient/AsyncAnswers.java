@@ -7,7 +7,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +22,7 @@ import net.lorawanns.core.backend.BiJson;
 import net.lorawanns.core.backend.JoinAns;
 import net.lorawanns.core.backend.JoinReq;
 import net.lorawanns.core.backend.RejoinReq;
+import net.lorawanns.core.http.PemKeyPair;
 import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.backend.MalformedMessageException;
 import org.slf4j.Logger;
@@ -66,8 +66,8 @@ public final class AsyncAnswers {
         AsyncAnswers answers = new AsyncAnswers(vertx, relay);
         HostPort bind = HostPort.parse(settings.asyncBind());
         HttpServerOptions options = new HttpServerOptions().setSsl(true)
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.asyncTlsCert())
-                        .setKeyPath(settings.asyncTlsKey()))
+                .setKeyCertOptions(PemKeyPair.load(vertx, "join_server.async_tls_cert", settings.asyncTlsCert(),
+                        "join_server.async_tls_key", settings.asyncTlsKey()))
                 .setTrustOptions(new PemTrustOptions().addCertPath(settings.asyncClientCaCert()))
                 .setClientAuth(ClientAuth.REQUIRED).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
         Router router = Router.router(vertx);

@@ -1,10 +1,8 @@
 package net.lorawanns.joinclient;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +20,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import net.lorawanns.config.InvalidSettingException;
+import net.lorawanns.core.http.PemKeyPair;
 
 /**
  * The TLS side of calling one join server: a CA certificate added to the JDK's trusted roots (never put in their
@@ -53,14 +52,7 @@ public final class ClientTls {
                 : Optional.of(TrustOptions.wrap(systemRootsPlus(Path.of(caCert))));
         Optional<KeyCertOptions> keyCert = Optional.empty();
         if (!tlsCert.isEmpty()) {
-            PemKeyCertOptions pem = new PemKeyCertOptions().setCertValue(read("tls_cert", tlsCert))
-                    .setKeyValue(read("tls_key", tlsKey));
-            try {
-                keyCert = Optional.of(KeyCertOptions.wrap(pem.getKeyManagerFactory(vertx)));
-            } catch (Exception e) {
-                throw new InvalidSettingException("tls_key", "cannot use client certificate " + tlsCert + " with key "
-                        + tlsKey + ": " + e.getMessage());
-            }
+            keyCert = Optional.of(PemKeyPair.load(vertx, "tls_cert", tlsCert, "tls_key", tlsKey));
         }
         return new ClientTls(caCert + "|" + tlsCert, trust, keyCert);
     }
@@ -99,14 +91,6 @@ public final class ClientTls {
         return new ClientTls(id + "|observed", Optional.of(TrustOptions.wrap(observation.trusting(
                 (X509TrustManager) trustFactory.getTrustManagers()[0]))),
                 Optional.of(KeyCertOptions.wrap(observation.keying(keys))));
-    }
-
-    private static Buffer read(String key, String file) {
-        try {
-            return Buffer.buffer(Files.readAllBytes(Path.of(file)));
-        } catch (IOException e) {
-            throw new InvalidSettingException(key, "cannot read " + file + ": " + e.getMessage());
-        }
     }
 
     /** The JDK's trusted roots plus the certificates of one PEM file. */
