@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.bridge.TestGateway;
 import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.NetworkSettings.RxWindowRule;
@@ -37,13 +36,14 @@ import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.sim.SpecGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Class C and Class B entry points of {@link DownlinkScheduler} over the real UDP bridge, a packet forwarder
- * built from PROTOCOL.TXT ({@link TestGateway}) and the test Redis: {@code imme} and {@code tmms} in the txpk, the
+ * built from PROTOCOL.TXT ({@link SpecGateway}) and the test Redis: {@code imme} and {@code tmms} in the txpk, the
  * outcome's window and reason, the gateway's reachability, the slot's lead time and the duty cycle.
  */
 class ClassBAndCTransmitTest {
@@ -60,7 +60,7 @@ class ClassBAndCTransmitTest {
     private UdpBridge bridge;
     private Redis redis;
     private DownlinkScheduler scheduler;
-    private TestGateway gateway;
+    private SpecGateway gateway;
     private final String prefix = "bc-" + UUID.randomUUID() + ":";
 
     @BeforeEach
@@ -80,7 +80,7 @@ class ClassBAndCTransmitTest {
         redis = TestRedis.client(vertx, new RedisSettings(List.of(TestRedis.url()), "standalone", "", ""));
         scheduler = new DownlinkScheduler(bridge, new GatewayDutyCycle(redis, new RedisKeys(prefix), true),
                 new WindowOrder(RxWindowRule.RX1_FIRST, 0), "instance", new SimpleMeterRegistry());
-        gateway = new TestGateway(EUI, bridge.port());
+        gateway = new SpecGateway(EUI, bridge.port());
         gateway.pullData(2, 1);
         gateway.receive(WAIT);
         awaitReachable();
@@ -107,7 +107,7 @@ class ClassBAndCTransmitTest {
     /** The next PULL_RESP's txpk, answered with a TX_ACK carrying {@code error}. */
     private JsonNode txpk(String error) throws Exception {
         byte[] pullResp = gateway.receive(WAIT);
-        assertEquals(TestGateway.PULL_RESP, pullResp[3]);
+        assertEquals(SpecGateway.PULL_RESP, pullResp[3]);
         gateway.txAck(2, (pullResp[1] & 0xFF) << 8 | pullResp[2] & 0xFF,
                 "{\"txpk_ack\":{\"error\":\"" + error + "\"}}");
         return new ObjectMapper().readTree(new String(pullResp, 4, pullResp.length - 4, StandardCharsets.UTF_8))

@@ -33,6 +33,7 @@ import net.lorawanns.core.gateway.TxTiming;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.sim.SpecGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -59,7 +60,7 @@ class UdpBridgeTest {
     private final BlockingQueue<UplinkFrame> uplinks = new LinkedBlockingQueue<>();
     private final BlockingQueue<GatewayStats> stats = new LinkedBlockingQueue<>();
     private final AtomicInteger unexpectedErrors = new AtomicInteger();
-    private final List<TestGateway> gateways = new ArrayList<>();
+    private final List<SpecGateway> gateways = new ArrayList<>();
     private UdpBridge bridge;
 
     private UdpBridge start(String udpToml, Set<Eui64> registered) throws Exception {
@@ -86,27 +87,27 @@ class UdpBridgeTest {
         return bridge;
     }
 
-    private TestGateway gateway(String eui) throws Exception {
+    private SpecGateway gateway(String eui) throws Exception {
         return gateway(eui, "127.0.0.1");
     }
 
-    private TestGateway gateway(String eui, String localAddress) throws Exception {
-        TestGateway gateway = new TestGateway(eui, bridge.port(), localAddress);
+    private SpecGateway gateway(String eui, String localAddress) throws Exception {
+        SpecGateway gateway = new SpecGateway(eui, bridge.port(), localAddress);
         gateways.add(gateway);
         return gateway;
     }
 
     /** A gateway that has sent PULL_DATA in the given protocol version and got its PULL_ACK. */
-    private TestGateway connected(String eui, int version) throws Exception {
-        TestGateway gateway = gateway(eui);
+    private SpecGateway connected(String eui, int version) throws Exception {
+        SpecGateway gateway = gateway(eui);
         gateway.pullData(version, 0x0101);
-        assertArrayEquals(TestGateway.ack(version, 0x0101, TestGateway.PULL_ACK), gateway.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(version, 0x0101, SpecGateway.PULL_ACK), gateway.receive(DEADLINE));
         return gateway;
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateways.forEach(TestGateway::close);
+        gateways.forEach(SpecGateway::close);
         if (bridge != null) {
             bridge.stop().await(10, TimeUnit.SECONDS);
         }
@@ -117,9 +118,9 @@ class UdpBridgeTest {
     @Test
     void pushDataIsAcknowledgedWithItsTokenAndDecoded() throws Exception {
         start("", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         gw.pushData(2, 0xABCD, new String(PushDataDecoderTest.fixture("sx1302_hal_v2_stat.json"), StandardCharsets.UTF_8));
-        assertArrayEquals(new byte[] {2, (byte) 0xAB, (byte) 0xCD, TestGateway.PUSH_ACK}, gw.receive(DEADLINE));
+        assertArrayEquals(new byte[] {2, (byte) 0xAB, (byte) 0xCD, SpecGateway.PUSH_ACK}, gw.receive(DEADLINE));
         UplinkFrame frame = uplinks.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertNotNull(frame);
         assertEquals(Eui64.parse(EUI), frame.rxInfo().get(0).gatewayEui());
@@ -133,32 +134,32 @@ class UdpBridgeTest {
     @Test
     void versionOneIsAnsweredInVersionOne() throws Exception {
         start("", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         gw.pushData(1, 0x0102, UPLINK);
-        assertArrayEquals(TestGateway.ack(1, 0x0102, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(1, 0x0102, SpecGateway.PUSH_ACK), gw.receive(DEADLINE));
         gw.pullData(1, 0x0304);
-        assertArrayEquals(TestGateway.ack(1, 0x0304, TestGateway.PULL_ACK), gw.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(1, 0x0304, SpecGateway.PULL_ACK), gw.receive(DEADLINE));
     }
 
     @Test
     void pullDataIsAcknowledgedWithItsToken() throws Exception {
         start("", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         gw.pullData(2, 0x7F01);
-        assertArrayEquals(TestGateway.ack(2, 0x7F01, TestGateway.PULL_ACK), gw.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 0x7F01, SpecGateway.PULL_ACK), gw.receive(DEADLINE));
         assertTrue(bridge.isOnline(Eui64.parse(EUI)).await(10, TimeUnit.SECONDS));
     }
 
     @Test
     void downlinksGoToTheLatestPullAddressAndSettleByTxAck() throws Exception {
         start("tx_ack_timeout = \"5s\"\n", Set.of());
-        TestGateway before = connected(EUI, 2);
-        TestGateway moved = connected(EUI, 2);
+        SpecGateway before = connected(EUI, 2);
+        SpecGateway moved = connected(EUI, 2);
 
         var result = bridge.send(downlink(new TxTiming.AtCounter(1_005_000), new DataRate.LoRa(7, 125_000)));
         byte[] pullResp = moved.receive(DEADLINE);
         assertEquals(2, pullResp[0]);
-        assertEquals(TestGateway.PULL_RESP, pullResp[3]);
+        assertEquals(SpecGateway.PULL_RESP, pullResp[3]);
         int token = (pullResp[1] & 0xFF) << 8 | (pullResp[2] & 0xFF);
         assertNotEquals(0, token, "version 2 PULL_RESP carries a token for the TX_ACK");
         String json = new String(pullResp, 4, pullResp.length - 4, StandardCharsets.UTF_8);
@@ -186,7 +187,7 @@ class UdpBridgeTest {
     @Test
     void aDownlinkResultComesOnTheSendersContextNotTheBridges() throws Exception {
         start(((VertxInternal) vertx).createEventLoopContext(), "tx_ack_timeout = \"5s\"\n", Set.of());
-        TestGateway gateway = connected(EUI, 2);
+        SpecGateway gateway = connected(EUI, 2);
         Context sender = ((VertxInternal) vertx).createEventLoopContext();
         CompletableFuture<Context> settledOn = new CompletableFuture<>();
         sender.runOnContext(v -> bridge.send(downlink(new TxTiming.AtCounter(1_005_000), new DataRate.LoRa(7, 125_000)))
@@ -199,7 +200,7 @@ class UdpBridgeTest {
     @Test
     void everyTxAckOutcome() throws Exception {
         start("tx_ack_timeout = \"5s\"\n", Set.of());
-        TestGateway gw = connected(EUI, 2);
+        SpecGateway gw = connected(EUI, 2);
         Object[][] cases = {
             {null, TxResult.of(TxStatus.SENT)},
             {"{\"txpk_ack\":{\"error\":\"NONE\"}}", TxResult.of(TxStatus.SENT)},
@@ -228,7 +229,7 @@ class UdpBridgeTest {
     @Test
     void aMissingTxAckIsReported() throws Exception {
         start("tx_ack_timeout = \"200ms\"\n", Set.of());
-        TestGateway gw = connected(EUI, 2);
+        SpecGateway gw = connected(EUI, 2);
         var result = bridge.send(downlink(new TxTiming.AtGpsTime(1_400_000_000_000L), new DataRate.LoRa(12, 125_000)));
         byte[] pullResp = gw.receive(DEADLINE);
         assertTrue(new String(pullResp, 4, pullResp.length - 4, StandardCharsets.UTF_8).contains("\"tmms\":1400000000000"));
@@ -245,7 +246,7 @@ class UdpBridgeTest {
     void theDownlinkRoundTripIsMeasuredPerGateway() throws Exception {
         start("default_round_trip = \"250ms\"\ntx_ack_timeout = \"5s\"\n", Set.of());
         Eui64 eui = Eui64.parse(EUI);
-        TestGateway gw = connected(EUI, 2);
+        SpecGateway gw = connected(EUI, 2);
         assertEquals(new BackhaulLatency(Duration.ofMillis(250), 0), bridge.latency(eui));
         long before = System.nanoTime();
         var result = bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(7, 125_000)));
@@ -274,10 +275,10 @@ class UdpBridgeTest {
     @Test
     void versionOneDownlinksHaveAZeroTokenAndNoAcknowledgement() throws Exception {
         start("", Set.of());
-        TestGateway gw = connected(EUI, 1);
+        SpecGateway gw = connected(EUI, 1);
         var result = bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(9, 125_000)));
         byte[] pullResp = gw.receive(DEADLINE);
-        assertArrayEquals(new byte[] {1, 0, 0, TestGateway.PULL_RESP}, java.util.Arrays.copyOf(pullResp, 4));
+        assertArrayEquals(new byte[] {1, 0, 0, SpecGateway.PULL_RESP}, java.util.Arrays.copyOf(pullResp, 4));
         assertEquals(TxResult.of(TxStatus.UNCONFIRMED), result.await(10, TimeUnit.SECONDS));
     }
 
@@ -287,7 +288,7 @@ class UdpBridgeTest {
         assertEquals(TxStatus.GATEWAY_UNAVAILABLE,
                 bridge.send(downlink(new TxTiming.Immediately(), new DataRate.LoRa(7, 125_000))).await(10, TimeUnit.SECONDS).status());
         assertFalse(bridge.reachable(Eui64.parse(EUI)));
-        TestGateway gw = connected(EUI, 2);
+        SpecGateway gw = connected(EUI, 2);
         assertTrue(bridge.isOnline(Eui64.parse(EUI)).await(10, TimeUnit.SECONDS));
         assertTrue(bridge.reachable(Eui64.parse(EUI)));
         awaitTrue(() -> !bridge.isOnline(Eui64.parse(EUI)).await(), "gateway marked offline");
@@ -299,11 +300,11 @@ class UdpBridgeTest {
     @Test
     void unknownGatewaysAreRefusedWhenOnlyRegisteredOnesMayTalk() throws Exception {
         start("unknown_gateways = \"reject\"\n", Set.of(Eui64.parse(EUI)));
-        TestGateway stranger = gateway("0102030405060708");
-        TestGateway known = gateway(EUI);
+        SpecGateway stranger = gateway("0102030405060708");
+        SpecGateway known = gateway(EUI);
         stranger.pullData(2, 0x1111);
         known.pullData(2, 0x2222);
-        assertArrayEquals(TestGateway.ack(2, 0x2222, TestGateway.PULL_ACK), known.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 0x2222, SpecGateway.PULL_ACK), known.receive(DEADLINE));
         awaitTrue(() -> dropped("unknown_gateway") == 1, "the stranger's datagram is counted");
         assertEquals(null, stranger.receiveOrNull(Duration.ofMillis(100)), "and not answered");
     }
@@ -311,21 +312,21 @@ class UdpBridgeTest {
     @Test
     void aPinnedGatewayIgnoresOtherSourceAddresses() throws Exception {
         start("pin_source_address = true\n", Set.of());
-        TestGateway first = gateway(EUI, "127.0.0.1");
-        TestGateway impostor = gateway(EUI, "127.0.0.2");
+        SpecGateway first = gateway(EUI, "127.0.0.1");
+        SpecGateway impostor = gateway(EUI, "127.0.0.2");
         first.pullData(2, 1);
         first.receive(DEADLINE);
         impostor.pullData(2, 2);
         awaitTrue(() -> dropped("address_mismatch") == 1, "the other address is refused");
         first.pullData(2, 3);
-        assertArrayEquals(TestGateway.ack(2, 3, TestGateway.PULL_ACK), first.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 3, SpecGateway.PULL_ACK), first.receive(DEADLINE));
         assertEquals(null, impostor.receiveOrNull(Duration.ofMillis(100)));
     }
 
     @Test
     void aGatewayOverItsRateLimitIsThrottled() throws Exception {
         start("rate_limit = 5\n", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         for (int i = 0; i < 40; i++) {
             gw.pullData(2, i);
         }
@@ -341,21 +342,21 @@ class UdpBridgeTest {
     @Test
     void aGatewayWhoseFramesAreOverTheLimitKeepsItsKeepalives() throws Exception {
         start("rate_limit = 5\n", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         gw.pushData(2, 1, rxpks(8));
-        assertArrayEquals(TestGateway.ack(2, 1, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 1, SpecGateway.PUSH_ACK), gw.receive(DEADLINE));
         awaitTrue(() -> dropped("rate_limited") == 3, "the frames past the limit are dropped");
         gw.pullData(2, 2);
-        assertArrayEquals(TestGateway.ack(2, 2, TestGateway.PULL_ACK), gw.receive(DEADLINE),
+        assertArrayEquals(SpecGateway.ack(2, 2, SpecGateway.PULL_ACK), gw.receive(DEADLINE),
                 "PULL_DATA is counted apart from frames and still answered");
     }
 
     @Test
     void theRateLimitCountsFramesNotDatagrams() throws Exception {
         start("rate_limit = 5\n", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         gw.pushData(2, 1, rxpks(8));
-        assertArrayEquals(TestGateway.ack(2, 1, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 1, SpecGateway.PUSH_ACK), gw.receive(DEADLINE));
         assertEquals(5, drain(uplinks, 5).size(), "a burst of 5 frames");
         awaitTrue(() -> dropped("rate_limited") == 3, "the 3 rxpk past the limit are counted");
         gw.pushData(2, 2, rxpks(1));
@@ -367,7 +368,7 @@ class UdpBridgeTest {
     @Test
     void aGatewayRemovedUnderRejectIsCutOffAtOnce() throws Exception {
         start("unknown_gateways = \"reject\"\n", Set.of(Eui64.parse(EUI)));
-        TestGateway gw = connected(EUI, 2);
+        SpecGateway gw = connected(EUI, 2);
         bridge.setRegisteredGateways(Set.of()).await(10, TimeUnit.SECONDS);
         gw.pullData(2, 0x0202);
         gw.pushData(2, 0x0303, UPLINK);
@@ -380,37 +381,37 @@ class UdpBridgeTest {
 
         bridge.setRegisteredGateways(Set.of(Eui64.parse(EUI))).await(10, TimeUnit.SECONDS);
         gw.pullData(2, 0x0404);
-        assertArrayEquals(TestGateway.ack(2, 0x0404, TestGateway.PULL_ACK), gw.receive(DEADLINE),
+        assertArrayEquals(SpecGateway.ack(2, 0x0404, SpecGateway.PULL_ACK), gw.receive(DEADLINE),
                 "registered again, served again");
     }
 
     @Test
     void spoofedEuisReplaceEachOtherButNeverRegisteredOrOnlineGateways() throws Exception {
         start("max_unknown_gateways = 20\n", Set.of(Eui64.parse(EUI)));
-        TestGateway registered = connected(EUI, 2);
-        TestGateway honest = connected("AA555A0000000001", 2);
-        TestGateway spoofer = gateway("0000000000000000");
+        SpecGateway registered = connected(EUI, 2);
+        SpecGateway honest = connected("AA555A0000000001", 2);
+        SpecGateway spoofer = gateway("0000000000000000");
         for (int i = 0; i < 500; i++) {
-            spoofer.send(spoofed(i, TestGateway.PUSH_DATA, UPLINK));
+            spoofer.send(spoofed(i, SpecGateway.PUSH_DATA, UPLINK));
         }
         awaitTrue(() -> datagrams("push_data") == 500, "every spoofed datagram read");
         assertEquals(0, dropped("too_many_gateways"), "spoofed EUIs without a downlink path replace each other");
         assertEquals(21, meters.get("lorawan.gateway.udp.gateways.known").gauge().value(),
                 "the registered gateway plus at most max_unknown_gateways others");
         registered.pullData(2, 0x0A0A);
-        assertArrayEquals(TestGateway.ack(2, 0x0A0A, TestGateway.PULL_ACK), registered.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 0x0A0A, SpecGateway.PULL_ACK), registered.receive(DEADLINE));
         honest.pullData(2, 0x0B0B);
-        assertArrayEquals(TestGateway.ack(2, 0x0B0B, TestGateway.PULL_ACK), honest.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 0x0B0B, SpecGateway.PULL_ACK), honest.receive(DEADLINE));
         assertTrue(bridge.isOnline(Eui64.parse("AA555A0000000001")).await(10, TimeUnit.SECONDS),
                 "the online unregistered gateway was not replaced");
 
         for (int i = 0; i < 40; i++) {
-            spoofer.send(spoofed(1_000 + i, TestGateway.PULL_DATA, null));
+            spoofer.send(spoofed(1_000 + i, SpecGateway.PULL_DATA, null));
         }
         awaitTrue(() -> datagrams("pull_data") == 2 + 2 + 40, "every spoofed PULL_DATA read");
         assertEquals(21, dropped("too_many_gateways"), "once all are online, newcomers are refused: 19 fit");
         registered.pullData(2, 0x0C0C);
-        assertArrayEquals(TestGateway.ack(2, 0x0C0C, TestGateway.PULL_ACK), registered.receive(DEADLINE),
+        assertArrayEquals(SpecGateway.ack(2, 0x0C0C, SpecGateway.PULL_ACK), registered.receive(DEADLINE),
                 "the registered gateway is still served");
         registered.pushData(2, 0x0D0D, UPLINK);
         registered.receive(DEADLINE);
@@ -422,9 +423,9 @@ class UdpBridgeTest {
     @Test
     void badFramesAreCountedAndDroppedWhileTheDatagramIsStillAcknowledged() throws Exception {
         start("", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         gw.pushData(2, 5, new String(PushDataDecoderTest.fixture("packet_forwarder_v1.json"), StandardCharsets.UTF_8));
-        assertArrayEquals(TestGateway.ack(2, 5, TestGateway.PUSH_ACK), gw.receive(DEADLINE));
+        assertArrayEquals(SpecGateway.ack(2, 5, SpecGateway.PUSH_ACK), gw.receive(DEADLINE));
         awaitTrue(() -> dropped("crc_bad") == 1, "CRC-failed rxpk counted");
         assertEquals(2, drain(uplinks, 2).size());
         gw.pushData(2, 6, "{\"rxpk\":[{\"tmst\":1,\"freq\":868.1,\"modu\":\"LORA\",\"datr\":\"SF7BW125\",\"codr\":\"4/5\","
@@ -434,9 +435,9 @@ class UdpBridgeTest {
         gw.send(new byte[] {2, 0, 1});
         gw.send(new byte[] {3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
         gw.send(new byte[] {2, 0, 1, 9});
-        gw.send(new byte[] {2, 0, 1, TestGateway.PULL_RESP});
-        gw.send(new byte[] {2, 0, 1, TestGateway.PUSH_DATA, 1, 2, 3});
-        gw.send(gw.withMac(2, 7, TestGateway.PUSH_DATA, "{not json"));
+        gw.send(new byte[] {2, 0, 1, SpecGateway.PULL_RESP});
+        gw.send(new byte[] {2, 0, 1, SpecGateway.PUSH_DATA, 1, 2, 3});
+        gw.send(gw.withMac(2, 7, SpecGateway.PUSH_DATA, "{not json"));
         gw.txAck(2, 0x4242, null);
         awaitTrue(() -> dropped("too_short") == 2 && dropped("unknown_version") == 1
                 && dropped("unknown_identifier") == 1 && dropped("wrong_direction") == 1
@@ -446,7 +447,7 @@ class UdpBridgeTest {
     @Test
     void aPushDataLargerThanNettysDefaultBufferArrivesWhole() throws Exception {
         start("", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         byte[] payload = new byte[255];
         payload[0] = 0x40;
         String data = Base64.getEncoder().encodeToString(payload);
@@ -473,7 +474,7 @@ class UdpBridgeTest {
     @Test
     void aBurstOfPushDataIsAcknowledgedDatagramByDatagram() throws Exception {
         start("rate_limit = 0\n", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         int burst = 200;
         for (int token = 1; token <= burst; token++) {
             gw.pushData(2, token, UPLINK);
@@ -481,7 +482,7 @@ class UdpBridgeTest {
         Set<Integer> acknowledged = new java.util.HashSet<>();
         for (int i = 0; i < burst; i++) {
             byte[] ack = gw.receive(DEADLINE);
-            assertEquals(TestGateway.PUSH_ACK, ack[3]);
+            assertEquals(SpecGateway.PUSH_ACK, ack[3]);
             acknowledged.add(((ack[1] & 0xFF) << 8) | (ack[2] & 0xFF));
         }
         assertEquals(burst, acknowledged.size(), "every token acknowledged once");
@@ -491,12 +492,12 @@ class UdpBridgeTest {
     @Test
     void aDatagramLongerThanTheBridgeReadsIsDroppedAndTheNextOneIsRead() throws Exception {
         start("", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         StringBuilder padded = new StringBuilder("{\"rxpk\":[],\"pad\":\"");
         padded.append("x".repeat(GatewaySocket.MAX_DATAGRAM));
         gw.pushData(2, 1, padded.append("\"}").toString());
         gw.pushData(2, 2, UPLINK);
-        assertArrayEquals(TestGateway.ack(2, 2, TestGateway.PUSH_ACK), gw.receive(DEADLINE),
+        assertArrayEquals(SpecGateway.ack(2, 2, SpecGateway.PUSH_ACK), gw.receive(DEADLINE),
                 "the long datagram is not acknowledged, the next one is");
         assertEquals(1, drain(uplinks, 1).size());
         awaitTrue(() -> dropped("too_long") == 1, "the long datagram counted");
@@ -505,13 +506,13 @@ class UdpBridgeTest {
     @Test
     void survivesOneHundredThousandRandomAndMutatedDatagrams() throws Exception {
         start("rate_limit = 0\n", Set.of());
-        TestGateway gw = gateway(EUI);
+        SpecGateway gw = gateway(EUI);
         byte[][] templates = {
-            gw.withMac(2, 1, TestGateway.PUSH_DATA, UPLINK),
-            gw.withMac(2, 1, TestGateway.PUSH_DATA, new String(PushDataDecoderTest.fixture("rsig_v2.json"), StandardCharsets.UTF_8)),
-            gw.withMac(2, 1, TestGateway.PUSH_DATA, new String(PushDataDecoderTest.fixture("sx1302_hal_v2_stat.json"), StandardCharsets.UTF_8)),
-            gw.withMac(1, 1, TestGateway.PULL_DATA, null),
-            gw.withMac(2, 1, TestGateway.TX_ACK, "{\"txpk_ack\":{\"error\":\"TOO_LATE\"}}"),
+            gw.withMac(2, 1, SpecGateway.PUSH_DATA, UPLINK),
+            gw.withMac(2, 1, SpecGateway.PUSH_DATA, new String(PushDataDecoderTest.fixture("rsig_v2.json"), StandardCharsets.UTF_8)),
+            gw.withMac(2, 1, SpecGateway.PUSH_DATA, new String(PushDataDecoderTest.fixture("sx1302_hal_v2_stat.json"), StandardCharsets.UTF_8)),
+            gw.withMac(1, 1, SpecGateway.PULL_DATA, null),
+            gw.withMac(2, 1, SpecGateway.TX_ACK, "{\"txpk_ack\":{\"error\":\"TOO_LATE\"}}"),
         };
         Random random = new Random(20261122);
         long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();

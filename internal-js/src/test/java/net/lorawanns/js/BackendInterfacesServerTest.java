@@ -37,20 +37,20 @@ import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
-import net.lorawanns.core.testing.DeviceCrypto;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.audit.AuditLog;
 import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.ClaimStore;
-import net.lorawanns.js.audit.AuditLog;
 import net.lorawanns.js.claim.DeviceClaiming;
 import net.lorawanns.js.claim.OwnerToken;
 import net.lorawanns.js.transfer.ExportLock;
+import net.lorawanns.sim.DeviceCrypto;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,7 +129,7 @@ class BackendInterfacesServerTest {
 
     @Test
     void aLoRaWAN103DeviceJoinsOverBackendInterfaces10() throws Exception {
-        TestDevice device = provision("0004A30B001C0530", "1.0.3", NetId.parse(NET_ID));
+        SpecDevice device = provision("0004A30B001C0530", "1.0.3", NetId.parse(NET_ID));
         JsonObject ans = post(partner, """
                 {"ProtocolVersion": "1.0", "SenderID": "000013", "ReceiverID": "70B3D57ED0001234",
                  "TransactionID": 1234, "MessageType": "JoinReq", "MACVersion": "1.0.3",
@@ -160,7 +160,7 @@ class BackendInterfacesServerTest {
 
     @Test
     void aLoRaWAN104DeviceJoinsWithPrefixedLowerCaseHex() throws Exception {
-        TestDevice device = provision("0004A30B001C0531", "1.0.4", NetId.parse(NET_ID));
+        SpecDevice device = provision("0004A30B001C0531", "1.0.4", NetId.parse(NET_ID));
         JsonObject ans = post(partner, """
                 {"ProtocolVersion": "1.0", "SenderID": "0x000013", "ReceiverID": "0x70b3d57ed0001234",
                  "TransactionID": 77, "MessageType": "JoinReq", "MACVersion": "1.0.4",
@@ -182,7 +182,7 @@ class BackendInterfacesServerTest {
 
     @Test
     void aLoRaWAN11DeviceJoinsOverBackendInterfaces11WithThreeNetworkKeys() throws Exception {
-        TestDevice device = provision("0004A30B001C0532", "1.1", NetId.parse(NET_ID));
+        SpecDevice device = provision("0004A30B001C0532", "1.1", NetId.parse(NET_ID));
         JsonObject ans = post(partner, """
                 {"ProtocolVersion": "1.1", "SenderID": "000013", "ReceiverID": "70B3D57ED0001234",
                  "SenderNSID": "ns-a.example", "TransactionID": 4000000000, "MessageType": "JoinReq",
@@ -203,7 +203,7 @@ class BackendInterfacesServerTest {
 
     @Test
     void aDeviceLockedAfterExportIsRefusedJoinsAndRejoinsOverBackendInterfaces() throws Exception {
-        TestDevice device = provision("0004A30B001C053A", "1.1", NetId.parse(NET_ID));
+        SpecDevice device = provision("0004A30B001C053A", "1.1", NetId.parse(NET_ID));
         JsonObject joined = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C053A", device.joinRequest(1)), 200);
         device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
         exportLock.exportAndLock(Eui64.parse("0004A30B001C053A"), "test").await(10, TimeUnit.SECONDS);
@@ -219,7 +219,7 @@ class BackendInterfacesServerTest {
     /** TS002-1.1 RejoinReq: type 1 checked here (JSIntKey, RJcount1), type 0 after its network checked it. */
     @Test
     void aLoRaWAN11DeviceRejoinsOverBackendInterfaces11() throws Exception {
-        TestDevice device = provision("0004A30B001C0534", "1.1", NetId.parse(NET_ID));
+        SpecDevice device = provision("0004A30B001C0534", "1.1", NetId.parse(NET_ID));
         JsonObject joined = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C0534", device.joinRequest(1)), 200);
         device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
 
@@ -249,8 +249,8 @@ class BackendInterfacesServerTest {
                 .replace("\"ProtocolVersion\": \"1.1\"", "\"ProtocolVersion\": \"1.0\"");
         assertEquals("MalformedRequest", result(post(partner, version10, 200)), "no RejoinReq in 1.0");
 
-        TestDevice old = provision("0004A30B001C0535", "1.0.4", NetId.parse(NET_ID));
-        byte[] notA11Device = TestDevice.rejoinType1(new byte[16], JOIN_EUI, old.devEui, 0);
+        SpecDevice old = provision("0004A30B001C0535", "1.0.4", NetId.parse(NET_ID));
+        byte[] notA11Device = SpecDevice.rejoinType1(new byte[16], JOIN_EUI, old.devEui, 0);
         JsonObject refused = post(partner, rejoinReq("0004A30B001C0535", notA11Device, "26011F3D"), 200);
         assertEquals("JoinReqFailed", result(refused));
         assertTrue(refused.getJsonObject("Result").getString("Description").contains("1.1 only"), refused.encode());
@@ -266,7 +266,7 @@ class BackendInterfacesServerTest {
 
     @Test
     void anApplicationServerFetchesTheAppSKeyAndANetworkAsksForTheHomeNetwork() throws Exception {
-        TestDevice device = provision("0004A30B001C0533", "1.0.3", NetId.parse(NET_ID), Optional.empty(),
+        SpecDevice device = provision("0004A30B001C0533", "1.0.3", NetId.parse(NET_ID), Optional.empty(),
                 Optional.of("as-1"));
         JsonObject joined = post(partner, joinReq11Or10("1.0", "1.0.3", "0004A30B001C0533", device.joinRequest(99)), 200);
         device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
@@ -310,7 +310,7 @@ class BackendInterfacesServerTest {
         WebClient asClient = client(asCa.issue("as-1"), jsCa);
         for (Optional<String> otherAs : List.of(Optional.of("as-2"), Optional.<String>empty())) {
             String devEui = otherAs.isPresent() ? "0004A30B001C0540" : "0004A30B001C0541";
-            TestDevice device = provision(devEui, "1.0.3", NetId.parse(NET_ID), Optional.empty(), otherAs);
+            SpecDevice device = provision(devEui, "1.0.3", NetId.parse(NET_ID), Optional.empty(), otherAs);
             JsonObject joined = post(partner, joinReq11Or10("1.0", "1.0.3", devEui, device.joinRequest(1)), 200);
             assertEquals("Success", result(joined), joined.encode());
             JsonObject ans = post(asClient, """
@@ -324,7 +324,7 @@ class BackendInterfacesServerTest {
 
     @Test
     void aPeerThatSendsNoNsidCannotReachADeviceRegisteredWithAHomeNsid() throws Exception {
-        TestDevice device = provision("0004A30B001C0542", "1.0.4", NetId.parse(NET_ID), Optional.of("ns-home"),
+        SpecDevice device = provision("0004A30B001C0542", "1.0.4", NetId.parse(NET_ID), Optional.of("ns-home"),
                 Optional.empty());
         JsonObject withoutNsid = post(partner, joinReq11Or10("1.0", "1.0.4", "0004A30B001C0542",
                 device.joinRequest(1)), 200);
@@ -339,21 +339,21 @@ class BackendInterfacesServerTest {
 
     @Test
     void refusalsCarryTheirResultCodes() throws Exception {
-        TestDevice foreign = provision("0004A30B001C0534", "1.0.3", NetId.parse("00000A"));
+        SpecDevice foreign = provision("0004A30B001C0534", "1.0.3", NetId.parse("00000A"));
         assertEquals("ActivationDisallowed", result(post(partner,
                 joinReq11Or10("1.0", "1.0.3", "0004A30B001C0534", foreign.joinRequest(1)), 200)),
                 "a device of another home network");
-        TestDevice device = provision("0004A30B001C0535", "1.0.3", NetId.parse(NET_ID));
+        SpecDevice device = provision("0004A30B001C0535", "1.0.3", NetId.parse(NET_ID));
         assertEquals("UnknownSender", result(post(partner, joinReq11Or10("1.0", "1.0.3", "0004A30B001C0535",
                 device.joinRequest(2)).replace("\"SenderID\": \"000013\"", "\"SenderID\": \"000014\""), 200)),
                 "a client may speak only for its own NetIDs");
         byte[] badMic = device.joinRequest(3);
         badMic[badMic.length - 1] ^= 1;
         assertEquals("MICFailed", result(post(partner, joinReq11Or10("1.0", "1.0.3", "0004A30B001C0535", badMic), 200)));
-        TestDevice unknown = new TestDevice("0004A30B001C05FF", JOIN_EUI, "1.0.3", new byte[16], null, 0);
+        SpecDevice unknown = new SpecDevice("0004A30B001C05FF", JOIN_EUI, "1.0.3", new byte[16], null, 0);
         assertEquals("UnknownDevEUI", result(post(partner,
                 joinReq11Or10("1.0", "1.0.3", "0004A30B001C05FF", unknown.joinRequest(4)), 200)));
-        TestDevice elsewhere = new TestDevice("0004A30B001C05FE", "0000000000000001", "1.0.3", new byte[16], null, 0);
+        SpecDevice elsewhere = new SpecDevice("0004A30B001C05FE", "0000000000000001", "1.0.3", new byte[16], null, 0);
         assertEquals("UnknownReceiver", result(post(partner, joinReq11Or10("1.0", "1.0.3", "0004A30B001C05FE",
                 elsewhere.joinRequest(4)).replace(JOIN_EUI, "0000000000000001"), 200)));
 
@@ -382,7 +382,7 @@ class BackendInterfacesServerTest {
         RootKeys keys = new RootKeys(Eui64.parse(JOIN_EUI), MacVersion.LORAWAN_1_0_3, AesKey.of(appKey),
                 Optional.empty(), DeviceClaiming.NO_HOME, Optional.empty(), Optional.empty());
         claims.provision(devEui, rootKeys.seal(devEui, keys), token).await(10, TimeUnit.SECONDS);
-        TestDevice device = new TestDevice(devEui.toString(), JOIN_EUI, "1.0.3", appKey, null, 0);
+        SpecDevice device = new SpecDevice(devEui.toString(), JOIN_EUI, "1.0.3", appKey, null, 0);
 
         JsonObject unclaimed = post(partner, joinReq11Or10("1.0", "1.0.3", devEui.toString(), device.joinRequest(1)),
                 200);
@@ -429,18 +429,18 @@ class BackendInterfacesServerTest {
         assertTrue(refused >= 2, "a client allowed 1 request/s sent 4 at once; refused: " + refused);
     }
 
-    private TestDevice provision(String devEui, String version, NetId home) throws Exception {
+    private SpecDevice provision(String devEui, String version, NetId home) throws Exception {
         return provision(devEui, version, home, Optional.empty(), Optional.empty());
     }
 
-    private TestDevice provision(String devEui, String version, NetId home, Optional<String> homeNsId,
+    private SpecDevice provision(String devEui, String version, NetId home, Optional<String> homeNsId,
                                  Optional<String> asId) throws Exception {
         byte[] appKey = HEX.parseHex("2B7E151628AED2A6ABF7158809CF4F3C");
         byte[] nwkKey = version.equals("1.1") ? HEX.parseHex("3C4FCF098815F7ABA6D2AE2816157E2B") : null;
         rootKeys.setRootKeys(Eui64.parse(devEui), new RootKeys(Eui64.parse(JOIN_EUI), MacVersion.parse(version),
                 AesKey.of(appKey), Optional.ofNullable(nwkKey).map(AesKey::of), home, homeNsId, asId))
                 .await(10, TimeUnit.SECONDS);
-        return new TestDevice(devEui, JOIN_EUI, version, appKey, nwkKey, 0);
+        return new SpecDevice(devEui, JOIN_EUI, version, appKey, nwkKey, 0);
     }
 
     private static String joinReq11Or10(String protocol, String macVersion, String devEui, byte[] phy) {

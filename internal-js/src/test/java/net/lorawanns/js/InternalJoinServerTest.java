@@ -28,17 +28,17 @@ import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.seal.MasterKeyCheck;
 import net.lorawanns.core.seal.SealedRecordException;
 import net.lorawanns.core.testing.TestRedis;
-import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
 import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.ClaimStore;
+import net.lorawanns.sim.TestVectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import static net.lorawanns.core.testing.TestVectors.bytes;
+import static net.lorawanns.sim.TestVectors.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,7 +88,7 @@ class InternalJoinServerTest {
 
     @Test
     void aProvisionedDeviceJoinsOnceWithEachDevNonce() throws Exception {
-        provision(NET_ID, TestVectors.key(vector, "key"));
+        provision(NET_ID, AesKey.of(TestVectors.bytes(vector, "key")));
         JoinAnswer first = join(NET_ID, request);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class, first);
         assertFalse(accepted.lorawan11());
@@ -107,13 +107,13 @@ class InternalJoinServerTest {
         assertEquals(JoinResult.UNKNOWN_DEV_EUI, rejected(join(NET_ID, request)).result());
         provision(NET_ID, AesKey.of(new byte[16]));
         assertEquals(JoinResult.MIC_FAILED, rejected(join(NET_ID, request)).result());
-        provision(NetId.parse("00000A"), TestVectors.key(vector, "key"));
+        provision(NetId.parse("00000A"), AesKey.of(TestVectors.bytes(vector, "key")));
         assertEquals(JoinResult.ACTIVATION_DISALLOWED, rejected(join(NET_ID, request)).result());
     }
 
     @Test
     void rootKeysAreStoredEncryptedAndNeedTheRightMasterKey() throws Exception {
-        AesKey appKey = TestVectors.key(vector, "key");
+        AesKey appKey = AesKey.of(TestVectors.bytes(vector, "key"));
         provision(NET_ID, appKey);
         String stored = redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(request.devEui())))
                 .await(10, TimeUnit.SECONDS).toString();
@@ -135,7 +135,7 @@ class InternalJoinServerTest {
 
     @Test
     void rotationReSealsEveryRecordUnderTheNewMasterKey() throws Exception {
-        AesKey appKey = TestVectors.key(vector, "key");
+        AesKey appKey = AesKey.of(TestVectors.bytes(vector, "key"));
         provision(NET_ID, appKey);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class, join(NET_ID, request));
         AesKey appSKey = KeyWrap.unwrap(AS_KEK, accepted.appSKey().orElseThrow().aesKey());

@@ -54,7 +54,6 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.TestRedis;
-import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
@@ -65,10 +64,11 @@ import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.ClaimStore;
 import net.lorawanns.js.claim.DeviceClaiming;
 import net.lorawanns.js.claim.DeviceProvisioning;
+import net.lorawanns.sim.TestVectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import static net.lorawanns.core.testing.TestVectors.bytes;
+import static net.lorawanns.sim.TestVectors.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -138,7 +138,7 @@ class JoinServerApiTest {
 
         JsonNode vector = TestVectors.group("join_request_mic").get(0);
         request = (JoinRequest) FrameCodec.decode(bytes(vector, "phy_payload"));
-        appKey = TestVectors.key(vector, "key");
+        appKey = AesKey.of(TestVectors.bytes(vector, "key"));
     }
 
     @AfterEach

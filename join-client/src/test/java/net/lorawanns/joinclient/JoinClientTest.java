@@ -27,7 +27,6 @@ import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.join.JoinAnswer;
 import net.lorawanns.core.join.JoinServer;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
@@ -35,6 +34,7 @@ import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
 import net.lorawanns.joinclient.testing.TestDnsServer;
 import net.lorawanns.joinclient.testing.TestJoinServer;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +108,7 @@ class JoinClientTest {
                 dns_resolver = "%s"
                 """.formatted(dns.hostPort()), defaultTls() + "headers = { Authorization = \"Bearer default-only\" }\n"));
 
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
                 servers.join(context(device.joinRequest(0x0102))).await(10, TimeUnit.SECONDS));
         assertEquals(null, joinServer.lastAuthorization(), "the default's headers never go to a server DNS names");
@@ -129,7 +129,7 @@ class JoinClientTest {
     void anAppSKeyWrappedForTheApplicationStaysWrapped() throws Exception {
         joinServer.asKek("as.example", HEX.parseHex("0F0E0D0C0B0A09080706050403020100"));
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class, servers(settings("",
-                staticEntry(jsCa.certFile(), ""))).join(context(new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY,
+                staticEntry(jsCa.certFile(), ""))).join(context(new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY,
                         null, 0).joinRequest(9))).await(10, TimeUnit.SECONDS));
         assertEquals("as.example", accepted.appSKey().orElseThrow().kekLabel());
         assertEquals(24, accepted.appSKey().orElseThrow().aesKey().length);
@@ -143,7 +143,7 @@ class JoinClientTest {
                 resolve_domain_suffix = "joineuis.test"
                 dns_resolver = "%s"
                 """.formatted(dns.hostPort()), "");
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         assertEquals(INTERNAL, servers(settings).join(context(device.joinRequest(1))).await(10, TimeUnit.SECONDS),
                 "no NAPTR and no address for the name: the default");
         assertTrue(dns.questions().contains("4.3.2.1.0.0.0.d.e.7.5.d.3.b.0.7.joineuis.test A"), dns.questions().toString());
@@ -214,7 +214,7 @@ class JoinClientTest {
 
     @Test
     void aRefusalKeepsItsResultCode() throws Exception {
-        TestDevice stranger = new TestDevice("0004A30B001C05FF", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice stranger = new SpecDevice("0004A30B001C05FF", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Rejected rejected = assertInstanceOf(JoinAnswer.Rejected.class, servers(settings("",
                 staticEntry(jsCa.certFile(), ""))).join(context(stranger.joinRequest(1))).await(10, TimeUnit.SECONDS));
         assertEquals(JoinResult.UNKNOWN_DEV_EUI, rejected.result());
@@ -233,7 +233,7 @@ class JoinClientTest {
         joinServer.answerAsync("https://localhost:" + answers.port() + "/", jsCa.issue("js-as-client"), nsCa);
         ExternalJoinServers servers = new ExternalJoinServers(resolver(settings), Optional.of(c -> internal()), client,
                 Optional.of(answers), Map.of("ns.example", AesKey.of(NS_KEK)), "", new SimpleMeterRegistry());
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
                 servers.join(context(device.joinRequest(5))).await(10, TimeUnit.SECONDS));
         device.acceptJoin(accepted.joinAcceptPhy());
@@ -257,7 +257,7 @@ class JoinClientTest {
                 dns_resolver = "%s"
                 """.formatted(dns.hostPort()), defaultTls()));
 
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
                 servers.join(context(device.joinRequest(0x0201))).await(10, TimeUnit.SECONDS));
         device.acceptJoin(accepted.joinAcceptPhy());
@@ -285,7 +285,7 @@ class JoinClientTest {
                 tls_key = "%s"
                 """.formatted(JOIN_EUI, privateJs.port(), jsCa.certFile(), nsClient.certFile(), nsClient.keyFile())));
 
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         JoinAnswer.Accepted accepted = assertInstanceOf(JoinAnswer.Accepted.class,
                 servers.join(context(device.joinRequest(0x0301))).await(10, TimeUnit.SECONDS));
         device.acceptJoin(accepted.joinAcceptPhy());
@@ -339,7 +339,7 @@ class JoinClientTest {
                 join_eui = "70B3D57ED0009999"
                 ca_cert = "%s"
                 """.formatted(jsCa.certFile(), nsClient.certFile(), nsClient.keyFile(), unrelated.certFile());
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         assertInstanceOf(JoinAnswer.Accepted.class, servers(settings(keys, defaults + certificates))
                 .join(context(device.joinRequest(0x0301))).await(10, TimeUnit.SECONDS));
 
@@ -361,7 +361,7 @@ class JoinClientTest {
                 protocol_version = "1.0"
                 headers = { Authorization = "Bearer ${JS_TOKEN}" }
                 """.formatted(joinServer.url(), jsCa.certFile(), nsClient.certFile(), nsClient.keyFile()));
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         assertInstanceOf(JoinAnswer.Accepted.class,
                 servers(all.joinServer()).join(context(device.joinRequest(0x0501))).await(10, TimeUnit.SECONDS));
         assertEquals("/api/v1/lorawan/join", joinServer.lastPath());
@@ -397,7 +397,7 @@ class JoinClientTest {
     }
 
     private JoinClientException failure(ExternalJoinServers servers) {
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         return assertThrows(JoinClientException.class,
                 () -> servers.join(context(device.joinRequest(1))).await(10, TimeUnit.SECONDS));
     }

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,7 +141,7 @@ class AdrEndToEndTest {
         network.api(server, "PUT", "/api/v1/device-profiles/" + profile, body, 200);
         SimulatedGateway gateway = fixedPlans.get(regionId);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 0));
-        TestDevice device;
+        SpecDevice device;
         if (abp) {
             device = network.abpDevice(server, devEui, "26000" + devEui.substring(13), APPLICATION, profile)
                     .inRegion(region, 3);
@@ -156,7 +156,7 @@ class AdrEndToEndTest {
         assertEquals(region.maxChannels, device.mac.state.enabledChannels().size());
 
         device.mac.state.pinChannel(firstChannel);
-        TestDevice.Uplink first = device.uplinkNow(true, 10, new byte[] {1});
+        SpecDevice.Uplink first = device.uplinkNow(true, 10, new byte[] {1});
         air.transmit(first.phy(), first.frequencyHz(), first.datr(), heard);
         SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
         assertEquals(first.rx1().frequencyHz() / 1e6, answer.freqMhz(), 1e-6);
@@ -168,7 +168,7 @@ class AdrEndToEndTest {
 
         device.mac.state.pinChannel(-1);
         for (int i = 0; i < 3; i++) {
-            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {2});
+            SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {2});
             assertTrue(channels.contains(up.channel()));
             air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
             assertTrue(device.receive(gateway.awaitDownlink(Site.WAIT).phy()).ack());
@@ -178,7 +178,7 @@ class AdrEndToEndTest {
         network.awaitMacState(device.devEui, m -> m.getJsonArray("ch").getList().equals(channels));
     }
 
-    private static long linkAdrCommands(TestDevice device) {
+    private static long linkAdrCommands(SpecDevice device) {
         return device.mac.handled.stream().filter(cid -> cid == 0x03).count();
     }
 
@@ -196,7 +196,7 @@ class AdrEndToEndTest {
     @ValueSource(strings = {"1.0.4", "1.1"})
     void aDeviceWithALargeMarginReachesDr5ThenTheLowestPowerAndGetsPowerBackWhenItsSnrDrops(String version)
             throws Exception {
-        TestDevice device = joinedAtDr0("0000000000000A2" + version.length(), version);
+        SpecDevice device = joinedAtDr0("0000000000000A2" + version.length(), version);
         List<LinkAdr> steps = new ArrayList<>();
         uplinks(device, eu, 40, 20, steps);
         assertEquals(List.of(new LinkAdr(19, 5, 5), new LinkAdr(39, 5, 7)), steps);
@@ -220,7 +220,7 @@ class AdrEndToEndTest {
      */
     @Test
     void aRefusedDataRateIsNotAskedAgain() throws Exception {
-        TestDevice device = joinedAtDr0("0000000000000A03", "1.0.4");
+        SpecDevice device = joinedAtDr0("0000000000000A03", "1.0.4");
         device.mac.maxDataRate = 3;
         List<LinkAdr> steps = new ArrayList<>();
         uplinks(device, eu, 42, 20, steps);
@@ -246,7 +246,7 @@ class AdrEndToEndTest {
                 .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3")
                 .put("sub_bands", new JsonArray(List.of(2))), 200);
         SimulatedGateway us = fixedPlans.get("us915");
-        TestDevice device = network.otaaDevice(server, "0000000000000A05", "1.0.4", APPLICATION, "us915-adr")
+        SpecDevice device = network.otaaDevice(server, "0000000000000A05", "1.0.4", APPLICATION, "us915-adr")
                 .inRegion(DeviceRegion.US915, 0);
         air.transmit(device.joinRequest(0x0A05), 903_900_000L, "SF10BW125", List.of(new Air.Reception(us, 0, -90, 0)));
         device.acceptJoin(us.awaitDownlink(Site.WAIT).phy());
@@ -264,8 +264,8 @@ class AdrEndToEndTest {
     }
 
     /** An EU868 device joined at DR0, with the CFList's channels 0-7, ADR on (its default). */
-    private static TestDevice joinedAtDr0(String devEui, String version) throws Exception {
-        TestDevice device = network.otaaDevice(server, devEui, version, APPLICATION).inRegion(DeviceRegion.EU868, 0);
+    private static SpecDevice joinedAtDr0(String devEui, String version) throws Exception {
+        SpecDevice device = network.otaaDevice(server, devEui, version, APPLICATION).inRegion(DeviceRegion.EU868, 0);
         air.transmit(device.joinRequest(0x0A01), Site.EU868_CH0, "SF12BW125",
                 List.of(new Air.Reception(eu, 0, -90, 0)));
         device.acceptJoin(eu.awaitDownlink(Site.WAIT).phy());
@@ -278,12 +278,12 @@ class AdrEndToEndTest {
      * records the LinkADRReq blocks among the answers. The gateway hears each at {@code snrAtMaxPower} dB less the
      * device's power reduction (2 dB per TXPower step in EU868 and US915).
      */
-    private static void uplinks(TestDevice device, SimulatedGateway gateway, int count, double snrAtMaxPower,
+    private static void uplinks(SpecDevice device, SimulatedGateway gateway, int count, double snrAtMaxPower,
                                 List<LinkAdr> steps) throws Exception {
         for (int i = 0; i < count; i++) {
             double snr = snrAtMaxPower - (device.mac.state.maxEirpDbm - device.mac.state.eirpDbm());
             List<Air.Reception> heard = List.of(new Air.Reception(gateway, snr, -90, 0));
-            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {(byte) i});
+            SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {(byte) i});
             Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
             SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
             assertEquals((sent.tmstAt(gateway) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst(),

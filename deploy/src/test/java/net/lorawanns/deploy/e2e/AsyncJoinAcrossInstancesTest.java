@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.redis.RedisSubscription;
 import net.lorawanns.core.testing.SecretScan;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.joinclient.testing.TestJoinServer;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,7 +97,7 @@ class AsyncJoinAcrossInstancesTest {
         RedisSubscription listener = RedisSubscription.start(vertx, TestRedis.settings(), List.of(TestRedis.url()),
                 new RedisKeys(network.keyPrefix()).asyncJoinAnswers(), relayed::add, () -> { })
                 .await(10, TimeUnit.SECONDS);
-        TestDevice device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         air.transmit(device.joinRequest(0x0401), 868_100_000L, "SF9BW125",
                 List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000)));
         device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
@@ -119,7 +119,7 @@ class AsyncJoinAcrossInstancesTest {
         vendorJs.addDevice11(devEui, APP_KEY, nwkKey);
         network.api(sender, "PUT", "/api/v1/devices/" + devEui, new JsonObject().put("application_id", "app-async")
                 .put("mac_version", "1.1").put("join_eui", JOIN_EUI), 200);
-        TestDevice device = new TestDevice(devEui, JOIN_EUI, "1.1", APP_KEY, nwkKey, 0);
+        SpecDevice device = new SpecDevice(devEui, JOIN_EUI, "1.1", APP_KEY, nwkKey, 0);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
         air.transmit(device.joinRequest(1), 868_100_000L, "SF9BW125", heard);
         device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
@@ -135,7 +135,7 @@ class AsyncJoinAcrossInstancesTest {
     }
 
     /** An uplink in the device's new session (announced by RekeyInd), delivered, and the RekeyConf it gets. */
-    private void sendInSession(TestDevice device, List<Air.Reception> heard) throws Exception {
+    private void sendInSession(SpecDevice device, List<Air.Reception> heard) throws Exception {
         long fCnt = device.fCntUp;
         air.transmit(device.uplink(false, 3, new byte[] {1}, new byte[] {0x0B, 0x01}, 3, 0), 868_100_000L,
                 "SF9BW125", heard);

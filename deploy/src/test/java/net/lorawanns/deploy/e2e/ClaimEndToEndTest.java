@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class ClaimEndToEndTest {
                 """.formatted(FACTORY_KEK);
         try (Site site = new Site(dir, "AA555A00000000C1", "app-claim", kek)) {
             byte[] appKey = TestNetwork.randomKey();
-            TestDevice device = new TestDevice("00000000000C1A01", "70B3D57ED00F0000", "1.0.4", appKey, null, 0)
+            SpecDevice device = new SpecDevice("00000000000C1A01", "70B3D57ED00F0000", "1.0.4", appKey, null, 0)
                     .inRegion(DeviceRegion.EU868, 3);
             JsonObject manifest = new JsonObject().put("dev_eui", device.devEui).put("join_eui", device.joinEui)
                     .put("mac_version", "1.0.4").put("kek_label", "factory").put("app_key", wrap(appKey))

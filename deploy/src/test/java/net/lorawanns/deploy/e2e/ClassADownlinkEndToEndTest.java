@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
-import net.lorawanns.core.testing.DeviceCrypto;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceCrypto;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,8 +83,8 @@ class ClassADownlinkEndToEndTest {
     }
 
     /** An EU868 LoRaWAN 1.0.4 device joined at DR3 (SF9) through the first server's gateway. */
-    private static TestDevice euDevice(String devEui) throws Exception {
-        TestDevice device = network.otaaDevice(server, devEui, "1.0.4", APPLICATION).inRegion(DeviceRegion.EU868, 3);
+    private static SpecDevice euDevice(String devEui) throws Exception {
+        SpecDevice device = network.otaaDevice(server, devEui, "1.0.4", APPLICATION).inRegion(DeviceRegion.EU868, 3);
         air.transmit(device.joinRequest(0x0101), Site.EU868_CH0, Site.SF9, List.of(euHeard()));
         device.acceptJoin(eu.awaitDownlink(Site.WAIT).phy());
         return device;
@@ -95,8 +95,8 @@ class ClassADownlinkEndToEndTest {
     }
 
     /** A US915 sub-band 2 LoRaWAN 1.1 device joined on channel 8 at DR0. */
-    private static TestDevice usDevice(String devEui) throws Exception {
-        TestDevice device = network.otaaDevice(server, devEui, "1.1", APPLICATION, "us915-11")
+    private static SpecDevice usDevice(String devEui) throws Exception {
+        SpecDevice device = network.otaaDevice(server, devEui, "1.1", APPLICATION, "us915-11")
                 .inRegion(DeviceRegion.US915, 0);
         air.transmit(device.joinRequest(0x0201), 903_900_000L, "SF10BW125", usHeard());
         device.acceptJoin(us.awaitDownlink(Site.WAIT).phy());
@@ -126,26 +126,26 @@ class ClassADownlinkEndToEndTest {
      * A confirmed uplink after the join: its answer (the ACK, with the new session's MAC commands if any) is read,
      * so that the device starts the test with nothing pending.
      */
-    private static void settle(TestDevice device, SimulatedGateway gateway, List<Air.Reception> heard)
+    private static void settle(SpecDevice device, SimulatedGateway gateway, List<Air.Reception> heard)
             throws Exception {
-        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
+        SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
         device.receive(SimulatedGateway.awaitAny(List.of(gateway, secondEu), Site.WAIT).downlink().phy());
     }
 
     @Test
     void anEnqueuedItemGoesInRx1OfTheNextUplinkAtRp002sFrequencyAndDataRate() throws Exception {
-        TestDevice device = euDevice("00000000000F0001");
+        SpecDevice device = euDevice("00000000000F0001");
         String id = enqueue(device.devEui, 5, "hello".getBytes(StandardCharsets.US_ASCII), false);
         network.webhook().await(about("downlink_queued", device.devEui, id), Site.WAIT);
 
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
         Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
         SimulatedGateway.Downlink answer = eu.awaitDownlink(Site.WAIT);
         assertEquals((sent.tmstAt(eu) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst(), "RX1: 1 s after the uplink");
         assertEquals(up.frequencyHz() / 1e6, answer.freqMhz(), 1e-9, "EU868 RX1: the uplink's channel");
         assertEquals(up.datr(), answer.datr(), "EU868 RX1 at RX1DROffset 0: the uplink's data rate");
-        TestDevice.Downlink down = device.receive(answer.phy());
+        SpecDevice.Downlink down = device.receive(answer.phy());
         assertEquals(5, down.fPort());
         assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), down.frmPayload());
         assertFalse(down.confirmed());
@@ -162,15 +162,15 @@ class ClassADownlinkEndToEndTest {
      */
     @Test
     void aUs915ItemGoesOnRp002sRx1ChannelAndCountsByAFCntDown() throws Exception {
-        TestDevice device = usDevice("00000000000F0002");
+        SpecDevice device = usDevice("00000000000F0002");
         String id = enqueue(device.devEui, 7, new byte[] {1, 2, 3}, false);
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
         Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), usHeard());
         SimulatedGateway.Downlink answer = us.awaitDownlink(Site.WAIT);
         assertEquals((sent.tmstAt(us) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst());
         assertEquals(923.3, answer.freqMhz(), 1e-9);
         assertEquals("SF10BW500", answer.datr());
-        TestDevice.Downlink down = device.receive(answer.phy());
+        SpecDevice.Downlink down = device.receive(answer.phy());
         assertEquals(7, down.fPort());
         assertArrayEquals(new byte[] {1, 2, 3}, down.frmPayload());
         assertEquals(0, down.fCnt(), "the session's first application downlink: AFCntDown 0");
@@ -180,11 +180,11 @@ class ClassADownlinkEndToEndTest {
     /** The gateway refuses RX1 (TX_ACK TOO_LATE): the same frame goes in RX2, 869.525 MHz DR0 (RP002 EU868). */
     @Test
     void anItemRefusedInRx1GoesInRx2() throws Exception {
-        TestDevice device = euDevice("00000000000F0003");
+        SpecDevice device = euDevice("00000000000F0003");
         settle(device, eu, List.of(euHeard()));
         String id = enqueue(device.devEui, 9, new byte[] {9, 9}, false);
         eu.refuseNextDownlink("TOO_LATE");
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
         Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
         SimulatedGateway.Downlink rx1 = eu.awaitDownlink(Site.WAIT);
         SimulatedGateway.Downlink rx2 = eu.awaitDownlink(Site.WAIT);
@@ -200,16 +200,16 @@ class ClassADownlinkEndToEndTest {
     /** Items go in order, one per uplink, with FPending while more wait (LoRaWAN 1.0.4 section 4.3.1.7). */
     @Test
     void itemsGoInOrderWithFPendingWhileMoreWait() throws Exception {
-        TestDevice device = euDevice("00000000000F0004");
+        SpecDevice device = euDevice("00000000000F0004");
         settle(device, eu, List.of(euHeard()));
         for (int i = 1; i <= 3; i++) {
             enqueue(device.devEui, 20 + i, new byte[] {(byte) i}, false);
         }
         for (int i = 1; i <= 3; i++) {
-            TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+            SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
             air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
             byte[] phy = eu.awaitDownlink(Site.WAIT).phy();
-            TestDevice.Downlink down = device.receive(phy);
+            SpecDevice.Downlink down = device.receive(phy);
             assertEquals(20 + i, down.fPort());
             assertEquals(i < 3, (phy[5] & 0x10) != 0, "FPending on item " + i);
         }
@@ -218,7 +218,7 @@ class ClassADownlinkEndToEndTest {
     /** EU868 DR0 carries at most 51 bytes, DR3 115 (RP002-1.0.3 table 2-7); the RX1 DR3 limit and RX2 DR0 apply. */
     @Test
     void anItemLargerThanTheDevicesWindowsCarryIsRefusedNamingTheLimit() throws Exception {
-        TestDevice device = euDevice("00000000000F0005");
+        SpecDevice device = euDevice("00000000000F0005");
         settle(device, eu, List.of(euHeard()));
         JsonObject error = network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/queue",
                 new JsonObject().put("f_port", 1).put("data", Base64.getEncoder().encodeToString(new byte[116])), 400);
@@ -231,13 +231,13 @@ class ClassADownlinkEndToEndTest {
      */
     @Test
     void aConfirmedItemIsAcknowledgedByTheNextUplink() throws Exception {
-        TestDevice device = usDevice("00000000000F0006");
+        SpecDevice device = usDevice("00000000000F0006");
         String id = enqueue(device.devEui, 3, new byte[] {3}, true);
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), usHeard());
-        TestDevice.Downlink down = device.receive(us.awaitDownlink(Site.WAIT).phy());
+        SpecDevice.Downlink down = device.receive(us.awaitDownlink(Site.WAIT).phy());
         assertTrue(down.confirmed());
-        TestDevice.Uplink acking = device.uplinkNow(false, 10, new byte[] {2});
+        SpecDevice.Uplink acking = device.uplinkNow(false, 10, new byte[] {2});
         air.transmit(acking.phy(), acking.frequencyHz(), acking.datr(), usHeard());
         JsonObject ack = network.webhook().await(about("downlink_ack", device.devEui, id), Site.WAIT);
         assertEquals(down.fCnt(), ack.getLong("f_cnt"));
@@ -250,20 +250,20 @@ class ClassADownlinkEndToEndTest {
      */
     @Test
     void aConfirmedItemNeverAcknowledgedIsRetriedThenGivenUp() throws Exception {
-        TestDevice device = euDevice("00000000000F0007");
+        SpecDevice device = euDevice("00000000000F0007");
         settle(device, eu, List.of(euHeard()));
         String id = enqueue(device.devEui, 4, new byte[] {4}, true);
         List<Long> fCnts = new ArrayList<>();
         for (int attempt = 1; attempt <= 3; attempt++) {
-            TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+            SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
             air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
-            TestDevice.Downlink down = device.read(eu.awaitDownlink(Site.WAIT).phy(), up.fCnt());
+            SpecDevice.Downlink down = device.read(eu.awaitDownlink(Site.WAIT).phy(), up.fCnt());
             assertTrue(down.confirmed());
             assertArrayEquals(new byte[] {4}, down.frmPayload());
             fCnts.add(down.fCnt());
         }
         assertEquals(3, fCnts.stream().distinct().count(), "a fresh frame each time: " + fCnts);
-        TestDevice.Uplink last = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink last = device.uplinkNow(false, 10, new byte[] {1});
         air.transmit(last.phy(), last.frequencyHz(), last.datr(), List.of(euHeard()));
         JsonObject givenUp = network.webhook().await(about("downlink_nack", device.devEui, id)
                 .and(e -> !e.getBoolean("retry")), Site.WAIT);
@@ -275,11 +275,11 @@ class ClassADownlinkEndToEndTest {
     /** A confirmed uplink with nothing queued gets an ACK and nothing else to carry. */
     @Test
     void aConfirmedUplinkIsAcknowledged() throws Exception {
-        TestDevice device = euDevice("00000000000F0008");
+        SpecDevice device = euDevice("00000000000F0008");
         settle(device, eu, List.of(euHeard()));
-        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {1});
+        SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {1});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
-        TestDevice.Downlink down = device.receive(eu.awaitDownlink(Site.WAIT).phy());
+        SpecDevice.Downlink down = device.receive(eu.awaitDownlink(Site.WAIT).phy());
         assertTrue(down.ack());
         assertEquals(-1, down.fPort());
     }
@@ -290,19 +290,19 @@ class ClassADownlinkEndToEndTest {
      */
     @Test
     void anApplicationEncryptedPayloadGoesOutUntouched() throws Exception {
-        TestDevice device = euDevice("00000000000F0009");
+        SpecDevice device = euDevice("00000000000F0009");
         settle(device, eu, List.of(euHeard()));
         long fCnt = 40;
         byte[] clear = "secret".getBytes(StandardCharsets.US_ASCII);
         byte[] encrypted = DeviceCrypto.cipherStream(device.appSKey, 1, device.devAddrLe, fCnt, clear, 0);
         String id = enqueue(device.devEui, new JsonObject().put("f_port", 8).put("encrypted", true)
                 .put("f_cnt", fCnt).put("data", Base64.getEncoder().encodeToString(encrypted)));
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
         byte[] phy = eu.awaitDownlink(Site.WAIT).phy();
         byte[] frmPayload = java.util.Arrays.copyOfRange(phy, phy.length - 4 - encrypted.length, phy.length - 4);
         assertArrayEquals(encrypted, frmPayload, "the application's bytes, untouched");
-        TestDevice.Downlink down = device.receive(phy);
+        SpecDevice.Downlink down = device.receive(phy);
         assertEquals(fCnt, down.fCnt());
         assertArrayEquals(clear, down.frmPayload());
         network.webhook().await(about("downlink_sent", device.devEui, id), Site.WAIT);
@@ -315,7 +315,7 @@ class ClassADownlinkEndToEndTest {
      */
     @Test
     void twoInstancesSharingTheQueueSendEachItemOnce() throws Exception {
-        TestDevice device = euDevice("00000000000F000A");
+        SpecDevice device = euDevice("00000000000F000A");
         List<Air.Reception> both = List.of(euHeard(), new Air.Reception(secondEu, 7, -60, 1_000_000));
         settle(device, eu, both);
         for (int i = 1; i <= 3; i++) {
@@ -323,15 +323,15 @@ class ClassADownlinkEndToEndTest {
         }
         List<Integer> ports = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+            SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
             air.transmit(up.phy(), up.frequencyHz(), up.datr(), both);
             SimulatedGateway.Downlink answer = SimulatedGateway.awaitAny(List.of(eu, secondEu), Site.WAIT).downlink();
             ports.add(device.receive(answer.phy()).fPort());
         }
         assertEquals(List.of(31, 32, 33), ports);
-        TestDevice.Uplink last = device.uplinkNow(true, 10, new byte[] {1});
+        SpecDevice.Uplink last = device.uplinkNow(true, 10, new byte[] {1});
         air.transmit(last.phy(), last.frequencyHz(), last.datr(), both);
-        TestDevice.Downlink ack = device.receive(SimulatedGateway.awaitAny(List.of(eu, secondEu), Site.WAIT)
+        SpecDevice.Downlink ack = device.receive(SimulatedGateway.awaitAny(List.of(eu, secondEu), Site.WAIT)
                 .downlink().phy());
         assertTrue(ack.ack());
         assertEquals(-1, ack.fPort(), "the queue is empty");

@@ -12,11 +12,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import net.lorawanns.core.testing.DeviceClassB;
-import net.lorawanns.core.testing.DeviceMac;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceClassB;
+import net.lorawanns.sim.DeviceMac;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,16 +60,16 @@ class ClassBEndToEndTest {
         network.close();
     }
 
-    private static TestDevice joined(String devEui, String version, String profileId) throws Exception {
-        TestDevice device = network.otaaDevice(server, devEui, version, APPLICATION, profileId)
+    private static SpecDevice joined(String devEui, String version, String profileId) throws Exception {
+        SpecDevice device = network.otaaDevice(server, devEui, version, APPLICATION, profileId)
                 .inRegion(DeviceRegion.EU868, 3);
         air.transmit(device.joinRequest(0x0B01), Site.EU868_CH0, Site.SF9, heard);
         device.acceptJoin(gateway.awaitDownlink(Site.WAIT).phy());
         return device;
     }
 
-    private static TestDevice.Downlink exchange(TestDevice device) throws Exception {
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+    private static SpecDevice.Downlink exchange(SpecDevice device) throws Exception {
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
         return device.receive(gateway.awaitDownlink(Site.WAIT).phy());
     }
@@ -85,10 +85,10 @@ class ClassBEndToEndTest {
                 .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3").put("supports_class_b", true)
                 .put("class_b_ping_slot_periodicity", 7).put("class_b_ping_slot_frequency", 869_100_000L)
                 .put("class_b_ping_slot_dr", 5), 200);
-        TestDevice device = joined("00000000000B0001", "1.0.4", "class-b");
+        SpecDevice device = joined("00000000000B0001", "1.0.4", "class-b");
         DeviceClassB classB = device.mac.classB(4);
         device.mac.pingSlotInfoReq();
-        TestDevice.Downlink answer = exchange(device);
+        SpecDevice.Downlink answer = exchange(device);
         // PingSlotInfoAns (10), PingSlotChannelReq (11) 869.1 MHz = 8691000 x 100 Hz = 0x849D38, DR5.
         assertTrue(HEX.formatHex(answer.macCommands()).contains("10" + "11389d8405"),
                 HEX.formatHex(answer.macCommands()));
@@ -98,7 +98,7 @@ class ClassBEndToEndTest {
 
         // The answer needs no downlink: the MAC state shows the server took it.
         classB.active = true;
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
         network.awaitMacState(device.devEui, m -> Boolean.TRUE.equals(m.getBoolean("cb"))
                 && new JsonArray(List.of(869_100_000L, 5)).equals(m.getJsonArray("psc")));
@@ -116,7 +116,7 @@ class ClassBEndToEndTest {
      */
     @Test
     void aDeviceWithoutAClassBProfileIsNotAnswered() throws Exception {
-        TestDevice device = joined("00000000000B0003", "1.0.4", null);
+        SpecDevice device = joined("00000000000B0003", "1.0.4", null);
         DeviceClassB classB = device.mac.classB(4);
         device.mac.pingSlotInfoReq();
         device.mac.linkCheckReq();
@@ -136,7 +136,7 @@ class ClassBEndToEndTest {
         network.api(server, "PUT", "/api/v1/device-profiles/class-b-102", new JsonObject().put("region", "eu868")
                 .put("mac_version", "1.0.2").put("reg_params_revision", "1.0.2rB").put("supports_class_b", true)
                 .put("class_b_ping_slot_periodicity", 7), 200);
-        TestDevice device = joined("00000000000B0002", "1.0.2", "class-b-102");
+        SpecDevice device = joined("00000000000B0002", "1.0.2", "class-b-102");
         device.mac.classB(7);
         device.mac.beaconTimingReq();
         exchange(device);
@@ -154,13 +154,13 @@ class ClassBEndToEndTest {
         network.api(server, "PUT", "/api/v1/device-profiles/class-b-queue", new JsonObject().put("region", "eu868")
                 .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3").put("supports_class_b", true)
                 .put("class_b_ping_slot_periodicity", 0), 200);
-        TestDevice device = joined("00000000000B0004", "1.0.4", "class-b-queue");
+        SpecDevice device = joined("00000000000B0004", "1.0.4", "class-b-queue");
         DeviceClassB classB = device.mac.classB(0);
         device.mac.pingSlotInfoReq();
         exchange(device);
         assertTrue(classB.pingSlotInfoAcknowledged);
         classB.active = true;
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
         network.awaitMacState(device.devEui, m -> Boolean.TRUE.equals(m.getBoolean("cb")));
         network.awaitDownlinkPathFree(device.devEui);
@@ -177,7 +177,7 @@ class ClassBEndToEndTest {
         assertEquals(869.525, ping.freqMhz(), 1e-9);
         assertEquals(869_525_000L, slot.frequencyHz());
         assertEquals("SF9BW125", ping.datr());
-        TestDevice.Downlink down = device.read(ping.phy(), 0);
+        SpecDevice.Downlink down = device.read(ping.phy(), 0);
         assertEquals(11, down.fPort());
         assertEquals(0, down.fOpts().length, "no MAC commands in a ping (1.0.4 section 9.3.1)");
         JsonObject sent = network.webhook().await(e -> "downlink_sent".equals(e.getString("type"))

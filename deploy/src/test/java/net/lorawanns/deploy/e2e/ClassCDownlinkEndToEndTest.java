@@ -13,9 +13,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,12 +67,12 @@ class ClassCDownlinkEndToEndTest {
     }
 
     /** A Class C device joined at DR3, its first uplink answered and its receive windows over. */
-    private static TestDevice classCDevice(String devEui, String version) throws Exception {
-        TestDevice device = network.otaaDevice(server, devEui, version, APPLICATION, "class-c-" + version)
+    private static SpecDevice classCDevice(String devEui, String version) throws Exception {
+        SpecDevice device = network.otaaDevice(server, devEui, version, APPLICATION, "class-c-" + version)
                 .inRegion(DeviceRegion.EU868, 3);
         air.transmit(device.joinRequest(0x0C01), Site.EU868_CH0, Site.SF9, heard());
         device.acceptJoin(gateway.awaitDownlink(Site.WAIT).phy());
-        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
+        SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard());
         device.receive(gateway.awaitDownlink(Site.WAIT).phy());
         network.awaitDownlinkPathFree(devEui);
@@ -98,14 +98,14 @@ class ClassCDownlinkEndToEndTest {
 
     @Test
     void aClassCItemIsAtTheGatewayWithin100MsOfTheEnqueue() throws Exception {
-        TestDevice device = classCDevice("00000000000C0001", "1.0.4");
+        SpecDevice device = classCDevice("00000000000C0001", "1.0.4");
         Instant enqueued = Instant.now();
         String id = enqueue(device.devEui, 2, new byte[] {0x0C}, false);
         SimulatedGateway.Downlink downlink = gateway.awaitDownlink(Site.WAIT);
         Duration took = Duration.between(enqueued, downlink.receivedAt());
         assertTrue(took.compareTo(CLASS_C_LATENCY) <= 0, "at the gateway " + took.toMillis() + " ms after the enqueue");
         assertClassC(downlink);
-        TestDevice.Downlink down = device.read(downlink.phy(), 0);
+        SpecDevice.Downlink down = device.read(downlink.phy(), 0);
         assertEquals(2, down.fPort());
         assertArrayEquals(new byte[] {0x0C}, down.frmPayload());
         JsonObject sent = network.webhook().await(about("downlink_sent", device.devEui, id), Site.WAIT);
@@ -116,7 +116,7 @@ class ClassCDownlinkEndToEndTest {
     /** Items queued together go one after the other, in order, FPending unset (Class C needs no uplink to pull). */
     @Test
     void aClassCQueueDrainsInOrderWithoutAnUplink() throws Exception {
-        TestDevice device = classCDevice("00000000000C0002", "1.0.4");
+        SpecDevice device = classCDevice("00000000000C0002", "1.0.4");
         for (int i = 1; i <= 3; i++) {
             enqueue(device.devEui, 40 + i, new byte[] {(byte) i}, false);
         }
@@ -133,8 +133,8 @@ class ClassCDownlinkEndToEndTest {
      */
     @Test
     void aClassCItemWaitsWhileAClassAWindowIsOpen() throws Exception {
-        TestDevice device = classCDevice("00000000000C0003", "1.0.4");
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice device = classCDevice("00000000000C0003", "1.0.4");
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {1});
         Instant uplinkSent = Instant.now();
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard());
         network.webhook().await(TestNetwork.uplink(device.devEui, up.fCnt()), Site.WAIT);
@@ -149,13 +149,13 @@ class ClassCDownlinkEndToEndTest {
     /** A confirmed Class C item, acknowledged by the device's next uplink: downlink_ack. */
     @Test
     void aConfirmedClassCItemIsAcknowledged() throws Exception {
-        TestDevice device = classCDevice("00000000000C0004", "1.1");
+        SpecDevice device = classCDevice("00000000000C0004", "1.1");
         String id = enqueue(device.devEui, 6, new byte[] {6}, true);
         SimulatedGateway.Downlink downlink = gateway.awaitDownlink(Site.WAIT);
         assertClassC(downlink);
-        TestDevice.Downlink down = device.receive(downlink.phy());
+        SpecDevice.Downlink down = device.receive(downlink.phy());
         assertTrue(down.confirmed());
-        TestDevice.Uplink acking = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink acking = device.uplinkNow(false, 10, new byte[] {1});
         air.transmit(acking.phy(), acking.frequencyHz(), acking.datr(), heard());
         JsonObject ack = network.webhook().await(about("downlink_ack", device.devEui, id), Site.WAIT);
         assertEquals(down.fCnt(), ack.getLong("f_cnt"));
@@ -167,13 +167,13 @@ class ClassCDownlinkEndToEndTest {
      */
     @Test
     void aConfirmedClassCItemNeverAcknowledgedTimesOutAndIsRetried() throws Exception {
-        TestDevice device = classCDevice("00000000000C0005", "1.0.4");
+        SpecDevice device = classCDevice("00000000000C0005", "1.0.4");
         String id = enqueue(device.devEui, 7, new byte[] {7}, true);
         long previous = -1;
         for (int attempt = 1; attempt <= 3; attempt++) {
             SimulatedGateway.Downlink downlink = gateway.awaitDownlink(Site.WAIT);
             assertClassC(downlink);
-            TestDevice.Downlink down = device.read(downlink.phy(), 0);
+            SpecDevice.Downlink down = device.read(downlink.phy(), 0);
             assertTrue(down.confirmed());
             assertTrue(down.fCnt() > previous, "a fresh frame each time");
             previous = down.fCnt();
@@ -190,16 +190,16 @@ class ClassCDownlinkEndToEndTest {
      */
     @Test
     void deviceModeIndSwitchesALoRaWan11DeviceBetweenClassesAAndC() throws Exception {
-        TestDevice device = classCDevice("00000000000C0006", "1.1");
+        SpecDevice device = classCDevice("00000000000C0006", "1.1");
         byte[] toClassA = device.uplink(false, 10, new byte[] {1}, new byte[] {0x20, 0x00}, 3, 0);
         air.transmit(toClassA, Site.EU868_CH0, Site.SF9, heard());
-        TestDevice.Downlink conf = device.receive(gateway.awaitDownlink(Site.WAIT).phy());
+        SpecDevice.Downlink conf = device.receive(gateway.awaitDownlink(Site.WAIT).phy());
         assertArrayEquals(new byte[] {0x20, 0x00}, conf.macCommands(), "DeviceModeConf, Class A");
         network.awaitMacState(device.devEui, mac -> mac.getInteger("mode", -1) == 0);
         network.awaitDownlinkPathFree(device.devEui);
 
         String id = enqueue(device.devEui, 8, new byte[] {8}, false);
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {2});
         Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard());
         SimulatedGateway.Downlink rx1 = gateway.awaitDownlink(Site.WAIT);
         assertFalse(rx1.imme(), "the item waited for the uplink: " + rx1);

@@ -8,9 +8,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,11 +83,11 @@ class ClassCFailoverEndToEndTest {
     void theBestGatewayCarriesTheItemAndTheOtherOneOnceTheBestIsOffline() throws Exception {
         best.pullData();
         lesser.pullData();
-        TestDevice device = network.otaaDevice(first, "00000000000C0F01", "1.0.4", APPLICATION, "class-c")
+        SpecDevice device = network.otaaDevice(first, "00000000000C0F01", "1.0.4", APPLICATION, "class-c")
                 .inRegion(DeviceRegion.EU868, 3);
         air.transmit(device.joinRequest(0x0CF1), Site.EU868_CH0, Site.SF9, heard());
         device.acceptJoin(awaitEither().downlink().phy());
-        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
+        SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
         best.pullData();
         lesser.pullData();
         air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard());

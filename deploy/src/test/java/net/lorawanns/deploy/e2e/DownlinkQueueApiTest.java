@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class DownlinkQueueApiTest {
 
     @Test
     void queuedAndFlushedItemsReachTheApplication() throws Exception {
-        TestDevice device = network.abpDevice(server, "00000000007F0001", "26007F01", APP);
+        SpecDevice device = network.abpDevice(server, "00000000007F0001", "26007F01", APP);
         String queue = "/api/v1/devices/" + device.devEui + "/queue";
         JsonObject item = new JsonObject().put("f_port", 5).put("data", "AQIDBA==").put("confirmed", true);
         String id = network.api(server, "POST", queue, item, 201).getString("id");
@@ -69,7 +69,7 @@ class DownlinkQueueApiTest {
 
     @Test
     void aDeviceThatHasNotJoinedHasNoQueueYet() throws Exception {
-        TestDevice device = network.otaaDevice(server, "00000000007F0002", "1.0.4", APP);
+        SpecDevice device = network.otaaDevice(server, "00000000007F0002", "1.0.4", APP);
         String error = network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/queue",
                 new JsonObject().put("f_port", 5).put("data", "AQ=="), 409).getString("error");
         assertTrue(error.startsWith(device.devEui + " has no session: it has not joined yet"), error);

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +65,7 @@ class DownlinkTimingEndToEndTest {
             cellular.pullData();
             cellular.backhaul(CELLULAR_ONE_WAY);
             List<Air.Reception> heard = List.of(new Air.Reception(cellular, 5, -90, 7_000_000));
-            TestDevice device = network.otaaDevice(server, "00000000000E1001", "1.0.4", APPLICATION)
+            SpecDevice device = network.otaaDevice(server, "00000000000E1001", "1.0.4", APPLICATION)
                     .inRegion(DeviceRegion.EU868, 3);
             Air.Sent join = air.transmit(device.joinRequest(1), Site.EU868_CH0, Site.SF9, heard);
             SimulatedGateway.Downlink accept = cellular.awaitDownlink(Site.WAIT);
@@ -104,7 +104,7 @@ class DownlinkTimingEndToEndTest {
         try (SimulatedGateway gateway = new SimulatedGateway("AA555A0000000E02", server.udpPort())) {
             gateway.pullData();
             List<Air.Reception> heard = List.of(new Air.Reception(gateway, 8, -70, 0));
-            TestDevice device = network.abpDevice(server, "00000000000E1002", "26E01002", APPLICATION);
+            SpecDevice device = network.abpDevice(server, "00000000000E1002", "26E01002", APPLICATION);
             useUp(gateway, 868_000_000L, 36_000_000L);
 
             Air.Sent first = air.transmit(device.uplink(false, 10, new byte[] {1}, LINK_CHECK_REQ, 3, 0),

@@ -21,9 +21,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.lorawanns.core.testing.TestDevice;
-import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
+import net.lorawanns.sim.TestVectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole server over real UDP and a real Redis: three gateways hear every frame with jitter, devices of each
  * LoRaWAN version join through the internal join server and send data, and the application side receives the
- * events through the webhook. The devices' side is {@link TestDevice}, which shares no code with the server.
+ * events through the webhook. The devices' side is {@link SpecDevice}, which shares no code with the server.
  */
 class EndToEndTest {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -81,10 +81,10 @@ class EndToEndTest {
 
     @Test
     void devicesOfEveryLoRaWANVersionJoinAndSendData() throws Exception {
-        Map<String, TestDevice> devices = new HashMap<>();
+        Map<String, SpecDevice> devices = new HashMap<>();
         int n = 0;
         for (String version : List.of("1.0.2", "1.0.3", "1.0.4", "1.1")) {
-            TestDevice device = otaaDevice("00000000000A000" + n++, version);
+            SpecDevice device = otaaDevice("00000000000A000" + n++, version);
             devices.put(device.devEui, device);
 
             Air.Sent join = air.transmit(device.joinRequest(0x0100 + n), EU868_CH0, SF9, everyGateway);
@@ -128,7 +128,7 @@ class EndToEndTest {
             Air.Sent confirmed = air.transmit(second, EU868_CH0, SF9, everyGateway);
             SimulatedGateway.Downlink ack = best.awaitDownlink(WAIT);
             assertEquals((confirmed.tmstAt(best) + 1_000_000) & 0xFFFFFFFFL, ack.tmst());
-            TestDevice.Downlink read = device.read(ack.phy(), 1);
+            SpecDevice.Downlink read = device.read(ack.phy(), 1);
             assertTrue(read.ack(), "confirmed uplink acknowledged");
             network.webhook().await(uplink(device.devEui, 1), WAIT);
         }
@@ -138,7 +138,7 @@ class EndToEndTest {
 
     @Test
     void theJoinAcceptGoesOutInRx2WhenTheGatewayRefusesRx1() throws Exception {
-        TestDevice device = otaaDevice("00000000000B0001", "1.0.3");
+        SpecDevice device = otaaDevice("00000000000B0001", "1.0.3");
         best.refuseNextDownlink("TOO_LATE");
         Air.Sent join = air.transmit(device.joinRequest(7), EU868_CH0, SF9, everyGateway);
         SimulatedGateway.Downlink refused = best.awaitDownlink(WAIT);
@@ -154,7 +154,7 @@ class EndToEndTest {
 
     @Test
     void replaysRetransmissionsAndMicFailuresAreNotDelivered() throws Exception {
-        TestDevice device = abpDevice("00000000000C0001", "26000001");
+        SpecDevice device = abpDevice("00000000000C0001", "26000001");
         EventCollector operatorStream = network.followStream(server);
         byte[] first = device.uplink(false, 5, new byte[] {1}, new byte[0], TX_DR, TX_CH);
         air.transmit(first, EU868_CH0, SF9, everyGateway);
@@ -183,7 +183,7 @@ class EndToEndTest {
 
     @Test
     void reusedOrNonIncreasingDevNoncesAreRejected() throws Exception {
-        TestDevice random = otaaDevice("00000000000D0001", "1.0.3");
+        SpecDevice random = otaaDevice("00000000000D0001", "1.0.3");
         air.transmit(random.joinRequest(0x4242), EU868_CH0, SF9, everyGateway);
         best.awaitDownlink(WAIT);
         network.webhook().await(event("join", random.devEui), WAIT);
@@ -193,7 +193,7 @@ class EndToEndTest {
         assertEquals("JoinReqFailed", reused.getString("result"));
         assertTrue(reused.getString("description").contains("DevNonce"), reused.encode());
 
-        TestDevice counting = otaaDevice("00000000000D0002", "1.0.4");
+        SpecDevice counting = otaaDevice("00000000000D0002", "1.0.4");
         air.transmit(counting.joinRequest(5), EU868_CH0, SF9, everyGateway);
         best.awaitDownlink(WAIT);
         network.webhook().await(event("join", counting.devEui), WAIT);
@@ -214,16 +214,16 @@ class EndToEndTest {
             other.pullData();
             List<Air.Reception> split = List.of(everyGateway.get(0), everyGateway.get(1),
                     new Air.Reception(other, 4.0, -90, 7_000_000));
-            List<TestDevice> devices = new ArrayList<>();
+            List<SpecDevice> devices = new ArrayList<>();
             for (int i = 0; i < 15; i++) {
                 devices.add(abpDevice(String.format("00000000000E%04X", i), String.format("2600%04X", 0x100 + i)));
             }
             for (int round = 0; round < 2; round++) {
-                for (TestDevice device : devices) {
+                for (SpecDevice device : devices) {
                     air.transmit(device.uplink(false, 1, new byte[] {(byte) round}, new byte[0], TX_DR, TX_CH),
                             EU868_CH0, SF9, split);
                 }
-                for (TestDevice device : devices) {
+                for (SpecDevice device : devices) {
                     JsonObject up = network.webhook().await(uplink(device.devEui, round), WAIT);
                     assertEquals(3, up.getJsonArray("rx_info").size(), "copies from both instances' gateways");
                 }
@@ -250,18 +250,18 @@ class EndToEndTest {
                 gateways.add(gateway);
                 receptions.add(new Air.Reception(gateway, 5.0 - i, -80 - i, 1_000_000L * i));
             }
-            List<TestDevice> devices = new ArrayList<>();
+            List<SpecDevice> devices = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 devices.add(abpDevice(String.format("00000000000B%04X", i), String.format("2600%04X", 0x300 + i)));
             }
             int rounds = 3;
             for (int round = 0; round < rounds; round++) {
-                for (TestDevice device : devices) {
+                for (SpecDevice device : devices) {
                     air.transmit(device.uplink(false, 1, new byte[] {(byte) round}, new byte[0], TX_DR, TX_CH),
                             EU868_CH0, SF9, receptions);
                 }
             }
-            for (TestDevice device : devices) {
+            for (SpecDevice device : devices) {
                 for (int round = 0; round < rounds; round++) {
                     JsonObject up = network.webhook().await(uplink(device.devEui, round), WAIT);
                     assertEquals(3, up.getJsonArray("rx_info").size(), "every copy in the frame's one set");
@@ -283,8 +283,8 @@ class EndToEndTest {
     @Test
     void changesMadeThroughAnotherInstanceApplyToTheNextUplink() throws Exception {
         Server admin = network.startInstance();
-        TestDevice device = abpDevice("00000000000E1001", "26001001");
-        TestDevice control = abpDevice("00000000000E1002", "26001002");
+        SpecDevice device = abpDevice("00000000000E1001", "26001001");
+        SpecDevice control = abpDevice("00000000000E1002", "26001002");
         air.transmit(device.uplink(false, 1, new byte[] {1}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9, everyGateway);
         air.transmit(device.uplink(false, 1, new byte[] {2}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9, everyGateway);
         network.webhook().await(payload(device, 2), WAIT);
@@ -314,7 +314,7 @@ class EndToEndTest {
     }
 
     /** The uplink event of {@code device} whose decrypted payload is the single byte {@code value}. */
-    private static java.util.function.Predicate<JsonObject> payload(TestDevice device, int value) {
+    private static java.util.function.Predicate<JsonObject> payload(SpecDevice device, int value) {
         String data = Base64.getEncoder().encodeToString(new byte[] {(byte) value});
         return e -> "uplink".equals(e.getString("type")) && device.devEui.equals(e.getString("dev_eui"))
                 && data.equals(e.getString("data"));
@@ -350,7 +350,7 @@ class EndToEndTest {
                         .put("webhook_headers", new JsonObject().put("X-Token", "a\r\nX-Evil: 1")), 400)
                 .getString("error"));
 
-        TestDevice device = otaaDevice("00000000000F0001", "1.1");
+        SpecDevice device = otaaDevice("00000000000F0001", "1.1");
         JsonObject shown = network.api(server, "GET", "/api/v1/devices/" + device.devEui, null, 200);
         assertTrue(shown.getBoolean("root_keys_in_internal_js"));
         String text = shown.encode().toUpperCase();
@@ -358,11 +358,11 @@ class EndToEndTest {
         assertFalse(text.contains("KEY\":"), text);
     }
 
-    private TestDevice otaaDevice(String devEui, String version) throws Exception {
+    private SpecDevice otaaDevice(String devEui, String version) throws Exception {
         return network.otaaDevice(server, devEui, version, "app-e2e");
     }
 
-    private TestDevice abpDevice(String devEui, String devAddr) throws Exception {
+    private SpecDevice abpDevice(String devEui, String devAddr) throws Exception {
         return network.abpDevice(server, devEui, devAddr, "app-e2e");
     }
 }

@@ -15,12 +15,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.core.testing.DeviceCrypto;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.joinclient.testing.TestDnsServer;
 import net.lorawanns.joinclient.testing.TestJoinServer;
+import net.lorawanns.sim.DeviceCrypto;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +134,7 @@ class ExternalJoinTest {
     @Test
     void aDeviceOfAnotherJoinServerJoinsAndSendsData() throws Exception {
         vendorJs.addDevice("0004A30B001C0530", APP_KEY);
-        TestDevice device = new TestDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
 
         Air.Sent join = air.transmit(device.joinRequest(0x2A), 868_100_000L, "SF9BW125", heard);
@@ -163,7 +163,7 @@ class ExternalJoinTest {
         vendorJs.addDevice11(devEui, APP_KEY, NWK_KEY);
         network.api(server, "PUT", "/api/v1/devices/" + devEui, new JsonObject()
                 .put("application_id", "app-vendor").put("mac_version", "1.1").put("join_eui", JOIN_EUI), 200);
-        TestDevice device = new TestDevice(devEui, JOIN_EUI, "1.1", APP_KEY, NWK_KEY, 0);
+        SpecDevice device = new SpecDevice(devEui, JOIN_EUI, "1.1", APP_KEY, NWK_KEY, 0);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
 
         air.transmit(device.joinRequest(3), 868_100_000L, "SF9BW125", heard);
@@ -200,7 +200,7 @@ class ExternalJoinTest {
     }
 
     /** An uplink with RekeyInd under the device's current keys, delivered and answered with RekeyConf. */
-    private void sendInSession(TestDevice device, List<Air.Reception> heard) throws Exception {
+    private void sendInSession(SpecDevice device, List<Air.Reception> heard) throws Exception {
         long fCnt = device.fCntUp;
         byte[] payload = ("session " + device.devAddr()).getBytes();
         air.transmit(device.uplink(false, 3, payload, new byte[] {0x0B, 0x01}, 3, 0), 868_100_000L, "SF9BW125",
@@ -217,7 +217,7 @@ class ExternalJoinTest {
     void whenTheJoinServerKeepsTheAppSKeyEventsSayWhereToFetchIt() throws Exception {
         vendorJs.addDevice("0004A30B001C0530", APP_KEY);
         vendorJs.keepAppSKey();
-        TestDevice device = new TestDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000));
 
         air.transmit(device.joinRequest(0x2C), 868_100_000L, "SF9BW125", heard);
@@ -238,7 +238,7 @@ class ExternalJoinTest {
 
     @Test
     void aRefusalOfTheExternalJoinServerIsReported() throws Exception {
-        TestDevice device = new TestDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
+        SpecDevice device = new SpecDevice("0004A30B001C0530", JOIN_EUI, "1.0.3", APP_KEY, null, 0);
         air.transmit(device.joinRequest(0x2B), 868_100_000L, "SF9BW125",
                 List.of(new Air.Reception(gateway, 7.0, -80, 10_000_000)));
         JsonObject refused = network.webhook().await(event("error", device.devEui), WAIT);

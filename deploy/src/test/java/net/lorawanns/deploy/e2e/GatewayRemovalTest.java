@@ -8,8 +8,8 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import net.lorawanns.bridge.TestGateway;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,8 +49,8 @@ class GatewayRemovalTest {
         Server other = network.startInstance(REJECT, "");
         network.api(admin, "PUT", "/api/v1/gateways/" + REMOVED, new JsonObject(), 200);
         network.api(admin, "PUT", "/api/v1/gateways/" + CONTROL, new JsonObject(), 200);
-        try (TestGateway removed = new TestGateway(REMOVED, other.udpPort());
-             TestGateway control = new TestGateway(CONTROL, other.udpPort())) {
+        try (SpecGateway removed = new SpecGateway(REMOVED, other.udpPort());
+             SpecGateway control = new SpecGateway(CONTROL, other.udpPort())) {
             awaitServed(removed, WAIT);
             awaitServed(control, WAIT);
 
@@ -65,13 +65,13 @@ class GatewayRemovalTest {
         String configured = "\n[[gateway.gateways]]\ngateway_id = \"" + REMOVED + "\"\n"
                 + "[[gateway.gateways]]\ngateway_id = \"" + CONTROL + "\"\n";
         Server before = network.startInstance(REJECT, configured);
-        try (TestGateway removed = new TestGateway(REMOVED, before.udpPort())) {
+        try (SpecGateway removed = new SpecGateway(REMOVED, before.udpPort())) {
             awaitServed(removed, WAIT);
         }
         before.close();
         Server after = network.startInstance(REJECT, "\n[[gateway.gateways]]\ngateway_id = \"" + CONTROL + "\"\n");
-        try (TestGateway removed = new TestGateway(REMOVED, after.udpPort());
-             TestGateway control = new TestGateway(CONTROL, after.udpPort())) {
+        try (SpecGateway removed = new SpecGateway(REMOVED, after.udpPort());
+             SpecGateway control = new SpecGateway(CONTROL, after.udpPort())) {
             assertServed(control, "the gateway still configured is served");
             assertFalse(answered(removed, 0x0101, Duration.ofMillis(500)), "the left-out gateway is refused");
             assertServed(control, "while the instance answers the configured one");
@@ -79,7 +79,7 @@ class GatewayRemovalTest {
     }
 
     /** PULL_DATA until one is answered: registrations reach an instance through Redis. */
-    private static void awaitServed(TestGateway gateway, Duration deadline) throws Exception {
+    private static void awaitServed(SpecGateway gateway, Duration deadline) throws Exception {
         long end = System.nanoTime() + deadline.toNanos();
         for (int token = 1; !answered(gateway, token, Duration.ofMillis(200)); token++) {
             if (System.nanoTime() > end) {
@@ -88,12 +88,12 @@ class GatewayRemovalTest {
         }
     }
 
-    private static void assertServed(TestGateway gateway, String what) throws Exception {
+    private static void assertServed(SpecGateway gateway, String what) throws Exception {
         assertTrue(answered(gateway, 0x7777, WAIT), what);
     }
 
     /** Sends PULL_DATA and waits for its PULL_ACK, skipping late answers to earlier ones. */
-    private static boolean answered(TestGateway gateway, int token, Duration wait) throws Exception {
+    private static boolean answered(SpecGateway gateway, int token, Duration wait) throws Exception {
         gateway.pullData(2, token);
         byte[] expected = {2, (byte) (token >> 8), (byte) token, PULL_ACK};
         long end = System.nanoTime() + wait.toNanos();
@@ -116,7 +116,7 @@ class GatewayRemovalTest {
      * PULL_DATA until one goes unanswered while the control gateway, asking next, is answered: the cut-off
      * happened, and within {@link #CUT_OFF_WITHIN} of the deletion.
      */
-    private static void awaitRefused(TestGateway gateway, TestGateway control, long sinceNanos) throws Exception {
+    private static void awaitRefused(SpecGateway gateway, SpecGateway control, long sinceNanos) throws Exception {
         long end = sinceNanos + WAIT.toNanos();
         for (int token = 0x100; answered(gateway, token, Duration.ofMillis(300)); token++) {
             if (System.nanoTime() > end) {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class GracefulShutdownTest {
 
     @Test
     void framesTakenBeforeTheSignalAreDecidedAndNothingIsLostOrDoubled() throws Exception {
-        List<TestDevice> devices = new ArrayList<>();
+        List<SpecDevice> devices = new ArrayList<>();
         for (int i = 0; i < DEVICES; i++) {
             devices.add(network.abpDevice(staying, String.format("00000000008E%04X", i),
                     String.format("26008%03X", i), APP));
@@ -75,11 +75,11 @@ class GracefulShutdownTest {
             }
         }
         shutdown.get(30, TimeUnit.SECONDS);
-        for (TestDevice device : devices) {
+        for (SpecDevice device : devices) {
             network.webhook().await(TestNetwork.uplink(device.devEui, 0), Duration.ofSeconds(10));
         }
         // The frames that came after the others prove that every event had its chance to arrive twice.
-        for (TestDevice device : devices.subList(0, 3)) {
+        for (SpecDevice device : devices.subList(0, 3)) {
             byte[] phy = device.uplink(false, 3, new byte[] {1}, new byte[0], 5, 0);
             toStaying.uplink(phy, System.nanoTime() / 1000 & 0xFFFFFFFFL, EU868_CH0, SF7, 3.0, -90);
             network.webhook().await(TestNetwork.uplink(device.devEui, 1), Duration.ofSeconds(10));

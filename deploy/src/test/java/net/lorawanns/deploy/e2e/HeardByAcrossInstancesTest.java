@@ -7,9 +7,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,14 +66,14 @@ class HeardByAcrossInstancesTest {
     void aBetterGatewayOfAnotherInstanceIsKeptForClassCDownlinks() throws Exception {
         best.pullData();
         lesser.pullData();
-        TestDevice device = network.otaaDevice(first, "00000000000C0B01", "1.0.4", APPLICATION, "class-c")
+        SpecDevice device = network.otaaDevice(first, "00000000000C0B01", "1.0.4", APPLICATION, "class-c")
                 .inRegion(DeviceRegion.EU868, 3);
         air.transmit(device.joinRequest(0x0CB1), Site.EU868_CH0, Site.SF9,
                 List.of(new Air.Reception(best, 9, -50, 0), new Air.Reception(lesser, -3, -110, 0)));
         device.acceptJoin(awaitEither().downlink().phy());
 
         // The weaker gateway's copy reaches Redis first: its instance owns the set; the better one's joins it.
-        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
+        SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {0});
         best.pullData();
         lesser.pullData();
         double opened = network.metric(second, FIRST_COPIES);

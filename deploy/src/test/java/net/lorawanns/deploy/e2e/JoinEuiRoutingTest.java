@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestPki;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.joinclient.testing.TestJoinServer;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +83,7 @@ class JoinEuiRoutingTest {
     void aJoinRequestNamingAnotherJoinEuiIsRefusedAndNoJoinServerIsAsked() throws Exception {
         byte[] attackerKey = TestNetwork.randomKey();
         otherJs.addDevice(DEV_EUI, attackerKey);
-        TestDevice attacker = new TestDevice(DEV_EUI, OTHER_JOIN_EUI, "1.0.3", attackerKey, null, 0);
+        SpecDevice attacker = new SpecDevice(DEV_EUI, OTHER_JOIN_EUI, "1.0.3", attackerKey, null, 0);
 
         transmit(attacker.joinRequest(0x0101));
         JsonObject refused = network.webhook().await(event("error", DEV_EUI), WAIT);
@@ -102,7 +102,7 @@ class JoinEuiRoutingTest {
         otherJs.addDevice(DEV_EUI, appKey);
         JsonObject moved = register(OTHER_JOIN_EUI);
         assertEquals(OTHER_JOIN_EUI, moved.getString("join_eui"));
-        TestDevice device = new TestDevice(DEV_EUI, OTHER_JOIN_EUI, "1.0.3", appKey, null, 0);
+        SpecDevice device = new SpecDevice(DEV_EUI, OTHER_JOIN_EUI, "1.0.3", appKey, null, 0);
 
         transmit(device.joinRequest(0x0102));
         device.acceptJoin(gateway.awaitDownlink(WAIT).phy());

@@ -13,11 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import net.lorawanns.core.testing.DeviceMac;
-import net.lorawanns.core.testing.DeviceMacState;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceMac;
+import net.lorawanns.sim.DeviceMacState;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,8 +83,8 @@ class MacCommandsEndToEndTest {
     }
 
     /** An EU868 LoRaWAN 1.0.4 device joined at DR3 (SF9) through both gateways, its profile {@code profileId}. */
-    private static TestDevice joined(String devEui, String profileId) throws Exception {
-        TestDevice device = network.otaaDevice(server, devEui, "1.0.4", APPLICATION, profileId)
+    private static SpecDevice joined(String devEui, String profileId) throws Exception {
+        SpecDevice device = network.otaaDevice(server, devEui, "1.0.4", APPLICATION, profileId)
                 .inRegion(DeviceRegion.EU868, 3);
         air.transmit(device.joinRequest(0x0401), Site.EU868_CH0, Site.SF9, heard);
         device.acceptJoin(gps.awaitDownlink(Site.WAIT).phy());
@@ -92,7 +92,7 @@ class MacCommandsEndToEndTest {
     }
 
     /** Sends {@code up} through both gateways; returns the answer, which the best one (the GPS one) sends. */
-    private static SimulatedGateway.Downlink exchange(TestDevice.Uplink up) throws Exception {
+    private static SimulatedGateway.Downlink exchange(SpecDevice.Uplink up) throws Exception {
         Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
         SimulatedGateway.Downlink answer = gps.awaitDownlink(Site.WAIT);
         assertEquals((sent.tmstAt(gps) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst(), "the answer to this uplink, RX1");
@@ -105,7 +105,7 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void linkCheckAnsCountsBothGatewaysAndDeviceTimeAnsIsTheGatewaysGpsTime() throws Exception {
-        TestDevice device = joined("00000000000D0001", null);
+        SpecDevice device = joined("00000000000D0001", null);
         device.mac.linkCheckReq();
         device.mac.deviceTimeReq();
         device.receive(exchange(device.uplinkNow(false, 10, new byte[] {1})).phy());
@@ -120,12 +120,12 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void anUnknownCidEndsTheCommandsButTheOnesBeforeItAreAnswered() throws Exception {
-        TestDevice device = joined("00000000000D0002", null);
+        SpecDevice device = joined("00000000000D0002", null);
         byte[] phy = device.uplink(false, 10, new byte[] {2}, new byte[] {0x02, 0x7F, 0x0D}, 3, 0);
         Air.Sent sent = air.transmit(phy, Site.EU868_CH0, Site.SF9, heard);
         SimulatedGateway.Downlink answer = gps.awaitDownlink(Site.WAIT);
         assertEquals((sent.tmstAt(gps) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst());
-        TestDevice.Downlink down = device.receive(answer.phy());
+        SpecDevice.Downlink down = device.receive(answer.phy());
         assertArrayEquals(new byte[] {0x02, 19, 2}, down.macCommands(), "LinkCheckAns (margin 19 dB, GwCnt 2) only");
         assertEquals(List.of(), device.mac.deviceTimes);
     }
@@ -136,11 +136,11 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void adrAckReqIsAnsweredAtOnce() throws Exception {
-        TestDevice device = joined("00000000000D0003", null);
+        SpecDevice device = joined("00000000000D0003", null);
         device.mac.state.adrAckCnt = DeviceMacState.ADR_ACK_LIMIT;
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {3});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {3});
         assertTrue(up.adrAckReq());
-        TestDevice.Downlink down = device.receive(exchange(up).phy());
+        SpecDevice.Downlink down = device.receive(exchange(up).phy());
         assertFalse(down.ack());
         assertEquals(0, device.mac.state.adrAckCnt, "the downlink reset ADR_ACK_CNT");
         assertFalse(device.uplinkNow(false, 10, new byte[] {4}).adrAckReq());
@@ -156,7 +156,7 @@ class MacCommandsEndToEndTest {
         network.api(server, "PUT", "/api/v1/device-profiles/status-every-2s", new JsonObject()
                 .put("region", "eu868").put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3")
                 .put("dev_status_interval", 2), 200);
-        TestDevice device = joined("00000000000D0004", "status-every-2s");
+        SpecDevice device = joined("00000000000D0004", "status-every-2s");
         device.mac.battery = 200;
         device.mac.margin = -5;
         Instant firstSent = Instant.now();
@@ -184,7 +184,7 @@ class MacCommandsEndToEndTest {
         assertTrue(between.toMillis() >= 2_000, "the second DevStatusReq came " + between + " after the first");
     }
 
-    private static long statusRequests(TestDevice device) {
+    private static long statusRequests(SpecDevice device) {
         return device.mac.handled.stream().filter(cid -> cid == 0x06).count();
     }
 
@@ -196,10 +196,10 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void newChannelReqsThatDoNotFitInFOptsGoOnFPort0() throws Exception {
-        TestDevice device = network.abpDevice(server, "00000000000D0006", "26000D06", APPLICATION)
+        SpecDevice device = network.abpDevice(server, "00000000000D0006", "26000D06", APPLICATION)
                 .inRegion(DeviceRegion.EU868, 3);
         device.mac.state.pinChannel(0);
-        TestDevice.Downlink down = device.receive(exchange(device.uplinkNow(true, 10, new byte[] {10})).phy());
+        SpecDevice.Downlink down = device.receive(exchange(device.uplinkNow(true, 10, new byte[] {10})).phy());
         assertEquals(0, down.fPort(), "MAC commands as FRMPayload");
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), device.mac.state.enabledChannels());
         for (int channel = 3; channel <= 7; channel++) {
@@ -224,7 +224,7 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void aDeviceThatRestartsIsGivenItsChannelsAgain() throws Exception {
-        TestDevice device = network.abpDevice(server, "00000000000D0009", "26000D09", APPLICATION)
+        SpecDevice device = network.abpDevice(server, "00000000000D0009", "26000D09", APPLICATION)
                 .inRegion(DeviceRegion.EU868, 3);
         network.api(server, "PUT", "/api/v1/devices/" + device.devEui, new JsonObject()
                 .put("application_id", APPLICATION).put("mac_version", "1.0.3").put("relax_fcnt", true)
@@ -237,11 +237,11 @@ class MacCommandsEndToEndTest {
         }
         assertEquals(5, device.mac.handled.stream().filter(cid -> cid == 0x07).count(), "the channels, once");
 
-        TestDevice restarted = new TestDevice(device.devEui, null, "1.0.3", null, null, 0)
+        SpecDevice restarted = new SpecDevice(device.devEui, null, "1.0.3", null, null, 0)
                 .inRegion(DeviceRegion.EU868, 3);
         restarted.activate("26000D09", device.fNwkSIntKey, device.appSKey);
         restarted.mac.state.pinChannel(0);
-        TestDevice.Downlink down = restarted.receive(exchange(restarted.uplinkNow(true, 10, new byte[] {16})).phy());
+        SpecDevice.Downlink down = restarted.receive(exchange(restarted.uplinkNow(true, 10, new byte[] {16})).phy());
         assertEquals(0, down.fPort(), "the five NewChannelReq again, on FPort 0");
         assertEquals(5, restarted.mac.handled.stream().filter(cid -> cid == 0x07).count());
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), restarted.mac.state.enabledChannels());
@@ -254,11 +254,11 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void requestsInMissedAnswersAreSentAgainThreeTimesInAll() throws Exception {
-        TestDevice device = network.abpDevice(server, "00000000000D0008", "26000D08", APPLICATION)
+        SpecDevice device = network.abpDevice(server, "00000000000D0008", "26000D08", APPLICATION)
                 .inRegion(DeviceRegion.EU868, 3);
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {14});
+            SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {14});
             sent.add(device.read(exchange(up).phy(), up.fCnt()).macCommands());
         }
         for (int i = 0; i < 3; i++) {
@@ -277,13 +277,13 @@ class MacCommandsEndToEndTest {
     void rxTimingSetupReqMovesRx1ToTheProfilesDelay() throws Exception {
         network.api(server, "PUT", "/api/v1/device-profiles/rx1-after-3s", new JsonObject().put("region", "eu868")
                 .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3").put("rx1_delay", 3), 200);
-        TestDevice device = network.abpDevice(server, "00000000000D0007", "26000D07", APPLICATION, "rx1-after-3s")
+        SpecDevice device = network.abpDevice(server, "00000000000D0007", "26000D07", APPLICATION, "rx1-after-3s")
                 .inRegion(DeviceRegion.EU868, 3);
         device.receive(exchange(device.uplinkNow(true, 10, new byte[] {12})).phy());
         assertEquals(3, device.mac.state.rx1Delay, "RXTimingSetupReq applied");
 
         for (int i = 0; i < 2; i++) {
-            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {13});
+            SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {13});
             assertEquals(3, up.rx1().delaySeconds());
             Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
             SimulatedGateway.Downlink answer = gps.awaitDownlink(Site.WAIT);
@@ -303,7 +303,7 @@ class MacCommandsEndToEndTest {
     @Test
     void rxParamSetupReqTellsTheDeviceTheConfiguredRx2AndLaterDownlinksUseIt() throws Exception {
         List<Air.Reception> rx2Heard = List.of(new Air.Reception(rx2Gateway, 6.5, -70, 0));
-        TestDevice device = network.otaaDevice(rx2Server, "00000000000D0005", "1.0.4", APPLICATION)
+        SpecDevice device = network.otaaDevice(rx2Server, "00000000000D0005", "1.0.4", APPLICATION)
                 .inRegion(DeviceRegion.EU868, 3);
         Air.Sent join = air.transmit(device.joinRequest(0x0405), Site.EU868_CH0, Site.SF9, rx2Heard);
         SimulatedGateway.Downlink accept = rx2Gateway.awaitDownlink(Site.WAIT);
@@ -314,7 +314,7 @@ class MacCommandsEndToEndTest {
         device.acceptJoin(accept.phy());
         assertEquals(RX2_DR, device.mac.state.rx2Dr, "the join-accept's DLSettings");
 
-        TestDevice.Uplink first = device.uplinkNow(true, 10, new byte[] {8});
+        SpecDevice.Uplink first = device.uplinkNow(true, 10, new byte[] {8});
         Air.Sent sent = air.transmit(first.phy(), first.frequencyHz(), first.datr(), rx2Heard);
         SimulatedGateway.Downlink answer = rx2Gateway.awaitDownlink(Site.WAIT);
         assertEquals((sent.tmstAt(rx2Gateway) + 2_000_000L) & 0xFFFFFFFFL, answer.tmst(), "RX2");
@@ -326,7 +326,7 @@ class MacCommandsEndToEndTest {
 
         // Unconfirmed, but it repeats RXParamSetupAns, which only a downlink ends (LoRaWAN 1.0.4 section 5.4): the
         // answer comes for that alone.
-        TestDevice.Uplink second = device.uplinkNow(false, 10, new byte[] {9});
+        SpecDevice.Uplink second = device.uplinkNow(false, 10, new byte[] {9});
         sent = air.transmit(second.phy(), second.frequencyHz(), second.datr(), rx2Heard);
         answer = rx2Gateway.awaitDownlink(Site.WAIT);
         assertEquals((sent.tmstAt(rx2Gateway) + 2_000_000L) & 0xFFFFFFFFL, answer.tmst(), "RX2");

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedisCluster;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,23 +83,23 @@ class RedisClusterEndToEndTest {
 
     @Test
     void everyFrameHeardThroughBothInstancesIsProcessedOnce() throws Exception {
-        List<TestDevice> devices = new ArrayList<>();
+        List<SpecDevice> devices = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             devices.add(network.abpDevice(i % 2 == 0 ? first : second, String.format("00000000001A%04X", i),
                     String.format("2600%04X", 0x200 + i), "app-cluster"));
         }
         int rounds = 3;
         for (int round = 0; round < rounds; round++) {
-            for (TestDevice device : devices) {
+            for (SpecDevice device : devices) {
                 air.transmit(device.uplink(false, 1, new byte[] {(byte) round}, new byte[0], TX_DR, TX_CH), EU868_CH0,
                         SF9, both);
             }
-            for (TestDevice device : devices) {
+            for (SpecDevice device : devices) {
                 JsonObject up = network.webhook().await(uplink(device.devEui, round), WAIT);
                 assertEquals(2, up.getJsonArray("rx_info").size(), "the copies of both instances' gateways");
             }
         }
-        for (TestDevice device : devices) {
+        for (SpecDevice device : devices) {
             for (int round = 0; round < rounds; round++) {
                 streams.await(uplink(device.devEui, round), WAIT);
             }
@@ -113,10 +113,10 @@ class RedisClusterEndToEndTest {
     void devicesJoinThroughEitherInstanceAndSendData() throws Exception {
         Map<String, SimulatedGateway> gateways = Map.of(firstGateway.eui, firstGateway, secondGateway.eui,
                 secondGateway);
-        List<TestDevice> devices = new ArrayList<>();
+        List<SpecDevice> devices = new ArrayList<>();
         int n = 0;
         for (String version : List.of("1.0.3", "1.0.4", "1.1", "1.0.3", "1.1", "1.0.2")) {
-            TestDevice device = network.otaaDevice(n % 2 == 0 ? first : second,
+            SpecDevice device = network.otaaDevice(n % 2 == 0 ? first : second,
                     String.format("00000000001B%04X", n), version, "app-cluster");
             devices.add(device);
             air.transmit(device.joinRequest(0x0200 + n), EU868_CH0, SF9, both);
@@ -126,13 +126,13 @@ class RedisClusterEndToEndTest {
             assertEquals(device.devAddr(), joined.getString("dev_addr"));
             n++;
         }
-        for (TestDevice device : devices) {
+        for (SpecDevice device : devices) {
             // A LoRaWAN 1.1 device announces its session with RekeyInd.
             byte[] fOpts = device.lorawan11() ? new byte[] {0x0B, 0x01} : new byte[0];
             air.transmit(device.uplink(false, 2, new byte[] {42}, fOpts, TX_DR, TX_CH), EU868_CH0, SF9, both);
             network.webhook().await(uplink(device.devEui, 0), WAIT);
         }
-        for (TestDevice device : devices) {
+        for (SpecDevice device : devices) {
             streams.await(uplink(device.devEui, 0), WAIT);
         }
         assertExactlyOnce(network.webhook().all(), devices.size());

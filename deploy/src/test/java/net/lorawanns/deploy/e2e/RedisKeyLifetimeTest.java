@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,29 +55,29 @@ class RedisKeyLifetimeTest {
 
     @Test
     void everyKeyExpiresUnlessItIsConfigurationGradeData() throws Exception {
-        TestDevice rejoining = network.otaaDevice(server, "00000000007E0001", "1.0.4", APP);
+        SpecDevice rejoining = network.otaaDevice(server, "00000000007E0001", "1.0.4", APP);
         join(rejoining, 1);
         send(rejoining);
         join(rejoining, 2);
         send(rejoining);
 
         // A LoRaWAN 1.1 device that rejoins with types 0 (RJcount0 in its session) and 1 (RJcount1 at the join server).
-        TestDevice lorawan11 = network.otaaDevice(server, "00000000007E0005", "1.1", APP);
+        SpecDevice lorawan11 = network.otaaDevice(server, "00000000007E0005", "1.1", APP);
         join(lorawan11, 1);
         send(lorawan11);
         rejoin(lorawan11, lorawan11.rejoinRequest(0));
         rejoin(lorawan11, lorawan11.rejoinRequest1());
 
-        TestDevice deletedOtaa = network.otaaDevice(server, "00000000007E0002", "1.0.3", APP);
+        SpecDevice deletedOtaa = network.otaaDevice(server, "00000000007E0002", "1.0.3", APP);
         join(deletedOtaa, 0x0456);
         send(deletedOtaa);
         network.api(server, "DELETE", "/api/v1/devices/" + deletedOtaa.devEui, null, 200);
 
-        TestDevice deletedAbp = network.abpDevice(server, "00000000007E0003", "26007E03", APP);
+        SpecDevice deletedAbp = network.abpDevice(server, "00000000007E0003", "26007E03", APP);
         send(deletedAbp);
         enqueue(deletedAbp);
         network.api(server, "DELETE", "/api/v1/devices/" + deletedAbp.devEui, null, 200);
-        TestDevice abp = network.abpDevice(server, "00000000007E0004", "26007E04", APP);
+        SpecDevice abp = network.abpDevice(server, "00000000007E0004", "26007E04", APP);
         send(abp);
         enqueue(abp);
 
@@ -116,7 +116,7 @@ class RedisKeyLifetimeTest {
         }
         assertEquals(List.of(), lasting, "keys that never expire and are not configuration-grade");
         // A deleted device leaves only the mark of its deletion, which expires (see above).
-        for (TestDevice deleted : List.of(deletedOtaa, deletedAbp)) {
+        for (SpecDevice deleted : List.of(deletedOtaa, deletedAbp)) {
             assertTrue(keys.stream().noneMatch(k -> (k.contains("device:{" + deleted.devEui + "}")
                     && !k.endsWith(":deleted")) || k.contains("devaddr:{" + deleted.devAddr() + "}")),
                     deleted.devEui + " left keys: " + keys);
@@ -128,22 +128,22 @@ class RedisKeyLifetimeTest {
                 "the downlink queue was made: " + keys);
     }
 
-    private void join(TestDevice device, int devNonce) throws Exception {
+    private void join(SpecDevice device, int devNonce) throws Exception {
         site.join(device, devNonce);
     }
 
-    private void rejoin(TestDevice device, byte[] request) throws Exception {
+    private void rejoin(SpecDevice device, byte[] request) throws Exception {
         site.rejoin(device, request);
     }
 
-    private void send(TestDevice device) throws Exception {
+    private void send(SpecDevice device) throws Exception {
         long fCnt = device.fCntUp;
         site.transmit(device.uplink(false, 2, new byte[] {7}, new byte[0], TX_DR, 0));
         network.webhook().await(uplink(device.devEui, fCnt), WAIT);
     }
 
     /** An application downlink that waits in the device's queue. */
-    private void enqueue(TestDevice device) throws Exception {
+    private void enqueue(SpecDevice device) throws Exception {
         network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/queue",
                 new JsonObject().put("f_port", 2).put("data", "AQID"), 201);
     }

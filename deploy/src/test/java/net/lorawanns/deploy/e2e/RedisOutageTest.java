@@ -20,8 +20,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import net.lorawanns.core.testing.RedisProcess;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +46,7 @@ class RedisOutageTest {
     private TestNetwork network;
     private Server server;
     private SimulatedGateway gateway;
-    private TestDevice device;
+    private SpecDevice device;
     private final ScheduledExecutorService radio = Executors.newSingleThreadScheduledExecutor();
     private final ScheduledExecutorService operator = Executors.newSingleThreadScheduledExecutor();
     private final ScheduledExecutorService metricsReader = Executors.newSingleThreadScheduledExecutor();

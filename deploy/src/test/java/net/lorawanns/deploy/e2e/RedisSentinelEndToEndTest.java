@@ -23,10 +23,10 @@ import java.util.function.Supplier;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.testing.RedisProcess;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedisSentinel;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,12 +99,12 @@ class RedisSentinelEndToEndTest {
 
     @Test
     void noDeliveredFrameIsLostAndNoReplayAcceptedAcrossFailovers() throws Exception {
-        List<TestDevice> devices = new ArrayList<>();
+        List<SpecDevice> devices = new ArrayList<>();
         devices.addAll(streamUntil(0x10, () -> sentinel.killMaster(FAILOVER)));
         devices.addAll(streamUntil(0x20, () -> sentinel.failover(FAILOVER)));
 
         // One more frame each, then every delivered frame again (on another channel): each is a replay.
-        for (TestDevice device : devices) {
+        for (SpecDevice device : devices) {
             send(device);
             network.webhook().await(uplink(device.devEui, device.fCntUp - 1), WAIT);
         }
@@ -131,20 +131,20 @@ class RedisSentinelEndToEndTest {
      * new master must have the FCnt of each device's last delivered frame: no later frame could have covered a lost
      * counter step.
      */
-    private List<TestDevice> streamUntil(int first, Supplier<RedisProcess> failover) throws Exception {
-        List<TestDevice> devices = new ArrayList<>();
+    private List<SpecDevice> streamUntil(int first, Supplier<RedisProcess> failover) throws Exception {
+        List<SpecDevice> devices = new ArrayList<>();
         for (int i = first; i < first + 3; i++) {
-            TestDevice device = network.abpDevice(server, String.format("00000000002A%04X", i),
+            SpecDevice device = network.abpDevice(server, String.format("00000000002A%04X", i),
                     String.format("2600%04X", 0x300 + i), "app-sentinel");
             devices.add(device);
             sent.put(device.devEui, new LinkedHashMap<>());
         }
         CompletableFuture<RedisProcess> switched = CompletableFuture.supplyAsync(failover);
         while (!switched.isDone()) {
-            for (TestDevice device : devices) {
+            for (SpecDevice device : devices) {
                 send(device);
             }
-            for (TestDevice device : devices) {
+            for (SpecDevice device : devices) {
                 try {
                     network.webhook().await(uplink(device.devEui, device.fCntUp - 1), OUTCOME);
                 } catch (AssertionError notDelivered) {
@@ -155,7 +155,7 @@ class RedisSentinelEndToEndTest {
         RedisProcess master = switched.get(FAILOVER.toSeconds(), TimeUnit.SECONDS);
         Redis direct = Redis.createClient(vertx, master.url());
         RedisKeys keys = new RedisKeys(network.keyPrefix());
-        for (TestDevice device : devices) {
+        for (SpecDevice device : devices) {
             long last = uplinks().stream().filter(e -> device.devEui.equals(e.getString("dev_eui")))
                     .mapToLong(e -> e.getLong("f_cnt")).max().orElse(-1);
             Response stored = direct.send(Request.cmd(Command.HGET).arg(keys.session(Eui64.parse(device.devEui)))
@@ -170,7 +170,7 @@ class RedisSentinelEndToEndTest {
         return network.webhook().all().stream().filter(e -> "uplink".equals(e.getString("type"))).toList();
     }
 
-    private void send(TestDevice device) throws Exception {
+    private void send(SpecDevice device) throws Exception {
         long fCnt = device.fCntUp;
         byte[] phy = device.uplink(false, 1, new byte[] {(byte) fCnt}, new byte[0], TX_DR, TX_CH);
         sent.get(device.devEui).put(fCnt, phy);

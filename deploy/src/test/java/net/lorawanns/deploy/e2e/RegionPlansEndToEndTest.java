@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,7 +146,7 @@ class RegionPlansEndToEndTest {
             String acceptDatr, List<Integer> channels) throws Exception {
         SimulatedGateway gateway = gateways.get(gatewayEui);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
-        TestDevice device = network.otaaDevice(server, devEui(gatewayEui), "1.0.4", APPLICATION,
+        SpecDevice device = network.otaaDevice(server, devEui(gatewayEui), "1.0.4", APPLICATION,
                 region == DeviceRegion.EU868 ? null : regionId(plan)).inRegion(region, joinDr);
         Air.Sent join = air.transmit(device.joinRequest(0x0301),
                 region.defaultChannels.get(joinChannel).frequencyHz(), region.datr(joinDr), heard);
@@ -159,7 +159,7 @@ class RegionPlansEndToEndTest {
 
         // DR3 is an uplink data rate of every one of these regions' 125 kHz channels.
         device.mac.state.dataRate = 3;
-        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {3});
+        SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {3});
         assertTrue(channels.contains(up.channel()));
         Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
         SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
@@ -199,7 +199,7 @@ class RegionPlansEndToEndTest {
                         regionId.equals("cn470") ? "RP002-1.0.2" : "RP002-1.0.3"), 200);
         SimulatedGateway gateway = gateways.get(gatewayEui);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
-        TestDevice device = network.otaaDevice(server, "00000000000E1" + gatewayEui.substring(13), "1.0.4",
+        SpecDevice device = network.otaaDevice(server, "00000000000E1" + gatewayEui.substring(13), "1.0.4",
                 APPLICATION, profile).inRegion(region, 2);
         air.transmit(device.joinRequest(0x0303), region.defaultChannels.get(joinChannel).frequencyHz(),
                 region.datr(2), heard);
@@ -209,7 +209,7 @@ class RegionPlansEndToEndTest {
         assertEquals(offset, device.rx1DrOffset, "DLSettings");
 
         device.mac.state.dataRate = uplinkDr;
-        TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {4});
+        SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {4});
         Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
         SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
         assertEquals((sent.tmstAt(gateway) + 1_000_000L) & 0xFFFFFFFFL, answer.tmst());
@@ -234,14 +234,14 @@ class RegionPlansEndToEndTest {
                 .put("mac_version", "1.0.4").put("reg_params_revision", "RP002-1.0.3").put("max_eirp", maxEirp), 200);
         SimulatedGateway gateway = gateways.get(gatewayEui);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
-        TestDevice device = network.otaaDevice(server, "00000000000E2" + gatewayEui.substring(13), "1.0.4",
+        SpecDevice device = network.otaaDevice(server, "00000000000E2" + gatewayEui.substring(13), "1.0.4",
                 APPLICATION, profile).inRegion(region, joinDr);
         air.transmit(device.joinRequest(0x0304), region.defaultChannels.get(joinChannel).frequencyHz(),
                 region.datr(joinDr), heard);
         device.acceptJoin(gateway.awaitDownlink(Site.WAIT).phy());
         device.mac.state.dataRate = 3;
         for (int i = 0; i < 3; i++) {
-            TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {5});
+            SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {5});
             air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
             SimulatedGateway.Downlink answer = gateway.awaitDownlink(Site.WAIT);
             assertEquals(up.rx1().datr(), answer.datr());
@@ -262,14 +262,14 @@ class RegionPlansEndToEndTest {
     void aCopyOnAChannelTheGatewaysRegionDoesNotEnableIsRefusedBeforeAnyLockOrCounter() throws Exception {
         SimulatedGateway gateway = gateways.get(US);
         List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
-        TestDevice device = network.otaaDevice(server, "00000000000E0F01", "1.0.4", APPLICATION, "us915")
+        SpecDevice device = network.otaaDevice(server, "00000000000E0F01", "1.0.4", APPLICATION, "us915")
                 .inRegion(DeviceRegion.US915, 0);
         air.transmit(device.joinRequest(0x0302), 903_900_000L, "SF10BW125", heard);
         device.acceptJoin(gateway.awaitDownlink(Site.WAIT).phy());
 
         device.mac.state.dataRate = 3;
         device.mac.state.pinChannel(10);
-        TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {9});
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {9});
         String refused = "lorawan_uplink_copies_refused_total";
         double before = network.metric(server, refused);
         air.transmit(up.phy(), 902_300_000L, up.datr(), heard);

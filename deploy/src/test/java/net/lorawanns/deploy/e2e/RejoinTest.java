@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LoRaWAN 1.1 rejoin-requests of every type through the built-in join server, over real UDP and Redis: the
- * rejoin-accept goes out at the join-accept delay, the device (built from the specification, {@link TestDevice})
+ * rejoin-accept goes out at the join-accept delay, the device (built from the specification, {@link SpecDevice})
  * opens it, and its next uplink, with RekeyInd, is delivered under the new session and answered with RekeyConf.
  */
 class RejoinTest {
@@ -58,7 +58,7 @@ class RejoinTest {
 
     @Test
     void everyRejoinTypeGivesTheDeviceANewSession() throws Exception {
-        TestDevice device = network.otaaDevice(server, "00000000000E0001", "1.1", APP);
+        SpecDevice device = network.otaaDevice(server, "00000000000E0001", "1.1", APP);
         join(device, 1);
         sendInNewSession(device, "joined");
         // The operator's network settings, which types 0 and 1 send again and type 2 keeps.
@@ -90,7 +90,7 @@ class RejoinTest {
 
     @Test
     void replayedRejoinCountsAreRefused() throws Exception {
-        TestDevice device = network.otaaDevice(server, "00000000000E0002", "1.1", APP);
+        SpecDevice device = network.otaaDevice(server, "00000000000E0002", "1.1", APP);
         join(device, 1);
         sendInNewSession(device, "joined");
 
@@ -121,7 +121,7 @@ class RejoinTest {
 
     @Test
     void aRejoinRequestSignedWithAnotherKeyIsAMicFailure() throws Exception {
-        TestDevice device = network.otaaDevice(server, "00000000000E0003", "1.1", APP);
+        SpecDevice device = network.otaaDevice(server, "00000000000E0003", "1.1", APP);
         join(device, 1);
         sendInNewSession(device, "joined");
         byte[] forged = device.rejoinRequest(2);
@@ -139,7 +139,7 @@ class RejoinTest {
     /** The operator asks for a rejoin through the API; the device hears ForceRejoinReq and sends type 2. */
     @Test
     void aForceRejoinReqWhoseAnswerWasNotSentGoesWithTheNextFrame() throws Exception {
-        TestDevice device = network.otaaDevice(server, "00000000000E0006", "1.1", APP);
+        SpecDevice device = network.otaaDevice(server, "00000000000E0006", "1.1", APP);
         join(device, 1);
         sendInNewSession(device, "joined");
         network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/force-rejoin", new JsonObject(), 200);
@@ -160,13 +160,13 @@ class RejoinTest {
 
     @Test
     void aForceRejoinReqFromTheOperatorMakesTheDeviceRejoin() throws Exception {
-        TestDevice device = network.otaaDevice(server, "00000000000E0004", "1.1", APP);
+        SpecDevice device = network.otaaDevice(server, "00000000000E0004", "1.1", APP);
         String path = "/api/v1/devices/" + device.devEui + "/force-rejoin";
         network.api(server, "POST", path, new JsonObject(), 409);
         join(device, 1);
         sendInNewSession(device, "joined");
         network.api(server, "POST", path, new JsonObject().put("rejoin_type", 1), 400);
-        TestDevice abp = network.abpDevice(server, "00000000000E0005", "26000E05", APP);
+        SpecDevice abp = network.abpDevice(server, "00000000000E0005", "26000E05", APP);
         network.api(server, "POST", "/api/v1/devices/" + abp.devEui + "/force-rejoin", new JsonObject(), 409);
         assertEquals(2, network.api(server, "POST", path, new JsonObject().put("rejoin_type", 2), 200)
                 .getInteger("rejoin_type"));
@@ -186,17 +186,17 @@ class RejoinTest {
         // Sent once: the answer to the next confirmed uplink carries only its ACK.
         fCnt = device.fCntUp;
         air.transmit(device.uplink(true, 10, new byte[] {2}, new byte[0], TX_DR, 0), EU868_CH0, SF9, heard);
-        TestDevice.Downlink ack = device.read(gateway.awaitDownlink(WAIT).phy(), fCnt);
+        SpecDevice.Downlink ack = device.read(gateway.awaitDownlink(WAIT).phy(), fCnt);
         assertTrue(ack.ack());
         assertEquals(0, ack.fOpts().length);
     }
 
-    private void join(TestDevice device, int devNonce) throws Exception {
+    private void join(SpecDevice device, int devNonce) throws Exception {
         site.join(device, devNonce);
     }
 
     /** Sends a rejoin-request and opens its rejoin-accept; the {@code rejoin} event. */
-    private JsonObject rejoin(TestDevice device, byte[] request) throws Exception {
+    private JsonObject rejoin(SpecDevice device, byte[] request) throws Exception {
         String before = device.devAddr();
         Site.Rejoined rejoined = site.rejoin(device, request);
         assertEquals((rejoined.sent().tmstAt(gateway) + 5_000_000) & 0xFFFFFFFFL, rejoined.accept().tmst(),
@@ -207,7 +207,7 @@ class RejoinTest {
     }
 
     /** The device's next uplink, with RekeyInd (LoRaWAN 1.1 section 5.10), under the keys it holds now. */
-    private void sendInNewSession(TestDevice device, String text) throws Exception {
+    private void sendInNewSession(SpecDevice device, String text) throws Exception {
         long fCnt = device.fCntUp;
         byte[] payload = text.getBytes();
         Air.Sent data = air.transmit(device.uplink(false, 10, payload, new byte[] {0x0B, 0x01}, TX_DR, 0), EU868_CH0,

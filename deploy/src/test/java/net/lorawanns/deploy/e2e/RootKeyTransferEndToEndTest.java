@@ -34,12 +34,12 @@ import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.testing.SecretScan;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.js.audit.AuditLog;
 import net.lorawanns.js.audit.AuditPage;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class RootKeyTransferEndToEndTest {
     private SimulatedGateway gatewayA;
     private SimulatedGateway gatewayB;
     private Air air;
-    private TestDevice device;
+    private SpecDevice device;
     private final Vertx vertx = Vertx.vertx();
 
     @BeforeEach
@@ -91,7 +91,7 @@ class RootKeyTransferEndToEndTest {
         gatewayB.pullData();
         air = new Air();
         byte[] appKey = TestNetwork.randomKey();
-        device = new TestDevice(DEV_EUI, JOIN_EUI, "1.0.3", appKey, null, 0);
+        device = new SpecDevice(DEV_EUI, JOIN_EUI, "1.0.3", appKey, null, 0);
         // The first network gets the device as an owner would bring it: a JWE made here to its transfer key.
         JsonObject payload = new JsonObject().put("format", "lorawan-ns-root-keys/1").put("dev_eui", DEV_EUI)
                 .put("join_eui", JOIN_EUI).put("mac_version", "1.0.3")

@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.core.testing.SecretScan;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +83,7 @@ class SecretsAtRestTest {
 
         int nonce = 0x0100;
         for (String version : List.of("1.0.3", "1.1")) {
-            TestDevice device = otaaDevice(version.equals("1.1") ? "00000000005E0011" : "00000000005E0010", version);
+            SpecDevice device = otaaDevice(version.equals("1.1") ? "00000000005E0011" : "00000000005E0010", version);
             air.transmit(device.joinRequest(nonce++), EU868_CH0, SF9, reception);
             device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
             network.webhook().await(event("join", device.devEui), WAIT);
@@ -97,7 +97,7 @@ class SecretsAtRestTest {
             }
             putSessionKeys(secrets, device);
         }
-        TestDevice abp = new TestDevice("00000000005E0012", null, "1.0.3", null, null, 0);
+        SpecDevice abp = new SpecDevice("00000000005E0012", null, "1.0.3", null, null, 0);
         abp.activate("26005E12", random(16), random(16));
         network.api(server, "PUT", "/api/v1/devices/" + abp.devEui, new JsonObject()
                 .put("application_id", "app-sealed").put("mac_version", "1.0.3").put("abp", new JsonObject()
@@ -122,7 +122,7 @@ class SecretsAtRestTest {
         assertEquals(List.of(), leaks);
     }
 
-    private static void putSessionKeys(Map<String, byte[]> secrets, TestDevice device) {
+    private static void putSessionKeys(Map<String, byte[]> secrets, SpecDevice device) {
         secrets.put(device.devEui + " FNwkSIntKey", device.fNwkSIntKey);
         secrets.put(device.devEui + " SNwkSIntKey", device.sNwkSIntKey);
         secrets.put(device.devEui + " NwkSEncKey", device.nwkSEncKey);
@@ -181,7 +181,7 @@ class SecretsAtRestTest {
         }
     }
 
-    private TestDevice otaaDevice(String devEui, String version) throws Exception {
+    private SpecDevice otaaDevice(String devEui, String version) throws Exception {
         return network.otaaDevice(server, devEui, version, "app-sealed");
     }
 

@@ -17,10 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.bridge.TestGateway;
+import net.lorawanns.sim.SpecGateway;
 
 /**
- * A Semtech UDP packet forwarder (protocol version 2) that keeps running: on the bridge tests' {@link TestGateway}
+ * A Semtech UDP packet forwarder (protocol version 2) that keeps running: on the bridge tests' {@link SpecGateway}
  * (datagrams built from PROTOCOL.TXT, a real socket), it pulls, pushes rxpk, and answers every PULL_RESP with a
  * TX_ACK, whose error the test may set. On a slow backhaul ({@link #backhaul}) every datagram takes that long each
  * way, and a PULL_RESP that arrives less than 40 ms before its {@code tmst} is refused with TOO_LATE, as
@@ -42,7 +42,7 @@ final class SimulatedGateway implements AutoCloseable {
     private static final long JIT_LEAD_MICROS = 40_000;
 
     final String eui;
-    private final TestGateway gateway;
+    private final SpecGateway gateway;
     private volatile boolean closed;
     private final BlockingQueue<Downlink> downlinks = new LinkedBlockingQueue<>();
     private final ConcurrentLinkedQueue<String> txAckErrors = new ConcurrentLinkedQueue<>();
@@ -58,7 +58,7 @@ final class SimulatedGateway implements AutoCloseable {
 
     SimulatedGateway(String eui, int serverPort) throws IOException {
         this.eui = eui;
-        this.gateway = new TestGateway(eui, serverPort);
+        this.gateway = new SpecGateway(eui, serverPort);
         this.reader = new Thread(this::read, "gateway-" + eui);
         reader.setDaemon(true);
         reader.start();
@@ -192,7 +192,7 @@ final class SimulatedGateway implements AutoCloseable {
         while (!closed) {
             try {
                 byte[] datagram = gateway.receive(Duration.ofMillis(500));
-                if (datagram.length > 4 && datagram[3] == TestGateway.PULL_RESP) {
+                if (datagram.length > 4 && datagram[3] == SpecGateway.PULL_RESP) {
                     Duration oneWay = backhaul;
                     over(oneWay, () -> pullResp(datagram, oneWay));
                 }

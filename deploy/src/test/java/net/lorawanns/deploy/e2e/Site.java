@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 
 /**
  * What most end-to-end tests stand on: a network with one server instance and one gateway that hears every
@@ -48,12 +48,12 @@ final class Site implements AutoCloseable {
     }
 
     /** Sends an uplink on the channel and data rate the device chose for it. */
-    Air.Sent transmit(TestDevice.Uplink uplink) throws Exception {
+    Air.Sent transmit(SpecDevice.Uplink uplink) throws Exception {
         return air.transmit(uplink.phy(), uplink.frequencyHz(), uplink.datr(), heard);
     }
 
     /** Sends a join-request and opens its join-accept; returns once the {@code join} event of the new DevAddr came. */
-    void join(TestDevice device, int devNonce) throws Exception {
+    void join(SpecDevice device, int devNonce) throws Exception {
         transmit(device.joinRequest(devNonce));
         device.acceptJoin(gateway.awaitDownlink(WAIT).phy());
         network.webhook().await(event("join", device.devEui)
@@ -61,7 +61,7 @@ final class Site implements AutoCloseable {
     }
 
     /** Sends a rejoin-request and opens its rejoin-accept; returns once the {@code rejoin} event of the new DevAddr came. */
-    Rejoined rejoin(TestDevice device, byte[] request) throws Exception {
+    Rejoined rejoin(SpecDevice device, byte[] request) throws Exception {
         Air.Sent sent = transmit(request);
         SimulatedGateway.Downlink accept = gateway.awaitDownlink(WAIT);
         device.acceptRejoin(accept.phy());

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import net.lorawanns.core.testing.DeviceMac;
-import net.lorawanns.core.testing.DeviceRegion;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceMac;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +35,7 @@ class SpecDeviceEndToEndTest {
     @ValueSource(strings = {"1.0.4", "1.1"})
     void linkCheckAndDeviceTimeAreAnsweredInTheRx1WindowTheDeviceOpens(String version) throws Exception {
         try (Site site = new Site(dir, "AA555A00000000F1", "app-spec")) {
-            TestDevice device = site.network.otaaDevice(site.server, "00000000000F1A0" + version.length(), version,
+            SpecDevice device = site.network.otaaDevice(site.server, "00000000000F1A0" + version.length(), version,
                     "app-spec").inRegion(DeviceRegion.EU868, 3);
             site.join(device, 0x0101);
             // RP002 EU868: the CFList adds 867.1 to 867.9 MHz as channels 3 to 7.
@@ -48,7 +48,7 @@ class SpecDeviceEndToEndTest {
             }
             device.mac.linkCheckReq();
             device.mac.deviceTimeReq();
-            TestDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {42});
+            SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {42});
             Instant sentAt = Instant.now();
             Air.Sent sent = site.transmit(up);
 
@@ -90,7 +90,7 @@ class SpecDeviceEndToEndTest {
                 gateway.pullData();
                 List<Air.Reception> heard = List.of(new Air.Reception(gateway, 7.5, -80, 5_000_000));
                 network.createApplication(server, "app-spec");
-                TestDevice device = network.otaaDevice(server, "00000000000F1C01", "1.0.4", "app-spec")
+                SpecDevice device = network.otaaDevice(server, "00000000000F1C01", "1.0.4", "app-spec")
                         .inRegion(region, joinDr);
                 Air.Sent join = air.transmit(device.joinRequest(1), region.defaultChannels.get(8).frequencyHz(),
                         region.datr(joinDr), heard);
@@ -102,7 +102,7 @@ class SpecDeviceEndToEndTest {
                 assertEquals(List.of(8, 9, 10, 11, 12, 13, 14, 15, 65), device.mac.state.enabledChannels());
 
                 device.mac.state.dataRate = 3;
-                TestDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {7});
+                SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {7});
                 Air.Sent sent = air.transmit(up.phy(), up.frequencyHz(), up.datr(), heard);
                 SimulatedGateway.Downlink ack = gateway.awaitDownlink(Site.WAIT);
                 assertEquals((sent.tmstAt(gateway) + 1_000_000) & 0xFFFFFFFFL, ack.tmst());

@@ -30,9 +30,9 @@ import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.Durations;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.config.Settings;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -220,14 +220,14 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** A LoRaWAN 1.0.3 ABP device of {@code applicationId}, created through {@code server}'s API. */
-    TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId) throws Exception {
+    SpecDevice abpDevice(Server server, String devEui, String devAddr, String applicationId) throws Exception {
         return abpDevice(server, devEui, devAddr, applicationId, null);
     }
 
     /** A LoRaWAN 1.0.3 ABP device that names the device profile {@code profileId} (null: none). */
-    TestDevice abpDevice(Server server, String devEui, String devAddr, String applicationId, String profileId)
+    SpecDevice abpDevice(Server server, String devEui, String devAddr, String applicationId, String profileId)
             throws Exception {
-        TestDevice device = new TestDevice(devEui, null, "1.0.3", null, null, 0);
+        SpecDevice device = new SpecDevice(devEui, null, "1.0.3", null, null, 0);
         byte[] nwkSKey = randomKey();
         byte[] appSKey = randomKey();
         device.activate(devAddr, nwkSKey, appSKey);
@@ -242,16 +242,16 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** An OTAA device of {@code applicationId} whose root keys the internal join server keeps. */
-    TestDevice otaaDevice(Server server, String devEui, String version, String applicationId) throws Exception {
+    SpecDevice otaaDevice(Server server, String devEui, String version, String applicationId) throws Exception {
         return otaaDevice(server, devEui, version, applicationId, null);
     }
 
     /** An OTAA device that names the device profile {@code profileId} (null: none). */
-    TestDevice otaaDevice(Server server, String devEui, String version, String applicationId, String profileId)
+    SpecDevice otaaDevice(Server server, String devEui, String version, String applicationId, String profileId)
             throws Exception {
         byte[] appKey = randomKey();
         byte[] nwkKey = version.startsWith("1.1") ? randomKey() : null;
-        TestDevice device = new TestDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
+        SpecDevice device = new SpecDevice(devEui, "70B3D57ED00F0000", version, appKey, nwkKey, 0);
         JsonObject body = new JsonObject().put("application_id", applicationId).put("mac_version", version)
                 .put("join_eui", device.joinEui).put("app_key", HEX.formatHex(appKey));
         if (profileId != null) {

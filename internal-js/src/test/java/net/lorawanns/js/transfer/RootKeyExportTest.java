@@ -41,7 +41,6 @@ import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
@@ -55,6 +54,7 @@ import net.lorawanns.js.RejoinCount1Registry;
 import net.lorawanns.js.RootKeyStore;
 import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.ClaimStore;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Export with lock, against a real Redis, the in-process join server and the spec device ({@link TestDevice}); the
+ * Export with lock, against a real Redis, the in-process join server and the spec device ({@link SpecDevice}); the
  * JWE is opened with the JDK's own RSA-OAEP and AES-GCM, not with the library that made it.
  */
 class RootKeyExportTest {
@@ -104,7 +104,7 @@ class RootKeyExportTest {
 
     @Test
     void theJweOpensWithTheJdksOwnCiphersToTheProvisionedKeysAndNonces() throws Exception {
-        TestDevice device = provision("00000000000A0011", "1.1");
+        SpecDevice device = provision("00000000000A0011", "1.1");
         accepted(join(device, 1));
         accepted(join(device, 2));
         accepted(rejoin1(device, 7));
@@ -132,7 +132,7 @@ class RootKeyExportTest {
 
     @Test
     void aRandomNonceDeviceExportsEveryDevNonceItUsed() throws Exception {
-        TestDevice device = provision("00000000000A0012", "1.0.3");
+        SpecDevice device = provision("00000000000A0012", "1.0.3");
         accepted(join(device, 0x0771));
         accepted(join(device, 0x0012));
         KeyPair owner = rsa(2048);
@@ -149,7 +149,7 @@ class RootKeyExportTest {
 
     @Test
     void aLockedDeviceAnswersNoJoinUntilUnlocked() throws Exception {
-        TestDevice device = provision("00000000000A0013", "1.0.4");
+        SpecDevice device = provision("00000000000A0013", "1.0.4");
         accepted(join(device, 1));
         exported(device);
 
@@ -166,7 +166,7 @@ class RootKeyExportTest {
 
     @Test
     void concurrentExportsFromTwoInstancesExportOnce() throws Exception {
-        TestDevice device = provision("00000000000A0015", "1.0.4");
+        SpecDevice device = provision("00000000000A0015", "1.0.4");
         ExportLock other = new ExportLock(TestRedis.client(vertx, settings), keys, store);
         List<Future<ExportLock.Outcome>> racing = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -184,7 +184,7 @@ class RootKeyExportTest {
     @Test
     void aJoinRacingAnExportIsInTheExportOrRefused() throws Exception {
         for (int i = 0; i < 20; i++) {
-            TestDevice device = provision(String.format("00000000000A01%02X", i), "1.0.4");
+            SpecDevice device = provision(String.format("00000000000A01%02X", i), "1.0.4");
             JoinRequest request = (JoinRequest) FrameCodec.decode(device.joinRequest(5));
             Future<JoinAnswer> join = joinServer.join(new JoinRequestContext(request.encode(), request,
                     MacVersion.LORAWAN_1_0_4, NET_ID, new DevAddr(0x26000001), new DlSettings(false, 0, 0), 1,
@@ -214,7 +214,7 @@ class RootKeyExportTest {
                 "test").await(10, TimeUnit.SECONDS));
     }
 
-    private ExportedRootKeys exported(TestDevice device) throws Exception {
+    private ExportedRootKeys exported(SpecDevice device) throws Exception {
         ExportLock.Outcome outcome = locks.exportAndLock(eui(device), "test").await(10, TimeUnit.SECONDS);
         return assertInstanceOf(ExportLock.Outcome.Exported.class, outcome).keys();
     }
@@ -245,29 +245,29 @@ class RootKeyExportTest {
         return generator.generateKeyPair();
     }
 
-    private TestDevice provision(String devEui, String version) throws Exception {
+    private SpecDevice provision(String devEui, String version) throws Exception {
         boolean lorawan11 = version.equals("1.1");
         byte[] appKey = HexFormat.of().parseHex(APP_KEY);
         byte[] nwkKey = HexFormat.of().parseHex(NWK_KEY);
         store.setRootKeys(Eui64.parse(devEui), new RootKeys(Eui64.parse(JOIN_EUI), MacVersion.parse(version),
                 AesKey.of(appKey), lorawan11 ? Optional.of(AesKey.of(nwkKey)) : Optional.empty(), NET_ID,
                 Optional.empty(), Optional.empty())).await(10, TimeUnit.SECONDS);
-        return new TestDevice(devEui, JOIN_EUI, version, appKey, lorawan11 ? nwkKey : null, 1);
+        return new SpecDevice(devEui, JOIN_EUI, version, appKey, lorawan11 ? nwkKey : null, 1);
     }
 
-    private JoinAnswer join(TestDevice device, int devNonce) throws Exception {
+    private JoinAnswer join(SpecDevice device, int devNonce) throws Exception {
         JoinRequest request = (JoinRequest) FrameCodec.decode(device.joinRequest(devNonce));
         return joinServer.join(new JoinRequestContext(request.encode(), request, MacVersion.parse(device.version),
                 NET_ID, new DevAddr(0x26000001), new DlSettings(false, 0, 0), 1, Optional.empty()))
                 .await(10, TimeUnit.SECONDS);
     }
 
-    private JoinAnswer rejoin1(TestDevice device, int rjCount1) throws Exception {
+    private JoinAnswer rejoin1(SpecDevice device, int rjCount1) throws Exception {
         return rejoin1(joinServer, device, rjCount1, NET_ID);
     }
 
     /** A type 1 rejoin-request of a LoRaWAN 1.1 device, answered by {@code joinServer}. */
-    static JoinAnswer rejoin1(InternalJoinServer joinServer, TestDevice device, int rjCount1, NetId netId)
+    static JoinAnswer rejoin1(InternalJoinServer joinServer, SpecDevice device, int rjCount1, NetId netId)
             throws Exception {
         byte[] phy = device.rejoinRequest1(rjCount1);
         RejoinRequest request = (RejoinRequest) FrameCodec.decode(phy);
@@ -280,7 +280,7 @@ class RootKeyExportTest {
         assertInstanceOf(JoinAnswer.Accepted.class, answer, answer::toString);
     }
 
-    private static Eui64 eui(TestDevice device) {
+    private static Eui64 eui(SpecDevice device) {
         return Eui64.parse(device.devEui);
     }
 }

@@ -35,7 +35,6 @@ import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
-import net.lorawanns.core.testing.TestDevice;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
@@ -52,6 +51,7 @@ import net.lorawanns.js.claim.AttemptLimit;
 import net.lorawanns.js.claim.Claim;
 import net.lorawanns.js.claim.ClaimStore;
 import net.lorawanns.js.claim.OwnerToken;
+import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,7 +113,7 @@ class RootKeyImportTest {
 
     @Test
     void anImportedDeviceJoinsWithANewDevNonceAndAGreaterJoinNonceButNotWithAnOldOne() throws Exception {
-        TestDevice device = provision(a, "00000000000B0001", "1.0.3");
+        SpecDevice device = provision(a, "00000000000B0001", "1.0.3");
         accepted(join(a, device, NET_A, 0x0101));
         byte[] earlierRequest = device.joinRequest(0x0202);
         accepted(join(a, earlierRequest, NET_A));
@@ -147,7 +147,7 @@ class RootKeyImportTest {
     void anImportedLoRaWAN11DeviceKeepsItsRjCount1() throws Exception {
         byte[] appKey = HexFormat.of().parseHex(APP_KEY);
         byte[] nwkKey = HexFormat.of().parseHex("000102030405060708090A0B0C0D0E0F");
-        TestDevice device = new TestDevice("00000000000B0003", JOIN_EUI, "1.1", appKey, nwkKey, 1);
+        SpecDevice device = new SpecDevice("00000000000B0003", JOIN_EUI, "1.1", appKey, nwkKey, 1);
         ExportedRootKeys exported = new ExportedRootKeys(eui(device), Eui64.parse(JOIN_EUI), MacVersion.LORAWAN_1_1_0,
                 AesKey.of(appKey), Optional.of(AesKey.of(nwkKey)), Optional.of(new DevNonce(4)), List.of(),
                 new JoinNonce(6), Optional.of(9));
@@ -195,7 +195,7 @@ class RootKeyImportTest {
 
     @Test
     void jwesAnImportRefuses() throws Exception {
-        TestDevice device = provision(a, "00000000000B0002", "1.0.4");
+        SpecDevice device = provision(a, "00000000000B0002", "1.0.4");
         ExportedRootKeys exported = assertInstanceOf(ExportLock.Outcome.Exported.class,
                 a.locks().exportAndLock(eui(device), "test").await(10, TimeUnit.SECONDS)).keys();
         TransferKey bKey = b.transferKeys().transferKey().await(30, TimeUnit.SECONDS);
@@ -236,15 +236,15 @@ class RootKeyImportTest {
         assertFalse(refused.getMessage().contains(APP_KEY), refused.getMessage());
     }
 
-    private static TestDevice provision(Side side, String devEui, String version) throws Exception {
+    private static SpecDevice provision(Side side, String devEui, String version) throws Exception {
         byte[] appKey = HexFormat.of().parseHex(APP_KEY);
         side.store().setRootKeys(Eui64.parse(devEui), new RootKeys(Eui64.parse(JOIN_EUI), MacVersion.parse(version),
                 AesKey.of(appKey), Optional.empty(), NET_A, Optional.empty(), Optional.empty()))
                 .await(10, TimeUnit.SECONDS);
-        return new TestDevice(devEui, JOIN_EUI, version, appKey, null, 1);
+        return new SpecDevice(devEui, JOIN_EUI, version, appKey, null, 1);
     }
 
-    private static JoinAnswer join(Side side, TestDevice device, NetId netId, int devNonce) throws Exception {
+    private static JoinAnswer join(Side side, SpecDevice device, NetId netId, int devNonce) throws Exception {
         return join(side, device.joinRequest(devNonce), netId);
     }
 
@@ -259,7 +259,7 @@ class RootKeyImportTest {
         assertInstanceOf(JoinAnswer.Accepted.class, answer, answer::toString);
     }
 
-    private static Eui64 eui(TestDevice device) {
+    private static Eui64 eui(SpecDevice device) {
         return Eui64.parse(device.devEui);
     }
 }

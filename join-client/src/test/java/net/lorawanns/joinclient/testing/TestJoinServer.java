@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.lorawanns.core.testing.DeviceCrypto;
 import net.lorawanns.core.testing.TestPki;
+import net.lorawanns.sim.DeviceCrypto;
 
 /**
  * An external join server written for the tests from the specifications (LoRaWAN 1.0.4 section 6.2, LoRaWAN 1.1

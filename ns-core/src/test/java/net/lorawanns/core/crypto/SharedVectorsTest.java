@@ -1,10 +1,9 @@
 package net.lorawanns.core.crypto;
 
-import static net.lorawanns.core.testing.TestVectors.beNumber;
-import static net.lorawanns.core.testing.TestVectors.bytes;
-import static net.lorawanns.core.testing.TestVectors.group;
-import static net.lorawanns.core.testing.TestVectors.key;
-import static net.lorawanns.core.testing.TestVectors.text;
+import static net.lorawanns.sim.TestVectors.beNumber;
+import static net.lorawanns.sim.TestVectors.bytes;
+import static net.lorawanns.sim.TestVectors.group;
+import static net.lorawanns.sim.TestVectors.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,7 +24,6 @@ import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinAccept;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.frame.RejoinRequest;
-import net.lorawanns.core.testing.TestVectors;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.DevNonce;
@@ -34,6 +32,7 @@ import net.lorawanns.core.types.Hex;
 import net.lorawanns.core.types.JoinNonce;
 import net.lorawanns.core.types.Mic;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.sim.TestVectors;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -43,6 +42,10 @@ class SharedVectorsTest {
     private static final Set<String> GROUPS = Set.of("join_request_mic", "join_accept", "session_keys_1_0",
             "session_keys_1_1", "js_keys", "data_mic_1_0", "data_mic_1_1_uplink", "frm_payload_encryption",
             "fopts_encryption_1_1_errata", "rejoin_request_mic", "aes_key_wrap", "cflist", "dns_names");
+
+    private static AesKey key(JsonNode vector, String field) {
+        return AesKey.of(bytes(vector, field));
+    }
 
     @Test
     void everyVectorGroupIsCovered() {

@@ -22,11 +22,11 @@ import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.mac.MacTarget;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.Regions;
-import net.lorawanns.core.testing.DeviceClassB;
-import net.lorawanns.core.testing.DeviceMac;
-import net.lorawanns.core.testing.DeviceRegion;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.sim.DeviceClassB;
+import net.lorawanns.sim.DeviceMac;
+import net.lorawanns.sim.DeviceRegion;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

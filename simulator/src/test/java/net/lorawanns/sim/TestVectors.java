@@ -1,4 +1,4 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,9 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import net.lorawanns.core.types.AesKey;
-import net.lorawanns.core.types.Hex;
 
 /**
  * The shared LoRaWAN vectors ({@code ../shared/test-vectors/lorawan-crypto.json} beside the repository),
@@ -45,11 +44,7 @@ public final class TestVectors {
     }
 
     public static byte[] bytes(JsonNode vector, String field) {
-        return Hex.decode(text(vector, field));
-    }
-
-    public static AesKey key(JsonNode vector, String field) {
-        return AesKey.of(bytes(vector, field));
+        return HexFormat.of().parseHex(text(vector, field));
     }
 
     public static String text(JsonNode vector, String field) {

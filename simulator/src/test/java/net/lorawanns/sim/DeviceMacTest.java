@@ -1,4 +1,4 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -341,26 +341,26 @@ class DeviceMacTest {
 
     @Test
     void anUplinkCarriesTheAnswersInFOptsOrOnFPort0WhenTheyDoNotFit() {
-        TestDevice device = new TestDevice("0000000000000001", null, "1.0.4", null, null, 0)
+        SpecDevice device = new SpecDevice("0000000000000001", null, "1.0.4", null, null, 0)
                 .inRegion(DeviceRegion.US915, 3);
         byte[] nwkSKey = hex("000102030405060708090A0B0C0D0E0F");
         byte[] appSKey = hex("0F0E0D0C0B0A09080706050403020100");
         device.activate("26000001", nwkSKey, appSKey);
         device.mac.receive(hex("03 30 0000 70  03 30 00FF 01  06  04 00"));
         device.mac.linkCheckReq();
-        TestDevice.Uplink fits = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink fits = device.uplinkNow(false, 10, new byte[] {1});
         assertEquals(10, fits.fPort());
         assertEquals(0x80 | 9, fits.phy()[5] & 0xFF, "ADR bit and 9 octets of FOpts");
         assertArrayEquals(hex("0307 0307 06ff00 04 02"), java.util.Arrays.copyOfRange(fits.phy(), 8, 17));
         assertTrue(range(8, 15).contains(fits.channel()));
         assertEquals("SF7BW125", fits.datr());
-        assertEquals(new TestDevice.Window(923_300_000L + (fits.channel() % 8) * 600_000L, "SF7BW500", 1), fits.rx1());
-        assertEquals(new TestDevice.Window(923_300_000L, "SF12BW500", 2), fits.rx2());
+        assertEquals(new SpecDevice.Window(923_300_000L + (fits.channel() % 8) * 600_000L, "SF7BW500", 1), fits.rx1());
+        assertEquals(new SpecDevice.Window(923_300_000L, "SF12BW500", 2), fits.rx2());
 
         device.mac.receive(hex("03 30 00FF 01  03 30 00FF 01  03 30 00FF 01  03 30 00FF 01  03 30 00FF 01"
                 + "06  05 08 68E28C"));
         device.mac.deviceTimeReq();
-        TestDevice.Uplink overflow = device.uplinkNow(false, 10, new byte[] {1});
+        SpecDevice.Uplink overflow = device.uplinkNow(false, 10, new byte[] {1});
         assertEquals(0, overflow.fPort(), "16 octets of commands go on FPort 0");
         byte[] phy = overflow.phy();
         byte[] frmPayload = java.util.Arrays.copyOfRange(phy, 9, phy.length - 4);

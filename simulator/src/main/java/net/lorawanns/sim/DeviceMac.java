@@ -1,4 +1,4 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
-import static net.lorawanns.core.testing.DeviceCrypto.concat;
-import static net.lorawanns.core.testing.DeviceCrypto.reversed;
+import static net.lorawanns.sim.DeviceCrypto.concat;
+import static net.lorawanns.sim.DeviceCrypto.reversed;
 
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -14,7 +14,7 @@ import java.util.HexFormat;
  * would now (its data rate, a channel of its own, the pending MAC answers, the ADR bits). It shares no code with the
  * server. Not thread-safe: one test thread uses it.
  */
-public final class TestDevice {
+public final class SpecDevice {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     public final String devEui;
@@ -73,7 +73,7 @@ public final class TestDevice {
                          boolean adrAckReq, Window rx1, Window rx2) {
     }
 
-    public TestDevice(String devEui, String joinEui, String version, byte[] appKey, byte[] nwkKey, int firstDevNonce) {
+    public SpecDevice(String devEui, String joinEui, String version, byte[] appKey, byte[] nwkKey, int firstDevNonce) {
         this.devEui = devEui;
         this.joinEui = joinEui;
         this.version = version;
@@ -84,7 +84,7 @@ public final class TestDevice {
     }
 
     /** A fresh MAC layer in {@code region} at {@code dataRate}; its channel draws are seeded by the DevEUI. */
-    public TestDevice inRegion(DeviceRegion region, int dataRate) {
+    public SpecDevice inRegion(DeviceRegion region, int dataRate) {
         mac = new DeviceMac(region, version, dataRate, devEui.hashCode());
         return this;
     }

@@ -1,4 +1,4 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;

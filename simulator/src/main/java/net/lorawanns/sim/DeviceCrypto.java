@@ -1,4 +1,4 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;

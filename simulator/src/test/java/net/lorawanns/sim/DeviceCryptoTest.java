@@ -1,7 +1,7 @@
-package net.lorawanns.core.testing;
+package net.lorawanns.sim;
 
-import static net.lorawanns.core.testing.TestVectors.bytes;
-import static net.lorawanns.core.testing.TestVectors.group;
+import static net.lorawanns.sim.TestVectors.bytes;
+import static net.lorawanns.sim.TestVectors.group;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,8 +26,8 @@ class DeviceCryptoTest {
             byte[] msg = bytes(v, "msg");
             byte[] expected = DeviceCrypto.concat(msg, bytes(v, "mic"));
             byte[] built = msg[1] == 1
-                    ? TestDevice.rejoinType1(bytes(v, "key"), "0102030405060708", "0102030405060708", 0x0102)
-                    : TestDevice.rejoinType0or2(bytes(v, "key"), msg[1], Arrays.copyOfRange(msg, 2, 5),
+                    ? SpecDevice.rejoinType1(bytes(v, "key"), "0102030405060708", "0102030405060708", 0x0102)
+                    : SpecDevice.rejoinType0or2(bytes(v, "key"), msg[1], Arrays.copyOfRange(msg, 2, 5),
                             "0102030405060708", 0x0102);
             assertArrayEquals(expected, built, v.get("name").asText());
         }

@@ -1,4 +1,4 @@
-package net.lorawanns.bridge;
+package net.lorawanns.sim;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -14,23 +14,23 @@ import java.util.Arrays;
  * A packet forwarder as PROTOCOL.TXT describes it, on a real UDP socket. It builds its datagrams byte by byte
  * from the protocol document and shares no code with the bridge.
  */
-public final class TestGateway implements AutoCloseable {
-    static final int PUSH_DATA = 0x00;
-    static final int PUSH_ACK = 0x01;
-    static final int PULL_DATA = 0x02;
+public final class SpecGateway implements AutoCloseable {
+    public static final int PUSH_DATA = 0x00;
+    public static final int PUSH_ACK = 0x01;
+    public static final int PULL_DATA = 0x02;
     public static final int PULL_RESP = 0x03;
-    static final int PULL_ACK = 0x04;
-    static final int TX_ACK = 0x05;
+    public static final int PULL_ACK = 0x04;
+    public static final int TX_ACK = 0x05;
 
     private final DatagramSocket socket;
     private final byte[] mac;
     private final InetSocketAddress server;
 
-    public TestGateway(String eui, int serverPort) throws IOException {
+    public SpecGateway(String eui, int serverPort) throws IOException {
         this(eui, serverPort, "127.0.0.1");
     }
 
-    TestGateway(String eui, int serverPort, String localAddress) throws IOException {
+    public SpecGateway(String eui, int serverPort, String localAddress) throws IOException {
         this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
         this.mac = new byte[8];
         for (int i = 0; i < 8; i++) {
@@ -40,7 +40,7 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** Bytes 0-3: version, token (2 bytes), identifier; bytes 4-11: the gateway MAC; then the JSON. */
-    byte[] withMac(int version, int token, int identifier, String json) {
+    public byte[] withMac(int version, int token, int identifier, String json) {
         byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
         byte[] datagram = new byte[12 + body.length];
         datagram[0] = (byte) version;
@@ -64,7 +64,7 @@ public final class TestGateway implements AutoCloseable {
         send(withMac(version, token, TX_ACK, json));
     }
 
-    void send(byte[] datagram) throws IOException {
+    public void send(byte[] datagram) throws IOException {
         socket.send(new DatagramPacket(datagram, datagram.length, server));
     }
 
@@ -78,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** The next datagram, or null when none comes within {@code timeout}. */
-    byte[] receiveOrNull(Duration timeout) throws IOException {
+    public byte[] receiveOrNull(Duration timeout) throws IOException {
         try {
             return receive(timeout);
         } catch (SocketTimeoutException e) {
@@ -86,7 +86,7 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
-    static byte[] ack(int version, int token, int identifier) {
+    public static byte[] ack(int version, int token, int identifier) {
         return new byte[] {(byte) version, (byte) (token >> 8), (byte) token, (byte) identifier};
     }
 
