@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,7 +80,9 @@ class KeyScanTest {
 
     @Test
     void aScanOnAStandaloneRedisSeesEveryKey() throws Exception {
-        Redis redis = TestRedis.client(vertx, new RedisSettings(List.of(TestRedis.url()), "standalone", "", prefix));
+        // 2,000 requests at once: a request deadline for a busy machine, not the 1 s default.
+        Redis redis = TestRedis.client(vertx, new RedisSettings(List.of(TestRedis.url()), "standalone", "", prefix,
+                Duration.ofSeconds(10), null, null, null));
         Set<String> written = write(redis);
         assertEquals(written, scan(redis));
     }
