@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.sim.SpecGateway;
 
@@ -55,6 +56,7 @@ final class SimulatedGateway implements AutoCloseable {
     private final ScheduledExecutorService link = Executors.newSingleThreadScheduledExecutor();
     /** The counter value of the latest uplink and System.nanoTime() then: the gateway's clock. */
     private volatile long[] counterAt;
+    private volatile ScheduledFuture<?> pulling;
 
     SimulatedGateway(String eui, int serverPort) throws IOException {
         this.eui = eui;
@@ -84,6 +86,31 @@ final class SimulatedGateway implements AutoCloseable {
 
     void pullData() throws IOException {
         gateway.pullData(2, nextToken());
+    }
+
+    /**
+     * From now on a PULL_DATA every {@code period}, as a packet forwarder keeps its downlink path open (its
+     * {@code keepalive_interval}), until closed: the gateway stays online however long the test's next step takes.
+     */
+    void keepPulling(Duration period) {
+        stopPulling();
+        pulling = link.scheduleAtFixedRate(() -> {
+            try {
+                pullData();
+            } catch (IOException e) {
+                if (!closed) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** No more PULL_DATA of {@link #keepPulling}: the gateway goes offline after the server's offline timeout. */
+    void stopPulling() {
+        ScheduledFuture<?> running = pulling;
+        if (running != null) {
+            running.cancel(false);
+        }
     }
 
     /** PUSH_DATA with one rxpk of {@code phy}. */

@@ -4,11 +4,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.X509KeyManager;
 import net.lorawanns.config.InvalidSettingException;
@@ -35,6 +38,7 @@ public final class PemKeyPair {
     public static KeyCertOptions load(Vertx vertx, String certKey, String certPath, String keyKey, String keyPath) {
         Buffer cert = read(vertx, certKey, certPath);
         Buffer key = read(vertx, keyKey, keyPath);
+        requireCertificate(certKey, certPath, cert);
         PemKeyCertOptions pem = new PemKeyCertOptions().setCertValue(cert).setKeyValue(key);
         X509KeyManager keys;
         try {
@@ -67,6 +71,18 @@ public final class PemKeyPair {
             return vertx.fileSystem().readFileBlocking(path);
         } catch (RuntimeException e) {
             throw new InvalidSettingException(configKey, "cannot read " + path + ": " + reason(e));
+        }
+    }
+
+    /** A file that holds no certificate is named as such, not blamed on its key. */
+    private static void requireCertificate(String configKey, String path, Buffer pem) {
+        try {
+            if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes()))
+                    .isEmpty()) {
+                throw new InvalidSettingException(configKey, path + " holds no PEM certificate");
+            }
+        } catch (CertificateException e) {
+            throw new InvalidSettingException(configKey, path + " holds no readable PEM certificate: " + reason(e));
         }
     }
 

@@ -72,5 +72,8 @@ class PemKeyPairTest {
         InvalidSettingException malformed = assertThrows(InvalidSettingException.class, () -> PemKeyPair.load(vertx,
                 "api.tls_cert", first.certFile().toString(), "api.tls_key", garbage.toString()));
         assertEquals("api.tls_key", malformed.key());
+        InvalidSettingException notACertificate = assertThrows(InvalidSettingException.class, () -> PemKeyPair.load(
+                vertx, "api.tls_cert", garbage.toString(), "api.tls_key", first.keyFile().toString()));
+        assertEquals("api.tls_cert", notACertificate.key());
     }
 }
