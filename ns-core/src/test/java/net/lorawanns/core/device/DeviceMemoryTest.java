@@ -44,8 +44,10 @@ class DeviceMemoryTest {
     private static final Set<String> PACKED = Set.of("ziplist", "listpack");
     private static final AesKey KEY = AesKey.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
     private static final MacState.RxSettings EU868_RX = new MacState.RxSettings(1, 0, 0, 869_525_000);
-    private static final List<HeardBy> THREE_GATEWAYS = List.of(new HeardBy(Eui64.parse("AA55000000000000"), false),
-            new HeardBy(Eui64.parse("AA55000000000001"), false), new HeardBy(Eui64.parse("AA55000000000002"), true));
+    private static final List<HeardBy> THREE_GATEWAYS = List.of(
+            new HeardBy(Eui64.parse("AA55000000000000"), false, -57, 9.5),
+            new HeardBy(Eui64.parse("AA55000000000001"), false, -104, -7.25),
+            new HeardBy(Eui64.parse("AA55000000000002"), true, -112, -12.5));
 
     private final Vertx vertx = Vertx.vertx();
     private final RedisKeys keys = new RedisKeys("");
