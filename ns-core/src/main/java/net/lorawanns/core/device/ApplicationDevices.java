@@ -13,39 +13,48 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.Eui64;
 
 /**
- * The index of devices by application: per application a sorted set of DevEUIs, read in DevEUI order, and beside it
- * the generation of the device write that added each one (the generations of {@link ProfileReferences}, which order
- * every write and deletion of a device record).
+ * The index of devices by application: per application one sorted set whose members all score 0, so that it is read
+ * in member order from any member on; each member is a DevEUI, {@code ':'} and the generation of the device write that
+ * listed it (the generations of {@link ProfileReferences}, which order every write and deletion of a device record).
+ * One key per application, not a set and a hash beside it: a device costs one member, some 100 bytes at most.
  *
  * <p>An application's index lives in its own hash slot, not the device record's, so it cannot change in the record's
  * Redis step. It cannot drift from the records all the same: a write adds its DevEUI to its application's index under
  * its generation before the record is written, so a record is never without its entry; an entry is removed only by a
  * step that proves no write of that generation or before can still make the record name that application (the
  * record was written by a later generation, or deleted), checked against the entry's generation in the index's own
- * atomic step, so that a write that added it again meanwhile keeps it. An entry too many (a write that failed after
+ * atomic step, so that a write that listed it again meanwhile keeps it. An entry too many (a write that failed after
  * its entry was added) is left out when the list is read, which compares each entry with its record.
  */
 final class ApplicationDevices {
+    /** The members of one DevEUI: every member from {@code DevEUI:} to before {@code DevEUI;} (';' follows ':'). */
+    private static final String ENTRIES_OF = """
+            local entries = redis.call('ZRANGEBYLEX', KEYS[1], '[' .. ARGV[1] .. ':', '(' .. ARGV[1] .. ';')
+            """;
     /**
-     * KEYS[1] the set, KEYS[2] the generations; ARGV[1] the DevEUI, ARGV[2] the generation. Adds the entry, or raises
-     * its generation; 1 when changed.
+     * KEYS[1] the set; ARGV[1] the DevEUI, ARGV[2] the generation. Lists the device under that generation unless a
+     * later one listed it; 1 when changed.
      */
-    private static final LuaScript ADD = new LuaScript("application_devices_add", """
-            local had = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '-1')
-            if had >= tonumber(ARGV[2]) then return 0 end
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-            redis.call('ZADD', KEYS[1], 0, ARGV[1])
+    private static final LuaScript ADD = new LuaScript("application_devices_add", ENTRIES_OF + """
+            for _, entry in ipairs(entries) do
+              if tonumber(string.sub(entry, 18)) >= tonumber(ARGV[2]) then return 0 end
+            end
+            for _, entry in ipairs(entries) do redis.call('ZREM', KEYS[1], entry) end
+            redis.call('ZADD', KEYS[1], 0, ARGV[1] .. ':' .. ARGV[2])
             return 1""");
     /**
-     * KEYS as {@link #ADD}; ARGV[1] the DevEUI, ARGV[2] a generation. Removes the entry if it was added by that
+     * KEYS[1] the set; ARGV[1] the DevEUI, ARGV[2] a generation. Removes the device's entry if it was listed by that
      * generation or an earlier one; 1 when removed.
      */
-    private static final LuaScript REMOVE = new LuaScript("application_devices_remove", """
-            local had = redis.call('HGET', KEYS[2], ARGV[1])
-            if not had or tonumber(had) > tonumber(ARGV[2]) then return 0 end
-            redis.call('HDEL', KEYS[2], ARGV[1])
-            redis.call('ZREM', KEYS[1], ARGV[1])
-            return 1""");
+    private static final LuaScript REMOVE = new LuaScript("application_devices_remove", ENTRIES_OF + """
+            local removed = 0
+            for _, entry in ipairs(entries) do
+              if tonumber(string.sub(entry, 18)) <= tonumber(ARGV[2]) then
+                redis.call('ZREM', KEYS[1], entry)
+                removed = 1
+              end
+            end
+            return removed""");
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -57,7 +66,8 @@ final class ApplicationDevices {
 
     /** Lists the device in the application under the generation of the write that is about to name it there. */
     Future<Void> add(String applicationId, Eui64 devEui, long generation) {
-        return ADD.run(redis, indexKeys(applicationId), devEui.toString(), generation).mapEmpty();
+        return ADD.run(redis, new String[] {keys.applicationDevices(applicationId)}, devEui.toString(), generation)
+                .mapEmpty();
     }
 
     /**
@@ -65,23 +75,20 @@ final class ApplicationDevices {
      * there.
      */
     Future<Void> removeUpTo(String applicationId, Eui64 devEui, long upTo) {
-        return REMOVE.run(redis, indexKeys(applicationId), devEui.toString(), upTo).mapEmpty();
+        return REMOVE.run(redis, new String[] {keys.applicationDevices(applicationId)}, devEui.toString(), upTo)
+                .mapEmpty();
     }
 
     /** Up to {@code limit} DevEUIs of the application's list, in order, after {@code after} (empty: the first). */
     Future<List<Eui64>> range(String applicationId, Optional<Eui64> after, int limit) {
         return redis.send(Request.cmd(Command.ZRANGEBYLEX).arg(keys.applicationDevices(applicationId))
-                        .arg(after.map(eui -> "(" + eui).orElse("-")).arg("+").arg("LIMIT").arg(0).arg(limit))
+                        .arg(after.map(eui -> "(" + eui + ";").orElse("-")).arg("+").arg("LIMIT").arg(0).arg(limit))
                 .map(reply -> {
                     List<Eui64> devEuis = new ArrayList<>(reply.size());
                     for (Response member : reply) {
-                        devEuis.add(Eui64.parse(member.toString()));
+                        devEuis.add(Eui64.parse(member.toString().substring(0, 16)));
                     }
                     return devEuis;
                 });
-    }
-
-    private String[] indexKeys(String applicationId) {
-        return new String[] {keys.applicationDevices(applicationId), keys.applicationDeviceGenerations(applicationId)};
     }
 }

@@ -168,16 +168,11 @@ public final class RedisKeys {
     }
 
     /**
-     * The devices of an application, by DevEUI: a sorted set whose members all score 0, so that it is read in DevEUI
-     * order from any member on. Configuration-grade, no TTL. See {@link #applicationDeviceGenerations}.
+     * The devices of an application, by DevEUI: a sorted set read in member order ({@code DevEUI:generation}, see
+     * {@code ApplicationDevices}). Configuration-grade, no TTL.
      */
     public String applicationDevices(String applicationId) {
         return prefix + "application:{" + applicationId + "}:devices";
-    }
-
-    /** For each member of {@link #applicationDevices}, the generation of the device write that added it (a hash). */
-    public String applicationDeviceGenerations(String applicationId) {
-        return prefix + "application:{" + applicationId + "}:device-generations";
     }
 
     /** The IDs of the application records, a sorted set read in ID order; configuration-grade. */

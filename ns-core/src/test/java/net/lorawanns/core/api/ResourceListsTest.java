@@ -264,7 +264,7 @@ class ResourceListsTest {
     private List<String> listed(String application) throws Exception {
         List<String> members = new ArrayList<>();
         redis.send(Request.cmd(Command.ZRANGE).arg(keys.applicationDevices(application)).arg(0).arg(-1))
-                .await(10, TimeUnit.SECONDS).forEach(member -> members.add(member.toString()));
+                .await(10, TimeUnit.SECONDS).forEach(member -> members.add(member.toString().substring(0, 16)));
         return members;
     }
 

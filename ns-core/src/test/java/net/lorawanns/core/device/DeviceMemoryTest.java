@@ -6,6 +6,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -97,6 +98,28 @@ class DeviceMemoryTest {
                 .with(f -> f.adrHistory = adr);
         store(redis, devEui, session, mac);
         assertTrue(PACKED.contains(encoding(redis, keys.session(devEui))), encoding(redis, keys.session(devEui)));
+    }
+
+    /**
+     * The index of devices by application costs a device one member of its application's sorted set: measured over
+     * 2,000 devices of one application, past the size at which Redis keeps a sorted set packed.
+     */
+    @Test
+    void theIndexOfDevicesByApplicationTakesUnderOneHundredTwentyBytesPerDevice() throws Exception {
+        Redis redis = start();
+        DeviceStore devices = new DeviceStore(redis, keys);
+        int count = 2_000;
+        for (int batch = 0; batch < count; batch += 100) {
+            List<Future<Void>> writes = new ArrayList<>();
+            for (int i = batch; i < batch + 100; i++) {
+                writes.add(devices.put(new Device(new Eui64(0x0B00_0000_0000_0000L + i), Optional.empty(),
+                        MacVersion.LORAWAN_1_0_3, "load", false, Optional.empty())));
+            }
+            await(Future.all(writes));
+        }
+        assertEquals("skiplist", encoding(redis, keys.applicationDevices("load")));
+        long perDevice = usage(redis, keys.applicationDevices("load")) / count;
+        assertTrue(perDevice <= 120, perDevice + " bytes per device");
     }
 
     /** Why the README names the setting: Redis's default keeps no session hash packed. */
