@@ -54,12 +54,7 @@ public final class GatewayStore {
         this.keys = keys;
     }
 
-    /** Registers a gateway, or changes its region; {@code region} empty for the network's default region. */
-    public Future<Void> add(Eui64 gateway, Optional<String> region) {
-        return add(new RegisteredGateway(gateway, region, Optional.empty()));
-    }
-
-    /** Registers a gateway, or replaces its region and location. */
+    /** Registers a gateway, or replaces its region (empty: the network's default region) and location. */
     public Future<Void> add(RegisteredGateway gateway) {
         return ADD.run(redis, gatewayKeys(), gateway.eui().toString(), keys.gatewayChanges(),
                 gateway.region().orElse(""), gateway.location().map(l -> l.toJson().encode()).orElse("")).mapEmpty();
