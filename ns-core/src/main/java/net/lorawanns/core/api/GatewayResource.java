@@ -6,8 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.Page;
@@ -24,12 +25,12 @@ import net.lorawanns.core.types.Eui64;
  */
 final class GatewayResource {
     private final GatewayStore gateways;
-    private final Set<String> regions;
+    private final List<String> regions;
 
     /** @param regions the ids of {@code network.enabled_regions}, which a gateway's region must be one of */
-    GatewayResource(GatewayStore gateways, Set<String> regions) {
+    GatewayResource(GatewayStore gateways, Collection<String> regions) {
         this.gateways = gateways;
-        this.regions = Set.copyOf(regions);
+        this.regions = List.copyOf(regions);
     }
 
     Future<JsonObject> list(RoutingContext ctx) {

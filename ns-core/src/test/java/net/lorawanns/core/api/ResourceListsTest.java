@@ -222,6 +222,34 @@ class ResourceListsTest {
     }
 
     @Test
+    void gatewaysArePagedWithTheirLocationAndABadLocationIsRefusedNamingTheField() throws Exception {
+        JsonObject location = new JsonObject().put("latitude", -33.8688).put("longitude", 151.2093);
+        call(ADMIN_KEY, "PUT", "/api/v1/gateways/AA555A0000000002", new JsonObject().put("location", location), 200);
+        call(ADMIN_KEY, "PUT", "/api/v1/gateways/AA555A0000000001", new JsonObject().put("region", "eu868"), 200);
+        JsonObject first = call(ADMIN_KEY, "GET", "/api/v1/gateways?limit=1", null, 200);
+        assertEquals(new JsonArray().add(new JsonObject().put("gateway_id", "AA555A0000000001").put("region", "eu868")
+                .put("online", false).putNull("last_seen").putNull("last_stats")), first.getJsonArray("gateways"));
+        JsonObject second = call(ADMIN_KEY, "GET", "/api/v1/gateways?limit=1&cursor=" + first.getString("next_cursor"),
+                null, 200);
+        assertEquals(new JsonArray().add(new JsonObject().put("gateway_id", "AA555A0000000002").put("location", location)
+                .put("online", false).putNull("last_seen").putNull("last_stats")), second.getJsonArray("gateways"));
+        assertNull(second.getValue("next_cursor"));
+
+        for (JsonObject bad : List.of(new JsonObject().put("latitude", 90.5).put("longitude", 0),
+                new JsonObject().put("latitude", 0).put("longitude", -180.01),
+                new JsonObject().put("longitude", 0), new JsonObject().put("latitude", "52").put("longitude", 4),
+                new JsonObject().put("latitude", 0).put("longitude", 0).put("altitude", "high"),
+                new JsonObject().put("latitude", 0).put("longitude", 0).put("height", 3))) {
+            assertTrue(call(ADMIN_KEY, "PUT", "/api/v1/gateways/AA555A0000000003", new JsonObject().put("location", bad),
+                    400).getString("error").startsWith("location"), bad.encode());
+        }
+        call(ADMIN_KEY, "PUT", "/api/v1/gateways/AA555A0000000003", new JsonObject().put("location", "here"), 400);
+        call(ADMIN_KEY, "PUT", "/api/v1/gateways/AA555A0000000002", new JsonObject(), 200);
+        assertFalse(call(ADMIN_KEY, "GET", "/api/v1/gateways", null, 200).getJsonArray("gateways").getJsonObject(1)
+                .containsKey("location"), "a PUT without a location removes it");
+    }
+
+    @Test
     void badPagingAndAMissingApplicationAreRefusedNamingTheParameter() throws Exception {
         for (String limit : List.of("0", "1001", "-1", "ten", "1.5", "99999999999")) {
             assertTrue(call(ADMIN_KEY, "GET", "/api/v1/applications?limit=" + limit, null, 400).getString("error")
