@@ -24,7 +24,8 @@ import net.lorawanns.core.types.Eui64;
  * step that proves no write of that generation or before can still make the record name that application (the
  * record was written by a later generation, or deleted), checked against the entry's generation in the index's own
  * atomic step, so that a write that listed it again meanwhile keeps it. An entry too many (a write that failed after
- * its entry was added) is left out when the list is read, which compares each entry with its record.
+ * its entry was added, a deletion whose step here failed) is left out when the list is read, which compares each
+ * entry with its record, and removed then on the same proof (the record's later generation, or its deletion mark's).
  */
 final class ApplicationDevices {
     /** The members of one DevEUI: every member from {@code DevEUI:} to before {@code DevEUI;} (';' follows ':'). */

@@ -112,7 +112,10 @@ public final class DeviceStore {
                 for (int i = 0; i < listed.size(); i++) {
                     Response record = all.resultAt(i);
                     if (record == null) {
-                        continue; // deleted, or a write that failed after it was listed: not in the application
+                        // Deleted (its entry's removal failed), or a write on its way or failed: not in the
+                        // application. The entry goes if the deletion's mark proves it was deleted after it was listed.
+                        forgetIfDeleted(applicationId, listed.get(i));
+                        continue;
                     }
                     JsonObject json = new JsonObject(record.toBuffer());
                     Device device = Device.fromJson(json);
@@ -127,6 +130,15 @@ public final class DeviceStore {
                 return new Page<>(devices, listed.size() < limit ? Optional.empty()
                         : Optional.of(listed.get(listed.size() - 1)));
             });
+        });
+    }
+
+    /** Not waited for: the next reading tries again, for as long as the mark lasts. */
+    private void forgetIfDeleted(String applicationId, Eui64 devEui) {
+        redis.send(Request.cmd(Command.GET).arg(keys.deviceDeleted(devEui))).onSuccess(mark -> {
+            if (mark != null) {
+                index.removeUpTo(applicationId, devEui, mark.toLong());
+            }
         });
     }
 

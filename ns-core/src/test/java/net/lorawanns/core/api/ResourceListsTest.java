@@ -153,6 +153,28 @@ class ResourceListsTest {
     }
 
     @Test
+    void anEntryLeftByADeletionWhoseIndexStepFailedIsLeftOutAndThenRemoved() throws Exception {
+        putDevice(eui(1), "app-a");
+        putDevice(eui(2), "app-a");
+        // As a deletion whose step on the index failed leaves it: the record gone, its mark (a later generation)
+        // there, the entry still listed.
+        Eui64 deleted = Eui64.parse(eui(1));
+        long generation = redis.send(Request.cmd(Command.INCR).arg(keys.deviceProfileGeneration()))
+                .await(10, TimeUnit.SECONDS).toLong();
+        redis.send(Request.cmd(Command.DEL).arg(keys.device(deleted))).await(10, TimeUnit.SECONDS);
+        redis.send(Request.cmd(Command.SET).arg(keys.deviceDeleted(deleted)).arg(generation).arg("PX").arg(60_000))
+                .await(10, TimeUnit.SECONDS);
+        assertEquals(List.of(eui(1), eui(2)), listed("app-a"));
+
+        assertEquals(List.of(eui(2)), devEuis(call(ADMIN_KEY, "GET", "/api/v1/devices?application_id=app-a", null,
+                200)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!listed("app-a").equals(List.of(eui(2)))) {
+            assertTrue(System.nanoTime() < deadline, "the entry was not removed: " + listed("app-a"));
+        }
+    }
+
+    @Test
     void twoWritersMovingADeviceAtOnceLeaveItListedWhereItsRecordSays() throws Exception {
         Eui64 devEui = Eui64.parse(eui(7));
         for (int round = 0; round < 30; round++) {
