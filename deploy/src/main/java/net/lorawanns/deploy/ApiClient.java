@@ -7,9 +7,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -91,6 +93,30 @@ final class ApiClient {
                         : HttpRequest.BodyPublishers.ofString(body.encode()))
                 .build();
         return answer(request.uri(), call(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /**
+     * Reads a paginated list to its end: GETs {@code path} (which may have a query), then each page after it by the
+     * answer's {@code next_cursor}, and gives each item of the array {@code name} to {@code items}. Returns the first
+     * refusal, or the last page's answer.
+     */
+    Answer list(String path, String name, Consumer<JsonObject> items) throws Unreachable, InterruptedException {
+        String separator = path.contains("?") ? "&" : "?";
+        String cursor = null;
+        while (true) {
+            Answer page = send("GET", cursor == null ? path
+                    : path + separator + "cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8), null);
+            if (!page.ok()) {
+                return page;
+            }
+            for (Object item : page.body().getJsonArray(name)) {
+                items.accept((JsonObject) item);
+            }
+            cursor = page.body().getString("next_cursor");
+            if (cursor == null) {
+                return page;
+            }
+        }
     }
 
     /**

@@ -5,7 +5,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import net.lorawanns.core.device.Application;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
@@ -17,12 +20,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code device add|show}: registers an OTAA device and shows a device through the API of a running server. There is
- * no {@code device list}: the server keeps no index of devices by application to list them from.
+ * {@code device add|list|show}: registers an OTAA device, lists an application's devices and shows a device through
+ * the API of a running server.
  */
 @Command(name = "device", mixinStandardHelpOptions = true,
-        description = "Register and show the devices of a running server (through its API).",
-        subcommands = {DeviceCommand.Add.class, DeviceCommand.Show.class})
+        description = "Register, list and show the devices of a running server (through its API).",
+        subcommands = {DeviceCommand.Add.class, DeviceCommand.ListDevices.class, DeviceCommand.Show.class})
 final class DeviceCommand {
     /** The value of a key option that means: read the key from standard input. */
     private static final String FROM_STDIN = "-";
@@ -135,6 +138,43 @@ final class DeviceCommand {
             // Parsed only to check it; the message names the option, never the key.
             AesKey.parse(text, option);
             return text;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List an application's devices, every page of them: DevEUI, JoinEUI ('ABP' for an ABP "
+                    + "device), device profile ('-': the network's defaults) and whether it has a session.")
+    static final class ListDevices implements Callable<Integer> {
+        @Mixin
+        ApiConnection connection;
+
+        @Option(names = "--application", paramLabel = "ID", required = true,
+                description = "the application whose devices are listed")
+        String application;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                Application.checkId(application);
+            } catch (IllegalArgumentException e) {
+                return connection.usage("--application: " + e.getMessage());
+            }
+            return connection.run((client, out, err) -> {
+                String row = "%-16s  %-16s  %-16s  %s%n";
+                List<JsonObject> devices = new ArrayList<>();
+                ApiClient.Answer answer = client.list("api/v1/devices?application_id=" + application, "devices",
+                        devices::add);
+                if (!answer.ok()) {
+                    return ApiConnection.failed(answer, err);
+                }
+                out.printf(row, "DEVEUI", "JOINEUI", "PROFILE", "SESSION");
+                for (JsonObject device : devices) {
+                    out.printf(row, device.getString("dev_eui"), device.getString("join_eui", "ABP"),
+                            device.getString("device_profile_id", "-"), device.containsKey("session") ? "active"
+                                    : device.containsKey("pending_session") ? "pending" : "-");
+                }
+                return 0;
+            });
         }
     }
 

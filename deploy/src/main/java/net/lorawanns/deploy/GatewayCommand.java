@@ -1,6 +1,9 @@
 package net.lorawanns.deploy;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import net.lorawanns.core.types.Eui64;
 import picocli.CommandLine.Command;
@@ -50,7 +53,9 @@ final class GatewayCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the registered gateways: EUI and region ('-': the server's default region).")
+            description = "List the registered gateways: EUI, region ('-': the server's default region), whether it "
+                    + "is online (a PULL_DATA to any instance within gateway.udp.offline_timeout) and when it was "
+                    + "last seen ('-': never).")
     static final class ListGateways implements Callable<Integer> {
         @Mixin
         ApiConnection connection;
@@ -58,15 +63,17 @@ final class GatewayCommand {
         @Override
         public Integer call() throws Exception {
             return connection.run((client, out, err) -> {
-                ApiClient.Answer answer = client.send("GET", "api/v1/gateways", null);
+                String row = "%-16s  %-8s  %-7s  %s%n";
+                List<JsonObject> gateways = new ArrayList<>();
+                ApiClient.Answer answer = client.list("api/v1/gateways", "gateways", gateways::add);
                 if (!answer.ok()) {
                     return ApiConnection.failed(answer, err);
                 }
-                String row = "%-16s  %s%n";
-                out.printf(row, "EUI", "REGION");
-                for (Object entry : answer.body().getJsonArray("gateways")) {
-                    JsonObject gateway = (JsonObject) entry;
-                    out.printf(row, gateway.getString("gateway_id"), gateway.getString("region", "-"));
+                out.printf(row, "EUI", "REGION", "ONLINE", "LAST SEEN");
+                for (JsonObject gateway : gateways) {
+                    out.printf(row, gateway.getString("gateway_id"), gateway.getString("region", "-"),
+                            gateway.getBoolean("online", false) ? "yes" : "no",
+                            Objects.requireNonNullElse(gateway.getString("last_seen"), "-"));
                 }
                 return 0;
             });

@@ -50,10 +50,12 @@ import net.lorawanns.core.device.DeviceProfileCache;
 import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
+import net.lorawanns.core.device.ResourceIndexes;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.downlink.DownlinkScheduler;
 import net.lorawanns.core.downlink.GatewayDutyCycle;
+import net.lorawanns.core.gateway.GatewayStatusStore;
 import net.lorawanns.core.http.PemKeyPair;
 import net.lorawanns.core.integration.EventHub;
 import net.lorawanns.core.integration.EventStream;
@@ -259,7 +261,11 @@ public final class Server implements AutoCloseable {
         settings.gateway().gateways().forEach(g -> configured.put(Eui64.parse(g.gatewayId()),
                 Optional.ofNullable(g.region())));
         EventLoops loops = new EventLoops(vertx);
-        bridge = new UdpBridge(vertx, loops.bridge(), settings.gateway().udp(), configured.keySet(), registry);
+        // Status writes leave the bridge's event loop for one of the shared ones.
+        GatewayStatusStore gatewayStatus = new GatewayStatusStore(redis, keys, settings.gateway().udp().offlineTimeout(),
+                vertx.getOrCreateContext(), registry);
+        bridge = new UdpBridge(vertx, loops.bridge(), settings.gateway().udp(), configured.keySet(), gatewayStatus,
+                registry);
         gatewayRegions = new GatewayRegions(plan);
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         DownlinkScheduler downlinks = new DownlinkScheduler(bridge,
@@ -293,6 +299,10 @@ public final class Server implements AutoCloseable {
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
 
+        if (ResourceIndexes.buildOnce(redis, keys, applications, devices).await(START_TIMEOUT_SECONDS,
+                TimeUnit.SECONDS)) {
+            LOG.info("Listed the applications and devices stored before the API could list them (once)");
+        }
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
                 stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions(),
                 plan.defaults(), queue, events);

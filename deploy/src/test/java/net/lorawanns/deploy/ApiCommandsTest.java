@@ -73,9 +73,10 @@ class ApiCommandsTest {
         Run listed = run("gateway", "list");
         assertEquals(0, listed.status(), listed.err());
         List<String> lines = listed.out().lines().toList();
-        assertEquals(List.of("EUI", "REGION"), List.of(lines.get(0).split("\\s+")));
-        assertTrue(lines.contains(String.format("%-16s  %s", "00800000A0001234", "eu868")), listed.out());
-        assertTrue(lines.contains(String.format("%-16s  %s", "00800000A0005678", "-")), listed.out());
+        assertEquals(List.of("EUI", "REGION", "ONLINE", "LAST", "SEEN"), List.of(lines.get(0).split("\\s+")));
+        assertEquals(List.of("00800000A0001234", "eu868", "no", "-"), List.of(lines.get(1).split("\\s+")),
+                "never heard of: offline, never seen");
+        assertEquals(List.of("00800000A0005678", "-", "no", "-"), List.of(lines.get(2).split("\\s+")));
 
         Run otherRegion = run("gateway", "add", "00800000A0009999", "--region", "us915");
         assertEquals(1, otherRegion.status());
@@ -101,6 +102,37 @@ class ApiCommandsTest {
         assertTrue(shown.out().contains("\n  \"dev_eui\""), "pretty-printed: " + shown.out());
         assertNoKey(shown.out(), APP_KEY);
         assertNoKey(shown.out(), NWK_KEY);
+    }
+
+    @Test
+    void deviceListFollowsEveryPageOfTheApplication() {
+        // More than one page of the API's default 100, and one device of another application.
+        for (int i = 0; i < 103; i++) {
+            assertEquals(200, api("PUT", "/api/v1/devices/" + String.format("00000000000D%04X", i), new JsonObject()
+                    .put("application_id", APP).put("mac_version", "1.0.4").put("join_eui", "70B3D57ED0000001"))
+                    .statusCode());
+        }
+        assertEquals(200, api("PUT", "/api/v1/applications/other", new JsonObject()).statusCode());
+        assertEquals(200, api("PUT", "/api/v1/devices/00000000000E0001", new JsonObject().put("application_id", "other")
+                .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", "26011F01")
+                        .put("nwk_s_key", NWK_KEY).put("app_s_key", APP_KEY))).statusCode());
+
+        Run listed = run("device", "list", "--application", APP);
+        assertEquals(0, listed.status(), listed.err());
+        List<String> lines = listed.out().lines().toList();
+        assertEquals(List.of("DEVEUI", "JOINEUI", "PROFILE", "SESSION"), List.of(lines.get(0).split("\\s+")));
+        assertEquals(104, lines.size(), listed.out());
+        for (int i = 0; i < 103; i++) {
+            assertEquals(List.of(String.format("00000000000D%04X", i), "70B3D57ED0000001", "-", "-"),
+                    List.of(lines.get(i + 1).split("\\s+")));
+        }
+
+        Run other = run("device", "list", "--application", "other");
+        assertEquals(0, other.status(), other.err());
+        assertEquals(List.of("00000000000E0001", "ABP", "-", "active"),
+                List.of(other.out().lines().toList().get(1).split("\\s+")));
+        assertNoKey(other.out(), NWK_KEY);
+        assertEquals(2, run("device", "list", "--application", "no such").status());
     }
 
     @Test

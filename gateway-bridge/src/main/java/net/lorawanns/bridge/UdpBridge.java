@@ -20,6 +20,7 @@ import net.lorawanns.core.gateway.DownlinkFrame;
 import net.lorawanns.core.gateway.GatewayBackend;
 import net.lorawanns.core.gateway.GatewayListener;
 import net.lorawanns.core.gateway.GatewayStats;
+import net.lorawanns.core.gateway.GatewayStatusRecorder;
 import net.lorawanns.core.gateway.TxResult;
 import net.lorawanns.core.gateway.TxStatus;
 import net.lorawanns.core.gateway.UplinkFrame;
@@ -43,6 +44,7 @@ public final class UdpBridge implements GatewayBackend {
     private final GatewayRegistry registry;
     private final BridgeMetrics metrics;
     private final PushDataDecoder decoder;
+    private final GatewayStatusRecorder status;
     private final Map<PendingKey, Pending> pending = new HashMap<>();
     private Context context;
     private GatewaySocket socket;
@@ -63,7 +65,18 @@ public final class UdpBridge implements GatewayBackend {
      */
     public UdpBridge(Vertx vertx, Context context, UdpGatewaySettings settings, Set<Eui64> registeredGateways,
                      MeterRegistry meters) {
+        this(vertx, context, settings, registeredGateways, GatewayStatusRecorder.NONE, meters);
+    }
+
+    /**
+     * @param context the event loop the bridge reads, answers and sends on; null for one made when it starts
+     * @param status where each PULL_DATA and status report is told, for every instance to see (at most one call per
+     *               such datagram, never per rxpk; it does not make the bridge wait)
+     */
+    public UdpBridge(Vertx vertx, Context context, UdpGatewaySettings settings, Set<Eui64> registeredGateways,
+                     GatewayStatusRecorder status, MeterRegistry meters) {
         this.vertx = vertx;
+        this.status = status;
         this.context = context;
         this.settings = settings;
         this.bind = HostPort.parse(settings.bind());
@@ -186,7 +199,7 @@ public final class UdpBridge implements GatewayBackend {
                 case PUSH_DATA -> pushData(header, datagram, sender, now, nowNanos, state);
                 case PULL_DATA -> {
                     takeControlRate(state, nowNanos);
-                    pullData(header, sender, nowNanos, state);
+                    pullData(header, sender, now, nowNanos, state);
                 }
                 case TX_ACK -> {
                     takeControlRate(state, nowNanos);
@@ -260,11 +273,13 @@ public final class UdpBridge implements GatewayBackend {
             state.stats = push.stats();
             metrics.stats(push.stats());
             listener.stats(push.stats());
+            status.reported(push.stats(), now);
         }
     }
 
-    private void pullData(Header header, InetSocketAddress sender, long nowNanos, GatewayState state) {
+    private void pullData(Header header, InetSocketAddress sender, Instant now, long nowNanos, GatewayState state) {
         socket.reply(Header.ack(header.version(), header.token(), Identifier.PULL_ACK), sender);
+        status.pulled(state.eui, now);
         if (registry.pulled(state, sender, nowNanos)) {
             LOG.info("Gateway {} online at {} (protocol version {})", state.eui, sender, header.version());
         }

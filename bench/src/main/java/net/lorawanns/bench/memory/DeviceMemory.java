@@ -56,8 +56,10 @@ public final class DeviceMemory {
     /** The eu868 receive windows of the load generator's devices: RX1 after 1 s, RX2 at 869.525 MHz DR0. */
     private static final MacState.RxSettings RX = new MacState.RxSettings(1, 0, 0, 869_525_000);
     private static final Duration RECEIVE_WINDOWS = Duration.ofSeconds(2);
-    private static final List<HeardBy> HEARD = List.of(new HeardBy(Eui64.parse("AA55000000000000"), false),
-            new HeardBy(Eui64.parse("AA55000000000001"), false), new HeardBy(Eui64.parse("AA55000000000002"), false));
+    private static final List<HeardBy> HEARD = List.of(
+            new HeardBy(Eui64.parse("AA55000000000000"), false, -57, 9.5),
+            new HeardBy(Eui64.parse("AA55000000000001"), false, -104, -7.25),
+            new HeardBy(Eui64.parse("AA55000000000002"), false, -112, -12.5));
 
     private DeviceMemory() {
     }

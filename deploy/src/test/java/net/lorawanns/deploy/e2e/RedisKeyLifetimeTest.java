@@ -99,7 +99,8 @@ class RedisKeyLifetimeTest {
                 Pattern.compile(prefix + "devaddr:\\{" + abp.devAddr() + "\\}"),
                 Pattern.compile(prefix + "js:" + eui + ":(keys|joinnonce|(devnonce|rjcount1):[0-9A-F]{16})"),
                 Pattern.compile(prefix + "js:\\{FFFFFFFFFFFFFFFF\\}:keys:check:.+"),
-                Pattern.compile(prefix + "application:\\{[A-Za-z0-9._-]+\\}"),
+                Pattern.compile(prefix + "application:\\{[A-Za-z0-9._-]+\\}(:devices)?"),
+                Pattern.compile(prefix + "applications:\\{applications\\}(:indexed)?"),
                 Pattern.compile(prefix + "device-profiles:\\{profiles\\}(:users|:generation|:holds:[0-9A-F]{16})?"),
                 Pattern.compile(prefix + "gateways"));
 

@@ -113,6 +113,12 @@ final class SimulatedGateway implements AutoCloseable {
         }
     }
 
+    /** PUSH_DATA with a status report only, {@code stat} the JSON object of PROTOCOL.TXT section 4. */
+    void status(String stat) throws IOException {
+        int pushToken = nextToken();
+        over(backhaul, () -> gateway.pushData(2, pushToken, "{\"stat\":" + stat + "}"));
+    }
+
     /** PUSH_DATA with one rxpk of {@code phy}. */
     void uplink(byte[] phy, long tmst, long frequencyHz, String datr, double snr, int rssi) throws IOException {
         Long gps = gpsTimeMillis;

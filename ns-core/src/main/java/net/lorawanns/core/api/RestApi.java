@@ -86,10 +86,20 @@ public final class RestApi {
 
     private final Services services;
     private final QueueResource queue;
+    private final ApplicationListResource applicationList;
+    private final GatewayResource gateways;
+    private final DeviceProfileListResource deviceProfileList;
+    private final DeviceListResource deviceList;
+    private final DeviceStateResource deviceState;
 
     private RestApi(Services services) {
         this.services = services;
         this.queue = new QueueResource(services);
+        this.applicationList = new ApplicationListResource(services.applications());
+        this.gateways = new GatewayResource(services.gateways(), services.regions().keySet());
+        this.deviceProfileList = new DeviceProfileListResource(services.deviceProfiles());
+        this.deviceList = new DeviceListResource(services.devices(), this::describe);
+        this.deviceState = new DeviceStateResource(services.devices(), services.sessions(), services.devNonces());
     }
 
     /**
@@ -133,15 +143,18 @@ public final class RestApi {
         });
         router.put("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::putApplication));
         router.get("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::getApplication));
-        router.get("/api/v1/gateways").handler(ctx -> api.respond(ctx, c -> api.listGateways()));
-        router.put("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api::putGateway));
+        router.get("/api/v1/applications").handler(ctx -> api.respond(ctx, api.applicationList::list));
+        router.get("/api/v1/gateways").handler(ctx -> api.respond(ctx, api.gateways::list));
+        router.put("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api.gateways::put));
         router.delete("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api::deleteGateway));
-        router.get("/api/v1/device-profiles").handler(ctx -> api.respond(ctx, c -> api.listDeviceProfiles()));
+        router.get("/api/v1/device-profiles").handler(ctx -> api.respond(ctx, api.deviceProfileList::list));
         router.put("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::putDeviceProfile));
         router.get("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::getDeviceProfile));
         router.delete("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::deleteDeviceProfile));
         router.put("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::putDevice));
+        router.get("/api/v1/devices").handler(ctx -> api.respond(ctx, api.deviceList::list));
         router.get("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::getDevice));
+        router.get("/api/v1/devices/:devEui/state").handler(ctx -> api.respond(ctx, api.deviceState::get));
         router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
         router.delete("/api/v1/devices/:devEui/dev-nonces").handler(ctx -> api.respond(ctx, api::resetDevNonces));
         router.post("/api/v1/devices/:devEui/force-rejoin").handler(ctx -> api.respond(ctx, api::forceRejoin));
@@ -179,46 +192,6 @@ public final class RestApi {
                 .orElseThrow(() -> new ApiException(404, "no application " + ctx.pathParam("id"))).toJson());
     }
 
-    private Future<JsonObject> listGateways() {
-        return services.gateways().all().map(all -> {
-            JsonArray gateways = new JsonArray();
-            all.forEach((eui, region) -> {
-                JsonObject gateway = new JsonObject().put("gateway_id", eui.toString());
-                region.ifPresent(id -> gateway.put("region", id));
-                gateways.add(gateway);
-            });
-            return new JsonObject().put("gateways", gateways);
-        });
-    }
-
-    /** Registers a gateway; an optional body {@code {"region": "us915"}} names the region it serves. */
-    private Future<JsonObject> putGateway(RoutingContext ctx) {
-        Eui64 eui = valid(() -> Eui64.parse(ctx.pathParam("eui")));
-        Optional<String> region = Optional.empty();
-        if (ctx.body().length() > 0) {
-            JsonObject body = body(ctx);
-            for (String field : body.fieldNames()) {
-                if (!field.equals("region")) {
-                    throw new ApiException(400, "unknown field '" + field + "' (a gateway has only 'region')");
-                }
-            }
-            Object value = body.getValue("region");
-            if (value != null) {
-                if (!(value instanceof String id) || !services.regions().containsKey(id)) {
-                    throw new ApiException(400, "region: must be one of network.enabled_regions "
-                            + services.regions().keySet() + ", got " + value);
-                }
-                region = Optional.of(id);
-            }
-        }
-        Optional<String> chosen = region;
-        return services.gateways().add(eui, chosen).map(v -> {
-            JsonObject json = new JsonObject().put("gateway_id", eui.toString());
-            chosen.ifPresent(id -> json.put("region", id));
-            return json;
-        });
-    }
-
     private Future<JsonObject> deleteGateway(RoutingContext ctx) {
         Eui64 eui = valid(() -> Eui64.parse(ctx.pathParam("eui")));
         return services.gateways().remove(eui).map(existed -> {
@@ -252,14 +225,6 @@ public final class RestApi {
         String id = valid(() -> DeviceProfile.checkId(ctx.pathParam("id")));
         return services.deviceProfiles().get(id).map(found -> found
                 .orElseThrow(() -> new ApiException(404, "no device profile " + id)).toJson());
-    }
-
-    private Future<JsonObject> listDeviceProfiles() {
-        return services.deviceProfiles().all().map(all -> {
-            JsonArray profiles = new JsonArray();
-            all.forEach(profile -> profiles.add(profile.toJson()));
-            return new JsonObject().put("device_profiles", profiles);
-        });
     }
 
     /** Deletes a device profile that no device holds (409 while one does). */

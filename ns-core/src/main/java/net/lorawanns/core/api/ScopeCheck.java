@@ -13,7 +13,8 @@ import net.lorawanns.core.types.Eui64;
  * management ({@code /api/v1/api-keys}) and the join server's routes ({@code /api/v1/join-server/...}: claims, owner
  * tokens, root-key exports of devices of every application) need the admin scope, even to read. {@code read-only}
  * allows every other GET. {@code application:ID} allows its application, the event stream filtered to it, reading the
- * gateways and device profiles, and the routes of a device whose {@code application_id} is ID: the device is read
+ * gateways and device profiles, the list of applications (its own only, {@link ApplicationListResource}) and of
+ * ID's devices, and the routes of a device whose {@code application_id} is ID: the device is read
  * from Redis before the route runs, so an administrator moving it to another application at that very moment may
  * let one request of the old application through. Runs on the API server's event loop, after the body is read.
  */
@@ -58,7 +59,7 @@ final class ScopeCheck {
             case "gateways" -> allowIf(ctx, id, get && depth == 1, false);
             case "events" -> allowIf(ctx, id, get && depth == 1, eventsOfOthers(ctx, id));
             case "device-profiles" -> allowIf(ctx, id, get && depth <= 2, false);
-            case "applications" -> allowIf(ctx, id, depth == 2 && segments.get(1).equals(id)
+            case "applications" -> allowIf(ctx, id, depth == 1 && get || depth == 2 && segments.get(1).equals(id)
                     && (get || method == HttpMethod.PUT), false);
             case "devices" -> checkDevice(ctx, id, segments, method);
             default -> allowIf(ctx, id, false, false);
@@ -76,18 +77,24 @@ final class ScopeCheck {
             ctx.next();
         } else {
             refuse(ctx, new ApiScope.Application(id), otherApplication ? "it reads application " + id
-                    + "'s events only" : "it allows application " + id + ", its devices, and reading gateways and "
-                    + "device profiles");
+                    + "'s events and devices only" : "it allows application " + id + ", its devices, and reading "
+                    + "gateways and device profiles");
         }
     }
 
     /** A device route: one the scope allows, of a device of the application (or, for PUT, a new one put there). */
     private void checkDevice(RoutingContext ctx, String id, List<String> segments, HttpMethod method) {
+        if (segments.size() == 1) {
+            // The list of one application's devices.
+            allowIf(ctx, id, method == HttpMethod.GET, !id.equals(ctx.queryParams().get("application_id")));
+            return;
+        }
         String part = segments.size() == 3 ? segments.get(2) : "";
         boolean route = segments.size() == 2 && Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE).contains(method)
                 || part.equals("queue") && Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE).contains(method)
                 || part.equals("dev-nonces") && method == HttpMethod.DELETE
-                || part.equals("force-rejoin") && method == HttpMethod.POST;
+                || part.equals("force-rejoin") && method == HttpMethod.POST
+                || part.equals("state") && method == HttpMethod.GET;
         ApiScope scope = new ApiScope.Application(id);
         if (!route) {
             allowIf(ctx, id, false, false);

@@ -15,10 +15,7 @@ import net.lorawanns.config.HttpHeaderFields;
  */
 public record Application(String id, Optional<URI> webhookUrl, Map<String, String> webhookHeaders) {
     public Application {
-        Objects.requireNonNull(id, "id");
-        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("an application ID is 1-64 letters, digits, '.', '_' or '-'");
-        }
+        checkId(id);
         webhookHeaders.forEach((name, value) -> {
             HttpHeaderFields.Problem problem = HttpHeaderFields.problem(name, value);
             if (problem != null) {
@@ -31,6 +28,15 @@ public record Application(String id, Optional<URI> webhookUrl, Map<String, Strin
                 throw new IllegalArgumentException("webhook_url must be an http or https URL with a host");
             }
         });
+    }
+
+    /** Returns {@code id} if it is an application ID, else fails saying what one is. */
+    public static String checkId(String id) {
+        Objects.requireNonNull(id, "id");
+        if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("an application ID is 1-64 letters, digits, '.', '_' or '-'");
+        }
+        return id;
     }
 
     /** The API's JSON form. Header values may hold credentials: they are shown as {@code ****}. */

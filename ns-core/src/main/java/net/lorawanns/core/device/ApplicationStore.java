@@ -5,11 +5,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.lorawanns.core.redis.KeyScan;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.SealedRecords;
@@ -30,9 +34,49 @@ public final class ApplicationStore {
         this.cipher = cipher;
     }
 
+    /**
+     * Lists the application's ID in {@link RedisKeys#applications()}, then writes its record: a record is never
+     * without its entry (applications are not deleted), and an entry whose record write failed is left out when the
+     * list is read.
+     */
     public Future<Void> put(Application application) {
-        return redis.send(Request.cmd(Command.SET).arg(keys.application(application.id()))
-                .arg(encode(application).encode())).mapEmpty();
+        return list(application.id()).compose(listed -> redis.send(Request.cmd(Command.SET)
+                .arg(keys.application(application.id())).arg(encode(application).encode()))).mapEmpty();
+    }
+
+    /** Up to {@code limit} applications in ID order, after {@code after} (empty: from the first). */
+    public Future<Page<Application, String>> page(Optional<String> after, int limit) {
+        return redis.send(Request.cmd(Command.ZRANGEBYLEX).arg(keys.applications())
+                .arg(after.map(id -> "(" + id).orElse("-")).arg("+").arg("LIMIT").arg(0).arg(limit)).compose(ids -> {
+                    List<Future<Optional<Application>>> records = new ArrayList<>(ids.size());
+                    for (Response id : ids) {
+                        records.add(get(id.toString()));
+                    }
+                    return Future.all(records).map(all -> {
+                        List<Application> applications = new ArrayList<>(ids.size());
+                        for (int i = 0; i < ids.size(); i++) {
+                            all.<Optional<Application>>resultAt(i).ifPresent(applications::add);
+                        }
+                        return new Page<>(applications, ids.size() < limit ? Optional.empty()
+                                : Optional.of(ids.get(ids.size() - 1).toString()));
+                    });
+                });
+    }
+
+    /** Lists every stored application: for records stored before the list existed (see {@link ResourceIndexes}). */
+    Future<Void> indexAll() {
+        return KeyScan.forEachPage(redis, keys.applicationPattern(), page -> {
+            List<Future<Void>> listed = new ArrayList<>(page.size());
+            for (String key : page) {
+                int tag = key.lastIndexOf('{');
+                listed.add(list(key.substring(tag + 1, key.indexOf('}', tag))));
+            }
+            return Future.all(listed);
+        });
+    }
+
+    private Future<Void> list(String id) {
+        return redis.send(Request.cmd(Command.ZADD).arg(keys.applications()).arg(0).arg(id)).mapEmpty();
     }
 
     public Future<Optional<Application>> get(String id) {

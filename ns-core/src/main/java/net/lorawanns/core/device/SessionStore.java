@@ -7,11 +7,13 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import net.lorawanns.core.logging.ThrottledLog;
@@ -366,6 +368,27 @@ public final class SessionStore {
             }
             return found;
         });
+    }
+
+    /**
+     * The device's session state without opening its keys (the DevAddr is readable beside them): from the active
+     * session, or the pending one before the first uplink after a join.
+     */
+    public Future<SessionState> state(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.HMGET).arg(keys.session(devEui)).arg("a").arg("p").arg("f").arg("nd")
+                .arg("ad").arg("lu").arg("gw")).map(fields -> {
+                    Response active = fields.get(0);
+                    Response session = active != null ? active : fields.get(1);
+                    boolean counted = active != null && fields.get(2) != null && fields.get(2).toLong() >= 0;
+                    return new SessionState(
+                            session == null ? Optional.empty() : Optional.of(SessionRecord.devAddr(session.toBytes())),
+                            counted ? OptionalLong.of(fields.get(2).toLong()) : OptionalLong.empty(),
+                            active != null && fields.get(3) != null ? fields.get(3).toLong() : 0,
+                            active != null && fields.get(4) != null ? fields.get(4).toLong() : 0,
+                            fields.get(5) == null ? Optional.empty()
+                                    : Optional.of(Instant.ofEpochMilli(fields.get(5).toLong())),
+                            fields.get(6) == null ? List.of() : HeardBy.decode(fields.get(6).toString()));
+                });
     }
 
     /**

@@ -56,6 +56,15 @@ public final class DevNonceRegistry {
                 });
     }
 
+    /**
+     * The last DevNonce of a device that counts them (LoRaWAN 1.0.4, 1.1); empty for one that sends random nonces,
+     * whose used values have no order, or before its first join.
+     */
+    public Future<Optional<DevNonce>> last(Eui64 devEui, Eui64 joinEui) {
+        return redis.send(Request.cmd(Command.HGET).arg(keys.devNonces(devEui, joinEui)).arg("last"))
+                .map(last -> last == null ? Optional.empty() : Optional.of(new DevNonce(last.toInteger())));
+    }
+
     /** Forgets the device's nonce history, e.g. after its counter was reset by a firmware update. */
     public Future<Void> reset(Eui64 devEui, Eui64 joinEui) {
         return redis.send(Request.cmd(Command.DEL).arg(keys.devNonces(devEui, joinEui))).mapEmpty();

@@ -145,8 +145,10 @@ final class FrameCounter implements DataStep {
         copies.sort(DeduplicatedUplink.BEST_FIRST);
         List<HeardBy> best = new ArrayList<>(MAX_GATEWAYS_KEPT);
         for (Copy copy : copies) {
-            HeardBy heard = new HeardBy(copy.rxInfo().gatewayEui(), copy.rxInfo().gpsTimeMillis() != null);
-            if (!best.contains(heard)) {
+            HeardBy heard = new HeardBy(copy.rxInfo().gatewayEui(), copy.rxInfo().gpsTimeMillis() != null,
+                    copy.rxInfo().rssi(), copy.rxInfo().snr());
+            // One entry per gateway (and time source): its best copy's signal (a v2 gateway sends one per antenna).
+            if (best.stream().noneMatch(h -> h.gateway().equals(heard.gateway()) && h.gpsTime() == heard.gpsTime())) {
                 best.add(heard);
                 if (best.size() == MAX_GATEWAYS_KEPT) {
                     break;

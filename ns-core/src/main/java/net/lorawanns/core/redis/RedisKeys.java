@@ -167,6 +167,32 @@ public final class RedisKeys {
         return prefix + "application:{" + applicationId + "}";
     }
 
+    /**
+     * The devices of an application, by DevEUI: a sorted set read in member order ({@code DevEUI:generation}, see
+     * {@code ApplicationDevices}). Configuration-grade, no TTL.
+     */
+    public String applicationDevices(String applicationId) {
+        return prefix + "application:{" + applicationId + "}:devices";
+    }
+
+    /** The IDs of the application records, a sorted set read in ID order; configuration-grade. */
+    public String applications() {
+        return prefix + "applications:{applications}";
+    }
+
+    /**
+     * Set once the application and device indexes hold every record stored before they existed (a one-off re-index at
+     * start-up); configuration-grade.
+     */
+    public String resourceIndexesBuilt() {
+        return prefix + "applications:{applications}:indexed";
+    }
+
+    /** A pattern matching every device record (and no other key of a device). */
+    public String devicePattern() {
+        return prefix + "device:{*}";
+    }
+
     /** A pattern matching every application record. */
     public String applicationPattern() {
         return prefix + "application:{*}";
@@ -206,6 +232,22 @@ public final class RedisKeys {
      */
     public String gatewayRegions() {
         return "{" + prefix + "gateways}:regions";
+    }
+
+    /**
+     * Where the registered gateways that have one are (gateway EUI to JSON latitude, longitude, altitude); shares
+     * {@link #gatewayRegions()}'s hash tag.
+     */
+    public String gatewayLocations() {
+        return "{" + prefix + "gateways}:locations";
+    }
+
+    /**
+     * What a gateway last told any instance: when it was last seen, until when it counts as online (its last
+     * PULL_DATA plus the offline timeout) and its last status report; expires a while after the gateway falls silent.
+     */
+    public String gatewayStatus(Eui64 gateway) {
+        return prefix + "gateway:{" + gateway + "}:status";
     }
 
     /** The pub/sub channel on which a change of {@link #gateways()} is announced with the gateway's EUI. */
