@@ -43,7 +43,7 @@ async function loadDevices(more) {
     const rows = (page.devices || []).map((found) => {
       const button = el('button', { type: 'button', class: 'link' }, found.dev_eui);
       button.addEventListener('click', () => openDevice(found.dev_eui));
-      return row(button, found.activation, found.last_seen, found.session?.last_f_cnt_up);
+      return row(button, found.activation, found.last_seen, lastFCntUp(found));
     });
     if (more) {
       body.append(...rows);
@@ -59,6 +59,12 @@ async function loadDevices(more) {
     showError(byId('devices-error'), error.status === 404
       ? { message: 'This server does not list devices: open one by its DevEUI.' } : error);
   }
+}
+
+/** The FCntUp of the device's last uplink as GET /devices/{DevEUI} gives it (-1: none yet), or undefined. */
+function lastFCntUp(found) {
+  const fCnt = found.session?.last_f_cnt_up;
+  return fCnt === undefined || fCnt < 0 ? undefined : fCnt;
 }
 
 async function openApplication(id) {
@@ -91,13 +97,14 @@ async function openDevice(devEui) {
       ['MAC version', found.mac_version],
       ['DevAddr', session.dev_addr ?? found.session?.dev_addr],
       ['Last seen', now.last_seen],
-      ['FCntUp', session.f_cnt_up ?? found.session?.last_f_cnt_up],
+      ['FCntUp', session.f_cnt_up ?? lastFCntUp(found)],
       ['NFCntDown', session.n_f_cnt_down],
       ['AFCntDown', session.a_f_cnt_down],
       ['Last DevNonce', now.last_dev_nonce],
     ]);
-    byId('device-gateways').replaceChildren(...(now.gateways || []).map((gateway) =>
-      el('li', {}, gateway.gateway_id, ' RSSI ', gateway.rssi, ' dBm, SNR ', gateway.snr, ' dB')));
+    const heardBy = (now.gateways || []).map((gateway) =>
+      el('li', {}, gateway.gateway_id, ' RSSI ', gateway.rssi, ' dBm, SNR ', gateway.snr, ' dB'));
+    byId('device-gateways').replaceChildren(...(heardBy.length > 0 ? heardBy : [el('li', {}, '—')]));
     showError(byId('device-error'), null);
   } catch (error) {
     byId('device-facts').replaceChildren();

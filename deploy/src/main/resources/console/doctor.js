@@ -4,10 +4,12 @@ import { byId, el, showError } from './dom.js';
 
 function render(report) {
   const verdict = report.join_would_work ? 'A join would work.' : 'A join would fail.';
-  const steps = (report.steps || []).map((step) => el('section', {},
-    el('h3', {}, step.step),
-    el('ul', {}, ...(step.findings || []).map((finding) =>
-      el('li', { class: 'finding-' + finding.verdict }, el('strong', {}, finding.verdict), ' ', finding.text)))));
+  const steps = (report.steps || []).map((step) => {
+    const findings = (step.findings || []).map((finding) =>
+      el('li', { class: 'finding-' + finding.verdict }, el('strong', {}, finding.verdict), ' ', finding.text));
+    return el('section', {}, el('h3', {}, step.step),
+      findings.length > 0 ? el('ul', {}, ...findings) : el('p', {}, 'nothing to check at this step'));
+  });
   byId('doctor-report').replaceChildren(
     el('p', { class: report.join_would_work ? 'verdict-pass' : 'verdict-fail', id: 'doctor-verdict' },
       'JoinEUI ', report.join_eui, ': ', verdict),

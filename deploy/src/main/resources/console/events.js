@@ -20,8 +20,9 @@ function render(type, data) {
   if (event.f_cnt !== undefined) {
     summary.push('FCnt ' + event.f_cnt);
   }
+  const received = new Date().toISOString();
   const item = el('li', { class: 'event', 'data-type': type },
-    el('time', {}, new Date().toISOString()), ' ', el('strong', { class: 'event-type' }, type), ' ',
+    el('time', { datetime: received }, received), ' ', el('strong', { class: 'event-type' }, type), ' ',
     summary.join(' · '),
     el('details', {}, el('summary', {}, 'JSON'), el('pre', {}, JSON.stringify(event, null, 2))));
   const list = byId('events-list');
