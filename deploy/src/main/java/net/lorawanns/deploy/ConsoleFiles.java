@@ -25,31 +25,32 @@ import java.util.Map;
  */
 final class ConsoleFiles {
     /** The page's own files only; the API it calls is on the same origin; no frame, form target or base elsewhere. */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     private static final String FOLDER = "console/";
     private static final String INDEX = "index.html";
+    /** Every file of the folder: one added there is served once it is named here. */
     private static final List<String> FILES = List.of(INDEX, "console.css", "console.js", "api.js", "dom.js",
             "event-stream.js", "gateways.js", "devices.js", "events.js", "doctor.js");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8");
 
-    private record File(Buffer content, String type, String etag) {
+    private record Asset(Buffer content, String type, String etag) {
     }
 
-    private final Map<String, File> files;
+    private final Map<String, Asset> files;
 
-    private ConsoleFiles(Map<String, File> files) {
+    private ConsoleFiles(Map<String, Asset> files) {
         this.files = files;
     }
 
     /** Reads the console's files from the class path; an {@link UncheckedIOException} when one is missing. */
     static ConsoleFiles load() {
-        Map<String, File> files = new LinkedHashMap<>();
+        Map<String, Asset> files = new LinkedHashMap<>();
         for (String name : FILES) {
             byte[] content = read(FOLDER + name);
             String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
-            files.put(name, new File(Buffer.buffer(content), type, etag(content)));
+            files.put(name, new Asset(Buffer.buffer(content), type, etag(content)));
         }
         return new ConsoleFiles(files);
     }
@@ -59,7 +60,7 @@ final class ConsoleFiles {
         router.get("/console").handler(ctx -> send(ctx, files.get(INDEX)));
         router.get("/console/").handler(ctx -> send(ctx, files.get(INDEX)));
         router.get("/console/:file").handler(ctx -> {
-            File file = files.get(ctx.pathParam("file"));
+            Asset file = files.get(ctx.pathParam("file"));
             if (file == null) {
                 headers(ctx.response()).setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
                         .end("no such console file");
@@ -69,7 +70,7 @@ final class ConsoleFiles {
         });
     }
 
-    private static void send(RoutingContext ctx, File file) {
+    private static void send(RoutingContext ctx, Asset file) {
         HttpServerResponse response = headers(ctx.response()).putHeader("ETag", file.etag());
         if (file.etag().equals(ctx.request().getHeader("If-None-Match"))) {
             response.setStatusCode(304).end();
