@@ -46,7 +46,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
     /** Per CDP session: uncaught script errors and security messages (a Content-Security-Policy refusal). */
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
-    /** Per CDP session: the navigation that waits for the page's load event. */
+    /** Per navigation (its loader's ID): completed by the page's load event, which may come before it is awaited. */
     private final Map<String, Promise<Void>> loads = new ConcurrentHashMap<>();
     private WebSocket socket;
 
@@ -143,10 +143,10 @@ final class HeadlessChromium implements AutoCloseable {
                 } else {
                     answer.complete(message.getJsonObject("result", new JsonObject()));
                 }
-            } else if ("Page.loadEventFired".equals(message.getString("method"))) {
-                Promise<Void> loaded = loads.remove(message.getString("sessionId", ""));
-                if (loaded != null) {
-                    loaded.complete();
+            } else if ("Page.lifecycleEvent".equals(message.getString("method"))) {
+                JsonObject params = message.getJsonObject("params");
+                if ("load".equals(params.getString("name"))) {
+                    loaded(params.getString("loaderId")).tryComplete();
                 }
             } else {
                 recordProblem(message);
@@ -168,6 +168,10 @@ final class HeadlessChromium implements AutoCloseable {
         if (session != null && problem != null) {
             problems.computeIfAbsent(session, s -> new CopyOnWriteArrayList<>()).add(problem);
         }
+    }
+
+    private Promise<Void> loaded(String loaderId) {
+        return loads.computeIfAbsent(loaderId, id -> Promise.promise());
     }
 
     /** Sends a command (to a page when {@code session} is not null) and waits for its answer. */
@@ -199,6 +203,7 @@ final class HeadlessChromium implements AutoCloseable {
         send(session, "Runtime.enable", new JsonObject(), COMMAND);
         send(session, "Log.enable", new JsonObject(), COMMAND);
         send(session, "Page.enable", new JsonObject(), COMMAND);
+        send(session, "Page.setLifecycleEventsEnabled", new JsonObject().put("enabled", true), COMMAND);
         return page;
     }
 
@@ -212,13 +217,13 @@ final class HeadlessChromium implements AutoCloseable {
 
         /** Loads {@code url} and waits for its load event: the page's module scripts have run. */
         void navigate(String url) throws Exception {
-            Promise<Void> loaded = Promise.promise();
-            loads.put(session, loaded);
             JsonObject result = send(session, "Page.navigate", new JsonObject().put("url", url), COMMAND);
             if (result.getString("errorText") != null) {
                 throw new AssertionError("cannot load " + url + ": " + result.getString("errorText"));
             }
-            loaded.future().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
+            String loaderId = result.getString("loaderId");
+            loaded(loaderId).future().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
+            loads.remove(loaderId);
         }
 
         /** The value of a JavaScript expression (a promise's, once settled), as JSON allows. */
@@ -244,7 +249,7 @@ final class HeadlessChromium implements AutoCloseable {
         Object await(String condition, Duration timeout, String what) throws Exception {
             String expression = """
                     new Promise((resolve) => {
-                      const test = () => { try { return (%s); } catch (e) { return null; } };
+                      const test = () => { try { return (CONDITION); } catch (e) { return null; } };
                       const now = test();
                       if (now) { resolve(now); return; }
                       const observer = new MutationObserver(() => {
@@ -253,7 +258,7 @@ final class HeadlessChromium implements AutoCloseable {
                       });
                       observer.observe(document, { subtree: true, childList: true, characterData: true,
                         attributes: true });
-                    })""".formatted(condition);
+                    })""".replace("CONDITION", condition);
             try {
                 return evaluate(expression, timeout);
             } catch (TimeoutException e) {
