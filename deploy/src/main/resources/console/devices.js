@@ -10,6 +10,11 @@ let devicesCursor = null;
 let application = null;
 let device = null;
 
+/** The API's error, and for a 404 (no such list on this server, or no such application) what to do instead. */
+function withHint(error, hint) {
+  return error.status === 404 ? { message: `${error.message}: ${hint} below` } : error;
+}
+
 async function loadApplications(more) {
   const list = byId('applications-list');
   try {
@@ -30,8 +35,7 @@ async function loadApplications(more) {
   } catch (error) {
     list.replaceChildren();
     byId('applications-more').hidden = true;
-    showError(byId('applications-error'), error.status === 404
-      ? { message: 'This server does not list applications: open one by its id.' } : error);
+    showError(byId('applications-error'), withHint(error, 'open an application by its id'));
   }
 }
 
@@ -56,8 +60,7 @@ async function loadDevices(more) {
   } catch (error) {
     body.replaceChildren();
     byId('devices-more').hidden = true;
-    showError(byId('devices-error'), error.status === 404
-      ? { message: 'This server does not list devices: open one by its DevEUI.' } : error);
+    showError(byId('devices-error'), withHint(error, 'open a device by its DevEUI'));
   }
 }
 
