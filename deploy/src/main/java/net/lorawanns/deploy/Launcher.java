@@ -79,9 +79,10 @@ public final class Launcher {
             // elsewhere (files, collectors), and this key is for the person at the terminal only.
             server.runKey().ifPresent(key -> {
                 System.out.println("API key for this run (admin scope, in memory only, printed once): " + key);
-                System.out.println("  e.g. curl -H 'Authorization: Bearer " + key + "' "
-                        + (settings.api().tls() ? "https" : "http") + "://"
-                        + HostPort.parse(settings.api().bind()).host() + ":" + server.apiPort() + "/api/v1/gateways");
+                String api = (settings.api().tls() ? "https" : "http") + "://"
+                        + HostPort.parse(settings.api().bind()).host() + ":" + server.apiPort();
+                System.out.println("  e.g. curl -H 'Authorization: Bearer " + key + "' " + api + "/api/v1/gateways");
+                System.out.println("  or sign in with it to the console at " + api + "/console");
                 System.out.flush();
             });
             CountDownLatch stopped = new CountDownLatch(1);

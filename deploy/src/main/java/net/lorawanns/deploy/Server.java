@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -331,8 +332,9 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The REST API on {@code api.bind}, over TLS with {@code api.tls_cert} and {@code api.tls_key}. Its admin keys are
-     * {@code api.api_keys}; on the built-in defaults, which have none, a key made up for this run (see {@link #runKey()}).
+     * The REST API and the web console ({@link ConsoleFiles}) on {@code api.bind}, over TLS with {@code api.tls_cert}
+     * and {@code api.tls_key}. Its admin keys are {@code api.api_keys}; on the built-in defaults, which have none, a key
+     * made up for this run (see {@link #runKey()}).
      */
     private void startApi(Vertx vertx, RestApi.Services services, List<ApiRoutes> extensions, ApiKeyStore storedKeys,
                           PrometheusMeterRegistry registry) throws Exception {
@@ -361,10 +363,13 @@ public final class Server implements AutoCloseable {
         }
         HostPort bind = HostPort.parse(apiSettings.bind());
         ApiAccess access = new ApiAccess(adminKeys, Optional.of(storedKeys), registry);
-        api = vertx.createHttpServer(options).requestHandler(RestApi.router(vertx, services, access, extensions))
+        Router router = RestApi.router(vertx, services, access, extensions);
+        ConsoleFiles.load().mount(router);
+        api = vertx.createHttpServer(options).requestHandler(router)
                 .listen(bind.port(), bind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> api.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        LOG.info("REST API at {}://{}:{}/api/v1/", apiSettings.tls() ? "https" : "http", bind.host(), api.actualPort());
+        String base = (apiSettings.tls() ? "https" : "http") + "://" + bind.host() + ":" + api.actualPort();
+        LOG.info("REST API at {}/api/v1/, console at {}/console", base, base);
     }
 
     /** The internal join server's Backend Interfaces HTTPS endpoint on {@code internal_js.bind}. */

@@ -78,6 +78,7 @@ class ApiKeyCommandTest {
     @Test
     void theApiSpeaksHttpsOnlyOnItsPort() throws Exception {
         assertEquals(200, get(ADMIN_KEY, "/api/v1/gateways").statusCode());
+        assertEquals(200, get(ADMIN_KEY, "/console").statusCode(), "the web console, on the same port and TLS");
         HttpRequest plain = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
                 + "/api/v1/gateways")).header("Authorization", "Bearer " + ADMIN_KEY)
                 .timeout(Duration.ofSeconds(10)).build();

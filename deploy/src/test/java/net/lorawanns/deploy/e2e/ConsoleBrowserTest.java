@@ -1,0 +1,238 @@
+package net.lorawanns.deploy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import net.lorawanns.deploy.Server;
+import net.lorawanns.sim.DeviceRegion;
+import net.lorawanns.sim.SpecDevice;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web console (README, "Console") in a real browser, headless Chromium, against a running server: sign-in with an
+ * API key, the gateways view, a simulated device's uplink in the live event view, a downlink enqueued through the
+ * form (read back through the API), the join-server doctor, and the API's refusals shown as the API words them. The
+ * page must run with no script error and no Content-Security-Policy refusal. Skipped without Chromium, unless
+ * {@value HeadlessChromium#REQUIRE_BROWSER} is set.
+ */
+class ConsoleBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String APP = "app-console";
+    private static final String GATEWAY = "AA555A00000000C1";
+    private static final String DEV_EUI = "00000000000C0A51";
+    private static final String JOIN_EUI = "70B3D57ED00F0000";
+    /** EU868 DR3 (SF9/125 kHz) on channel 0 (868.1 MHz). */
+    private static final int TX_DR = 3;
+    private static final int TX_CH = 0;
+
+    @TempDir
+    static Path dir;
+    private static TestNetwork network;
+    private static Server server;
+    private static SimulatedGateway gateway;
+    private static SpecDevice device;
+    private static HeadlessChromium browser;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        network = new TestNetwork(dir);
+        server = network.startInstance();
+        network.api(server, "PUT", "/api/v1/gateways/" + GATEWAY, null, 200);
+        gateway = new SimulatedGateway(GATEWAY, server.udpPort());
+        gateway.pullData();
+        network.createApplication(server, APP);
+        device = network.abpDevice(server, DEV_EUI, "26000C51", APP);
+        if (Files.isExecutable(HeadlessChromium.BINARY)) {
+            browser = HeadlessChromium.start(Files.createDirectories(dir.resolve("chromium")));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        gateway.close();
+        network.close();
+    }
+
+    @Test
+    void theConsoleIsServedWithItsSecurityAndCacheHeaders() throws Exception {
+        HttpResponse<String> page = get("/console", null);
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElseThrow());
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(policy.contains("script-src 'self'"), policy);
+        assertFalse(policy.contains("unsafe"), policy);
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertEquals("no-cache", page.headers().firstValue("Cache-Control").orElseThrow());
+        String etag = page.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, get("/console", etag).statusCode(), "revalidated by its ETag");
+
+        HttpResponse<String> script = get("/console/console.js", null);
+        assertEquals(200, script.statusCode());
+        assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("nosniff", script.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertEquals(404, get("/console/no-such-file.js", null).statusCode());
+        assertEquals(404, get("/console/%2e%2e%2fconsole.js", null).statusCode());
+    }
+
+    @Test
+    void aBadKeyShowsTheApiError() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        String badKey = "lnk_not-a-key-of-this-server";
+        String refusal = network.api(server, "GET", "/api/v1/gateways", null, badKey, 401).getString("error");
+        HeadlessChromium.Page page = submitKey(badKey);
+        assertEquals(refusal, page.await("document.getElementById('sign-in-error').textContent", WAIT,
+                "sign-in error"));
+        assertEquals(true, page.evaluate("document.getElementById('console').hidden"), "still signed out");
+        assertEquals(List.of(), page.problems());
+    }
+
+    @Test
+    void anOperatorSeesTheGatewayALiveUplinkAndEnqueuesADownlink() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        HeadlessChromium.Page page = signIn(TestNetwork.API_KEY);
+        JsonArray cells = (JsonArray) page.await("[...document.querySelectorAll('#gateways-table tbody tr')]"
+                + ".map((r) => [...r.cells].map((c) => c.textContent)).find((c) => c[0] === '" + GATEWAY + "')",
+                WAIT, "gateway row");
+        assertEquals(4, cells.size(), "EUI, region, online, last seen: " + cells);
+
+        page.click("a[href='#events']");
+        page.await("document.getElementById('events-status').textContent.startsWith('following')", WAIT,
+                "event stream");
+        gateway.uplink(device.uplink(false, 10, new byte[] {0x21, 0x22}, new byte[0], TX_DR, TX_CH), 1_000_000,
+                868_100_000L, "SF9BW125", 7.5, -80);
+        JsonObject uplink = new JsonObject((String) page.await("[...document.querySelectorAll("
+                + "'#events-list li[data-type=\"uplink\"] pre')].map((p) => p.textContent)"
+                + ".find((t) => JSON.parse(t).dev_eui === '" + DEV_EUI + "')", WAIT, "uplink event"));
+        assertEquals(0, uplink.getInteger("f_cnt"));
+        assertEquals(10, uplink.getInteger("f_port"));
+        assertEquals(APP, uplink.getString("application_id"));
+
+        openDevice(page);
+        page.type("#enqueue-f-port", "7");
+        page.type("#enqueue-data", "01 02 0A");
+        page.click("#enqueue-confirmed");
+        page.click("#enqueue-form button[type=submit]");
+        JsonArray row = (JsonArray) page.await("[...document.querySelectorAll('#queue-table tbody tr')]"
+                + ".map((r) => [...r.cells].map((c) => c.textContent))[0]", WAIT, "queue item");
+        JsonArray items = network.api(server, "GET", "/api/v1/devices/" + DEV_EUI + "/queue", null, 200)
+                .getJsonArray("items");
+        assertEquals(1, items.size(), items.encode());
+        JsonObject item = items.getJsonObject(0);
+        assertEquals(7, item.getInteger("f_port"));
+        assertEquals("AQIK", item.getString("data"), "bytes 01 02 0A");
+        assertEquals(true, item.getBoolean("confirmed"));
+        assertEquals(List.of(item.getString("id"), "7", "AQIK", "yes"), row.getList().subList(0, 4));
+        assertEquals(List.of(), page.problems());
+    }
+
+    @Test
+    void aReadOnlyKeyIsShownTheApiRefusalWhenItEnqueues() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        String readOnly = network.api(server, "POST", "/api/v1/api-keys",
+                new JsonObject().put("scope", "read-only"), 201).getString("key");
+        String refusal = network.api(server, "POST", "/api/v1/devices/" + DEV_EUI + "/queue",
+                new JsonObject().put("f_port", 1).put("data", "/w==").encode(), readOnly, 403).getString("error");
+        HeadlessChromium.Page page = signIn(readOnly);
+        openDevice(page);
+        page.type("#enqueue-data", "FF");
+        page.click("#enqueue-form button[type=submit]");
+        assertEquals(refusal, page.await("document.getElementById('enqueue-error').textContent", WAIT,
+                "enqueue error"));
+        assertEquals(List.of(), page.problems());
+    }
+
+    @Test
+    void theJoinServerDoctorShowsTheServersFindings() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        JsonObject report = network.api(server, "GET", "/api/v1/join-servers/check/" + JOIN_EUI, null, 200);
+        HeadlessChromium.Page page = signIn(TestNetwork.API_KEY);
+        page.click("a[href='#join-servers']");
+        page.type("#doctor-join-eui", JOIN_EUI);
+        page.click("#doctor-form button[type=submit]");
+        String verdict = (String) page.await("document.getElementById('doctor-verdict')?.textContent", WAIT,
+                "doctor's verdict");
+        assertEquals("JoinEUI " + JOIN_EUI + ": " + (report.getBoolean("join_would_work") ? "A join would work."
+                : "A join would fail."), verdict);
+        assertEquals(report.getJsonArray("steps").size(),
+                ((Number) page.evaluate("document.querySelectorAll('#doctor-report h3').length")).intValue());
+        assertEquals(List.of(), page.problems());
+    }
+
+    /**
+     * The live view's reader of the stream's framing, fed chunks cut anywhere, as the network may: the expected events
+     * follow the WHATWG HTML standard, "Interpreting an event stream" (CRLF, LF and CR end lines, a comment line is
+     * skipped, "data:" lines join with LF, one space after the colon is dropped, the type defaults to "message").
+     */
+    @Test
+    void theLiveViewReadsTheEventStreamFramingAsTheStandardSays() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        HeadlessChromium.Page page = browser.newPage();
+        page.navigate("http://127.0.0.1:" + server.apiPort() + "/console");
+        Object events = page.evaluate("""
+                import('/console/event-stream.js').then(({ EventStreamParser }) => {
+                  const events = [];
+                  const parser = new EventStreamParser((type, data) => events.push([type, data]));
+                  for (const chunk of [': connected\\n\\nevent: up', 'link\\r', '\\ndata: {"a":1}\\r\\ndata:  b\\n',
+                      ': keep-alive\\n', '\\ndata\\ndata: c\\r\\r', 'event: empty\\n\\n']) {
+                    parser.push(chunk);
+                  }
+                  return events;
+                })""");
+        assertEquals(new JsonArray().add(new JsonArray().add("uplink").add("{\"a\":1}\n b"))
+                .add(new JsonArray().add("message").add("\nc")), events);
+    }
+
+    /** A new private page on the console, where {@code key} was typed into the sign-in form and sent. */
+    private static HeadlessChromium.Page submitKey(String key) throws Exception {
+        HeadlessChromium.Page page = browser.newPage();
+        page.navigate("http://127.0.0.1:" + server.apiPort() + "/console");
+        page.await("!document.getElementById('sign-in').hidden", WAIT, "sign-in form");
+        page.type("#api-key", key);
+        page.click("#sign-in-form button[type=submit]");
+        return page;
+    }
+
+    /** A new private page on the console, signed in with {@code key}. */
+    private static HeadlessChromium.Page signIn(String key) throws Exception {
+        HeadlessChromium.Page page = submitKey(key);
+        page.await("!document.getElementById('console').hidden", WAIT, "signed-in console");
+        return page;
+    }
+
+    /** Opens the device by its DevEUI, typed into the applications and devices view. */
+    private static void openDevice(HeadlessChromium.Page page) throws Exception {
+        page.click("a[href='#devices']");
+        page.type("#device-eui", DEV_EUI);
+        page.click("#device-form button[type=submit]");
+        page.await("document.getElementById('device-facts').textContent.includes(" + Json.encode(DEV_EUI) + ")",
+                WAIT, "device " + DEV_EUI);
+    }
+
+    private HttpResponse<String> get(String path, String ifNoneMatch) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path))
+                .timeout(WAIT);
+        if (ifNoneMatch != null) {
+            request.header("If-None-Match", ifNoneMatch);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
