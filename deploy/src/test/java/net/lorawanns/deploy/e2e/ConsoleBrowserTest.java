@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import net.lorawanns.deploy.Server;
-import net.lorawanns.sim.DeviceRegion;
 import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
