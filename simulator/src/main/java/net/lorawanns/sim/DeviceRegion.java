@@ -13,7 +13,7 @@ import java.util.List;
 public final class DeviceRegion {
     /** One uplink channel: its frequency and data-rate range. */
     public record Channel(long frequencyHz, int minDr, int maxDr) {
-        boolean allows(int dr) {
+        public boolean allows(int dr) {
             return dr >= minDr && dr <= maxDr;
         }
     }
