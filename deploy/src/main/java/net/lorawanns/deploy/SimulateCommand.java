@@ -252,8 +252,8 @@ final class SimulateCommand implements Callable<Integer> {
                 err.println(e.getMessage());
                 return 1;
             }
-            out.printf("Simulating %d gateway(s) and %d device(s) (seed %d) against %s%n", settings.gateways(),
-                    settings.devices(), settings.seed(), settings.udp());
+            out.printf("Simulating %d gateway(s) and %d device(s) (seed %d) against %s:%d%n", settings.gateways(),
+                    settings.devices(), settings.seed(), settings.udp().getHostString(), settings.udp().getPort());
             out.flush();
             events.ended.thenRun(() -> {
                 // A stream that ends while the run goes on loses every later event: say so at once.

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -83,8 +84,7 @@ public final class Simulation implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         for (String eui : fleet.gatewayEuis()) {
             gateways.add(new VirtualGateway(eui, settings.udp(), random.nextLong() & 0xFFFF_FFFFL,
-                    txpk -> thread.execute(() -> downlink(txpk)),
-                    problem -> thread.execute(() -> report.problem(problem))));
+                    txpk -> onThread(() -> downlink(txpk)), problem -> onThread(() -> report.problem(problem))));
         }
         for (VirtualGateway gateway : gateways) {
             gateway.pullData();
@@ -93,16 +93,17 @@ public final class Simulation implements AutoCloseable {
             CompletableFuture.allOf(gateways.stream().map(g -> g.pulled).toArray(CompletableFuture[]::new))
                     .get(PULL_ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new IOException("no PULL_ACK from " + settings.udp() + " within " + PULL_ACK_WAIT.toSeconds()
+            throw new IOException("no PULL_ACK from " + settings.udp().getHostString() + ":" + settings.udp().getPort()
+                    + " within " + PULL_ACK_WAIT.toSeconds()
                     + " s: is the server's gateway bridge there? (see --udp)");
         }
-        thread.execute(this::begin);
+        onThread(this::begin);
     }
 
     /** Takes an event of the stream (its SSE data), on any thread. */
     public void event(String data) {
         long now = System.nanoTime();
-        thread.execute(() -> {
+        onThread(() -> {
             JsonObject event;
             try {
                 event = new JsonObject(data);
@@ -131,9 +132,10 @@ public final class Simulation implements AutoCloseable {
             devices.add(device);
             after(jittered(), () -> next(device));
         }
-        thread.scheduleAtFixedRate(this::keepalive, KEEPALIVE.toMillis(), KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS);
-        thread.scheduleAtFixedRate(() -> out.accept(report.progress()), PROGRESS.toMillis(), PROGRESS.toMillis(),
+        thread.scheduleAtFixedRate(() -> guarded(this::keepalive), KEEPALIVE.toMillis(), KEEPALIVE.toMillis(),
                 TimeUnit.MILLISECONDS);
+        thread.scheduleAtFixedRate(() -> guarded(() -> out.accept(report.progress())), PROGRESS.toMillis(),
+                PROGRESS.toMillis(), TimeUnit.MILLISECONDS);
         after(settings.duration(), this::stopSending);
     }
 
@@ -226,7 +228,7 @@ public final class Simulation implements AutoCloseable {
                     + " ms after the window opened");
             return;
         }
-        thread.schedule(() -> deliver(at.transmission(), txpk.phy()), opensIn, TimeUnit.NANOSECONDS);
+        after(Duration.ofNanos(opensIn), () -> deliver(at.transmission(), txpk.phy()));
     }
 
     private void deliver(VirtualDevice.Transmission transmission, byte[] phy) {
@@ -314,7 +316,28 @@ public final class Simulation implements AutoCloseable {
     }
 
     private void after(Duration delay, Runnable task) {
-        thread.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        thread.schedule(() -> guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code task} on the simulation thread; safe from any thread. Input after the run ended is dropped. */
+    private void onThread(Runnable task) {
+        try {
+            thread.execute(() -> guarded(task));
+        } catch (RejectedExecutionException ended) {
+            // closed: the summary is made
+        }
+    }
+
+    /**
+     * Runs {@code task}, a failure of which is a problem of the run (the executor would swallow it, and a device
+     * would stop without a word).
+     */
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            report.problem("the simulator failed: " + e);
+        }
     }
 
     private static int clamp(int value, int min, int max) {
@@ -323,9 +346,9 @@ public final class Simulation implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        thread.shutdownNow();
         for (VirtualGateway gateway : gateways) {
             gateway.close();
         }
+        thread.shutdownNow();
     }
 }
