@@ -49,7 +49,8 @@ public record DevicePlan(String devEui, String version, String profileId, Option
             }
             return body;
         }
-        JsonObject abp = new JsonObject().put("dev_addr", devAddr.get()).put("app_s_key", hex(abpKeys[abpKeys.length - 1]));
+        JsonObject abp = new JsonObject().put("dev_addr", devAddr.get())
+                .put("app_s_key", hex(abpKeys[abpKeys.length - 1]));
         if (lorawan11()) {
             abp.put("f_nwk_s_int_key", hex(abpKeys[0])).put("s_nwk_s_int_key", hex(abpKeys[1]))
                     .put("nwk_s_enc_key", hex(abpKeys[2]));

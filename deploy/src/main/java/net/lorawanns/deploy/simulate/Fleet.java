@@ -12,7 +12,8 @@ import java.util.Set;
  * The gateways and devices of one run, named after its run ID so runs never share a DevEUI: an application
  * {@code sim-RUNID}, a device profile per LoRaWAN version ({@code sim-RUNID-VERSION}), gateway EUIs
  * {@code 5E<RUNID>F0nnnnnn}, DevEUIs {@code 5E<RUNID>nnnnnnnn}; versions taken in turn, and for {@code mixed} a
- * round of OTAA devices (one of each version) then a round of ABP ones, so each version has both. Keys come from a {@link SecureRandom}; ABP DevAddrs from the range of NetID 000000 (type 0, NwkID 0).
+ * round of OTAA devices (one of each version) then a round of ABP ones, so each version has both. Keys come from a
+ * {@link SecureRandom}; ABP DevAddrs from the range of NetID 000000 (type 0, NwkID 0).
  */
 public record Fleet(String runId, List<String> gatewayEuis, List<DevicePlan> devices) {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
