@@ -55,7 +55,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--devices", paramLabel = "M", defaultValue = "10", description = "devices (default: 10)")
     int devices;
 
-    @Option(names = "--mac-version", paramLabel = "V[,V...]", defaultValue = "1.0.3,1.0.4,1.1", split = ",",
+    @Option(names = "--mac-version", paramLabel = "V", defaultValue = "1.0.3,1.0.4,1.1", split = ",",
             description = "LoRaWAN versions the devices take in turn: 1.0.2, 1.0.3, 1.0.4, 1.1 (default: "
                     + "${DEFAULT-VALUE})")
     List<String> versions;

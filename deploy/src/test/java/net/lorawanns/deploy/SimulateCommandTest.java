@@ -54,7 +54,7 @@ class SimulateCommandTest {
     @Test
     void devicesOfEachVersionAndActivationDeliverEveryUplinkAsAnEvent() throws Exception {
         Run run = run("--gateways", "3", "--devices", String.valueOf(DEVICES), "--mac-version", "1.0.3,1.1",
-                "--activation", "mixed", "--interval", "400ms", "--uplinks", String.valueOf(UPLINKS),
+                "--activation", "mixed", "--interval", "200ms", "--uplinks", String.valueOf(UPLINKS),
                 "--confirmed-share", "0.5", "--seed", "18", "--grace", "5s", "--duration", "40s");
         assertEquals(0, run.status(), run.out() + run.err());
         // mixed: a round of OTAA devices, one per version, then a round of ABP ones: 4 of the 6 join.
