@@ -17,7 +17,10 @@ import java.util.Set;
  */
 public record Fleet(String runId, List<String> gatewayEuis, List<DevicePlan> devices) {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
-    /** DevAddrs of NetID 000000: the 7-bit prefix of type 0 and NwkID 0 leave 25 bits (TS002 section 6). */
+    /**
+     * DevAddrs of NetID 000000: type 0 and NwkID 0 fill the first 7 bits, NwkAddr the other 25 (LoRaWAN 1.1 section
+     * 6.1.1).
+     */
     private static final int NET_ID_0_ADDRESSES = 1 << 25;
 
     public static Fleet of(SimulationSettings settings, String runId) {
