@@ -17,6 +17,11 @@ final class VirtualDevice {
     private static final int JOIN_ACCEPT_DELAY1 = 5;
     private static final int JOIN_ACCEPT_DELAY2 = 6;
     private static final int F_PORT = 1;
+    /** The MAC command identifiers of LoRaWAN 1.1's ResetInd and RekeyInd (section 5). */
+    private static final int RESET_IND = 0x01;
+    private static final int REKEY_IND = 0x0B;
+    /** Their Dev LoRaWAN version field: 1 for LoRaWAN x.1. */
+    private static final int LORAWAN_1_1_MINOR = 1;
 
     /** A gateway in the device's reach, and the signal it hears the device with. */
     record Reach(VirtualGateway gateway, int rssi, double snr) {
@@ -54,6 +59,10 @@ final class VirtualDevice {
         this.devNonce = random.nextInt(0x1000);
         this.spec = plan.device(devNonce).inRegion(region, firstDataRate(region, random));
         this.joined = !plan.otaa();
+        if (joined && plan.lorawan11()) {
+            // An ABP 1.1 device tells of its reset in every uplink until the ResetConf (LoRaWAN 1.1 section 5.1).
+            spec.mac.indicate(RESET_IND, LORAWAN_1_1_MINOR);
+        }
     }
 
     /** A data rate the region allows for uplinks on one of its default channels, drawn at random. */
@@ -106,6 +115,10 @@ final class VirtualDevice {
         if (after.join()) {
             spec.acceptJoin(phy);
             joined = true;
+            if (plan.lorawan11()) {
+                // After a join, RekeyInd in every uplink until the network's RekeyConf (LoRaWAN 1.1 section 5.10).
+                spec.mac.indicate(REKEY_IND, LORAWAN_1_1_MINOR);
+            }
             return Received.JOIN_ACCEPT;
         }
         return spec.receive(phy).ack() ? Received.ACK : Received.OTHER;
