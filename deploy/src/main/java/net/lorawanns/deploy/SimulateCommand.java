@@ -35,9 +35,9 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Simulate gateways (Semtech UDP, protocol 2) and devices (OTAA through the built-in join server, "
                 + "ABP) against a running server: registers them through the API (application sim-RUNID, a device "
-                + "profile per LoRaWAN version, the gateways and devices, all left registered), joins and sends "
-                + "uplinks, follows the event stream, prints progress and a summary. Exit status 0 when nothing was "
-                + "lost, 1 when something was (or the server refused), 2 for a usage error.")
+                + "profile per LoRaWAN version, the gateways and devices, left registered unless --cleanup), joins "
+                + "and sends uplinks, follows the event stream, prints progress and a summary. Exit status 0 when "
+                + "nothing was lost, 1 when something was (or the server refused), 2 for a usage error.")
 final class SimulateCommand implements Callable<Integer> {
     private static final List<String> VERSIONS = List.of("1.0.2", "1.0.3", "1.0.4", "1.1");
     /** The regions the spec device has tables for, by their configuration names. */
@@ -99,6 +99,10 @@ final class SimulateCommand implements Callable<Integer> {
                     + "lost (default: ${DEFAULT-VALUE})")
     String grace;
 
+    @Option(names = "--cleanup", description = "at the end, delete the devices, gateways and device profiles the run "
+            + "registered (the application stays: the API deletes none)")
+    boolean cleanup;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "seed of the simulation's choices (timing, gateways in reach, signal); default: random")
     Long seed;
@@ -116,7 +120,11 @@ final class SimulateCommand implements Callable<Integer> {
             if (!register(client, fleet, settings, out, err)) {
                 return 1;
             }
-            return simulate(client, fleet, settings, out, err);
+            int status = simulate(client, fleet, settings, out, err);
+            if (cleanup && !cleanUp(client, fleet, out, err)) {
+                return 1;
+            }
+            return status;
         });
     }
 
@@ -205,9 +213,29 @@ final class SimulateCommand implements Callable<Integer> {
                 return false;
             }
         }
-        out.printf("Registered application %s, %d device profile(s) %s-*, %d gateway(s), %d device(s); they stay "
-                        + "registered after the run%n", application, fleet.versions().size(), application,
-                fleet.gatewayEuis().size(), fleet.devices().size());
+        out.printf("Registered application %s, %d device profile(s) %s-*, %d gateway(s), %d device(s)%n",
+                application, fleet.versions().size(), application, fleet.gatewayEuis().size(), fleet.devices().size());
+        out.flush();
+        return true;
+    }
+
+    /** Deletes the devices (first: a profile a device holds cannot go), gateways and profiles of the run. */
+    private static boolean cleanUp(ApiClient client, Fleet fleet, PrintWriter out, PrintWriter err)
+            throws ApiClient.Unreachable, InterruptedException {
+        List<String> paths = new ArrayList<>();
+        fleet.devices().forEach(device -> paths.add("api/v1/devices/" + device.devEui()));
+        fleet.gatewayEuis().forEach(gateway -> paths.add("api/v1/gateways/" + gateway));
+        fleet.versions().forEach(version -> paths.add("api/v1/device-profiles/" + Fleet.profileId(fleet.runId(),
+                version)));
+        for (String path : paths) {
+            ApiClient.Answer answer = client.send("DELETE", path, null);
+            if (!answer.ok()) {
+                err.println("The server refused DELETE /" + path + ": " + answer.error());
+                return false;
+            }
+        }
+        out.println("Deleted the run's devices, gateways and device profiles; application " + fleet.applicationId()
+                + " stays");
         out.flush();
         return true;
     }

@@ -1,6 +1,7 @@
 package net.lorawanns.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -76,17 +77,36 @@ class SimulateCommandTest {
                 .matcher(run.out()).find(), run.out());
         assertTrue(run.out().contains("Nothing lost."), run.out());
 
-        Matcher application = Pattern.compile("Registered application (sim-[0-9A-F]{6})").matcher(run.out());
+        Matcher application = Pattern.compile("Registered application sim-([0-9A-F]{6})").matcher(run.out());
         assertTrue(application.find(), run.out());
-        HttpResponse<String> gateways = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.apiPort() + "/api/v1/gateways"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> gateways = get("/api/v1/gateways");
         long registered = new JsonObject(gateways.body()).getJsonArray("gateways").stream()
-                .filter(g -> ((JsonObject) g).getString("gateway_id").startsWith("5E" + application.group(1)
-                        .substring(4)))
+                .filter(g -> ((JsonObject) g).getString("gateway_id").startsWith("5E" + application.group(1)))
                 .count();
         assertEquals(3, registered, gateways.body());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.apiPort() + path)).header("Authorization", "Bearer " + ADMIN_KEY)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void cleanupDeletesWhatTheRunRegistered() throws Exception {
+        Run run = run("--gateways", "2", "--devices", "2", "--activation", "abp", "--mac-version", "1.0.4",
+                "--interval", "200ms", "--uplinks", "1", "--grace", "5s", "--duration", "20s", "--cleanup");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("uplinks delivered as events: 2 of 2 sent"), run.out());
+        Matcher application = Pattern.compile("Registered application sim-([0-9A-F]{6})").matcher(run.out());
+        assertTrue(application.find(), run.out());
+        String runId = application.group(1);
+        assertTrue(run.out().contains("Deleted the run's devices, gateways and device profiles; application sim-"
+                + runId + " stays"), run.out());
+        assertEquals(404, get("/api/v1/devices/5E" + runId + "00000000").statusCode());
+        assertEquals(404, get("/api/v1/device-profiles/sim-" + runId + "-1.0.4").statusCode());
+        assertFalse(get("/api/v1/gateways").body().contains("5E" + runId), "gateways of the run are gone");
+        assertEquals(200, get("/api/v1/applications/sim-" + runId).statusCode());
     }
 
     @Test
