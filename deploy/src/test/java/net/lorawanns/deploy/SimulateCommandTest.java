@@ -73,6 +73,9 @@ class SimulateCommandTest {
         assertEquals("4", downlinks.group(1));
         assertEquals(confirmed.group(2), downlinks.group(2));
         assertTrue(run.out().contains("events seen: "), run.out());
+        // The 1.1 devices, two OTAA and one ABP: the network confirms each one's indication (LoRaWAN 1.1 section 5).
+        assertTrue(run.out().contains("LoRaWAN 1.1 devices whose ResetInd (ABP) or RekeyInd (OTAA) the network "
+                + "confirmed: 3 of 3"), run.out());
         assertTrue(Pattern.compile("latency, uplink pushed to its event: p50 \\d+ ms, p90 \\d+ ms, p99 \\d+ ms")
                 .matcher(run.out()).find(), run.out());
         assertTrue(run.out().contains("Nothing lost."), run.out());

@@ -311,6 +311,14 @@ public final class Simulation implements AutoCloseable {
             after(GRACE_CHECK, () -> awaitGrace(graceUntil));
             return;
         }
+        for (VirtualDevice device : devices) {
+            if (device.plan.lorawan11() && device.joined() && device.uplinks() > 0) {
+                report.indicating++;
+                if (device.indicationConfirmed()) {
+                    report.indicationsConfirmed++;
+                }
+            }
+        }
         out.accept(report.progress());
         ended.complete(new Summary(report.summary(), report.lost()));
     }

@@ -30,6 +30,9 @@ final class SimulationReport {
     int joinAccepts;
     int acks;
     int otherDownlinks;
+    /** LoRaWAN 1.1 devices in session (ABP, or joined), and those whose ResetInd or RekeyInd was confirmed. */
+    int indicating;
+    int indicationsConfirmed;
     /** Uplinks sent and not (yet) seen as events: "DEVEUI:FCNT" to the time they were pushed. */
     private final Map<String, Long> awaited = new LinkedHashMap<>();
     private long[] latenciesMicros = new long[64];
@@ -129,6 +132,10 @@ final class SimulationReport {
                 joinAccepts + acks + otherDownlinks, joinAccepts, acks, otherDownlinks));
         lines.add(String.format(Locale.ROOT, "events seen: %d (uplink %d, join %d)", events, uplinkEvents,
                 joinEvents));
+        if (indicating > 0) {
+            lines.add(String.format(Locale.ROOT, "LoRaWAN 1.1 devices whose ResetInd (ABP) or RekeyInd (OTAA) the "
+                    + "network confirmed: %d of %d", indicationsConfirmed, indicating));
+        }
         lines.add("latency, uplink pushed to its event: p50 " + latency(0.5) + ", p90 " + latency(0.9) + ", p99 "
                 + latency(0.99) + ", max " + latency(1));
         if (!awaited.isEmpty()) {

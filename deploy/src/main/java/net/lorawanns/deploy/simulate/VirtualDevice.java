@@ -72,6 +72,11 @@ final class VirtualDevice {
         return usable.get(random.nextInt(usable.size()));
     }
 
+    /** A LoRaWAN 1.1 device that joined or is ABP: whether the network confirmed its RekeyInd or ResetInd. */
+    boolean indicationConfirmed() {
+        return !(plan.otaa() ? spec.mac.rekeyConfs : spec.mac.resetConfs).isEmpty();
+    }
+
     boolean joined() {
         return joined;
     }
