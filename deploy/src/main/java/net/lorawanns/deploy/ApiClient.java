@@ -20,6 +20,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -139,6 +142,90 @@ final class ApiClient {
             // A server that stops mid-stream closes the connection without the last chunk.
             throw new Unreachable("The event stream of " + base + " ended: " + e.getCause().getMessage());
         }
+    }
+
+    /**
+     * An event stream followed in the background ({@link #followInBackground}): {@link #opened} completes with the
+     * API's 200 once it accepted (or its refusal), {@link #ended} when the stream ends; {@link #close} stops following.
+     */
+    static final class Following implements AutoCloseable {
+        final CompletableFuture<Answer> opened = new CompletableFuture<>();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        private volatile boolean closed;
+
+        /** Whether {@link #close} was called. */
+        boolean closed() {
+            return closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            Flow.Subscription current = subscription.get();
+            if (current != null) {
+                current.cancel();
+            }
+        }
+    }
+
+    /**
+     * Follows the Server-Sent Events at {@code path} without blocking: each line goes to {@code lines} on the HTTP
+     * client's threads, one at a time, until the stream ends or the returned handle is closed.
+     */
+    Following followInBackground(String path, Consumer<String> lines) {
+        Following following = new Following();
+        HttpRequest request = request(path).header("Accept", "text/event-stream").GET().build();
+        Flow.Subscriber<String> subscriber = new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                following.subscription.set(subscription);
+                if (following.closed) {
+                    subscription.cancel();
+                } else {
+                    subscription.request(Long.MAX_VALUE);
+                }
+            }
+
+            @Override
+            public void onNext(String line) {
+                if (!following.closed) {
+                    lines.accept(line);
+                }
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                following.ended.complete(null);
+            }
+
+            @Override
+            public void onComplete() {
+                following.ended.complete(null);
+            }
+        };
+        HttpResponse.BodyHandler<String> handler = info -> {
+            if (info.statusCode() != 200) {
+                return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+            }
+            following.opened.complete(new Answer(200, new JsonObject()));
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.fromLineSubscriber(subscriber),
+                    done -> "");
+        };
+        http.sendAsync(request, handler).whenComplete((response, error) -> {
+            if (error != null) {
+                following.opened.completeExceptionally(new Unreachable("cannot reach the API at " + base + ": "
+                        + (error.getCause() == null ? error : error.getCause())));
+            } else if (response.statusCode() != 200) {
+                try {
+                    following.opened.complete(answer(request.uri(), response.statusCode(), response.body()));
+                } catch (Unreachable e) {
+                    following.opened.completeExceptionally(e);
+                }
+            }
+            following.ended.complete(null);
+        });
+        return following;
     }
 
     private HttpRequest.Builder request(String path) {

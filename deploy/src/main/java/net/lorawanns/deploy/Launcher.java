@@ -27,14 +27,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The command line: {@code serve}, {@code config check}, {@code keys rotate}, {@code js check}, and, calling the API
- * of a running server, {@code api-key create|list|revoke}, {@code gateway add|list}, {@code device add|show} and
- * {@code events tail}.
+ * of a running server, {@code api-key create|list|revoke}, {@code gateway add|list}, {@code device add|show},
+ * {@code events tail} and {@code simulate}.
  */
 @Command(name = "lorawan-ns", mixinStandardHelpOptions = true, version = "lorawan-ns 0.1.0",
         description = "LoRaWAN network server with a built-in and external join server path.",
         subcommands = {Launcher.Serve.class, Launcher.ConfigCommand.class, Launcher.KeysCommand.class,
                 Launcher.JsCommand.class, ApiKeyCommand.class, GatewayCommand.class, DeviceCommand.class,
-                EventsCommand.class})
+                EventsCommand.class, SimulateCommand.class})
 public final class Launcher {
     /** Exit code for a configuration that cannot be used. */
     static final int CONFIG_ERROR = 2;

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Class B side of a test device, written from LoRaWAN 1.0.4 sections 11 and 12 and RP002-1.0.4 and sharing no
+ * The Class B side of a spec device, written from LoRaWAN 1.0.4 sections 11 and 12 and RP002-1.0.4 and sharing no
  * code with the server: the ping-slot periodicity it announces, the ping-slot channel and beacon frequency the
- * network gave it, and the ping slots it opens. Times are GPS milliseconds. Not thread-safe: one test thread uses it.
+ * network gave it, and the ping slots it opens. Times are GPS milliseconds.
+ * Not thread-safe: one thread uses it (a test's, or the simulation's).
  */
 public final class DeviceClassB {
     /** Where and when the device listens for a Class B downlink. */

@@ -6,7 +6,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The end device's cryptography, written for the tests from the specifications (AES-128 from the JDK, AES-CMAC
+ * The end device's cryptography, written from the specifications (AES-128 from the JDK, AES-CMAC
  * from RFC 4493) and sharing no code with the server. {@code DeviceCryptoTest} checks it against the shared vectors.
  */
 public final class DeviceCrypto {

@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An end device's MAC command layer, written for the tests from LoRaWAN 1.0.4 and 1.1 section 5 (TS001) and RP002:
+ * An end device's MAC command layer, written from LoRaWAN 1.0.4 and 1.1 section 5 (TS001) and RP002:
  * it reads the commands of a downlink (clear FOpts, or FRMPayload of FPort 0), applies them to its
  * {@link DeviceMacState} (and its {@link DeviceClassB} side, when it has one), records what the network told it
  * (LinkCheckAns, DeviceTimeAns, ForceRejoinReq, BeaconTimingAns, the confirmations), and keeps the answers and
  * requests its next uplinks carry. It parses bytes itself and shares no
- * code with the server. Not thread-safe: one test thread uses it.
+ * code with the server. Not thread-safe: one thread uses it (a test's, or the simulation's).
  */
 public final class DeviceMac {
     /** A LinkCheckAns: the uplink's margin over the demodulation floor in dB, and how many gateways heard it. */

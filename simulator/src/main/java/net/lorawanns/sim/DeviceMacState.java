@@ -9,7 +9,8 @@ import java.util.Random;
  * The radio settings an end device keeps (LoRaWAN 1.0.4 and 1.1 sections 4 to 6, RP002 for the region): its uplink
  * channels and which are enabled, data rate, TX power index, NbTrans, receive windows, duty cycle, ADR
  * acknowledgement counter, dwell times, maximum EIRP and rejoin parameters. Tests read and set the fields directly;
- * {@link DeviceMac} changes them as the network's MAC commands ask. Not thread-safe: one test thread uses it.
+ * {@link DeviceMac} changes them as the network's MAC commands ask.
+ * Not thread-safe: one thread uses it (a test's, or the simulation's).
  */
 public final class DeviceMacState {
     /** TS001 4.3.1.1 and RP002 section 3 defaults. */

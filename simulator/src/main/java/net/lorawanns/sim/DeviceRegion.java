@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A region's parameters as an end device holds them, typed for the tests from RP002-1.0.x (LoRaWAN Regional
+ * A region's parameters as an end device holds them, typed from RP002-1.0.x (LoRaWAN Regional
  * Parameters) and sharing nothing with the server's region tables: data rates, uplink channels, RX1 channel and
  * data-rate mapping, RX2 defaults, TX power indexes, what the ChMaskCntl values of LinkADRReq mean, and the CFList
  * type of the join-accept. CN470 is the plan of RP002-1.0.0 to 1.0.3: 96 uplink and 48 downlink channels.
@@ -13,7 +13,7 @@ import java.util.List;
 public final class DeviceRegion {
     /** One uplink channel: its frequency and data-rate range. */
     public record Channel(long frequencyHz, int minDr, int maxDr) {
-        boolean allows(int dr) {
+        public boolean allows(int dr) {
             return dr >= minDr && dr <= maxDr;
         }
     }

@@ -12,7 +12,7 @@ import java.util.HexFormat;
  * data frames. Its {@link DeviceMac} (EU868 unless {@link #inRegion} says otherwise) answers the network's MAC
  * commands: {@link #receive} reads a downlink and applies them, {@link #uplinkNow} sends an uplink as the device
  * would now (its data rate, a channel of its own, the pending MAC answers, the ADR bits). It shares no code with the
- * server. Not thread-safe: one test thread uses it.
+ * server. Not thread-safe: one thread uses it (a test's, or the simulation's).
  */
 public final class SpecDevice {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();

@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * A packet forwarder as PROTOCOL.TXT describes it, on a real UDP socket. It builds its datagrams byte by byte
- * from the protocol document and shares no code with the bridge.
+ * A packet forwarder as Semtech's PROTOCOL.TXT describes it, on a real UDP socket. It builds its datagrams byte by
+ * byte from the protocol document and shares no code with the server's gateway bridge. Sending is safe from any
+ * thread; one thread receives.
  */
 public final class SpecGateway implements AutoCloseable {
     public static final int PUSH_DATA = 0x00;
@@ -31,12 +32,22 @@ public final class SpecGateway implements AutoCloseable {
     }
 
     public SpecGateway(String eui, int serverPort, String localAddress) throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        this(eui, new InetSocketAddress(InetAddress.getByName(localAddress), 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
+    }
+
+    /** A gateway on an ephemeral port of every local address, sending to {@code server}. */
+    public SpecGateway(String eui, InetSocketAddress server) throws IOException {
+        this(eui, new InetSocketAddress(0), server);
+    }
+
+    private SpecGateway(String eui, InetSocketAddress local, InetSocketAddress server) throws IOException {
+        this.socket = new DatagramSocket(local);
         this.mac = new byte[8];
         for (int i = 0; i < 8; i++) {
             mac[i] = (byte) Integer.parseInt(eui.substring(2 * i, 2 * i + 2), 16);
         }
-        this.server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+        this.server = server;
     }
 
     /** Bytes 0-3: version, token (2 bytes), identifier; bytes 4-11: the gateway MAC; then the JSON. */

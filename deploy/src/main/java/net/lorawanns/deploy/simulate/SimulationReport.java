@@ -1,0 +1,163 @@
+package net.lorawanns.deploy.simulate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the simulated world saw: joins, uplinks, their events (matched by DevEUI and FCnt) and the latency from the
+ * gateways' PUSH_DATA to the event, the downlinks the devices received, and everything lost or wrong. Used on the
+ * simulation thread only.
+ */
+final class SimulationReport {
+    /** Lines of losses shown in the summary at most; the counts are always complete. */
+    private static final int SHOWN = 10;
+
+    private final long startNanos = System.nanoTime();
+    int otaaDevices;
+    int joinRequests;
+    int joinRequestsUnanswered;
+    int joinsAccepted;
+    int uplinks;
+    int confirmedUplinks;
+    int acknowledged;
+    int events;
+    int uplinkEvents;
+    int joinEvents;
+    int joinAccepts;
+    int acks;
+    int otherDownlinks;
+    /** LoRaWAN 1.1 devices in session (ABP, or joined), and those whose ResetInd or RekeyInd was confirmed. */
+    int indicating;
+    int indicationsConfirmed;
+    /** Uplinks sent and not (yet) seen as events: "DEVEUI:FCNT" to the time they were pushed. */
+    private final Map<String, Long> awaited = new LinkedHashMap<>();
+    private long[] latenciesMicros = new long[64];
+    private int latencyCount;
+    private final List<String> problems = new ArrayList<>();
+    private int problemCount;
+    private final List<String> unacknowledged = new ArrayList<>();
+
+    static String key(String devEui, long fCnt) {
+        return devEui + ":" + fCnt;
+    }
+
+    void uplinkSent(String devEui, long fCnt, boolean confirmed, long pushedNanos) {
+        uplinks++;
+        if (confirmed) {
+            confirmedUplinks++;
+        }
+        awaited.put(key(devEui, fCnt), pushedNanos);
+    }
+
+    /** An uplink event of the stream; one the simulator did not send (or saw twice) is a problem. */
+    void uplinkEvent(String devEui, long fCnt, long nowNanos) {
+        events++;
+        uplinkEvents++;
+        Long pushed = awaited.remove(key(devEui, fCnt));
+        if (pushed == null) {
+            problem("an uplink event for " + key(devEui, fCnt) + " that was not sent, or came twice");
+            return;
+        }
+        if (latencyCount == latenciesMicros.length) {
+            latenciesMicros = Arrays.copyOf(latenciesMicros, latencyCount * 2);
+        }
+        latenciesMicros[latencyCount++] = (nowNanos - pushed) / 1000;
+    }
+
+    void otherEvent(String type) {
+        events++;
+        if ("join".equals(type)) {
+            joinEvents++;
+        }
+    }
+
+    void unacknowledged(String devEui, long fCnt) {
+        unacknowledged.add(key(devEui, fCnt));
+    }
+
+    void problem(String description) {
+        problemCount++;
+        if (problems.size() < SHOWN) {
+            problems.add(description);
+        }
+    }
+
+    boolean awaitingEvents() {
+        return !awaited.isEmpty();
+    }
+
+    /** The latency quantile {@code q} (0-1) in milliseconds, nearest rank; -1 without any. */
+    double quantileMillis(double q) {
+        if (latencyCount == 0) {
+            return -1;
+        }
+        long[] sorted = Arrays.copyOf(latenciesMicros, latencyCount);
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(q * latencyCount);
+        return sorted[Math.max(0, rank - 1)] / 1000.0;
+    }
+
+    private String latency(double q) {
+        double ms = quantileMillis(q);
+        return ms < 0 ? "-" : String.format(Locale.ROOT, "%.0f ms", ms);
+    }
+
+    /** One line: how far the run is. */
+    String progress() {
+        return String.format(Locale.ROOT, "%4ds  joins %d/%d  uplinks %d  events %d  downlinks %d  latency p50 %s "
+                        + "p99 %s", (System.nanoTime() - startNanos) / 1_000_000_000L, joinsAccepted, otaaDevices,
+                uplinks, uplinkEvents, joinAccepts + acks + otherDownlinks, latency(0.5), latency(0.99));
+    }
+
+    /** Whether anything was lost or went wrong. */
+    boolean lost() {
+        return joinRequestsUnanswered > 0 || joinsAccepted < otaaDevices || !awaited.isEmpty()
+                || !unacknowledged.isEmpty() || problemCount > 0;
+    }
+
+    /** The summary: counts, latency, and what was lost. */
+    List<String> summary() {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "joins accepted: %d of %d OTAA devices (%d join-requests sent, %d not "
+                + "answered)", joinsAccepted, otaaDevices, joinRequests, joinRequestsUnanswered));
+        lines.add(String.format(Locale.ROOT, "uplinks delivered as events: %d of %d sent", uplinks - awaited.size(),
+                uplinks));
+        lines.add(String.format(Locale.ROOT, "confirmed uplinks acknowledged: %d of %d", acknowledged,
+                confirmedUplinks));
+        lines.add(String.format(Locale.ROOT, "downlinks received: %d (join-accepts %d, ACKs %d, other %d)",
+                joinAccepts + acks + otherDownlinks, joinAccepts, acks, otherDownlinks));
+        lines.add(String.format(Locale.ROOT, "events seen: %d (uplink %d, join %d)", events, uplinkEvents,
+                joinEvents));
+        if (indicating > 0) {
+            lines.add(String.format(Locale.ROOT, "LoRaWAN 1.1 devices whose ResetInd (ABP) or RekeyInd (OTAA) the "
+                    + "network confirmed: %d of %d", indicationsConfirmed, indicating));
+        }
+        lines.add("latency, uplink pushed to its event: p50 " + latency(0.5) + ", p90 " + latency(0.9) + ", p99 "
+                + latency(0.99) + ", max " + latency(1));
+        if (!awaited.isEmpty()) {
+            lines.add("LOST: " + awaited.size() + " uplink(s) never seen as events (DevEUI:FCnt): "
+                    + shown(List.copyOf(awaited.keySet()), awaited.size()));
+        }
+        if (!unacknowledged.isEmpty()) {
+            lines.add("LOST: " + unacknowledged.size() + " confirmed uplink(s) without an ACK in RX1 or RX2: "
+                    + shown(unacknowledged, unacknowledged.size()));
+        }
+        if (joinRequestsUnanswered > 0 || joinsAccepted < otaaDevices) {
+            lines.add("LOST: " + joinRequestsUnanswered + " join-request(s) without a join-accept; "
+                    + (otaaDevices - joinsAccepted) + " device(s) never joined");
+        }
+        if (problemCount > 0) {
+            lines.add("WRONG: " + problemCount + " problem(s): " + shown(problems, problemCount));
+        }
+        return lines;
+    }
+
+    private static String shown(List<String> items, int total) {
+        List<String> first = items.subList(0, Math.min(SHOWN, items.size()));
+        return String.join(", ", first) + (total > first.size() ? ", ... (" + (total - first.size()) + " more)" : "");
+    }
+}

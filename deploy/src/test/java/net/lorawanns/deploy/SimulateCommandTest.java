@@ -1,0 +1,166 @@
+package net.lorawanns.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.lorawanns.config.ConfigLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code simulate} run as an operator would, in process, against a running server with a real Redis over real UDP:
+ * OTAA (through the built-in join server) and ABP devices of LoRaWAN 1.0.3 and 1.1 join and send, every uplink comes
+ * out as an event and every confirmed one is acknowledged; a refusal and a usage error get their exit status.
+ */
+class SimulateCommandTest {
+    private static final String ADMIN_KEY = "simulate-test-admin-0123456789abcdef";
+    private static final String MASTER_KEY = "000102030405060708090A0B0C0D0E0F";
+    private static final int DEVICES = 6;
+    private static final int UPLINKS = 2;
+
+    @TempDir
+    Path dir;
+    private Server server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = Server.start(new ConfigLoader().load(ApiTestServers.config(dir.resolve("ns.toml"), MASTER_KEY,
+                ADMIN_KEY, "")));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void devicesOfEachVersionAndActivationDeliverEveryUplinkAsAnEvent() throws Exception {
+        Run run = run("--gateways", "3", "--devices", String.valueOf(DEVICES), "--mac-version", "1.0.3,1.1",
+                "--activation", "mixed", "--interval", "200ms", "--uplinks", String.valueOf(UPLINKS),
+                "--confirmed-share", "0.5", "--seed", "18", "--grace", "5s", "--duration", "40s");
+        assertEquals(0, run.status(), run.out() + run.err());
+        // mixed: a round of OTAA devices, one per version, then a round of ABP ones: 4 of the 6 join.
+        assertTrue(run.out().contains("joins accepted: 4 of 4 OTAA devices (4 join-requests sent, 0 not answered)"),
+                run.out());
+        int uplinks = DEVICES * UPLINKS;
+        assertTrue(run.out().contains("uplinks delivered as events: " + uplinks + " of " + uplinks + " sent"),
+                run.out());
+        Matcher confirmed = Pattern.compile("confirmed uplinks acknowledged: (\\d+) of (\\d+)").matcher(run.out());
+        assertTrue(confirmed.find(), run.out());
+        assertEquals(confirmed.group(2), confirmed.group(1));
+        Matcher downlinks = Pattern.compile("downlinks received: \\d+ \\(join-accepts (\\d+), ACKs (\\d+)")
+                .matcher(run.out());
+        assertTrue(downlinks.find(), run.out());
+        assertEquals("4", downlinks.group(1));
+        assertEquals(confirmed.group(2), downlinks.group(2));
+        assertTrue(run.out().contains("events seen: "), run.out());
+        // The 1.1 devices, two OTAA and one ABP: the network confirms each one's indication (LoRaWAN 1.1 section 5).
+        assertTrue(run.out().contains("LoRaWAN 1.1 devices whose ResetInd (ABP) or RekeyInd (OTAA) the network "
+                + "confirmed: 3 of 3"), run.out());
+        assertTrue(Pattern.compile("latency, uplink pushed to its event: p50 \\d+ ms, p90 \\d+ ms, p99 \\d+ ms")
+                .matcher(run.out()).find(), run.out());
+        assertTrue(run.out().contains("Nothing lost."), run.out());
+
+        Matcher application = Pattern.compile("Registered application sim-([0-9A-F]{6})").matcher(run.out());
+        assertTrue(application.find(), run.out());
+        HttpResponse<String> gateways = get("/api/v1/gateways");
+        long registered = new JsonObject(gateways.body()).getJsonArray("gateways").stream()
+                .filter(g -> ((JsonObject) g).getString("gateway_id").startsWith("5E" + application.group(1)))
+                .count();
+        assertEquals(3, registered, gateways.body());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + server.apiPort() + path)).header("Authorization", "Bearer " + ADMIN_KEY)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void cleanupDeletesWhatTheRunRegistered() throws Exception {
+        Run run = run("--gateways", "2", "--devices", "2", "--activation", "abp", "--mac-version", "1.0.4",
+                "--interval", "200ms", "--uplinks", "1", "--grace", "5s", "--duration", "20s", "--cleanup");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("uplinks delivered as events: 2 of 2 sent"), run.out());
+        Matcher application = Pattern.compile("Registered application sim-([0-9A-F]{6})").matcher(run.out());
+        assertTrue(application.find(), run.out());
+        String runId = application.group(1);
+        assertTrue(run.out().contains("Deleted the run's devices, gateways and device profiles; application sim-"
+                + runId + " stays"), run.out());
+        assertEquals(404, get("/api/v1/devices/5E" + runId + "00000000").statusCode());
+        assertEquals(404, get("/api/v1/device-profiles/sim-" + runId + "-1.0.4").statusCode());
+        assertFalse(get("/api/v1/gateways").body().contains("5E" + runId), "gateways of the run are gone");
+        assertEquals(200, get("/api/v1/applications/sim-" + runId).statusCode());
+    }
+
+    @Test
+    void aKeyTheServerRefusesEndsTheRunWithItsReason() {
+        Run run = run("--api-key", "not-a-key-of-this-server", "--devices", "1");
+        assertEquals(1, run.status(), run.out() + run.err());
+        assertTrue(run.err().startsWith("The server refused PUT /api/v1/applications/sim-"), run.err());
+        assertTrue(run.err().contains("HTTP 401: "), run.err());
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndSayWhy() {
+        Run activation = run("--activation", "sometimes");
+        assertEquals(CommandLine.ExitCode.USAGE, activation.status());
+        assertEquals("--activation must be otaa, abp or mixed, got 'sometimes'\n", activation.err());
+
+        Run version = run("--mac-version", "1.0.3,1.2");
+        assertEquals(CommandLine.ExitCode.USAGE, version.status());
+        assertTrue(version.err().startsWith("--mac-version: '1.2' is not one of"), version.err());
+
+        Run share = run("--confirmed-share", "1.5");
+        assertEquals(CommandLine.ExitCode.USAGE, share.status());
+        assertEquals("--confirmed-share must be 0 to 1, got 1.5\n", share.err());
+
+        Run region = run("--region", "xx999");
+        assertEquals(CommandLine.ExitCode.USAGE, region.status());
+        assertTrue(region.err().startsWith("--region must be one of [as923-1, au915, cn470, eu868, us915]"),
+                region.err());
+
+        Run interval = run("--interval", "soon");
+        assertEquals(CommandLine.ExitCode.USAGE, interval.status());
+        assertTrue(interval.err().startsWith("--interval: 'soon' is not a duration"), interval.err());
+    }
+
+    private record Run(int status, String out, String err) {
+    }
+
+    /** Runs {@code simulate} with the server's URL, UDP port and the admin key, unless the arguments give their own. */
+    private Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of("simulate"));
+        all.addAll(List.of(args));
+        if (!all.contains("--api-key")) {
+            all.addAll(List.of("--api-key", ADMIN_KEY));
+        }
+        all.addAll(List.of("--url", "http://127.0.0.1:" + server.apiPort(), "--udp", "127.0.0.1:" + server.udpPort()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = Launcher.commandLine();
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        int status = command.execute(all.toArray(String[]::new));
+        return new Run(status, out.toString(), err.toString());
+    }
+}
