@@ -240,7 +240,8 @@ class ContainerImageIT {
                 Pattern.compile("Metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics")).group(1));
         awaitLine(lines, seen, Pattern.compile("network server ready"));
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + metricsPort + "/ready")).timeout(Duration.ofSeconds(10)).build(),
+                        URI.create("http://127.0.0.1:" + metricsPort + "/ready")).timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode(), ready.body());
 
@@ -338,7 +339,8 @@ class ContainerImageIT {
     }
 
     private static String chroot() {
-        return Stream.of("/usr/sbin/chroot", "/usr/bin/chroot", "/sbin/chroot").filter(p -> Files.isExecutable(Path.of(p)))
+        return Stream.of("/usr/sbin/chroot", "/usr/bin/chroot", "/sbin/chroot")
+                .filter(p -> Files.isExecutable(Path.of(p)))
                 .findFirst().orElseThrow(() -> new AssertionError("no chroot command on this machine"));
     }
 
