@@ -53,7 +53,8 @@ import net.lorawanns.core.types.Mic;
  *
  * <pre>java -cp bench/target/benchmarks.jar net.lorawanns.bench.load.LoadGenerator [frames/s] [seconds] [copies] [devices] [gateways]</pre>
  *
- * The server runs with the JVM options of the systemd unit ({@code -XX:+UseParallelGC}, the JVM's default heap);
+ * The server runs with the JVM options of the systemd unit, read from it ({@code -XX:+UseParallelGC
+ * -XX:+ExitOnOutOfMemoryError}, the JVM's default heap);
  * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
  * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.latencySeries=true} prints
  * the decision latency's p99 second by second ({@link LatencySeries}); {@code -Dload.redis=cluster} runs the
@@ -239,11 +240,25 @@ public final class LoadGenerator {
         }
     }
 
+    /**
+     * The JVM options of deploy/systemd/lorawan-ns.service's ExecStart, between {@code java} and {@code -jar}: the
+     * one set the unit and the container image run the server with, so that the figures are the deployed server's.
+     */
+    private static List<String> systemdJvmOptions() throws IOException {
+        Path unit = Path.of("deploy/systemd/lorawan-ns.service");
+        String execStart = Files.readAllLines(unit).stream().filter(line -> line.startsWith("ExecStart="))
+                .findFirst().orElseThrow(() -> new IllegalStateException(unit + " has no ExecStart"));
+        List<String> words = List.of(execStart.substring("ExecStart=".length()).trim().split("\\s+"));
+        return words.subList(1, words.indexOf("-jar"));
+    }
+
     /** Starts the server jar and waits until its health check answers; its log goes to this console. */
     private static Process startServer(Path config, int metricsPort) throws Exception {
         List<String> command = new ArrayList<>(List.of("java"));
-        String extra = System.getProperty("load.serverJvmArgs", "-XX:+UseParallelGC");
-        if (!extra.isBlank()) {
+        String extra = System.getProperty("load.serverJvmArgs");
+        if (extra == null) {
+            command.addAll(systemdJvmOptions());
+        } else if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
         command.addAll(List.of("-jar", "deploy/target/lorawan-ns.jar", "serve", "-c", config.toString()));
