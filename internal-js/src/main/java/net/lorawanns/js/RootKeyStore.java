@@ -17,6 +17,7 @@ import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.SealedRecords;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.JoinNonce;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
 
@@ -70,6 +71,12 @@ public final class RootKeyStore implements RootKeyProvisioning {
     public Future<Boolean> deleteRootKeys(Eui64 devEui) {
         return DELETE_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
                 keys.rootKeysLock(devEui)}).map(r -> r.toInteger() > 0);
+    }
+
+    @Override
+    public Future<Optional<JoinNonce>> lastJoinNonce(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.GET).arg(keys.joinNonce(devEui))).map(stored -> stored == null
+                ? Optional.empty() : Optional.of(new JoinNonce(stored.toInteger())));
     }
 
     /** The device's root keys, decrypted; empty when none are stored. */

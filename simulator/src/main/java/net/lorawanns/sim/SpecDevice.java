@@ -32,6 +32,8 @@ public final class SpecDevice {
     private int lastRejoinCount;
     /** The NetID of the last join-accept, little-endian as on air. */
     private byte[] netIdLe;
+    /** The JoinNonce of the last join- or rejoin-accept, as its 3 bytes went over the air (little-endian). */
+    private byte[] joinNonceLe;
 
     public byte[] devAddrLe;
     public byte[] fNwkSIntKey;
@@ -197,6 +199,7 @@ public final class SpecDevice {
             throw new AssertionError("OptNeg is " + optNeg + " for a LoRaWAN " + version + " device");
         }
         netIdLe = netId;
+        joinNonceLe = joinNonce;
         devAddrLe = Arrays.copyOfRange(body, 6, 10);
         rx1DrOffset = (dlSettings >>> 4) & 0x07;
         rx2Dr = dlSettings & 0x0F;
@@ -234,6 +237,11 @@ public final class SpecDevice {
 
     public String devAddr() {
         return HEX.formatHex(reversed(devAddrLe));
+    }
+
+    /** The JoinNonce of the last accept the device took (LoRaWAN 1.1 section 6.2.3, sent little-endian). */
+    public int joinNonce() {
+        return (joinNonceLe[0] & 0xFF) | (joinNonceLe[1] & 0xFF) << 8 | (joinNonceLe[2] & 0xFF) << 16;
     }
 
     /**

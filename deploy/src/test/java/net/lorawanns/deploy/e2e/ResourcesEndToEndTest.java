@@ -104,7 +104,8 @@ class ResourcesEndToEndTest {
                 .inRegion(DeviceRegion.EU868, 3);
         JsonObject unjoined = network.api(second, "GET", "/api/v1/devices/" + device.devEui + "/state", null, 200);
         assertEquals(new JsonObject().put("dev_eui", device.devEui).put("activated", false).putNull("session")
-                .putNull("last_dev_nonce").putNull("last_seen").put("gateways", new JsonArray()), unjoined);
+                .putNull("last_dev_nonce").putNull("last_join_nonce").putNull("last_seen")
+                .put("gateways", new JsonArray()), unjoined);
 
         air.transmit(device.joinRequest(0x2E01), Site.EU868_CH0, Site.SF9, List.of(new Air.Reception(near, 7, -60, 0)));
         device.acceptJoin(SimulatedGateway.awaitAny(List.of(near, far), Site.WAIT).downlink().phy());
@@ -123,6 +124,7 @@ class ResourcesEndToEndTest {
         assertTrue(session.getValue("n_f_cnt_down") instanceof Number, session.encode());
         assertEquals(0, session.getLong("a_f_cnt_down"), "LoRaWAN 1.0 counts its downlinks in NFCntDown only");
         assertEquals(0x2E01, state.getInteger("last_dev_nonce"));
+        assertEquals(device.joinNonce(), state.getInteger("last_join_nonce"), "the JoinNonce the device accepted");
         assertFalse(Instant.parse(state.getString("last_seen")).isBefore(sent.minusSeconds(1)));
         assertEquals(new JsonArray().add(new JsonObject().put("gateway_id", NEAR).put("rssi", -60).put("snr", 7.0))
                 .add(new JsonObject().put("gateway_id", FAR).put("rssi", -113).put("snr", -4.0)),

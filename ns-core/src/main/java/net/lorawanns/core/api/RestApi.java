@@ -99,7 +99,8 @@ public final class RestApi {
         this.gateways = new GatewayResource(services.gateways(), services.regions().keySet());
         this.deviceProfileList = new DeviceProfileListResource(services.deviceProfiles());
         this.deviceList = new DeviceListResource(services.devices(), this::describe);
-        this.deviceState = new DeviceStateResource(services.devices(), services.sessions(), services.devNonces());
+        this.deviceState = new DeviceStateResource(services.devices(), services.sessions(), services.devNonces(),
+                services.rootKeys());
     }
 
     /**

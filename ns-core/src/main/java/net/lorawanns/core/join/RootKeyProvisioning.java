@@ -1,7 +1,9 @@
 package net.lorawanns.core.join;
 
 import io.vertx.core.Future;
+import java.util.Optional;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.JoinNonce;
 
 /** Where the API hands root keys to the internal join server. Keys go in; they never come back out. */
 public interface RootKeyProvisioning {
@@ -16,4 +18,7 @@ public interface RootKeyProvisioning {
      * {@link RootKeysOwnedException}) stay: they are the join server's, not this network's.
      */
     Future<Boolean> deleteRootKeys(Eui64 devEui);
+
+    /** The JoinNonce of the device's last join-accept from this join server; empty before its first. */
+    Future<Optional<JoinNonce>> lastJoinNonce(Eui64 devEui);
 }
