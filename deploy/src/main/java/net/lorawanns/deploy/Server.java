@@ -13,6 +13,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -247,6 +248,8 @@ public final class Server implements AutoCloseable {
             if (!js.bind().isEmpty()) {
                 startBackendInterfaces(vertx, js, internal, store, appSKeys, jsKeks, registry);
             }
+        } else {
+            apiExtensions.add(RestApi.joinServerOff());
         }
 
         EventStream stream = new EventStream(vertx, registry);
@@ -353,7 +356,9 @@ public final class Server implements AutoCloseable {
         }
         HostPort bind = HostPort.parse(apiSettings.bind());
         ApiAccess access = new ApiAccess(adminKeys, Optional.of(storedKeys), registry);
-        api = vertx.createHttpServer(options).requestHandler(RestApi.router(vertx, services, access, extensions))
+        Router router = RestApi.router(vertx, services, access, extensions).await(START_TIMEOUT_SECONDS,
+                TimeUnit.SECONDS);
+        api = vertx.createHttpServer(options).requestHandler(router)
                 .listen(bind.port(), bind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> api.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         LOG.info("REST API at {}://{}:{}/api/v1/", apiSettings.tls() ? "https" : "http", bind.host(), api.actualPort());
