@@ -137,6 +137,7 @@ public final class RestApi {
             api.mount(operations, access, authentication);
             extensions.forEach(routes -> routes.mount(operations));
             Router router = Router.router(vertx);
+            router.route().handler(RestApi::decodable);
             operations.publicOperations().forEach(operation -> router.route(operation.getHttpMethod(),
                     operation.getOpenAPIPath().replaceAll("\\{([^}]*)}", ":$1")).handler(operations.handler(operation)));
             router.route("/api/*").handler(authentication::handle);
@@ -185,6 +186,21 @@ public final class RestApi {
         // The resources branch (issue 18) answers these; until it is merged they are in the document only.
         List.of("listApplications", "listDevices", "getDeviceState").forEach(operationId ->
                 operations.handle(operationId, ctx -> error(ctx, 501, "not built yet")));
+    }
+
+    /**
+     * Refuses a path or query that is not valid percent-encoding ({@code %zz}): the router cannot match such a path, and
+     * would fail on every route with one; the query's parameters could not be read.
+     */
+    private static void decodable(RoutingContext ctx) {
+        try {
+            ctx.normalizedPath();
+            ctx.request().params();
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, "the path or query is not valid percent-encoding (RFC 3986)");
+            return;
+        }
+        ctx.next();
     }
 
     private static void noStoredKeys(RoutingContext ctx) {
