@@ -34,6 +34,7 @@ final class ApiValidationErrors {
     private static final Pattern BOUND = Pattern.compile("(?:than|to) (\\S+)$");
     private static final Pattern COUNT = Pattern.compile("[<>] (\\d+)\\)");
     private static final Pattern EXPECTED = Pattern.compile("^Instance type (\\S+) is invalid\\. Expected (.+)$");
+    private static final int MAX_SHOWN_TYPE = 100;
     private static final Pattern REQUIRED = Pattern.compile("required property \"(.*)\"$");
 
     private ApiValidationErrors() {
@@ -70,11 +71,22 @@ final class ApiValidationErrors {
             case MISSING_REQUIRED_PARAMETER -> where + (where.equals("body") ? ": is required (a JSON object)"
                     : ": is required");
             case UNSUPPORTED_VALUE_FORMAT -> where.equals("body") ? "Content-Type: must be application/json, got "
-                    + (contentType == null ? "none" : "another type") : where + ": this form is not supported";
+                    + mediaType(contentType) : where + ": this form is not supported";
             case INVALID_VALUE_FORMAT -> where + ": is not in the form the API document gives";
             case ILLEGAL_VALUE -> where + (where.equals("body") ? ": is not valid JSON" : ": cannot be URL-decoded");
             default -> where + ": is refused by the API document";
         };
+    }
+
+    /** The media type given, without its parameters; curl sends a form's type with {@code -d} unless told. */
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "none";
+        }
+        String type = contentType.split(";", 2)[0].trim();
+        String shown = type.length() > MAX_SHOWN_TYPE ? type.substring(0, MAX_SHOWN_TYPE) + "..." : type;
+        return type.equalsIgnoreCase("application/x-www-form-urlencoded") ? shown + " (curl -d sends it unless "
+                + "given -H 'Content-Type: application/json')" : shown;
     }
 
     private static String describe(String where, OutputUnit result, Optional<JsonObject> schema) {

@@ -88,7 +88,7 @@ class ApiValidationTest {
         HttpResponse<String> response = send("POST", DEVICES + "00000000000E0001/queue", "text/plain",
                 new JsonObject().put("f_port", 1).put("data", "AQ==").encode(), KEY);
         assertEquals(415, response.statusCode(), response.body());
-        assertEquals("Content-Type: must be application/json, got another type",
+        assertEquals("Content-Type: must be application/json, got text/plain",
                 new JsonObject(response.body()).getString("error"));
     }
 
