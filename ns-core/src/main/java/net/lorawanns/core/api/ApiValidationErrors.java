@@ -59,7 +59,7 @@ final class ApiValidationErrors {
     }
 
     /** What is wrong, naming the parameter or field: {@code <where>.<name>: <problem>}. */
-    static String describe(ValidatorException refused, Operation operation, String contentType) {
+    private static String describe(ValidatorException refused, Operation operation, String contentType) {
         String message = refused.getMessage() == null ? "" : refused.getMessage();
         Matcher parameter = PARAMETER.matcher(message);
         String name = parameter.find() ? parameter.group(2) : null;

@@ -57,8 +57,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The minimal REST API: applications (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP
- * sessions), DevNonce reset, each device's downlink queue, the event stream and the API keys. Every request needs
+ * The REST API, its routes and their validation built from its OpenAPI document ({@link ApiDocument}): applications
+ * (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP sessions), DevNonce reset, each device's
+ * downlink queue, the event stream and the API keys. Every request but the document's needs
  * {@code Authorization: Bearer <api key>} of a scope that allows it ({@link ApiAuthentication}, {@link ScopeCheck}).
  * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
  */
@@ -183,7 +184,7 @@ public final class RestApi {
         operations.handle("flushQueue", ctx -> respond(ctx, c -> queue.flush(devEui(c))));
         operations.handle("checkJoinServer", ctx -> respond(ctx, this::checkJoinServer));
         operations.handle("streamEvents", ctx -> events(ctx, authentication));
-        // The resources branch (issue 18) answers these; until it is merged they are in the document only.
+        // Issue 18's resources not built yet: the lists of applications and devices, and a device's state.
         List.of("listApplications", "listDevices", "getDeviceState").forEach(operationId ->
                 operations.handle(operationId, ctx -> error(ctx, 501, "not built yet")));
     }
