@@ -251,6 +251,8 @@ public final class Server implements AutoCloseable {
             if (!js.bind().isEmpty()) {
                 startBackendInterfaces(vertx, js, internal, store, appSKeys, jsKeks, registry);
             }
+        } else {
+            apiExtensions.add(RestApi.joinServerOff());
         }
 
         EventStream stream = new EventStream(vertx, registry);
@@ -363,7 +365,8 @@ public final class Server implements AutoCloseable {
         }
         HostPort bind = HostPort.parse(apiSettings.bind());
         ApiAccess access = new ApiAccess(adminKeys, Optional.of(storedKeys), registry);
-        Router router = RestApi.router(vertx, services, access, extensions);
+        Router router = RestApi.router(vertx, services, access, extensions).await(START_TIMEOUT_SECONDS,
+                TimeUnit.SECONDS);
         ConsoleFiles.load().mount(router);
         api = vertx.createHttpServer(options).requestHandler(router)
                 .listen(bind.port(), bind.host()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);

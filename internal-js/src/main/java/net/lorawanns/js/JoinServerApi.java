@@ -7,12 +7,12 @@ import static net.lorawanns.core.api.ApiJson.requiredString;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.api.ApiException;
+import net.lorawanns.core.api.ApiOperations;
 import net.lorawanns.core.api.ApiRoutes;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.types.AesKey;
@@ -54,16 +54,13 @@ public final class JoinServerApi implements ApiRoutes {
     }
 
     @Override
-    public void mount(Router router) {
-        router.post("/api/v1/join-server/provisioning").handler(this::provision);
-        router.post("/api/v1/join-server/devices/:devEui/claim").handler(ctx -> RestApi.respond(ctx, 200,
-                () -> claim(ctx)));
-        router.delete("/api/v1/join-server/devices/:devEui/claim").handler(ctx -> RestApi.respond(ctx, 200,
-                () -> unclaim(ctx)));
-        router.post("/api/v1/join-server/devices/:devEui/transfer").handler(ctx -> RestApi.respond(ctx, 200,
-                () -> transfer(ctx)));
-        router.post("/api/v1/join-server/claims").handler(ctx -> RestApi.respond(ctx, 200, () -> claimByQrCode(ctx)));
-        router.get("/api/v1/join-server/audit").handler(ctx -> RestApi.respond(ctx, 200, () -> listAudit(ctx)));
+    public void mount(ApiOperations operations) {
+        operations.handle("provisionDevices", this::provision);
+        operations.handle("claimDevice", ctx -> RestApi.respond(ctx, 200, () -> claim(ctx)));
+        operations.handle("unclaimDevice", ctx -> RestApi.respond(ctx, 200, () -> unclaim(ctx)));
+        operations.handle("transferDevice", ctx -> RestApi.respond(ctx, 200, () -> transfer(ctx)));
+        operations.handle("claimByQrCode", ctx -> RestApi.respond(ctx, 200, () -> claimByQrCode(ctx)));
+        operations.handle("listAudit", ctx -> RestApi.respond(ctx, 200, () -> listAudit(ctx)));
     }
 
     private void provision(RoutingContext ctx) {

@@ -30,6 +30,7 @@ import javax.crypto.spec.SecretKeySpec;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.api.ApiRoutes;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.backend.JoinRequestContext;
 import net.lorawanns.core.backend.JoinResult;
@@ -133,8 +134,10 @@ class JoinServerApiTest {
                 OWNER, plan.region(), (joinEui, devEui) -> Future.failedFuture("no join server check here"),
                 new DeviceProfileStore(redis, keys), plan.regions(), plan.defaults(),
                 new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), event -> { });
+        ApiRoutes noTransfer = ApiRoutes.absent("root-key-transfer", "not in this test");
         server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, List.of(API_KEY),
-                List.of(routes))).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+                List.of(routes, noTransfer)).await(10, TimeUnit.SECONDS)).listen(0, "127.0.0.1")
+                .await(10, TimeUnit.SECONDS);
 
         JsonNode vector = TestVectors.group("join_request_mic").get(0);
         request = (JoinRequest) FrameCodec.decode(bytes(vector, "phy_payload"));

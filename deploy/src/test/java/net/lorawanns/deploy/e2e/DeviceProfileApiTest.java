@@ -74,17 +74,17 @@ class DeviceProfileApiTest {
         assertTrue(error("PUT", PROFILES + "asia", profile("as923", "1.0.3"), 400)
                 .startsWith("region: 'as923-1' is not among network.enabled_regions"), "as923 names AS923-1");
         assertTrue(error("PUT", PROFILES + "p", profile("eu868", "1.0.3").put("rx1_delay", 0), 400)
-                .startsWith("rx1_delay: "));
+                .startsWith("body.rx1_delay: must be >= 1"));
         assertTrue(error("PUT", PROFILES + "p", profile("eu868", "1.0.3").put("rx2_dr", "fast"), 400)
-                .startsWith("rx2_dr: "));
+                .startsWith("body.rx2_dr: "));
         assertTrue(error("PUT", PROFILES + "p", profile("eu868", "1.0.3").put("sub_bands", new JsonArray(List.of(2))),
                 400).startsWith("sub_bands: "));
         assertTrue(error("PUT", PROFILES + "p", profile("eu868", "1.0.3").put("rx_delay", 1), 400)
-                .startsWith("rx_delay: unknown field"));
+                .startsWith("body.rx_delay: unknown field"));
         JsonObject withoutRegion = profile("eu868", "1.0.3");
         withoutRegion.remove("region");
-        assertTrue(error("PUT", PROFILES + "p", withoutRegion, 400).startsWith("region: "));
-        assertTrue(error("PUT", PROFILES + "a%20b", profile("eu868", "1.0.3"), 400).startsWith("device_profile_id: "));
+        assertTrue(error("PUT", PROFILES + "p", withoutRegion, 400).startsWith("body.region: is required"));
+        assertTrue(error("PUT", PROFILES + "a%20b", profile("eu868", "1.0.3"), 400).startsWith("path.id: "));
         network.api(server, "PUT", PROFILES + "p", "{not json", TestNetwork.API_KEY, 400);
         network.api(server, "GET", "/api/v1/device-profiles", null, null, 401);
         network.api(server, "DELETE", PROFILES + "p", null, "wrong-api-key-0123456789", 401);
@@ -143,8 +143,9 @@ class DeviceProfileApiTest {
         String device = DEVICES + "00000000000B0002";
         assertTrue(error("PUT", device, otaa().put("device_profile_id", "nowhere"), 400)
                 .startsWith("device_profile_id: no device profile 'nowhere'"));
-        assertTrue(error("PUT", device, otaa().put("device_profile_id", 7), 400).startsWith("device_profile_id: "));
-        assertTrue(error("PUT", device, otaa().put("device_profile_id", "a b"), 400).startsWith("device_profile_id: "));
+        assertTrue(error("PUT", device, otaa().put("device_profile_id", 7), 400).startsWith("body.device_profile_id: "));
+        assertTrue(error("PUT", device, otaa().put("device_profile_id", "a b"), 400)
+                .startsWith("body.device_profile_id: "));
         api("PUT", PROFILES + "v103", profile("eu868", "1.0.3"), 200);
         assertTrue(error("PUT", device, otaa().put("device_profile_id", "v103").put("mac_version", "1.1"), 400)
                 .startsWith("mac_version: "));

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import net.lorawanns.core.api.ApiException;
+import net.lorawanns.core.api.ApiOperations;
 import net.lorawanns.core.api.ApiRoutes;
 import net.lorawanns.core.api.RestApi;
 import net.lorawanns.core.redis.RedisFailure;
@@ -56,13 +56,11 @@ public final class TransferApi implements ApiRoutes {
     }
 
     @Override
-    public void mount(Router router) {
-        router.get("/api/v1/join-server/transfer-key").handler(ctx -> RestApi.respond(ctx, 200, this::transferKey));
-        router.post("/api/v1/join-server/exports").handler(ctx -> RestApi.respond(ctx, 200, () -> export(ctx)));
-        router.post("/api/v1/join-server/devices/:devEui/unlock").handler(ctx -> RestApi.respond(ctx, 200,
-                () -> unlock(ctx)));
-        router.post("/api/v1/join-server/imports").handler(ctx -> RestApi.respond(ctx, 200,
-                () -> importDevices(ctx)));
+    public void mount(ApiOperations operations) {
+        operations.handle("getTransferKey", ctx -> RestApi.respond(ctx, 200, this::transferKey));
+        operations.handle("exportRootKeys", ctx -> RestApi.respond(ctx, 200, () -> export(ctx)));
+        operations.handle("unlockDevice", ctx -> RestApi.respond(ctx, 200, () -> unlock(ctx)));
+        operations.handle("importRootKeys", ctx -> RestApi.respond(ctx, 200, () -> importDevices(ctx)));
     }
 
     private Future<JsonObject> transferKey() {

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -56,14 +57,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The minimal REST API: applications (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP
- * sessions), DevNonce reset, each device's downlink queue, the event stream and the API keys. Every request needs
+ * The REST API, its routes and their validation built from its OpenAPI document ({@link ApiDocument}): applications
+ * (webhook), gateways, device profiles, devices (OTAA root keys write-only, ABP sessions), DevNonce reset, each device's
+ * downlink queue, the event stream and the API keys. Every request but the document's needs
  * {@code Authorization: Bearer <api key>} of a scope that allows it ({@link ApiAuthentication}, {@link ScopeCheck}).
  * Errors are JSON {@code {"error": "..."}}; nothing internal (stack traces, keys) is ever in a response.
  */
 public final class RestApi {
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final long MAX_BODY_BYTES = 64 * 1024;
+    /** The API document's tag of the built-in join server's operations (internal-js). */
+    private static final String JOIN_SERVER_TAG = "join-server";
 
     /**
      * The stores and services the API works on. {@code rootKeys} is empty when the internal join server is off;
@@ -112,65 +116,107 @@ public final class RestApi {
         return ApiCaller.of(ctx).name();
     }
 
-    /** The API's routes under {@code /api/v1}, for the admin keys {@code apiKeys}. With none every request is refused. */
-    public static Router router(Vertx vertx, Services services, List<String> apiKeys) {
-        return router(vertx, services, apiKeys, List.of());
+    /**
+     * The API's routes under {@code /api/v1}, for the admin keys {@code apiKeys}, without the built-in join server (its
+     * operations answer 404). With no key every request is refused.
+     */
+    public static Future<Router> router(Vertx vertx, Services services, List<String> apiKeys) {
+        return router(vertx, services, apiKeys, List.of(joinServerOff()));
+    }
+
+    /** The built-in join server's operations answered 404, for a server whose {@code internal_js.enabled} is false. */
+    public static ApiRoutes joinServerOff() {
+        return ApiRoutes.absent(JOIN_SERVER_TAG, "the built-in join server is off (internal_js.enabled = false)");
     }
 
     /** The API's routes and those of {@code extensions}, which share its authentication, for the admin keys given. */
-    public static Router router(Vertx vertx, Services services, List<String> apiKeys, List<ApiRoutes> extensions) {
+    public static Future<Router> router(Vertx vertx, Services services, List<String> apiKeys,
+                                        List<ApiRoutes> extensions) {
         return router(vertx, services, new ApiAccess(apiKeys, Optional.empty(), new SimpleMeterRegistry()), extensions);
     }
 
     /**
-     * The API's routes and those of {@code extensions}, which share its authentication (who calls) and authorisation
-     * (what the caller's scope allows, {@link ScopeCheck}).
+     * The API's routes, those of the API document ({@link ApiDocument}), answered by the API's handlers and those of
+     * {@code extensions}, which share its authentication (who calls) and authorisation (what the caller's scope allows,
+     * {@link ScopeCheck}). Fails when the handlers and the document's operations do not match one to one.
      */
-    public static Router router(Vertx vertx, Services services, ApiAccess access, List<ApiRoutes> extensions) {
-        RestApi api = new RestApi(services);
-        ApiRefusals refusals = new ApiRefusals(access.registry());
-        ApiAuthentication authentication = new ApiAuthentication(access, refusals);
-        ScopeCheck scopes = new ScopeCheck(services.devices(), refusals);
-        Router router = Router.router(vertx);
-        router.route("/api/*").handler(authentication::handle);
-        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        router.route("/api/*").handler(scopes::handle);
-        access.storedKeys().map(ApiKeyResource::new).ifPresent(keys -> {
-            router.post("/api/v1/api-keys").handler(ctx -> api.respond(ctx, 201,
-                    c -> keys.create(caller(c), body(c))));
-            router.get("/api/v1/api-keys").handler(ctx -> api.respond(ctx, c -> keys.list()));
-            router.delete("/api/v1/api-keys/:id").handler(ctx -> api.respond(ctx,
-                    c -> keys.revoke(caller(c), c.pathParam("id"))));
+    public static Future<Router> router(Vertx vertx, Services services, ApiAccess access, List<ApiRoutes> extensions) {
+        return ApiDocument.contract(vertx).map(contract -> {
+            ApiOperations operations = new ApiOperations(contract);
+            RestApi api = new RestApi(services);
+            ApiRefusals refusals = new ApiRefusals(access.registry());
+            ApiAuthentication authentication = new ApiAuthentication(access, refusals);
+            api.mount(operations, access, authentication);
+            extensions.forEach(routes -> routes.mount(operations));
+            Router router = Router.router(vertx);
+            router.route().handler(RestApi::decodable);
+            operations.publicOperations().forEach(operation -> router.route(operation.getHttpMethod(),
+                    operation.getOpenAPIPath().replaceAll("\\{([^}]*)}", ":$1")).handler(operations.handler(operation)));
+            router.route("/api/*").handler(authentication::handle);
+            router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+            router.route("/api/*").handler(new ScopeCheck(services.devices(), refusals)::handle);
+            router.route("/*").subRouter(operations.router(vertx));
+            router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: "
+                    + ctx.request().method() + " " + ctx.request().path()));
+            router.errorHandler(413, ctx -> error(ctx, 413, "the body is over " + MAX_BODY_BYTES + " bytes"));
+            router.errorHandler(500, ctx -> failed(ctx, Objects.requireNonNullElseGet(ctx.failure(),
+                    () -> new IllegalStateException("a route failed without a cause"))));
+            return router;
         });
-        router.put("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::putApplication));
-        router.get("/api/v1/applications/:id").handler(ctx -> api.respond(ctx, api::getApplication));
-        router.get("/api/v1/applications").handler(ctx -> api.respond(ctx, api.applicationList::list));
-        router.get("/api/v1/gateways").handler(ctx -> api.respond(ctx, api.gateways::list));
-        router.put("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api.gateways::put));
-        router.delete("/api/v1/gateways/:eui").handler(ctx -> api.respond(ctx, api::deleteGateway));
-        router.get("/api/v1/device-profiles").handler(ctx -> api.respond(ctx, api.deviceProfileList::list));
-        router.put("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::putDeviceProfile));
-        router.get("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::getDeviceProfile));
-        router.delete("/api/v1/device-profiles/:id").handler(ctx -> api.respond(ctx, api::deleteDeviceProfile));
-        router.put("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::putDevice));
-        router.get("/api/v1/devices").handler(ctx -> api.respond(ctx, api.deviceList::list));
-        router.get("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::getDevice));
-        router.get("/api/v1/devices/:devEui/state").handler(ctx -> api.respond(ctx, api.deviceState::get));
-        router.delete("/api/v1/devices/:devEui").handler(ctx -> api.respond(ctx, api::deleteDevice));
-        router.delete("/api/v1/devices/:devEui/dev-nonces").handler(ctx -> api.respond(ctx, api::resetDevNonces));
-        router.post("/api/v1/devices/:devEui/force-rejoin").handler(ctx -> api.respond(ctx, api::forceRejoin));
-        router.post("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx, 201,
-                c -> api.queue.enqueue(devEui(c), body(c))));
-        router.get("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx, c -> api.queue.list(devEui(c))));
-        router.delete("/api/v1/devices/:devEui/queue").handler(ctx -> api.respond(ctx,
-                c -> api.queue.flush(devEui(c))));
-        router.get("/api/v1/join-servers/check/:joinEui").handler(ctx -> api.respond(ctx, api::checkJoinServer));
-        router.get("/api/v1/events").handler(ctx -> api.events(ctx, authentication));
-        extensions.forEach(routes -> routes.mount(router));
-        router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
-                + " " + ctx.request().path()));
-        router.errorHandler(413, ctx -> error(ctx, 413, "the body is over " + MAX_BODY_BYTES + " bytes"));
-        return router;
+    }
+
+    /** Attaches the API's handlers to the document's operations; the join server's come from its adapter. */
+    private void mount(ApiOperations operations, ApiAccess access, ApiAuthentication authentication) {
+        operations.handle("getOpenApiDocument", ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(ApiDocument.text()));
+        Optional<ApiKeyResource> keys = access.storedKeys().map(ApiKeyResource::new);
+        operations.handle("createApiKey", ctx -> keys.ifPresentOrElse(resource -> respond(ctx, 201,
+                c -> resource.create(caller(c), body(c))), () -> noStoredKeys(ctx)));
+        operations.handle("listApiKeys", ctx -> keys.ifPresentOrElse(resource -> respond(ctx,
+                c -> resource.list()), () -> noStoredKeys(ctx)));
+        operations.handle("revokeApiKey", ctx -> keys.ifPresentOrElse(resource -> respond(ctx,
+                c -> resource.revoke(caller(c), c.pathParam("id"))), () -> noStoredKeys(ctx)));
+        operations.handle("putApplication", ctx -> respond(ctx, this::putApplication));
+        operations.handle("getApplication", ctx -> respond(ctx, this::getApplication));
+        operations.handle("listApplications", ctx -> respond(ctx, applicationList::list));
+        operations.handle("listGateways", ctx -> respond(ctx, gateways::list));
+        operations.handle("putGateway", ctx -> respond(ctx, gateways::put));
+        operations.handle("deleteGateway", ctx -> respond(ctx, this::deleteGateway));
+        operations.handle("listDeviceProfiles", ctx -> respond(ctx, deviceProfileList::list));
+        operations.handle("putDeviceProfile", ctx -> respond(ctx, this::putDeviceProfile));
+        operations.handle("getDeviceProfile", ctx -> respond(ctx, this::getDeviceProfile));
+        operations.handle("deleteDeviceProfile", ctx -> respond(ctx, this::deleteDeviceProfile));
+        operations.handle("putDevice", ctx -> respond(ctx, this::putDevice));
+        operations.handle("listDevices", ctx -> respond(ctx, deviceList::list));
+        operations.handle("getDevice", ctx -> respond(ctx, this::getDevice));
+        operations.handle("getDeviceState", ctx -> respond(ctx, deviceState::get));
+        operations.handle("deleteDevice", ctx -> respond(ctx, this::deleteDevice));
+        operations.handle("resetDevNonces", ctx -> respond(ctx, this::resetDevNonces));
+        operations.handle("forceRejoin", ctx -> respond(ctx, this::forceRejoin));
+        operations.handle("enqueueDownlink", ctx -> respond(ctx, 201, c -> queue.enqueue(devEui(c), body(c))));
+        operations.handle("listQueue", ctx -> respond(ctx, c -> queue.list(devEui(c))));
+        operations.handle("flushQueue", ctx -> respond(ctx, c -> queue.flush(devEui(c))));
+        operations.handle("checkJoinServer", ctx -> respond(ctx, this::checkJoinServer));
+        operations.handle("streamEvents", ctx -> events(ctx, authentication));
+    }
+
+    /**
+     * Refuses a path or query that is not valid percent-encoding ({@code %zz}): the router cannot match such a path, and
+     * would fail on every route with one; the query's parameters could not be read.
+     */
+    private static void decodable(RoutingContext ctx) {
+        try {
+            ctx.normalizedPath();
+            ctx.request().params();
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, "the path or query is not valid percent-encoding (RFC 3986)");
+            return;
+        }
+        ctx.next();
+    }
+
+    private static void noStoredKeys(RoutingContext ctx) {
+        error(ctx, 404, "this API keeps no API keys of its own: only the configured api.api_keys");
     }
 
     private Future<JsonObject> putApplication(RoutingContext ctx) {

@@ -72,11 +72,12 @@ class ApiCallerTest {
                 NetId.parse("000013"), plan.region(), (joinEui, devEui) -> Future.failedFuture("no join server here"),
                 new DeviceProfileStore(redis, keys), plan.regions(), plan.defaults(),
                 new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), event -> { });
-        ApiRoutes whoAmI = router -> router.get("/api/v1/test/who-am-i").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("caller", RestApi.caller(ctx)).encode()));
+        // An adapter's operations (here the join server's) answered with who called.
+        ApiRoutes whoAmI = operations -> operations.tagged("join-server").forEach(id -> operations.handle(id,
+                ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("caller", RestApi.caller(ctx)).encode())));
         server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services,
-                        List.of(FIRST_KEY, SECOND_KEY), List.of(whoAmI)))
+                        List.of(FIRST_KEY, SECOND_KEY), List.of(whoAmI)).await(10, TimeUnit.SECONDS))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     }
 
@@ -106,7 +107,7 @@ class ApiCallerTest {
 
     private JsonObject get(String apiKey, int status) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
-                + "/api/v1/test/who-am-i")).timeout(Duration.ofSeconds(10)).GET();
+                + "/api/v1/join-server/transfer-key")).timeout(Duration.ofSeconds(10)).GET();
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }

@@ -93,7 +93,8 @@ class ResourceListsTest {
                 plan.regions(), plan.defaults(), new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), events);
         ApiAccess access = new ApiAccess(List.of(ADMIN_KEY), Optional.of(new ApiKeyStore(redis, keys)),
                 new SimpleMeterRegistry());
-        HttpServer server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, access, List.of()))
+        HttpServer server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, access,
+                        List.of(RestApi.joinServerOff())).await(10, TimeUnit.SECONDS))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         port = server.actualPort();
     }
