@@ -37,6 +37,9 @@ final class ApiValidationErrors {
     private static final int MAX_SHOWN_TYPE = 100;
     private static final Pattern REQUIRED = Pattern.compile("required property \"(.*)\"$");
 
+    /** How vertx-openapi's validator starts the message of a value it cannot URL-decode. */
+    private static final String UNDECODABLE = "Can't decode URL value: ";
+
     private ApiValidationErrors() {
     }
 
@@ -50,12 +53,27 @@ final class ApiValidationErrors {
                     && !PARAMETER.matcher(refused.getMessage()).find() ? 415 : 400;
             Operation operation = ctx.currentRoute() == null ? null
                     : ctx.currentRoute().getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
-            RestApi.error(ctx, status, describe(refused, operation, ctx.request().getHeader("Content-Type")));
+            RestApi.error(ctx, status, undecodableQuery(ctx, refused).orElseGet(() -> describe(refused, operation,
+                    ctx.request().getHeader("Content-Type"))));
         } else if (failure != null) {
             RestApi.failed(ctx, failure);
         } else {
             ctx.next(); // a status without a cause (413 from the body limit): the router's error handler answers it
         }
+    }
+
+    /**
+     * The query parameter whose value the validator could not decode. It decodes query values once more after the
+     * router has (a literal {@code %}, sent as {@code %25}, then fails) and names no parameter: it is found by its value.
+     */
+    private static Optional<String> undecodableQuery(RoutingContext ctx, ValidatorException refused) {
+        String message = refused.getMessage() == null ? "" : refused.getMessage();
+        if (refused.type() != ValidatorErrorType.ILLEGAL_VALUE || !message.startsWith(UNDECODABLE)) {
+            return Optional.empty();
+        }
+        String value = message.substring(UNDECODABLE.length());
+        return ctx.queryParams().entries().stream().filter(entry -> entry.getValue().equals(value)).findFirst()
+                .map(entry -> "query." + entry.getKey() + ": must not hold '%' (the API's values never do)");
     }
 
     /** What is wrong, naming the parameter or field: {@code <where>.<name>: <problem>}. */
