@@ -20,6 +20,7 @@ import java.util.Set;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,13 @@ class ConsoleBrowserTest {
         network.createApplication(server, OTHER_APP);
         if (Files.isExecutable(HeadlessChromium.BINARY)) {
             browser = HeadlessChromium.start(Files.createDirectories(dir.resolve("chromium")));
+        }
+    }
+
+    @AfterEach
+    void closePages() throws Exception {
+        if (browser != null) {
+            browser.closePages();
         }
     }
 
@@ -322,6 +330,53 @@ class ConsoleBrowserTest {
         assertEquals(List.of(), page.problems());
     }
 
+    /** A fragment that names no view (but names a property every object has) shows the first view. */
+    @Test
+    void aFragmentOfNoViewShowsTheGateways() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        HeadlessChromium.Page page = signIn(TestNetwork.API_KEY);
+        page.click("a[href='#events']");
+        page.await("document.getElementById('gateways').hidden && !document.getElementById('events').hidden", WAIT,
+                "the events view");
+        page.evaluate("location.hash = '#constructor'");
+        page.await("!document.getElementById('gateways').hidden && document.getElementById('events').hidden", WAIT,
+                "the gateways view for #constructor");
+        assertEquals(List.of(), page.problems());
+    }
+
+    /**
+     * The live view's connection is cut (as a restart of the server or the network would): the view says it tries
+     * again, follows the stream again, and shows an uplink sent after that.
+     */
+    @Test
+    void theLiveViewFollowsAgainAfterItsConnectionIsCut() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        try (TcpProxy proxy = TcpProxy.start(server.apiPort())) {
+            HeadlessChromium.Page page = submitKey(proxy.port(), TestNetwork.API_KEY);
+            page.await("!document.getElementById('console').hidden", WAIT, "signed-in console");
+            page.click("a[href='#events']");
+            page.await("document.getElementById('events-status').textContent.startsWith('following')", WAIT,
+                    "event stream");
+            page.evaluate("""
+                    (() => {
+                      const status = document.getElementById('events-status');
+                      window.statusesSeen = [];
+                      new MutationObserver(() => window.statusesSeen.push(status.textContent))
+                        .observe(status, { childList: true, characterData: true, subtree: true });
+                    })()""");
+            proxy.cutConnections();
+            page.await("window.statusesSeen.some((text) => text.startsWith('following'))", WAIT,
+                    "the stream followed again");
+            JsonArray seen = (JsonArray) page.evaluate("window.statusesSeen");
+            assertTrue(seen.getString(0).endsWith("; trying again in 1 s"), seen.encode());
+            long fCnt = device.fCntUp;
+            gateway.uplink(device.uplink(false, 10, new byte[] {0x23}, new byte[0], TX_DR, TX_CH), 2_000_000,
+                    868_100_000L, "SF9BW125", SNR, RSSI);
+            page.await(uplinkShown(fCnt), WAIT, "uplink event after the cut");
+            assertEquals(List.of(), page.problems());
+        }
+    }
+
     /** "More" clicked twice at once adds the next page once. */
     @Test
     void moreClickedTwiceAddsTheNextPageOnce() throws Exception {
@@ -356,10 +411,13 @@ class ConsoleBrowserTest {
         long fCnt = device.fCntUp;
         gateway.uplink(device.uplink(false, 10, new byte[] {0x21, 0x22}, new byte[0], TX_DR, TX_CH), 1_000_000,
                 868_100_000L, "SF9BW125", SNR, RSSI);
-        return new JsonObject((String) page.await("[...document.querySelectorAll("
-                + "'#events-list li[data-type=\"uplink\"] pre')].map((p) => p.textContent)"
-                + ".find((t) => JSON.parse(t).dev_eui === '" + DEV_EUI + "' && JSON.parse(t).f_cnt === " + fCnt
-                + ")", WAIT, "uplink event"));
+        return new JsonObject((String) page.await(uplinkShown(fCnt), WAIT, "uplink event"));
+    }
+
+    /** The JSON of the live view's uplink event of the device with {@code fCnt}, once shown. */
+    private static String uplinkShown(long fCnt) {
+        return "[...document.querySelectorAll('#events-list li[data-type=\"uplink\"] pre')].map((p) => p.textContent)"
+                + ".find((t) => JSON.parse(t).dev_eui === '" + DEV_EUI + "' && JSON.parse(t).f_cnt === " + fCnt + ")";
     }
 
     /** Clicks the button of {@code text} inside {@code container} once the page shows it. */
@@ -378,8 +436,13 @@ class ConsoleBrowserTest {
 
     /** A new private page on the console, where {@code key} was typed into the sign-in form and sent. */
     private static HeadlessChromium.Page submitKey(String key) throws Exception {
+        return submitKey(server.apiPort(), key);
+    }
+
+    /** A new private page on the console of the API at {@code port}, where {@code key} was typed and sent. */
+    private static HeadlessChromium.Page submitKey(int port, String key) throws Exception {
         HeadlessChromium.Page page = browser.newPage();
-        page.navigate("http://127.0.0.1:" + server.apiPort() + "/console");
+        page.navigate("http://127.0.0.1:" + port + "/console");
         page.await("!document.getElementById('sign-in').hidden", WAIT, "sign-in form");
         page.type("#api-key", key);
         page.click("#sign-in-form button[type=submit]");

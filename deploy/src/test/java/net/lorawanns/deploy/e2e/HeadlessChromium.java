@@ -50,6 +50,8 @@ final class HeadlessChromium implements AutoCloseable {
     private final Map<String, Promise<Void>> loads = new ConcurrentHashMap<>();
     /** Per CDP session: completed by the page's next load event (a navigation the page starts itself). */
     private final Map<String, Promise<Void>> nextLoads = new ConcurrentHashMap<>();
+    /** The browser contexts of the pages open, one a page. */
+    private final List<String> contexts = new CopyOnWriteArrayList<>();
     private WebSocket socket;
 
     private HeadlessChromium(Process process, Path log) {
@@ -201,6 +203,7 @@ final class HeadlessChromium implements AutoCloseable {
     Page newPage() throws Exception {
         String context = send(null, "Target.createBrowserContext", new JsonObject(), COMMAND)
                 .getString("browserContextId");
+        contexts.add(context);
         String target = send(null, "Target.createTarget", new JsonObject().put("url", "about:blank")
                 .put("browserContextId", context), COMMAND).getString("targetId");
         String session = send(null, "Target.attachToTarget", new JsonObject().put("targetId", target)
@@ -211,6 +214,14 @@ final class HeadlessChromium implements AutoCloseable {
         send(session, "Page.enable", new JsonObject(), COMMAND);
         send(session, "Page.setLifecycleEventsEnabled", new JsonObject().put("enabled", true), COMMAND);
         return page;
+    }
+
+    /** Closes every page open (its browser context with it), so that no page of one test runs on in the next. */
+    void closePages() throws Exception {
+        for (String context : contexts) {
+            contexts.remove(context);
+            send(null, "Target.disposeBrowserContext", new JsonObject().put("browserContextId", context), COMMAND);
+        }
     }
 
     /** A page; its methods run on the test's thread. */
@@ -290,7 +301,13 @@ final class HeadlessChromium implements AutoCloseable {
             Promise<Void> next = Promise.promise();
             nextLoads.put(session, next);
             click(selector);
-            next.future().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
+            try {
+                next.future().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("no page loaded within " + COMMAND + " of a click on " + selector);
+            } finally {
+                nextLoads.remove(session);
+            }
         }
 
         /** The page's uncaught script errors and security messages (Content-Security-Policy refusals) so far. */
