@@ -27,9 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web console (README, "Console") in a real browser, headless Chromium, against a running server: sign-in with an
- * API key, the gateways view, a simulated device's uplink in the live event view, a downlink enqueued through the
- * form (read back through the API), the join-server doctor, and the API's refusals shown as the API words them. The
- * page must run with no script error and no Content-Security-Policy refusal. Skipped without Chromium, unless
+ * API key, the gateways view, a simulated device's uplink in the live event view (and again after its connection is
+ * cut), the application list and its device table with each device's state, a device's facts, a downlink enqueued
+ * through the form (read back through the API), the join-server doctor, the API's refusals shown as the API words
+ * them, sign-out leaving nothing for the next key, and late or doubled answers dropped. The page must run with no
+ * script error and no Content-Security-Policy refusal. Skipped without Chromium, unless
  * {@value HeadlessChromium#REQUIRE_BROWSER} is set.
  */
 class ConsoleBrowserTest {
@@ -394,7 +396,8 @@ class ConsoleBrowserTest {
         int firstPage = ((Number) page.evaluate("document.querySelectorAll('#devices-table tbody tr').length"))
                 .intValue();
         assertTrue(firstPage < MANY_DEVICES, "a first page of " + firstPage);
-        page.evaluate("(() => { const more = document.getElementById('devices-more'); more.click(); more.click(); })()");
+        page.evaluate("(() => { const more = document.getElementById('devices-more'); more.click(); more.click(); "
+                + "})()");
         page.await("document.getElementById('devices-more').hidden", WAIT, "the last page");
         JsonArray shown = (JsonArray) page.evaluate("[...document.querySelectorAll('#devices-table tbody tr')]"
                 + ".map((r) => r.cells[0].textContent)");
