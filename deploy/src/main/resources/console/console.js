@@ -11,7 +11,8 @@ const VIEWS = { gateways, devices, events, 'join-servers': doctor };
 const FIRST = 'gateways';
 
 function showView() {
-  const name = location.hash.slice(1) in VIEWS ? location.hash.slice(1) : FIRST;
+  // Object.hasOwn, not `in`: '#constructor' or '#toString' name no view.
+  const name = Object.hasOwn(VIEWS, location.hash.slice(1)) ? location.hash.slice(1) : FIRST;
   for (const section of document.querySelectorAll('.view')) {
     section.hidden = section.id !== name;
   }
@@ -56,10 +57,18 @@ async function signIn(event) {
   signedIn(true);
 }
 
+/**
+ * Forgets the key and loads the page afresh, so that nothing the key was shown (events, a device, the gateways, the
+ * forms' values) is left for the next key. The forms are emptied first, because a browser restores what they hold
+ * on a reload.
+ */
 function signOut() {
   events.stop();
+  for (const form of document.forms) {
+    form.reset();
+  }
   apiKey.clear();
-  signedIn(false);
+  location.reload();
 }
 
 for (const view of Object.values(VIEWS)) {

@@ -3,8 +3,15 @@
 // open an application or a device by what the user types.
 import { api, path, query } from './api.js';
 import { byId, el, facts, row, showError } from './dom.js';
+import { Latest } from './latest.js';
 
-const PAGE = 100;
+const APPLICATIONS_PAGE = 100;
+/** Small, because each device listed costs a call for its state. */
+const DEVICES_PAGE = 25;
+const applicationRequests = new Latest();
+const deviceListRequests = new Latest();
+const deviceRequests = new Latest();
+const queueRequests = new Latest();
 let applicationsCursor = null;
 let devicesCursor = null;
 let application = null;
@@ -16,12 +23,19 @@ function withHint(error, hint) {
 }
 
 async function loadApplications(more) {
+  const token = applicationRequests.next();
   const list = byId('applications-list');
+  const moreButton = byId('applications-more');
+  moreButton.disabled = true;
   try {
-    const page = await api('/applications' + query({ limit: PAGE, cursor: more ? applicationsCursor : null }));
-    const items = (page.applications || []).map((app) => {
-      const button = el('button', { type: 'button', class: 'link' }, app.id);
-      button.addEventListener('click', () => openApplication(app.id));
+    const page = await api('/applications' + query({ limit: APPLICATIONS_PAGE,
+      cursor: more ? applicationsCursor : null }));
+    if (!applicationRequests.isCurrent(token)) {
+      return;
+    }
+    const items = (page.applications || []).map((found) => {
+      const button = el('button', { type: 'button', class: 'link' }, found.application_id);
+      button.addEventListener('click', () => openApplication(found.application_id));
       return el('li', {}, button);
     });
     if (more) {
@@ -30,51 +44,19 @@ async function loadApplications(more) {
       list.replaceChildren(...items);
     }
     applicationsCursor = page.next_cursor || null;
-    byId('applications-more').hidden = applicationsCursor === null;
+    moreButton.hidden = applicationsCursor === null;
     showError(byId('applications-error'), null);
   } catch (error) {
-    list.replaceChildren();
-    byId('applications-more').hidden = true;
-    showError(byId('applications-error'), withHint(error, 'open an application by its id'));
-  }
-}
-
-async function loadDevices(more) {
-  const body = byId('devices-table').tBodies[0];
-  try {
-    const page = await api('/devices' + query({ application_id: application, limit: PAGE,
-      cursor: more ? devicesCursor : null }));
-    const rows = (page.devices || []).map((found) => {
-      const button = el('button', { type: 'button', class: 'link' }, found.dev_eui);
-      button.addEventListener('click', () => openDevice(found.dev_eui));
-      return row(button, found.activation, found.last_seen, lastFCntUp(found));
-    });
-    if (more) {
-      body.append(...rows);
-    } else {
-      body.replaceChildren(...rows);
+    if (applicationRequests.isCurrent(token)) {
+      list.replaceChildren();
+      moreButton.hidden = true;
+      showError(byId('applications-error'), withHint(error, 'open an application by its id'));
     }
-    devicesCursor = page.next_cursor || null;
-    byId('devices-more').hidden = devicesCursor === null;
-    showError(byId('devices-error'), null);
-  } catch (error) {
-    body.replaceChildren();
-    byId('devices-more').hidden = true;
-    showError(byId('devices-error'), withHint(error, 'open a device by its DevEUI'));
+  } finally {
+    if (applicationRequests.isCurrent(token)) {
+      moreButton.disabled = false;
+    }
   }
-}
-
-/** The FCntUp of the device's last uplink as GET /devices/{DevEUI} gives it (-1: none yet), or undefined. */
-function lastFCntUp(found) {
-  const fCnt = found.session?.last_f_cnt_up;
-  return fCnt === undefined || fCnt < 0 ? undefined : fCnt;
-}
-
-async function openApplication(id) {
-  application = id;
-  byId('application-name').textContent = id;
-  byId('application').hidden = false;
-  await loadDevices(false);
 }
 
 /** The device's state (GET /devices/{DevEUI}/state), or {} when the server cannot give it. */
@@ -86,12 +68,79 @@ async function state(devEui) {
   }
 }
 
+/**
+ * A page of the application's devices, each with its last seen and FCntUp from its state, asked for all the page's
+ * devices at once; a device whose state cannot be had shows "—" there.
+ */
+async function loadDevices(more) {
+  const token = deviceListRequests.next();
+  const body = byId('devices-table').tBodies[0];
+  const moreButton = byId('devices-more');
+  moreButton.disabled = true;
+  try {
+    const page = await api('/devices' + query({ application_id: application, limit: DEVICES_PAGE,
+      cursor: more ? devicesCursor : null }));
+    const found = page.devices || [];
+    const states = await Promise.all(found.map((listed) => state(listed.dev_eui)));
+    if (!deviceListRequests.isCurrent(token)) {
+      return;
+    }
+    const rows = found.map((listed, i) => {
+      const button = el('button', { type: 'button', class: 'link' }, listed.dev_eui);
+      button.addEventListener('click', () => openDevice(listed.dev_eui));
+      return row(button, listed.activation, states[i].last_seen, states[i].session?.f_cnt_up);
+    });
+    if (more) {
+      body.append(...rows);
+    } else {
+      body.replaceChildren(...rows);
+    }
+    devicesCursor = page.next_cursor || null;
+    moreButton.hidden = devicesCursor === null;
+    showError(byId('devices-error'), null);
+  } catch (error) {
+    if (deviceListRequests.isCurrent(token)) {
+      body.replaceChildren();
+      moreButton.hidden = true;
+      showError(byId('devices-error'), withHint(error, 'open a device by its DevEUI'));
+    }
+  } finally {
+    if (deviceListRequests.isCurrent(token)) {
+      moreButton.disabled = false;
+    }
+  }
+}
+
+/** The FCntUp of the device's last uplink as GET /devices/{DevEUI} gives it (-1: none yet), or undefined. */
+function lastFCntUp(found) {
+  const fCnt = found.session?.last_f_cnt_up;
+  return fCnt === undefined || fCnt < 0 ? undefined : fCnt;
+}
+
+function openApplication(id) {
+  application = id;
+  devicesCursor = null;
+  byId('application-name').textContent = id;
+  byId('application').hidden = false;
+  byId('devices-table').tBodies[0].replaceChildren();
+  return loadDevices(false);
+}
+
+/** Shows a device; what the previous one showed goes at once, and its answers still on the way are dropped. */
 async function openDevice(devEui) {
+  const token = deviceRequests.next();
   device = devEui;
   byId('device-name').textContent = devEui;
   byId('device').hidden = false;
+  byId('device-facts').replaceChildren();
+  byId('device-gateways').replaceChildren();
+  byId('queue-table').tBodies[0].replaceChildren();
+  byId('queue-pending').textContent = '';
   try {
     const [found, now] = await Promise.all([api('/devices' + path(devEui)), state(devEui)]);
+    if (!deviceRequests.isCurrent(token)) {
+      return;
+    }
     const session = now.session || {};
     facts(byId('device-facts'), [
       ['DevEUI', found.dev_eui],
@@ -110,17 +159,22 @@ async function openDevice(devEui) {
     byId('device-gateways').replaceChildren(...(heardBy.length > 0 ? heardBy : [el('li', {}, '—')]));
     showError(byId('device-error'), null);
   } catch (error) {
-    byId('device-facts').replaceChildren();
-    byId('device-gateways').replaceChildren();
+    if (!deviceRequests.isCurrent(token)) {
+      return;
+    }
     showError(byId('device-error'), error);
   }
   await loadQueue();
 }
 
 async function loadQueue() {
+  const token = queueRequests.next();
   const body = byId('queue-table').tBodies[0];
   try {
     const queue = await api('/devices' + path(device, 'queue'));
+    if (!queueRequests.isCurrent(token)) {
+      return;
+    }
     body.replaceChildren(...(queue.items || []).map((item) =>
       row(item.id, item.f_port, item.data, item.confirmed, item.enqueued_at, item.attempts)));
     const pending = queue.pending_ack;
@@ -128,8 +182,10 @@ async function loadQueue() {
       ? `Waiting for the device's ACK of ${pending.item.id} (FCntDown ${pending.f_cnt}).` : '';
     showError(byId('queue-error'), null);
   } catch (error) {
-    body.replaceChildren();
-    showError(byId('queue-error'), error);
+    if (queueRequests.isCurrent(token)) {
+      body.replaceChildren();
+      showError(byId('queue-error'), error);
+    }
   }
 }
 

@@ -1,6 +1,9 @@
 // The join-server doctor: what a join-request of a JoinEUI would meet, step by step, as the server checks it.
 import { api, path, query } from './api.js';
 import { byId, el, showError } from './dom.js';
+import { Latest } from './latest.js';
+
+const requests = new Latest();
 
 function render(report) {
   const verdict = report.join_would_work ? 'A join would work.' : 'A join would fail.';
@@ -19,13 +22,19 @@ function render(report) {
 export function setUp() {
   byId('doctor-form').addEventListener('submit', async (event) => {
     event.preventDefault();
+    const token = requests.next();
     byId('doctor-report').replaceChildren();
     try {
-      render(await api('/join-servers/check' + path(byId('doctor-join-eui').value.trim())
-        + query({ dev_eui: byId('doctor-dev-eui').value.trim() })));
-      showError(byId('doctor-error'), null);
+      const report = await api('/join-servers/check' + path(byId('doctor-join-eui').value.trim())
+        + query({ dev_eui: byId('doctor-dev-eui').value.trim() }));
+      if (requests.isCurrent(token)) {
+        render(report);
+        showError(byId('doctor-error'), null);
+      }
     } catch (error) {
-      showError(byId('doctor-error'), error);
+      if (requests.isCurrent(token)) {
+        showError(byId('doctor-error'), error);
+      }
     }
   });
 }

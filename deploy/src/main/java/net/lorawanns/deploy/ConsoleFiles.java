@@ -31,7 +31,7 @@ final class ConsoleFiles {
     private static final String INDEX = "index.html";
     /** Every file of the folder: one added there is served once it is named here. */
     private static final List<String> FILES = List.of(INDEX, "console.css", "console.js", "api.js", "dom.js",
-            "event-stream.js", "gateways.js", "devices.js", "events.js", "doctor.js");
+            "event-stream.js", "latest.js", "gateways.js", "devices.js", "events.js", "doctor.js");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8");
 

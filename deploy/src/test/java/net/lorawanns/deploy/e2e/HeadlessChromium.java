@@ -48,6 +48,10 @@ final class HeadlessChromium implements AutoCloseable {
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
     /** Per navigation (its loader's ID): completed by the page's load event, which may come before it is awaited. */
     private final Map<String, Promise<Void>> loads = new ConcurrentHashMap<>();
+    /** Per CDP session: completed by the page's next load event (a navigation the page starts itself). */
+    private final Map<String, Promise<Void>> nextLoads = new ConcurrentHashMap<>();
+    /** The browser contexts of the pages open, one a page. */
+    private final List<String> contexts = new CopyOnWriteArrayList<>();
     private WebSocket socket;
 
     private HeadlessChromium(Process process, Path log) {
@@ -147,6 +151,10 @@ final class HeadlessChromium implements AutoCloseable {
                 JsonObject params = message.getJsonObject("params");
                 if ("load".equals(params.getString("name"))) {
                     loaded(params.getString("loaderId")).tryComplete();
+                    Promise<Void> next = nextLoads.remove(message.getString("sessionId", ""));
+                    if (next != null) {
+                        next.tryComplete();
+                    }
                 }
             } else {
                 recordProblem(message);
@@ -195,6 +203,7 @@ final class HeadlessChromium implements AutoCloseable {
     Page newPage() throws Exception {
         String context = send(null, "Target.createBrowserContext", new JsonObject(), COMMAND)
                 .getString("browserContextId");
+        contexts.add(context);
         String target = send(null, "Target.createTarget", new JsonObject().put("url", "about:blank")
                 .put("browserContextId", context), COMMAND).getString("targetId");
         String session = send(null, "Target.attachToTarget", new JsonObject().put("targetId", target)
@@ -205,6 +214,14 @@ final class HeadlessChromium implements AutoCloseable {
         send(session, "Page.enable", new JsonObject(), COMMAND);
         send(session, "Page.setLifecycleEventsEnabled", new JsonObject().put("enabled", true), COMMAND);
         return page;
+    }
+
+    /** Closes every page open (its browser context with it), so that no page of one test runs on in the next. */
+    void closePages() throws Exception {
+        for (String context : contexts) {
+            contexts.remove(context);
+            send(null, "Target.disposeBrowserContext", new JsonObject().put("browserContextId", context), COMMAND);
+        }
     }
 
     /** A page; its methods run on the test's thread. */
@@ -279,6 +296,20 @@ final class HeadlessChromium implements AutoCloseable {
             evaluate("document.querySelector(" + Json.encode(selector) + ").click()");
         }
 
+        /** Clicks the element {@code selector} finds and waits for the document it makes the page load. */
+        void clickAndAwaitLoad(String selector) throws Exception {
+            Promise<Void> next = Promise.promise();
+            nextLoads.put(session, next);
+            click(selector);
+            try {
+                next.future().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("no page loaded within " + COMMAND + " of a click on " + selector);
+            } finally {
+                nextLoads.remove(session);
+            }
+        }
+
         /** The page's uncaught script errors and security messages (Content-Security-Policy refusals) so far. */
         List<String> problems() {
             return List.copyOf(HeadlessChromium.this.problems.getOrDefault(session, List.of()));
@@ -293,7 +324,10 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    /** Closes the connection, ends Chromium (SIGTERM; SIGKILL if it lingers) and this driver's Vert.x. */
+    /**
+     * Closes the connection, ends Chromium (SIGTERM; if it lingers, SIGKILL to it and to its renderer, GPU and
+     * utility processes, which a killed parent cannot end) and this driver's Vert.x.
+     */
     @Override
     public void close() throws Exception {
         try {
@@ -301,11 +335,16 @@ final class HeadlessChromium implements AutoCloseable {
                 socket.close().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
             }
         } finally {
-            process.destroy();
-            if (!process.waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS);
+            try {
+                process.destroy();
+                if (!process.waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS)) {
+                    List<ProcessHandle> descendants = process.descendants().toList();
+                    process.destroyForcibly().waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS);
+                    descendants.forEach(ProcessHandle::destroyForcibly);
+                }
+            } finally {
+                vertx.close().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
             }
-            vertx.close().await(COMMAND.toSeconds(), TimeUnit.SECONDS);
         }
     }
 }
