@@ -46,7 +46,8 @@ public final class Launcher {
         System.exit(status);
     }
 
-    static CommandLine commandLine() {
+    /** The command line with every command, to run one in process (as the tests do) rather than from {@link #main}. */
+    public static CommandLine commandLine() {
         return new CommandLine(new Launcher());
     }
 

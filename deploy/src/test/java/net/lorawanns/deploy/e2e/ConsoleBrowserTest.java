@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import net.lorawanns.deploy.Launcher;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The web console (README, "Console") in a real browser, headless Chromium, against a running server: sign-in with an
@@ -193,6 +199,34 @@ class ConsoleBrowserTest {
         assertEquals(true, item.getBoolean("confirmed"));
         assertEquals(List.of(item.getString("id"), "7", "AQIK", "yes"), row.getList().subList(0, 4));
         assertEquals(List.of(), page.problems());
+    }
+
+    @Test
+    void anUplinkOfTheSimulatorAppearsInTheLiveView() throws Exception {
+        HeadlessChromium.assumeInstalled();
+        HeadlessChromium.Page page = signIn(TestNetwork.API_KEY);
+        page.click("a[href='#events']");
+        page.await("document.getElementById('events-status').textContent.startsWith('following')", WAIT,
+                "event stream");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine simulate = Launcher.commandLine();
+        simulate.setOut(new PrintWriter(out, true));
+        simulate.setErr(new PrintWriter(err, true));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> simulate.execute("simulate",
+                "--url", "http://127.0.0.1:" + server.apiPort(), "--api-key", TestNetwork.API_KEY,
+                "--udp", "127.0.0.1:" + server.udpPort(), "--gateways", "2", "--devices", "2", "--activation", "otaa",
+                "--mac-version", "1.0.4", "--interval", "200ms", "--uplinks", "2", "--grace", "5s",
+                "--duration", "30s", "--cleanup"));
+        String shown = (String) page.await("[...document.querySelectorAll('#events-list li[data-type=\"uplink\"] pre')]"
+                + ".map((p) => p.textContent).find((t) => JSON.parse(t).application_id.startsWith('sim-'))",
+                Duration.ofSeconds(30), "an uplink of a simulated device");
+        JsonObject uplink = new JsonObject(shown);
+        assertEquals(0, run.get(60, TimeUnit.SECONDS), out + "\n" + err);
+        assertTrue(out.toString().contains("Registered application " + uplink.getString("application_id")),
+                "the live view's uplink is of the simulator's application: " + out);
+        String runId = uplink.getString("application_id").substring("sim-".length());
+        assertTrue(uplink.getString("dev_eui").startsWith("5E" + runId), "one of its devices: " + uplink);
     }
 
     @Test
