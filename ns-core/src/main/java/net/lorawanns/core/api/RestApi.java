@@ -12,11 +12,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -169,6 +171,7 @@ public final class RestApi {
         router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: " + ctx.request().method()
                 + " " + ctx.request().path()));
         router.errorHandler(413, ctx -> error(ctx, 413, "the body is over " + MAX_BODY_BYTES + " bytes"));
+        router.errorHandler(400, RestApi::badRequest);
         return router;
     }
 
@@ -530,15 +533,37 @@ public final class RestApi {
         });
     }
 
-    /** Answers a request that failed unexpectedly: 503 while Redis is unavailable, else 500 (and a log line). */
+    /**
+     * Answers a request that failed unexpectedly: Vert.x's refusal of the request ({@link HttpException}, such as a
+     * malformed percent-escape in the query) with its status, 503 while Redis is unavailable, else 500 (and a log line).
+     */
     static void failed(RoutingContext ctx, Throwable cause) {
-        if (cause instanceof RedisFailure failure && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
+        if (cause instanceof HttpException refused) {
+            error(ctx, refused.getStatusCode(), refusal(ctx, refused));
+        } else if (cause instanceof RedisFailure failure && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
             ctx.response().putHeader("Retry-After", "1");
             error(ctx, 503, "the server's store (Redis) is unavailable: " + failure.getMessage());
         } else {
             LOG.warn("API {} {} failed: {}", ctx.request().method(), ctx.request().path(), cause.toString());
             error(ctx, 500, "internal error; see the server log");
         }
+    }
+
+    /** Answers a request a handler before the routes failed with 400 (the scope check reading a malformed query). */
+    private static void badRequest(RoutingContext ctx) {
+        error(ctx, 400, ctx.failure() instanceof HttpException refused ? refusal(ctx, refused) : "bad request");
+    }
+
+    /**
+     * What Vert.x refused, named: a malformed query (the refusal its routing context makes when reading the query)
+     * with the decoder's reason, such as an invalid escape.
+     */
+    private static String refusal(RoutingContext ctx, HttpException refused) {
+        String query = ctx.request().query();
+        String reason = refused.getCause() != null ? refused.getCause().getMessage()
+                : Objects.requireNonNullElse(refused.getPayload(), "bad request");
+        return query != null && refused.getStatusCode() == 400 ? "the query '" + query + "' is malformed: " + reason
+                : reason;
     }
 
     private static Eui64 devEui(RoutingContext ctx) {

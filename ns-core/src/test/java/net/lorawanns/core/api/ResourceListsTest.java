@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -308,6 +312,61 @@ class ResourceListsTest {
         call(appA, "GET", "/api/v1/devices/" + eui(2) + "/state", null, 403);
         assertEquals(List.of("app-a", "app-b"), ids(call(ADMIN_KEY, "GET", "/api/v1/applications", null, 200)
                 .getJsonArray("applications"), "application_id"));
+    }
+
+    @Test
+    void aTrailingSlashNeitherWidensNorNarrowsAnApplicationsKey() throws Exception {
+        putDevice(eui(1), "app-a");
+        putDevice(eui(2), "app-b");
+        String appA = call(ADMIN_KEY, "POST", "/api/v1/api-keys", new JsonObject().put("scope", "application:app-a"),
+                201).getString("key");
+        // The router serves each of these as the route without the slash: the scope must judge them alike.
+        assertTrue(call(appA, "GET", "/api/v1/devices/?application_id=app-b", null, 403).getString("error")
+                .contains("application:app-a"));
+        call(appA, "GET", "/api/v1/devices//?application_id=app-b", null, 403);
+        call(appA, "GET", "/api/v1/devices/" + eui(2) + "/", null, 403);
+        call(appA, "GET", "/api/v1/devices/" + eui(2) + "/state/", null, 403);
+        call(appA, "DELETE", "/api/v1/devices/" + eui(2) + "/queue/", null, 403);
+        call(appA, "GET", "/api/v1/applications/app-b/", null, 403);
+        call(appA, "PUT", "/api/v1/gateways/AA555A0000000001/", new JsonObject(), 403);
+        call(appA, "GET", "/api/v1/api-keys/", null, 403);
+        call(appA, "GET", "/api/v1/events/?application_id=app-b", null, 403);
+        assertEquals(List.of(eui(1)), devEuis(call(appA, "GET", "/api/v1/devices/?application_id=app-a", null, 200)));
+        assertEquals(eui(1), call(appA, "GET", "/api/v1/devices/" + eui(1) + "/", null, 200).getString("dev_eui"));
+        assertEquals(List.of("app-a"), ids(call(appA, "GET", "/api/v1/applications/", null, 200)
+                .getJsonArray("applications"), "application_id"));
+        call(appA, "GET", "/api/v1/gateways/", null, 200);
+        call(appA, "GET", "/api/v1/device-profiles/", null, 200);
+    }
+
+    @Test
+    void aMalformedEscapeInTheQueryIsAJson400NamingTheQuery() throws Exception {
+        putDevice(eui(1), "app-a");
+        String appA = call(ADMIN_KEY, "POST", "/api/v1/api-keys", new JsonObject().put("scope", "application:app-a"),
+                201).getString("key");
+        for (String target : List.of("/api/v1/applications?limit=%zz", "/api/v1/devices?application_id=a&cursor=%zz",
+                "/api/v1/gateways?limit=1%")) {
+            assertTrue(raw(ADMIN_KEY, target, 400).getString("error").startsWith("the query '"), target);
+        }
+        // An application's key: the scope check reads the query before any route.
+        for (String target : List.of("/api/v1/devices?application_id=app-a&cursor=%zz", "/api/v1/events?x=%g1")) {
+            assertTrue(raw(appA, target, 400).getString("error").startsWith("the query '"), target);
+        }
+        call(ADMIN_KEY, "GET", "/api/v1/applications?limit=1", null, 200);
+    }
+
+    /** A GET of a request target sent as given (java.net.URI refuses a malformed escape); its JSON body. */
+    private JsonObject raw(String apiKey, String target, int status) throws Exception {
+        HttpClientResponse[] response = new HttpClientResponse[1];
+        String body = vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.GET)
+                        .setHost("127.0.0.1").setPort(port).setURI(target).putHeader("Authorization", "Bearer " + apiKey))
+                .compose(HttpClientRequest::send).compose(answer -> {
+                    response[0] = answer;
+                    return answer.body();
+                }).await(10, TimeUnit.SECONDS).toString();
+        assertEquals(status, response[0].statusCode(), target + ": " + body);
+        assertEquals("application/json", response[0].getHeader("Content-Type"), target);
+        return new JsonObject(body);
     }
 
     /** The DevEUIs the index itself lists for the application, read straight from Redis. */
