@@ -25,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,7 @@ import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.ResourceIndexes;
 import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.gateway.GatewayStatusStore;
 import net.lorawanns.core.integration.EventStream;
 import net.lorawanns.core.integration.WebhookAddressPolicy;
 import net.lorawanns.core.join.DevNonceRegistry;
@@ -273,6 +275,22 @@ class ResourceListsTest {
         call(ADMIN_KEY, "PUT", "/api/v1/gateways/AA555A0000000002", new JsonObject(), 200);
         assertFalse(call(ADMIN_KEY, "GET", "/api/v1/gateways", null, 200).getJsonArray("gateways").getJsonObject(1)
                 .containsKey("location"), "a PUT without a location removes it");
+    }
+
+    @Test
+    void removingAGatewayDeletesItsStatus() throws Exception {
+        Eui64 gateway = Eui64.parse("AA555A0000000001");
+        call(ADMIN_KEY, "PUT", "/api/v1/gateways/" + gateway, new JsonObject(), 200);
+        new GatewayStatusStore(redis, keys, Duration.ofSeconds(30), vertx.getOrCreateContext(),
+                new SimpleMeterRegistry()).pulled(gateway, Instant.now());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (call(ADMIN_KEY, "GET", "/api/v1/gateways", null, 200).getJsonArray("gateways").getJsonObject(0)
+                .getValue("last_seen") == null) {
+            assertTrue(System.nanoTime() < deadline, "the PULL_DATA was not recorded");
+        }
+        call(ADMIN_KEY, "DELETE", "/api/v1/gateways/" + gateway, null, 200);
+        assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(keys.gatewayStatus(gateway)))
+                .await(10, TimeUnit.SECONDS).toInteger(), "no stale last_seen for 30 days");
     }
 
     @Test
