@@ -34,7 +34,7 @@ import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.NetworkDefaults;
 import net.lorawanns.core.device.ProfileReferenceException;
-import net.lorawanns.core.device.SessionCandidate;
+import net.lorawanns.core.device.SessionAddress;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.integration.EventStream;
@@ -391,11 +391,15 @@ public final class RestApi {
         return json;
     }
 
-    /** The device as the API shows it: settings and session state, never a key. */
+    /**
+     * The device as the API shows it: settings and session state, never a key. The sessions are read without opening
+     * their keys (a page of the device list describes up to a thousand devices), and one whose record is unreadable
+     * is left out rather than failing the answer.
+     */
     private Future<JsonObject> describe(Device device) {
         Future<Boolean> hasKeys = services.rootKeys().isPresent() && device.otaa()
                 ? services.rootKeys().get().hasRootKeys(device.devEui()) : Future.succeededFuture(false);
-        Future<List<SessionCandidate>> sessions = services.sessions().sessionsOf(device.devEui());
+        Future<List<SessionAddress>> sessions = services.sessions().addresses(device.devEui());
         Future<Optional<MacState>> mac = services.sessions().macState(device.devEui());
         return Future.all(hasKeys, sessions, mac).map(all -> {
             JsonObject json = new JsonObject().put("dev_eui", device.devEui().toString())
@@ -404,12 +408,12 @@ public final class RestApi {
             device.deviceProfileId().ifPresent(id -> json.put("device_profile_id", id));
             device.joinEui().ifPresent(eui -> json.put("join_eui", eui.toString())
                     .put("root_keys_in_internal_js", hasKeys.result()));
-            for (SessionCandidate candidate : sessions.result()) {
-                JsonObject session = new JsonObject().put("dev_addr", candidate.session().devAddr().toString());
-                if (!candidate.pending()) {
-                    session.put("last_f_cnt_up", candidate.lastFCntUp());
+            for (SessionAddress address : sessions.result()) {
+                JsonObject session = new JsonObject().put("dev_addr", address.devAddr().toString());
+                if (!address.pending()) {
+                    session.put("last_f_cnt_up", address.lastFCntUp());
                 }
-                json.put(candidate.pending() ? "pending_session" : "session", session);
+                json.put(address.pending() ? "pending_session" : "session", session);
             }
             mac.result().ifPresent(state -> json.put("mac_state", macState(state)));
             return json;

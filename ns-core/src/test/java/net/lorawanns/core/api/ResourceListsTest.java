@@ -278,6 +278,36 @@ class ResourceListsTest {
     }
 
     @Test
+    void theDeviceListShowsSessionsWithoutOpeningThemAndAnUnreadableOneIsLeftOut() throws Exception {
+        call(ADMIN_KEY, "PUT", "/api/v1/applications/app-a", new JsonObject(), 200);
+        for (int i = 1; i <= 2; i++) {
+            call(ADMIN_KEY, "PUT", "/api/v1/devices/" + eui(i), new JsonObject().put("application_id", "app-a")
+                    .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", "2601000" + i)
+                            .put("nwk_s_key", "000102030405060708090A0B0C0D0E0F")
+                            .put("app_s_key", "0F0E0D0C0B0A09080706050403020100")), 200);
+        }
+        putDevice(eui(3), "app-a");
+        // Device 1's keys can no longer be opened (its sealed part damaged); device 2's record is not one at all.
+        String first = keys.session(Eui64.parse(eui(1)));
+        byte[] stored = redis.send(Request.cmd(Command.HGET).arg(first).arg("a")).await(10, TimeUnit.SECONDS)
+                .toBytes();
+        stored[stored.length - 1] ^= 1;
+        redis.send(Request.cmd(Command.HSET).arg(first).arg("a").arg(io.vertx.core.buffer.Buffer.buffer(stored)))
+                .await(10, TimeUnit.SECONDS);
+        redis.send(Request.cmd(Command.HSET).arg(keys.session(Eui64.parse(eui(2)))).arg("a").arg("x"))
+                .await(10, TimeUnit.SECONDS);
+
+        JsonArray listed = call(ADMIN_KEY, "GET", "/api/v1/devices?application_id=app-a", null, 200)
+                .getJsonArray("devices");
+        assertEquals(List.of(eui(1), eui(2), eui(3)), ids(listed, "dev_eui"));
+        assertEquals(new JsonObject().put("dev_addr", "26010001").put("last_f_cnt_up", -1),
+                listed.getJsonObject(0).getJsonObject("session"), "the DevAddr is readable beside the keys");
+        assertFalse(listed.getJsonObject(1).containsKey("session"), listed.getJsonObject(1).encode());
+        assertEquals("abp", listed.getJsonObject(1).getString("activation"));
+        assertFalse(listed.getJsonObject(2).containsKey("session"));
+    }
+
+    @Test
     void removingAGatewayDeletesItsStatus() throws Exception {
         Eui64 gateway = Eui64.parse("AA555A0000000001");
         call(ADMIN_KEY, "PUT", "/api/v1/gateways/" + gateway, new JsonObject(), 200);
