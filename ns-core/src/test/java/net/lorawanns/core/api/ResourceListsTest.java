@@ -212,9 +212,10 @@ class ResourceListsTest {
                 .put("application_id", "old-app").encode())).await(10, TimeUnit.SECONDS);
         assertEquals(0, call(ADMIN_KEY, "GET", "/api/v1/applications", null, 200).getJsonArray("applications").size());
 
-        assertTrue(ResourceIndexes.buildOnce(redis, keys, applications, devices).await(10, TimeUnit.SECONDS));
-        assertFalse(ResourceIndexes.buildOnce(redis, keys, applications, devices).await(10, TimeUnit.SECONDS),
-                "once only");
+        assertTrue(ResourceIndexes.start(vertx, redis, keys, applications, devices).finished()
+                .await(10, TimeUnit.SECONDS));
+        assertFalse(ResourceIndexes.start(vertx, redis, keys, applications, devices).finished()
+                .await(10, TimeUnit.SECONDS), "once only");
         assertEquals(List.of(eui(4)), devEuis(call(ADMIN_KEY, "GET", "/api/v1/devices?application_id=old-app", null,
                 200)));
         assertEquals("old-app", call(ADMIN_KEY, "GET", "/api/v1/applications", null, 200).getJsonArray("applications")
