@@ -96,8 +96,8 @@ public final class KeyScan {
      */
     public record Position(String slots, int master, String cursor) {
         public static final String STANDALONE = "-";
-        /** The beginning, whatever the slot table. */
-        public static final Position START = new Position("", 0, "0");
+        /** The beginning, whatever the slot table (it names none). */
+        public static final Position START = new Position("none", 0, "0");
 
         /** A position as {@link #toString()} wrote it; {@link #START} for anything else. */
         public static Position parse(String text) {
