@@ -301,7 +301,8 @@ public final class Server implements AutoCloseable {
         vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
 
         // In the background: the API serves meanwhile (see ResourceIndexes for what its lists show until then).
-        ResourceIndexes.start(vertx, redis, keys, applications, devices);
+        ResourceIndexes reindex = ResourceIndexes.start(vertx, redis, keys, applications, devices);
+        parts.add(reindex::stop);
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
                 stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions(),
                 plan.defaults(), queue, events);

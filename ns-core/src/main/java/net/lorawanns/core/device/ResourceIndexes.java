@@ -59,6 +59,7 @@ public final class ResourceIndexes {
     private final String holder = UUID.randomUUID().toString();
     private final Promise<Boolean> finished = Promise.promise();
     private final AtomicLong listed = new AtomicLong();
+    private volatile boolean stopped;
     private long startedNanos;
     private long loggedNanos;
 
@@ -88,12 +89,23 @@ public final class ResourceIndexes {
         return finished.future();
     }
 
+    /**
+     * Stops at the end of the current page (any thread): the marker keeps the position for the next start, and the
+     * lock expires after its lifetime.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
     /** How many records this instance has listed so far. */
     long listed() {
         return listed.get();
     }
 
     void attempt() {
+        if (stopped) {
+            return;
+        }
         marker().compose(state -> {
             if (state.equals(DONE)) {
                 finished.tryComplete(false);
@@ -109,6 +121,11 @@ public final class ResourceIndexes {
                         return marker().compose(this::run);
                     });
         }).onFailure(failure -> {
+            if (stopped) {
+                LOG.info("The re-index of applications and devices stored before the indexes stopped with the server "
+                        + "after {} records; the next start goes on from there", listed.get());
+                return;
+            }
             LOG.warn("The re-index of applications and devices stored before the indexes failed ({}); trying again "
                     + "in {} s", failure.toString(), lockTtl.toSeconds());
             vertx.setTimer(lockTtl.toMillis(), t -> attempt());
@@ -160,7 +177,8 @@ public final class ResourceIndexes {
             LOG.info("Listing the applications and devices stored before the API could list them: {} records so far "
                     + "({} s)", total, TimeUnit.NANOSECONDS.toSeconds(now - startedNanos));
         }
-        return save(phase + " " + after, false);
+        return save(phase + " " + after, false).compose(v -> stopped
+                ? Future.failedFuture(new IllegalStateException("stopped")) : Future.succeededFuture());
     }
 
     /** Writes the marker while this instance holds the lock, and renews the lock (or releases it); fails if lost. */

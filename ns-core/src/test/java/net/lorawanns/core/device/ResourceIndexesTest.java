@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one-off re-index of records stored before the indexes, on a real Redis: two instances starting at once (one
- * lists, the other waits for it), and a restart that goes on from the position the marker key holds.
+ * lists, the other waits for it), a restart that goes on from the position the marker key holds, and an instance
+ * that stops midway, whose work another takes over once its lock expires.
  */
 class ResourceIndexesTest {
     private static final int DEVICES = 1_200;
@@ -123,6 +124,31 @@ class ResourceIndexesTest {
         }
         assertEquals(0, send(Request.cmd(Command.ZCARD).arg(keys.applications())).toInteger(),
                 "the applications' phase was done before the stop");
+    }
+
+    @Test
+    void anInstanceThatStopsLeavesItsPositionAndAnotherTakesOverOnceItsLockExpires() throws Exception {
+        storeOldDevices(i -> "taken-over");
+        ResourceIndexes stopping = indexes();
+        stopping.attempt();
+        stopping.stop();
+        // It stops after its first page, as a server shut down midway: the position saved, the lock left to expire.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Response marker = send(Request.cmd(Command.GET).arg(keys.resourceIndexesBuilt()));
+        while (marker == null) {
+            assertTrue(System.nanoTime() < deadline, "no position saved");
+            marker = send(Request.cmd(Command.GET).arg(keys.resourceIndexesBuilt()));
+        }
+        assertTrue(marker.toString().startsWith("applications "), marker.toString());
+        assertTrue(send(Request.cmd(Command.PTTL).arg(keys.resourceIndexesLock())).toLong() > 0,
+                "the lock expires on its own");
+
+        ResourceIndexes other = indexes();
+        other.attempt();
+        assertTrue(other.finished().await(20, TimeUnit.SECONDS));
+        assertEquals(DEVICES, other.listed());
+        assertFalse(stopping.finished().isComplete());
+        assertEquals(DEVICES, send(Request.cmd(Command.ZCARD).arg(keys.applicationDevices("taken-over"))).toInteger());
     }
 
     private ResourceIndexes indexes() {
