@@ -102,6 +102,10 @@ public final class ResourceIndexes {
         return listed.get();
     }
 
+    /**
+     * Looks at the marker and, unless it says done or another instance holds the lock, lists what is left; on a
+     * failure tries again after the lock's lifetime. Called by {@link #start}, and by tests for an instance of theirs.
+     */
     void attempt() {
         if (stopped) {
             return;
