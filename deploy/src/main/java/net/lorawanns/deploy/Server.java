@@ -302,10 +302,9 @@ public final class Server implements AutoCloseable {
         refreshGateways(gateways, configured).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         vertx.setPeriodic(GATEWAY_REFRESH_MS, t -> refreshGateways(gateways, configured));
 
-        if (ResourceIndexes.buildOnce(redis, keys, applications, devices).await(START_TIMEOUT_SECONDS,
-                TimeUnit.SECONDS)) {
-            LOG.info("Listed the applications and devices stored before the API could list them (once)");
-        }
+        // In the background: the API serves meanwhile (see ResourceIndexes for what its lists show until then).
+        ResourceIndexes reindex = ResourceIndexes.start(vertx, redis, keys, applications, devices);
+        parts.add(reindex::stop);
         RestApi.Services services = new RestApi.Services(devices, sessions, applications, gateways, rootKeys, devNonces,
                 stream, webhookPolicy, plan.netId(), plan.region(), joinServerDoctor, profiles, plan.regions(),
                 plan.defaults(), queue, events);

@@ -175,6 +175,11 @@ final class GatewayRegistry {
         return cutOff;
     }
 
+    /** Whether the gateway is registered (in the configuration or through the API), not merely admitted. */
+    boolean isRegistered(GatewayState state) {
+        return registered.get(state.eui) == state;
+    }
+
     Optional<GatewayState> get(Eui64 eui) {
         GatewayState state = registered.get(eui);
         return Optional.ofNullable(state != null ? state : unregistered.get(eui));

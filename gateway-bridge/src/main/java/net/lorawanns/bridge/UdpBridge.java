@@ -70,8 +70,10 @@ public final class UdpBridge implements GatewayBackend {
 
     /**
      * @param context the event loop the bridge reads, answers and sends on; null for one made when it starts
-     * @param status where each PULL_DATA and status report is told, for every instance to see (at most one call per
-     *               such datagram, never per rxpk; it does not make the bridge wait)
+     * @param status where each PULL_DATA and status report of a registered gateway is told, for every instance to
+     *               see (at most one call per such datagram, never per rxpk; it does not make the bridge wait). Those
+     *               of unregistered gateways are not: anyone reaching the port could claim any number of EUIs, and
+     *               the API lists registered gateways only.
      */
     public UdpBridge(Vertx vertx, Context context, UdpGatewaySettings settings, Set<Eui64> registeredGateways,
                      GatewayStatusRecorder status, MeterRegistry meters) {
@@ -273,13 +275,17 @@ public final class UdpBridge implements GatewayBackend {
             state.stats = push.stats();
             metrics.stats(push.stats());
             listener.stats(push.stats());
-            status.reported(push.stats(), now);
+            if (registry.isRegistered(state)) {
+                status.reported(push.stats(), now);
+            }
         }
     }
 
     private void pullData(Header header, InetSocketAddress sender, Instant now, long nowNanos, GatewayState state) {
         socket.reply(Header.ack(header.version(), header.token(), Identifier.PULL_ACK), sender);
-        status.pulled(state.eui, now);
+        if (registry.isRegistered(state)) {
+            status.pulled(state.eui, now);
+        }
         if (registry.pulled(state, sender, nowNanos)) {
             LOG.info("Gateway {} online at {} (protocol version {})", state.eui, sender, header.version());
         }

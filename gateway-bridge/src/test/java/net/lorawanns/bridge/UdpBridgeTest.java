@@ -9,6 +9,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -27,6 +28,7 @@ import net.lorawanns.core.gateway.BackhaulLatency;
 import net.lorawanns.core.gateway.DownlinkFrame;
 import net.lorawanns.core.gateway.GatewayListener;
 import net.lorawanns.core.gateway.GatewayStats;
+import net.lorawanns.core.gateway.GatewayStatusRecorder;
 import net.lorawanns.core.gateway.TxResult;
 import net.lorawanns.core.gateway.TxStatus;
 import net.lorawanns.core.gateway.TxTiming;
@@ -60,6 +62,8 @@ class UdpBridgeTest {
     private final BlockingQueue<UplinkFrame> uplinks = new LinkedBlockingQueue<>();
     private final BlockingQueue<GatewayStats> stats = new LinkedBlockingQueue<>();
     private final AtomicInteger unexpectedErrors = new AtomicInteger();
+    /** What the bridge told the gateway status recorder, in order ("pulled EUI", "reported EUI"). */
+    private final BlockingQueue<String> recorded = new LinkedBlockingQueue<>();
     private final List<SpecGateway> gateways = new ArrayList<>();
     private UdpBridge bridge;
 
@@ -72,7 +76,17 @@ class UdpBridgeTest {
         vertx.exceptionHandler(e -> unexpectedErrors.incrementAndGet());
         UdpGatewaySettings settings = new ConfigLoader(name -> null)
                 .parse("[gateway.udp]\nbind = \"127.0.0.1:0\"\n" + udpToml).gateway().udp();
-        bridge = new UdpBridge(vertx, context, settings, registered, meters);
+        bridge = new UdpBridge(vertx, context, settings, registered, new GatewayStatusRecorder() {
+            @Override
+            public void pulled(Eui64 gateway, Instant at) {
+                recorded.add("pulled " + gateway);
+            }
+
+            @Override
+            public void reported(GatewayStats report, Instant at) {
+                recorded.add("reported " + report.gatewayEui());
+            }
+        }, meters);
         bridge.start(new GatewayListener() {
             @Override
             public void uplink(UplinkFrame frame) {
@@ -129,6 +143,27 @@ class UdpBridgeTest {
         assertNotNull(report);
         assertEquals(41.5, report.temperature());
         assertEquals(report, bridge.lastStats(Eui64.parse(EUI)).await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void onlyRegisteredGatewaysPullsAndStatusReportsAreRecordedForTheOtherInstances() throws Exception {
+        String registered = "0016C001FF10A236";
+        start("", Set.of(Eui64.parse(registered)));
+        String status = "{\"stat\":{\"time\":\"2026-11-30 01:02:03 GMT\",\"rxnb\":1,\"rxok\":1,\"rxfw\":1,"
+                + "\"ackr\":100.0,\"dwnb\":0,\"txnb\":0}}";
+        // unknown_gateways = "accept" (the default): the stranger is served, but its status is not kept.
+        SpecGateway stranger = connected(EUI, 2);
+        stranger.pushData(2, 0x0202, status);
+        assertArrayEquals(SpecGateway.ack(2, 0x0202, SpecGateway.PUSH_ACK), stranger.receive(DEADLINE));
+        SpecGateway known = connected(registered, 2);
+        known.pushData(2, 0x0203, status);
+        assertArrayEquals(SpecGateway.ack(2, 0x0203, SpecGateway.PUSH_ACK), known.receive(DEADLINE));
+        // The bridge handles datagrams one after another on its event loop: the stranger's came first.
+        assertEquals("pulled " + registered, recorded.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals("reported " + registered, recorded.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of(), List.copyOf(recorded));
+        assertEquals(Eui64.parse(EUI), stats.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS).gatewayEui(),
+                "the stranger's report still reached this instance's listener");
     }
 
     @Test

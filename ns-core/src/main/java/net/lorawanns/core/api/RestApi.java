@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,7 +34,7 @@ import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.NetworkDefaults;
 import net.lorawanns.core.device.ProfileReferenceException;
-import net.lorawanns.core.device.SessionCandidate;
+import net.lorawanns.core.device.SessionAddress;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.integration.EventStream;
@@ -159,6 +160,7 @@ public final class RestApi {
             router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such resource: "
                     + ctx.request().method() + " " + ctx.request().path()));
             router.errorHandler(413, ctx -> error(ctx, 413, "the body is over " + MAX_BODY_BYTES + " bytes"));
+            router.errorHandler(400, RestApi::badRequest);
             router.errorHandler(500, ctx -> failed(ctx, Objects.requireNonNullElseGet(ctx.failure(),
                     () -> new IllegalStateException("a route failed without a cause"))));
             return router;
@@ -435,11 +437,15 @@ public final class RestApi {
         return json;
     }
 
-    /** The device as the API shows it: settings and session state, never a key. */
+    /**
+     * The device as the API shows it: settings and session state, never a key. The sessions are read without opening
+     * their keys (a page of the device list describes up to a thousand devices), and one whose record is unreadable
+     * is left out rather than failing the answer.
+     */
     private Future<JsonObject> describe(Device device) {
         Future<Boolean> hasKeys = services.rootKeys().isPresent() && device.otaa()
                 ? services.rootKeys().get().hasRootKeys(device.devEui()) : Future.succeededFuture(false);
-        Future<List<SessionCandidate>> sessions = services.sessions().sessionsOf(device.devEui());
+        Future<List<SessionAddress>> sessions = services.sessions().addresses(device.devEui());
         Future<Optional<MacState>> mac = services.sessions().macState(device.devEui());
         return Future.all(hasKeys, sessions, mac).map(all -> {
             JsonObject json = new JsonObject().put("dev_eui", device.devEui().toString())
@@ -448,12 +454,12 @@ public final class RestApi {
             device.deviceProfileId().ifPresent(id -> json.put("device_profile_id", id));
             device.joinEui().ifPresent(eui -> json.put("join_eui", eui.toString())
                     .put("root_keys_in_internal_js", hasKeys.result()));
-            for (SessionCandidate candidate : sessions.result()) {
-                JsonObject session = new JsonObject().put("dev_addr", candidate.session().devAddr().toString());
-                if (!candidate.pending()) {
-                    session.put("last_f_cnt_up", candidate.lastFCntUp());
+            for (SessionAddress address : sessions.result()) {
+                JsonObject session = new JsonObject().put("dev_addr", address.devAddr().toString());
+                if (!address.pending()) {
+                    session.put("last_f_cnt_up", address.lastFCntUp());
                 }
-                json.put(candidate.pending() ? "pending_session" : "session", session);
+                json.put(address.pending() ? "pending_session" : "session", session);
             }
             mac.result().ifPresent(state -> json.put("mac_state", macState(state)));
             return json;
@@ -577,15 +583,37 @@ public final class RestApi {
         });
     }
 
-    /** Answers a request that failed unexpectedly: 503 while Redis is unavailable, else 500 (and a log line). */
+    /**
+     * Answers a request that failed unexpectedly: Vert.x's refusal of the request ({@link HttpException}, such as a
+     * malformed percent-escape in the query) with its status, 503 while Redis is unavailable, else 500 (and a log line).
+     */
     static void failed(RoutingContext ctx, Throwable cause) {
-        if (cause instanceof RedisFailure failure && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
+        if (cause instanceof HttpException refused) {
+            error(ctx, refused.getStatusCode(), refusal(ctx, refused));
+        } else if (cause instanceof RedisFailure failure && failure.kind() != RedisFailure.Kind.ERROR_REPLY) {
             ctx.response().putHeader("Retry-After", "1");
             error(ctx, 503, "the server's store (Redis) is unavailable: " + failure.getMessage());
         } else {
             LOG.warn("API {} {} failed: {}", ctx.request().method(), ctx.request().path(), cause.toString());
             error(ctx, 500, "internal error; see the server log");
         }
+    }
+
+    /** Answers a request a handler before the routes failed with 400 (the scope check reading a malformed query). */
+    private static void badRequest(RoutingContext ctx) {
+        error(ctx, 400, ctx.failure() instanceof HttpException refused ? refusal(ctx, refused) : "bad request");
+    }
+
+    /**
+     * What Vert.x refused, named: a malformed query (the refusal its routing context makes when reading the query)
+     * with the decoder's reason, such as an invalid escape.
+     */
+    private static String refusal(RoutingContext ctx, HttpException refused) {
+        String query = ctx.request().query();
+        String reason = refused.getCause() != null ? refused.getCause().getMessage()
+                : Objects.requireNonNullElse(refused.getPayload(), "bad request");
+        return query != null && refused.getStatusCode() == 400 ? "the query '" + query + "' is malformed: " + reason
+                : reason;
     }
 
     private static Eui64 devEui(RoutingContext ctx) {

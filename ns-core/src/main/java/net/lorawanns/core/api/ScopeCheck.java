@@ -36,9 +36,7 @@ final class ScopeCheck {
             ctx.next();
             return;
         }
-        String path = ctx.normalizedPath();
-        List<String> segments = path.startsWith(BASE) ? List.of(path.substring(BASE.length()).split("/", -1))
-                : List.of();
+        List<String> segments = segments(ctx.normalizedPath());
         HttpMethod method = ctx.request().method();
         if (!segments.isEmpty() && ADMIN_ONLY.contains(segments.get(0))) {
             refuse(ctx, scope, "API keys and the join server's routes need the admin scope");
@@ -49,6 +47,22 @@ final class ScopeCheck {
         } else {
             refuse(ctx, scope, "it allows GET requests only");
         }
+    }
+
+    /**
+     * The path's segments after {@code /api/v1/}, without the empty ones trailing slashes leave: the router serves
+     * {@code /api/v1/devices/} as {@code /api/v1/devices}, so the scope must judge them alike.
+     */
+    private static List<String> segments(String path) {
+        if (!path.startsWith(BASE)) {
+            return List.of();
+        }
+        String rest = path.substring(BASE.length());
+        int end = rest.length();
+        while (end > 0 && rest.charAt(end - 1) == '/') {
+            end--;
+        }
+        return List.of(rest.substring(0, end).split("/", -1));
     }
 
     private void checkApplication(RoutingContext ctx, String id, List<String> segments, HttpMethod method) {
@@ -96,7 +110,7 @@ final class ScopeCheck {
                 || part.equals("force-rejoin") && method == HttpMethod.POST
                 || part.equals("state") && method == HttpMethod.GET;
         ApiScope scope = new ApiScope.Application(id);
-        if (!route) {
+        if (!route || segments.get(1).isEmpty()) {
             allowIf(ctx, id, false, false);
             return;
         }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import net.lorawanns.core.redis.KeyScan;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
@@ -63,15 +64,18 @@ public final class ApplicationStore {
                 });
     }
 
-    /** Lists every stored application: for records stored before the list existed (see {@link ResourceIndexes}). */
-    Future<Void> indexAll() {
-        return KeyScan.forEachPage(redis, keys.applicationPattern(), page -> {
+    /**
+     * Lists every stored application from {@code from} on: for records stored before the list existed (see
+     * {@link ResourceIndexes}). {@code pageDone} is told how many records each page listed and the scan's position after it.
+     */
+    Future<Void> indexAll(KeyScan.Position from, BiFunction<Integer, KeyScan.Position, Future<?>> pageDone) {
+        return KeyScan.forEachPage(redis, keys.applicationPattern(), from, (page, after) -> {
             List<Future<Void>> listed = new ArrayList<>(page.size());
             for (String key : page) {
                 int tag = key.lastIndexOf('{');
                 listed.add(list(key.substring(tag + 1, key.indexOf('}', tag))));
             }
-            return Future.all(listed);
+            return Future.all(listed).compose(v -> pageDone.apply(page.size(), after));
         });
     }
 

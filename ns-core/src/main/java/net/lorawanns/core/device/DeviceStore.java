@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import net.lorawanns.core.redis.KeyScan;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
@@ -143,12 +144,12 @@ public final class DeviceStore {
     }
 
     /**
-     * Lists every stored device in its application's index: for records stored before the index existed (see
-     * {@link ResourceIndexes}). Each record is listed under the generation it was written with, so a write meanwhile
-     * stands.
+     * Lists every stored device in its application's index, from {@code from} on: for records stored before the index
+     * existed (see {@link ResourceIndexes}). Each record is listed under the generation it was written with, so a
+     * write meanwhile stands. {@code pageDone} is told how many records each page listed and the scan's position after it.
      */
-    Future<Void> indexAll() {
-        return KeyScan.forEachPage(redis, keys.devicePattern(), page -> {
+    Future<Void> indexAll(KeyScan.Position from, BiFunction<Integer, KeyScan.Position, Future<?>> pageDone) {
+        return KeyScan.forEachPage(redis, keys.devicePattern(), from, (page, after) -> {
             List<Future<Void>> listed = new ArrayList<>(page.size());
             for (String key : page) {
                 listed.add(redis.send(Request.cmd(Command.GET).arg(key)).compose(record -> {
@@ -160,7 +161,7 @@ public final class DeviceStore {
                     return index.add(device.applicationId(), device.devEui(), json.getLong("profile_ref", 0L));
                 }));
             }
-            return Future.all(listed);
+            return Future.all(listed).compose(v -> pageDone.apply(page.size(), after));
         });
     }
 

@@ -60,10 +60,15 @@ public final class GatewayStore {
                 gateway.region().orElse(""), gateway.location().map(l -> l.toJson().encode()).orElse("")).mapEmpty();
     }
 
-    /** Removes a gateway; false when it was not registered. */
+    /**
+     * Removes a gateway and its status ({@link GatewayStatusStore}); false when it was not registered. The status is
+     * deleted after the gateway leaves the set (another hash slot, so a step of its own): a PULL_DATA that reaches an
+     * instance before it hears of the removal may write it again, to expire with its lifetime.
+     */
     public Future<Boolean> remove(Eui64 gateway) {
         return REMOVE.run(redis, gatewayKeys(), gateway.toString(), keys.gatewayChanges())
-                .map(r -> r.toInteger() > 0);
+                .compose(r -> redis.send(Request.cmd(Command.DEL).arg(keys.gatewayStatus(gateway)))
+                        .map(deleted -> r.toInteger() > 0));
     }
 
     /** The registered gateways in EUI order, with their regions and locations. */

@@ -371,6 +371,35 @@ public final class SessionStore {
     }
 
     /**
+     * The device's sessions, active first, without opening their keys (the DevAddr is readable beside them): what a
+     * device's description shows, for a page of a thousand devices too. A record whose DevAddr cannot be read is left
+     * out (a throttled warning): the device is shown without it.
+     */
+    public Future<List<SessionAddress>> addresses(Eui64 devEui) {
+        return redis.send(Request.cmd(Command.HMGET).arg(keys.session(devEui)).arg("a").arg("p").arg("f"))
+                .map(fields -> {
+                    List<SessionAddress> found = new ArrayList<>(2);
+                    address(devEui, fields.get(0), false, fields.get(2) == null ? -1 : fields.get(2).toLong())
+                            .ifPresent(found::add);
+                    address(devEui, fields.get(1), true, -1).ifPresent(found::add);
+                    return found;
+                });
+    }
+
+    private static Optional<SessionAddress> address(Eui64 devEui, Response stored, boolean pending, long lastFCntUp) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new SessionAddress(SessionRecord.devAddr(stored.toBytes()), pending, lastFCntUp));
+        } catch (RuntimeException e) {
+            UNREADABLE.warn("unreadable_session_address", "A session record's DevAddr is unreadable; the device is "
+                    + "shown without the session", devEui + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The device's session state without opening its keys (the DevAddr is readable beside them): from the active
      * session, or the pending one before the first uplink after a join.
      */

@@ -6,7 +6,8 @@ import net.lorawanns.core.types.Eui64;
 /**
  * Where a gateway backend tells what its gateways show of themselves, for every instance to see: implemented by the
  * core on Redis ({@link GatewayStatusStore}), handed to the backend by the launcher. Called at most once per
- * PULL_DATA or status report, never per received frame, on the backend's event loop; an implementation never blocks
+ * PULL_DATA or status report of a registered gateway (never for unregistered ones, whose EUIs anyone may make up),
+ * never per received frame, on the backend's event loop; an implementation never blocks
  * nor makes the caller wait.
  */
 public interface GatewayStatusRecorder {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -22,10 +23,10 @@ import net.lorawanns.core.types.Eui64;
 
 /**
  * Gateways' status in Redis, one hash per gateway ({@link RedisKeys#gatewayStatus}): {@code seen} (its last PULL_DATA
- * or status report, Unix ms), {@code until} (its last PULL_DATA plus the offline timeout) and {@code stat} (its last
- * status report, JSON). Every instance writes what its own gateways send, so that any instance answers for all: a
- * gateway is online while {@code until} is in the future, whichever instance it talks to. The hash expires
- * {@link #RETENTION} after the gateway's last word.
+ * or status report, Unix ms), {@code until} (its last PULL_DATA plus the offline timeout), {@code stat} (its last
+ * status report, JSON) and {@code stat_at} (when that report came, Unix ms). Every instance writes what its own
+ * registered gateways send, so that any instance answers for all: a gateway is online while {@code until} is in the
+ * future, whichever instance it talks to. The hash expires {@link #RETENTION} after the gateway's last word.
  *
  * <p>Writes are fire and forget: the bridge calls on its event loop, the request is handed to the store's context
  * ({@code writes}) and the bridge goes on at once; a failed write is counted
@@ -37,7 +38,7 @@ public final class GatewayStatusStore implements GatewayStatusRecorder {
     /**
      * KEYS[1] the hash; ARGV[1] when (Unix ms), ARGV[2] the field to set ('until' or 'stat'), ARGV[3] its value,
      * ARGV[4] the hash's lifetime (ms). Times only move forward: a late write of another instance does not take back
-     * a later one.
+     * a later one. A report is kept with its time ('stat_at') for that: an older one landing last is dropped.
      */
     private static final LuaScript WRITE = new LuaScript("gateway_status", """
             local seen = tonumber(redis.call('HGET', KEYS[1], 'seen') or '0')
@@ -46,7 +47,8 @@ public final class GatewayStatusStore implements GatewayStatusRecorder {
               local was = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
               if tonumber(ARGV[3]) > was then redis.call('HSET', KEYS[1], 'until', ARGV[3]) end
             else
-              redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+              local was = tonumber(redis.call('HGET', KEYS[1], 'stat_at') or '0')
+              if tonumber(ARGV[1]) > was then redis.call('HSET', KEYS[1], 'stat', ARGV[3], 'stat_at', ARGV[1]) end
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return 1""");
@@ -74,17 +76,31 @@ public final class GatewayStatusStore implements GatewayStatusRecorder {
 
     @Override
     public void pulled(Eui64 gateway, Instant at) {
-        write(gateway, at, "until", at.plus(offlineTimeout).toEpochMilli());
+        recordPull(gateway, at);
     }
 
     @Override
     public void reported(GatewayStats stats, Instant at) {
-        write(stats.gatewayEui(), at, "stat", GatewayStatus.statsJson(stats).encode());
+        recordReport(stats, at);
     }
 
-    private void write(Eui64 gateway, Instant at, String field, Object value) {
+    /** {@link #pulled}, done when the write is (for tests: the bridge does not wait). */
+    Future<Void> recordPull(Eui64 gateway, Instant at) {
+        return write(gateway, at, "until", at.plus(offlineTimeout).toEpochMilli());
+    }
+
+    /** {@link #reported}, done when the write is (for tests: the bridge does not wait). */
+    Future<Void> recordReport(GatewayStats stats, Instant at) {
+        return write(stats.gatewayEui(), at, "stat", GatewayStatus.statsJson(stats).encode());
+    }
+
+    /** Sends the write from the store's context; a failure is counted, and also fails the future returned. */
+    private Future<Void> write(Eui64 gateway, Instant at, String field, Object value) {
+        Promise<Void> written = Promise.promise();
         writes.runOnContext(v -> WRITE.run(redis, new String[] {keys.gatewayStatus(gateway)}, at.toEpochMilli(), field,
-                value, RETENTION.toMillis()).onFailure(failure -> failures.increment()));
+                value, RETENTION.toMillis()).onFailure(failure -> failures.increment()).<Void>mapEmpty()
+                .onComplete(written));
+        return written.future();
     }
 
     /**

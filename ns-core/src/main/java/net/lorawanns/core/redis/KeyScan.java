@@ -6,7 +6,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -34,14 +36,32 @@ public final class KeyScan {
      * during the scan may or may not be handed over; a key that exists throughout is handed over at least once.
      */
     public static Future<Void> forEachPage(Redis redis, String pattern, Function<List<String>, Future<?>> page) {
+        return forEachPage(redis, pattern, Position.START, (keys, after) -> keys.isEmpty() ? Future.succeededFuture()
+                : page.apply(keys));
+    }
+
+    /**
+     * As {@link #forEachPage(Redis, String, Function)}, from {@code from} (a position an earlier scan handed over, or
+     * {@link Position#START}); each page comes with the position after it, from which a later scan goes on where this
+     * one stopped. A position of another slot table (masters added or slots moved since) starts over.
+     */
+    public static Future<Void> forEachPage(Redis redis, String pattern, Position from,
+                                           BiFunction<List<String>, Position, Future<?>> page) {
         return redis.send(Request.cmd(Command.INFO).arg("cluster")).compose(info -> {
             if (!info.toString().contains("cluster_enabled:1")) {
-                return scan(redis, pattern, page, null, "0");
+                Position start = from.slots().equals(Position.STANDALONE) ? from : Position.START;
+                return start.master() > 0 ? Future.succeededFuture()
+                        : scan(redis, pattern, page, null, Position.STANDALONE, 0, start.cursor());
             }
             return redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).compose(before -> {
+                String slots = Integer.toHexString(table(before).hashCode());
+                Position start = from.slots().equals(slots) ? from : new Position(slots, 0, "0");
+                List<String> routes = routesToMasters(before);
                 Future<Void> all = Future.succeededFuture();
-                for (String route : routesToMasters(before)) {
-                    all = all.compose(v -> scan(redis, pattern, page, route, "0"));
+                for (int i = start.master(); i < routes.size(); i++) {
+                    int master = i;
+                    String cursor = i == start.master() ? start.cursor() : "0";
+                    all = all.compose(v -> scan(redis, pattern, page, routes.get(master), slots, master, cursor));
                 }
                 return all.compose(v -> redis.send(Request.cmd(Command.CLUSTER).arg("SLOTS")))
                         .compose(after -> table(after).equals(table(before)) ? Future.succeededFuture()
@@ -52,8 +72,8 @@ public final class KeyScan {
         });
     }
 
-    private static Future<Void> scan(Redis redis, String pattern, Function<List<String>, Future<?>> page,
-                                     String route, String cursor) {
+    private static Future<Void> scan(Redis redis, String pattern, BiFunction<List<String>, Position, Future<?>> page,
+                                     String route, String slots, int master, String cursor) {
         Future<Response> reply = route == null
                 ? redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(COUNT))
                 : SCAN.run(redis, new String[] {route}, cursor, pattern, COUNT);
@@ -63,17 +83,45 @@ public final class KeyScan {
                 keys.add(key.toString());
             }
             String next = result.get(0).toString();
-            Future<?> handled = keys.isEmpty() ? Future.succeededFuture() : page.apply(keys);
-            return handled.compose(v -> next.equals("0") ? Future.succeededFuture()
-                    : scan(redis, pattern, page, route, next));
+            Position after = next.equals("0") ? new Position(slots, master + 1, "0") : new Position(slots, master, next);
+            return page.apply(keys, after).compose(v -> next.equals("0") ? Future.succeededFuture()
+                    : scan(redis, pattern, page, route, slots, master, next));
         });
+    }
+
+    /**
+     * Where a scan stands: the slot table it ran under (a fingerprint; {@link #STANDALONE} for one master), the index
+     * of the master it is at (masters in the order of their lowest slot; past the last when done) and the SCAN cursor
+     * on it. Its {@link #toString()} form is what {@link #parse} reads back.
+     */
+    public record Position(String slots, int master, String cursor) {
+        public static final String STANDALONE = "-";
+        /** The beginning, whatever the slot table (it names none). */
+        public static final Position START = new Position("none", 0, "0");
+
+        /** A position as {@link #toString()} wrote it; {@link #START} for anything else. */
+        public static Position parse(String text) {
+            String[] parts = text.split(" ");
+            if (parts.length != 3 || !parts[1].matches("[0-9]{1,4}") || !parts[2].matches("[0-9]{1,20}")) {
+                return START;
+            }
+            return new Position(parts[0], Integer.parseInt(parts[1]), parts[2]);
+        }
+
+        @Override
+        public String toString() {
+            return slots + " " + master + " " + cursor;
+        }
     }
 
     /** For each master of a CLUSTER SLOTS reply, a key in one of its slots. */
     private static List<String> routesToMasters(Response slots) {
         List<String> masters = new ArrayList<>();
         List<String> routes = new ArrayList<>();
-        for (Response range : slots) {
+        List<Response> ranges = new ArrayList<>();
+        slots.forEach(ranges::add);
+        ranges.sort(Comparator.comparingInt(range -> range.get(0).toInteger()));
+        for (Response range : ranges) {
             String master = nodeId(range);
             if (!masters.contains(master)) {
                 masters.add(master);

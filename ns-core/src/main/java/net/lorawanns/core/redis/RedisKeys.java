@@ -181,11 +181,20 @@ public final class RedisKeys {
     }
 
     /**
-     * Set once the application and device indexes hold every record stored before they existed (a one-off re-index at
-     * start-up); configuration-grade.
+     * Set once the application and device indexes hold every record stored before they existed (a one-off re-index
+     * after start-up), and until then where that re-index stands, for a restart to go on from there;
+     * configuration-grade.
      */
     public String resourceIndexesBuilt() {
         return prefix + "applications:{applications}:indexed";
+    }
+
+    /**
+     * Held (SET NX, with a TTL renewed at every page) by the one instance doing the one-off re-index, in
+     * {@link #resourceIndexesBuilt()}'s hash slot.
+     */
+    public String resourceIndexesLock() {
+        return prefix + "applications:{applications}:indexing";
     }
 
     /** A pattern matching every device record (and no other key of a device). */

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -21,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +40,7 @@ import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.ResourceIndexes;
 import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.gateway.GatewayStatusStore;
 import net.lorawanns.core.integration.EventStream;
 import net.lorawanns.core.integration.WebhookAddressPolicy;
 import net.lorawanns.core.join.DevNonceRegistry;
@@ -207,9 +213,10 @@ class ResourceListsTest {
                 .put("application_id", "old-app").encode())).await(10, TimeUnit.SECONDS);
         assertEquals(0, call(ADMIN_KEY, "GET", "/api/v1/applications", null, 200).getJsonArray("applications").size());
 
-        assertTrue(ResourceIndexes.buildOnce(redis, keys, applications, devices).await(10, TimeUnit.SECONDS));
-        assertFalse(ResourceIndexes.buildOnce(redis, keys, applications, devices).await(10, TimeUnit.SECONDS),
-                "once only");
+        assertTrue(ResourceIndexes.start(vertx, redis, keys, applications, devices).finished()
+                .await(10, TimeUnit.SECONDS));
+        assertFalse(ResourceIndexes.start(vertx, redis, keys, applications, devices).finished()
+                .await(10, TimeUnit.SECONDS), "once only");
         assertEquals(List.of(eui(4)), devEuis(call(ADMIN_KEY, "GET", "/api/v1/devices?application_id=old-app", null,
                 200)));
         assertEquals("old-app", call(ADMIN_KEY, "GET", "/api/v1/applications", null, 200).getJsonArray("applications")
@@ -274,6 +281,52 @@ class ResourceListsTest {
     }
 
     @Test
+    void theDeviceListShowsSessionsWithoutOpeningThemAndAnUnreadableOneIsLeftOut() throws Exception {
+        call(ADMIN_KEY, "PUT", "/api/v1/applications/app-a", new JsonObject(), 200);
+        for (int i = 1; i <= 2; i++) {
+            call(ADMIN_KEY, "PUT", "/api/v1/devices/" + eui(i), new JsonObject().put("application_id", "app-a")
+                    .put("mac_version", "1.0.3").put("abp", new JsonObject().put("dev_addr", "2601000" + i)
+                            .put("nwk_s_key", "000102030405060708090A0B0C0D0E0F")
+                            .put("app_s_key", "0F0E0D0C0B0A09080706050403020100")), 200);
+        }
+        putDevice(eui(3), "app-a");
+        // Device 1's keys can no longer be opened (its sealed part damaged); device 2's record is not one at all.
+        String first = keys.session(Eui64.parse(eui(1)));
+        byte[] stored = redis.send(Request.cmd(Command.HGET).arg(first).arg("a")).await(10, TimeUnit.SECONDS)
+                .toBytes();
+        stored[stored.length - 1] ^= 1;
+        redis.send(Request.cmd(Command.HSET).arg(first).arg("a").arg(io.vertx.core.buffer.Buffer.buffer(stored)))
+                .await(10, TimeUnit.SECONDS);
+        redis.send(Request.cmd(Command.HSET).arg(keys.session(Eui64.parse(eui(2)))).arg("a").arg("x"))
+                .await(10, TimeUnit.SECONDS);
+
+        JsonArray listed = call(ADMIN_KEY, "GET", "/api/v1/devices?application_id=app-a", null, 200)
+                .getJsonArray("devices");
+        assertEquals(List.of(eui(1), eui(2), eui(3)), ids(listed, "dev_eui"));
+        assertEquals(new JsonObject().put("dev_addr", "26010001").put("last_f_cnt_up", -1),
+                listed.getJsonObject(0).getJsonObject("session"), "the DevAddr is readable beside the keys");
+        assertFalse(listed.getJsonObject(1).containsKey("session"), listed.getJsonObject(1).encode());
+        assertEquals("abp", listed.getJsonObject(1).getString("activation"));
+        assertFalse(listed.getJsonObject(2).containsKey("session"));
+    }
+
+    @Test
+    void removingAGatewayDeletesItsStatus() throws Exception {
+        Eui64 gateway = Eui64.parse("AA555A0000000001");
+        call(ADMIN_KEY, "PUT", "/api/v1/gateways/" + gateway, new JsonObject(), 200);
+        new GatewayStatusStore(redis, keys, Duration.ofSeconds(30), vertx.getOrCreateContext(),
+                new SimpleMeterRegistry()).pulled(gateway, Instant.now());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (call(ADMIN_KEY, "GET", "/api/v1/gateways", null, 200).getJsonArray("gateways").getJsonObject(0)
+                .getValue("last_seen") == null) {
+            assertTrue(System.nanoTime() < deadline, "the PULL_DATA was not recorded");
+        }
+        call(ADMIN_KEY, "DELETE", "/api/v1/gateways/" + gateway, null, 200);
+        assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(keys.gatewayStatus(gateway)))
+                .await(10, TimeUnit.SECONDS).toInteger(), "no stale last_seen for 30 days");
+    }
+
+    @Test
     void badPagingAndAMissingApplicationAreRefusedNamingTheParameter() throws Exception {
         for (String limit : List.of("0", "1001", "-1", "ten", "1.5", "99999999999")) {
             String error = call(ADMIN_KEY, "GET", "/api/v1/applications?limit=" + limit, null, 400).getString("error");
@@ -312,6 +365,61 @@ class ResourceListsTest {
         call(appA, "GET", "/api/v1/devices/" + eui(2) + "/state", null, 403);
         assertEquals(List.of("app-a", "app-b"), ids(call(ADMIN_KEY, "GET", "/api/v1/applications", null, 200)
                 .getJsonArray("applications"), "application_id"));
+    }
+
+    @Test
+    void aTrailingSlashNeitherWidensNorNarrowsAnApplicationsKey() throws Exception {
+        putDevice(eui(1), "app-a");
+        putDevice(eui(2), "app-b");
+        String appA = call(ADMIN_KEY, "POST", "/api/v1/api-keys", new JsonObject().put("scope", "application:app-a"),
+                201).getString("key");
+        // The router serves each of these as the route without the slash: the scope must judge them alike.
+        assertTrue(call(appA, "GET", "/api/v1/devices/?application_id=app-b", null, 403).getString("error")
+                .contains("application:app-a"));
+        call(appA, "GET", "/api/v1/devices//?application_id=app-b", null, 403);
+        call(appA, "GET", "/api/v1/devices/" + eui(2) + "/", null, 403);
+        call(appA, "GET", "/api/v1/devices/" + eui(2) + "/state/", null, 403);
+        call(appA, "DELETE", "/api/v1/devices/" + eui(2) + "/queue/", null, 403);
+        call(appA, "GET", "/api/v1/applications/app-b/", null, 403);
+        call(appA, "PUT", "/api/v1/gateways/AA555A0000000001/", new JsonObject(), 403);
+        call(appA, "GET", "/api/v1/api-keys/", null, 403);
+        call(appA, "GET", "/api/v1/events/?application_id=app-b", null, 403);
+        assertEquals(List.of(eui(1)), devEuis(call(appA, "GET", "/api/v1/devices/?application_id=app-a", null, 200)));
+        assertEquals(eui(1), call(appA, "GET", "/api/v1/devices/" + eui(1) + "/", null, 200).getString("dev_eui"));
+        assertEquals(List.of("app-a"), ids(call(appA, "GET", "/api/v1/applications/", null, 200)
+                .getJsonArray("applications"), "application_id"));
+        call(appA, "GET", "/api/v1/gateways/", null, 200);
+        call(appA, "GET", "/api/v1/device-profiles/", null, 200);
+    }
+
+    @Test
+    void aMalformedEscapeInTheQueryIsAJson400NamingTheQuery() throws Exception {
+        putDevice(eui(1), "app-a");
+        String appA = call(ADMIN_KEY, "POST", "/api/v1/api-keys", new JsonObject().put("scope", "application:app-a"),
+                201).getString("key");
+        for (String target : List.of("/api/v1/applications?limit=%zz", "/api/v1/devices?application_id=a&cursor=%zz",
+                "/api/v1/gateways?limit=1%")) {
+            assertTrue(raw(ADMIN_KEY, target, 400).getString("error").startsWith("the query '"), target);
+        }
+        // An application's key: the scope check reads the query before any route.
+        for (String target : List.of("/api/v1/devices?application_id=app-a&cursor=%zz", "/api/v1/events?x=%g1")) {
+            assertTrue(raw(appA, target, 400).getString("error").startsWith("the query '"), target);
+        }
+        call(ADMIN_KEY, "GET", "/api/v1/applications?limit=1", null, 200);
+    }
+
+    /** A GET of a request target sent as given (java.net.URI refuses a malformed escape); its JSON body. */
+    private JsonObject raw(String apiKey, String target, int status) throws Exception {
+        HttpClientResponse[] response = new HttpClientResponse[1];
+        String body = vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.GET)
+                        .setHost("127.0.0.1").setPort(port).setURI(target).putHeader("Authorization", "Bearer " + apiKey))
+                .compose(HttpClientRequest::send).compose(answer -> {
+                    response[0] = answer;
+                    return answer.body();
+                }).await(10, TimeUnit.SECONDS).toString();
+        assertEquals(status, response[0].statusCode(), target + ": " + body);
+        assertEquals("application/json", response[0].getHeader("Content-Type"), target);
+        return new JsonObject(body);
     }
 
     /** The DevEUIs the index itself lists for the application, read straight from Redis. */

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.testing.TestRedis;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Gateway status in a real Redis: what two instances' stores write about one gateway (the later PULL_DATA decides
- * until when it is online, whichever write lands last), the key's lifetime, and a write to an unreachable Redis,
+ * until when it is online and the later status report is kept, whichever write lands last), the key's lifetime, and a write to an unreachable Redis,
  * which is counted and never reaches the caller.
  */
 class GatewayStatusStoreTest {
@@ -52,24 +51,44 @@ class GatewayStatusStoreTest {
 
         Instant earlier = Instant.parse("2026-11-30T01:00:00Z");
         Instant later = earlier.plusSeconds(10);
-        second.pulled(GATEWAY, later);
-        awaitStatus(redis, keys, status -> status.lastSeen().equals(Optional.of(later)));
+        second.recordPull(GATEWAY, later).await(10, TimeUnit.SECONDS);
         // An earlier PULL_DATA through the other instance whose write lands last takes nothing back.
-        first.pulled(GATEWAY, earlier);
-        first.reported(new GatewayStats(GATEWAY, earlier, null, null, null, 7L, 6L, 5L, 100.0, 2L, 1L, null),
-                earlier);
-        GatewayStatus status = awaitStatus(redis, keys, s -> s.lastStats().isPresent());
+        first.recordPull(GATEWAY, earlier).await(10, TimeUnit.SECONDS);
+        first.recordReport(report(7), earlier).await(10, TimeUnit.SECONDS);
+        GatewayStatus status = read(redis, keys).get(GATEWAY);
         assertEquals(Optional.of(later), status.lastSeen());
         assertEquals(Optional.of(later.plus(OFFLINE_TIMEOUT)), status.onlineUntil());
         assertTrue(status.online(later.plus(OFFLINE_TIMEOUT).minusMillis(1)));
         assertFalse(status.online(later.plus(OFFLINE_TIMEOUT)));
         assertEquals(new JsonObject().put("time", "2026-11-30T01:00:00Z").put("rxnb", 7).put("rxok", 6)
-                .put("rxfw", 5).put("ackr", 100.0).put("dwnb", 2).put("txnb", 1), status.lastStats().get());
+                .put("rxfw", 5).put("ackr", 100.0).put("dwnb", 2).put("txnb", 1), status.lastStats().get(),
+                "the first report is kept, whatever its time");
 
         long ttl = redis.send(Request.cmd(Command.PTTL).arg(keys.gatewayStatus(GATEWAY))).await(10, TimeUnit.SECONDS)
                 .toLong();
         assertTrue(ttl > GatewayStatusStore.RETENTION.minusMinutes(1).toMillis()
                 && ttl <= GatewayStatusStore.RETENTION.toMillis(), "TTL " + ttl);
+    }
+
+    @Test
+    void anOlderReportLandingLastDoesNotReplaceANewerOne() throws Exception {
+        RedisSettings settings = TestRedis.settings();
+        RedisKeys keys = new RedisKeys(settings.keyPrefix());
+        Redis redis = TestRedis.client(vertx, settings);
+        GatewayStatusStore first = store(redis, keys, new SimpleMeterRegistry());
+        GatewayStatusStore second = store(redis, keys, new SimpleMeterRegistry());
+        Instant earlier = Instant.parse("2026-11-30T01:00:00Z");
+        Instant later = earlier.plusSeconds(30);
+
+        second.recordReport(report(20), later).await(10, TimeUnit.SECONDS);
+        first.recordReport(report(10), earlier).await(10, TimeUnit.SECONDS);
+        assertEquals(20, read(redis, keys).get(GATEWAY).lastStats().get().getInteger("rxnb"),
+                "the report received later is kept");
+        assertEquals(Optional.of(later), read(redis, keys).get(GATEWAY).lastSeen());
+
+        first.recordReport(report(30), later.plusSeconds(30)).await(10, TimeUnit.SECONDS);
+        assertEquals(30, read(redis, keys).get(GATEWAY).lastStats().get().getInteger("rxnb"),
+                "a newer report replaces it");
     }
 
     @Test
@@ -90,22 +109,17 @@ class GatewayStatusStoreTest {
         }
     }
 
+    /** A status report (PROTOCOL.TXT section 4) counting {@code received} packets. */
+    private static GatewayStats report(long received) {
+        return new GatewayStats(GATEWAY, Instant.parse("2026-11-30T01:00:00Z"), null, null, null, received,
+                received - 1, received - 2, 100.0, 2L, 1L, null);
+    }
+
     private GatewayStatusStore store(Redis redis, RedisKeys keys, SimpleMeterRegistry meters) {
         return new GatewayStatusStore(redis, keys, OFFLINE_TIMEOUT, vertx.getOrCreateContext(), meters);
     }
 
     private static Map<Eui64, GatewayStatus> read(Redis redis, RedisKeys keys) throws Exception {
         return GatewayStatusStore.read(redis, keys, List.of(GATEWAY)).await(10, TimeUnit.SECONDS);
-    }
-
-    private static GatewayStatus awaitStatus(Redis redis, RedisKeys keys,
-                                             Predicate<GatewayStatus> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        GatewayStatus status = read(redis, keys).get(GATEWAY);
-        while (!wanted.test(status)) {
-            assertTrue(System.nanoTime() < deadline, "status not as expected: " + status);
-            status = read(redis, keys).get(GATEWAY);
-        }
-        return status;
     }
 }

@@ -79,6 +79,37 @@ class KeyScanTest {
     }
 
     @Test
+    void aScanStoppedMidwayOnTheClusterGoesOnFromItsPosition() throws Exception {
+        RedisSettings settings = cluster.patientSettings(prefix);
+        Redis redis = RedisClients.create(vertx, settings, settings.servers(), new SimpleMeterRegistry());
+        Set<String> written = write(redis);
+        // Stopped inside the second master's keys, as a process that dies there.
+        Set<String> before = ConcurrentHashMap.newKeySet();
+        KeyScan.Position[] stoppedAt = new KeyScan.Position[1];
+        KeyScan.forEachPage(redis, prefix + "{*}:record", KeyScan.Position.START, (page, after) -> {
+            before.addAll(page);
+            if (after.master() == 1 && !after.cursor().equals("0")) {
+                stoppedAt[0] = KeyScan.Position.parse(after.toString());
+                return Future.failedFuture("stopped");
+            }
+            return Future.succeededFuture();
+        }).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+        assertTrue(stoppedAt[0] != null, "the scan reached the second master");
+
+        Set<String> rest = ConcurrentHashMap.newKeySet();
+        KeyScan.forEachPage(redis, prefix + "{*}:record", stoppedAt[0], (page, after) -> {
+            rest.addAll(page);
+            return Future.succeededFuture();
+        }).await(30, TimeUnit.SECONDS);
+        Set<String> both = new HashSet<>(before);
+        both.retainAll(rest);
+        assertEquals(Set.of(), both, "it went on, not over");
+        both.addAll(before);
+        both.addAll(rest);
+        assertEquals(written, both);
+    }
+
+    @Test
     void aScanOnAStandaloneRedisSeesEveryKey() throws Exception {
         // 2,000 requests at once: a request deadline for a busy machine, not the 1 s default.
         Redis redis = TestRedis.client(vertx, new RedisSettings(List.of(TestRedis.url()), "standalone", "", prefix,
