@@ -65,8 +65,8 @@ final class SimulateCommand implements Callable<Integer> {
     String activation;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
-            description = "each device's mean time between uplinks, each wait drawn within +-50 %% (default: "
-                    + "${DEFAULT-VALUE})")
+            description = "after each frame and its receive windows (RX2 delay + 0.2 s), each device waits this "
+                    + "long, drawn within +-50 %% (default: ${DEFAULT-VALUE})")
     String interval;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s",
@@ -96,7 +96,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10s",
             description = "after the devices stop: how long events may still come before a missing one counts as "
-                    + "lost (default: ${DEFAULT-VALUE})")
+                    + "lost, at least the devices' first RX2 delay + 1 s: 3s for ABP, 7s with OTAA (default: "
+                    + "${DEFAULT-VALUE})")
     String grace;
 
     @Option(names = "--cleanup", description = "at the end, delete the devices, gateways and device profiles the run "
@@ -104,7 +105,8 @@ final class SimulateCommand implements Callable<Integer> {
     boolean cleanup;
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "seed of the simulation's choices (timing, gateways in reach, signal); default: random")
+            description = "seed of the simulation's choices (gateways in reach, signal, payloads, waits); it does "
+                    + "not reproduce timing, keys or the run ID; default: random")
     Long seed;
 
     @Override

@@ -27,7 +27,8 @@ import picocli.CommandLine;
 /**
  * {@code simulate} run as an operator would, in process, against a running server with a real Redis over real UDP:
  * OTAA (through the built-in join server) and ABP devices of LoRaWAN 1.0.3 and 1.1 join and send, every uplink comes
- * out as an event and every confirmed one is acknowledged; a refusal and a usage error get their exit status.
+ * out as an event and every confirmed one is acknowledged; a refusal and usage errors get their exit status, and
+ * --cleanup runs also after a refused registration.
  */
 class SimulateCommandTest {
     private static final String ADMIN_KEY = "simulate-test-admin-0123456789abcdef";
