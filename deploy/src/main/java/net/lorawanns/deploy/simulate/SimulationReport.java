@@ -51,8 +51,8 @@ final class SimulationReport {
     private final List<String> problems = new ArrayList<>();
     private int problemCount;
     private final List<String> unacknowledged = new ArrayList<>();
-    /** Devices that stopped sending before the end, each said with how. */
-    private final List<String> stopped = new ArrayList<>();
+    /** Devices that sent less than they should have: DevEUI to what they sent (the first finding of each). */
+    private final Map<String, String> stopped = new LinkedHashMap<>();
 
     static String key(String devEui, long fCnt) {
         return devEui + ":" + fCnt;
@@ -120,7 +120,7 @@ final class SimulationReport {
 
     /** A device that sent fewer frames than it should have: {@code how} says what it sent. */
     void stopped(String devEui, String how) {
-        stopped.add(devEui + " " + how);
+        stopped.putIfAbsent(devEui, devEui + " " + how);
     }
 
     void problem(String description) {
@@ -200,8 +200,8 @@ final class SimulationReport {
                     + "(ABP) or RekeyConf (OTAA)");
         }
         if (!stopped.isEmpty()) {
-            lines.add("LOST: " + stopped.size() + " device(s) stopped sending early: " + shown(stopped,
-                    stopped.size()));
+            lines.add("LOST: " + stopped.size() + " device(s) sent less than expected: "
+                    + shown(List.copyOf(stopped.values()), stopped.size()));
         }
         if (joinRequestsUnanswered > 0 || joinsAccepted < otaaDevices) {
             lines.add("LOST: " + joinRequestsUnanswered + " join-request(s) without a join-accept; "
