@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.lorawanns.config.ConfigLoader;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,7 @@ import picocli.CommandLine;
 /**
  * {@code simulate} sees a loss: a relay between its gateways and the server's UDP port (real sockets both ways) drops
  * one datagram, a PUSH_DATA with an uplink or a PULL_RESP with the ACK of a confirmed one, and the run exits with 1
- * naming what was lost.
+ * naming what was lost; without the relay, confirmed uplinks whose windows are open when the devices stop are judged.
  */
 class SimulateLossTest {
     private static final String ADMIN_KEY = "simulate-loss-admin-0123456789abcdef";
@@ -79,23 +80,46 @@ class SimulateLossTest {
         assertTrue(out.contains("uplinks delivered as events: 2 of 2 sent"), out);
     }
 
-    /** One ABP device of LoRaWAN 1.0.4 behind one gateway sends two uplinks through the relay; the run must fail. */
-    private String runExpectingLoss(String... more) {
-        List<String> args = new ArrayList<>(List.of("simulate", "--gateways", "1", "--devices", "1", "--activation",
-                "abp", "--mac-version", "1.0.4", "--interval", "100ms", "--uplinks", "2", "--duration", "20s",
-                "--grace", "3s", "--seed", "7", "--api-key", ADMIN_KEY, "--url", "http://127.0.0.1:"
-                        + server.apiPort(), "--udp", "127.0.0.1:" + relay.port()));
-        args.addAll(List.of(more));
+    @Test
+    void confirmedUplinksWhoseWindowsAreOpenWhenTheDevicesStopAreStillJudged() {
+        // The review's case: the second uplink's RX2 closes 2.2 s after it (TS001 1.0.4 section 6.2.5), after the
+        // end of --duration and of the shortest grace; the run waits for it and every confirmed uplink is judged.
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = Launcher.commandLine();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
-        int status = command.execute(args.toArray(String[]::new));
+        int status = simulate(out, err, server.udpPort(), "--duration", "3s", "--confirmed-share", "1");
+        assertEquals(0, status, out + err.toString());
+        Matcher confirmed = Pattern.compile("confirmed uplinks acknowledged: (\\d+) of (\\d+)").matcher(out.toString());
+        assertTrue(confirmed.find(), out.toString());
+        assertEquals(confirmed.group(2), confirmed.group(1));
+        Matcher sent = Pattern.compile("uplinks delivered as events: (\\d+) of (\\d+) sent").matcher(out.toString());
+        assertTrue(sent.find(), out.toString());
+        assertEquals(sent.group(2), confirmed.group(2));
+        assertTrue(out.toString().contains("Nothing lost."), out.toString());
+    }
+
+    /** One ABP device of LoRaWAN 1.0.4 behind one gateway sends two uplinks through the relay; the run must fail. */
+    private String runExpectingLoss(String... more) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("--uplinks", "2", "--duration", "20s"));
+        args.addAll(List.of(more));
+        int status = simulate(out, err, relay.port(), args.toArray(String[]::new));
         assertEquals(1, status, out + err.toString());
         assertTrue(out.toString().contains("Something was lost or wrong: exit status 1"), out.toString());
         assertTrue(relay.dropped.get(), "the relay dropped a datagram");
         return out.toString();
+    }
+
+    /** Runs one ABP device of LoRaWAN 1.0.4 behind one gateway, sending to {@code udpPort}; returns the status. */
+    private int simulate(StringWriter out, StringWriter err, int udpPort, String... more) {
+        List<String> args = new ArrayList<>(List.of("simulate", "--gateways", "1", "--devices", "1", "--activation",
+                "abp", "--mac-version", "1.0.4", "--interval", "100ms", "--grace", "3s", "--seed", "7", "--api-key",
+                ADMIN_KEY, "--url", "http://127.0.0.1:" + server.apiPort(), "--udp", "127.0.0.1:" + udpPort));
+        args.addAll(List.of(more));
+        CommandLine command = Launcher.commandLine();
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        return command.execute(args.toArray(String[]::new));
     }
 
     /**
