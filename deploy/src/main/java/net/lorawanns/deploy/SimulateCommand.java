@@ -193,7 +193,8 @@ final class SimulateCommand implements Callable<Integer> {
                     + "' cannot be resolved");
         }
         return new SimulationSettings(gateways, devices, List.copyOf(chosen), mode, every, sending,
-                uplinks == null ? OptionalInt.empty() : OptionalInt.of(uplinks), confirmedShare, bridgeAddress, region.toLowerCase(Locale.ROOT), deviceRegion,
+                uplinks == null ? OptionalInt.empty() : OptionalInt.of(uplinks), confirmedShare, bridgeAddress,
+                region.toLowerCase(Locale.ROOT), deviceRegion,
                 seed == null ? new SecureRandom().nextLong() : seed, joinEui.toUpperCase(Locale.ROOT), after);
     }
 

@@ -32,7 +32,9 @@ final class VirtualDevice {
     /**
      * A frame the device sent and the two windows it listens in after it.
      *
-     * @param fCnt -1 for a join-request
+     * @param fCnt    -1 for a join-request
+     * @param fPort   the FPort as {@link SpecDevice.Uplink} gives it (0 or less: no application payload went)
+     * @param payload the application payload before encryption (empty for a join-request)
      */
     record Transmission(VirtualDevice device, byte[] phy, long frequencyHz, String datr, long fCnt, boolean confirmed,
                         int fPort, byte[] payload, SpecDevice.Window rx1, SpecDevice.Window rx2) {
