@@ -65,8 +65,8 @@ final class SimulateCommand implements Callable<Integer> {
     String activation;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
-            description = "each device's mean time between uplinks, each wait drawn within +-50 %% (default: "
-                    + "${DEFAULT-VALUE})")
+            description = "after each frame and its receive windows (RX2 delay + 0.2 s), each device waits this "
+                    + "long, drawn within +-50 %% (default: ${DEFAULT-VALUE})")
     String interval;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s",
@@ -96,7 +96,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10s",
             description = "after the devices stop: how long events may still come before a missing one counts as "
-                    + "lost (default: ${DEFAULT-VALUE})")
+                    + "lost, at least the devices' first RX2 delay + 1 s: 3s for ABP, 7s with OTAA (default: "
+                    + "${DEFAULT-VALUE})")
     String grace;
 
     @Option(names = "--cleanup", description = "at the end, delete the devices, gateways and device profiles the run "
@@ -104,7 +105,8 @@ final class SimulateCommand implements Callable<Integer> {
     boolean cleanup;
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "seed of the simulation's choices (timing, gateways in reach, signal); default: random")
+            description = "seed of the simulation's choices (gateways in reach, signal, payloads, waits); it does "
+                    + "not reproduce timing, keys or the run ID; default: random")
     Long seed;
 
     @Override
@@ -117,12 +119,16 @@ final class SimulateCommand implements Callable<Integer> {
         }
         Fleet fleet = Fleet.of(settings, Fleet.newRunId());
         return connection.run((client, out, err) -> {
-            if (!register(client, fleet, settings, out, err)) {
-                return 1;
-            }
-            int status = simulate(client, fleet, settings, out, err);
-            if (cleanup && !cleanUp(client, fleet, out, err)) {
-                return 1;
+            int status = 1;
+            try {
+                if (register(client, fleet, settings, out, err)) {
+                    status = simulate(client, fleet, settings, out, err);
+                }
+            } finally {
+                // Also after a refusal halfway through the registration, or a failure of the run.
+                if (cleanup && !cleanUp(client, fleet, out, err)) {
+                    status = 1;
+                }
             }
             return status;
         });
@@ -155,6 +161,12 @@ final class SimulateCommand implements Callable<Integer> {
         if (every.isZero() || sending.isZero()) {
             throw new IllegalArgumentException("--interval and --duration must be more than 0");
         }
+        Duration shortestGrace = Simulation.shortestGrace(mode);
+        if (after.compareTo(shortestGrace) < 0) {
+            throw new IllegalArgumentException("--grace must be at least " + shortestGrace.toMillis() + " ms with "
+                    + "--activation " + activation.toLowerCase(Locale.ROOT) + " (the devices' RX2 delay and a margin: "
+                    + "a shorter grace ends the run before the network can answer), got " + grace);
+        }
         if (uplinks != null && uplinks < 1) {
             throw new IllegalArgumentException("--uplinks must be at least 1, got " + uplinks);
         }
@@ -175,9 +187,14 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--udp: " + e.getMessage());
         }
+        InetSocketAddress bridgeAddress = new InetSocketAddress(bridge.host(), bridge.port());
+        if (bridgeAddress.isUnresolved()) {
+            throw new IllegalArgumentException((udp == null ? "the host of --url" : "--udp") + ": '" + bridge.host()
+                    + "' cannot be resolved");
+        }
         return new SimulationSettings(gateways, devices, List.copyOf(chosen), mode, every, sending,
-                uplinks == null ? OptionalInt.empty() : OptionalInt.of(uplinks), confirmedShare,
-                new InetSocketAddress(bridge.host(), bridge.port()), region.toLowerCase(Locale.ROOT), deviceRegion,
+                uplinks == null ? OptionalInt.empty() : OptionalInt.of(uplinks), confirmedShare, bridgeAddress,
+                region.toLowerCase(Locale.ROOT), deviceRegion,
                 seed == null ? new SecureRandom().nextLong() : seed, joinEui.toUpperCase(Locale.ROOT), after);
     }
 
@@ -229,7 +246,8 @@ final class SimulateCommand implements Callable<Integer> {
                 version)));
         for (String path : paths) {
             ApiClient.Answer answer = client.send("DELETE", path, null);
-            if (!answer.ok()) {
+            // 404: not registered, when the registration stopped halfway.
+            if (!answer.ok() && answer.status() != 404) {
                 err.println("The server refused DELETE /" + path + ": " + answer.error());
                 return false;
             }
@@ -276,8 +294,9 @@ final class SimulateCommand implements Callable<Integer> {
             }
             try {
                 simulation.start();
-            } catch (java.io.IOException e) {
-                err.println(e.getMessage());
+            } catch (java.io.IOException | RuntimeException e) {
+                // A socket that cannot open, or a gateway that cannot reach --udp.
+                err.println("The simulated gateways could not start: " + e.getMessage());
                 return 1;
             }
             out.printf("Simulating %d gateway(s) and %d device(s) (seed %d) against %s:%d%n", settings.gateways(),

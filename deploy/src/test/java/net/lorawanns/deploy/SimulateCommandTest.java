@@ -27,7 +27,8 @@ import picocli.CommandLine;
 /**
  * {@code simulate} run as an operator would, in process, against a running server with a real Redis over real UDP:
  * OTAA (through the built-in join server) and ABP devices of LoRaWAN 1.0.3 and 1.1 join and send, every uplink comes
- * out as an event and every confirmed one is acknowledged; a refusal and a usage error get their exit status.
+ * out as an event and every confirmed one is acknowledged; a refusal and usage errors get their exit status, and
+ * --cleanup runs also after a refused registration.
  */
 class SimulateCommandTest {
     private static final String ADMIN_KEY = "simulate-test-admin-0123456789abcdef";
@@ -56,7 +57,7 @@ class SimulateCommandTest {
     void devicesOfEachVersionAndActivationDeliverEveryUplinkAsAnEvent() throws Exception {
         Run run = run("--gateways", "3", "--devices", String.valueOf(DEVICES), "--mac-version", "1.0.3,1.1",
                 "--activation", "mixed", "--interval", "200ms", "--uplinks", String.valueOf(UPLINKS),
-                "--confirmed-share", "0.5", "--seed", "18", "--grace", "5s", "--duration", "40s");
+                "--confirmed-share", "0.5", "--seed", "18", "--grace", "8s", "--duration", "40s");
         assertEquals(0, run.status(), run.out() + run.err());
         // mixed: a round of OTAA devices, one per version, then a round of ABP ones: 4 of the 6 join.
         assertTrue(run.out().contains("joins accepted: 4 of 4 OTAA devices (4 join-requests sent, 0 not answered)"),
@@ -113,6 +114,20 @@ class SimulateCommandTest {
     }
 
     @Test
+    void cleanupAlsoDeletesWhatAPartialRegistrationLeft() throws Exception {
+        // The server serves EU868 only: the application is registered, its first device profile (US915) refused.
+        Run run = run("--gateways", "1", "--devices", "1", "--region", "us915", "--cleanup");
+        assertEquals(1, run.status(), run.out() + run.err());
+        Matcher refused = Pattern.compile("^The server refused PUT /api/v1/device-profiles/sim-([0-9A-F]{6})-1\\.0\\.3: "
+                + "HTTP 400: region: 'us915'").matcher(run.err());
+        assertTrue(refused.find(), run.err());
+        // The cleanup ran all the same, over what was never registered too.
+        assertTrue(run.out().contains("Deleted the run's devices, gateways and device profiles; application sim-"
+                + refused.group(1) + " stays"), run.out());
+        assertEquals(200, get("/api/v1/applications/sim-" + refused.group(1)).statusCode());
+    }
+
+    @Test
     void aKeyTheServerRefusesEndsTheRunWithItsReason() {
         Run run = run("--api-key", "not-a-key-of-this-server", "--devices", "1");
         assertEquals(1, run.status(), run.out() + run.err());
@@ -142,6 +157,15 @@ class SimulateCommandTest {
         Run interval = run("--interval", "soon");
         assertEquals(CommandLine.ExitCode.USAGE, interval.status());
         assertTrue(interval.err().startsWith("--interval: 'soon' is not a duration"), interval.err());
+
+        // ABP uplinks' RX2 opens 2 s after them (TS001 1.0.4 section 6.2.5): a 1 s grace could not see its ACK.
+        Run grace = run("--activation", "abp", "--grace", "1s");
+        assertEquals(CommandLine.ExitCode.USAGE, grace.status());
+        assertTrue(grace.err().startsWith("--grace must be at least 3000 ms with --activation abp"), grace.err());
+
+        Run udp = run("--udp", "no-such-host.invalid:1700");
+        assertEquals(CommandLine.ExitCode.USAGE, udp.status());
+        assertEquals("--udp: 'no-such-host.invalid' cannot be resolved\n", udp.err());
     }
 
     private record Run(int status, String out, String err) {
@@ -154,7 +178,10 @@ class SimulateCommandTest {
         if (!all.contains("--api-key")) {
             all.addAll(List.of("--api-key", ADMIN_KEY));
         }
-        all.addAll(List.of("--url", "http://127.0.0.1:" + server.apiPort(), "--udp", "127.0.0.1:" + server.udpPort()));
+        if (!all.contains("--udp")) {
+            all.addAll(List.of("--udp", "127.0.0.1:" + server.udpPort()));
+        }
+        all.addAll(List.of("--url", "http://127.0.0.1:" + server.apiPort()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine command = Launcher.commandLine();

@@ -34,6 +34,15 @@ public final class Simulation implements AutoCloseable {
     /** After RX2 opens: when the device stops listening (a downlink is delivered when its window opens). */
     private static final Duration WINDOWS_CLOSE = Duration.ofMillis(200);
     private static final Duration GRACE_CHECK = Duration.ofMillis(100);
+    /** How late a task of a busy simulation thread may run before a device counts as stopped. */
+    private static final Duration LATE = Duration.ofSeconds(1);
+    /**
+     * After the grace period: the longest windows still open may take, RX2 at RxDelay 15 (TS001 1.0.4 section
+     * 5.7: RX1 up to 15 s, RX2 one second later).
+     */
+    private static final Duration LONGEST_WINDOWS = Duration.ofSeconds(16).plus(WINDOWS_CLOSE);
+    /** The least grace: RX2 of the devices' first frame and this margin for its downlink and the event. */
+    private static final Duration GRACE_MARGIN = Duration.ofSeconds(1);
     private static final int RSSI_MIN = -120;
     private static final int RSSI_MAX = -40;
     private static final double SNR_MIN = -15;
@@ -67,6 +76,15 @@ public final class Simulation implements AutoCloseable {
 
     /** The end of a run: the summary's lines, and whether anything was lost or wrong. */
     public record Summary(List<String> lines, boolean lost) {
+    }
+
+    /**
+     * The shortest grace period that lets the devices' first frames be judged: RX2 of a join-request (OTAA) or of an
+     * uplink at the default RX1 delay (ABP), and a margin.
+     */
+    public static Duration shortestGrace(SimulationSettings.Activation activation) {
+        return Duration.ofSeconds(VirtualDevice.firstRx2DelaySeconds(activation != SimulationSettings.Activation.ABP))
+                .plus(GRACE_MARGIN);
     }
 
     public Simulation(SimulationSettings settings, Fleet fleet, Consumer<String> out) {
@@ -104,18 +122,10 @@ public final class Simulation implements AutoCloseable {
     public void event(String data) {
         long now = System.nanoTime();
         onThread(() -> {
-            JsonObject event;
             try {
-                event = new JsonObject(data);
+                report.event(new JsonObject(data), now);
             } catch (DecodeException e) {
                 report.problem("an event that is not JSON: " + e.getMessage());
-                return;
-            }
-            String type = event.getString("type", "");
-            if (type.equals("uplink")) {
-                report.uplinkEvent(event.getString("dev_eui", "?"), event.getLong("f_cnt", -1L), now);
-            } else {
-                report.otherEvent(type);
             }
         });
     }
@@ -161,6 +171,15 @@ public final class Simulation implements AutoCloseable {
         if (stopping) {
             return;
         }
+        try {
+            send(device);
+        } catch (AssertionError | RuntimeException e) {
+            // The spec device asserts what the specification requires; this device sends nothing more.
+            report.problem(device.plan.devEui() + " stopped, its next frame failed: " + e);
+        }
+    }
+
+    private void send(VirtualDevice device) {
         if (settings.uplinks().isPresent() && device.uplinks() >= settings.uplinks().getAsInt()) {
             done();
             return;
@@ -173,12 +192,14 @@ public final class Simulation implements AutoCloseable {
         boolean confirmed = random.nextDouble() < settings.confirmedShare();
         VirtualDevice.Transmission uplink = device.uplink(confirmed);
         long pushed = transmit(uplink);
-        report.uplinkSent(device.plan.devEui(), uplink.fCnt(), confirmed, pushed);
+        report.uplinkSent(device.plan.devEui(), uplink.fCnt(), new SimulationReport.Sent(pushed, uplink.fPort(),
+                uplink.payload(), confirmed));
     }
 
     /** The gateways in reach hear the frame now; the device listens in its two windows. Returns the push time. */
     private long transmit(VirtualDevice.Transmission transmission) {
         long sent = System.nanoTime();
+        transmission.device().sentAt(sent);
         List<String> keys = new ArrayList<>();
         open.put(transmission, keys);
         for (VirtualDevice.Reach reach : transmission.device().reach) {
@@ -255,6 +276,14 @@ public final class Simulation implements AutoCloseable {
 
     /** The device stops listening: a lost join-request or ACK is counted, and it goes on to its next frame. */
     private void windowsClosed(VirtualDevice.Transmission transmission) {
+        if (open.containsKey(transmission)) {
+            judge(transmission);
+            after(jittered(), () -> next(transmission.device()));
+        }
+    }
+
+    /** Counts what the device received in the windows of {@code transmission}, which it no longer listens in. */
+    private void judge(VirtualDevice.Transmission transmission) {
         open.remove(transmission).forEach(listening::remove);
         VirtualDevice.Received received = answered.remove(transmission);
         VirtualDevice device = transmission.device();
@@ -269,7 +298,6 @@ public final class Simulation implements AutoCloseable {
                 report.unacknowledged(device.plan.devEui(), transmission.fCnt());
             }
         }
-        after(jittered(), () -> next(device));
     }
 
     /** The interval drawn within +-50 %. */
@@ -288,13 +316,34 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    /** The devices send nothing more; the grace period begins. */
+    /**
+     * The devices send nothing more; the grace period begins. A device that sent nothing for longer than its gap
+     * between frames allows stopped early (a failure of its own, or of the simulator).
+     */
     private void stopSending() {
         if (!stopping) {
             stopping = true;
-            long graceUntil = System.nanoTime() + settings.grace().toNanos();
+            long now = System.nanoTime();
+            for (VirtualDevice device : devices) {
+                boolean finished = settings.uplinks().isPresent()
+                        && device.uplinks() >= settings.uplinks().getAsInt();
+                if (!finished && now - device.lastSentNanos() > longestGap(device).toNanos()) {
+                    report.stopped(device.plan.devEui(), "sent nothing in the last "
+                            + Duration.ofNanos(now - device.lastSentNanos()).toMillis() + " ms");
+                }
+            }
+            long graceUntil = now + settings.grace().toNanos();
             awaitGrace(graceUntil);
         }
+    }
+
+    /**
+     * The longest a device waits between two frames: the windows of its last frame, then up to 1.5 intervals (and a
+     * second for a busy simulation thread).
+     */
+    private Duration longestGap(VirtualDevice device) {
+        return Duration.ofSeconds(device.lastRx2DelaySeconds()).plus(WINDOWS_CLOSE)
+                .plus(settings.interval().multipliedBy(3).dividedBy(2)).plus(LATE);
     }
 
     /** A device sent its uplinks; once every one has, the devices stop. */
@@ -305,11 +354,24 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    /** Ends the run once nothing is awaited (every event seen, every window closed) or the grace period is over. */
+    /**
+     * Ends the run once nothing is awaited (every event seen, every window closed) or the grace period is over, and
+     * every window closed (bounded by the longest a window may stay open; one open after that is judged now).
+     */
     private void awaitGrace(long graceUntil) {
-        if ((report.awaitingEvents() || !open.isEmpty()) && System.nanoTime() < graceUntil) {
+        long now = System.nanoTime();
+        boolean graceOver = now >= graceUntil;
+        boolean windowsOver = now >= graceUntil + LONGEST_WINDOWS.toNanos();
+        if ((report.awaitingEvents() && !graceOver || !open.isEmpty()) && !windowsOver) {
             after(GRACE_CHECK, () -> awaitGrace(graceUntil));
             return;
+        }
+        List.copyOf(open.keySet()).forEach(this::judge);
+        for (VirtualDevice device : devices) {
+            if (settings.uplinks().isPresent() && device.uplinks() < settings.uplinks().getAsInt()) {
+                report.stopped(device.plan.devEui(), "sent " + device.uplinks() + " of " + settings.uplinks()
+                        .getAsInt() + " uplinks");
+            }
         }
         for (VirtualDevice device : devices) {
             if (device.plan.lorawan11() && device.joined() && device.uplinks() > 0) {
@@ -343,7 +405,7 @@ public final class Simulation implements AutoCloseable {
     private void guarded(Runnable task) {
         try {
             task.run();
-        } catch (RuntimeException e) {
+        } catch (AssertionError | RuntimeException e) {
             report.problem("the simulator failed: " + e);
         }
     }

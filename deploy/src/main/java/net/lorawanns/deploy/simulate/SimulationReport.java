@@ -1,16 +1,18 @@
 package net.lorawanns.deploy.simulate;
 
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the simulated world saw: joins, uplinks, their events (matched by DevEUI and FCnt) and the latency from the
- * gateways' PUSH_DATA to the event, the downlinks the devices received, and everything lost or wrong. Used on the
- * simulation thread only.
+ * What the simulated world saw: joins, uplinks, their events (matched by DevEUI and FCnt, checked against the FPort,
+ * payload and confirmation sent) and the latency from the gateways' PUSH_DATA to the event, the downlinks the devices
+ * received, the application's error events, and everything lost or wrong. Used on the simulation thread only.
  */
 final class SimulationReport {
     /** Lines of losses shown in the summary at most; the counts are always complete. */
@@ -33,50 +35,92 @@ final class SimulationReport {
     /** LoRaWAN 1.1 devices in session (ABP, or joined), and those whose ResetInd or RekeyInd was confirmed. */
     int indicating;
     int indicationsConfirmed;
-    /** Uplinks sent and not (yet) seen as events: "DEVEUI:FCNT" to the time they were pushed. */
-    private final Map<String, Long> awaited = new LinkedHashMap<>();
+    /**
+     * An uplink as the device sent it.
+     *
+     * @param fPort   the FPort; 0 or less when the frame carried no application payload (none, or MAC commands)
+     * @param payload the application payload before encryption
+     */
+    record Sent(long pushedNanos, int fPort, byte[] payload, boolean confirmed) {
+    }
+
+    /** Uplinks sent and not (yet) seen as events, by "DEVEUI:FCNT". */
+    private final Map<String, Sent> awaited = new LinkedHashMap<>();
     private long[] latenciesMicros = new long[64];
     private int latencyCount;
     private final List<String> problems = new ArrayList<>();
     private int problemCount;
     private final List<String> unacknowledged = new ArrayList<>();
+    /** Devices that sent less than they should have: DevEUI to what they sent (the first finding of each). */
+    private final Map<String, String> stopped = new LinkedHashMap<>();
 
     static String key(String devEui, long fCnt) {
         return devEui + ":" + fCnt;
     }
 
-    void uplinkSent(String devEui, long fCnt, boolean confirmed, long pushedNanos) {
+    void uplinkSent(String devEui, long fCnt, Sent sent) {
         uplinks++;
-        if (confirmed) {
+        if (sent.confirmed()) {
             confirmedUplinks++;
         }
-        awaited.put(key(devEui, fCnt), pushedNanos);
+        awaited.put(key(devEui, fCnt), sent);
     }
 
-    /** An uplink event of the stream; one the simulator did not send (or saw twice) is a problem. */
-    void uplinkEvent(String devEui, long fCnt, long nowNanos) {
+    /** An event of the stream (the run's application): uplinks are matched, errors are problems. */
+    void event(JsonObject event, long nowNanos) {
         events++;
+        switch (event.getString("type", "")) {
+            case "uplink" -> uplinkEvent(event, nowNanos);
+            case "join" -> joinEvents++;
+            case "error" -> problem("an error event " + event.getString("error", "?") + " for "
+                    + event.getString("dev_eui", "no device") + ": " + event.getString("description", ""));
+            default -> {
+                // status, txack, downlink and the like: counted only
+            }
+        }
+    }
+
+    /**
+     * An uplink event: one the simulator did not send (or saw twice) is a problem, as is one whose FPort, payload
+     * (decrypted by the server with its AppSKey) or confirmation differ from what the device sent.
+     */
+    private void uplinkEvent(JsonObject event, long nowNanos) {
         uplinkEvents++;
-        Long pushed = awaited.remove(key(devEui, fCnt));
-        if (pushed == null) {
-            problem("an uplink event for " + key(devEui, fCnt) + " that was not sent, or came twice");
+        String key = key(event.getString("dev_eui", "?"), event.getLong("f_cnt", -1L));
+        Sent sent = awaited.remove(key);
+        if (sent == null) {
+            problem("an uplink event for " + key + " that was not sent, or came twice");
             return;
         }
         if (latencyCount == latenciesMicros.length) {
             latenciesMicros = Arrays.copyOf(latenciesMicros, latencyCount * 2);
         }
-        latenciesMicros[latencyCount++] = (nowNanos - pushed) / 1000;
-    }
-
-    void otherEvent(String type) {
-        events++;
-        if ("join".equals(type)) {
-            joinEvents++;
+        latenciesMicros[latencyCount++] = (nowNanos - sent.pushedNanos()) / 1000;
+        Integer fPort = event.getInteger("f_port");
+        String data = event.getString("data");
+        if (sent.fPort() > 0) {
+            String expected = Base64.getEncoder().encodeToString(sent.payload());
+            if (fPort == null || fPort != sent.fPort() || !expected.equals(data)) {
+                problem("the uplink event for " + key + " has FPort " + fPort + " and data " + data + ", where the "
+                        + "device sent FPort " + sent.fPort() + " and data " + expected);
+            }
+        } else if (fPort != null) {
+            problem("the uplink event for " + key + " has FPort " + fPort + ", where the device sent no application "
+                    + "payload");
+        }
+        if (event.getBoolean("confirmed", !sent.confirmed()) != sent.confirmed()) {
+            problem("the uplink event for " + key + " says confirmed " + event.getValue("confirmed")
+                    + ", where the device sent " + (sent.confirmed() ? "a confirmed" : "an unconfirmed") + " uplink");
         }
     }
 
     void unacknowledged(String devEui, long fCnt) {
         unacknowledged.add(key(devEui, fCnt));
+    }
+
+    /** A device that sent fewer frames than it should have: {@code how} says what it sent. */
+    void stopped(String devEui, String how) {
+        stopped.putIfAbsent(devEui, devEui + " " + how);
     }
 
     void problem(String description) {
@@ -116,7 +160,8 @@ final class SimulationReport {
     /** Whether anything was lost or went wrong. */
     boolean lost() {
         return joinRequestsUnanswered > 0 || joinsAccepted < otaaDevices || !awaited.isEmpty()
-                || !unacknowledged.isEmpty() || problemCount > 0;
+                || !unacknowledged.isEmpty() || acknowledged < confirmedUplinks
+                || indicationsConfirmed < indicating || !stopped.isEmpty() || problemCount > 0;
     }
 
     /** The summary: counts, latency, and what was lost. */
@@ -145,6 +190,18 @@ final class SimulationReport {
         if (!unacknowledged.isEmpty()) {
             lines.add("LOST: " + unacknowledged.size() + " confirmed uplink(s) without an ACK in RX1 or RX2: "
                     + shown(unacknowledged, unacknowledged.size()));
+        }
+        if (acknowledged + unacknowledged.size() < confirmedUplinks) {
+            lines.add("LOST: " + (confirmedUplinks - acknowledged - unacknowledged.size()) + " confirmed uplink(s) "
+                    + "never judged: their windows were still open at the end");
+        }
+        if (indicationsConfirmed < indicating) {
+            lines.add("LOST: " + (indicating - indicationsConfirmed) + " LoRaWAN 1.1 device(s) without a ResetConf "
+                    + "(ABP) or RekeyConf (OTAA)");
+        }
+        if (!stopped.isEmpty()) {
+            lines.add("LOST: " + stopped.size() + " device(s) sent less than expected: "
+                    + shown(List.copyOf(stopped.values()), stopped.size()));
         }
         if (joinRequestsUnanswered > 0 || joinsAccepted < otaaDevices) {
             lines.add("LOST: " + joinRequestsUnanswered + " join-request(s) without a join-accept; "

@@ -16,6 +16,8 @@ final class VirtualDevice {
     /** TS001 1.0.4 section 6.2.5 (JOIN_ACCEPT_DELAY1 and 2; RP002 gives 5 and 6 s in every region). */
     private static final int JOIN_ACCEPT_DELAY1 = 5;
     private static final int JOIN_ACCEPT_DELAY2 = 6;
+    /** TS001 1.0.4 section 6.2.5: RECEIVE_DELAY2, RX2 of an uplink before the network changes RxDelay. */
+    private static final int RECEIVE_DELAY2 = 2;
     private static final int F_PORT = 1;
     /** The MAC command identifiers of LoRaWAN 1.1's ResetInd and RekeyInd (section 5). */
     private static final int RESET_IND = 0x01;
@@ -30,10 +32,12 @@ final class VirtualDevice {
     /**
      * A frame the device sent and the two windows it listens in after it.
      *
-     * @param fCnt -1 for a join-request
+     * @param fCnt    -1 for a join-request
+     * @param fPort   the FPort as {@link SpecDevice.Uplink} gives it (0 or less: no application payload went)
+     * @param payload the application payload before encryption (empty for a join-request)
      */
     record Transmission(VirtualDevice device, byte[] phy, long frequencyHz, String datr, long fCnt, boolean confirmed,
-                        SpecDevice.Window rx1, SpecDevice.Window rx2) {
+                        int fPort, byte[] payload, SpecDevice.Window rx1, SpecDevice.Window rx2) {
         boolean join() {
             return fCnt < 0;
         }
@@ -51,6 +55,8 @@ final class VirtualDevice {
     private int devNonce;
     private boolean joined;
     private int uplinks;
+    private long lastSentNanos = System.nanoTime();
+    private int lastRx2DelaySeconds = JOIN_ACCEPT_DELAY2;
 
     VirtualDevice(DevicePlan plan, List<Reach> reach, Random random, DeviceRegion region) {
         this.plan = plan;
@@ -77,6 +83,25 @@ final class VirtualDevice {
         return !(plan.otaa() ? spec.mac.rekeyConfs : spec.mac.resetConfs).isEmpty();
     }
 
+    /** The RX2 delay of the first frame: a join-request's, or an ABP device's first uplink's. */
+    static int firstRx2DelaySeconds(boolean otaa) {
+        return otaa ? JOIN_ACCEPT_DELAY2 : RECEIVE_DELAY2;
+    }
+
+    /** When the device sent its last frame (or was made, before its first). */
+    long lastSentNanos() {
+        return lastSentNanos;
+    }
+
+    /** The RX2 delay after its last frame. */
+    int lastRx2DelaySeconds() {
+        return lastRx2DelaySeconds;
+    }
+
+    void sentAt(long nanos) {
+        lastSentNanos = nanos;
+    }
+
     boolean joined() {
         return joined;
     }
@@ -96,8 +121,9 @@ final class VirtualDevice {
                 region.datr(region.rx1Dr(state.dataRate, 0, state.downlinkDwellTime)), JOIN_ACCEPT_DELAY1);
         SpecDevice.Window rx2 = new SpecDevice.Window(state.rx2FrequencyHz, region.datr(state.rx2Dr),
                 JOIN_ACCEPT_DELAY2);
+        lastRx2DelaySeconds = rx2.delaySeconds();
         return new Transmission(this, phy, state.channel(channel).frequencyHz(), region.datr(state.dataRate), -1,
-                false, rx1, rx2);
+                false, 0, new byte[0], rx1, rx2);
     }
 
     /** The next uplink on FPort 1 with a few random bytes, as the device would send it now. */
@@ -106,8 +132,9 @@ final class VirtualDevice {
         random.nextBytes(payload);
         SpecDevice.Uplink uplink = spec.uplinkNow(confirmed, F_PORT, payload);
         uplinks++;
+        lastRx2DelaySeconds = uplink.rx2().delaySeconds();
         return new Transmission(this, uplink.phy(), uplink.frequencyHz(), uplink.datr(), uplink.fCnt(), confirmed,
-                uplink.rx1(), uplink.rx2());
+                uplink.fPort(), payload, uplink.rx1(), uplink.rx2());
     }
 
     /**
