@@ -11,18 +11,21 @@ modules=$2
 jar=$(realpath "$3")
 out=$4
 
-# The runtime depends on the JDK and the modules only: a build that has it already keeps it (and Jib its layer).
+# The jlinked runtime depends on the JDK and the modules only: a build that has it already keeps it (and Jib its
+# layer). The shared libraries below are copied on every build, so that a rebuild after the build machine's
+# libraries were upgraded (security fixes) ships the new ones.
 stamp="$out.stamp"
-built_from="$java_home $("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | grep 'java.vm.version') $modules"
-if [[ -d $out && -f $stamp && $(<"$stamp") == "$built_from" ]]; then
-    exit 0
+runtime_from="$java_home $("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | grep 'java.vm.version') $modules"
+if [[ ! -d $out/opt/java || ! -f $stamp || $(<"$stamp") != "$runtime_from" ]]; then
+    rm -rf "$out" "$stamp"
+    mkdir -p "$out/opt"
+    "$java_home/bin/jlink" --add-modules "$modules" \
+        --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/opt/java"
+    echo "$runtime_from" > "$stamp"
 fi
-
-rm -rf "$out" "$stamp"
-mkdir -p "$out/opt" "$out/tmp"
-
-"$java_home/bin/jlink" --add-modules "$modules" \
-    --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/opt/java"
+# Everything but the runtime is made anew: the libraries of the previous build go, whatever they were.
+find "$out" -mindepth 1 -maxdepth 1 ! -name opt -exec rm -rf {} +
+mkdir -p "$out/tmp"
 
 # Netty's epoll transport ships its native library inside the jar and loads it from /tmp at run time.
 natives=$(mktemp -d)
@@ -51,4 +54,3 @@ grep -o '/[^ ]*\.so[^ ]*' <<<"$dependencies" | grep -v "^$out/\|^$natives/" | so
     mkdir -p "$out$(dirname "$path")"
     cp -L "$path" "$out$path"
 done
-echo "$built_from" > "$stamp"

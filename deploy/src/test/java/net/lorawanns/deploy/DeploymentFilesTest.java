@@ -1,6 +1,7 @@
 package net.lorawanns.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,9 +77,9 @@ class DeploymentFilesTest {
         assertEquals(List.of("./lorawan-ns.toml:" + CONFIG_IN_IMAGE + ":ro"), texts(server.get("volumes")));
         assertTrue(Files.isRegularFile(COMPOSE.resolveSibling("lorawan-ns.toml")));
         assertEquals(List.of(ExampleConfiguration.gatewayPort() + ":" + ExampleConfiguration.gatewayPort() + "/udp",
-                        ExampleConfiguration.apiPort() + ":" + ExampleConfiguration.apiPort(),
-                        ExampleConfiguration.metricsPort() + ":" + ExampleConfiguration.metricsPort()),
-                texts(server.get("ports")));
+                        "127.0.0.1:" + ExampleConfiguration.apiPort() + ":" + ExampleConfiguration.apiPort(),
+                        "127.0.0.1:" + ExampleConfiguration.metricsPort() + ":" + ExampleConfiguration.metricsPort()),
+                texts(server.get("ports")), "the gateways' port on every interface; plain HTTP on loopback only");
         assertEquals("redis", redisHost(), "the example's Redis is compose's service");
         assertTrue(compose.at("/services/redis/image").asText().startsWith("docker.io/library/redis:"));
         assertEquals("service_healthy", server.at("/depends_on/redis/condition").asText());
@@ -125,6 +126,36 @@ class DeploymentFilesTest {
         assertEquals(false, container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true));
         assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
         assertEquals(Set.of("/etc/lorawan-ns", "/tmp"), mountPaths(container));
+        assertEquals(false, pod.at("/automountServiceAccountToken").asBoolean(true),
+                "the server does not call the Kubernetes API: no token in the pod");
+    }
+
+    @Test
+    void theDeploymentLetsTheEndpointsDropThePodBeforeSigterm() throws Exception {
+        JsonNode pod = manifest("deployment.yaml", "Deployment", "lorawan-ns").at("/spec/template/spec");
+        int preStopSleep = deploymentContainer().at("/lifecycle/preStop/sleep/seconds").asInt();
+        assertEquals(5, preStopSleep);
+        int shutdown = 13;
+        assertTrue(pod.at("/terminationGracePeriodSeconds").asInt() > preStopSleep + shutdown,
+                "the grace period covers the sleep and the shutdown on SIGTERM (README, up to 13 s)");
+    }
+
+    @Test
+    void onlyTheServersPodsReachRedis() throws Exception {
+        JsonNode serverLabels = manifest("deployment.yaml", "Deployment", "lorawan-ns")
+                .at("/spec/template/metadata/labels");
+        JsonNode redis = manifest("redis.yaml", "Deployment", redisHost());
+        JsonNode policy = manifest("redis.yaml", "NetworkPolicy", redisHost());
+        assertEquals(redis.at("/spec/template/metadata/labels"), policy.at("/spec/podSelector/matchLabels"));
+        assertEquals(List.of("Ingress"), texts(policy.at("/spec/policyTypes")));
+        JsonNode ingress = policy.at("/spec/ingress");
+        assertEquals(1, ingress.size());
+        assertEquals(1, ingress.at("/0/from").size());
+        assertEquals(serverLabels, ingress.at("/0/from/0/podSelector/matchLabels"));
+        assertTrue(ingress.at("/0/from/0/namespaceSelector").isMissingNode(), "pods of this namespace only");
+        assertEquals("redis", ingress.at("/0/ports/0/port").asText());
+        assertEquals("redis", redis.at("/spec/template/spec/containers/0/ports/0/name").asText());
+        assertEquals("RuntimeDefault", redis.at("/spec/template/spec/securityContext/seccompProfile/type").asText());
     }
 
     @Test
@@ -137,11 +168,14 @@ class DeploymentFilesTest {
                 configVolume = mount.get("name").asText();
             }
         }
+        assertNotNull(configVolume, "a volume is mounted at " + Path.of(CONFIG_IN_IMAGE).getParent());
+        List<String> configMaps = new ArrayList<>();
         for (JsonNode volume : pod.get("volumes")) {
             if (volume.get("name").asText().equals(configVolume)) {
-                assertEquals("lorawan-ns", volume.at("/configMap/name").asText());
+                configMaps.add(volume.at("/configMap/name").asText());
             }
         }
+        assertEquals(List.of("lorawan-ns"), configMaps, "the volume " + configVolume + " is the ConfigMap lorawan-ns");
 
         JsonNode secret = YAML.readTree(KUBERNETES.resolve("secret.yaml.example").toFile());
         assertEquals("Secret", secret.get("kind").asText());
@@ -164,7 +198,9 @@ class DeploymentFilesTest {
         assertEquals(ExampleConfiguration.gatewayPort(), udp.at("/spec/ports/0/port").asInt());
         assertEquals("UDP", udp.at("/spec/ports/0/protocol").asText());
         assertEquals("ClientIP", udp.at("/spec/sessionAffinity").asText(),
-                "a gateway's PUSH_DATA and PULL_DATA reach the same replica");
+                "a gateway's PUSH_DATA and PULL_DATA reach the same replica where the node or load balancer keeps it");
+        assertEquals(1, manifest("deployment.yaml", "Deployment", "lorawan-ns").at("/spec/replicas").asInt(),
+                "one replica: ClientIP affinity holds per node, and cloud load balancers hash UDP's 5-tuple");
         JsonNode api = manifest("service.yaml", "Service", "lorawan-ns-api");
         assertEquals(labels, api.at("/spec/selector"));
         assertEquals(ExampleConfiguration.apiPort(), api.at("/spec/ports/0/port").asInt());
