@@ -216,7 +216,7 @@ class ConsoleBrowserTest {
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> simulate.execute("simulate",
                 "--url", "http://127.0.0.1:" + server.apiPort(), "--api-key", TestNetwork.API_KEY,
                 "--udp", "127.0.0.1:" + server.udpPort(), "--gateways", "2", "--devices", "2", "--activation", "otaa",
-                "--mac-version", "1.0.4", "--interval", "200ms", "--uplinks", "2", "--grace", "5s",
+                "--mac-version", "1.0.4", "--interval", "200ms", "--uplinks", "2", "--grace", "8s",
                 "--duration", "30s", "--cleanup"));
         String shown = (String) page.await("[...document.querySelectorAll('#events-list li[data-type=\"uplink\"] pre')]"
                 + ".map((p) => p.textContent).find((t) => JSON.parse(t).application_id.startsWith('sim-'))",
