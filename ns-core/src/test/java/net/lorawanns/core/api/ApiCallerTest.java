@@ -3,12 +3,9 @@ package net.lorawanns.core.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Redis;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,27 +15,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.config.ConfigLoader;
-import net.lorawanns.config.RedisSettings;
-import net.lorawanns.config.Settings;
-import net.lorawanns.core.device.ApplicationStore;
-import net.lorawanns.core.device.DeviceProfileStore;
-import net.lorawanns.core.device.DeviceStore;
-import net.lorawanns.core.device.GatewayStore;
-import net.lorawanns.core.device.SessionStore;
-import net.lorawanns.core.integration.EventStream;
-import net.lorawanns.core.integration.WebhookAddressPolicy;
-import net.lorawanns.core.join.DevNonceRegistry;
-import net.lorawanns.core.pipeline.NetworkPlan;
-import net.lorawanns.core.queue.DownlinkQueue;
-import net.lorawanns.core.redis.RedisKeys;
-import net.lorawanns.core.seal.AtRestCipher;
-import net.lorawanns.core.seal.MasterKey;
-import net.lorawanns.core.testing.TestRedis;
-import net.lorawanns.core.types.AesKey;
-import net.lorawanns.core.types.NetId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,23 +32,7 @@ class ApiCallerTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        RedisSettings redisSettings = TestRedis.settings();
-        RedisKeys keys = new RedisKeys(redisSettings.keyPrefix());
-        Redis redis = TestRedis.client(vertx, redisSettings);
-        Settings settings = new ConfigLoader().parse("""
-                [network]
-                net_id = "000013"
-                enabled_regions = ["eu868"]
-                """);
-        NetworkPlan plan = NetworkPlan.of(settings.network(), settings.regions());
-        AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
-        RestApi.Services services = new RestApi.Services(new DeviceStore(redis, keys),
-                new SessionStore(redis, keys, cipher), new ApplicationStore(redis, keys, cipher),
-                new GatewayStore(redis, keys), Optional.empty(), new DevNonceRegistry(redis, keys),
-                new EventStream(vertx, new SimpleMeterRegistry()), new WebhookAddressPolicy(List.of()),
-                NetId.parse("000013"), plan.region(), (joinEui, devEui) -> Future.failedFuture("no join server here"),
-                new DeviceProfileStore(redis, keys), plan.regions(), plan.defaults(),
-                new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), event -> { });
+        RestApi.Services services = ApiServices.on(vertx);
         // An adapter's operations (here the join server's) answered with who called.
         ApiRoutes whoAmI = operations -> operations.tagged("join-server").forEach(id -> operations.handle(id,
                 ctx -> ctx.response().putHeader("Content-Type", "application/json")

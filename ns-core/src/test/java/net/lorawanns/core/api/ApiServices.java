@@ -15,6 +15,7 @@ import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceStore;
 import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.integration.EventStream;
 import net.lorawanns.core.integration.WebhookAddressPolicy;
 import net.lorawanns.core.join.DevNonceRegistry;
@@ -34,13 +35,21 @@ final class ApiServices {
 
     static RestApi.Services on(Vertx vertx) throws Exception {
         RedisSettings redisSettings = TestRedis.settings();
-        RedisKeys keys = new RedisKeys(redisSettings.keyPrefix());
-        Redis redis = TestRedis.client(vertx, redisSettings);
+        return on(vertx, TestRedis.client(vertx, redisSettings), new RedisKeys(redisSettings.keyPrefix()),
+                List.of("eu868"), 3, event -> { });
+    }
+
+    /**
+     * The stores on {@code redis}, for a network of NetID 000013 serving {@code regions} (the first is the default),
+     * with queues of {@code maxQueue} items, and {@code eventSink} taking the events for the applications.
+     */
+    static RestApi.Services on(Vertx vertx, Redis redis, RedisKeys keys, List<String> regions, int maxQueue,
+                               EventSink eventSink) throws Exception {
         Settings settings = new ConfigLoader().parse("""
                 [network]
                 net_id = "000013"
-                enabled_regions = ["eu868"]
-                """);
+                enabled_regions = [%s]
+                """.formatted(String.join(", ", regions.stream().map(id -> "\"" + id + "\"").toList())));
         NetworkPlan plan = NetworkPlan.of(settings.network(), settings.regions());
         AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
         return new RestApi.Services(new DeviceStore(redis, keys), new SessionStore(redis, keys, cipher),
@@ -48,6 +57,7 @@ final class ApiServices {
                 new DevNonceRegistry(redis, keys), new EventStream(vertx, new SimpleMeterRegistry()),
                 new WebhookAddressPolicy(List.of()), NetId.parse("000013"), plan.region(),
                 (joinEui, devEui) -> Future.failedFuture("no join server here"), new DeviceProfileStore(redis, keys),
-                plan.regions(), plan.defaults(), new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), event -> { });
+                plan.regions(), plan.defaults(), new DownlinkQueue(redis, keys, maxQueue, Duration.ofDays(7)),
+                eventSink);
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -31,33 +29,20 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.RedisSettings;
-import net.lorawanns.config.Settings;
-import net.lorawanns.core.device.ApplicationStore;
-import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceSession;
-import net.lorawanns.core.device.DeviceStore;
-import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.ApplicationEvent;
 import net.lorawanns.core.events.EventSink;
-import net.lorawanns.core.integration.EventStream;
-import net.lorawanns.core.integration.WebhookAddressPolicy;
-import net.lorawanns.core.join.DevNonceRegistry;
 import net.lorawanns.core.mac.MacState;
-import net.lorawanns.core.pipeline.NetworkPlan;
 import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.queue.PendingAck;
 import net.lorawanns.core.queue.QueuedDownlink;
 import net.lorawanns.core.redis.RedisKeys;
-import net.lorawanns.core.seal.AtRestCipher;
-import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
-import net.lorawanns.core.types.NetId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,20 +73,9 @@ class QueueApiTest {
         RedisSettings redisSettings = TestRedis.settings();
         keys = new RedisKeys(redisSettings.keyPrefix());
         redis = TestRedis.client(vertx, redisSettings);
-        Settings settings = new ConfigLoader().parse("""
-                [network]
-                net_id = "000013"
-                enabled_regions = ["eu868", "us915", "as923-1"]
-                """);
-        NetworkPlan plan = NetworkPlan.of(settings.network(), settings.regions());
-        AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
-        sessions = new SessionStore(redis, keys, cipher);
-        RestApi.Services services = new RestApi.Services(new DeviceStore(redis, keys), sessions,
-                new ApplicationStore(redis, keys, cipher), new GatewayStore(redis, keys), Optional.empty(),
-                new DevNonceRegistry(redis, keys), new EventStream(vertx, new SimpleMeterRegistry()),
-                new WebhookAddressPolicy(List.of()), NetId.parse("000013"), plan.region(),
-                (joinEui, devEui) -> Future.failedFuture("no join server here"), new DeviceProfileStore(redis, keys),
-                plan.regions(), plan.defaults(), new DownlinkQueue(redis, keys, MAX_QUEUE, Duration.ofDays(7)), events);
+        RestApi.Services services = ApiServices.on(vertx, redis, keys, List.of("eu868", "us915", "as923-1"),
+                MAX_QUEUE, events);
+        sessions = services.sessions();
         server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, List.of(KEY))
                         .await(10, TimeUnit.SECONDS))
                 .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);

@@ -30,30 +30,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.RedisSettings;
-import net.lorawanns.config.Settings;
 import net.lorawanns.core.device.ApplicationStore;
 import net.lorawanns.core.device.Device;
-import net.lorawanns.core.device.DeviceProfileStore;
 import net.lorawanns.core.device.DeviceStore;
-import net.lorawanns.core.device.GatewayStore;
 import net.lorawanns.core.device.ResourceIndexes;
-import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.gateway.GatewayStatusStore;
-import net.lorawanns.core.integration.EventStream;
-import net.lorawanns.core.integration.WebhookAddressPolicy;
-import net.lorawanns.core.join.DevNonceRegistry;
-import net.lorawanns.core.pipeline.NetworkPlan;
-import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.redis.RedisKeys;
-import net.lorawanns.core.seal.AtRestCipher;
-import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.TestRedis;
-import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
-import net.lorawanns.core.types.NetId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,21 +68,9 @@ class ResourceListsTest {
         RedisSettings redisSettings = TestRedis.settings();
         keys = new RedisKeys(redisSettings.keyPrefix());
         redis = TestRedis.client(vertx, redisSettings);
-        Settings settings = new ConfigLoader().parse("""
-                [network]
-                net_id = "000013"
-                enabled_regions = ["eu868"]
-                """);
-        NetworkPlan plan = NetworkPlan.of(settings.network(), settings.regions());
-        AtRestCipher cipher = new AtRestCipher(new MasterKey("1", AesKey.of(new byte[16])), List.of());
-        devices = new DeviceStore(redis, keys);
-        applications = new ApplicationStore(redis, keys, cipher);
-        EventStream events = new EventStream(vertx, new SimpleMeterRegistry());
-        RestApi.Services services = new RestApi.Services(devices, new SessionStore(redis, keys, cipher), applications,
-                new GatewayStore(redis, keys), Optional.empty(), new DevNonceRegistry(redis, keys), events,
-                new WebhookAddressPolicy(List.of()), NetId.parse("000013"), plan.region(),
-                (joinEui, devEui) -> Future.failedFuture("no join server here"), new DeviceProfileStore(redis, keys),
-                plan.regions(), plan.defaults(), new DownlinkQueue(redis, keys, 3, Duration.ofDays(7)), events);
+        RestApi.Services services = ApiServices.on(vertx, redis, keys, List.of("eu868"), 3, event -> { });
+        devices = services.devices();
+        applications = services.applications();
         ApiAccess access = new ApiAccess(List.of(ADMIN_KEY), Optional.of(new ApiKeyStore(redis, keys)),
                 new SimpleMeterRegistry());
         HttpServer server = vertx.createHttpServer().requestHandler(RestApi.router(vertx, services, access,
