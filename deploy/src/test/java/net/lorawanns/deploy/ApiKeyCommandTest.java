@@ -11,8 +11,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,7 +99,7 @@ class ApiKeyCommandTest {
         auditLines.start();
         audit.addAppender(auditLines);
         audit.setLevel(Level.INFO);
-        Run created = run("api-key", "create", "--scope", "application:app-1", "--name", "field team");
+        CommandRun created = run("api-key", "create", "--scope", "application:app-1", "--name", "field team");
         assertEquals(0, created.status(), created.err());
         String key = created.out().strip();
         Matcher form = Pattern.compile("lnk_([0-9a-f]{16})_[A-Za-z0-9_-]{43}").matcher(key);
@@ -112,17 +110,17 @@ class ApiKeyCommandTest {
         assertEquals(200, get(key, "/api/v1/gateways").statusCode());
         assertEquals(403, get(key, "/api/v1/applications/app-2").statusCode());
 
-        Run listed = run("api-key", "list");
+        CommandRun listed = run("api-key", "list");
         assertEquals(0, listed.status(), listed.err());
         assertTrue(listed.out().contains(id) && listed.out().contains("application:app-1")
                 && listed.out().contains("field team"), listed.out());
         assertFalse(listed.out().contains(key.substring(22)), listed.out());
 
-        Run refused = run("api-key", "list", "--api-key", key);
+        CommandRun refused = run("api-key", "list", "--api-key", key);
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("HTTP 403"), refused.err());
 
-        Run revoked = run("api-key", "revoke", id);
+        CommandRun revoked = run("api-key", "revoke", id);
         assertEquals(0, revoked.status(), revoked.err());
         assertTrue(revoked.out().contains("Revoked API key " + id), revoked.out());
         assertEquals(401, get(key, "/api/v1/gateways").statusCode());
@@ -139,31 +137,15 @@ class ApiKeyCommandTest {
         assertTrue(metrics.contains("lorawan_api_requests_refused_total{reason=\"scope\"} 2.0"), metrics);
 
         assertEquals(CommandLine.ExitCode.USAGE, run("api-key", "revoke", "../devices/0000000000000001").status());
-        Run nobody = run("api-key", "list", "--url", "http://127.0.0.1:1");
+        CommandRun nobody = run("api-key", "list", "--url", "http://127.0.0.1:1");
         assertEquals(1, nobody.status());
         assertTrue(nobody.err().contains("cannot reach the API"), nobody.err());
     }
 
-    private record Run(int status, String out, String err) {
-    }
-
     /** Runs the launcher with the server's URL, the CA and the admin key, unless the arguments give their own. */
-    private Run run(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        List<String> defaults = List.of("--url", "https://localhost:" + server.apiPort(), "--ca-cert",
-                ca.certFile().toString(), "--api-key", ADMIN_KEY);
-        for (int i = 0; i < defaults.size(); i += 2) {
-            if (!all.contains(defaults.get(i))) {
-                all.addAll(defaults.subList(i, i + 2));
-            }
-        }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = Launcher.commandLine();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
-        int status = command.execute(all.toArray(String[]::new));
-        return new Run(status, out.toString(), err.toString());
+    private CommandRun run(String... args) {
+        return CommandRun.run(CommandRun.withDefaults(List.of(args), "--url", "https://localhost:" + server.apiPort(),
+                "--ca-cert", ca.certFile().toString(), "--api-key", ADMIN_KEY));
     }
 
     private HttpResponse<String> get(String apiKey, String path) throws Exception {

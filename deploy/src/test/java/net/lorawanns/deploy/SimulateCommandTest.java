@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +53,7 @@ class SimulateCommandTest {
 
     @Test
     void devicesOfEachVersionAndActivationDeliverEveryUplinkAsAnEvent() throws Exception {
-        Run run = run("--gateways", "3", "--devices", String.valueOf(DEVICES), "--mac-version", "1.0.3,1.1",
+        CommandRun run = run("--gateways", "3", "--devices", String.valueOf(DEVICES), "--mac-version", "1.0.3,1.1",
                 "--activation", "mixed", "--interval", "200ms", "--uplinks", String.valueOf(UPLINKS),
                 "--confirmed-share", "0.5", "--seed", "18", "--grace", "8s", "--duration", "40s");
         assertEquals(0, run.status(), run.out() + run.err());
@@ -98,7 +96,7 @@ class SimulateCommandTest {
 
     @Test
     void cleanupDeletesWhatTheRunRegistered() throws Exception {
-        Run run = run("--gateways", "2", "--devices", "2", "--activation", "abp", "--mac-version", "1.0.4",
+        CommandRun run = run("--gateways", "2", "--devices", "2", "--activation", "abp", "--mac-version", "1.0.4",
                 "--interval", "200ms", "--uplinks", "1", "--grace", "5s", "--duration", "20s", "--cleanup");
         assertEquals(0, run.status(), run.out() + run.err());
         assertTrue(run.out().contains("uplinks delivered as events: 2 of 2 sent"), run.out());
@@ -116,7 +114,7 @@ class SimulateCommandTest {
     @Test
     void cleanupAlsoDeletesWhatAPartialRegistrationLeft() throws Exception {
         // The server serves EU868 only: the application is registered, its first device profile (US915) refused.
-        Run run = run("--gateways", "1", "--devices", "1", "--region", "us915", "--cleanup");
+        CommandRun run = run("--gateways", "1", "--devices", "1", "--region", "us915", "--cleanup");
         assertEquals(1, run.status(), run.out() + run.err());
         Matcher refused = Pattern.compile("^The server refused PUT /api/v1/device-profiles/sim-([0-9A-F]{6})-1\\.0\\.3: "
                 + "HTTP 400: region: 'us915'").matcher(run.err());
@@ -129,7 +127,7 @@ class SimulateCommandTest {
 
     @Test
     void aKeyTheServerRefusesEndsTheRunWithItsReason() {
-        Run run = run("--api-key", "not-a-key-of-this-server", "--devices", "1");
+        CommandRun run = run("--api-key", "not-a-key-of-this-server", "--devices", "1");
         assertEquals(1, run.status(), run.out() + run.err());
         assertTrue(run.err().startsWith("The server refused PUT /api/v1/applications/sim-"), run.err());
         assertTrue(run.err().contains("HTTP 401: "), run.err());
@@ -137,57 +135,42 @@ class SimulateCommandTest {
 
     @Test
     void usageErrorsExitWithTwoAndSayWhy() {
-        Run activation = run("--activation", "sometimes");
+        CommandRun activation = run("--activation", "sometimes");
         assertEquals(CommandLine.ExitCode.USAGE, activation.status());
         assertEquals("--activation must be otaa, abp or mixed, got 'sometimes'\n", activation.err());
 
-        Run version = run("--mac-version", "1.0.3,1.2");
+        CommandRun version = run("--mac-version", "1.0.3,1.2");
         assertEquals(CommandLine.ExitCode.USAGE, version.status());
         assertTrue(version.err().startsWith("--mac-version: '1.2' is not one of"), version.err());
 
-        Run share = run("--confirmed-share", "1.5");
+        CommandRun share = run("--confirmed-share", "1.5");
         assertEquals(CommandLine.ExitCode.USAGE, share.status());
         assertEquals("--confirmed-share must be 0 to 1, got 1.5\n", share.err());
 
-        Run region = run("--region", "xx999");
+        CommandRun region = run("--region", "xx999");
         assertEquals(CommandLine.ExitCode.USAGE, region.status());
         assertTrue(region.err().startsWith("--region must be one of [as923-1, au915, cn470, eu868, us915]"),
                 region.err());
 
-        Run interval = run("--interval", "soon");
+        CommandRun interval = run("--interval", "soon");
         assertEquals(CommandLine.ExitCode.USAGE, interval.status());
         assertTrue(interval.err().startsWith("--interval: 'soon' is not a duration"), interval.err());
 
         // ABP uplinks' RX2 opens 2 s after them (TS001 1.0.4 section 6.2.5): a 1 s grace could not see its ACK.
-        Run grace = run("--activation", "abp", "--grace", "1s");
+        CommandRun grace = run("--activation", "abp", "--grace", "1s");
         assertEquals(CommandLine.ExitCode.USAGE, grace.status());
         assertTrue(grace.err().startsWith("--grace must be at least 3000 ms with --activation abp"), grace.err());
 
-        Run udp = run("--udp", "no-such-host.invalid:1700");
+        CommandRun udp = run("--udp", "no-such-host.invalid:1700");
         assertEquals(CommandLine.ExitCode.USAGE, udp.status());
         assertEquals("--udp: 'no-such-host.invalid' cannot be resolved\n", udp.err());
     }
 
-    private record Run(int status, String out, String err) {
-    }
-
     /** Runs {@code simulate} with the server's URL, UDP port and the admin key, unless the arguments give their own. */
-    private Run run(String... args) {
+    private CommandRun run(String... args) {
         List<String> all = new ArrayList<>(List.of("simulate"));
         all.addAll(List.of(args));
-        if (!all.contains("--api-key")) {
-            all.addAll(List.of("--api-key", ADMIN_KEY));
-        }
-        if (!all.contains("--udp")) {
-            all.addAll(List.of("--udp", "127.0.0.1:" + server.udpPort()));
-        }
-        all.addAll(List.of("--url", "http://127.0.0.1:" + server.apiPort()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = Launcher.commandLine();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
-        int status = command.execute(all.toArray(String[]::new));
-        return new Run(status, out.toString(), err.toString());
+        return CommandRun.run(CommandRun.withDefaults(all, "--api-key", ADMIN_KEY, "--udp",
+                "127.0.0.1:" + server.udpPort(), "--url", "http://127.0.0.1:" + server.apiPort()));
     }
 }

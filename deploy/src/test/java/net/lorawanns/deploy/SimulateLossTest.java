@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code simulate} sees a loss: a relay between its gateways and the server's UDP port (real sockets both ways) drops
@@ -84,42 +81,36 @@ class SimulateLossTest {
     void confirmedUplinksWhoseWindowsAreOpenWhenTheDevicesStopAreStillJudged() {
         // The review's case: the second uplink's RX2 closes 2.2 s after it (TS001 1.0.4 section 6.2.5), after the
         // end of --duration and of the shortest grace; the run waits for it and every confirmed uplink is judged.
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = simulate(out, err, server.udpPort(), "--duration", "3s", "--confirmed-share", "1");
-        assertEquals(0, status, out + err.toString());
-        Matcher confirmed = Pattern.compile("confirmed uplinks acknowledged: (\\d+) of (\\d+)").matcher(out.toString());
-        assertTrue(confirmed.find(), out.toString());
+        CommandRun run = simulate(server.udpPort(), "--duration", "3s", "--confirmed-share", "1");
+        assertEquals(0, run.status(), run.out() + run.err());
+        String out = run.out();
+        Matcher confirmed = Pattern.compile("confirmed uplinks acknowledged: (\\d+) of (\\d+)").matcher(out);
+        assertTrue(confirmed.find(), out);
         assertEquals(confirmed.group(2), confirmed.group(1));
-        Matcher sent = Pattern.compile("uplinks delivered as events: (\\d+) of (\\d+) sent").matcher(out.toString());
-        assertTrue(sent.find(), out.toString());
+        Matcher sent = Pattern.compile("uplinks delivered as events: (\\d+) of (\\d+) sent").matcher(out);
+        assertTrue(sent.find(), out);
         assertEquals(sent.group(2), confirmed.group(2));
-        assertTrue(out.toString().contains("Nothing lost."), out.toString());
+        assertTrue(out.contains("Nothing lost."), out);
     }
 
     /** One ABP device of LoRaWAN 1.0.4 behind one gateway sends two uplinks through the relay; the run must fail. */
     private String runExpectingLoss(String... more) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> args = new ArrayList<>(List.of("--uplinks", "2", "--duration", "20s"));
         args.addAll(List.of(more));
-        int status = simulate(out, err, relay.port(), args.toArray(String[]::new));
-        assertEquals(1, status, out + err.toString());
-        assertTrue(out.toString().contains("Something was lost or wrong: exit status 1"), out.toString());
+        CommandRun run = simulate(relay.port(), args.toArray(String[]::new));
+        assertEquals(1, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("Something was lost or wrong: exit status 1"), run.out());
         assertTrue(relay.dropped.get(), "the relay dropped a datagram");
-        return out.toString();
+        return run.out();
     }
 
-    /** Runs one ABP device of LoRaWAN 1.0.4 behind one gateway, sending to {@code udpPort}; returns the status. */
-    private int simulate(StringWriter out, StringWriter err, int udpPort, String... more) {
+    /** Runs one ABP device of LoRaWAN 1.0.4 behind one gateway, sending to {@code udpPort}. */
+    private CommandRun simulate(int udpPort, String... more) {
         List<String> args = new ArrayList<>(List.of("simulate", "--gateways", "1", "--devices", "1", "--activation",
                 "abp", "--mac-version", "1.0.4", "--interval", "100ms", "--grace", "3s", "--seed", "7", "--api-key",
                 ADMIN_KEY, "--url", "http://127.0.0.1:" + server.apiPort(), "--udp", "127.0.0.1:" + udpPort));
         args.addAll(List.of(more));
-        CommandLine command = Launcher.commandLine();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
-        return command.execute(args.toArray(String[]::new));
+        return CommandRun.run(args);
     }
 
     /**

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.lorawanns.deploy.Launcher;
+import net.lorawanns.deploy.CommandRun;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The web console (README, "Console") in a real browser, headless Chromium, against a running server: sign-in with an
@@ -208,23 +205,19 @@ class ConsoleBrowserTest {
         page.click("a[href='#events']");
         page.await("document.getElementById('events-status').textContent.startsWith('following')", WAIT,
                 "event stream");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine simulate = Launcher.commandLine();
-        simulate.setOut(new PrintWriter(out, true));
-        simulate.setErr(new PrintWriter(err, true));
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> simulate.execute("simulate",
+        CompletableFuture<CommandRun> simulate = CompletableFuture.supplyAsync(() -> CommandRun.run(List.of("simulate",
                 "--url", "http://127.0.0.1:" + server.apiPort(), "--api-key", TestNetwork.API_KEY,
                 "--udp", "127.0.0.1:" + server.udpPort(), "--gateways", "2", "--devices", "2", "--activation", "otaa",
                 "--mac-version", "1.0.4", "--interval", "200ms", "--uplinks", "2", "--grace", "8s",
-                "--duration", "30s", "--cleanup"));
+                "--duration", "30s", "--cleanup")));
         String shown = (String) page.await("[...document.querySelectorAll('#events-list li[data-type=\"uplink\"] pre')]"
                 + ".map((p) => p.textContent).find((t) => JSON.parse(t).application_id.startsWith('sim-'))",
                 Duration.ofSeconds(30), "an uplink of a simulated device");
         JsonObject uplink = new JsonObject(shown);
-        assertEquals(0, run.get(60, TimeUnit.SECONDS), out + "\n" + err);
-        assertTrue(out.toString().contains("Registered application " + uplink.getString("application_id")),
-                "the live view's uplink is of the simulator's application: " + out);
+        CommandRun run = simulate.get(60, TimeUnit.SECONDS);
+        assertEquals(0, run.status(), run.out() + "\n" + run.err());
+        assertTrue(run.out().contains("Registered application " + uplink.getString("application_id")),
+                "the live view's uplink is of the simulator's application: " + run.out());
         String runId = uplink.getString("application_id").substring("sim-".length());
         assertTrue(uplink.getString("dev_eui").startsWith("5E" + runId), "one of its devices: " + uplink);
     }
