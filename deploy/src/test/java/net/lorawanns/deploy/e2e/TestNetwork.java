@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import net.lorawanns.config.ConfigLoader;
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.Assertions;
  * small REST API client.
  */
 final class TestNetwork implements AutoCloseable {
+    /** How long one GET of the operations endpoint may take before it is tried again. */
+    private static final Duration OPERATIONS_ATTEMPT = Duration.ofSeconds(2);
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String API_KEY = "e2e-api-key-0123456789";
@@ -303,8 +307,22 @@ final class TestNetwork implements AutoCloseable {
 
     /** A GET on the server's operations endpoint ({@code /metrics}, {@code /health}, {@code /ready}). */
     HttpResponse<String> operations(Server server, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + path))
+                .timeout(OPERATIONS_ATTEMPT).build();
+        long deadline = System.nanoTime() + Site.WAIT.toNanos();
+        while (true) {
+            // The JDK's client has been seen to let an exchange hang past its timeout (once in a CI run, polling
+            // /metrics back to back): each attempt gets a deadline of its own, and a stuck one is given up.
+            CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            try {
+                return answer.get(OPERATIONS_ATTEMPT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                answer.cancel(true);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("GET " + path + " got no answer within " + Site.WAIT, e);
+                }
+            }
+        }
     }
 
     /** The sum of a Prometheus metric's samples whose line starts with {@code series}, e.g. a name and tags. */
