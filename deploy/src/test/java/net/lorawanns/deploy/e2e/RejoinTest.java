@@ -142,7 +142,9 @@ class RejoinTest {
         SpecDevice device = network.otaaDevice(server, "00000000000E0006", "1.1", APP);
         join(device, 1);
         sendInNewSession(device, "joined");
-        network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/force-rejoin", new JsonObject(), 200);
+        // No body at all: rejoin_type 2, the default.
+        assertEquals(2, network.api(server, "POST", "/api/v1/devices/" + device.devEui + "/force-rejoin", null, 200)
+                .getInteger("rejoin_type"));
         // The gateway refuses the answer in RX1 and again in RX2: the request did not reach the device.
         gateway.refuseNextDownlink("COLLISION_PACKET");
         gateway.refuseNextDownlink("COLLISION_PACKET");

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -154,6 +155,7 @@ public final class RestApi {
             operations.publicOperations().forEach(operation -> router.route(operation.getHttpMethod(),
                     operation.getOpenAPIPath().replaceAll("\\{([^}]*)}", ":$1")).handler(operations.handler(operation)));
             router.route("/api/*").handler(authentication::handle);
+            router.route("/api/*").handler(RestApi::noFormBody);
             router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
             router.route("/api/*").handler(new ScopeCheck(services.devices(), refusals)::handle);
             router.route("/*").subRouter(operations.router(vertx));
@@ -212,6 +214,20 @@ public final class RestApi {
             ctx.request().params();
         } catch (IllegalArgumentException e) {
             error(ctx, 400, "the path or query is not valid percent-encoding (RFC 3986)");
+            return;
+        }
+        ctx.next();
+    }
+
+    /**
+     * Refuses a form or multipart body before it is read: the body handler would decode it as form attributes, and a
+     * malformed escape there fails the request as no other route can answer. The API takes JSON (and CSV manifests).
+     */
+    private static void noFormBody(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (media.equals("application/x-www-form-urlencoded") || media.startsWith("multipart/")) {
+            error(ctx, 415, "Content-Type: must be application/json, got " + media);
             return;
         }
         ctx.next();
@@ -499,7 +515,7 @@ public final class RestApi {
      */
     private Future<JsonObject> forceRejoin(RoutingContext ctx) {
         Eui64 devEui = valid(() -> Eui64.parse(ctx.pathParam("devEui")));
-        JsonObject body = ctx.body().length() == 0 ? new JsonObject() : body(ctx);
+        JsonObject body = ctx.body().length() <= 0 ? new JsonObject() : body(ctx);
         Object type = body.getValue("rejoin_type", 2);
         if (!(type instanceof Integer rejoinType) || (rejoinType != 0 && rejoinType != 2)) {
             throw new ApiException(400, "rejoin_type must be 0 or 2 (a device asked for type 1 sends type 0)");

@@ -93,6 +93,17 @@ class ApiValidationTest {
     }
 
     @Test
+    void aFormBodyIsRefusedBeforeItIsReadEvenWithAMalformedEscape() throws Exception {
+        for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+            HttpResponse<String> response = send("PUT", "/api/v1/applications/app-form", type,
+                    "{\"webhook_url\":\"http://h/%zz\"}", KEY);
+            assertEquals(415, response.statusCode(), response.body());
+            assertEquals("Content-Type: must be application/json, got " + type.split(";")[0],
+                    new JsonObject(response.body()).getString("error"));
+        }
+    }
+
+    @Test
     void aRefusedBodyNeverEchoesAKey() throws Exception {
         JsonObject device = new JsonObject().put("application_id", "app").put("mac_version", "1.0.3")
                 .put("join_eui", "70B3D57ED0000000").put("app_key", ROOT_KEY);
