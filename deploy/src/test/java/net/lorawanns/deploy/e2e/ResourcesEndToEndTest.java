@@ -68,7 +68,7 @@ class ResourcesEndToEndTest {
         JsonObject location = new JsonObject().put("latitude", 52.3676).put("longitude", 4.9041).put("altitude", 12.5);
         network.api(first, "PUT", "/api/v1/gateways/" + gateway, new JsonObject().put("region", "eu868")
                 .put("location", location), 200);
-        JsonObject before = gatewayOn(second, gateway, g -> true);
+        JsonObject before = network.gateway(second, gateway, g -> true);
         assertEquals(location, before.getJsonObject("location"));
         assertEquals("eu868", before.getString("region"));
         assertFalse(before.getBoolean("online"));
@@ -80,7 +80,7 @@ class ResourcesEndToEndTest {
             // As a packet forwarder keeps its downlink path open: the first instance records the status of a
             // registered gateway only, and may hear of the registration just after a first PULL_DATA.
             pulling.keepPulling(Duration.ofMillis(100));
-            JsonObject online = gatewayOn(second, gateway, g -> g.getBoolean("online"));
+            JsonObject online = network.gateway(second, gateway, g -> g.getBoolean("online"));
             pulling.stopPulling();
             assertFalse(Instant.parse(online.getString("last_seen")).isBefore(pulled.minusSeconds(1)),
                     online.encode());
@@ -88,13 +88,13 @@ class ResourcesEndToEndTest {
             // PROTOCOL.TXT section 4's example status, with its time as the forwarder writes it.
             pulling.status("{\"time\":\"2026-11-30 01:02:03 GMT\",\"lati\":52.36760,\"long\":4.90410,\"alti\":12,"
                     + "\"rxnb\":7,\"rxok\":6,\"rxfw\":5,\"ackr\":100.0,\"dwnb\":2,\"txnb\":1}");
-            JsonObject stats = gatewayOn(second, gateway, g -> g.getValue("last_stats") != null)
+            JsonObject stats = network.gateway(second, gateway, g -> g.getValue("last_stats") != null)
                     .getJsonObject("last_stats");
             assertEquals(new JsonObject().put("time", "2026-11-30T01:02:03Z").put("rxnb", 7).put("rxok", 6)
                     .put("rxfw", 5).put("ackr", 100.0).put("dwnb", 2).put("txnb", 1), stats);
 
             // No PULL_DATA for longer than offline_timeout: offline on every instance, last seen and stats kept.
-            JsonObject offline = gatewayOn(second, gateway, g -> !g.getBoolean("online"));
+            JsonObject offline = network.gateway(second, gateway, g -> !g.getBoolean("online"));
             assertEquals(stats, offline.getJsonObject("last_stats"));
             assertTrue(offline.getValue("last_seen") instanceof String);
         }
@@ -143,28 +143,6 @@ class ResourcesEndToEndTest {
     }
 
     /** The gateway as {@code server}'s paginated list shows it, once {@code wanted} holds (within 10 s). */
-    private static JsonObject gatewayOn(Server server, String eui, Predicate<JsonObject> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonObject last = null;
-        while (System.nanoTime() < deadline) {
-            String cursor = null;
-            do {
-                JsonObject page = network.api(server, "GET", "/api/v1/gateways?limit=1"
-                        + (cursor == null ? "" : "&cursor=" + cursor), null, 200);
-                for (Object gateway : page.getJsonArray("gateways")) {
-                    if (((JsonObject) gateway).getString("gateway_id").equals(eui)) {
-                        last = (JsonObject) gateway;
-                    }
-                }
-                cursor = page.getString("next_cursor");
-            } while (cursor != null);
-            if (last != null && wanted.test(last)) {
-                return last;
-            }
-        }
-        throw new AssertionError("gateway " + eui + " not as expected within 10 s: " + last);
-    }
-
     private static JsonObject awaitState(Server server, String devEui, Predicate<JsonObject> wanted) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         JsonObject state = null;

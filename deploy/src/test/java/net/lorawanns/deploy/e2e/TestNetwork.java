@@ -274,6 +274,32 @@ final class TestNetwork implements AutoCloseable {
         return key;
     }
 
+    /**
+     * The gateway {@code eui} as {@code server}'s gateway list shows it, once it is as {@code wanted} (its status comes
+     * from Redis, written after the bridge hears of it): awaited for 10 s, an {@link AssertionError} after.
+     */
+    JsonObject gateway(Server server, String eui, Predicate<JsonObject> wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        JsonObject last = null;
+        while (System.nanoTime() < deadline) {
+            String cursor = null;
+            do {
+                JsonObject page = api(server, "GET", "/api/v1/gateways?limit=1"
+                        + (cursor == null ? "" : "&cursor=" + cursor), null, 200);
+                for (Object gateway : page.getJsonArray("gateways")) {
+                    if (((JsonObject) gateway).getString("gateway_id").equals(eui)) {
+                        last = (JsonObject) gateway;
+                    }
+                }
+                cursor = page.getString("next_cursor");
+            } while (cursor != null);
+            if (last != null && wanted.test(last)) {
+                return last;
+            }
+        }
+        throw new AssertionError("gateway " + eui + " not as expected within 10 s: " + last);
+    }
+
     JsonObject api(Server server, String method, String path, JsonObject body, int expectedStatus) throws Exception {
         return api(server, method, path, body == null ? null : body.encode(), API_KEY, expectedStatus);
     }
