@@ -46,6 +46,9 @@ class ResourcesEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         network = new TestNetwork(dir);
+        // The two gateways' copies of one uplink reach different instances: on a busy machine the second one's copy
+        // may take longer than the usual 200 ms to join the cluster-wide window, and a late copy is not counted.
+        network.deduplicationDelay = "1s";
         first = network.startInstance("offline_timeout = \"1s\"", "");
         second = network.startInstance("offline_timeout = \"1s\"", "");
         network.createApplication(first, APPLICATION);
