@@ -8,9 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.config.Settings;
@@ -51,6 +48,7 @@ import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.InterposingRedis;
 import net.lorawanns.js.JoinServerApi;
 import net.lorawanns.js.RootKeyStore;
 import net.lorawanns.js.audit.AuditLog;
@@ -89,7 +87,7 @@ class TransferApiTest {
     private DeviceClaiming claiming;
     private AuditLog audit;
     /** The Redis the export and unlock routes check owner tokens through, where a test makes a step land. */
-    private Interposing interposing;
+    private InterposingRedis interposing;
     private HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private KeyPair owner;
@@ -105,7 +103,7 @@ class TransferApiTest {
         claims = new ClaimStore(redis, keys, cipher, LIMIT);
         audit = new AuditLog(redis, keys, Duration.ofDays(365), 1_000_000);
         claiming = new DeviceClaiming(rootKeys, claims, audit, Set.of(), Clock.systemUTC(), new SimpleMeterRegistry());
-        interposing = new Interposing(redis);
+        interposing = new InterposingRedis(redis);
         server = serve(audit);
         owner = RootKeyExportTest.rsa(2048);
     }
@@ -315,52 +313,5 @@ class TransferApiTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.actualPort() + path);
-    }
-
-    /**
-     * A real Redis client through which, once armed, a step of the test runs after the next reply and before that
-     * reply reaches the caller: a request of another instance landing between two of the caller's steps.
-     */
-    private static final class Interposing implements Redis {
-        private final Redis redis;
-        private Supplier<Future<Void>> next;
-
-        Interposing(Redis redis) {
-            this.redis = redis;
-        }
-
-        /** Runs {@code step} after the next reply (once). */
-        synchronized void afterNextReply(Supplier<Future<Void>> step) {
-            next = step;
-        }
-
-        private synchronized Supplier<Future<Void>> take() {
-            Supplier<Future<Void>> step = next;
-            next = null;
-            return step;
-        }
-
-        @Override
-        public Future<Response> send(Request request) {
-            return redis.send(request).compose(reply -> {
-                Supplier<Future<Void>> step = take();
-                return step == null ? Future.succeededFuture(reply) : step.get().map(reply);
-            });
-        }
-
-        @Override
-        public Future<RedisConnection> connect() {
-            return redis.connect();
-        }
-
-        @Override
-        public Future<Void> close() {
-            return redis.close();
-        }
-
-        @Override
-        public Future<List<Response>> batch(List<Request> requests) {
-            return redis.batch(requests);
-        }
     }
 }
