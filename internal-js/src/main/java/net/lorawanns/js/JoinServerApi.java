@@ -111,9 +111,9 @@ public final class JoinServerApi implements ApiRoutes {
             case PROVISIONED, REPROVISIONED -> null;
             case OWN_DEVICE -> "this network's own device (root keys put without an owner token): its keys are kept";
             case CLAIMED -> "claimed by an owner: its keys are kept";
-            case WAS_CLAIMED -> "had an owner (unclaimed or handed on by a transfer since, or provisioned by an earlier "
-                    + "version, which did not record it): only its owner token's holder may act on it; its keys are "
-                    + "kept";
+            case WAS_CLAIMED -> "had an owner (unclaimed or handed on by a transfer since, or provisioned by an "
+                    + "earlier version, which did not record it): only its owner token's holder may act on it; its "
+                    + "keys are kept";
             case LOCKED -> "locked after a root-key export: its keys are kept until its owner unlocks it or it comes "
                     + "back by an import";
         });

@@ -21,9 +21,10 @@ import net.lorawanns.core.types.Eui64;
  * attempts ({@link RedisKeys#auditRefused()}: wrong owner tokens, rate limited, steps a device's state does not allow).
  * Refused attempts are apart, with a smaller bound and a shorter retention of their own, because anyone with an API
  * key can make them by the thousand (cycling DevEUIs, which the per-DevEUI attempt limit does not slow): in the same
- * stream they would push the real entries out. Each entry is added with the stream trimmed to the retention by age (MINID, exact, by Redis's clock: entries are few, so
- * exact trimming costs little) and to a bound on its length (MAXLEN ~, in whole nodes), and the stream expires a
- * retention after its last entry, so every part of it has a bound.
+ * stream they would push the real entries out. Each entry is added with its stream trimmed to the retention by age
+ * (MINID, exact, by Redis's clock: entries are few, so exact trimming costs little) and to a bound on its length
+ * (MAXLEN ~, in whole nodes), and the stream expires a retention after its last entry, so every part of it has a
+ * bound.
  *
  * <p>An entry is written after the action it records has taken effect, not in the same script: the log is one key
  * for every device, in its own Redis Cluster slot, and a script can only touch keys of one slot. If Redis fails
@@ -93,7 +94,8 @@ public final class AuditLog {
         boolean refused = entry.action().refused();
         return RECORD.run(redis, new String[] {refused ? keys.auditRefused() : keys.audit()},
                 refused ? MAX_REFUSED_ENTRIES : maxEntries,
-                (refused ? refusedRetention : retention).toMillis(), entry.action().wireName(), entry.devEui().toString(), entry.who(), entry.at().toEpochMilli(),
+                (refused ? refusedRetention : retention).toMillis(), entry.action().wireName(),
+                entry.devEui().toString(), entry.who(), entry.at().toEpochMilli(),
                 entry.detail().orElse("")).mapEmpty();
     }
 

@@ -118,9 +118,13 @@ public final class DeviceClaiming {
      * landed in between) refuses the step as a conflict, as the compare-and-set of {@link #write} would not see it.
      */
     private Future<ClaimStore.Stored> authenticated(Eui64 devEui, OwnerToken token, String who) {
-        return claims.authenticate(devEui, token).recover(failure -> failure instanceof OwnerTokenAttemptsLimited limited
-                ? audited(devEui, who, ClaimRefused.Reason.RATE_LIMITED).compose(v -> Future.failedFuture(limited))
-                : Future.failedFuture(failure)).compose(proven -> proven.isEmpty()
+        return claims.authenticate(devEui, token).recover(failure -> {
+            if (failure instanceof OwnerTokenAttemptsLimited limited) {
+                return audited(devEui, who, ClaimRefused.Reason.RATE_LIMITED)
+                        .compose(v -> Future.failedFuture(limited));
+            }
+            return Future.failedFuture(failure);
+        }).compose(proven -> proven.isEmpty()
                 ? refused(devEui, who, ClaimRefused.Reason.WRONG_TOKEN, "the owner token is not that of DevEUI "
                         + devEui + ", or no device with an owner token has that DevEUI")
                 : claims.stored(devEui).compose(stored -> stored.isPresent()

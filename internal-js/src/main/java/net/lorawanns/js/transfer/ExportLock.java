@@ -124,7 +124,7 @@ public final class ExportLock {
         });
     }
 
-    /** Lifts the lock, if the device's claim is still {@code claimRecord} (the one the owner token was proven against). */
+    /** Lifts the lock if the device's claim is still {@code claimRecord}, the one the owner token matched. */
     public Future<Unlocked> unlock(Eui64 devEui, String claimRecord) {
         return UNLOCK.run(redis, new String[] {keys.rootKeysLock(devEui), keys.claim(devEui)}, claimRecord)
                 .map(r -> switch (r.toInteger()) {

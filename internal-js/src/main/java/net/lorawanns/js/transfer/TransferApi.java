@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * per DevEUI; a wrong token and an unknown DevEUI answer alike). An export is recorded in the audit log before its JWE
  * is given out (and not given out if it cannot be); unlock and import once done; refused export and unlock attempts
  * in the refused attempts' log. Export and unlock act only if the device's claim is still the one the owner token was
- * proven against (a transfer or unclaim on another instance in between refuses them). Handlers run on the API server's event loop; the RSA decryptions of an import on a worker thread.
+ * proven against (a transfer or unclaim on another instance in between refuses them). Handlers run on the API
+ * server's event loop; the RSA decryptions of an import on a worker thread.
  */
 public final class TransferApi implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);
@@ -135,10 +136,11 @@ public final class TransferApi implements ApiRoutes {
             chain = chain.compose(v -> exportOne(devEui, token, recipient, who).transform(done -> {
                 if (done.failed()) {
                     metrics.count("export", "unrecorded");
-                    return Future.failedFuture(new UnrecordedExport(new JsonObject().put("error", "the export of DevEUI "
-                            + devEui + " could not be recorded in the audit log (" + done.cause().getMessage()
-                            + "), so it was not exported and is not locked; this request stopped there: the devices "
-                            + "listed were answered before it, the others were not tried; try again")
+                    return Future.failedFuture(new UnrecordedExport(new JsonObject().put("error",
+                            "the export of DevEUI " + devEui + " could not be recorded in the audit log ("
+                            + done.cause().getMessage() + "), so it was not exported and is not locked; this request "
+                            + "stopped there: the devices listed were answered before it, the others were not tried; "
+                            + "try again")
                             .put("devices", results)));
                 }
                 metrics.count("export", done.result().getString("reason", "exported"));
@@ -207,8 +209,8 @@ public final class TransferApi implements ApiRoutes {
                                   String who) {
         return services.audit().record(AuditEntry.of(AuditAction.EXPORT, devEui, who, "to RSA key "
                 + recipient.thumbprint())).recover(unrecorded -> {
-                    LOG.warn("The export of DevEUI {} could not be recorded in the audit log, so it is not given out: {}",
-                            devEui, unrecorded.toString());
+                    LOG.warn("The export of DevEUI {} could not be recorded in the audit log, so it is not given "
+                            + "out: {}", devEui, unrecorded.toString());
                     return services.locks().release(devEui, exported.lock()).transform(released -> {
                         if (released.failed()) {
                             LOG.warn("DevEUI {} stays locked after its unrecorded export (its owner can unlock it): {}",

@@ -123,7 +123,8 @@ class ClaimStoreTest {
     void theLimitEndsWithItsWindow() throws Exception {
         ClaimStore shortWindow = new ClaimStore(redis, keys, cipher, new AttemptLimit(1, Duration.ofMillis(300)));
         put(shortWindow, DEV_EUI, Claim.unclaimed(), TOKEN);
-        assertFalse(shortWindow.authenticate(DEV_EUI, OwnerToken.of("wrong-1")).await(10, TimeUnit.SECONDS).isPresent());
+        assertFalse(shortWindow.authenticate(DEV_EUI, OwnerToken.of("wrong-1")).await(10, TimeUnit.SECONDS)
+                .isPresent());
         OwnerTokenAttemptsLimited refused = assertInstanceOf(OwnerTokenAttemptsLimited.class,
                 assertThrows(Exception.class, () -> shortWindow.authenticate(DEV_EUI, TOKEN).await(10, TimeUnit.SECONDS)));
         assertTrue(refused.retryAfter().toMillis() <= 300, "the wait is what is left of the window");

@@ -128,8 +128,8 @@ public final class RedisKeys {
     }
 
     /**
-     * The join server's audit log: a stream of provisioning, claim, transfer, export, unlock and import entries, trimmed by
-     * age and length.
+     * The join server's audit log: a stream of provisioning, claim, transfer, export, unlock and import entries,
+     * trimmed by age and length.
      */
     public String audit() {
         return prefix + "js-audit:{audit}";
