@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.api.ApiException;
@@ -21,6 +20,7 @@ import net.lorawanns.core.types.NetId;
 import net.lorawanns.js.audit.AuditLog;
 import net.lorawanns.js.claim.Claim;
 import net.lorawanns.js.claim.ClaimRefused;
+import net.lorawanns.js.claim.ClaimStore;
 import net.lorawanns.js.claim.DeviceClaiming;
 import net.lorawanns.js.claim.DeviceProvisioning;
 import net.lorawanns.js.claim.OwnerToken;
@@ -88,17 +88,34 @@ public final class JoinServerApi implements ApiRoutes {
             }
             JsonArray devices = new JsonArray();
             long refused = done.result().stream().filter(result -> !result.stored()).count();
-            done.result().forEach(result -> devices.add(new JsonObject().put("row", result.row())
-                    .put("dev_eui", result.devEui().toString())
-                    .put("result", result.outcome().name().toLowerCase(Locale.ROOT))));
+            done.result().forEach(result -> {
+                JsonObject device = new JsonObject().put("row", result.row()).put("dev_eui", result.devEui().toString())
+                        .put("result", result.outcome().wireName());
+                refusal(result.outcome()).ifPresent(reason -> device.put("error", reason));
+                devices.add(device);
+            });
             JsonObject answer = new JsonObject().put("provisioned", done.result().size() - refused)
                     .put("refused", refused).put("devices", devices);
             if (refused > 0) {
-                answer.put("error", refused + " device(s) refused: a DevEUI that is this network's own device or is "
-                        + "claimed keeps its keys (the other devices were provisioned)");
+                answer.put("error", refused + " device(s) refused: only a device that never had an owner is "
+                        + "provisioned again; see each device's error (the other devices were provisioned)");
             }
             ctx.response().setStatusCode(refused > 0 ? 409 : 200).putHeader("Content-Type", "application/json")
                     .end(answer.encode());
+        });
+    }
+
+    /** Why a manifest row was not stored; empty for one that was. */
+    private static Optional<String> refusal(ClaimStore.ProvisionOutcome outcome) {
+        return Optional.ofNullable(switch (outcome) {
+            case PROVISIONED, REPROVISIONED -> null;
+            case OWN_DEVICE -> "this network's own device (root keys put without an owner token): its keys are kept";
+            case CLAIMED -> "claimed by an owner: its keys are kept";
+            case WAS_CLAIMED -> "had an owner (unclaimed or handed on by a transfer since, or provisioned by an "
+                    + "earlier version, which did not record it): only its owner token's holder may act on it; its "
+                    + "keys are kept";
+            case LOCKED -> "locked after a root-key export: its keys are kept until its owner unlocks it or it comes "
+                    + "back by an import";
         });
     }
 
@@ -144,7 +161,12 @@ public final class JoinServerApi implements ApiRoutes {
         String limitText = ctx.queryParams().get("limit");
         int limit = limitText == null ? DEFAULT_AUDIT_LIMIT : valid(() -> Integer.parseInt(limitText), "limit");
         Optional<String> after = Optional.ofNullable(ctx.queryParams().get("after"));
-        return valid(() -> audit.list(devEui, limit, after), "query").map(page -> page.toJson());
+        String refused = Optional.ofNullable(ctx.queryParams().get("refused")).orElse("false");
+        if (!refused.equals("true") && !refused.equals("false")) {
+            throw new ApiException(400, "refused: must be true (refused attempts) or false (the life cycle's steps)");
+        }
+        AuditLog.Stream stream = refused.equals("true") ? AuditLog.Stream.REFUSED : AuditLog.Stream.LIFECYCLE;
+        return valid(() -> audit.list(stream, devEui, limit, after), "query").map(page -> page.toJson());
     }
 
     /** Maps the refusals of claiming to their statuses; 429 carries Retry-After. */

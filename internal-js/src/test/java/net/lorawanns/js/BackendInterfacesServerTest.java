@@ -206,7 +206,7 @@ class BackendInterfacesServerTest {
         SpecDevice device = provision("0004A30B001C053A", "1.1", NetId.parse(NET_ID));
         JsonObject joined = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C053A", device.joinRequest(1)), 200);
         device.acceptJoin(HEX.parseHex(joined.getString("PHYPayload")));
-        exportLock.exportAndLock(Eui64.parse("0004A30B001C053A"), "test").await(10, TimeUnit.SECONDS);
+        exportLock.exportAndLock(Eui64.parse("0004A30B001C053A"), "", "test").await(10, TimeUnit.SECONDS);
 
         JsonObject join = post(partner, joinReq11Or10("1.1", "1.1", "0004A30B001C053A", device.joinRequest(2)), 200);
         assertEquals("ActivationDisallowed", result(join), join.encode());

@@ -179,10 +179,14 @@ class JoinServerApiTest {
         assertEquals("as.owner", accepted.appSKey().orElseThrow().kekLabel(), "the AppSKey goes under the owner's KEK");
         KeyWrap.unwrap(AS_KEK, accepted.appSKey().orElseThrow().aesKey());
 
-        List<String> actions = auditActions(Optional.of(request.devEui()));
-        // Newest first: the second claim (already claimed), the claim, the wrong token; the unknown KEK label was
-        // refused before any token was compared, and is not an attempt.
-        assertEquals(List.of("claim_refused", "claim", "claim_refused", "provision"), actions);
+        assertEquals(List.of("claim", "provision"), auditActions(Optional.of(request.devEui())),
+                "the life cycle's steps");
+        // Newest first: the second claim (already claimed), the wrong token; the unknown KEK label was refused
+        // before any token was compared, and is not an attempt.
+        JsonObject refused = get("/api/v1/join-server/audit?refused=true&dev_eui=" + request.devEui(), 200);
+        assertEquals(List.of("already_claimed", "wrong_token"), refused.getJsonArray("entries").stream()
+                .map(entry -> ((JsonObject) entry).getString("detail")).toList());
+        get("/api/v1/join-server/audit?refused=maybe", 400);
     }
 
     @Test
@@ -249,8 +253,7 @@ class JoinServerApiTest {
         post(claimPath(request.devEui()), new JsonObject().put("owner_token", "NEW-OWNER-77")
                 .put("home_net_id", "000013"), 200);
 
-        List<String> expected = List.of("claim", "unclaim", "claim", "claim_refused", "transfer", "claim",
-                "provision");
+        List<String> expected = List.of("claim", "unclaim", "claim", "transfer", "claim", "provision");
         assertEquals(expected, auditActions(Optional.of(request.devEui())));
         // The log is in Redis: a new instance (a restart) lists the same entries; who is the API key's identity.
         AuditLog restarted = new AuditLog(redis, keys, Duration.ofDays(365), 1_000_000);
@@ -260,9 +263,12 @@ class JoinServerApiTest {
         assertEquals("api-key:" + sha256Prefix(API_KEY), page.getJsonArray("entries").getJsonObject(0).getString("who"));
         JsonObject older = get("/api/v1/join-server/audit?dev_eui=" + request.devEui() + "&limit=3&after="
                 + page.getString("next"), 200);
-        assertEquals(List.of("claim_refused", "transfer", "claim"), older.getJsonArray("entries").stream()
+        assertEquals(List.of("transfer", "claim", "provision"), older.getJsonArray("entries").stream()
                 .map(entry -> ((JsonObject) entry).getString("action")).toList());
         assertFalse(get("/api/v1/join-server/audit", 200).encode().contains("NEW-OWNER"));
+        assertEquals(List.of("claim_refused"), get("/api/v1/join-server/audit?refused=true", 200)
+                .getJsonArray("entries").stream().map(entry -> ((JsonObject) entry).getString("action")).toList(),
+                "the old owner's token after the transfer");
         get("/api/v1/join-server/audit?limit=0", 400);
     }
 
@@ -306,6 +312,43 @@ class JoinServerApiTest {
                 .orElseThrow().appKey().bytes());
         post(claimPath(request.devEui()), new JsonObject().put("owner_token", TOKEN).put("home_net_id", "000013"),
                 409);
+    }
+
+    /**
+     * An API key alone cannot replace the root keys and owner token of a device that had an owner: neither one handed
+     * on by a transfer and not claimed yet, nor one its owner unclaimed. A device that never had an owner can be.
+     */
+    @Test
+    void onlyADeviceThatNeverHadAnOwnerIsProvisionedAgain() throws Exception {
+        Eui64 fresh = Eui64.parse("0202020202020211");
+        provision(fresh, request.joinEui(), TOKEN);
+        JsonObject again = post("/api/v1/join-server/provisioning", "application/json", new JsonArray()
+                .add(manifestDevice(fresh, request.joinEui(), appKey, "MAKER-FIX-1")).encode(), 200);
+        assertEquals("reprovisioned", again.getJsonArray("devices").getJsonObject(0).getString("result"));
+
+        provision(request.devEui(), request.joinEui(), TOKEN);
+        post(claimPath(request.devEui()), new JsonObject().put("owner_token", TOKEN).put("home_net_id", "000013"),
+                200);
+        post("/api/v1/join-server/devices/" + request.devEui() + "/transfer",
+                new JsonObject().put("owner_token", TOKEN).put("new_owner_token", "NEW-OWNER-77"), 200);
+        AesKey other = AesKey.of(new byte[16]);
+        String takeOver = new JsonArray().add(manifestDevice(request.devEui(), request.joinEui(), other,
+                "ATTACKER-1")).encode();
+        JsonObject refused = post("/api/v1/join-server/provisioning", "application/json", takeOver, 409);
+        JsonObject row = refused.getJsonArray("devices").getJsonObject(0);
+        assertEquals("was_claimed", row.getString("result"), "handed on by a transfer, not claimed yet");
+        assertTrue(row.getString("error").contains("had an owner"), row.encode());
+        assertEquals(0, refused.getInteger("provisioned"));
+
+        post(claimPath(request.devEui()), new JsonObject().put("owner_token", "NEW-OWNER-77")
+                .put("home_net_id", "000013"), 200);
+        unclaim(request.devEui(), "NEW-OWNER-77");
+        assertEquals("was_claimed", post("/api/v1/join-server/provisioning", "application/json", takeOver, 409)
+                .getJsonArray("devices").getJsonObject(0).getString("result"), "unclaimed by its owner");
+        assertArrayEquals(appKey.bytes(), rootKeys.rootKeys(request.devEui()).await(10, TimeUnit.SECONDS)
+                .orElseThrow().appKey().bytes(), "its root keys are kept");
+        post(claimPath(request.devEui()), new JsonObject().put("owner_token", "NEW-OWNER-77")
+                .put("home_net_id", "000013"), 200);
     }
 
     private void provision(Eui64 devEui, Eui64 joinEui, String token) throws Exception {

@@ -5,17 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.deploy.Server;
 import net.lorawanns.sim.SpecDevice;
@@ -25,13 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * After joins, uplinks, re-joins and deletions of OTAA and ABP devices, every key the server left in Redis either
- * expires or is configuration-grade data, as the README lists it.
+ * After joins, uplinks, re-joins and deletions of OTAA and ABP devices, and a device's life cycle in the built-in join
+ * server (provisioned, claimed, a wrong owner token, exported and locked, with the transfer key made), every key the
+ * server left in Redis either expires or is configuration-grade data, as the README lists it.
  */
 class RedisKeyLifetimeTest {
     private static final Duration WAIT = Site.WAIT;
     private static final int TX_DR = 3;
     private static final String APP = "app-lifetime";
+    private static final String FACTORY_KEK = "0F0E0D0C0B0A09080706050403020100";
+    private static final String OWNER_TOKEN = "BOX-LABEL-7E08";
 
     @TempDir
     Path dir;
@@ -42,7 +51,11 @@ class RedisKeyLifetimeTest {
 
     @BeforeEach
     void start() throws Exception {
-        site = new Site(dir, "AA555A0000000021", APP);
+        site = new Site(dir, "AA555A0000000021", APP, """
+                [[internal_js.kek]]
+                label = "factory"
+                kek = "%s"
+                """.formatted(FACTORY_KEK));
         network = site.network;
         server = site.server;
     }
@@ -90,6 +103,8 @@ class RedisKeyLifetimeTest {
         network.api(server, "PUT", "/api/v1/devices/00000000007E0007", onProfile, 200);
         network.api(server, "DELETE", "/api/v1/devices/00000000007E0007", null, 200);
 
+        joinServerLifeCycle("00000000007E0008");
+
         String prefix = Pattern.quote(network.keyPrefix() + "lorawan:");
         String eui = "\\{[0-9A-F]{16}\\}";
         // README, "Keys in Redis": the configuration-grade keys, which live until the operator deletes them.
@@ -98,6 +113,10 @@ class RedisKeyLifetimeTest {
                 Pattern.compile(prefix + "device:\\{" + abp.devEui + "\\}:session"),
                 Pattern.compile(prefix + "devaddr:\\{" + abp.devAddr() + "\\}"),
                 Pattern.compile(prefix + "js:" + eui + ":(keys|joinnonce|(devnonce|rjcount1):[0-9A-F]{16})"),
+                // The claim and the lock after an export live until the owner's next step; the transfer key is the
+                // network's, like its master key.
+                Pattern.compile(prefix + "js:" + eui + ":(claim|locked)"),
+                Pattern.compile(prefix + "js:\\{transfer-key\\}:rsa"),
                 Pattern.compile(prefix + "js:\\{FFFFFFFFFFFFFFFF\\}:keys:check:.+"),
                 Pattern.compile(prefix + "application:\\{[A-Za-z0-9._-]+\\}(:devices)?"),
                 Pattern.compile(prefix + "applications:\\{applications\\}(:indexed)?"),
@@ -108,6 +127,11 @@ class RedisKeyLifetimeTest {
         List<String> keys = keys(redis);
         assertTrue(keys.size() > 10, "the scan found the server's keys: " + keys);
         assertTrue(keys.stream().anyMatch(k -> k.contains(":rjcount1:")), "the RJcount1 record was made: " + keys);
+        for (String made : List.of("js:{00000000007E0008}:claim", "js:{00000000007E0008}:locked",
+                "js:{00000000007E0008}:claim-failures", "js-audit:{audit}", "js-audit:{audit}:refused",
+                "js:{transfer-key}:rsa")) {
+            assertTrue(keys.stream().anyMatch(k -> k.endsWith("lorawan:" + made)), made + " was made: " + keys);
+        }
         List<String> lasting = new ArrayList<>();
         for (String key : keys) {
             long ttl = redis.send(Request.cmd(Command.PTTL).arg(key)).await(10, TimeUnit.SECONDS).toLong();
@@ -127,6 +151,34 @@ class RedisKeyLifetimeTest {
         assertTrue(keys.stream().anyMatch(k -> k.endsWith(":holds:00000000007E0006")), "the hold was made: " + keys);
         assertTrue(keys.stream().anyMatch(k -> k.endsWith("device:{" + abp.devEui + "}:queue")),
                 "the downlink queue was made: " + keys);
+    }
+
+    /**
+     * Through the API: a device provisioned from a manifest, claimed, tried with a wrong owner token, and exported
+     * to the owner's RSA key (locked), with the transfer key made by asking for it.
+     */
+    private void joinServerLifeCycle(String devEui) throws Exception {
+        Cipher wrap = Cipher.getInstance("AESWrap");
+        wrap.init(Cipher.WRAP_MODE, new SecretKeySpec(HexFormat.of().parseHex(FACTORY_KEK), "AES"));
+        String wrapped = HexFormat.of().formatHex(wrap.wrap(new SecretKeySpec(TestNetwork.randomKey(), "AES")));
+        network.api(server, "POST", "/api/v1/join-server/provisioning", new JsonArray().add(new JsonObject()
+                .put("dev_eui", devEui).put("join_eui", "70B3D57ED00F0000").put("mac_version", "1.0.4")
+                .put("kek_label", "factory").put("app_key", wrapped).put("owner_token", OWNER_TOKEN)).encode(),
+                TestNetwork.API_KEY, 200);
+        String claim = "/api/v1/join-server/devices/" + devEui + "/claim";
+        network.api(server, "POST", claim, new JsonObject().put("owner_token", OWNER_TOKEN)
+                .put("home_net_id", TestNetwork.NET_ID), 200);
+        network.api(server, "POST", claim, new JsonObject().put("owner_token", "NOT-THE-TOKEN")
+                .put("home_net_id", TestNetwork.NET_ID), 403);
+        network.api(server, "GET", "/api/v1/join-server/transfer-key", null, 200);
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(rsa.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        JsonObject exported = network.api(server, "POST", "/api/v1/join-server/exports", new JsonObject()
+                .put("owner_public_key", pem).put("devices", new JsonArray().add(new JsonObject()
+                        .put("dev_eui", devEui).put("owner_token", OWNER_TOKEN))), 200);
+        assertTrue(exported.getJsonArray("devices").getJsonObject(0).containsKey("jwe"), exported.encode());
     }
 
     private void join(SpecDevice device, int devNonce) throws Exception {

@@ -49,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Two networks with separate Redis stores, each with a gateway of its own that hears the spec device: the device's
  * root keys are exported from the first to the second's published transfer key and imported there; its next
  * join-request is answered by the second and refused by the first (locked after export), and a replay of a
- * join-request it sent to the first (an old DevNonce) is refused by the second. Then the import API's answers to
- * JWEs it must not take.
+ * join-request it sent to the first (an old DevNonce) is refused by the second. Then it comes back to the first by
+ * the second's export: the first refuses a join-request the device sent to the second and gives a JoinNonce above
+ * the second's last. Then the import API's answers to JWEs it must not take.
  */
 class RootKeyTransferEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -159,18 +160,42 @@ class RootKeyTransferEndToEndTest {
         assertEquals("JoinReqFailed", replay.getString("result"), replay.encode());
         assertNull(gatewayB.pollDownlink(Duration.ZERO), "the second network answered an old DevNonce");
 
-        JsonObject unlocked = networkA.api(first, "POST", "/api/v1/join-server/devices/" + DEV_EUI + "/unlock",
-                new JsonObject().put("owner_token", OWNER_TOKEN_A), 200);
-        assertTrue(unlocked.getBoolean("was_locked"), unlocked.encode());
+        // A join-request heard by the second network only; then the device comes back to the first (A->B->A).
+        byte[] sentToB = device.joinRequest(0x0303);
+        transmit(sentToB, List.of(gatewayB));
+        device.acceptJoin(gatewayB.awaitDownlink(WAIT).phy());
+        assertEquals("3", joinNonce(networkB), "the second network gave JoinNonces 2 and 3");
+        JsonObject back = networkB.api(second, "POST", "/api/v1/join-server/exports", new JsonObject()
+                .put("owner_public_key", transferKey(networkA, first).getJsonObject("jwk"))
+                .put("devices", new JsonArray().add(new JsonObject().put("dev_eui", DEV_EUI)
+                        .put("owner_token", OWNER_TOKEN_B))), 200).getJsonArray("devices").getJsonObject(0);
+        JsonObject returned = importInto(networkA, first, back.getString("jwe"), OWNER_TOKEN_A, 200)
+                .getJsonArray("devices").getJsonObject(0);
+        assertTrue(returned.getBoolean("imported", false), "imported where it was exported from: "
+                + returned.encode());
+
+        transmit(sentToB, List.of(gatewayA));
+        JsonObject replayAtA = networkA.webhook().await(rejected("DevNonce"), WAIT);
+        assertEquals("JoinReqFailed", replayAtA.getString("result"), replayAtA.encode());
+        assertNull(gatewayA.pollDownlink(Duration.ZERO), "the first network answered a DevNonce used at the second");
+        transmit(device.joinRequest(0x0404), List.of(gatewayA));
+        device.acceptJoin(gatewayA.awaitDownlink(WAIT).phy());
+        assertEquals("4", joinNonce(networkA), "the first network's JoinNonce is above the second's last");
         networkA.api(first, "POST", "/api/v1/join-server/devices/" + DEV_EUI + "/unlock",
                 new JsonObject().put("owner_token", "not-the-owner-token"), 403);
 
-        assertEquals(List.of("unlock", "export", "import"), audit(networkA, redisA), "newest first");
+        assertEquals(List.of("import", "export", "import"), audit(networkA, redisA), "newest first");
         assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"export\",result=\"exported\""));
         assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"export\",result=\"locked\""));
-        assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"unlock\",result=\"unlocked\""));
+        assertEquals(2.0, networkA.metric(first, TRANSFERS + "{action=\"import\",result=\"imported\""));
+        assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"unlock\",result=\"wrong_token\""));
         assertEquals(1.0, networkB.metric(second, TRANSFERS + "{action=\"import\",result=\"imported\""));
-        assertEquals(List.of("import"), audit(networkB, redisB));
+        assertEquals(List.of("export", "import"), audit(networkB, redisB));
+    }
+
+    private static String joinNonce(TestNetwork network) throws Exception {
+        return network.redis(Request.cmd(Command.GET).arg(network.keyPrefix() + "lorawan:js:{" + DEV_EUI
+                + "}:joinnonce")).toString();
     }
 
     /** The actions of the device's audit entries, newest first, each naming its caller and free of keys. */

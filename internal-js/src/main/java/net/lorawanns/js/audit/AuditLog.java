@@ -16,10 +16,15 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.Eui64;
 
 /**
- * The built-in join server's audit log: a Redis stream ({@link RedisKeys#audit()}) that survives restarts. Each
- * entry is added with the stream trimmed to the retention by age (MINID, exact, by Redis's clock: entries are few, so
- * exact trimming costs little) and to a bound on its length (MAXLEN ~, in whole nodes), and the stream expires a
- * retention after its last entry, so every part of it has a bound.
+ * The built-in join server's audit log: two Redis streams that survive restarts, one for the steps of devices' life
+ * cycles ({@link RedisKeys#audit()}: provision, claim, unclaim, transfer, export, unlock, import) and one for refused
+ * attempts ({@link RedisKeys#auditRefused()}: wrong owner tokens, rate limited, steps a device's state does not allow).
+ * Refused attempts are apart, with a smaller bound and a shorter retention of their own, because anyone with an API
+ * key can make them by the thousand (cycling DevEUIs, which the per-DevEUI attempt limit does not slow): in the same
+ * stream they would push the real entries out. Each entry is added with its stream trimmed to the retention by age
+ * (MINID, exact, by Redis's clock: entries are few, so exact trimming costs little) and to a bound on its length
+ * (MAXLEN ~, in whole nodes), and the stream expires a retention after its last entry, so every part of it has a
+ * bound.
  *
  * <p>An entry is written after the action it records has taken effect, not in the same script: the log is one key
  * for every device, in its own Redis Cluster slot, and a script can only touch keys of one slot. If Redis fails
@@ -32,6 +37,18 @@ public final class AuditLog {
     /** Most entries a listing reads from the stream while filtering by DevEUI, to bound one request's work. */
     static final int MAX_SCANNED = 10_000;
     public static final int MAX_LIMIT = 1000;
+    /** The bound on the refused attempts' stream. */
+    static final long MAX_REFUSED_ENTRIES = 100_000;
+    /** The longest retention of refused attempts (the log's own retention when that is shorter). */
+    static final Duration MAX_REFUSED_RETENTION = Duration.ofDays(30);
+
+    /** Which of the two streams. */
+    public enum Stream {
+        /** The steps of devices' life cycles. */
+        LIFECYCLE,
+        /** Refused attempts. */
+        REFUSED
+    }
     private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
     /**
@@ -54,10 +71,12 @@ public final class AuditLog {
     private final RedisKeys keys;
     private final Duration retention;
     private final long maxEntries;
+    private final Duration refusedRetention;
 
     /**
-     * @param retention how long entries are kept ({@code internal_js.audit_retention})
-     * @param maxEntries the bound on the stream's length, whatever the age of its entries
+     * @param retention how long entries are kept ({@code internal_js.audit_retention}); refused attempts at most
+     *     {@link #MAX_REFUSED_RETENTION}
+     * @param maxEntries the bound on the life-cycle stream's length, whatever the age of its entries
      */
     public AuditLog(Redis redis, RedisKeys keys, Duration retention, long maxEntries) {
         if (retention.toMillis() < 1 || maxEntries < 1) {
@@ -67,20 +86,30 @@ public final class AuditLog {
         this.keys = keys;
         this.retention = retention;
         this.maxEntries = maxEntries;
+        this.refusedRetention = retention.compareTo(MAX_REFUSED_RETENTION) < 0 ? retention : MAX_REFUSED_RETENTION;
     }
 
+    /** Adds the entry to its stream: a refused attempt's to the refused attempts', any other to the life cycle's. */
     public Future<Void> record(AuditEntry entry) {
-        return RECORD.run(redis, new String[] {keys.audit()}, maxEntries, retention.toMillis(),
-                entry.action().wireName(), entry.devEui().toString(), entry.who(), entry.at().toEpochMilli(),
+        boolean refused = entry.action().refused();
+        return RECORD.run(redis, new String[] {refused ? keys.auditRefused() : keys.audit()},
+                refused ? MAX_REFUSED_ENTRIES : maxEntries,
+                (refused ? refusedRetention : retention).toMillis(), entry.action().wireName(),
+                entry.devEui().toString(), entry.who(), entry.at().toEpochMilli(),
                 entry.detail().orElse("")).mapEmpty();
     }
 
-    /**
-     * Entries newest first, at most {@code limit}, only those of {@code devEui} when given, starting after (older
-     * than) the entry {@code after} when given. A page may hold fewer than {@code limit} entries and still have a
-     * next one when the filter had to read far.
-     */
+    /** The life cycle's entries ({@link #list(Stream, Optional, int, Optional)}). */
     public Future<AuditPage> list(Optional<Eui64> devEui, int limit, Optional<String> after) {
+        return list(Stream.LIFECYCLE, devEui, limit, after);
+    }
+
+    /**
+     * Entries of {@code stream} newest first, at most {@code limit}, only those of {@code devEui} when given, starting
+     * after (older than) the entry {@code after} when given. A page may hold fewer than {@code limit} entries and
+     * still have a next one when the filter had to read far.
+     */
+    public Future<AuditPage> list(Stream stream, Optional<Eui64> devEui, int limit, Optional<String> after) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", got " + limit);
         }
@@ -91,7 +120,8 @@ public final class AuditLog {
             // Nothing is older than the first possible ID (and Redis refuses the empty interval before it).
             return Future.succeededFuture(new AuditPage(List.of(), Optional.empty()));
         }
-        return page(devEui, limit, after.map(id -> "(" + id).orElse("+"), new ArrayList<>(), 0);
+        String key = stream == Stream.REFUSED ? keys.auditRefused() : keys.audit();
+        return page(key, devEui, limit, after.map(id -> "(" + id).orElse("+"), new ArrayList<>(), 0);
     }
 
     /** A stream ID: two unsigned 64-bit numbers, as Redis reads them ({@code <ms>-<seq>}). */
@@ -109,10 +139,10 @@ public final class AuditLog {
         }
     }
 
-    private Future<AuditPage> page(Optional<Eui64> devEui, int limit, String end, List<AuditPage.Listed> found,
-                                   int scanned) {
+    private Future<AuditPage> page(String key, Optional<Eui64> devEui, int limit, String end,
+                                   List<AuditPage.Listed> found, int scanned) {
         int batch = devEui.isPresent() ? Math.max(limit, 100) : limit - found.size();
-        return redis.send(Request.cmd(Command.XREVRANGE).arg(keys.audit()).arg(end).arg("-").arg("COUNT").arg(batch))
+        return redis.send(Request.cmd(Command.XREVRANGE).arg(key).arg(end).arg("-").arg("COUNT").arg(batch))
                 .compose(reply -> {
                     String last = null;
                     for (Response item : reply) {
@@ -132,7 +162,7 @@ public final class AuditLog {
                     if (read >= MAX_SCANNED) {
                         return Future.succeededFuture(new AuditPage(found, Optional.of(last)));
                     }
-                    return page(devEui, limit, "(" + last, found, read);
+                    return page(key, devEui, limit, "(" + last, found, read);
                 });
     }
 

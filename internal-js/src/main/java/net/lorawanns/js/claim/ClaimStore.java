@@ -78,18 +78,28 @@ public final class ClaimStore {
             """);
 
     /**
-     * Stores a device's root keys and unclaimed claim unless it has root keys that are not unclaimed.
-     * KEYS: root keys, claim. ARGV: the sealed root keys, the claim record. Reply: the outcome's wire name.
+     * Stores a device's root keys and unclaimed claim, unless it has root keys and is this network's own, locked after
+     * an export, claimed, or was ever claimed: only a maker's stock that never had an owner is replaced (its claim
+     * record carries {@code "never_claimed": true}, which no claim, unclaim, transfer or import writes; a record
+     * without it, including every record of earlier versions, counts as owned).
+     * KEYS: root keys, claim, lock. ARGV: the sealed root keys, the claim record. Reply: the outcome's wire name.
      */
     private static final LuaScript PROVISION = new LuaScript("claim_provision", """
             local outcome = 'provisioned'
             if redis.call('EXISTS', KEYS[1]) == 1 then
+              if redis.call('EXISTS', KEYS[3]) == 1 then
+                return 'locked'
+              end
               local claim = redis.call('GET', KEYS[2])
               if not claim then
                 return 'own_device'
               end
-              if cjson.decode(claim)['state'] ~= 'unclaimed' then
+              local record = cjson.decode(claim)
+              if record['state'] ~= 'unclaimed' then
                 return 'claimed'
+              end
+              if record['never_claimed'] ~= true then
+                return 'was_claimed'
               end
               outcome = 'reprovisioned'
             end
@@ -120,7 +130,16 @@ public final class ClaimStore {
         /** Refused: this network's own device (root keys without a claim). */
         OWN_DEVICE,
         /** Refused: a device that is claimed (or otherwise not unclaimed). */
-        CLAIMED
+        CLAIMED,
+        /** Refused: an unclaimed device that had an owner (unclaimed or handed on by a transfer since). */
+        WAS_CLAIMED,
+        /** Refused: a device locked after an export, until its owner unlocks it or it comes back by an import. */
+        LOCKED;
+
+        /** The name used in the API, e.g. {@code was_claimed}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** A device's root-key record and claim record as stored, for a compare-and-set ({@link #replace}). */
@@ -147,10 +166,13 @@ public final class ClaimStore {
     }
 
     /**
-     * Whether {@code token} is the device's owner token. Fails with {@link OwnerTokenAttemptsLimited} while the
-     * DevEUI's attempts are limited.
+     * The device's claim record as stored when {@code token} proved to be its owner token, read in the step that
+     * counted the attempt; empty when the token is wrong (or the device has none). A caller that acts on the proof
+     * compares this record in the script that acts ({@link #replace}, an export or unlock), so that a transfer or
+     * unclaim landing in between refuses the step. Fails with {@link OwnerTokenAttemptsLimited} while the DevEUI's
+     * attempts are limited.
      */
-    public Future<Boolean> authenticate(Eui64 devEui, OwnerToken token) {
+    public Future<Optional<String>> authenticate(Eui64 devEui, OwnerToken token) {
         String failures = keys.claimFailures(devEui);
         return ATTEMPT.run(redis, new String[] {failures, keys.claim(devEui)}, limit.failures(),
                 limit.window().toMillis()).compose(reply -> {
@@ -158,9 +180,16 @@ public final class ClaimStore {
                         return Future.failedFuture(new OwnerTokenAttemptsLimited(devEui,
                                 Duration.ofMillis(reply.get(1).toLong())));
                     }
-                    boolean right = matches(devEui, reply.get(1), token);
-                    return right ? REFUND.run(redis, new String[] {failures}).map(true) : Future.succeededFuture(false);
+                    Response stored = reply.get(1);
+                    return matches(devEui, stored, token)
+                            ? REFUND.run(redis, new String[] {failures}).map(Optional.of(stored.toString()))
+                            : Future.succeededFuture(Optional.empty());
                 });
+    }
+
+    /** The claim in a stored claim record (as {@link #authenticate} gives it). */
+    public static Claim claimOf(String record) {
+        return decode(new JsonObject(record));
     }
 
     /** The device's claim; empty when it has none (unknown, or this network's own device). */
@@ -170,12 +199,13 @@ public final class ClaimStore {
     }
 
     /**
-     * Stores a device unclaimed with its sealed root keys and owner token, unless it already has root keys and is
-     * not unclaimed (re-provisioning an unclaimed device replaces its keys and token).
+     * Stores a device unclaimed with its sealed root keys and owner token, unless it already has root keys and is not
+     * a maker's stock that never had an owner (re-provisioning such a device replaces its keys and token).
      */
     public Future<ProvisionOutcome> provision(Eui64 devEui, JsonObject sealedRootKeys, OwnerToken token) {
-        return PROVISION.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui)}, sealedRootKeys.encode(),
-                encode(devEui, Claim.unclaimed(), token).encode())
+        return PROVISION.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
+                keys.rootKeysLock(devEui)}, sealedRootKeys.encode(),
+                encode(devEui, Claim.unclaimed(), token).put("never_claimed", true).encode())
                 .map(reply -> ProvisionOutcome.valueOf(reply.toString().toUpperCase(java.util.Locale.ROOT)));
     }
 

@@ -112,16 +112,25 @@ public final class DeviceClaiming {
         });
     }
 
-    /** The stored records once the token is proven; a refused attempt is audited, counted and failed. */
+    /**
+     * The stored records once the token is proven; a refused attempt is audited, counted and failed. The records are
+     * read after the proof: a claim record other than the one the token was proven against (a transfer or unclaim
+     * landed in between) refuses the step as a conflict, as the compare-and-set of {@link #write} would not see it.
+     */
     private Future<ClaimStore.Stored> authenticated(Eui64 devEui, OwnerToken token, String who) {
-        return claims.authenticate(devEui, token).recover(failure -> failure instanceof OwnerTokenAttemptsLimited limited
-                ? audited(devEui, who, ClaimRefused.Reason.RATE_LIMITED).compose(v -> Future.failedFuture(limited))
-                : Future.failedFuture(failure)).compose(right -> right ? claims.stored(devEui)
-                : refused(devEui, who, ClaimRefused.Reason.WRONG_TOKEN, "the owner token is not that of DevEUI "
-                        + devEui + ", or no device with an owner token has that DevEUI"))
-                .compose(stored -> stored.isPresent() ? Future.succeededFuture(stored.get())
+        return claims.authenticate(devEui, token).recover(failure -> {
+            if (failure instanceof OwnerTokenAttemptsLimited limited) {
+                return audited(devEui, who, ClaimRefused.Reason.RATE_LIMITED)
+                        .compose(v -> Future.failedFuture(limited));
+            }
+            return Future.failedFuture(failure);
+        }).compose(proven -> proven.isEmpty()
+                ? refused(devEui, who, ClaimRefused.Reason.WRONG_TOKEN, "the owner token is not that of DevEUI "
+                        + devEui + ", or no device with an owner token has that DevEUI")
+                : claims.stored(devEui).compose(stored -> stored.isPresent()
+                        && stored.get().claim().equals(proven.get()) ? Future.succeededFuture(stored.get())
                         : refused(devEui, who, ClaimRefused.Reason.CONFLICT, "DevEUI " + devEui
-                                + " was removed at the same time"));
+                                + " was changed or removed by another request at the same time; try again")));
     }
 
     private Future<Claim> write(Eui64 devEui, ClaimStore.Stored expected, RootKeys keys, Claim claim,

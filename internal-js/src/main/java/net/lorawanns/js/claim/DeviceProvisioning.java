@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.lorawanns.core.types.Eui64;
@@ -16,8 +15,9 @@ import net.lorawanns.js.audit.AuditLog;
 
 /**
  * Stores the devices of a checked provisioning manifest unclaimed, each atomically with its root keys and owner token
- * ({@link ClaimStore#provision}), and records each stored device in the audit log. A device refused because it is
- * this network's own or is claimed leaves the others stored: the result of every row is returned. Futures complete on
+ * ({@link ClaimStore#provision}), and records each stored device in the audit log. A device refused (this network's
+ * own, claimed, once claimed, or locked after an export) leaves the others stored: the result of every row is
+ * returned. Futures complete on
  * the Redis client's event loop.
  */
 public final class DeviceProvisioning {
@@ -49,7 +49,7 @@ public final class DeviceProvisioning {
                     device.ownerToken()).compose(outcome -> {
                         counters.computeIfAbsent(outcome, o -> Counter.builder("lorawan.js.provisioned")
                                 .description("Devices of provisioning manifests, by outcome")
-                                .tag("outcome", o.name().toLowerCase(Locale.ROOT)).register(registry)).increment();
+                                .tag("outcome", o.wireName()).register(registry)).increment();
                         Result result = new Result(device.row(), device.devEui(), outcome);
                         if (!result.stored()) {
                             return Future.succeededFuture(result);

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
@@ -29,23 +30,49 @@ import net.lorawanns.js.RootKeyStore;
  */
 public final class ExportLock {
     /**
-     * KEYS: root keys, lock, DevNonce history and last RJcount1 (of the JoinEUI in the record read before), JoinNonce.
-     * ARGV: the record as read before (if it changed, the JoinEUI may have too), the lock's value.
+     * KEYS: root keys, lock, DevNonce history and last RJcount1 (of the JoinEUI in the record read before), JoinNonce,
+     * claim. ARGV: the record as read before (if it changed, the JoinEUI may have too), the lock's value, the claim
+     * record the owner token was proven against ('' for a device without a claim).
      */
     private static final LuaScript EXPORT = new LuaScript("root_keys_export", """
             local record = redis.call('GET', KEYS[1])
             if not record then return {'unknown'} end
-            if record ~= ARGV[1] then return {'changed'} end
+            if record ~= ARGV[1] or (redis.call('GET', KEYS[6]) or '') ~= ARGV[3] then return {'changed'} end
             if redis.call('EXISTS', KEYS[2]) == 1 then return {'locked'} end
             redis.call('SET', KEYS[2], ARGV[2])
             return {'exported', redis.call('GET', KEYS[4]) or '0', redis.call('HGETALL', KEYS[3]),
               redis.call('GET', KEYS[5]) or ''}
             """);
 
+    /**
+     * Lifts the lock if the claim is still the one the owner token was proven against. KEYS: lock, claim. ARGV: that
+     * claim record. Reply: 1 unlocked, 0 not locked, -1 the claim changed (nothing done).
+     */
+    private static final LuaScript UNLOCK = new LuaScript("root_keys_unlock", """
+            if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return -1 end
+            return redis.call('DEL', KEYS[1])
+            """);
+
+    /** Lifts the lock an export took if it is still that lock. KEYS: lock. ARGV: its value. Reply: 1 when lifted. */
+    private static final LuaScript RELEASE = new LuaScript("root_keys_release", """
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+            return redis.call('DEL', KEYS[1])
+            """);
+
+    /** What an unlock found. */
+    public enum Unlocked {
+        /** It was locked and is not any more. */
+        UNLOCKED,
+        /** It was not locked. */
+        NOT_LOCKED,
+        /** The claim changed since the owner token was proven (a transfer or unclaim landed): nothing done. */
+        CHANGED
+    }
+
     /** What an export gave. */
     public sealed interface Outcome {
-        /** Exported and now locked. */
-        record Exported(ExportedRootKeys keys) implements Outcome {
+        /** Exported and now locked, with {@code lock} as the lock's value (for {@link #release}). */
+        record Exported(ExportedRootKeys keys, String lock) implements Outcome {
         }
 
         /** No root keys here. */
@@ -56,7 +83,10 @@ public final class ExportLock {
         record Locked() implements Outcome {
         }
 
-        /** The root-key record changed between its read and the export step (it was provisioned again). */
+        /**
+         * The root-key record or the claim changed between their read and the export step (a claim, unclaim or
+         * transfer landed in between).
+         */
         record Changed() implements Outcome {
         }
     }
@@ -72,28 +102,41 @@ public final class ExportLock {
     }
 
     /**
-     * Exports the device's root keys and locks it.
+     * Exports the device's root keys and locks it, if its claim is still {@code claimRecord}.
      *
+     * @param claimRecord the claim record the owner token was proven against ('' for a device without a claim)
      * @param lockedBy who exported it (the API caller's identity), kept with the lock
      */
-    public Future<Outcome> exportAndLock(Eui64 devEui, String lockedBy) {
+    public Future<Outcome> exportAndLock(Eui64 devEui, String claimRecord, String lockedBy) {
         return redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(devEui))).compose(stored -> {
             if (stored == null) {
                 return Future.succeededFuture(new Outcome.Unknown());
             }
             String record = stored.toString();
             RootKeys device = rootKeys.open(devEui, new JsonObject(record));
-            String lock = new JsonObject().put("locked_at", Instant.now().toString()).put("by", lockedBy).encode();
+            // The random ID makes the value this export's own, for release.
+            String lock = new JsonObject().put("locked_at", Instant.now().toString()).put("by", lockedBy)
+                    .put("id", UUID.randomUUID().toString()).encode();
             return EXPORT.run(redis, new String[] {keys.rootKeys(devEui), keys.rootKeysLock(devEui),
                     keys.devNonces(devEui, device.joinEui()), keys.joinNonce(devEui),
-                    keys.rejoinCount1(devEui, device.joinEui())}, record, lock)
-                    .map(response -> outcome(devEui, device, response));
+                    keys.rejoinCount1(devEui, device.joinEui()), keys.claim(devEui)}, record, lock, claimRecord)
+                    .map(response -> outcome(devEui, device, lock, response));
         });
     }
 
-    /** Lifts the lock; true when the device was locked. */
-    public Future<Boolean> unlock(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.DEL).arg(keys.rootKeysLock(devEui))).map(r -> r.toInteger() > 0);
+    /** Lifts the lock if the device's claim is still {@code claimRecord}, the one the owner token matched. */
+    public Future<Unlocked> unlock(Eui64 devEui, String claimRecord) {
+        return UNLOCK.run(redis, new String[] {keys.rootKeysLock(devEui), keys.claim(devEui)}, claimRecord)
+                .map(r -> switch (r.toInteger()) {
+                    case 1 -> Unlocked.UNLOCKED;
+                    case 0 -> Unlocked.NOT_LOCKED;
+                    default -> Unlocked.CHANGED;
+                });
+    }
+
+    /** Takes back the lock of an export whose JWE is not given out (its audit entry could not be written). */
+    public Future<Boolean> release(Eui64 devEui, String lock) {
+        return RELEASE.run(redis, new String[] {keys.rootKeysLock(devEui)}, lock).map(r -> r.toInteger() == 1);
     }
 
     /** Whether the device is locked after an export. */
@@ -101,7 +144,7 @@ public final class ExportLock {
         return redis.send(Request.cmd(Command.EXISTS).arg(keys.rootKeysLock(devEui))).map(r -> r.toInteger() > 0);
     }
 
-    private static Outcome outcome(Eui64 devEui, RootKeys device, Response response) {
+    private static Outcome outcome(Eui64 devEui, RootKeys device, String lock, Response response) {
         String status = response.get(0).toString();
         switch (status) {
             case "unknown":
@@ -132,6 +175,6 @@ public final class ExportLock {
         return new Outcome.Exported(new ExportedRootKeys(devEui, device.joinEui(), device.macVersion(),
                 device.appKey(), device.nwkKey(), counting ? last : Optional.empty(), counting ? List.of() : used,
                 lastJoinNonce, rjCount1.isEmpty() || device.macVersion() != MacVersion.LORAWAN_1_1_0
-                        ? Optional.empty() : Optional.of(Integer.parseInt(rjCount1))));
+                        ? Optional.empty() : Optional.of(Integer.parseInt(rjCount1))), lock);
     }
 }

@@ -2,7 +2,6 @@ package net.lorawanns.js.transfer;
 
 import io.vertx.core.Future;
 import net.lorawanns.core.types.Eui64;
-import net.lorawanns.js.claim.Claim;
 import net.lorawanns.js.claim.ClaimStore;
 import net.lorawanns.js.claim.OwnerToken;
 
@@ -22,6 +21,13 @@ final class OwnerCheck {
         NOT_CLAIMED
     }
 
+    /**
+     * What a token proved, and the claim record it was proven against (empty for a wrong token), which the step that
+     * acts compares in its own script.
+     */
+    record Verified(Verdict verdict, String claimRecord) {
+    }
+
     private final ClaimStore claims;
 
     OwnerCheck(ClaimStore claims) {
@@ -32,9 +38,9 @@ final class OwnerCheck {
      * Checks the token; fails with {@link net.lorawanns.js.claim.OwnerTokenAttemptsLimited} while the DevEUI's
      * attempts are limited.
      */
-    Future<Verdict> verify(Eui64 devEui, OwnerToken token) {
-        return claims.authenticate(devEui, token).compose(right -> !right ? Future.succeededFuture(Verdict.WRONG_TOKEN)
-                : claims.claim(devEui).map(claim -> claim.map(Claim::isClaimed).orElse(false) ? Verdict.OWNER
-                        : Verdict.NOT_CLAIMED));
+    Future<Verified> verify(Eui64 devEui, OwnerToken token) {
+        return claims.authenticate(devEui, token).map(proven -> proven.map(record -> new Verified(
+                ClaimStore.claimOf(record).isClaimed() ? Verdict.OWNER : Verdict.NOT_CLAIMED, record))
+                .orElse(new Verified(Verdict.WRONG_TOKEN, "")));
     }
 }

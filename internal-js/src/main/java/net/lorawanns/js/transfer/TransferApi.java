@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * The API of root-key export and transfer, under {@code /api/v1/join-server}: the transfer key's public half,
  * export (with lock), unlock and import, behind the REST API's API keys and body limit. Root keys leave only as JWEs
  * to a key the owner names; no other answer holds a key. Owner tokens are checked by the claim model (rate limited
- * per DevEUI; a wrong token and an unknown DevEUI answer alike). Export, unlock and import are recorded in the audit
- * log once done. Handlers run on the API server's event loop; the RSA decryptions of an import on a worker thread.
+ * per DevEUI; a wrong token and an unknown DevEUI answer alike). An export is recorded in the audit log before its JWE
+ * is given out (and not given out if it cannot be); unlock and import once done; refused export and unlock attempts
+ * in the refused attempts' log. Export and unlock act only if the device's claim is still the one the owner token was
+ * proven against (a transfer or unclaim on another instance in between refuses them). Handlers run on the API
+ * server's event loop; the RSA decryptions of an import on a worker thread.
  */
 public final class TransferApi implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);
@@ -58,13 +61,49 @@ public final class TransferApi implements ApiRoutes {
     @Override
     public void mount(ApiOperations operations) {
         operations.handle("getTransferKey", ctx -> RestApi.respond(ctx, 200, this::transferKey));
-        operations.handle("exportRootKeys", ctx -> RestApi.respond(ctx, 200, () -> export(ctx)));
+        operations.handle("exportRootKeys", this::exportRoute);
         operations.handle("unlockDevice", ctx -> RestApi.respond(ctx, 200, () -> unlock(ctx)));
         operations.handle("importRootKeys", ctx -> RestApi.respond(ctx, 200, () -> importDevices(ctx)));
     }
 
     private Future<JsonObject> transferKey() {
         return services.transferKeys().transferKey().map(TransferKey::publicJson);
+    }
+
+    /**
+     * Answers an export; one that stopped because an export could not be recorded in the audit log answers 503 with
+     * the devices done before it (their exports are recorded).
+     */
+    private void exportRoute(RoutingContext ctx) {
+        Future<JsonObject> answer;
+        try {
+            answer = export(ctx);
+        } catch (RuntimeException e) {
+            answer = Future.failedFuture(e);
+        }
+        answer.onComplete(done -> {
+            if (done.failed() && done.cause() instanceof UnrecordedExport unrecorded) {
+                ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                        .putHeader("Retry-After", "1").end(unrecorded.answer.encode());
+            } else {
+                RestApi.respond(ctx, 200, () -> done.succeeded() ? Future.succeededFuture(done.result())
+                        : Future.failedFuture(done.cause()));
+            }
+        });
+    }
+
+    /**
+     * An export whose audit entry could not be written: its lock was taken back and it gave no JWE, and the request
+     * stops there. {@code answer} holds the error and the devices answered before it.
+     */
+    private static final class UnrecordedExport extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient JsonObject answer;
+
+        UnrecordedExport(JsonObject answer) {
+            super(answer.getString("error"), null, false, false);
+            this.answer = answer;
+        }
     }
 
     /**
@@ -94,48 +133,65 @@ public final class TransferApi implements ApiRoutes {
         for (int i = 0; i < devEuis.size(); i++) {
             Eui64 devEui = devEuis.get(i);
             OwnerToken token = tokens.get(i);
-            chain = chain.compose(v -> exportOne(devEui, token, recipient, who).map(result -> {
-                metrics.count("export", result.getString("reason", "exported"));
-                return results.add(result);
-            }).mapEmpty());
+            chain = chain.compose(v -> exportOne(devEui, token, recipient, who).transform(done -> {
+                if (done.failed()) {
+                    metrics.count("export", "unrecorded");
+                    return Future.failedFuture(new UnrecordedExport(new JsonObject().put("error",
+                            "the export of DevEUI " + devEui + " could not be recorded in the audit log ("
+                            + done.cause().getMessage() + "), so it was not exported and is not locked; this request "
+                            + "stopped there: the devices listed were answered before it, the others were not tried; "
+                            + "try again")
+                            .put("devices", results)));
+                }
+                metrics.count("export", done.result().getString("reason", "exported"));
+                results.add(done.result());
+                return Future.<Void>succeededFuture();
+            }));
         }
         return chain.map(v -> new JsonObject().put("devices", results));
     }
 
+    /**
+     * Exports one device. The export is recorded in the audit log before its JWE is made: if the entry cannot be
+     * written, the lock the export took is taken back and the future fails (no JWE leaves unrecorded). Any other
+     * failure is this device's answer ({@code error}).
+     */
     private Future<JsonObject> exportOne(Eui64 devEui, OwnerToken token, OwnerPublicKey recipient, String who) {
         JsonObject result = new JsonObject().put("dev_eui", devEui.toString());
-        return owners.verify(devEui, token).compose(verdict -> {
-            if (verdict == OwnerCheck.Verdict.WRONG_TOKEN) {
-                return Future.succeededFuture(failed(result, "wrong_token", wrongToken(devEui)));
+        return owners.verify(devEui, token).compose(verified -> {
+            if (verified.verdict() == OwnerCheck.Verdict.WRONG_TOKEN) {
+                return refusedAttempt(AuditAction.EXPORT_REFUSED, devEui, who, "wrong_token")
+                        .map(failed(result, "wrong_token", wrongToken(devEui)));
             }
-            if (verdict == OwnerCheck.Verdict.NOT_CLAIMED) {
-                return Future.succeededFuture(failed(result, "not_claimed", notClaimed(devEui)));
+            if (verified.verdict() == OwnerCheck.Verdict.NOT_CLAIMED) {
+                return refusedAttempt(AuditAction.EXPORT_REFUSED, devEui, who, "not_claimed")
+                        .map(failed(result, "not_claimed", notClaimed(devEui)));
             }
-            return services.locks().exportAndLock(devEui, who).compose(outcome -> {
+            return services.locks().exportAndLock(devEui, verified.claimRecord(), who).compose(outcome -> {
                 if (outcome instanceof ExportLock.Outcome.Exported exported) {
-                    String jwe = RootKeyJwe.encrypt(exported.keys(), recipient.key(), recipient.keyId());
-                    // The device is locked now: its JWE goes back even when the audit entry could not be written.
-                    return services.audit().record(AuditEntry.of(AuditAction.EXPORT, devEui, who, "to RSA key "
-                            + recipient.thumbprint())).map(v -> result.put("jwe", jwe)).recover(unrecorded -> {
-                                LOG.warn("The export of DevEUI {} was not recorded in the audit log: {}", devEui,
-                                        unrecorded.toString());
-                                return Future.succeededFuture(result.put("jwe", jwe));
-                            });
+                    return recorded(devEui, exported, recipient, who).map(v -> result.put("jwe",
+                            RootKeyJwe.encrypt(exported.keys(), recipient.key(), recipient.keyId())));
                 }
                 if (outcome instanceof ExportLock.Outcome.Locked) {
                     return Future.succeededFuture(failed(result, "locked", "DevEUI " + devEui + " is locked after "
                             + "an earlier export; unlock it to export it again"));
                 }
                 if (outcome instanceof ExportLock.Outcome.Changed) {
-                    return Future.succeededFuture(failed(result, "changed", "the root keys of DevEUI " + devEui
-                            + " changed during the export; try again"));
+                    return Future.succeededFuture(failed(result, "changed", "the root keys or the claim of DevEUI "
+                            + devEui + " changed during the export (another request, e.g. a transfer); try again"));
                 }
                 return Future.succeededFuture(failed(result, "unknown", "no root keys for DevEUI " + devEui));
             });
         }).recover(failure -> {
             if (failure instanceof OwnerTokenAttemptsLimited limited) {
-                return Future.succeededFuture(failed(result, "rate_limited", limited.getMessage())
-                        .put("retry_after", limited.retryAfterSeconds()));
+                return refusedAttempt(AuditAction.EXPORT_REFUSED, devEui, who, "rate_limited")
+                        .map(failed(result, "rate_limited", limited.getMessage())
+                                .put("retry_after", limited.retryAfterSeconds()));
+            }
+            return Future.failedFuture(failure);
+        }).recover(failure -> {
+            if (failure instanceof UnrecordedExportEntry) {
+                return Future.failedFuture(failure.getCause());
             }
             // One device's failure (Redis, most likely) leaves the others' answers, JWEs included, in the reply.
             LOG.warn("Exporting DevEUI {} failed: {}", devEui, failure.toString());
@@ -145,30 +201,75 @@ public final class TransferApi implements ApiRoutes {
         });
     }
 
+    /**
+     * Writes the export's audit entry; if it cannot be written, takes the export's lock back and fails with
+     * {@link UnrecordedExportEntry}.
+     */
+    private Future<Void> recorded(Eui64 devEui, ExportLock.Outcome.Exported exported, OwnerPublicKey recipient,
+                                  String who) {
+        return services.audit().record(AuditEntry.of(AuditAction.EXPORT, devEui, who, "to RSA key "
+                + recipient.thumbprint())).recover(unrecorded -> {
+                    LOG.warn("The export of DevEUI {} could not be recorded in the audit log, so it is not given "
+                            + "out: {}", devEui, unrecorded.toString());
+                    return services.locks().release(devEui, exported.lock()).transform(released -> {
+                        if (released.failed()) {
+                            LOG.warn("DevEUI {} stays locked after its unrecorded export (its owner can unlock it): {}",
+                                    devEui, released.cause().toString());
+                        }
+                        return Future.failedFuture(new UnrecordedExportEntry(unrecorded));
+                    });
+                });
+    }
+
+    /** Marks, between {@link #recorded} and {@link #export}, the failure to write an export's audit entry. */
+    private static final class UnrecordedExportEntry extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnrecordedExportEntry(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** Records a refused export or unlock attempt in the refused attempts' log. */
+    private Future<Void> refusedAttempt(AuditAction action, Eui64 devEui, String who, String reason) {
+        return services.audit().record(AuditEntry.of(action, devEui, who, reason));
+    }
+
     /** {@code {"owner_token"}}: lifts the lock of an exported device, whose joins are then answered here again. */
     private Future<JsonObject> unlock(RoutingContext ctx) {
         Eui64 devEui = parseEui(ctx.pathParam("devEui"), "devEui");
         OwnerToken token = token(body(ctx), "owner_token");
         String who = RestApi.caller(ctx);
-        return owners.verify(devEui, token).compose(verdict -> {
-            if (verdict == OwnerCheck.Verdict.WRONG_TOKEN) {
-                return Future.<Boolean>failedFuture(new ApiException(403, wrongToken(devEui)));
+        return owners.verify(devEui, token).compose(verified -> {
+            if (verified.verdict() == OwnerCheck.Verdict.WRONG_TOKEN) {
+                return refusedAttempt(AuditAction.UNLOCK_REFUSED, devEui, who, "wrong_token")
+                        .compose(v -> Future.<ExportLock.Unlocked>failedFuture(new ApiException(403,
+                                wrongToken(devEui))));
             }
-            if (verdict == OwnerCheck.Verdict.NOT_CLAIMED) {
-                return Future.<Boolean>failedFuture(new ApiException(409, notClaimed(devEui)));
+            if (verified.verdict() == OwnerCheck.Verdict.NOT_CLAIMED) {
+                return refusedAttempt(AuditAction.UNLOCK_REFUSED, devEui, who, "not_claimed")
+                        .compose(v -> Future.<ExportLock.Unlocked>failedFuture(new ApiException(409,
+                                notClaimed(devEui))));
             }
-            return services.locks().unlock(devEui);
+            return services.locks().unlock(devEui, verified.claimRecord());
         }).recover(failure -> {
             if (failure instanceof OwnerTokenAttemptsLimited limited) {
                 metrics.count("unlock", "rate_limited");
                 ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
-                return Future.failedFuture(new ApiException(429, limited.getMessage()));
+                return refusedAttempt(AuditAction.UNLOCK_REFUSED, devEui, who, "rate_limited")
+                        .compose(v -> Future.failedFuture(new ApiException(429, limited.getMessage())));
             }
             if (failure instanceof ApiException refused) {
                 metrics.count("unlock", refused.status() == 403 ? "wrong_token" : "not_claimed");
             }
             return Future.failedFuture(failure);
-        }).compose(wasLocked -> {
+        }).compose(unlocked -> {
+            if (unlocked == ExportLock.Unlocked.CHANGED) {
+                metrics.count("unlock", "changed");
+                return Future.failedFuture(new ApiException(409, "the claim of DevEUI " + devEui + " changed during "
+                        + "the unlock (another request, e.g. a transfer or unclaim); nothing was unlocked"));
+            }
+            boolean wasLocked = unlocked == ExportLock.Unlocked.UNLOCKED;
             metrics.count("unlock", wasLocked ? "unlocked" : "not_locked");
             JsonObject answer = new JsonObject().put("dev_eui", devEui.toString()).put("locked", false)
                     .put("was_locked", wasLocked);
@@ -246,13 +347,16 @@ public final class TransferApi implements ApiRoutes {
 
     private Future<JsonObject> importOne(ExportedRootKeys device, RootKeys home, JsonObject claim, String who) {
         JsonObject result = new JsonObject().put("dev_eui", device.devEui().toString());
-        return services.imports().store(device, home, claim).compose(stored -> {
-            if (!stored) {
-                return Future.succeededFuture(failed(result, "exists", "DevEUI " + device.devEui()
-                        + " already has root keys here; delete the device first to import it"));
-            }
-            return services.audit().record(AuditEntry.of(AuditAction.IMPORT, device.devEui(), who, "home NetID "
-                    + home.homeNetId())).map(v -> result.put("imported", true)
+        return services.imports().store(device, home, claim).compose(outcome -> switch (outcome) {
+            case EXISTS -> Future.succeededFuture(failed(result, "exists", "DevEUI " + device.devEui()
+                    + " already has root keys here and is not locked after an export from here"));
+            case OTHER_KEYS -> Future.succeededFuture(failed(result, "other_keys", "DevEUI " + device.devEui()
+                    + " is locked here after an export, with other root keys or another JoinEUI than the JWE's"));
+            case CHANGED -> Future.succeededFuture(failed(result, "changed", "the root keys of DevEUI "
+                    + device.devEui() + " here changed during the import; try again"));
+            case IMPORTED, RETURNED -> services.audit().record(AuditEntry.of(AuditAction.IMPORT, device.devEui(),
+                    who, "home NetID " + home.homeNetId() + (outcome == RootKeyImport.Outcome.RETURNED
+                            ? ", back after an export from here" : ""))).map(v -> result.put("imported", true)
                     .put("join_eui", device.joinEui().toString()).put("mac_version", device.macVersion().toString()));
         });
     }

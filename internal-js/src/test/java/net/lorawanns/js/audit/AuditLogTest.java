@@ -50,8 +50,8 @@ class AuditLogTest {
     void entriesAreListedNewestFirstInPagesAndSurviveANewInstance() throws Exception {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         AuditEntry provision = new AuditEntry(AuditAction.PROVISION, A, "api-key:0a1b2c3d", at, Optional.empty());
-        AuditEntry refused = new AuditEntry(AuditAction.CLAIM_REFUSED, A, "api-key:99887766", at,
-                Optional.of("wrong owner token"));
+        AuditEntry refused = new AuditEntry(AuditAction.EXPORT, A, "api-key:99887766", at,
+                Optional.of("to RSA key x"));
         AuditEntry claim = new AuditEntry(AuditAction.CLAIM, A, "api-key:0a1b2c3d", at, Optional.of("NetID 000013"));
         AuditEntry other = new AuditEntry(AuditAction.PROVISION, B, "api-key:0a1b2c3d", at, Optional.empty());
         for (AuditEntry entry : List.of(provision, refused, claim, other)) {
@@ -70,8 +70,42 @@ class AuditLogTest {
         assertEquals(Optional.empty(), second.next());
 
         String json = all.toJson().encode();
-        assertTrue(json.contains("\"action\":\"claim_refused\""), json);
+        assertTrue(json.contains("\"action\":\"export\""), json);
         assertTrue(json.contains("\"who\":\"api-key:99887766\""), json);
+    }
+
+    /**
+     * Refused attempts, which anyone with an API key can make by the thousand, go to a stream of their own with a
+     * shorter retention: they never touch the life cycle's stream.
+     */
+    @Test
+    void refusedAttemptsAreKeptApartFromTheLifeCycle() throws Exception {
+        AuditEntry claim = AuditEntry.of(AuditAction.CLAIM, A, "api-key:0a1b2c3d", "NetID 000013");
+        log.record(claim).await(10, TimeUnit.SECONDS);
+        String lifeCycle = redis.send(Request.cmd(Command.XINFO).arg("STREAM").arg(keys.audit()))
+                .await(10, TimeUnit.SECONDS).get("last-generated-id").toString();
+        for (AuditAction action : List.of(AuditAction.CLAIM_REFUSED, AuditAction.EXPORT_REFUSED,
+                AuditAction.UNLOCK_REFUSED)) {
+            for (int i = 0; i < 20; i++) {
+                log.record(AuditEntry.of(action, Eui64.parse(String.format("70B3D57ED00100%02X", i)),
+                        "api-key:99887766", "wrong_token")).await(10, TimeUnit.SECONDS);
+            }
+        }
+
+        assertEquals(1, redis.send(Request.cmd(Command.XLEN).arg(keys.audit())).await(10, TimeUnit.SECONDS)
+                .toInteger(), "the life cycle's stream holds its one entry only");
+        assertEquals(lifeCycle, redis.send(Request.cmd(Command.XINFO).arg("STREAM").arg(keys.audit()))
+                .await(10, TimeUnit.SECONDS).get("last-generated-id").toString(), "and was not written to");
+        assertEquals(List.of(claim.action()), entries(log.list(Optional.empty(), 100, Optional.empty())
+                .await(10, TimeUnit.SECONDS)).stream().map(AuditEntry::action).toList());
+        AuditPage refused = log.list(AuditLog.Stream.REFUSED, Optional.empty(), 100, Optional.empty())
+                .await(10, TimeUnit.SECONDS);
+        assertEquals(60, refused.entries().size());
+        assertEquals(AuditAction.UNLOCK_REFUSED, refused.entries().get(0).entry().action(), "newest first");
+        long ttl = redis.send(Request.cmd(Command.PTTL).arg(keys.auditRefused())).await(10, TimeUnit.SECONDS)
+                .toLong();
+        assertTrue(ttl > Duration.ofDays(29).toMillis() && ttl <= Duration.ofDays(30).toMillis(),
+                "refused attempts are kept 30 days at most, not the log's year: " + ttl);
     }
 
     @Test

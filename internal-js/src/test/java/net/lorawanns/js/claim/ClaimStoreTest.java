@@ -1,6 +1,7 @@
 package net.lorawanns.js.claim;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -12,13 +13,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
+import net.lorawanns.core.join.RootKeys;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.seal.AtRestCipher;
 import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.RootKeyStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,12 +123,13 @@ class ClaimStoreTest {
     void theLimitEndsWithItsWindow() throws Exception {
         ClaimStore shortWindow = new ClaimStore(redis, keys, cipher, new AttemptLimit(1, Duration.ofMillis(300)));
         put(shortWindow, DEV_EUI, Claim.unclaimed(), TOKEN);
-        assertFalse(shortWindow.authenticate(DEV_EUI, OwnerToken.of("wrong-1")).await(10, TimeUnit.SECONDS));
+        assertFalse(shortWindow.authenticate(DEV_EUI, OwnerToken.of("wrong-1")).await(10, TimeUnit.SECONDS)
+                .isPresent());
         OwnerTokenAttemptsLimited refused = assertInstanceOf(OwnerTokenAttemptsLimited.class,
                 assertThrows(Exception.class, () -> shortWindow.authenticate(DEV_EUI, TOKEN).await(10, TimeUnit.SECONDS)));
         assertTrue(refused.retryAfter().toMillis() <= 300, "the wait is what is left of the window");
         awaitWindowEnd(DEV_EUI);
-        assertTrue(shortWindow.authenticate(DEV_EUI, TOKEN).await(10, TimeUnit.SECONDS));
+        assertTrue(shortWindow.authenticate(DEV_EUI, TOKEN).await(10, TimeUnit.SECONDS).isPresent());
     }
 
     @Test
@@ -137,7 +142,36 @@ class ClaimStoreTest {
         assertTrue(get(keys.claim(DEV_EUI)).contains("\"kid\":\"k2\""));
         ClaimStore onlyNew = new ClaimStore(redis, keys, new AtRestCipher(new MasterKey("k2", AesKey.of(new byte[16])),
                 List.of()), LIMIT);
-        assertTrue(onlyNew.authenticate(DEV_EUI, TOKEN).await(10, TimeUnit.SECONDS));
+        assertTrue(onlyNew.authenticate(DEV_EUI, TOKEN).await(10, TimeUnit.SECONDS).isPresent());
+    }
+
+    /**
+     * Provisioning replaces only a maker's stock that never had an owner and is not locked. A claim record of the
+     * previous version (no {@code never_claimed}) still loads, and counts as owned: it cannot be told whether an owner
+     * unclaimed it.
+     */
+    @Test
+    void provisioningReplacesOnlyStockThatNeverHadAnOwner() throws Exception {
+        RootKeyStore rootKeys = new RootKeyStore(redis, keys, cipher);
+        JsonObject sealed = rootKeys.seal(DEV_EUI, new RootKeys(Eui64.parse("70B3D57ED00000AA"),
+                MacVersion.LORAWAN_1_0_4, AesKey.of(new byte[16]), Optional.empty(), DeviceClaiming.NO_HOME,
+                Optional.empty(), Optional.empty()));
+        assertEquals(ClaimStore.ProvisionOutcome.PROVISIONED, provision(DEV_EUI, sealed));
+        assertEquals(ClaimStore.ProvisionOutcome.REPROVISIONED, provision(DEV_EUI, sealed), "never had an owner");
+        redis.send(Request.cmd(Command.SET).arg(keys.rootKeysLock(DEV_EUI)).arg("{}")).await(10, TimeUnit.SECONDS);
+        assertEquals(ClaimStore.ProvisionOutcome.LOCKED, provision(DEV_EUI, sealed), "locked after an export");
+
+        Eui64 earlier = Eui64.parse("70B3D57ED0000003");
+        redis.send(Request.cmd(Command.SET).arg(keys.rootKeys(earlier)).arg(sealed.encode()))
+                .await(10, TimeUnit.SECONDS);
+        put(store, earlier, Claim.unclaimed(), TOKEN);
+        assertEquals(Optional.of(Claim.unclaimed()), store.claim(earlier).await(10, TimeUnit.SECONDS));
+        assertTrue(authenticate(earlier, TOKEN));
+        assertEquals(ClaimStore.ProvisionOutcome.WAS_CLAIMED, provision(earlier, sealed));
+    }
+
+    private ClaimStore.ProvisionOutcome provision(Eui64 devEui, JsonObject sealedRootKeys) throws Exception {
+        return store.provision(devEui, sealedRootKeys, OwnerToken.of("MAKER-TOKEN-2")).await(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -151,7 +185,7 @@ class ClaimStoreTest {
     }
 
     private boolean authenticate(Eui64 devEui, OwnerToken token) throws Exception {
-        return store.authenticate(devEui, token).await(10, TimeUnit.SECONDS);
+        return store.authenticate(devEui, token).await(10, TimeUnit.SECONDS).isPresent();
     }
 
     private void put(ClaimStore into, Eui64 devEui, Claim claim, OwnerToken token) throws Exception {

@@ -21,6 +21,7 @@ import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
+import net.lorawanns.js.InterposingRedis;
 import net.lorawanns.js.RootKeyStore;
 import net.lorawanns.js.audit.AuditLog;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Claims racing from two server instances (two clients of one Redis), and the counts of claims and refusals. */
@@ -91,6 +93,37 @@ class DeviceClaimingTest {
         double refusedCount = registry.find("lorawan.js.claims.refused").counters().stream()
                 .mapToDouble(counter -> counter.count()).sum();
         assertEquals(3.0, refusedCount, "every losing attempt is counted by its reason");
+    }
+
+    /**
+     * A transfer lands between the old owner's token check and its claim: the claim is refused as a conflict, not
+     * made on the transferred device with the token that no longer works.
+     */
+    @Test
+    void aClaimWithATokenThatATransferReplacedMeanwhileIsRefused() throws Exception {
+        Redis redis = TestRedis.client(vertx, settings);
+        RootKeyStore rootKeys = new RootKeyStore(redis, keys, cipher);
+        ClaimStore claims = new ClaimStore(redis, keys, cipher, AttemptLimit.DEFAULT);
+        RootKeys unclaimed = new RootKeys(Eui64.parse("70B3D57ED0000000"), MacVersion.LORAWAN_1_0_4,
+                AesKey.of(new byte[16]), Optional.empty(), DeviceClaiming.NO_HOME, Optional.empty(), Optional.empty());
+        claims.provision(DEV_EUI, rootKeys.seal(DEV_EUI, unclaimed), TOKEN).await(10, TimeUnit.SECONDS);
+        DeviceClaiming other = instance(new SimpleMeterRegistry());
+        InterposingRedis interposing = new InterposingRedis(redis);
+        DeviceClaiming racing = new DeviceClaiming(rootKeys, new ClaimStore(interposing, keys, cipher,
+                AttemptLimit.DEFAULT), new AuditLog(redis, keys, Duration.ofDays(1), 1000), Set.of(),
+                Clock.systemUTC(), new SimpleMeterRegistry());
+        interposing.afterNextReply(() -> other.transfer(DEV_EUI, TOKEN, OwnerToken.of("NEW-OWNER-1"), "instance-1")
+                .mapEmpty());
+
+        Future<Claim> claim = racing.claim(DEV_EUI, Optional.empty(), TOKEN, new DeviceClaiming.Claimant(
+                NetId.parse("000013"), Optional.empty(), ""), "instance-0");
+
+        ClaimRefused refused = assertInstanceOf(ClaimRefused.class, assertThrows(Exception.class,
+                () -> claim.await(10, TimeUnit.SECONDS)));
+        assertEquals(ClaimRefused.Reason.CONFLICT, refused.reason());
+        assertEquals(Optional.of(Claim.unclaimed()), claims.claim(DEV_EUI).await(10, TimeUnit.SECONDS));
+        assertTrue(claims.authenticate(DEV_EUI, OwnerToken.of("NEW-OWNER-1")).await(10, TimeUnit.SECONDS)
+                .isPresent(), "the device waits for the new owner");
     }
 
     private DeviceClaiming instance(SimpleMeterRegistry registry) {

@@ -76,12 +76,13 @@ class OwnerCheckTest {
     void anUnknownDeviceAnswersAsAWrongTokenAndCountsAgainstTheLimit() throws Exception {
         Eui64 unknown = Eui64.parse("00000000000C0002");
         for (int i = 0; i < 3; i++) {
-            assertEquals(OwnerCheck.Verdict.WRONG_TOKEN, owners.verify(unknown, TOKEN).await(10, TimeUnit.SECONDS));
+            assertEquals(OwnerCheck.Verdict.WRONG_TOKEN,
+                    owners.verify(unknown, TOKEN).await(10, TimeUnit.SECONDS).verdict());
         }
         assertThrows(OwnerTokenAttemptsLimited.class, () -> owners.verify(unknown, TOKEN).await(10, TimeUnit.SECONDS));
     }
 
     private OwnerCheck.Verdict verify(OwnerToken token) throws Exception {
-        return owners.verify(DEV_EUI, token).await(10, TimeUnit.SECONDS);
+        return owners.verify(DEV_EUI, token).await(10, TimeUnit.SECONDS).verdict();
     }
 }

@@ -156,12 +156,13 @@ class RootKeyExportTest {
         JoinAnswer.Rejected locked = assertInstanceOf(JoinAnswer.Rejected.class, join(device, 2));
         assertEquals(JoinResult.ACTIVATION_DISALLOWED, locked.result());
         assertTrue(locked.description().contains("locked after export"), locked.description());
-        assertInstanceOf(ExportLock.Outcome.Locked.class, locks.exportAndLock(eui(device), "test")
+        assertInstanceOf(ExportLock.Outcome.Locked.class, locks.exportAndLock(eui(device), "", "test")
                 .await(10, TimeUnit.SECONDS), "a locked device is not exported twice");
 
-        assertTrue(locks.unlock(eui(device)).await(10, TimeUnit.SECONDS));
+        assertEquals(ExportLock.Unlocked.UNLOCKED, locks.unlock(eui(device), "").await(10, TimeUnit.SECONDS));
         accepted(join(device, 3));
-        assertFalse(locks.unlock(eui(device)).await(10, TimeUnit.SECONDS), "no lock left to lift");
+        assertEquals(ExportLock.Unlocked.NOT_LOCKED, locks.unlock(eui(device), "").await(10, TimeUnit.SECONDS),
+                "no lock left to lift");
     }
 
     @Test
@@ -170,7 +171,7 @@ class RootKeyExportTest {
         ExportLock other = new ExportLock(TestRedis.client(vertx, settings), keys, store);
         List<Future<ExportLock.Outcome>> racing = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            racing.add((i % 2 == 0 ? locks : other).exportAndLock(eui(device), "instance-" + (i % 2)));
+            racing.add((i % 2 == 0 ? locks : other).exportAndLock(eui(device), "", "instance-" + (i % 2)));
         }
         Future.all(racing).await(10, TimeUnit.SECONDS);
         assertEquals(1, racing.stream().filter(f -> f.result() instanceof ExportLock.Outcome.Exported).count());
@@ -194,7 +195,7 @@ class RootKeyExportTest {
             for (int hops = 0; hops < i % 4; hops++) {
                 delay = delay.compose(v -> redis.send(Request.cmd(Command.PING)).mapEmpty());
             }
-            Future<ExportLock.Outcome> export = delay.compose(v -> locks.exportAndLock(eui(device), "test"));
+            Future<ExportLock.Outcome> export = delay.compose(v -> locks.exportAndLock(eui(device), "", "test"));
             Future.all(join, export).await(10, TimeUnit.SECONDS);
             ExportedRootKeys exported = assertInstanceOf(ExportLock.Outcome.Exported.class, export.result()).keys();
             if (join.result() instanceof JoinAnswer.Accepted) {
@@ -211,11 +212,11 @@ class RootKeyExportTest {
     @Test
     void anUnknownDeviceHasNothingToExport() throws Exception {
         assertInstanceOf(ExportLock.Outcome.Unknown.class, locks.exportAndLock(Eui64.parse("00000000000A0014"),
-                "test").await(10, TimeUnit.SECONDS));
+                "", "test").await(10, TimeUnit.SECONDS));
     }
 
     private ExportedRootKeys exported(SpecDevice device) throws Exception {
-        ExportLock.Outcome outcome = locks.exportAndLock(eui(device), "test").await(10, TimeUnit.SECONDS);
+        ExportLock.Outcome outcome = locks.exportAndLock(eui(device), "", "test").await(10, TimeUnit.SECONDS);
         return assertInstanceOf(ExportLock.Outcome.Exported.class, outcome).keys();
     }
 

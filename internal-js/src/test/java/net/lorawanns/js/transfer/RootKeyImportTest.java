@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
@@ -119,16 +120,18 @@ class RootKeyImportTest {
         accepted(join(a, earlierRequest, NET_A));
         TransferKey bKey = b.transferKeys().transferKey().await(30, TimeUnit.SECONDS);
         ExportedRootKeys exported = assertInstanceOf(ExportLock.Outcome.Exported.class,
-                a.locks().exportAndLock(eui(device), "test").await(10, TimeUnit.SECONDS)).keys();
+                a.locks().exportAndLock(eui(device), "", "test").await(10, TimeUnit.SECONDS)).keys();
         String jwe = RootKeyJwe.encrypt(exported, bKey.publicKey(), bKey.keyId());
 
         ExportedRootKeys opened = RootKeyJwe.decrypt(jwe, bKey);
         RootKeys home = new RootKeys(opened.joinEui(), opened.macVersion(), opened.appKey(), opened.nwkKey(), NET_B,
                 Optional.empty(), Optional.empty());
-        assertTrue(b.imports().store(opened, home, claim(opened)).await(10, TimeUnit.SECONDS));
+        assertEquals(RootKeyImport.Outcome.IMPORTED, b.imports().store(opened, home, claim(opened))
+                .await(10, TimeUnit.SECONDS));
         assertTrue(b.claims().claim(eui(device)).await(10, TimeUnit.SECONDS).orElseThrow().isClaimed(),
                 "claimed on arrival");
-        assertTrue(b.claims().authenticate(eui(device), OwnerToken.of(OWNER_TOKEN)).await(10, TimeUnit.SECONDS),
+        assertTrue(b.claims().authenticate(eui(device), OwnerToken.of(OWNER_TOKEN)).await(10, TimeUnit.SECONDS)
+                .isPresent(),
                 "under the importer's owner token");
 
         JoinAnswer.Rejected replay = assertInstanceOf(JoinAnswer.Rejected.class, join(b, earlierRequest, NET_B));
@@ -139,8 +142,59 @@ class RootKeyImportTest {
                 .await(10, TimeUnit.SECONDS).toString(), "after JoinNonces 1 and 2 at the first join server");
         assertEquals(JoinResult.ACTIVATION_DISALLOWED, assertInstanceOf(JoinAnswer.Rejected.class,
                 join(a, device, NET_A, 0x0404)).result(), "the first join server stays locked");
-        assertFalse(b.imports().store(opened, home, claim(opened)).await(10, TimeUnit.SECONDS),
-                "a device with root keys here");
+        assertEquals(RootKeyImport.Outcome.EXISTS, b.imports().store(opened, home, claim(opened))
+                .await(10, TimeUnit.SECONDS), "a device with root keys here, not locked by an export");
+    }
+
+    /**
+     * A→B→A: a device exported from A and imported into B comes back to A by B's export. A replaces its keys and
+     * claim, lifts its lock, refuses a join-request the device sent to B, and gives a JoinNonce above B's last (a
+     * LoRaWAN 1.0.4 device discards a join-accept whose JoinNonce is not greater than the last it took).
+     */
+    @Test
+    void aDeviceComesBackToTheJoinServerItWasExportedFrom() throws Exception {
+        SpecDevice device = provision(a, "00000000000B0004", "1.0.4");
+        accepted(join(a, device, NET_A, 1));
+        String toB = RootKeyJwe.encrypt(exportedFrom(a, device), bKey().publicKey(), bKey().keyId());
+        ExportedRootKeys atB = RootKeyJwe.decrypt(toB, bKey());
+        assertEquals(RootKeyImport.Outcome.IMPORTED, b.imports().store(atB, home(atB, NET_B), claim(b, atB, NET_B))
+                .await(10, TimeUnit.SECONDS));
+        accepted(join(b, device, NET_B, 2));
+        byte[] sentToB = device.joinRequest(3);
+        accepted(join(b, sentToB, NET_B));
+        assertEquals("3", get(b.keys().joinNonce(eui(device))), "B gave JoinNonces 2 and 3");
+
+        TransferKey aKey = a.transferKeys().transferKey().await(30, TimeUnit.SECONDS);
+        ExportedRootKeys back = RootKeyJwe.decrypt(RootKeyJwe.encrypt(exportedFrom(b, device), aKey.publicKey(),
+                aKey.keyId()), aKey);
+        assertEquals(RootKeyImport.Outcome.RETURNED, a.imports().store(back, home(back, NET_A),
+                claim(a, back, NET_A)).await(10, TimeUnit.SECONDS));
+        assertTrue(a.claims().authenticate(eui(device), OwnerToken.of(OWNER_TOKEN)).await(10, TimeUnit.SECONDS)
+                .isPresent(), "claimed under the importer's owner token");
+
+        JoinAnswer.Rejected replay = assertInstanceOf(JoinAnswer.Rejected.class, join(a, sentToB, NET_A));
+        assertEquals(JoinResult.JOIN_REQ_FAILED, replay.result(), "the join-request sent to B is refused at A");
+        assertTrue(replay.description().contains("DevNonce"), replay.description());
+        accepted(join(a, device, NET_A, 4));
+        assertEquals("4", get(a.keys().joinNonce(eui(device))), "A's next JoinNonce is above B's last (3)");
+        assertEquals(JoinResult.ACTIVATION_DISALLOWED, assertInstanceOf(JoinAnswer.Rejected.class,
+                join(b, device, NET_B, 5)).result(), "B is locked now");
+        assertEquals(RootKeyImport.Outcome.EXISTS, a.imports().store(back, home(back, NET_A), claim(a, back, NET_A))
+                .await(10, TimeUnit.SECONDS), "back and unlocked: not imported again");
+    }
+
+    /** A device locked after an export takes back only its own root keys: an API key alone cannot replace them. */
+    @Test
+    void aLockedDeviceIsNotReplacedByAJweWithOtherKeys() throws Exception {
+        SpecDevice device = provision(a, "00000000000B0005", "1.0.4");
+        ExportedRootKeys exported = exportedFrom(a, device);
+        ExportedRootKeys forged = new ExportedRootKeys(exported.devEui(), exported.joinEui(), exported.macVersion(),
+                AesKey.of(HexFormat.of().parseHex("000102030405060708090A0B0C0D0E0F")), Optional.empty(),
+                Optional.empty(), List.of(), new JoinNonce(0), Optional.empty());
+        assertEquals(RootKeyImport.Outcome.OTHER_KEYS, a.imports().store(forged, home(forged, NET_A),
+                claim(a, forged, NET_A)).await(10, TimeUnit.SECONDS));
+        assertEquals(JoinResult.ACTIVATION_DISALLOWED, assertInstanceOf(JoinAnswer.Rejected.class,
+                join(a, device, NET_A, 1)).result(), "still locked, with its own keys");
     }
 
     @Test
@@ -153,7 +207,8 @@ class RootKeyImportTest {
                 new JoinNonce(6), Optional.of(9));
         RootKeys home = new RootKeys(exported.joinEui(), exported.macVersion(), exported.appKey(), exported.nwkKey(),
                 NET_B, Optional.empty(), Optional.empty());
-        assertTrue(b.imports().store(exported, home, claim(exported)).await(10, TimeUnit.SECONDS));
+        assertEquals(RootKeyImport.Outcome.IMPORTED, b.imports().store(exported, home, claim(exported))
+                .await(10, TimeUnit.SECONDS));
 
         JoinAnswer.Rejected replay = assertInstanceOf(JoinAnswer.Rejected.class,
                 RootKeyExportTest.rejoin1(b.joinServer(), device, 9, NET_B));
@@ -197,7 +252,7 @@ class RootKeyImportTest {
     void jwesAnImportRefuses() throws Exception {
         SpecDevice device = provision(a, "00000000000B0002", "1.0.4");
         ExportedRootKeys exported = assertInstanceOf(ExportLock.Outcome.Exported.class,
-                a.locks().exportAndLock(eui(device), "test").await(10, TimeUnit.SECONDS)).keys();
+                a.locks().exportAndLock(eui(device), "", "test").await(10, TimeUnit.SECONDS)).keys();
         TransferKey bKey = b.transferKeys().transferKey().await(30, TimeUnit.SECONDS);
         KeyPair other = RootKeyExportTest.rsa(2048);
 
@@ -222,6 +277,32 @@ class RootKeyImportTest {
                 new Payload(exported.toJson().put("app_key", "00").encode()));
         badPayload.encrypt(new RSAEncrypter(bKey.publicKey()));
         assertRefused(badPayload.serialize(), bKey, "app_key: must be 32 hex digits");
+    }
+
+    private TransferKey bKey() throws Exception {
+        return b.transferKeys().transferKey().await(30, TimeUnit.SECONDS);
+    }
+
+    /** Exported as the API does for the owner: against the claim record as it is (none for an own device). */
+    private ExportedRootKeys exportedFrom(Side side, SpecDevice device) throws Exception {
+        Response claim = redis.send(Request.cmd(Command.GET).arg(side.keys().claim(eui(device))))
+                .await(10, TimeUnit.SECONDS);
+        return assertInstanceOf(ExportLock.Outcome.Exported.class, side.locks().exportAndLock(eui(device),
+                claim == null ? "" : claim.toString(), "test").await(10, TimeUnit.SECONDS)).keys();
+    }
+
+    private static RootKeys home(ExportedRootKeys device, NetId netId) {
+        return new RootKeys(device.joinEui(), device.macVersion(), device.appKey(), device.nwkKey(), netId,
+                Optional.empty(), Optional.empty());
+    }
+
+    private static JsonObject claim(Side side, ExportedRootKeys device, NetId netId) {
+        return side.claims().seal(device.devEui(), Claim.claimed(netId, Optional.empty(), "", Instant.now()),
+                OwnerToken.of(OWNER_TOKEN));
+    }
+
+    private String get(String key) throws Exception {
+        return redis.send(Request.cmd(Command.GET).arg(key)).await(10, TimeUnit.SECONDS).toString();
     }
 
     private JsonObject claim(ExportedRootKeys device) {

@@ -128,11 +128,19 @@ public final class RedisKeys {
     }
 
     /**
-     * The join server's audit log: a stream of provisioning, claim, transfer, export and import entries, trimmed by
-     * age and length.
+     * The join server's audit log: a stream of provisioning, claim, transfer, export, unlock and import entries,
+     * trimmed by age and length.
      */
     public String audit() {
         return prefix + "js-audit:{audit}";
+    }
+
+    /**
+     * The join server's log of refused attempts (wrong owner tokens, rate limited), apart from {@link #audit()} so
+     * that attempts cannot push real entries out; trimmed by age and length, with a TTL.
+     */
+    public String auditRefused() {
+        return prefix + "js-audit:{audit}:refused";
     }
 
     /** The AppSKey of one session, kept sealed for an application server's AppSKeyReq. */
