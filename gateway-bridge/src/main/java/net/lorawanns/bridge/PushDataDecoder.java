@@ -12,7 +12,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import net.lorawanns.core.gateway.CrcStatus;
@@ -39,16 +38,21 @@ final class PushDataDecoder {
 
     private final boolean forwardCrcBad;
     private final boolean forwardCrcMissing;
+    private final Rxpk rxpk = new Rxpk();
+    private final List<UplinkFrame> frames = new ArrayList<>(2);
+    private final List<PushData.RejectedRxpk> rejected = new ArrayList<>(2);
 
     PushDataDecoder(boolean forwardCrcBad, boolean forwardCrcMissing) {
         this.forwardCrcBad = forwardCrcBad;
         this.forwardCrcMissing = forwardCrcMissing;
     }
 
+    /**
+     * Decodes one PUSH_DATA's JSON. The holders it reads into are kept for the next datagram: one thread at a time
+     * (the bridge's event loop).
+     */
     PushData decode(Eui64 gateway, byte[] datagram, int offset, int length, Instant receivedAt)
             throws MalformedDatagramException {
-        List<UplinkFrame> frames = new ArrayList<>(2);
-        List<PushData.RejectedRxpk> rejected = new ArrayList<>(0);
         GatewayStats stats = null;
         try (JsonParser p = JSON.createParser(datagram, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -64,7 +68,7 @@ final class PushDataDecoder {
                             p.skipChildren();
                             continue;
                         }
-                        Rxpk rxpk = Rxpk.read(p);
+                        rxpk.read(p);
                         try {
                             frames.add(rxpk.toFrame(gateway, receivedAt, forwardCrcBad, forwardCrcMissing));
                         } catch (MalformedDatagramException e) {
@@ -82,6 +86,7 @@ final class PushDataDecoder {
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 throw new MalformedDatagramException(DropReason.INVALID_JSON, "content after the JSON object");
             }
+            return new PushData(List.copyOf(frames), List.copyOf(rejected), stats);
         } catch (CharConversionException e) {
             throw new MalformedDatagramException(DropReason.INVALID_UTF8, e.getMessage());
         } catch (JsonProcessingException e) {
@@ -89,8 +94,10 @@ final class PushDataDecoder {
                     e.getOriginalMessage());
         } catch (IOException e) {
             throw new MalformedDatagramException(DropReason.INVALID_JSON, e.getMessage());
+        } finally {
+            frames.clear();
+            rejected.clear();
         }
-        return new PushData(frames, rejected, stats);
     }
 
     private static boolean isUtf8Problem(JsonProcessingException e) {
@@ -147,143 +154,262 @@ final class PushDataDecoder {
         return token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
     }
 
-    /** The fields of one rxpk as read; {@link #toFrame} checks them. */
+    /**
+     * The fields of one rxpk as read, kept for the next rxpk ({@link #clear}); {@link #toFrame} checks them. Text
+     * fields are read from the parser's characters: {@code time}, {@code datr} and {@code data} are decoded as they
+     * are read (their errors wait for their turn in {@link #toFrame}), {@code modu} and {@code codr} are matched.
+     */
     private static final class Rxpk {
-        private String badField;
-        private String time;
-        private Long tmms;
-        private Long tmst;
-        private Long ftime;
-        private Double freq;
-        private Integer chan;
-        private Integer rfch;
-        private Integer stat;
-        private String modu;
-        private String datrText;
-        private Long datrNumber;
-        private String codr;
-        private Integer rssi;
-        private Integer rssis;
-        private Double lsnr;
-        private Integer foff;
-        private Integer size;
-        private String data;
-        private List<Rsig> rsig;
+        private static final String[] CODING_RATES = {"4/5", "4/6", "4/7", "4/8"};
+        private static final String[] CODING_RATES_LI = {"4/5LI", "4/6LI", "4/7LI", "4/8LI"};
 
-        static Rxpk read(JsonParser p) throws IOException {
-            Rxpk r = new Rxpk();
+        private final TextView view = new TextView();
+        private final Base64Chars base64 = new Base64Chars();
+        private final List<Rsig> rsigs = new ArrayList<>(2);
+        private String badField;
+        private Instant time;
+        private final LongValue tmms = new LongValue();
+        private final LongValue tmst = new LongValue();
+        private final LongValue ftime = new LongValue();
+        private final DoubleValue freq = new DoubleValue();
+        private final IntValue chan = new IntValue();
+        private final IntValue rfch = new IntValue();
+        private final IntValue stat = new IntValue();
+        /** {@code modu} as read: null when absent, else "LORA", "FSK" or the other text. */
+        private String modu;
+        private boolean hasDatrText;
+        /** A LoRa {@code datr} read as a string, or null with {@link #datrProblem} saying why not. */
+        private DataRate.LoRa loRaDatr;
+        private String datrProblem;
+        private final LongValue datrNumber = new LongValue();
+        /** {@code codr} as read: null when absent; one of the valid forms, or the other text. */
+        private String codr;
+        private boolean codrValid;
+        private final IntValue rssi = new IntValue();
+        private final IntValue rssis = new IntValue();
+        private final DoubleValue lsnr = new DoubleValue();
+        private final IntValue foff = new IntValue();
+        private final IntValue size = new IntValue();
+        private boolean hasData;
+        /** {@code data} decoded, or null with {@link #dataProblem} saying why not. */
+        private byte[] payload;
+        private String dataProblem;
+        /** Whether an {@code rsig} array came (maybe empty), and how many of {@link #rsigs} it filled. */
+        private boolean hasRsig;
+        private int rsigCount;
+
+        void read(JsonParser p) throws IOException {
+            clear();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (name) {
-                    case "time" -> r.time = r.text(p, t, name);
-                    case "tmms" -> r.tmms = r.integer(p, t, name);
-                    case "tmst" -> r.tmst = r.integer(p, t, name);
-                    case "ftime" -> r.ftime = r.integer(p, t, name);
-                    case "freq" -> r.freq = r.number(p, t, name);
-                    case "chan" -> r.chan = r.smallInt(p, t, name);
-                    case "rfch" -> r.rfch = r.smallInt(p, t, name);
-                    case "stat" -> r.stat = r.smallInt(p, t, name);
-                    case "modu" -> r.modu = r.text(p, t, name);
-                    case "datr" -> {
-                        if (t == JsonToken.VALUE_STRING) {
-                            r.datrText = p.getText();
-                        } else {
-                            r.datrNumber = r.integer(p, t, name);
+                    case "time" -> {
+                        if (text(p, t, name)) {
+                            time = UtcTimestamps.parse(view);
                         }
                     }
-                    case "codr" -> r.codr = r.text(p, t, name);
-                    case "rssi" -> r.rssi = r.signedInt(p, t, name);
-                    case "rssis" -> r.rssis = r.signedInt(p, t, name);
-                    case "lsnr" -> r.lsnr = r.number(p, t, name);
-                    case "foff" -> r.foff = r.signedInt(p, t, name);
-                    case "size" -> r.size = r.smallInt(p, t, name);
-                    case "data" -> r.data = r.text(p, t, name);
-                    case "rsig" -> r.rsig = r.readRsig(p, t);
+                    case "tmms" -> integer(p, t, name, tmms);
+                    case "tmst" -> integer(p, t, name, tmst);
+                    case "ftime" -> integer(p, t, name, ftime);
+                    case "freq" -> number(p, t, name, freq);
+                    case "chan" -> smallInt(p, t, name, chan);
+                    case "rfch" -> smallInt(p, t, name, rfch);
+                    case "stat" -> smallInt(p, t, name, stat);
+                    case "modu" -> modu = text(p, t, name) ? modulation() : null;
+                    case "datr" -> {
+                        if (t == JsonToken.VALUE_STRING) {
+                            text(p, t, name);
+                            hasDatrText = true;
+                            loRaDatr = null;
+                            datrProblem = null;
+                            try {
+                                loRaDatr = loRaDataRate(view);
+                            } catch (MalformedDatagramException e) {
+                                datrProblem = e.getMessage();
+                            }
+                        } else {
+                            integer(p, t, name, datrNumber);
+                        }
+                    }
+                    case "codr" -> codr = text(p, t, name) ? codingRateText() : null;
+                    case "rssi" -> signedInt(p, t, name, rssi);
+                    case "rssis" -> signedInt(p, t, name, rssis);
+                    case "lsnr" -> number(p, t, name, lsnr);
+                    case "foff" -> signedInt(p, t, name, foff);
+                    case "size" -> smallInt(p, t, name, size);
+                    case "data" -> {
+                        hasData = text(p, t, name);
+                        if (hasData) {
+                            decodeData(p);
+                        }
+                    }
+                    case "rsig" -> readRsig(p, t);
                     default -> p.skipChildren();
                 }
             }
-            return r;
         }
 
-        private List<Rsig> readRsig(JsonParser p, JsonToken t) throws IOException {
+        private void clear() {
+            badField = null;
+            time = null;
+            tmms.clear();
+            tmst.clear();
+            ftime.clear();
+            freq.clear();
+            chan.clear();
+            rfch.clear();
+            stat.clear();
+            modu = null;
+            hasDatrText = false;
+            loRaDatr = null;
+            datrProblem = null;
+            datrNumber.clear();
+            codr = null;
+            codrValid = false;
+            rssi.clear();
+            rssis.clear();
+            lsnr.clear();
+            foff.clear();
+            size.clear();
+            hasData = false;
+            payload = null;
+            dataProblem = null;
+            hasRsig = false;
+            rsigCount = 0;
+        }
+
+        private String modulation() {
+            if (view.is("LORA")) {
+                return "LORA";
+            }
+            return view.is("FSK") ? "FSK" : view.toString();
+        }
+
+        /** 4/5..4/8, with "LI" for long interleaving (SX1302 and LoRa 2.4 GHz); "OFF" when no FEC. */
+        private String codingRateText() {
+            int length = view.length();
+            codrValid = true;
+            if (view.is("OFF")) {
+                return "OFF";
+            }
+            if (length >= 3 && view.charAt(0) == '4' && view.charAt(1) == '/' && view.charAt(2) >= '5'
+                    && view.charAt(2) <= '8') {
+                int rate = view.charAt(2) - '5';
+                if (length == 3) {
+                    return CODING_RATES[rate];
+                }
+                if (length == 5 && view.charAt(3) == 'L' && view.charAt(4) == 'I') {
+                    return CODING_RATES_LI[rate];
+                }
+            }
+            codrValid = false;
+            return view.toString();
+        }
+
+        private void decodeData(JsonParser p) throws IOException {
+            payload = null;
+            dataProblem = null;
+            try {
+                payload = base64.decode(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            } catch (IllegalArgumentException e) {
+                dataProblem = e.getMessage();
+            }
+        }
+
+        private void readRsig(JsonParser p, JsonToken t) throws IOException {
             if (t != JsonToken.START_ARRAY) {
                 bad("rsig", p);
-                return null;
+                hasRsig = false;
+                return;
             }
-            List<Rsig> out = new ArrayList<>(2);
+            hasRsig = true;
+            rsigCount = 0;
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 if (p.currentToken() != JsonToken.START_OBJECT) {
                     bad("rsig", p);
                     continue;
                 }
-                Rsig s = new Rsig();
+                if (rsigCount == rsigs.size()) {
+                    rsigs.add(new Rsig());
+                }
+                Rsig s = rsigs.get(rsigCount++);
+                s.clear();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     JsonToken v = p.nextToken();
                     switch (name) {
-                        case "ant" -> s.ant = smallInt(p, v, "rsig.ant");
-                        case "chan" -> s.chan = smallInt(p, v, "rsig.chan");
-                        case "rssic" -> s.rssic = signedInt(p, v, "rsig.rssic");
-                        case "rssis" -> s.rssis = signedInt(p, v, "rsig.rssis");
-                        case "lsnr" -> s.lsnr = number(p, v, "rsig.lsnr");
-                        case "foff" -> s.foff = signedInt(p, v, "rsig.foff");
-                        case "ftime" -> s.ftime = integer(p, v, "rsig.ftime");
+                        case "ant" -> smallInt(p, v, "rsig.ant", s.ant);
+                        case "chan" -> smallInt(p, v, "rsig.chan", s.chan);
+                        case "rssic" -> signedInt(p, v, "rsig.rssic", s.rssic);
+                        case "rssis" -> signedInt(p, v, "rsig.rssis", s.rssis);
+                        case "lsnr" -> number(p, v, "rsig.lsnr", s.lsnr);
+                        case "foff" -> signedInt(p, v, "rsig.foff", s.foff);
+                        case "ftime" -> integer(p, v, "rsig.ftime", s.ftime);
                         default -> p.skipChildren();
                     }
                 }
-                out.add(s);
             }
-            return out;
         }
 
-        private String text(JsonParser p, JsonToken t, String name) throws IOException {
+        /** A string, then in {@link #view}. */
+        private boolean text(JsonParser p, JsonToken t, String name) throws IOException {
             if (t != JsonToken.VALUE_STRING) {
-                return bad(name, p);
+                bad(name, p);
+                return false;
             }
-            return p.getText();
+            view.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            return true;
         }
 
-        private Long integer(JsonParser p, JsonToken t, String name) throws IOException {
+        /** A non-negative integer of at most 64 bits. */
+        private void integer(JsonParser p, JsonToken t, String name, LongValue into) throws IOException {
             if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                     || p.getLongValue() < 0) {
-                return bad(name, p);
+                bad(name, p);
+                into.clear();
+            } else {
+                into.set(p.getLongValue());
             }
-            return p.getLongValue();
         }
 
-        private Integer smallInt(JsonParser p, JsonToken t, String name) throws IOException {
+        private void smallInt(JsonParser p, JsonToken t, String name, IntValue into) throws IOException {
             if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-                return bad(name, p);
+                bad(name, p);
+                into.clear();
+            } else {
+                into.set(p.getIntValue());
             }
-            return p.getIntValue();
         }
 
         /** RSSI and offsets: integers, though some forwarders write them with a fraction. */
-        private Integer signedInt(JsonParser p, JsonToken t, String name) throws IOException {
+        private void signedInt(JsonParser p, JsonToken t, String name, IntValue into) throws IOException {
             if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
-                return p.getIntValue();
+                into.set(p.getIntValue());
+            } else if (t == JsonToken.VALUE_NUMBER_FLOAT && Math.abs(p.getDoubleValue()) < 1e6) {
+                into.set((int) Math.round(p.getDoubleValue()));
+            } else {
+                bad(name, p);
+                into.clear();
             }
-            if (t == JsonToken.VALUE_NUMBER_FLOAT && Math.abs(p.getDoubleValue()) < 1e6) {
-                return (int) Math.round(p.getDoubleValue());
-            }
-            return bad(name, p);
         }
 
-        private Double number(JsonParser p, JsonToken t, String name) throws IOException {
-            if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
-                return bad(name, p);
+        private void number(JsonParser p, JsonToken t, String name, DoubleValue into) throws IOException {
+            if ((t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT)
+                    && Double.isFinite(p.getDoubleValue())) {
+                into.set(p.getDoubleValue());
+            } else {
+                bad(name, p);
+                into.clear();
             }
-            double value = p.getDoubleValue();
-            return Double.isFinite(value) ? value : bad(name, p);
         }
 
-        private <T> T bad(String name, JsonParser p) throws IOException {
+        /** Remembers the first bad field (the rxpk is rejected naming it) and skips its value. */
+        private void bad(String name, JsonParser p) throws IOException {
             if (badField == null) {
                 badField = name;
             }
             p.skipChildren();
-            return null;
         }
 
         UplinkFrame toFrame(Eui64 gateway, Instant receivedAt, boolean forwardCrcBad, boolean forwardCrcMissing)
@@ -291,14 +417,14 @@ final class PushDataDecoder {
             if (badField != null) {
                 throw new MalformedDatagramException(DropReason.BAD_FIELD, "rxpk field " + badField + " has a wrong type or range");
             }
-            if (tmst == null || freq == null || modu == null || data == null || (datrText == null && datrNumber == null)) {
+            if (!tmst.present || !freq.present || modu == null || !hasData || (!hasDatrText && !datrNumber.present)) {
                 throw new MalformedDatagramException(DropReason.MISSING_FIELD, "rxpk lacks one of tmst, freq, modu, datr, data");
             }
-            CrcStatus crc = switch (stat == null ? 1 : stat) {
+            CrcStatus crc = switch (stat.or(1)) {
                 case 1 -> CrcStatus.OK;
                 case -1 -> CrcStatus.BAD;
                 case 0 -> CrcStatus.MISSING;
-                default -> throw new MalformedDatagramException(DropReason.BAD_FIELD, "rxpk stat " + stat);
+                default -> throw new MalformedDatagramException(DropReason.BAD_FIELD, "rxpk stat " + stat.value);
             };
             if (crc == CrcStatus.BAD && !forwardCrcBad) {
                 throw new MalformedDatagramException(DropReason.CRC_BAD, "PHY CRC failed");
@@ -306,56 +432,61 @@ final class PushDataDecoder {
             if (crc == CrcStatus.MISSING && !forwardCrcMissing) {
                 throw new MalformedDatagramException(DropReason.CRC_MISSING, "frame has no PHY CRC");
             }
-            if (tmst > 0xFFFFFFFFL) {
-                throw new MalformedDatagramException(DropReason.BAD_FIELD, "tmst " + tmst + " is not a 32-bit counter");
+            if (tmst.value > 0xFFFFFFFFL) {
+                throw new MalformedDatagramException(DropReason.BAD_FIELD, "tmst " + tmst.value + " is not a 32-bit counter");
             }
-            if (freq <= 0 || freq > 10_000) {
-                throw new MalformedDatagramException(DropReason.BAD_FIELD, "freq " + freq + " MHz");
+            if (freq.value <= 0 || freq.value > 10_000) {
+                throw new MalformedDatagramException(DropReason.BAD_FIELD, "freq " + freq.value + " MHz");
             }
-            byte[] payload;
-            try {
-                payload = Base64.getDecoder().decode(data);
-            } catch (IllegalArgumentException e) {
-                throw new MalformedDatagramException(DropReason.INVALID_BASE64, "rxpk data: " + e.getMessage());
+            if (payload == null) {
+                throw new MalformedDatagramException(DropReason.INVALID_BASE64, "rxpk data: " + dataProblem);
             }
             if (payload.length == 0 || payload.length > 255) {
                 throw new MalformedDatagramException(DropReason.BAD_FIELD, "payload of " + payload.length + " bytes");
             }
-            if (size != null && size != payload.length) {
+            if (size.present && size.value != payload.length) {
                 throw new MalformedDatagramException(DropReason.SIZE_MISMATCH,
-                        "size says " + size + " bytes, data has " + payload.length);
+                        "size says " + size.value + " bytes, data has " + payload.length);
             }
             DataRate dataRate = dataRate();
             String codingRate = codingRate(dataRate);
-            Instant rxTime = time == null ? null : UtcTimestamps.parse(time);
+            Long gpsTime = tmms.boxed();
             List<RxInfo> rxInfo;
-            if (rsig == null || rsig.isEmpty()) {
-                rxInfo = List.of(new RxInfo(gateway, tmst, rxTime, tmms, ftime, or(chan, 0), or(rfch, 0), 0,
-                        or(rssi, 0), rssis, lsnr, foff, receivedAt));
+            if (!hasRsig || rsigCount == 0) {
+                rxInfo = List.of(new RxInfo(gateway, tmst.value, time, gpsTime, ftime.boxed(), chan.or(0), rfch.or(0),
+                        0, rssi.or(0), rssis.boxed(), lsnr.boxed(), foff.boxed(), receivedAt));
             } else {
-                rxInfo = new ArrayList<>(rsig.size());
-                for (Rsig s : rsig) {
-                    rxInfo.add(new RxInfo(gateway, tmst, rxTime, tmms, s.ftime != null ? s.ftime : ftime,
-                            or(s.chan, or(chan, 0)), or(rfch, 0), or(s.ant, 0), or(s.rssic, or(rssi, 0)),
-                            s.rssis, s.lsnr, s.foff, receivedAt));
+                RxInfo[] antennas = new RxInfo[rsigCount];
+                for (int i = 0; i < rsigCount; i++) {
+                    Rsig s = rsigs.get(i);
+                    antennas[i] = new RxInfo(gateway, tmst.value, time, gpsTime,
+                            s.ftime.present ? s.ftime.boxed() : ftime.boxed(), s.chan.or(chan.or(0)), rfch.or(0),
+                            s.ant.or(0), s.rssic.or(rssi.or(0)), s.rssis.boxed(), s.lsnr.boxed(), s.foff.boxed(),
+                            receivedAt);
                 }
+                rxInfo = List.of(antennas);
             }
-            return new UplinkFrame(payload, Math.round(freq * 1_000_000), dataRate, codingRate, crc, rxInfo);
+            // The payload was decoded for this frame alone: the frame keeps it.
+            return UplinkFrame.ofDecoded(payload, Math.round(freq.value * 1_000_000), dataRate, codingRate, crc,
+                    rxInfo);
         }
 
         private DataRate dataRate() throws MalformedDatagramException {
             switch (modu) {
                 case "LORA" -> {
-                    if (datrText == null) {
+                    if (!hasDatrText) {
                         throw new MalformedDatagramException(DropReason.BAD_FIELD, "LoRa datr must be a string like SF7BW125");
                     }
-                    return loRaDataRate(datrText);
+                    if (loRaDatr == null) {
+                        throw new MalformedDatagramException(DropReason.BAD_FIELD, datrProblem);
+                    }
+                    return loRaDatr;
                 }
                 case "FSK" -> {
-                    if (datrNumber == null || datrNumber <= 0 || datrNumber > 1_000_000) {
+                    if (!datrNumber.present || datrNumber.value <= 0 || datrNumber.value > 1_000_000) {
                         throw new MalformedDatagramException(DropReason.BAD_FIELD, "FSK datr must be a bit rate");
                     }
-                    return new DataRate.Fsk(datrNumber.intValue());
+                    return new DataRate.Fsk((int) datrNumber.value);
                 }
                 default -> throw new MalformedDatagramException(DropReason.BAD_FIELD, "modu '" + modu + "'");
             }
@@ -368,55 +499,190 @@ final class PushDataDecoder {
             if (codr == null) {
                 throw new MalformedDatagramException(DropReason.MISSING_FIELD, "LoRa rxpk lacks codr");
             }
-            // 4/5..4/8, with "LI" for long interleaving (SX1302 and LoRa 2.4 GHz); "OFF" when no FEC.
-            boolean valid = codr.equals("OFF") || (codr.length() >= 3 && codr.startsWith("4/")
-                    && codr.charAt(2) >= '5' && codr.charAt(2) <= '8'
-                    && (codr.length() == 3 || codr.substring(3).equals("LI")));
-            if (!valid) {
+            if (!codrValid) {
                 throw new MalformedDatagramException(DropReason.BAD_FIELD, "codr '" + codr + "'");
             }
             return codr;
         }
+    }
 
-        private static int or(Integer value, int fallback) {
-            return value != null ? value : fallback;
+    /** The LoRa data rates, made once: [spreading factor 5-12][bandwidth, in the order of {@link #bandwidthHz}]. */
+    private static final DataRate.LoRa[][] LORA_RATES = new DataRate.LoRa[13][6];
+
+    static {
+        int[] bandwidths = {125_000, 250_000, 500_000, 203_125, 406_250, 812_500};
+        for (int sf = 5; sf <= 12; sf++) {
+            for (int b = 0; b < bandwidths.length; b++) {
+                LORA_RATES[sf][b] = new DataRate.LoRa(sf, bandwidths[b]);
+            }
         }
     }
 
     /** {@code SF7BW125}: spreading factor and bandwidth in kHz. */
-    static DataRate.LoRa loRaDataRate(String datr) throws MalformedDatagramException {
-        int bw = datr.indexOf("BW");
-        if (!datr.startsWith("SF") || bw < 3 || bw + 2 >= datr.length()) {
+    static DataRate.LoRa loRaDataRate(CharSequence datr) throws MalformedDatagramException {
+        int bw = indexOfBw(datr);
+        if (datr.length() < 2 || datr.charAt(0) != 'S' || datr.charAt(1) != 'F' || bw < 3 || bw + 2 >= datr.length()) {
             throw new MalformedDatagramException(DropReason.BAD_FIELD, "LoRa datr '" + datr + "'");
         }
         try {
             int sf = Integer.parseInt(datr, 2, bw, 10);
             int khz = Integer.parseInt(datr, bw + 2, datr.length(), 10);
             // The 2.4 GHz bandwidths 203.125, 406.25 and 812.5 kHz are written without their fraction.
-            int hz = switch (khz) {
-                case 125, 250, 500 -> khz * 1000;
-                case 203 -> 203_125;
-                case 406 -> 406_250;
-                case 812 -> 812_500;
+            int bandwidth = switch (khz) {
+                case 125 -> 0;
+                case 250 -> 1;
+                case 500 -> 2;
+                case 203 -> 3;
+                case 406 -> 4;
+                case 812 -> 5;
                 default -> -1;
             };
-            if (sf < 5 || sf > 12 || hz < 0) {
+            if (sf < 5 || sf > 12 || bandwidth < 0) {
                 throw new MalformedDatagramException(DropReason.BAD_FIELD, "LoRa datr '" + datr + "'");
             }
-            return new DataRate.LoRa(sf, hz);
+            return LORA_RATES[sf][bandwidth];
         } catch (NumberFormatException e) {
             throw new MalformedDatagramException(DropReason.BAD_FIELD, "LoRa datr '" + datr + "'");
         }
     }
 
-    /** One antenna's view of a packet in a v2 {@code rsig} array. */
+    /** Where the first "BW" starts, or -1. */
+    private static int indexOfBw(CharSequence datr) {
+        for (int i = 0; i + 1 < datr.length(); i++) {
+            if (datr.charAt(i) == 'B' && datr.charAt(i + 1) == 'W') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** One antenna's view of a packet in a v2 {@code rsig} array, kept for the next. */
     private static final class Rsig {
-        private Integer ant;
-        private Integer chan;
-        private Integer rssic;
-        private Integer rssis;
-        private Double lsnr;
-        private Integer foff;
-        private Long ftime;
+        private final IntValue ant = new IntValue();
+        private final IntValue chan = new IntValue();
+        private final IntValue rssic = new IntValue();
+        private final IntValue rssis = new IntValue();
+        private final DoubleValue lsnr = new DoubleValue();
+        private final IntValue foff = new IntValue();
+        private final LongValue ftime = new LongValue();
+
+        void clear() {
+            ant.clear();
+            chan.clear();
+            rssic.clear();
+            rssis.clear();
+            lsnr.clear();
+            foff.clear();
+            ftime.clear();
+        }
+    }
+
+    /** An optional integer field as read. */
+    private static final class IntValue {
+        private boolean present;
+        private int value;
+
+        void set(int read) {
+            present = true;
+            value = read;
+        }
+
+        void clear() {
+            present = false;
+        }
+
+        int or(int fallback) {
+            return present ? value : fallback;
+        }
+
+        Integer boxed() {
+            return present ? value : null;
+        }
+    }
+
+    /** An optional 64-bit integer field as read. */
+    private static final class LongValue {
+        private boolean present;
+        private long value;
+
+        void set(long read) {
+            present = true;
+            value = read;
+        }
+
+        void clear() {
+            present = false;
+        }
+
+        Long boxed() {
+            return present ? value : null;
+        }
+    }
+
+    /** An optional decimal field as read. */
+    private static final class DoubleValue {
+        private boolean present;
+        private double value;
+
+        void set(double read) {
+            present = true;
+            value = read;
+        }
+
+        void clear() {
+            present = false;
+        }
+
+        Double boxed() {
+            return present ? value : null;
+        }
+    }
+
+    /**
+     * A string value in the parser's characters, valid until the parser moves on; {@link #toString} copies it (for
+     * an error's message).
+     */
+    private static final class TextView implements CharSequence {
+        private char[] chars;
+        private int offset;
+        private int length;
+
+        void of(char[] text, int start, int count) {
+            this.chars = text;
+            this.offset = start;
+            this.length = count;
+        }
+
+        boolean is(String text) {
+            if (text.length() != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (chars[offset + i] != text.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return chars[offset + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(chars, offset + start, end - start);
+        }
+
+        @Override
+        public String toString() {
+            return new String(chars, offset, length);
+        }
     }
 }
