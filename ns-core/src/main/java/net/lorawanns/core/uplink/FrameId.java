@@ -3,7 +3,6 @@ package net.lorawanns.core.uplink;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import net.lorawanns.core.gateway.UplinkFrame;
 
 /**
@@ -15,6 +14,7 @@ import net.lorawanns.core.gateway.UplinkFrame;
  * @param low the digest's bytes 8-15, big-endian
  */
 record FrameId(long high, long low, long frequencyHz) {
+    private static final String HEX_DIGITS = "0123456789abcdef";
     /** Where {@link #of} puts the digest, per thread. */
     private static final ThreadLocal<byte[]> HASH = ThreadLocal.withInitial(() -> new byte[32]);
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -45,9 +45,17 @@ record FrameId(long high, long low, long frequencyHz) {
         return value;
     }
 
-    /** The 16 bytes in lower-case hex, ':' and the frequency in Hz. */
+    /** The 16 bytes in lower-case hex, ':' and the frequency in Hz: at most 32 + 1 + 20 characters. */
     String text() {
-        HexFormat hex = HexFormat.of();
-        return hex.toHexDigits(high) + hex.toHexDigits(low) + ':' + frequencyHz;
+        StringBuilder text = new StringBuilder(53);
+        appendHex(text, high);
+        appendHex(text, low);
+        return text.append(':').append(frequencyHz).toString();
+    }
+
+    private static void appendHex(StringBuilder text, long value) {
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            text.append(HEX_DIGITS.charAt((int) (value >>> shift) & 0xF));
+        }
     }
 }
