@@ -167,9 +167,15 @@ public final class Deduplicator {
                 .compose(outcome -> {
                     if (outcome.toInteger() == 0) {
                         opened.increment();
-                        // The window counts from the first copy's arrival, not from Redis's answer.
-                        long left = Math.max(1, (windowEnd - System.nanoTime()) / 1_000_000);
-                        vertx.setTimer(left, t -> close(id, setKeys, frame, opening, windowEnd));
+                        // The window counts from the first copy's arrival, not from Redis's answer: when that came
+                        // after the window, the set closes now, without a timer.
+                        long leftNanos = windowEnd - System.nanoTime();
+                        if (leftNanos > 0) {
+                            vertx.setTimer(Math.max(1, leftNanos / 1_000_000),
+                                    t -> close(id, setKeys, frame, opening, windowEnd));
+                        } else {
+                            close(id, setKeys, frame, opening, windowEnd);
+                        }
                         return opening.owned.future();
                     }
                     // Another instance owns the set (or it closed): hand it what gathered here meanwhile.
