@@ -3,7 +3,7 @@ package net.lorawanns.bridge;
 import java.util.Arrays;
 
 /**
- * Decodes the base64 of an rxpk's {@code data} (RFC 4648 section 4, padding optional) from the JSON parser's
+ * Decodes the base64 of an rxpk's {@code data} (RFC 4648 section 4, padding optional) from a JSON reader's
  * characters, with the rules of {@link java.util.Base64#getDecoder()}: the same texts are accepted and give the same
  * bytes. The decoded bytes go through a buffer kept for the next call, so that the one array made is the frame's.
  * One thread at a time (the bridge's event loop).

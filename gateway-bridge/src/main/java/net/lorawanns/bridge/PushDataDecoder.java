@@ -20,9 +20,11 @@ import net.lorawanns.core.region.DataRate;
 import net.lorawanns.core.types.Eui64;
 
 /**
- * Decodes the JSON of a PUSH_DATA (PROTOCOL.TXT section 4) in one streaming pass: every {@code rxpk} of both
- * forwarder generations, v2 {@code rsig} per-antenna signals, and the {@code stat} report. A bad rxpk is
- * rejected with its reason while its siblings are still decoded; unknown fields are skipped.
+ * Decodes the JSON of a PUSH_DATA (PROTOCOL.TXT section 4) in one pass: every {@code rxpk} of both forwarder
+ * generations, v2 {@code rsig} per-antenna signals, and the {@code stat} report. A bad rxpk is rejected with its
+ * reason while its siblings are still decoded; unknown fields are skipped. The usual body is read straight from the
+ * datagram ({@link DirectPushDataReader}), any other with Jackson's streaming parser. Not thread-safe: it keeps its
+ * holders for the next datagram (the bridge calls it on its event loop only).
  */
 final class PushDataDecoder {
     /**
@@ -219,7 +221,7 @@ final class PushDataDecoder {
         return token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
     }
 
-    /** The LoRa data rates, made once: [spreading factor 5-12][bandwidth, in the order of {@link #bandwidthHz}]. */
+    /** The LoRa data rates, made once: [spreading factor 5-12][125, 250, 500, 203.125, 406.25, 812.5 kHz]. */
     private static final DataRate.LoRa[][] LORA_RATES = new DataRate.LoRa[13][6];
 
     static {

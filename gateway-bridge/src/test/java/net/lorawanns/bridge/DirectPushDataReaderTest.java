@@ -144,7 +144,7 @@ class DirectPushDataReaderTest {
     }
 
     /**
-     * 100,000 datagrams made from the samples by changing, adding, removing bytes or cutting the end, with bytes that
+     * 50,000 datagrams made from the samples by changing, adding, removing bytes or cutting the end, with bytes that
      * matter to JSON and base64: the decoder (direct reader first) and Jackson's parser alone give equal results,
      * and equal reasons and messages for what they refuse.
      */
@@ -155,7 +155,7 @@ class DirectPushDataReaderTest {
         byte[] alphabet = "{}[]:,\" \t\n\\-+.0123456789eEtrufalsn/=AQxLORAFSK4SFBW".getBytes(StandardCharsets.US_ASCII);
         Random random = new Random(16);
         int direct = 0;
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             byte[] datagram = mutate(SAMPLES[random.nextInt(SAMPLES.length)].getBytes(StandardCharsets.US_ASCII),
                     random, alphabet);
             String text = new String(datagram, StandardCharsets.ISO_8859_1);
@@ -165,7 +165,7 @@ class DirectPushDataReaderTest {
                 direct++;
             }
         }
-        assertTrue(direct > 10_000, "the direct reader took " + direct + " of the datagrams");
+        assertTrue(direct > 5_000, "the direct reader took " + direct + " of the datagrams");
     }
 
     private static byte[] mutate(byte[] sample, Random random, byte[] alphabet) {
