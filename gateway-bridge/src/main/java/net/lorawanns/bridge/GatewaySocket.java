@@ -45,9 +45,11 @@ final class GatewaySocket {
     /** What the socket hands over: a datagram's bytes and its sender. */
     interface Receiver {
         /**
+         * @param data the datagram in {@code data[0, length)}, valid during the call only: the array is the socket's,
+         *             and holds the next datagram once the call returns (what outlives the call copies its part)
          * @param truncated the datagram was longer than {@link #MAX_DATAGRAM} and only its start was read
          */
-        void datagram(byte[] data, InetSocketAddress sender, boolean truncated);
+        void datagram(byte[] data, int length, InetSocketAddress sender, boolean truncated);
     }
 
     private final DatagramChannel channel;
@@ -56,8 +58,14 @@ final class GatewaySocket {
         this.channel = channel;
     }
 
-    /** Binds the socket; the receiver runs on {@code context}. */
+    /**
+     * Binds the socket; the receiver runs on {@code context}, an event-loop context (the socket's event loop runs
+     * the receiver itself, so that the array it hands over can be reused).
+     */
     static Future<GatewaySocket> bind(ContextInternal context, String host, int port, Receiver receiver) {
+        if (!context.isEventLoopContext()) {
+            return context.failedFuture(new IllegalArgumentException("the gateway socket needs an event-loop context"));
+        }
         VertxInternal vertx = context.owner();
         DatagramChannel channel = vertx.transport().datagramChannel();
         channel.config().setOption(ChannelOption.SO_RCVBUF, KERNEL_RECEIVE_BUFFER);
@@ -121,10 +129,15 @@ final class GatewaySocket {
         return new DatagramPacket(content, to);
     }
 
-    /** Copies each datagram out of Netty's buffer, hands it over on the context, and flushes replies per batch. */
+    /**
+     * Copies each datagram out of Netty's buffer into one array kept for the next, hands it over on the context, and
+     * flushes replies per batch. On the bridge's event loop only.
+     */
     private static final class Handler extends ChannelInboundHandlerAdapter {
         private final ContextInternal context;
         private final Receiver receiver;
+        private final io.vertx.core.Handler<DatagramPacket> deliver = this::deliver;
+        private final byte[] data = new byte[MAX_DATAGRAM];
 
         Handler(ContextInternal context, Receiver receiver) {
             this.context = context;
@@ -135,16 +148,19 @@ final class GatewaySocket {
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             DatagramPacket packet = (DatagramPacket) message;
             try {
-                ByteBuf content = packet.content();
-                int length = content.readableBytes();
-                byte[] data = new byte[length];
-                content.getBytes(content.readerIndex(), data);
-                // A datagram that fills its slot may have been cut there (recvmmsg does not say).
-                boolean truncated = length >= MAX_DATAGRAM;
-                context.emit(packet.sender(), sender -> receiver.datagram(data, sender, truncated));
+                // The receiver runs before emit returns (this is the context's event loop).
+                context.emit(packet, deliver);
             } finally {
                 packet.release();
             }
+        }
+
+        private void deliver(DatagramPacket packet) {
+            ByteBuf content = packet.content();
+            int length = Math.min(content.readableBytes(), MAX_DATAGRAM);
+            content.getBytes(content.readerIndex(), data, 0, length);
+            // A datagram that fills its slot may have been cut there (recvmmsg does not say).
+            receiver.datagram(data, length, packet.sender(), length >= MAX_DATAGRAM);
         }
 
         @Override

@@ -185,34 +185,35 @@ public final class UdpBridge implements GatewayBackend {
         return answer.future();
     }
 
-    private void receive(byte[] datagram, InetSocketAddress sender, boolean truncated) {
+    /** One datagram, in {@code datagram[0, length)} until this returns (see {@link GatewaySocket.Receiver}). */
+    private void receive(byte[] datagram, int length, InetSocketAddress sender, boolean truncated) {
         metrics.received();
         try {
             if (truncated) {
                 throw new MalformedDatagramException(DropReason.TOO_LONG,
                         "longer than " + GatewaySocket.MAX_DATAGRAM + " bytes");
             }
-            Header header = Header.parse(datagram, datagram.length);
+            Header header = Header.parse(datagram, length);
             metrics.datagram(header.identifier());
             long nowNanos = System.nanoTime();
             Instant now = Instant.now();
             GatewayState state = registry.admit(header.gatewayEui(), sender, header.version(), nowNanos);
             switch (header.identifier()) {
-                case PUSH_DATA -> pushData(header, datagram, sender, now, nowNanos, state);
+                case PUSH_DATA -> pushData(header, datagram, length, sender, now, nowNanos, state);
                 case PULL_DATA -> {
                     takeControlRate(state, nowNanos);
                     pullData(header, sender, now, nowNanos, state);
                 }
                 case TX_ACK -> {
                     takeControlRate(state, nowNanos);
-                    txAck(header, datagram);
+                    txAck(header, datagram, length);
                 }
                 default -> throw new IllegalStateException("Header.parse admits only gateway identifiers");
             }
         } catch (MalformedDatagramException e) {
             metrics.dropped(e.reason());
             if (LOG.isDebugEnabled()) {
-                LOG.debug("Dropped datagram of {} bytes from {}: {} ({})", datagram.length, sender, e.reason().tag(),
+                LOG.debug("Dropped datagram of {} bytes from {}: {} ({})", length, sender, e.reason().tag(),
                         e.getMessage());
             }
         }
@@ -240,8 +241,8 @@ public final class UdpBridge implements GatewayBackend {
      * a status report, takes one). A gateway already over its limit gets no PUSH_ACK and its datagram is not
      * decoded; a datagram that goes over it midway loses the rxpk past the limit.
      */
-    private void pushData(Header header, byte[] datagram, InetSocketAddress sender, Instant now, long nowNanos,
-                          GatewayState state) throws MalformedDatagramException {
+    private void pushData(Header header, byte[] datagram, int length, InetSocketAddress sender, Instant now,
+                          long nowNanos, GatewayState state) throws MalformedDatagramException {
         if (!registry.hasRate(state, nowNanos)) {
             throw rateLimited(state);
         }
@@ -252,7 +253,7 @@ public final class UdpBridge implements GatewayBackend {
         // The forwarder waits about 100 ms for PUSH_ACK: answer before decoding.
         socket.reply(Header.ack(header.version(), header.token(), Identifier.PUSH_ACK), sender);
         PushData push = decoder.decode(header.gatewayEui(), datagram, Header.GATEWAY_HEADER_SIZE,
-                datagram.length - Header.GATEWAY_HEADER_SIZE, now);
+                length - Header.GATEWAY_HEADER_SIZE, now);
         for (PushData.RejectedRxpk rejected : push.rejected()) {
             metrics.dropped(rejected.reason());
             if (LOG.isDebugEnabled()) {
@@ -291,7 +292,7 @@ public final class UdpBridge implements GatewayBackend {
         }
     }
 
-    private void txAck(Header header, byte[] datagram) throws MalformedDatagramException {
+    private void txAck(Header header, byte[] datagram, int length) throws MalformedDatagramException {
         Pending waiting = pending.remove(new PendingKey(header.gatewayEui(), header.token()));
         if (waiting == null) {
             throw new MalformedDatagramException(DropReason.UNMATCHED_TX_ACK,
@@ -305,8 +306,7 @@ public final class UdpBridge implements GatewayBackend {
         }
         TxResult result;
         try {
-            result = TxAckDecoder.decode(datagram, Header.GATEWAY_HEADER_SIZE,
-                    datagram.length - Header.GATEWAY_HEADER_SIZE);
+            result = TxAckDecoder.decode(datagram, Header.GATEWAY_HEADER_SIZE, length - Header.GATEWAY_HEADER_SIZE);
         } catch (MalformedDatagramException e) {
             settle(waiting, new TxResult(TxStatus.NO_ACK, "unreadable TX_ACK: " + e.getMessage()));
             throw e;

@@ -15,7 +15,7 @@ final class UtcTimestamps {
     }
 
     /** The instant, or null when the text is not an ISO 8601 timestamp. */
-    static Instant parse(String text) {
+    static Instant parse(CharSequence text) {
         int length = text.length();
         if (length >= 20 && text.charAt(length - 1) == 'Z' && text.charAt(4) == '-' && text.charAt(7) == '-'
                 && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':') {
@@ -59,7 +59,7 @@ final class UtcTimestamps {
     }
 
     /** The decimal number in {@code text[from, to)}, or -1 when a character is not a digit. */
-    private static int digits(String text, int from, int to) {
+    private static int digits(CharSequence text, int from, int to) {
         int value = 0;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);

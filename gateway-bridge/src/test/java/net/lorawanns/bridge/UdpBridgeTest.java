@@ -524,6 +524,30 @@ class UdpBridgeTest {
         assertEquals(burst, drain(uplinks, burst).size());
     }
 
+    /**
+     * The socket reads every datagram into one array: a burst of long and short PUSH_DATA, read in batches, gives
+     * each frame the payload its own datagram carried.
+     */
+    @Test
+    void eachDatagramOfABurstKeepsItsOwnPayload() throws Exception {
+        start("rate_limit = 0\n", Set.of());
+        SpecGateway gw = gateway(EUI);
+        int burst = 100;
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < burst; i++) {
+            byte[] payload = new byte[i % 2 == 0 ? 255 : 12];
+            java.util.Arrays.fill(payload, (byte) i);
+            payload[0] = 0x40;
+            sent.add(HexFormat.of().formatHex(payload));
+            gw.pushData(2, i + 1, "{\"rxpk\":[{\"tmst\":" + i + ",\"freq\":868.1,\"stat\":1,\"modu\":\"LORA\","
+                    + "\"datr\":\"SF7BW125\",\"codr\":\"4/5\",\"rssi\":-50,\"lsnr\":7,\"size\":" + payload.length
+                    + ",\"data\":\"" + Base64.getEncoder().encodeToString(payload) + "\"}]}");
+        }
+        List<String> received = drain(uplinks, burst).stream().map(f -> HexFormat.of().formatHex(f.phyPayload()))
+                .toList();
+        assertEquals(sent, received);
+    }
+
     @Test
     void aDatagramLongerThanTheBridgeReadsIsDroppedAndTheNextOneIsRead() throws Exception {
         start("", Set.of());

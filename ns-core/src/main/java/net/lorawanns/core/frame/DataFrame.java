@@ -35,8 +35,15 @@ public record DataFrame(MType mType, DevAddr devAddr, FCtrl fCtrl, int fCnt, byt
         if (fPort.isPresent() && fPort.getAsInt() == 0 && fOpts.length > 0) {
             throw new IllegalArgumentException("FPort 0 with FOpts present");
         }
-        fOpts = fOpts.clone();
-        frmPayload = frmPayload.clone();
+        fOpts = copy(fOpts);
+        frmPayload = copy(frmPayload);
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** A copy, but one shared empty array for all empty ones (no FOpts, no FRMPayload): nothing to change in it. */
+    private static byte[] copy(byte[] bytes) {
+        return bytes.length == 0 ? NO_BYTES : bytes.clone();
     }
 
     public Direction direction() {
@@ -45,12 +52,12 @@ public record DataFrame(MType mType, DevAddr devAddr, FCtrl fCtrl, int fCnt, byt
 
     @Override
     public byte[] fOpts() {
-        return fOpts.clone();
+        return copy(fOpts);
     }
 
     @Override
     public byte[] frmPayload() {
-        return frmPayload.clone();
+        return copy(frmPayload);
     }
 
     public DataFrame withMic(Mic newMic) {

@@ -15,10 +15,19 @@ public record FCtrl(boolean adr, boolean adrAckReq, boolean ack, boolean classB,
         return new FCtrl(adr, false, ack, false, fPending);
     }
 
+    /** Every uplink FCtrl, by its octet's bits 7-4 (one per received frame otherwise). */
+    private static final FCtrl[] UPLINKS = new FCtrl[16];
+
+    static {
+        for (int bits = 0; bits < 16; bits++) {
+            UPLINKS[bits] = uplink((bits & 0x8) != 0, (bits & 0x4) != 0, (bits & 0x2) != 0, (bits & 0x1) != 0);
+        }
+    }
+
     static FCtrl decode(int octet, Direction direction) {
         boolean bit4 = (octet & 0x10) != 0;
         return direction == Direction.UPLINK
-                ? uplink((octet & 0x80) != 0, (octet & 0x40) != 0, (octet & 0x20) != 0, bit4)
+                ? UPLINKS[(octet >>> 4) & 0x0F]
                 : downlink((octet & 0x80) != 0, (octet & 0x20) != 0, bit4);
     }
 

@@ -24,6 +24,16 @@ import net.lorawanns.core.types.NetId;
  * are MICs over what was received. RFU bits that are set make a frame malformed.
  */
 public final class FrameCodec {
+    /** Every FPort, made once (one per received data frame otherwise). */
+    private static final OptionalInt[] PORTS = new OptionalInt[256];
+    private static final byte[] NO_BYTES = new byte[0];
+
+    static {
+        for (int port = 0; port < PORTS.length; port++) {
+            PORTS[port] = OptionalInt.of(port);
+        }
+    }
+
     private FrameCodec() {
     }
 
@@ -116,21 +126,21 @@ public final class FrameCodec {
             throw new MalformedFrameException(TRUNCATED, "FOptsLen " + fOptsLen + " runs past the MIC");
         }
         OptionalInt fPort = OptionalInt.empty();
-        byte[] frmPayload = new byte[0];
+        byte[] frmPayload = NO_BYTES;
         if (fOptsEnd < micAt) {
             int port = phy[fOptsEnd] & 0xFF;
             if (port == 0 && fOptsLen > 0) {
                 throw new MalformedFrameException(INCONSISTENT, "FPort 0 with FOpts present");
             }
-            fPort = OptionalInt.of(port);
+            fPort = PORTS[port];
             frmPayload = Arrays.copyOfRange(phy, fOptsEnd + 1, micAt);
         }
         if (direction == Direction.DOWNLINK && (fCtrlOctet & 0x40) != 0) {
             throw new MalformedFrameException(INCONSISTENT, "downlink FCtrl has the RFU bit 6 set");
         }
+        byte[] fOpts = fOptsLen == 0 ? NO_BYTES : Arrays.copyOfRange(phy, 8, fOptsEnd);
         return new DataFrame(mType, DevAddr.fromWire(phy, 1), FCtrl.decode(fCtrlOctet, direction),
-                (phy[6] & 0xFF) | (phy[7] & 0xFF) << 8, Arrays.copyOfRange(phy, 8, fOptsEnd), fPort, frmPayload,
-                Mic.of(phy, micAt));
+                (phy[6] & 0xFF) | (phy[7] & 0xFF) << 8, fOpts, fPort, frmPayload, Mic.of(phy, micAt));
     }
 
     private static void requireLength(byte[] phy, int expected, String what) throws MalformedFrameException {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.gateway.GatewayListener;
@@ -50,8 +49,8 @@ public final class UplinkShards implements GatewayListener {
 
     @Override
     public void uplink(UplinkFrame frame) {
-        int hash = 31 * Arrays.hashCode(frame.phyPayload()) + Long.hashCode(frame.frequencyHz());
-        pipelines.get(Math.floorMod(hash, pipelines.size())).uplink(frame);
+        // UplinkFrame's hash covers the PHYPayload and the frequency only (without copying the payload).
+        pipelines.get(Math.floorMod(frame.hashCode(), pipelines.size())).uplink(frame);
     }
 
     @Override

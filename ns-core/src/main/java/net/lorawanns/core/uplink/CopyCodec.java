@@ -1,6 +1,9 @@
 package net.lorawanns.core.uplink;
 
 import io.vertx.core.buffer.Buffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import net.lorawanns.core.gateway.RxInfo;
@@ -14,40 +17,67 @@ final class CopyCodec {
     private static final int SIGNAL_RSSI = 8;
     private static final int SNR = 16;
     private static final int FREQUENCY_OFFSET = 32;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private CopyCodec() {
     }
 
     static byte[] encode(Copy copy) {
-        RxInfo rx = copy.rxInfo();
-        byte[] instance = copy.instanceId().getBytes(StandardCharsets.UTF_8);
-        Buffer out = Buffer.buffer(96);
-        out.appendByte((byte) instance.length).appendBytes(instance);
+        return encode(copy.instanceId().getBytes(StandardCharsets.UTF_8), copy.rxInfo());
+    }
+
+    /**
+     * Big-endian, as {@link Buffer} writes and {@link #decode} reads, straight into an array of the copy's length.
+     *
+     * @param instance the instance's id in UTF-8 (at most 255 bytes)
+     */
+    static byte[] encode(byte[] instance, RxInfo rx) {
         int flags = (rx.time() != null ? TIME : 0) | (rx.gpsTimeMillis() != null ? GPS : 0)
                 | (rx.fineTimestampNanos() != null ? FINE : 0) | (rx.signalRssi() != null ? SIGNAL_RSSI : 0)
                 | (rx.snr() != null ? SNR : 0) | (rx.frequencyOffsetHz() != null ? FREQUENCY_OFFSET : 0);
-        out.appendByte((byte) flags).appendLong(rx.gatewayEui().value()).appendLong(rx.tmst())
-                .appendInt(rx.channel()).appendInt(rx.rfChain()).appendInt(rx.antenna()).appendInt(rx.rssi())
-                .appendLong(rx.receivedAt().getEpochSecond()).appendInt(rx.receivedAt().getNano());
+        int size = 1 + instance.length + 1 + 44 + ((flags & TIME) != 0 ? 12 : 0) + ((flags & GPS) != 0 ? 8 : 0)
+                + ((flags & FINE) != 0 ? 8 : 0) + ((flags & SIGNAL_RSSI) != 0 ? 4 : 0) + ((flags & SNR) != 0 ? 8 : 0)
+                + ((flags & FREQUENCY_OFFSET) != 0 ? 4 : 0);
+        byte[] out = new byte[size];
+        out[0] = (byte) instance.length;
+        System.arraycopy(instance, 0, out, 1, instance.length);
+        int at = 1 + instance.length;
+        out[at++] = (byte) flags;
+        LONG.set(out, at, rx.gatewayEui().value());
+        LONG.set(out, at + 8, rx.tmst());
+        INT.set(out, at + 16, rx.channel());
+        INT.set(out, at + 20, rx.rfChain());
+        INT.set(out, at + 24, rx.antenna());
+        INT.set(out, at + 28, rx.rssi());
+        LONG.set(out, at + 32, rx.receivedAt().getEpochSecond());
+        INT.set(out, at + 40, rx.receivedAt().getNano());
+        at += 44;
         if (rx.time() != null) {
-            out.appendLong(rx.time().getEpochSecond()).appendInt(rx.time().getNano());
+            LONG.set(out, at, rx.time().getEpochSecond());
+            INT.set(out, at + 8, rx.time().getNano());
+            at += 12;
         }
         if (rx.gpsTimeMillis() != null) {
-            out.appendLong(rx.gpsTimeMillis());
+            LONG.set(out, at, (long) rx.gpsTimeMillis());
+            at += 8;
         }
         if (rx.fineTimestampNanos() != null) {
-            out.appendLong(rx.fineTimestampNanos());
+            LONG.set(out, at, (long) rx.fineTimestampNanos());
+            at += 8;
         }
         if (rx.signalRssi() != null) {
-            out.appendInt(rx.signalRssi());
+            INT.set(out, at, (int) rx.signalRssi());
+            at += 4;
         }
         if (rx.snr() != null) {
-            out.appendDouble(rx.snr());
+            LONG.set(out, at, Double.doubleToRawLongBits(rx.snr()));
+            at += 8;
         }
         if (rx.frequencyOffsetHz() != null) {
-            out.appendInt(rx.frequencyOffsetHz());
+            INT.set(out, at, (int) rx.frequencyOffsetHz());
         }
-        return out.getBytes();
+        return out;
     }
 
     static Copy decode(Buffer in) {

@@ -2,22 +2,20 @@ package net.lorawanns.core.uplink;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
-import java.security.DigestException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.gateway.UplinkFrame;
@@ -53,23 +51,22 @@ public final class Deduplicator {
             if #copies > 0 then redis.call('DEL', KEYS[2]) end
             return copies
             """);
-    private static final long LATE_MEMORY_MS = 10_000;
+    /** Boxed once: the scripts' arguments are objects. */
+    private static final Long LATE_MEMORY_MS = 10_000L;
     private static final long OPEN_GRACE_MS = 5_000;
-    /** Where {@link #frameId} puts the digest, per thread: the id keeps only its hex form. */
-    private static final ThreadLocal<byte[]> HASH = ThreadLocal.withInitial(() -> new byte[32]);
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    });
+    /** What every copy but a set's first gets: one future for all, as it holds nothing of the copy. */
+    private static final Future<Optional<OwnedSet>> NOT_OWNED = Future.succeededFuture(Optional.empty());
+    private static final Function<FrameId, OwnSet> NEW_SET = id -> new OwnSet();
 
     private final Vertx vertx;
     private final Redis redis;
     private final RedisKeys keys;
     private final long windowMillis;
+    /** How long a set's lock lives: the window and {@link #OPEN_GRACE_MS}. */
+    private final Long lockMillis;
     private final String instanceId;
+    /** {@link #instanceId} as {@link CopyCodec} writes it. */
+    private final byte[] instanceBytes;
     private final Counter opened;
     private final Counter joined;
     private final Counter late;
@@ -82,7 +79,9 @@ public final class Deduplicator {
         this.redis = redis;
         this.keys = keys;
         this.windowMillis = Math.max(1, window.toMillis());
+        this.lockMillis = windowMillis + OPEN_GRACE_MS;
         this.instanceId = instanceId;
+        this.instanceBytes = instanceId.getBytes(StandardCharsets.UTF_8);
         String name = "lorawan.uplink.copies";
         String help = "Gateway copies of uplinks by deduplication outcome";
         this.opened = Counter.builder(name).description(help).tag("outcome", "first").register(registry);
@@ -96,14 +95,44 @@ public final class Deduplicator {
 
     /**
      * The sets this instance opened (or is opening) and still has open: further copies that reach this instance
-     * join them here, without a Redis round trip. Once a set is removed from this map its copy list is final.
+     * join them here, without a Redis round trip. A set is removed from this map before it is closed.
      */
-    private final Map<String, OwnSet> ownSets = new ConcurrentHashMap<>();
+    private final Map<FrameId, OwnSet> ownSets = new ConcurrentHashMap<>();
+
+    /** What became of a copy that reached one of {@link #ownSets}. */
+    private enum Joined {
+        /** The set's first copy: it opens the set in Redis. */
+        OPENED,
+        /** Added to the set. */
+        JOINED,
+        /** The set closed between its look-up and the copy's joining. */
+        TOO_LATE
+    }
 
     /** A set this instance is opening or has opened, with the copies it received itself. */
     private static final class OwnSet {
-        final List<Copy> copies = Collections.synchronizedList(new ArrayList<>());
+        /** Guarded by this set's monitor; final once {@link #closed}. */
+        private final List<Copy> copies = new ArrayList<>(4);
+        private boolean closed;
         final Promise<Optional<OwnedSet>> owned = Promise.promise();
+
+        /** Adds a copy's receptions, unless the set is closed. */
+        synchronized Joined join(String instanceId, UplinkFrame frame) {
+            if (closed) {
+                return Joined.TOO_LATE;
+            }
+            Joined joined = copies.isEmpty() ? Joined.OPENED : Joined.JOINED;
+            for (RxInfo rx : frame.rxInfo()) {
+                copies.add(new Copy(instanceId, rx));
+            }
+            return joined;
+        }
+
+        /** Closes the set (no copy joins it from now on) and returns its copies. */
+        synchronized List<Copy> close() {
+            closed = true;
+            return List.copyOf(copies);
+        }
     }
 
     /**
@@ -112,49 +141,55 @@ public final class Deduplicator {
      * the thread of the first copy's caller, as its window ends.
      */
     public Future<Optional<OwnedSet>> add(UplinkFrame frame) {
-        String id = frameId(frame);
-        List<Copy> arriving = new ArrayList<>(frame.rxInfo().size());
-        for (RxInfo rx : frame.rxInfo()) {
-            arriving.add(new Copy(instanceId, rx));
-        }
-        OwnSet[] created = new OwnSet[1];
-        ownSets.compute(id, (key, existing) -> {
-            if (existing != null) {
-                existing.copies.addAll(arriving);
-                return existing;
+        FrameId id = FrameId.of(frame);
+        while (true) {
+            OwnSet set = ownSets.computeIfAbsent(id, NEW_SET);
+            switch (set.join(instanceId, frame)) {
+                case OPENED -> {
+                    return open(id, frame, set);
+                }
+                case JOINED -> {
+                    joined.increment();
+                    return NOT_OWNED;
+                }
+                // Its window ended meanwhile: the copy opens a set anew, which Redis then finds closed (late).
+                case TOO_LATE -> { }
             }
-            created[0] = new OwnSet();
-            created[0].copies.addAll(arriving);
-            return created[0];
-        });
-        if (created[0] == null) {
-            joined.increment();
-            return Future.succeededFuture(Optional.empty());
         }
-        OwnSet opening = created[0];
+    }
+
+    /** Takes the set's lock in Redis, or hands the copies over to the instance that holds it. */
+    private Future<Optional<OwnedSet>> open(FrameId id, UplinkFrame frame, OwnSet opening) {
         long windowEnd = System.nanoTime() + windowMillis * 1_000_000;
-        String[] setKeys = {keys.dedupLock(id), keys.dedupCopies(id)};
-        return ADD.run(redis, setKeys, CopyCodec.encode(arriving.get(0)), windowMillis + OPEN_GRACE_MS)
+        String text = id.text();
+        String[] setKeys = {keys.dedupLock(text), keys.dedupCopies(text)};
+        return ADD.run(redis, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo().get(0)), lockMillis)
                 .compose(outcome -> {
                     if (outcome.toInteger() == 0) {
                         opened.increment();
-                        // The window counts from the first copy's arrival, not from Redis's answer.
-                        long left = Math.max(1, (windowEnd - System.nanoTime()) / 1_000_000);
-                        vertx.setTimer(left, t -> close(id, setKeys, frame, opening, windowEnd));
+                        // The window counts from the first copy's arrival, not from Redis's answer: when that came
+                        // after the window, the set closes now, without a timer.
+                        long leftNanos = windowEnd - System.nanoTime();
+                        if (leftNanos > 0) {
+                            vertx.setTimer(Math.max(1, leftNanos / 1_000_000),
+                                    t -> close(id, setKeys, frame, opening, windowEnd));
+                        } else {
+                            close(id, setKeys, frame, opening, windowEnd);
+                        }
                         return opening.owned.future();
                     }
                     // Another instance owns the set (or it closed): hand it what gathered here meanwhile.
-                    ownSets.remove(id);
-                    List<Copy> gathered = List.copyOf(opening.copies);
+                    ownSets.remove(id, opening);
+                    List<Copy> gathered = opening.close();
                     if (outcome.toInteger() == 2) {
                         late.increment(gathered.size());
-                        return Future.succeededFuture(Optional.empty());
+                        return NOT_OWNED;
                     }
                     joined.increment(gathered.size());
-                    return forward(setKeys, gathered.subList(1, gathered.size()))
-                            .map(Optional.<OwnedSet>empty());
+                    return forward(setKeys, gathered.subList(1, gathered.size())).map(Optional.<OwnedSet>empty());
                 }, error -> {
-                    ownSets.remove(id);
+                    ownSets.remove(id, opening);
+                    opening.close();
                     return Future.failedFuture(error);
                 });
     }
@@ -163,7 +198,7 @@ public final class Deduplicator {
         Future<Void> done = Future.succeededFuture();
         for (Copy copy : copies) {
             byte[] encoded = CopyCodec.encode(copy);
-            done = done.compose(v -> ADD.run(redis, setKeys, encoded, windowMillis + OPEN_GRACE_MS)).mapEmpty();
+            done = done.compose(v -> ADD.run(redis, setKeys, encoded, lockMillis)).mapEmpty();
         }
         return done;
     }
@@ -175,41 +210,42 @@ public final class Deduplicator {
      * lock that Redis lost (a failover to a replica that had not received it) may let another instance take it again:
      * the counter step then makes it a retransmission, delivered once, though a confirmed uplink may be answered twice.
      */
-    private void close(String id, String[] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
-        ownSets.remove(id);
-        DeduplicatedUplink local = new DeduplicatedUplink(frame, own.copies, windowEnd);
-        Future<DeduplicatedUplink> whole = CLOSE.run(redis, setKeys, LATE_MEMORY_MS).map(response -> {
-            if (response.size() == 0) {
-                return local;
-            }
-            List<Copy> copies = new ArrayList<>(local.copies().size() + response.size());
-            copies.addAll(local.copies());
-            for (Response copy : response) {
-                copies.add(CopyCodec.decode(copy.toBuffer()));
-            }
-            return new DeduplicatedUplink(frame, copies, windowEnd);
-        }).recover(failure -> {
-            unclosed.increment();
-            failures.warn("close", "Deduplication set not closed in Redis; its frame goes on with this instance's "
-                    + "copies", failure.toString());
-            return Future.succeededFuture(local);
-        });
+    private void close(FrameId id, String[] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
+        ownSets.remove(id, own);
+        DeduplicatedUplink local = new DeduplicatedUplink(frame, own.close(), windowEnd);
+        Future<DeduplicatedUplink> whole = CLOSE.run(redis, setKeys, LATE_MEMORY_MS)
+                .transform(closed -> Future.succeededFuture(whole(closed, local)));
         own.owned.complete(Optional.of(new OwnedSet(local, whole)));
     }
 
-    /** Hash of the PHYPayload plus the frequency: one frame on two frequencies is two transmissions. */
-    static String frameId(UplinkFrame frame) {
-        MessageDigest digest = SHA256.get();
-        digest.update(frame.phyPayload());
-        byte[] hash = HASH.get();
+    /** The set with the copies other instances handed over, from the closing request's answer; without it, local. */
+    private DeduplicatedUplink whole(AsyncResult<Response> closed, DeduplicatedUplink local) {
+        Throwable failure;
         try {
-            digest.digest(hash, 0, hash.length);
-        } catch (DigestException e) {
-            throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+            if (closed.succeeded()) {
+                Response response = closed.result();
+                if (response.size() == 0) {
+                    return local;
+                }
+                List<Copy> copies = new ArrayList<>(local.copies().size() + response.size());
+                copies.addAll(local.copies());
+                for (Response copy : response) {
+                    copies.add(CopyCodec.decode(copy.toBuffer()));
+                }
+                return new DeduplicatedUplink(local.first(), copies, local.windowEndNanos());
+            }
+            failure = closed.cause();
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        // The first 16 bytes in hex, ':' and the frequency in Hz: at most 32 + 1 + 20 characters.
-        StringBuilder id = new StringBuilder(53);
-        HexFormat.of().formatHex(id, hash, 0, 16);
-        return id.append(':').append(frame.frequencyHz()).toString();
+        unclosed.increment();
+        failures.warn("close", "Deduplication set not closed in Redis; its frame goes on with this instance's copies",
+                failure.toString());
+        return local;
+    }
+
+    /** The set's id as it appears in its Redis keys: see {@link FrameId}. */
+    static String frameId(UplinkFrame frame) {
+        return FrameId.of(frame).text();
     }
 }

@@ -72,6 +72,17 @@ class FrameCodecTest {
         assertEquals(0xFFFF, classB.fCnt());
     }
 
+    /** LoRaWAN 1.1 section 4.3.1, uplink FCtrl: ADR bit 7, ADRACKReq bit 6, ACK bit 5, ClassB bit 4. */
+    @Test
+    void everyUplinkFCtrlFlagCombination() throws Exception {
+        for (int bits = 0; bits < 16; bits++) {
+            String fCtrl = String.format("%02x", bits << 4);
+            DataFrame frame = (DataFrame) FrameCodec.decode(Hex.decode("40" + "04030201" + fCtrl + "0100" + "aabbccdd"));
+            assertEquals(new FCtrl((bits & 8) != 0, (bits & 4) != 0, (bits & 2) != 0, (bits & 1) != 0, false),
+                    frame.fCtrl(), fCtrl);
+        }
+    }
+
     @Test
     void joinRequestAndRejoinFields() throws Exception {
         JoinRequest request = (JoinRequest) FrameCodec.decode(Hex.decode(FRAMES.get(0)));
