@@ -165,8 +165,10 @@ final class DirectPushDataReader {
         if (b == '-' || b >= '0' && b <= '9') {
             return number();
         }
+        // Skipping reads the numbers nested in an array or object into {@link #value}: marked other after it.
+        boolean skipped = skipValue(1);
         value.other();
-        return skipValue(1);
+        return skipped;
     }
 
     /** A number (RFC 8259 section 6) into {@link #value}. */

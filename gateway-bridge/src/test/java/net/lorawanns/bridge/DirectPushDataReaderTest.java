@@ -144,6 +144,27 @@ class DirectPushDataReaderTest {
     }
 
     /**
+     * A number field whose value is an array or object is refused as the parser refuses it (PROTOCOL.TXT section 4
+     * gives these fields as numbers), however deep a number sits in it: the direct reader once took the nested
+     * number as the field's value.
+     */
+    @Test
+    void aNumberFieldHoldingAnArrayOrObjectIsABadField() throws Exception {
+        String[][] cases = {{"\"tmst\":1000000", "\"tmst\":[1]"},
+            {"\"freq\":868.100000", "\"freq\":{\"mhz\":[\"x\",869.5]}"},
+            {"\"tmst\":1000000", "\"tmst\":{\"a\":7,\"b\":\"z\"}"}, {"\"stat\":1", "\"stat\":[-1]"},
+            {"\"rssi\":-60", "\"rssi\":[[-60]]"}, {"\"lsnr\":9.0", "\"lsnr\":{\"v\":9.0}"}};
+        for (String[] edit : cases) {
+            assertTrue(SAMPLES[1].contains(edit[0]), edit[0]);
+            byte[] body = SAMPLES[1].replace(edit[0], edit[1]).getBytes(StandardCharsets.US_ASCII);
+            PushData push = new PushDataDecoder(false, false).decode(GATEWAY, body, 0, body.length, NOW);
+            assertEquals(List.of(), push.frames(), edit[1]);
+            assertEquals(List.of(DropReason.BAD_FIELD), push.rejected().stream().map(PushData.RejectedRxpk::reason)
+                    .toList(), edit[1]);
+        }
+    }
+
+    /**
      * 50,000 datagrams made from the samples by changing, adding, removing bytes or cutting the end, with bytes that
      * matter to JSON and base64: the decoder (direct reader first) and Jackson's parser alone give equal results,
      * and equal reasons and messages for what they refuse.
