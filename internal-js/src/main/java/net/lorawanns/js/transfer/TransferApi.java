@@ -309,7 +309,8 @@ public final class TransferApi implements ApiRoutes {
                         JsonObject claim = services.claims().seal(device.devEui(), Claim.claimed(homeNetId, homeNsId,
                                 asKekLabel, Instant.now()), tokens.get(i));
                         chain = chain.compose(v -> importOne(device, home, claim, who).map(result -> {
-                            metrics.count("import", result.getString("reason", "imported"));
+                            metrics.count("import", result.getString("reason",
+                                    result.getBoolean("returned", false) ? "returned" : "imported"));
                             return results.add(result);
                         }).mapEmpty());
                     }
