@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * attempts in the refused attempts' log (a refusal is answered even when its entry cannot be written). Export and
  * unlock act only if the device's claim is still the one the owner token was proven against (a transfer or unclaim
  * on another instance in between refuses them). An import never takes a device locked here: it only merges its nonce
- * state, and its owner unlocks it. Handlers run on the API
- * server's event loop; the RSA decryptions of an import on a worker thread.
+ * state, and its owner unlocks it. Handlers run on the API server's event loop; the RSA decryptions of an import on a
+ * worker thread.
  */
 public final class TransferApi implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);
@@ -341,11 +341,11 @@ public final class TransferApi implements ApiRoutes {
         Eui64 devEui = device.devEui();
         JsonObject result = new JsonObject().put("dev_eui", devEui.toString());
         return services.imports().store(device, home, claim).compose(outcome -> switch (outcome) {
-            case EXISTS -> refusedImport(result, "exists", "DevEUI " + devEui + " already has root keys here and "
-                    + "is not locked after an export from here", who);
-            case OTHER_KEYS -> refusedImport(result, "other_keys", "DevEUI " + devEui + " is locked here after an "
-                    + "export, with other root keys or another JoinEUI than the JWE's", who);
-            case CHANGED -> refusedImport(result, "changed", "the root keys or the lock of DevEUI " + devEui
+            case EXISTS -> refusedImport(devEui, result, "exists", "DevEUI " + devEui + " already has root keys "
+                    + "here and is not locked after an export from here", who);
+            case OTHER_KEYS -> refusedImport(devEui, result, "other_keys", "DevEUI " + devEui + " is locked here "
+                    + "after an export, with other root keys or another JoinEUI than the JWE's", who);
+            case CHANGED -> refusedImport(devEui, result, "changed", "the root keys or the lock of DevEUI " + devEui
                     + " here changed during the import; try again", who);
             case IMPORTED -> services.audit().record(AuditEntry.of(AuditAction.IMPORT, devEui, who, "home NetID "
                     + home.homeNetId())).map(v -> result.put("imported", true)
@@ -359,8 +359,9 @@ public final class TransferApi implements ApiRoutes {
     }
 
     /** A device's import refused: answered, counted by the caller, and recorded in the refused attempts' log. */
-    private Future<JsonObject> refusedImport(JsonObject result, String reason, String message, String who) {
-        return refusedAttempt(AuditAction.IMPORT_REFUSED, Eui64.parse(result.getString("dev_eui")), who, reason)
+    private Future<JsonObject> refusedImport(Eui64 devEui, JsonObject result, String reason, String message,
+                                             String who) {
+        return refusedAttempt(AuditAction.IMPORT_REFUSED, devEui, who, reason)
                 .map(v -> failed(result, reason, message));
     }
 
