@@ -161,12 +161,23 @@ public final class JoinServerApi implements ApiRoutes {
         String limitText = ctx.queryParams().get("limit");
         int limit = limitText == null ? DEFAULT_AUDIT_LIMIT : valid(() -> Integer.parseInt(limitText), "limit");
         Optional<String> after = Optional.ofNullable(ctx.queryParams().get("after"));
-        String refused = Optional.ofNullable(ctx.queryParams().get("refused")).orElse("false");
-        if (!refused.equals("true") && !refused.equals("false")) {
-            throw new ApiException(400, "refused: must be true (refused attempts) or false (the life cycle's steps)");
+        boolean refused = flag(ctx, "refused", "refused attempts");
+        boolean provisioning = flag(ctx, "provisioning", "devices stored from provisioning manifests");
+        if (refused && provisioning) {
+            throw new ApiException(400, "refused and provisioning: choose one log");
         }
-        AuditLog.Stream stream = refused.equals("true") ? AuditLog.Stream.REFUSED : AuditLog.Stream.LIFECYCLE;
+        AuditLog.Stream stream = refused ? AuditLog.Stream.REFUSED
+                : provisioning ? AuditLog.Stream.PROVISIONING : AuditLog.Stream.LIFECYCLE;
         return valid(() -> audit.list(stream, devEui, limit, after), "query").map(page -> page.toJson());
+    }
+
+    /** A true/false query parameter choosing an audit stream, false when absent. */
+    private static boolean flag(RoutingContext ctx, String name, String what) {
+        String value = Optional.ofNullable(ctx.queryParams().get(name)).orElse("false");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ApiException(400, name + ": must be true (" + what + ") or false (the life cycle's steps)");
+        }
+        return value.equals("true");
     }
 
     /** Maps the refusals of claiming to their statuses; 429 carries Retry-After. */

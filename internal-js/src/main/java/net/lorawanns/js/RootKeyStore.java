@@ -30,7 +30,8 @@ import net.lorawanns.core.types.NetId;
  * devices. A device provisioned with an owner token ({@link net.lorawanns.js.claim.ClaimStore}, claimed or not) or
  * locked after an export ({@link RedisKeys#rootKeysLock}) is its owner's: the API's PUT does not replace its keys
  * ({@link RootKeysOwnedException}) and its DELETE leaves them, so that no API key unlocks, takes or destroys a device
- * without its owner token. The check and the write are one step.
+ * without its owner token; nor is the DevNonce history of a device with a claim record reset through the API (join
+ * requests it sent before would be answered again). The check and the write are one step.
  */
 public final class RootKeyStore implements RootKeyProvisioning {
     /** KEYS: root keys, claim, lock. ARGV: the sealed record. 0 when the device is its owner's. */
@@ -43,6 +44,12 @@ public final class RootKeyStore implements RootKeyProvisioning {
     private static final LuaScript DELETE_OWN = new LuaScript("root_keys_delete", """
             if redis.call('EXISTS', KEYS[2], KEYS[3]) > 0 then return -1 end
             return redis.call('DEL', KEYS[1])
+            """);
+    /** KEYS: claim, DevNonce history. 1 when reset, 0 when the device has a claim record (nothing done). */
+    private static final LuaScript RESET_DEV_NONCES = new LuaScript("dev_nonces_reset", """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('DEL', KEYS[2])
+            return 1
             """);
 
     private final Redis redis;
@@ -71,6 +78,12 @@ public final class RootKeyStore implements RootKeyProvisioning {
     public Future<Boolean> deleteRootKeys(Eui64 devEui) {
         return DELETE_OWN.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
                 keys.rootKeysLock(devEui)}).map(r -> r.toInteger() > 0);
+    }
+
+    @Override
+    public Future<Boolean> resetDevNonces(Eui64 devEui, Eui64 joinEui) {
+        return RESET_DEV_NONCES.run(redis, new String[] {keys.claim(devEui), keys.devNonces(devEui, joinEui)})
+                .map(r -> r.toInteger() == 1);
     }
 
     @Override

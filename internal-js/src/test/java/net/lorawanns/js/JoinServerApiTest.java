@@ -11,7 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -179,8 +181,11 @@ class JoinServerApiTest {
         assertEquals("as.owner", accepted.appSKey().orElseThrow().kekLabel(), "the AppSKey goes under the owner's KEK");
         KeyWrap.unwrap(AS_KEK, accepted.appSKey().orElseThrow().aesKey());
 
-        assertEquals(List.of("claim", "provision"), auditActions(Optional.of(request.devEui())),
-                "the life cycle's steps");
+        assertEquals(List.of("claim"), auditActions(Optional.of(request.devEui())), "the life cycle's steps");
+        assertEquals(List.of("provision"), get("/api/v1/join-server/audit?provisioning=true&dev_eui="
+                + request.devEui(), 200).getJsonArray("entries").stream()
+                .map(entry -> ((JsonObject) entry).getString("action")).toList(), "provisioning, in its own log");
+        get("/api/v1/join-server/audit?provisioning=true&refused=true", 400);
         // Newest first: the second claim (already claimed), the wrong token; the unknown KEK label was refused
         // before any token was compared, and is not an attempt.
         JsonObject refused = get("/api/v1/join-server/audit?refused=true&dev_eui=" + request.devEui(), 200);
@@ -253,7 +258,7 @@ class JoinServerApiTest {
         post(claimPath(request.devEui()), new JsonObject().put("owner_token", "NEW-OWNER-77")
                 .put("home_net_id", "000013"), 200);
 
-        List<String> expected = List.of("claim", "unclaim", "claim", "transfer", "claim", "provision");
+        List<String> expected = List.of("claim", "unclaim", "claim", "transfer", "claim");
         assertEquals(expected, auditActions(Optional.of(request.devEui())));
         // The log is in Redis: a new instance (a restart) lists the same entries; who is the API key's identity.
         AuditLog restarted = new AuditLog(redis, keys, Duration.ofDays(365), 1_000_000);
@@ -263,7 +268,7 @@ class JoinServerApiTest {
         assertEquals("api-key:" + sha256Prefix(API_KEY), page.getJsonArray("entries").getJsonObject(0).getString("who"));
         JsonObject older = get("/api/v1/join-server/audit?dev_eui=" + request.devEui() + "&limit=3&after="
                 + page.getString("next"), 200);
-        assertEquals(List.of("transfer", "claim", "provision"), older.getJsonArray("entries").stream()
+        assertEquals(List.of("transfer", "claim"), older.getJsonArray("entries").stream()
                 .map(entry -> ((JsonObject) entry).getString("action")).toList());
         assertFalse(get("/api/v1/join-server/audit", 200).encode().contains("NEW-OWNER"));
         assertEquals(List.of("claim_refused"), get("/api/v1/join-server/audit?refused=true", 200)
@@ -349,6 +354,53 @@ class JoinServerApiTest {
                 .orElseThrow().appKey().bytes(), "its root keys are kept");
         post(claimPath(request.devEui()), new JsonObject().put("owner_token", "NEW-OWNER-77")
                 .put("home_net_id", "000013"), 200);
+
+        assertEquals(List.of("provision", "provision"), get("/api/v1/join-server/audit?provisioning=true&dev_eui="
+                + fresh, 200).getJsonArray("entries").stream().map(entry -> ((JsonObject) entry).getString("action"))
+                .toList(), "stock never owned, provisioned twice");
+        assertEquals(List.of("was_claimed", "was_claimed"), get("/api/v1/join-server/audit?refused=true&dev_eui="
+                + request.devEui(), 200).getJsonArray("entries").stream()
+                .filter(entry -> ((JsonObject) entry).getString("action").equals("provision_refused"))
+                .map(entry -> ((JsonObject) entry).getString("detail")).toList(), "the refused rows");
+        assertFalse(auditActions(Optional.empty()).contains("provision"), "the life cycle's log holds no provisioning");
+    }
+
+    /**
+     * {@code DELETE /devices/{DevEUI}/dev-nonces} leaves the DevNonce history of a device with an owner in the join
+     * server (409): reset, its old join-requests would be answered again. The network's own devices' is reset.
+     */
+    @Test
+    void theDevNonceHistoryOfAnOwnersDeviceIsNotReset() throws Exception {
+        provision(request.devEui(), request.joinEui(), TOKEN);
+        post(claimPath(request.devEui()), new JsonObject().put("owner_token", TOKEN).put("home_net_id", "000013"),
+                200);
+        assertEquals(200, send("PUT", "/api/v1/applications/app-a", "application/json", "{}").statusCode());
+        JsonObject device = new JsonObject().put("application_id", "app-a").put("mac_version", "1.0.3")
+                .put("join_eui", request.joinEui().toString());
+        HttpResponse<String> put = send("PUT", "/api/v1/devices/" + request.devEui(), "application/json",
+                device.encode());
+        assertEquals(200, put.statusCode(), put.body());
+        assertInstanceOf(JoinAnswer.Accepted.class, join(OWNER));
+
+        HttpResponse<String> reset = send("DELETE", "/api/v1/devices/" + request.devEui() + "/dev-nonces", null,
+                null);
+        assertEquals(409, reset.statusCode(), reset.body());
+        assertTrue(new JsonObject(reset.body()).getString("error").contains("owner"), reset.body());
+        JoinAnswer.Rejected replay = rejected(join(OWNER));
+        assertEquals(JoinResult.JOIN_REQ_FAILED, replay.result(), "the join-request is still a replay");
+        assertTrue(replay.description().contains("DevNonce"), replay.description());
+
+        Eui64 own = Eui64.parse("0202020202020212");
+        rootKeys.setRootKeys(own, new RootKeys(request.joinEui(), MacVersion.LORAWAN_1_0_3, appKey, Optional.empty(),
+                OWNER, Optional.empty(), Optional.empty())).await(10, TimeUnit.SECONDS);
+        put = send("PUT", "/api/v1/devices/" + own, "application/json", device.encode());
+        assertEquals(200, put.statusCode(), put.body());
+        redis.send(Request.cmd(Command.HSET).arg(keys.devNonces(own, request.joinEui())).arg("n513").arg(1))
+                .await(10, TimeUnit.SECONDS);
+        reset = send("DELETE", "/api/v1/devices/" + own + "/dev-nonces", null, null);
+        assertEquals(200, reset.statusCode(), reset.body());
+        assertEquals(0, redis.send(Request.cmd(Command.EXISTS).arg(keys.devNonces(own, request.joinEui())))
+                .await(10, TimeUnit.SECONDS).toInteger(), "the network's own device's history is reset");
     }
 
     private void provision(Eui64 devEui, Eui64 joinEui, String token) throws Exception {

@@ -129,7 +129,7 @@ class RedisKeyLifetimeTest {
         assertTrue(keys.stream().anyMatch(k -> k.contains(":rjcount1:")), "the RJcount1 record was made: " + keys);
         for (String made : List.of("js:{00000000007E0008}:claim", "js:{00000000007E0008}:locked",
                 "js:{00000000007E0008}:claim-failures", "js-audit:{audit}", "js-audit:{audit}:refused",
-                "js:{transfer-key}:rsa")) {
+                "js-audit:{audit}:provisioning", "js:{transfer-key}:rsa")) {
             assertTrue(keys.stream().anyMatch(k -> k.endsWith("lorawan:" + made)), made + " was made: " + keys);
         }
         List<String> lasting = new ArrayList<>();

@@ -50,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  * root keys are exported from the first to the second's published transfer key and imported there; its next
  * join-request is answered by the second and refused by the first (locked after export), and a replay of a
  * join-request it sent to the first (an old DevNonce) is refused by the second. Then it comes back to the first by
- * the second's export: the first refuses a join-request the device sent to the second and gives a JoinNonce above
- * the second's last. Then the import API's answers to JWEs it must not take.
+ * the second's export: the first merges its nonce state and keeps it locked until its owner unlocks it, then refuses
+ * a join-request the device sent to the second and gives a JoinNonce above the second's last. Then the import API's
+ * answers to JWEs it must not take.
  */
 class RootKeyTransferEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -171,8 +172,10 @@ class RootKeyTransferEndToEndTest {
                         .put("owner_token", OWNER_TOKEN_B))), 200).getJsonArray("devices").getJsonObject(0);
         JsonObject returned = importInto(networkA, first, back.getString("jwe"), OWNER_TOKEN_A, 200)
                 .getJsonArray("devices").getJsonObject(0);
-        assertTrue(returned.getBoolean("imported", false), "imported where it was exported from: "
-                + returned.encode());
+        assertTrue(returned.getBoolean("returned", false), "back where it was exported from: " + returned.encode());
+        assertTrue(returned.getBoolean("locked", false), "locked until its owner unlocks it: " + returned.encode());
+        networkA.api(first, "POST", "/api/v1/join-server/devices/" + DEV_EUI + "/unlock",
+                new JsonObject().put("owner_token", OWNER_TOKEN_A), 200);
 
         transmit(sentToB, List.of(gatewayA));
         JsonObject replayAtA = networkA.webhook().await(rejected("DevNonce"), WAIT);
@@ -184,10 +187,11 @@ class RootKeyTransferEndToEndTest {
         networkA.api(first, "POST", "/api/v1/join-server/devices/" + DEV_EUI + "/unlock",
                 new JsonObject().put("owner_token", "not-the-owner-token"), 403);
 
-        assertEquals(List.of("import", "export", "import"), audit(networkA, redisA), "newest first");
+        assertEquals(List.of("unlock", "import", "export", "import"), audit(networkA, redisA), "newest first");
         assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"export\",result=\"exported\""));
         assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"export\",result=\"locked\""));
-        assertEquals(2.0, networkA.metric(first, TRANSFERS + "{action=\"import\",result=\"imported\""));
+        assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"import\",result=\"imported\""));
+        assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"import\",result=\"returned\""));
         assertEquals(1.0, networkA.metric(first, TRANSFERS + "{action=\"unlock\",result=\"wrong_token\""));
         assertEquals(1.0, networkB.metric(second, TRANSFERS + "{action=\"import\",result=\"imported\""));
         assertEquals(List.of("export", "import"), audit(networkB, redisB));

@@ -11,9 +11,11 @@ import net.lorawanns.core.types.Eui64;
  * caller's non-secret identity (e.g. {@code api-key:1a2b3c4d}), {@code detail} a short note such as the new home
  * NetID.
  *
+ * @param devEui the device; empty for a refused request that names none it could be read from (an import whose
+ *     JWE does not decrypt)
  * @param at when it was done, by the recording server's clock
  */
-public record AuditEntry(AuditAction action, Eui64 devEui, String who, Instant at, Optional<String> detail) {
+public record AuditEntry(AuditAction action, Optional<Eui64> devEui, String who, Instant at, Optional<String> detail) {
     public static final int MAX_WHO = 100;
     public static final int MAX_DETAIL = 200;
 
@@ -35,14 +37,21 @@ public record AuditEntry(AuditAction action, Eui64 devEui, String who, Instant a
      */
     public static AuditEntry of(AuditAction action, Eui64 devEui, String who, String detail) {
         String kept = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
-        return new AuditEntry(action, devEui, who, Instant.now(), kept.isEmpty() ? Optional.empty()
+        return new AuditEntry(action, Optional.of(devEui), who, Instant.now(), kept.isEmpty() ? Optional.empty()
+                : Optional.of(kept));
+    }
+
+    /** An entry made now of a refused request that names no device ({@link #of} cuts the detail alike). */
+    public static AuditEntry ofRequest(AuditAction action, String who, String detail) {
+        String kept = detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        return new AuditEntry(action, Optional.empty(), who, Instant.now(), kept.isEmpty() ? Optional.empty()
                 : Optional.of(kept));
     }
 
     /** The entry as the API shows it. */
     public JsonObject toJson() {
-        JsonObject json = new JsonObject().put("action", action.wireName()).put("dev_eui", devEui.toString())
-                .put("who", who).put("at", at.toString());
+        JsonObject json = new JsonObject().put("action", action.wireName()).put("dev_eui", devEui.map(Eui64::toString)
+                .orElse(null)).put("who", who).put("at", at.toString());
         detail.ifPresent(text -> json.put("detail", text));
         return json;
     }

@@ -16,12 +16,14 @@ import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.Eui64;
 
 /**
- * The built-in join server's audit log: two Redis streams that survive restarts, one for the steps of devices' life
- * cycles ({@link RedisKeys#audit()}: provision, claim, unclaim, transfer, export, unlock, import) and one for refused
- * attempts ({@link RedisKeys#auditRefused()}: wrong owner tokens, rate limited, steps a device's state does not allow).
- * Refused attempts are apart, with a smaller bound and a shorter retention of their own, because anyone with an API
- * key can make them by the thousand (cycling DevEUIs, which the per-DevEUI attempt limit does not slow): in the same
- * stream they would push the real entries out. Each entry is added with its stream trimmed to the retention by age
+ * The built-in join server's audit log: three Redis streams that survive restarts, one for the steps of devices' life
+ * cycles ({@link RedisKeys#audit()}: claim, unclaim, transfer, export, unlock, import), one for provisioning from
+ * manifests ({@link RedisKeys#auditProvisioning()}) and one for refused attempts ({@link RedisKeys#auditRefused()}:
+ * wrong owner tokens, rate limited, steps a device's state does not allow, refused imports and manifest rows).
+ * Provisioning and refused attempts are apart, each with a smaller bound and a shorter retention of their own, because
+ * anyone with an API key can make them by the thousand (cycling DevEUIs, which the per-DevEUI attempt limit does not
+ * slow; re-provisioning stock never owned as often as wished): in the same stream they would push the life cycle's
+ * entries out. Each entry is added with its stream trimmed to the retention by age
  * (MINID, exact, by Redis's clock: entries are few, so exact trimming costs little) and to a bound on its length
  * (MAXLEN ~, in whole nodes), and the stream expires a retention after its last entry, so every part of it has a
  * bound.
@@ -37,17 +39,27 @@ public final class AuditLog {
     /** Most entries a listing reads from the stream while filtering by DevEUI, to bound one request's work. */
     static final int MAX_SCANNED = 10_000;
     public static final int MAX_LIMIT = 1000;
-    /** The bound on the refused attempts' stream. */
+    /** The bound on the refused attempts' stream, and on the provisioning stream. */
     static final long MAX_REFUSED_ENTRIES = 100_000;
-    /** The longest retention of refused attempts (the log's own retention when that is shorter). */
+    /** The longest retention of refused attempts and of provisioning (the log's own retention when shorter). */
     static final Duration MAX_REFUSED_RETENTION = Duration.ofDays(30);
 
-    /** Which of the two streams. */
+    /** Which of the three streams. */
     public enum Stream {
         /** The steps of devices' life cycles. */
         LIFECYCLE,
+        /** Devices stored from provisioning manifests. */
+        PROVISIONING,
         /** Refused attempts. */
-        REFUSED
+        REFUSED;
+
+        /** The stream an action's entries go to. */
+        static Stream of(AuditAction action) {
+            if (action.refused()) {
+                return REFUSED;
+            }
+            return action == AuditAction.PROVISION ? PROVISIONING : LIFECYCLE;
+        }
     }
     private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
@@ -74,8 +86,8 @@ public final class AuditLog {
     private final Duration refusedRetention;
 
     /**
-     * @param retention how long entries are kept ({@code internal_js.audit_retention}); refused attempts at most
-     *     {@link #MAX_REFUSED_RETENTION}
+     * @param retention how long entries are kept ({@code internal_js.audit_retention}); refused attempts and
+     *     provisioning at most {@link #MAX_REFUSED_RETENTION}
      * @param maxEntries the bound on the life-cycle stream's length, whatever the age of its entries
      */
     public AuditLog(Redis redis, RedisKeys keys, Duration retention, long maxEntries) {
@@ -89,14 +101,25 @@ public final class AuditLog {
         this.refusedRetention = retention.compareTo(MAX_REFUSED_RETENTION) < 0 ? retention : MAX_REFUSED_RETENTION;
     }
 
-    /** Adds the entry to its stream: a refused attempt's to the refused attempts', any other to the life cycle's. */
+    /**
+     * Adds the entry to its stream ({@link Stream#of}): the life cycle's with the log's bound and retention, the
+     * others with their own.
+     */
     public Future<Void> record(AuditEntry entry) {
-        boolean refused = entry.action().refused();
-        return RECORD.run(redis, new String[] {refused ? keys.auditRefused() : keys.audit()},
-                refused ? MAX_REFUSED_ENTRIES : maxEntries,
-                (refused ? refusedRetention : retention).toMillis(), entry.action().wireName(),
-                entry.devEui().toString(), entry.who(), entry.at().toEpochMilli(),
+        Stream stream = Stream.of(entry.action());
+        boolean lifeCycle = stream == Stream.LIFECYCLE;
+        return RECORD.run(redis, new String[] {key(stream)}, lifeCycle ? maxEntries : MAX_REFUSED_ENTRIES,
+                (lifeCycle ? retention : refusedRetention).toMillis(), entry.action().wireName(),
+                entry.devEui().map(Eui64::toString).orElse(""), entry.who(), entry.at().toEpochMilli(),
                 entry.detail().orElse("")).mapEmpty();
+    }
+
+    private String key(Stream stream) {
+        return switch (stream) {
+            case LIFECYCLE -> keys.audit();
+            case PROVISIONING -> keys.auditProvisioning();
+            case REFUSED -> keys.auditRefused();
+        };
     }
 
     /** The life cycle's entries ({@link #list(Stream, Optional, int, Optional)}). */
@@ -120,8 +143,7 @@ public final class AuditLog {
             // Nothing is older than the first possible ID (and Redis refuses the empty interval before it).
             return Future.succeededFuture(new AuditPage(List.of(), Optional.empty()));
         }
-        String key = stream == Stream.REFUSED ? keys.auditRefused() : keys.audit();
-        return page(key, devEui, limit, after.map(id -> "(" + id).orElse("+"), new ArrayList<>(), 0);
+        return page(key(stream), devEui, limit, after.map(id -> "(" + id).orElse("+"), new ArrayList<>(), 0);
     }
 
     /** A stream ID: two unsigned 64-bit numbers, as Redis reads them ({@code <ms>-<seq>}). */
@@ -148,7 +170,7 @@ public final class AuditLog {
                     for (Response item : reply) {
                         last = item.get(0).toString();
                         AuditEntry entry = entry(item.get(1));
-                        if (devEui.isEmpty() || devEui.get().equals(entry.devEui())) {
+                        if (devEui.isEmpty() || devEui.equals(entry.devEui())) {
                             found.add(new AuditPage.Listed(last, entry));
                             if (found.size() == limit) {
                                 return Future.succeededFuture(new AuditPage(found, Optional.of(last)));
@@ -184,7 +206,8 @@ public final class AuditLog {
                 }
             }
         }
-        return new AuditEntry(AuditAction.fromWireName(action), Eui64.parse(devEui), who, Instant.ofEpochMilli(at),
+        return new AuditEntry(AuditAction.fromWireName(action), devEui == null || devEui.isEmpty() ? Optional.empty()
+                : Optional.of(Eui64.parse(devEui)), who, Instant.ofEpochMilli(at),
                 detail.isEmpty() ? Optional.empty() : Optional.of(detail));
     }
 }

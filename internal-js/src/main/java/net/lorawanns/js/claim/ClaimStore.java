@@ -133,7 +133,7 @@ public final class ClaimStore {
         CLAIMED,
         /** Refused: an unclaimed device that had an owner (unclaimed or handed on by a transfer since). */
         WAS_CLAIMED,
-        /** Refused: a device locked after an export, until its owner unlocks it or it comes back by an import. */
+        /** Refused: a device locked after an export, until its owner unlocks it. */
         LOCKED;
 
         /** The name used in the API, e.g. {@code was_claimed}. */

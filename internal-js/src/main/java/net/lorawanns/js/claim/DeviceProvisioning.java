@@ -15,10 +15,10 @@ import net.lorawanns.js.audit.AuditLog;
 
 /**
  * Stores the devices of a checked provisioning manifest unclaimed, each atomically with its root keys and owner token
- * ({@link ClaimStore#provision}), and records each stored device in the audit log. A device refused (this network's
- * own, claimed, once claimed, or locked after an export) leaves the others stored: the result of every row is
- * returned. Futures complete on
- * the Redis client's event loop.
+ * ({@link ClaimStore#provision}), and records each stored device in the audit log's provisioning stream and each
+ * refused row in its refused attempts' stream (neither in the life cycle's). A device refused (this network's own,
+ * claimed, once claimed, or locked after an export) leaves the others stored: the result of every row is returned.
+ * Futures complete on the Redis client's event loop.
  */
 public final class DeviceProvisioning {
     private final RootKeyStore rootKeys;
@@ -52,7 +52,8 @@ public final class DeviceProvisioning {
                                 .tag("outcome", o.wireName()).register(registry)).increment();
                         Result result = new Result(device.row(), device.devEui(), outcome);
                         if (!result.stored()) {
-                            return Future.succeededFuture(result);
+                            return audit.record(AuditEntry.of(AuditAction.PROVISION_REFUSED, device.devEui(), who,
+                                    outcome.wireName())).map(result);
                         }
                         String detail = (outcome == ClaimStore.ProvisionOutcome.REPROVISIONED ? "re-provisioned, " : "")
                                 + "JoinEUI " + device.rootKeys().joinEui() + ", LoRaWAN "

@@ -21,50 +21,49 @@ import net.lorawanns.js.claim.ClaimStore;
  * its JoinNonce counter (so that the next JoinNonce is greater than any the exporting join server gave), and a
  * LoRaWAN 1.1 device's last RJcount1 (so that its type 1 rejoin-requests sent before stay refused).
  *
- * <p>A device with root keys here is imported only if it is locked here by an export and the JWE holds the same root
- * keys and JoinEUI: it is coming back (exported from here, then exported back to here by the join server it went
- * to). Its keys and claim are then replaced, its counters and DevNonce history take the greater value or the union of
- * what is here and what the JWE holds (so that join-requests it sent to the other join server stay refused here, and
- * the next JoinNonce is greater than the other's last), and the lock is lifted. Requiring the same root keys means
- * that a JWE made by anyone with an API key (the transfer key's public half is public) cannot take a locked device
- * without knowing its keys. The Redis calls run on the caller's context.
+ * <p>A device with root keys here that is not locked by an export is refused ({@link Outcome#EXISTS}) without its
+ * keys being opened: whether a JWE holds the device's keys is not told to anyone with an API key. A device locked
+ * here by an export whose JWE holds the same root keys and JoinEUI is coming back (exported from here, then exported
+ * back to here by the join server it went to): only its nonce state is merged (the greater JoinNonce and RJcount1,
+ * the union of DevNonces, so that join-requests it sent to the other join server stay refused here and the next
+ * JoinNonce is greater than the other's last). Its claim and lock stay: makers, earlier owners and the other join
+ * server's operator know its keys, so a JWE of them proves nothing about its owner, who lifts the lock with the owner
+ * token ({@link ExportLock#unlock}). The Redis calls run on the caller's context.
  */
 public final class RootKeyImport {
     /**
-     * KEYS: root keys, claim, DevNonce history, JoinNonce, lock, last RJcount1. ARGV: the root-key record here as read
-     * before ('' for none), sealed root keys, sealed claim, last JoinNonce, last DevNonce ('' for none), last RJcount1
-     * ('' for none), then each used random DevNonce. Reply: 1 imported, 2 came back, 0 exists, -1 changed since read.
+     * Stores a device new here. KEYS: root keys, claim, DevNonce history, JoinNonce, last RJcount1. ARGV: sealed root
+     * keys, sealed claim, then the nonce state ({@link #nonceArgs}). Reply: 1 imported, -1 root keys arrived since
+     * they were read.
      */
     private static final LuaScript IMPORT = new LuaScript("root_keys_import", """
-            local here = redis.call('GET', KEYS[1]) or ''
-            if here ~= ARGV[1] then return -1 end
-            local outcome = 1
-            if here ~= '' then
-              if redis.call('EXISTS', KEYS[5]) == 0 then return 0 end
-              outcome = 2
-            end
-            redis.call('SET', KEYS[1], ARGV[2])
-            redis.call('SET', KEYS[2], ARGV[3])
-            if tonumber(ARGV[4]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
-              redis.call('SET', KEYS[4], ARGV[4])
-            end
-            if ARGV[5] ~= '' then
-              local last = redis.call('HGET', KEYS[3], 'last')
-              if not last or tonumber(last) < tonumber(ARGV[5]) then redis.call('HSET', KEYS[3], 'last', ARGV[5]) end
-            end
-            if ARGV[6] ~= '' and tonumber(ARGV[6]) > tonumber(redis.call('GET', KEYS[6]) or '-1') then
-              redis.call('SET', KEYS[6], ARGV[6])
-            end
-            for i = 7, #ARGV do redis.call('HSET', KEYS[3], 'n' .. ARGV[i], 1) end
-            redis.call('DEL', KEYS[5])
-            return outcome
+            if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+            redis.call('SET', KEYS[1], ARGV[1])
+            redis.call('SET', KEYS[2], ARGV[2])
+            """ + mergeNonces(3) + """
+            return 1
+            """);
+
+    /**
+     * Merges the nonce state of a device coming back, keeping its keys, claim and lock. KEYS: root keys, lock,
+     * DevNonce history, JoinNonce, last RJcount1. ARGV: the root-key record as read before, then the nonce state
+     * ({@link #nonceArgs}). Reply: 2 merged, 0 not locked any more, -1 the root keys changed since they were read.
+     */
+    private static final LuaScript MERGE = new LuaScript("root_keys_import_merge", """
+            if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return -1 end
+            if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+            """ + mergeNonces(2) + """
+            return 2
             """);
 
     /** What an import found. */
     public enum Outcome {
         /** A device new here, stored. */
         IMPORTED,
-        /** A device locked here by an export, coming back with the same root keys: replaced and unlocked. */
+        /**
+         * A device locked here by an export, coming back with the same root keys: its nonce state merged, its claim
+         * and lock kept until its owner unlocks it.
+         */
         RETURNED,
         /** Refused: the device has root keys here and is not locked by an export. */
         EXISTS,
@@ -85,35 +84,78 @@ public final class RootKeyImport {
     }
 
     /**
-     * Stores the device with its home network, claimed.
+     * Stores the device with its home network, claimed, or merges the nonce state of a device coming back.
      *
      * @param home the device's root keys as they are to be stored here (the exported keys, this network's home)
-     * @param claim the claim record ({@link ClaimStore#seal}) under which it arrives
+     * @param claim the claim record ({@link ClaimStore#seal}) under which a device new here arrives
      */
     public Future<Outcome> store(ExportedRootKeys exported, RootKeys home, JsonObject claim) {
         Eui64 devEui = exported.devEui();
-        return redis.send(Request.cmd(Command.GET).arg(keys.rootKeys(devEui))).compose(stored -> {
-            String here = stored == null ? "" : stored.toString();
-            if (!here.isEmpty() && !sameKeys(rootKeys.open(devEui, new JsonObject(here)), exported)) {
-                return Future.succeededFuture(Outcome.OTHER_KEYS);
-            }
-            List<Object> args = new ArrayList<>();
-            args.add(here);
-            args.add(rootKeys.seal(devEui, home).encode());
-            args.add(claim.encode());
-            args.add(exported.lastJoinNonce().value());
-            args.add(exported.lastDevNonce().map(nonce -> String.valueOf(nonce.value())).orElse(""));
-            args.add(exported.lastRjCount1().map(String::valueOf).orElse(""));
-            exported.usedDevNonces().stream().map(DevNonce::value).forEach(args::add);
-            return IMPORT.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
-                    keys.devNonces(devEui, exported.joinEui()), keys.joinNonce(devEui), keys.rootKeysLock(devEui),
-                    keys.rejoinCount1(devEui, exported.joinEui())}, args.toArray()).map(r -> switch (r.toInteger()) {
-                        case 1 -> Outcome.IMPORTED;
-                        case 2 -> Outcome.RETURNED;
-                        case 0 -> Outcome.EXISTS;
-                        default -> Outcome.CHANGED;
-                    });
-        });
+        // The record and the lock in one read (one hash slot): the keys are opened only for a device locked here.
+        return redis.send(Request.cmd(Command.MGET).arg(keys.rootKeys(devEui)).arg(keys.rootKeysLock(devEui)))
+                .compose(stored -> {
+                    if (stored.get(0) == null) {
+                        List<Object> args = new ArrayList<>();
+                        args.add(rootKeys.seal(devEui, home).encode());
+                        args.add(claim.encode());
+                        args.addAll(nonceArgs(exported));
+                        return IMPORT.run(redis, new String[] {keys.rootKeys(devEui), keys.claim(devEui),
+                                keys.devNonces(devEui, exported.joinEui()), keys.joinNonce(devEui),
+                                keys.rejoinCount1(devEui, exported.joinEui())}, args.toArray())
+                                .map(r -> r.toInteger() == 1 ? Outcome.IMPORTED : Outcome.CHANGED);
+                    }
+                    if (stored.get(1) == null) {
+                        return Future.succeededFuture(Outcome.EXISTS);
+                    }
+                    String here = stored.get(0).toString();
+                    if (!sameKeys(rootKeys.open(devEui, new JsonObject(here)), exported)) {
+                        return Future.succeededFuture(Outcome.OTHER_KEYS);
+                    }
+                    List<Object> args = new ArrayList<>();
+                    args.add(here);
+                    args.addAll(nonceArgs(exported));
+                    return MERGE.run(redis, new String[] {keys.rootKeys(devEui), keys.rootKeysLock(devEui),
+                            keys.devNonces(devEui, exported.joinEui()), keys.joinNonce(devEui),
+                            keys.rejoinCount1(devEui, exported.joinEui())}, args.toArray())
+                            .map(r -> switch (r.toInteger()) {
+                                case 2 -> Outcome.RETURNED;
+                                case 0 -> Outcome.EXISTS;
+                                default -> Outcome.CHANGED;
+                            });
+                });
+    }
+
+    /** The JWE's nonce state as script arguments: last JoinNonce, last DevNonce, last RJcount1, used DevNonces. */
+    private static List<Object> nonceArgs(ExportedRootKeys exported) {
+        List<Object> args = new ArrayList<>();
+        args.add(exported.lastJoinNonce().value());
+        args.add(exported.lastDevNonce().map(nonce -> String.valueOf(nonce.value())).orElse(""));
+        args.add(exported.lastRjCount1().map(String::valueOf).orElse(""));
+        exported.usedDevNonces().stream().map(DevNonce::value).forEach(args::add);
+        return args;
+    }
+
+    /**
+     * Lua that merges the nonce state in ARGV from {@code first} on into KEYS[3] (DevNonce history), KEYS[4]
+     * (JoinNonce) and KEYS[5] (last RJcount1): the greater counters and the union of the used DevNonces.
+     */
+    private static String mergeNonces(int first) {
+        return """
+                local a = %d
+                if tonumber(ARGV[a]) > tonumber(redis.call('GET', KEYS[4]) or '0') then
+                  redis.call('SET', KEYS[4], ARGV[a])
+                end
+                if ARGV[a + 1] ~= '' then
+                  local last = redis.call('HGET', KEYS[3], 'last')
+                  if not last or tonumber(last) < tonumber(ARGV[a + 1]) then
+                    redis.call('HSET', KEYS[3], 'last', ARGV[a + 1])
+                  end
+                end
+                if ARGV[a + 2] ~= '' and tonumber(ARGV[a + 2]) > tonumber(redis.call('GET', KEYS[5]) or '-1') then
+                  redis.call('SET', KEYS[5], ARGV[a + 2])
+                end
+                for i = a + 3, #ARGV do redis.call('HSET', KEYS[3], 'n' .. ARGV[i], 1) end
+                """.formatted(first);
     }
 
     /** Whether the keys here are the JWE's: the same JoinEUI, LoRaWAN version, AppKey and NwkKey. */

@@ -36,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * export (with lock), unlock and import, behind the REST API's API keys and body limit. Root keys leave only as JWEs
  * to a key the owner names; no other answer holds a key. Owner tokens are checked by the claim model (rate limited
  * per DevEUI; a wrong token and an unknown DevEUI answer alike). An export is recorded in the audit log before its JWE
- * is given out (and not given out if it cannot be); unlock and import once done; refused export and unlock attempts
- * in the refused attempts' log. Export and unlock act only if the device's claim is still the one the owner token was
- * proven against (a transfer or unclaim on another instance in between refuses them). Handlers run on the API
- * server's event loop; the RSA decryptions of an import on a worker thread.
+ * is given out (and not given out if it cannot be); unlock and import once done; refused export, unlock and import
+ * attempts in the refused attempts' log (a refusal is answered even when its entry cannot be written). Export and
+ * unlock act only if the device's claim is still the one the owner token was proven against (a transfer or unclaim
+ * on another instance in between refuses them). An import never takes a device locked here: it only merges its nonce
+ * state, and its owner unlocks it. Handlers run on the API server's event loop; the RSA decryptions of an import on a
+ * worker thread.
  */
 public final class TransferApi implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TransferApi.class);
@@ -61,7 +63,7 @@ public final class TransferApi implements ApiRoutes {
     @Override
     public void mount(ApiOperations operations) {
         operations.handle("getTransferKey", ctx -> RestApi.respond(ctx, 200, this::transferKey));
-        operations.handle("exportRootKeys", this::exportRoute);
+        operations.handle("exportRootKeys", ctx -> RestApi.respond(ctx, 200, () -> export(ctx)));
         operations.handle("unlockDevice", ctx -> RestApi.respond(ctx, 200, () -> unlock(ctx)));
         operations.handle("importRootKeys", ctx -> RestApi.respond(ctx, 200, () -> importDevices(ctx)));
     }
@@ -71,45 +73,11 @@ public final class TransferApi implements ApiRoutes {
     }
 
     /**
-     * Answers an export; one that stopped because an export could not be recorded in the audit log answers 503 with
-     * the devices done before it (their exports are recorded).
-     */
-    private void exportRoute(RoutingContext ctx) {
-        Future<JsonObject> answer;
-        try {
-            answer = export(ctx);
-        } catch (RuntimeException e) {
-            answer = Future.failedFuture(e);
-        }
-        answer.onComplete(done -> {
-            if (done.failed() && done.cause() instanceof UnrecordedExport unrecorded) {
-                ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-                        .putHeader("Retry-After", "1").end(unrecorded.answer.encode());
-            } else {
-                RestApi.respond(ctx, 200, () -> done.succeeded() ? Future.succeededFuture(done.result())
-                        : Future.failedFuture(done.cause()));
-            }
-        });
-    }
-
-    /**
-     * An export whose audit entry could not be written: its lock was taken back and it gave no JWE, and the request
-     * stops there. {@code answer} holds the error and the devices answered before it.
-     */
-    private static final class UnrecordedExport extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient JsonObject answer;
-
-        UnrecordedExport(JsonObject answer) {
-            super(answer.getString("error"), null, false, false);
-            this.answer = answer;
-        }
-    }
-
-    /**
      * {@code {"owner_public_key": <PEM string or JWK>, "devices": [{"dev_eui", "owner_token"}, ...]}}: each device
      * whose owner token is right is exported and locked, in the order given; the answer names each one's JWE or why
-     * it has none.
+     * it has none. An export that cannot be recorded in the audit log is taken back ({@code audit_unavailable}) and
+     * the devices after it are not tried ({@code not_tried}); the JWEs of those before it are in the answer, as they
+     * are locked and recorded.
      */
     private Future<JsonObject> export(RoutingContext ctx) {
         JsonObject body = body(ctx);
@@ -129,24 +97,32 @@ public final class TransferApi implements ApiRoutes {
         }
         String who = RestApi.caller(ctx);
         JsonArray results = new JsonArray();
-        Future<Void> chain = Future.succeededFuture();
+        // Whether an export could not be recorded: the devices after it are not tried.
+        Future<Boolean> chain = Future.succeededFuture(false);
         for (int i = 0; i < devEuis.size(); i++) {
             Eui64 devEui = devEuis.get(i);
             OwnerToken token = tokens.get(i);
-            chain = chain.compose(v -> exportOne(devEui, token, recipient, who).transform(done -> {
-                if (done.failed()) {
-                    metrics.count("export", "unrecorded");
-                    return Future.failedFuture(new UnrecordedExport(new JsonObject().put("error",
-                            "the export of DevEUI " + devEui + " could not be recorded in the audit log ("
-                            + done.cause().getMessage() + "), so it was not exported and is not locked; this request "
-                            + "stopped there: the devices listed were answered before it, the others were not tried; "
-                            + "try again")
-                            .put("devices", results)));
+            chain = chain.compose(stop -> {
+                if (stop) {
+                    results.add(failed(new JsonObject().put("dev_eui", devEui.toString()), "not_tried",
+                            "not tried: an export before it in this request could not be recorded in the audit log; "
+                            + "try again"));
+                    return Future.succeededFuture(true);
                 }
-                metrics.count("export", done.result().getString("reason", "exported"));
-                results.add(done.result());
-                return Future.<Void>succeededFuture();
-            }));
+                return exportOne(devEui, token, recipient, who).transform(done -> {
+                    if (done.failed()) {
+                        metrics.count("export", "audit_unavailable");
+                        results.add(failed(new JsonObject().put("dev_eui", devEui.toString()), "audit_unavailable",
+                                "the export of DevEUI " + devEui + " could not be recorded in the audit log ("
+                                + done.cause().getMessage() + "), so it was not exported and is not locked; the "
+                                + "devices after it were not tried; try again"));
+                        return Future.succeededFuture(true);
+                    }
+                    metrics.count("export", done.result().getString("reason", "exported"));
+                    results.add(done.result());
+                    return Future.succeededFuture(false);
+                });
+            });
         }
         return chain.map(v -> new JsonObject().put("devices", results));
     }
@@ -230,9 +206,21 @@ public final class TransferApi implements ApiRoutes {
         }
     }
 
-    /** Records a refused export or unlock attempt in the refused attempts' log. */
+    /**
+     * Records a refused attempt in the refused attempts' log. It completes even if the entry cannot be written (logged
+     * and counted): the refusal is answered whatever the log's state.
+     */
     private Future<Void> refusedAttempt(AuditAction action, Eui64 devEui, String who, String reason) {
-        return services.audit().record(AuditEntry.of(action, devEui, who, reason));
+        return refusedAttempt(AuditEntry.of(action, devEui, who, reason));
+    }
+
+    private Future<Void> refusedAttempt(AuditEntry entry) {
+        return services.audit().record(entry).recover(unrecorded -> {
+            LOG.warn("A refused {} could not be recorded in the audit log: {}", entry.action().wireName(),
+                    unrecorded.toString());
+            metrics.count(entry.action().wireName(), "unrecorded");
+            return Future.succeededFuture();
+        });
     }
 
     /** {@code {"owner_token"}}: lifts the lock of an exported device, whose joins are then answered here again. */
@@ -303,10 +291,13 @@ public final class TransferApi implements ApiRoutes {
         String who = RestApi.caller(ctx);
         return services.transferKeys().transferKey()
                 .compose(key -> vertx.executeBlocking(() -> decryptAll(jwes, key), false))
-                .onFailure(failure -> {
-                    if (failure instanceof ApiException) {
-                        metrics.count("import", "refused_jwe");
+                .recover(failure -> {
+                    if (!(failure instanceof ApiException refused)) {
+                        return Future.failedFuture(failure);
                     }
+                    metrics.count("import", "refused_jwe");
+                    return refusedAttempt(AuditEntry.ofRequest(AuditAction.IMPORT_REFUSED, who, "refused_jwe: "
+                            + refused.getMessage())).compose(v -> Future.failedFuture(failure));
                 })
                 .compose(decrypted -> {
                     JsonArray results = new JsonArray();
@@ -318,7 +309,8 @@ public final class TransferApi implements ApiRoutes {
                         JsonObject claim = services.claims().seal(device.devEui(), Claim.claimed(homeNetId, homeNsId,
                                 asKekLabel, Instant.now()), tokens.get(i));
                         chain = chain.compose(v -> importOne(device, home, claim, who).map(result -> {
-                            metrics.count("import", result.getString("reason", "imported"));
+                            metrics.count("import", result.getString("reason",
+                                    result.getBoolean("returned", false) ? "returned" : "imported"));
                             return results.add(result);
                         }).mapEmpty());
                     }
@@ -346,19 +338,31 @@ public final class TransferApi implements ApiRoutes {
     }
 
     private Future<JsonObject> importOne(ExportedRootKeys device, RootKeys home, JsonObject claim, String who) {
-        JsonObject result = new JsonObject().put("dev_eui", device.devEui().toString());
+        Eui64 devEui = device.devEui();
+        JsonObject result = new JsonObject().put("dev_eui", devEui.toString());
         return services.imports().store(device, home, claim).compose(outcome -> switch (outcome) {
-            case EXISTS -> Future.succeededFuture(failed(result, "exists", "DevEUI " + device.devEui()
-                    + " already has root keys here and is not locked after an export from here"));
-            case OTHER_KEYS -> Future.succeededFuture(failed(result, "other_keys", "DevEUI " + device.devEui()
-                    + " is locked here after an export, with other root keys or another JoinEUI than the JWE's"));
-            case CHANGED -> Future.succeededFuture(failed(result, "changed", "the root keys of DevEUI "
-                    + device.devEui() + " here changed during the import; try again"));
-            case IMPORTED, RETURNED -> services.audit().record(AuditEntry.of(AuditAction.IMPORT, device.devEui(),
-                    who, "home NetID " + home.homeNetId() + (outcome == RootKeyImport.Outcome.RETURNED
-                            ? ", back after an export from here" : ""))).map(v -> result.put("imported", true)
+            case EXISTS -> refusedImport(devEui, result, "exists", "DevEUI " + devEui + " already has root keys "
+                    + "here and is not locked after an export from here", who);
+            case OTHER_KEYS -> refusedImport(devEui, result, "other_keys", "DevEUI " + devEui + " is locked here "
+                    + "after an export, with other root keys or another JoinEUI than the JWE's", who);
+            case CHANGED -> refusedImport(devEui, result, "changed", "the root keys or the lock of DevEUI " + devEui
+                    + " here changed during the import; try again", who);
+            case IMPORTED -> services.audit().record(AuditEntry.of(AuditAction.IMPORT, devEui, who, "home NetID "
+                    + home.homeNetId())).map(v -> result.put("imported", true)
+                    .put("join_eui", device.joinEui().toString()).put("mac_version", device.macVersion().toString()));
+            case RETURNED -> services.audit().record(AuditEntry.of(AuditAction.IMPORT, devEui, who, "back after an "
+                    + "export from here: nonce state merged, claim and lock kept")).map(v -> result
+                    .put("imported", false).put("returned", true).put("locked", true)
+                    .put("detail", "merged; locked until its owner unlocks it")
                     .put("join_eui", device.joinEui().toString()).put("mac_version", device.macVersion().toString()));
         });
+    }
+
+    /** A device's import refused: answered, counted by the caller, and recorded in the refused attempts' log. */
+    private Future<JsonObject> refusedImport(Eui64 devEui, JsonObject result, String reason, String message,
+                                             String who) {
+        return refusedAttempt(AuditAction.IMPORT_REFUSED, devEui, who, reason)
+                .map(v -> failed(result, reason, message));
     }
 
     private static String wrongToken(Eui64 devEui) {

@@ -49,11 +49,14 @@ class AuditLogTest {
     @Test
     void entriesAreListedNewestFirstInPagesAndSurviveANewInstance() throws Exception {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        AuditEntry provision = new AuditEntry(AuditAction.PROVISION, A, "api-key:0a1b2c3d", at, Optional.empty());
-        AuditEntry refused = new AuditEntry(AuditAction.EXPORT, A, "api-key:99887766", at,
+        AuditEntry provision = new AuditEntry(AuditAction.IMPORT, Optional.of(A), "api-key:0a1b2c3d", at,
+                Optional.empty());
+        AuditEntry refused = new AuditEntry(AuditAction.EXPORT, Optional.of(A), "api-key:99887766", at,
                 Optional.of("to RSA key x"));
-        AuditEntry claim = new AuditEntry(AuditAction.CLAIM, A, "api-key:0a1b2c3d", at, Optional.of("NetID 000013"));
-        AuditEntry other = new AuditEntry(AuditAction.PROVISION, B, "api-key:0a1b2c3d", at, Optional.empty());
+        AuditEntry claim = new AuditEntry(AuditAction.CLAIM, Optional.of(A), "api-key:0a1b2c3d", at,
+                Optional.of("NetID 000013"));
+        AuditEntry other = new AuditEntry(AuditAction.UNLOCK, Optional.of(B), "api-key:0a1b2c3d", at,
+                Optional.empty());
         for (AuditEntry entry : List.of(provision, refused, claim, other)) {
             log.record(entry).await(10, TimeUnit.SECONDS);
         }
@@ -108,9 +111,49 @@ class AuditLogTest {
                 "refused attempts are kept 30 days at most, not the log's year: " + ttl);
     }
 
+    /**
+     * Provisioning, which re-provisioning stock never owned can repeat without limit, has a stream of its own with the
+     * refused attempts' bound and retention; refused imports and manifest rows, and a refused import that names no
+     * device, go to the refused attempts'.
+     */
+    @Test
+    void provisioningAndRefusedImportsAreKeptApartFromTheLifeCycle() throws Exception {
+        log.record(AuditEntry.of(AuditAction.CLAIM, A, "api-key:0a1b2c3d", "NetID 000013"))
+                .await(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 30; i++) {
+            log.record(AuditEntry.of(AuditAction.PROVISION, A, "api-key:99887766", "re-provisioned"))
+                    .await(10, TimeUnit.SECONDS);
+        }
+        log.record(AuditEntry.of(AuditAction.PROVISION_REFUSED, B, "api-key:99887766", "was_claimed"))
+                .await(10, TimeUnit.SECONDS);
+        log.record(AuditEntry.of(AuditAction.IMPORT_REFUSED, B, "api-key:99887766", "other_keys"))
+                .await(10, TimeUnit.SECONDS);
+        log.record(AuditEntry.ofRequest(AuditAction.IMPORT_REFUSED, "api-key:99887766", "refused_jwe: altered"))
+                .await(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of(AuditAction.CLAIM), entries(log.list(Optional.empty(), 100, Optional.empty())
+                .await(10, TimeUnit.SECONDS)).stream().map(AuditEntry::action).toList(),
+                "the life cycle's stream holds its one entry only");
+        AuditPage provisioning = log.list(AuditLog.Stream.PROVISIONING, Optional.of(A), 100, Optional.empty())
+                .await(10, TimeUnit.SECONDS);
+        assertEquals(30, provisioning.entries().size());
+        List<AuditEntry> refused = entries(log.list(AuditLog.Stream.REFUSED, Optional.empty(), 100, Optional.empty())
+                .await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(AuditAction.IMPORT_REFUSED, AuditAction.IMPORT_REFUSED, AuditAction.PROVISION_REFUSED),
+                refused.stream().map(AuditEntry::action).toList());
+        assertEquals(Optional.empty(), refused.get(0).devEui(), "a refused JWE names no device");
+        assertEquals(Optional.of(B), refused.get(1).devEui());
+        assertTrue(refused.get(0).toJson().containsKey("dev_eui") && refused.get(0).toJson().getValue("dev_eui")
+                == null);
+        long ttl = redis.send(Request.cmd(Command.PTTL).arg(keys.auditProvisioning())).await(10, TimeUnit.SECONDS)
+                .toLong();
+        assertTrue(ttl > Duration.ofDays(29).toMillis() && ttl <= Duration.ofDays(30).toMillis(),
+                "provisioning is kept 30 days at most, not the log's year: " + ttl);
+    }
+
     @Test
     void theStreamExpiresAndTrimsEntriesPastTheRetention() throws Exception {
-        log.record(AuditEntry.of(AuditAction.PROVISION, A, "api-key:0a1b2c3d", "")).await(10, TimeUnit.SECONDS);
+        log.record(AuditEntry.of(AuditAction.CLAIM, A, "api-key:0a1b2c3d", "")).await(10, TimeUnit.SECONDS);
         long ttl = redis.send(Request.cmd(Command.PTTL).arg(keys.audit())).await(10, TimeUnit.SECONDS).toLong();
         assertTrue(ttl > Duration.ofDays(364).toMillis(), "the stream expires a retention after its last entry: " + ttl);
 
@@ -134,7 +177,7 @@ class AuditLogTest {
         // Over 2^64 - 1, which Redis refuses as a stream ID.
         assertThrows(IllegalArgumentException.class,
                 () -> log.list(Optional.empty(), 10, Optional.of("99999999999999999999-0")));
-        log.record(AuditEntry.of(AuditAction.PROVISION, A, "api-key:0a1b2c3d", "")).await(10, TimeUnit.SECONDS);
+        log.record(AuditEntry.of(AuditAction.CLAIM, A, "api-key:0a1b2c3d", "")).await(10, TimeUnit.SECONDS);
         AuditPage beforeTheFirst = log.list(Optional.empty(), 10, Optional.of("0-0")).await(10, TimeUnit.SECONDS);
         assertEquals(List.of(), beforeTheFirst.entries(), "nothing is older than 0-0");
         assertFalse(beforeTheFirst.next().isPresent());

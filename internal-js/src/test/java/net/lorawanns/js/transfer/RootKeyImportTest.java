@@ -74,6 +74,7 @@ class RootKeyImportTest {
     private static final String JOIN_EUI = "70B3D57ED0000A01";
     private static final String APP_KEY = "2B7E151628AED2A6ABF7158809CF4F3C";
     private static final String OWNER_TOKEN = "owner-token-b";
+    private static final String OWNER_TOKEN_A = "owner-token-a";
     private static final AesKey MASTER_A = AesKey.of(HexFormat.of().parseHex("0102030405060708090A0B0C0D0E0F10"));
     private static final AesKey MASTER_B = AesKey.of(HexFormat.of().parseHex("100F0E0D0C0B0A090807060504030201"));
 
@@ -147,13 +148,15 @@ class RootKeyImportTest {
     }
 
     /**
-     * A→B→A: a device exported from A and imported into B comes back to A by B's export. A replaces its keys and
-     * claim, lifts its lock, refuses a join-request the device sent to B, and gives a JoinNonce above B's last (a
-     * LoRaWAN 1.0.4 device discards a join-accept whose JoinNonce is not greater than the last it took).
+     * A→B→A: a device claimed at A, exported from A and imported into B comes back to A by B's export. A merges its
+     * nonce state and keeps its claim and lock; once its owner unlocks it with the owner token, A refuses a
+     * join-request the device sent to B and gives a JoinNonce above B's last (a LoRaWAN 1.0.4 device discards a
+     * join-accept whose JoinNonce is not greater than the last it took).
      */
     @Test
     void aDeviceComesBackToTheJoinServerItWasExportedFrom() throws Exception {
         SpecDevice device = provision(a, "00000000000B0004", "1.0.4");
+        claimedAtA(device, OWNER_TOKEN_A);
         accepted(join(a, device, NET_A, 1));
         String toB = RootKeyJwe.encrypt(exportedFrom(a, device), bKey().publicKey(), bKey().keyId());
         ExportedRootKeys atB = RootKeyJwe.decrypt(toB, bKey());
@@ -170,17 +173,74 @@ class RootKeyImportTest {
         assertEquals(RootKeyImport.Outcome.RETURNED, a.imports().store(back, home(back, NET_A),
                 claim(a, back, NET_A)).await(10, TimeUnit.SECONDS));
         assertTrue(a.claims().authenticate(eui(device), OwnerToken.of(OWNER_TOKEN)).await(10, TimeUnit.SECONDS)
-                .isPresent(), "claimed under the importer's owner token");
+                .isEmpty(), "the importer's owner token does not replace the owner's");
+        assertEquals(JoinResult.ACTIVATION_DISALLOWED, assertInstanceOf(JoinAnswer.Rejected.class,
+                join(a, device, NET_A, 4)).result(), "still locked until its owner unlocks it");
+        String ownersClaim = a.claims().authenticate(eui(device), OwnerToken.of(OWNER_TOKEN_A))
+                .await(10, TimeUnit.SECONDS).orElseThrow();
+        assertEquals(ExportLock.Unlocked.UNLOCKED, a.locks().unlock(eui(device), ownersClaim)
+                .await(10, TimeUnit.SECONDS));
 
         JoinAnswer.Rejected replay = assertInstanceOf(JoinAnswer.Rejected.class, join(a, sentToB, NET_A));
         assertEquals(JoinResult.JOIN_REQ_FAILED, replay.result(), "the join-request sent to B is refused at A");
         assertTrue(replay.description().contains("DevNonce"), replay.description());
-        accepted(join(a, device, NET_A, 4));
+        accepted(join(a, device, NET_A, 5));
         assertEquals("4", get(a.keys().joinNonce(eui(device))), "A's next JoinNonce is above B's last (3)");
         assertEquals(JoinResult.ACTIVATION_DISALLOWED, assertInstanceOf(JoinAnswer.Rejected.class,
-                join(b, device, NET_B, 5)).result(), "B is locked now");
+                join(b, device, NET_B, 6)).result(), "B is locked now");
         assertEquals(RootKeyImport.Outcome.EXISTS, a.imports().store(back, home(back, NET_A), claim(a, back, NET_A))
                 .await(10, TimeUnit.SECONDS), "back and unlocked: not imported again");
+    }
+
+    /**
+     * The reviewer's attack: anyone who knows a device's root keys (its maker, an earlier owner, the other join
+     * server's operator) makes a JWE of them to this server's public transfer key, with JoinNonce 0 and no DevNonces,
+     * and imports it under a token of their own. The claim stays the owner's, the attacker's token proves nothing, and
+     * the device stays locked.
+     */
+    @Test
+    void anImportOfALockedDevicesKnownKeysDoesNotTakeIt() throws Exception {
+        SpecDevice device = provision(a, "00000000000B0006", "1.0.4");
+        claimedAtA(device, OWNER_TOKEN_A);
+        accepted(join(a, device, NET_A, 1));
+        ExportedRootKeys exported = exportedFrom(a, device);
+        String ownersClaim = get(a.keys().claim(eui(device)));
+        ExportedRootKeys known = new ExportedRootKeys(exported.devEui(), exported.joinEui(), exported.macVersion(),
+                AesKey.of(HexFormat.of().parseHex(APP_KEY)), Optional.empty(), Optional.empty(), List.of(),
+                new JoinNonce(0), Optional.empty());
+        TransferKey aKey = a.transferKeys().transferKey().await(30, TimeUnit.SECONDS);
+        ExportedRootKeys forged = RootKeyJwe.decrypt(RootKeyJwe.encrypt(known, aKey.publicKey(), aKey.keyId()), aKey);
+
+        assertEquals(RootKeyImport.Outcome.RETURNED, a.imports().store(forged, home(forged, NET_B),
+                claim(a, forged, NET_B)).await(10, TimeUnit.SECONDS), "nonce state merged, nothing else");
+
+        assertEquals(ownersClaim, get(a.keys().claim(eui(device))), "the claim is the real owner's");
+        assertTrue(a.claims().authenticate(eui(device), OwnerToken.of(OWNER_TOKEN)).await(10, TimeUnit.SECONDS)
+                .isEmpty(), "the attacker's token does not authenticate");
+        assertTrue(a.locks().locked(eui(device)).await(10, TimeUnit.SECONDS), "still locked");
+        assertEquals(JoinResult.ACTIVATION_DISALLOWED, assertInstanceOf(JoinAnswer.Rejected.class,
+                join(a, device, NET_A, 2)).result());
+        assertEquals("1", get(a.keys().joinNonce(eui(device))), "JoinNonce 0 does not lower the counter");
+    }
+
+    /**
+     * A device with root keys here that is not locked is refused as {@code exists} whatever keys the JWE holds: the
+     * answer does not tell whether guessed keys are the device's.
+     */
+    @Test
+    void anUnlockedDeviceIsRefusedAlikeForItsOwnKeysAndOthers() throws Exception {
+        SpecDevice device = provision(a, "00000000000B0007", "1.0.4");
+        ExportedRootKeys own = new ExportedRootKeys(eui(device), Eui64.parse(JOIN_EUI), MacVersion.LORAWAN_1_0_4,
+                AesKey.of(HexFormat.of().parseHex(APP_KEY)), Optional.empty(), Optional.empty(), List.of(),
+                new JoinNonce(0), Optional.empty());
+        ExportedRootKeys guessed = new ExportedRootKeys(eui(device), Eui64.parse(JOIN_EUI), MacVersion.LORAWAN_1_0_4,
+                AesKey.of(HexFormat.of().parseHex("000102030405060708090A0B0C0D0E0F")), Optional.empty(),
+                Optional.empty(), List.of(), new JoinNonce(0), Optional.empty());
+        for (ExportedRootKeys jwe : List.of(own, guessed)) {
+            assertEquals(RootKeyImport.Outcome.EXISTS, a.imports().store(jwe, home(jwe, NET_B), claim(a, jwe, NET_B))
+                    .await(10, TimeUnit.SECONDS));
+        }
+        accepted(join(a, device, NET_A, 1));
     }
 
     /** A device locked after an export takes back only its own root keys: an API key alone cannot replace them. */
@@ -289,6 +349,13 @@ class RootKeyImportTest {
                 .await(10, TimeUnit.SECONDS);
         return assertInstanceOf(ExportLock.Outcome.Exported.class, side.locks().exportAndLock(eui(device),
                 claim == null ? "" : claim.toString(), "test").await(10, TimeUnit.SECONDS)).keys();
+    }
+
+    /** Claims the device at A for its owner, under {@code token}, as a claim record of A's. */
+    private void claimedAtA(SpecDevice device, String token) throws Exception {
+        redis.send(Request.cmd(Command.SET).arg(a.keys().claim(eui(device))).arg(a.claims().seal(eui(device),
+                Claim.claimed(NET_A, Optional.empty(), "", Instant.now()), OwnerToken.of(token)).encode()))
+                .await(10, TimeUnit.SECONDS);
     }
 
     private static RootKeys home(ExportedRootKeys device, NetId netId) {

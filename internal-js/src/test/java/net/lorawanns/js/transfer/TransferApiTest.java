@@ -46,6 +46,7 @@ import net.lorawanns.core.seal.MasterKey;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.AesKey;
 import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.JoinNonce;
 import net.lorawanns.core.types.MacVersion;
 import net.lorawanns.core.types.NetId;
 import net.lorawanns.js.InterposingRedis;
@@ -66,9 +67,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Export and unlock over the REST API (real HTTP, a real Redis): every answer a device can get, the JWE of
- * {@code POST /exports} opened with the JDK's own ciphers, a transfer landing between the owner-token check and the
- * step that acts, and an export that cannot be recorded in the audit log.
+ * Export, unlock and import over the REST API (real HTTP, a real Redis): every answer a device can get, the JWE of
+ * {@code POST /exports} opened with the JDK's own ciphers, a transfer landing just before the script of the step that
+ * acts, exports and refusals when the audit log cannot be written, and an import of a locked device's known keys.
  */
 class TransferApiTest {
     private static final String API_KEY = "transfer-api-test-key-0123456789ab";
@@ -86,7 +87,10 @@ class TransferApiTest {
     private ClaimStore claims;
     private DeviceClaiming claiming;
     private AuditLog audit;
-    /** The Redis the export and unlock routes check owner tokens through, where a test makes a step land. */
+    /**
+     * The Redis the export and unlock routes check owner tokens and act through, where a test makes a step land
+     * before the script that acts.
+     */
     private InterposingRedis interposing;
     private HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -169,11 +173,15 @@ class TransferApiTest {
         assertEquals(List.of("export", "claim"), actions(claimed, false), "no unlock");
     }
 
-    /** A transfer on another instance lands between the owner-token check and the export: nothing is exported. */
+    /**
+     * A transfer on another instance lands after the owner token was checked, just before the export reads the root
+     * keys it then compares in its script (a transfer re-seals them, so landing later would be caught by that
+     * comparison alone): the claim compared in the script refuses the export, and nothing is exported.
+     */
     @Test
     void aTransferBetweenTheTokenCheckAndTheExportRefusesTheExport() throws Exception {
         Eui64 devEui = device("00000000000D0021", true);
-        interposing.afterNextReply(() -> transfer(devEui));
+        interposing.beforeRequestNaming(keys.rootKeys(devEui), () -> transfer(devEui));
 
         JsonObject answer = export(200, entry(devEui, TOKEN)).getJsonArray("devices").getJsonObject(0);
 
@@ -183,23 +191,62 @@ class TransferApiTest {
         assertEquals(List.of("transfer", "claim"), actions(devEui, false), "no export recorded");
     }
 
-    /** A transfer lands between the owner-token check and the unlock: the old owner's token unlocks nothing. */
+    /**
+     * A transfer lands after the owner token was checked, just before the unlock script: the old owner's token
+     * unlocks nothing.
+     */
     @Test
     void aTransferBetweenTheTokenCheckAndTheUnlockRefusesTheUnlock() throws Exception {
         Eui64 devEui = device("00000000000D0031", true);
         export(200, entry(devEui, TOKEN));
-        interposing.afterNextReply(() -> transfer(devEui));
+        interposing.beforeRequestNaming(keys.rootKeysLock(devEui), () -> transfer(devEui));
 
-        send("/api/v1/join-server/devices/" + devEui + "/unlock", new JsonObject().put("owner_token", TOKEN), 409);
+        String refused = send("/api/v1/join-server/devices/" + devEui + "/unlock", new JsonObject()
+                .put("owner_token", TOKEN), 409).getString("error");
+        assertTrue(refused.contains("changed during the unlock"), refused);
 
         assertEquals(1, exists(keys.rootKeysLock(devEui)), "still locked");
         assertEquals(List.of("transfer", "export", "claim"), actions(devEui, false), "no unlock recorded");
     }
 
-    /** An export whose audit entry cannot be written gives no JWE and leaves the device unlocked: 503. */
+    /**
+     * An export whose audit entry cannot be written gives no JWE and leaves the device unlocked; the devices after it
+     * are not tried, and the one before it, locked and recorded, has its JWE in the answer (200).
+     */
     @Test
     void anExportThatCannotBeRecordedIsNotGivenOut() throws Exception {
-        Eui64 devEui = device("00000000000D0041", true);
+        Eui64 first = device("00000000000D0041", true);
+        Eui64 unrecorded = device("00000000000D0042", true);
+        Eui64 after = device("00000000000D0043", true);
+        InterposingRedis auditRedis = new InterposingRedis(redis);
+        server.close().await(10, TimeUnit.SECONDS);
+        server = serve(new AuditLog(auditRedis, keys, Duration.ofDays(365), 1_000_000));
+        auditRedis.beforeRequestNaming(unrecorded.toString(), () -> Future.failedFuture("the audit log is down"));
+
+        HttpResponse<String> response = post("/api/v1/join-server/exports", exportBody(entry(first, TOKEN),
+                entry(unrecorded, TOKEN), entry(after, TOKEN)).encode());
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonArray answers = new JsonObject(response.body()).getJsonArray("devices");
+        assertEquals(APP_KEY, RootKeyExportTest.jdkDecrypt(answers.getJsonObject(0).getString("jwe").split("\\."),
+                owner).getString("app_key"), "the JWE of the device locked and recorded before it");
+        assertEquals(1, exists(keys.rootKeysLock(first)));
+        JsonObject notRecorded = answers.getJsonObject(1);
+        assertEquals("audit_unavailable", notRecorded.getString("reason"), notRecorded.encode());
+        assertFalse(notRecorded.containsKey("jwe"));
+        assertEquals(0, exists(keys.rootKeysLock(unrecorded)), "the export's lock was taken back");
+        assertEquals("not_tried", answers.getJsonObject(2).getString("reason"));
+        assertEquals(0, exists(keys.rootKeysLock(after)));
+        assertEquals(List.of("export", "claim"), actions(first, false));
+        assertEquals(List.of("claim"), actions(unrecorded, false));
+    }
+
+    /** Refusals are answered as such when the audit log cannot record them: 403, 409 and 429, not 503. */
+    @Test
+    void refusalsAreAnsweredWhenTheAuditLogIsDown() throws Exception {
+        Eui64 claimed = device("00000000000D0051", true);
+        Eui64 unclaimed = device("00000000000D0052", false);
+        export(200, entry(claimed, TOKEN));
         RedisSettings down;
         try (ServerSocket socket = new ServerSocket(0)) {
             down = new RedisSettings(List.of("redis://127.0.0.1:" + socket.getLocalPort()), "standalone", "",
@@ -208,14 +255,57 @@ class TransferApiTest {
         server.close().await(10, TimeUnit.SECONDS);
         server = serve(new AuditLog(TestRedis.client(vertx, down), keys, Duration.ofDays(365), 1_000_000));
 
-        HttpResponse<String> response = post("/api/v1/join-server/exports", exportBody(entry(devEui, TOKEN)).encode());
+        String unlock = "/api/v1/join-server/devices/" + claimed + "/unlock";
+        send("/api/v1/join-server/devices/" + unclaimed + "/unlock", new JsonObject().put("owner_token", TOKEN), 409);
+        assertEquals("wrong_token", export(200, entry(claimed, "not-the-token-0")).getJsonArray("devices")
+                .getJsonObject(0).getString("reason"));
+        for (int i = 1; i < 3; i++) {
+            send(unlock, new JsonObject().put("owner_token", "not-the-token-" + i), 403);
+        }
+        HttpResponse<String> limited = post(unlock, new JsonObject().put("owner_token", TOKEN).encode());
+        assertEquals(429, limited.statusCode(), limited.body());
+        assertEquals(1, exists(keys.rootKeysLock(claimed)), "still locked");
+    }
 
-        assertEquals(503, response.statusCode(), response.body());
-        JsonObject answer = new JsonObject(response.body());
-        assertTrue(answer.getString("error").contains("could not be recorded in the audit log"), answer.encode());
-        assertEquals(new JsonArray(), answer.getJsonArray("devices"));
-        assertFalse(response.body().contains("\"jwe\""));
-        assertEquals(0, exists(keys.rootKeysLock(devEui)), "the export's lock was taken back");
+    /**
+     * The reviewer's attack over the API: a JWE of a locked device's known root keys, JoinNonce 0 and no DevNonces,
+     * imported under another token, is answered as returned and locked; the importer's token unlocks nothing, the
+     * owner's does. Refused imports go to the refused attempts' log, one whose JWE does not decrypt without a DevEUI.
+     */
+    @Test
+    void anImportOfALockedDevicesKnownKeysLeavesItToItsOwner() throws Exception {
+        Eui64 devEui = device("00000000000D0061", true);
+        export(200, entry(devEui, TOKEN));
+        TransferKey key = new TransferKeyStore(vertx, redis, keys, cipher).transferKey().await(30, TimeUnit.SECONDS);
+        String jwe = RootKeyJwe.encrypt(new ExportedRootKeys(devEui, JOIN_EUI, MacVersion.LORAWAN_1_0_4,
+                AesKey.of(HexFormat.of().parseHex(APP_KEY)), Optional.empty(), Optional.empty(), List.of(),
+                new JoinNonce(0), Optional.empty()), key.publicKey(), key.keyId());
+        JsonObject importBody = new JsonObject().put("home_net_id", "00001B").put("devices", new JsonArray()
+                .add(new JsonObject().put("jwe", jwe).put("owner_token", "attacker-token")));
+
+        JsonObject returned = send("/api/v1/join-server/imports", importBody, 200).getJsonArray("devices")
+                .getJsonObject(0);
+        assertEquals(true, returned.getBoolean("returned"), returned.encode());
+        assertEquals(true, returned.getBoolean("locked"), returned.encode());
+        assertEquals(false, returned.getBoolean("imported"), returned.encode());
+        assertEquals(1, exists(keys.rootKeysLock(devEui)));
+        send("/api/v1/join-server/devices/" + devEui + "/unlock", new JsonObject().put("owner_token",
+                "attacker-token"), 403);
+        assertEquals(true, send("/api/v1/join-server/devices/" + devEui + "/unlock", new JsonObject()
+                .put("owner_token", TOKEN), 200).getBoolean("was_locked"));
+
+        assertEquals("exists", send("/api/v1/join-server/imports", importBody, 200).getJsonArray("devices")
+                .getJsonObject(0).getString("reason"), "unlocked: not imported");
+        send("/api/v1/join-server/imports", new JsonObject().put("home_net_id", "00001B").put("devices",
+                new JsonArray().add(new JsonObject().put("jwe", "not.a.jwe").put("owner_token", "attacker-token"))),
+                400);
+        assertEquals(List.of("unlock", "import", "export", "claim"), actions(devEui, false));
+        assertEquals(List.of("import_refused", "unlock_refused"), actions(devEui, true));
+        assertEquals("exists", details(devEui, true).get(0));
+        JsonObject refusedJwe = refusedEntries().getJsonObject(0);
+        assertEquals("import_refused", refusedJwe.getString("action"), refusedJwe.encode());
+        assertTrue(refusedJwe.getString("detail").startsWith("refused_jwe"), refusedJwe.encode());
+        assertEquals(null, refusedJwe.getValue("dev_eui"), "a JWE that does not decrypt names no device");
     }
 
     private HttpServer serve(AuditLog log) throws Exception {
@@ -229,7 +319,7 @@ class TransferApiTest {
         JoinServerApi lifeCycle = new JoinServerApi(new DeviceClaiming(rootKeys, claims, log, Set.of(),
                 Clock.systemUTC(), registry), new DeviceProvisioning(rootKeys, claims, log, registry), log, Map.of());
         TransferApi transfers = new TransferApi(vertx, new TransferServices(new TransferKeyStore(vertx, redis, keys,
-                cipher), new ExportLock(redis, keys, rootKeys), new RootKeyImport(redis, keys, rootKeys),
+                cipher), new ExportLock(interposing, keys, rootKeys), new RootKeyImport(redis, keys, rootKeys),
                 new ClaimStore(interposing, keys, cipher, LIMIT), log, Set.of(), registry));
         RestApi.Services services = new RestApi.Services(new DeviceStore(redis, keys),
                 new SessionStore(redis, keys, cipher), new ApplicationStore(redis, keys, cipher),
@@ -293,6 +383,14 @@ class TransferApiTest {
         assertEquals(200, response.statusCode(), response.body());
         return new JsonObject(response.body()).getJsonArray("entries").stream()
                 .map(entry -> ((JsonObject) entry).getString(name)).toList();
+    }
+
+    private JsonArray refusedEntries() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/join-server/audit?refused=true"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + API_KEY).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return new JsonObject(response.body()).getJsonArray("entries");
     }
 
     private long exists(String key) throws Exception {

@@ -504,8 +504,16 @@ public final class RestApi {
         return services.devices().get(devEui).compose(found -> {
             Device device = found.orElseThrow(() -> new ApiException(404, "no device " + devEui));
             Eui64 joinEui = device.joinEui().orElseThrow(() -> new ApiException(400, devEui + " is an ABP device"));
-            return services.devNonces().reset(devEui, joinEui).map(v -> new JsonObject()
-                    .put("dev_nonces_reset", devEui.toString()));
+            Future<Boolean> reset = services.rootKeys().map(p -> p.resetDevNonces(devEui, joinEui))
+                    .orElseGet(() -> services.devNonces().reset(devEui, joinEui).map(true));
+            return reset.map(done -> {
+                if (!done) {
+                    throw new ApiException(409, "DevEUI " + devEui + " has an owner in the built-in join server "
+                            + "(a claim record): its DevNonce history is its owner's replay protection, not this "
+                            + "network's to reset");
+                }
+                return new JsonObject().put("dev_nonces_reset", devEui.toString());
+            });
         });
     }
 

@@ -19,6 +19,13 @@ public interface RootKeyProvisioning {
      */
     Future<Boolean> deleteRootKeys(Eui64 devEui);
 
+    /**
+     * Forgets the device's DevNonce history with the JoinEUI, as {@link DevNonceRegistry#reset} does, unless the
+     * device has an owner in the join server's life cycle (a claim record, claimed or not): its replay history is not
+     * this network's to reset. False, and nothing done, for such a device. The check and the reset are one step.
+     */
+    Future<Boolean> resetDevNonces(Eui64 devEui, Eui64 joinEui);
+
     /** The JoinNonce of the device's last join-accept from this join server; empty before its first. */
     Future<Optional<JoinNonce>> lastJoinNonce(Eui64 devEui);
 }

@@ -128,7 +128,7 @@ public final class RedisKeys {
     }
 
     /**
-     * The join server's audit log: a stream of provisioning, claim, transfer, export, unlock and import entries,
+     * The join server's audit log: a stream of claim, unclaim, transfer, export, unlock and import entries,
      * trimmed by age and length.
      */
     public String audit() {
@@ -141,6 +141,15 @@ public final class RedisKeys {
      */
     public String auditRefused() {
         return prefix + "js-audit:{audit}:refused";
+    }
+
+    /**
+     * The join server's log of devices stored from provisioning manifests, apart from {@link #audit()} so that
+     * re-provisioning stock by the thousand cannot push the life cycle's entries out; trimmed by age and length,
+     * with a TTL.
+     */
+    public String auditProvisioning() {
+        return prefix + "js-audit:{audit}:provisioning";
     }
 
     /** The AppSKey of one session, kept sealed for an application server's AppSKeyReq. */
