@@ -36,16 +36,16 @@ final class AdrStep implements DataStep {
 
     @Override
     public Future<Next> apply(DataUplink uplink) {
-        Optional<MacTargets.Adr> adr = targets.adr(uplink);
-        uplink.adrControlled = adr.isPresent();
-        if (!uplink.isNew() || adr.isEmpty() || !uplink.frame.fCtrl().adr() || uplink.dataRate.isEmpty()
+        uplink.adrControlled = uplink.profile.adr().enabled();
+        if (!uplink.isNew() || !uplink.adrControlled || !uplink.frame.fCtrl().adr() || uplink.dataRate.isEmpty()
                 || !(uplink.copies.dataRate() instanceof DataRate.LoRa)) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
+        Optional<MacTargets.Adr> adr = targets.adr(uplink);
         OptionalDouble snr = uplink.copies.copies().stream().map(Copy::rxInfo).filter(rx -> rx.snr() != null)
                 .mapToDouble(RxInfo::snr).max();
         if (snr.isEmpty()) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         long gateways = uplink.copies.copies().stream().map(c -> c.rxInfo().gatewayEui()).distinct().count();
         UplinkHistory history = history(uplink).add(uplink.fCnt, snr.getAsDouble(), (int) gateways);
@@ -54,7 +54,7 @@ final class AdrStep implements DataStep {
         if (algorithm.isEmpty()) {
             FAILURES.warn("unknown_algorithm", "ADR skipped: no algorithm with the device profile's id",
                     uplink.device.devEui() + ": '" + adr.get().algorithm() + "'");
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         AdrLimits limits = adr.get().limits();
         int dataRate = uplink.dataRate.getAsInt();
@@ -71,7 +71,7 @@ final class AdrStep implements DataStep {
             FAILURES.warn("algorithm_failed", "ADR algorithm failed, no change sent",
                     uplink.device.devEui() + ": " + e.getMessage());
         }
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 
     private static UplinkHistory history(DataUplink uplink) {

@@ -24,7 +24,7 @@ final class ForceRejoin {
                 uplink.answers.add(0, new MacCommand.ForceRejoinReq(0, 0,
                         uplink.counterStep.forceRejoinType().getAsInt(), uplink.dataRate.orElse(0)));
             }
-            return Future.succeededFuture(DataStep.Next.CONTINUE);
+            return DataStep.GO_ON;
         };
     }
 
@@ -35,7 +35,7 @@ final class ForceRejoin {
                     .filter(MacCommand.ForceRejoinReq.class::isInstance).map(MacCommand.ForceRejoinReq.class::cast)
                     .findFirst();
             if (asked.isEmpty() || uplink.sent.contains(asked.get())) {
-                return Future.succeededFuture(DataStep.Next.CONTINUE);
+                return DataStep.GO_ON;
             }
             return sessions.forceRejoin(uplink.device.devEui(), asked.get().rejoinType())
                     .map(DataStep.Next.CONTINUE);

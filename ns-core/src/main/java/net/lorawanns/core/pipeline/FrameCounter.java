@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.device.Device;
@@ -80,7 +79,7 @@ final class FrameCounter implements DataStep {
             }
             if (step.device().isEmpty()) {
                 metrics.frame("unknown_device");
-                return Future.succeededFuture(Next.STOP);
+                return STOP_HERE;
             }
             uplink.counterStep = step;
             uplink.device = step.device().get();
@@ -89,7 +88,7 @@ final class FrameCounter implements DataStep {
                 cache.accepted(uplink.frame.devAddr(), uplink.candidate, uplink.fCnt);
             }
             metrics.dataDecided(uplink.copies.windowEndNanos());
-            metrics.frame(step.decision().name().toLowerCase(Locale.ROOT));
+            metrics.frame(step.decision());
             return Future.succeededFuture(decided(uplink));
         });
     }
@@ -148,7 +147,7 @@ final class FrameCounter implements DataStep {
             HeardBy heard = new HeardBy(copy.rxInfo().gatewayEui(), copy.rxInfo().gpsTimeMillis() != null,
                     copy.rxInfo().rssi(), copy.rxInfo().snr());
             // One entry per gateway (and time source): its best copy's signal (a v2 gateway sends one per antenna).
-            if (best.stream().noneMatch(h -> h.gateway().equals(heard.gateway()) && h.gpsTime() == heard.gpsTime())) {
+            if (!listed(best, heard)) {
                 best.add(heard);
                 if (best.size() == MAX_GATEWAYS_KEPT) {
                     break;
@@ -156,6 +155,15 @@ final class FrameCounter implements DataStep {
             }
         }
         return best;
+    }
+
+    private static boolean listed(List<HeardBy> best, HeardBy heard) {
+        for (HeardBy listed : best) {
+            if (listed.gateway().equals(heard.gateway()) && listed.gpsTime() == heard.gpsTime()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Next decided(DataUplink uplink) {

@@ -52,7 +52,7 @@ final class MacAnswers implements DataStep {
                 }
             }
         }
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 
     /**

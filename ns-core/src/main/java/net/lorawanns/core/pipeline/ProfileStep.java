@@ -46,7 +46,7 @@ final class ProfileStep implements DataStep {
             }
             metrics.frame("region_not_served");
             LOG.debug("Uplink of {} not handled: {}", uplink.device.devEui(), e.getMessage());
-            return Future.succeededFuture(Next.STOP);
+            return STOP_HERE;
         });
     }
 }
