@@ -138,9 +138,22 @@ public final class MacState {
     }
 
     private final Fields fields;
+    /** Read-only views of the fields' collections, made once: the state is read on every frame, never changed. */
+    private final SortedSet<Integer> channels;
+    private final SortedMap<Integer, Long> extraChannels;
+    private final SortedMap<Integer, Long> downlinkChannels;
+    private final List<MacCommand.Downlink> pending;
+    private final SortedSet<Integer> refusedDataRates;
+    private final SortedSet<Integer> refusedTxPowers;
 
     private MacState(Fields fields) {
         this.fields = fields;
+        this.channels = Collections.unmodifiableSortedSet(fields.channels);
+        this.extraChannels = Collections.unmodifiableSortedMap(fields.extraChannels);
+        this.downlinkChannels = Collections.unmodifiableSortedMap(fields.downlinkChannels);
+        this.pending = Collections.unmodifiableList(fields.pending);
+        this.refusedDataRates = Collections.unmodifiableSortedSet(fields.refusedDataRates);
+        this.refusedTxPowers = Collections.unmodifiableSortedSet(fields.refusedTxPowers);
     }
 
     /** A fresh session's state: what the device has after its join-accept or ABP activation. */
@@ -173,15 +186,15 @@ public final class MacState {
     }
 
     public SortedSet<Integer> channels() {
-        return Collections.unmodifiableSortedSet(fields.channels);
+        return channels;
     }
 
     public SortedMap<Integer, Long> extraChannels() {
-        return Collections.unmodifiableSortedMap(fields.extraChannels);
+        return extraChannels;
     }
 
     public SortedMap<Integer, Long> downlinkChannels() {
-        return Collections.unmodifiableSortedMap(fields.downlinkChannels);
+        return downlinkChannels;
     }
 
     public RxSettings rx() {
@@ -209,7 +222,7 @@ public final class MacState {
     }
 
     public List<MacCommand.Downlink> pending() {
-        return Collections.unmodifiableList(fields.pending);
+        return pending;
     }
 
     public SortedSet<Integer> pendingChannels() {
@@ -225,11 +238,11 @@ public final class MacState {
     }
 
     public SortedSet<Integer> refusedDataRates() {
-        return Collections.unmodifiableSortedSet(fields.refusedDataRates);
+        return refusedDataRates;
     }
 
     public SortedSet<Integer> refusedTxPowers() {
-        return Collections.unmodifiableSortedSet(fields.refusedTxPowers);
+        return refusedTxPowers;
     }
 
     public Optional<DeviceStatus> status() {

@@ -37,8 +37,10 @@ final class MacAnswers implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         if (uplink.isNew()) {
-            uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11(),
-                    !uplink.device.otaa()));
+            if (!uplink.macCommands.isEmpty()) {
+                uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11(),
+                        !uplink.device.otaa()));
+            }
             if (uplink.profile.classes().classB()) {
                 ClassBAnswers classB = classB(uplink.macCommands, uplink.frame.fCtrl().classB(),
                         uplink.profile.macVersion(), uplink.mac, uplinkGpsMillis(uplink.copies), uplink.region);

@@ -25,7 +25,9 @@ final class NetworkRequests implements DataStep {
                 uplink.session().lorawan11(), Instant.now());
         uplink.requests = plan.requests();
         uplink.channelsAfterRequests = plan.channelsAfterLinkAdr();
-        uplink.answers.addAll(plan.requests());
+        if (!plan.requests().isEmpty()) {
+            uplink.answers.addAll(plan.requests());
+        }
         return GO_ON;
     }
 }
