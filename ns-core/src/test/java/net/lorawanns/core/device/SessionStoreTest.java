@@ -187,6 +187,22 @@ class SessionStoreTest {
         assertEquals(Optional.of(byHand), one.lastReadMacState(DEV));
     }
 
+    /** The gateways that heard a frame, stored as the session hash's {@code gw} text and read back (HeardBy). */
+    @Test
+    void theGatewaysThatHeardAFrameAreStoredInTheirTextForm() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        List<HeardBy> heard = List.of(new HeardBy(Eui64.parse("AA5500000000000F"), false, -57, 9.5),
+                new HeardBy(Eui64.parse("00000000000000A1"), false, -104, -7.25),
+                new HeardBy(Eui64.parse("FFFFFFFFFFFFFFFF"), true, -112, null),
+                new HeardBy(Eui64.parse("0102030405060708"), true, null, null));
+        await(one.accept(DEV, "s1", 11, WINDOWS, heard));
+        assertEquals("AA5500000000000F/-57/9.5 00000000000000A1/-104/-7.25 FFFFFFFFFFFFFFFF+gps/-112/ "
+                + "0102030405060708+gps", await(redis.send(Request.cmd(Command.HGET).arg(keys.session(DEV)).arg("gw")))
+                .toString());
+        assertEquals(heard, await(one.state(DEV)).heardBy());
+    }
+
     /** Two devices whose DevEUIs share a slot of the kept reads: each step still gets its own device's record. */
     @Test
     void devicesSharingASlotOfTheKeptReadsEachGetTheirOwn() throws Exception {
