@@ -52,7 +52,7 @@ final class DeviceMac implements DataStep {
         int observed = uplink.dataRate.orElse(answered.dataRate());
         Optional<Integer> mode = deviceMode(uplink).or(answered::deviceMode);
         uplink.mac = observed == answered.dataRate() && !linkAdrApplied && mode.equals(answered.deviceMode())
-                ? answered : answered.with(f -> {
+                ? answered : answered.withAssigned(f -> {
                     f.dataRate = observed;
                     f.deviceMode = mode;
                     if (linkAdrApplied) {

@@ -73,12 +73,12 @@ final class MacAnswers implements DataStep {
     static ClassBAnswers classB(List<MacCommand> commands, boolean classBBit, MacVersion version, MacState mac,
                                 Optional<Long> uplinkGpsMillis, Region region) {
         List<MacCommand.Downlink> answers = new ArrayList<>();
-        MacState state = mac.classB() == classBBit ? mac : mac.with(f -> f.classB = classBBit);
+        MacState state = mac.classB() == classBBit ? mac : mac.withAssigned(f -> f.classB = classBBit);
         for (MacCommand command : commands) {
             if (command instanceof MacCommand.PingSlotInfoReq info) {
                 int periodicity = info.periodicity(version);
                 OptionalInt dataRate = info.dataRate(version);
-                state = state.with(f -> {
+                state = state.withAssigned(f -> {
                     f.pingSlotPeriodicity = OptionalInt.of(periodicity);
                     if (dataRate.isPresent()) {
                         long frequencyHz = f.pingSlotChannel.map(MacState.PingSlotChannel::frequencyHz).orElse(0L);

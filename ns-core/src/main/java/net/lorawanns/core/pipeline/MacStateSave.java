@@ -32,9 +32,9 @@ final class MacStateSave implements DataStep {
             // The steps made no new state: nothing was answered, asked or learnt.
             return GO_ON;
         }
-        boolean linkAdrSent = sent.stream().anyMatch(MacCommand.LinkAdrReq.class::isInstance);
-        boolean statusAsked = sent.stream().anyMatch(MacCommand.DevStatusReq.class::isInstance);
-        MacState state = uplink.mac.with(f -> {
+        boolean linkAdrSent = !sent.isEmpty() && sent.stream().anyMatch(MacCommand.LinkAdrReq.class::isInstance);
+        boolean statusAsked = !sent.isEmpty() && sent.stream().anyMatch(MacCommand.DevStatusReq.class::isInstance);
+        MacState state = uplink.mac.withAssigned(f -> {
             f.pending = new ArrayList<>(sent);
             f.pendingChannels = linkAdrSent ? new TreeSet<>(uplink.channelsAfterRequests) : new TreeSet<>();
             if (statusAsked) {
