@@ -1,6 +1,7 @@
 package net.lorawanns.core.adr;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -39,8 +40,9 @@ public final class UplinkHistory {
         }
     }
 
+    /** @param frames a list made for this history alone: kept as it is, without a copy */
     private UplinkHistory(List<Frame> frames, String encoded) {
-        this.frames = List.copyOf(frames);
+        this.frames = Collections.unmodifiableList(frames);
         this.encoded = encoded;
     }
 
@@ -59,7 +61,8 @@ public final class UplinkHistory {
         if (frames.isEmpty() || fCnt < newest().fCnt()) {
             return new UplinkHistory(List.of(frame), entry(new StringBuilder(24), frame).toString());
         }
-        List<Frame> next = new ArrayList<>(frames);
+        List<Frame> next = new ArrayList<>(frames.size() + 1);
+        next.addAll(frames);
         if (fCnt == newest().fCnt()) {
             Frame before = next.remove(next.size() - 1);
             next.add(new Frame(fCnt, Math.max(before.maxSnrDb(), maxSnrDb),
