@@ -438,15 +438,17 @@ public final class SessionStore {
         byte[] token = token();
         return ACCEPT.run(redis, acks, known.keys(), sessionId, fCnt, OTAA_SESSION_TTL_MS, token,
                 Math.max(1, receiveWindows.toMillis()), HeardBy.encode(gateways), System.currentTimeMillis())
-                .map(result -> counterStep(known, result))
-                .recover(failure -> {
-                    if (failure instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
+                .transform(reply -> {
+                    if (reply.succeeded()) {
+                        return Future.succeededFuture(counterStep(known, reply.result()));
+                    }
+                    if (reply.cause() instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
                             || lost.kind() == RedisFailure.Kind.NOT_REPLICATED)) {
                         // Redis may have made (or will make) the step whose answer we did not get. Sent on the same
                         // event loop, the undo travels on the step's connection and is executed after it.
                         UNDO_ACCEPT.run(redis, ReplicaAcks.NONE, known.sessionKey(), token);
                     }
-                    return Future.failedFuture(failure);
+                    return Future.failedFuture(reply.cause());
                 });
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.FCntDecision;
@@ -65,35 +66,38 @@ final class FrameCounter implements DataStep {
         // The counter step goes out in the turn the set's closing request did: the other instances' copies come back
         // with one round trip for both.
         return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt, receiveWindows(uplink),
-                heard).compose(step -> uplink.whole.map(all -> {
+                heard).compose(step -> uplink.whole.compose(all -> {
                     DeduplicatedUplink counted = uplink.copies;
                     uplink.copies = all;
                     if (all != counted && (step.decision() == FCntDecision.NEW || step.decision() == FCntDecision.RESET)) {
                         keepHeardBy(uplink, heard);
                     }
-                    return step;
-                })).compose(step -> {
-            if (step.decision() == FCntDecision.STALE) {
-                cache.invalidate(uplink.frame.devAddr());
-                if (uplink.fromCache) {
-                    return match.lookUp(uplink).compose(next -> next == Next.CONTINUE ? apply(uplink)
-                            : Future.succeededFuture(next));
-                }
+                    return counted(uplink, step);
+                }));
+    }
+
+    /** The step's decision, with every copy of the frame at hand. */
+    private Future<Next> counted(DataUplink uplink, CounterStep step) {
+        if (step.decision() == FCntDecision.STALE) {
+            cache.invalidate(uplink.frame.devAddr());
+            if (uplink.fromCache) {
+                return match.lookUp(uplink).compose(next -> next == Next.CONTINUE ? apply(uplink)
+                        : Future.succeededFuture(next));
             }
-            if (step.device().isEmpty()) {
-                metrics.frame("unknown_device");
-                return STOP_HERE;
-            }
-            uplink.counterStep = step;
-            uplink.device = step.device().get();
-            uplink.queueLength = step.queueLength();
-            if (uplink.isNew()) {
-                cache.accepted(uplink.frame.devAddr(), uplink.candidate, uplink.fCnt);
-            }
-            metrics.dataDecided(uplink.copies.windowEndNanos());
-            metrics.frame(step.decision());
-            return Future.succeededFuture(decided(uplink));
-        });
+        }
+        if (step.device().isEmpty()) {
+            metrics.frame("unknown_device");
+            return STOP_HERE;
+        }
+        uplink.counterStep = step;
+        uplink.device = step.device().get();
+        uplink.queueLength = step.queueLength();
+        if (uplink.isNew()) {
+            cache.accepted(uplink.frame.devAddr(), uplink.candidate, uplink.fCnt);
+        }
+        metrics.dataDecided(uplink.copies.windowEndNanos());
+        metrics.frame(step.decision());
+        return decided(uplink) == Next.CONTINUE ? GO_ON : STOP_HERE;
     }
 
     /**
