@@ -7,7 +7,9 @@ import net.lorawanns.core.types.Eui64;
  * The uplink history each device's last frame left ({@link AdrStep}), kept with its text: the next frame finds that
  * text in the MAC state it reads, and needs no parse of twenty entries when it is the same. Direct-mapped by DevEUI, so
  * bounded ({@value #SLOTS} devices, about 1.2 KB each with a full history: some 5 MB per pipeline); a device that takes
- * another's slot costs that one a parse. Confined to the pipeline's event loop.
+ * another's slot costs that one a parse. Confined to the pipeline's event loop: with several
+ * ({@code pipeline_event_loops}), a device's frames are spread over them by their deduplication key, and each finds its
+ * pipeline's history for that device less often.
  */
 final class AdrHistories {
     private static final int SLOTS = 4_096;
