@@ -170,22 +170,20 @@ public final class MacState {
     }
 
     private final Fields fields;
-    /** Read-only views of the fields' collections, made once: the state is read on every frame, never changed. */
-    private final SortedSet<Integer> channels;
-    private final SortedMap<Integer, Long> extraChannels;
-    private final SortedMap<Integer, Long> downlinkChannels;
-    private final List<MacCommand.Downlink> pending;
-    private final SortedSet<Integer> refusedDataRates;
-    private final SortedSet<Integer> refusedTxPowers;
+    /**
+     * Read-only views of the fields' collections, each made once when first asked for: a state is read on many frames
+     * (it is kept with its stored bytes), and one made on a frame is read a few times. Any thread may make one: two
+     * that race make equal views.
+     */
+    private SortedSet<Integer> channels;
+    private SortedMap<Integer, Long> extraChannels;
+    private SortedMap<Integer, Long> downlinkChannels;
+    private List<MacCommand.Downlink> pending;
+    private SortedSet<Integer> refusedDataRates;
+    private SortedSet<Integer> refusedTxPowers;
 
     private MacState(Fields fields) {
         this.fields = fields;
-        this.channels = Collections.unmodifiableSortedSet(fields.channels);
-        this.extraChannels = Collections.unmodifiableSortedMap(fields.extraChannels);
-        this.downlinkChannels = Collections.unmodifiableSortedMap(fields.downlinkChannels);
-        this.pending = Collections.unmodifiableList(fields.pending);
-        this.refusedDataRates = Collections.unmodifiableSortedSet(fields.refusedDataRates);
-        this.refusedTxPowers = Collections.unmodifiableSortedSet(fields.refusedTxPowers);
     }
 
     /** A fresh session's state: what the device has after its join-accept or ABP activation. */
@@ -230,14 +228,23 @@ public final class MacState {
     }
 
     public SortedSet<Integer> channels() {
+        if (channels == null) {
+            channels = Collections.unmodifiableSortedSet(fields.channels);
+        }
         return channels;
     }
 
     public SortedMap<Integer, Long> extraChannels() {
+        if (extraChannels == null) {
+            extraChannels = Collections.unmodifiableSortedMap(fields.extraChannels);
+        }
         return extraChannels;
     }
 
     public SortedMap<Integer, Long> downlinkChannels() {
+        if (downlinkChannels == null) {
+            downlinkChannels = Collections.unmodifiableSortedMap(fields.downlinkChannels);
+        }
         return downlinkChannels;
     }
 
@@ -266,6 +273,9 @@ public final class MacState {
     }
 
     public List<MacCommand.Downlink> pending() {
+        if (pending == null) {
+            pending = Collections.unmodifiableList(fields.pending);
+        }
         return pending;
     }
 
@@ -282,10 +292,16 @@ public final class MacState {
     }
 
     public SortedSet<Integer> refusedDataRates() {
+        if (refusedDataRates == null) {
+            refusedDataRates = Collections.unmodifiableSortedSet(fields.refusedDataRates);
+        }
         return refusedDataRates;
     }
 
     public SortedSet<Integer> refusedTxPowers() {
+        if (refusedTxPowers == null) {
+            refusedTxPowers = Collections.unmodifiableSortedSet(fields.refusedTxPowers);
+        }
         return refusedTxPowers;
     }
 
