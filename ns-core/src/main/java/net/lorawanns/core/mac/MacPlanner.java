@@ -64,8 +64,7 @@ public final class MacPlanner {
         SortedSet<Integer> channelsAfter = state.channels();
         if (!state.abandoned(0x03)) {
             SortedSet<Integer> wanted = channelsComing ? target.channels() : reachable(state, target);
-            List<MacTarget.ChannelMask> wantedMasks = wanted == target.channels() || wanted.equals(target.channels())
-                    ? target.channelMasks()
+            List<MacTarget.ChannelMask> wantedMasks = wanted.equals(target.channels()) ? target.channelMasks()
                     : List.of(dynamicMask(wanted));
             boolean channelsDiffer = !state.channels().equals(wanted);
             int dr = state.dataRate() >= 0 ? state.dataRate() : uplinkDataRate;

@@ -102,7 +102,7 @@ public final class LuaScript {
     }
 
     /** The decimal digits of {@code value}, with a leading '-' when negative. */
-    static byte[] digits(long value) {
+    private static byte[] digits(long value) {
         if (value >= 0 && value < SMALL.length) {
             return SMALL[(int) value];
         }
@@ -115,10 +115,11 @@ public final class LuaScript {
             length++;
         }
         byte[] out = new byte[length];
-        for (int i = length - 1; i >= 0 && (i > 0 || value >= 0); i--) {
-            out[i] = (byte) ('0' + rest % 10);
+        int i = length;
+        do {
+            out[--i] = (byte) ('0' + rest % 10);
             rest /= 10;
-        }
+        } while (rest > 0);
         if (value < 0) {
             out[0] = '-';
         }
