@@ -74,6 +74,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -121,6 +122,13 @@ public class UplinkPathBenchmark {
             [gateway.udp]
             rate_limit = 0
             """;
+
+    /**
+     * The frames' ADR bit: with it, each frame joins its device's ADR history, which the MAC state saves (as most
+     * devices send); without, the MAC state stays as stored.
+     */
+    @Param({"false"})
+    public boolean adr;
 
     private EmbeddedRedis embedded;
     private Vertx vertx;
@@ -188,7 +196,7 @@ public class UplinkPathBenchmark {
                 settings.gateway().udp().forwardCrcMissing());
         registry = new GatewayRegistry(settings.gateway().udp(), gateways, System.nanoTime());
         sender = new InetSocketAddress("127.0.0.1", 1700);
-        phyPayloads = phyPayloads();
+        phyPayloads = phyPayloads(adr);
         String data = BASE64.encodeToString(phyPayloads[0]);
         base64 = new byte[data.length()];
         for (int c = 0; c < COPIES; c++) {
@@ -273,14 +281,14 @@ public class UplinkPathBenchmark {
      * them: built before the measurement, so that the benchmark thread's own allocation per frame stays under 100 bytes
      * (an Instant and the task it hands to the event loop).
      */
-    private static byte[][] phyPayloads() {
+    private static byte[][] phyPayloads(boolean adr) {
         byte[][] out = new byte[MAX_FRAMES][];
         for (int i = 0; i < MAX_FRAMES; i++) {
             DevAddr devAddr = devAddr(i % DEVICES);
             int fCnt = i / DEVICES;
             byte[] payload = DataCrypto.encryptFrmPayload(KEY, Direction.UPLINK, devAddr, fCnt,
                     new byte[] {(byte) i, (byte) (i >>> 8), (byte) (i >>> 16), 0x42});
-            DataFrame unsigned = new DataFrame(MType.UNCONFIRMED_DATA_UP, devAddr, FCtrl.uplink(false, false, false,
+            DataFrame unsigned = new DataFrame(MType.UNCONFIRMED_DATA_UP, devAddr, FCtrl.uplink(adr, false, false,
                     false), fCnt & 0xFFFF, new byte[0], OptionalInt.of(1), payload, new Mic(0));
             out[i] = unsigned.withMic(DataCrypto.mic10(KEY, Direction.UPLINK, devAddr, fCnt, unsigned.micInput()))
                     .encode();

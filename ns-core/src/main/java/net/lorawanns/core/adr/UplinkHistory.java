@@ -1,6 +1,7 @@
 package net.lorawanns.core.adr;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -18,9 +19,11 @@ public final class UplinkHistory {
     /** The window of the recommended algorithm: the last 20 uplinks. */
     public static final int SIZE = 20;
     private static final long MAX_F_CNT = 0xFFFF_FFFFL;
-    private static final UplinkHistory EMPTY = new UplinkHistory(List.of());
+    private static final UplinkHistory EMPTY = new UplinkHistory(List.of(), "");
 
     private final List<Frame> frames;
+    /** {@link #encode()}'s text, made once (when known ahead, from the history before this one). */
+    private String encoded;
 
     /** One received frame: its 32-bit FCnt, the best SNR (dB) of its copies and the number of gateways. */
     public record Frame(long fCnt, double maxSnrDb, int gatewayCount) {
@@ -37,8 +40,10 @@ public final class UplinkHistory {
         }
     }
 
-    private UplinkHistory(List<Frame> frames) {
-        this.frames = List.copyOf(frames);
+    /** @param frames a list made for this history alone: kept as it is, without a copy */
+    private UplinkHistory(List<Frame> frames, String encoded) {
+        this.frames = Collections.unmodifiableList(frames);
+        this.encoded = encoded;
     }
 
     public static UplinkHistory empty() {
@@ -54,20 +59,26 @@ public final class UplinkHistory {
     public UplinkHistory add(long fCnt, double maxSnrDb, int gatewayCount) {
         Frame frame = new Frame(fCnt, maxSnrDb, gatewayCount);
         if (frames.isEmpty() || fCnt < newest().fCnt()) {
-            return new UplinkHistory(List.of(frame));
+            return new UplinkHistory(List.of(frame), entry(new StringBuilder(24), frame).toString());
         }
-        List<Frame> next = new ArrayList<>(frames);
+        List<Frame> next = new ArrayList<>(frames.size() + 1);
+        next.addAll(frames);
         if (fCnt == newest().fCnt()) {
             Frame before = next.remove(next.size() - 1);
             next.add(new Frame(fCnt, Math.max(before.maxSnrDb(), maxSnrDb),
                     Math.max(before.gatewayCount(), gatewayCount)));
-        } else {
-            next.add(frame);
-            if (next.size() > SIZE) {
-                next.remove(0);
-            }
+            return new UplinkHistory(next, null);
         }
-        return new UplinkHistory(next);
+        next.add(frame);
+        // The text is this one's, the oldest entry left out when it drops, and the new frame's entry added.
+        String text = encode();
+        int from = 0;
+        if (next.size() > SIZE) {
+            next.remove(0);
+            from = text.indexOf(',') + 1;
+        }
+        StringBuilder out = new StringBuilder(text.length() - from + 24).append(text, from, text.length());
+        return new UplinkHistory(next, entry(out.append(','), frame).toString());
     }
 
     /** The kept frames, oldest first. */
@@ -110,14 +121,21 @@ public final class UplinkHistory {
 
     /** The compact text form: {@code fCnt:snr:gateways} per frame, oldest first, separated by commas. */
     public String encode() {
-        StringBuilder text = new StringBuilder(frames.size() * 16);
-        for (Frame frame : frames) {
-            if (!text.isEmpty()) {
-                text.append(',');
+        if (encoded == null) {
+            StringBuilder text = new StringBuilder(frames.size() * 16);
+            for (Frame frame : frames) {
+                if (!text.isEmpty()) {
+                    text.append(',');
+                }
+                entry(text, frame);
             }
-            text.append(frame.fCnt()).append(':').append(frame.maxSnrDb()).append(':').append(frame.gatewayCount());
+            encoded = text.toString();
         }
-        return text.toString();
+        return encoded;
+    }
+
+    private static StringBuilder entry(StringBuilder text, Frame frame) {
+        return text.append(frame.fCnt()).append(':').append(frame.maxSnrDb()).append(':').append(frame.gatewayCount());
     }
 
     /** Reads {@link #encode()}'s form; a malformed text is an {@link IllegalArgumentException} that quotes it. */
@@ -148,7 +166,7 @@ public final class UplinkHistory {
                         + e.getMessage() + ") in '" + text + "'", e);
             }
         }
-        return new UplinkHistory(frames);
+        return new UplinkHistory(frames, null);
     }
 
     private Frame newest() {

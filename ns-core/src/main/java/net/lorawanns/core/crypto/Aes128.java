@@ -3,12 +3,15 @@ package net.lorawanns.core.crypto;
 import net.lorawanns.core.types.AesKey;
 import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.macs.CMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 
-/** The AES-128 primitives LoRaWAN is built on: single-block ECB and AES-CMAC (RFC 4493). */
+/**
+ * The AES-128 primitives LoRaWAN is built on: single-block ECB (BouncyCastle's engine) and AES-CMAC (RFC 4493, our own
+ * {@link AesCmac}). Any thread.
+ */
 public final class Aes128 {
     public static final int BLOCK = 16;
+    private static final ThreadLocal<AesCmac> CMAC = ThreadLocal.withInitial(AesCmac::new);
 
     private Aes128() {
     }
@@ -35,15 +38,11 @@ public final class Aes128 {
         return out;
     }
 
-    /** AES-CMAC over the concatenation of {@code parts}. */
+    /**
+     * AES-CMAC over the concatenation of {@code parts}: with an {@link AesCmac} of the calling thread, which allocates
+     * nothing but the tag (a MIC per uplink).
+     */
     public static byte[] cmac(AesKey key, byte[]... parts) {
-        CMac mac = new CMac(AESEngine.newInstance());
-        mac.init(new KeyParameter(key.bytes()));
-        for (byte[] part : parts) {
-            mac.update(part, 0, part.length);
-        }
-        byte[] out = new byte[mac.getMacSize()];
-        mac.doFinal(out, 0);
-        return out;
+        return CMAC.get().mac(key.bytes(), parts);
     }
 }

@@ -16,21 +16,42 @@ import net.lorawanns.core.types.Eui64;
  */
 public record HeardBy(Eui64 gateway, boolean gpsTime, Integer rssi, Double snr) {
     private static final String GPS = "+gps";
+    /** An EUI as {@link Eui64#toString} writes it: 16 upper-case hex digits. */
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
 
     public HeardBy {
         Objects.requireNonNull(gateway, "gateway");
     }
 
-    /** The list as stored: entries separated by spaces, best first. */
-    public static String encode(List<HeardBy> heard) {
-        StringBuilder out = new StringBuilder(32 * heard.size());
+    /**
+     * The list as stored (ASCII): entries separated by spaces, best first. Written without a String per EUI: it goes
+     * with every counter step.
+     */
+    public static byte[] encode(List<HeardBy> heard) {
+        StringBuilder out = new StringBuilder(40 * heard.size());
         for (HeardBy entry : heard) {
-            out.append(out.length() == 0 ? "" : " ").append(entry.gateway).append(entry.gpsTime ? GPS : "");
+            if (out.length() > 0) {
+                out.append(' ');
+            }
+            long eui = entry.gateway.value();
+            for (int shift = 60; shift >= 0; shift -= 4) {
+                out.append(HEX_DIGITS[(int) (eui >>> shift) & 0xF]);
+            }
+            if (entry.gpsTime) {
+                out.append(GPS);
+            }
             if (entry.rssi != null) {
-                out.append('/').append(entry.rssi).append('/').append(entry.snr == null ? "" : entry.snr);
+                out.append('/').append(entry.rssi.intValue()).append('/');
+                if (entry.snr != null) {
+                    out.append(entry.snr.doubleValue());
+                }
             }
         }
-        return out.toString();
+        byte[] ascii = new byte[out.length()];
+        for (int i = 0; i < ascii.length; i++) {
+            ascii[i] = (byte) out.charAt(i);
+        }
+        return ascii;
     }
 
     /** Reads a stored list; an entry that is not one is skipped. */

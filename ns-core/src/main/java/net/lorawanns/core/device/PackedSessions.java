@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.UUID;
 import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.join.AppSKeyReference;
@@ -86,8 +87,8 @@ final class PackedSessions {
         return bytes.toByteArray();
     }
 
-    /** The candidates as packed, each with a last accepted counter of -1 (the cache keeps the counters). */
-    static List<SessionCandidate> unpack(byte[] packed) {
+    /** The candidates as packed, the i-th with the last accepted counter the cache keeps for it. */
+    static List<SessionCandidate> unpack(byte[] packed, AtomicLongArray lastFCntUp) {
         ByteBuffer in = ByteBuffer.wrap(packed);
         List<SessionCandidate> candidates = new ArrayList<>(1);
         while (in.hasRemaining()) {
@@ -114,7 +115,7 @@ final class PackedSessions {
                     ? Optional.of(new AppSKeyReference(readString(in), readString(in))) : Optional.empty();
             candidates.add(new SessionCandidate(devEui, new DeviceSession(id, devAddr, (flags & LORAWAN11) != 0,
                     fNwk, sNwk, enc, appSKey, envelope, rx1DrOffset, rx2DataRate, rxDelay, reference),
-                    (flags & PENDING) != 0, -1, confFCnt));
+                    (flags & PENDING) != 0, lastFCntUp.get(candidates.size()), confFCnt));
         }
         return candidates;
     }

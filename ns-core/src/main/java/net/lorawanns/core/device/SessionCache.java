@@ -1,7 +1,6 @@
 package net.lorawanns.core.device;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +74,7 @@ public final class SessionCache {
             entries.remove(devAddr, entry);
             return Optional.empty();
         }
-        List<SessionCandidate> candidates = PackedSessions.unpack(entry.packed);
-        List<SessionCandidate> current = new ArrayList<>(candidates.size());
-        for (int i = 0; i < candidates.size(); i++) {
-            SessionCandidate c = candidates.get(i);
-            current.add(new SessionCandidate(c.devEui(), c.session(), c.pending(), entry.lastFCntUp.get(i),
-                    c.confFCnt()));
-        }
-        return Optional.of(current);
+        return Optional.of(PackedSessions.unpack(entry.packed, entry.lastFCntUp));
     }
 
     /** Keeps what a fresh lookup found for {@code devAddr}. */

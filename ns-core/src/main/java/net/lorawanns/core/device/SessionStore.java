@@ -1,20 +1,20 @@
 package net.lorawanns.core.device;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.mac.MacState;
@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionStore {
     public static final Duration OTAA_SESSION_TTL = Duration.ofDays(31);
+    private static final byte[] OTAA_SESSION_TTL_MS = Long.toString(OTAA_SESSION_TTL.toMillis())
+            .getBytes(StandardCharsets.US_ASCII);
     private static final ThrottledLog UNREADABLE = new ThrottledLog(LoggerFactory.getLogger(SessionStore.class),
             10_000);
 
@@ -213,16 +215,6 @@ public final class SessionStore {
     /** An OTAA device's index entry is renewed on a lookup once it expires sooner than this before its session. */
     private static final long INDEX_RENEWAL_MARGIN_MS = Duration.ofDays(1).toMillis();
 
-    /**
-     * The MAC state comes with every counter step, mostly unchanged since the device's last frame: the last one read
-     * per device is kept with its stored text, so that an unchanged state is not parsed again. Bounded: past this
-     * many devices it starts afresh.
-     */
-    private static final int MAX_PARSED_MAC_STATES = 20_000;
-
-    private record ParsedMacState(String stored, MacState state) {
-    }
-
     /** The hash fields that hold a session record: the active and the pending session. */
     private static final List<String> SESSION_FIELDS = List.of("a", "p");
 
@@ -230,7 +222,8 @@ public final class SessionStore {
     private final RedisKeys keys;
     private final SessionRecord records;
     private final ReplicaAcks acks;
-    private final Map<Eui64, ParsedMacState> parsedMacStates = new ConcurrentHashMap<>();
+    /** The device record and MAC state each counter step reads, parsed only when their stored bytes changed. */
+    private final CounterStepReads reads;
 
     /**
      * @param cipher seals the keys in the session fields ({@link SessionRecord}): reading a session costs one AES-GCM
@@ -246,6 +239,7 @@ public final class SessionStore {
         this.keys = keys;
         this.records = new SessionRecord(cipher);
         this.acks = acks;
+        this.reads = new CounterStepReads(keys);
     }
 
     /** Stores a join's session as pending and indexes its DevAddr. */
@@ -440,32 +434,49 @@ public final class SessionStore {
      */
     public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt, Duration receiveWindows,
                                       List<HeardBy> gateways) {
-        String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        String heard = HeardBy.encode(gateways);
-        return ACCEPT.run(redis, acks, new String[] {keys.session(devEui), keys.device(devEui),
-                        keys.downlinkQueue(devEui), keys.downlinkPath(devEui)}, sessionId, fCnt,
-                OTAA_SESSION_TTL.toMillis(), token, Math.max(1, receiveWindows.toMillis()), heard,
-                System.currentTimeMillis())
-                .map(result -> new CounterStep(DECISIONS[result.get(0).toInteger()],
-                        result.size() > 2 ? Optional.of(Device.fromJson(new JsonObject(result.get(2).toBuffer())))
-                                : Optional.empty(),
-                        result.size() > 3 && result.get(3).toInteger() >= 0 ? OptionalInt.of(result.get(3).toInteger())
-                                : OptionalInt.empty(),
-                        result.size() > 4 ? macState(devEui, result.get(4).toString()) : Optional.empty(),
-                        result.size() > 5 ? result.get(5).toInteger() : 0,
-                        result.size() > 6 ? pendingAck(devEui, result.get(6).toString()) : Optional.empty(),
-                        result.size() > 7 && result.get(7).toInteger() == 1,
-                        result.size() > 8 && !result.get(8).toString().isEmpty()
-                                ? Optional.of(result.get(8).toString()) : Optional.empty()))
-                .recover(failure -> {
-                    if (failure instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
+        CounterStepReads.Entry known = reads.of(devEui);
+        byte[] token = token();
+        return ACCEPT.run(redis, acks, known.keys(), sessionId, fCnt, OTAA_SESSION_TTL_MS, token,
+                Math.max(1, receiveWindows.toMillis()), HeardBy.encode(gateways), System.currentTimeMillis())
+                .transform(reply -> {
+                    if (reply.succeeded()) {
+                        return Future.succeededFuture(counterStep(known, reply.result()));
+                    }
+                    if (reply.cause() instanceof RedisFailure lost && (lost.kind() == RedisFailure.Kind.TIMEOUT
                             || lost.kind() == RedisFailure.Kind.NOT_REPLICATED)) {
                         // Redis may have made (or will make) the step whose answer we did not get. Sent on the same
                         // event loop, the undo travels on the step's connection and is executed after it.
-                        UNDO_ACCEPT.run(redis, new String[] {keys.session(devEui)}, token);
+                        UNDO_ACCEPT.run(redis, ReplicaAcks.NONE, known.sessionKey(), token);
                     }
-                    return Future.failedFuture(failure);
+                    return Future.failedFuture(reply.cause());
                 });
+    }
+
+    /** {@link #ACCEPT}'s reply read; the device record and MAC state are parsed only when not as last read. */
+    private CounterStep counterStep(CounterStepReads.Entry known, Response result) {
+        Eui64 devEui = known.devEui();
+        int size = result.size();
+        return new CounterStep(DECISIONS[result.get(0).toInteger()],
+                size > 2 ? Optional.of(reads.device(known, result.get(2).toBuffer())) : Optional.empty(),
+                size > 3 && result.get(3).toInteger() >= 0 ? OptionalInt.of(result.get(3).toInteger())
+                        : OptionalInt.empty(),
+                size > 4 ? macState(devEui, result.get(4)) : Optional.empty(),
+                size > 5 ? result.get(5).toInteger() : 0,
+                size > 6 && result.get(6).toBuffer().length() > 0 ? pendingAck(devEui, result.get(6).toString())
+                        : Optional.empty(),
+                size > 7 && result.get(7).toInteger() == 1,
+                size > 8 && result.get(8).toBuffer().length() > 0 ? Optional.of(result.get(8).toString())
+                        : Optional.empty());
+    }
+
+    /** A counter step's token: 16 random hex digits, which only that step's {@link #UNDO_ACCEPT} names. */
+    private static byte[] token() {
+        long random = ThreadLocalRandom.current().nextLong();
+        byte[] token = new byte[16];
+        for (int i = 0; i < token.length; i++) {
+            token[i] = (byte) Character.forDigit((int) (random >>> (60 - 4 * i)) & 0xF, 16);
+        }
+        return token;
     }
 
     /**
@@ -475,8 +486,12 @@ public final class SessionStore {
      * and expires with it.
      */
     public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state) {
-        return SAVE_FOR_FRAME.run(redis, new String[] {keys.session(devEui)}, sessionId, state.toJson().encode(),
-                fCnt, "m").map(saved -> saved.toInteger() == 1);
+        byte[] stored = state.toJson().toBuffer().getBytes();
+        // The next counter step reads these bytes back, unless another frame's state replaced them: kept, they need
+        // no parse then.
+        reads.keepMac(devEui, stored, state);
+        return SAVE_FOR_FRAME.run(redis, ReplicaAcks.NONE, reads.of(devEui).sessionKey(), sessionId, stored, fCnt,
+                "m").map(saved -> saved.toInteger() == 1);
     }
 
     /**
@@ -489,11 +504,11 @@ public final class SessionStore {
     }
 
     /**
-     * The MAC state this instance last read for the device, without asking Redis: a frame's receive windows follow
-     * its RX settings before the counter step reads the current state. Empty when none was read.
+     * The MAC state this instance last read (or saved) for the device, without asking Redis: a frame's receive windows
+     * follow its RX settings before the counter step reads the current state. Empty when none is kept.
      */
     public Optional<MacState> lastReadMacState(Eui64 devEui) {
-        return Optional.ofNullable(parsedMacStates.get(devEui)).map(ParsedMacState::state);
+        return reads.lastMac(devEui);
     }
 
     /** The active session as a Class B or C downlink needs it; empty when the device has none. */
@@ -505,7 +520,7 @@ public final class SessionStore {
                         return Optional.empty();
                     }
                     return Optional.of(new DownlinkTarget(parse(devEui, fields.get(0)),
-                            fields.get(1) == null ? Optional.empty() : macState(devEui, fields.get(1).toString()),
+                            fields.get(1) == null ? Optional.empty() : macState(devEui, fields.get(1)),
                             fields.get(2) == null ? List.of() : HeardBy.decode(fields.get(2).toString()),
                             fields.get(3) == null ? Optional.empty() : pendingAck(devEui, fields.get(3).toString()),
                             Optional.ofNullable(fields.get(4)).map(Response::toString)));
@@ -515,23 +530,22 @@ public final class SessionStore {
     /** The active session's MAC state, as the last frame left it; empty before its first frame. */
     public Future<Optional<MacState>> macState(Eui64 devEui) {
         return redis.send(Request.cmd(Command.HGET).arg(keys.session(devEui)).arg("m"))
-                .map(stored -> stored == null ? Optional.empty() : macState(devEui, stored.toString()));
+                .map(stored -> stored == null ? Optional.empty() : macState(devEui, stored));
     }
 
-    private Optional<MacState> macState(Eui64 devEui, String stored) {
-        if (stored.isEmpty()) {
+    private Optional<MacState> macState(Eui64 devEui, Response stored) {
+        Buffer bytes = stored.toBuffer();
+        if (bytes.length() == 0) {
             return Optional.empty();
         }
-        ParsedMacState known = parsedMacStates.get(devEui);
-        if (known != null && known.stored().equals(stored)) {
-            return Optional.of(known.state());
+        Optional<MacState> known = reads.macIfSame(devEui, bytes);
+        if (known.isPresent()) {
+            return known;
         }
         try {
-            MacState state = MacState.fromJson(new JsonObject(stored));
-            if (parsedMacStates.size() >= MAX_PARSED_MAC_STATES) {
-                parsedMacStates.clear();
-            }
-            parsedMacStates.put(devEui, new ParsedMacState(stored, state));
+            byte[] copy = bytes.getBytes();
+            MacState state = MacState.fromJson(new JsonObject(Buffer.buffer(copy)));
+            reads.keepMac(devEui, copy, state);
             return Optional.of(state);
         } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
             UNREADABLE.warn("unreadable_mac_state", "MAC state of a session unreadable, started afresh",

@@ -2,6 +2,7 @@ package net.lorawanns.core.mac;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,21 +36,24 @@ public final class MacPlanner {
     public static Plan plan(MacState state, MacTarget target, int uplinkDataRate, boolean lorawan11, Instant now) {
         List<MacCommand.Downlink> requests = new ArrayList<>();
         boolean channelsComing = false;
-        SortedSet<Integer> comingChannels = new TreeSet<>();
-        if (!state.abandoned(0x07)) {
+        SortedSet<Integer> comingChannels = Collections.emptySortedSet();
+        if (!state.abandoned(0x07) && !target.extraChannels().isEmpty()) {
             for (Map.Entry<Integer, MacTarget.NewChannel> e : target.extraChannels().entrySet()) {
                 Long has = state.extraChannels().get(e.getKey());
                 if (has == null || has != e.getValue().frequencyHz()) {
                     MacTarget.NewChannel channel = e.getValue();
                     requests.add(new MacCommand.NewChannelReq(e.getKey(), channel.frequencyHz(), channel.minDr(),
                             channel.maxDr()));
-                    channelsComing = true;
+                    if (!channelsComing) {
+                        channelsComing = true;
+                        comingChannels = new TreeSet<>();
+                    }
                     comingChannels.add(e.getKey());
                 }
             }
         }
         // DlChannelReq names a channel the device has, or gets just before in the same answer (1.0.4 section 5.11).
-        if (!state.abandoned(0x0A)) {
+        if (!state.abandoned(0x0A) && !target.downlinkChannels().isEmpty()) {
             for (Map.Entry<Integer, Long> e : target.downlinkChannels().entrySet()) {
                 boolean exists = state.channels().contains(e.getKey()) || comingChannels.contains(e.getKey());
                 if (exists && !e.getValue().equals(state.downlinkChannels().get(e.getKey()))) {
@@ -57,7 +61,7 @@ public final class MacPlanner {
                 }
             }
         }
-        SortedSet<Integer> channelsAfter = new TreeSet<>(state.channels());
+        SortedSet<Integer> channelsAfter = state.channels();
         if (!state.abandoned(0x03)) {
             SortedSet<Integer> wanted = channelsComing ? target.channels() : reachable(state, target);
             List<MacTarget.ChannelMask> wantedMasks = wanted.equals(target.channels()) ? target.channelMasks()
@@ -140,6 +144,9 @@ public final class MacPlanner {
      * with it (LoRaWAN 1.0.4 section 5.3).
      */
     private static SortedSet<Integer> reachable(MacState state, MacTarget target) {
+        if (target.extraChannels().isEmpty()) {
+            return target.channels();
+        }
         SortedSet<Integer> reachable = new TreeSet<>(target.channels());
         reachable.removeIf(index -> target.extraChannels().containsKey(index)
                 && !Objects.equals(state.extraChannels().get(index), target.extraChannels().get(index).frequencyHz()));

@@ -64,11 +64,11 @@ public final class MacState {
         /** Transmissions of each unconfirmed uplink (1-15). */
         public int nbTrans = 1;
         /** The uplink channel indices the device has enabled. */
-        public SortedSet<Integer> channels = new TreeSet<>();
+        public SortedSet<Integer> channels;
         /** Dynamic plans: the channels beyond the region's defaults the device was given, by index, in Hz. */
-        public SortedMap<Integer, Long> extraChannels = new TreeMap<>();
+        public SortedMap<Integer, Long> extraChannels;
         /** Channels whose RX1 the device was moved to another frequency (DlChannelReq), by index, in Hz. */
-        public SortedMap<Integer, Long> downlinkChannels = new TreeMap<>();
+        public SortedMap<Integer, Long> downlinkChannels;
         public RxSettings rx;
         /** The aggregated duty-cycle limit, 1/2^maxDutyCycle (0: none). */
         public int maxDutyCycle;
@@ -77,16 +77,16 @@ public final class MacState {
         public Optional<RejoinParams> rejoin = Optional.empty();
         public Optional<TxParams> txParams = Optional.empty();
         /** Requests sent in the last answer and not yet answered, in the order sent. */
-        public List<MacCommand.Downlink> pending = new ArrayList<>();
+        public List<MacCommand.Downlink> pending;
         /** The uplink channels the pending LinkADRReq block leaves the device with. */
-        public SortedSet<Integer> pendingChannels = new TreeSet<>();
+        public SortedSet<Integer> pendingChannels;
         /** By CID: how many answers in a row carried a request of it that then got no answer. */
-        public SortedMap<Integer, Integer> unanswered = new TreeMap<>();
+        public SortedMap<Integer, Integer> unanswered;
         /** CIDs not sent again in this session: refused, or unanswered {@link #MAX_ATTEMPTS} times. */
-        public SortedSet<Integer> abandoned = new TreeSet<>();
+        public SortedSet<Integer> abandoned;
         /** Data rates and TXPower indices the device refused in a LinkADRAns: not asked for again. */
-        public SortedSet<Integer> refusedDataRates = new TreeSet<>();
-        public SortedSet<Integer> refusedTxPowers = new TreeSet<>();
+        public SortedSet<Integer> refusedDataRates;
+        public SortedSet<Integer> refusedTxPowers;
         public Optional<DeviceStatus> status = Optional.empty();
         public Optional<Instant> lastStatusRequest = Optional.empty();
         /** The class a LoRaWAN 1.1 device said it operates in (DeviceModeInd, 1.1 section 5.15: 0 A, 2 C). */
@@ -105,26 +105,58 @@ public final class MacState {
         /** Class B: the beacon frequency the device took (BeaconFreqAns); empty: the region's. */
         public OptionalLong beaconFrequency = OptionalLong.empty();
 
+        /** The fields of a fresh state: the defaults above, every collection empty. */
+        public Fields() {
+            channels = new TreeSet<>();
+            extraChannels = new TreeMap<>();
+            downlinkChannels = new TreeMap<>();
+            pending = new ArrayList<>();
+            pendingChannels = new TreeSet<>();
+            unanswered = new TreeMap<>();
+            abandoned = new TreeSet<>();
+            refusedDataRates = new TreeSet<>();
+            refusedTxPowers = new TreeSet<>();
+        }
+
+        /** Fields for {@link #shallowCopy} to fill: no collection made. */
+        private Fields(Void unfilled) {
+        }
+
         private Fields copy() {
-            Fields f = new Fields();
-            f.dataRate = dataRate;
-            f.txPowerIndex = txPowerIndex;
-            f.nbTrans = nbTrans;
+            Fields f = shallowCopy();
             f.channels = new TreeSet<>(channels);
             f.extraChannels = new TreeMap<>(extraChannels);
             f.downlinkChannels = new TreeMap<>(downlinkChannels);
-            f.rx = rx;
-            f.maxDutyCycle = maxDutyCycle;
-            f.adrAckLimitExp = adrAckLimitExp;
-            f.adrAckDelayExp = adrAckDelayExp;
-            f.rejoin = rejoin;
-            f.txParams = txParams;
             f.pending = new ArrayList<>(pending);
             f.pendingChannels = new TreeSet<>(pendingChannels);
             f.unanswered = new TreeMap<>(unanswered);
             f.abandoned = new TreeSet<>(abandoned);
             f.refusedDataRates = new TreeSet<>(refusedDataRates);
             f.refusedTxPowers = new TreeSet<>(refusedTxPowers);
+            return f;
+        }
+
+        /** The same values, the collections shared. */
+        private Fields shallowCopy() {
+            Fields f = new Fields((Void) null);
+            f.dataRate = dataRate;
+            f.txPowerIndex = txPowerIndex;
+            f.nbTrans = nbTrans;
+            f.channels = channels;
+            f.extraChannels = extraChannels;
+            f.downlinkChannels = downlinkChannels;
+            f.rx = rx;
+            f.maxDutyCycle = maxDutyCycle;
+            f.adrAckLimitExp = adrAckLimitExp;
+            f.adrAckDelayExp = adrAckDelayExp;
+            f.rejoin = rejoin;
+            f.txParams = txParams;
+            f.pending = pending;
+            f.pendingChannels = pendingChannels;
+            f.unanswered = unanswered;
+            f.abandoned = abandoned;
+            f.refusedDataRates = refusedDataRates;
+            f.refusedTxPowers = refusedTxPowers;
             f.status = status;
             f.lastStatusRequest = lastStatusRequest;
             f.deviceMode = deviceMode;
@@ -138,6 +170,17 @@ public final class MacState {
     }
 
     private final Fields fields;
+    /**
+     * Read-only views of the fields' collections, each made once when first asked for: a state is read on many frames
+     * (it is kept with its stored bytes), and one made on a frame is read a few times. Any thread may make one: two
+     * that race make equal views.
+     */
+    private SortedSet<Integer> channels;
+    private SortedMap<Integer, Long> extraChannels;
+    private SortedMap<Integer, Long> downlinkChannels;
+    private List<MacCommand.Downlink> pending;
+    private SortedSet<Integer> refusedDataRates;
+    private SortedSet<Integer> refusedTxPowers;
 
     private MacState(Fields fields) {
         this.fields = fields;
@@ -160,6 +203,18 @@ public final class MacState {
         return new MacState(f);
     }
 
+    /**
+     * A copy with the changes {@code change} makes by assigning fields only: the copy shares this state's collections
+     * (neither ever changes them), so {@code change} must give a field a new collection, never add to or remove from
+     * the one it finds. For the steps that change a value or two on every frame (the ADR history, the requests sent);
+     * {@link #with} copies every collection first.
+     */
+    public MacState withAssigned(Consumer<Fields> change) {
+        Fields f = fields.shallowCopy();
+        change.accept(f);
+        return new MacState(f);
+    }
+
     public int dataRate() {
         return fields.dataRate;
     }
@@ -173,15 +228,24 @@ public final class MacState {
     }
 
     public SortedSet<Integer> channels() {
-        return Collections.unmodifiableSortedSet(fields.channels);
+        if (channels == null) {
+            channels = Collections.unmodifiableSortedSet(fields.channels);
+        }
+        return channels;
     }
 
     public SortedMap<Integer, Long> extraChannels() {
-        return Collections.unmodifiableSortedMap(fields.extraChannels);
+        if (extraChannels == null) {
+            extraChannels = Collections.unmodifiableSortedMap(fields.extraChannels);
+        }
+        return extraChannels;
     }
 
     public SortedMap<Integer, Long> downlinkChannels() {
-        return Collections.unmodifiableSortedMap(fields.downlinkChannels);
+        if (downlinkChannels == null) {
+            downlinkChannels = Collections.unmodifiableSortedMap(fields.downlinkChannels);
+        }
+        return downlinkChannels;
     }
 
     public RxSettings rx() {
@@ -209,7 +273,10 @@ public final class MacState {
     }
 
     public List<MacCommand.Downlink> pending() {
-        return Collections.unmodifiableList(fields.pending);
+        if (pending == null) {
+            pending = Collections.unmodifiableList(fields.pending);
+        }
+        return pending;
     }
 
     public SortedSet<Integer> pendingChannels() {
@@ -225,11 +292,17 @@ public final class MacState {
     }
 
     public SortedSet<Integer> refusedDataRates() {
-        return Collections.unmodifiableSortedSet(fields.refusedDataRates);
+        if (refusedDataRates == null) {
+            refusedDataRates = Collections.unmodifiableSortedSet(fields.refusedDataRates);
+        }
+        return refusedDataRates;
     }
 
     public SortedSet<Integer> refusedTxPowers() {
-        return Collections.unmodifiableSortedSet(fields.refusedTxPowers);
+        if (refusedTxPowers == null) {
+            refusedTxPowers = Collections.unmodifiableSortedSet(fields.refusedTxPowers);
+        }
+        return refusedTxPowers;
     }
 
     public Optional<DeviceStatus> status() {

@@ -1,8 +1,8 @@
 package net.lorawanns.core.pipeline;
 
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import net.lorawanns.core.adr.AdrAlgorithm;
 import net.lorawanns.core.adr.AdrAlgorithms;
 import net.lorawanns.core.adr.AdrDecision;
@@ -28,6 +28,7 @@ final class AdrStep implements DataStep {
 
     private final MacTargets targets;
     private final AdrAlgorithms algorithms;
+    private final AdrHistories histories = new AdrHistories();
 
     AdrStep(MacTargets targets, AdrAlgorithms algorithms) {
         this.targets = targets;
@@ -36,25 +37,36 @@ final class AdrStep implements DataStep {
 
     @Override
     public Future<Next> apply(DataUplink uplink) {
-        Optional<MacTargets.Adr> adr = targets.adr(uplink);
-        uplink.adrControlled = adr.isPresent();
-        if (!uplink.isNew() || adr.isEmpty() || !uplink.frame.fCtrl().adr() || uplink.dataRate.isEmpty()
+        uplink.adrControlled = uplink.profile.adr().enabled();
+        if (!uplink.isNew() || !uplink.adrControlled || !uplink.frame.fCtrl().adr() || uplink.dataRate.isEmpty()
                 || !(uplink.copies.dataRate() instanceof DataRate.LoRa)) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
-        OptionalDouble snr = uplink.copies.copies().stream().map(Copy::rxInfo).filter(rx -> rx.snr() != null)
-                .mapToDouble(RxInfo::snr).max();
-        if (snr.isEmpty()) {
-            return Future.succeededFuture(Next.CONTINUE);
+        Optional<MacTargets.Adr> adr = targets.adr(uplink);
+        List<Copy> copies = uplink.copies.copies();
+        double snr = Double.NEGATIVE_INFINITY;
+        int gateways = 0;
+        for (int i = 0; i < copies.size(); i++) {
+            RxInfo rx = copies.get(i).rxInfo();
+            if (rx.snr() != null) {
+                snr = Math.max(snr, rx.snr());
+            }
+            if (!heardBefore(copies, i)) {
+                gateways++;
+            }
         }
-        long gateways = uplink.copies.copies().stream().map(c -> c.rxInfo().gatewayEui()).distinct().count();
-        UplinkHistory history = history(uplink).add(uplink.fCnt, snr.getAsDouble(), (int) gateways);
-        uplink.mac = uplink.mac.with(f -> f.adrHistory = history.encode());
+        if (snr == Double.NEGATIVE_INFINITY) {
+            return GO_ON;
+        }
+        UplinkHistory history = histories.of(uplink.device.devEui(), uplink.mac.adrHistory())
+                .add(uplink.fCnt, snr, gateways);
+        histories.keep(uplink.device.devEui(), history);
+        uplink.mac = uplink.mac.withAssigned(f -> f.adrHistory = history.encode());
         Optional<AdrAlgorithm> algorithm = algorithms.byId(adr.get().algorithm());
         if (algorithm.isEmpty()) {
             FAILURES.warn("unknown_algorithm", "ADR skipped: no algorithm with the device profile's id",
                     uplink.device.devEui() + ": '" + adr.get().algorithm() + "'");
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         AdrLimits limits = adr.get().limits();
         int dataRate = uplink.dataRate.getAsInt();
@@ -71,18 +83,16 @@ final class AdrStep implements DataStep {
             FAILURES.warn("algorithm_failed", "ADR algorithm failed, no change sent",
                     uplink.device.devEui() + ": " + e.getMessage());
         }
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 
-    private static UplinkHistory history(DataUplink uplink) {
-        String stored = uplink.mac.adrHistory();
-        if (stored.isEmpty()) {
-            return UplinkHistory.empty();
+    /** Whether a copy before the i-th came from the same gateway (a v2 gateway sends one per antenna). */
+    private static boolean heardBefore(List<Copy> copies, int i) {
+        for (int j = 0; j < i; j++) {
+            if (copies.get(j).rxInfo().gatewayEui().equals(copies.get(i).rxInfo().gatewayEui())) {
+                return true;
+            }
         }
-        try {
-            return UplinkHistory.parse(stored);
-        } catch (IllegalArgumentException e) {
-            return UplinkHistory.empty();
-        }
+        return false;
     }
 }

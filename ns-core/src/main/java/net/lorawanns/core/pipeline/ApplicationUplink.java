@@ -31,7 +31,7 @@ final class ApplicationUplink implements DataStep {
         if (uplink.isNew()) {
             events.publish(event(uplink));
         }
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 
     /** The event, whose JSON is made only if a sink reads it (from what the steps after this one leave alone). */

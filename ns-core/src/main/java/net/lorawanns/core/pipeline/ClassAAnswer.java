@@ -69,11 +69,11 @@ final class ClassAAnswer implements DataStep {
         // a Class B or C sender holds the device's downlink path (it may be sending the head right now).
         boolean queued = uplink.queueLength > 0 && uplink.isNew() && !uplink.counterStep.downlinkPathBusy();
         if (!ack && !adrAckReq && !queued && uplink.answers.isEmpty() && !repeatsAnAnswer(uplink)) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         if (uplink.dataRate.isEmpty()) {
             metrics.frame("no_answer_unknown_data_rate");
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         List<MacCommand.Downlink> fOptsCommands = fitting(uplink.answers, DataFrame.MAX_FOPTS);
         // MAC commands that do not fit in FOpts go as the FRMPayload of FPort 0 instead, never both (LoRaWAN 1.0.4
@@ -125,7 +125,7 @@ final class ClassAAnswer implements DataStep {
         }
         boolean repeats = repeatsAnAnswer(uplink);
         if (item.isEmpty() && !ack && !adrAckReq && commands.isEmpty() && !repeats) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         // FPending: more items wait behind this one and may go in the next answer (not when the head itself waits).
         boolean fPending = item.isPresent() && uplink.queueLength > 1;
@@ -147,7 +147,7 @@ final class ClassAAnswer implements DataStep {
                                 commands.size(), onPort0 ? " on FPort 0" : "", sending.map(i -> i.id().toString())
                                         .orElse("none"), outcome);
                         uplink.sent = outcome.sent() ? commands : List.of();
-                        return sending.isEmpty() ? Future.succeededFuture(Next.CONTINUE)
+                        return sending.isEmpty() ? GO_ON
                                 : settle(uplink, sending.get(), fCnt, outcome).map(Next.CONTINUE);
                     });
         });

@@ -2,11 +2,11 @@ package net.lorawanns.core.pipeline;
 
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
@@ -67,7 +67,7 @@ final class DataUplink {
     Optional<MacTarget.LinkAdr> linkAdr = Optional.empty();
     /** Set by {@link NetworkRequests}: the network's requests in {@link #answers}, and the channels they leave. */
     List<MacCommand.Downlink> requests = List.of();
-    SortedSet<Integer> channelsAfterRequests = new TreeSet<>();
+    SortedSet<Integer> channelsAfterRequests = Collections.emptySortedSet();
 
     /** Added to by the MAC steps: what the answer carries, in order (TS001 section 5 leaves the order to the NS). */
     final List<MacCommand.Downlink> answers = new ArrayList<>();

@@ -37,7 +37,7 @@ final class DeviceMac implements DataStep {
         if (!uplink.isNew()) {
             // A retransmission's answer goes out with the settings in force; nothing in it is handled again.
             uplink.mac = uplink.storedMac.orElseGet(() -> targets.initial(uplink));
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         // A device that restarted (its counter went back, accepted as a reset under relax_fcnt) is back on its
         // defaults, as is a LoRaWAN 1.1 ABP device that says so with ResetInd (1.1 section 5.1).
@@ -52,7 +52,7 @@ final class DeviceMac implements DataStep {
         int observed = uplink.dataRate.orElse(answered.dataRate());
         Optional<Integer> mode = deviceMode(uplink).or(answered::deviceMode);
         uplink.mac = observed == answered.dataRate() && !linkAdrApplied && mode.equals(answered.deviceMode())
-                ? answered : answered.with(f -> {
+                ? answered : answered.withAssigned(f -> {
                     f.dataRate = observed;
                     f.deviceMode = mode;
                     if (linkAdrApplied) {
@@ -68,7 +68,7 @@ final class DeviceMac implements DataStep {
                     new JsonObject().put("dev_eui", uplink.device.devEui().toString())
                             .put("refusals", new JsonArray(outcome.refusals()))));
         }
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 
     /** The class a LoRaWAN 1.1 device switched to with DeviceModeInd in this frame (1.1 section 5.15). */

@@ -28,13 +28,13 @@ final class DownlinkAcks implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         if (!uplink.isNew() || uplink.counterStep.pendingAck().isEmpty()) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         PendingAck pending = uplink.counterStep.pendingAck().get();
         String applicationId = uplink.device.applicationId();
         if (uplink.frame.fCtrl().ack()) {
             events.publish(DownlinkEvents.ack(applicationId, uplink.device.devEui(), pending));
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         QueuedDownlink item = pending.item();
         boolean retry = item.encryption().isEmpty() && item.attempts() < confirmedRetries
@@ -42,7 +42,7 @@ final class DownlinkAcks implements DataStep {
         events.publish(DownlinkEvents.nack(applicationId, uplink.device.devEui(), pending, "no_ack_in_next_uplink",
                 retry));
         if (!retry) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         return queue.requeue(uplink.device.devEui(), item.retried()).map(v -> {
             uplink.queueLength++;

@@ -1,7 +1,7 @@
 package net.lorawanns.core.pipeline;
 
 import io.vertx.core.Future;
-import java.util.Optional;
+import java.util.List;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.mac.MacCommand;
 
@@ -24,21 +24,23 @@ final class ForceRejoin {
                 uplink.answers.add(0, new MacCommand.ForceRejoinReq(0, 0,
                         uplink.counterStep.forceRejoinType().getAsInt(), uplink.dataRate.orElse(0)));
             }
-            return Future.succeededFuture(DataStep.Next.CONTINUE);
+            return DataStep.GO_ON;
         };
     }
 
     /** Runs after {@link ClassAAnswer}. */
     DataStep keepUnsent() {
         return uplink -> {
-            Optional<MacCommand.ForceRejoinReq> asked = uplink.answers.stream()
-                    .filter(MacCommand.ForceRejoinReq.class::isInstance).map(MacCommand.ForceRejoinReq.class::cast)
-                    .findFirst();
-            if (asked.isEmpty() || uplink.sent.contains(asked.get())) {
-                return Future.succeededFuture(DataStep.Next.CONTINUE);
+            MacCommand.ForceRejoinReq asked = asked(uplink.answers);
+            if (asked == null || uplink.sent.contains(asked)) {
+                return DataStep.GO_ON;
             }
-            return sessions.forceRejoin(uplink.device.devEui(), asked.get().rejoinType())
-                    .map(DataStep.Next.CONTINUE);
+            return sessions.forceRejoin(uplink.device.devEui(), asked.rejoinType()).map(DataStep.Next.CONTINUE);
         };
+    }
+
+    /** The ForceRejoinReq among the answers, null when none ({@link #ask} puts it first). */
+    private static MacCommand.ForceRejoinReq asked(List<MacCommand.Downlink> answers) {
+        return !answers.isEmpty() && answers.get(0) instanceof MacCommand.ForceRejoinReq request ? request : null;
     }
 }

@@ -4,11 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
 import net.lorawanns.core.device.DeviceSession;
 import net.lorawanns.core.device.FCntDecision;
@@ -17,9 +18,11 @@ import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DataFrame;
+import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.region.Region;
 import net.lorawanns.core.region.TimeOnAir;
+import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.Copy;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import org.slf4j.Logger;
@@ -46,7 +49,7 @@ final class FrameCounter implements DataStep {
     private final EventSink events;
     private final PipelineMetrics metrics;
     /** Per region and RX2 data rate: the largest frame's time on air. Pipeline event loop only. */
-    private final Map<Rx2, Duration> rx2Frames = new HashMap<>();
+    private final Map<Region, Map<Integer, Duration>> rx2Frames = new HashMap<>();
 
     FrameCounter(SessionMatch match, SessionStore sessions, SessionCache cache, EventSink events,
                  PipelineMetrics metrics) {
@@ -63,35 +66,38 @@ final class FrameCounter implements DataStep {
         // The counter step goes out in the turn the set's closing request did: the other instances' copies come back
         // with one round trip for both.
         return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt, receiveWindows(uplink),
-                heard).compose(step -> uplink.whole.map(all -> {
+                heard).compose(step -> uplink.whole.compose(all -> {
                     DeduplicatedUplink counted = uplink.copies;
                     uplink.copies = all;
                     if (all != counted && (step.decision() == FCntDecision.NEW || step.decision() == FCntDecision.RESET)) {
                         keepHeardBy(uplink, heard);
                     }
-                    return step;
-                })).compose(step -> {
-            if (step.decision() == FCntDecision.STALE) {
-                cache.invalidate(uplink.frame.devAddr());
-                if (uplink.fromCache) {
-                    return match.lookUp(uplink).compose(next -> next == Next.CONTINUE ? apply(uplink)
-                            : Future.succeededFuture(next));
-                }
+                    return counted(uplink, step);
+                }));
+    }
+
+    /** The step's decision, with every copy of the frame at hand. */
+    private Future<Next> counted(DataUplink uplink, CounterStep step) {
+        if (step.decision() == FCntDecision.STALE) {
+            cache.invalidate(uplink.frame.devAddr());
+            if (uplink.fromCache) {
+                return match.lookUp(uplink).compose(next -> next == Next.CONTINUE ? apply(uplink)
+                        : Future.succeededFuture(next));
             }
-            if (step.device().isEmpty()) {
-                metrics.frame("unknown_device");
-                return Future.succeededFuture(Next.STOP);
-            }
-            uplink.counterStep = step;
-            uplink.device = step.device().get();
-            uplink.queueLength = step.queueLength();
-            if (uplink.isNew()) {
-                cache.accepted(uplink.frame.devAddr(), uplink.candidate, uplink.fCnt);
-            }
-            metrics.dataDecided(uplink.copies.windowEndNanos());
-            metrics.frame(step.decision().name().toLowerCase(Locale.ROOT));
-            return Future.succeededFuture(decided(uplink));
-        });
+        }
+        if (step.device().isEmpty()) {
+            metrics.frame("unknown_device");
+            return STOP_HERE;
+        }
+        uplink.counterStep = step;
+        uplink.device = step.device().get();
+        uplink.queueLength = step.queueLength();
+        if (uplink.isNew()) {
+            cache.accepted(uplink.frame.devAddr(), uplink.candidate, uplink.fCnt);
+        }
+        metrics.dataDecided(uplink.copies.windowEndNanos());
+        metrics.frame(step.decision());
+        return decided(uplink) == Next.CONTINUE ? GO_ON : STOP_HERE;
     }
 
     /**
@@ -115,24 +121,28 @@ final class FrameCounter implements DataStep {
      */
     private Duration receiveWindows(DataUplink uplink) {
         DeviceSession session = uplink.session();
-        Optional<MacState.RxSettings> known = sessions.lastReadMacState(uplink.candidate.devEui())
-                .map(MacState::rx);
-        int rx1Delay = Math.max(1, Math.max(session.rxDelaySeconds(), known.map(MacState.RxSettings::rx1Delay)
-                .orElse(0)));
-        int rx2DataRate = known.map(MacState.RxSettings::rx2DataRate).orElse(session.rx2DataRate());
-        return Duration.ofSeconds(rx1Delay + 1L).plus(rx2Frames.computeIfAbsent(new Rx2(uplink.region, rx2DataRate),
-                FrameCounter::largestOnAir));
+        MacState.RxSettings known = sessions.lastReadMacState(uplink.candidate.devEui()).map(MacState::rx)
+                .orElse(null);
+        int rx1Delay = Math.max(1, Math.max(session.rxDelaySeconds(), known == null ? 0 : known.rx1Delay()));
+        int rx2DataRate = known == null ? session.rx2DataRate() : known.rx2DataRate();
+        Map<Integer, Duration> byDataRate = rx2Frames.get(uplink.region);
+        if (byDataRate == null) {
+            byDataRate = new HashMap<>();
+            rx2Frames.put(uplink.region, byDataRate);
+        }
+        Duration onAir = byDataRate.get(rx2DataRate);
+        if (onAir == null) {
+            onAir = largestOnAir(uplink.region, rx2DataRate);
+            byDataRate.put(rx2DataRate, onAir);
+        }
+        return onAir.plusSeconds(rx1Delay + 1L);
     }
 
-    /** An RX2 data rate of a region, whose largest frame's time on air is kept once worked out. */
-    private record Rx2(Region region, int dataRate) {
-    }
-
-    private static Duration largestOnAir(Rx2 rx2) {
+    private static Duration largestOnAir(Region region, int dataRate) {
         try {
             // MHDR, FHDR, FPort and MIC around the largest FRMPayload, N.
-            int phyPayload = DataFrame.MIN_SIZE + 1 + rx2.region().maxPayload(rx2.dataRate(), false, false).n();
-            return Duration.ofNanos(TimeOnAir.downlinkMicros(rx2.region().dataRate(rx2.dataRate()), phyPayload) * 1000)
+            int phyPayload = DataFrame.MIN_SIZE + 1 + region.maxPayload(dataRate, false, false).n();
+            return Duration.ofNanos(TimeOnAir.downlinkMicros(region.dataRate(dataRate), phyPayload) * 1000)
                     .plus(AIR_MARGIN);
         } catch (IllegalArgumentException noSuchDataRate) {
             return FALLBACK_ON_AIR;
@@ -141,21 +151,30 @@ final class FrameCounter implements DataStep {
 
     /** The gateways that heard the frame, best first: where the device's Class C downlinks go next. */
     private static List<HeardBy> bestGateways(DeduplicatedUplink uplink) {
-        List<Copy> copies = new ArrayList<>(uplink.copies());
-        copies.sort(DeduplicatedUplink.BEST_FIRST);
+        Copy[] copies = uplink.copies().toArray(new Copy[0]);
+        Arrays.sort(copies, DeduplicatedUplink.BEST_FIRST);
         List<HeardBy> best = new ArrayList<>(MAX_GATEWAYS_KEPT);
         for (Copy copy : copies) {
-            HeardBy heard = new HeardBy(copy.rxInfo().gatewayEui(), copy.rxInfo().gpsTimeMillis() != null,
-                    copy.rxInfo().rssi(), copy.rxInfo().snr());
+            RxInfo rx = copy.rxInfo();
+            boolean gpsTime = rx.gpsTimeMillis() != null;
             // One entry per gateway (and time source): its best copy's signal (a v2 gateway sends one per antenna).
-            if (best.stream().noneMatch(h -> h.gateway().equals(heard.gateway()) && h.gpsTime() == heard.gpsTime())) {
-                best.add(heard);
+            if (!listed(best, rx.gatewayEui(), gpsTime)) {
+                best.add(new HeardBy(rx.gatewayEui(), gpsTime, rx.rssi(), rx.snr()));
                 if (best.size() == MAX_GATEWAYS_KEPT) {
                     break;
                 }
             }
         }
         return best;
+    }
+
+    private static boolean listed(List<HeardBy> best, Eui64 gateway, boolean gpsTime) {
+        for (HeardBy listed : best) {
+            if (listed.gateway().equals(gateway) && listed.gpsTime() == gpsTime) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Next decided(DataUplink uplink) {

@@ -37,8 +37,10 @@ final class MacAnswers implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         if (uplink.isNew()) {
-            uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11(),
-                    !uplink.device.otaa()));
+            if (!uplink.macCommands.isEmpty()) {
+                uplink.answers.addAll(answer(uplink.macCommands, uplink.copies, uplink.session().lorawan11(),
+                        !uplink.device.otaa()));
+            }
             if (uplink.profile.classes().classB()) {
                 ClassBAnswers classB = classB(uplink.macCommands, uplink.frame.fCtrl().classB(),
                         uplink.profile.macVersion(), uplink.mac, uplinkGpsMillis(uplink.copies), uplink.region);
@@ -52,7 +54,7 @@ final class MacAnswers implements DataStep {
                 }
             }
         }
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 
     /**
@@ -71,12 +73,12 @@ final class MacAnswers implements DataStep {
     static ClassBAnswers classB(List<MacCommand> commands, boolean classBBit, MacVersion version, MacState mac,
                                 Optional<Long> uplinkGpsMillis, Region region) {
         List<MacCommand.Downlink> answers = new ArrayList<>();
-        MacState state = mac.classB() == classBBit ? mac : mac.with(f -> f.classB = classBBit);
+        MacState state = mac.classB() == classBBit ? mac : mac.withAssigned(f -> f.classB = classBBit);
         for (MacCommand command : commands) {
             if (command instanceof MacCommand.PingSlotInfoReq info) {
                 int periodicity = info.periodicity(version);
                 OptionalInt dataRate = info.dataRate(version);
-                state = state.with(f -> {
+                state = state.withAssigned(f -> {
                     f.pingSlotPeriodicity = OptionalInt.of(periodicity);
                     if (dataRate.isPresent()) {
                         long frequencyHz = f.pingSlotChannel.map(MacState.PingSlotChannel::frequencyHz).orElse(0L);

@@ -25,7 +25,7 @@ final class MacCommandReader implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         if (!uplink.isNew()) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         DataFrame frame = uplink.frame;
         DeviceSession session = uplink.session();
@@ -37,7 +37,7 @@ final class MacCommandReader implements DataStep {
             raw = session.lorawan11() ? DataCrypto.encryptFOpts11(session.nwkSEncKey(), Direction.UPLINK, false,
                     frame.devAddr(), uplink.fCnt, frame.fOpts()) : frame.fOpts();
         } else {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         MacCommandCodec.Read read = MacCommandCodec.read(raw, Direction.UPLINK);
         uplink.macCommands = read.commands();
@@ -46,6 +46,6 @@ final class MacCommandReader implements DataStep {
             LOG.debug("MAC commands of DevAddr {} read up to an error, {} kept: {}", frame.devAddr(),
                     read.commands().size(), e.getMessage());
         });
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 }

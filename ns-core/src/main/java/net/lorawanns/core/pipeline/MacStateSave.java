@@ -24,17 +24,17 @@ final class MacStateSave implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         if (uplink.mac == null || !uplink.isNew()) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         List<MacCommand.Downlink> sent = uplink.sent.isEmpty() ? List.of()
                 : uplink.sent.stream().filter(uplink.requests::contains).toList();
         if (sent.isEmpty() && uplink.storedMac.isPresent() && uplink.storedMac.get() == uplink.mac) {
             // The steps made no new state: nothing was answered, asked or learnt.
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
-        boolean linkAdrSent = sent.stream().anyMatch(MacCommand.LinkAdrReq.class::isInstance);
-        boolean statusAsked = sent.stream().anyMatch(MacCommand.DevStatusReq.class::isInstance);
-        MacState state = uplink.mac.with(f -> {
+        boolean linkAdrSent = !sent.isEmpty() && sent.stream().anyMatch(MacCommand.LinkAdrReq.class::isInstance);
+        boolean statusAsked = !sent.isEmpty() && sent.stream().anyMatch(MacCommand.DevStatusReq.class::isInstance);
+        MacState state = uplink.mac.withAssigned(f -> {
             f.pending = new ArrayList<>(sent);
             f.pendingChannels = linkAdrSent ? new TreeSet<>(uplink.channelsAfterRequests) : new TreeSet<>();
             if (statusAsked) {

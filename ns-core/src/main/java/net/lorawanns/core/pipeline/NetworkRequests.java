@@ -19,13 +19,15 @@ final class NetworkRequests implements DataStep {
     @Override
     public Future<Next> apply(DataUplink uplink) {
         if (!uplink.isNew()) {
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         MacPlanner.Plan plan = MacPlanner.plan(uplink.mac, targets.target(uplink), uplink.dataRate.orElse(0),
                 uplink.session().lorawan11(), Instant.now());
         uplink.requests = plan.requests();
         uplink.channelsAfterRequests = plan.channelsAfterLinkAdr();
-        uplink.answers.addAll(plan.requests());
-        return Future.succeededFuture(Next.CONTINUE);
+        if (!plan.requests().isEmpty()) {
+            uplink.answers.addAll(plan.requests());
+        }
+        return GO_ON;
     }
 }

@@ -4,14 +4,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import net.lorawanns.core.device.FCntDecision;
 
 /** The pipeline's counters and its processing-latency timer, as Prometheus sees them. */
 public final class PipelineMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> frames = new ConcurrentHashMap<>();
+    /** {@link #frames}' counters of the counter step's decisions, by ordinal: no name made per frame. */
+    private final AtomicReferenceArray<Counter> decisions = new AtomicReferenceArray<>(FCntDecision.values().length);
     private final Map<String, Counter> joins = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejoins = new ConcurrentHashMap<>();
     private final Map<String, Counter> shed = new ConcurrentHashMap<>();
@@ -44,8 +49,23 @@ public final class PipelineMetrics {
 
     /** Counts a deduplicated frame by what became of it. */
     public void frame(String outcome) {
-        frames.computeIfAbsent(outcome, o -> Counter.builder("lorawan.uplink.frames")
-                .description("Deduplicated uplink frames by outcome").tag("outcome", o).register(registry)).increment();
+        counter(outcome).increment();
+    }
+
+    private Counter counter(String outcome) {
+        return frames.computeIfAbsent(outcome, o -> Counter.builder("lorawan.uplink.frames")
+                .description("Deduplicated uplink frames by outcome").tag("outcome", o).register(registry));
+    }
+
+    /** Counts a data frame by the counter step's decision, as {@link #frame} with the decision's name. */
+    void frame(FCntDecision decision) {
+        Counter counter = decisions.get(decision.ordinal());
+        if (counter == null) {
+            // Any thread: two that race register the same counter (the registry gives both the one it has).
+            counter = counter(decision.name().toLowerCase(Locale.ROOT));
+            decisions.set(decision.ordinal(), counter);
+        }
+        counter.increment();
     }
 
     /**

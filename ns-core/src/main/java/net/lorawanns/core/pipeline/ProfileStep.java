@@ -3,6 +3,7 @@ package net.lorawanns.core.pipeline;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import net.lorawanns.core.device.EffectiveProfile;
 import net.lorawanns.core.events.EventSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,26 +28,34 @@ final class ProfileStep implements DataStep {
 
     @Override
     public Future<Next> apply(DataUplink uplink) {
-        return settings.of(uplink.device).map(profile -> {
-            uplink.profile = profile;
-            if (profile.regionId().equals(uplink.region.id())) {
-                return Next.CONTINUE;
-            }
-            metrics.frame("region_mismatch");
-            String why = "uplink of DevEUI " + uplink.device.devEui() + " heard by gateways of region "
-                    + uplink.region.id() + ", but its device profile is for " + profile.regionId();
-            LOG.debug("{}", why);
-            events.publish(EventJson.error(Optional.of(uplink.device.applicationId()), "region_mismatch", why,
-                    new JsonObject().put("dev_eui", uplink.device.devEui().toString())
-                            .put("gateway_region", uplink.region.id()).put("device_region", profile.regionId())));
-            return Next.STOP;
-        }).recover(e -> {
+        Future<EffectiveProfile> found = settings.of(uplink.device);
+        if (found.succeeded()) {
+            // Mostly: the profile cache had it, and the step goes on in this turn without a continuation.
+            return checked(uplink, found.result()) == Next.CONTINUE ? GO_ON : STOP_HERE;
+        }
+        return found.map(profile -> checked(uplink, profile)).recover(e -> {
             if (!(e instanceof IllegalArgumentException)) {
                 return Future.failedFuture(e);
             }
             metrics.frame("region_not_served");
             LOG.debug("Uplink of {} not handled: {}", uplink.device.devEui(), e.getMessage());
-            return Future.succeededFuture(Next.STOP);
+            return STOP_HERE;
         });
+    }
+
+    /** Keeps the device's settings; a frame heard by gateways of another region than its profile's stops here. */
+    private Next checked(DataUplink uplink, EffectiveProfile profile) {
+        uplink.profile = profile;
+        if (profile.regionId().equals(uplink.region.id())) {
+            return Next.CONTINUE;
+        }
+        metrics.frame("region_mismatch");
+        String why = "uplink of DevEUI " + uplink.device.devEui() + " heard by gateways of region "
+                + uplink.region.id() + ", but its device profile is for " + profile.regionId();
+        LOG.debug("{}", why);
+        events.publish(EventJson.error(Optional.of(uplink.device.applicationId()), "region_mismatch", why,
+                new JsonObject().put("dev_eui", uplink.device.devEui().toString())
+                        .put("gateway_region", uplink.region.id()).put("device_region", profile.regionId())));
+        return Next.STOP;
     }
 }

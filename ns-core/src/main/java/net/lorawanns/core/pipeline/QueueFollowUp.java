@@ -21,6 +21,6 @@ final class QueueFollowUp implements DataStep {
         if (uplink.isNew() && waiting && (uplink.profile.classes().classC() || classB)) {
             scheduled.wake(uplink.device.devEui());
         }
-        return Future.succeededFuture(Next.CONTINUE);
+        return GO_ON;
     }
 }

@@ -42,7 +42,7 @@ final class SessionMatch implements DataStep {
         if (cached.isPresent() && verify(uplink, cached.get())) {
             metrics.sessionCache(true);
             uplink.fromCache = true;
-            return Future.succeededFuture(Next.CONTINUE);
+            return GO_ON;
         }
         metrics.sessionCache(false);
         return lookUp(uplink);

@@ -20,6 +20,15 @@ import java.util.HexFormat;
  * hash tag.
  */
 public final class LuaScript {
+    /** The digits of key counts and other small arguments, made once (the client never changes an argument). */
+    private static final byte[][] SMALL = new byte[128][];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private final String name;
     /** The source as Redis reads it, encoded once rather than on every run. */
     private final byte[] source;
@@ -43,6 +52,18 @@ public final class LuaScript {
      * {@link BatchingRedis}).
      */
     public Future<Response> run(Redis redis, ReplicaAcks acks, String[] keys, Object... args) {
+        return run(redis, acks, (Object[]) keys, args);
+    }
+
+    /**
+     * Runs the script with keys already encoded (UTF-8), for a caller that keeps a key's bytes rather than building
+     * it for every request.
+     */
+    public Future<Response> run(Redis redis, ReplicaAcks acks, byte[][] keys, Object... args) {
+        return run(redis, acks, (Object[]) keys, args);
+    }
+
+    private Future<Response> run(Redis redis, ReplicaAcks acks, Object[] keys, Object[] args) {
         return send(redis, acks, request(Command.EVALSHA, sha1, keys, args)).recover(failure -> unknown(failure)
                 ? send(redis, acks, request(Command.EVAL, source, keys, args))
                 : Future.failedFuture(failure));
@@ -52,22 +73,57 @@ public final class LuaScript {
         return redis instanceof BatchingRedis batching ? batching.send(request, name, acks) : redis.send(request);
     }
 
-    /** Integral arguments go as their decimal digits without a String in between, as Redis reads any argument. */
-    private static Request request(Command command, byte[] script, String[] keys, Object[] args) {
-        Request request = Request.cmd(command).arg(script).arg(keys.length);
-        for (String key : keys) {
-            request.arg(key);
+    /**
+     * Every argument as the bytes Redis reads, in one array of the request's size (the client's list would grow
+     * several times): byte arrays as they are, integral numbers as their decimal digits without a String in between,
+     * anything else as its String's UTF-8 bytes.
+     */
+    private static Request request(Command command, byte[] script, Object[] keys, Object[] args) {
+        Object[] all = new Object[2 + keys.length + args.length];
+        all[0] = script;
+        all[1] = digits(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            all[2 + i] = bytes(keys[i]);
         }
-        for (Object arg : args) {
-            if (arg instanceof byte[] bytes) {
-                request.arg(bytes);
-            } else if (arg instanceof Long || arg instanceof Integer) {
-                request.arg(((Number) arg).longValue());
-            } else {
-                request.arg(String.valueOf(arg));
-            }
+        for (int i = 0; i < args.length; i++) {
+            all[2 + keys.length + i] = bytes(args[i]);
         }
-        return request;
+        return Request.cmd(command, all);
+    }
+
+    private static byte[] bytes(Object arg) {
+        if (arg instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (arg instanceof Long || arg instanceof Integer) {
+            return digits(((Number) arg).longValue());
+        }
+        return String.valueOf(arg).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The decimal digits of {@code value}, with a leading '-' when negative. */
+    private static byte[] digits(long value) {
+        if (value >= 0 && value < SMALL.length) {
+            return SMALL[(int) value];
+        }
+        if (value == Long.MIN_VALUE) {
+            return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+        }
+        long rest = Math.abs(value);
+        int length = value < 0 ? 2 : 1;
+        for (long left = rest / 10; left > 0; left /= 10) {
+            length++;
+        }
+        byte[] out = new byte[length];
+        int i = length;
+        do {
+            out[--i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        } while (rest > 0);
+        if (value < 0) {
+            out[0] = '-';
+        }
+        return out;
     }
 
     /**

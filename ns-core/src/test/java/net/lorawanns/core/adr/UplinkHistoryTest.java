@@ -24,6 +24,30 @@ class UplinkHistoryTest {
         assertEquals(0, history.lostFrames());
     }
 
+    /**
+     * The text form, built from the history before on every add (the oldest entry dropped past twenty), is the
+     * documented {@code fCnt:snr:gateways} list, and parses back to the same history.
+     */
+    @Test
+    void theTextFormFollowsEveryAddAndParsesBack() {
+        UplinkHistory history = UplinkHistory.empty().add(7, 9.5, 1).add(8, -7.25, 3);
+        assertEquals("7:9.5:1,8:-7.25:3", history.encode());
+        assertEquals("7:9.5:1,8:-7.25:3", history.add(8, -9.0, 2).encode(),
+                "a repetition keeps one entry, the better of both");
+        StringBuilder expected = new StringBuilder();
+        for (long fCnt = 0; fCnt < 30; fCnt++) {
+            history = (fCnt == 0 ? UplinkHistory.empty() : history).add(100 + fCnt, fCnt / 4.0 - 3, 1 + (int) fCnt % 3);
+        }
+        for (long fCnt = 10; fCnt < 30; fCnt++) {
+            expected.append(fCnt == 10 ? "" : ",").append(100 + fCnt).append(':').append(fCnt / 4.0 - 3).append(':')
+                    .append(1 + fCnt % 3);
+        }
+        assertEquals(expected.toString(), history.encode());
+        assertEquals(history, UplinkHistory.parse(history.encode()));
+        assertEquals(history.encode(), UplinkHistory.parse(history.encode()).encode());
+        assertEquals("5:1.0:1", history.add(5, 1.0, 1).encode(), "a lower counter starts again");
+    }
+
     @Test
     void aCounterGapCountsTheMissingFramesAsLost() {
         UplinkHistory history = UplinkHistory.empty().add(10, -3.2, 1).add(11, 2.0, 2).add(15, 0.5, 1);

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionStoreTest {
@@ -153,6 +154,72 @@ class SessionStoreTest {
         assertFalse(await(one.saveMacState(DEV, "s1", 11, first)));
         assertFalse(await(one.saveMacState(DEV, "s0", 12, first)), "another session's");
         assertEquals(later, await(one.accept(DEV, "s1", 13, WINDOWS, List.of())).macState().orElseThrow());
+    }
+
+    /**
+     * The step keeps what it parsed with the bytes it came from (CounterStepReads): unchanged bytes are not parsed
+     * again, and a record or MAC state changed in Redis, by another instance or by hand, is read as it is now.
+     */
+    @Test
+    void theCounterStepReadsEveryChangeOfTheDeviceRecordAndMacStateWhoeverMadeIt() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        CounterStep first = await(one.accept(DEV, "s1", 11, WINDOWS, List.of()));
+        CounterStep second = await(one.accept(DEV, "s1", 12, WINDOWS, List.of()));
+        assertEquals(Optional.of(abp(DEV, false)), second.device());
+        assertSame(first.device().orElseThrow(), second.device().orElseThrow(), "unchanged bytes, parsed once");
+
+        Device moved = new Device(DEV, Optional.empty(), MacVersion.LORAWAN_1_0_4, "other-app", true,
+                Optional.empty());
+        await(new DeviceStore(TestRedis.client(vertx, TestRedis.settings()), keys).put(moved));
+        assertEquals(Optional.of(moved), await(one.accept(DEV, "s1", 13, WINDOWS, List.of())).device(),
+                "a record another instance changed");
+
+        MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
+        MacState saved = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
+        assertTrue(await(other.saveMacState(DEV, "s1", 13, saved)));
+        assertEquals(saved, await(one.accept(DEV, "s1", 14, WINDOWS, List.of())).macState().orElseThrow(),
+                "a MAC state another instance saved");
+        MacState byHand = saved.with(f -> f.maxDutyCycle = 7);
+        await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("m").arg(byHand.toJson().encode())));
+        assertEquals(byHand, await(one.accept(DEV, "s1", 15, WINDOWS, List.of())).macState().orElseThrow(),
+                "a MAC state changed in Redis");
+        assertEquals(Optional.of(byHand), one.lastReadMacState(DEV));
+    }
+
+    /** The gateways that heard a frame, stored as the session hash's {@code gw} text and read back (HeardBy). */
+    @Test
+    void theGatewaysThatHeardAFrameAreStoredInTheirTextForm() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        List<HeardBy> heard = List.of(new HeardBy(Eui64.parse("AA5500000000000F"), false, -57, 9.5),
+                new HeardBy(Eui64.parse("00000000000000A1"), false, -104, -7.25),
+                new HeardBy(Eui64.parse("FFFFFFFFFFFFFFFF"), true, -112, null),
+                new HeardBy(Eui64.parse("0102030405060708"), true, null, null));
+        await(one.accept(DEV, "s1", 11, WINDOWS, heard));
+        assertEquals("AA5500000000000F/-57/9.5 00000000000000A1/-104/-7.25 FFFFFFFFFFFFFFFF+gps/-112/ "
+                + "0102030405060708+gps", await(redis.send(Request.cmd(Command.HGET).arg(keys.session(DEV)).arg("gw")))
+                .toString());
+        assertEquals(heard, await(one.state(DEV)).heardBy());
+    }
+
+    /** Two devices whose DevEUIs share a slot of the kept reads: each step still gets its own device's record. */
+    @Test
+    void devicesSharingASlotOfTheKeptReadsEachGetTheirOwn() throws Exception {
+        // The same Long.hashCode, so the same slot whatever the table's size.
+        Eui64 twin = new Eui64(DEV.value() ^ 0x0000_0001_0000_0001L);
+        assertEquals(Long.hashCode(DEV.value()), Long.hashCode(twin.value()));
+        await(devices.put(abp(DEV, false)));
+        await(devices.put(new Device(twin, Optional.empty(), MacVersion.LORAWAN_1_0_4, "twin-app", true,
+                Optional.empty())));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        await(one.setActive(twin, session("t1", "26011235"), 10, 0));
+        for (long fCnt = 11; fCnt < 15; fCnt++) {
+            assertEquals("app", await(one.accept(DEV, "s1", fCnt, WINDOWS, List.of())).device().orElseThrow()
+                    .applicationId());
+            assertEquals("twin-app", await(one.accept(twin, "t1", fCnt, WINDOWS, List.of())).device().orElseThrow()
+                    .applicationId());
+        }
     }
 
     @Test

@@ -46,6 +46,25 @@ class MacStateTest {
      * The form stored before default values were left out, every field present, as a session hash holds it after an
      * upgrade: it reads as the same state, which is stored again without them.
      */
+    /** A copy made by assigning fields shares the collections; changing a copy made from it leaves both alone. */
+    @Test
+    void aStateCopiedByAssignmentStaysAsItWas() {
+        MacState first = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
+        MacState assigned = first.withAssigned(f -> f.adrHistory = "1:2.0:1");
+        MacState changed = assigned.with(f -> {
+            f.channels.remove(65);
+            f.abandoned.add(7);
+        });
+        assertEquals(SUB_BAND_2, first.channels());
+        assertEquals(SUB_BAND_2, assigned.channels());
+        assertFalse(assigned.abandoned(7));
+        assertFalse(changed.channels().contains(65));
+        assertTrue(changed.abandoned(7));
+        assertEquals("1:2.0:1", changed.adrHistory());
+        assertEquals("", first.adrHistory());
+        assertEquals(first.with(f -> f.adrHistory = "1:2.0:1"), assigned);
+    }
+
     @Test
     void theEarlierFormWithEveryFieldReadsAsTheCompactOne() {
         MacState stored = MacState.fromJson(new JsonObject("{\"dr\":5,\"txp\":0,\"nbt\":1,"

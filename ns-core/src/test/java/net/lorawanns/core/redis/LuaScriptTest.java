@@ -14,6 +14,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -75,6 +76,28 @@ class LuaScriptTest {
                         return null;
                     })));
         }).onComplete(test.succeedingThenComplete());
+    }
+
+    /** Arguments reach the script as Redis reads them: numbers as their decimal digits, keys given as bytes too. */
+    @Test
+    void argumentsArriveAsTheirDecimalDigitsOrBytes(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        LuaScript echo = new LuaScript("test_echo", "-- " + UUID.randomUUID() + "\nreturn {KEYS[1], KEYS[2], ARGV[1], "
+                + "ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]}");
+        long[] numbers = {0, 7, 127, 128, -1, -128, 1_234_567_890_123L, Long.MAX_VALUE, Long.MIN_VALUE};
+        byte[][] keys = {(prefix + "{k}:one").getBytes(StandardCharsets.UTF_8),
+            (prefix + "{k}:zwei-\u00fc").getBytes(StandardCharsets.UTF_8)};
+        echo.run(redis, ReplicaAcks.NONE, keys, numbers[0], (int) numbers[1], numbers[2], numbers[3], numbers[4],
+                (int) numbers[5], numbers[6], numbers[7], numbers[8], "text \u00fc").onComplete(test.succeeding(
+                        reply -> test.verify(() -> {
+                            assertEquals(prefix + "{k}:one", reply.get(0).toString());
+                            assertEquals(prefix + "{k}:zwei-\u00fc", reply.get(1).toString());
+                            for (int i = 0; i < numbers.length; i++) {
+                                assertEquals(Long.toString(numbers[i]), reply.get(2 + i).toString());
+                            }
+                            assertEquals("text \u00fc", reply.get(11).toString());
+                            test.completeNow();
+                        })));
     }
 
     /** {EVAL calls, EVALSHA calls} from INFO commandstats. */

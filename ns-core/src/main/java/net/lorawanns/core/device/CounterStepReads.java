@@ -1,0 +1,120 @@
+package net.lorawanns.core.device;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import net.lorawanns.core.mac.MacState;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.types.Eui64;
+
+/**
+ * What the counter step ({@link SessionStore#accept}) last read for a device, each value kept with the bytes it was
+ * parsed from: the device record and the session's MAC state come with every step, mostly unchanged since the
+ * device's last frame, and are parsed again only when their stored bytes differ (a record changed in Redis, by any
+ * instance, is therefore always seen). Also the step's Redis keys, encoded once per device.
+ *
+ * <p>Direct-mapped: a device's slot follows from its DevEUI, and a device that takes another's slot costs that one a
+ * parse, so the memory stays bounded however many devices send: {@value #SLOTS} slots of about 1.5-2 KB each (keys,
+ * both values and their bytes; a MAC state's collections take most of it), some 30 MB when all are used. Thread-safe:
+ * the pipelines' event loops share it; a slot holds an immutable {@link Entry}, replaced whole.
+ */
+final class CounterStepReads {
+    private static final int SLOTS = 16_384;
+
+    /**
+     * One device's keys and last reads.
+     *
+     * @param keys the counter step's keys: the session hash, the device record, the downlink queue and the downlink
+     *             path, UTF-8
+     * @param sessionKey the session hash's key alone, as {@link SessionStore}'s other scripts on it take it
+     * @param deviceBytes the device record as stored, null before the first read
+     * @param macBytes the MAC state as stored, null before the first read
+     */
+    record Entry(Eui64 devEui, byte[][] keys, byte[][] sessionKey, byte[] deviceBytes, Device device,
+                 byte[] macBytes, MacState mac) {
+        Entry withDevice(byte[] bytes, Device parsed) {
+            return new Entry(devEui, keys, sessionKey, bytes, parsed, macBytes, mac);
+        }
+
+        Entry withMac(byte[] bytes, MacState parsed) {
+            return new Entry(devEui, keys, sessionKey, deviceBytes, device, bytes, parsed);
+        }
+    }
+
+    private final RedisKeys redisKeys;
+    private final Entry[] slots = new Entry[SLOTS];
+
+    CounterStepReads(RedisKeys redisKeys) {
+        this.redisKeys = redisKeys;
+    }
+
+    /** The device's entry, a fresh one (keys only) when it has none. */
+    Entry of(Eui64 devEui) {
+        Entry entry = slots[slot(devEui)];
+        if (entry != null && entry.devEui().equals(devEui)) {
+            return entry;
+        }
+        byte[] session = utf8(redisKeys.session(devEui));
+        return new Entry(devEui, new byte[][] {session, utf8(redisKeys.device(devEui)),
+            utf8(redisKeys.downlinkQueue(devEui)), utf8(redisKeys.downlinkPath(devEui))}, new byte[][] {session},
+                null, null, null, null);
+    }
+
+    /** The device's last read MAC state, without asking Redis; empty when none is kept. */
+    Optional<MacState> lastMac(Eui64 devEui) {
+        Entry entry = slots[slot(devEui)];
+        return entry != null && entry.devEui().equals(devEui) ? Optional.ofNullable(entry.mac()) : Optional.empty();
+    }
+
+    /** The device record stored as {@code stored}: the kept one when the bytes are the same, else parsed and kept. */
+    Device device(Entry entry, Buffer stored) {
+        if (entry.device() != null && same(entry.deviceBytes(), stored)) {
+            return entry.device();
+        }
+        byte[] bytes = stored.getBytes();
+        Device device = Device.fromJson(new JsonObject(Buffer.buffer(bytes)));
+        keep(of(entry.devEui()).withDevice(bytes, device));
+        return device;
+    }
+
+    /**
+     * The MAC state kept for {@code stored}, if the device's last read (or save) was of these bytes; else empty, and
+     * the caller parses it and {@link #keepMac keeps} what it made of them.
+     */
+    Optional<MacState> macIfSame(Eui64 devEui, Buffer stored) {
+        Entry entry = slots[slot(devEui)];
+        return entry != null && entry.devEui().equals(devEui) && entry.mac() != null && same(entry.macBytes(), stored)
+                ? Optional.of(entry.mac()) : Optional.empty();
+    }
+
+    /** Keeps {@code state} as what the bytes {@code stored} hold for the device. */
+    void keepMac(Eui64 devEui, byte[] stored, MacState state) {
+        keep(of(devEui).withMac(stored, state));
+    }
+
+    private void keep(Entry entry) {
+        slots[slot(entry.devEui())] = entry;
+    }
+
+    private static int slot(Eui64 devEui) {
+        int hash = Long.hashCode(devEui.value());
+        return (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    }
+
+    private static boolean same(byte[] known, Buffer stored) {
+        if (known == null || known.length != stored.length()) {
+            return false;
+        }
+        for (int i = 0; i < known.length; i++) {
+            if (known[i] != stored.getByte(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] utf8(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+}
