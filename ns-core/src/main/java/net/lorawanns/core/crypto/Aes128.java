@@ -3,15 +3,17 @@ package net.lorawanns.core.crypto;
 import net.lorawanns.core.types.AesKey;
 import org.bouncycastle.crypto.BlockCipher;
 import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.macs.CMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 
-/**
- * The AES-128 primitives LoRaWAN is built on: single-block ECB (BouncyCastle's engine) and AES-CMAC (RFC 4493, our own
- * {@link AesCmac}). Any thread.
- */
+/** The AES-128 primitives LoRaWAN is built on, on BouncyCastle: single-block ECB and AES-CMAC (RFC 4493). Any thread. */
 public final class Aes128 {
     public static final int BLOCK = 16;
-    private static final ThreadLocal<AesCmac> CMAC = ThreadLocal.withInitial(AesCmac::new);
+    /**
+     * A CMAC per thread, given each MIC's key anew: a MIC per uplink copy, and a CMAC made per MIC copied the engine's
+     * S-box and made its buffers every time (issue 16's garbage per copy). Confined to its thread.
+     */
+    private static final ThreadLocal<CMac> CMAC = ThreadLocal.withInitial(() -> new CMac(AESEngine.newInstance()));
 
     private Aes128() {
     }
@@ -38,11 +40,15 @@ public final class Aes128 {
         return out;
     }
 
-    /**
-     * AES-CMAC over the concatenation of {@code parts}: with an {@link AesCmac} of the calling thread, which allocates
-     * nothing but the tag (a MIC per uplink).
-     */
+    /** AES-CMAC over the concatenation of {@code parts}. */
     public static byte[] cmac(AesKey key, byte[]... parts) {
-        return CMAC.get().mac(key.bytes(), parts);
+        CMac mac = CMAC.get();
+        mac.init(new KeyParameter(key.bytes()));
+        for (byte[] part : parts) {
+            mac.update(part, 0, part.length);
+        }
+        byte[] out = new byte[mac.getMacSize()];
+        mac.doFinal(out, 0);
+        return out;
     }
 }
