@@ -121,6 +121,38 @@ class BatchingRedisTest {
                 })));
     }
 
+    /**
+     * One turn, so one write on the lane's connection: an error reply between requests fails that request alone, and
+     * those after it were executed after it, in order (no transaction rolled anything back or held anything up).
+     */
+    @Test
+    void anErrorReplyInTheMiddleOfAWriteFailsOnlyItsOwnRequest(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        String counter = prefix + "middle-counter";
+        String text = prefix + "middle-text";
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(text).arg("not a number"))
+                .onComplete(test.succeeding(ok -> {
+                    List<Future<Response>> replies = List.of(
+                            redis.send(Request.cmd(Command.INCR).arg(counter)),
+                            redis.send(Request.cmd(Command.APPEND).arg(text).arg("!")),
+                            redis.send(Request.cmd(Command.INCR).arg(text)),
+                            redis.send(Request.cmd(Command.INCR).arg(counter)),
+                            redis.send(Request.cmd(Command.GET).arg(text)),
+                            redis.send(Request.cmd(Command.GET).arg(counter)));
+                    Future.join(replies).onComplete(done -> test.verify(() -> {
+                        assertEquals(1, replies.get(0).result().toLong());
+                        assertEquals(13, replies.get(1).result().toLong(), "APPEND's new length");
+                        RedisFailure failure = assertInstanceOf(RedisFailure.class, replies.get(2).cause());
+                        assertEquals(RedisFailure.Kind.ERROR_REPLY, failure.kind());
+                        assertTrue(failure.getMessage().contains("not an integer"), failure.getMessage());
+                        assertEquals(2, replies.get(3).result().toLong(), "the INCR after the error was executed");
+                        assertEquals("not a number!", replies.get(4).result().toString());
+                        assertEquals("2", replies.get(5).result().toString());
+                        test.completeNow();
+                    }));
+                })));
+    }
+
     @Test
     void requestsOfOneEventLoopAreExecutedInTheirOrderAcrossAStall(Vertx vertx, VertxTestContext test) {
         RedisProcess server = RedisProcess.start();
