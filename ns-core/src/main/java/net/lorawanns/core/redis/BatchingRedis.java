@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import net.lorawanns.core.eventloop.TurnBatches;
 
 /**
  * A {@link Redis} client for the event loops, on standalone Redis, Sentinel or Redis Cluster.
@@ -88,7 +87,6 @@ public final class BatchingRedis implements Redis {
     private final RedisMetrics metrics;
     private final RedisFailure timeout;
     private final AtomicInteger pending = new AtomicInteger();
-    private final TurnBatches<Pending> batches = new TurnBatches<>(MAX_BATCH, this::send);
 
     /**
      * @param pooled the pooled client for requests made outside the event loops (and the slot table on Cluster)
@@ -156,7 +154,7 @@ public final class BatchingRedis implements Redis {
             return Future.failedFuture(overload);
         }
         Pending p = new Pending(request, group, acks, now, context);
-        batches.add(context, p);
+        lane(context).add(p);
         return p.promise.future();
     }
 
@@ -166,19 +164,19 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Runs on the event loop of {@code context}. Lanes belong to event-loop threads, not to contexts: Vert.x makes a
-     * new context for every caller outside it (a reply to such a caller completes there), and a lane per context
-     * would hold a connection per context for good. Every context of one event loop runs on its thread, so they can
-     * share its lane.
+     * The lane of the event loop running {@code context}. Lanes belong to event-loop threads, not to contexts: Vert.x
+     * makes a new context for every caller outside it (a reply to such a caller completes there), and a lane per
+     * context would hold a connection per context for good. Every context of one event loop runs on its thread, so
+     * they can share its lane.
      */
-    private void send(Context context, List<Pending> batch) {
+    private Lane lane(Context context) {
         Thread eventLoop = Thread.currentThread();
         Lane lane = lanes.get(eventLoop);
         if (lane == null) {
             lane = lanes.computeIfAbsent(eventLoop, thread -> cluster != null ? new ClusterLane(context)
                     : new MasterLane(context));
         }
-        lane.send(batch);
+        return lane;
     }
 
     /**
@@ -281,12 +279,38 @@ public final class BatchingRedis implements Redis {
         /** Requests past their deadline that a connection still owes, or that were not written yet. */
         private final ArrayDeque<Pending> overdue = new ArrayDeque<>();
         private boolean sweepArmed;
+        /** The requests added during the current turn of the event loop. */
+        private List<Pending> batch = new ArrayList<>();
+        private final Handler<Void> endOfTurn = v -> flush();
 
         Lane(Context context) {
             this.context = context;
         }
 
-        final void send(List<Pending> batch) {
+        /**
+         * Adds a request to the turn's batch, which goes out once the work already queued on the event loop is done
+         * (the I/O events and tasks of this turn add to it), or at once when it is full.
+         */
+        final void add(Pending p) {
+            if (batch.isEmpty()) {
+                p.context.runOnContext(endOfTurn);
+            }
+            batch.add(p);
+            if (batch.size() >= MAX_BATCH) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<Pending> full = batch;
+            batch = new ArrayList<>(Math.min(MAX_BATCH, full.size() * 2));
+            send(full);
+        }
+
+        private void send(List<Pending> batch) {
             for (int i = 0, n = batch.size(); i < n; i++) {
                 Pending p = batch.get(i);
                 p.lane = this;

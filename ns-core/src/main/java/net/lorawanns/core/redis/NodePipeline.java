@@ -1,6 +1,7 @@
 package net.lorawanns.core.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -11,8 +12,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import io.vertx.redis.client.impl.ParserHandler;
-import io.vertx.redis.client.impl.RESPParser;
 import io.vertx.redis.client.impl.RedisURI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,15 +26,12 @@ import java.util.concurrent.TimeUnit;
  * is a reply like any other, so it fails nothing but its own request. The Vert.x client's connections do not offer
  * this: each {@code send()} is a write (a system call) of its own, and {@code batch()} fails every request of the batch
  * when one reply is an error. Requests are written by {@link RequestWriter} into one pooled direct buffer per write,
- * which the socket sends as it is; replies are read by the client's {@link RESPParser} (RESP2: no HELLO is sent), so
- * they are the same {@link Response} objects as everywhere else.
+ * which the socket sends as it is; replies are read from the socket's own buffers by {@link ReplyReader} (RESP2: no
+ * HELLO is sent) as the client's {@link Response} objects, the same as everywhere else.
  *
  * <p>Threads: opened on the lane's event loop, whose context then runs the socket's handlers; used only there.
  */
-final class NodePipeline implements ParserHandler {
-    /** Replies nest arrays this deep at most (the Vert.x client's default). */
-    private static final int MAX_NESTED_ARRAYS = 32;
-
+final class NodePipeline {
     /** Where the reply to one request goes. Called on the lane's event loop. */
     interface Reply {
         /** Redis answered (an error reply included); {@code reply} is null for RESP's null. */
@@ -58,7 +54,7 @@ final class NodePipeline implements ParserHandler {
 
     private final String name;
     private final NetSocketInternal socket;
-    private final RESPParser parser = new RESPParser(this, MAX_NESTED_ARRAYS);
+    private final ReplyReader replies = new ReplyReader(this::handle);
     private final ArrayDeque<Reply> waiting = new ArrayDeque<>();
     /** Requests added since the last {@link #flush()}. */
     private final List<Request> unwritten = new ArrayList<>();
@@ -69,7 +65,7 @@ final class NodePipeline implements ParserHandler {
     private NodePipeline(String name, NetSocket socket) {
         this.name = name;
         this.socket = (NetSocketInternal) socket;
-        socket.handler(parser);
+        this.socket.messageHandler(this::read);
         socket.exceptionHandler(e -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
                 "connection to " + name + " failed: " + RedisFailure.describe(e))));
         socket.closeHandler(v -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
@@ -201,8 +197,28 @@ final class NodePipeline implements ParserHandler {
         return closed == null && answered < mark;
     }
 
-    @Override
-    public void handle(Response reply) {
+    /** Reads the replies in what the socket received (a buffer, released here). */
+    private void read(Object received) {
+        if (!(received instanceof ByteBuf bytes)) {
+            ReferenceCountUtil.release(received);
+            return;
+        }
+        if (closed != null) {
+            bytes.release();
+            return;
+        }
+        try {
+            replies.read(bytes);
+        } catch (ReplyReader.UnreadableReply e) {
+            close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "unreadable reply from " + name + ": "
+                    + e.getMessage()));
+        }
+    }
+
+    private void handle(Response reply) {
+        if (closed != null) {
+            return;
+        }
         Reply request = waiting.poll();
         if (request == null) {
             close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, name + " sent a reply no request was waiting for"));
@@ -210,12 +226,6 @@ final class NodePipeline implements ParserHandler {
         }
         answered++;
         request.replied(reply);
-    }
-
-    @Override
-    public void fail(Throwable unreadable) {
-        close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "unreadable reply from " + name + ": "
-                + RedisFailure.describe(unreadable)));
     }
 
     /** Closes the connection; every request still waiting fails with {@code why}, in the order written. */
