@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -87,6 +88,7 @@ public final class BatchingRedis implements Redis {
     private final RedisMetrics metrics;
     private final RedisFailure timeout;
     private final AtomicInteger pending = new AtomicInteger();
+    private final Handler<Pending> complete = this::complete;
 
     /**
      * @param pooled the pooled client for requests made outside the event loops (and the slot table on Cluster)
@@ -200,10 +202,12 @@ public final class BatchingRedis implements Redis {
         private boolean expired;
         /** No longer counted as pending: answered, failed, or never to be written. */
         private boolean finished;
-        /** The WAIT that decides it (it asks for replicas), and its own reply or failure until WAIT answers. */
+        /** The WAIT that decides it (it asks for replicas); its own reply or failure until then, then its outcome. */
         private Acks decidedBy;
         private Response reply;
         private RedisFailure failure;
+        /** It has its outcome. */
+        private boolean settled;
         private int redirects;
 
         Pending(Request request, String group, ReplicaAcks acks, long sentNanos, Context context) {
@@ -763,18 +767,30 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Gives a request its outcome, a reply or a failure, on the context it was sent from (another context of the
-     * lane's event loop); the first outcome counts.
+     * Gives a request its outcome, a reply or a failure, on the context it was sent from; the first outcome counts.
+     * That context is another one of the lane's event loop, or the same: it runs on this thread, now.
      */
     private void settle(Pending p, Response reply, RedisFailure failure) {
-        if (Vertx.currentContext() != p.context) {
-            p.context.runOnContext(v -> settle(p, reply, failure));
+        if (p.settled) {
             return;
         }
-        boolean first = failure == null ? p.promise.tryComplete(reply) : p.promise.tryFail(failure);
-        if (first) {
-            metrics.record(p.group, p.sentNanos, failure);
+        p.settled = true;
+        p.reply = reply;
+        p.failure = failure;
+        if (Vertx.currentContext() == p.context) {
+            complete(p);
+        } else {
+            ((ContextInternal) p.context).dispatch(p, complete);
         }
+    }
+
+    private void complete(Pending p) {
+        if (p.failure == null) {
+            p.promise.complete(p.reply);
+        } else {
+            p.promise.fail(p.failure);
+        }
+        metrics.record(p.group, p.sentNanos, p.failure);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package net.lorawanns.core.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -183,8 +184,9 @@ final class NodePipeline {
         }
         written += unwritten.size();
         unwritten.clear();
-        socket.writeMessage(out).onFailure(e -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
-                "writing to " + name + " failed: " + RedisFailure.describe(e))));
+        // Straight to the channel, without a promise per write: a failed write reaches the exception handler.
+        ChannelHandlerContext channel = socket.channelHandlerContext();
+        channel.writeAndFlush(out, channel.voidPromise());
     }
 
     /** How many requests were written so far: a mark to compare with {@link #owes(long)}. */
