@@ -314,14 +314,14 @@ public final class BatchingRedis implements Redis {
             send(full);
         }
 
-        private void send(List<Pending> batch) {
-            for (int i = 0, n = batch.size(); i < n; i++) {
-                Pending p = batch.get(i);
+        private void send(List<Pending> turn) {
+            for (int i = 0, n = turn.size(); i < n; i++) {
+                Pending p = turn.get(i);
                 p.lane = this;
                 ticking.add(p);
             }
             arm();
-            route(batch);
+            route(turn);
         }
 
         /** Writes the batch to the connections its requests go to. */
