@@ -1,5 +1,7 @@
 package net.lorawanns.core.redis;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -73,7 +75,6 @@ public final class BatchingRedis implements Redis {
     /** MOVED and ASK redirections one Cluster request follows at most. */
     private static final int MAX_REDIRECTS = 5;
 
-    private final Vertx vertx;
     private final Redis pooled;
     private final NetClient client;
     /** Where standalone and Sentinel lanes connect; null on Cluster. */
@@ -99,12 +100,11 @@ public final class BatchingRedis implements Redis {
      * @param timeoutMs a request's deadline
      * @param maxPending requests sent and not yet answered, at most
      */
-    BatchingRedis(Vertx vertx, Redis pooled, NetClient client, MasterLocator locator, ClusterNodes cluster,
+    BatchingRedis(Redis pooled, NetClient client, MasterLocator locator, ClusterNodes cluster,
                   long timeoutMs, int maxPending, RedisMetrics metrics) {
         if ((locator == null) == (cluster == null)) {
             throw new IllegalArgumentException("either a master locator or a cluster");
         }
-        this.vertx = vertx;
         this.pooled = pooled;
         this.client = client;
         this.locator = locator;
@@ -282,13 +282,19 @@ public final class BatchingRedis implements Redis {
         private final ArrayDeque<Pending> ticking = new ArrayDeque<>();
         /** Requests past their deadline that a connection still owes, or that were not written yet. */
         private final ArrayDeque<Pending> overdue = new ArrayDeque<>();
-        private boolean sweepArmed;
+        /** The event loop's own timer queue: a sweep belongs to no deployment, whose undeployment would cancel it. */
+        private final EventLoop eventLoop;
+        private final Runnable sweepTask = this::sweep;
+        /** The armed sweep and when it runs ({@link System#nanoTime()}); null while none is armed. */
+        private ScheduledFuture<?> sweep;
+        private long sweepAt;
         /** The requests added during the current turn of the event loop. */
         private List<Pending> batch = new ArrayList<>();
         private final Handler<Void> endOfTurn = v -> flush();
 
         Lane(Context context) {
             this.context = context;
+            this.eventLoop = ((ContextInternal) context).nettyEventLoop();
         }
 
         /**
@@ -411,11 +417,11 @@ public final class BatchingRedis implements Redis {
             });
         }
 
-        /** Arms the lane's timer for the next deadline of its oldest requests, unless it is armed. */
+        /**
+         * Arms the lane's timer for the next deadline of its oldest requests: the deadline of the oldest one within its
+         * deadline, or the time to give up the connection that owes the oldest one past it, whichever comes first.
+         */
         private void arm() {
-            if (sweepArmed) {
-                return;
-            }
             long due = Long.MAX_VALUE;
             if (!ticking.isEmpty()) {
                 due = ticking.peekFirst().sentNanos + timeoutNanos;
@@ -426,17 +432,23 @@ public final class BatchingRedis implements Redis {
             if (due == Long.MAX_VALUE) {
                 return;
             }
-            sweepArmed = true;
-            long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime() + 999_999));
-            vertx.setTimer(delayMs, id -> onContext(context, this::sweep));
+            if (sweep != null) {
+                if (sweepAt <= due) {
+                    return;
+                }
+                // Armed to give a connection up later: a request sent since has an earlier deadline.
+                sweep.cancel(false);
+            }
+            sweepAt = due;
+            sweep = eventLoop.schedule(sweepTask, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
         /**
          * Fails the requests whose deadline passed, and closes a connection that owes a reply for
-         * {@link #ABANDON_TIMEOUTS} timeouts (which fails what it still owes).
+         * {@link #ABANDON_TIMEOUTS} timeouts (which fails what it still owes). Runs on the event loop, in no context.
          */
         private void sweep() {
-            sweepArmed = false;
+            sweep = null;
             long now = System.nanoTime();
             for (Pending p = ticking.peekFirst(); p != null && (p.finished || now - p.sentNanos >= timeoutNanos);
                  p = ticking.peekFirst()) {

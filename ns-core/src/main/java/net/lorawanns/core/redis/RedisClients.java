@@ -51,7 +51,7 @@ public final class RedisClients {
             case CLUSTER -> null;
         };
         ClusterNodes cluster = locator != null ? null : new ClusterNodes(pooled, client, urls, timeoutMs);
-        return new BatchingRedis(vertx, pooled, client, locator, cluster, timeoutMs, maxPending,
+        return new BatchingRedis(pooled, client, locator, cluster, timeoutMs, maxPending,
                 new RedisMetrics(registry));
     }
 }

@@ -212,6 +212,37 @@ class BatchingRedisTest {
                 })));
     }
 
+    /**
+     * A request past its deadline that Redis still owes has the lane wait {@code ABANDON_TIMEOUTS} timeouts before
+     * giving its connection up; a request sent meanwhile still fails at its own deadline.
+     */
+    @Test
+    void aRequestSentWhileAnotherIsOverdueFailsAtItsOwnDeadline(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start();
+        Redis redis = client(vertx, server.url(), Duration.ofSeconds(1), 100);
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.PING))
+                .onComplete(test.succeeding(pong -> {
+                    server.freeze();
+                    // The second is sent in a task of its own, once the lane has dealt with the first's deadline.
+                    redis.send(Request.cmd(Command.PING)).onComplete(test.failing(first -> Vertx.currentContext()
+                            .runOnContext(later -> {
+                                long sent = System.nanoTime();
+                                redis.send(Request.cmd(Command.PING)).onComplete(test.failing(second -> test.verify(
+                                        () -> {
+                                            long elapsedMs = (System.nanoTime() - sent) / 1_000_000;
+                                            assertEquals(RedisFailure.Kind.TIMEOUT,
+                                                    assertInstanceOf(RedisFailure.class, second).kind());
+                                            assertTrue(elapsedMs >= 1_000 && elapsedMs < 3_000, "failed at its "
+                                                    + "deadline, not when the connection is given up (10 s): "
+                                                    + elapsedMs + " ms");
+                                            server.thaw();
+                                            server.close();
+                                            test.completeNow();
+                                        })));
+                            })));
+                })));
+    }
+
     @Test
     void aRedisThatRestartsIsConnectedToAgain(Vertx vertx, VertxTestContext test) {
         RedisProcess server = RedisProcess.start();
