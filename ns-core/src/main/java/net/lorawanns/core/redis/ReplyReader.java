@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * <p>Cheaper than the client's own parser for the lanes' small replies: a reply is read straight from the socket's
  * buffer once it is complete (a scan that allocates nothing checks that first), numbers are read from their digits
  * without a String, a bulk string's bytes are copied once, and only the bytes of a reply that has not fully arrived
- * are kept for the next read.
+ * are kept for the next read, in a buffer kept for that.
  *
  * <p>Threads: one connection's; not thread-safe.
  */
@@ -31,10 +31,12 @@ final class ReplyReader {
     /** A bulk string's length at most (Redis's own limit, {@code proto-max-bulk-len}'s default). */
     private static final long MAX_BULK = 512L * 1024 * 1024;
     private static final int INCOMPLETE = -1;
+    /** The buffer of incomplete replies is reused; one grown beyond this is let go once read. */
+    private static final int KEPT = 4096;
 
     private final Consumer<Response> replies;
-    /** The start of a reply that has not fully arrived; null when there is none. */
-    private ByteBuf unread;
+    /** The start of a reply that has not fully arrived (a socket read may end anywhere), if it is readable. */
+    private ByteBuf unread = Unpooled.buffer(0, Integer.MAX_VALUE);
 
     /** @param replies gets each reply, in the order received */
     ReplyReader(Consumer<Response> replies) {
@@ -57,22 +59,23 @@ final class ReplyReader {
     void read(ByteBuf chunk) {
         ByteBuf in = chunk;
         try {
-            if (unread != null) {
+            if (unread.isReadable()) {
                 unread.writeBytes(chunk);
                 in = unread;
             }
             while (in.isReadable() && scan(in, in.readerIndex(), 0) != INCOMPLETE) {
                 replies.accept(reply(in, 0));
             }
-            if (!in.isReadable()) {
-                unread = null;
-            } else if (in != unread) {
-                unread = Unpooled.buffer(Math.max(256, 2 * in.readableBytes())).writeBytes(in);
+            if (in != unread) {
+                unread.clear().writeBytes(in);
             } else {
                 unread.discardReadBytes();
             }
+            if (!unread.isReadable() && unread.capacity() > KEPT) {
+                unread = Unpooled.buffer(0, Integer.MAX_VALUE);
+            }
         } catch (RuntimeException e) {
-            unread = null;
+            unread.clear();
             throw e;
         } finally {
             chunk.release();

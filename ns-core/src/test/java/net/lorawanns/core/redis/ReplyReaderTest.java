@@ -112,6 +112,21 @@ class ReplyReaderTest {
     }
 
     @Test
+    void aLongReplyOverManyReadsThenShortOnes() {
+        String value = "v".repeat(10_000);
+        byte[] all = ("$10000\r\n" + value + "\r\n:1\r\n$5\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII);
+        List<Response> replies = new ArrayList<>();
+        ReplyReader reader = new ReplyReader(replies::add);
+        for (int from = 0; from < all.length; from += 100) {
+            reader.read(bytes(all, from, Math.min(all.length, from + 100)));
+        }
+        assertEquals(3, replies.size());
+        assertEquals(value, replies.get(0).toString());
+        assertEquals(1, replies.get(1).toLong());
+        assertEquals("hello", replies.get(2).toString());
+    }
+
+    @Test
     void bulkStringsAreBinarySafe() {
         List<Response> replies = new ArrayList<>();
         byte[] reply = {'$', '5', '\r', '\n', 'a', '\r', '\n', 0, (byte) 0xff, '\r', '\n'};
