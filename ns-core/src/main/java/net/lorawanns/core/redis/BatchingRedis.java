@@ -81,7 +81,7 @@ public final class BatchingRedis implements Redis {
     private final MasterLocator locator;
     /** The masters of a Redis Cluster; null for standalone and Sentinel. */
     private final ClusterNodes cluster;
-    /** A lane per event-loop thread ({@link #send(Context, List)}). */
+    /** A lane per event-loop thread ({@link #lane(Context)}). */
     private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
     private final long timeoutMs;
     private final long timeoutNanos;

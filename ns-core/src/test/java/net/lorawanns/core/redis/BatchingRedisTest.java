@@ -243,6 +243,35 @@ class BatchingRedisTest {
                 })));
     }
 
+    /** The lane's own connection authenticates and selects the database as the URL says. */
+    @Test
+    void theLaneUsesThePasswordAndDatabaseOfTheUrl(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start("requirepass lane-secret");
+        Redis redis = client(vertx, server.url() + "/3", Duration.ofSeconds(5), 100);
+        Redis wrong = client(vertx, "redis://:not-the-secret@127.0.0.1:" + server.port(), Duration.ofSeconds(5), 100);
+        Redis database0 = Redis.createClient(vertx, server.url());
+        Redis database3 = Redis.createClient(vertx, server.url() + "/3");
+        String key = prefix + "in-database-3";
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(key).arg("here"))
+                .compose(set -> database3.send(Request.cmd(Command.GET).arg(key)))
+                .compose(in3 -> database0.send(Request.cmd(Command.GET).arg(key)).map(in0 -> {
+                    test.verify(() -> {
+                        assertEquals("here", in3.toString());
+                        assertEquals(null, in0, "not in database 0");
+                    });
+                    return in0;
+                }))
+                .compose(checked -> wrong.send(Request.cmd(Command.PING)))
+                .onComplete(test.failing(refused -> test.verify(() -> {
+                    RedisFailure failure = assertInstanceOf(RedisFailure.class, refused);
+                    assertEquals(RedisFailure.Kind.UNAVAILABLE, failure.kind());
+                    assertTrue(failure.getMessage().contains("refused auth"), failure.getMessage());
+                    assertTrue(!failure.getMessage().contains("not-the-secret"), "no password in the message");
+                    server.close();
+                    test.completeNow();
+                }))));
+    }
+
     @Test
     void aRedisThatRestartsIsConnectedToAgain(Vertx vertx, VertxTestContext test) {
         RedisProcess server = RedisProcess.start();
