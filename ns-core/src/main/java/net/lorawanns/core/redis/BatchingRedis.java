@@ -1,11 +1,15 @@
 package net.lorawanns.core.redis;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.NetClient;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -13,6 +17,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import io.vertx.redis.client.impl.RequestImpl;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,43 +26,48 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import net.lorawanns.core.eventloop.TurnBatches;
+import java.util.function.Supplier;
 
 /**
- * A {@link Redis} client for the event loops, built on a pooled standalone, Sentinel or Cluster client.
+ * A {@link Redis} client for the event loops, on standalone Redis, Sentinel or Redis Cluster.
  *
  * <ul>
- *   <li><b>Batches.</b> The requests an event loop makes during one of its turns go to Redis in one write and come
- *   back in one read, where a request each would cost a system call each way. On Redis Cluster, where a batch must
- *   stay within one hash slot and the requests of one turn rarely do, they are split by the master of their slot,
- *   and each master's share goes out in one write on the lane's {@link NodePipeline} to that master, each request
- *   decided as soon as its own reply arrives ({@link ClusterLane}).</li>
- *   <li><b>Order.</b> Each event loop keeps one connection of its own, its {@link Lane}, and sends every batch on
- *   it: Redis executes one connection's requests in the order they were written, so two requests sent one after
- *   the other from one event loop are executed in that order, even when Redis stalls and resumes (a pool would
- *   spread them over connections, which a resuming Redis serves in any order). A Cluster lane holds one connection
- *   per master: requests of one slot (one device's keys) keep their order, also while the slot moves.</li>
- *   <li><b>Errors.</b> A batch of several requests is wrapped in MULTI/EXEC. EXEC answers each request with its own
- *   reply, errors included, so an error fails its own request only; if Redis refuses to queue one of them (out of
- *   memory, say), it runs none of them, and failing them all is then exact. On Cluster each request has its own
- *   reply anyway.</li>
+ *   <li><b>Lanes.</b> Each event loop has a lane of its own: a pipelined connection ({@link NodePipeline}) to the
+ *   server that takes writes (the standalone server, or the master Sentinel names: {@link MasterLocator}), or on
+ *   Redis Cluster one to each master ({@link ClusterNodes}), opened on first use.</li>
+ *   <li><b>Batches.</b> The requests an event loop makes during one of its turns go to Redis in one write, as RESP
+ *   written straight into one buffer ({@link RequestWriter}), where a request each would cost a system call each way.
+ *   On Redis Cluster, where the requests of one turn rarely share a slot, they are split by the master of their slot,
+ *   and each master's share goes out in one write to that master.</li>
+ *   <li><b>Order.</b> Redis executes one connection's requests in the order they were written, so two requests sent
+ *   one after the other from one event loop are executed in that order, even when Redis stalls and resumes (a pool
+ *   would spread them over connections, which a resuming Redis serves in any order). On Cluster, requests of one slot
+ *   (one device's keys) keep their order, also while the slot moves.</li>
+ *   <li><b>Errors.</b> Each reply settles its own request as it arrives: an error reply fails its own request only.
+ *   Nothing relies on the requests of one turn being executed together (which turn a request falls into is chance,
+ *   and a turn's requests may be split into several batches or over several masters): what must be atomic is a
+ *   {@link LuaScript}, atomic on its own.</li>
  *   <li><b>Deadline.</b> A request not answered within the configured timeout fails with a
- *   {@link RedisFailure.Kind#TIMEOUT}. Redis may still execute it later; its reply is then ignored. A connection
- *   that answers nothing for {@link #ABANDON_TIMEOUTS} timeouts is closed, which fails what it still owes.</li>
- *   <li><b>Bound.</b> At most {@code maxPending} requests are written and unanswered; beyond that a request fails at
+ *   {@link RedisFailure.Kind#TIMEOUT}. Redis may still execute it later; its reply is then ignored; a request whose
+ *   deadline passed before it could be written is not written. A connection that owes a reply for
+ *   {@link #ABANDON_TIMEOUTS} timeouts is closed, which fails what it still owes. One timer per lane at a time checks
+ *   its oldest requests, rather than a timer per batch.</li>
+ *   <li><b>Bound.</b> At most {@code maxPending} requests are sent and unanswered; beyond that a request fails at
  *   once with {@link RedisFailure.Kind#OVERLOAD}, so that a stalled Redis costs bounded memory.</li>
- *   <li><b>Reconnect.</b> A lane whose connection failed, closed, or answered READONLY (a Sentinel failover demoted
- *   its server) gets a new one for its next batch; while connecting fails, batches fail at once
- *   ({@link RedisFailure.Kind#UNAVAILABLE}) for {@link #RECONNECT_BACKOFF_MS} before the next attempt.</li>
+ *   <li><b>Reconnect.</b> A connection that failed, closed, or answered READONLY (a Sentinel failover demoted its
+ *   server; a new connection asks the sentinels again) is replaced on next use; while connecting fails, requests
+ *   fail at once ({@link RedisFailure.Kind#UNAVAILABLE}) for {@link #RECONNECT_BACKOFF_MS} before the next
+ *   attempt.</li>
+ *   <li><b>Replicas.</b> A write that asks for replicas ({@link ReplicaAcks}) has WAIT follow its write on the same
+ *   connection (on Cluster, to the master that took it), and is decided on WAIT's count.</li>
  * </ul>
  *
  * <p>Threads: a lane belongs to its event loop and is only touched there; replies complete on the context that
- * sent the request. Requests made outside an event loop (start-up, command-line tools) go through the pool, with
- * the same deadline.
+ * sent the request. Requests made outside an event loop (start-up, command-line tools) go through the Vert.x client's
+ * pool, with the same deadline.
  */
 public final class BatchingRedis implements Redis {
-    /** Bounds one batch (and so one write and one EXEC reply). */
+    /** Bounds one batch (and so one write). */
     private static final int MAX_BATCH = 512;
     private static final long RECONNECT_BACKOFF_MS = 250;
     /** A connection that owes a reply for this many request timeouts is given up. */
@@ -65,46 +75,46 @@ public final class BatchingRedis implements Redis {
     /** MOVED and ASK redirections one Cluster request follows at most. */
     private static final int MAX_REDIRECTS = 5;
 
-    /** @param context where the request was sent from, and where its reply is given */
-    private record Pending(Request request, String group, ReplicaAcks acks, Promise<Response> promise,
-                           long sentNanos, Context context) {
-    }
-
-    /**
-     * Each request's own outcome (an error reply is a reply of type ERROR; a failure is a request that got no
-     * reply), and how many replicas acknowledged the batch's writes (-1: not asked).
-     */
-    private record Written(List<AsyncResult<Response>> results, long replicasAcked) {
-    }
-
-    private final Vertx vertx;
     private final Redis pooled;
+    private final NetClient client;
+    /** Where standalone and Sentinel lanes connect; null on Cluster. */
+    private final MasterLocator locator;
     /** The masters of a Redis Cluster; null for standalone and Sentinel. */
     private final ClusterNodes cluster;
-    /** A lane per event-loop thread ({@link #send(Context, List)}). */
+    /** A lane per event-loop thread ({@link #lane(Context)}). */
     private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
-    private final Map<Thread, ClusterLane> clusterLanes = new ConcurrentHashMap<>();
     private final long timeoutMs;
+    private final long timeoutNanos;
     private final int maxPending;
     private final RedisMetrics metrics;
+    private final RedisFailure timeout;
     private final AtomicInteger pending = new AtomicInteger();
-    private final TurnBatches<Pending> batches = new TurnBatches<>(MAX_BATCH, this::send);
+    private final Handler<Pending> complete = this::complete;
 
     /**
-     * @param pooled the pooled client whose connections the lanes take
+     * @param pooled the pooled client for requests made outside the event loops (and the slot table on Cluster)
+     * @param client the TCP client the lanes connect with
+     * @param locator where the lanes connect on standalone and Sentinel; null on Cluster
      * @param cluster the masters of the Redis Cluster that {@code pooled} is a client of; null for standalone and
      *     Sentinel
      * @param timeoutMs a request's deadline
-     * @param maxPending requests written and not yet answered, at most
+     * @param maxPending requests sent and not yet answered, at most
      */
-    BatchingRedis(Vertx vertx, Redis pooled, ClusterNodes cluster, long timeoutMs, int maxPending,
-                  RedisMetrics metrics) {
-        this.vertx = vertx;
+    BatchingRedis(Redis pooled, NetClient client, MasterLocator locator, ClusterNodes cluster,
+                  long timeoutMs, int maxPending, RedisMetrics metrics) {
+        if ((locator == null) == (cluster == null)) {
+            throw new IllegalArgumentException("either a master locator or a cluster");
+        }
         this.pooled = pooled;
+        this.client = client;
+        this.locator = locator;
         this.cluster = cluster;
         this.timeoutMs = timeoutMs;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.maxPending = maxPending;
         this.metrics = metrics;
+        this.timeout = new RedisFailure(RedisFailure.Kind.TIMEOUT,
+                "Redis did not answer within " + timeoutMs + " ms (redis.request_timeout)");
         metrics.pending(pending::get);
     }
 
@@ -121,7 +131,7 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Sends a write whose reply counts only once {@code acks} replicas have it: WAIT follows its batch on the same
+     * Sends a write whose reply counts only once {@code acks} replicas have it: WAIT follows its write on the same
      * connection, and the write fails ({@link RedisFailure.Kind#NOT_REPLICATED}) if fewer replicas acknowledged it.
      */
     public Future<Response> send(Request request, String group, ReplicaAcks acks) {
@@ -135,395 +145,360 @@ public final class BatchingRedis implements Redis {
             }
             return pooled.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
                     .recover(e -> Future.failedFuture(RedisFailure.of(e)))
-                    .andThen(result -> metrics.record(group, now, result));
+                    .andThen(result -> metrics.record(group, now, result.failed() ? RedisFailure.of(result.cause())
+                            : null));
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
             RedisFailure overload = new RedisFailure(RedisFailure.Kind.OVERLOAD, maxPending
                     + " Redis requests are waiting for an answer (redis.max_pending_requests)");
-            metrics.record(group, now, Future.failedFuture(overload));
+            metrics.record(group, now, overload);
             return Future.failedFuture(overload);
         }
-        Promise<Response> promise = Promise.promise();
-        batches.add(context, new Pending(request, group, acks, promise, now, context));
-        return promise.future();
+        Pending p = new Pending(request, group, acks, now, context);
+        lane(context).add(p);
+        return p.promise.future();
     }
 
-    /** Requests written to Redis and not yet answered. */
+    /** Requests sent to Redis and not yet answered. */
     public int pending() {
         return pending.get();
     }
 
     /**
-     * Runs on the event loop of {@code context}. Lanes belong to event-loop threads, not to contexts: Vert.x makes a
-     * new context for every caller outside it (a reply to such a caller completes there), and a lane per context
-     * would hold a connection per context for good. Every context of one event loop runs on its thread, so they can
-     * share its lane, which keeps to the context it was made on.
+     * The lane of the event loop running {@code context}. Lanes belong to event-loop threads, not to contexts: Vert.x
+     * makes a new context for every caller outside it (a reply to such a caller completes there), and a lane per
+     * context would hold a connection per context for good. Every context of one event loop runs on its thread, so
+     * they can share its lane.
      */
-    private void send(Context context, List<Pending> batch) {
+    private Lane lane(Context context) {
         Thread eventLoop = Thread.currentThread();
-        if (cluster != null) {
-            clusterLanes.computeIfAbsent(eventLoop, thread -> new ClusterLane(context)).send(batch);
-            return;
-        }
         Lane lane = lanes.get(eventLoop);
         if (lane == null) {
-            lane = lanes.computeIfAbsent(eventLoop, thread -> new Lane(context));
+            lane = lanes.computeIfAbsent(eventLoop, thread -> cluster != null ? new ClusterLane(context)
+                    : new MasterLane(context));
         }
-        lane.send(batch);
+        return lane;
     }
 
-    /** The connection of one event loop, and the batches it carries. Touched only on that event loop. */
-    private final class Lane {
+    /**
+     * One request, from its send to its outcome. Touched only on its lane's event loop.
+     */
+    private static final class Pending implements NodePipeline.Reply {
+        private final Request request;
+        private final String group;
+        private final ReplicaAcks acks;
+        private final Promise<Response> promise = Promise.promise();
+        private final long sentNanos;
+        /** Where the request was sent from, and where its outcome is given. */
         private final Context context;
-        private Future<RedisConnection> connection;
-        private long retryAfterNanos;
-        private Throwable lastFailure;
+        private Lane lane;
+        /** The connection it was written to last, and whose lane connection that is. */
+        private NodePipeline pipeline;
+        private Lane.Master master;
+        /** Its connection owes its reply. */
+        private boolean owed;
+        /** Its deadline passed: it has its outcome (TIMEOUT); not written if it was not yet. */
+        private boolean expired;
+        /** No longer counted as pending: answered, failed, or never to be written. */
+        private boolean finished;
+        /** The WAIT that decides it (it asks for replicas); its own reply or failure until then, then its outcome. */
+        private Acks decidedBy;
+        private Response reply;
+        private RedisFailure failure;
+        /** It has its outcome. */
+        private boolean settled;
+        private int redirects;
 
-        Lane(Context context) {
+        Pending(Request request, String group, ReplicaAcks acks, long sentNanos, Context context) {
+            this.request = request;
+            this.group = group;
+            this.acks = acks;
+            this.sentNanos = sentNanos;
             this.context = context;
         }
 
-        void send(List<Pending> batch) {
-            Future<RedisConnection> used = connection();
-            // One timer per batch: at the deadline its requests fail, and a batch still unanswered much later
-            // gives its connection up.
-            long[] timer = new long[1];
-            timer[0] = vertx.setTimer(timeoutMs, deadline -> {
-                expire(batch);
-                timer[0] = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(context,
-                        () -> drop(used, new RedisFailure(RedisFailure.Kind.TIMEOUT, "Redis answered nothing for "
-                                + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"))));
-            });
-            used.compose(conn -> write(conn, batch)).onComplete(result -> onContext(context, () -> {
-                vertx.cancelTimer(timer[0]);
-                answered(used, batch, result);
-            }));
+        @Override
+        public void replied(Response reply) {
+            owed = false;
+            lane.replied(this, reply);
         }
 
-        private Future<RedisConnection> connection() {
-            if (connection != null) {
-                return connection;
-            }
-            if (System.nanoTime() < retryAfterNanos) {
-                return Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
-                        "Redis unreachable: " + RedisFailure.describe(lastFailure)));
-            }
-            Future<RedisConnection> opening = pooled.connect().timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                    .recover(e -> Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
-                            "no connection to Redis within " + timeoutMs + " ms: " + RedisFailure.describe(e))));
-            connection = opening;
-            opening.onComplete(result -> onContext(context, () -> {
-                if (result.succeeded()) {
-                    RedisConnection conn = result.result();
-                    conn.exceptionHandler(e -> onContext(context, () -> drop(opening, e)));
-                    conn.endHandler(v -> onContext(context, () -> drop(opening, new RedisFailure(
-                            RedisFailure.Kind.UNAVAILABLE, "the Redis connection closed"))));
-                } else {
-                    drop(opening, result.cause());
+        @Override
+        public void failed(RedisFailure why) {
+            owed = false;
+            lane.failed(this, why);
+        }
+    }
+
+    /**
+     * WAIT after the requests of one write that ask for replicas: each is decided once WAIT answered how many
+     * replicas have the connection's writes (none, if WAIT failed).
+     */
+    private final class Acks implements NodePipeline.Reply {
+        private final List<Pending> writes = new ArrayList<>(2);
+        private int replicas;
+        private long waitMillis;
+
+        void add(Pending p) {
+            writes.add(p);
+            p.decidedBy = this;
+            replicas = Math.max(replicas, p.acks.replicas());
+            waitMillis = Math.max(waitMillis, p.acks.timeout().toMillis());
+        }
+
+        Request request() {
+            return Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis);
+        }
+
+        @Override
+        public void replied(Response reply) {
+            decide(reply == null || reply.type() == ResponseType.ERROR ? 0 : reply.toLong());
+        }
+
+        @Override
+        public void failed(RedisFailure why) {
+            decide(0);
+        }
+
+        private void decide(long acked) {
+            for (Pending p : writes) {
+                // A request that was redirected since is decided by the WAIT that followed it on its new master.
+                if (p.decidedBy == this) {
+                    p.decidedBy = null;
+                    p.lane.finish(p);
+                    BatchingRedis.this.decide(p, p.reply, p.failure, acked);
                 }
-            }));
-            return opening;
-        }
-
-        /** Forgets {@code used} (if it is still the lane's connection) so that the next batch connects anew. */
-        private void drop(Future<RedisConnection> used, Throwable why) {
-            if (connection != used) {
-                return;
-            }
-            connection = null;
-            lastFailure = why;
-            retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_MS * 1_000_000;
-            if (used.succeeded()) {
-                used.result().close();
-            }
-        }
-
-        private void answered(Future<RedisConnection> used, List<Pending> batch, AsyncResult<Written> result) {
-            pending.addAndGet(-batch.size());
-            if (result.failed()) {
-                RedisFailure failure = RedisFailure.of(result.cause());
-                if (failure.kind() != RedisFailure.Kind.ERROR_REPLY || failure.isReadOnly()) {
-                    drop(used, failure);
-                }
-                batch.forEach(p -> settle(p, Future.failedFuture(failure)));
-                return;
-            }
-            List<AsyncResult<Response>> results = result.result().results();
-            long acked = result.result().replicasAcked();
-            for (int i = 0; i < batch.size(); i++) {
-                decide(failure -> drop(used, failure), batch.get(i), results.get(i), acked);
             }
         }
     }
 
     /**
-     * The lane of one event loop on a Redis Cluster: a {@link NodePipeline} to each master, opened on first use. A
-     * batch is split by the master of each request's slot, and each master's share goes out in one write, behind
-     * what the lane wrote to that master before (per master, in the order sent); each request is decided on its own
-     * reply, so that an error reply fails only its request and a stalled master holds up only its own slots. A MOVED
-     * sends the request to the master it names and has the slot table read again; an ASK sends it there behind
-     * ASKING, in one write; at most {@link #MAX_REDIRECTS} times. When a request asks for replicas, WAIT follows its
-     * master's share, on that master. Until the slot table or a master's connection is ready, the batches wait for
-     * it in order; after the table changed, a moved slot's requests wait for its old master (see
-     * {@link #switchTo}). Touched only on its event loop.
+     * The requests of one event loop and its connections. Touched only on that event loop.
      */
-    private final class ClusterLane {
-        private final Context context;
-        private final Map<String, Master> masters = new HashMap<>();
-        /** Batches waiting, in order, for the slot table being read; null while none does. */
-        private List<Waiting> awaitingTable;
-        /** The table the lane routes with, and the one before it while masters still owe what it routed to them. */
-        private SlotTable current;
-        private SlotTable previous;
-        private final Map<String, Drain> drains = new HashMap<>();
-        private final List<Held> held = new ArrayList<>();
+    private abstract class Lane {
+        final Context context;
+        /** Requests within their deadline, in the order sent (answered ones until they reach the head). */
+        private final ArrayDeque<Pending> ticking = new ArrayDeque<>();
+        /** Requests past their deadline that a connection still owes, or that were not written yet. */
+        private final ArrayDeque<Pending> overdue = new ArrayDeque<>();
+        /** The event loop's own timer queue: a sweep belongs to no deployment, whose undeployment would cancel it. */
+        private final EventLoop eventLoop;
+        private final Runnable sweepTask = this::sweep;
+        /** The armed sweep and when it runs ({@link System#nanoTime()}); null while none is armed. */
+        private ScheduledFuture<?> sweep;
+        private long sweepAt;
+        /** The requests added during the current turn of the event loop. */
+        private List<Pending> batch = new ArrayList<>();
+        private final Handler<Void> endOfTurn = v -> flush();
 
-        ClusterLane(Context context) {
+        Lane(Context context) {
             this.context = context;
-        }
-
-        void send(List<Pending> batch) {
-            Deadline deadline = new Deadline(batch);
-            Future<SlotTable> table = cluster.table();
-            if (awaitingTable == null && table.succeeded()) {
-                route(table.result(), batch, deadline);
-                return;
-            }
-            if (awaitingTable != null) {
-                awaitingTable.add(new Waiting(batch, deadline));
-                return;
-            }
-            awaitingTable = new ArrayList<>(List.of(new Waiting(batch, deadline)));
-            table.onComplete(read -> onContext(context, () -> {
-                List<Waiting> waiting = awaitingTable;
-                awaitingTable = null;
-                for (Waiting w : waiting) {
-                    if (read.succeeded()) {
-                        route(read.result(), w.batch, w.deadline);
-                    } else {
-                        w.batch.forEach(p -> unsent(w.deadline, p, read.cause()));
-                    }
-                }
-            }));
-        }
-
-        private record Waiting(List<Pending> batch, Deadline deadline) {
-        }
-
-        private void route(SlotTable slots, List<Pending> batch, Deadline deadline) {
-            if (slots != current) {
-                switchTo(slots);
-            } else if (previous != null && drains.values().stream().noneMatch(Drain::owing)) {
-                previous = null;
-                drains.clear();
-            }
-            Map<String, List<Pending>> byMaster = new LinkedHashMap<>();
-            for (Pending p : batch) {
-                List<byte[]> keys = ((RequestImpl) p.request).keys();
-                if (keys.isEmpty()) {
-                    byMaster.computeIfAbsent(slots.anyMaster(), m -> new ArrayList<>()).add(p);
-                    continue;
-                }
-                int slot = HashSlot.of(keys.get(0));
-                String master = slots.masterOf(slot);
-                String before = previous == null ? master : previous.masterOf(slot);
-                if (!before.equals(master) && owing(before)) {
-                    held.add(new Held(p, deadline, master, before));
-                } else {
-                    byMaster.computeIfAbsent(master, m -> new ArrayList<>()).add(p);
-                }
-            }
-            byMaster.forEach((endpoint, share) -> write(endpoint, share, false, 0, deadline));
+            this.eventLoop = ((ContextInternal) context).nettyEventLoop();
         }
 
         /**
-         * From now on, routes with {@code slots}. A request of a slot that moved to another master must not overtake
-         * the requests of that slot the lane wrote to the old master, which that master redirects to the new one when
-         * it answers: it is held until the old master answered all it was written so far.
+         * Adds a request to the turn's batch, which goes out once the work already queued on the event loop is done
+         * (the I/O events and tasks of this turn add to it), or at once when it is full.
          */
-        private void switchTo(SlotTable slots) {
-            if (current != null) {
-                previous = current;
-                drains.clear();
-                masters.forEach((endpoint, master) -> {
-                    if (master.pipeline != null) {
-                        drains.put(endpoint, new Drain(master.pipeline, master.pipeline.written()));
-                    }
-                });
+        final void add(Pending p) {
+            if (batch.isEmpty()) {
+                p.context.runOnContext(endOfTurn);
             }
-            current = slots;
+            batch.add(p);
+            if (batch.size() >= MAX_BATCH) {
+                flush();
+            }
         }
 
-        private boolean owing(String endpoint) {
-            Drain drain = drains.get(endpoint);
-            return drain != null && drain.owing();
-        }
-
-        /** Writes the held requests whose old master answered what it owed (the others stay held, in order). */
-        private void release() {
-            if (held.isEmpty()) {
+        private void flush() {
+            if (batch.isEmpty()) {
                 return;
             }
-            List<Held> waiting = new ArrayList<>(held);
-            held.clear();
-            for (Held h : waiting) {
-                if (owing(h.oldMaster)) {
-                    held.add(h);
-                } else if (h.p.promise.future().isComplete()) {
-                    // Its deadline passed while it was held: never written, so never executed.
-                    unsent(h.deadline, h.p, new RedisFailure(RedisFailure.Kind.TIMEOUT, "not sent: "
-                            + "its slot moved to another master, and the old one did not answer in time"));
-                } else {
-                    write(h.master, List.of(h.p), false, 0, h.deadline);
-                }
+            List<Pending> full = batch;
+            batch = new ArrayList<>(Math.min(MAX_BATCH, full.size() * 2));
+            send(full);
+        }
+
+        private void send(List<Pending> turn) {
+            for (int i = 0, n = turn.size(); i < n; i++) {
+                Pending p = turn.get(i);
+                p.lane = this;
+                ticking.add(p);
             }
+            arm();
+            route(turn);
         }
 
-        /** What the lane had written to a master when the slot table changed. */
-        private record Drain(NodePipeline pipeline, long mark) {
-            boolean owing() {
-                return pipeline.owes(mark);
-            }
-        }
+        /** Writes the batch to the connections its requests go to. */
+        abstract void route(List<Pending> batch);
 
-        /** A request of a moved slot, held until its slot's old master answered what it owed. */
-        private record Held(Pending p, Deadline deadline, String master, String oldMaster) {
-        }
-
-        /** Writes {@code share} to the master at {@code endpoint}, each behind ASKING if {@code asking}. */
-        private void write(String endpoint, List<Pending> share, boolean asking, int redirects, Deadline deadline) {
-            Master master = masters.computeIfAbsent(endpoint, Master::new);
-            master.use(opened -> {
-                if (opened.failed()) {
-                    share.forEach(p -> unsent(deadline, p, opened.cause()));
-                    return;
-                }
-                NodePipeline pipeline = opened.result();
-                List<Request> requests = new ArrayList<>(asking ? 2 * share.size() + 1 : share.size() + 1);
-                int replicas = 0;
-                long waitMillis = 0;
-                for (Pending p : share) {
-                    if (asking) {
-                        requests.add(Request.cmd(Command.ASKING));
-                    }
-                    requests.add(p.request);
-                    replicas = Math.max(replicas, p.acks.replicas());
-                    waitMillis = Math.max(waitMillis, p.acks.timeout().toMillis());
-                }
-                if (replicas > 0) {
-                    // WAIT counts the replicas that have this connection's writes: to the master that took them.
-                    requests.add(Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis));
-                }
-                List<Future<Response>> replies = pipeline.write(requests);
-                deadline.wrote(pipeline);
-                Future<Long> acked = replicas == 0 ? Future.succeededFuture(-1L) : replies.get(replies.size() - 1)
-                        .map(Response::toLong).otherwise(0L);
-                Consumer<RedisFailure> giveUp = why -> master.drop(pipeline, why);
-                for (int i = 0; i < share.size(); i++) {
-                    Pending p = share.get(i);
-                    replies.get(asking ? 2 * i + 1 : i).onComplete(own -> onContext(context, () -> {
-                        replied(endpoint, p, own, acked, redirects, deadline, giveUp);
-                        release();
-                    }));
-                }
-            });
-        }
-
-        /**
-         * Follows a redirection, else decides the request, once {@code acked} tells how many replicas have its writes
-         * (-1: none asked).
-         */
-        private void replied(String endpoint, Pending p, AsyncResult<Response> own, Future<Long> acked, int redirects,
-                             Deadline deadline, Consumer<RedisFailure> giveUp) {
-            Response reply = own.succeeded() ? own.result() : null;
-            if (reply != null && reply.type() == ResponseType.ERROR && redirects < MAX_REDIRECTS) {
-                String error = reply.toString();
-                boolean moved = error.startsWith("MOVED ");
-                if (moved || error.startsWith("ASK ")) {
-                    String[] fields = error.split(" ");
-                    if (fields.length == 3) {
-                        String target = fields[2].startsWith(":")
-                                ? endpoint.substring(0, endpoint.lastIndexOf(':')) + fields[2] : fields[2];
-                        if (moved) {
-                            cluster.stale();
-                        }
-                        write(target, List.of(p), !moved, redirects + 1, deadline);
-                        return;
-                    }
-                }
-            }
-            if (p.acks.replicas() == 0) {
-                finish(deadline, p, own, -1, giveUp);
+        /** {@code p}'s own reply came: it settles {@code p}, unless WAIT's count is still needed. */
+        void replied(Pending p, Response reply) {
+            if (p.decidedBy != null) {
+                p.reply = reply;
                 return;
             }
-            acked.onComplete(replicas -> onContext(context, () -> finish(deadline, p, own, replicas.result(),
-                    giveUp)));
+            finish(p);
+            decide(p, reply, null, -1);
+        }
+
+        /** {@code p}'s connection failed before its reply came: the connection is given up. */
+        void failed(Pending p, RedisFailure why) {
+            giveUp(p, why);
+            if (p.decidedBy != null) {
+                // Its WAIT, written after it on the same connection, fails next and decides it.
+                p.failure = why;
+                return;
+            }
+            finish(p);
+            decide(p, null, why, -1);
         }
 
         /** Fails a request that was not written (no slot table, no connection): no connection to give up. */
-        private void unsent(Deadline deadline, Pending p, Throwable why) {
-            finish(deadline, p, Future.failedFuture(why), -1, failure -> {
+        final void unsent(Pending p, RedisFailure why) {
+            finish(p);
+            decide(p, null, why, -1);
+        }
+
+        /** {@code p} is no longer pending; the answered requests at the heads of the queues leave them. */
+        final void finish(Pending p) {
+            if (!p.finished) {
+                p.finished = true;
+                pending.decrementAndGet();
+            }
+            while (!ticking.isEmpty() && ticking.peekFirst().finished) {
+                ticking.pollFirst();
+            }
+            while (!overdue.isEmpty() && overdue.peekFirst().finished) {
+                overdue.pollFirst();
+            }
+        }
+
+        /**
+         * Writes {@code share} to {@code master} in one write, each request behind ASKING if {@code asking}, and WAIT
+         * after them if one asks for replicas. A request whose deadline passed while it waited for the connection (or
+         * the slot table) is not written: it has its outcome already, and Redis never executes it.
+         */
+        final void write(Master master, List<Pending> share, boolean asking) {
+            master.use(opened -> {
+                if (opened.failed()) {
+                    RedisFailure why = RedisFailure.of(opened.cause());
+                    share.forEach(p -> unsent(p, why));
+                    return;
+                }
+                NodePipeline pipeline = opened.result();
+                Acks acks = null;
+                for (int i = 0, n = share.size(); i < n; i++) {
+                    Pending p = share.get(i);
+                    if (p.expired) {
+                        finish(p);
+                        continue;
+                    }
+                    if (asking) {
+                        pipeline.add(Request.cmd(Command.ASKING), NodePipeline.IGNORED);
+                    }
+                    p.pipeline = pipeline;
+                    p.master = master;
+                    p.owed = true;
+                    if (p.acks.replicas() > 0) {
+                        if (acks == null) {
+                            acks = new Acks();
+                        }
+                        acks.add(p);
+                    }
+                    pipeline.add(p.request, p);
+                }
+                if (acks != null) {
+                    // WAIT counts the replicas that have this connection's writes: to the server that took them.
+                    pipeline.add(acks.request(), acks);
+                }
+                pipeline.flush();
             });
         }
 
-        private void finish(Deadline deadline, Pending p, AsyncResult<Response> own, long acked,
-                            Consumer<RedisFailure> giveUp) {
-            pending.decrementAndGet();
-            deadline.answered();
-            decide(giveUp, p, own, acked);
+        /**
+         * Arms the lane's timer for the next deadline of its oldest requests: the deadline of the oldest one within its
+         * deadline, or the time to give up the connection that owes the oldest one past it, whichever comes first.
+         */
+        private void arm() {
+            long due = Long.MAX_VALUE;
+            if (!ticking.isEmpty()) {
+                due = ticking.peekFirst().sentNanos + timeoutNanos;
+            }
+            if (!overdue.isEmpty()) {
+                due = Math.min(due, overdue.peekFirst().sentNanos + timeoutNanos * ABANDON_TIMEOUTS);
+            }
+            if (due == Long.MAX_VALUE) {
+                return;
+            }
+            if (sweep != null) {
+                if (sweepAt <= due) {
+                    return;
+                }
+                // Armed to give a connection up later: a request sent since has an earlier deadline.
+                sweep.cancel(false);
+            }
+            sweepAt = due;
+            sweep = eventLoop.schedule(sweepTask, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
         /**
-         * A batch's deadline: its requests fail at {@code timeoutMs}; a master still owing one of their replies
-         * {@link #ABANDON_TIMEOUTS} timeouts later is given up.
+         * Fails the requests whose deadline passed, and closes a connection that owes a reply for
+         * {@link #ABANDON_TIMEOUTS} timeouts (which fails what it still owes). Runs on the event loop, in no context.
          */
-        private final class Deadline {
-            private final Map<NodePipeline, Long> marks = new HashMap<>();
-            private int unanswered;
-            private long timer;
-
-            Deadline(List<Pending> batch) {
-                unanswered = batch.size();
-                timer = vertx.setTimer(timeoutMs, expired -> {
-                    expire(batch);
-                    timer = vertx.setTimer(timeoutMs * (ABANDON_TIMEOUTS - 1), abandon -> onContext(context,
-                            () -> marks.forEach((pipeline, mark) -> {
-                                if (pipeline.owes(mark)) {
-                                    masters.get(pipeline.endpoint()).drop(pipeline, new RedisFailure(
-                                            RedisFailure.Kind.TIMEOUT, "Redis Cluster master " + pipeline.endpoint()
-                                            + " answered nothing for " + timeoutMs * ABANDON_TIMEOUTS
-                                            + " ms; connection closed"));
-                                }
-                            })));
-                });
-            }
-
-            void wrote(NodePipeline pipeline) {
-                marks.put(pipeline, pipeline.written());
-            }
-
-            void answered() {
-                if (--unanswered == 0) {
-                    vertx.cancelTimer(timer);
+        private void sweep() {
+            sweep = null;
+            long now = System.nanoTime();
+            for (Pending p = ticking.peekFirst(); p != null && (p.finished || now - p.sentNanos >= timeoutNanos);
+                 p = ticking.peekFirst()) {
+                ticking.pollFirst();
+                if (!p.finished) {
+                    p.expired = true;
+                    overdue.add(p);
+                    settle(p, null, timeout);
                 }
             }
+            List<Pending> stalled = new ArrayList<>();
+            for (Pending p : overdue) {
+                if (now - p.sentNanos < timeoutNanos * ABANDON_TIMEOUTS) {
+                    break;
+                }
+                if (p.owed && (stalled.isEmpty() || stalled.get(stalled.size() - 1).pipeline != p.pipeline)) {
+                    stalled.add(p);
+                }
+            }
+            for (Pending p : stalled) {
+                if (p.owed) {
+                    p.master.drop(p.pipeline, new RedisFailure(RedisFailure.Kind.TIMEOUT, p.pipeline.name()
+                            + " answered nothing for " + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"));
+                }
+            }
+            arm();
         }
 
         /**
-         * The lane's connection to one master: opened on first use, while the writes that need it wait in order;
-         * given up after a failure or a READONLY reply (the slot table is then read again), and, while connecting
-         * fails, not tried again for {@link #RECONNECT_BACKOFF_MS}.
+         * A connection of the lane to one server: opened on first use, while the writes that need it wait in order;
+         * given up after a failure, a READONLY reply or a stall, and, while connecting fails, not tried again for
+         * {@link #RECONNECT_BACKOFF_MS}.
          */
-        private final class Master {
+        final class Master {
+            /** A Cluster master's {@code host:port}; null for the server that takes writes on standalone and Sentinel. */
             private final String endpoint;
+            private final Supplier<Future<NodePipeline>> opener;
             private NodePipeline pipeline;
             private List<Handler<AsyncResult<NodePipeline>>> awaiting;
             private long retryAfterNanos;
             private RedisFailure lastFailure;
 
-            Master(String endpoint) {
+            Master(String endpoint, Supplier<Future<NodePipeline>> opener) {
                 this.endpoint = endpoint;
+                this.opener = opener;
+            }
+
+            /** The current connection, if it is open (for drains: a closed one owes nothing). */
+            NodePipeline pipeline() {
+                return pipeline;
             }
 
             void use(Handler<AsyncResult<NodePipeline>> write) {
@@ -540,7 +515,7 @@ public final class BatchingRedis implements Redis {
                     return;
                 }
                 awaiting = new ArrayList<>(List.of(write));
-                cluster.open(endpoint).onComplete(opened -> onContext(context, () -> {
+                opener.get().onComplete(opened -> onContext(context, () -> {
                     List<Handler<AsyncResult<NodePipeline>>> writes = awaiting;
                     awaiting = null;
                     if (opened.succeeded()) {
@@ -564,82 +539,233 @@ public final class BatchingRedis implements Redis {
             private void failed(RedisFailure why) {
                 lastFailure = why;
                 retryAfterNanos = System.nanoTime() + RECONNECT_BACKOFF_MS * 1_000_000;
+                if (cluster != null) {
+                    cluster.stale();
+                }
+            }
+        }
+    }
+
+    /** The lane of one event loop on standalone Redis or Sentinel: one connection, to the server that takes writes. */
+    private final class MasterLane extends Lane {
+        private final Master connection = new Master(null, locator::open);
+
+        MasterLane(Context context) {
+            super(context);
+        }
+
+        @Override
+        void route(List<Pending> batch) {
+            write(connection, batch, false);
+        }
+    }
+
+    /**
+     * The lane of one event loop on a Redis Cluster: a connection to each master, opened on first use. A batch is
+     * split by the master of each request's slot, and each master's share goes out in one write, behind what the lane
+     * wrote to that master before (per master, in the order sent); each request is decided on its own reply, so that
+     * an error reply fails only its request and a stalled master holds up only its own slots. A MOVED sends the
+     * request to the master it names and has the slot table read again; an ASK sends it there behind ASKING, in one
+     * write; at most {@link #MAX_REDIRECTS} times. When a request asks for replicas, WAIT follows its master's share,
+     * on that master. Until the slot table or a master's connection is ready, the batches wait for it in order; after
+     * the table changed, a moved slot's requests wait for its old master (see {@link #switchTo}).
+     */
+    private final class ClusterLane extends Lane {
+        private final Map<String, Master> masters = new HashMap<>();
+        /** Batches waiting, in order, for the slot table being read; null while none does. */
+        private List<List<Pending>> awaitingTable;
+        /** The table the lane routes with, and the one before it while masters still owe what it routed to them. */
+        private SlotTable current;
+        private SlotTable previous;
+        private final Map<String, Drain> drains = new HashMap<>();
+        private final List<Held> held = new ArrayList<>();
+
+        ClusterLane(Context context) {
+            super(context);
+        }
+
+        @Override
+        void route(List<Pending> batch) {
+            Future<SlotTable> table = cluster.table();
+            if (awaitingTable == null && table.succeeded()) {
+                route(table.result(), batch);
+                return;
+            }
+            if (awaitingTable != null) {
+                awaitingTable.add(batch);
+                return;
+            }
+            awaitingTable = new ArrayList<>(List.of(batch));
+            table.onComplete(read -> onContext(context, () -> {
+                List<List<Pending>> waiting = awaitingTable;
+                awaitingTable = null;
+                for (List<Pending> w : waiting) {
+                    if (read.succeeded()) {
+                        route(read.result(), w);
+                    } else {
+                        RedisFailure why = RedisFailure.of(read.cause());
+                        w.forEach(p -> unsent(p, why));
+                    }
+                }
+            }));
+        }
+
+        private void route(SlotTable slots, List<Pending> batch) {
+            if (slots != current) {
+                switchTo(slots);
+            } else if (previous != null && drains.values().stream().noneMatch(Drain::owing)) {
+                previous = null;
+                drains.clear();
+            }
+            Map<String, List<Pending>> byMaster = new LinkedHashMap<>();
+            for (Pending p : batch) {
+                List<byte[]> keys = ((RequestImpl) p.request).keys();
+                if (keys.isEmpty()) {
+                    byMaster.computeIfAbsent(slots.anyMaster(), m -> new ArrayList<>()).add(p);
+                    continue;
+                }
+                int slot = HashSlot.of(keys.get(0));
+                String master = slots.masterOf(slot);
+                String before = previous == null ? master : previous.masterOf(slot);
+                if (!before.equals(master) && owing(before)) {
+                    held.add(new Held(p, master, before));
+                } else {
+                    byMaster.computeIfAbsent(master, m -> new ArrayList<>()).add(p);
+                }
+            }
+            byMaster.forEach((endpoint, share) -> write(endpoint, share, false));
+        }
+
+        /**
+         * From now on, routes with {@code slots}. A request of a slot that moved to another master must not overtake
+         * the requests of that slot the lane wrote to the old master, which that master redirects to the new one when
+         * it answers: it is held until the old master answered all it was written so far.
+         */
+        private void switchTo(SlotTable slots) {
+            if (current != null) {
+                previous = current;
+                drains.clear();
+                masters.forEach((endpoint, master) -> {
+                    NodePipeline pipeline = master.pipeline();
+                    if (pipeline != null) {
+                        drains.put(endpoint, new Drain(pipeline, pipeline.written()));
+                    }
+                });
+            }
+            current = slots;
+        }
+
+        private boolean owing(String endpoint) {
+            Drain drain = drains.get(endpoint);
+            return drain != null && drain.owing();
+        }
+
+        /** Writes the held requests whose old master answered what it owed (the others stay held, in order). */
+        private void release() {
+            if (held.isEmpty()) {
+                return;
+            }
+            List<Held> waiting = new ArrayList<>(held);
+            held.clear();
+            for (Held h : waiting) {
+                if (owing(h.oldMaster)) {
+                    held.add(h);
+                } else {
+                    // One whose deadline passed while it was held is not written (see write).
+                    write(h.master, List.of(h.p), false);
+                }
+            }
+        }
+
+        /** What the lane had written to a master when the slot table changed. */
+        private record Drain(NodePipeline pipeline, long mark) {
+            boolean owing() {
+                return pipeline.owes(mark);
+            }
+        }
+
+        /** A request of a moved slot, held until its slot's old master answered what it owed. */
+        private record Held(Pending p, String master, String oldMaster) {
+        }
+
+        private void write(String endpoint, List<Pending> share, boolean asking) {
+            write(masters.computeIfAbsent(endpoint, e -> new Master(e, () -> cluster.open(e))), share, asking);
+        }
+
+        /** Follows a redirection, else decides the request as any lane does. */
+        @Override
+        void replied(Pending p, Response reply) {
+            if (!redirected(p, reply)) {
+                super.replied(p, reply);
+            }
+            release();
+        }
+
+        @Override
+        void failed(Pending p, RedisFailure why) {
+            super.failed(p, why);
+            release();
+        }
+
+        private boolean redirected(Pending p, Response reply) {
+            if (reply == null || reply.type() != ResponseType.ERROR || p.redirects >= MAX_REDIRECTS) {
+                return false;
+            }
+            String error = reply.toString();
+            boolean moved = error.startsWith("MOVED ");
+            if (!moved && !error.startsWith("ASK ")) {
+                return false;
+            }
+            String[] fields = error.split(" ");
+            if (fields.length != 3) {
+                return false;
+            }
+            String endpoint = p.master.endpoint;
+            String target = fields[2].startsWith(":")
+                    ? endpoint.substring(0, endpoint.lastIndexOf(':')) + fields[2] : fields[2];
+            if (moved) {
                 cluster.stale();
             }
+            p.redirects++;
+            // The WAIT after its first write counts nothing of its execution on the new master.
+            p.decidedBy = null;
+            write(target, List.of(p), !moved);
+            return true;
         }
     }
 
     /**
-     * Writes a standalone or Sentinel batch: one request alone, several inside MULTI/EXEC, whose reply lists each
-     * request's own reply; then, when a request asks for replicas, WAIT (outside the transaction: inside one, WAIT
-     * does not wait).
-     */
-    private Future<Written> write(RedisConnection connection, List<Pending> batch) {
-        int replicas = 0;
-        long waitMillis = 0;
-        for (Pending p : batch) {
-            replicas = Math.max(replicas, p.acks.replicas());
-            waitMillis = Math.max(waitMillis, p.acks.timeout().toMillis());
-        }
-        if (batch.size() == 1 && replicas == 0) {
-            return connection.send(batch.get(0).request)
-                    .map(reply -> new Written(List.of(Future.succeededFuture(reply)), -1));
-        }
-        boolean transaction = batch.size() > 1;
-        List<Request> requests = new ArrayList<>(batch.size() + 3);
-        if (transaction) {
-            requests.add(Request.cmd(Command.MULTI));
-        }
-        batch.forEach(p -> requests.add(p.request));
-        if (transaction) {
-            requests.add(Request.cmd(Command.EXEC));
-        }
-        if (replicas > 0) {
-            requests.add(Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis));
-        }
-        boolean waited = replicas > 0;
-        return connection.batch(requests).map(replies -> {
-            List<AsyncResult<Response>> own = new ArrayList<>(batch.size());
-            if (transaction) {
-                Response exec = replies.get(batch.size() + 1);
-                for (int i = 0; i < batch.size(); i++) {
-                    own.add(Future.succeededFuture(exec.get(i)));
-                }
-            } else {
-                own.add(Future.succeededFuture(replies.get(0)));
-            }
-            return new Written(own, waited ? replies.get(replies.size() - 1).toLong() : -1);
-        });
-    }
-
-    /**
-     * Settles one request with its own outcome: a reply (an error reply fails this request only), or a failure
-     * without reply, after which, as after a READONLY reply, its connection is given up.
+     * Settles one request with its own outcome: a reply (an error reply fails this request only; after a READONLY
+     * one its connection is given up), or a failure without reply.
      *
-     * @param giveUp gives the request's connection up
      * @param acked replicas that acknowledged the request's writes (-1: not asked)
      */
-    private void decide(Consumer<RedisFailure> giveUp, Pending p, AsyncResult<Response> own, long acked) {
-        if (own.failed()) {
-            RedisFailure failure = RedisFailure.of(own.cause());
-            giveUp.accept(failure);
-            settle(p, Future.failedFuture(failure));
+    private void decide(Pending p, Response reply, RedisFailure failure, long acked) {
+        if (failure != null) {
+            settle(p, null, failure);
             return;
         }
-        Response reply = own.result();
         int wanted = p.acks.replicas();
-        if (wanted > 0 && wanted > acked && (reply == null || reply.type() != ResponseType.ERROR)) {
-            settle(p, Future.failedFuture(new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
+        boolean error = reply != null && reply.type() == ResponseType.ERROR;
+        if (wanted > 0 && wanted > acked && !error) {
+            settle(p, null, new RedisFailure(RedisFailure.Kind.NOT_REPLICATED,
                     acked + " of " + wanted + " replicas (redis.min_replicas_acked) acknowledged a write "
-                            + "within " + p.acks.timeout().toMillis() + " ms")));
-        } else if (reply != null && reply.type() == ResponseType.ERROR) {
-            RedisFailure failure = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
-            if (failure.isReadOnly()) {
-                giveUp.accept(failure);
+                            + "within " + p.acks.timeout().toMillis() + " ms"));
+        } else if (error) {
+            RedisFailure refused = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
+            if (refused.isReadOnly()) {
+                giveUp(p, refused);
             }
-            settle(p, Future.failedFuture(failure));
+            settle(p, null, refused);
         } else {
-            settle(p, Future.succeededFuture(reply));
+            settle(p, reply, null);
+        }
+    }
+
+    /** Gives up the connection {@code p} was written to, if it was and that is still its lane's connection. */
+    private static void giveUp(Pending p, RedisFailure why) {
+        if (p.master != null) {
+            p.master.drop(p.pipeline, why);
         }
     }
 
@@ -652,22 +778,31 @@ public final class BatchingRedis implements Redis {
         }
     }
 
-    private void expire(List<Pending> batch) {
-        RedisFailure timeout = new RedisFailure(RedisFailure.Kind.TIMEOUT,
-                "Redis did not answer within " + timeoutMs + " ms (redis.request_timeout)");
-        batch.forEach(p -> settle(p, Future.failedFuture(timeout)));
-    }
-
-    /** Gives a request its outcome on the context it was sent from (another context of the lane's event loop). */
-    private void settle(Pending p, AsyncResult<Response> result) {
-        if (Vertx.currentContext() != p.context) {
-            p.context.runOnContext(v -> settle(p, result));
+    /**
+     * Gives a request its outcome, a reply or a failure, on the context it was sent from; the first outcome counts.
+     * That context is another one of the lane's event loop, or the same: it runs on this thread, now.
+     */
+    private void settle(Pending p, Response reply, RedisFailure failure) {
+        if (p.settled) {
             return;
         }
-        boolean first = result.succeeded() ? p.promise.tryComplete(result.result()) : p.promise.tryFail(result.cause());
-        if (first) {
-            metrics.record(p.group, p.sentNanos, result);
+        p.settled = true;
+        p.reply = reply;
+        p.failure = failure;
+        if (Vertx.currentContext() == p.context) {
+            complete(p);
+        } else {
+            ((ContextInternal) p.context).dispatch(p, complete);
         }
+    }
+
+    private void complete(Pending p) {
+        if (p.failure == null) {
+            p.promise.complete(p.reply);
+        } else {
+            p.promise.fail(p.failure);
+        }
+        metrics.record(p.group, p.sentNanos, p.failure);
     }
 
     @Override
@@ -680,8 +815,9 @@ public final class BatchingRedis implements Redis {
         return pooled.connect();
     }
 
+    /** Closes the pool and the lanes' connections (their requests fail). */
     @Override
     public Future<Void> close() {
-        return pooled.close();
+        return Future.join(pooled.close(), client.close()).mapEmpty();
     }
 }

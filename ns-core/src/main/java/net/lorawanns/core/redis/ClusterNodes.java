@@ -1,13 +1,11 @@
 package net.lorawanns.core.redis;
 
 import io.vertx.core.Future;
-import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.impl.RedisURI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -73,31 +71,8 @@ final class ClusterNodes {
     /** Opens a pipeline to the master at {@code endpoint} ({@code host:port}); call on the lane's event loop. */
     Future<NodePipeline> open(String endpoint) {
         int colon = endpoint.lastIndexOf(':');
-        String host = endpoint.substring(0, colon);
-        ConnectOptions options = new ConnectOptions().setHost(host)
-                .setPort(Integer.parseInt(endpoint.substring(colon + 1))).setSsl(seed.ssl());
-        if (seed.ssl()) {
-            options.setSniServerName(host);
-        }
-        // The TCP client's connect timeout is the request timeout; this one covers the authentication.
-        return client.connect(options)
-                .compose(socket -> NodePipeline.on(endpoint, socket, hello()).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-                        .onFailure(e -> socket.close()))
-                .recover(e -> Future.failedFuture(e instanceof RedisFailure failure ? failure
-                        : new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "no connection to Redis Cluster master "
-                                + endpoint + " within " + timeoutMs + " ms: " + RedisFailure.describe(e))));
-    }
-
-    /** What a new connection sends first: AUTH with the seed URL's credentials, if it has any. */
-    private List<Request> hello() {
-        List<Request> hello = new ArrayList<>();
-        if (seed.password() != null) {
-            Request auth = Request.cmd(Command.AUTH);
-            if (seed.user() != null) {
-                auth.arg(seed.user());
-            }
-            hello.add(auth.arg(seed.password()));
-        }
-        return hello;
+        return NodePipeline.open(client, seed, endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1)), NodePipeline.hello(seed, false),
+                "Redis Cluster master " + endpoint, timeoutMs);
     }
 }

@@ -1,98 +1,194 @@
 package net.lorawanns.core.redis;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ConnectOptions;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import io.vertx.redis.client.impl.ParserHandler;
-import io.vertx.redis.client.impl.RESPParser;
-import io.vertx.redis.client.impl.RequestImpl;
+import io.vertx.redis.client.impl.RedisURI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A pipelined connection to one Redis Cluster master, owned by one lane: the requests of one {@link #write} go out in
- * one write, behind those written before, without waiting for replies, and each reply completes its own request in
- * the order written (Redis answers one connection's requests in that order); an error reply is a reply like any
- * other, so it fails nothing but its own request. The Vert.x client's connections do not offer this: each
- * {@code send()} is a write (a system call) of its own, and {@code batch()} fails every request of the batch when one
- * reply is an error. The request encoding and the reply parser are the client's ({@link RequestImpl},
- * {@link RESPParser}), so requests and replies are the same objects as everywhere else.
+ * A pipelined connection to one Redis server (a standalone server, the master Sentinel names, or a Redis Cluster
+ * master), owned by one lane: the requests {@link #add added} during one turn go out in one write at
+ * {@link #flush()}, behind those written before, without waiting for replies, and each reply is handed to its own
+ * request's {@link Reply} in the order written (Redis answers one connection's requests in that order); an error reply
+ * is a reply like any other, so it fails nothing but its own request. The Vert.x client's connections do not offer
+ * this: each {@code send()} is a write (a system call) of its own, and {@code batch()} fails every request of the batch
+ * when one reply is an error. Requests are written by {@link RequestWriter} into one pooled direct buffer per write,
+ * which the socket sends as it is; replies are read from the socket's own buffers by {@link ReplyReader} as the
+ * client's {@link Response} objects. No HELLO is sent, so replies come in RESP2, where the pool's connections speak
+ * RESP3 (HELLO 3): a hash is a flat array of fields and values, which {@code Response.get(String)} and
+ * {@code getKeys()} read as a map all the same, and a Lua script's false is a null either way.
  *
  * <p>Threads: opened on the lane's event loop, whose context then runs the socket's handlers; used only there.
  */
-final class NodePipeline implements ParserHandler {
-    /** Replies nest arrays this deep at most (the Vert.x client's default). */
-    private static final int MAX_NESTED_ARRAYS = 32;
+final class NodePipeline {
+    /** Where the reply to one request goes. Called on the lane's event loop. */
+    interface Reply {
+        /** Redis answered (an error reply included); {@code reply} is null for RESP's null. */
+        void replied(Response reply);
 
-    private final String endpoint;
-    private final NetSocket socket;
-    private final RESPParser parser = new RESPParser(this, MAX_NESTED_ARRAYS);
-    private final ArrayDeque<Promise<Response>> waiting = new ArrayDeque<>();
+        /** The connection failed or closed before the reply came: Redis may or may not have executed the request. */
+        void failed(RedisFailure why);
+    }
+
+    /** A reply nobody needs (ASKING's): its request's own reply follows it. */
+    static final Reply IGNORED = new Reply() {
+        @Override
+        public void replied(Response reply) {
+        }
+
+        @Override
+        public void failed(RedisFailure why) {
+        }
+    };
+
+    private final String name;
+    private final NetSocketInternal socket;
+    private final ReplyReader replies = new ReplyReader(this::handle);
+    private final ArrayDeque<Reply> waiting = new ArrayDeque<>();
+    /** Requests added since the last {@link #flush()}. */
+    private final List<Request> unwritten = new ArrayList<>();
     private long written;
     private long answered;
     private RedisFailure closed;
 
-    private NodePipeline(String endpoint, NetSocket socket) {
-        this.endpoint = endpoint;
-        this.socket = socket;
-        socket.handler(parser);
+    private NodePipeline(String name, NetSocket socket) {
+        this.name = name;
+        this.socket = (NetSocketInternal) socket;
+        this.socket.messageHandler(this::read);
         socket.exceptionHandler(e -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
-                "connection to Redis Cluster master " + endpoint + " failed: " + RedisFailure.describe(e))));
+                "connection to " + name + " failed: " + RedisFailure.describe(e))));
         socket.closeHandler(v -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
-                "the connection to Redis Cluster master " + endpoint + " closed")));
+                "the connection to " + name + " closed")));
     }
 
     /**
-     * A pipeline on a connected socket; {@code hello} (authentication), if any, is its first request, and the
-     * pipeline is handed over once Redis accepted it.
+     * Connects to {@code host:port} as {@code uri} says (TLS for {@code rediss://}) and sends {@code hello} first; the
+     * pipeline is handed over once Redis accepted every request of it, within {@code timeoutMs} (the TCP client's own
+     * connect timeout covers the connection). Call on the lane's event loop.
+     *
+     * @param name the server in messages, e.g. {@code Redis master 10.0.0.1:6379}
      */
-    static Future<NodePipeline> on(String endpoint, NetSocket socket, List<Request> hello) {
-        NodePipeline node = new NodePipeline(endpoint, socket);
+    static Future<NodePipeline> open(NetClient client, RedisURI uri, String host, int port, List<Request> hello,
+                                     String name, long timeoutMs) {
+        ConnectOptions options = new ConnectOptions().setHost(host).setPort(port).setSsl(uri.ssl());
+        if (uri.ssl()) {
+            options.setSniServerName(host);
+        }
+        return client.connect(options)
+                .compose(socket -> on(name, socket, hello).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                        .onFailure(e -> socket.close()))
+                .recover(e -> Future.failedFuture(e instanceof RedisFailure failure ? failure
+                        : new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "no connection to " + name + " within "
+                                + timeoutMs + " ms: " + RedisFailure.describe(e))));
+    }
+
+    /**
+     * What a new connection to a server of {@code uri} sends first: AUTH with its credentials and SELECT of its
+     * database, as far as it names them.
+     */
+    static List<Request> hello(RedisURI uri, boolean select) {
+        List<Request> hello = new ArrayList<>(2);
+        if (uri.password() != null) {
+            Request auth = Request.cmd(Command.AUTH);
+            if (uri.user() != null) {
+                auth.arg(uri.user());
+            }
+            hello.add(auth.arg(uri.password()));
+        }
+        if (select && uri.select() != null) {
+            hello.add(Request.cmd(Command.SELECT).arg(uri.select()));
+        }
+        return hello;
+    }
+
+    private static Future<NodePipeline> on(String name, NetSocket socket, List<Request> hello) {
+        NodePipeline node = new NodePipeline(name, socket);
         if (hello.isEmpty()) {
             return Future.succeededFuture(node);
         }
-        List<Future<Response>> replies = node.write(hello);
-        return Future.join(replies).transform(all -> {
-            for (int i = 0; i < hello.size(); i++) {
-                Future<Response> reply = replies.get(i);
-                if (reply.failed() || reply.result() != null && reply.result().type() == ResponseType.ERROR) {
-                    node.close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "Redis Cluster master " + endpoint
-                            + " refused " + hello.get(i).command() + ": "
-                            + (reply.failed() ? RedisFailure.describe(reply.cause()) : reply.result())));
-                    return Future.failedFuture(node.closed);
+        Promise<NodePipeline> ready = Promise.promise();
+        int[] accepted = new int[1];
+        for (Request request : hello) {
+            node.add(request, new Reply() {
+                @Override
+                public void replied(Response reply) {
+                    if (reply != null && reply.type() == ResponseType.ERROR) {
+                        // Redis's own words: an AUTH refusal names no secret.
+                        failed(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, name + " refused "
+                                + request.command() + ": " + reply));
+                    } else if (++accepted[0] == hello.size()) {
+                        ready.tryComplete(node);
+                    }
                 }
-            }
-            return Future.succeededFuture(node);
-        });
+
+                @Override
+                public void failed(RedisFailure why) {
+                    node.close(why);
+                    ready.tryFail(why);
+                }
+            });
+        }
+        node.flush();
+        return ready.future();
     }
 
-    String endpoint() {
-        return endpoint;
+    /** The server in messages. */
+    String name() {
+        return name;
     }
 
-    /** Writes the requests in one write; the futures complete with their replies, in order. */
-    List<Future<Response>> write(List<Request> requests) {
-        List<Future<Response>> replies = new ArrayList<>(requests.size());
+    /**
+     * Queues {@code request} for the next {@link #flush()}; its reply goes to {@code reply}. On a closed pipeline,
+     * {@code reply} fails at once.
+     */
+    void add(Request request, Reply reply) {
         if (closed != null) {
-            requests.forEach(r -> replies.add(Future.failedFuture(closed)));
-            return replies;
+            reply.failed(closed);
+            return;
         }
-        Buffer out = Buffer.buffer(64 * requests.size());
-        for (Request request : requests) {
-            out.appendBuffer(((RequestImpl) request).encode());
-            Promise<Response> reply = Promise.promise();
-            waiting.add(reply);
-            replies.add(reply.future());
+        unwritten.add(request);
+        waiting.add(reply);
+    }
+
+    /** Writes the requests added since the last flush, in one buffer and one write. */
+    void flush() {
+        if (unwritten.isEmpty() || closed != null) {
+            unwritten.clear();
+            return;
         }
-        written += requests.size();
-        socket.write(out).onFailure(e -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
-                "writing to Redis Cluster master " + endpoint + " failed: " + RedisFailure.describe(e))));
-        return replies;
+        int length = 0;
+        for (int i = 0, n = unwritten.size(); i < n; i++) {
+            length += RequestWriter.length(unwritten.get(i));
+        }
+        // Netty releases the buffer once written (or when the write fails).
+        ByteBuf out = socket.channelHandlerContext().alloc().directBuffer(length, length);
+        try {
+            for (int i = 0, n = unwritten.size(); i < n; i++) {
+                RequestWriter.write(unwritten.get(i), out);
+            }
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+        written += unwritten.size();
+        unwritten.clear();
+        // Straight to the channel, without a promise per write: a failed write reaches the exception handler.
+        ChannelHandlerContext channel = socket.channelHandlerContext();
+        channel.writeAndFlush(out, channel.voidPromise());
     }
 
     /** How many requests were written so far: a mark to compare with {@link #owes(long)}. */
@@ -105,33 +201,47 @@ final class NodePipeline implements ParserHandler {
         return closed == null && answered < mark;
     }
 
-    @Override
-    public void handle(Response reply) {
-        Promise<Response> request = waiting.poll();
+    /** Reads the replies in what the socket received (a buffer, released here). */
+    private void read(Object received) {
+        if (!(received instanceof ByteBuf bytes)) {
+            ReferenceCountUtil.release(received);
+            return;
+        }
+        if (closed != null) {
+            bytes.release();
+            return;
+        }
+        try {
+            replies.read(bytes);
+        } catch (ReplyReader.UnreadableReply e) {
+            close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "unreadable reply from " + name + ": "
+                    + e.getMessage()));
+        }
+    }
+
+    private void handle(Response reply) {
+        if (closed != null) {
+            return;
+        }
+        Reply request = waiting.poll();
         if (request == null) {
-            close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "Redis Cluster master " + endpoint
-                    + " sent a reply no request was waiting for"));
+            close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, name + " sent a reply no request was waiting for"));
             return;
         }
         answered++;
-        request.complete(reply);
+        request.replied(reply);
     }
 
-    @Override
-    public void fail(Throwable unreadable) {
-        close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "unreadable reply from Redis Cluster master "
-                + endpoint + ": " + RedisFailure.describe(unreadable)));
-    }
-
-    /** Closes the connection; every request still waiting fails with {@code why}. */
+    /** Closes the connection; every request still waiting fails with {@code why}, in the order written. */
     void close(RedisFailure why) {
         if (closed != null) {
             return;
         }
         closed = why;
+        unwritten.clear();
         socket.close();
-        for (Promise<Response> request = waiting.poll(); request != null; request = waiting.poll()) {
-            request.fail(why);
+        for (Reply request = waiting.poll(); request != null; request = waiting.poll()) {
+            request.failed(why);
         }
     }
 

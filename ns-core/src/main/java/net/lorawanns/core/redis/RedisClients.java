@@ -2,6 +2,7 @@ package net.lorawanns.core.redis;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -15,8 +16,9 @@ public final class RedisClients {
     }
 
     /**
-     * Every topology gets a {@link BatchingRedis}: a connection per event loop (on Cluster, one per master), a deadline
-     * and a bound per request; the requests of each event-loop turn are batched (on Cluster, per master).
+     * Every topology gets a {@link BatchingRedis}: a pipelined connection per event loop to the server that takes
+     * writes (on Cluster, one per master), a deadline and a bound per request; the requests of each event-loop turn
+     * go out in one write (on Cluster, one per master).
      *
      * @param settings mode, sentinel master name, request deadline and bound
      * @param urls the servers to use: the configured ones, or the embedded Redis's URL
@@ -28,7 +30,7 @@ public final class RedisClients {
         }
         long timeoutMs = settings.requestTimeout().toMillis();
         int maxPending = settings.maxPendingRequests();
-        // Each event loop holds one connection of the pool; the rest serve requests made off the event loops.
+        // The pool serves requests made off the event loops (and reads a Cluster's slot table).
         RedisOptions options = new RedisOptions().setMaxPoolSize(64).setMaxPoolWaiting(maxPending)
                 .setMaxWaitingHandlers(2 * maxPending + 1024);
         options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
@@ -41,8 +43,15 @@ public final class RedisClients {
                     .setRole(RedisRole.MASTER);
         }
         Redis pooled = Redis.createClient(vertx, options);
-        ClusterNodes cluster = settings.modeValue() != RedisSettings.Mode.CLUSTER ? null
-                : new ClusterNodes(pooled, vertx.createNetClient(options.getNetClientOptions()), urls, timeoutMs);
-        return new BatchingRedis(vertx, pooled, cluster, timeoutMs, maxPending, new RedisMetrics(registry));
+        // The lanes' own connections: TCP settings (connect timeout, keep-alive) as the pool's.
+        NetClient client = vertx.createNetClient(options.getNetClientOptions());
+        MasterLocator locator = switch (settings.modeValue()) {
+            case STANDALONE -> MasterLocator.standalone(client, urls.get(0), timeoutMs);
+            case SENTINEL -> MasterLocator.sentinel(client, urls, settings.masterName(), timeoutMs);
+            case CLUSTER -> null;
+        };
+        ClusterNodes cluster = locator != null ? null : new ClusterNodes(pooled, client, urls, timeoutMs);
+        return new BatchingRedis(pooled, client, locator, cluster, timeoutMs, maxPending,
+                new RedisMetrics(registry));
     }
 }

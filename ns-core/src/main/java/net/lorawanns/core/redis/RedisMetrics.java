@@ -3,7 +3,6 @@ package net.lorawanns.core.redis;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.AsyncResult;
 import io.vertx.redis.client.Request;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +37,9 @@ public final class RedisMetrics {
         return request.command().toString().toLowerCase(Locale.ROOT);
     }
 
-    void record(String group, long sentNanos, AsyncResult<?> result) {
-        int outcome = result.succeeded() ? 0 : 1 + RedisFailure.of(result.cause()).kind().ordinal();
+    /** @param failure why the request failed; null if it was answered */
+    void record(String group, long sentNanos, RedisFailure failure) {
+        int outcome = failure == null ? 0 : 1 + failure.kind().ordinal();
         Timer[] byOutcome = timers.computeIfAbsent(group, g -> new Timer[1 + RedisFailure.Kind.values().length]);
         Timer timer = byOutcome[outcome];
         if (timer == null) {

@@ -121,6 +121,38 @@ class BatchingRedisTest {
                 })));
     }
 
+    /**
+     * One turn, so one write on the lane's connection: an error reply between requests fails that request alone, and
+     * those after it were executed after it, in order (no transaction rolled anything back or held anything up).
+     */
+    @Test
+    void anErrorReplyInTheMiddleOfAWriteFailsOnlyItsOwnRequest(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        String counter = prefix + "middle-counter";
+        String text = prefix + "middle-text";
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(text).arg("not a number"))
+                .onComplete(test.succeeding(ok -> {
+                    List<Future<Response>> replies = List.of(
+                            redis.send(Request.cmd(Command.INCR).arg(counter)),
+                            redis.send(Request.cmd(Command.APPEND).arg(text).arg("!")),
+                            redis.send(Request.cmd(Command.INCR).arg(text)),
+                            redis.send(Request.cmd(Command.INCR).arg(counter)),
+                            redis.send(Request.cmd(Command.GET).arg(text)),
+                            redis.send(Request.cmd(Command.GET).arg(counter)));
+                    Future.join(replies).onComplete(done -> test.verify(() -> {
+                        assertEquals(1, replies.get(0).result().toLong());
+                        assertEquals(13, replies.get(1).result().toLong(), "APPEND's new length");
+                        RedisFailure failure = assertInstanceOf(RedisFailure.class, replies.get(2).cause());
+                        assertEquals(RedisFailure.Kind.ERROR_REPLY, failure.kind());
+                        assertTrue(failure.getMessage().contains("not an integer"), failure.getMessage());
+                        assertEquals(2, replies.get(3).result().toLong(), "the INCR after the error was executed");
+                        assertEquals("not a number!", replies.get(4).result().toString());
+                        assertEquals("2", replies.get(5).result().toString());
+                        test.completeNow();
+                    }));
+                })));
+    }
+
     @Test
     void requestsOfOneEventLoopAreExecutedInTheirOrderAcrossAStall(Vertx vertx, VertxTestContext test) {
         RedisProcess server = RedisProcess.start();
@@ -178,6 +210,66 @@ class BatchingRedisTest {
                         });
                     }));
                 })));
+    }
+
+    /**
+     * A request past its deadline that Redis still owes has the lane wait {@code ABANDON_TIMEOUTS} timeouts before
+     * giving its connection up; a request sent meanwhile still fails at its own deadline.
+     */
+    @Test
+    void aRequestSentWhileAnotherIsOverdueFailsAtItsOwnDeadline(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start();
+        Redis redis = client(vertx, server.url(), Duration.ofSeconds(1), 100);
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.PING))
+                .onComplete(test.succeeding(pong -> {
+                    server.freeze();
+                    // The second is sent in a task of its own, once the lane has dealt with the first's deadline.
+                    redis.send(Request.cmd(Command.PING)).onComplete(test.failing(first -> Vertx.currentContext()
+                            .runOnContext(later -> {
+                                long sent = System.nanoTime();
+                                redis.send(Request.cmd(Command.PING)).onComplete(test.failing(second -> test.verify(
+                                        () -> {
+                                            long elapsedMs = (System.nanoTime() - sent) / 1_000_000;
+                                            assertEquals(RedisFailure.Kind.TIMEOUT,
+                                                    assertInstanceOf(RedisFailure.class, second).kind());
+                                            assertTrue(elapsedMs >= 1_000 && elapsedMs < 3_000, "failed at its "
+                                                    + "deadline, not when the connection is given up (10 s): "
+                                                    + elapsedMs + " ms");
+                                            server.thaw();
+                                            server.close();
+                                            test.completeNow();
+                                        })));
+                            })));
+                })));
+    }
+
+    /** The lane's own connection authenticates and selects the database as the URL says. */
+    @Test
+    void theLaneUsesThePasswordAndDatabaseOfTheUrl(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start("requirepass lane-secret");
+        Redis redis = client(vertx, server.url() + "/3", Duration.ofSeconds(5), 100);
+        Redis wrong = client(vertx, "redis://:not-the-secret@127.0.0.1:" + server.port(), Duration.ofSeconds(5), 100);
+        Redis database0 = Redis.createClient(vertx, server.url());
+        Redis database3 = Redis.createClient(vertx, server.url() + "/3");
+        String key = prefix + "in-database-3";
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(key).arg("here"))
+                .compose(set -> database3.send(Request.cmd(Command.GET).arg(key)))
+                .compose(in3 -> database0.send(Request.cmd(Command.GET).arg(key)).map(in0 -> {
+                    test.verify(() -> {
+                        assertEquals("here", in3.toString());
+                        assertEquals(null, in0, "not in database 0");
+                    });
+                    return in0;
+                }))
+                .compose(checked -> wrong.send(Request.cmd(Command.PING)))
+                .onComplete(test.failing(refused -> test.verify(() -> {
+                    RedisFailure failure = assertInstanceOf(RedisFailure.class, refused);
+                    assertEquals(RedisFailure.Kind.UNAVAILABLE, failure.kind());
+                    assertTrue(failure.getMessage().contains("refused auth"), failure.getMessage());
+                    assertTrue(!failure.getMessage().contains("not-the-secret"), "no password in the message");
+                    server.close();
+                    test.completeNow();
+                }))));
     }
 
     @Test

@@ -1,0 +1,205 @@
+package net.lorawanns.core.redis;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.BulkType;
+import io.vertx.redis.client.impl.types.ErrorType;
+import io.vertx.redis.client.impl.types.MultiType;
+import io.vertx.redis.client.impl.types.NumberType;
+import io.vertx.redis.client.impl.types.SimpleStringType;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Reads Redis's replies in RESP2 (the protocol a connection speaks until it sends HELLO 3, which the lanes never do)
+ * from the bytes of a connection, as the Vert.x client's {@link Response} values, so that callers see the same
+ * objects as from the client itself: simple strings, errors, integers, bulk strings (null for {@code $-1}) and arrays
+ * of them (null for {@code *-1}).
+ *
+ * <p>Cheaper than the client's own parser for the lanes' small replies: a reply is read straight from the socket's
+ * buffer once it is complete (a scan that allocates nothing checks that first), numbers are read from their digits
+ * without a String, a bulk string's bytes are copied once, and only the bytes of a reply that has not fully arrived
+ * are kept for the next read, in a buffer kept for that.
+ *
+ * <p>Threads: one connection's; not thread-safe.
+ */
+final class ReplyReader {
+    /** Arrays nest this deep at most (the Vert.x client's default). */
+    private static final int MAX_DEPTH = 32;
+    /** A bulk string's length at most (Redis's own limit, {@code proto-max-bulk-len}'s default). */
+    private static final long MAX_BULK = 512L * 1024 * 1024;
+    private static final int INCOMPLETE = -1;
+    /** The buffer of incomplete replies is reused; one grown beyond this is let go once read. */
+    private static final int KEPT = 4096;
+
+    private final Consumer<Response> replies;
+    /** The start of a reply that has not fully arrived (a socket read may end anywhere), if it is readable. */
+    private ByteBuf unread = Unpooled.buffer(0, Integer.MAX_VALUE);
+
+    /** @param replies gets each reply, in the order received */
+    ReplyReader(Consumer<Response> replies) {
+        this.replies = replies;
+    }
+
+    /** A reply Redis sent that is not RESP2. */
+    static final class UnreadableReply extends RuntimeException {
+        UnreadableReply(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Reads the replies {@code chunk} completes, then releases it; the bytes of an incomplete reply at its end are
+     * kept for the next chunk.
+     *
+     * @throws UnreadableReply if the bytes are not RESP2; the connection cannot be read any further
+     */
+    void read(ByteBuf chunk) {
+        ByteBuf in = chunk;
+        try {
+            if (unread.isReadable()) {
+                unread.writeBytes(chunk);
+                in = unread;
+            }
+            while (in.isReadable() && scan(in, in.readerIndex(), 0) != INCOMPLETE) {
+                replies.accept(reply(in, 0));
+            }
+            if (in != unread) {
+                unread.clear().writeBytes(in);
+            } else {
+                unread.discardReadBytes();
+            }
+            if (!unread.isReadable() && unread.capacity() > KEPT) {
+                unread = Unpooled.buffer(0, Integer.MAX_VALUE);
+            }
+        } catch (RuntimeException e) {
+            unread.clear();
+            throw e;
+        } finally {
+            chunk.release();
+        }
+    }
+
+    /** The index after the reply at {@code at}, or {@link #INCOMPLETE}; allocates nothing. */
+    private static int scan(ByteBuf in, int at, int depth) {
+        int end = lineEnd(in, at);
+        if (end == INCOMPLETE) {
+            return INCOMPLETE;
+        }
+        byte type = in.getByte(at);
+        switch (type) {
+            case '+', '-', ':' -> {
+                return end + 2;
+            }
+            case '$' -> {
+                long length = number(in, at + 1, end);
+                if (length < 0) {
+                    return end + 2;
+                }
+                if (length > MAX_BULK) {
+                    throw new UnreadableReply("a bulk string of " + length + " bytes");
+                }
+                long after = end + 2 + length + 2;
+                return after > in.writerIndex() ? INCOMPLETE : (int) after;
+            }
+            case '*' -> {
+                if (depth == MAX_DEPTH) {
+                    throw new UnreadableReply("arrays nested deeper than " + MAX_DEPTH);
+                }
+                long count = number(in, at + 1, end);
+                int next = end + 2;
+                for (long i = 0; i < count && next != INCOMPLETE; i++) {
+                    next = next < in.writerIndex() ? scan(in, next, depth + 1) : INCOMPLETE;
+                }
+                return next;
+            }
+            default -> throw new UnreadableReply("unknown reply type '" + (char) type + "'");
+        }
+    }
+
+    /** Reads the complete reply at the reader index. */
+    private static Response reply(ByteBuf in, int depth) {
+        int at = in.readerIndex();
+        int end = lineEnd(in, at);
+        byte type = in.getByte(at);
+        in.readerIndex(end + 2);
+        switch (type) {
+            case '+' -> {
+                if (end - at == 3 && in.getByte(at + 1) == 'O' && in.getByte(at + 2) == 'K') {
+                    return SimpleStringType.OK;
+                }
+                return SimpleStringType.create(in.toString(at + 1, end - at - 1, StandardCharsets.UTF_8));
+            }
+            case '-' -> {
+                return ErrorType.create(in.toString(at + 1, end - at - 1, StandardCharsets.UTF_8));
+            }
+            case ':' -> {
+                return NumberType.create(number(in, at + 1, end));
+            }
+            case '$' -> {
+                int length = (int) number(in, at + 1, end);
+                if (length < 0) {
+                    return null;
+                }
+                if (length == 0) {
+                    in.skipBytes(2);
+                    return BulkType.EMPTY;
+                }
+                byte[] bytes = new byte[length];
+                in.readBytes(bytes).skipBytes(2);
+                return BulkType.create(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)), false);
+            }
+            default -> {
+                int count = (int) number(in, at + 1, end);
+                if (count < 0) {
+                    return null;
+                }
+                if (count == 0) {
+                    return MultiType.EMPTY_MULTI;
+                }
+                MultiType array = MultiType.create(count, false);
+                for (int i = 0; i < count; i++) {
+                    array.add(reply(in, depth + 1));
+                }
+                return array;
+            }
+        }
+    }
+
+    /** The index of the CR of the line that starts at {@code at}, or {@link #INCOMPLETE} while its LF is missing. */
+    private static int lineEnd(ByteBuf in, int at) {
+        int cr = in.indexOf(at, in.writerIndex(), (byte) '\r');
+        if (cr == -1 || cr + 1 >= in.writerIndex()) {
+            return INCOMPLETE;
+        }
+        if (in.getByte(cr + 1) != '\n') {
+            throw new UnreadableReply("a line without LF after its CR");
+        }
+        return cr;
+    }
+
+    /** The decimal integer in {@code [from, to)}, with an optional sign ({@code :[<+|->]<value>\r\n}). */
+    private static long number(ByteBuf in, int from, int to) {
+        boolean negative = from < to && in.getByte(from) == '-';
+        int i = negative || from < to && in.getByte(from) == '+' ? from + 1 : from;
+        if (i == to || to - i > 19) {
+            throw new UnreadableReply("not an integer: '" + in.toString(from, to - from, StandardCharsets.US_ASCII)
+                    + "'");
+        }
+        long value = 0;
+        for (; i < to; i++) {
+            int digit = in.getByte(i) - '0';
+            if (digit < 0 || digit > 9) {
+                throw new UnreadableReply("not an integer: '"
+                        + in.toString(from, to - from, StandardCharsets.US_ASCII) + "'");
+            }
+            value = value * 10 + digit;
+        }
+        if (value < 0) {
+            throw new UnreadableReply("an integer beyond 64 bits");
+        }
+        return negative ? -value : value;
+    }
+}
