@@ -126,13 +126,10 @@ public final class LuaScript {
         return out;
     }
 
-    /**
-     * NOSCRIPT: the server does not have the script, and ran nothing. Inside a transaction (replica acknowledgements)
-     * the error comes as an element of EXEC's reply, which the client words {@code ERR [i] NOSCRIPT ...}.
-     */
+    /** NOSCRIPT: the server does not have the script, and ran nothing. */
     private static boolean unknown(Throwable failure) {
         String message = failure.getMessage();
-        return message != null && (message.startsWith("NOSCRIPT") || message.contains("] NOSCRIPT "));
+        return message != null && message.startsWith("NOSCRIPT");
     }
 
     private static String sha1(byte[] source) {
