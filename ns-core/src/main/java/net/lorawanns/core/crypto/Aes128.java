@@ -9,11 +9,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
 /** The AES-128 primitives LoRaWAN is built on, on BouncyCastle: single-block ECB and AES-CMAC (RFC 4493). Any thread. */
 public final class Aes128 {
     public static final int BLOCK = 16;
-    /**
-     * A CMAC per thread, given each MIC's key anew: a MIC per uplink copy, and a CMAC made per MIC copied the engine's
-     * S-box and made its buffers every time (issue 16's garbage per copy). Confined to its thread.
-     */
-    private static final ThreadLocal<CMac> CMAC = ThreadLocal.withInitial(() -> new CMac(AESEngine.newInstance()));
+    private static final ThreadLocal<KeyedCmacs> CMACS = ThreadLocal.withInitial(KeyedCmacs::new);
 
     private Aes128() {
     }
@@ -42,8 +38,7 @@ public final class Aes128 {
 
     /** AES-CMAC over the concatenation of {@code parts}. */
     public static byte[] cmac(AesKey key, byte[]... parts) {
-        CMac mac = CMAC.get();
-        mac.init(new KeyParameter(key.bytes()));
+        CMac mac = CMACS.get().ready(key);
         for (byte[] part : parts) {
             mac.update(part, 0, part.length);
         }

@@ -487,11 +487,16 @@ public final class SessionStore {
      */
     public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state) {
         byte[] stored = state.toJson().toBuffer().getBytes();
-        // The next counter step reads these bytes back, unless another frame's state replaced them: kept, they need
-        // no parse then.
-        reads.keepMac(devEui, stored, state);
         return SAVE_FOR_FRAME.run(redis, ReplicaAcks.NONE, reads.of(devEui).sessionKey(), sessionId, stored, fCnt,
-                "m").map(saved -> saved.toInteger() == 1);
+                "m").map(reply -> {
+                    boolean saved = reply.toInteger() == 1;
+                    if (saved) {
+                        // The next counter step reads these bytes back, unless another frame's state replaced them:
+                        // kept, they need no parse then. A state Redis refused is not kept.
+                        reads.keepMac(devEui, stored, state);
+                    }
+                    return saved;
+                });
     }
 
     /**

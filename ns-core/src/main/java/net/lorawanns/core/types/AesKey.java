@@ -36,6 +36,19 @@ public final class AesKey {
         return bytes.clone();
     }
 
+    /**
+     * A slot among {@code slots} for a cache of material derived from this key (a key schedule), from a hash keyed by
+     * {@code salt} (a random secret of the cache), so that which slot a key takes tells nothing of the key.
+     */
+    public int slot(long salt, int slots) {
+        long hash = salt;
+        for (byte b : bytes) {
+            hash = (hash ^ (b & 0xFF)) * 0x100000001B3L;
+            hash ^= hash >>> 29;
+        }
+        return (int) Math.floorMod(hash ^ (hash >>> 32), (long) slots);
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof AesKey key && MessageDigest.isEqual(bytes, key.bytes);
