@@ -1,5 +1,6 @@
 package net.lorawanns.core.redis;
 
+import java.nio.charset.StandardCharsets;
 import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 
@@ -8,11 +9,17 @@ import net.lorawanns.core.types.Eui64;
  * Cluster slot and one script may touch them together; the two keys of one deduplication set share theirs.
  */
 public final class RedisKeys {
+    private static final byte[] LOCK_TAIL = "}:lock".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COPIES_TAIL = "}:copies".getBytes(StandardCharsets.US_ASCII);
+
     private final String prefix;
+    /** The bytes of {@code prefix + "dedup:{"}, the start of a deduplication set's keys. */
+    private final byte[] dedupHead;
 
     /** @param keyPrefix the configured {@code redis.key_prefix} */
     public RedisKeys(String keyPrefix) {
         this.prefix = keyPrefix + "lorawan:";
+        this.dedupHead = (prefix + "dedup:{").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The lock of a deduplication set: absent, "open" while the window runs, "closed" after it. */
@@ -23,6 +30,29 @@ public final class RedisKeys {
     /** The gateway copies collected for a deduplication set. */
     public String dedupCopies(String frameId) {
         return prefix + "dedup:{" + frameId + "}:copies";
+    }
+
+    /**
+     * {@link #dedupLock} and {@link #dedupCopies} as the bytes Redis reads, for a set's requests: written straight
+     * from the frame id's characters (ASCII: hex digits, ':' and digits), two arrays for every frame.
+     */
+    public byte[][] dedupSet(String frameId) {
+        return new byte[][] {dedupKey(frameId, LOCK_TAIL), dedupKey(frameId, COPIES_TAIL)};
+    }
+
+    private byte[] dedupKey(String frameId, byte[] tail) {
+        int length = frameId.length();
+        byte[] key = new byte[dedupHead.length + length + tail.length];
+        System.arraycopy(dedupHead, 0, key, 0, dedupHead.length);
+        for (int i = 0; i < length; i++) {
+            char c = frameId.charAt(i);
+            if (c > 0x7F) {
+                throw new IllegalArgumentException("a frame id is ASCII");
+            }
+            key[dedupHead.length + i] = (byte) c;
+        }
+        System.arraycopy(tail, 0, key, dedupHead.length + length, tail.length);
+        return key;
     }
 
     /** The device record (profile, application); configuration-grade, no TTL. */

@@ -21,6 +21,7 @@ import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.redis.LuaScript;
 import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.ReplicaAcks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,9 +162,9 @@ public final class Deduplicator {
     /** Takes the set's lock in Redis, or hands the copies over to the instance that holds it. */
     private Future<Optional<OwnedSet>> open(FrameId id, UplinkFrame frame, OwnSet opening) {
         long windowEnd = System.nanoTime() + windowMillis * 1_000_000;
-        String text = id.text();
-        String[] setKeys = {keys.dedupLock(text), keys.dedupCopies(text)};
-        return ADD.run(redis, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo().get(0)), lockMillis)
+        byte[][] setKeys = keys.dedupSet(id.text());
+        return ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo().get(0)),
+                        lockMillis)
                 .compose(outcome -> {
                     if (outcome.toInteger() == 0) {
                         opened.increment();
@@ -194,11 +195,11 @@ public final class Deduplicator {
                 });
     }
 
-    private Future<Void> forward(String[] setKeys, List<Copy> copies) {
+    private Future<Void> forward(byte[][] setKeys, List<Copy> copies) {
         Future<Void> done = Future.succeededFuture();
         for (Copy copy : copies) {
             byte[] encoded = CopyCodec.encode(copy);
-            done = done.compose(v -> ADD.run(redis, setKeys, encoded, lockMillis)).mapEmpty();
+            done = done.compose(v -> ADD.run(redis, ReplicaAcks.NONE, setKeys, encoded, lockMillis)).mapEmpty();
         }
         return done;
     }
@@ -210,10 +211,10 @@ public final class Deduplicator {
      * lock that Redis lost (a failover to a replica that had not received it) may let another instance take it again:
      * the counter step then makes it a retransmission, delivered once, though a confirmed uplink may be answered twice.
      */
-    private void close(FrameId id, String[] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
+    private void close(FrameId id, byte[][] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
         ownSets.remove(id, own);
         DeduplicatedUplink local = new DeduplicatedUplink(frame, own.close(), windowEnd);
-        Future<DeduplicatedUplink> whole = CLOSE.run(redis, setKeys, LATE_MEMORY_MS)
+        Future<DeduplicatedUplink> whole = CLOSE.run(redis, ReplicaAcks.NONE, setKeys, LATE_MEMORY_MS)
                 .transform(closed -> Future.succeededFuture(whole(closed, local)));
         own.owned.complete(Optional.of(new OwnedSet(local, whole)));
     }
