@@ -2,7 +2,6 @@ package net.lorawanns.core.redis;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.types.BulkType;
 import io.vertx.redis.client.impl.types.ErrorType;
@@ -33,6 +32,14 @@ final class ReplyReader {
     private static final int INCOMPLETE = -1;
     /** The buffer of incomplete replies is reused; one grown beyond this is let go once read. */
     private static final int KEPT = 4096;
+    /** Integer replies 0-1023 (counts, flags, counters), made once: immutable, and most replies are among them. */
+    private static final NumberType[] SMALL_NUMBERS = new NumberType[1024];
+
+    static {
+        for (int i = 0; i < SMALL_NUMBERS.length; i++) {
+            SMALL_NUMBERS[i] = NumberType.create((long) i);
+        }
+    }
 
     private final Consumer<Response> replies;
     /** The start of a reply that has not fully arrived (a socket read may end anywhere), if it is readable. */
@@ -136,7 +143,9 @@ final class ReplyReader {
                 return ErrorType.create(in.toString(at + 1, end - at - 1, StandardCharsets.UTF_8));
             }
             case ':' -> {
-                return NumberType.create(number(in, at + 1, end));
+                long number = number(in, at + 1, end);
+                return number >= 0 && number < SMALL_NUMBERS.length ? SMALL_NUMBERS[(int) number]
+                        : NumberType.create(number);
             }
             case '$' -> {
                 int length = (int) number(in, at + 1, end);
@@ -149,7 +158,7 @@ final class ReplyReader {
                 }
                 byte[] bytes = new byte[length];
                 in.readBytes(bytes).skipBytes(2);
-                return BulkType.create(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)), false);
+                return new BulkReply(bytes);
             }
             default -> {
                 int count = (int) number(in, at + 1, end);
