@@ -3,6 +3,7 @@ package net.lorawanns.core.device;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.redis.RedisKeys;
@@ -68,13 +69,12 @@ final class CounterStepReads {
     }
 
     /** The device record stored as {@code stored}: the kept one when the bytes are the same, else parsed and kept. */
-    Device device(Entry entry, Buffer stored) {
-        if (entry.device() != null && same(entry.deviceBytes(), stored)) {
+    Device device(Entry entry, byte[] stored) {
+        if (entry.device() != null && Arrays.equals(entry.deviceBytes(), stored)) {
             return entry.device();
         }
-        byte[] bytes = stored.getBytes();
-        Device device = Device.fromJson(new JsonObject(Buffer.buffer(bytes)));
-        keep(of(entry.devEui()).withDevice(bytes, device));
+        Device device = Device.fromJson(new JsonObject(Buffer.buffer(stored)));
+        keep(of(entry.devEui()).withDevice(stored, device));
         return device;
     }
 
@@ -82,9 +82,10 @@ final class CounterStepReads {
      * The MAC state kept for {@code stored}, if the device's last read (or save) was of these bytes; else empty, and
      * the caller parses it and {@link #keepMac keeps} what it made of them.
      */
-    Optional<MacState> macIfSame(Eui64 devEui, Buffer stored) {
+    Optional<MacState> macIfSame(Eui64 devEui, byte[] stored) {
         Entry entry = slots[slot(devEui)];
-        return entry != null && entry.devEui().equals(devEui) && entry.mac() != null && same(entry.macBytes(), stored)
+        return entry != null && entry.devEui().equals(devEui) && entry.mac() != null
+                && Arrays.equals(entry.macBytes(), stored)
                 ? Optional.of(entry.mac()) : Optional.empty();
     }
 
@@ -100,18 +101,6 @@ final class CounterStepReads {
     private static int slot(Eui64 devEui) {
         int hash = Long.hashCode(devEui.value());
         return (hash ^ (hash >>> 16)) & (SLOTS - 1);
-    }
-
-    private static boolean same(byte[] known, Buffer stored) {
-        if (known == null || known.length != stored.length()) {
-            return false;
-        }
-        for (int i = 0; i < known.length; i++) {
-            if (known[i] != stored.getByte(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static byte[] utf8(String key) {

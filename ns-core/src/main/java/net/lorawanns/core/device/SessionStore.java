@@ -457,15 +457,15 @@ public final class SessionStore {
         Eui64 devEui = known.devEui();
         int size = result.size();
         return new CounterStep(DECISIONS[result.get(0).toInteger()],
-                size > 2 ? Optional.of(reads.device(known, result.get(2).toBuffer())) : Optional.empty(),
+                size > 2 ? Optional.of(reads.device(known, result.get(2).toBytes())) : Optional.empty(),
                 size > 3 && result.get(3).toInteger() >= 0 ? OptionalInt.of(result.get(3).toInteger())
                         : OptionalInt.empty(),
                 size > 4 ? macState(devEui, result.get(4)) : Optional.empty(),
                 size > 5 ? result.get(5).toInteger() : 0,
-                size > 6 && result.get(6).toBuffer().length() > 0 ? pendingAck(devEui, result.get(6).toString())
+                size > 6 && result.get(6).toBytes().length > 0 ? pendingAck(devEui, result.get(6).toString())
                         : Optional.empty(),
                 size > 7 && result.get(7).toInteger() == 1,
-                size > 8 && result.get(8).toBuffer().length() > 0 ? Optional.of(result.get(8).toString())
+                size > 8 && result.get(8).toBytes().length > 0 ? Optional.of(result.get(8).toString())
                         : Optional.empty());
     }
 
@@ -539,8 +539,9 @@ public final class SessionStore {
     }
 
     private Optional<MacState> macState(Eui64 devEui, Response stored) {
-        Buffer bytes = stored.toBuffer();
-        if (bytes.length() == 0) {
+        // The reply's own bytes (a copy out of the socket's buffer), kept as they are.
+        byte[] bytes = stored.toBytes();
+        if (bytes.length == 0) {
             return Optional.empty();
         }
         Optional<MacState> known = reads.macIfSame(devEui, bytes);
@@ -548,9 +549,8 @@ public final class SessionStore {
             return known;
         }
         try {
-            byte[] copy = bytes.getBytes();
-            MacState state = MacState.fromJson(new JsonObject(Buffer.buffer(copy)));
-            reads.keepMac(devEui, copy, state);
+            MacState state = MacState.fromJson(new JsonObject(Buffer.buffer(bytes)));
+            reads.keepMac(devEui, bytes, state);
             return Optional.of(state);
         } catch (IllegalArgumentException | io.vertx.core.json.DecodeException e) {
             UNREADABLE.warn("unreadable_mac_state", "MAC state of a session unreadable, started afresh",
