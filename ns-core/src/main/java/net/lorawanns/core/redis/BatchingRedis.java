@@ -796,13 +796,22 @@ public final class BatchingRedis implements Redis {
         }
     }
 
+    /**
+     * Completes {@code p}'s promise. Completed on its own context's thread, the promise runs its listeners at once, and
+     * it has no context of its own, so Vert.x rethrows a listener's exception: that goes to the context's exception
+     * handler here, and never up into the connection's reply reader, which hands the next replies on as usual.
+     */
     private void complete(Pending p) {
-        if (p.failure == null) {
-            p.promise.complete(p.reply);
-        } else {
-            p.promise.fail(p.failure);
-        }
         metrics.record(p.group, p.sentNanos, p.failure);
+        try {
+            if (p.failure == null) {
+                p.promise.complete(p.reply);
+            } else {
+                p.promise.fail(p.failure);
+            }
+        } catch (RuntimeException e) {
+            ((ContextInternal) p.context).reportException(e);
+        }
     }
 
     @Override

@@ -216,6 +216,10 @@ final class NodePipeline {
         } catch (ReplyReader.UnreadableReply e) {
             close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "unreadable reply from " + name + ": "
                     + e.getMessage()));
+        } catch (RuntimeException e) {
+            // The rest of this read is lost: the replies still owed can no longer be matched with their requests.
+            close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "a reply from " + name + " could not be handed on: "
+                    + RedisFailure.describe(e)));
         }
     }
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -150,6 +151,41 @@ class BatchingRedisTest {
                         assertEquals("2", replies.get(5).result().toString());
                         test.completeNow();
                     }));
+                })));
+    }
+
+    /**
+     * A reply's listener that throws, run at once on the connection's own context, changes nothing for the replies
+     * after it: each still reaches its own request (the exception goes to the context's exception handler).
+     */
+    @Test
+    void aListenerThatThrowsLeavesTheNextRepliesToTheirOwnRequests(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        Context context = vertx.getOrCreateContext();
+        IllegalStateException thrown = new IllegalStateException("a listener's bug");
+        Checkpoint reported = test.checkpoint();
+        Checkpoint replies = test.checkpoint(2);
+        context.exceptionHandler(e -> test.verify(() -> {
+            assertTrue(e == thrown, "the listener's own exception: " + e);
+            reported.flag();
+        }));
+        context.runOnContext(v -> Future.all(List.of("a", "b", "c").stream()
+                        .map(k -> redis.send(Request.cmd(Command.SET).arg(prefix + k).arg(k.toUpperCase())))
+                        .toList())
+                .onComplete(test.succeeding(set -> {
+                    redis.send(Request.cmd(Command.GET).arg(prefix + "a")).onSuccess(a -> {
+                        throw thrown;
+                    });
+                    redis.send(Request.cmd(Command.GET).arg(prefix + "b")).onComplete(test.succeeding(b ->
+                            test.verify(() -> {
+                                assertEquals("B", b.toString());
+                                replies.flag();
+                            })));
+                    vertx.setTimer(100, later -> redis.send(Request.cmd(Command.GET).arg(prefix + "c"))
+                            .onComplete(test.succeeding(c -> test.verify(() -> {
+                                assertEquals("C", c.toString());
+                                replies.flag();
+                            }))));
                 })));
     }
 
