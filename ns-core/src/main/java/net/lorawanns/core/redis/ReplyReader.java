@@ -206,7 +206,8 @@ final class ReplyReader {
             }
             value = value * 10 + digit;
         }
-        if (value < 0) {
+        // -2^63 overflows to itself (Long.MIN_VALUE), which negated is -2^63 still.
+        if (value < 0 && !(negative && value == Long.MIN_VALUE)) {
             throw new UnreadableReply("an integer beyond 64 bits");
         }
         return negative ? -value : value;

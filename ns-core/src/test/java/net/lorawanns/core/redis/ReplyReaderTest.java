@@ -138,9 +138,19 @@ class ReplyReaderTest {
         assertEquals((byte) 0xff, value[4]);
     }
 
+    /** RESP's integers are signed 64-bit: both ends of that range are read. */
+    @Test
+    void theLargestAndSmallestIntegers() {
+        List<Response> replies = new ArrayList<>();
+        new ReplyReader(replies::add).read(Unpooled.copiedBuffer(":9223372036854775807\r\n:-9223372036854775808\r\n",
+                StandardCharsets.US_ASCII));
+        assertEquals(List.of(Long.MAX_VALUE, Long.MIN_VALUE), replies.stream().map(Response::toLong).toList());
+    }
+
     @Test
     void bytesThatAreNotResp2AreRefused() {
-        for (String bad : List.of("?what\r\n", ":12a\r\n", "$x\r\n", ":1\rX", ":99999999999999999999\r\n")) {
+        for (String bad : List.of("?what\r\n", ":12a\r\n", "$x\r\n", ":1\rX", ":99999999999999999999\r\n",
+                ":9223372036854775808\r\n", ":-9223372036854775809\r\n")) {
             ByteBuf in = Unpooled.copiedBuffer(bad, StandardCharsets.US_ASCII);
             ReplyReader.UnreadableReply refused = assertThrows(ReplyReader.UnreadableReply.class,
                     () -> new ReplyReader(reply -> { }).read(in), bad);
