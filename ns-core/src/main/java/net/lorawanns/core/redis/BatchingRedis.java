@@ -531,7 +531,10 @@ public final class BatchingRedis implements Redis {
                     return;
                 }
                 if (System.nanoTime() < retryAfterNanos) {
-                    write.handle(Future.failedFuture(lastFailure));
+                    // Never written, so never executed: unavailable, whatever ended the last connection (a READONLY
+                    // reply, a stall).
+                    write.handle(Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
+                            "Redis unreachable: " + lastFailure.getMessage())));
                     return;
                 }
                 awaiting = new ArrayList<>(List.of(write));

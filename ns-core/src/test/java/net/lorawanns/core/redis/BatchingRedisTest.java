@@ -334,6 +334,30 @@ class BatchingRedisTest {
         });
     }
 
+    /**
+     * A request sent during the back-off after a READONLY reply (a standalone server that is a replica) was never
+     * written, so never executed: it fails as UNAVAILABLE (the API's 503), not with the READONLY of another request.
+     */
+    @Test
+    void aRequestDuringTheBackOffAfterReadOnlyIsUnavailable(Vertx vertx, VertxTestContext test) {
+        // A replica of a master that is not there: it refuses writes with READONLY all the same.
+        RedisProcess replica = RedisProcess.start("replicaof 127.0.0.1 1");
+        Redis redis = client(vertx, replica.url(), Duration.ofSeconds(5), 100);
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(prefix + "ro").arg("x"))
+                .onComplete(test.failing(readOnly -> test.verify(() -> {
+                    assertTrue(assertInstanceOf(RedisFailure.class, readOnly).isReadOnly(), readOnly.getMessage());
+                    redis.send(Request.cmd(Command.SET).arg(prefix + "ro").arg("y"))
+                            .onComplete(test.failing(backOff -> test.verify(() -> {
+                                RedisFailure failure = assertInstanceOf(RedisFailure.class, backOff);
+                                assertEquals(RedisFailure.Kind.UNAVAILABLE, failure.kind(), failure.getMessage());
+                                assertTrue(failure.getMessage().startsWith("Redis unreachable: "),
+                                        failure.getMessage());
+                                replica.close();
+                                test.completeNow();
+                            })));
+                }))));
+    }
+
     /** The lane's own connection authenticates and selects the database as the URL says. */
     @Test
     void theLaneUsesThePasswordAndDatabaseOfTheUrl(Vertx vertx, VertxTestContext test) {
