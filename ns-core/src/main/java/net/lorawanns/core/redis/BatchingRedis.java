@@ -20,12 +20,14 @@ import io.vertx.redis.client.impl.RequestImpl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -90,6 +92,8 @@ public final class BatchingRedis implements Redis {
     private final RedisFailure timeout;
     private final AtomicInteger pending = new AtomicInteger();
     private final Handler<Pending> complete = this::complete;
+    /** The lanes' timer runs, for tests: a lane's timer must not spin. */
+    private final LongAdder sweeps = new LongAdder();
 
     /**
      * @param pooled the pooled client for requests made outside the event loops (and the slot table on Cluster)
@@ -158,6 +162,11 @@ public final class BatchingRedis implements Redis {
         Pending p = new Pending(request, group, acks, now, context);
         lane(context).add(p);
         return p.promise.future();
+    }
+
+    /** How often the lanes' timers ran so far. */
+    long sweeps() {
+        return sweeps.sum();
     }
 
     /** Requests sent to Redis and not yet answered. */
@@ -448,6 +457,7 @@ public final class BatchingRedis implements Redis {
          * {@link #ABANDON_TIMEOUTS} timeouts (which fails what it still owes). Runs on the event loop, in no context.
          */
         private void sweep() {
+            sweeps.increment();
             sweep = null;
             long now = System.nanoTime();
             for (Pending p = ticking.peekFirst(); p != null && (p.finished || now - p.sentNanos >= timeoutNanos);
@@ -460,21 +470,31 @@ public final class BatchingRedis implements Redis {
                 }
             }
             List<Pending> stalled = new ArrayList<>();
-            for (Pending p : overdue) {
+            for (Iterator<Pending> i = overdue.iterator(); i.hasNext(); ) {
+                Pending p = i.next();
                 if (now - p.sentNanos < timeoutNanos * ABANDON_TIMEOUTS) {
                     break;
                 }
-                if (p.owed && (stalled.isEmpty() || stalled.get(stalled.size() - 1).pipeline != p.pipeline)) {
+                if (!owedByConnection(p)) {
+                    // Not written yet (it waits for a connection or the slot table), so no connection to give up: it
+                    // is finished when it is skipped there. Kept here, it would have the timer armed for now, forever.
+                    i.remove();
+                } else if (stalled.isEmpty() || stalled.get(stalled.size() - 1).pipeline != p.pipeline) {
                     stalled.add(p);
                 }
             }
             for (Pending p : stalled) {
-                if (p.owed) {
+                if (owedByConnection(p)) {
                     p.master.drop(p.pipeline, new RedisFailure(RedisFailure.Kind.TIMEOUT, p.pipeline.name()
                             + " answered nothing for " + timeoutMs * ABANDON_TIMEOUTS + " ms; connection closed"));
                 }
             }
             arm();
+        }
+
+        /** Whether a connection still owes {@code p}'s reply, or the reply of the WAIT that decides it. */
+        private static boolean owedByConnection(Pending p) {
+            return p.owed || p.decidedBy != null;
         }
 
         /**
@@ -511,7 +531,10 @@ public final class BatchingRedis implements Redis {
                     return;
                 }
                 if (System.nanoTime() < retryAfterNanos) {
-                    write.handle(Future.failedFuture(lastFailure));
+                    // Never written, so never executed: unavailable, whatever ended the last connection (a READONLY
+                    // reply, a stall).
+                    write.handle(Future.failedFuture(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
+                            "Redis unreachable: " + lastFailure.getMessage())));
                     return;
                 }
                 awaiting = new ArrayList<>(List.of(write));
@@ -796,13 +819,22 @@ public final class BatchingRedis implements Redis {
         }
     }
 
+    /**
+     * Completes {@code p}'s promise. Completed on its own context's thread, the promise runs its listeners at once, and
+     * it has no context of its own, so Vert.x rethrows a listener's exception: that goes to the context's exception
+     * handler here, and never up into the connection's reply reader, which hands the next replies on as usual.
+     */
     private void complete(Pending p) {
-        if (p.failure == null) {
-            p.promise.complete(p.reply);
-        } else {
-            p.promise.fail(p.failure);
-        }
         metrics.record(p.group, p.sentNanos, p.failure);
+        try {
+            if (p.failure == null) {
+                p.promise.complete(p.reply);
+            } else {
+                p.promise.fail(p.failure);
+            }
+        } catch (RuntimeException e) {
+            ((ContextInternal) p.context).reportException(e);
+        }
     }
 
     @Override

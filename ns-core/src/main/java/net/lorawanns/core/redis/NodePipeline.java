@@ -2,6 +2,7 @@ package net.lorawanns.core.redis;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -85,7 +86,9 @@ final class NodePipeline {
     static Future<NodePipeline> open(NetClient client, RedisURI uri, String host, int port, List<Request> hello,
                                      String name, long timeoutMs) {
         ConnectOptions options = new ConnectOptions().setHost(host).setPort(port).setSsl(uri.ssl());
-        if (uri.ssl()) {
+        // With TLS, the client's options (RedisClients): the server's certificate must name the host. SNI names a
+        // host by name only (RFC 6066, section 3), never an address.
+        if (uri.ssl() && !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
             options.setSniServerName(host);
         }
         return client.connect(options)
@@ -216,6 +219,10 @@ final class NodePipeline {
         } catch (ReplyReader.UnreadableReply e) {
             close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "unreadable reply from " + name + ": "
                     + e.getMessage()));
+        } catch (RuntimeException e) {
+            // The rest of this read is lost: the replies still owed can no longer be matched with their requests.
+            close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "a reply from " + name + " could not be handed on: "
+                    + RedisFailure.describe(e)));
         }
     }
 

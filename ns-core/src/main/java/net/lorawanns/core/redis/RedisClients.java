@@ -33,8 +33,10 @@ public final class RedisClients {
         // The pool serves requests made off the event loops (and reads a Cluster's slot table).
         RedisOptions options = new RedisOptions().setMaxPoolSize(64).setMaxPoolWaiting(maxPending)
                 .setMaxWaitingHandlers(2 * maxPending + 1024);
+        // For rediss:// URLs: TLS options (the JVM's default trust store), checking that the server's certificate
+        // names the host connected to (without it the pool refuses TLS, and the lanes have no TLS options).
         options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .setTcpKeepAlive(true);
+                .setTcpKeepAlive(true).setHostnameVerificationAlgorithm("HTTPS");
         urls.forEach(options::addConnectionString);
         switch (settings.modeValue()) {
             case STANDALONE -> options.setType(RedisClientType.STANDALONE);
@@ -43,7 +45,7 @@ public final class RedisClients {
                     .setRole(RedisRole.MASTER);
         }
         Redis pooled = Redis.createClient(vertx, options);
-        // The lanes' own connections: TCP settings (connect timeout, keep-alive) as the pool's.
+        // The lanes' own connections: TCP and TLS settings (connect timeout, keep-alive, trust) as the pool's.
         NetClient client = vertx.createNetClient(options.getNetClientOptions());
         MasterLocator locator = switch (settings.modeValue()) {
             case STANDALONE -> MasterLocator.standalone(client, urls.get(0), timeoutMs);

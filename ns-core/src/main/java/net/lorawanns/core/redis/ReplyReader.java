@@ -18,9 +18,10 @@ import java.util.function.Consumer;
  * of them (null for {@code *-1}).
  *
  * <p>Cheaper than the client's own parser for the lanes' small replies: a reply is read straight from the socket's
- * buffer once it is complete (a scan that allocates nothing checks that first), numbers are read from their digits
- * without a String, a bulk string's bytes are copied once, and only the bytes of a reply that has not fully arrived
- * are kept for the next read, in a buffer kept for that.
+ * buffer once it is complete (a scan that allocates nothing checks that first, and resumes where it stopped when the
+ * next read comes, so that a long reply over many reads is scanned once), numbers are read from their digits without
+ * a String, a bulk string's bytes are copied once, and only the bytes of a reply that has not fully arrived are kept
+ * for the next read, in a buffer kept for that.
  *
  * <p>Threads: one connection's; not thread-safe.
  */
@@ -44,6 +45,13 @@ final class ReplyReader {
     private final Consumer<Response> replies;
     /** The start of a reply that has not fully arrived (a socket read may end anywhere), if it is readable. */
     private ByteBuf unread = Unpooled.buffer(0, Integer.MAX_VALUE);
+    /** Where the scan of the incomplete reply resumes: the bytes before it, from the reply's start, are scanned. */
+    private int resumeAt;
+    /** The arrays open at {@link #resumeAt}, and the elements each still has, outermost first. */
+    private int open;
+    private final long[] left = new long[MAX_DEPTH];
+    /** Bytes the scan examined so far (line ends looked for), for tests: each byte is examined about once. */
+    private long examined;
 
     /** @param replies gets each reply, in the order received */
     ReplyReader(Consumer<Response> replies) {
@@ -70,7 +78,7 @@ final class ReplyReader {
                 unread.writeBytes(chunk);
                 in = unread;
             }
-            while (in.isReadable() && scan(in, in.readerIndex(), 0) != INCOMPLETE) {
+            while (in.isReadable() && scan(in) != INCOMPLETE) {
                 replies.accept(reply(in, 0));
             }
             if (in != unread) {
@@ -83,51 +91,76 @@ final class ReplyReader {
             }
         } catch (RuntimeException e) {
             unread.clear();
+            resumeAt = 0;
+            open = 0;
             throw e;
         } finally {
             chunk.release();
         }
     }
 
-    /** The index after the reply at {@code at}, or {@link #INCOMPLETE}; allocates nothing. */
-    private static int scan(ByteBuf in, int at, int depth) {
-        int end = lineEnd(in, at);
-        if (end == INCOMPLETE) {
-            return INCOMPLETE;
-        }
-        byte type = in.getByte(at);
-        switch (type) {
-            case '+', '-', ':' -> {
-                return end + 2;
+    /**
+     * The index after the reply at the reader index, or {@link #INCOMPLETE}; allocates nothing. An incomplete reply's
+     * scan is resumed by the next call where it stopped (its state: {@link #resumeAt}, {@link #open}, {@link #left}),
+     * so that each byte of a long reply arriving over many reads is scanned once.
+     */
+    private int scan(ByteBuf in) {
+        int at = in.readerIndex() + resumeAt;
+        while (true) {
+            int end = lineEnd(in, at);
+            if (end == INCOMPLETE) {
+                resumeAt = at - in.readerIndex();
+                return INCOMPLETE;
             }
-            case '$' -> {
-                long length = number(in, at + 1, end);
-                if (length < 0) {
-                    return end + 2;
+            byte type = in.getByte(at);
+            int next;
+            switch (type) {
+                case '+', '-', ':' -> next = end + 2;
+                case '$' -> {
+                    long length = number(in, at + 1, end);
+                    if (length > MAX_BULK) {
+                        throw new UnreadableReply("a bulk string of " + length + " bytes");
+                    }
+                    long after = length < 0 ? end + 2 : end + 2 + length + 2;
+                    if (after > in.writerIndex()) {
+                        resumeAt = at - in.readerIndex();
+                        return INCOMPLETE;
+                    }
+                    next = (int) after;
                 }
-                if (length > MAX_BULK) {
-                    throw new UnreadableReply("a bulk string of " + length + " bytes");
+                case '*' -> {
+                    if (open == MAX_DEPTH) {
+                        throw new UnreadableReply("arrays nested deeper than " + MAX_DEPTH);
+                    }
+                    long count = number(in, at + 1, end);
+                    next = end + 2;
+                    if (count > 0) {
+                        left[open++] = count;
+                        at = next;
+                        continue;
+                    }
                 }
-                long after = end + 2 + length + 2;
-                return after > in.writerIndex() ? INCOMPLETE : (int) after;
+                default -> throw new UnreadableReply("unknown reply type '" + (char) type + "'");
             }
-            case '*' -> {
-                if (depth == MAX_DEPTH) {
-                    throw new UnreadableReply("arrays nested deeper than " + MAX_DEPTH);
-                }
-                long count = number(in, at + 1, end);
-                int next = end + 2;
-                for (long i = 0; i < count && next != INCOMPLETE; i++) {
-                    next = next < in.writerIndex() ? scan(in, next, depth + 1) : INCOMPLETE;
-                }
-                return next;
+            // An element ended at next: it may end the arrays it closes.
+            at = next;
+            while (open > 0 && --left[open - 1] == 0) {
+                open--;
             }
-            default -> throw new UnreadableReply("unknown reply type '" + (char) type + "'");
+            if (open == 0) {
+                resumeAt = 0;
+                return at;
+            }
         }
     }
 
+    /** Bytes the scan examined so far. */
+    long examined() {
+        return examined;
+    }
+
     /** Reads the complete reply at the reader index. */
-    private static Response reply(ByteBuf in, int depth) {
+    private Response reply(ByteBuf in, int depth) {
         int at = in.readerIndex();
         int end = lineEnd(in, at);
         byte type = in.getByte(at);
@@ -178,8 +211,9 @@ final class ReplyReader {
     }
 
     /** The index of the CR of the line that starts at {@code at}, or {@link #INCOMPLETE} while its LF is missing. */
-    private static int lineEnd(ByteBuf in, int at) {
+    private int lineEnd(ByteBuf in, int at) {
         int cr = in.indexOf(at, in.writerIndex(), (byte) '\r');
+        examined += (cr == -1 ? in.writerIndex() : cr + 2) - at;
         if (cr == -1 || cr + 1 >= in.writerIndex()) {
             return INCOMPLETE;
         }
@@ -206,7 +240,8 @@ final class ReplyReader {
             }
             value = value * 10 + digit;
         }
-        if (value < 0) {
+        // -2^63 overflows to itself (Long.MIN_VALUE), which negated is -2^63 still.
+        if (value < 0 && !(negative && value == Long.MIN_VALUE)) {
             throw new UnreadableReply("an integer beyond 64 bits");
         }
         return negative ? -value : value;

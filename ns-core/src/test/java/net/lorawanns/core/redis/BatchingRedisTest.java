@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -17,6 +19,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +156,41 @@ class BatchingRedisTest {
                 })));
     }
 
+    /**
+     * A reply's listener that throws, run at once on the connection's own context, changes nothing for the replies
+     * after it: each still reaches its own request (the exception goes to the context's exception handler).
+     */
+    @Test
+    void aListenerThatThrowsLeavesTheNextRepliesToTheirOwnRequests(Vertx vertx, VertxTestContext test) {
+        Redis redis = TestRedis.client(vertx, TestRedis.settings());
+        Context context = vertx.getOrCreateContext();
+        IllegalStateException thrown = new IllegalStateException("a listener's bug");
+        Checkpoint reported = test.checkpoint();
+        Checkpoint replies = test.checkpoint(2);
+        context.exceptionHandler(e -> test.verify(() -> {
+            assertTrue(e == thrown, "the listener's own exception: " + e);
+            reported.flag();
+        }));
+        context.runOnContext(v -> Future.all(List.of("a", "b", "c").stream()
+                        .map(k -> redis.send(Request.cmd(Command.SET).arg(prefix + k).arg(k.toUpperCase())))
+                        .toList())
+                .onComplete(test.succeeding(set -> {
+                    redis.send(Request.cmd(Command.GET).arg(prefix + "a")).onSuccess(a -> {
+                        throw thrown;
+                    });
+                    redis.send(Request.cmd(Command.GET).arg(prefix + "b")).onComplete(test.succeeding(b ->
+                            test.verify(() -> {
+                                assertEquals("B", b.toString());
+                                replies.flag();
+                            })));
+                    vertx.setTimer(100, later -> redis.send(Request.cmd(Command.GET).arg(prefix + "c"))
+                            .onComplete(test.succeeding(c -> test.verify(() -> {
+                                assertEquals("C", c.toString());
+                                replies.flag();
+                            }))));
+                })));
+    }
+
     @Test
     void requestsOfOneEventLoopAreExecutedInTheirOrderAcrossAStall(Vertx vertx, VertxTestContext test) {
         RedisProcess server = RedisProcess.start();
@@ -241,6 +279,83 @@ class BatchingRedisTest {
                                         })));
                             })));
                 })));
+    }
+
+    /**
+     * A write whose WAIT is not answered (no replica; WAIT waits 3 s) is past its deadline (50 ms) with only the WAIT
+     * owed: the lane gives that connection up after {@code ABANDON_TIMEOUTS} timeouts (0.5 s), which decides the write,
+     * and its timer runs a few times meanwhile, not back to back while it waits for the WAIT.
+     */
+    @Test
+    void aConnectionOwingOnlyAWaitIsGivenUpWithoutSpinningTheTimer(Vertx vertx, VertxTestContext test) {
+        BatchingRedis redis = (BatchingRedis) client(vertx, TestRedis.url(), Duration.ofMillis(50), 100);
+        long sent = System.nanoTime();
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(prefix + "acked")
+                        .arg("x"), "test", new ReplicaAcks(1, Duration.ofSeconds(3)))
+                .onComplete(test.failing(timedOut -> awaitNothingPending(vertx, redis, test, () -> {
+                    long elapsedMs = (System.nanoTime() - sent) / 1_000_000;
+                    assertTrue(elapsedMs < 3_000, "the connection was given up before WAIT answered: " + elapsedMs);
+                    assertTrue(redis.sweeps() <= 10, "the lane's timer ran " + redis.sweeps() + " times");
+                }))));
+    }
+
+    /**
+     * A request waiting for the lane's connection while Sentinel names no master for longer than {@code
+     * ABANDON_TIMEOUTS} timeouts (twenty sentinels that never answer, each asked for 50 ms): it fails at its
+     * deadline, is not written, and the lane's timer does not spin while the sentinels are asked.
+     */
+    @Test
+    void aRequestWaitingForSlowSentinelsDoesNotSpinTheTimer(Vertx vertx, VertxTestContext test) {
+        NetServer silent = vertx.createNetServer().connectHandler(socket -> { });
+        silent.listen(0, "127.0.0.1").onComplete(test.succeeding(listening -> {
+            String url = "redis://127.0.0.1:" + listening.actualPort();
+            RedisSettings settings = new RedisSettings(Collections.nCopies(20, url), "sentinel", "mymaster", "",
+                    Duration.ofMillis(50), 100, null, null);
+            BatchingRedis redis = (BatchingRedis) RedisClients.create(vertx, settings, settings.servers(),
+                    new SimpleMeterRegistry());
+            vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.GET).arg(prefix + "none"))
+                    .onComplete(test.failing(timedOut -> test.verify(() -> {
+                        assertEquals(RedisFailure.Kind.TIMEOUT, assertInstanceOf(RedisFailure.class, timedOut).kind());
+                        awaitNothingPending(vertx, redis, test, () -> assertTrue(redis.sweeps() <= 10,
+                                "the lane's timer ran " + redis.sweeps() + " times"));
+                    }))));
+        }));
+    }
+
+    /** Runs {@code check} once the lane has nothing pending (its requests finished), then completes the test. */
+    private static void awaitNothingPending(Vertx vertx, BatchingRedis redis, VertxTestContext test,
+                                            Runnable check) {
+        vertx.setPeriodic(10, timer -> {
+            if (redis.pending() == 0) {
+                vertx.cancelTimer(timer);
+                test.verify(check::run);
+                test.completeNow();
+            }
+        });
+    }
+
+    /**
+     * A request sent during the back-off after a READONLY reply (a standalone server that is a replica) was never
+     * written, so never executed: it fails as UNAVAILABLE (the API's 503), not with the READONLY of another request.
+     */
+    @Test
+    void aRequestDuringTheBackOffAfterReadOnlyIsUnavailable(Vertx vertx, VertxTestContext test) {
+        // A replica of a master that is not there: it refuses writes with READONLY all the same.
+        RedisProcess replica = RedisProcess.start("replicaof 127.0.0.1 1");
+        Redis redis = client(vertx, replica.url(), Duration.ofSeconds(5), 100);
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.SET).arg(prefix + "ro").arg("x"))
+                .onComplete(test.failing(readOnly -> test.verify(() -> {
+                    assertTrue(assertInstanceOf(RedisFailure.class, readOnly).isReadOnly(), readOnly.getMessage());
+                    redis.send(Request.cmd(Command.SET).arg(prefix + "ro").arg("y"))
+                            .onComplete(test.failing(backOff -> test.verify(() -> {
+                                RedisFailure failure = assertInstanceOf(RedisFailure.class, backOff);
+                                assertEquals(RedisFailure.Kind.UNAVAILABLE, failure.kind(), failure.getMessage());
+                                assertTrue(failure.getMessage().startsWith("Redis unreachable: "),
+                                        failure.getMessage());
+                                replica.close();
+                                test.completeNow();
+                            })));
+                }))));
     }
 
     /** The lane's own connection authenticates and selects the database as the URL says. */

@@ -126,6 +126,38 @@ class ReplyReaderTest {
         assertEquals("hello", replies.get(2).toString());
     }
 
+    /**
+     * A long array (HGETALL of a big hash: fields and values, and a nested array) over many small reads: read whole,
+     * with the scan for complete replies resumed where the previous read ended, each byte examined about once (not
+     * again from the reply's start on every read).
+     */
+    @Test
+    void aLongArrayOverManySmallReadsIsScannedOnce() {
+        int count = 20_000;
+        StringBuilder reply = new StringBuilder("*" + (count + 1) + "\r\n");
+        for (int i = 0; i < count; i++) {
+            String element = "element-" + i;
+            reply.append('$').append(element.length()).append("\r\n").append(element).append("\r\n");
+        }
+        reply.append("*2\r\n:1\r\n*1\r\n+deep\r\n").append(":7\r\n");
+        byte[] all = reply.toString().getBytes(StandardCharsets.US_ASCII);
+        List<Response> replies = new ArrayList<>();
+        ReplyReader reader = new ReplyReader(replies::add);
+        for (int from = 0; from < all.length; from += 500) {
+            reader.read(bytes(all, from, Math.min(all.length, from + 500)));
+        }
+        assertEquals(2, replies.size());
+        Response array = replies.get(0);
+        assertEquals(count + 1, array.size());
+        for (int i = 0; i < count; i++) {
+            assertEquals("element-" + i, array.get(i).toString());
+        }
+        assertEquals("deep", array.get(count).get(1).get(0).toString());
+        assertEquals(7, replies.get(1).toLong());
+        // Scanned once, then read once: twice its bytes, and a little for lines cut between reads.
+        assertTrue(reader.examined() < 3L * all.length, reader.examined() + " bytes examined for " + all.length);
+    }
+
     @Test
     void bulkStringsAreBinarySafe() {
         List<Response> replies = new ArrayList<>();
@@ -138,9 +170,19 @@ class ReplyReaderTest {
         assertEquals((byte) 0xff, value[4]);
     }
 
+    /** RESP's integers are signed 64-bit: both ends of that range are read. */
+    @Test
+    void theLargestAndSmallestIntegers() {
+        List<Response> replies = new ArrayList<>();
+        new ReplyReader(replies::add).read(Unpooled.copiedBuffer(":9223372036854775807\r\n:-9223372036854775808\r\n",
+                StandardCharsets.US_ASCII));
+        assertEquals(List.of(Long.MAX_VALUE, Long.MIN_VALUE), replies.stream().map(Response::toLong).toList());
+    }
+
     @Test
     void bytesThatAreNotResp2AreRefused() {
-        for (String bad : List.of("?what\r\n", ":12a\r\n", "$x\r\n", ":1\rX", ":99999999999999999999\r\n")) {
+        for (String bad : List.of("?what\r\n", ":12a\r\n", "$x\r\n", ":1\rX", ":99999999999999999999\r\n",
+                ":9223372036854775808\r\n", ":-9223372036854775809\r\n")) {
             ByteBuf in = Unpooled.copiedBuffer(bad, StandardCharsets.US_ASCII);
             ReplyReader.UnreadableReply refused = assertThrows(ReplyReader.UnreadableReply.class,
                     () -> new ReplyReader(reply -> { }).read(in), bad);
