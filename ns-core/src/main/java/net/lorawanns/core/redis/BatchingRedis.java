@@ -777,7 +777,13 @@ public final class BatchingRedis implements Redis {
         } else if (error) {
             RedisFailure refused = new RedisFailure(RedisFailure.Kind.ERROR_REPLY, reply.toString());
             if (refused.isReadOnly()) {
-                giveUp(p, refused);
+                // The server was demoted (a Sentinel failover): nothing written to it ran, this request included, and
+                // what it still owes is owed by an unavailable master, not refused by Redis.
+                RedisFailure demoted = new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
+                        "the Redis master was demoted: " + reply);
+                giveUp(p, demoted);
+                settle(p, null, demoted);
+                return;
             }
             settle(p, null, refused);
         } else {
@@ -832,7 +838,8 @@ public final class BatchingRedis implements Redis {
             } else {
                 p.promise.fail(p.failure);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (an assert under -ea): whatever a listener throws stays here.
             ((ContextInternal) p.context).reportException(e);
         }
     }

@@ -219,10 +219,13 @@ final class NodePipeline {
         } catch (ReplyReader.UnreadableReply e) {
             close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "unreadable reply from " + name + ": "
                     + e.getMessage()));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             // The rest of this read is lost: the replies still owed can no longer be matched with their requests.
             close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "a reply from " + name + " could not be handed on: "
                     + RedisFailure.describe(e)));
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
         }
     }
 

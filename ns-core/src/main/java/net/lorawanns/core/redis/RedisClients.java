@@ -8,6 +8,7 @@ import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import net.lorawanns.config.RedisSettings;
 
 /** Builds the Vert.x Redis client for the configured topology. */
@@ -35,8 +36,11 @@ public final class RedisClients {
                 .setMaxWaitingHandlers(2 * maxPending + 1024);
         // For rediss:// URLs: TLS options (the JVM's default trust store), checking that the server's certificate
         // names the host connected to (without it the pool refuses TLS, and the lanes have no TLS options).
+        // A server that takes the connection but stalls the TLS handshake fails it within the request timeout, not
+        // Vert.x's 10 s.
         options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-                .setTcpKeepAlive(true).setHostnameVerificationAlgorithm("HTTPS");
+                .setTcpKeepAlive(true).setHostnameVerificationAlgorithm("HTTPS")
+                .setSslHandshakeTimeout(timeoutMs).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
         urls.forEach(options::addConnectionString);
         switch (settings.modeValue()) {
             case STANDALONE -> options.setType(RedisClientType.STANDALONE);

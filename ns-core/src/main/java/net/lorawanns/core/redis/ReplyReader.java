@@ -89,7 +89,7 @@ final class ReplyReader {
             if (!unread.isReadable() && unread.capacity() > KEPT) {
                 unread = Unpooled.buffer(0, Integer.MAX_VALUE);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             unread.clear();
             resumeAt = 0;
             open = 0;
