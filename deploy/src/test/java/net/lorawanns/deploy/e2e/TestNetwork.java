@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -43,6 +45,13 @@ import org.junit.jupiter.api.Assertions;
  * small REST API client.
  */
 final class TestNetwork implements AutoCloseable {
+    /** Reads the event streams the tests follow, a daemon thread each for as long as its stream lasts. */
+    private static final ExecutorService STREAM_READERS = Executors.newCachedThreadPool(reader -> {
+        Thread thread = new Thread(reader, "event-stream");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /** How long one GET of the operations endpoint may take before it is tried again. */
     private static final Duration OPERATIONS_ATTEMPT = Duration.ofSeconds(2);
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
@@ -380,14 +389,16 @@ final class TestNetwork implements AutoCloseable {
         CountDownLatch connected = new CountDownLatch(1);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
                 + "/api/v1/events")).header("Authorization", "Bearer " + API_KEY).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> response.body()
+        // Read on a thread of its own: with thenAccept, a response that had already arrived was read on this thread,
+        // forever (a CI run hung there in RedisClusterEndToEndTest's set-up).
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> response.body()
                 .forEach(line -> {
                     if (line.startsWith(": connected")) {
                         connected.countDown();
                     } else if (line.startsWith("data: ")) {
                         stream.add(new JsonObject(line.substring(6)));
                     }
-                }));
+                }), STREAM_READERS);
         if (!connected.await(10, TimeUnit.SECONDS)) {
             throw new AssertionError("the event stream did not open");
         }
