@@ -538,7 +538,15 @@ public final class BatchingRedis implements Redis {
                     return;
                 }
                 awaiting = new ArrayList<>(List.of(write));
-                opener.get().onComplete(opened -> onContext(context, () -> {
+                Future<NodePipeline> opening;
+                try {
+                    opening = opener.get();
+                } catch (RuntimeException e) {
+                    // A connection that cannot even be tried (a malformed address in a redirection) fails like one
+                    // refused, so the writes waiting for it do not wait forever.
+                    opening = Future.failedFuture(e);
+                }
+                opening.onComplete(opened -> onContext(context, () -> {
                     List<Handler<AsyncResult<NodePipeline>>> writes = awaiting;
                     awaiting = null;
                     if (opened.succeeded()) {

@@ -95,8 +95,8 @@ final class NodePipeline {
                 .compose(socket -> on(name, socket, hello).timeout(timeoutMs, TimeUnit.MILLISECONDS)
                         .onFailure(e -> socket.close()))
                 .recover(e -> Future.failedFuture(e instanceof RedisFailure failure ? failure
-                        : new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "no connection to " + name + " within "
-                                + timeoutMs + " ms: " + RedisFailure.describe(e))));
+                        : new RedisFailure(RedisFailure.Kind.UNAVAILABLE, "could not connect to " + name + ": "
+                                + RedisFailure.describe(e))));
     }
 
     /**

@@ -59,6 +59,14 @@ public final class RedisFailure extends RuntimeException {
             return "unknown cause";
         }
         String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+        String described = message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+        // The root cause says why (a TLS handshake's "Failed to create SSL connection" hides the certificate's fault).
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String rootMessage = root == error ? null : root.getMessage();
+        return rootMessage == null || rootMessage.isBlank() || described.contains(rootMessage) ? described
+                : described + ": " + rootMessage;
     }
 }
