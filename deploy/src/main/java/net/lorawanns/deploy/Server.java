@@ -75,6 +75,7 @@ import net.lorawanns.core.queue.DownlinkQueue;
 import net.lorawanns.core.redis.EmbeddedRedis;
 import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisEncoding;
+import net.lorawanns.core.redis.RedisExpiryCycle;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.redis.RedisSubscription;
 import net.lorawanns.core.redis.ReplicaAcks;
@@ -211,6 +212,7 @@ public final class Server implements AutoCloseable {
         redis.send(Request.cmd(Command.PING)).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Redis answers PING");
         RedisEncoding.advice(redis).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).ifPresent(LOG::warn);
+        RedisExpiryCycle.advice(redis).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).ifPresent(LOG::warn);
         RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
         String instanceId = UUID.randomUUID().toString().substring(0, 8);
 

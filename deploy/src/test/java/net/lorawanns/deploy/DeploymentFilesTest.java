@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 import net.lorawanns.config.ConfigException;
 import net.lorawanns.config.ConfigLoader;
 import net.lorawanns.config.Settings;
+import net.lorawanns.core.redis.RedisEncoding;
+import net.lorawanns.core.redis.RedisExpiryCycle;
 import net.lorawanns.deploy.image.ExampleConfiguration;
 import org.junit.jupiter.api.Test;
 
@@ -138,6 +141,18 @@ class DeploymentFilesTest {
         int shutdown = 13;
         assertTrue(pod.at("/terminationGracePeriodSeconds").asInt() > preStopSleep + shutdown,
                 "the grace period covers the sleep and the shutdown on SIGTERM (README, up to 13 s)");
+    }
+
+    /** The Redis settings the README asks for (Redis memory, Redis latency) and the server warns without. */
+    @Test
+    void theExampleRedisRunsWithTheSettingsTheServerAsksFor() throws Exception {
+        List<String> settings = List.of("--hash-max-listpack-value", String.valueOf(
+                RedisEncoding.HASH_MAX_ZIPLIST_VALUE), "--hz", String.valueOf(RedisExpiryCycle.HZ));
+        List<String> composed = texts(YAML.readTree(COMPOSE.toFile()).at("/services/redis/command"));
+        List<String> kubernetes = texts(manifest("redis.yaml", "Deployment", redisHost())
+                .at("/spec/template/spec/containers/0/args"));
+        assertTrue(Collections.indexOfSubList(composed, settings) >= 0, composed.toString());
+        assertTrue(Collections.indexOfSubList(kubernetes, settings) >= 0, kubernetes.toString());
     }
 
     @Test

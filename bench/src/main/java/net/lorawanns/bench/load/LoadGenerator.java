@@ -6,9 +6,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +57,8 @@ import net.lorawanns.core.types.Mic;
  * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.latencySeries=true} prints
  * the decision latency's p99 second by second ({@link LatencySeries}); {@code -Dload.redis=cluster} runs the
  * server on a three-master Redis Cluster of local processes instead of one embedded Redis (Redis's command counts and
- * CPU are then summed over the masters).
+ * CPU are then summed over the masters); {@code -Dload.redisHz=N} sets Redis's {@code hz} for the run (the embedded
+ * Redis starts with 100, {@link RedisExpiryWatch} reports what its expiry cycle did).
  *
  * <p>What a gateway sees is reported after the server's own figures: the kernel's drops on the server's UDP socket
  * (warm-up and measured phase), and the round trip of every PUSH_DATA to its PUSH_ACK. Optional workloads:
@@ -173,6 +172,7 @@ public final class LoadGenerator {
                     """.formatted(DEDUPLICATION_DELAY.toMillis(), redis.toml(), udpPort, apiPort, API_KEY,
                     metricsPort));
             Process server = startServer(config, metricsPort);
+            RedisExpiryWatch expiry = new RedisExpiryWatch(redis.ports(), Integer.getInteger("load.redisHz", 0));
             try (WebhookReceiver webhook = WEBHOOK ? new WebhookReceiver() : null;
                  DownlinkGateways downlinks = confirmedEvery == 0 ? null
                          : new DownlinkGateways(gatewayEuis(), udpPort, devices, DEDUPLICATION_DELAY.toNanos())) {
@@ -196,6 +196,7 @@ public final class LoadGenerator {
                 if (downlinks != null) {
                     downlinks.startMeasuring();
                 }
+                expiry.start();
                 PushAckClock acks = new PushAckClock();
                 Optional<LatencySeries> series = Boolean.getBoolean("load.latencySeries")
                         ? Optional.of(new LatencySeries(() -> metrics(metricsPort))) : Optional.empty();
@@ -232,6 +233,7 @@ public final class LoadGenerator {
                 long redisMemory = redisUsedMemory(redis.ports());
                 System.out.printf(Locale.ROOT, "Redis memory at the end     %,.1f MiB (%,.0f bytes per device)%n",
                         redisMemory / 1048576.0, (double) redisMemory / devices);
+                expiry.report();
                 reportRedisAlone(server, redis.ports(), before, after);
             } finally {
                 server.destroy();
@@ -688,20 +690,9 @@ public final class LoadGenerator {
         return bytes;
     }
 
-    /** One section of Redis's INFO, over RESP on a plain socket. */
+    /** One section of Redis's INFO. */
     private static String redisInfo(int port, String section) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.getOutputStream().write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.US_ASCII));
-            int length = Integer.parseInt(in.readLine().substring(1));
-            char[] body = new char[length];
-            int read = 0;
-            while (read < length) {
-                read += in.read(body, read, length - read);
-            }
-            return new String(body);
-        }
+        return RedisCall.call(port, "INFO", section).get(0);
     }
 
     /** CPU seconds (user plus system) used so far by the server process, Redis and this generator. */

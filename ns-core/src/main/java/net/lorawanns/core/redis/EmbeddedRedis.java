@@ -8,8 +8,8 @@ import redis.embedded.RedisServer;
 
 /**
  * A throw-away Redis for trying the server: the binary shipped in the embedded-redis jar, on a free loopback
- * port, with persistence off and the hash encoding the server needs ({@link RedisEncoding}). Everything in it is
- * lost when it stops.
+ * port, with persistence off, the hash encoding the server needs ({@link RedisEncoding}) and the expiry cycle
+ * ({@link RedisExpiryCycle}). Everything in it is lost when it stops.
  */
 public final class EmbeddedRedis implements AutoCloseable {
     private static final int ATTEMPTS = 5;
@@ -33,6 +33,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                         .setting("save \"\"")
                         .setting("appendonly no")
                         .setting("hash-max-ziplist-value " + RedisEncoding.HASH_MAX_ZIPLIST_VALUE)
+                        .setting("hz " + RedisExpiryCycle.HZ)
                         .onShutdownForceStop(true)
                         .build();
                 server.start();

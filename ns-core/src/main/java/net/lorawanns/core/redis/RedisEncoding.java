@@ -1,10 +1,7 @@
 package net.lorawanns.core.redis;
 
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -31,8 +28,7 @@ public final class RedisEncoding {
      * many managed services).
      */
     public static Future<OptionalLong> hashMaxZiplistValue(Redis redis) {
-        return redis.send(Request.cmd(Command.CONFIG).arg("GET").arg(SETTING))
-                .map(RedisEncoding::value).otherwise(OptionalLong.empty());
+        return RedisConfig.number(redis, SETTING);
     }
 
     /**
@@ -45,23 +41,5 @@ public final class RedisEncoding {
                 + "then takes about 1.5 KB instead of 0.8 KB. Set hash-max-ziplist-value " + HASH_MAX_ZIPLIST_VALUE
                 + " (hash-max-listpack-value in Redis 7) in redis.conf (see the README, Redis memory)")
                 : Optional.empty());
-    }
-
-    /** CONFIG GET's answer: a name and a value in RESP2, a map of them in RESP3. */
-    private static OptionalLong value(Response reply) {
-        if (reply == null || reply.size() == 0) {
-            return OptionalLong.empty();
-        }
-        Response value;
-        try {
-            value = reply.get(SETTING);
-        } catch (RuntimeException notAMap) {
-            value = null;
-        }
-        try {
-            return OptionalLong.of(Long.parseLong((value != null ? value : reply.get(1)).toString()));
-        } catch (RuntimeException notTheAnswer) {
-            return OptionalLong.empty();
-        }
     }
 }
