@@ -1,6 +1,7 @@
 package net.lorawanns.core.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -69,6 +70,9 @@ final class NodePipeline {
     private NodePipeline(String name, NetSocket socket) {
         this.name = name;
         this.socket = (NetSocketInternal) socket;
+        // Netty's pooled buffers hand the socket the NIO view they keep, where the adaptive allocator (Netty 4.2's
+        // default, which the TCP client uses) makes a ByteBuffer slice for every read and every write.
+        this.socket.channelHandlerContext().channel().config().setAllocator(PooledByteBufAllocator.DEFAULT);
         this.socket.messageHandler(this::read);
         socket.exceptionHandler(e -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
                 "connection to " + name + " failed: " + RedisFailure.describe(e))));
