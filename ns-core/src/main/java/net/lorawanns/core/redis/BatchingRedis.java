@@ -329,7 +329,8 @@ public final class BatchingRedis implements Redis {
 
         /**
          * Adds a request to the turn's batch, which goes out once the work already queued on the event loop is done
-         * (the I/O events and tasks of this turn add to it), or at once when it is full.
+         * (the I/O events and tasks of this turn add to it), or at once when it is full. Called on the lane's event
+         * loop (a lane is its thread's), and so is the flush: a task on that event loop.
          */
         final void add(Pending p) {
             if (batch.isEmpty()) {
@@ -575,7 +576,7 @@ public final class BatchingRedis implements Redis {
                 return pipeline != null && !pipeline.isClosed() ? pipeline : null;
             }
 
-            /** Has {@code write} wait for a connection, opening one unless one is being opened; when not {@link #open}. */
+            /** Has {@code write} wait for a connection (when not {@link #open}), opening one unless one is opening. */
             void use(Handler<AsyncResult<NodePipeline>> write) {
                 if (awaiting != null) {
                     awaiting.add(write);

@@ -29,10 +29,11 @@ import java.util.concurrent.TimeUnit;
  * is a reply like any other, so it fails nothing but its own request. The Vert.x client's connections do not offer
  * this: each {@code send()} is a write (a system call) of its own, and {@code batch()} fails every request of the batch
  * when one reply is an error. Requests ({@link LaneRequest}) write themselves as RESP into one pooled direct buffer
- * per write, which the socket sends as it is; replies are read from the socket's own buffers by {@link ReplyReader} as the
- * client's {@link Response} objects. No HELLO is sent, so replies come in RESP2, where the pool's connections speak
- * RESP3 (HELLO 3): a hash is a flat array of fields and values, which {@code Response.get(String)} and
- * {@code getKeys()} read as a map all the same, and a Lua script's false is a null either way.
+ * per write, which the socket sends as it is; replies are read from the socket's own buffers by {@link ReplyReader}
+ * as the client's {@link Response} objects. No HELLO is sent, so replies come in RESP2, where the pool's connections
+ * speak RESP3 (HELLO 3): a hash is a flat array of fields and values, which {@code Response.get(String)} and
+ * {@code getKeys()} read as a map all the same, and a Lua script's false is a null either way. The connection's
+ * buffers come from Netty's pooled allocator (see the constructor).
  *
  * <p>Threads: opened on the lane's event loop, whose context then runs the socket's handlers; used only there.
  */
