@@ -16,7 +16,6 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import io.vertx.redis.client.impl.RequestImpl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,6 +138,14 @@ public final class BatchingRedis implements Redis {
      * connection, and the write fails ({@link RedisFailure.Kind#NOT_REPLICATED}) if fewer replicas acknowledged it.
      */
     public Future<Response> send(Request request, String group, ReplicaAcks acks) {
+        return send(new ClientRequest(request), group, acks);
+    }
+
+    /**
+     * Sends a request of either kind (a script call is written without a client request); outside an event loop,
+     * through the pool.
+     */
+    Future<Response> send(LaneRequest request, String group, ReplicaAcks acks) {
         Context context = Vertx.currentContext();
         long now = System.nanoTime();
         if (context == null || !context.isEventLoopContext()) {
@@ -147,7 +154,7 @@ public final class BatchingRedis implements Redis {
                 return Future.failedFuture(new IllegalStateException("a write that waits for replicas is sent from "
                         + "an event loop"));
             }
-            return pooled.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+            return request.viaPool(pooled).timeout(timeoutMs, TimeUnit.MILLISECONDS)
                     .recover(e -> Future.failedFuture(RedisFailure.of(e)))
                     .andThen(result -> metrics.record(group, now, result.failed() ? RedisFailure.of(result.cause())
                             : null));
@@ -194,7 +201,8 @@ public final class BatchingRedis implements Redis {
      * One request, from its send to its outcome. Touched only on its lane's event loop.
      */
     private static final class Pending implements NodePipeline.Reply {
-        private final Request request;
+        /** What is written: a script call sent by its SHA-1 is replaced by the same call sent whole after NOSCRIPT. */
+        private LaneRequest request;
         private final String group;
         private final ReplicaAcks acks;
         private final Promise<Response> promise = Promise.promise();
@@ -205,6 +213,8 @@ public final class BatchingRedis implements Redis {
         /** The connection it was written to last, and whose lane connection that is. */
         private NodePipeline pipeline;
         private Lane.Master master;
+        /** It was written behind ASKING (a Cluster ASK redirection): so is a NOSCRIPT's resend. */
+        private boolean asking;
         /** Its connection owes its reply. */
         private boolean owed;
         /** Its deadline passed: it has its outcome (TIMEOUT); not written if it was not yet. */
@@ -219,7 +229,7 @@ public final class BatchingRedis implements Redis {
         private boolean settled;
         private int redirects;
 
-        Pending(Request request, String group, ReplicaAcks acks, long sentNanos, Context context) {
+        Pending(LaneRequest request, String group, ReplicaAcks acks, long sentNanos, Context context) {
             this.request = request;
             this.group = group;
             this.acks = acks;
@@ -256,8 +266,8 @@ public final class BatchingRedis implements Redis {
             waitMillis = Math.max(waitMillis, p.acks.timeout().toMillis());
         }
 
-        Request request() {
-            return Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis);
+        LaneRequest request() {
+            return new ClientRequest(Request.cmd(Command.WAIT).arg(replicas).arg(waitMillis));
         }
 
         @Override
@@ -282,6 +292,9 @@ public final class BatchingRedis implements Redis {
         }
     }
 
+    /** Written before a request that follows an ASK redirection. */
+    private static final LaneRequest ASKING = new ClientRequest(Request.cmd(Command.ASKING));
+
     /**
      * The requests of one event loop and its connections. Touched only on that event loop.
      */
@@ -299,20 +312,29 @@ public final class BatchingRedis implements Redis {
         private long sweepAt;
         /** The requests added during the current turn of the event loop. */
         private List<Pending> batch = new ArrayList<>();
-        private final Handler<Void> endOfTurn = v -> flush();
+        /**
+         * The list of the batch before, empty, to take the next one: a batch is written during {@link #flush()}, and
+         * whatever waits longer (for a connection, the slot table) keeps a copy. Null while a flush uses it.
+         */
+        private List<Pending> spare = new ArrayList<>();
+        private final Handler<Void> flush = v -> flush();
+        /** The end of a turn: a task on the event loop that flushes in the lane's context (made once, not per turn). */
+        private final Runnable endOfTurn;
 
         Lane(Context context) {
             this.context = context;
             this.eventLoop = ((ContextInternal) context).nettyEventLoop();
+            this.endOfTurn = () -> ((ContextInternal) context).dispatch(flush);
         }
 
         /**
          * Adds a request to the turn's batch, which goes out once the work already queued on the event loop is done
-         * (the I/O events and tasks of this turn add to it), or at once when it is full.
+         * (the I/O events and tasks of this turn add to it), or at once when it is full. Called on the lane's event
+         * loop (a lane is its thread's), and so is the flush: a task on that event loop.
          */
         final void add(Pending p) {
             if (batch.isEmpty()) {
-                p.context.runOnContext(endOfTurn);
+                eventLoop.execute(endOfTurn);
             }
             batch.add(p);
             if (batch.size() >= MAX_BATCH) {
@@ -325,8 +347,13 @@ public final class BatchingRedis implements Redis {
                 return;
             }
             List<Pending> full = batch;
-            batch = new ArrayList<>(Math.min(MAX_BATCH, full.size() * 2));
+            // A request that a reply's listener sends while this batch is written goes into the next batch; so does a
+            // flush then (a full batch), with a list of its own.
+            batch = spare != null ? spare : new ArrayList<>();
+            spare = null;
             send(full);
+            full.clear();
+            spare = full;
         }
 
         private void send(List<Pending> turn) {
@@ -342,8 +369,20 @@ public final class BatchingRedis implements Redis {
         /** Writes the batch to the connections its requests go to. */
         abstract void route(List<Pending> batch);
 
-        /** {@code p}'s own reply came: it settles {@code p}, unless WAIT's count is still needed. */
+        /**
+         * {@code p}'s own reply came: it settles {@code p}, unless WAIT's count is still needed, or the reply is
+         * NOSCRIPT to a script call sent by its SHA-1.
+         */
         void replied(Pending p, Response reply) {
+            if (p.request instanceof LuaScript.Call call && call.bySha1() && reply != null
+                    && reply.type() == ResponseType.ERROR && LuaScript.unknown(reply.toString())) {
+                // Redis ran nothing: the same call goes whole (EVAL), which teaches it the script, on the same
+                // connection, and settles p when answered. The WAIT after the first write counts nothing of it.
+                p.request = call.whole();
+                p.decidedBy = null;
+                write(p.master, List.of(p), p.asking);
+                return;
+            }
             if (p.decidedBy != null) {
                 p.reply = reply;
                 return;
@@ -390,40 +429,51 @@ public final class BatchingRedis implements Redis {
          * the slot table) is not written: it has its outcome already, and Redis never executes it.
          */
         final void write(Master master, List<Pending> share, boolean asking) {
+            NodePipeline open = master.open();
+            if (open != null) {
+                write(open, master, share, asking);
+                return;
+            }
+            // It waits for the connection: a copy, as the list is the lane's (see flush).
+            List<Pending> waiting = new ArrayList<>(share);
             master.use(opened -> {
                 if (opened.failed()) {
                     RedisFailure why = RedisFailure.of(opened.cause());
-                    share.forEach(p -> unsent(p, why));
-                    return;
+                    waiting.forEach(p -> unsent(p, why));
+                } else {
+                    write(opened.result(), master, waiting, asking);
                 }
-                NodePipeline pipeline = opened.result();
-                Acks acks = null;
-                for (int i = 0, n = share.size(); i < n; i++) {
-                    Pending p = share.get(i);
-                    if (p.expired) {
-                        finish(p);
-                        continue;
-                    }
-                    if (asking) {
-                        pipeline.add(Request.cmd(Command.ASKING), NodePipeline.IGNORED);
-                    }
-                    p.pipeline = pipeline;
-                    p.master = master;
-                    p.owed = true;
-                    if (p.acks.replicas() > 0) {
-                        if (acks == null) {
-                            acks = new Acks();
-                        }
-                        acks.add(p);
-                    }
-                    pipeline.add(p.request, p);
-                }
-                if (acks != null) {
-                    // WAIT counts the replicas that have this connection's writes: to the server that took them.
-                    pipeline.add(acks.request(), acks);
-                }
-                pipeline.flush();
             });
+        }
+
+        private void write(NodePipeline pipeline, Master master, List<Pending> share, boolean asking) {
+            Acks acks = null;
+            for (int i = 0, n = share.size(); i < n; i++) {
+                Pending p = share.get(i);
+                if (p.expired) {
+                    finish(p);
+                    continue;
+                }
+                if (asking) {
+                    pipeline.add(ASKING, NodePipeline.IGNORED);
+                }
+                p.pipeline = pipeline;
+                p.master = master;
+                p.asking = asking;
+                p.owed = true;
+                if (p.acks.replicas() > 0) {
+                    if (acks == null) {
+                        acks = new Acks();
+                    }
+                    acks.add(p);
+                }
+                pipeline.add(p.request, p);
+            }
+            if (acks != null) {
+                // WAIT counts the replicas that have this connection's writes: to the server that took them.
+                pipeline.add(acks.request(), acks);
+            }
+            pipeline.flush();
         }
 
         /**
@@ -521,11 +571,13 @@ public final class BatchingRedis implements Redis {
                 return pipeline;
             }
 
+            /** The current connection if it is open and not closed, else null: {@link #use} opens one. */
+            NodePipeline open() {
+                return pipeline != null && !pipeline.isClosed() ? pipeline : null;
+            }
+
+            /** Has {@code write} wait for a connection (when not {@link #open}), opening one unless one is opening. */
             void use(Handler<AsyncResult<NodePipeline>> write) {
-                if (pipeline != null && !pipeline.isClosed()) {
-                    write.handle(Future.succeededFuture(pipeline));
-                    return;
-                }
                 if (awaiting != null) {
                     awaiting.add(write);
                     return;
@@ -622,11 +674,12 @@ public final class BatchingRedis implements Redis {
                 route(table.result(), batch);
                 return;
             }
+            // The batches wait for the table: copies, as the list is the lane's (see flush).
             if (awaitingTable != null) {
-                awaitingTable.add(batch);
+                awaitingTable.add(new ArrayList<>(batch));
                 return;
             }
-            awaitingTable = new ArrayList<>(List.of(batch));
+            awaitingTable = new ArrayList<>(List.of(new ArrayList<>(batch)));
             table.onComplete(read -> onContext(context, () -> {
                 List<List<Pending>> waiting = awaitingTable;
                 awaitingTable = null;
@@ -650,12 +703,12 @@ public final class BatchingRedis implements Redis {
             }
             Map<String, List<Pending>> byMaster = new LinkedHashMap<>();
             for (Pending p : batch) {
-                List<byte[]> keys = ((RequestImpl) p.request).keys();
-                if (keys.isEmpty()) {
+                byte[] key = p.request.routingKey();
+                if (key == null) {
                     byMaster.computeIfAbsent(slots.anyMaster(), m -> new ArrayList<>()).add(p);
                     continue;
                 }
-                int slot = HashSlot.of(keys.get(0));
+                int slot = HashSlot.of(key);
                 String master = slots.masterOf(slot);
                 String before = previous == null ? master : previous.masterOf(slot);
                 if (!before.equals(master) && owing(before)) {

@@ -1,5 +1,6 @@
 package net.lorawanns.core.redis;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -15,20 +16,13 @@ import java.util.HexFormat;
  * hash, and hashing and reading a whole script on every call is work spent for nothing. A server that does not know
  * it (its first call, a restart, a failover, SCRIPT FLUSH) answers NOSCRIPT without running anything; that one
  * request is then sent whole (EVAL), which teaches it the script, and the other requests of its batch are not
- * affected. Its name is the command group its requests are counted under ({@link RedisMetrics}). All keys a script
- * touches are passed as KEYS, so that Redis Cluster can route it; callers keep them in one hash slot with a shared
- * hash tag.
+ * affected: a {@link BatchingRedis} lane sends it again itself, on the connection that answered, and settles the
+ * caller's one future with the outcome; through any other client (or the pool, outside an event loop) a second
+ * request follows the first. Its name is the command group its requests are counted under ({@link RedisMetrics}). All
+ * keys a script touches are passed as KEYS, so that Redis Cluster can route it; callers keep them in one hash slot
+ * with a shared hash tag.
  */
 public final class LuaScript {
-    /** The digits of key counts and other small arguments, made once (the client never changes an argument). */
-    private static final byte[][] SMALL = new byte[128][];
-
-    static {
-        for (int i = 0; i < SMALL.length; i++) {
-            SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
-        }
-    }
-
     private final String name;
     /** The source as Redis reads it, encoded once rather than on every run. */
     private final byte[] source;
@@ -64,71 +58,170 @@ public final class LuaScript {
     }
 
     private Future<Response> run(Redis redis, ReplicaAcks acks, Object[] keys, Object[] args) {
-        return send(redis, acks, request(Command.EVALSHA, sha1, keys, args)).recover(failure -> unknown(failure)
-                ? send(redis, acks, request(Command.EVAL, source, keys, args))
-                : Future.failedFuture(failure));
+        Call call = call(keys, args);
+        return redis instanceof BatchingRedis batching ? batching.send(call, name, acks) : call.viaPool(redis);
     }
 
-    private Future<Response> send(Redis redis, ReplicaAcks acks, Request request) {
-        return redis instanceof BatchingRedis batching ? batching.send(request, name, acks) : redis.send(request);
+    /** A run of the script with {@code keys} (strings or byte arrays) and {@code args}, sent by its SHA-1. */
+    Call call(Object[] keys, Object[] args) {
+        return new Call(this, keys, args, false);
     }
 
     /**
-     * Every argument as the bytes Redis reads, in one array of the request's size (the client's list would grow
-     * several times): byte arrays as they are, integral numbers as their decimal digits without a String in between,
-     * anything else as its String's UTF-8 bytes.
+     * One run of a script as Redis reads it: {@code EVALSHA <sha1> <numkeys> <keys...> <args...>}, or the same with
+     * {@code EVAL <source>} once the server answered NOSCRIPT ({@link #whole()}). A lane writes it straight as RESP
+     * from the caller's keys and arguments: byte arrays as they are, strings as their UTF-8 bytes and integral
+     * numbers as their decimal digits, written into the lane's buffer without an array per argument; the pool gets a
+     * client request of the same bytes.
+     *
+     * <p>Threads: immutable (the caller hands its arrays over and changes them no more); any.
      */
-    private static Request request(Command command, byte[] script, Object[] keys, Object[] args) {
-        Object[] all = new Object[2 + keys.length + args.length];
-        all[0] = script;
-        all[1] = digits(keys.length);
-        for (int i = 0; i < keys.length; i++) {
-            all[2 + i] = bytes(keys[i]);
-        }
-        for (int i = 0; i < args.length; i++) {
-            all[2 + keys.length + i] = bytes(args[i]);
-        }
-        return Request.cmd(command, all);
-    }
+    static final class Call implements LaneRequest {
+        private final LuaScript script;
+        /** Each a byte array, a String, a Long or an Integer: anything else is made its String by the call. */
+        private final Object[] keys;
+        private final Object[] args;
+        private final boolean whole;
 
-    private static byte[] bytes(Object arg) {
-        if (arg instanceof byte[] bytes) {
-            return bytes;
+        private Call(LuaScript script, Object[] keys, Object[] args, boolean whole) {
+            this.script = script;
+            this.keys = written(keys);
+            this.args = written(args);
+            this.whole = whole;
         }
-        if (arg instanceof Long || arg instanceof Integer) {
-            return digits(((Number) arg).longValue());
-        }
-        return String.valueOf(arg).getBytes(StandardCharsets.UTF_8);
-    }
 
-    /** The decimal digits of {@code value}, with a leading '-' when negative. */
-    private static byte[] digits(long value) {
-        if (value >= 0 && value < SMALL.length) {
-            return SMALL[(int) value];
+        /** The call again, with the script's source (EVAL), for a server that does not know its SHA-1. */
+        Call whole() {
+            return new Call(script, keys, args, true);
         }
-        if (value == Long.MIN_VALUE) {
-            return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+
+        /** Whether this call goes by the script's SHA-1, which a server answers NOSCRIPT if it lacks the script. */
+        boolean bySha1() {
+            return !whole;
         }
-        long rest = Math.abs(value);
-        int length = value < 0 ? 2 : 1;
-        for (long left = rest / 10; left > 0; left /= 10) {
-            length++;
+
+        @Override
+        public int length() {
+            int length = RequestWriter.arrayLength(3 + keys.length + args.length)
+                    + RequestWriter.command(command()).length + RequestWriter.bulkLength(script().length)
+                    + RequestWriter.numberLength(keys.length);
+            for (Object key : keys) {
+                length += argLength(key);
+            }
+            for (Object arg : args) {
+                length += argLength(arg);
+            }
+            return length;
         }
-        byte[] out = new byte[length];
-        int i = length;
-        do {
-            out[--i] = (byte) ('0' + rest % 10);
-            rest /= 10;
-        } while (rest > 0);
-        if (value < 0) {
-            out[0] = '-';
+
+        @Override
+        public void write(ByteBuf out) {
+            RequestWriter.writeArray(3 + keys.length + args.length, out);
+            out.writeBytes(RequestWriter.command(command()));
+            RequestWriter.writeBulk(script(), out);
+            RequestWriter.writeNumber(keys.length, out);
+            for (Object key : keys) {
+                writeArg(key, out);
+            }
+            for (Object arg : args) {
+                writeArg(arg, out);
+            }
         }
-        return out;
+
+        @Override
+        public byte[] routingKey() {
+            if (keys.length == 0) {
+                return null;
+            }
+            return keys[0] instanceof byte[] bytes ? bytes : keys[0].toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** EVALSHA through the pool, then EVAL if the server answered NOSCRIPT. */
+        @Override
+        public Future<Response> viaPool(Redis pooled) {
+            return pooled.send(request()).recover(failure -> !whole && unknown(failure)
+                    ? pooled.send(whole().request())
+                    : Future.failedFuture(failure));
+        }
+
+        private Command command() {
+            return whole ? Command.EVAL : Command.EVALSHA;
+        }
+
+        private byte[] script() {
+            return whole ? script.source : script.sha1;
+        }
+
+        /** The client's request of the same bytes as {@link #write}. */
+        private Request request() {
+            Request request = Request.cmd(command()).arg(script()).arg(keys.length);
+            for (Object key : keys) {
+                arg(request, key);
+            }
+            for (Object arg : args) {
+                arg(request, arg);
+            }
+            return request;
+        }
+
+        private static void arg(Request request, Object arg) {
+            if (arg instanceof byte[] bytes) {
+                request.arg(bytes);
+            } else if (arg instanceof String text) {
+                request.arg(text.getBytes(StandardCharsets.UTF_8));
+            } else {
+                // As its decimal digits: the client's arg(long) writes -2^63 as "-0".
+                request.arg(arg.toString());
+            }
+        }
+
+        private static int argLength(Object arg) {
+            if (arg instanceof byte[] bytes) {
+                return RequestWriter.bulkLength(bytes.length);
+            }
+            if (arg instanceof String text) {
+                return RequestWriter.bulkLength(text);
+            }
+            return RequestWriter.numberLength(((Number) arg).longValue());
+        }
+
+        private static void writeArg(Object arg, ByteBuf out) {
+            if (arg instanceof byte[] bytes) {
+                RequestWriter.writeBulk(bytes, out);
+            } else if (arg instanceof String text) {
+                RequestWriter.writeBulk(text, out);
+            } else {
+                RequestWriter.writeNumber(((Number) arg).longValue(), out);
+            }
+        }
+
+        /**
+         * Keys or arguments as they are written: {@code args} itself when each is a byte array, a String, a Long or an
+         * Integer, else a copy with the others as their String (taken now, as the caller sees the value).
+         */
+        private static Object[] written(Object[] args) {
+            Object[] written = args;
+            for (int i = 0; i < args.length; i++) {
+                Object arg = args[i];
+                if (!(arg instanceof byte[] || arg instanceof String || arg instanceof Long
+                        || arg instanceof Integer)) {
+                    if (written == args) {
+                        written = args.clone();
+                    }
+                    written[i] = String.valueOf(arg);
+                }
+            }
+            return written;
+        }
     }
 
     /** NOSCRIPT: the server does not have the script, and ran nothing. */
-    private static boolean unknown(Throwable failure) {
-        String message = failure.getMessage();
+    static boolean unknown(Throwable failure) {
+        return unknown(failure.getMessage());
+    }
+
+    /** Whether Redis's error {@code message} is NOSCRIPT. */
+    static boolean unknown(String message) {
         return message != null && message.startsWith("NOSCRIPT");
     }
 

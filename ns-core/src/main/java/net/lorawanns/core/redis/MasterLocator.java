@@ -120,7 +120,7 @@ final class MasterLocator {
     /** One request on its own write; an error reply or no reply within the request timeout fails the future. */
     private Future<Response> send(NodePipeline pipeline, Request request) {
         Promise<Response> reply = Promise.promise();
-        pipeline.add(request, new NodePipeline.Reply() {
+        pipeline.add(new ClientRequest(request), new NodePipeline.Reply() {
             @Override
             public void replied(Response response) {
                 if (response != null && response.type() == ResponseType.ERROR) {

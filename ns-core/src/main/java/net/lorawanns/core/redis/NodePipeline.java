@@ -1,6 +1,7 @@
 package net.lorawanns.core.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -27,11 +28,12 @@ import java.util.concurrent.TimeUnit;
  * request's {@link Reply} in the order written (Redis answers one connection's requests in that order); an error reply
  * is a reply like any other, so it fails nothing but its own request. The Vert.x client's connections do not offer
  * this: each {@code send()} is a write (a system call) of its own, and {@code batch()} fails every request of the batch
- * when one reply is an error. Requests are written by {@link RequestWriter} into one pooled direct buffer per write,
- * which the socket sends as it is; replies are read from the socket's own buffers by {@link ReplyReader} as the
- * client's {@link Response} objects. No HELLO is sent, so replies come in RESP2, where the pool's connections speak
- * RESP3 (HELLO 3): a hash is a flat array of fields and values, which {@code Response.get(String)} and
- * {@code getKeys()} read as a map all the same, and a Lua script's false is a null either way.
+ * when one reply is an error. Requests ({@link LaneRequest}) write themselves as RESP into one pooled direct buffer
+ * per write, which the socket sends as it is; replies are read from the socket's own buffers by {@link ReplyReader}
+ * as the client's {@link Response} objects. No HELLO is sent, so replies come in RESP2, where the pool's connections
+ * speak RESP3 (HELLO 3): a hash is a flat array of fields and values, which {@code Response.get(String)} and
+ * {@code getKeys()} read as a map all the same, and a Lua script's false is a null either way. The connection's
+ * buffers come from Netty's pooled allocator (see the constructor).
  *
  * <p>Threads: opened on the lane's event loop, whose context then runs the socket's handlers; used only there.
  */
@@ -61,7 +63,7 @@ final class NodePipeline {
     private final ReplyReader replies = new ReplyReader(this::handle);
     private final ArrayDeque<Reply> waiting = new ArrayDeque<>();
     /** Requests added since the last {@link #flush()}. */
-    private final List<Request> unwritten = new ArrayList<>();
+    private final List<LaneRequest> unwritten = new ArrayList<>();
     private long written;
     private long answered;
     private RedisFailure closed;
@@ -69,6 +71,9 @@ final class NodePipeline {
     private NodePipeline(String name, NetSocket socket) {
         this.name = name;
         this.socket = (NetSocketInternal) socket;
+        // Netty's pooled buffers hand the socket the NIO view they keep, where the adaptive allocator (Netty 4.2's
+        // default, which the TCP client uses) makes a ByteBuffer slice for every read and every write.
+        this.socket.channelHandlerContext().channel().config().setAllocator(PooledByteBufAllocator.DEFAULT);
         this.socket.messageHandler(this::read);
         socket.exceptionHandler(e -> close(new RedisFailure(RedisFailure.Kind.UNAVAILABLE,
                 "connection to " + name + " failed: " + RedisFailure.describe(e))));
@@ -126,7 +131,7 @@ final class NodePipeline {
         Promise<NodePipeline> ready = Promise.promise();
         int[] accepted = new int[1];
         for (Request request : hello) {
-            node.add(request, new Reply() {
+            node.add(new ClientRequest(request), new Reply() {
                 @Override
                 public void replied(Response reply) {
                     if (reply != null && reply.type() == ResponseType.ERROR) {
@@ -158,7 +163,7 @@ final class NodePipeline {
      * Queues {@code request} for the next {@link #flush()}; its reply goes to {@code reply}. On a closed pipeline,
      * {@code reply} fails at once.
      */
-    void add(Request request, Reply reply) {
+    void add(LaneRequest request, Reply reply) {
         if (closed != null) {
             reply.failed(closed);
             return;
@@ -175,13 +180,13 @@ final class NodePipeline {
         }
         int length = 0;
         for (int i = 0, n = unwritten.size(); i < n; i++) {
-            length += RequestWriter.length(unwritten.get(i));
+            length += unwritten.get(i).length();
         }
         // Netty releases the buffer once written (or when the write fails).
         ByteBuf out = socket.channelHandlerContext().alloc().directBuffer(length, length);
         try {
             for (int i = 0, n = unwritten.size(); i < n; i++) {
-                RequestWriter.write(unwritten.get(i), out);
+                unwritten.get(i).write(out);
             }
         } catch (RuntimeException e) {
             out.release();

@@ -1,6 +1,8 @@
 package net.lorawanns.core.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.impl.CommandImpl;
 import io.vertx.redis.client.impl.RequestImpl;
@@ -10,7 +12,9 @@ import java.util.List;
  * Writes requests as RESP (the Redis serialization protocol, version 2): a request is an array of bulk strings, its
  * command followed by its arguments, {@code *<count>\r\n} then {@code $<length>\r\n<bytes>\r\n} for each. The
  * requests of one write go into one buffer sized exactly beforehand ({@link #length}), straight from the request's
- * command and argument bytes, with counts and lengths written as ASCII digits without a String or array per number.
+ * command and argument bytes, with counts, lengths and numbers written as ASCII digits without a String or array per
+ * number. The parts ({@link #writeArray}, {@link #writeBulk} and the like) serve requests that write themselves
+ * ({@link LuaScript.Call}).
  *
  * <p>Threads: stateless; any.
  */
@@ -24,9 +28,9 @@ final class RequestWriter {
     /** The bytes {@link #write} writes for {@code request}. */
     static int length(Request request) {
         List<byte[]> args = ((RequestImpl) request).getArgs();
-        int length = 1 + digits(args.size() + 1) + 2 + command(request).length;
-        for (byte[] arg : args) {
-            length += 1 + digits(arg.length) + 2 + arg.length + 2;
+        int length = arrayLength(args.size() + 1) + command(request.command()).length;
+        for (int i = 0, n = args.size(); i < n; i++) {
+            length += bulkLength(args.get(i).length);
         }
         return length;
     }
@@ -34,41 +38,93 @@ final class RequestWriter {
     /** Writes {@code request} at the writer index of {@code out}, which must have {@link #length} bytes free. */
     static void write(Request request, ByteBuf out) {
         List<byte[]> args = ((RequestImpl) request).getArgs();
-        out.writeByte('*');
-        writeDigits(args.size() + 1, out);
-        out.writeByte(CR).writeByte(LF);
-        // The command's own bulk string, as the client keeps it: $<length>\r\n<name>\r\n.
-        out.writeBytes(command(request));
+        writeArray(args.size() + 1, out);
+        out.writeBytes(command(request.command()));
         for (int i = 0, n = args.size(); i < n; i++) {
-            byte[] arg = args.get(i);
-            out.writeByte('$');
-            writeDigits(arg.length, out);
-            out.writeByte(CR).writeByte(LF);
-            out.writeBytes(arg);
-            out.writeByte(CR).writeByte(LF);
+            writeBulk(args.get(i), out);
         }
     }
 
-    private static byte[] command(Request request) {
-        return ((CommandImpl) request.command()).getBytes();
+    /** A command's own bulk string, as the client keeps it: {@code $<length>\r\n<name>\r\n}. */
+    static byte[] command(Command command) {
+        return ((CommandImpl) command).getBytes();
     }
 
-    /** Decimal digits of {@code value} (at least 0). */
-    private static int digits(int value) {
-        int digits = 1;
-        for (int rest = value / 10; rest > 0; rest /= 10) {
+    /** The bytes of an array's header, {@code *<count>\r\n}. */
+    static int arrayLength(int count) {
+        return 1 + digits(count) + 2;
+    }
+
+    static void writeArray(int count, ByteBuf out) {
+        out.writeByte('*');
+        writeDigits(count, out);
+        out.writeByte(CR).writeByte(LF);
+    }
+
+    /** The bytes of a bulk string of {@code bytes} bytes. */
+    static int bulkLength(int bytes) {
+        return 1 + digits(bytes) + 2 + bytes + 2;
+    }
+
+    static void writeBulk(byte[] bytes, ByteBuf out) {
+        out.writeByte('$');
+        writeDigits(bytes.length, out);
+        out.writeByte(CR).writeByte(LF);
+        out.writeBytes(bytes);
+        out.writeByte(CR).writeByte(LF);
+    }
+
+    /** The bytes of the bulk string of {@code text} in UTF-8. */
+    static int bulkLength(CharSequence text) {
+        return bulkLength(ByteBufUtil.utf8Bytes(text));
+    }
+
+    static void writeBulk(CharSequence text, ByteBuf out) {
+        int length = ByteBufUtil.utf8Bytes(text);
+        out.writeByte('$');
+        writeDigits(length, out);
+        out.writeByte(CR).writeByte(LF);
+        // Reserving the exact length: writeUtf8 alone reserves 3 bytes a char, beyond an exactly sized buffer.
+        ByteBufUtil.reserveAndWriteUtf8(out, text, length);
+        out.writeByte(CR).writeByte(LF);
+    }
+
+    /** The bytes of the bulk string of {@code number}'s decimal digits (as the client writes a number argument). */
+    static int numberLength(long number) {
+        return bulkLength(digits(number));
+    }
+
+    static void writeNumber(long number, ByteBuf out) {
+        out.writeByte('$');
+        writeDigits(digits(number), out);
+        out.writeByte(CR).writeByte(LF);
+        writeDigits(number, out);
+        out.writeByte(CR).writeByte(LF);
+    }
+
+    /** Decimal digits of {@code value}, with its '-' if negative. */
+    private static int digits(long value) {
+        int digits = value < 0 ? 2 : 1;
+        for (long rest = value / 10; rest != 0; rest /= 10) {
             digits++;
         }
         return digits;
     }
 
-    private static void writeDigits(int value, ByteBuf out) {
-        int unit = 1;
-        while (unit <= value / 10) {
-            unit *= 10;
+    /** Writes {@code value}'s digits from the last, in place (no digit of -2^63 needs its absolute value). */
+    private static void writeDigits(long value, ByteBuf out) {
+        int length = digits(value);
+        out.ensureWritable(length);
+        int end = out.writerIndex() + length;
+        int at = end;
+        long rest = value;
+        do {
+            out.setByte(--at, '0' + (int) Math.abs(rest % 10));
+            rest /= 10;
+        } while (rest != 0);
+        if (value < 0) {
+            out.setByte(--at, '-');
         }
-        for (; unit > 0; unit /= 10) {
-            out.writeByte('0' + value / unit % 10);
-        }
+        out.writerIndex(end);
     }
 }
