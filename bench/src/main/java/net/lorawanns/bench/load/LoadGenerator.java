@@ -172,11 +172,11 @@ public final class LoadGenerator {
                     """.formatted(DEDUPLICATION_DELAY.toMillis(), redis.toml(), udpPort, apiPort, API_KEY,
                     metricsPort));
             Process server = startServer(config, metricsPort);
-            RedisExpiryWatch expiry = new RedisExpiryWatch(redis.ports(), Integer.getInteger("load.redisHz", 0));
             try (WebhookReceiver webhook = WEBHOOK ? new WebhookReceiver() : null;
                  DownlinkGateways downlinks = confirmedEvery == 0 ? null
                          : new DownlinkGateways(gatewayEuis(), udpPort, devices, DEDUPLICATION_DELAY.toNanos())) {
                 provision(apiPort, webhook);
+                RedisExpiryWatch expiry = new RedisExpiryWatch(redis.ports(), Integer.getInteger("load.redisHz", 0));
                 System.out.printf(Locale.ROOT, "Pre-building %d frames x %d copies...%n",
                         (long) framesPerSecond * (WARM_UP_SECONDS + seconds), copies);
                 List<ByteBuffer> all = prebuild((long) framesPerSecond * (WARM_UP_SECONDS + seconds));

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Redis's active expiry during the measured phase, from Redis's own latency monitor: every frame leaves a
  * deduplication key that expires later, and a cycle that deletes many of them answers no client meanwhile. The
- * monitor keeps, per second, the longest expiry cycle over its threshold (1 ms here; the latest 160 seconds).
+ * monitor keeps, per second, the longest expiry cycle over its threshold (1 ms here), for the latest 160 seconds only:
+ * a measured phase longer than that is counted over its last 160 seconds.
  */
 final class RedisExpiryWatch {
     private static final Pattern EXPIRED = Pattern.compile("expired_keys:(\\d+)");

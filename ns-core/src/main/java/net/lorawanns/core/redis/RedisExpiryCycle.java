@@ -26,7 +26,9 @@ public final class RedisExpiryCycle {
      * does not say.
      */
     public static Future<Optional<String>> advice(Redis redis) {
-        return RedisConfig.number(redis, SETTING).map(value -> value.isPresent() && value.getAsLong() < HZ
+        // Redis itself takes 1 to 500; a server that answers otherwise gets no advice rather than a division by 0.
+        return RedisConfig.number(redis, SETTING).map(value -> value.isPresent() && value.getAsLong() > 0
+                && value.getAsLong() < HZ
                 ? Optional.of("Redis has hz " + value.getAsLong() + ": its expiry of the deduplication keys may then "
                 + "hold it for up to " + 250 / value.getAsLong() + " ms at a time under load. Set hz " + HZ
                 + " in redis.conf (see the README, Redis latency)")
