@@ -22,7 +22,6 @@ final class RxpkFields {
 
     private final boolean forwardCrcBad;
     private final boolean forwardCrcMissing;
-    private final Base64Chars base64 = new Base64Chars();
     private final List<Rsig> rsigs = new ArrayList<>(2);
     private String badField;
     private Instant time;
@@ -228,7 +227,7 @@ final class RxpkFields {
         payload = null;
         dataProblem = null;
         try {
-            payload = base64.decode(text.chars, text.offset, text.length);
+            payload = Base64Chars.decode(text.chars, text.offset, text.length);
         } catch (IllegalArgumentException e) {
             dataProblem = e.getMessage();
         }
