@@ -162,7 +162,7 @@ public final class Deduplicator {
     /** Takes the set's lock in Redis, or hands the copies over to the instance that holds it. */
     private Future<Optional<OwnedSet>> open(FrameId id, UplinkFrame frame, OwnSet opening) {
         long windowEnd = System.nanoTime() + windowMillis * 1_000_000;
-        byte[][] setKeys = keys.dedupSet(id.text());
+        byte[][] setKeys = keys.dedupSet(id);
         return ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo().get(0)),
                         lockMillis)
                 .compose(outcome -> {
