@@ -20,7 +20,6 @@ import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.frame.Frame;
-import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.frame.RejoinRequest;
@@ -265,7 +264,7 @@ public final class UplinkPipeline implements GatewayListener {
         DeduplicatedUplink uplink = set.local();
         Frame frame;
         try {
-            frame = FrameCodec.decode(uplink.phyPayload());
+            frame = uplink.decodePhyPayload();
         } catch (MalformedFrameException e) {
             metrics.frame("malformed");
             LOG.debug("Malformed uplink on {} Hz: {}", uplink.frequencyHz(), e.getMessage());
