@@ -1,8 +1,10 @@
 package net.lorawanns.core.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -63,6 +65,9 @@ public final class UplinkPipeline implements GatewayListener {
 
     private final Context context;
     private final TurnBatches<UplinkFrame> arriving = new TurnBatches<>(MAX_HANDOVER, this::handOver);
+    /** {@link #deduplicated} and {@link #processed} as handlers, made once rather than for every copy. */
+    private final Handler<AsyncResult<Optional<OwnedSet>>> onDeduplicated = this::deduplicated;
+    private final Handler<AsyncResult<Void>> onProcessed = this::processed;
     private final Deduplicator deduplicator;
     private final JoinHandler joins;
     private final RejoinHandler rejoins;
@@ -185,27 +190,32 @@ public final class UplinkPipeline implements GatewayListener {
         } catch (RuntimeException e) {
             added = Future.failedFuture(e);
         }
-        added.onComplete(result -> {
-            if (result.failed()) {
-                shed("deduplication", result.cause());
-                decided();
-            } else if (result.result().isEmpty()) {
-                decided();
-            } else {
-                Future<Void> processed;
-                try {
-                    processed = process(result.result().get());
-                } catch (RuntimeException e) {
-                    processed = Future.failedFuture(e);
-                }
-                processed.onComplete(done -> {
-                    if (done.failed()) {
-                        shed("processing", done.cause());
-                    }
-                    decided();
-                });
+        added.onComplete(onDeduplicated);
+    }
+
+    /** A copy's deduplication answered: the set this instance owns goes on, any other copy is decided. */
+    private void deduplicated(AsyncResult<Optional<OwnedSet>> result) {
+        if (result.failed()) {
+            shed("deduplication", result.cause());
+            decided();
+        } else if (result.result().isEmpty()) {
+            decided();
+        } else {
+            Future<Void> processed;
+            try {
+                processed = process(result.result().get());
+            } catch (RuntimeException e) {
+                processed = Future.failedFuture(e);
             }
-        });
+            processed.onComplete(onProcessed);
+        }
+    }
+
+    private void processed(AsyncResult<Void> done) {
+        if (done.failed()) {
+            shed("processing", done.cause());
+        }
+        decided();
     }
 
     /** Copies between arrival and decision. Any thread. */
