@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.gateway.UplinkFrame;
@@ -57,7 +56,6 @@ public final class Deduplicator {
     private static final long OPEN_GRACE_MS = 5_000;
     /** What every copy but a set's first gets: one future for all, as it holds nothing of the copy. */
     private static final Future<Optional<OwnedSet>> NOT_OWNED = Future.succeededFuture(Optional.empty());
-    private static final Function<FrameId, OwnSet> NEW_SET = id -> new OwnSet();
 
     private final Vertx vertx;
     private final Redis redis;
@@ -144,7 +142,13 @@ public final class Deduplicator {
     public Future<Optional<OwnedSet>> add(UplinkFrame frame) {
         FrameId id = FrameId.of(frame);
         while (true) {
-            OwnSet set = ownSets.computeIfAbsent(id, NEW_SET);
+            OwnSet set = ownSets.get(id);
+            if (set == null) {
+                // Not computeIfAbsent: that makes a reservation node for every set besides the set's own node.
+                OwnSet fresh = new OwnSet();
+                OwnSet raced = ownSets.putIfAbsent(id, fresh);
+                set = raced == null ? fresh : raced;
+            }
             switch (set.join(instanceId, frame)) {
                 case OPENED -> {
                     return open(id, frame, set);
