@@ -51,8 +51,11 @@ public final class Deduplicator {
             if #copies > 0 then redis.call('DEL', KEYS[2]) end
             return copies
             """);
-    /** Boxed once: the scripts' arguments are objects. */
-    private static final Long LATE_MEMORY_MS = 10_000L;
+    /**
+     * The closing script's argument, written once as the decimal digits Redis reads: an array of bytes goes out as it
+     * is, where a number is written anew for every request. Shared and never changed.
+     */
+    private static final Object[] CLOSE_ARGS = {decimal(10_000)};
     private static final long OPEN_GRACE_MS = 5_000;
     /** What every copy but a set's first gets: one future for all, as it holds nothing of the copy. */
     private static final Future<Optional<OwnedSet>> NOT_OWNED = Future.succeededFuture(Optional.empty());
@@ -61,8 +64,11 @@ public final class Deduplicator {
     private final Redis redis;
     private final RedisKeys keys;
     private final long windowMillis;
-    /** How long a set's lock lives: the window and {@link #OPEN_GRACE_MS}. */
-    private final Long lockMillis;
+    /**
+     * How long a set's lock lives, in ms: the window and {@link #OPEN_GRACE_MS}; as decimal digits, like
+     * {@link #CLOSE_ARGS}.
+     */
+    private final byte[] lockMillis;
     private final String instanceId;
     /** {@link #instanceId} as {@link CopyCodec} writes it. */
     private final byte[] instanceBytes;
@@ -78,7 +84,7 @@ public final class Deduplicator {
         this.redis = redis;
         this.keys = keys;
         this.windowMillis = Math.max(1, window.toMillis());
-        this.lockMillis = windowMillis + OPEN_GRACE_MS;
+        this.lockMillis = decimal(windowMillis + OPEN_GRACE_MS);
         this.instanceId = instanceId;
         this.instanceBytes = instanceId.getBytes(StandardCharsets.UTF_8);
         String name = "lorawan.uplink.copies";
@@ -218,7 +224,7 @@ public final class Deduplicator {
     private void close(FrameId id, byte[][] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
         ownSets.remove(id, own);
         DeduplicatedUplink local = new DeduplicatedUplink(frame, own.close(), windowEnd);
-        Future<DeduplicatedUplink> whole = CLOSE.run(redis, ReplicaAcks.NONE, setKeys, LATE_MEMORY_MS)
+        Future<DeduplicatedUplink> whole = CLOSE.run(redis, ReplicaAcks.NONE, setKeys, CLOSE_ARGS)
                 .transform(closed -> Future.succeededFuture(whole(closed, local)));
         own.owned.complete(Optional.of(new OwnedSet(local, whole)));
     }
@@ -247,6 +253,10 @@ public final class Deduplicator {
         failures.warn("close", "Deduplication set not closed in Redis; its frame goes on with this instance's copies",
                 failure.toString());
         return local;
+    }
+
+    private static byte[] decimal(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The set's id as it appears in its Redis keys: see {@link FrameId}. */
