@@ -326,24 +326,22 @@ final class RxpkFields {
         DataRate dataRate = dataRate();
         String codingRate = codingRate(dataRate);
         Long gpsTime = tmms.boxed();
-        List<RxInfo> rxInfo;
-        if (!hasRsig || rsigCount == 0) {
-            rxInfo = List.of(new RxInfo(gateway, tmst.value, time, gpsTime, ftime.boxed(), chan.or(0), rfch.or(0),
-                    0, rssi.or(0), rssis.boxed(), lsnr.boxed(), foff.boxed(), receivedAt));
-        } else {
-            RxInfo[] antennas = new RxInfo[rsigCount];
-            for (int i = 0; i < rsigCount; i++) {
-                Rsig s = rsigs.get(i);
-                antennas[i] = new RxInfo(gateway, tmst.value, time, gpsTime,
-                        s.ftime.present ? s.ftime.boxed() : ftime.boxed(), s.chan.or(chan.or(0)), rfch.or(0),
-                        s.ant.or(0), s.rssic.or(rssi.or(0)), s.rssis.boxed(), s.lsnr.boxed(), s.foff.boxed(),
-                        receivedAt);
-            }
-            rxInfo = List.of(antennas);
-        }
+        long frequencyHz = Math.round(freq.value * 1_000_000);
         // The payload was decoded for this frame alone: the frame keeps it.
-        return UplinkFrame.ofDecoded(payload, Math.round(freq.value * 1_000_000), dataRate, codingRate, crc,
-                rxInfo);
+        if (!hasRsig || rsigCount == 0) {
+            return UplinkFrame.ofDecoded(payload, frequencyHz, dataRate, codingRate, crc, new RxInfo(gateway,
+                    tmst.value, time, gpsTime, ftime.boxed(), chan.or(0), rfch.or(0), 0, rssi.or(0), rssis.boxed(),
+                    lsnr.boxed(), foff.boxed(), receivedAt));
+        }
+        RxInfo[] antennas = new RxInfo[rsigCount];
+        for (int i = 0; i < rsigCount; i++) {
+            Rsig s = rsigs.get(i);
+            antennas[i] = new RxInfo(gateway, tmst.value, time, gpsTime,
+                    s.ftime.present ? s.ftime.boxed() : ftime.boxed(), s.chan.or(chan.or(0)), rfch.or(0),
+                    s.ant.or(0), s.rssic.or(rssi.or(0)), s.rssis.boxed(), s.lsnr.boxed(), s.foff.boxed(),
+                    receivedAt);
+        }
+        return UplinkFrame.ofDecoded(payload, frequencyHz, dataRate, codingRate, crc, List.of(antennas));
     }
 
     private DataRate dataRate() throws MalformedDatagramException {

@@ -167,7 +167,7 @@ public final class UplinkPipeline implements GatewayListener {
     }
 
     private void deduplicate(UplinkFrame frame) {
-        Region region = gatewayRegions.of(frame.rxInfo().get(0).gatewayEui());
+        Region region = gatewayRegions.of(frame.rxInfo(0).gatewayEui());
         OptionalInt dr = region.uplinkDataRateIndex(frame.dataRate());
         if (dr.isEmpty() || !region.acceptsUplink(frame.frequencyHz(), dr.getAsInt())) {
             // Not a channel (or data rate) of the gateway's region as this network runs it: no device of ours sent

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.redis.LuaScript;
@@ -127,8 +126,8 @@ public final class Deduplicator {
                 return Joined.TOO_LATE;
             }
             Joined joined = copies.isEmpty() ? Joined.OPENED : Joined.JOINED;
-            for (RxInfo rx : frame.rxInfo()) {
-                copies.add(new Copy(instanceId, rx));
+            for (int i = 0; i < frame.rxInfoCount(); i++) {
+                copies.add(new Copy(instanceId, frame.rxInfo(i)));
             }
             return joined;
         }
@@ -173,7 +172,7 @@ public final class Deduplicator {
     private Future<Optional<OwnedSet>> open(FrameId id, UplinkFrame frame, OwnSet opening) {
         long windowEnd = System.nanoTime() + windowMillis * 1_000_000;
         byte[][] setKeys = keys.dedupSet(id);
-        return ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo().get(0)),
+        return ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo(0)),
                         lockMillis)
                 .compose(outcome -> {
                     if (outcome.toInteger() == 0) {
