@@ -57,7 +57,7 @@ final class PushDataDecoder {
             throws MalformedDatagramException {
         try {
             if (direct.read(datagram, offset, length, gateway, receivedAt, frames, rejected)) {
-                return new PushData(immutable(frames), immutable(rejected), null);
+                return new PushData(frames, rejected, null);
             }
             frames.clear();
             rejected.clear();
@@ -100,7 +100,7 @@ final class PushDataDecoder {
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 throw new MalformedDatagramException(DropReason.INVALID_JSON, "content after the JSON object");
             }
-            return new PushData(immutable(frames), immutable(rejected), stats);
+            return new PushData(frames, rejected, stats);
         } catch (CharConversionException e) {
             throw new MalformedDatagramException(DropReason.INVALID_UTF8, e.getMessage());
         } catch (JsonProcessingException e) {
@@ -112,18 +112,6 @@ final class PushDataDecoder {
             frames.clear();
             rejected.clear();
         }
-    }
-
-    /**
-     * The list's elements in an immutable list: for the usual datagram (one frame, no rejected rxpk) without the array
-     * that {@link List#copyOf} copies an ArrayList into first.
-     */
-    private static <T> List<T> immutable(List<T> list) {
-        return switch (list.size()) {
-            case 0 -> List.of();
-            case 1 -> List.of(list.get(0));
-            default -> List.copyOf(list);
-        };
     }
 
     private void readRxpk(JsonParser p) throws IOException {

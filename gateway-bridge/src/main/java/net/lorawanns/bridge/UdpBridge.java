@@ -263,11 +263,11 @@ public final class UdpBridge implements GatewayBackend {
                         rejected.detail());
             }
         }
-        if (push.frames().isEmpty()) {
+        if (push.frameCount() == 0) {
             takeRate(state, nowNanos);
         }
-        for (int i = 0; i < push.frames().size(); i++) {
-            UplinkFrame frame = push.frames().get(i);
+        for (int i = 0; i < push.frameCount(); i++) {
+            UplinkFrame frame = push.frame(i);
             if (!registry.withinRate(state, nowNanos)) {
                 metrics.dropped(DropReason.RATE_LIMITED);
                 continue;
