@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Decodes the base64 of an rxpk's {@code data} (RFC 4648 section 4, padding optional) from a JSON reader's
  * characters, with the rules of {@link java.util.Base64#getDecoder()}: the same texts are accepted and give the same
- * bytes. The one array made is the frame's, of the length the text's padding gives. Any thread.
+ * bytes. The decoded bytes go through a buffer kept for the next call, so that the one array made is the frame's.
+ * One thread at a time (the bridge's event loop).
  */
 final class Base64Chars {
     private static final int[] VALUES = new int[128];
@@ -18,13 +19,14 @@ final class Base64Chars {
         }
     }
 
-    private Base64Chars() {
-    }
+    private byte[] buffer = new byte[256];
 
     /** The decoded bytes, in a new array of their length. */
-    static byte[] decode(char[] text, int offset, int length) {
+    byte[] decode(char[] text, int offset, int length) {
         int end = offset + length;
-        byte[] buffer = new byte[decodedLength(text, end, length)];
+        if (buffer.length < length / 4 * 3 + 3) {
+            buffer = new byte[length / 4 * 3 + 3];
+        }
         int out = 0;
         int bits = 0;
         // Where the next character's 6 bits go: 18 at the start of a 4-character unit.
@@ -64,23 +66,6 @@ final class Base64Chars {
         if (at < end) {
             throw new IllegalArgumentException("Input has incorrect ending byte at " + (at - offset));
         }
-        return buffer;
-    }
-
-    /**
-     * How many bytes a text that decodes gives: 3 per 4 characters, 1 for 2 left over and 2 for 3, the trailing '='
-     * not counted. A text that does not decode fails before it writes past them: its bytes come from the characters
-     * before its first '=', which are at most the counted ones.
-     */
-    private static int decodedLength(char[] text, int end, int length) {
-        int counted = length;
-        if (counted > 0 && text[end - 1] == '=') {
-            counted--;
-            if (counted > 0 && text[end - 2] == '=') {
-                counted--;
-            }
-        }
-        int rest = counted % 4;
-        return counted / 4 * 3 + (rest == 0 ? 0 : rest - 1);
+        return Arrays.copyOf(buffer, out);
     }
 }

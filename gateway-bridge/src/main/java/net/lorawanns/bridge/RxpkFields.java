@@ -22,6 +22,7 @@ final class RxpkFields {
 
     private final boolean forwardCrcBad;
     private final boolean forwardCrcMissing;
+    private final Base64Chars base64 = new Base64Chars();
     private final List<Rsig> rsigs = new ArrayList<>(2);
     private String badField;
     private Instant time;
@@ -227,7 +228,7 @@ final class RxpkFields {
         payload = null;
         dataProblem = null;
         try {
-            payload = Base64Chars.decode(text.chars, text.offset, text.length);
+            payload = base64.decode(text.chars, text.offset, text.length);
         } catch (IllegalArgumentException e) {
             dataProblem = e.getMessage();
         }
