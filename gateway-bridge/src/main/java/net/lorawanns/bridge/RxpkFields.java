@@ -444,6 +444,19 @@ final class RxpkFields {
 
     /** An optional decimal field as read. */
     private static final class DoubleValue {
+        /**
+         * The boxes of every value from -50.0 to 50.0 in steps of 0.1, made once: forwarders write the SNR with one
+         * decimal (the concentrator measures it in 0.25 dB steps), so a frame's {@code lsnr} is one of them.
+         */
+        private static final int TENTHS = 500;
+        private static final Double[] BOXED_TENTHS = new Double[2 * TENTHS + 1];
+
+        static {
+            for (int i = 0; i < BOXED_TENTHS.length; i++) {
+                BOXED_TENTHS[i] = (i - TENTHS) / 10.0;
+            }
+        }
+
         private boolean present;
         private double value;
 
@@ -456,8 +469,16 @@ final class RxpkFields {
             present = false;
         }
 
+        /** The value boxed; one of {@link #BOXED_TENTHS} when it is exactly that value (-0.0 is not 0.0). */
         Double boxed() {
-            return present ? value : null;
+            if (!present) {
+                return null;
+            }
+            long tenths = Math.round(value * 10);
+            if (Math.abs(tenths) <= TENTHS && Double.compare(tenths / 10.0, value) == 0) {
+                return BOXED_TENTHS[(int) tenths + TENTHS];
+            }
+            return value;
         }
     }
 }
