@@ -266,9 +266,9 @@ public class UplinkPathBenchmark {
             }
             PushData push = decoder.decode(header.gatewayEui(), datagram, Header.GATEWAY_HEADER_SIZE,
                     datagram.length - Header.GATEWAY_HEADER_SIZE, now);
-            for (UplinkFrame uplink : push.frames()) {
+            for (int i = 0; i < push.frameCount(); i++) {
                 if (registry.withinRate(state, nowNanos)) {
-                    pipeline.uplink(uplink);
+                    pipeline.uplink(push.frame(i));
                 }
             }
         } catch (MalformedDatagramException e) {

@@ -57,7 +57,7 @@ final class PushDataDecoder {
             throws MalformedDatagramException {
         try {
             if (direct.read(datagram, offset, length, gateway, receivedAt, frames, rejected)) {
-                return new PushData(List.copyOf(frames), List.copyOf(rejected), null);
+                return new PushData(frames, rejected, null);
             }
             frames.clear();
             rejected.clear();
@@ -100,7 +100,7 @@ final class PushDataDecoder {
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 throw new MalformedDatagramException(DropReason.INVALID_JSON, "content after the JSON object");
             }
-            return new PushData(List.copyOf(frames), List.copyOf(rejected), stats);
+            return new PushData(frames, rejected, stats);
         } catch (CharConversionException e) {
             throw new MalformedDatagramException(DropReason.INVALID_UTF8, e.getMessage());
         } catch (JsonProcessingException e) {

@@ -327,24 +327,22 @@ final class RxpkFields {
         DataRate dataRate = dataRate();
         String codingRate = codingRate(dataRate);
         Long gpsTime = tmms.boxed();
-        List<RxInfo> rxInfo;
-        if (!hasRsig || rsigCount == 0) {
-            rxInfo = List.of(new RxInfo(gateway, tmst.value, time, gpsTime, ftime.boxed(), chan.or(0), rfch.or(0),
-                    0, rssi.or(0), rssis.boxed(), lsnr.boxed(), foff.boxed(), receivedAt));
-        } else {
-            RxInfo[] antennas = new RxInfo[rsigCount];
-            for (int i = 0; i < rsigCount; i++) {
-                Rsig s = rsigs.get(i);
-                antennas[i] = new RxInfo(gateway, tmst.value, time, gpsTime,
-                        s.ftime.present ? s.ftime.boxed() : ftime.boxed(), s.chan.or(chan.or(0)), rfch.or(0),
-                        s.ant.or(0), s.rssic.or(rssi.or(0)), s.rssis.boxed(), s.lsnr.boxed(), s.foff.boxed(),
-                        receivedAt);
-            }
-            rxInfo = List.of(antennas);
-        }
+        long frequencyHz = Math.round(freq.value * 1_000_000);
         // The payload was decoded for this frame alone: the frame keeps it.
-        return UplinkFrame.ofDecoded(payload, Math.round(freq.value * 1_000_000), dataRate, codingRate, crc,
-                rxInfo);
+        if (!hasRsig || rsigCount == 0) {
+            return UplinkFrame.ofDecoded(payload, frequencyHz, dataRate, codingRate, crc, new RxInfo(gateway,
+                    tmst.value, time, gpsTime, ftime.boxed(), chan.or(0), rfch.or(0), 0, rssi.or(0), rssis.boxed(),
+                    lsnr.boxed(), foff.boxed(), receivedAt));
+        }
+        RxInfo[] antennas = new RxInfo[rsigCount];
+        for (int i = 0; i < rsigCount; i++) {
+            Rsig s = rsigs.get(i);
+            antennas[i] = new RxInfo(gateway, tmst.value, time, gpsTime,
+                    s.ftime.present ? s.ftime.boxed() : ftime.boxed(), s.chan.or(chan.or(0)), rfch.or(0),
+                    s.ant.or(0), s.rssic.or(rssi.or(0)), s.rssis.boxed(), s.lsnr.boxed(), s.foff.boxed(),
+                    receivedAt);
+        }
+        return UplinkFrame.ofDecoded(payload, frequencyHz, dataRate, codingRate, crc, List.of(antennas));
     }
 
     private DataRate dataRate() throws MalformedDatagramException {
@@ -446,6 +444,19 @@ final class RxpkFields {
 
     /** An optional decimal field as read. */
     private static final class DoubleValue {
+        /**
+         * The boxes of every value from -50.0 to 50.0 in steps of 0.1, made once: forwarders write the SNR with one
+         * decimal (the concentrator measures it in 0.25 dB steps), so a frame's {@code lsnr} is one of them.
+         */
+        private static final int TENTHS = 500;
+        private static final Double[] BOXED_TENTHS = new Double[2 * TENTHS + 1];
+
+        static {
+            for (int i = 0; i < BOXED_TENTHS.length; i++) {
+                BOXED_TENTHS[i] = (i - TENTHS) / 10.0;
+            }
+        }
+
         private boolean present;
         private double value;
 
@@ -458,8 +469,16 @@ final class RxpkFields {
             present = false;
         }
 
+        /** The value boxed; one of {@link #BOXED_TENTHS} when it is exactly that value (-0.0 is not 0.0). */
         Double boxed() {
-            return present ? value : null;
+            if (!present) {
+                return null;
+            }
+            long tenths = Math.round(value * 10);
+            if (Math.abs(tenths) <= TENTHS && Double.compare(tenths / 10.0, value) == 0) {
+                return BOXED_TENTHS[(int) tenths + TENTHS];
+            }
+            return value;
         }
     }
 }

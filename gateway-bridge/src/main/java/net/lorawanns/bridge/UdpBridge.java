@@ -254,17 +254,20 @@ public final class UdpBridge implements GatewayBackend {
         socket.reply(Header.ack(header.version(), header.token(), Identifier.PUSH_ACK), sender);
         PushData push = decoder.decode(header.gatewayEui(), datagram, Header.GATEWAY_HEADER_SIZE,
                 length - Header.GATEWAY_HEADER_SIZE, now);
-        for (PushData.RejectedRxpk rejected : push.rejected()) {
+        // Indexed loops: an iterator per datagram is garbage the lists' sizes do not need.
+        for (int i = 0; i < push.rejected().size(); i++) {
+            PushData.RejectedRxpk rejected = push.rejected().get(i);
             metrics.dropped(rejected.reason());
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Dropped rxpk from gateway {}: {} ({})", header.gatewayEui(), rejected.reason().tag(),
                         rejected.detail());
             }
         }
-        if (push.frames().isEmpty()) {
+        if (push.frameCount() == 0) {
             takeRate(state, nowNanos);
         }
-        for (UplinkFrame frame : push.frames()) {
+        for (int i = 0; i < push.frameCount(); i++) {
+            UplinkFrame frame = push.frame(i);
             if (!registry.withinRate(state, nowNanos)) {
                 metrics.dropped(DropReason.RATE_LIMITED);
                 continue;

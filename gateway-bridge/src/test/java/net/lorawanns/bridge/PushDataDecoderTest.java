@@ -180,6 +180,21 @@ class PushDataDecoderTest {
                 () -> decoder.decode(GATEWAY, bytes, 0, bytes.length, NOW)).reason();
     }
 
+    /** The SNR is the number as written, whatever it is: -0.0 stays negative, and more decimals stay. */
+    @Test
+    void theSnrIsTheNumberAsWritten() throws Exception {
+        for (String lsnr : new String[] {"-2.8", "9.5", "0", "0.0", "-0.0", "10", "-20.25", "50.0", "-50.0", "50.1",
+            "-50.05", "1e-1", "0.30000000000000004", "13.500000000000002", "-7.2E1"}) {
+            byte[] json = ("{\"rxpk\":[{\"tmst\":1,\"freq\":868.1,\"modu\":\"LORA\",\"datr\":\"SF7BW125\","
+                    + "\"codr\":\"4/5\",\"rssi\":-60,\"lsnr\":" + lsnr + ",\"data\":\"QAE=\"}]}")
+                    .getBytes(StandardCharsets.US_ASCII);
+            for (PushData push : List.of(decoder.decode(GATEWAY, json, 0, json.length, NOW),
+                    decoder.parse(GATEWAY, json, 0, json.length, NOW))) {
+                assertEquals(Double.valueOf(lsnr), push.frames().get(0).rxInfo().get(0).snr(), lsnr);
+            }
+        }
+    }
+
     private PushData decode(String name) throws Exception {
         byte[] json = fixture(name);
         return decoder.decode(GATEWAY, json, 0, json.length, NOW);

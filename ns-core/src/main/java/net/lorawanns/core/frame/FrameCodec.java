@@ -37,6 +37,7 @@ public final class FrameCodec {
     private FrameCodec() {
     }
 
+    /** Decodes {@code phy}, which it only reads: the frame holds copies of its parts, never the array. */
     public static Frame decode(byte[] phy) throws MalformedFrameException {
         if (phy.length == 0) {
             throw new MalformedFrameException(EMPTY, "PHYPayload is empty");

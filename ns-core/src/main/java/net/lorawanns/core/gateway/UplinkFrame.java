@@ -4,6 +4,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import net.lorawanns.core.frame.Frame;
+import net.lorawanns.core.frame.FrameCodec;
+import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.region.DataRate;
 
 /**
@@ -11,31 +14,36 @@ import net.lorawanns.core.region.DataRate;
  * antenna that heard it. A value: the PHYPayload is never shared with the caller.
  */
 public final class UplinkFrame {
+    private static final RxInfo[] NO_MORE_ANTENNAS = new RxInfo[0];
+
     private final byte[] phyPayload;
     private final long frequencyHz;
     private final DataRate dataRate;
     private final String codingRate;
     private final CrcStatus crcStatus;
-    private final List<RxInfo> rxInfo;
+    /**
+     * The first antenna's reception, and the others' (a shared empty array for the usual one antenna): no list is
+     * made for a frame unless {@link #rxInfo()} is asked for.
+     */
+    private final RxInfo firstRxInfo;
+    private final RxInfo[] moreRxInfo;
 
     /** A frame with a copy of {@code phyPayload}. */
     public UplinkFrame(byte[] phyPayload, long frequencyHz, DataRate dataRate, String codingRate,
                        CrcStatus crcStatus, List<RxInfo> rxInfo) {
-        this(frequencyHz, phyPayload.clone(), dataRate, codingRate, crcStatus, rxInfo);
+        this(frequencyHz, phyPayload.clone(), dataRate, codingRate, crcStatus, first(rxInfo), more(rxInfo));
     }
 
     /** The one that keeps {@code phyPayload} as given (the frequency first only to tell it from the public one). */
     private UplinkFrame(long frequencyHz, byte[] phyPayload, DataRate dataRate, String codingRate,
-                        CrcStatus crcStatus, List<RxInfo> rxInfo) {
+                        CrcStatus crcStatus, RxInfo firstRxInfo, RxInfo[] moreRxInfo) {
         this.phyPayload = phyPayload;
         this.frequencyHz = frequencyHz;
         this.dataRate = dataRate;
         this.codingRate = codingRate;
         this.crcStatus = crcStatus;
-        this.rxInfo = List.copyOf(rxInfo);
-        if (this.rxInfo.isEmpty()) {
-            throw new IllegalArgumentException("an uplink needs at least one RxInfo");
-        }
+        this.firstRxInfo = Objects.requireNonNull(firstRxInfo, "rxInfo");
+        this.moreRxInfo = moreRxInfo;
     }
 
     /**
@@ -44,12 +52,45 @@ public final class UplinkFrame {
      */
     public static UplinkFrame ofDecoded(byte[] phyPayload, long frequencyHz, DataRate dataRate, String codingRate,
                                         CrcStatus crcStatus, List<RxInfo> rxInfo) {
-        return new UplinkFrame(frequencyHz, phyPayload, dataRate, codingRate, crcStatus, rxInfo);
+        return new UplinkFrame(frequencyHz, phyPayload, dataRate, codingRate, crcStatus, first(rxInfo),
+                more(rxInfo));
+    }
+
+    /** {@link #ofDecoded(byte[], long, DataRate, String, CrcStatus, List)} for a frame one antenna heard. */
+    public static UplinkFrame ofDecoded(byte[] phyPayload, long frequencyHz, DataRate dataRate, String codingRate,
+                                        CrcStatus crcStatus, RxInfo rxInfo) {
+        return new UplinkFrame(frequencyHz, phyPayload, dataRate, codingRate, crcStatus, rxInfo, NO_MORE_ANTENNAS);
+    }
+
+    private static RxInfo first(List<RxInfo> rxInfo) {
+        if (rxInfo.isEmpty()) {
+            throw new IllegalArgumentException("an uplink needs at least one RxInfo");
+        }
+        return rxInfo.get(0);
+    }
+
+    private static RxInfo[] more(List<RxInfo> rxInfo) {
+        if (rxInfo.size() == 1) {
+            return NO_MORE_ANTENNAS;
+        }
+        RxInfo[] more = rxInfo.subList(1, rxInfo.size()).toArray(NO_MORE_ANTENNAS);
+        for (RxInfo rx : more) {
+            Objects.requireNonNull(rx, "rxInfo");
+        }
+        return more;
     }
 
     /** A copy of the PHYPayload. */
     public byte[] phyPayload() {
         return phyPayload.clone();
+    }
+
+    /**
+     * The PHYPayload decoded, without a copy of it: {@link FrameCodec#decode} only reads it (for the frame that
+     * reaches the pipeline, once per set).
+     */
+    public Frame decodePhyPayload() throws MalformedFrameException {
+        return FrameCodec.decode(phyPayload);
     }
 
     /** Feeds the PHYPayload to {@code digest}, without a copy. */
@@ -74,8 +115,23 @@ public final class UplinkFrame {
         return crcStatus;
     }
 
+    /** Every antenna's reception, the first first; a new list each call (see {@link #rxInfo(int)}). */
     public List<RxInfo> rxInfo() {
-        return rxInfo;
+        RxInfo[] all = new RxInfo[rxInfoCount()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = rxInfo(i);
+        }
+        return List.of(all);
+    }
+
+    /** How many antennas' receptions the frame has: one or more. */
+    public int rxInfoCount() {
+        return 1 + moreRxInfo.length;
+    }
+
+    /** The reception of antenna entry {@code index} (0 to {@link #rxInfoCount()} - 1), without a list. */
+    public RxInfo rxInfo(int index) {
+        return index == 0 ? firstRxInfo : moreRxInfo[index - 1];
     }
 
     @Override
@@ -83,7 +139,7 @@ public final class UplinkFrame {
         return other instanceof UplinkFrame that && Arrays.equals(phyPayload, that.phyPayload)
                 && frequencyHz == that.frequencyHz && dataRate.equals(that.dataRate)
                 && Objects.equals(codingRate, that.codingRate) && crcStatus == that.crcStatus
-                && rxInfo.equals(that.rxInfo);
+                && firstRxInfo.equals(that.firstRxInfo) && Arrays.equals(moreRxInfo, that.moreRxInfo);
     }
 
     /** A hash of the PHYPayload and the frequency only: the two things deduplication keys a frame by. */
@@ -95,6 +151,6 @@ public final class UplinkFrame {
     @Override
     public String toString() {
         return "UplinkFrame[" + phyPayload.length + " bytes, " + frequencyHz + " Hz, " + dataRate + " " + codingRate
-                + ", CRC " + crcStatus + ", " + rxInfo + "]";
+                + ", CRC " + crcStatus + ", " + rxInfo() + "]";
     }
 }

@@ -1,8 +1,10 @@
 package net.lorawanns.core.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -20,7 +22,6 @@ import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.frame.Frame;
-import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.frame.RejoinRequest;
@@ -64,6 +65,9 @@ public final class UplinkPipeline implements GatewayListener {
 
     private final Context context;
     private final TurnBatches<UplinkFrame> arriving = new TurnBatches<>(MAX_HANDOVER, this::handOver);
+    /** {@link #deduplicated} and {@link #processed} as handlers, made once rather than for every copy. */
+    private final Handler<AsyncResult<Optional<OwnedSet>>> onDeduplicated = this::deduplicated;
+    private final Handler<AsyncResult<Void>> onProcessed = this::processed;
     private final Deduplicator deduplicator;
     private final JoinHandler joins;
     private final RejoinHandler rejoins;
@@ -163,7 +167,7 @@ public final class UplinkPipeline implements GatewayListener {
     }
 
     private void deduplicate(UplinkFrame frame) {
-        Region region = gatewayRegions.of(frame.rxInfo().get(0).gatewayEui());
+        Region region = gatewayRegions.of(frame.rxInfo(0).gatewayEui());
         OptionalInt dr = region.uplinkDataRateIndex(frame.dataRate());
         if (dr.isEmpty() || !region.acceptsUplink(frame.frequencyHz(), dr.getAsInt())) {
             // Not a channel (or data rate) of the gateway's region as this network runs it: no device of ours sent
@@ -186,27 +190,32 @@ public final class UplinkPipeline implements GatewayListener {
         } catch (RuntimeException e) {
             added = Future.failedFuture(e);
         }
-        added.onComplete(result -> {
-            if (result.failed()) {
-                shed("deduplication", result.cause());
-                decided();
-            } else if (result.result().isEmpty()) {
-                decided();
-            } else {
-                Future<Void> processed;
-                try {
-                    processed = process(result.result().get());
-                } catch (RuntimeException e) {
-                    processed = Future.failedFuture(e);
-                }
-                processed.onComplete(done -> {
-                    if (done.failed()) {
-                        shed("processing", done.cause());
-                    }
-                    decided();
-                });
+        added.onComplete(onDeduplicated);
+    }
+
+    /** A copy's deduplication answered: the set this instance owns goes on, any other copy is decided. */
+    private void deduplicated(AsyncResult<Optional<OwnedSet>> result) {
+        if (result.failed()) {
+            shed("deduplication", result.cause());
+            decided();
+        } else if (result.result().isEmpty()) {
+            decided();
+        } else {
+            Future<Void> processed;
+            try {
+                processed = process(result.result().get());
+            } catch (RuntimeException e) {
+                processed = Future.failedFuture(e);
             }
-        });
+            processed.onComplete(onProcessed);
+        }
+    }
+
+    private void processed(AsyncResult<Void> done) {
+        if (done.failed()) {
+            shed("processing", done.cause());
+        }
+        decided();
     }
 
     /** Copies between arrival and decision. Any thread. */
@@ -265,7 +274,7 @@ public final class UplinkPipeline implements GatewayListener {
         DeduplicatedUplink uplink = set.local();
         Frame frame;
         try {
-            frame = FrameCodec.decode(uplink.phyPayload());
+            frame = uplink.decodePhyPayload();
         } catch (MalformedFrameException e) {
             metrics.frame("malformed");
             LOG.debug("Malformed uplink on {} Hz: {}", uplink.frequencyHz(), e.getMessage());

@@ -33,26 +33,33 @@ public final class RedisKeys {
     }
 
     /**
-     * {@link #dedupLock} and {@link #dedupCopies} as the bytes Redis reads, for a set's requests: written straight
-     * from the frame id's characters (ASCII: hex digits, ':' and digits), two arrays for every frame.
+     * {@link #dedupLock} and {@link #dedupCopies} as the bytes Redis reads, for a set's requests: the frame id written
+     * straight into the first, and copied from there into the second; two arrays for every frame.
      */
-    public byte[][] dedupSet(String frameId) {
-        return new byte[][] {dedupKey(frameId, LOCK_TAIL), dedupKey(frameId, COPIES_TAIL)};
+    public byte[][] dedupSet(AsciiId frameId) {
+        int length = frameId.length();
+        byte[] lock = dedupKey(length, LOCK_TAIL);
+        frameId.writeTo(lock, dedupHead.length);
+        byte[] copies = dedupKey(length, COPIES_TAIL);
+        System.arraycopy(lock, dedupHead.length, copies, dedupHead.length, length);
+        return new byte[][] {lock, copies};
     }
 
-    private byte[] dedupKey(String frameId, byte[] tail) {
-        int length = frameId.length();
-        byte[] key = new byte[dedupHead.length + length + tail.length];
+    /** A key of {@link #dedupHead}, room for an id of {@code idLength} bytes, and {@code tail}. */
+    private byte[] dedupKey(int idLength, byte[] tail) {
+        byte[] key = new byte[dedupHead.length + idLength + tail.length];
         System.arraycopy(dedupHead, 0, key, 0, dedupHead.length);
-        for (int i = 0; i < length; i++) {
-            char c = frameId.charAt(i);
-            if (c > 0x7F) {
-                throw new IllegalArgumentException("a frame id is ASCII");
-            }
-            key[dedupHead.length + i] = (byte) c;
-        }
-        System.arraycopy(tail, 0, key, dedupHead.length + length, tail.length);
+        System.arraycopy(tail, 0, key, dedupHead.length + idLength, tail.length);
         return key;
+    }
+
+    /** An id that is part of a key, written as its ASCII characters (one byte each) without a String. */
+    public interface AsciiId {
+        /** How many characters the id has. */
+        int length();
+
+        /** Writes the id's {@link #length} characters into {@code into} from {@code at}. */
+        void writeTo(byte[] into, int at);
     }
 
     /** The device record (profile, application); configuration-grade, no TTL. */

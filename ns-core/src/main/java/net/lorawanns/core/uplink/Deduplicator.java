@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.logging.ThrottledLog;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.redis.LuaScript;
@@ -52,19 +50,24 @@ public final class Deduplicator {
             if #copies > 0 then redis.call('DEL', KEYS[2]) end
             return copies
             """);
-    /** Boxed once: the scripts' arguments are objects. */
-    private static final Long LATE_MEMORY_MS = 10_000L;
+    /**
+     * The closing script's argument, written once as the decimal digits Redis reads: an array of bytes goes out as it
+     * is, where a number is written anew for every request. Shared and never changed.
+     */
+    private static final Object[] CLOSE_ARGS = {decimal(10_000)};
     private static final long OPEN_GRACE_MS = 5_000;
     /** What every copy but a set's first gets: one future for all, as it holds nothing of the copy. */
     private static final Future<Optional<OwnedSet>> NOT_OWNED = Future.succeededFuture(Optional.empty());
-    private static final Function<FrameId, OwnSet> NEW_SET = id -> new OwnSet();
 
     private final Vertx vertx;
     private final Redis redis;
     private final RedisKeys keys;
     private final long windowMillis;
-    /** How long a set's lock lives: the window and {@link #OPEN_GRACE_MS}. */
-    private final Long lockMillis;
+    /**
+     * How long a set's lock lives, in ms: the window and {@link #OPEN_GRACE_MS}; as decimal digits, like
+     * {@link #CLOSE_ARGS}.
+     */
+    private final byte[] lockMillis;
     private final String instanceId;
     /** {@link #instanceId} as {@link CopyCodec} writes it. */
     private final byte[] instanceBytes;
@@ -80,7 +83,7 @@ public final class Deduplicator {
         this.redis = redis;
         this.keys = keys;
         this.windowMillis = Math.max(1, window.toMillis());
-        this.lockMillis = windowMillis + OPEN_GRACE_MS;
+        this.lockMillis = decimal(windowMillis + OPEN_GRACE_MS);
         this.instanceId = instanceId;
         this.instanceBytes = instanceId.getBytes(StandardCharsets.UTF_8);
         String name = "lorawan.uplink.copies";
@@ -123,8 +126,8 @@ public final class Deduplicator {
                 return Joined.TOO_LATE;
             }
             Joined joined = copies.isEmpty() ? Joined.OPENED : Joined.JOINED;
-            for (RxInfo rx : frame.rxInfo()) {
-                copies.add(new Copy(instanceId, rx));
+            for (int i = 0; i < frame.rxInfoCount(); i++) {
+                copies.add(new Copy(instanceId, frame.rxInfo(i)));
             }
             return joined;
         }
@@ -144,7 +147,13 @@ public final class Deduplicator {
     public Future<Optional<OwnedSet>> add(UplinkFrame frame) {
         FrameId id = FrameId.of(frame);
         while (true) {
-            OwnSet set = ownSets.computeIfAbsent(id, NEW_SET);
+            OwnSet set = ownSets.get(id);
+            if (set == null) {
+                // Not computeIfAbsent: that makes a reservation node for every set besides the set's own node.
+                OwnSet fresh = new OwnSet();
+                OwnSet raced = ownSets.putIfAbsent(id, fresh);
+                set = raced == null ? fresh : raced;
+            }
             switch (set.join(instanceId, frame)) {
                 case OPENED -> {
                     return open(id, frame, set);
@@ -162,8 +171,8 @@ public final class Deduplicator {
     /** Takes the set's lock in Redis, or hands the copies over to the instance that holds it. */
     private Future<Optional<OwnedSet>> open(FrameId id, UplinkFrame frame, OwnSet opening) {
         long windowEnd = System.nanoTime() + windowMillis * 1_000_000;
-        byte[][] setKeys = keys.dedupSet(id.text());
-        return ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo().get(0)),
+        byte[][] setKeys = keys.dedupSet(id);
+        return ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo(0)),
                         lockMillis)
                 .compose(outcome -> {
                     if (outcome.toInteger() == 0) {
@@ -214,7 +223,7 @@ public final class Deduplicator {
     private void close(FrameId id, byte[][] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
         ownSets.remove(id, own);
         DeduplicatedUplink local = new DeduplicatedUplink(frame, own.close(), windowEnd);
-        Future<DeduplicatedUplink> whole = CLOSE.run(redis, ReplicaAcks.NONE, setKeys, LATE_MEMORY_MS)
+        Future<DeduplicatedUplink> whole = CLOSE.run(redis, ReplicaAcks.NONE, setKeys, CLOSE_ARGS)
                 .transform(closed -> Future.succeededFuture(whole(closed, local)));
         own.owned.complete(Optional.of(new OwnedSet(local, whole)));
     }
@@ -243,6 +252,10 @@ public final class Deduplicator {
         failures.warn("close", "Deduplication set not closed in Redis; its frame goes on with this instance's copies",
                 failure.toString());
         return local;
+    }
+
+    private static byte[] decimal(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The set's id as it appears in its Redis keys: see {@link FrameId}. */

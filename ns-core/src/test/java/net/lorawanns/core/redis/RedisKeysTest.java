@@ -10,7 +10,18 @@ class RedisKeysTest {
     @Test
     void aDeduplicationSetsKeysAsBytesAreItsKeysAsText() {
         String frameId = "00112233445566778899aabbccddeeff:868100000";
-        byte[][] set = new RedisKeys("näme:").dedupSet(frameId);
+        byte[][] set = new RedisKeys("näme:").dedupSet(new RedisKeys.AsciiId() {
+            @Override
+            public int length() {
+                return frameId.length();
+            }
+
+            @Override
+            public void writeTo(byte[] into, int at) {
+                byte[] ascii = frameId.getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(ascii, 0, into, at, ascii.length);
+            }
+        });
         assertArrayEquals(("näme:lorawan:dedup:{" + frameId + "}:lock").getBytes(StandardCharsets.UTF_8), set[0]);
         assertArrayEquals(("näme:lorawan:dedup:{" + frameId + "}:copies").getBytes(StandardCharsets.UTF_8), set[1]);
     }

@@ -155,6 +155,22 @@ class DeduplicatorTest {
         assertEquals("ba7816bf8f01cfea414140de5dae2223:868100000", Deduplicator.frameId(frame), "asked again");
     }
 
+    /** The id's characters, written straight into a set's keys, are its hex digits and the frequency in decimal. */
+    @Test
+    void theFrameIdWritesItsDigitsForAnyFrequency() {
+        for (long frequency : new long[] {0, 9, 10, 868_100_000, 2_425_000_000L, -1, -868_100_000, Long.MAX_VALUE,
+            Long.MIN_VALUE}) {
+            FrameId id = new FrameId(0x0123456789abcdefL, 0xfedcba9876543210L, frequency);
+            String expected = "0123456789abcdeffedcba9876543210:" + Long.toString(frequency);
+            assertEquals(expected, id.text());
+            assertEquals(expected.length(), id.length());
+            byte[] into = new byte[id.length() + 2];
+            id.writeTo(into, 1);
+            assertEquals("\0" + expected + "\0", new String(into, java.nio.charset.StandardCharsets.US_ASCII),
+                    "written at its offset, and nothing around it");
+        }
+    }
+
     private static UplinkFrame copy(byte[] phy, long frequency, int gateway, double snr) {
         RxInfo rx = new RxInfo(new Eui64(gateway), 1000L * gateway, null, null, null, 0, 0, 0, -60 - gateway, null,
                 snr, null, Instant.now());
