@@ -263,9 +263,10 @@ public final class UplinkPipeline implements GatewayListener {
      */
     private Future<Void> process(OwnedSet set) {
         DeduplicatedUplink uplink = set.local();
+        byte[] phyPayload = uplink.phyPayload();
         Frame frame;
         try {
-            frame = FrameCodec.decode(uplink.phyPayload());
+            frame = FrameCodec.decode(phyPayload);
         } catch (MalformedFrameException e) {
             metrics.frame("malformed");
             LOG.debug("Malformed uplink on {} Hz: {}", uplink.frequencyHz(), e.getMessage());
@@ -284,7 +285,7 @@ public final class UplinkPipeline implements GatewayListener {
             if (pastDeadline(arrivalNanos + dataRx2DelayNanos)) {
                 return Future.succeededFuture();
             }
-            handled = data.handle(set, region, dataFrame);
+            handled = data.handle(set, region, dataFrame, phyPayload);
         } else {
             metrics.frame("unsupported_" + frame.mType().name().toLowerCase(Locale.ROOT));
             return Future.succeededFuture();
