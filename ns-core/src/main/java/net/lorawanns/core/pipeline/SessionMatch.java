@@ -80,7 +80,8 @@ final class SessionMatch implements DataStep {
         int txDr = uplink.dataRate.orElse(0);
         // TxCh of the LoRaWAN 1.1 uplink MIC: the channel index of the frequency in the region's plan.
         int txCh = uplink.region.uplinkChannel(uplink.copies.frequencyHz()).orElse(0);
-        for (SessionCandidate candidate : candidates) {
+        for (int i = 0; i < candidates.size(); i++) {
+            SessionCandidate candidate = candidates.get(i);
             long full = fullFCnt(candidate.lastFCntUp(), frame.fCnt());
             if (micVerifies(candidate, uplink, full, txDr, txCh)) {
                 uplink.candidate = candidate;
