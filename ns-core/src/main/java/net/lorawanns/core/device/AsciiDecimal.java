@@ -7,7 +7,7 @@ package net.lorawanns.core.device;
  * Any thread.
  */
 final class AsciiDecimal {
-    /** Beyond this many tenths either way, {@code Double.toString} writes the value (the test checks every one below). */
+    /** Beyond this many tenths either way, {@code Double.toString} writes the value (its test checks all below). */
     static final long MAX_TENTHS = 100_000;
     private static final long NOT_TENTHS = Long.MIN_VALUE;
 
