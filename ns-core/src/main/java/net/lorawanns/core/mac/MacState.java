@@ -2,6 +2,7 @@ package net.lorawanns.core.mac;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -401,7 +402,7 @@ public final class MacState {
         Fields f = fields;
         String pending = f.pending.isEmpty() ? "" : Hex.lower(MacCommandCodec.encode(f.pending));
         if (!CompactJson.plain(f.adrHistory)) {
-            return toJson().toBuffer().getBytes();
+            return toJson().encode().getBytes(StandardCharsets.UTF_8);
         }
         CompactJson counting = CompactJson.counting();
         writeJson(counting, pending);
