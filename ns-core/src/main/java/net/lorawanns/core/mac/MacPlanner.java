@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The requests that move a device's {@link MacState} toward the network's {@link MacTarget} (LoRaWAN 1.0.4 and 1.1
@@ -32,8 +33,10 @@ public final class MacPlanner {
      *                       decide one
      * @param lorawan11 whether the session follows LoRaWAN 1.1, whose ADRParamSetupReq and RejoinParamSetupReq
      *                  1.0 devices do not know
+     * @param clock the time now, asked for only when a DevStatusReq may be due
      */
-    public static Plan plan(MacState state, MacTarget target, int uplinkDataRate, boolean lorawan11, Instant now) {
+    public static Plan plan(MacState state, MacTarget target, int uplinkDataRate, boolean lorawan11,
+                            Supplier<Instant> clock) {
         // Made at the first request: most frames need none.
         List<MacCommand.Downlink> requests = null;
         boolean channelsComing = false;
@@ -136,7 +139,7 @@ public final class MacPlanner {
             requests = added(requests, new MacCommand.BeaconFreqReq(target.beaconFrequency().getAsLong()));
         }
         if (!state.abandoned(0x06) && target.statusInterval().isPresent() && (state.lastStatusRequest().isEmpty()
-                || !state.lastStatusRequest().get().plus(target.statusInterval().get()).isAfter(now))) {
+                || !state.lastStatusRequest().get().plus(target.statusInterval().get()).isAfter(clock.get()))) {
             requests = added(requests, new MacCommand.DevStatusReq());
         }
         return new Plan(requests == null ? List.of() : requests, channelsAfter);

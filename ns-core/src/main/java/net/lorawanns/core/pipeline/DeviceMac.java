@@ -45,7 +45,7 @@ final class DeviceMac implements DataStep {
                 && uplink.session().lorawan11()
                 && uplink.macCommands.stream().anyMatch(MacCommand.ResetInd.class::isInstance);
         MacState state = reset || uplink.storedMac.isEmpty() ? targets.initial(uplink) : uplink.storedMac.get();
-        MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(state, uplink.macCommands, Instant.now());
+        MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(state, uplink.macCommands, Instant::now);
         MacState answered = outcome.state();
         boolean linkAdrApplied = answered.dataRate() != state.dataRate()
                 || answered.txPowerIndex() != state.txPowerIndex() || answered.nbTrans() != state.nbTrans();
@@ -61,7 +61,9 @@ final class DeviceMac implements DataStep {
                         f.adrHistory = "";
                     }
                 });
-        outcome.status().ifPresent(status -> events.publish(statusEvent(uplink, status)));
+        if (outcome.status().isPresent()) {
+            events.publish(statusEvent(uplink, outcome.status().get()));
+        }
         if (!outcome.refusals().isEmpty()) {
             String why = "DevEUI " + uplink.device.devEui() + ": " + String.join("; ", outcome.refusals());
             LOG.debug("{}", why);
