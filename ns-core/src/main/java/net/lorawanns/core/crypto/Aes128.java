@@ -46,4 +46,18 @@ public final class Aes128 {
         mac.doFinal(out, 0);
         return out;
     }
+
+    /**
+     * The first 32 bits (big-endian) of the AES-CMAC over {@code block} followed by the first {@code length} bytes of
+     * {@code message}: a received frame's MIC input is its bytes before the MIC, fed as they are.
+     */
+    static int cmac32(AesKey key, byte[] block, byte[] message, int length) {
+        KeyedCmacs cmacs = CMACS.get();
+        CMac mac = cmacs.ready(key);
+        mac.update(block, 0, block.length);
+        mac.update(message, 0, length);
+        byte[] tag = cmacs.tag;
+        mac.doFinal(tag, 0);
+        return ((tag[0] & 0xFF) << 24) | ((tag[1] & 0xFF) << 16) | ((tag[2] & 0xFF) << 8) | (tag[3] & 0xFF);
+    }
 }

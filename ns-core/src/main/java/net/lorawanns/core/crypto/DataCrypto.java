@@ -19,6 +19,37 @@ public final class DataCrypto {
     }
 
     /**
+     * {@link #mic10} of a received uplink over its PHYPayload as received: the MIC covers MHDR to FRMPayload, which is
+     * everything before the last four bytes (the MIC itself).
+     */
+    public static Mic uplinkMic10(AesKey nwkSKey, DevAddr devAddr, long fCnt, byte[] phyPayload) {
+        int length = micInputLength(phyPayload);
+        return new Mic(Aes128.cmac32(nwkSKey, b0(Direction.UPLINK, devAddr, fCnt, length), phyPayload, length));
+    }
+
+    /** {@link #micUplink11} of a received uplink over its PHYPayload as received, as {@link #uplinkMic10}. */
+    public static Mic uplinkMic11(AesKey sNwkSIntKey, AesKey fNwkSIntKey, int confFCnt, int txDr, int txCh,
+                                  DevAddr devAddr, long fCntUp, byte[] phyPayload) {
+        int length = micInputLength(phyPayload);
+        byte[] b1 = b0(Direction.UPLINK, devAddr, fCntUp, length);
+        b1[1] = (byte) confFCnt;
+        b1[2] = (byte) (confFCnt >>> 8);
+        b1[3] = (byte) txDr;
+        b1[4] = (byte) txCh;
+        int cmacS = Aes128.cmac32(sNwkSIntKey, b1, phyPayload, length);
+        int cmacF = Aes128.cmac32(fNwkSIntKey, b0(Direction.UPLINK, devAddr, fCntUp, length), phyPayload, length);
+        return new Mic((cmacS & 0xFFFF0000) | (cmacF >>> 16));
+    }
+
+    private static int micInputLength(byte[] phyPayload) {
+        if (phyPayload.length < Mic.SIZE + 1) {
+            throw new IllegalArgumentException("a PHYPayload holds at least MHDR and MIC, got " + phyPayload.length
+                    + " bytes");
+        }
+        return phyPayload.length - Mic.SIZE;
+    }
+
+    /**
      * LoRaWAN 1.1 uplink: cmacS = cmac(SNwkSIntKey, B1 | msg), cmacF = cmac(FNwkSIntKey, B0 | msg),
      * MIC = cmacS[0..1] | cmacF[0..1]; B1 = 0x49 | ConfFCnt | TxDr | TxCh | Dir | DevAddr | FCntUp | 0x00 | len(msg).
      * ConfFCnt is the FCnt of the acknowledged downlink (its low 16 bits) when ACK is set, else 0.

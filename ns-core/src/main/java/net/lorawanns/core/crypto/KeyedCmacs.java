@@ -22,6 +22,8 @@ final class KeyedCmacs {
     private final long salt = new SecureRandom().nextLong();
     private final AesKey[] keys = new AesKey[SLOTS];
     private final CMac[] macs = new CMac[SLOTS];
+    /** Where a tag is written and read at once on this thread: a MIC needs only its first bytes. */
+    final byte[] tag = new byte[Aes128.BLOCK];
 
     /** A CMAC with {@code key}, ready for a message (a CMAC resets itself after each tag). */
     CMac ready(AesKey key) {

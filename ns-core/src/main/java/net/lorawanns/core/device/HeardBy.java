@@ -1,5 +1,6 @@
 package net.lorawanns.core.device;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,41 +18,63 @@ import net.lorawanns.core.types.Eui64;
 public record HeardBy(Eui64 gateway, boolean gpsTime, Integer rssi, Double snr) {
     private static final String GPS = "+gps";
     /** An EUI as {@link Eui64#toString} writes it: 16 upper-case hex digits. */
-    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
+    private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     public HeardBy {
         Objects.requireNonNull(gateway, "gateway");
     }
 
     /**
-     * The list as stored (ASCII): entries separated by spaces, best first. Written without a String per EUI: it goes
-     * with every counter step.
+     * The list as stored (ASCII): entries separated by spaces, best first. Written straight into the bytes the
+     * counter step sends, sized first, without a String per entry: it goes with every counter step.
      */
     public static byte[] encode(List<HeardBy> heard) {
-        StringBuilder out = new StringBuilder(40 * heard.size());
-        for (HeardBy entry : heard) {
-            if (out.length() > 0) {
-                out.append(' ');
+        int size = Math.max(0, heard.size() - 1);
+        for (int i = 0; i < heard.size(); i++) {
+            size += heard.get(i).encodedSize();
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (int i = 0; i < heard.size(); i++) {
+            if (i > 0) {
+                out[at++] = ' ';
             }
-            long eui = entry.gateway.value();
-            for (int shift = 60; shift >= 0; shift -= 4) {
-                out.append(HEX_DIGITS[(int) (eui >>> shift) & 0xF]);
-            }
-            if (entry.gpsTime) {
-                out.append(GPS);
-            }
-            if (entry.rssi != null) {
-                out.append('/').append(entry.rssi.intValue()).append('/');
-                if (entry.snr != null) {
-                    out.append(entry.snr.doubleValue());
-                }
+            at = heard.get(i).encode(out, at);
+        }
+        return out;
+    }
+
+    private int encodedSize() {
+        int size = 2 * Long.BYTES + (gpsTime ? GPS.length() : 0);
+        if (rssi != null) {
+            size += 2 + AsciiDecimal.length(rssi);
+            if (snr != null) {
+                size += AsciiDecimal.length(snr);
             }
         }
-        byte[] ascii = new byte[out.length()];
-        for (int i = 0; i < ascii.length; i++) {
-            ascii[i] = (byte) out.charAt(i);
+        return size;
+    }
+
+    /** Writes this entry at {@code at}; where it ends. */
+    private int encode(byte[] out, int at) {
+        long eui = gateway.value();
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            out[at++] = HEX_DIGITS[(int) (eui >>> shift) & 0xF];
         }
-        return ascii;
+        if (gpsTime) {
+            for (int i = 0; i < GPS.length(); i++) {
+                out[at++] = (byte) GPS.charAt(i);
+            }
+        }
+        if (rssi != null) {
+            out[at++] = '/';
+            at = AsciiDecimal.write(rssi, out, at);
+            out[at++] = '/';
+            if (snr != null) {
+                at = AsciiDecimal.write(snr, out, at);
+            }
+        }
+        return at;
     }
 
     /** Reads a stored list; an entry that is not one is skipped. */

@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,8 @@ final class PackedSessions {
     private static final int REFERENCE = 16;
     private static final int ONE_NETWORK_KEY = 32;
     private static final int UUID_ID = 64;
+    /** A long at any offset, big-endian as {@link DataOutputStream} writes it. */
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private PackedSessions() {
     }
@@ -122,54 +127,70 @@ final class PackedSessions {
 
     /**
      * The index of the active (not pending) session {@code sessionId} of {@code devEui}; -1 when none. Reads the
-     * packed bytes in place, without unpacking keys: it runs for every accepted frame.
+     * packed bytes in place, without unpacking keys or making the packed ID a String: it runs for every accepted
+     * frame.
      */
     static int indexOfActive(byte[] packed, Eui64 devEui, String sessionId) {
-        ByteBuffer in = ByteBuffer.wrap(packed);
-        for (int index = 0; in.hasRemaining(); index++) {
-            long eui = in.getLong();
-            int flags = in.get();
-            // ConfFCnt, RX1DROffset, RX2 data rate, RX1 delay, DevAddr
-            in.position(in.position() + Long.BYTES + 4 * Integer.BYTES);
-            boolean match = eui == devEui.value() && (flags & PENDING) == 0 && idAt(in, flags).equals(sessionId);
-            skipIdAndKeys(in, flags);
-            if (match) {
+        int at = 0;
+        for (int index = 0; at < packed.length; index++) {
+            long eui = (long) LONG.get(packed, at);
+            int flags = packed[at + Long.BYTES];
+            // DevEUI, flags, ConfFCnt, RX1DROffset, RX2 data rate, RX1 delay, DevAddr
+            at += Long.BYTES + 1 + Long.BYTES + 4 * Integer.BYTES;
+            if (eui == devEui.value() && (flags & PENDING) == 0 && idIs(packed, at, flags, sessionId)) {
                 return index;
             }
+            at = afterIdAndKeys(packed, at, flags);
         }
         return -1;
     }
 
-    /** The session ID at the buffer's position, which stays where it is. */
-    private static String idAt(ByteBuffer in, int flags) {
-        int at = in.position();
-        if ((flags & UUID_ID) != 0) {
-            return new UUID(in.getLong(at), in.getLong(at + Long.BYTES)).toString();
+    /** Whether the session ID packed at {@code at} is {@code id}. */
+    private static boolean idIs(byte[] packed, int at, int flags, String id) {
+        if ((flags & UUID_ID) == 0) {
+            return new String(packed, at + Short.BYTES, length(packed, at), StandardCharsets.UTF_8).equals(id);
         }
-        return new String(in.array(), at + Short.BYTES, in.getShort(at) & 0xFFFF, StandardCharsets.UTF_8);
+        // As UUID.toString writes it: 8-4-4-4-12 lower-case hex digits, most significant first.
+        if (id.length() != 36) {
+            return false;
+        }
+        int digit = 0;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else {
+                int nibble = (packed[at + digit / 2] >>> (digit % 2 == 0 ? 4 : 0)) & 0xF;
+                if (c != Character.forDigit(nibble, 16)) {
+                    return false;
+                }
+                digit++;
+            }
+        }
+        return true;
     }
 
-    private static void skipIdAndKeys(ByteBuffer in, int flags) {
-        skip(in, (flags & UUID_ID) != 0 ? 2 * Long.BYTES : Short.BYTES + (in.getShort(in.position()) & 0xFFFF));
+    /** Where the candidate whose session ID is packed at {@code at} ends. */
+    private static int afterIdAndKeys(byte[] packed, int at, int flags) {
+        at += (flags & UUID_ID) != 0 ? 2 * Long.BYTES : Short.BYTES + length(packed, at);
         int networkKeys = (flags & ONE_NETWORK_KEY) != 0 ? 1 : 3;
-        skip(in, (networkKeys + ((flags & APP_S_KEY) != 0 ? 1 : 0)) * AesKey.SIZE);
+        at += (networkKeys + ((flags & APP_S_KEY) != 0 ? 1 : 0)) * AesKey.SIZE;
         if ((flags & ENVELOPE) != 0) {
-            skipString(in);
-            skipString(in);
+            at += Short.BYTES + length(packed, at);
+            at += Short.BYTES + length(packed, at);
         }
         if ((flags & REFERENCE) != 0) {
-            skipString(in);
-            skipString(in);
+            at += Short.BYTES + length(packed, at);
+            at += Short.BYTES + length(packed, at);
         }
+        return at;
     }
 
-    /** Skips a length (two bytes) and the bytes it counts: a string, or the envelope's wrapped key. */
-    private static void skipString(ByteBuffer in) {
-        skip(in, Short.BYTES + (in.getShort(in.position()) & 0xFFFF));
-    }
-
-    private static void skip(ByteBuffer in, int bytes) {
-        in.position(in.position() + bytes);
+    /** The length (two bytes, big-endian) at {@code at}: of a string, or of the envelope's wrapped key. */
+    private static int length(byte[] packed, int at) {
+        return ((packed[at] & 0xFF) << 8) | (packed[at + 1] & 0xFF);
     }
 
     private static AesKey key(ByteBuffer in) {

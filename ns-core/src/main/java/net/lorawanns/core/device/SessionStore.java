@@ -486,7 +486,7 @@ public final class SessionStore {
      * and expires with it.
      */
     public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state) {
-        byte[] stored = state.toJson().toBuffer().getBytes();
+        byte[] stored = state.toJsonBytes();
         return SAVE_FOR_FRAME.run(redis, ReplicaAcks.NONE, reads.of(devEui).sessionKey(), sessionId, stored, fCnt,
                 "m").map(reply -> {
                     boolean saved = reply.toInteger() == 1;

@@ -4,9 +4,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import net.lorawanns.core.frame.Frame;
-import net.lorawanns.core.frame.FrameCodec;
-import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.region.DataRate;
 
 /**
@@ -83,14 +80,6 @@ public final class UplinkFrame {
     /** A copy of the PHYPayload. */
     public byte[] phyPayload() {
         return phyPayload.clone();
-    }
-
-    /**
-     * The PHYPayload decoded, without a copy of it: {@link FrameCodec#decode} only reads it (for the frame that
-     * reaches the pipeline, once per set).
-     */
-    public Frame decodePhyPayload() throws MalformedFrameException {
-        return FrameCodec.decode(phyPayload);
     }
 
     /** Feeds the PHYPayload to {@code digest}, without a copy. */

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Applies a device's answers to the requests the network sent it (LoRaWAN 1.0.4 and 1.1 section 5) to its
@@ -27,11 +28,13 @@ public final class MacAnswerHandler {
     private MacAnswerHandler() {
     }
 
-    public static Outcome handle(MacState state, List<MacCommand> fromDevice, Instant now) {
+    /** @param clock the time of the answers, asked for only when the state has requests pending */
+    public static Outcome handle(MacState state, List<MacCommand> fromDevice, Supplier<Instant> clock) {
         if (state.pending().isEmpty()) {
             // Nothing was asked: whatever the device sent is a request of its own, or a repeated answer.
             return new Outcome(state, Optional.empty(), List.of());
         }
+        Instant now = clock.get();
         Map<Integer, Deque<MacCommand>> answers = new HashMap<>();
         for (MacCommand command : fromDevice) {
             answers.computeIfAbsent(command.cid(), cid -> new ArrayDeque<>()).add(command);

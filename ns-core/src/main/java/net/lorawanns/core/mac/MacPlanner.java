@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The requests that move a device's {@link MacState} toward the network's {@link MacTarget} (LoRaWAN 1.0.4 and 1.1
@@ -32,9 +33,12 @@ public final class MacPlanner {
      *                       decide one
      * @param lorawan11 whether the session follows LoRaWAN 1.1, whose ADRParamSetupReq and RejoinParamSetupReq
      *                  1.0 devices do not know
+     * @param clock the time now, asked for only when a DevStatusReq may be due
      */
-    public static Plan plan(MacState state, MacTarget target, int uplinkDataRate, boolean lorawan11, Instant now) {
-        List<MacCommand.Downlink> requests = new ArrayList<>();
+    public static Plan plan(MacState state, MacTarget target, int uplinkDataRate, boolean lorawan11,
+                            Supplier<Instant> clock) {
+        // Made at the first request: most frames need none.
+        List<MacCommand.Downlink> requests = null;
         boolean channelsComing = false;
         SortedSet<Integer> comingChannels = Collections.emptySortedSet();
         if (!state.abandoned(0x07) && !target.extraChannels().isEmpty()) {
@@ -42,8 +46,8 @@ public final class MacPlanner {
                 Long has = state.extraChannels().get(e.getKey());
                 if (has == null || has != e.getValue().frequencyHz()) {
                     MacTarget.NewChannel channel = e.getValue();
-                    requests.add(new MacCommand.NewChannelReq(e.getKey(), channel.frequencyHz(), channel.minDr(),
-                            channel.maxDr()));
+                    requests = added(requests, new MacCommand.NewChannelReq(e.getKey(), channel.frequencyHz(),
+                            channel.minDr(), channel.maxDr()));
                     if (!channelsComing) {
                         channelsComing = true;
                         comingChannels = new TreeSet<>();
@@ -57,7 +61,7 @@ public final class MacPlanner {
             for (Map.Entry<Integer, Long> e : target.downlinkChannels().entrySet()) {
                 boolean exists = state.channels().contains(e.getKey()) || comingChannels.contains(e.getKey());
                 if (exists && !e.getValue().equals(state.downlinkChannels().get(e.getKey()))) {
-                    requests.add(new MacCommand.DlChannelReq(e.getKey(), e.getValue()));
+                    requests = added(requests, new MacCommand.DlChannelReq(e.getKey(), e.getValue()));
                 }
             }
         }
@@ -89,7 +93,8 @@ public final class MacPlanner {
                     masks = List.of(dynamicMask(state.channels()));
                 }
                 for (MacTarget.ChannelMask mask : masks) {
-                    requests.add(new MacCommand.LinkAdrReq(dr, txPower, mask.chMask(), mask.chMaskCntl(), nbTrans));
+                    requests = added(requests, new MacCommand.LinkAdrReq(dr, txPower, mask.chMask(),
+                            mask.chMaskCntl(), nbTrans));
                 }
             }
         }
@@ -97,45 +102,53 @@ public final class MacPlanner {
         MacState.RxSettings want = target.rx();
         if (!state.abandoned(0x05) && (rx.rx1DrOffset() != want.rx1DrOffset()
                 || rx.rx2DataRate() != want.rx2DataRate() || rx.rx2Frequency() != want.rx2Frequency())) {
-            requests.add(new MacCommand.RxParamSetupReq(want.rx1DrOffset(), want.rx2DataRate(), want.rx2Frequency()));
+            requests = added(requests, new MacCommand.RxParamSetupReq(want.rx1DrOffset(), want.rx2DataRate(),
+                    want.rx2Frequency()));
         }
         if (!state.abandoned(0x08) && rx.rx1Delay() != want.rx1Delay()) {
-            requests.add(new MacCommand.RxTimingSetupReq(want.rx1Delay()));
+            requests = added(requests, new MacCommand.RxTimingSetupReq(want.rx1Delay()));
         }
         if (!state.abandoned(0x04) && state.maxDutyCycle() != target.maxDutyCycle()) {
-            requests.add(new MacCommand.DutyCycleReq(target.maxDutyCycle()));
+            requests = added(requests, new MacCommand.DutyCycleReq(target.maxDutyCycle()));
         }
         if (!state.abandoned(0x09) && target.txParams().isPresent()
                 && !target.txParams().equals(state.txParams())) {
             MacState.TxParams t = target.txParams().get();
-            requests.add(new MacCommand.TxParamSetupReq(t.downlinkDwellTime(), t.uplinkDwellTime(), t.maxEirpIndex()));
+            requests = added(requests, new MacCommand.TxParamSetupReq(t.downlinkDwellTime(), t.uplinkDwellTime(),
+                    t.maxEirpIndex()));
         }
         if (lorawan11 && !state.abandoned(0x0C) && target.adrAck().isPresent()
                 && (target.adrAck().get().limitExp() != state.adrAckLimitExp()
                 || target.adrAck().get().delayExp() != state.adrAckDelayExp())) {
-            requests.add(new MacCommand.AdrParamSetupReq(target.adrAck().get().limitExp(),
+            requests = added(requests, new MacCommand.AdrParamSetupReq(target.adrAck().get().limitExp(),
                     target.adrAck().get().delayExp()));
         }
         if (lorawan11 && !state.abandoned(0x0F) && target.rejoin().isPresent()
                 && !target.rejoin().equals(state.rejoin())) {
-            requests.add(new MacCommand.RejoinParamSetupReq(target.rejoin().get().maxTimeN(),
+            requests = added(requests, new MacCommand.RejoinParamSetupReq(target.rejoin().get().maxTimeN(),
                     target.rejoin().get().maxCountN()));
         }
         // Class B (LoRaWAN 1.0.4 sections 12.2 and 12.3): the device keeps what it was given until told otherwise.
         if (!state.abandoned(0x11) && target.pingSlotChannel().isPresent()
                 && !target.pingSlotChannel().equals(state.pingSlotChannel())) {
             MacState.PingSlotChannel channel = target.pingSlotChannel().get();
-            requests.add(new MacCommand.PingSlotChannelReq(channel.frequencyHz(), channel.dataRate()));
+            requests = added(requests, new MacCommand.PingSlotChannelReq(channel.frequencyHz(), channel.dataRate()));
         }
         if (!state.abandoned(0x13) && target.beaconFrequency().isPresent()
                 && !target.beaconFrequency().equals(state.beaconFrequency())) {
-            requests.add(new MacCommand.BeaconFreqReq(target.beaconFrequency().getAsLong()));
+            requests = added(requests, new MacCommand.BeaconFreqReq(target.beaconFrequency().getAsLong()));
         }
         if (!state.abandoned(0x06) && target.statusInterval().isPresent() && (state.lastStatusRequest().isEmpty()
-                || !state.lastStatusRequest().get().plus(target.statusInterval().get()).isAfter(now))) {
-            requests.add(new MacCommand.DevStatusReq());
+                || !state.lastStatusRequest().get().plus(target.statusInterval().get()).isAfter(clock.get()))) {
+            requests = added(requests, new MacCommand.DevStatusReq());
         }
-        return new Plan(requests, channelsAfter);
+        return new Plan(requests == null ? List.of() : requests, channelsAfter);
+    }
+
+    private static List<MacCommand.Downlink> added(List<MacCommand.Downlink> requests, MacCommand.Downlink request) {
+        List<MacCommand.Downlink> list = requests == null ? new ArrayList<>() : requests;
+        list.add(request);
+        return list;
     }
 
     /**

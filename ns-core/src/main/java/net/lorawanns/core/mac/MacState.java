@@ -2,6 +2,7 @@ package net.lorawanns.core.mac;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -390,6 +391,101 @@ public final class MacState {
         f.pingSlotChannel.ifPresent(c -> json.put("psc", new JsonArray().add(c.frequencyHz()).add(c.dataRate())));
         f.beaconFrequency.ifPresent(hz -> json.put("bcnf", hz));
         return json;
+    }
+
+    /**
+     * {@link #toJson} as it is stored, its encoded bytes: the same bytes, written without the JSON object on the way
+     * (the state is stored after every frame that changes it). A state with a string that needs escaping, which
+     * none of those written here has, goes through the JSON object.
+     */
+    public byte[] toJsonBytes() {
+        Fields f = fields;
+        String pending = f.pending.isEmpty() ? "" : Hex.lower(MacCommandCodec.encode(f.pending));
+        if (!CompactJson.plain(f.adrHistory)) {
+            return toJson().encode().getBytes(StandardCharsets.UTF_8);
+        }
+        CompactJson counting = CompactJson.counting();
+        writeJson(counting, pending);
+        CompactJson json = CompactJson.into(counting.size());
+        writeJson(json, pending);
+        return json.bytes();
+    }
+
+    /** What {@link #toJson} puts, in its order. */
+    private void writeJson(CompactJson json, String pending) {
+        Fields f = fields;
+        json.beginObject().name("dr").value(f.dataRate).name("ch").array(f.channels)
+                .name("rx1d").value(f.rx.rx1Delay()).name("rx1o").value(f.rx.rx1DrOffset())
+                .name("rx2dr").value(f.rx.rx2DataRate()).name("rx2f").value(f.rx.rx2Frequency());
+        writeUnlessDefault(json, "txp", f.txPowerIndex, 0);
+        writeUnlessDefault(json, "nbt", f.nbTrans, 1);
+        writeUnlessDefault(json, "mdc", f.maxDutyCycle, 0);
+        writeUnlessDefault(json, "adrl", f.adrAckLimitExp, DEFAULT_ADR_ACK_LIMIT_EXP);
+        writeUnlessDefault(json, "adrd", f.adrAckDelayExp, DEFAULT_ADR_ACK_DELAY_EXP);
+        writeUnlessEmpty(json, "pch", f.pendingChannels);
+        writeUnlessEmpty(json, "ab", f.abandoned);
+        writeUnlessEmpty(json, "nodr", f.refusedDataRates);
+        writeUnlessEmpty(json, "notx", f.refusedTxPowers);
+        if (!f.adrHistory.isEmpty()) {
+            json.name("h").value(f.adrHistory);
+        }
+        if (!pending.isEmpty()) {
+            json.name("pend").value(pending);
+        }
+        if (!f.extraChannels.isEmpty()) {
+            json.name("xch").object(f.extraChannels);
+        }
+        if (!f.downlinkChannels.isEmpty()) {
+            json.name("dch").object(f.downlinkChannels);
+        }
+        if (!f.unanswered.isEmpty()) {
+            json.name("un").object(f.unanswered);
+        }
+        if (f.rejoin.isPresent()) {
+            json.name("rj").beginArray().value(f.rejoin.get().maxTimeN()).value(f.rejoin.get().maxCountN())
+                    .endArray();
+        }
+        if (f.txParams.isPresent()) {
+            TxParams t = f.txParams.get();
+            json.name("txpar").beginArray().value(t.uplinkDwellTime()).value(t.downlinkDwellTime())
+                    .value(t.maxEirpIndex()).endArray();
+        }
+        if (f.status.isPresent()) {
+            DeviceStatus s = f.status.get();
+            json.name("st").beginArray().value(s.battery()).value(s.margin()).value(s.at().toEpochMilli()).endArray();
+        }
+        if (f.lastStatusRequest.isPresent()) {
+            json.name("stq").value(f.lastStatusRequest.get().toEpochMilli());
+        }
+        if (f.deviceMode.isPresent()) {
+            json.name("mode").value(f.deviceMode.get());
+        }
+        if (f.classB) {
+            json.name("cb").value(true);
+        }
+        if (f.pingSlotPeriodicity.isPresent()) {
+            json.name("psp").value(f.pingSlotPeriodicity.getAsInt());
+        }
+        if (f.pingSlotChannel.isPresent()) {
+            json.name("psc").beginArray().value(f.pingSlotChannel.get().frequencyHz())
+                    .value(f.pingSlotChannel.get().dataRate()).endArray();
+        }
+        if (f.beaconFrequency.isPresent()) {
+            json.name("bcnf").value(f.beaconFrequency.getAsLong());
+        }
+        json.endObject();
+    }
+
+    private static void writeUnlessDefault(CompactJson json, String name, int value, int defaultValue) {
+        if (value != defaultValue) {
+            json.name(name).value(value);
+        }
+    }
+
+    private static void writeUnlessEmpty(CompactJson json, String name, SortedSet<Integer> set) {
+        if (!set.isEmpty()) {
+            json.name(name).array(set);
+        }
     }
 
     /** @throws IllegalArgumentException when the JSON is not a MAC state {@link #toJson} wrote */

@@ -213,7 +213,8 @@ final class ClassAAnswer implements DataStep {
         if (!uplink.isNew()) {
             return false;
         }
-        for (MacCommand command : uplink.macCommands) {
+        for (int i = 0; i < uplink.macCommands.size(); i++) {
+            MacCommand command = uplink.macCommands.get(i);
             if (command instanceof MacCommand.RxParamSetupAns || command instanceof MacCommand.RxTimingSetupAns
                     || command instanceof MacCommand.DlChannelAns || command instanceof MacCommand.TxParamSetupAns) {
                 return true;

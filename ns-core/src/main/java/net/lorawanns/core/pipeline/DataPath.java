@@ -20,10 +20,13 @@ final class DataPath {
         this.steps = List.copyOf(steps);
     }
 
-    /** @param region the region of the gateways that heard the frame */
-    Future<Void> handle(OwnedSet set, Region region, DataFrame frame) {
+    /**
+     * @param region the region of the gateways that heard the frame
+     * @param phyPayload the bytes {@code frame} was decoded from, as received
+     */
+    Future<Void> handle(OwnedSet set, Region region, DataFrame frame, byte[] phyPayload) {
         OptionalInt dr = region.uplinkDataRateIndex(set.local().dataRate());
-        return run(new DataUplink(set, region, frame, dr), 0);
+        return run(new DataUplink(set, region, frame, phyPayload, dr), 0);
     }
 
     /**

@@ -38,6 +38,8 @@ final class DataUplink {
     /** The region of the gateways that heard the frame. */
     final Region region;
     final DataFrame frame;
+    /** The frame's PHYPayload as received: its MIC is checked over these bytes, never over the frame re-encoded. */
+    final byte[] phyPayload;
     /** The uplink's data-rate index in the region, empty when the region has none for its modulation. */
     final OptionalInt dataRate;
 
@@ -76,11 +78,12 @@ final class DataUplink {
     /** Set by {@link ClassAAnswer}: the confirmed item the answer carried, which now waits for the device's ACK. */
     Optional<PendingAck> confirmedSent = Optional.empty();
 
-    DataUplink(OwnedSet set, Region region, DataFrame frame, OptionalInt dataRate) {
+    DataUplink(OwnedSet set, Region region, DataFrame frame, byte[] phyPayload, OptionalInt dataRate) {
         this.copies = set.local();
         this.whole = set.whole();
         this.region = region;
         this.frame = frame;
+        this.phyPayload = phyPayload;
         this.dataRate = dataRate;
     }
 

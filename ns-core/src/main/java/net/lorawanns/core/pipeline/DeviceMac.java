@@ -44,13 +44,14 @@ final class DeviceMac implements DataStep {
         boolean reset = uplink.counterStep.decision() == FCntDecision.RESET || !uplink.device.otaa()
                 && uplink.session().lorawan11()
                 && uplink.macCommands.stream().anyMatch(MacCommand.ResetInd.class::isInstance);
-        MacState state = uplink.storedMac.filter(stored -> !reset).orElseGet(() -> targets.initial(uplink));
-        MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(state, uplink.macCommands, Instant.now());
+        MacState state = reset || uplink.storedMac.isEmpty() ? targets.initial(uplink) : uplink.storedMac.get();
+        MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(state, uplink.macCommands, Instant::now);
         MacState answered = outcome.state();
         boolean linkAdrApplied = answered.dataRate() != state.dataRate()
                 || answered.txPowerIndex() != state.txPowerIndex() || answered.nbTrans() != state.nbTrans();
         int observed = uplink.dataRate.orElse(answered.dataRate());
-        Optional<Integer> mode = deviceMode(uplink).or(answered::deviceMode);
+        Optional<Integer> announced = deviceMode(uplink);
+        Optional<Integer> mode = announced.isPresent() ? announced : answered.deviceMode();
         uplink.mac = observed == answered.dataRate() && !linkAdrApplied && mode.equals(answered.deviceMode())
                 ? answered : answered.withAssigned(f -> {
                     f.dataRate = observed;
@@ -60,7 +61,9 @@ final class DeviceMac implements DataStep {
                         f.adrHistory = "";
                     }
                 });
-        outcome.status().ifPresent(status -> events.publish(statusEvent(uplink, status)));
+        if (outcome.status().isPresent()) {
+            events.publish(statusEvent(uplink, outcome.status().get()));
+        }
         if (!outcome.refusals().isEmpty()) {
             String why = "DevEUI " + uplink.device.devEui() + ": " + String.join("; ", outcome.refusals());
             LOG.debug("{}", why);

@@ -28,7 +28,9 @@ final class DeviceSettings {
      */
     Future<EffectiveProfile> of(Device device) {
         if (device.deviceProfileId().isEmpty()) {
-            return Future.succeededFuture(withoutProfile.computeIfAbsent(device.macVersion(),
+            // Looked up first: computeIfAbsent's function would be made for every frame, found or not.
+            EffectiveProfile known = withoutProfile.get(device.macVersion());
+            return Future.succeededFuture(known != null ? known : withoutProfile.computeIfAbsent(device.macVersion(),
                     version -> EffectiveProfile.of(device, Optional.empty(), defaults)));
         }
         return profiles.get(device.deviceProfileId().get())

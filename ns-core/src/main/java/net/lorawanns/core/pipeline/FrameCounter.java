@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,14 +65,22 @@ final class FrameCounter implements DataStep {
         // The counter step goes out in the turn the set's closing request did: the other instances' copies come back
         // with one round trip for both.
         return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt, receiveWindows(uplink),
-                heard).compose(step -> uplink.whole.compose(all -> {
-                    DeduplicatedUplink counted = uplink.copies;
-                    uplink.copies = all;
-                    if (all != counted && (step.decision() == FCntDecision.NEW || step.decision() == FCntDecision.RESET)) {
-                        keepHeardBy(uplink, heard);
-                    }
-                    return counted(uplink, step);
-                }));
+                heard).compose(step -> {
+                    // Mostly here already: the set's closing request went out before the counter step.
+                    Future<DeduplicatedUplink> whole = uplink.whole;
+                    return whole.succeeded() ? withAllCopies(uplink, step, heard, whole.result())
+                            : whole.compose(all -> withAllCopies(uplink, step, heard, all));
+                });
+    }
+
+    private Future<Next> withAllCopies(DataUplink uplink, CounterStep step, List<HeardBy> heard,
+                                       DeduplicatedUplink all) {
+        DeduplicatedUplink counted = uplink.copies;
+        uplink.copies = all;
+        if (all != counted && (step.decision() == FCntDecision.NEW || step.decision() == FCntDecision.RESET)) {
+            keepHeardBy(uplink, heard);
+        }
+        return counted(uplink, step);
     }
 
     /** The step's decision, with every copy of the frame at hand. */
@@ -149,21 +156,31 @@ final class FrameCounter implements DataStep {
         }
     }
 
-    /** The gateways that heard the frame, best first: where the device's Class C downlinks go next. */
+    /**
+     * The gateways that heard the frame, best first: where the device's Class C downlinks go next. Each pass takes the
+     * best copy ({@link DeduplicatedUplink#BEST_FIRST}, the earlier of equals, as a stable sort would) of a gateway not
+     * yet listed: no sorted copy of the list for the few gateways kept.
+     */
     private static List<HeardBy> bestGateways(DeduplicatedUplink uplink) {
-        Copy[] copies = uplink.copies().toArray(new Copy[0]);
-        Arrays.sort(copies, DeduplicatedUplink.BEST_FIRST);
+        List<Copy> copies = uplink.copies();
         List<HeardBy> best = new ArrayList<>(MAX_GATEWAYS_KEPT);
-        for (Copy copy : copies) {
-            RxInfo rx = copy.rxInfo();
-            boolean gpsTime = rx.gpsTimeMillis() != null;
-            // One entry per gateway (and time source): its best copy's signal (a v2 gateway sends one per antenna).
-            if (!listed(best, rx.gatewayEui(), gpsTime)) {
-                best.add(new HeardBy(rx.gatewayEui(), gpsTime, rx.rssi(), rx.snr()));
-                if (best.size() == MAX_GATEWAYS_KEPT) {
-                    break;
+        while (best.size() < MAX_GATEWAYS_KEPT) {
+            RxInfo next = null;
+            Copy nextCopy = null;
+            for (int i = 0; i < copies.size(); i++) {
+                Copy copy = copies.get(i);
+                RxInfo rx = copy.rxInfo();
+                // One entry per gateway (and time source): its best copy's signal (a v2 gateway sends one per antenna).
+                if ((nextCopy == null || DeduplicatedUplink.BEST_FIRST.compare(copy, nextCopy) < 0)
+                        && !listed(best, rx.gatewayEui(), rx.gpsTimeMillis() != null)) {
+                    next = rx;
+                    nextCopy = copy;
                 }
             }
+            if (next == null) {
+                break;
+            }
+            best.add(new HeardBy(next.gatewayEui(), next.gpsTimeMillis() != null, next.rssi(), next.snr()));
         }
         return best;
     }

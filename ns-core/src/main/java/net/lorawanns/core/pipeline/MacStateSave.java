@@ -35,8 +35,10 @@ final class MacStateSave implements DataStep {
         boolean linkAdrSent = !sent.isEmpty() && sent.stream().anyMatch(MacCommand.LinkAdrReq.class::isInstance);
         boolean statusAsked = !sent.isEmpty() && sent.stream().anyMatch(MacCommand.DevStatusReq.class::isInstance);
         MacState state = uplink.mac.withAssigned(f -> {
-            f.pending = new ArrayList<>(sent);
-            f.pendingChannels = linkAdrSent ? new TreeSet<>(uplink.channelsAfterRequests) : new TreeSet<>();
+            // An empty collection the state already has is kept: a state's collections are never changed in place.
+            f.pending = sent.isEmpty() && f.pending.isEmpty() ? f.pending : new ArrayList<>(sent);
+            f.pendingChannels = linkAdrSent ? new TreeSet<>(uplink.channelsAfterRequests)
+                    : f.pendingChannels.isEmpty() ? f.pendingChannels : new TreeSet<>();
             if (statusAsked) {
                 f.lastStatusRequest = Optional.of(Instant.now());
             }

@@ -22,7 +22,7 @@ final class NetworkRequests implements DataStep {
             return GO_ON;
         }
         MacPlanner.Plan plan = MacPlanner.plan(uplink.mac, targets.target(uplink), uplink.dataRate.orElse(0),
-                uplink.session().lorawan11(), Instant.now());
+                uplink.session().lorawan11(), Instant::now);
         uplink.requests = plan.requests();
         uplink.channelsAfterRequests = plan.channelsAfterLinkAdr();
         if (!plan.requests().isEmpty()) {

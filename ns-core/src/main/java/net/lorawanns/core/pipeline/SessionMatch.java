@@ -12,7 +12,6 @@ import net.lorawanns.core.device.SessionCandidate;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DataFrame;
-import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.types.Mic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,19 +77,19 @@ final class SessionMatch implements DataStep {
     /** Tries each candidate with the reconstructed 32-bit counter and, when different, the 16 bits as sent. */
     private boolean verify(DataUplink uplink, List<SessionCandidate> candidates) {
         DataFrame frame = uplink.frame;
-        byte[] micInput = frame.micInput();
         int txDr = uplink.dataRate.orElse(0);
         // TxCh of the LoRaWAN 1.1 uplink MIC: the channel index of the frequency in the region's plan.
         int txCh = uplink.region.uplinkChannel(uplink.copies.frequencyHz()).orElse(0);
-        for (SessionCandidate candidate : candidates) {
+        for (int i = 0; i < candidates.size(); i++) {
+            SessionCandidate candidate = candidates.get(i);
             long full = fullFCnt(candidate.lastFCntUp(), frame.fCnt());
-            if (micVerifies(candidate, frame, micInput, full, txDr, txCh)) {
+            if (micVerifies(candidate, uplink, full, txDr, txCh)) {
                 uplink.candidate = candidate;
                 uplink.fCnt = full;
                 return true;
             }
             // A frame with a lower counter (a replay, or a device that reset): classified by the counter step.
-            if (full != frame.fCnt() && micVerifies(candidate, frame, micInput, frame.fCnt(), txDr, txCh)) {
+            if (full != frame.fCnt() && micVerifies(candidate, uplink, frame.fCnt(), txDr, txCh)) {
                 uplink.candidate = candidate;
                 uplink.fCnt = frame.fCnt();
                 return true;
@@ -111,20 +110,21 @@ final class SessionMatch implements DataStep {
         return full < lastFCntUp ? full + 0x10000 : full;
     }
 
-    private static boolean micVerifies(SessionCandidate candidate, DataFrame frame, byte[] micInput, long fCnt,
-                                       int txDr, int txCh) {
+    /** The MIC over the PHYPayload as received (LoRaWAN 1.1 section 4.4: B0 or B1, then MHDR to FRMPayload). */
+    private static boolean micVerifies(SessionCandidate candidate, DataUplink uplink, long fCnt, int txDr, int txCh) {
         if (fCnt > 0xFFFFFFFFL) {
             return false;
         }
+        DataFrame frame = uplink.frame;
         DeviceSession session = candidate.session();
         // ConfFCnt: an uplink with ACK set acknowledges the session's last confirmed downlink, whose FCnt (its low 16
         // bits) the LoRaWAN 1.1 MIC covers (section 4.4); without ACK it is 0. A cached candidate may know an older
         // one: its MIC then fails and the frame is matched again with the session as Redis has it.
         int confFCnt = frame.fCtrl().ack() ? (int) (candidate.confFCnt() & 0xFFFF) : 0;
         Mic mic = session.lorawan11()
-                ? DataCrypto.micUplink11(session.sNwkSIntKey(), session.fNwkSIntKey(), confFCnt, txDr, txCh,
-                        frame.devAddr(), fCnt, micInput)
-                : DataCrypto.mic10(session.fNwkSIntKey(), Direction.UPLINK, frame.devAddr(), fCnt, micInput);
+                ? DataCrypto.uplinkMic11(session.sNwkSIntKey(), session.fNwkSIntKey(), confFCnt, txDr, txCh,
+                        frame.devAddr(), fCnt, uplink.phyPayload)
+                : DataCrypto.uplinkMic10(session.fNwkSIntKey(), frame.devAddr(), fCnt, uplink.phyPayload);
         return mic.equals(frame.mic());
     }
 }

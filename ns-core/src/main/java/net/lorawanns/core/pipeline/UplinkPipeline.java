@@ -22,6 +22,7 @@ import net.lorawanns.core.events.EventSink;
 import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.frame.Direction;
 import net.lorawanns.core.frame.Frame;
+import net.lorawanns.core.frame.FrameCodec;
 import net.lorawanns.core.frame.JoinRequest;
 import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.frame.RejoinRequest;
@@ -272,9 +273,10 @@ public final class UplinkPipeline implements GatewayListener {
      */
     private Future<Void> process(OwnedSet set) {
         DeduplicatedUplink uplink = set.local();
+        byte[] phyPayload = uplink.phyPayload();
         Frame frame;
         try {
-            frame = uplink.decodePhyPayload();
+            frame = FrameCodec.decode(phyPayload);
         } catch (MalformedFrameException e) {
             metrics.frame("malformed");
             LOG.debug("Malformed uplink on {} Hz: {}", uplink.frequencyHz(), e.getMessage());
@@ -293,7 +295,7 @@ public final class UplinkPipeline implements GatewayListener {
             if (pastDeadline(arrivalNanos + dataRx2DelayNanos)) {
                 return Future.succeededFuture();
             }
-            handled = data.handle(set, region, dataFrame);
+            handled = data.handle(set, region, dataFrame, phyPayload);
         } else {
             metrics.frame("unsupported_" + frame.mType().name().toLowerCase(Locale.ROOT));
             return Future.succeededFuture();

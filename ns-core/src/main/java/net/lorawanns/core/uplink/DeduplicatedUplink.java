@@ -2,8 +2,6 @@ package net.lorawanns.core.uplink;
 
 import java.util.Comparator;
 import java.util.List;
-import net.lorawanns.core.frame.Frame;
-import net.lorawanns.core.frame.MalformedFrameException;
 import net.lorawanns.core.gateway.UplinkFrame;
 import net.lorawanns.core.region.DataRate;
 
@@ -25,11 +23,6 @@ public record DeduplicatedUplink(UplinkFrame first, List<Copy> copies, long wind
 
     public byte[] phyPayload() {
         return first.phyPayload();
-    }
-
-    /** The PHYPayload decoded: see {@link UplinkFrame#decodePhyPayload}. */
-    public Frame decodePhyPayload() throws MalformedFrameException {
-        return first.decodePhyPayload();
     }
 
     public long frequencyHz() {

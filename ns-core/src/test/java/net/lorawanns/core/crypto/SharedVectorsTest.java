@@ -143,6 +143,10 @@ class SharedVectorsTest {
             Mic expected = Mic.parse(text(v, "mic"));
             assertEquals(expected, frame.mic());
             assertEquals(expected, DataCrypto.mic10(key(v, "nwk_s_key"), dir, devAddr, frame.fCnt(), frame.micInput()));
+            if (dir == Direction.UPLINK) {
+                assertEquals(expected, DataCrypto.uplinkMic10(key(v, "nwk_s_key"), devAddr, frame.fCnt(),
+                        bytes(v, "phy_payload")), "over the PHYPayload as received");
+            }
             if (v.has("app_s_key")) {
                 assertEquals(v.get("fport").asInt(), frame.fPort().getAsInt());
                 assertArrayEquals(bytes(v, "frm_payload"), frame.frmPayload());
@@ -163,6 +167,10 @@ class SharedVectorsTest {
                     v.get("conf_fcnt").asInt(), v.get("tx_dr").asInt(), v.get("tx_ch").asInt(), frame.devAddr(),
                     v.get("fcnt").asLong(), frame.micInput());
             assertEquals(Mic.parse(text(v, "mic")), mic);
+            Mic received = DataCrypto.uplinkMic11(key(v, "s_nwk_s_int_key"), key(v, "f_nwk_s_int_key"),
+                    v.get("conf_fcnt").asInt(), v.get("tx_dr").asInt(), v.get("tx_ch").asInt(), frame.devAddr(),
+                    v.get("fcnt").asLong(), concat(msg, bytes(v, "mic")));
+            assertEquals(Mic.parse(text(v, "mic")), received, "over the PHYPayload as received");
         });
     }
 

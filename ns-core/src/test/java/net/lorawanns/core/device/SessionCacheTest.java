@@ -33,6 +33,22 @@ class SessionCacheTest {
         assertEquals(3, now.get(1).lastFCntUp(), "the other device sharing the DevAddr is untouched");
     }
 
+    /** A session ID packed as a UUID is matched as its text: another UUID, or the same in capitals, is not it. */
+    @Test
+    void anAcceptedCounterGoesToTheSessionOfThatIdOnly() {
+        SessionCache cache = new SessionCache(10, Duration.ofHours(1));
+        String id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+        SessionCandidate active = new SessionCandidate(ONE, SessionStoreTest.session(id, "26000001"), false, 7);
+        cache.put(ADDR, List.of(active));
+        for (String other : List.of("3f2504e0-4f89-11d3-9a0c-0305e82c3302", "3F2504E0-4F89-11D3-9A0C-0305E82C3301",
+                "3f2504e0-4f89-11d3-9a0c-0305e82c330", "3f2504e0+4f89-11d3-9a0c-0305e82c3301", "a")) {
+            cache.accepted(ADDR, new SessionCandidate(ONE, SessionStoreTest.session(other, "26000001"), false, 7), 8);
+            assertEquals(7, cache.get(ADDR).orElseThrow().get(0).lastFCntUp(), other);
+        }
+        cache.accepted(ADDR, active, 8);
+        assertEquals(8, cache.get(ADDR).orElseThrow().get(0).lastFCntUp());
+    }
+
     @Test
     void aPromotedPendingSessionIsForgottenSoThatTheNextLookupSeesItActive() {
         SessionCache cache = new SessionCache(10, Duration.ofHours(1));

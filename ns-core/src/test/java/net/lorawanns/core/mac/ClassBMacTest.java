@@ -41,26 +41,26 @@ class ClassBMacTest {
     @Test
     void aPingSlotChannelIsAskedUntilBothBitsAreSetThenUsed() {
         MacTarget target = target(Optional.of(CHANNEL), OptionalLong.empty());
-        MacPlanner.Plan plan = MacPlanner.plan(initial(), target, 3, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(initial(), target, 3, false, () -> NOW);
         assertEquals(List.of(new MacCommand.PingSlotChannelReq(869_100_000L, 5)), plan.requests());
         MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(sent(initial(), plan),
-                List.of(new MacCommand.PingSlotChannelAns(true, true)), NOW);
+                List.of(new MacCommand.PingSlotChannelAns(true, true)), () -> NOW);
         assertEquals(Optional.of(CHANNEL), outcome.state().pingSlotChannel());
         assertTrue(outcome.refusals().isEmpty());
-        assertTrue(MacPlanner.plan(outcome.state(), target, 3, false, NOW).requests().isEmpty());
+        assertTrue(MacPlanner.plan(outcome.state(), target, 3, false, () -> NOW).requests().isEmpty());
     }
 
     @Test
     void eachRefusedBitKeepsThePreviousChannelIsReportedAndEndsTheRequest() {
         MacTarget target = target(Optional.of(CHANNEL), OptionalLong.empty());
         for (boolean[] bits : new boolean[][] {{false, true}, {true, false}, {false, false}}) {
-            MacPlanner.Plan plan = MacPlanner.plan(initial(), target, 3, false, NOW);
+            MacPlanner.Plan plan = MacPlanner.plan(initial(), target, 3, false, () -> NOW);
             MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(sent(initial(), plan),
-                    List.of(new MacCommand.PingSlotChannelAns(bits[0], bits[1])), NOW);
+                    List.of(new MacCommand.PingSlotChannelAns(bits[0], bits[1])), () -> NOW);
             assertEquals(Optional.empty(), outcome.state().pingSlotChannel());
             assertEquals(List.of("PingSlotChannelReq refused: data rate DR5 " + (bits[0] ? "accepted" : "refused")
                     + ", frequency 869100000 Hz " + (bits[1] ? "accepted" : "refused")), outcome.refusals());
-            assertTrue(MacPlanner.plan(outcome.state(), target, 3, false, NOW).requests().isEmpty());
+            assertTrue(MacPlanner.plan(outcome.state(), target, 3, false, () -> NOW).requests().isEmpty());
         }
     }
 
@@ -69,30 +69,30 @@ class ClassBMacTest {
         MacTarget target = target(Optional.of(CHANNEL), OptionalLong.empty());
         MacState state = initial();
         for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
-            MacPlanner.Plan plan = MacPlanner.plan(state, target, 3, false, NOW);
+            MacPlanner.Plan plan = MacPlanner.plan(state, target, 3, false, () -> NOW);
             assertEquals(1, plan.requests().size(), "attempt " + attempt);
-            state = MacAnswerHandler.handle(sent(state, plan), List.of(), NOW).state();
+            state = MacAnswerHandler.handle(sent(state, plan), List.of(), () -> NOW).state();
         }
         assertTrue(state.abandoned(0x11));
-        assertTrue(MacPlanner.plan(state, target, 3, false, NOW).requests().isEmpty());
+        assertTrue(MacPlanner.plan(state, target, 3, false, () -> NOW).requests().isEmpty());
     }
 
     @Test
     void aBeaconFrequencyIsSetOnAckAndBackToTheRegionsWithZero() {
         MacTarget target = target(Optional.empty(), OptionalLong.of(869_300_000L));
-        MacPlanner.Plan plan = MacPlanner.plan(initial(), target, 3, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(initial(), target, 3, false, () -> NOW);
         assertEquals(List.of(new MacCommand.BeaconFreqReq(869_300_000L)), plan.requests());
-        MacState set = MacAnswerHandler.handle(sent(initial(), plan), List.of(new MacCommand.BeaconFreqAns(true)), NOW)
+        MacState set = MacAnswerHandler.handle(sent(initial(), plan), List.of(new MacCommand.BeaconFreqAns(true)), () -> NOW)
                 .state();
         assertEquals(OptionalLong.of(869_300_000L), set.beaconFrequency());
-        assertTrue(MacPlanner.plan(set, target, 3, false, NOW).requests().isEmpty());
+        assertTrue(MacPlanner.plan(set, target, 3, false, () -> NOW).requests().isEmpty());
 
         MacState back = MacAnswerHandler.handle(set.with(f -> f.pending = new java.util.ArrayList<>(List.of(
-                new MacCommand.BeaconFreqReq(0)))), List.of(new MacCommand.BeaconFreqAns(true)), NOW).state();
+                new MacCommand.BeaconFreqReq(0)))), List.of(new MacCommand.BeaconFreqAns(true)), () -> NOW).state();
         assertEquals(OptionalLong.empty(), back.beaconFrequency());
 
         MacAnswerHandler.Outcome refused = MacAnswerHandler.handle(sent(initial(), plan),
-                List.of(new MacCommand.BeaconFreqAns(false)), NOW);
+                List.of(new MacCommand.BeaconFreqAns(false)), () -> NOW);
         assertEquals(OptionalLong.empty(), refused.state().beaconFrequency());
         assertEquals(List.of("BeaconFreqReq refused: frequency 869300000 Hz"), refused.refusals());
         assertTrue(refused.state().abandoned(0x13));
@@ -100,7 +100,7 @@ class ClassBMacTest {
 
     @Test
     void withoutClassBSettingsNothingIsAsked() {
-        assertTrue(MacPlanner.plan(initial(), target(Optional.empty(), OptionalLong.empty()), 3, false, NOW)
+        assertTrue(MacPlanner.plan(initial(), target(Optional.empty(), OptionalLong.empty()), 3, false, () -> NOW)
                 .requests().isEmpty());
     }
 

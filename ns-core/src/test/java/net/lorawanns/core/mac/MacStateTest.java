@@ -81,7 +81,7 @@ class MacStateTest {
     @Test
     void aFixedPlanDeviceWithAllChannelsGetsTheSubBandsMaskAndAcceptsIt() {
         MacState state = MacState.initial(all72(), new TreeMap<>(), RX);
-        MacPlanner.Plan plan = MacPlanner.plan(state, us915Target(Optional.empty()), 2, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(state, us915Target(Optional.empty()), 2, false, () -> NOW);
         assertEquals(List.of(new MacCommand.LinkAdrReq(2, 0, 0x0002, 7, 1),
                 new MacCommand.LinkAdrReq(2, 0, 0xFF00, 0, 1)),
                 plan.requests());
@@ -89,11 +89,11 @@ class MacStateTest {
         MacState sent = sent(state, plan);
         // One LinkADRAns per LinkADRReq, all with the same status (LoRaWAN 1.0.4 section 5.3).
         MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(sent, List.of(
-                new MacCommand.LinkAdrAns(true, true, true), new MacCommand.LinkAdrAns(true, true, true)), NOW);
+                new MacCommand.LinkAdrAns(true, true, true), new MacCommand.LinkAdrAns(true, true, true)), () -> NOW);
         assertEquals(SUB_BAND_2, outcome.state().channels());
         assertEquals(2, outcome.state().dataRate());
         assertTrue(outcome.state().pending().isEmpty());
-        assertTrue(MacPlanner.plan(outcome.state(), us915Target(Optional.empty()), 2, false, NOW).requests().isEmpty(),
+        assertTrue(MacPlanner.plan(outcome.state(), us915Target(Optional.empty()), 2, false, () -> NOW).requests().isEmpty(),
                 "nothing more to ask once the device has the target");
     }
 
@@ -101,11 +101,11 @@ class MacStateTest {
     void aPartlyRefusedLinkAdrBlockChangesNothingAndTheRefusedDataRateIsNotAskedAgain() {
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         MacPlanner.Plan plan = MacPlanner.plan(state, us915Target(Optional.of(new MacTarget.LinkAdr(3, 2, 1))), 0,
-                false, NOW);
+                false, () -> NOW);
         assertEquals(2, plan.requests().size());
         MacState sent = sent(state.with(f -> f.dataRate = 0), plan);
         MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(sent, List.of(
-                new MacCommand.LinkAdrAns(true, false, true), new MacCommand.LinkAdrAns(true, false, true)), NOW);
+                new MacCommand.LinkAdrAns(true, false, true), new MacCommand.LinkAdrAns(true, false, true)), () -> NOW);
         assertEquals(0, outcome.state().dataRate(), "the device applies a block whole or not at all");
         assertEquals(0, outcome.state().txPowerIndex());
         assertEquals(new TreeSet<>(List.of(3)), outcome.state().refusedDataRates());
@@ -121,13 +121,13 @@ class MacStateTest {
                 OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
         for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
-            MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
+            MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, () -> NOW);
             assertEquals(List.of(new MacCommand.RxParamSetupReq(0, 10, 923_300_000L)), plan.requests(),
                     "attempt " + attempt);
-            state = MacAnswerHandler.handle(sent(state, plan), List.of(), NOW).state();
+            state = MacAnswerHandler.handle(sent(state, plan), List.of(), () -> NOW).state();
         }
         assertTrue(state.abandoned(0x05));
-        assertTrue(MacPlanner.plan(state, target, 0, false, NOW).requests().isEmpty());
+        assertTrue(MacPlanner.plan(state, target, 0, false, () -> NOW).requests().isEmpty());
     }
 
     @Test
@@ -137,11 +137,11 @@ class MacStateTest {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
-        MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, () -> NOW);
         assertEquals(List.of(new MacCommand.RxParamSetupReq(1, 10, 923_900_000L), new MacCommand.RxTimingSetupReq(3)),
                 plan.requests());
         MacState answered = MacAnswerHandler.handle(sent(state, plan), List.of(
-                new MacCommand.RxParamSetupAns(true, true, true), new MacCommand.RxTimingSetupAns()), NOW).state();
+                new MacCommand.RxParamSetupAns(true, true, true), new MacCommand.RxTimingSetupAns()), () -> NOW).state();
         assertEquals(new MacState.RxSettings(3, 1, 10, 923_900_000L), answered.rx());
     }
 
@@ -160,16 +160,16 @@ class MacStateTest {
                 Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(defaults, new TreeMap<>(), rx);
-        MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, () -> NOW);
         assertEquals(5, plan.requests().size());
         assertTrue(plan.requests().stream().allMatch(MacCommand.NewChannelReq.class::isInstance));
         List<MacCommand> answers = List.of(new MacCommand.NewChannelAns(true, true),
                 new MacCommand.NewChannelAns(true, true), new MacCommand.NewChannelAns(true, true),
                 new MacCommand.NewChannelAns(true, true), new MacCommand.NewChannelAns(true, true));
-        MacState answered = MacAnswerHandler.handle(sent(state, plan), answers, NOW).state();
+        MacState answered = MacAnswerHandler.handle(sent(state, plan), answers, () -> NOW).state();
         assertEquals(eight, answered.channels());
         assertEquals(867_900_000L, answered.extraChannels().get(7));
-        assertTrue(MacPlanner.plan(answered, target, 5, false, NOW).requests().isEmpty());
+        assertTrue(MacPlanner.plan(answered, target, 5, false, () -> NOW).requests().isEmpty());
     }
 
     /**
@@ -191,18 +191,18 @@ class MacStateTest {
                 OptionalLong.empty());
         MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         for (int attempt = 1; attempt <= MacState.MAX_ATTEMPTS; attempt++) {
-            MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
+            MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, () -> NOW);
             assertEquals(5, plan.requests().size(), "attempt " + attempt);
             assertTrue(plan.requests().stream().allMatch(MacCommand.NewChannelReq.class::isInstance));
-            state = MacAnswerHandler.handle(sent(state, plan), List.of(), NOW).state();
+            state = MacAnswerHandler.handle(sent(state, plan), List.of(), () -> NOW).state();
         }
         assertTrue(state.abandoned(0x07));
-        assertTrue(MacPlanner.plan(state, target, 5, false, NOW).requests().isEmpty(),
+        assertTrue(MacPlanner.plan(state, target, 5, false, () -> NOW).requests().isEmpty(),
                 "no channel mask naming the channels the device was never given");
         assertEquals(List.of(new MacCommand.LinkAdrReq(5, 2, 0x0007, 0, 1)), MacPlanner.plan(state, new MacTarget(
                 eight, target.channelMasks(), extra, new TreeMap<>(), rx, 0, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of(new MacTarget.LinkAdr(5, 2, 1)), Optional.empty(),
-                OptionalLong.empty()), 5, false, NOW)
+                OptionalLong.empty()), 5, false, () -> NOW)
                 .requests(),
                 "ADR's LinkADRReq keeps the channels the device has");
     }
@@ -219,14 +219,14 @@ class MacStateTest {
                 Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
-        MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, () -> NOW);
         // The channel first, then its downlink frequency: a device reads the commands in order (1.0.4 section 5).
         assertEquals(List.of(new MacCommand.NewChannelReq(3, 867_100_000L, 0, 5),
                 new MacCommand.DlChannelReq(3, 869_100_000L)), plan.requests());
         MacState answered = MacAnswerHandler.handle(sent(state, plan), List.of(new MacCommand.NewChannelAns(true, true),
-                new MacCommand.DlChannelAns(true, true)), NOW).state();
+                new MacCommand.DlChannelAns(true, true)), () -> NOW).state();
         assertEquals(869_100_000L, answered.downlinkChannels().get(3));
-        assertTrue(MacPlanner.plan(answered, target, 5, false, NOW).requests().isEmpty());
+        assertTrue(MacPlanner.plan(answered, target, 5, false, () -> NOW).requests().isEmpty());
         assertEquals(answered, MacState.fromJson(answered.toJson()));
     }
 
@@ -238,15 +238,15 @@ class MacStateTest {
                 Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
-        MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(state, target, 0, false, () -> NOW);
         assertEquals(List.of(new MacCommand.DevStatusReq()), plan.requests());
         MacState asked = sent(state, plan).with(f -> f.lastStatusRequest = Optional.of(NOW));
         MacAnswerHandler.Outcome outcome = MacAnswerHandler.handle(asked, List.of(new MacCommand.DevStatusAns(200, -3)),
-                NOW);
+                () -> NOW);
         assertEquals(new MacState.DeviceStatus(200, -3, NOW), outcome.status().orElseThrow());
-        assertTrue(MacPlanner.plan(outcome.state(), target, 0, false, NOW.plusSeconds(3599)).requests().isEmpty());
+        assertTrue(MacPlanner.plan(outcome.state(), target, 0, false, () -> NOW.plusSeconds(3599)).requests().isEmpty());
         assertEquals(List.of(new MacCommand.DevStatusReq()),
-                MacPlanner.plan(outcome.state(), target, 0, false, NOW.plusSeconds(3600)).requests());
+                MacPlanner.plan(outcome.state(), target, 0, false, () -> NOW.plusSeconds(3600)).requests());
     }
 
     @Test
@@ -256,9 +256,9 @@ class MacStateTest {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 OptionalLong.empty());
         MacState state = MacState.initial(SUB_BAND_2, new TreeMap<>(), RX);
-        assertTrue(MacPlanner.plan(state, target, 0, false, NOW).requests().isEmpty());
+        assertTrue(MacPlanner.plan(state, target, 0, false, () -> NOW).requests().isEmpty());
         assertEquals(List.of(new MacCommand.AdrParamSetupReq(7, 6), new MacCommand.RejoinParamSetupReq(5, 4)),
-                MacPlanner.plan(state, target, 0, true, NOW).requests());
+                MacPlanner.plan(state, target, 0, true, () -> NOW).requests());
     }
 
     @Test

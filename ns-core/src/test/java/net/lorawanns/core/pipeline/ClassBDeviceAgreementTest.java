@@ -68,11 +68,11 @@ class ClassBDeviceAgreementTest {
                 new TreeMap<>(), new TreeMap<>(), state.rx(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of(new MacState.PingSlotChannel(869_100_000L, 5)),
                 OptionalLong.empty());
-        MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, NOW);
+        MacPlanner.Plan plan = MacPlanner.plan(state, target, 5, false, () -> NOW);
         MacState sent = state.with(f -> f.pending = new ArrayList<>(plan.requests()));
         device.receive(MacCommandCodec.encode(plan.requests()));
         MacState answered = MacAnswerHandler.handle(sent,
-                MacCommandCodec.decode(device.pendingCommands(), Direction.UPLINK), NOW).state();
+                MacCommandCodec.decode(device.pendingCommands(), Direction.UPLINK), () -> NOW).state();
         assertEquals(Optional.of(new MacState.PingSlotChannel(869_100_000L, 5)), answered.pingSlotChannel());
         agree(answered.with(f -> f.classB = true), eu868, classB, OptionalInt.of(2));
     }
