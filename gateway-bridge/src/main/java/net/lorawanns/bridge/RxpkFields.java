@@ -475,7 +475,8 @@ final class RxpkFields {
                 return null;
             }
             long tenths = Math.round(value * 10);
-            if (Math.abs(tenths) <= TENTHS && Double.compare(tenths / 10.0, value) == 0) {
+            // A signed range: Math.abs(Long.MIN_VALUE), where a huge value's tenths saturate, is negative.
+            if (tenths >= -TENTHS && tenths <= TENTHS && Double.compare(tenths / 10.0, value) == 0) {
                 return BOXED_TENTHS[(int) tenths + TENTHS];
             }
             return value;

@@ -184,7 +184,8 @@ class PushDataDecoderTest {
     @Test
     void theSnrIsTheNumberAsWritten() throws Exception {
         for (String lsnr : new String[] {"-2.8", "9.5", "0", "0.0", "-0.0", "10", "-20.25", "50.0", "-50.0", "50.1",
-            "-50.05", "1e-1", "0.30000000000000004", "13.500000000000002", "-7.2E1"}) {
+            "-50.05", "1e-1", "0.30000000000000004", "13.500000000000002", "-7.2E1",
+            "-9.223372036854776E17", "9.223372036854776E17"}) {
             byte[] json = ("{\"rxpk\":[{\"tmst\":1,\"freq\":868.1,\"modu\":\"LORA\",\"datr\":\"SF7BW125\","
                     + "\"codr\":\"4/5\",\"rssi\":-60,\"lsnr\":" + lsnr + ",\"data\":\"QAE=\"}]}")
                     .getBytes(StandardCharsets.US_ASCII);

@@ -39,7 +39,10 @@ class PushDataTest {
         PushData.RejectedRxpk rejected = new PushData.RejectedRxpk(DropReason.BAD_FIELD, "rxpk field tmst");
         assertNotEquals(new PushData(List.of(first), List.of(), null),
                 new PushData(List.of(first), List.of(rejected), null));
-        assertEquals(List.of(rejected), new PushData(List.of(), new ArrayList<>(List.of(rejected)), null).rejected());
+        List<PushData.RejectedRxpk> decoders = new ArrayList<>(List.of(rejected));
+        PushData withRejected = new PushData(List.of(), decoders, null);
+        decoders.clear();
+        assertEquals(List.of(rejected), withRejected.rejected(), "kept, though the decoder's list was cleared");
     }
 
     private static UplinkFrame frame(int tmst) {

@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,13 +37,15 @@ class DeduplicatorTest {
     private SimpleMeterRegistry registry;
     private Deduplicator instanceA;
     private Deduplicator instanceB;
+    private Redis redisA;
+    private RedisKeys keys;
 
     /** Two instances of one cluster: each its own Redis connection to the one Redis. */
     @BeforeEach
     void start(Vertx vertx) {
         RedisSettings settings = TestRedis.settings();
-        RedisKeys keys = new RedisKeys(settings.keyPrefix());
-        Redis redisA = TestRedis.client(vertx, settings);
+        keys = new RedisKeys(settings.keyPrefix());
+        redisA = TestRedis.client(vertx, settings);
         Redis redisB = TestRedis.client(vertx, settings);
         registry = new SimpleMeterRegistry();
         instanceA = new Deduplicator(vertx, redisA, keys, Duration.ofMillis(150), "a", registry);
@@ -118,6 +122,22 @@ class DeduplicatorTest {
             assertEquals(1.0, registry.get("lorawan.uplink.copies").tag("outcome", "late").counter().count());
             test.completeNow();
         })));
+    }
+
+    /**
+     * The set's lock lies under the name other instances, and earlier versions, read: the frame id's text in the
+     * key's text form, though the lock is written from the id's bytes.
+     */
+    @Test
+    void theLockIsNamedByTheFrameIdsText(VertxTestContext test) {
+        byte[] phy = {0x40, 6, 6, 6, 6, 0, 5, 0, 4, 4, 4, 4};
+        UplinkFrame frame = copy(phy, 868_100_000L, 1, 3.0);
+        whole(instanceA.add(frame)).compose(closed -> redisA.send(Request.cmd(Command.GET)
+                        .arg(keys.dedupLock(Deduplicator.frameId(frame)))))
+                .onComplete(test.succeeding(lock -> test.verify(() -> {
+                    assertEquals("closed", String.valueOf(lock));
+                    test.completeNow();
+                })));
     }
 
     @Test
