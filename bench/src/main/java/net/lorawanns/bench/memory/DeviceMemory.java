@@ -123,7 +123,7 @@ public final class DeviceMemory {
             return devices.put(new Device(devEui, Optional.empty(), MacVersion.parse("1.0.3"), "load", false,
                             Optional.empty()))
                     .compose(v -> sessions.setActive(devEui, session, -1, 0))
-                    .compose(v -> sessions.accept(devEui, session.id(), 0, RECEIVE_WINDOWS, HEARD))
+                    .compose(v -> sessions.accept(devEui, session.id(), 0, RECEIVE_WINDOWS, HEARD, false))
                     .compose(step -> sessions.saveMacState(devEui, session.id(), 0, mac))
                     .mapEmpty();
         }

@@ -2,6 +2,7 @@ package net.lorawanns.core.device;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.queue.PendingAck;
 
@@ -17,8 +18,10 @@ import net.lorawanns.core.queue.PendingAck;
  * @param pendingAck the confirmed downlink that waited for this (new) frame's ACK; taken by this step
  * @param downlinkPathBusy a Class B or C sender holds the device's downlink path: the answer carries no queue item
  * @param pendingSessionId the session of a join or rejoin the device has not used yet, if any
+ * @param fCntDown the NFCntDown (FCntDown in 1.0) this step took for the frame's answer, when asked to and no
+ *                 application downlink was queued (see {@link SessionStore#accept})
  */
 public record CounterStep(FCntDecision decision, Optional<Device> device, OptionalInt forceRejoinType,
                           Optional<MacState> macState, int queueLength, Optional<PendingAck> pendingAck,
-                          boolean downlinkPathBusy, Optional<String> pendingSessionId) {
+                          boolean downlinkPathBusy, Optional<String> pendingSessionId, OptionalLong fCntDown) {
 }

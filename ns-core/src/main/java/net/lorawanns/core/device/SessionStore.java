@@ -67,7 +67,12 @@ public final class SessionStore {
      * makes the path busy: that sender may be sending the head, and the answer carries none. A step that moves the
      * counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}),
      * the counter before it ({@code uf}), the ForceRejoinReq it took ({@code ur}, empty for none) and the pending ACK
-     * it took ({@code uc}), in the one HSET that moves it.
+     * it took ({@code uc}), in the one HSET that moves it. With ARGV[8] '1' (a confirmed frame, whose answer carries its
+     * ACK) and no application downlink queued, a frame that is answered (NEW, RESET, RETRANSMISSION) also takes the
+     * next NFCntDown ({@code nd}, FCntDown in 1.0) for that answer, the last element of the reply (-1 when none was
+     * taken): the answer then needs no other round trip to Redis for its counter. With no item queued the answer
+     * carries none, so its counter is that one; a counter goes only to a downlink about to be sent (TR007 section
+     * 4.12).
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
@@ -95,6 +100,10 @@ public final class SessionStore {
               if queued > 0 and redis.call('GET', KEYS[4]) == 'BC' then return 1 end
               return 0
             end
+            local function fcntDown(queued)
+              if ARGV[8] == '1' and queued == 0 then return redis.call('HINCRBY', KEYS[1], 'nd', 1) - 1 end
+              return -1
+            end
             if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
               local took = ''
               if fcnt > last and state[4] then took = state[4] end
@@ -105,16 +114,17 @@ public final class SessionStore {
               if acked ~= '' then redis.call('HDEL', KEYS[1], 'cd', 'cdt') end
               local queued = redis.call('LLEN', KEYS[3])
               local held = busy(queued)
-              if fcnt < last then return {3, last, raw, -1, mac, queued, acked, held, pid} end
+              local down = fcntDown(queued)
+              if fcnt < last then return {3, last, raw, -1, mac, queued, acked, held, pid, down} end
               if took ~= '' then
                 redis.call('HDEL', KEYS[1], 'fr')
-                return {0, last, raw, tonumber(took), mac, queued, acked, held, pid}
+                return {0, last, raw, tonumber(took), mac, queued, acked, held, pid, down}
               end
-              return {0, last, raw, -1, mac, queued, acked, held, pid}
+              return {0, last, raw, -1, mac, queued, acked, held, pid, down}
             elseif fcnt == last then
               redis.call('HSET', KEYS[1], 'lu', ARGV[7], 'lw', ARGV[5])
               local queued = redis.call('LLEN', KEYS[3])
-              return {1, last, raw, -1, mac, queued, '', busy(queued), pid}
+              return {1, last, raw, -1, mac, queued, '', busy(queued), pid, fcntDown(queued)}
             end
             return {2, last, raw, -1, mac, 0, '', 0, pid}
             """);
@@ -431,13 +441,17 @@ public final class SessionStore {
     /**
      * Checks a verified uplink's 32-bit counter against the last accepted one and advances it, atomically, reading
      * the device record in the same step: its relax option decides whether a lower counter is a reset.
+     *
+     * @param takeFCntDown the frame's answer will carry an ACK (a confirmed frame): take its NFCntDown in the same step
+     *                     when no application downlink is queued ({@link CounterStep#fCntDown()})
      */
     public Future<CounterStep> accept(Eui64 devEui, String sessionId, long fCnt, Duration receiveWindows,
-                                      List<HeardBy> gateways) {
+                                      List<HeardBy> gateways, boolean takeFCntDown) {
         CounterStepReads.Entry known = reads.of(devEui);
         byte[] token = token();
         return ACCEPT.run(redis, acks, known.keys(), sessionId, fCnt, OTAA_SESSION_TTL_MS, token,
-                Math.max(1, receiveWindows.toMillis()), HeardBy.encode(gateways), System.currentTimeMillis())
+                Math.max(1, receiveWindows.toMillis()), HeardBy.encode(gateways), System.currentTimeMillis(),
+                takeFCntDown ? 1 : 0)
                 .transform(reply -> {
                     if (reply.succeeded()) {
                         return Future.succeededFuture(counterStep(known, reply.result()));
@@ -466,7 +480,9 @@ public final class SessionStore {
                         : Optional.empty(),
                 size > 7 && result.get(7).toInteger() == 1,
                 size > 8 && result.get(8).toBytes().length > 0 ? Optional.of(result.get(8).toString())
-                        : Optional.empty());
+                        : Optional.empty(),
+                size > 9 && result.get(9).toLong() >= 0 ? OptionalLong.of(result.get(9).toLong())
+                        : OptionalLong.empty());
     }
 
     /** A counter step's token: 16 random hex digits, which only that step's {@link #UNDO_ACCEPT} names. */

@@ -157,8 +157,15 @@ final class ClassAAnswer implements DataStep {
     private record Counted(long fCnt, Optional<QueuedDownlink> item, boolean dropped) {
     }
 
-    /** The frame's downlink counter: the item's ({@link ItemCounter}), else NFCntDown (FCntDown in 1.0). */
+    /**
+     * The frame's downlink counter: the item's ({@link ItemCounter}), else NFCntDown (FCntDown in 1.0), taken by the
+     * counter step when the frame is confirmed and nothing was queued (then this answer, carrying no item, is its only
+     * user), else now.
+     */
     private Future<Counted> fCntDown(DataUplink uplink, Optional<QueuedDownlink> item) {
+        if (item.isEmpty() && uplink.counterStep.fCntDown().isPresent()) {
+            return Future.succeededFuture(new Counted(uplink.counterStep.fCntDown().getAsLong(), item, false));
+        }
         if (item.isEmpty()) {
             return sessions.nextFCntDown(uplink.device.devEui(), false)
                     .map(fCnt -> new Counted(fCnt, item, false));

@@ -64,8 +64,11 @@ final class FrameCounter implements DataStep {
         List<HeardBy> heard = bestGateways(uplink.copies);
         // The counter step goes out in the turn the set's closing request did: the other instances' copies come back
         // with one round trip for both.
+        // A confirmed frame's answer (its ACK) takes its downlink counter in the same step; ClassAAnswer sends no answer
+        // at a data rate the region does not know, so none is taken for one.
+        boolean answered = uplink.confirmed() && uplink.dataRate.isPresent();
         return sessions.accept(uplink.candidate.devEui(), uplink.session().id(), uplink.fCnt, receiveWindows(uplink),
-                heard).compose(step -> {
+                heard, answered).compose(step -> {
                     // Mostly here already: the set's closing request went out before the counter step.
                     Future<DeduplicatedUplink> whole = uplink.whole;
                     return whole.succeeded() ? withAllCopies(uplink, step, heard, whole.result())

@@ -149,7 +149,7 @@ class DeviceMemoryTest {
                 ? MacVersion.LORAWAN_1_1_0 : MacVersion.LORAWAN_1_0_3, "load", false, Optional.empty())));
         await(sessions.setActive(devEui, session, -1, 0));
         assertEquals(FCntDecision.NEW, await(sessions.accept(devEui, session.id(), 0, Duration.ofSeconds(2),
-                THREE_GATEWAYS)).decision());
+                THREE_GATEWAYS, false)).decision());
         assertTrue(await(sessions.saveMacState(devEui, session.id(), 0, mac)));
         assertEquals(Optional.of(mac), await(sessions.macState(devEui)), "the state reads back as stored");
     }

@@ -193,7 +193,7 @@ class SealedSessionsTest {
         Future<Void> steps = Future.succeededFuture();
         for (long fCnt = 0; fCnt < 100; fCnt++) {
             long next = fCnt;
-            steps = steps.compose(v -> store.accept(DEV, "s1", next, WINDOWS, List.of()).map(step -> {
+            steps = steps.compose(v -> store.accept(DEV, "s1", next, WINDOWS, List.of(), false).map(step -> {
                 decisions.add(step.decision());
                 return null;
             }));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +74,7 @@ class SessionStoreTest {
         for (long fCnt = 0; fCnt < 200; fCnt++) {
             List<Future<FCntDecision>> racing = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                racing.add((i % 2 == 0 ? one : other).accept(DEV, "s1", fCnt, WINDOWS, List.of()).map(CounterStep::decision));
+                racing.add((i % 2 == 0 ? one : other).accept(DEV, "s1", fCnt, WINDOWS, List.of(), false).map(CounterStep::decision));
             }
             Future.all(racing).await(10, TimeUnit.SECONDS);
             long accepted = racing.stream().filter(f -> f.result() == FCntDecision.NEW).count();
@@ -91,7 +92,7 @@ class SessionStoreTest {
         assertEquals(FCntDecision.RETRANSMISSION, decision(DEV, "s1", 10));
         assertEquals(FCntDecision.NEW, decision(DEV, "s1", 70_000));
         await(devices.put(abp(DEV, true)));
-        CounterStep reset = await(one.accept(DEV, "s1", 0, WINDOWS, List.of()));
+        CounterStep reset = await(one.accept(DEV, "s1", 0, WINDOWS, List.of(), false));
         assertEquals(FCntDecision.RESET, reset.decision());
         assertEquals(Optional.of(abp(DEV, true)), reset.device(), "the step reads the device record as it is now");
         assertEquals(FCntDecision.NEW, decision(DEV, "s1", 1));
@@ -130,14 +131,38 @@ class SessionStoreTest {
         assertFalse(await(one.forceRejoin(DEV, 2)), "no session to send it in");
         await(one.setActive(DEV, session("s1", "26000001"), 10, 0));
         assertTrue(await(one.forceRejoin(DEV, 2)));
-        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 10, WINDOWS, List.of())).forceRejoinType(), "a retransmission");
-        assertEquals(OptionalInt.of(2), await(one.accept(DEV, "s1", 11, WINDOWS, List.of())).forceRejoinType());
-        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 12, WINDOWS, List.of())).forceRejoinType(), "sent once");
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 10, WINDOWS, List.of(), false)).forceRejoinType(), "a retransmission");
+        assertEquals(OptionalInt.of(2), await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), false)).forceRejoinType());
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).forceRejoinType(), "sent once");
 
         assertTrue(await(one.forceRejoin(DEV, 0)));
         await(one.setPending(DEV, session("s2", "26000002")));
-        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s2", 0, WINDOWS, List.of())).forceRejoinType(),
+        assertEquals(OptionalInt.empty(), await(one.accept(DEV, "s2", 0, WINDOWS, List.of(), false)).forceRejoinType(),
                 "a new session has rejoined already");
+    }
+
+    /**
+     * A confirmed frame's counter step takes the NFCntDown of its answer when nothing is queued, in order with the
+     * counters taken otherwise; not for a replay, not with an application downlink queued (the answer may carry it
+     * with its own counter), not when not asked.
+     */
+    @Test
+    void aConfirmedFramesStepTakesItsAnswersDownlinkCounterWhenNothingIsQueued() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        assertEquals(OptionalLong.of(0), await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), true)).fCntDown());
+        assertEquals(OptionalLong.of(1), await(other.accept(DEV, "s1", 11, WINDOWS, List.of(), true)).fCntDown(),
+                "a retransmission is answered again, with a counter of its own");
+        assertEquals(2L, await(one.nextFCntDown(DEV, false)));
+        assertEquals(OptionalLong.empty(), await(one.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).fCntDown());
+        CounterStep replay = await(one.accept(DEV, "s1", 5, WINDOWS, List.of(), true));
+        assertEquals(FCntDecision.REPLAY, replay.decision());
+        assertEquals(OptionalLong.empty(), replay.fCntDown());
+        await(redis.send(Request.cmd(Command.RPUSH).arg(keys.downlinkQueue(DEV)).arg("item")));
+        CounterStep queued = await(one.accept(DEV, "s1", 13, WINDOWS, List.of(), true));
+        assertEquals(1, queued.queueLength());
+        assertEquals(OptionalLong.empty(), queued.fCntDown());
+        assertEquals(3L, await(one.nextFCntDown(DEV, false)), "no counter was taken and left unused");
     }
 
     @Test
@@ -147,13 +172,13 @@ class SessionStoreTest {
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacState first = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         MacState later = first.with(f -> f.maxDutyCycle = 4);
-        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 11, WINDOWS, List.of())).decision());
-        assertEquals(FCntDecision.NEW, await(other.accept(DEV, "s1", 12, WINDOWS, List.of())).decision());
+        assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), false)).decision());
+        assertEquals(FCntDecision.NEW, await(other.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).decision());
         assertTrue(await(other.saveMacState(DEV, "s1", 12, later)));
         // Frame 11's save comes late, after frame 12 was decided and saved: it must not undo frame 12's state.
         assertFalse(await(one.saveMacState(DEV, "s1", 11, first)));
         assertFalse(await(one.saveMacState(DEV, "s0", 12, first)), "another session's");
-        assertEquals(later, await(one.accept(DEV, "s1", 13, WINDOWS, List.of())).macState().orElseThrow());
+        assertEquals(later, await(one.accept(DEV, "s1", 13, WINDOWS, List.of(), false)).macState().orElseThrow());
     }
 
     /**
@@ -164,25 +189,25 @@ class SessionStoreTest {
     void theCounterStepReadsEveryChangeOfTheDeviceRecordAndMacStateWhoeverMadeIt() throws Exception {
         await(devices.put(abp(DEV, false)));
         await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
-        CounterStep first = await(one.accept(DEV, "s1", 11, WINDOWS, List.of()));
-        CounterStep second = await(one.accept(DEV, "s1", 12, WINDOWS, List.of()));
+        CounterStep first = await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), false));
+        CounterStep second = await(one.accept(DEV, "s1", 12, WINDOWS, List.of(), false));
         assertEquals(Optional.of(abp(DEV, false)), second.device());
         assertSame(first.device().orElseThrow(), second.device().orElseThrow(), "unchanged bytes, parsed once");
 
         Device moved = new Device(DEV, Optional.empty(), MacVersion.LORAWAN_1_0_4, "other-app", true,
                 Optional.empty());
         await(new DeviceStore(TestRedis.client(vertx, TestRedis.settings()), keys).put(moved));
-        assertEquals(Optional.of(moved), await(one.accept(DEV, "s1", 13, WINDOWS, List.of())).device(),
+        assertEquals(Optional.of(moved), await(one.accept(DEV, "s1", 13, WINDOWS, List.of(), false)).device(),
                 "a record another instance changed");
 
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacState saved = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
         assertTrue(await(other.saveMacState(DEV, "s1", 13, saved)));
-        assertEquals(saved, await(one.accept(DEV, "s1", 14, WINDOWS, List.of())).macState().orElseThrow(),
+        assertEquals(saved, await(one.accept(DEV, "s1", 14, WINDOWS, List.of(), false)).macState().orElseThrow(),
                 "a MAC state another instance saved");
         MacState byHand = saved.with(f -> f.maxDutyCycle = 7);
         await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("m").arg(byHand.toJson().encode())));
-        assertEquals(byHand, await(one.accept(DEV, "s1", 15, WINDOWS, List.of())).macState().orElseThrow(),
+        assertEquals(byHand, await(one.accept(DEV, "s1", 15, WINDOWS, List.of(), false)).macState().orElseThrow(),
                 "a MAC state changed in Redis");
         assertEquals(Optional.of(byHand), one.lastReadMacState(DEV));
     }
@@ -196,7 +221,7 @@ class SessionStoreTest {
                 new HeardBy(Eui64.parse("00000000000000A1"), false, -104, -7.25),
                 new HeardBy(Eui64.parse("FFFFFFFFFFFFFFFF"), true, -112, null),
                 new HeardBy(Eui64.parse("0102030405060708"), true, null, null));
-        await(one.accept(DEV, "s1", 11, WINDOWS, heard));
+        await(one.accept(DEV, "s1", 11, WINDOWS, heard, false));
         assertEquals("AA5500000000000F/-57/9.5 00000000000000A1/-104/-7.25 FFFFFFFFFFFFFFFF+gps/-112/ "
                 + "0102030405060708+gps", await(redis.send(Request.cmd(Command.HGET).arg(keys.session(DEV)).arg("gw")))
                 .toString());
@@ -215,9 +240,9 @@ class SessionStoreTest {
         await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
         await(one.setActive(twin, session("t1", "26011235"), 10, 0));
         for (long fCnt = 11; fCnt < 15; fCnt++) {
-            assertEquals("app", await(one.accept(DEV, "s1", fCnt, WINDOWS, List.of())).device().orElseThrow()
+            assertEquals("app", await(one.accept(DEV, "s1", fCnt, WINDOWS, List.of(), false)).device().orElseThrow()
                     .applicationId());
-            assertEquals("twin-app", await(one.accept(twin, "t1", fCnt, WINDOWS, List.of())).device().orElseThrow()
+            assertEquals("twin-app", await(one.accept(twin, "t1", fCnt, WINDOWS, List.of(), false)).device().orElseThrow()
                     .applicationId());
         }
     }
@@ -227,7 +252,7 @@ class SessionStoreTest {
         await(devices.put(abp(DEV, false)));
         await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
         await(devices.delete(DEV));
-        CounterStep step = await(one.accept(DEV, "s1", 11, WINDOWS, List.of()));
+        CounterStep step = await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), false));
         assertEquals(FCntDecision.STALE, step.decision());
         assertTrue(step.device().isEmpty());
     }
@@ -340,17 +365,17 @@ class SessionStoreTest {
             frozen.freeze();
             // The step is sent, and Redis answers nothing within the deadline: the frame is dropped ...
             Promise<CounterStep> lost = Promise.promise();
-            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of()).onComplete(lost));
+            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of(), false).onComplete(lost));
             Throwable cause = lost.future().transform(Future::succeededFuture).await(10, TimeUnit.SECONDS).cause();
             assertEquals(RedisFailure.Kind.TIMEOUT, ((RedisFailure) cause).kind());
             // ... while Redis, once it goes on, makes the step, and then takes it back.
             frozen.thaw();
             Promise<CounterStep> again = Promise.promise();
-            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of()).onComplete(again));
+            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of(), false).onComplete(again));
             assertEquals(FCntDecision.NEW, again.future().await(10, TimeUnit.SECONDS).decision(),
                     "the device's retransmission of FCnt 5 is a new frame, not a retransmission of a lost one");
             Promise<CounterStep> next = Promise.promise();
-            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of()).onComplete(next));
+            context.runOnContext(v -> store.accept(DEV, "s1", 5, WINDOWS, List.of(), false).onComplete(next));
             assertEquals(FCntDecision.RETRANSMISSION, next.future().await(10, TimeUnit.SECONDS).decision(),
                     "a step that was answered stays");
         }
@@ -361,7 +386,7 @@ class SessionStoreTest {
     }
 
     private FCntDecision decision(Eui64 devEui, String sessionId, long fCnt) throws Exception {
-        return await(one.accept(devEui, sessionId, fCnt, WINDOWS, List.of())).decision();
+        return await(one.accept(devEui, sessionId, fCnt, WINDOWS, List.of(), false)).decision();
     }
 
     private static Device abp(Eui64 devEui, boolean relax) {

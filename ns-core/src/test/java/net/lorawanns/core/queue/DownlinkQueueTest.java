@@ -188,14 +188,14 @@ class DownlinkQueueTest {
         QueuedDownlink sent = item(4);
         await(one.enqueue(dev, sent));
 
-        CounterStep before = await(sessions.accept(dev, "s3", 11, Duration.ofSeconds(3), List.of()));
+        CounterStep before = await(sessions.accept(dev, "s3", 11, Duration.ofSeconds(3), List.of(), false));
         assertEquals(Optional.empty(), before.pendingAck(), "the frame is not on air yet");
         assertTrue(before.downlinkPathBusy(), "a Class B/C sender holds the path");
         assertEquals(Optional.of(inASlot), await(one.pendingAck(dev)));
 
         PendingAck onAir = new PendingAck(sent, 6, now, now.minusSeconds(1), Optional.of(now.plusSeconds(5)));
         await(one.take(dev, sent.id(), Optional.of(onAir)));
-        CounterStep after = await(sessions.accept(dev, "s3", 12, Duration.ofSeconds(3), List.of()));
+        CounterStep after = await(sessions.accept(dev, "s3", 12, Duration.ofSeconds(3), List.of(), false));
         assertEquals(Optional.of(onAir), after.pendingAck());
         assertEquals(Optional.empty(), await(one.pendingAck(dev)));
     }
@@ -232,7 +232,7 @@ class DownlinkQueueTest {
         await(new DeviceStore(redis, keys).put(new Device(classA, Optional.empty(), MacVersion.LORAWAN_1_0_3, "app",
                 false, Optional.empty())));
         await(sessions.setActive(classA, session("s2"), 10, 0));
-        await(sessions.accept(classA, "s2", 11, Duration.ofSeconds(3), List.of()));
+        await(sessions.accept(classA, "s2", 11, Duration.ofSeconds(3), List.of(), false));
         Duration windows = await(one.reserve(classA, Duration.ofSeconds(5)));
         assertTrue(windows.compareTo(Duration.ofSeconds(2)) > 0, "an uplink's receive windows hold the path: " + windows);
         await(one.holdFor(classA, Duration.ofMillis(1)));
