@@ -25,7 +25,10 @@ final class KeyedCmacs {
     /** Where a tag is written and read at once on this thread: a MIC needs only its first bytes. */
     final byte[] tag = new byte[Aes128.BLOCK];
 
-    /** A CMAC with {@code key}, ready for a message (a CMAC resets itself after each tag). */
+    /**
+     * A CMAC with {@code key}, ready for a message. A CMAC resets itself after each tag; a kept one is reset again
+     * (which allocates nothing), so that a message left half fed by an exception cannot spoil the next tag.
+     */
     CMac ready(AesKey key) {
         int slot = key.slot(salt, SLOTS);
         CMac mac = macs[slot];
@@ -33,6 +36,7 @@ final class KeyedCmacs {
             mac = new CMac(AESEngine.newInstance());
             macs[slot] = mac;
         } else if (key.equals(keys[slot])) {
+            mac.reset();
             return mac;
         }
         mac.init(new KeyParameter(key.bytes()));

@@ -109,11 +109,15 @@ final class CompactJson {
         return endArray();
     }
 
-    /** An object of numbers named by their integer keys. */
+    /** An object of integral numbers (Integer or Long; anything else is refused, not truncated) named by their keys. */
     CompactJson object(Map<Integer, ? extends Number> values) {
         beginObject();
         for (Map.Entry<Integer, ? extends Number> entry : values.entrySet()) {
-            name(Integer.toString(entry.getKey())).value(entry.getValue().longValue());
+            Number value = entry.getValue();
+            if (!(value instanceof Long || value instanceof Integer)) {
+                throw new IllegalArgumentException("not an integral number: " + value.getClass().getSimpleName());
+            }
+            name(Integer.toString(entry.getKey())).value(value.longValue());
         }
         return endObject();
     }

@@ -1,6 +1,7 @@
 package net.lorawanns.core.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -59,6 +60,13 @@ class Aes128CmacTest {
             reference.doFinal(expected, 0);
             assertArrayEquals(expected, Aes128.cmac(AesKey.of(key), head, body), "case " + i);
         }
+    }
+
+    /** A message left half fed (a part that is not there) does not spoil the next tag with that key on the thread. */
+    @Test
+    void aMessageLeftHalfFedDoesNotSpoilTheNextTag() {
+        assertThrows(NullPointerException.class, () -> Aes128.cmac(RFC_KEY, message(7), null));
+        assertArrayEquals(HEX.parseHex("070a16b46b4d4144f79bdd9dd04a287c"), Aes128.cmac(RFC_KEY, message(16)));
     }
 
     private static byte[] message(int length) {

@@ -2,11 +2,17 @@ package net.lorawanns.core.mac;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -62,8 +68,42 @@ class MacStateBytesTest {
             f.pingSlotPeriodicity = OptionalInt.of(7);
             f.pingSlotChannel = Optional.of(new MacState.PingSlotChannel(869_525_000L, 3));
             f.beaconFrequency = OptionalLong.of(869_525_000L);
+            assertEveryFieldSet(f);
         });
         assertSameAsJackson(full);
+    }
+
+    /**
+     * The fixture above sets every field away from a fresh state's value, so that a field added to the state (and to
+     * {@link MacState#toJson}) but not to {@link MacState#toJsonBytes}, which alone is stored, fails here.
+     */
+    private static void assertEveryFieldSet(MacState.Fields set) {
+        Map<String, Object> initial = new HashMap<>();
+        fresh().withAssigned(f -> {
+            for (Field field : MacState.Fields.class.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers())) {
+                    initial.put(field.getName(), value(field, f));
+                }
+            }
+        });
+        assertFalse(initial.isEmpty());
+        initial.forEach((name, value) -> {
+            try {
+                assertNotEquals(value, value(MacState.Fields.class.getDeclaredField(name), set),
+                        "the fixture sets " + name);
+            } catch (NoSuchFieldException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    private static Object value(Field field, MacState.Fields fields) {
+        try {
+            field.setAccessible(true);
+            return field.get(fields);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
