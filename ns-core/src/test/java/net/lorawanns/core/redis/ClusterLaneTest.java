@@ -93,7 +93,7 @@ class ClusterLaneTest {
 
     /**
      * A script no master knows yet, run in one turn for keys on every master (given as strings and as bytes): each
-     * call is routed by its key, answered NOSCRIPT there, sent whole to that master by the lane, and its own future
+     * call is routed by its key, the first to each master sent whole by that master's connection, and its own future
      * gets the script's reply.
      */
     @Test
