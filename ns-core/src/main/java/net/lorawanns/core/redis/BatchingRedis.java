@@ -146,13 +146,14 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Sends a request of either kind (a script call is written without a client request); outside an event loop,
-     * through the pool.
+     * Sends a request of either kind (a script call is written without a client request); outside an event loop (its
+     * thread and one of its contexts), through the pool.
      */
     Future<Response> send(LaneRequest request, String group, ReplicaAcks acks) {
         Context context = Vertx.currentContext();
         long now = System.nanoTime();
-        if (context == null || !context.isEventLoopContext()) {
+        // On the event loop's thread only: a worker running executeBlocking has the event loop's context as current.
+        if (context == null || !context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
             if (acks.replicas() > 0) {
                 // WAIT must follow the write on its connection, which only an event loop's lane guarantees.
                 return Future.failedFuture(new IllegalStateException("a write that waits for replicas is sent from "
