@@ -9,6 +9,7 @@ import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -207,7 +208,8 @@ public final class LuaScript {
 
         /**
          * Keys or arguments as they are written: {@code args} itself when each is a byte array, a String, a Long or an
-         * Integer, else a copy with the others as their String (taken now, as the caller sees the value).
+         * Integer, else a copy with the others as their String (taken now, as the caller sees the value). The copy is
+         * an {@code Object[]}, whatever the caller's array is (a {@code byte[][]} or a {@code Long[]} takes no String).
          */
         private static Object[] written(Object[] args) {
             Object[] written = args;
@@ -216,7 +218,7 @@ public final class LuaScript {
                 if (!(arg instanceof byte[] || arg instanceof String || arg instanceof Long
                         || arg instanceof Integer)) {
                     if (written == args) {
-                        written = args.clone();
+                        written = Arrays.copyOf(args, args.length, Object[].class);
                     }
                     written[i] = String.valueOf(arg);
                 }

@@ -77,6 +77,15 @@ class ScriptCallTest {
         assertArrayEquals(loneBytes, call.routingKey());
     }
 
+    /** Typed arrays (keys as {@code byte[][]}, arguments as a {@code Number[]}) take the Strings of the others. */
+    @Test
+    void anotherTypeInATypedArrayGoesAsItsString() {
+        byte[][] keys = {{'a'}, null};
+        Number[] args = {7L, (short) 8, null};
+        assertEquals(written(Request.cmd(Command.EVALSHA).arg(SHA1).arg("2").arg("a").arg("null").arg("7").arg("8")
+                .arg("null")), written(script.call(keys, args)));
+    }
+
     @Test
     void itIsRoutedByItsFirstKey() {
         assertArrayEquals("{d}:a".getBytes(StandardCharsets.UTF_8),
