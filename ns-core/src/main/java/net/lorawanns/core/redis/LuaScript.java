@@ -75,10 +75,9 @@ public final class LuaScript {
     /**
      * One run of a script as Redis reads it: {@code EVALSHA <sha1> <numkeys> <keys...> <args...>}, or the same with
      * {@code EVAL <source>} ({@link #whole()}: its connection's first call of the script, or once the server answered
-     * NOSCRIPT). A lane writes it straight as RESP
-     * from the caller's keys and arguments: byte arrays as they are, strings as their UTF-8 bytes and integral
-     * numbers as their decimal digits, written into the lane's buffer without an array per argument; the pool gets a
-     * client request of the same bytes.
+     * NOSCRIPT). A lane writes it straight as RESP from the caller's keys and arguments: byte arrays as they are,
+     * strings as their UTF-8 bytes and integral numbers as their decimal digits, written into the lane's buffer
+     * without an array per argument; the pool gets a client request of the same bytes.
      *
      * <p>Threads: immutable (the caller hands its arrays over and changes them no more); any.
      */
