@@ -214,12 +214,15 @@ final class NodePipeline {
         channel.writeAndFlush(out, channel.voidPromise());
     }
 
-    /** How many requests were written so far: a mark to compare with {@link #owes(long)}. */
+    /**
+     * How many requests were written or added so far (one sent again while a read's replies are handed on waits for
+     * the end of the read; it goes out before anything added later): a mark to compare with {@link #owes(long)}.
+     */
     long written() {
-        return written;
+        return written + unwritten.size();
     }
 
-    /** Whether a reply is still owed for a request written before {@code mark} (a {@link #written()}). */
+    /** Whether a reply is still owed for a request written or added before {@code mark} (a {@link #written()}). */
     boolean owes(long mark) {
         return closed == null && answered < mark;
     }
