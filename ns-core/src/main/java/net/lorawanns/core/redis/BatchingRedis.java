@@ -43,7 +43,11 @@ import java.util.function.Supplier;
  *   <li><b>Order.</b> Redis executes one connection's requests in the order they were written, so two requests sent
  *   one after the other from one event loop are executed in that order, even when Redis stalls and resumes (a pool
  *   would spread them over connections, which a resuming Redis serves in any order). On Cluster, requests of one slot
- *   (one device's keys) keep their order, also while the slot moves.</li>
+ *   (one device's keys) keep their order, also while the slot moves. One exception: a script call answered NOSCRIPT
+ *   is sent again (whole) behind what was written after it, and runs after that. A connection sends each script whole
+ *   the first time ({@link NodePipeline}), so this happens only when Redis forgets its scripts while the connection
+ *   stays open (SCRIPT FLUSH); on Cluster, the old master's NOSCRIPT then counts as its answer to a moved slot's
+ *   drain.</li>
  *   <li><b>Errors.</b> Each reply settles its own request as it arrives: an error reply fails its own request only.
  *   Nothing relies on the requests of one turn being executed together (which turn a request falls into is chance,
  *   and a turn's requests may be split into several batches or over several masters): what must be atomic is a
@@ -142,13 +146,14 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Sends a request of either kind (a script call is written without a client request); outside an event loop,
-     * through the pool.
+     * Sends a request of either kind (a script call is written without a client request); outside an event loop (its
+     * thread and one of its contexts), through the pool.
      */
     Future<Response> send(LaneRequest request, String group, ReplicaAcks acks) {
         Context context = Vertx.currentContext();
         long now = System.nanoTime();
-        if (context == null || !context.isEventLoopContext()) {
+        // On the event loop's thread only: a worker running executeBlocking has the event loop's context as current.
+        if (context == null || !context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
             if (acks.replicas() > 0) {
                 // WAIT must follow the write on its connection, which only an event loop's lane guarantees.
                 return Future.failedFuture(new IllegalStateException("a write that waits for replicas is sent from "
@@ -376,11 +381,12 @@ public final class BatchingRedis implements Redis {
         void replied(Pending p, Response reply) {
             if (p.request instanceof LuaScript.Call call && call.bySha1() && reply != null
                     && reply.type() == ResponseType.ERROR && LuaScript.unknown(reply.toString())) {
-                // Redis ran nothing: the same call goes whole (EVAL), which teaches it the script, on the same
-                // connection, and settles p when answered. The WAIT after the first write counts nothing of it.
+                // Redis ran nothing (it forgot its scripts: SCRIPT FLUSH): the same call goes whole (EVAL), which
+                // teaches it the script, on the same connection, in the write that follows this read (NodePipeline),
+                // and settles p when answered. The WAIT after the first write counts nothing of it.
                 p.request = call.whole();
                 p.decidedBy = null;
-                write(p.master, List.of(p), p.asking);
+                queue(p.pipeline, p.master, List.of(p), p.asking);
                 return;
             }
             if (p.decidedBy != null) {
@@ -447,6 +453,12 @@ public final class BatchingRedis implements Redis {
         }
 
         private void write(NodePipeline pipeline, Master master, List<Pending> share, boolean asking) {
+            queue(pipeline, master, share, asking);
+            pipeline.flush();
+        }
+
+        /** Adds {@code share} to the next write of {@code pipeline}, as {@link #write} writes it. */
+        private void queue(NodePipeline pipeline, Master master, List<Pending> share, boolean asking) {
             Acks acks = null;
             for (int i = 0, n = share.size(); i < n; i++) {
                 Pending p = share.get(i);
@@ -473,7 +485,6 @@ public final class BatchingRedis implements Redis {
                 // WAIT counts the replicas that have this connection's writes: to the server that took them.
                 pipeline.add(acks.request(), acks);
             }
-            pipeline.flush();
         }
 
         /**

@@ -9,31 +9,36 @@ import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * A Lua script run atomically by Redis. It is sent by its SHA-1 (EVALSHA): Redis keeps every script it ran by that
- * hash, and hashing and reading a whole script on every call is work spent for nothing. A server that does not know
- * it (its first call, a restart, a failover, SCRIPT FLUSH) answers NOSCRIPT without running anything; that one
- * request is then sent whole (EVAL), which teaches it the script, and the other requests of its batch are not
- * affected: a {@link BatchingRedis} lane sends it again itself, on the connection that answered, and settles the
- * caller's one future with the outcome; through any other client (or the pool, outside an event loop) a second
- * request follows the first. Its name is the command group its requests are counted under ({@link RedisMetrics}). All
- * keys a script touches are passed as KEYS, so that Redis Cluster can route it; callers keep them in one hash slot
- * with a shared hash tag.
+ * hash, and hashing and reading a whole script on every call is work spent for nothing. A {@link BatchingRedis}
+ * lane's connection sends a script whole (EVAL) the first time it sends it ({@link NodePipeline}), so that the server
+ * knows it before any call by its SHA-1 on that connection. A server that does not know it (through the pool: its
+ * first call, a restart, a failover; on a lane's connection: SCRIPT FLUSH) answers NOSCRIPT without running anything;
+ * that one request is then sent whole, and the other requests of its batch are not affected: a lane sends it again
+ * itself, on the connection that answered, and settles the caller's one future with the outcome; through any other
+ * client (or the pool, outside an event loop) a second request follows the first. Its name is the command group its
+ * requests are counted under ({@link RedisMetrics}). All keys a script touches are passed as KEYS, so that Redis
+ * Cluster can route it; callers keep them in one hash slot with a shared hash tag.
  */
 public final class LuaScript {
     private final String name;
     /** The source as Redis reads it, encoded once rather than on every run. */
     private final byte[] source;
-    /** The SHA-1 of the source in lower-case hex, as Redis names the script (its bytes, as sent). */
-    private final byte[] sha1;
+    /** The SHA-1 of the source in lower-case hex, as Redis names the script. */
+    private final String sha1;
+    /** {@link #sha1}'s bytes, as sent. */
+    private final byte[] sha1Bytes;
 
     /** @param name a short name for metrics, e.g. {@code session_accept} */
     public LuaScript(String name, String source) {
         this.name = name;
         this.source = source.getBytes(StandardCharsets.UTF_8);
-        this.sha1 = sha1(this.source).getBytes(StandardCharsets.US_ASCII);
+        this.sha1 = sha1(this.source);
+        this.sha1Bytes = sha1.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Runs the script with {@code keys.length} keys followed by {@code args}. */
@@ -69,10 +74,10 @@ public final class LuaScript {
 
     /**
      * One run of a script as Redis reads it: {@code EVALSHA <sha1> <numkeys> <keys...> <args...>}, or the same with
-     * {@code EVAL <source>} once the server answered NOSCRIPT ({@link #whole()}). A lane writes it straight as RESP
-     * from the caller's keys and arguments: byte arrays as they are, strings as their UTF-8 bytes and integral
-     * numbers as their decimal digits, written into the lane's buffer without an array per argument; the pool gets a
-     * client request of the same bytes.
+     * {@code EVAL <source>} ({@link #whole()}: its connection's first call of the script, or once the server answered
+     * NOSCRIPT). A lane writes it straight as RESP from the caller's keys and arguments: byte arrays as they are,
+     * strings as their UTF-8 bytes and integral numbers as their decimal digits, written into the lane's buffer
+     * without an array per argument; the pool gets a client request of the same bytes.
      *
      * <p>Threads: immutable (the caller hands its arrays over and changes them no more); any.
      */
@@ -98,6 +103,11 @@ public final class LuaScript {
         /** Whether this call goes by the script's SHA-1, which a server answers NOSCRIPT if it lacks the script. */
         boolean bySha1() {
             return !whole;
+        }
+
+        /** The SHA-1 of the script, in lower-case hex. */
+        String sha1() {
+            return script.sha1;
         }
 
         @Override
@@ -149,7 +159,7 @@ public final class LuaScript {
         }
 
         private byte[] script() {
-            return whole ? script.source : script.sha1;
+            return whole ? script.source : script.sha1Bytes;
         }
 
         /** The client's request of the same bytes as {@link #write}. */
@@ -197,7 +207,8 @@ public final class LuaScript {
 
         /**
          * Keys or arguments as they are written: {@code args} itself when each is a byte array, a String, a Long or an
-         * Integer, else a copy with the others as their String (taken now, as the caller sees the value).
+         * Integer, else a copy with the others as their String (taken now, as the caller sees the value). The copy is
+         * an {@code Object[]}, whatever the caller's array is (a {@code byte[][]} or a {@code Long[]} takes no String).
          */
         private static Object[] written(Object[] args) {
             Object[] written = args;
@@ -206,7 +217,7 @@ public final class LuaScript {
                 if (!(arg instanceof byte[] || arg instanceof String || arg instanceof Long
                         || arg instanceof Integer)) {
                     if (written == args) {
-                        written = args.clone();
+                        written = Arrays.copyOf(args, args.length, Object[].class);
                     }
                     written[i] = String.valueOf(arg);
                 }

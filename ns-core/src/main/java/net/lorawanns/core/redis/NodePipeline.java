@@ -18,7 +18,9 @@ import io.vertx.redis.client.ResponseType;
 import io.vertx.redis.client.impl.RedisURI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +36,11 @@ import java.util.concurrent.TimeUnit;
  * speak RESP3 (HELLO 3): a hash is a flat array of fields and values, which {@code Response.get(String)} and
  * {@code getKeys()} read as a map all the same, and a Lua script's false is a null either way. The connection's
  * buffers come from Netty's pooled allocator (see the constructor).
+ *
+ * <p>Scripts: the connection writes a script call whole (EVAL) the first time it writes that script, and by its SHA-1
+ * (EVALSHA) after. Redis executes the connection's requests in order and keeps every script it ran, so a call by
+ * SHA-1 finds its script unless the server forgot it while the connection stayed open (SCRIPT FLUSH): only then is it
+ * answered NOSCRIPT (a restart or a failover ends the connection, and the next one starts over).
  *
  * <p>Threads: opened on the lane's event loop, whose context then runs the socket's handlers; used only there.
  */
@@ -64,6 +71,8 @@ final class NodePipeline {
     private final ArrayDeque<Reply> waiting = new ArrayDeque<>();
     /** Requests added since the last {@link #flush()}. */
     private final List<LaneRequest> unwritten = new ArrayList<>();
+    /** The SHA-1s of the scripts this connection has written whole (see {@link #add}). */
+    private final Set<String> scripts = new HashSet<>();
     private long written;
     private long answered;
     private RedisFailure closed;
@@ -161,15 +170,21 @@ final class NodePipeline {
 
     /**
      * Queues {@code request} for the next {@link #flush()}; its reply goes to {@code reply}. On a closed pipeline,
-     * {@code reply} fails at once.
+     * {@code reply} fails at once. A script call goes whole if this connection has not written its script yet (see the
+     * class comment). What is added while the replies of a read are handed on goes out once they all were.
      */
     void add(LaneRequest request, Reply reply) {
         if (closed != null) {
             reply.failed(closed);
             return;
         }
-        unwritten.add(request);
+        unwritten.add(request instanceof LuaScript.Call call ? asWritten(call) : request);
         waiting.add(reply);
+    }
+
+    /** {@code call} as this connection writes it: whole, the first time it writes the script; else as it is. */
+    private LaneRequest asWritten(LuaScript.Call call) {
+        return scripts.add(call.sha1()) && call.bySha1() ? call.whole() : call;
     }
 
     /** Writes the requests added since the last flush, in one buffer and one write. */
@@ -199,12 +214,15 @@ final class NodePipeline {
         channel.writeAndFlush(out, channel.voidPromise());
     }
 
-    /** How many requests were written so far: a mark to compare with {@link #owes(long)}. */
+    /**
+     * How many requests were written or added so far (one sent again while a read's replies are handed on waits for
+     * the end of the read; it goes out before anything added later): a mark to compare with {@link #owes(long)}.
+     */
     long written() {
-        return written;
+        return written + unwritten.size();
     }
 
-    /** Whether a reply is still owed for a request written before {@code mark} (a {@link #written()}). */
+    /** Whether a reply is still owed for a request written or added before {@code mark} (a {@link #written()}). */
     boolean owes(long mark) {
         return closed == null && answered < mark;
     }
@@ -232,6 +250,8 @@ final class NodePipeline {
                 throw fatal;
             }
         }
+        // What the replies added (a script call answered NOSCRIPT, sent again), in one write.
+        flush();
     }
 
     private void handle(Response reply) {

@@ -6,6 +6,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.impl.CommandImpl;
 import io.vertx.redis.client.impl.RequestImpl;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -74,12 +75,16 @@ final class RequestWriter {
         out.writeByte(CR).writeByte(LF);
     }
 
-    /** The bytes of the bulk string of {@code text} in UTF-8. */
+    /** The bytes of the bulk string of {@code text} in UTF-8 (as {@link String#getBytes} encodes it). */
     static int bulkLength(CharSequence text) {
-        return bulkLength(ByteBufUtil.utf8Bytes(text));
+        return bulkLength(hasSurrogate(text) ? jdkUtf8(text).length : ByteBufUtil.utf8Bytes(text));
     }
 
     static void writeBulk(CharSequence text, ByteBuf out) {
+        if (hasSurrogate(text)) {
+            writeBulk(jdkUtf8(text), out);
+            return;
+        }
         int length = ByteBufUtil.utf8Bytes(text);
         out.writeByte('$');
         writeDigits(length, out);
@@ -87,6 +92,24 @@ final class RequestWriter {
         // Reserving the exact length: writeUtf8 alone reserves 3 bytes a char, beyond an exactly sized buffer.
         ByteBufUtil.reserveAndWriteUtf8(out, text, length);
         out.writeByte(CR).writeByte(LF);
+    }
+
+    /**
+     * Whether {@code text} has a surrogate: Netty's encoder writes a lone one differently from the JDK's, which
+     * encodes the same text elsewhere (a client request's arguments, a key's bytes for routing), so such text goes
+     * through the JDK's.
+     */
+    private static boolean hasSurrogate(CharSequence text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] jdkUtf8(CharSequence text) {
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The bytes of the bulk string of {@code number}'s decimal digits (as the client writes a number argument). */

@@ -100,6 +100,29 @@ class BatchingRedisTest {
         });
     }
 
+    /**
+     * A worker running executeBlocking for an event loop's context has that context as current, but is not its event
+     * loop: its requests go through the pool, as those of any thread outside an event loop (a lane is only its event
+     * loop's). Only a lane can follow a write with WAIT on its connection, so through the pool such a write is refused.
+     */
+    @Test
+    @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
+    void aRequestFromAWorkerGoesThroughThePool(Vertx vertx, VertxTestContext test) {
+        BatchingRedis redis = (BatchingRedis) TestRedis.client(vertx, TestRedis.settings());
+        vertx.getOrCreateContext().runOnContext(v -> vertx.executeBlocking(() -> {
+            test.verify(() -> assertTrue(Vertx.currentContext().isEventLoopContext() && !Context.isOnEventLoopThread(),
+                    "a worker thread with the event loop's context"));
+            return List.of(redis.send(Request.cmd(Command.SET).arg(prefix + "worker").arg(1), "test",
+                    new ReplicaAcks(1, Duration.ofMillis(100))), redis.send(Request.cmd(Command.PING)));
+        }).onComplete(test.succeeding(sent -> sent.get(0).onComplete(test.failing(refused -> test.verify(() -> {
+            assertInstanceOf(IllegalStateException.class, refused);
+            sent.get(1).onComplete(test.succeeding(pong -> test.verify(() -> {
+                assertEquals("PONG", pong.toString());
+                test.completeNow();
+            })));
+        }))))));
+    }
+
     @Test
     void anErrorReplyFailsItsOwnRequestOnly(Vertx vertx, VertxTestContext test) {
         Redis redis = TestRedis.client(vertx, TestRedis.settings());

@@ -93,8 +93,9 @@ class ClusterLaneTest {
 
     /**
      * A script no master knows yet, run in one turn for keys on every master (given as strings and as bytes): each
-     * call is routed by its key, answered NOSCRIPT there, sent whole to that master by the lane, and its own future
-     * gets the script's reply.
+     * call is routed by its key, the first to each master sent whole by that master's connection, and its own future
+     * gets the script's reply. Then every master forgets its scripts (SCRIPT FLUSH) and a second turn runs them again:
+     * each master answers its first call NOSCRIPT, which the lane sends again whole to that master.
      */
     @Test
     void aScriptNoMasterKnowsIsSentWholeToTheMasterOfItsKey(Vertx vertx, VertxTestContext test) {
@@ -103,21 +104,30 @@ class ClusterLaneTest {
                 "-- " + UUID.randomUUID() + "\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])");
         int count = 60;
         Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> {
-            List<Future<Response>> replies = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                String key = key(i) + "-script";
-                replies.add(i % 2 == 0 ? increment.run(redis, new String[] {key}, i)
-                        : increment.run(redis, ReplicaAcks.NONE,
-                                new byte[][] {key.getBytes(StandardCharsets.UTF_8)}, (long) i));
-            }
-            Future.all(replies).onComplete(test.succeeding(all -> test.verify(() -> {
+        context.runOnContext(v -> increments(redis, increment, count).compose(first -> blocking(() -> {
+            cluster.masters().forEach(master -> master.send(vertx, Request.cmd(Command.SCRIPT).arg("FLUSH")));
+            return first;
+        })).compose(first -> increments(redis, increment, count).map(second -> {
+            test.verify(() -> {
                 for (int i = 0; i < count; i++) {
-                    assertEquals(i, replies.get(i).result().toLong(), "reply " + i);
+                    assertEquals(i, first.get(i), "first reply " + i);
+                    assertEquals(2L * i, second.get(i), "reply " + i + " after the flush");
                 }
-                test.completeNow();
-            })));
-        });
+            });
+            return null;
+        })).onComplete(test.succeedingThenComplete()));
+    }
+
+    /** Runs {@code increment} by i for each key i, in one turn; the replies in that order. */
+    private Future<List<Long>> increments(Redis redis, LuaScript increment, int count) {
+        List<Future<Response>> replies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = key(i) + "-script";
+            replies.add(i % 2 == 0 ? increment.run(redis, new String[] {key}, i)
+                    : increment.run(redis, ReplicaAcks.NONE, new byte[][] {key.getBytes(StandardCharsets.UTF_8)},
+                            (long) i));
+        }
+        return Future.all(replies).map(all -> replies.stream().map(reply -> reply.result().toLong()).toList());
     }
 
     /** A key of its own slot (its hash tag) for each {@code i}. */

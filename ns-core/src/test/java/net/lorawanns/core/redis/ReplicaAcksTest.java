@@ -56,26 +56,31 @@ class ReplicaAcksTest {
     }
 
     /**
-     * A script Redis does not know yet, that wants a replica: answered NOSCRIPT, it is sent whole with a WAIT of its
-     * own after it, and decided (no replica: NOT_REPLICATED) while the master has its write.
+     * A script Redis forgot (SCRIPT FLUSH) after the lane's connection sent it, that wants a replica: answered
+     * NOSCRIPT, it is sent whole with a WAIT of its own after it, and decided (no replica: NOT_REPLICATED) while the
+     * master has its write.
      */
     @Test
     void aScriptSentWholeAfterNoscriptIsDecidedByTheWaitAfterItsSecondWrite(Vertx vertx, VertxTestContext test) {
         BatchingRedis redis = (BatchingRedis) TestRedis.client(vertx, TestRedis.settings());
         LuaScript set = new LuaScript("test_set", "-- " + UUID.randomUUID()
                 + "\nredis.call('SET', KEYS[1], ARGV[1], 'EX', 600) return 1");
-        vertx.getOrCreateContext().runOnContext(v -> {
-            var acked = set.run(redis, new ReplicaAcks(1, Duration.ofMillis(100)), new String[] {key}, "scripted");
-            var plain = redis.send(Request.cmd(Command.INCR).arg(key + ":plain"), "test", ReplicaAcks.NONE);
-            Future.join(acked, plain).onComplete(both -> test.verify(() -> {
-                RedisFailure failure = assertInstanceOf(RedisFailure.class, acked.cause());
-                assertEquals(RedisFailure.Kind.NOT_REPLICATED, failure.kind());
-                assertTrue(plain.succeeded(), "a write that asked for no replica is not refused");
-                redis.send(Request.cmd(Command.GET).arg(key)).onComplete(test.succeeding(written -> test.verify(() -> {
-                    assertEquals("scripted", written.toString(), "the script ran whole on the master");
-                    test.completeNow();
-                })));
-            }));
-        });
+        vertx.getOrCreateContext().runOnContext(v -> set.run(redis, new String[] {key}, "first")
+                .compose(first -> redis.send(Request.cmd(Command.SCRIPT).arg("FLUSH")))
+                .onComplete(test.succeeding(flushed -> afterFlush(redis, set, test))));
+    }
+
+    private void afterFlush(BatchingRedis redis, LuaScript set, VertxTestContext test) {
+        var acked = set.run(redis, new ReplicaAcks(1, Duration.ofMillis(100)), new String[] {key}, "scripted");
+        var plain = redis.send(Request.cmd(Command.INCR).arg(key + ":plain"), "test", ReplicaAcks.NONE);
+        Future.join(acked, plain).onComplete(both -> test.verify(() -> {
+            RedisFailure failure = assertInstanceOf(RedisFailure.class, acked.cause());
+            assertEquals(RedisFailure.Kind.NOT_REPLICATED, failure.kind());
+            assertTrue(plain.succeeded(), "a write that asked for no replica is not refused");
+            redis.send(Request.cmd(Command.GET).arg(key)).onComplete(test.succeeding(written -> test.verify(() -> {
+                assertEquals("scripted", written.toString(), "the script ran whole on the master");
+                test.completeNow();
+            })));
+        }));
     }
 }

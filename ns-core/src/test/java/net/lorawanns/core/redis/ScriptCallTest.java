@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,31 @@ class ScriptCallTest {
         changing.append("-after");
         assertEquals(written(Request.cmd(Command.EVALSHA).arg(SHA1).arg("0").arg("before").arg("[1, 2]").arg("2.5")
                 .arg("null")), written(call));
+    }
+
+    /**
+     * A lone surrogate is encoded as {@link String#getBytes} encodes it (as '?'), as the client's requests and the
+     * routing key are, and the text after it as usual; a surrogate pair as its code point (U+1F600: F0 9F 98 80).
+     */
+    @Test
+    void textWithSurrogatesIsWrittenAsTheJdkEncodesIt() {
+        String lone = "\uD800\u00e9";
+        byte[] loneBytes = {'k', '?', (byte) 0xc3, (byte) 0xa9};
+        String pair = "\uD83D\uDE00";
+        byte[] pairBytes = {(byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80};
+        LuaScript.Call call = script.call(new String[] {"k" + lone}, new Object[] {lone, pair});
+        assertEquals(written(Request.cmd(Command.EVALSHA).arg(SHA1).arg("1").arg(loneBytes)
+                .arg(Arrays.copyOfRange(loneBytes, 1, 4)).arg(pairBytes)), written(call));
+        assertArrayEquals(loneBytes, call.routingKey());
+    }
+
+    /** Typed arrays (keys as {@code byte[][]}, arguments as a {@code Number[]}) take the Strings of the others. */
+    @Test
+    void anotherTypeInATypedArrayGoesAsItsString() {
+        byte[][] keys = {{'a'}, null};
+        Number[] args = {7L, (short) 8, null};
+        assertEquals(written(Request.cmd(Command.EVALSHA).arg(SHA1).arg("2").arg("a").arg("null").arg("7").arg("8")
+                .arg("null")), written(script.call(keys, args)));
     }
 
     @Test
