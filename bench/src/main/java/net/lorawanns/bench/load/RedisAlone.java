@@ -38,7 +38,9 @@ import net.lorawanns.core.uplink.Deduplicator;
  * other hashes. The FCnt is drawn too; so that every call takes the path of a new frame (the counter moved and the
  * downlink queue read) rather than that of a replay, the devices are set to {@code relax_fcnt} (a lower counter is a
  * reset, which does the same work), and their sessions' id to one of them, the id every call passes. Both are
- * written here, straight into Redis: the benchmark changes the sessions, and runs after the measured phase only.
+ * written here, straight into Redis: the benchmark changes the sessions, and runs after the measured phase only. The
+ * frames are unconfirmed (the step's last argument '0'): a confirmed frame's step also takes its answer's downlink
+ * counter, which the default workload never asks.
  * What each script made Redis run per call ({@code INFO commandstats}) is printed beside its rate, to compare with
  * the server's.
  *
@@ -142,7 +144,7 @@ final class RedisAlone {
             rates.add(run(close, FRAME_IDS, List.of(dedupKeys), List.of(Long.toString(CLOSED_SET_TTL_MS))));
             rates.add(run(accept, drawn, deviceKeys, List.of(session.get(0), "__rand_int__",
                     Long.toString(SessionStore.OTAA_SESSION_TTL.toMillis()), session.get(1), session.get(2),
-                    session.get(3), Long.toString(System.currentTimeMillis()))));
+                    session.get(3), Long.toString(System.currentTimeMillis()), "0")));
             return new Mix(rates);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();

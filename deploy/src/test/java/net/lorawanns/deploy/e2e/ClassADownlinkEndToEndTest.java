@@ -285,6 +285,38 @@ class ClassADownlinkEndToEndTest {
     }
 
     /**
+     * Each answer takes the next downlink counter, with no gap (TR007 section 4.12): the ACKs of confirmed uplinks,
+     * whose counter their counter step takes, then a confirmed item, and the same item sent again with the ACK of a
+     * confirmed uplink that did not acknowledge it (its step leaves the counter to the item).
+     */
+    @Test
+    void eachAnswerTakesTheNextDownlinkCounter() throws Exception {
+        SpecDevice device = euDevice("00000000000F000B");
+        List<Long> fCnts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {(byte) i});
+            air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
+            SpecDevice.Downlink down = device.receive(eu.awaitDownlink(Site.WAIT).phy());
+            assertTrue(down.ack());
+            fCnts.add(down.fCnt());
+        }
+        enqueue(device.devEui, 4, new byte[] {4}, true);
+        SpecDevice.Uplink up = device.uplinkNow(false, 10, new byte[] {3});
+        air.transmit(up.phy(), up.frequencyHz(), up.datr(), List.of(euHeard()));
+        SpecDevice.Downlink item = device.read(eu.awaitDownlink(Site.WAIT).phy(), up.fCnt());
+        assertTrue(item.confirmed());
+        fCnts.add(item.fCnt());
+        SpecDevice.Uplink notAcking = device.uplinkNow(true, 10, new byte[] {4});
+        air.transmit(notAcking.phy(), notAcking.frequencyHz(), notAcking.datr(), List.of(euHeard()));
+        SpecDevice.Downlink again = device.read(eu.awaitDownlink(Site.WAIT).phy(), notAcking.fCnt());
+        assertTrue(again.ack());
+        assertTrue(again.confirmed());
+        assertArrayEquals(new byte[] {4}, again.frmPayload());
+        fCnts.add(again.fCnt());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), fCnts);
+    }
+
+    /**
      * The application encrypts the payload with the AppSKey itself (LoRaWAN 1.0.4 section 4.3.3, with the FCntDown
      * it chose): the frame carries exactly those bytes, with that counter, and the device decrypts them.
      */

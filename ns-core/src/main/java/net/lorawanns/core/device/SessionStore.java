@@ -68,11 +68,13 @@ public final class SessionStore {
      * counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}),
      * the counter before it ({@code uf}), the ForceRejoinReq it took ({@code ur}, empty for none) and the pending ACK
      * it took ({@code uc}), in the one HSET that moves it. With ARGV[8] '1' (a confirmed frame, whose answer carries its
-     * ACK) and no application downlink queued, a frame that is answered (NEW, RESET, RETRANSMISSION) also takes the
-     * next NFCntDown ({@code nd}, FCntDown in 1.0) for that answer, the last element of the reply (-1 when none was
-     * taken): the answer then needs no other round trip to Redis for its counter. With no item queued the answer
-     * carries none, so its counter is that one; a counter goes only to a downlink about to be sent (TR007 section
-     * 4.12).
+     * ACK), no application downlink queued and no confirmed downlink taken back by this step (one the frame does not
+     * acknowledge goes back to the queue, and the answer carries it with its own counter), a frame that is answered
+     * (NEW, RESET, RETRANSMISSION) also takes the next NFCntDown ({@code nd}, FCntDown in 1.0) for that answer, the
+     * last element of the reply (-1 when none was taken): the answer then needs no other round trip to Redis for its
+     * counter. TR007 section 4.12 has counters taken only for a downlink about to be sent: this one is, unless the
+     * frame stops after this step (its region not served, its reply lost to a timeout: the undo does not give the
+     * counter back, as another may have been taken since), which leaves a gap the device accepts.
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
@@ -100,8 +102,10 @@ public final class SessionStore {
               if queued > 0 and redis.call('GET', KEYS[4]) == 'BC' then return 1 end
               return 0
             end
-            local function fcntDown(queued)
-              if ARGV[8] == '1' and queued == 0 then return redis.call('HINCRBY', KEYS[1], 'nd', 1) - 1 end
+            local function fcntDown(queued, acked)
+              if ARGV[8] == '1' and queued == 0 and acked == '' then
+                return redis.call('HINCRBY', KEYS[1], 'nd', 1) - 1
+              end
               return -1
             end
             if fcnt > last or (fcnt < last and device.relax_fcnt == true) then
@@ -114,7 +118,7 @@ public final class SessionStore {
               if acked ~= '' then redis.call('HDEL', KEYS[1], 'cd', 'cdt') end
               local queued = redis.call('LLEN', KEYS[3])
               local held = busy(queued)
-              local down = fcntDown(queued)
+              local down = fcntDown(queued, acked)
               if fcnt < last then return {3, last, raw, -1, mac, queued, acked, held, pid, down} end
               if took ~= '' then
                 redis.call('HDEL', KEYS[1], 'fr')
@@ -124,7 +128,7 @@ public final class SessionStore {
             elseif fcnt == last then
               redis.call('HSET', KEYS[1], 'lu', ARGV[7], 'lw', ARGV[5])
               local queued = redis.call('LLEN', KEYS[3])
-              return {1, last, raw, -1, mac, queued, '', busy(queued), pid, fcntDown(queued)}
+              return {1, last, raw, -1, mac, queued, '', busy(queued), pid, fcntDown(queued, '')}
             end
             return {2, last, raw, -1, mac, 0, '', 0, pid}
             """);

@@ -165,6 +165,20 @@ class SessionStoreTest {
         assertEquals(3L, await(one.nextFCntDown(DEV, false)), "no counter was taken and left unused");
     }
 
+    /** A reset (relax_fcnt) is answered as a new frame is; a pending session's first frame takes its first counter. */
+    @Test
+    void aResetAndANewSessionsFirstFrameTakeTheirAnswersDownlinkCounter() throws Exception {
+        await(devices.put(abp(DEV, true)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 5));
+        CounterStep reset = await(one.accept(DEV, "s1", 0, WINDOWS, List.of(), true));
+        assertEquals(FCntDecision.RESET, reset.decision());
+        assertEquals(OptionalLong.of(5), reset.fCntDown());
+        await(one.setPending(DEV, session("s2", "26011235")));
+        assertEquals(OptionalLong.of(0), await(one.accept(DEV, "s2", 0, WINDOWS, List.of(), true)).fCntDown(),
+                "counters start over with the new session");
+        assertEquals(1L, await(one.nextFCntDown(DEV, false)));
+    }
+
     @Test
     void aFramesMacStateIsKeptOnlyWhileItIsTheSessionsLastFrame() throws Exception {
         await(devices.put(abp(DEV, false)));
