@@ -68,11 +68,15 @@ final class CounterStepReads {
         return entry != null && entry.devEui().equals(devEui) ? Optional.ofNullable(entry.mac()) : Optional.empty();
     }
 
-    /** The device record stored as {@code stored}: the kept one when the bytes are the same, else parsed and kept. */
-    Device device(Entry entry, byte[] stored) {
-        if (entry.device() != null && Arrays.equals(entry.deviceBytes(), stored)) {
+    /**
+     * The device record the counter step read: the kept one when the bytes are the same, else parsed from a copy of
+     * them and kept.
+     */
+    Device device(Entry entry, CounterStepReply reply) {
+        if (entry.device() != null && reply.deviceEquals(entry.deviceBytes())) {
             return entry.device();
         }
+        byte[] stored = reply.device();
         Device device = Device.fromJson(new JsonObject(Buffer.buffer(stored)));
         keep(of(entry.devEui()).withDevice(stored, device));
         return device;
@@ -83,10 +87,20 @@ final class CounterStepReads {
      * the caller parses it and {@link #keepMac keeps} what it made of them.
      */
     Optional<MacState> macIfSame(Eui64 devEui, byte[] stored) {
+        Entry entry = withMac(devEui);
+        return entry != null && Arrays.equals(entry.macBytes(), stored) ? Optional.of(entry.mac()) : Optional.empty();
+    }
+
+    /** {@link #macIfSame(Eui64, byte[])} for the MAC state the counter step read. */
+    Optional<MacState> macIfSame(Eui64 devEui, CounterStepReply reply) {
+        Entry entry = withMac(devEui);
+        return entry != null && reply.macEquals(entry.macBytes()) ? Optional.of(entry.mac()) : Optional.empty();
+    }
+
+    /** The device's entry if it keeps a MAC state; else null. */
+    private Entry withMac(Eui64 devEui) {
         Entry entry = slots[slot(devEui)];
-        return entry != null && entry.devEui().equals(devEui) && entry.mac() != null
-                && Arrays.equals(entry.macBytes(), stored)
-                ? Optional.of(entry.mac()) : Optional.empty();
+        return entry != null && entry.devEui().equals(devEui) && entry.mac() != null ? entry : null;
     }
 
     /** Keeps {@code state} as what the bytes {@code stored} hold for the device. */

@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,11 +44,16 @@ public final class Deduplicator {
             redis.call('PEXPIRE', KEYS[2], ARGV[2])
             return 1
             """);
-    /** Closes the set (remembering that for ARGV[1] ms, to recognise late copies) and returns its copies. */
+    /**
+     * Closes the set (remembering that for ARGV[1] ms, to recognise late copies) and returns its copies, or 0 when no
+     * other instance added any (the usual case). Not an empty array: Redis 6 writes each array a script returns with
+     * a write(2) of its own, one system call per frame.
+     */
     private static final LuaScript CLOSE = new LuaScript("dedup_close", """
             redis.call('SET', KEYS[1], 'closed', 'PX', ARGV[1])
             local copies = redis.call('LRANGE', KEYS[2], 0, -1)
-            if #copies > 0 then redis.call('DEL', KEYS[2]) end
+            if #copies == 0 then return 0 end
+            redis.call('DEL', KEYS[2])
             return copies
             """);
     /**
@@ -234,7 +240,7 @@ public final class Deduplicator {
         try {
             if (closed.succeeded()) {
                 Response response = closed.result();
-                if (response.size() == 0) {
+                if (response.type() != ResponseType.MULTI) {
                     return local;
                 }
                 List<Copy> copies = new ArrayList<>(local.copies().size() + response.size());
