@@ -5,15 +5,19 @@ import java.util.Arrays;
 
 /**
  * The counter step's reply as {@link SessionStore}'s {@code session_accept} writes it, read in place: a first line of
- * six decimal numbers separated by spaces (decision, last FCnt, ForceRejoinReq type, queue length, path busy,
- * NFCntDown; -1 for none), then, each after a newline, the pending session id, the pending ACK, the MAC state and the
- * device record, which runs to the end. The first line alone when the device is gone. The three fields before the
- * record never hold a newline: a UUID and compact JSON (which escapes control characters, RFC 8259 section 7).
- * The text fields stay where they are in the reply's bytes until a caller asks for them.
+ * eight decimal numbers separated by spaces (decision, ForceRejoinReq type, queue length, path busy, NFCntDown, -1
+ * for none of these two, then the lengths in bytes of the pending session id, the pending ACK and the MAC state),
+ * then those three fields and the device record, which runs to the end. The line alone when the device is gone,
+ * which only a STALE decision may be. The text fields stay where they are in the reply's bytes until a caller asks
+ * for them.
+ *
+ * <p>Threads: immutable once read; read on the thread that completes the Redis reply.
  */
 final class CounterStepReply {
+    private static final int STALE = 4;
+
     private final byte[] bytes;
-    /** Where reading has come to, while the constructor reads. */
+    /** Where reading has come to; used by the constructor only. */
     private int at;
     private final int decision;
     private final int rejoinType;
@@ -28,25 +32,30 @@ final class CounterStepReply {
 
     private CounterStepReply(byte[] bytes) {
         this.bytes = bytes;
-        this.decision = (int) number(' ');
-        if (decision < 0 || decision > 4) {
-            throw new IllegalArgumentException("counter step reply: no decision " + decision);
-        }
-        number(' ');
-        this.rejoinType = (int) number(' ');
-        this.queueLength = (int) number(' ');
-        this.pathBusy = number(' ') == 1;
-        this.fCntDown = number('\n');
+        this.decision = (int) number(0, STALE, ' ');
+        this.rejoinType = (int) number(-1, 7, ' ');
+        this.queueLength = (int) number(0, Integer.MAX_VALUE, ' ');
+        this.pathBusy = number(0, 1, ' ') == 1;
+        this.fCntDown = number(-1, 0xFFFF_FFFFL, ' ');
+        int pendingSessionLength = (int) number(0, bytes.length, ' ');
+        int pendingAckLength = (int) number(0, bytes.length, ' ');
+        int macLength = (int) number(0, bytes.length, '\n');
         if (at > bytes.length) {
+            if (decision != STALE) {
+                throw new IllegalArgumentException("counter step reply: no device record with decision " + decision);
+            }
             pendingSessionAt = -1;
             pendingAckAt = -1;
             macAt = -1;
             deviceAt = -1;
         } else {
             pendingSessionAt = at;
-            pendingAckAt = afterNewline(1);
-            macAt = afterNewline(2);
-            deviceAt = afterNewline(3);
+            pendingAckAt = pendingSessionAt + pendingSessionLength;
+            macAt = pendingAckAt + pendingAckLength;
+            deviceAt = macAt + macLength;
+            if (deviceAt > bytes.length) {
+                throw new IllegalArgumentException("counter step reply: fields longer than the reply");
+            }
         }
     }
 
@@ -59,8 +68,11 @@ final class CounterStepReply {
         return new CounterStepReply(bytes);
     }
 
-    /** The decimal number at {@link #at} and the separator after it (the end of the reply too for the last). */
-    private long number(char separator) {
+    /**
+     * The decimal number at {@link #at}, within [min, max], and the separator after it: a space, or for the line's
+     * last number a newline or the end of the reply.
+     */
+    private long number(long min, long max, char separator) {
         boolean negative = at < bytes.length && bytes[at] == '-';
         int from = negative ? at + 1 : at;
         int end = from;
@@ -69,23 +81,13 @@ final class CounterStepReply {
             value = value * 10 + (bytes[end] - '0');
             end++;
         }
-        boolean ended = end == bytes.length && separator == '\n';
-        if (end == from || !(ended || end < bytes.length && bytes[end] == separator)) {
-            throw new IllegalArgumentException("counter step reply: a number unreadable at " + at);
+        value = negative ? -value : value;
+        boolean separated = end < bytes.length ? bytes[end] == separator : separator == '\n';
+        if (end == from || !separated || value < min || value > max) {
+            throw new IllegalArgumentException("counter step reply: no number in its range at " + at);
         }
         at = end + 1;
-        return negative ? -value : value;
-    }
-
-    /** Where the field after the next newline from {@link #at} starts. */
-    private int afterNewline(int field) {
-        for (int i = at; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                at = i + 1;
-                return at;
-            }
-        }
-        throw new IllegalArgumentException("counter step reply: field " + field + " unterminated");
+        return value;
     }
 
     /** 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE. */
@@ -128,17 +130,17 @@ final class CounterStepReply {
 
     /** True when the MAC state is empty (none stored yet). */
     boolean macEmpty() {
-        return deviceAt < 0 || macAt == deviceAt - 1;
+        return macAt == deviceAt;
     }
 
     /** Whether the MAC state holds exactly {@code other}'s bytes. */
     boolean macEquals(byte[] other) {
-        return deviceAt >= 0 && Arrays.equals(bytes, macAt, deviceAt - 1, other, 0, other.length);
+        return deviceAt >= 0 && Arrays.equals(bytes, macAt, deviceAt, other, 0, other.length);
     }
 
     /** A copy of the MAC state's bytes. */
     byte[] mac() {
-        return deviceAt < 0 ? new byte[0] : Arrays.copyOfRange(bytes, macAt, deviceAt - 1);
+        return deviceAt < 0 ? new byte[0] : Arrays.copyOfRange(bytes, macAt, deviceAt);
     }
 
     /** Whether the device record holds exactly {@code other}'s bytes. */
@@ -151,9 +153,8 @@ final class CounterStepReply {
         return deviceAt < 0 ? new byte[0] : Arrays.copyOfRange(bytes, deviceAt, bytes.length);
     }
 
-    /** The field from {@code from} to the newline before {@code nextFieldAt}; "" (no new String) when empty. */
-    private String text(int from, int nextFieldAt) {
-        int length = from < 0 ? 0 : nextFieldAt - 1 - from;
-        return length == 0 ? "" : new String(bytes, from, length, StandardCharsets.UTF_8);
+    /** The field from {@code from} to {@code to}; "" (no new String) when empty. */
+    private String text(int from, int to) {
+        return from == to ? "" : new String(bytes, from, to - from, StandardCharsets.UTF_8);
     }
 }

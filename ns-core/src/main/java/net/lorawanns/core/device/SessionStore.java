@@ -51,10 +51,11 @@ public final class SessionStore {
      * The accept-and-advance step: reads the device record (KEYS[2]), promotes a pending session on its first
      * uplink, then compares the counter with the last accepted one and moves it forward, all at once, so that two
      * instances cannot both accept one FCnt and a change to the device (its relax option) applies from the next
-     * frame. Returns one string, read by {@link CounterStepReply}: "decision last ForceRejoinReq-type queue-length
-     * path-busy NFCntDown", then, each after a newline, the pending session id, the pending ACK, the MAC state and the
-     * device record, with decision 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE; the first line alone when the
-     * device is gone, and a record with nothing else when the session is no longer active. One string, not an array:
+     * frame. Returns one string, read by {@link CounterStepReply}: a line "decision ForceRejoinReq-type queue-length
+     * path-busy NFCntDown, and the lengths of the pending session id, the pending ACK and the MAC state", then those
+     * three and the device record, with decision 0 NEW, 1 RETRANSMISSION, 2 REPLAY, 3 RESET, 4 STALE; the line alone
+     * when the device is gone, and a record with nothing else when the session is no longer active; a record that is
+     * not a JSON object is refused before anything is written. One string, not an array:
      * Redis 6 writes each array a script returns with a write(2) of its own, a system call per frame. OTAA sessions
      * (the record has a join_eui) are kept for ARGV[3] ms more. The record's join_eui and relax_fcnt are found by
      * their text, not by decoding it (about a sixth of the step's time in Redis): {@link Device} writes it as compact
@@ -83,7 +84,10 @@ public final class SessionStore {
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
-            if not raw then return '4 -1 -1 0 0 -1' end
+            if not raw then return '4 -1 0 0 -1 0 0 0' end
+            if string.byte(raw, 1) ~= 123 then
+              return redis.error_reply('device record ' .. KEYS[2] .. ' unreadable')
+            end
             local otaa = string.find(raw, '"join_eui":', 1, true)
             local relax = string.find(raw, '"relax_fcnt":true', 1, true)
             local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm', 'cd', 'cdt')
@@ -98,15 +102,15 @@ public final class SessionStore {
               state[5] = false
               state[6] = false
             end
-            if state[2] ~= ARGV[1] then return '4 -1 -1 0 0 -1\\n\\n\\n\\n' .. raw end
+            if state[2] ~= ARGV[1] then return '4 -1 0 0 -1 0 0 0\\n' .. raw end
             local last = tonumber(state[3])
             local fcnt = tonumber(ARGV[2])
             local mac = state[5] or ''
             local pid = state[1] or ''
             if otaa then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             local function reply(decision, rejoin, queued, held, down, acked)
-              return decision .. ' ' .. state[3] .. ' ' .. rejoin .. ' ' .. queued .. ' ' .. held .. ' ' .. down
-                .. '\\n' .. pid .. '\\n' .. acked .. '\\n' .. mac .. '\\n' .. raw
+              return decision .. ' ' .. rejoin .. ' ' .. queued .. ' ' .. held .. ' ' .. down .. ' ' .. #pid .. ' '
+                .. #acked .. ' ' .. #mac .. '\\n' .. pid .. acked .. mac .. raw
             end
             local function busy(queued)
               if queued > 0 and redis.call('GET', KEYS[4]) == 'BC' then return '1' end

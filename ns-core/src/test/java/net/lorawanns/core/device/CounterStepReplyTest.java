@@ -18,11 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CounterStepReplyTest {
     private static final String DEVICE = "{\"dev_eui\":\"0A00000000000001\",\"mac_version\":\"1.0.3\"}";
+    /** 21 bytes. */
     private static final String MAC = "{\"dr\":5,\"ch\":[0,1,2]}";
 
     @Test
     void aNewFrameWithEveryFieldReadsBackEachInItsPlace() {
-        CounterStepReply reply = read("0 41 2 3 1 17\nsession-2\n{\"f\":9}\n" + MAC + "\n" + DEVICE);
+        CounterStepReply reply = read("0 2 3 1 17 9 7 21\nsession-2{\"f\":9}" + MAC + DEVICE);
         assertEquals(0, reply.decision());
         assertEquals(2, reply.rejoinType());
         assertEquals(3, reply.queueLength());
@@ -42,7 +43,7 @@ class CounterStepReplyTest {
 
     @Test
     void emptyFieldsAndNoneValuesReadAsNone() {
-        CounterStepReply reply = read("2 4294967295 -1 0 0 -1\n\n\n\n" + DEVICE);
+        CounterStepReply reply = read("2 -1 0 0 -1 0 0 0\n" + DEVICE);
         assertEquals(2, reply.decision());
         assertEquals(-1, reply.rejoinType());
         assertFalse(reply.pathBusy());
@@ -55,7 +56,7 @@ class CounterStepReplyTest {
 
     @Test
     void aGoneDeviceIsTheFirstLineAlone() {
-        CounterStepReply reply = read("4 -1 -1 0 0 -1");
+        CounterStepReply reply = read("4 -1 0 0 -1 0 0 0");
         assertEquals(4, reply.decision());
         assertFalse(reply.hasDevice());
         assertTrue(reply.macEmpty());
@@ -64,14 +65,19 @@ class CounterStepReplyTest {
     }
 
     @Test
-    void aRecordMayHoldNewlinesOfItsOwnAsTheLastField() {
-        CounterStepReply reply = read("4 -1 -1 0 0 -1\n\n\n\n{\n}");
-        assertArrayEquals(bytes("{\n}"), reply.device());
+    void fieldsAreTakenByTheirLengthsWhateverTheyHold() {
+        CounterStepReply reply = read("1 -1 0 0 -1 3 2 4\na\nb\n{}\n\n}\n{\n}");
+        assertEquals("a\nb", reply.pendingSessionId());
+        assertEquals("\n{", reply.pendingAck());
+        assertArrayEquals(bytes("}\n\n}"), reply.mac());
+        assertArrayEquals(bytes("\n{\n}"), reply.device());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "0", "0 1 2 3 4", "0 1 2 3 4 5 6", "5 1 -1 0 0 -1", "-1 1 -1 0 0 -1", "0 1 x 0 0 -1",
-        "0 1 -1 0 0 -1\nno-more-fields", "0 1 -1 0 0 -1\na\nb\nc", "0  1 -1 0 0 -1", "0 1 -1 0 0 -"})
+    @ValueSource(strings = {"", "0", "0 -1 0 0 -1 0 0", "0 -1 0 0 -1 0 0 0 0", "5 -1 0 0 -1 0 0 0", "-1 -1 0 0 -1 0 0 0",
+        "4294967296 -1 0 0 -1 0 0 0\n{}", "0 8 0 0 -1 0 0 0\n{}", "0 -1 0 2 -1 0 0 0\n{}", "0 x 0 0 -1 0 0 0\n{}",
+        "0  -1 0 0 -1 0 0 0\n{}", "0 -1 0 0 - 0 0 0\n{}", "0 -1 0 0 -1 0 0 0", "0 -1 0 0 -1 5 0 0\nabc",
+        "0 -1 0 0 -1 0 0 0 \n{}"})
     void anythingElseIsRefusedWithTheReason(String text) {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> read(text));
         assertTrue(refused.getMessage().startsWith("counter step reply: "), refused.getMessage());
