@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * The counter step's reply as {@link SessionStore}'s {@code session_accept} writes it, read in place: a first line of
- * eight decimal numbers separated by spaces (decision, ForceRejoinReq type, queue length, path busy, NFCntDown, -1
- * for none of these two, then the lengths in bytes of the pending session id, the pending ACK and the MAC state),
+ * eight decimal numbers separated by spaces (decision, ForceRejoinReq type (-1 for none), queue length, path busy,
+ * NFCntDown (-1 for none), then the lengths in bytes of the pending session id, the pending ACK and the MAC state),
  * then those three fields and the device record, which runs to the end. The line alone when the device is gone,
  * which only a STALE decision may be. The text fields stay where they are in the reply's bytes until a caller asks
  * for them.
