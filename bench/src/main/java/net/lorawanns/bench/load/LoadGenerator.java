@@ -74,7 +74,7 @@ import net.lorawanns.core.types.Mic;
  *       requests at a time (default 50); the time it takes is printed.</li>
  * </ul>
  *
- * <p>Last, on the same Redis, what Redis alone could do with the server's per-frame script mix
+ * <p>Last, on the same Redis, what Redis alone could do with the server's per-frame request mix
  * ({@link RedisAlone}: {@code redis-benchmark}, from {@code -Dload.redisBenchmark} or the PATH; skipped, saying so,
  * without it), and the server's decided frames/s as a share of that. {@code -Dload.redisBenchmarkClients} (default
  * 1), {@code -Dload.redisBenchmarkPipelines} (the depths tried, default {@code 16,64}) and
@@ -544,7 +544,7 @@ public final class LoadGenerator {
     }
 
     /**
-     * Redis alone with the server's per-frame script mix ({@link RedisAlone}), on the same Redis, and the share of
+     * Redis alone with the server's per-frame request mix ({@link RedisAlone}), on the same Redis, and the share of
      * it the server used. After the measured phase only: it changes the devices' sessions. The server is stopped
      * first, so that Redis and redis-benchmark have the machine. Never fails the run.
      */
@@ -563,24 +563,24 @@ public final class LoadGenerator {
                     + " redis-tools; or give its path with -D" + RedisAlone.BINARY_PROPERTY + "=/path/to/redis-benchmark)");
             return;
         }
-        System.out.printf(Locale.ROOT, "Redis alone: %s with the server's per-frame scripts, -c %d, -P each of %s,"
+        System.out.printf(Locale.ROOT, "Redis alone: %s with the server's per-frame requests, -c %d, -P each of %s,"
                 + " %,d calls each (after the measured phase, the server stopped: it changes the sessions)...%n", binary.get(),
                 REDIS_BENCHMARK_CLIENTS, REDIS_BENCHMARK_PIPELINES, REDIS_BENCHMARK_REQUESTS);
         try {
             RedisAlone.Mix mix = new RedisAlone(binary.get(), redisPorts.get(0), REDIS_BENCHMARK_CLIENTS,
                     REDIS_BENCHMARK_PIPELINES, REDIS_BENCHMARK_REQUESTS).measure(devices);
-            for (RedisAlone.ScriptRate rate : mix.rates()) {
+            for (RedisAlone.StepRate rate : mix.rates()) {
                 StringBuilder perCall = new StringBuilder();
                 rate.commandsPerCall().forEach((command, calls) -> perCall.append(perCall.isEmpty() ? "" : ", ")
                         .append(String.format(Locale.ROOT, "%s %.2f", command, calls)));
                 StringBuilder byDepth = new StringBuilder();
                 rate.callsPerSecondByDepth().forEach((depth, calls) -> byDepth.append(byDepth.isEmpty() ? "" : ", ")
                         .append(String.format(Locale.ROOT, "-P %d: %,.0f", depth, calls)));
-                System.out.printf(Locale.ROOT, "  %-15s %,9.0f calls/s (%s; per call inside it: %s)%n", rate.script(),
+                System.out.printf(Locale.ROOT, "  %-15s %,9.0f calls/s (%s; per call inside it: %s)%n", rate.step(),
                         rate.callsPerSecond(), byDepth, perCall);
             }
             double decided = delta(before, after, "lorawan_uplink_frames_total{outcome=\"new\"}") / seconds;
-            System.out.printf(Locale.ROOT, "Redis alone (redis-benchmark, same scripts): %,.0f frames/s; the server:"
+            System.out.printf(Locale.ROOT, "Redis alone (redis-benchmark, same requests): %,.0f frames/s; the server:"
                     + " %,.0f frames/s decided; ratio %.2f%n", mix.framesPerSecond(), decided,
                     decided / mix.framesPerSecond());
             System.out.println(decided < 0.99 * framesPerSecond

@@ -14,21 +14,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.Eui64;
-import net.lorawanns.core.uplink.Deduplicator;
 
 /**
- * What Redis alone could do with the server's per-frame script mix, measured with {@code redis-benchmark} on the
- * Redis the server ran on: each frame costs Redis one {@code dedup_add} (its first copy opens a fresh
- * deduplication set), one {@code dedup_close} (the window ends) and one {@code session_accept} (the frame counter
- * step). The scripts are the server's own text ({@link ServerScript}), loaded with SCRIPT LOAD and called by
- * EVALSHA as the server calls them; one redis-benchmark runs per script and pipeline depth, each script's best
- * rate counts, and the frames/s Redis could serve is 1 / sum of (1 / each script's calls/s).
+ * What Redis alone could do with the server's per-frame request mix, measured with {@code redis-benchmark} on the
+ * Redis the server ran on: each frame costs Redis a SET NX (its first copy opens a fresh deduplication set, the
+ * metric group {@code dedup_add}), a SET and an LRANGE (the window ends: {@code dedup_close}) and one
+ * {@code session_accept} (the frame counter step), as {@code Deduplicator} and {@code SessionStore} send them. The
+ * script is the server's own text ({@link ServerScript}), loaded with SCRIPT LOAD and called by EVALSHA as the
+ * server calls it; the commands are typed here as the server writes them. One redis-benchmark runs per request and
+ * pipeline depth, each request's best rate counts, and the frames/s Redis could serve is 1 / sum of (1 / each
+ * request's calls/s).
  *
  * <p>Keys and arguments are shaped like the server's: the deduplication keys name a fresh frame id on every call
  * (redis-benchmark's {@code __rand_int__} in the key), and the counter step works on the generator's real device
@@ -41,7 +43,7 @@ import net.lorawanns.core.uplink.Deduplicator;
  * written here, straight into Redis: the benchmark changes the sessions, and runs after the measured phase only. The
  * frames are unconfirmed (the step's last argument '0'): a confirmed frame's step also takes its answer's downlink
  * counter, which the default workload never asks.
- * What each script made Redis run per call ({@code INFO commandstats}) is printed beside its rate, to compare with
+ * What the script made Redis run per call ({@code INFO commandstats}) is printed beside its rate, to compare with
  * the server's.
  *
  * <p>Runs on the generator's main thread; redis-benchmark is a child process.
@@ -55,8 +57,6 @@ final class RedisAlone {
     private static final long OPEN_SET_TTL_MS = LoadGenerator.DEDUPLICATION_DELAY.toMillis() + 5_000;
     /** How long Deduplicator remembers a closed set. */
     private static final long CLOSED_SET_TTL_MS = 10_000;
-    /** As long as one gateway copy of the generator's rxpk encoded by the server (CopyCodec, with its SNR). */
-    private static final String ENCODED_COPY = "c".repeat(62);
     /** redis-benchmark's keyspace for the fresh frame ids ({@code -r} is a C int). */
     private static final int FRAME_IDS = 2_000_000_000;
     private static final int BATCH = 1_000;
@@ -71,8 +71,8 @@ final class RedisAlone {
     /**
      * @param clients redis-benchmark's connections ({@code -c})
      * @param pipelines the depths tried, requests each connection writes before reading the answers ({@code -P}): a
-     *     script's rate is its best
-     * @param requests calls per script and depth ({@code -n})
+     *     request's rate is its best
+     * @param requests calls per request and depth ({@code -n})
      */
     RedisAlone(Path binary, int port, int clients, List<Integer> pipelines, int requests) {
         this.binary = binary;
@@ -98,19 +98,34 @@ final class RedisAlone {
     }
 
     /**
-     * One script's rates under redis-benchmark by pipeline depth, and the commands Redis ran per call inside it (at
-     * the best depth).
+     * One request of the mix as redis-benchmark sends it: the server's metric group it counts under, what it is
+     * (when the group has more than one) and its words, with {@code __rand_int__} drawn from {@code keyspace}.
      */
-    record ScriptRate(String script, Map<Integer, Double> callsPerSecondByDepth, Map<String, Double> commandsPerCall) {
+    record Step(String group, String what, int keyspace, List<String> words) {
+        String name() {
+            return what.isEmpty() ? group : group + " " + what;
+        }
+
+        /** The command's name as {@code INFO commandstats} counts it. */
+        String command() {
+            return words.get(0).toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One request's rates under redis-benchmark by pipeline depth, and the commands Redis ran per call inside it (a
+     * script's; at the best depth).
+     */
+    record StepRate(String step, Map<Integer, Double> callsPerSecondByDepth, Map<String, Double> commandsPerCall) {
         /** The best of its depths. */
         double callsPerSecond() {
             return callsPerSecondByDepth.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         }
     }
 
-    /** The rates of the mix's scripts. */
-    record Mix(List<ScriptRate> rates) {
-        /** Frames/s Redis alone could serve: each frame costs one call of each script. */
+    /** The rates of the mix's requests. */
+    record Mix(List<StepRate> rates) {
+        /** Frames/s Redis alone could serve: each frame costs one call of each request. */
         double framesPerSecond() {
             return 1 / rates.stream().mapToDouble(rate -> 1 / rate.callsPerSecond()).sum();
         }
@@ -121,41 +136,54 @@ final class RedisAlone {
      * their sessions are changed).
      */
     Mix measure(int devices) throws Exception {
-        List<ServerScript> mix = scripts();
-        ServerScript add = mix.get(0);
-        ServerScript close = mix.get(1);
-        ServerScript accept = mix.get(2);
+        ServerScript accept = counterStep();
         int drawn = benchmarkedDevices(devices);
         Vertx vertx = Vertx.vertx();
         try {
             Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:" + port);
-            for (ServerScript script : mix) {
-                load(redis, script);
-            }
+            load(redis, accept);
             List<String> session = prepareSessions(redis, drawn);
-            String frameId = "0".repeat(20) + "__rand_int__:868100000";
-            String[] dedupKeys = {keys.dedupLock(frameId), keys.dedupCopies(frameId)};
             Eui64 placeholder = drawnDevice(0);
             List<String> deviceKeys = List.of(keys.session(placeholder), keys.device(placeholder),
                     keys.downlinkQueue(placeholder), keys.downlinkPath(placeholder)).stream()
                     .map(key -> key.replace(placeholder.toString(), EUI_HEAD + "__rand_int__")).toList();
-            List<ScriptRate> rates = new ArrayList<>();
-            rates.add(run(add, FRAME_IDS, List.of(dedupKeys), List.of(ENCODED_COPY, Long.toString(OPEN_SET_TTL_MS))));
-            rates.add(run(close, FRAME_IDS, List.of(dedupKeys), List.of(Long.toString(CLOSED_SET_TTL_MS))));
-            rates.add(run(accept, drawn, deviceKeys, List.of(session.get(0), "__rand_int__",
+            List<String> acceptWords = new ArrayList<>(List.of("EVALSHA", accept.sha1(),
+                    Integer.toString(deviceKeys.size())));
+            acceptWords.addAll(deviceKeys);
+            acceptWords.addAll(List.of(session.get(0), "__rand_int__",
                     Long.toString(SessionStore.OTAA_SESSION_TTL.toMillis()), session.get(1), session.get(2),
-                    session.get(3), Long.toString(System.currentTimeMillis()), "0")));
+                    session.get(3), Long.toString(System.currentTimeMillis()), "0"));
+            List<StepRate> rates = new ArrayList<>();
+            for (Step step : deduplication()) {
+                rates.add(run(step));
+            }
+            rates.add(run(new Step(accept.name(), "", drawn, acceptWords)));
             return new Mix(rates);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
     }
 
-    /** The scripts each frame costs Redis, one call each: {@code dedup_add}, {@code dedup_close}, {@code session_accept}. */
-    static List<ServerScript> scripts() {
-        return List.of(ServerScript.of(Deduplicator.class, "ADD", "dedup_add"),
-                ServerScript.of(Deduplicator.class, "CLOSE", "dedup_close"),
-                ServerScript.of(SessionStore.class, "ACCEPT", "session_accept"));
+    /**
+     * A frame's deduplication requests, as {@code Deduplicator} sends them for a set no other instance added to: its
+     * first copy's SET NX, and as the window ends the SET that closes the set and the LRANGE that finds no copies of
+     * other instances. The keys name a fresh frame id on every call.
+     */
+    List<Step> deduplication() {
+        String frameId = "0".repeat(20) + "__rand_int__:868100000";
+        String lock = keys.dedupLock(frameId);
+        return List.of(
+                new Step("dedup_add", "", FRAME_IDS, List.of("SET", lock, "open", "NX", "PX",
+                        Long.toString(OPEN_SET_TTL_MS))),
+                new Step("dedup_close", "SET", FRAME_IDS, List.of("SET", lock, "closed", "PX",
+                        Long.toString(CLOSED_SET_TTL_MS))),
+                new Step("dedup_close", "LRANGE", FRAME_IDS, List.of("LRANGE", keys.dedupCopies(frameId), "0",
+                        "-1")));
+    }
+
+    /** The script each frame costs Redis, one call: {@code session_accept}. */
+    static ServerScript counterStep() {
+        return ServerScript.of(SessionStore.class, "ACCEPT", "session_accept");
     }
 
     /**
@@ -221,31 +249,33 @@ final class RedisAlone {
         return Eui64.parse(EUI_HEAD + String.format("%012d", r));
     }
 
-    /** Runs redis-benchmark with the script at each pipeline depth. */
-    private ScriptRate run(ServerScript script, int keyspace, List<String> scriptKeys, List<String> args)
-            throws IOException, InterruptedException {
+    /** Runs redis-benchmark with the step at each pipeline depth. */
+    private StepRate run(Step step) throws IOException, InterruptedException {
         Map<Integer, Double> rates = new LinkedHashMap<>();
         Map<String, Double> perCallAtBest = Map.of();
         for (int pipeline : pipelines) {
             Map<String, Long> before = LoadGenerator.redisCommands(List.of(port));
-            double rate = run(script, pipeline, keyspace, scriptKeys, args);
+            double rate = run(step, pipeline);
             Map<String, Long> after = LoadGenerator.redisCommands(List.of(port));
             if (rates.values().stream().allMatch(other -> other < rate)) {
-                perCallAtBest = perCall(before, after);
+                perCallAtBest = perCall(step.command(), before, after);
             }
             rates.put(pipeline, rate);
         }
-        return new ScriptRate(script.name(), rates, perCallAtBest);
+        return new StepRate(step.name(), rates, perCallAtBest);
     }
 
-    /** The commands Redis ran per EVALSHA between {@code before} and {@code after}. */
-    private static Map<String, Double> perCall(Map<String, Long> before, Map<String, Long> after) {
-        double calls = after.getOrDefault("evalsha", 0L) - before.getOrDefault("evalsha", 0L);
+    /**
+     * The commands Redis ran per call of {@code command} between {@code before} and {@code after}, but for that
+     * command itself: a script's.
+     */
+    private static Map<String, Double> perCall(String command, Map<String, Long> before, Map<String, Long> after) {
+        double calls = after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
         Map<String, Double> perCall = new LinkedHashMap<>();
         after.forEach((name, count) -> {
             long ran = count - before.getOrDefault(name, 0L);
             // Below one in a hundred calls: the server's own background work meanwhile.
-            if (ran >= calls / 100 && !name.equals("evalsha") && !name.equals("config")) {
+            if (ran >= calls / 100 && !name.equals(command) && !name.equals("config")) {
                 perCall.put(name, ran / calls);
             }
         });
@@ -253,31 +283,28 @@ final class RedisAlone {
     }
 
     /** One redis-benchmark; its calls/s. */
-    private double run(ServerScript script, int pipeline, int keyspace, List<String> scriptKeys, List<String> args)
-            throws IOException, InterruptedException {
+    private double run(Step step, int pipeline) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-h", "127.0.0.1", "-p",
                 Integer.toString(port), "-c", Integer.toString(clients), "-P", Integer.toString(pipeline), "-n",
-                Integer.toString(requests), "-r", Integer.toString(keyspace), "--csv", "EVALSHA", script.sha1(),
-                Integer.toString(scriptKeys.size())));
-        command.addAll(scriptKeys);
-        command.addAll(args);
+                Integer.toString(requests), "-r", Integer.toString(step.keyspace()), "--csv"));
+        command.addAll(step.words());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("redis-benchmark failed for " + script.name() + ": " + output);
+            throw new IllegalStateException("redis-benchmark failed for " + step.name() + ": " + output);
         }
-        return requestsPerSecond(script, output);
+        return requestsPerSecond(step, output);
     }
 
     /** The rps column of redis-benchmark's CSV: a header line, then {@code "EVALSHA ...","<rps>",...}. */
-    private static double requestsPerSecond(ServerScript script, String output) {
+    private static double requestsPerSecond(Step step, String output) {
         for (String line : output.split("\n")) {
             String[] columns = line.split("\",\"");
             if (columns.length > 1 && !line.startsWith("\"test\"")) {
                 return Double.parseDouble(columns[1].replace("\"", ""));
             }
         }
-        throw new IllegalStateException("no rate in redis-benchmark's output for " + script.name() + ": " + output);
+        throw new IllegalStateException("no rate in redis-benchmark's output for " + step.name() + ": " + output);
     }
 
     /** Sends the requests pipelined, {@link #BATCH} at a time (the client queues at most 2,048 by default). */

@@ -21,15 +21,15 @@ class RedisAloneTest {
         assertEquals(1, RedisAlone.benchmarkedDevices(1));
     }
 
-    /** Each frame costs one call of each script: 1/100 + 1/100 + 1/50 of a second for 1 frame is 25 frames/s. */
+    /** Each frame costs one call of each request: 1/100 + 1/100 + 1/50 of a second for 1 frame is 25 frames/s. */
     @Test
-    void framesPerSecondAddsTheScriptsCosts() {
+    void framesPerSecondAddsTheRequestsCosts() {
         RedisAlone.Mix mix = new RedisAlone.Mix(List.of(rate("a", 100), rate("b", 100),
-                new RedisAlone.ScriptRate("c", Map.of(16, 40.0, 64, 50.0), Map.of())));
+                new RedisAlone.StepRate("c", Map.of(16, 40.0, 64, 50.0), Map.of())));
         assertEquals(25, mix.framesPerSecond(), 1e-9);
     }
 
-    private static RedisAlone.ScriptRate rate(String script, double callsPerSecond) {
-        return new RedisAlone.ScriptRate(script, Map.of(16, callsPerSecond), Map.of());
+    private static RedisAlone.StepRate rate(String step, double callsPerSecond) {
+        return new RedisAlone.StepRate(step, Map.of(16, callsPerSecond), Map.of());
     }
 }

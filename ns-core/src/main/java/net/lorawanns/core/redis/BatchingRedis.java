@@ -146,14 +146,35 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
+     * Sends {@code first}, then {@code second}, which Redis executes after it. From an event loop both go out at once,
+     * one behind the other on its lane (Redis executes one connection's requests in order; on Cluster, when both
+     * have keys of one slot); elsewhere, through the pool, whose connections Redis serves in any order,
+     * {@code second} goes once {@code first} is answered. Completes with {@code second}'s answer, or fails when
+     * either failed.
+     */
+    public Future<Response> sendInOrder(Request first, Request second, String group) {
+        if (!onLane(Vertx.currentContext())) {
+            return send(first, group).compose(answered -> send(second, group));
+        }
+        Future<Response> before = send(first, group);
+        Future<Response> after = send(second, group);
+        return before.compose(answered -> after);
+    }
+
+    /** Whether a request made now goes on a lane: on an event loop's thread, in one of its contexts. */
+    private static boolean onLane(Context context) {
+        // On the event loop's thread only: a worker running executeBlocking has the event loop's context as current.
+        return context != null && context.isEventLoopContext() && Context.isOnEventLoopThread();
+    }
+
+    /**
      * Sends a request of either kind (a script call is written without a client request); outside an event loop (its
      * thread and one of its contexts), through the pool.
      */
     Future<Response> send(LaneRequest request, String group, ReplicaAcks acks) {
         Context context = Vertx.currentContext();
         long now = System.nanoTime();
-        // On the event loop's thread only: a worker running executeBlocking has the event loop's context as current.
-        if (context == null || !context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
+        if (!onLane(context)) {
             if (acks.replicas() > 0) {
                 // WAIT must follow the write on its connection, which only an event loop's lane guarantees.
                 return Future.failedFuture(new IllegalStateException("a write that waits for replicas is sent from "

@@ -64,7 +64,21 @@ class DeduplicatorTest {
 
     @Test
     void copiesFromTwoInstancesAreProcessedOnceWithEveryGatewaysMetadata(VertxTestContext test) {
-        byte[] phy = {0x40, 1, 2, 3, 4, 0, 1, 0, 9, 9, 9, 9};
+        sixCopiesFromTwoInstances(new byte[] {0x40, 1, 2, 3, 4, 0, 1, 0, 9, 9, 9, 9}, test);
+    }
+
+    /**
+     * As the server runs it: from an event loop, where each instance's requests go out on its lane (the set is closed
+     * by a SET and an LRANGE written together) rather than through the pool.
+     */
+    @Test
+    void copiesFromTwoInstancesOnAnEventLoopAreProcessedOnceWithEveryGatewaysMetadata(Vertx vertx,
+                                                                                    VertxTestContext test) {
+        vertx.getOrCreateContext().runOnContext(v -> sixCopiesFromTwoInstances(
+                new byte[] {0x40, 1, 2, 3, 4, 0, 1, 0, 8, 8, 8, 8}, test));
+    }
+
+    private void sixCopiesFromTwoInstances(byte[] phy, VertxTestContext test) {
         List<Future<Optional<DeduplicatedUplink>>> results = new ArrayList<>();
         for (int gateway = 1; gateway <= 6; gateway++) {
             Deduplicator instance = gateway % 2 == 0 ? instanceB : instanceA;
