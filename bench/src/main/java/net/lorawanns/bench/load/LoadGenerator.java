@@ -576,7 +576,7 @@ public final class LoadGenerator {
                 StringBuilder byDepth = new StringBuilder();
                 rate.callsPerSecondByDepth().forEach((depth, calls) -> byDepth.append(byDepth.isEmpty() ? "" : ", ")
                         .append(String.format(Locale.ROOT, "-P %d: %,.0f", depth, calls)));
-                System.out.printf(Locale.ROOT, "  %-15s %,9.0f calls/s (%s; per call inside it: %s)%n", rate.step(),
+                System.out.printf(Locale.ROOT, "  %-18s %,9.0f calls/s (%s; per call inside it: %s)%n", rate.step(),
                         rate.callsPerSecond(), byDepth, perCall);
             }
             double decided = delta(before, after, "lorawan_uplink_frames_total{outcome=\"new\"}") / seconds;

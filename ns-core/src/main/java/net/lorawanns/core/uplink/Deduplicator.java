@@ -3,9 +3,11 @@ package net.lorawanns.core.uplink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -82,6 +84,8 @@ public final class Deduplicator {
     private final Counter late;
     private final Counter unclosed;
     private final ThrottledLog failures = new ThrottledLog(LOG, 10_000);
+    /** The key of this deduplicator's {@link WindowEnds} in the data of each event-loop context it closes sets on. */
+    private final Object windowEndsKey = new Object();
 
     public Deduplicator(Vertx vertx, Redis redis, RedisKeys keys, Duration window, String instanceId,
                         MeterRegistry registry) {
@@ -186,8 +190,7 @@ public final class Deduplicator {
                         // after the window, the set closes now, without a timer.
                         long leftNanos = windowEnd - System.nanoTime();
                         if (leftNanos > 0) {
-                            vertx.setTimer(Math.max(1, leftNanos / 1_000_000),
-                                    t -> close(id, setKeys, frame, opening, windowEnd));
+                            closeAt(windowEnd, () -> close(id, setKeys, frame, opening, windowEnd));
                         } else {
                             close(id, setKeys, frame, opening, windowEnd);
                         }
@@ -207,6 +210,26 @@ public final class Deduplicator {
                     opening.close();
                     return Future.failedFuture(error);
                 });
+    }
+
+    /**
+     * Runs {@code close} once {@code windowEnd} has passed, on the current context: on an event loop, with the other
+     * windows of that context ({@link WindowEnds}, kept in the context's data); elsewhere (a worker's context, or
+     * none), on a timer of its own.
+     */
+    private void closeAt(long windowEnd, Runnable close) {
+        if (!(Vertx.currentContext() instanceof ContextInternal context) || !context.isEventLoopContext()
+                || !Context.isOnEventLoopThread()) {
+            long leftMillis = (windowEnd - System.nanoTime() + 999_999) / 1_000_000;
+            vertx.setTimer(Math.max(1, leftMillis), t -> close.run());
+            return;
+        }
+        WindowEnds ends = context.get(windowEndsKey);
+        if (ends == null) {
+            ends = new WindowEnds(context);
+            context.put(windowEndsKey, ends);
+        }
+        ends.add(windowEnd, close);
     }
 
     /**
