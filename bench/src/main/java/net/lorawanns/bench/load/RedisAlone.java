@@ -25,8 +25,9 @@ import net.lorawanns.core.types.Eui64;
 /**
  * What Redis alone could do with the server's per-frame request mix, measured with {@code redis-benchmark} on the
  * Redis the server ran on: each frame costs Redis a SET NX (its first copy opens a fresh deduplication set, the
- * metric group {@code dedup_add}), a SET and an LRANGE (the window ends: {@code dedup_close}) and one
- * {@code session_accept} (the frame counter step), as {@code Deduplicator} and {@code SessionStore} send them. The
+ * metric group {@code dedup_open}), a SET (the window ends: {@code dedup_close}), an LPOP that finds no copies of
+ * other instances ({@code dedup_copies}) and one {@code session_accept} (the frame counter step), as
+ * {@code Deduplicator} and {@code SessionStore} send them. The
  * script is the server's own text ({@link ServerScript}), loaded with SCRIPT LOAD and called by EVALSHA as the
  * server calls it; the commands are typed here as the server writes them. One redis-benchmark runs per request and
  * pipeline depth, each request's best rate counts, and the frames/s Redis could serve is 1 / sum of (1 / each
@@ -98,14 +99,10 @@ final class RedisAlone {
     }
 
     /**
-     * One request of the mix as redis-benchmark sends it: the server's metric group it counts under, what it is
-     * (when the group has more than one) and its words, with {@code __rand_int__} drawn from {@code keyspace}.
+     * One request of the mix as redis-benchmark sends it: the server's metric group it counts under and its words,
+     * with {@code __rand_int__} drawn from {@code keyspace}.
      */
-    record Step(String group, String what, int keyspace, List<String> words) {
-        String name() {
-            return what.isEmpty() ? group : group + " " + what;
-        }
-
+    record Step(String name, int keyspace, List<String> words) {
         /** The command's name as {@code INFO commandstats} counts it. */
         String command() {
             return words.get(0).toLowerCase(Locale.ROOT);
@@ -157,7 +154,7 @@ final class RedisAlone {
             for (Step step : deduplication()) {
                 rates.add(run(step));
             }
-            rates.add(run(new Step(accept.name(), "", drawn, acceptWords)));
+            rates.add(run(new Step(accept.name(), drawn, acceptWords)));
             return new Mix(rates);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
@@ -166,19 +163,18 @@ final class RedisAlone {
 
     /**
      * A frame's deduplication requests, as {@code Deduplicator} sends them for a set no other instance added to: its
-     * first copy's SET NX, and as the window ends the SET that closes the set and the LRANGE that finds no copies of
+     * first copy's SET NX, and as the window ends the SET that closes the set and the LPOP that finds no copies of
      * other instances. The keys name a fresh frame id on every call.
      */
     List<Step> deduplication() {
         String frameId = "0".repeat(20) + "__rand_int__:868100000";
         String lock = keys.dedupLock(frameId);
         return List.of(
-                new Step("dedup_add", "", FRAME_IDS, List.of("SET", lock, "open", "NX", "PX",
+                new Step("dedup_open", FRAME_IDS, List.of("SET", lock, "open", "NX", "PX",
                         Long.toString(OPEN_SET_TTL_MS))),
-                new Step("dedup_close", "SET", FRAME_IDS, List.of("SET", lock, "closed", "PX",
+                new Step("dedup_close", FRAME_IDS, List.of("SET", lock, "closed", "PX",
                         Long.toString(CLOSED_SET_TTL_MS))),
-                new Step("dedup_close", "LRANGE", FRAME_IDS, List.of("LRANGE", keys.dedupCopies(frameId), "0",
-                        "-1")));
+                new Step("dedup_copies", FRAME_IDS, List.of("LPOP", keys.dedupCopies(frameId), "10000")));
     }
 
     /** The script each frame costs Redis, one call: {@code session_accept}. */

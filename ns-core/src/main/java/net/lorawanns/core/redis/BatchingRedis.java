@@ -146,18 +146,27 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
-     * Sends {@code first}, then {@code second}, which Redis executes after it. From an event loop both go out at once,
-     * one behind the other on its lane (Redis executes one connection's requests in order; on Cluster, when both
-     * have keys of one slot); elsewhere, through the pool, whose connections Redis serves in any order,
-     * {@code second} goes once {@code first} is answered. Completes with {@code second}'s answer, or fails when
-     * either failed.
+     * Sends {@code request} through {@code redis}, its latency and failures counted under {@code group} when
+     * {@code redis} is a {@link BatchingRedis} (a Vert.x client counts nothing).
      */
-    public Future<Response> sendInOrder(Request first, Request second, String group) {
-        if (!onLane(Vertx.currentContext())) {
-            return send(first, group).compose(answered -> send(second, group));
+    public static Future<Response> send(Redis redis, Request request, String group) {
+        return redis instanceof BatchingRedis batching ? batching.send(request, group) : redis.send(request);
+    }
+
+    /**
+     * Sends {@code first}, then {@code second}, which Redis executes after it, each counted under its group. From an
+     * event loop both go out at once, one behind the other on its lane (Redis executes one connection's requests in
+     * order; on Cluster, when both have keys of one slot); elsewhere, or with a Vert.x client, whose connections
+     * Redis serves in any order, {@code second} goes once {@code first} is answered. Completes with {@code second}'s
+     * answer, or fails when either failed.
+     */
+    public static Future<Response> sendInOrder(Redis redis, Request first, String firstGroup, Request second,
+                                               String secondGroup) {
+        if (!(redis instanceof BatchingRedis batching) || !onLane(Vertx.currentContext())) {
+            return send(redis, first, firstGroup).compose(answered -> send(redis, second, secondGroup));
         }
-        Future<Response> before = send(first, group);
-        Future<Response> after = send(second, group);
+        Future<Response> before = batching.send(first, firstGroup);
+        Future<Response> after = batching.send(second, secondGroup);
         return before.compose(answered -> after);
     }
 

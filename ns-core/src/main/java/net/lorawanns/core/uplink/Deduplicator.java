@@ -3,7 +3,6 @@ package net.lorawanns.core.uplink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,8 +56,11 @@ public final class Deduplicator {
     private static final byte[] CLOSED = ascii("closed");
     private static final byte[] NX = ascii("NX");
     private static final byte[] PX = ascii("PX");
-    private static final byte[] FIRST = ascii("0");
-    private static final byte[] LAST = ascii("-1");
+    /**
+     * The most copies of other instances one set's close takes: more gateways than hear a frame. LPOP with a count
+     * takes them and deletes the list, as the script this replaced did.
+     */
+    private static final byte[] MOST_COPIES = ascii("10000");
     /** How long a closed set is remembered, to recognise late copies: ms, as decimal digits. */
     private static final byte[] CLOSED_MILLIS = ascii("10000");
     private static final long OPEN_GRACE_MS = 5_000;
@@ -218,12 +220,14 @@ public final class Deduplicator {
      * none), on a timer of its own.
      */
     private void closeAt(long windowEnd, Runnable close) {
-        if (!(Vertx.currentContext() instanceof ContextInternal context) || !context.isEventLoopContext()
-                || !Context.isOnEventLoopThread()) {
+        if (!(Vertx.currentContext() instanceof ContextInternal current) || !current.isEventLoopContext()
+                || !current.nettyEventLoop().inEventLoop()) {
             long leftMillis = (windowEnd - System.nanoTime() + 999_999) / 1_000_000;
             vertx.setTimer(Math.max(1, leftMillis), t -> close.run());
             return;
         }
+        // A duplicated context shares its root's data: the windows close on the root.
+        ContextInternal context = current.unwrap();
         WindowEnds ends = context.get(windowEndsKey);
         if (ends == null) {
             ends = new WindowEnds(context);
@@ -235,14 +239,13 @@ public final class Deduplicator {
     /**
      * {@link #ADD}'s outcome for the set's first copy here. Its first step, SET NX, goes alone: on a frame no other
      * instance heard (the usual case) a command costs Redis less than half a script ({@code redis-benchmark -P 64} on
-     * Redis 6.2.6: 428,000 SET NX a second, 208,000 {@code dedup_add}). Only a lock already taken needs the script, which
-     * decides atomically whether the set is still open.
+     * Redis 6.2.6: 428,000 SET NX a second, 208,000 {@code dedup_add}). Only a lock already taken needs the script,
+     * which decides atomically whether the set is still open. A copy that reached another instance first so takes two
+     * round trips to Redis in a row rather than one: on a Redis slower than the window, more such copies are late.
      */
     private Future<Integer> lock(byte[][] setKeys, UplinkFrame frame) {
         Request take = Request.cmd(Command.SET).arg(setKeys[0]).arg(OPEN).arg(NX).arg(PX).arg(lockMillis);
-        Future<Response> taken = redis instanceof BatchingRedis batching ? batching.send(take, "dedup_add")
-                : redis.send(take);
-        return taken.compose(reply -> reply != null ? OPENED_HERE
+        return BatchingRedis.send(redis, take, "dedup_open").compose(reply -> reply != null ? OPENED_HERE
                 : ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo(0)),
                         lockMillis).map(Response::toInteger));
     }
@@ -272,20 +275,18 @@ public final class Deduplicator {
     }
 
     /**
-     * Marks the set closed, then reads the copies other instances added. Two commands rather than a script, which
-     * costs Redis more than the pair ({@code redis-benchmark -P 64} on Redis 6.2.6, three runs: 91,000-141,000 calls a
-     * second of the script this replaced, 233,000-377,000 of the SET, 300,000-434,000 of the LRANGE). No atomicity is
-     * needed between them: once the lock reads closed {@link #ADD} adds nothing more, and Redis executes the LRANGE
-     * after the SET ({@link BatchingRedis#sendInOrder}), so the list it reads is final. The list is left to expire
-     * with the TTL {@link #ADD} gave it, the lock's.
+     * Marks the set closed, then takes the copies other instances added (LPOP with a count, Redis 6.2: the list goes
+     * with its last element; nil when there is none). Two commands rather than a script, which costs Redis more than
+     * the pair ({@code redis-benchmark -P 64} on Redis 6.2.6, three runs: 91,000-141,000 calls a second of the script
+     * this replaced, 233,000-377,000 of the SET, 300,000-434,000 of an LRANGE of no list, which an LPOP of no list
+     * matches: 736,000-852,000 against 741,000-763,000 in three runs side by side, later). No atomicity is needed
+     * between them: once the lock reads closed {@link #ADD} adds nothing more, and Redis executes the LPOP after the
+     * SET ({@link BatchingRedis#sendInOrder}), so what it takes is final.
      */
     private Future<Response> closeInRedis(byte[][] setKeys) {
         Request mark = Request.cmd(Command.SET).arg(setKeys[0]).arg(CLOSED).arg(PX).arg(CLOSED_MILLIS);
-        Request read = Request.cmd(Command.LRANGE).arg(setKeys[1]).arg(FIRST).arg(LAST);
-        if (redis instanceof BatchingRedis batching) {
-            return batching.sendInOrder(mark, read, "dedup_close");
-        }
-        return redis.send(mark).compose(marked -> redis.send(read));
+        Request take = Request.cmd(Command.LPOP).arg(setKeys[1]).arg(MOST_COPIES);
+        return BatchingRedis.sendInOrder(redis, mark, "dedup_close", take, "dedup_copies");
     }
 
     /** The set with the copies other instances handed over, from the closing requests' answer; without it, local. */
@@ -294,7 +295,7 @@ public final class Deduplicator {
         try {
             if (closed.succeeded()) {
                 Response response = closed.result();
-                if (response.size() == 0) {
+                if (response == null) {
                     return local;
                 }
                 List<Copy> copies = new ArrayList<>(local.copies().size() + response.size());

@@ -21,10 +21,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: the event loop of its context only.
  */
 final class WindowEnds {
-    private record End(long nanos, Runnable close) {
+    /** A window's end, and {@code added}, its place among the windows added, for ends that are equal. */
+    private record End(long nanos, long added, Runnable close) {
     }
 
-    private static final Comparator<End> EARLIEST_FIRST = (a, b) -> Long.compare(a.nanos - b.nanos, 0);
+    /** By end (compared as {@link System#nanoTime} values are: by their difference), then in the order added. */
+    private static final Comparator<End> EARLIEST_FIRST = (a, b) -> a.nanos != b.nanos
+            ? Long.compare(a.nanos - b.nanos, 0) : Long.compare(a.added, b.added);
 
     private final ContextInternal context;
     private final EventLoop eventLoop;
@@ -36,6 +39,7 @@ final class WindowEnds {
     /** The one timer, while windows are open; it fires at {@link #timerAt}. */
     private ScheduledFuture<?> timer;
     private long timerAt;
+    private long added;
 
     WindowEnds(ContextInternal context) {
         this.context = context;
@@ -44,7 +48,7 @@ final class WindowEnds {
 
     /** Runs {@code close} on this event loop's context once {@link System#nanoTime} has passed {@code endNanos}. */
     void add(long endNanos, Runnable close) {
-        End end = new End(endNanos, close);
+        End end = new End(endNanos, added++, close);
         End last = inOrder.peekLast();
         if (last == null || endNanos - last.nanos >= 0) {
             inOrder.addLast(end);
@@ -54,11 +58,6 @@ final class WindowEnds {
         if (timer == null || endNanos - timerAt < 0) {
             arm(endNanos);
         }
-    }
-
-    /** Windows not yet closed. */
-    int size() {
-        return inOrder.size() + outOfOrder.size();
     }
 
     /** Sets the timer for {@code atNanos}, in place of one set for later. */
@@ -108,6 +107,6 @@ final class WindowEnds {
         if (a == null) {
             return b;
         }
-        return b == null || a.nanos - b.nanos <= 0 ? a : b;
+        return b == null || EARLIEST_FIRST.compare(a, b) <= 0 ? a : b;
     }
 }

@@ -235,14 +235,14 @@ class BatchingRedisTest {
         Context context = vertx.getOrCreateContext();
         context.runOnContext(v -> redis.send(Request.cmd(Command.PING)).onComplete(test.succeeding(pong -> {
             server.freeze();
-            Future<Response> read = redis.sendInOrder(Request.cmd(Command.SET).arg(key).arg("first"),
-                    Request.cmd(Command.GET).arg(key), "pair");
+            Future<Response> read = BatchingRedis.sendInOrder(redis, Request.cmd(Command.SET).arg(key).arg("first"),
+                    "pair", Request.cmd(Command.GET).arg(key), "pair");
             test.verify(() -> assertEquals(2, redis.pending(), "both sent before Redis answered the first"));
             server.thaw();
             read.compose(first -> {
                 test.verify(() -> assertEquals("first", first.toString()));
-                return redis.sendInOrder(Request.cmd(Command.INCR).arg(key), Request.cmd(Command.GET).arg(key),
-                        "pair");
+                return BatchingRedis.sendInOrder(redis, Request.cmd(Command.INCR).arg(key), "pair",
+                        Request.cmd(Command.GET).arg(key), "pair");
             }).onComplete(test.failing(notANumber -> test.verify(() -> {
                 assertTrue(notANumber.getMessage().contains("not an integer"), notANumber.getMessage());
                 server.close();
