@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -327,9 +328,12 @@ public final class LoadGenerator {
         }
     }
 
-    /** PUTs {@code body} to the API; fails unless it answers 200. */
+    /**
+     * PUTs {@code body} to the API; fails unless it answers 200, and when no answer comes within a minute: a run once
+     * waited for ever on a registration whose answer never came, the server having stored the device.
+     */
     private static Future<Void> put(HttpClientAgent http, String uri, String body) {
-        return http.request(HttpMethod.PUT, uri)
+        return http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI(uri).setIdleTimeout(60_000))
                 .compose(request -> request.putHeader("Authorization", "Bearer " + API_KEY).send(body))
                 .compose(response -> response.body().map(answer -> {
                     if (response.statusCode() != 200) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
 import net.lorawanns.core.mac.MacState;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.types.Eui64;
@@ -17,8 +18,14 @@ import net.lorawanns.core.types.Eui64;
  *
  * <p>Direct-mapped: a device's slot follows from its DevEUI, and a device that takes another's slot costs that one a
  * parse, so the memory stays bounded however many devices send: {@value #SLOTS} slots of about 1.5-2 KB each (keys,
- * both values and their bytes; a MAC state's collections take most of it), some 30 MB when all are used. Thread-safe:
- * the pipelines' event loops share it; a slot holds an immutable {@link Entry}, replaced whole.
+ * both values and their bytes; a MAC state's collections take most of it), some 30 MB when all are used.
+ *
+ * <p>A device takes a slot that is not yet its own at its second counter step in a row there ({@link #device}): with
+ * more devices than slots, each sending seldom, every step would otherwise replace the slot's entry, to be replaced
+ * in turn before that device's next frame. Such entries help no one, and they live seconds: long enough for the young
+ * collector to copy them, some 30 MB at each collection, before they die (BENCHMARKS.md, a million devices). Not
+ * kept, what a step parses dies young. Thread-safe: the pipelines' event loops share it; a slot holds an immutable
+ * {@link Entry}, replaced whole; the record of the last device turned away is only a hint.
  */
 final class CounterStepReads {
     private static final int SLOTS = 16_384;
@@ -45,6 +52,8 @@ final class CounterStepReads {
 
     private final RedisKeys redisKeys;
     private final Entry[] slots = new Entry[SLOTS];
+    /** By slot, the DevEUI of the last device not kept there: its next step there takes the slot. */
+    private final AtomicLongArray turnedAway = new AtomicLongArray(SLOTS);
 
     CounterStepReads(RedisKeys redisKeys) {
         this.redisKeys = redisKeys;
@@ -70,7 +79,7 @@ final class CounterStepReads {
 
     /**
      * The device record the counter step read: the kept one when the bytes are the same, else parsed from a copy of
-     * them and kept.
+     * them and kept, if the slot is the device's or the device was the last one turned away from it.
      */
     Device device(Entry entry, CounterStepReply reply) {
         if (entry.device() != null && reply.deviceEquals(entry.deviceBytes())) {
@@ -78,7 +87,13 @@ final class CounterStepReads {
         }
         byte[] stored = reply.device();
         Device device = Device.fromJson(new JsonObject(Buffer.buffer(stored)));
-        keep(of(entry.devEui()).withDevice(stored, device));
+        Eui64 devEui = entry.devEui();
+        int slot = slot(devEui);
+        if (holds(slot, devEui) || turnedAway.get(slot) == devEui.value()) {
+            slots[slot] = of(devEui).withDevice(stored, device);
+        } else {
+            turnedAway.set(slot, devEui.value());
+        }
         return device;
     }
 
@@ -103,13 +118,18 @@ final class CounterStepReads {
         return entry != null && entry.devEui().equals(devEui) && entry.mac() != null ? entry : null;
     }
 
-    /** Keeps {@code state} as what the bytes {@code stored} hold for the device. */
+    /** Keeps {@code state} as what the bytes {@code stored} hold for the device, if its slot is its own. */
     void keepMac(Eui64 devEui, byte[] stored, MacState state) {
-        keep(of(devEui).withMac(stored, state));
+        int slot = slot(devEui);
+        Entry entry = slots[slot];
+        if (entry != null && entry.devEui().equals(devEui)) {
+            slots[slot] = entry.withMac(stored, state);
+        }
     }
 
-    private void keep(Entry entry) {
-        slots[slot(entry.devEui())] = entry;
+    private boolean holds(int slot, Eui64 devEui) {
+        Entry entry = slots[slot];
+        return entry != null && entry.devEui().equals(devEui);
     }
 
     private static int slot(Eui64 devEui) {

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,8 +197,9 @@ class SessionStoreTest {
     }
 
     /**
-     * The step keeps what it parsed with the bytes it came from (CounterStepReads): unchanged bytes are not parsed
-     * again, and a record or MAC state changed in Redis, by another instance or by hand, is read as it is now.
+     * The step keeps what it parsed with the bytes it came from (CounterStepReads), from the device's second step:
+     * unchanged bytes are not parsed again, and a record or MAC state changed in Redis, by another instance or by
+     * hand, is read as it is now.
      */
     @Test
     void theCounterStepReadsEveryChangeOfTheDeviceRecordAndMacStateWhoeverMadeIt() throws Exception {
@@ -205,23 +207,25 @@ class SessionStoreTest {
         await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
         CounterStep first = await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), false));
         CounterStep second = await(one.accept(DEV, "s1", 12, WINDOWS, List.of(), false));
-        assertEquals(Optional.of(abp(DEV, false)), second.device());
-        assertSame(first.device().orElseThrow(), second.device().orElseThrow(), "unchanged bytes, parsed once");
+        CounterStep third = await(one.accept(DEV, "s1", 13, WINDOWS, List.of(), false));
+        assertEquals(Optional.of(abp(DEV, false)), third.device());
+        assertNotSame(first.device().orElseThrow(), second.device().orElseThrow(), "a device's first step keeps none");
+        assertSame(second.device().orElseThrow(), third.device().orElseThrow(), "unchanged bytes, parsed once more");
 
         Device moved = new Device(DEV, Optional.empty(), MacVersion.LORAWAN_1_0_4, "other-app", true,
                 Optional.empty());
         await(new DeviceStore(TestRedis.client(vertx, TestRedis.settings()), keys).put(moved));
-        assertEquals(Optional.of(moved), await(one.accept(DEV, "s1", 13, WINDOWS, List.of(), false)).device(),
+        assertEquals(Optional.of(moved), await(one.accept(DEV, "s1", 14, WINDOWS, List.of(), false)).device(),
                 "a record another instance changed");
 
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacState saved = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
-        assertTrue(await(other.saveMacState(DEV, "s1", 13, saved)));
-        assertEquals(saved, await(one.accept(DEV, "s1", 14, WINDOWS, List.of(), false)).macState().orElseThrow(),
+        assertTrue(await(other.saveMacState(DEV, "s1", 14, saved)));
+        assertEquals(saved, await(one.accept(DEV, "s1", 15, WINDOWS, List.of(), false)).macState().orElseThrow(),
                 "a MAC state another instance saved");
         MacState byHand = saved.with(f -> f.maxDutyCycle = 7);
         await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("m").arg(byHand.toJson().encode())));
-        assertEquals(byHand, await(one.accept(DEV, "s1", 15, WINDOWS, List.of(), false)).macState().orElseThrow(),
+        assertEquals(byHand, await(one.accept(DEV, "s1", 16, WINDOWS, List.of(), false)).macState().orElseThrow(),
                 "a MAC state changed in Redis");
         assertEquals(Optional.of(byHand), one.lastReadMacState(DEV));
     }
