@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -101,6 +102,8 @@ public final class LoadGenerator {
     private static final double CONFIRMED_SHARE = Double.parseDouble(System.getProperty("load.confirmedShare", "0"));
     private static final boolean WEBHOOK = Boolean.getBoolean("load.webhook");
     private static final int REGISTER_CONCURRENCY = Integer.getInteger("load.registerConcurrency", 50);
+    /** How long a registration waits for the API's answer before it is sent again, once. */
+    private static final int ANSWER_SECONDS = 60;
     /**
      * redis-benchmark's connections for the Redis-alone figure: the server sends each event loop's requests on one
      * connection of its own.
@@ -303,12 +306,21 @@ public final class LoadGenerator {
             long start = System.nanoTime();
             Semaphore window = new Semaphore(REGISTER_CONCURRENCY);
             AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicInteger retried = new AtomicInteger();
             for (int i = 0; i < devices && failure.get() == null; i++) {
                 String body = """
                         {"application_id":"load","mac_version":"1.0.3","abp":{"dev_addr":"%s","nwk_s_key":"%s","app_s_key":"%s"}}
                         """.formatted(devAddr(i), HEX.formatHex(KEY.bytes()), HEX.formatHex(KEY.bytes()));
                 window.acquire();
-                put(http, "/api/v1/devices/" + devEui(i), body)
+                String uri = "/api/v1/devices/" + devEui(i);
+                // A registration is an idempotent PUT: one whose answer never came is sent once more.
+                put(http, uri, body).recover(lost -> {
+                    if (!(lost instanceof TimeoutException)) {
+                        return Future.failedFuture(lost);
+                    }
+                    retried.incrementAndGet();
+                    return put(http, uri, body);
+                })
                         .onComplete(done -> {
                             if (done.failed()) {
                                 failure.compareAndSet(null, done.cause());
@@ -321,26 +333,28 @@ public final class LoadGenerator {
                 throw new IllegalStateException("registering devices failed", failure.get());
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "Registered %d ABP devices in %.1f s (%.0f/s, %d requests at a time)%n",
-                    devices, elapsed, devices / elapsed, REGISTER_CONCURRENCY);
+            System.out.printf(Locale.ROOT, "Registered %d ABP devices in %.1f s (%.0f/s, %d requests at a time; %d sent"
+                    + " again after no answer within %d s)%n", devices, elapsed, devices / elapsed, REGISTER_CONCURRENCY,
+                    retried.get(), ANSWER_SECONDS);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
     }
 
     /**
-     * PUTs {@code body} to the API; fails unless it answers 200, and when no answer comes within a minute: a run once
-     * waited for ever on a registration whose answer never came, the server having stored the device.
+     * PUTs {@code body} to the API; fails unless it answers 200, and with a TimeoutException when no answer comes
+     * within {@value #ANSWER_SECONDS} s: two million-device runs waited for ever on registrations whose answers never
+     * came (no request or connection left in the generator, the server having stored every device).
      */
     private static Future<Void> put(HttpClientAgent http, String uri, String body) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.PUT).setURI(uri).setIdleTimeout(60_000))
+        return http.request(HttpMethod.PUT, uri)
                 .compose(request -> request.putHeader("Authorization", "Bearer " + API_KEY).send(body))
-                .compose(response -> response.body().map(answer -> {
+                .compose(response -> response.body().<Void>map(answer -> {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException("API: " + response.statusCode() + " " + answer);
                     }
                     return null;
-                }));
+                })).timeout(ANSWER_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The DevEUI of the generator's device {@code device}. */

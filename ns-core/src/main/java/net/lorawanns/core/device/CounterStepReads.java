@@ -23,7 +23,7 @@ import net.lorawanns.core.types.Eui64;
  * <p>A device takes a slot that is not yet its own at its second counter step in a row there ({@link #device}): with
  * more devices than slots, each sending seldom, every step would otherwise replace the slot's entry, to be replaced
  * in turn before that device's next frame. Such entries help no one, and they live seconds: long enough for the young
- * collector to copy them, some 30 MB at each collection, before they die (BENCHMARKS.md, a million devices). Not
+ * collector to copy them, some 30 MB at each collection, before they die (BENCHMARKS.md, session 15). Not
  * kept, what a step parses dies young. Thread-safe: the pipelines' event loops share it; a slot holds an immutable
  * {@link Entry}, replaced whole; the record of the last device turned away is only a hint.
  */
@@ -52,7 +52,10 @@ final class CounterStepReads {
 
     private final RedisKeys redisKeys;
     private final Entry[] slots = new Entry[SLOTS];
-    /** By slot, the DevEUI of the last device not kept there: its next step there takes the slot. */
+    /**
+     * By slot, the DevEUI of the last device not kept there: its next step there takes the slot. Zero to begin with,
+     * so a device whose DevEUI is 0 takes an empty slot at its first step.
+     */
     private final AtomicLongArray turnedAway = new AtomicLongArray(SLOTS);
 
     CounterStepReads(RedisKeys redisKeys) {
@@ -92,14 +95,14 @@ final class CounterStepReads {
         if (holds(slot, devEui) || turnedAway.get(slot) == devEui.value()) {
             slots[slot] = of(devEui).withDevice(stored, device);
         } else {
-            turnedAway.set(slot, devEui.value());
+            turnedAway.lazySet(slot, devEui.value());
         }
         return device;
     }
 
     /**
      * The MAC state kept for {@code stored}, if the device's last read (or save) was of these bytes; else empty, and
-     * the caller parses it and {@link #keepMac keeps} what it made of them.
+     * the caller parses it and {@link #keepMac keeps} what it made of them (kept if the device holds its slot).
      */
     Optional<MacState> macIfSame(Eui64 devEui, byte[] stored) {
         Entry entry = withMac(devEui);

@@ -250,7 +250,10 @@ public final class SessionStore {
     private final RedisKeys keys;
     private final SessionRecord records;
     private final ReplicaAcks acks;
-    /** The device record and MAC state each counter step reads, parsed only when their stored bytes changed. */
+    /**
+     * The device record and MAC state each counter step reads, parsed only when their stored bytes changed, for the
+     * devices that hold a slot of it (from their second step in a row there).
+     */
     private final CounterStepReads reads;
 
     /**
@@ -484,7 +487,10 @@ public final class SessionStore {
                 });
     }
 
-    /** {@link #ACCEPT}'s reply read; the device record and MAC state are parsed only when not as last read. */
+    /**
+     * {@link #ACCEPT}'s reply read; the device record and MAC state are parsed only when not as last read. The record
+     * is read first: the step that gives the device its slot of {@link #reads} keeps the MAC state there too.
+     */
     private CounterStep counterStep(CounterStepReads.Entry known, Response result) {
         CounterStepReply reply = CounterStepReply.read(result.toBytes());
         String pendingAck = reply.pendingAck();
@@ -523,7 +529,8 @@ public final class SessionStore {
                     boolean saved = reply.toInteger() == 1;
                     if (saved) {
                         // The next counter step reads these bytes back, unless another frame's state replaced them:
-                        // kept, they need no parse then. A state Redis refused is not kept.
+                        // kept (for a device that holds its slot of the reads), they need no parse then. A state
+                        // Redis refused is not kept.
                         reads.keepMac(devEui, stored, state);
                     }
                     return saved;
@@ -541,7 +548,8 @@ public final class SessionStore {
 
     /**
      * The MAC state this instance last read (or saved) for the device, without asking Redis: a frame's receive windows
-     * follow its RX settings before the counter step reads the current state. Empty when none is kept.
+     * follow its RX settings before the counter step reads the current state. Empty when none is kept: before the
+     * device's second counter step here, or while it does not hold its slot of the reads.
      */
     public Optional<MacState> lastReadMacState(Eui64 devEui) {
         return reads.lastMac(devEui);

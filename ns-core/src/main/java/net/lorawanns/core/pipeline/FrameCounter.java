@@ -126,8 +126,9 @@ final class FrameCounter implements DataStep {
 
     /**
      * How long the frame holds its device's downlink path: to the end of RX2 (RECEIVE_DELAY1 + 1 s, LoRaWAN 1.0.4
-     * section 3.3), with the RX1 delay the device was last known to use, and the time on air of the largest frame
-     * RX2's data rate carries. A Class B or C downlink waits meanwhile.
+     * section 3.3), with the RX1 delay the device was last known to use (the session's when no MAC state of it is
+     * kept here), and the time on air of the largest frame RX2's data rate carries. A Class B or C downlink waits
+     * meanwhile.
      */
     private Duration receiveWindows(DataUplink uplink) {
         DeviceSession session = uplink.session();

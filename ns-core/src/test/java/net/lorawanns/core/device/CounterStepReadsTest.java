@@ -70,6 +70,20 @@ class CounterStepReadsTest {
         assertSame(state, reads.macIfSame(A, stored).orElseThrow());
     }
 
+    @Test
+    void aMacStateOfADeviceWithoutTheSlotLeavesTheHoldersEntry() {
+        MacState held = MacState.initial(channels(), new TreeMap<>(), new MacState.RxSettings(1, 0, 0, 869_525_000));
+        MacState other = MacState.initial(channels(), new TreeMap<>(), new MacState.RxSettings(5, 0, 0, 869_525_000));
+        step(A);
+        Device keptA = step(A);
+        reads.keepMac(A, held.toJsonBytes(), held);
+        step(B);
+        reads.keepMac(B, other.toJsonBytes(), other);
+        assertTrue(reads.lastMac(B).isEmpty());
+        assertSame(held, reads.lastMac(A).orElseThrow());
+        assertSame(keptA, step(A));
+    }
+
     private Device step(Eui64 devEui) {
         String device = "{\"dev_eui\":\"" + devEui + "\",\"mac_version\":\"1.0.3\",\"application_id\":\"app\"}";
         // A new frame, no MAC state stored, the device record as the whole payload.
