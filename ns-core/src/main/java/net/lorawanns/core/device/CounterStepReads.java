@@ -64,8 +64,8 @@ final class CounterStepReads {
 
     /** The device's entry, a fresh one (keys only) when it has none. */
     Entry of(Eui64 devEui) {
-        Entry entry = slots[slot(devEui)];
-        if (entry != null && entry.devEui().equals(devEui)) {
+        Entry entry = held(devEui);
+        if (entry != null) {
             return entry;
         }
         byte[] session = utf8(redisKeys.session(devEui));
@@ -76,8 +76,8 @@ final class CounterStepReads {
 
     /** The device's last read MAC state, without asking Redis; empty when none is kept. */
     Optional<MacState> lastMac(Eui64 devEui) {
-        Entry entry = slots[slot(devEui)];
-        return entry != null && entry.devEui().equals(devEui) ? Optional.ofNullable(entry.mac()) : Optional.empty();
+        Entry entry = held(devEui);
+        return entry != null ? Optional.ofNullable(entry.mac()) : Optional.empty();
     }
 
     /**
@@ -92,8 +92,10 @@ final class CounterStepReads {
         Device device = Device.fromJson(new JsonObject(Buffer.buffer(stored)));
         Eui64 devEui = entry.devEui();
         int slot = slot(devEui);
-        if (holds(slot, devEui) || turnedAway.get(slot) == devEui.value()) {
-            slots[slot] = of(devEui).withDevice(stored, device);
+        Entry current = held(devEui);
+        if (current != null || turnedAway.get(slot) == devEui.value()) {
+            // Not held: the step's own entry, made with its keys, takes the slot.
+            slots[slot] = (current != null ? current : entry).withDevice(stored, device);
         } else {
             turnedAway.lazySet(slot, devEui.value());
         }
@@ -117,22 +119,22 @@ final class CounterStepReads {
 
     /** The device's entry if it keeps a MAC state; else null. */
     private Entry withMac(Eui64 devEui) {
-        Entry entry = slots[slot(devEui)];
-        return entry != null && entry.devEui().equals(devEui) && entry.mac() != null ? entry : null;
+        Entry entry = held(devEui);
+        return entry != null && entry.mac() != null ? entry : null;
     }
 
     /** Keeps {@code state} as what the bytes {@code stored} hold for the device, if its slot is its own. */
     void keepMac(Eui64 devEui, byte[] stored, MacState state) {
-        int slot = slot(devEui);
-        Entry entry = slots[slot];
-        if (entry != null && entry.devEui().equals(devEui)) {
-            slots[slot] = entry.withMac(stored, state);
+        Entry entry = held(devEui);
+        if (entry != null) {
+            slots[slot(devEui)] = entry.withMac(stored, state);
         }
     }
 
-    private boolean holds(int slot, Eui64 devEui) {
-        Entry entry = slots[slot];
-        return entry != null && entry.devEui().equals(devEui);
+    /** The entry of the device's slot, if it is the device's; else null. */
+    private Entry held(Eui64 devEui) {
+        Entry entry = slots[slot(devEui)];
+        return entry != null && entry.devEui().equals(devEui) ? entry : null;
     }
 
     private static int slot(Eui64 devEui) {
