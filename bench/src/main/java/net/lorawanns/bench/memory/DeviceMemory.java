@@ -124,7 +124,7 @@ public final class DeviceMemory {
                             Optional.empty()))
                     .compose(v -> sessions.setActive(devEui, session, -1, 0))
                     .compose(v -> sessions.accept(devEui, session.id(), 0, RECEIVE_WINDOWS, HEARD, false))
-                    .compose(step -> sessions.saveMacState(devEui, session.id(), 0, mac))
+                    .compose(step -> sessions.saveMacState(devEui, session.id(), 0, mac, RECEIVE_WINDOWS))
                     .mapEmpty();
         }
     }

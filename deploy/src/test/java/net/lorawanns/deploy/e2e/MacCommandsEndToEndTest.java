@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -292,6 +294,42 @@ class MacCommandsEndToEndTest {
         }
         assertEquals(1, device.mac.handled.stream().filter(cid -> cid == 0x08).count(), "RXTimingSetupReq once");
         network.awaitMacState(device.devEui, m -> m.getInteger("rx1d") == 3);
+    }
+
+    /**
+     * The server that moved a device's RX1 delay to 2 s is not the only one to hold its downlink path for it: the
+     * second server, which never had a frame of the device before, answers in RX2 3 s after the uplink (RECEIVE_DELAY2
+     * = RECEIVE_DELAY1 + 1 s, LoRaWAN 1.0.4 section 3.3) and keeps Class B and C downlinks off the path until RX2's
+     * largest frame is over. That frame, at the device's RX2 DR0 (SF12, 125 kHz): RP002's 51-byte FRMPayload, a
+     * 64-byte PHYPayload; by the SX1276 datasheet's formula (CR 4/5, 8-symbol preamble, explicit header, no CRC on a
+     * downlink, low data rate optimisation) 12.25 preamble symbols and 8 + ceil((512 - 48 + 28) / 40) * 5 = 73 payload
+     * symbols of 32.768 ms: 2,793.5 ms.
+     */
+    @Test
+    void anotherServerHoldsTheDownlinkPathUntilTheMovedRx2IsOver() throws Exception {
+        network.api(server, "PUT", "/api/v1/device-profiles/rx1-after-2s", new JsonObject().put("region", "eu868")
+                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3").put("rx1_delay", 2), 200);
+        SpecDevice device = network.abpDevice(server, "00000000000D0009", "26000D09", APPLICATION, "rx1-after-2s")
+                .inRegion(DeviceRegion.EU868, 3);
+        device.receive(exchange(device.uplinkNow(true, 10, new byte[] {15})).phy());
+        SpecDevice.Uplink acknowledging = device.uplinkNow(true, 10, new byte[] {16});
+        Air.Sent sent = air.transmit(acknowledging.phy(), acknowledging.frequencyHz(), acknowledging.datr(), heard);
+        SimulatedGateway.Downlink answer = gps.awaitDownlink(Site.WAIT);
+        assertEquals((sent.tmstAt(gps) + 2_000_000L) & 0xFFFFFFFFL, answer.tmst(), "RX1 2 s after the uplink");
+        assertTrue(device.receive(answer.phy()).ack());
+        network.awaitMacState(device.devEui, m -> m.getInteger("rx1d") == 2);
+
+        SpecDevice.Uplink elsewhere = device.uplinkNow(true, 10, new byte[] {17});
+        sent = air.transmit(elsewhere.phy(), elsewhere.frequencyHz(), elsewhere.datr(),
+                List.of(new Air.Reception(rx2Gateway, 6.5, -70, 0)));
+        SimulatedGateway.Downlink inRx2 = rx2Gateway.awaitDownlink(Site.WAIT);
+        assertEquals((sent.tmstAt(rx2Gateway) + 3_000_000L) & 0xFFFFFFFFL, inRx2.tmst(), "RX2 3 s after the uplink");
+        assertEquals("SF12BW125", inRx2.datr());
+        assertTrue(device.receive(inRx2.phy()).ack());
+        // README, "Downlinks": the session records the span of the last uplink's receive windows (lw, in ms).
+        long held = network.redis(Request.cmd(Command.HGET)
+                .arg(network.keyPrefix() + "lorawan:device:{" + device.devEui + "}:session").arg("lw")).toLong();
+        assertTrue(held >= 3_000 + 2_793, "the path is held " + held + " ms after the uplink");
     }
 
     /**

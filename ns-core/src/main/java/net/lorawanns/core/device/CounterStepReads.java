@@ -74,12 +74,6 @@ final class CounterStepReads {
                 null, null, null, null);
     }
 
-    /** The device's last read MAC state, without asking Redis; empty when none is kept. */
-    Optional<MacState> lastMac(Eui64 devEui) {
-        Entry entry = held(devEui);
-        return entry != null ? Optional.ofNullable(entry.mac()) : Optional.empty();
-    }
-
     /**
      * The device record the counter step read: the kept one when the bytes are the same, else parsed from a copy of
      * them and kept, if the slot is the device's or the device was the last one turned away from it.

@@ -63,12 +63,13 @@ public final class SessionStore {
      * {@code "join_eui":} can only be that key. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator
      * asked for ({@code fr}; -1 for none), which goes out with the answer to this frame. The session's MAC state
      * ({@code m}, '' before the first) comes with the decision, and a pending session that becomes active starts
-     * without one, without a confirmed downlink waiting for its ACK ({@code cd}, on air from {@code cdt} ms) and
+     * without one (nor its span of receive windows, {@code rw}), without a confirmed downlink waiting for its ACK ({@code cd}, on air from {@code cdt} ms) and
      * without its ConfFCnt ({@code cf}). A NEW frame (or RESET) received at ARGV[7] ms takes {@code cd} once that
      * downlink was on air: the frame is the device's ACK or its absence. It records the gateways that heard it, best
      * first ({@code gw}, ARGV[6]: where Class B and C downlinks go). Each frame that is answered (not a replay) records
-     * when it came ({@code lu}) and the span of its receive windows ({@code lw}, ARGV[5] ms), during which no Class B
-     * or C downlink goes ({@link net.lorawanns.core.queue.DownlinkQueue#reserve}), and reads the length of the
+     * when it came ({@code lu}) and the span of its receive windows ({@code lw}: the span the MAC state asks for,
+     * {@code rw}, once one was stored, else ARGV[5] ms, from the session's RX settings), during which no Class B or C downlink
+     * goes ({@link net.lorawanns.core.queue.DownlinkQueue#reserve}), and reads the length of the
      * downlink queue (KEYS[3]); with items queued, a Class B or C sender's hold on the downlink path (KEYS[4], 'BC')
      * makes the path busy: that sender may be sending the head, and the answer carries none. A step that moves the
      * counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}),
@@ -90,23 +91,25 @@ public final class SessionStore {
             end
             local otaa = string.find(raw, '"join_eui":', 1, true)
             local relax = string.find(raw, '"relax_fcnt":true', 1, true)
-            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm', 'cd', 'cdt')
+            local state = redis.call('HMGET', KEYS[1], 'pid', 'aid', 'f', 'fr', 'm', 'cd', 'cdt', 'rw')
             if state[1] == ARGV[1] then
               local pending = redis.call('HGET', KEYS[1], 'p')
               redis.call('HSET', KEYS[1], 'a', pending, 'aid', ARGV[1], 'f', -1, 'nd', 0, 'ad', 0)
-              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr', 'm', 'cd', 'cdt', 'cf', 'gw')
+              redis.call('HDEL', KEYS[1], 'p', 'pid', 'r0', 'fr', 'm', 'rw', 'cd', 'cdt', 'cf', 'gw')
               state[1] = false
               state[2] = ARGV[1]
               state[3] = '-1'
               state[4] = false
               state[5] = false
               state[6] = false
+              state[8] = false
             end
             if state[2] ~= ARGV[1] then return '4 -1 0 0 -1 0 0 0\\n' .. raw end
             local last = tonumber(state[3])
             local fcnt = tonumber(ARGV[2])
             local mac = state[5] or ''
             local pid = state[1] or ''
+            local windows = state[8] or ARGV[5]
             if otaa then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             local function reply(decision, rejoin, queued, held, down, acked)
               return decision .. ' ' .. rejoin .. ' ' .. queued .. ' ' .. held .. ' ' .. down .. ' ' .. #pid .. ' '
@@ -128,7 +131,7 @@ public final class SessionStore {
               local acked = state[6] or ''
               if acked ~= '' and tonumber(state[7] or '0') > tonumber(ARGV[7]) then acked = '' end
               redis.call('HSET', KEYS[1], 'f', ARGV[2], 'ut', ARGV[4], 'uf', state[3], 'ur', took, 'uc', acked,
-                'gw', ARGV[6], 'lu', ARGV[7], 'lw', ARGV[5])
+                'gw', ARGV[6], 'lu', ARGV[7], 'lw', windows)
               if acked ~= '' then redis.call('HDEL', KEYS[1], 'cd', 'cdt') end
               local queued = redis.call('LLEN', KEYS[3])
               local held = busy(queued)
@@ -140,7 +143,7 @@ public final class SessionStore {
               end
               return reply('0', '-1', queued, held, down, acked)
             elseif fcnt == last then
-              redis.call('HSET', KEYS[1], 'lu', ARGV[7], 'lw', ARGV[5])
+              redis.call('HSET', KEYS[1], 'lu', ARGV[7], 'lw', windows)
               local queued = redis.call('LLEN', KEYS[3])
               return reply('1', '-1', queued, busy(queued), fcntDown(queued, ''), '')
             end
@@ -183,14 +186,14 @@ public final class SessionStore {
             return 1
             """);
     /**
-     * Stores what the frame ARGV[3] of the session ARGV[1] left in the session's field ARGV[4] (its MAC state, the
-     * gateways that heard it) as ARGV[2], if that session is still the active one and that frame its last (a later
-     * frame, decided meanwhile, has the newer value); 0 when not.
+     * Stores what the frame ARGV[2] of the session ARGV[1] left in the session's fields, each field followed by its
+     * value from ARGV[3] on (its MAC state, the gateways that heard it), if that session is still the active one and
+     * that frame its last (a later frame, decided meanwhile, has the newer values); 0 when not.
      */
     private static final LuaScript SAVE_FOR_FRAME = new LuaScript("session_save_for_frame", """
             local now = redis.call('HMGET', KEYS[1], 'aid', 'f')
-            if now[1] ~= ARGV[1] or now[2] ~= ARGV[3] then return 0 end
-            redis.call('HSET', KEYS[1], ARGV[4], ARGV[2])
+            if now[1] ~= ARGV[1] or now[2] ~= ARGV[2] then return 0 end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
             return 1
             """);
     /** A join's session waits as pending, beside the active one, until the device's first uplink. */
@@ -520,12 +523,14 @@ public final class SessionStore {
      * Stores the MAC state that the frame {@code fCnt} of the session {@code sessionId} left, unless another session
      * replaced it (a new session starts from its own initial state) or a later frame was accepted meanwhile (its
      * own step works from the state before, and saves what it made of it). The state lives in the session's hash
-     * and expires with it.
+     * and expires with it, beside the span of receive windows its RX settings ask for ({@code rw}): every instance's
+     * counter step holds the downlink path that long after an uplink ({@link #accept}).
      */
-    public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state) {
+    public Future<Boolean> saveMacState(Eui64 devEui, String sessionId, long fCnt, MacState state,
+                                        Duration receiveWindows) {
         byte[] stored = state.toJsonBytes();
-        return SAVE_FOR_FRAME.run(redis, ReplicaAcks.NONE, reads.of(devEui).sessionKey(), sessionId, stored, fCnt,
-                "m").map(reply -> {
+        return SAVE_FOR_FRAME.run(redis, ReplicaAcks.NONE, reads.of(devEui).sessionKey(), sessionId, fCnt, "m", stored,
+                "rw", Math.max(1, receiveWindows.toMillis())).map(reply -> {
                     boolean saved = reply.toInteger() == 1;
                     if (saved) {
                         // The next counter step reads these bytes back, unless another frame's state replaced them:
@@ -542,17 +547,8 @@ public final class SessionStore {
      * those its counter step stored, on the same terms as {@link #saveMacState}.
      */
     public Future<Boolean> saveHeardBy(Eui64 devEui, String sessionId, long fCnt, List<HeardBy> gateways) {
-        return SAVE_FOR_FRAME.run(redis, new String[] {keys.session(devEui)}, sessionId, HeardBy.encode(gateways),
-                fCnt, "gw").map(saved -> saved.toInteger() == 1);
-    }
-
-    /**
-     * The MAC state this instance last read (or saved) for the device, without asking Redis: a frame's receive windows
-     * follow its RX settings before the counter step reads the current state. Empty when none is kept: before the
-     * device's second counter step here, or while it does not hold its slot of the reads.
-     */
-    public Optional<MacState> lastReadMacState(Eui64 devEui) {
-        return reads.lastMac(devEui);
+        return SAVE_FOR_FRAME.run(redis, new String[] {keys.session(devEui)}, sessionId, fCnt, "gw",
+                HeardBy.encode(gateways)).map(saved -> saved.toInteger() == 1);
     }
 
     /** The active session as a Class B or C downlink needs it; empty when the device has none. */

@@ -4,9 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import net.lorawanns.core.device.CounterStep;
 import net.lorawanns.core.device.Device;
@@ -16,11 +14,7 @@ import net.lorawanns.core.device.HeardBy;
 import net.lorawanns.core.device.SessionCache;
 import net.lorawanns.core.device.SessionStore;
 import net.lorawanns.core.events.EventSink;
-import net.lorawanns.core.frame.DataFrame;
 import net.lorawanns.core.gateway.RxInfo;
-import net.lorawanns.core.mac.MacState;
-import net.lorawanns.core.region.Region;
-import net.lorawanns.core.region.TimeOnAir;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.Copy;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
@@ -35,10 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FrameCounter implements DataStep {
     private static final Logger LOG = LoggerFactory.getLogger(FrameCounter.class);
-    /** Beyond the time on air of RX2's largest frame: the gateway's start-up and the device's processing. */
-    private static final Duration AIR_MARGIN = Duration.ofMillis(200);
-    /** For an RX2 data rate the region does not define (which no answer could use either). */
-    private static final Duration FALLBACK_ON_AIR = Duration.ofSeconds(3);
     /** How many of the gateways that heard a frame are kept for Class C downlinks. */
     private static final int MAX_GATEWAYS_KEPT = 3;
 
@@ -47,16 +37,16 @@ final class FrameCounter implements DataStep {
     private final SessionCache cache;
     private final EventSink events;
     private final PipelineMetrics metrics;
-    /** Per region and RX2 data rate: the largest frame's time on air. Pipeline event loop only. */
-    private final Map<Region, Map<Integer, Duration>> rx2Frames = new HashMap<>();
+    private final ReceiveWindows windows;
 
     FrameCounter(SessionMatch match, SessionStore sessions, SessionCache cache, EventSink events,
-                 PipelineMetrics metrics) {
+                 PipelineMetrics metrics, ReceiveWindows windows) {
         this.match = match;
         this.sessions = sessions;
         this.cache = cache;
         this.events = events;
         this.metrics = metrics;
+        this.windows = windows;
     }
 
     @Override
@@ -125,39 +115,13 @@ final class FrameCounter implements DataStep {
     }
 
     /**
-     * How long the frame holds its device's downlink path: to the end of RX2 (RECEIVE_DELAY1 + 1 s, LoRaWAN 1.0.4
-     * section 3.3), with the RX1 delay the device was last known to use (the session's when no MAC state of it is
-     * kept here), and the time on air of the largest frame RX2's data rate carries. A Class B or C downlink waits
-     * meanwhile.
+     * How long the frame holds its device's downlink path with the session's RX1 delay and RX2 data rate: until the
+     * session's MAC state is first stored, with the span its RX settings ask for ({@link SessionStore#saveMacState}),
+     * which the counter step takes instead.
      */
     private Duration receiveWindows(DataUplink uplink) {
         DeviceSession session = uplink.session();
-        MacState.RxSettings known = sessions.lastReadMacState(uplink.candidate.devEui()).map(MacState::rx)
-                .orElse(null);
-        int rx1Delay = Math.max(1, Math.max(session.rxDelaySeconds(), known == null ? 0 : known.rx1Delay()));
-        int rx2DataRate = known == null ? session.rx2DataRate() : known.rx2DataRate();
-        Map<Integer, Duration> byDataRate = rx2Frames.get(uplink.region);
-        if (byDataRate == null) {
-            byDataRate = new HashMap<>();
-            rx2Frames.put(uplink.region, byDataRate);
-        }
-        Duration onAir = byDataRate.get(rx2DataRate);
-        if (onAir == null) {
-            onAir = largestOnAir(uplink.region, rx2DataRate);
-            byDataRate.put(rx2DataRate, onAir);
-        }
-        return onAir.plusSeconds(rx1Delay + 1L);
-    }
-
-    private static Duration largestOnAir(Region region, int dataRate) {
-        try {
-            // MHDR, FHDR, FPort and MIC around the largest FRMPayload, N.
-            int phyPayload = DataFrame.MIN_SIZE + 1 + region.maxPayload(dataRate, false, false).n();
-            return Duration.ofNanos(TimeOnAir.downlinkMicros(region.dataRate(dataRate), phyPayload) * 1000)
-                    .plus(AIR_MARGIN);
-        } catch (IllegalArgumentException noSuchDataRate) {
-            return FALLBACK_ON_AIR;
-        }
+        return windows.span(uplink.region, session.rxDelaySeconds(), session.rx2DataRate());
     }
 
     /**

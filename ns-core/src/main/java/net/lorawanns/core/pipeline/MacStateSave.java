@@ -1,6 +1,7 @@
 package net.lorawanns.core.pipeline;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +13,17 @@ import net.lorawanns.core.mac.MacState;
 
 /**
  * After the answer: the requests that went out wait for their answers in the MAC state, which is stored when it
- * changed (in the session's hash, only while the session is the active one). Runs on the pipeline's event loop.
+ * changed (in the session's hash, only while the session is the active one), with the span of receive windows its
+ * RX settings ask for: every instance's counter step holds the device's downlink path that long after an uplink.
+ * Runs on the pipeline's event loop.
  */
 final class MacStateSave implements DataStep {
     private final SessionStore sessions;
+    private final ReceiveWindows windows;
 
-    MacStateSave(SessionStore sessions) {
+    MacStateSave(SessionStore sessions, ReceiveWindows windows) {
         this.sessions = sessions;
+        this.windows = windows;
     }
 
     @Override
@@ -43,7 +48,11 @@ final class MacStateSave implements DataStep {
                 f.lastStatusRequest = Optional.of(Instant.now());
             }
         });
-        return sessions.saveMacState(uplink.device.devEui(), uplink.session().id(), uplink.fCnt, state)
+        // The longer RX1 delay of the session's and the state's, as RXTimingSetupReq left it (1.0.4 section 5.7).
+        MacState.RxSettings rx = state.rx();
+        Duration span = windows.span(uplink.region, Math.max(uplink.session().rxDelaySeconds(), rx.rx1Delay()),
+                rx.rx2DataRate());
+        return sessions.saveMacState(uplink.device.devEui(), uplink.session().id(), uplink.fCnt, state, span)
                 .map(Next.CONTINUE);
     }
 }

@@ -132,9 +132,10 @@ public final class UplinkPipeline implements GatewayListener {
                               MacTargets targets, AdrAlgorithms adrAlgorithms) {
         SessionMatch match = new SessionMatch(sessions, cache, events, metrics);
         ForceRejoin forceRejoin = new ForceRejoin(sessions);
+        ReceiveWindows windows = new ReceiveWindows();
         return new DataPath(List.of(
                 match,
-                new FrameCounter(match, sessions, cache, events, metrics),
+                new FrameCounter(match, sessions, cache, events, metrics, windows),
                 new ProfileStep(settings, events, metrics),
                 new DownlinkAcks(queue, events, confirmedRetries),
                 new MacCommandReader(metrics),
@@ -146,7 +147,7 @@ public final class UplinkPipeline implements GatewayListener {
                 new NetworkRequests(targets),
                 new ClassAAnswer(sessions, queue, downlinks, events, metrics),
                 forceRejoin.keepUnsent(),
-                new MacStateSave(sessions),
+                new MacStateSave(sessions, windows),
                 new QueueFollowUp(scheduled)));
     }
 

@@ -368,7 +368,8 @@ class QueueApiTest {
         Eui64 eui = Eui64.parse(devEui);
         sessions.setActive(eui, session, 10, 0).await(10, TimeUnit.SECONDS);
         if (mac.isPresent()) {
-            assertTrue(sessions.saveMacState(eui, id, 10, mac.get()).await(10, TimeUnit.SECONDS));
+            assertTrue(sessions.saveMacState(eui, id, 10, mac.get(), Duration.ofMillis(2_200))
+                    .await(10, TimeUnit.SECONDS));
         }
     }
 

@@ -150,7 +150,7 @@ class DeviceMemoryTest {
         await(sessions.setActive(devEui, session, -1, 0));
         assertEquals(FCntDecision.NEW, await(sessions.accept(devEui, session.id(), 0, Duration.ofSeconds(2),
                 THREE_GATEWAYS, false)).decision());
-        assertTrue(await(sessions.saveMacState(devEui, session.id(), 0, mac)));
+        assertTrue(await(sessions.saveMacState(devEui, session.id(), 0, mac, Duration.ofSeconds(2))));
         assertEquals(Optional.of(mac), await(sessions.macState(devEui)), "the state reads back as stored");
     }
 

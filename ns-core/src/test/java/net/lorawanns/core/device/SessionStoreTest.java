@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,10 +191,10 @@ class SessionStoreTest {
         MacState later = first.with(f -> f.maxDutyCycle = 4);
         assertEquals(FCntDecision.NEW, await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), false)).decision());
         assertEquals(FCntDecision.NEW, await(other.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).decision());
-        assertTrue(await(other.saveMacState(DEV, "s1", 12, later)));
+        assertTrue(await(other.saveMacState(DEV, "s1", 12, later, WINDOWS)));
         // Frame 11's save comes late, after frame 12 was decided and saved: it must not undo frame 12's state.
-        assertFalse(await(one.saveMacState(DEV, "s1", 11, first)));
-        assertFalse(await(one.saveMacState(DEV, "s0", 12, first)), "another session's");
+        assertFalse(await(one.saveMacState(DEV, "s1", 11, first, WINDOWS)));
+        assertFalse(await(one.saveMacState(DEV, "s0", 12, first, WINDOWS)), "another session's");
         assertEquals(later, await(one.accept(DEV, "s1", 13, WINDOWS, List.of(), false)).macState().orElseThrow());
     }
 
@@ -220,14 +222,48 @@ class SessionStoreTest {
 
         MacState.RxSettings rx = new MacState.RxSettings(1, 0, 0, 869_525_000L);
         MacState saved = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(), rx);
-        assertTrue(await(other.saveMacState(DEV, "s1", 14, saved)));
+        assertTrue(await(other.saveMacState(DEV, "s1", 14, saved, WINDOWS)));
         assertEquals(saved, await(one.accept(DEV, "s1", 15, WINDOWS, List.of(), false)).macState().orElseThrow(),
                 "a MAC state another instance saved");
         MacState byHand = saved.with(f -> f.maxDutyCycle = 7);
         await(redis.send(Request.cmd(Command.HSET).arg(keys.session(DEV)).arg("m").arg(byHand.toJson().encode())));
-        assertEquals(byHand, await(one.accept(DEV, "s1", 16, WINDOWS, List.of(), false)).macState().orElseThrow(),
-                "a MAC state changed in Redis");
-        assertEquals(Optional.of(byHand), one.lastReadMacState(DEV));
+        MacState read = await(one.accept(DEV, "s1", 16, WINDOWS, List.of(), false)).macState().orElseThrow();
+        assertEquals(byHand, read, "a MAC state changed in Redis");
+        assertSame(read, await(one.accept(DEV, "s1", 17, WINDOWS, List.of(), false)).macState().orElseThrow(),
+                "unchanged bytes, parsed once");
+    }
+
+    /**
+     * A saved MAC state's span of receive windows ({@code rw}; a longer RX1 delay, RXTimingSetupReq) holds the
+     * downlink path after every later uplink ({@code lw}), on any instance, whatever that instance keeps of the
+     * device, in place of the session's span. A pending session that becomes active starts without it.
+     */
+    @Test
+    void theReceiveWindowsASavedMacStateAsksForHoldThePathAfterEachUplink() throws Exception {
+        await(devices.put(abp(DEV, false)));
+        await(one.setActive(DEV, session("s1", "26011234"), 10, 0));
+        MacState state = MacState.initial(new TreeSet<>(List.of(0, 1, 2)), new TreeMap<>(),
+                new MacState.RxSettings(5, 0, 0, 869_525_000L));
+        await(one.accept(DEV, "s1", 11, WINDOWS, List.of(), false));
+        assertTrue(await(one.saveMacState(DEV, "s1", 11, state, Duration.ofMillis(7_100))));
+
+        assertEquals(FCntDecision.NEW, await(other.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).decision());
+        assertEquals("7100", sessionField("lw"), "the state's span on an instance that never read it");
+        assertEquals(FCntDecision.RETRANSMISSION,
+                await(other.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).decision());
+        assertEquals("7100", sessionField("lw"), "a retransmission's");
+        await(one.accept(DEV, "s1", 13, Duration.ofSeconds(2), List.of(), false));
+        assertEquals("7100", sessionField("lw"), "not the session's");
+
+        await(one.setPending(DEV, session("s2", "26011235")));
+        await(other.accept(DEV, "s2", 0, WINDOWS, List.of(), false));
+        assertEquals("3000", sessionField("lw"), "a new session's own");
+        assertNull(sessionField("rw"));
+    }
+
+    private String sessionField(String field) throws Exception {
+        Response value = await(redis.send(Request.cmd(Command.HGET).arg(keys.session(DEV)).arg(field)));
+        return value == null ? null : value.toString();
     }
 
     /** The gateways that heard a frame, stored as the session hash's {@code gw} text and read back (HeardBy). */
