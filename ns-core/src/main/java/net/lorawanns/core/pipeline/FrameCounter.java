@@ -37,16 +37,16 @@ final class FrameCounter implements DataStep {
     private final SessionCache cache;
     private final EventSink events;
     private final PipelineMetrics metrics;
-    private final ReceiveWindows windows;
+    private final DownlinkPathHold pathHold;
 
     FrameCounter(SessionMatch match, SessionStore sessions, SessionCache cache, EventSink events,
-                 PipelineMetrics metrics, ReceiveWindows windows) {
+                 PipelineMetrics metrics, DownlinkPathHold pathHold) {
         this.match = match;
         this.sessions = sessions;
         this.cache = cache;
         this.events = events;
         this.metrics = metrics;
-        this.windows = windows;
+        this.pathHold = pathHold;
     }
 
     @Override
@@ -121,7 +121,7 @@ final class FrameCounter implements DataStep {
      */
     private Duration receiveWindows(DataUplink uplink) {
         DeviceSession session = uplink.session();
-        return windows.span(uplink.region, session.rxDelaySeconds(), session.rx2DataRate());
+        return pathHold.span(uplink.region, session.rxDelaySeconds(), session.rx2DataRate());
     }
 
     /**

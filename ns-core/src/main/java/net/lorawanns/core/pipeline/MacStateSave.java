@@ -19,11 +19,11 @@ import net.lorawanns.core.mac.MacState;
  */
 final class MacStateSave implements DataStep {
     private final SessionStore sessions;
-    private final ReceiveWindows windows;
+    private final DownlinkPathHold pathHold;
 
-    MacStateSave(SessionStore sessions, ReceiveWindows windows) {
+    MacStateSave(SessionStore sessions, DownlinkPathHold pathHold) {
         this.sessions = sessions;
-        this.windows = windows;
+        this.pathHold = pathHold;
     }
 
     @Override
@@ -50,7 +50,7 @@ final class MacStateSave implements DataStep {
         });
         // The longer RX1 delay of the session's and the state's, as RXTimingSetupReq left it (1.0.4 section 5.7).
         MacState.RxSettings rx = state.rx();
-        Duration span = windows.span(uplink.region, Math.max(uplink.session().rxDelaySeconds(), rx.rx1Delay()),
+        Duration span = pathHold.span(uplink.region, Math.max(uplink.session().rxDelaySeconds(), rx.rx1Delay()),
                 rx.rx2DataRate());
         return sessions.saveMacState(uplink.device.devEui(), uplink.session().id(), uplink.fCnt, state, span)
                 .map(Next.CONTINUE);

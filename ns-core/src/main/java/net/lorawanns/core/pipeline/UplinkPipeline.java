@@ -132,10 +132,10 @@ public final class UplinkPipeline implements GatewayListener {
                               MacTargets targets, AdrAlgorithms adrAlgorithms) {
         SessionMatch match = new SessionMatch(sessions, cache, events, metrics);
         ForceRejoin forceRejoin = new ForceRejoin(sessions);
-        ReceiveWindows windows = new ReceiveWindows();
+        DownlinkPathHold pathHold = new DownlinkPathHold();
         return new DataPath(List.of(
                 match,
-                new FrameCounter(match, sessions, cache, events, metrics, windows),
+                new FrameCounter(match, sessions, cache, events, metrics, pathHold),
                 new ProfileStep(settings, events, metrics),
                 new DownlinkAcks(queue, events, confirmedRetries),
                 new MacCommandReader(metrics),
@@ -147,7 +147,7 @@ public final class UplinkPipeline implements GatewayListener {
                 new NetworkRequests(targets),
                 new ClassAAnswer(sessions, queue, downlinks, events, metrics),
                 forceRejoin.keepUnsent(),
-                new MacStateSave(sessions, windows),
+                new MacStateSave(sessions, pathHold),
                 new QueueFollowUp(scheduled)));
     }
 

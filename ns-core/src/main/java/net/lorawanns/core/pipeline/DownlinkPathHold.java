@@ -12,7 +12,7 @@ import net.lorawanns.core.region.TimeOnAir;
  * LoRaWAN 1.0.4 section 3.3), and the time on air of the largest frame RX2's data rate carries. A Class B or C
  * downlink waits meanwhile. Pipeline event loop only: each pipeline has its own.
  */
-final class ReceiveWindows {
+final class DownlinkPathHold {
     /** Beyond the time on air of RX2's largest frame: the gateway's start-up and the device's processing. */
     private static final Duration AIR_MARGIN = Duration.ofMillis(200);
     /** For an RX2 data rate the region does not define (which no answer could use either). */
