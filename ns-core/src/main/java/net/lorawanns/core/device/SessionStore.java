@@ -63,25 +63,26 @@ public final class SessionStore {
      * {@code "join_eui":} can only be that key. A NEW frame also takes the rejoin type of a ForceRejoinReq the operator
      * asked for ({@code fr}; -1 for none), which goes out with the answer to this frame. The session's MAC state
      * ({@code m}, '' before the first) comes with the decision, and a pending session that becomes active starts
-     * without one (nor its span of receive windows, {@code rw}), without a confirmed downlink waiting for its ACK ({@code cd}, on air from {@code cdt} ms) and
-     * without its ConfFCnt ({@code cf}). A NEW frame (or RESET) received at ARGV[7] ms takes {@code cd} once that
-     * downlink was on air: the frame is the device's ACK or its absence. It records the gateways that heard it, best
-     * first ({@code gw}, ARGV[6]: where Class B and C downlinks go). Each frame that is answered (not a replay) records
-     * when it came ({@code lu}) and the span of its receive windows ({@code lw}: the span the MAC state asks for,
-     * {@code rw}, once one was stored, else ARGV[5] ms, from the session's RX settings), during which no Class B or C downlink
-     * goes ({@link net.lorawanns.core.queue.DownlinkQueue#reserve}), and reads the length of the
-     * downlink queue (KEYS[3]); with items queued, a Class B or C sender's hold on the downlink path (KEYS[4], 'BC')
-     * makes the path busy: that sender may be sending the head, and the answer carries none. A step that moves the
-     * counter (NEW, RESET) leaves what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}),
-     * the counter before it ({@code uf}), the ForceRejoinReq it took ({@code ur}, empty for none) and the pending ACK
-     * it took ({@code uc}), in the one HSET that moves it. With ARGV[8] '1' (a confirmed frame, whose answer carries its
-     * ACK), no application downlink queued and no confirmed downlink taken back by this step (one the frame does not
-     * acknowledge goes back to the queue, and the answer carries it with its own counter), a frame that is answered
-     * (NEW, RESET, RETRANSMISSION) also takes the next NFCntDown ({@code nd}, FCntDown in 1.0) for that answer (-1 in
-     * the reply when none was taken): the answer then needs no other round trip to Redis for its counter. TR007
-     * section 4.12 has counters taken only for a downlink about to be sent: this one is, unless the frame stops after
-     * this step (its region not served, its reply lost to a timeout: the undo does not give the counter back, as
-     * another may have been taken since), which leaves a gap the device accepts.
+     * without one (nor its span of receive windows, {@code rw}), without a confirmed downlink waiting for its ACK
+     * ({@code cd}, on air from {@code cdt} ms) and without its ConfFCnt ({@code cf}). A NEW frame (or RESET) received
+     * at ARGV[7] ms takes {@code cd} once that downlink was on air: the frame is the device's ACK or its absence. It
+     * records the gateways that heard it, best first ({@code gw}, ARGV[6]: where Class B and C downlinks go). Each
+     * frame that is answered (not a replay) records when it came ({@code lu}) and the span of its receive windows
+     * ({@code lw}: the span the MAC state asks for, {@code rw}, once one was stored, else ARGV[5] ms, from the
+     * session's RX settings), during which no Class B or C downlink goes
+     * ({@link net.lorawanns.core.queue.DownlinkQueue#reserve}), and reads the length of the downlink queue (KEYS[3]);
+     * with items queued, a Class B or C sender's hold on the downlink path (KEYS[4], 'BC') makes the path busy: that
+     * sender may be sending the head, and the answer carries none. A step that moves the counter (NEW, RESET) leaves
+     * what {@link #UNDO_ACCEPT} needs to take it back: its token ARGV[4] ({@code ut}), the counter before it
+     * ({@code uf}), the ForceRejoinReq it took ({@code ur}, empty for none) and the pending ACK it took ({@code uc}),
+     * in the one HSET that moves it. With ARGV[8] '1' (a confirmed frame, whose answer carries its ACK), no application
+     * downlink queued and no confirmed downlink taken back by this step (one the frame does not acknowledge goes back
+     * to the queue, and the answer carries it with its own counter), a frame that is answered (NEW, RESET,
+     * RETRANSMISSION) also takes the next NFCntDown ({@code nd}, FCntDown in 1.0) for that answer (-1 in the reply when
+     * none was taken): the answer then needs no other round trip to Redis for its counter. TR007 section 4.12 has
+     * counters taken only for a downlink about to be sent: this one is, unless the frame stops after this step (its
+     * region not served, its reply lost to a timeout: the undo does not give the counter back, as another may have been
+     * taken since), which leaves a gap the device accepts.
      */
     private static final LuaScript ACCEPT = new LuaScript("session_accept", """
             local raw = redis.call('GET', KEYS[2])
