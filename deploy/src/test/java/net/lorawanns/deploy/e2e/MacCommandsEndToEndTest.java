@@ -277,12 +277,7 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void rxTimingSetupReqMovesRx1ToTheProfilesDelay() throws Exception {
-        network.api(server, "PUT", "/api/v1/device-profiles/rx1-after-3s", new JsonObject().put("region", "eu868")
-                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3").put("rx1_delay", 3), 200);
-        SpecDevice device = network.abpDevice(server, "00000000000D0007", "26000D07", APPLICATION, "rx1-after-3s")
-                .inRegion(DeviceRegion.EU868, 3);
-        device.receive(exchange(device.uplinkNow(true, 10, new byte[] {12})).phy());
-        assertEquals(3, device.mac.state.rx1Delay, "RXTimingSetupReq applied");
+        SpecDevice device = rxTimingSetupDone("00000000000D0007", "26000D07", 3);
 
         for (int i = 0; i < 2; i++) {
             SpecDevice.Uplink up = device.uplinkNow(true, 10, new byte[] {13});
@@ -307,11 +302,7 @@ class MacCommandsEndToEndTest {
      */
     @Test
     void anotherServerHoldsTheDownlinkPathUntilTheMovedRx2IsOver() throws Exception {
-        network.api(server, "PUT", "/api/v1/device-profiles/rx1-after-2s", new JsonObject().put("region", "eu868")
-                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3").put("rx1_delay", 2), 200);
-        SpecDevice device = network.abpDevice(server, "00000000000D0009", "26000D09", APPLICATION, "rx1-after-2s")
-                .inRegion(DeviceRegion.EU868, 3);
-        device.receive(exchange(device.uplinkNow(true, 10, new byte[] {15})).phy());
+        SpecDevice device = rxTimingSetupDone("00000000000D0009", "26000D09", 2);
         SpecDevice.Uplink acknowledging = device.uplinkNow(true, 10, new byte[] {16});
         Air.Sent sent = air.transmit(acknowledging.phy(), acknowledging.frequencyHz(), acknowledging.datr(), heard);
         SimulatedGateway.Downlink answer = gps.awaitDownlink(Site.WAIT);
@@ -330,6 +321,21 @@ class MacCommandsEndToEndTest {
         long held = network.redis(Request.cmd(Command.HGET)
                 .arg(network.keyPrefix() + "lorawan:device:{" + device.devEui + "}:session").arg("lw")).toLong();
         assertTrue(held >= 3_000 + 2_793, "the path is held " + held + " ms after the uplink");
+    }
+
+    /**
+     * An ABP device whose profile has an RX1 delay of {@code seconds}, after its first confirmed uplink: the answer, in
+     * RX1 1 s after the uplink, carried RXTimingSetupReq, which the device applied.
+     */
+    private static SpecDevice rxTimingSetupDone(String devEui, String devAddr, int seconds) throws Exception {
+        String profile = "rx1-after-" + seconds + "s";
+        network.api(server, "PUT", "/api/v1/device-profiles/" + profile, new JsonObject().put("region", "eu868")
+                .put("mac_version", "1.0.3").put("reg_params_revision", "RP002-1.0.3").put("rx1_delay", seconds), 200);
+        SpecDevice device = network.abpDevice(server, devEui, devAddr, APPLICATION, profile)
+                .inRegion(DeviceRegion.EU868, 3);
+        device.receive(exchange(device.uplinkNow(true, 10, new byte[] {12})).phy());
+        assertEquals(seconds, device.mac.state.rx1Delay, "RXTimingSetupReq applied");
+        return device;
     }
 
     /**
