@@ -20,6 +20,8 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.mac.MacState;
@@ -99,18 +101,11 @@ class SessionStoreTest {
     void lowerCountersAreReplaysUnlessRelaxed(VertxTestContext test) {
         devices.put(abp(DEV, false))
                 .compose(v -> one.setActive(DEV, session("s1", "26011234"), 10, 0))
-                .compose(v -> decision(DEV, "s1", 9)).map(decided -> {
-                    assertEquals(FCntDecision.REPLAY, decided);
-                    return null;
-                })
-                .compose(v -> decision(DEV, "s1", 10)).map(decided -> {
-                    assertEquals(FCntDecision.RETRANSMISSION, decided);
-                    return null;
-                })
-                .compose(v -> decision(DEV, "s1", 70_000)).map(decided -> {
-                    assertEquals(FCntDecision.NEW, decided);
-                    return null;
-                })
+                .compose(v -> decision(DEV, "s1", 9)).map(checks(decided -> assertEquals(FCntDecision.REPLAY, decided)))
+                .compose(v -> decision(DEV, "s1", 10))
+                .map(checks(decided -> assertEquals(FCntDecision.RETRANSMISSION, decided)))
+                .compose(v -> decision(DEV, "s1", 70_000))
+                .map(checks(decided -> assertEquals(FCntDecision.NEW, decided)))
                 .compose(v -> devices.put(abp(DEV, true)))
                 .compose(v -> one.accept(DEV, "s1", 0, WINDOWS, List.of(), false)).map(reset -> {
                     assertEquals(FCntDecision.RESET, reset.decision());
@@ -118,10 +113,7 @@ class SessionStoreTest {
                             "the step reads the device record as it is now");
                     return null;
                 })
-                .compose(v -> decision(DEV, "s1", 1)).map(decided -> {
-                    assertEquals(FCntDecision.NEW, decided);
-                    return null;
-                })
+                .compose(v -> decision(DEV, "s1", 1)).map(checks(decided -> assertEquals(FCntDecision.NEW, decided)))
                 .compose(v -> redis.send(Request.cmd(Command.PTTL).arg(keys.session(DEV))))
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     long ttl = reply.toLong();
@@ -152,27 +144,16 @@ class SessionStoreTest {
                     assertEquals(Optional.of("RJcount0 0 is not greater than the last one, 0"), refused);
                     return null;
                 })
-                .compose(v -> one.useRejoinCount0(DEV, "old", 5)).map(accepted -> {
-                    assertEquals(Optional.empty(), accepted);
-                    return null;
-                })
-                .compose(v -> one.useRejoinCount0(DEV, "old", 4)).map(lower -> {
-                    assertTrue(lower.isPresent(), "a lower RJcount0 is refused");
-                    return null;
-                })
+                .compose(v -> one.useRejoinCount0(DEV, "old", 5))
+                .map(checks(accepted -> assertEquals(Optional.empty(), accepted)))
+                .compose(v -> one.useRejoinCount0(DEV, "old", 4))
+                .map(checks(lower -> assertTrue(lower.isPresent(), "a lower RJcount0 is refused")))
                 .compose(v -> one.setPending(DEV, session("new", "26000002")))
-                .compose(v -> one.useRejoinCount0(DEV, "new", 0)).map(pending -> {
-                    assertTrue(pending.isPresent(), "a pending session has no rejoins yet");
-                    return null;
-                })
-                .compose(v -> decision(DEV, "new", 0)).map(decided -> {
-                    assertEquals(FCntDecision.NEW, decided);
-                    return null;
-                })
-                .compose(v -> one.useRejoinCount0(DEV, "new", 0)).map(first -> {
-                    assertEquals(Optional.empty(), first, "the new session counts from 0");
-                    return null;
-                })
+                .compose(v -> one.useRejoinCount0(DEV, "new", 0))
+                .map(checks(pending -> assertTrue(pending.isPresent(), "a pending session has no rejoins yet")))
+                .compose(v -> decision(DEV, "new", 0)).map(checks(decided -> assertEquals(FCntDecision.NEW, decided)))
+                .compose(v -> one.useRejoinCount0(DEV, "new", 0))
+                .map(checks(first -> assertEquals(Optional.empty(), first, "the new session counts from 0")))
                 .compose(v -> one.useRejoinCount0(DEV, "old", 6))
                 .onComplete(test.succeeding(gone -> test.verify(() -> {
                     assertTrue(gone.isPresent(), "the old session is gone");
@@ -185,31 +166,19 @@ class SessionStoreTest {
         Device otaa = new Device(DEV, Optional.of(Eui64.parse("70B3D57ED0000000")), MacVersion.LORAWAN_1_1_0,
                 "app", false, Optional.empty());
         devices.put(otaa)
-                .compose(v -> one.forceRejoin(DEV, 2)).map(asked -> {
-                    assertFalse(asked, "no session to send it in");
-                    return null;
-                })
+                .compose(v -> one.forceRejoin(DEV, 2))
+                .map(checks(asked -> assertFalse(asked, "no session to send it in")))
                 .compose(v -> one.setActive(DEV, session("s1", "26000001"), 10, 0))
-                .compose(v -> one.forceRejoin(DEV, 2)).map(asked -> {
-                    assertTrue(asked);
-                    return null;
-                })
+                .compose(v -> one.forceRejoin(DEV, 2)).map(checks(asked -> assertTrue(asked)))
                 .compose(v -> one.accept(DEV, "s1", 10, WINDOWS, List.of(), false)).map(step -> {
                     assertEquals(OptionalInt.empty(), step.forceRejoinType(), "a retransmission");
                     return null;
                 })
-                .compose(v -> one.accept(DEV, "s1", 11, WINDOWS, List.of(), false)).map(step -> {
-                    assertEquals(OptionalInt.of(2), step.forceRejoinType());
-                    return null;
-                })
-                .compose(v -> one.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).map(step -> {
-                    assertEquals(OptionalInt.empty(), step.forceRejoinType(), "sent once");
-                    return null;
-                })
-                .compose(v -> one.forceRejoin(DEV, 0)).map(asked -> {
-                    assertTrue(asked);
-                    return null;
-                })
+                .compose(v -> one.accept(DEV, "s1", 11, WINDOWS, List.of(), false))
+                .map(checks(step -> assertEquals(OptionalInt.of(2), step.forceRejoinType())))
+                .compose(v -> one.accept(DEV, "s1", 12, WINDOWS, List.of(), false))
+                .map(checks(step -> assertEquals(OptionalInt.empty(), step.forceRejoinType(), "sent once")))
+                .compose(v -> one.forceRejoin(DEV, 0)).map(checks(asked -> assertTrue(asked)))
                 .compose(v -> one.setPending(DEV, session("s2", "26000002")))
                 .compose(v -> one.accept(DEV, "s2", 0, WINDOWS, List.of(), false))
                 .onComplete(test.succeeding(step -> test.verify(() -> {
@@ -227,23 +196,16 @@ class SessionStoreTest {
     void aConfirmedFramesStepTakesItsAnswersDownlinkCounterWhenNothingIsQueued(VertxTestContext test) {
         devices.put(abp(DEV, false))
                 .compose(v -> one.setActive(DEV, session("s1", "26011234"), 10, 0))
-                .compose(v -> one.accept(DEV, "s1", 11, WINDOWS, List.of(), true)).map(step -> {
-                    assertEquals(OptionalLong.of(0), step.fCntDown());
-                    return null;
-                })
+                .compose(v -> one.accept(DEV, "s1", 11, WINDOWS, List.of(), true))
+                .map(checks(step -> assertEquals(OptionalLong.of(0), step.fCntDown())))
                 .compose(v -> other.accept(DEV, "s1", 11, WINDOWS, List.of(), true)).map(step -> {
                     assertEquals(OptionalLong.of(1), step.fCntDown(),
                             "a retransmission is answered again, with a counter of its own");
                     return null;
                 })
-                .compose(v -> one.nextFCntDown(DEV, false)).map(next -> {
-                    assertEquals(2L, next);
-                    return null;
-                })
-                .compose(v -> one.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).map(step -> {
-                    assertEquals(OptionalLong.empty(), step.fCntDown());
-                    return null;
-                })
+                .compose(v -> one.nextFCntDown(DEV, false)).map(checks(next -> assertEquals(2L, next)))
+                .compose(v -> one.accept(DEV, "s1", 12, WINDOWS, List.of(), false))
+                .map(checks(step -> assertEquals(OptionalLong.empty(), step.fCntDown())))
                 .compose(v -> one.accept(DEV, "s1", 5, WINDOWS, List.of(), true)).map(replay -> {
                     assertEquals(FCntDecision.REPLAY, replay.decision());
                     assertEquals(OptionalLong.empty(), replay.fCntDown());
@@ -291,27 +253,15 @@ class SessionStoreTest {
         MacState later = first.with(f -> f.maxDutyCycle = 4);
         devices.put(abp(DEV, false))
                 .compose(v -> one.setActive(DEV, session("s1", "26011234"), 10, 0))
-                .compose(v -> one.accept(DEV, "s1", 11, WINDOWS, List.of(), false)).map(step -> {
-                    assertEquals(FCntDecision.NEW, step.decision());
-                    return null;
-                })
-                .compose(v -> other.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).map(step -> {
-                    assertEquals(FCntDecision.NEW, step.decision());
-                    return null;
-                })
-                .compose(v -> other.saveMacState(DEV, "s1", 12, later, WINDOWS)).map(saved -> {
-                    assertTrue(saved);
-                    return null;
-                })
+                .compose(v -> one.accept(DEV, "s1", 11, WINDOWS, List.of(), false))
+                .map(checks(step -> assertEquals(FCntDecision.NEW, step.decision())))
+                .compose(v -> other.accept(DEV, "s1", 12, WINDOWS, List.of(), false))
+                .map(checks(step -> assertEquals(FCntDecision.NEW, step.decision())))
+                .compose(v -> other.saveMacState(DEV, "s1", 12, later, WINDOWS)).map(checks(saved -> assertTrue(saved)))
                 // Frame 11's save comes late, after frame 12 was decided and saved: it must not undo frame 12's state.
-                .compose(v -> one.saveMacState(DEV, "s1", 11, first, WINDOWS)).map(saved -> {
-                    assertFalse(saved);
-                    return null;
-                })
-                .compose(v -> one.saveMacState(DEV, "s0", 12, first, WINDOWS)).map(saved -> {
-                    assertFalse(saved, "another session's");
-                    return null;
-                })
+                .compose(v -> one.saveMacState(DEV, "s1", 11, first, WINDOWS)).map(checks(saved -> assertFalse(saved)))
+                .compose(v -> one.saveMacState(DEV, "s0", 12, first, WINDOWS))
+                .map(checks(saved -> assertFalse(saved, "another session's")))
                 .compose(v -> one.accept(DEV, "s1", 13, WINDOWS, List.of(), false))
                 .onComplete(test.succeeding(step -> test.verify(() -> {
                     assertEquals(later, step.macState().orElseThrow());
@@ -348,10 +298,7 @@ class SessionStoreTest {
                     assertEquals(Optional.of(moved), step.device(), "a record another instance changed");
                     return null;
                 })
-                .compose(v -> other.saveMacState(DEV, "s1", 14, saved, WINDOWS)).map(kept -> {
-                    assertTrue(kept);
-                    return null;
-                })
+                .compose(v -> other.saveMacState(DEV, "s1", 14, saved, WINDOWS)).map(checks(kept -> assertTrue(kept)))
                 .compose(v -> one.accept(DEV, "s1", 15, WINDOWS, List.of(), false)).map(step -> {
                     assertEquals(saved, step.macState().orElseThrow(), "a MAC state another instance saved");
                     return null;
@@ -381,37 +328,22 @@ class SessionStoreTest {
         devices.put(abp(DEV, false))
                 .compose(v -> one.setActive(DEV, session("s1", "26011234"), 10, 0))
                 .compose(v -> one.accept(DEV, "s1", 11, WINDOWS, List.of(), false))
-                .compose(v -> one.saveMacState(DEV, "s1", 11, state, Duration.ofMillis(7_100))).map(saved -> {
-                    assertTrue(saved);
-                    return null;
-                })
-                .compose(v -> other.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).map(step -> {
-                    assertEquals(FCntDecision.NEW, step.decision());
-                    return null;
-                })
+                .compose(v -> one.saveMacState(DEV, "s1", 11, state, Duration.ofMillis(7_100)))
+                .map(checks(saved -> assertTrue(saved)))
+                .compose(v -> other.accept(DEV, "s1", 12, WINDOWS, List.of(), false))
+                .map(checks(step -> assertEquals(FCntDecision.NEW, step.decision())))
                 .compose(v -> sessionField("lw")).map(lw -> {
                     assertEquals("7100", lw, "the state's span on an instance that never read it");
                     return null;
                 })
-                .compose(v -> other.accept(DEV, "s1", 12, WINDOWS, List.of(), false)).map(step -> {
-                    assertEquals(FCntDecision.RETRANSMISSION, step.decision());
-                    return null;
-                })
-                .compose(v -> sessionField("lw")).map(lw -> {
-                    assertEquals("7100", lw, "a retransmission's");
-                    return null;
-                })
+                .compose(v -> other.accept(DEV, "s1", 12, WINDOWS, List.of(), false))
+                .map(checks(step -> assertEquals(FCntDecision.RETRANSMISSION, step.decision())))
+                .compose(v -> sessionField("lw")).map(checks(lw -> assertEquals("7100", lw, "a retransmission's")))
                 .compose(v -> one.accept(DEV, "s1", 13, Duration.ofSeconds(2), List.of(), false))
-                .compose(v -> sessionField("lw")).map(lw -> {
-                    assertEquals("7100", lw, "not the session's");
-                    return null;
-                })
+                .compose(v -> sessionField("lw")).map(checks(lw -> assertEquals("7100", lw, "not the session's")))
                 .compose(v -> one.setPending(DEV, session("s2", "26011235")))
                 .compose(v -> other.accept(DEV, "s2", 0, WINDOWS, List.of(), false))
-                .compose(v -> sessionField("lw")).map(lw -> {
-                    assertEquals("3000", lw, "a new session's own");
-                    return null;
-                })
+                .compose(v -> sessionField("lw")).map(checks(lw -> assertEquals("3000", lw, "a new session's own")))
                 .compose(v -> sessionField("rw"))
                 .onComplete(test.succeeding(rw -> test.verify(() -> {
                     assertNull(rw);
@@ -460,14 +392,10 @@ class SessionStoreTest {
         for (long counter = 11; counter < 15; counter++) {
             long fCnt = counter;
             steps = steps
-                    .compose(v -> one.accept(DEV, "s1", fCnt, WINDOWS, List.of(), false)).map(step -> {
-                        assertEquals("app", step.device().orElseThrow().applicationId());
-                        return null;
-                    })
-                    .compose(v -> one.accept(twin, "t1", fCnt, WINDOWS, List.of(), false)).map(step -> {
-                        assertEquals("twin-app", step.device().orElseThrow().applicationId());
-                        return null;
-                    });
+                    .compose(v -> one.accept(DEV, "s1", fCnt, WINDOWS, List.of(), false))
+                    .map(checks(step -> assertEquals("app", step.device().orElseThrow().applicationId())))
+                    .compose(v -> one.accept(twin, "t1", fCnt, WINDOWS, List.of(), false))
+                    .map(checks(step -> assertEquals("twin-app", step.device().orElseThrow().applicationId())));
         }
         steps.onComplete(test.succeedingThenComplete());
     }
@@ -492,35 +420,20 @@ class SessionStoreTest {
         devices.put(otaa)
                 .compose(v -> one.setActive(DEV, session("old", "26000001"), 41, 5))
                 .compose(v -> one.setPending(DEV, session("new", "26000002")))
-                .compose(v -> one.candidates(DevAddr.parse("26000001"))).map(active -> {
-                    assertEquals(1, active.size());
-                    return null;
-                })
+                .compose(v -> one.candidates(DevAddr.parse("26000001")))
+                .map(checks(active -> assertEquals(1, active.size())))
                 .compose(v -> one.candidates(DevAddr.parse("26000002"))).map(pending -> {
                     assertEquals(1, pending.size());
                     assertTrue(pending.get(0).pending());
                     return null;
                 })
-                .compose(v -> decision(DEV, "old", 42)).map(decided -> {
-                    assertEquals(FCntDecision.NEW, decided);
-                    return null;
-                })
-                .compose(v -> decision(DEV, "new", 0)).map(decided -> {
-                    assertEquals(FCntDecision.NEW, decided);
-                    return null;
-                })
-                .compose(v -> decision(DEV, "old", 43)).map(decided -> {
-                    assertEquals(FCntDecision.STALE, decided);
-                    return null;
-                })
-                .compose(v -> one.nextFCntDown(DEV, false)).map(next -> {
-                    assertEquals(0L, next, "counters start over with the new session");
-                    return null;
-                })
-                .compose(v -> one.candidates(DevAddr.parse("26000001"))).map(old -> {
-                    assertTrue(old.isEmpty());
-                    return null;
-                })
+                .compose(v -> decision(DEV, "old", 42)).map(checks(decided -> assertEquals(FCntDecision.NEW, decided)))
+                .compose(v -> decision(DEV, "new", 0)).map(checks(decided -> assertEquals(FCntDecision.NEW, decided)))
+                .compose(v -> decision(DEV, "old", 43))
+                .map(checks(decided -> assertEquals(FCntDecision.STALE, decided)))
+                .compose(v -> one.nextFCntDown(DEV, false))
+                .map(checks(next -> assertEquals(0L, next, "counters start over with the new session")))
+                .compose(v -> one.candidates(DevAddr.parse("26000001"))).map(checks(old -> assertTrue(old.isEmpty())))
                 .compose(v -> one.sessionsOf(DEV)).map(sessions -> {
                     assertEquals(1, sessions.size(), "the pending session became the only one");
                     assertEquals("new", sessions.get(0).session().id());
@@ -598,20 +511,14 @@ class SessionStoreTest {
                     // through another.
                     return other.setPending(DEV, session("back", "26000030"))
                             .compose(v -> one.forgetIfUnchanged(DEV, contested, stale));
-                }).map(forgotten -> {
-                    assertFalse(forgotten, "the join's entry is not the stale one");
-                    return null;
-                })
+                }).map(checks(forgotten -> assertFalse(forgotten, "the join's entry is not the stale one")))
                 .compose(v -> one.candidates(contested)).map(found -> {
                     assertEquals(1, found.size(), "the join's entry survived the clean-up");
                     assertEquals("back", found.get(0).session().id());
                     return null;
                 })
                 .compose(v -> other.setActive(DEV, session("gone-again", "26000031"), -1, 0))
-                .compose(v -> one.candidates(contested)).map(found -> {
-                    assertTrue(found.isEmpty());
-                    return null;
-                })
+                .compose(v -> one.candidates(contested)).map(checks(found -> assertTrue(found.isEmpty())))
                 .compose(v -> redis.send(Request.cmd(Command.EXISTS).arg(index)))
                 .onComplete(test.succeeding(exists -> test.verify(() -> {
                     assertEquals(0, exists.toInteger(),
@@ -625,10 +532,7 @@ class SessionStoreTest {
         devices.put(abp(DEV, false))
                 .compose(v -> one.setActive(DEV, session("s1", "26011234"), 10, 0))
                 .compose(v -> one.delete(DEV))
-                .compose(v -> decision(DEV, "s1", 11)).map(decided -> {
-                    assertEquals(FCntDecision.STALE, decided);
-                    return null;
-                })
+                .compose(v -> decision(DEV, "s1", 11)).map(checks(decided -> assertEquals(FCntDecision.STALE, decided)))
                 .compose(v -> one.nextFCntDown(DEV, false).transform(Future::succeededFuture)).map(next -> {
                     assertTrue(next.failed(), "no downlink counter for a session that is gone");
                     return null;
@@ -684,6 +588,14 @@ class SessionStoreTest {
                     return Future.succeededFuture();
                 })
                 .onComplete(test.succeedingThenComplete());
+    }
+
+    /** A step of a chain that checks what the step before it gave, and gives nothing on. */
+    private static <T> Function<T, Void> checks(Consumer<T> assertions) {
+        return value -> {
+            assertions.accept(value);
+            return null;
+        };
     }
 
     /** Runs {@code step} on {@code context}, as the steps of one connection that a test freezes must run. */
