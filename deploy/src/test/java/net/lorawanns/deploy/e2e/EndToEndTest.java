@@ -313,6 +313,28 @@ class EndToEndTest {
         assertTrue(network.webhook().all().stream().noneMatch(payload(device, 7)), "a deleted device is not served");
     }
 
+    /**
+     * LoRaWAN 1.0.4 section 4.3.1.5: the frame header carries FCnt's 16 low bits, while the MIC's B0 block and the
+     * FRMPayload's keystream take all 32 (sections 4.4 and 4.3.3.1), as the device computes them. Crossing 0xFFFF the
+     * server takes 0x0000 as 0x10000; a frame of the old half sent again afterwards reads as 0x1FFFF, which its MIC
+     * does not verify, and is not delivered.
+     */
+    @Test
+    void anUplinkCounterCrossing0xFFFFGoesOnWithItsHighHalf() throws Exception {
+        SpecDevice device = abpDevice("00000000000E1003", "26001003");
+        for (long fCnt = 0xFFFE; fCnt <= 0x1_0001; fCnt++) {
+            air.transmit(device.frame(false, fCnt, 1, new byte[] {(byte) fCnt}, new byte[0], TX_DR, TX_CH),
+                    EU868_CH0, SF9, everyGateway);
+            assertEquals(fCnt, network.webhook().await(payload(device, (int) fCnt & 0xFF), WAIT).getLong("f_cnt"));
+        }
+        air.transmit(device.frame(false, 0xFFFF, 1, new byte[] {0x55}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9,
+                everyGateway);
+        air.transmit(device.frame(false, 0x1_0002, 1, new byte[] {0x02}, new byte[0], TX_DR, TX_CH), EU868_CH0, SF9,
+                everyGateway);
+        assertEquals(0x1_0002, network.webhook().await(payload(device, 0x02), WAIT).getLong("f_cnt"));
+        assertTrue(network.webhook().all().stream().noneMatch(payload(device, 0x55)), "the old half's frame");
+    }
+
     /** The uplink event of {@code device} whose decrypted payload is the single byte {@code value}. */
     private static java.util.function.Predicate<JsonObject> payload(SpecDevice device, int value) {
         String data = Base64.getEncoder().encodeToString(new byte[] {(byte) value});
