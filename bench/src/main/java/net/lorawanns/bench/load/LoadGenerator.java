@@ -196,6 +196,7 @@ public final class LoadGenerator {
                 Map<String, Long> commandsBefore = redisCommands(redis.ports());
                 CpuTimes cpuBefore = CpuTimes.now(server, redis.ports());
                 ThreadCpu threadsBefore = ThreadCpu.of(server.pid());
+                ThreadCpu kernelBefore = ThreadCpu.kernelThreads();
                 long eventsBefore = webhook == null ? 0 : webhook.events();
                 if (downlinks != null) {
                     downlinks.startMeasuring();
@@ -210,6 +211,7 @@ public final class LoadGenerator {
                 series.ifPresent(perSecond -> perSecond.report(10));
                 CpuTimes cpu = CpuTimes.now(server, redis.ports()).minus(cpuBefore);
                 List<Map.Entry<String, Double>> busiest = ThreadCpu.of(server.pid()).busiestSince(threadsBefore, 5);
+                List<Map.Entry<String, Double>> kernel = ThreadCpu.kernelThreads().busiestSince(kernelBefore, 5);
                 Optional<SocketDrops> dropsAtEnd = SocketDrops.read(udpPort);
                 Map<String, Long> commands = redisCommands(redis.ports());
                 commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
@@ -222,6 +224,7 @@ public final class LoadGenerator {
                 System.out.println("Server threads, CPU seconds in the measured phase (busiest first):");
                 busiest.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.1f s%n", thread.getKey(),
                         thread.getValue()));
+                reportMachine(kernel);
                 System.out.println();
                 System.out.println("What the gateways saw:");
                 reportDrops(dropsAtStart, dropsAfterWarmUp, dropsAtEnd, warmUp, sent);
@@ -540,6 +543,20 @@ public final class LoadGenerator {
                         || k.startsWith("lorawan_gateway_udp_dropped") || k.startsWith("lorawan_gateway_udp_datagrams"))
                 .filter(k -> delta(before, after, k) != 0)
                 .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
+    }
+
+    /**
+     * What the machine ran beside the three processes: its kernel's busiest threads, and DAMON, whose kdamond thread
+     * can take one of two CPUs for milliseconds at a time (BENCHMARKS.md, session 18).
+     */
+    private static void reportMachine(List<Map.Entry<String, Double>> kernelThreads) {
+        System.out.println("Kernel threads, CPU seconds in the measured phase (busiest first):");
+        if (kernelThreads.isEmpty()) {
+            System.out.println("  none listed in /proc (a container's own view)");
+        }
+        kernelThreads.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.2f s%n", thread.getKey(),
+                thread.getValue()));
+        System.out.println("DAMON on this machine: " + Damon.describe(Path.of("/sys")));
     }
 
     private static void reportDrops(Optional<SocketDrops> atStart, Optional<SocketDrops> afterWarmUp,

@@ -7,47 +7,64 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * CPU seconds per thread of a process, from Linux's {@code /proc/<pid>/task/<tid>/stat} (fields 14 and 15, utime
- * and stime, in clock ticks of 1/100 s: proc(5)), by thread name: which threads of the server did the work. Empty
- * where there is no /proc.
+ * CPU seconds per thread, from Linux's {@code /proc} stat files ({@link ProcStat}), by thread id: which threads of the
+ * server did the work, or which of the kernel's own threads took CPU beside it. Empty where there is no /proc.
+ *
+ * @param seconds CPU seconds by thread id
+ * @param names each thread's name when read (a kworker's changes with the work queue it serves)
  */
-record ThreadCpu(Map<String, Double> seconds) {
-    /** USER_HZ, the unit of utime and stime; 100 on every Linux architecture the JDK runs on. */
-    private static final double TICKS_PER_SECOND = 100;
-
+record ThreadCpu(Map<String, Double> seconds, Map<String, String> names) {
+    /** The threads of process {@code pid} ({@code /proc/<pid>/task/<tid>/stat}). */
     static ThreadCpu of(long pid) {
+        return of(Path.of("/proc", Long.toString(pid), "task"), stat -> true);
+    }
+
+    /**
+     * The kernel's threads ({@code PF_KTHREAD}, one {@code /proc/<pid>} each): kswapd, ksoftirqd, kworkers, and
+     * kdamond where DAMON runs. A container's /proc lists none.
+     */
+    static ThreadCpu kernelThreads() {
+        return of(Path.of("/proc"), ProcStat::kernelThread);
+    }
+
+    private static ThreadCpu of(Path directory, Predicate<ProcStat> keep) {
         Map<String, Double> seconds = new HashMap<>();
-        Path tasks = Path.of("/proc", Long.toString(pid), "task");
-        if (!Files.isDirectory(tasks)) {
-            return new ThreadCpu(seconds);
+        Map<String, String> names = new HashMap<>();
+        if (!Files.isDirectory(directory)) {
+            return new ThreadCpu(seconds, names);
         }
-        try (Stream<Path> threads = Files.list(tasks)) {
-            for (Path thread : threads.toList()) {
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path thread : entries.filter(entry -> entry.getFileName().toString().chars()
+                    .allMatch(Character::isDigit)).toList()) {
                 try {
-                    String stat = Files.readString(thread.resolve("stat"));
-                    // comm is in parentheses and may hold spaces; the fields after it are space-separated.
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // fields[0] is field 3 (state): utime is field 14, stime field 15.
-                    double used = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
-                    seconds.merge(name + " #" + thread.getFileName(), used, Double::sum);
+                    ProcStat stat = ProcStat.parse(Files.readString(thread.resolve("stat")));
+                    if (keep.test(stat)) {
+                        String id = thread.getFileName().toString();
+                        seconds.put(id, stat.cpuSeconds());
+                        names.put(id, stat.name());
+                    }
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
                 }
             }
         } catch (IOException unreadable) {
-            return new ThreadCpu(Map.of());
+            return new ThreadCpu(Map.of(), Map.of());
         }
-        return new ThreadCpu(seconds);
+        return new ThreadCpu(seconds, names);
     }
 
-    /** The CPU seconds each thread used since {@code before}, the busiest first, at most {@code top}. */
+    /**
+     * The CPU seconds each thread used since {@code before}, the busiest first, at most {@code top}; each named
+     * "name #id" with its name now.
+     */
     List<Map.Entry<String, Double>> busiestSince(ThreadCpu before, int top) {
         List<Map.Entry<String, Double>> used = new ArrayList<>();
-        seconds.forEach((thread, now) -> used.add(Map.entry(thread, now - before.seconds.getOrDefault(thread, 0.0))));
+        seconds.forEach((id, now) -> used.add(Map.entry(names.get(id) + " #" + id,
+                now - before.seconds.getOrDefault(id, 0.0))));
         used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
         return used.subList(0, Math.min(top, used.size()));
     }
