@@ -10,7 +10,7 @@ package net.lorawanns.bench.load;
  */
 record ProcStat(String name, long flags, long cpuTicks) {
     /** USER_HZ, the unit of utime and stime; 100 on every Linux architecture the JDK runs on. */
-    static final double TICKS_PER_SECOND = 100;
+    private static final double TICKS_PER_SECOND = 100;
     /** {@code PF_KTHREAD} (include/linux/sched.h): the task is a kernel thread. */
     private static final long PF_KTHREAD = 0x00200000;
 
