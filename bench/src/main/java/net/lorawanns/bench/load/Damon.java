@@ -65,10 +65,6 @@ final class Damon {
     }
 
     private static String read(Path file) {
-        try {
-            return Files.readString(file).trim();
-        } catch (IOException absent) {
-            return "";
-        }
+        return KernelFiles.readOrEmpty(file).trim();
     }
 }

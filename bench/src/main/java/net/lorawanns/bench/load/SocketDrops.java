@@ -1,7 +1,5 @@
 package net.lorawanns.bench.load;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,7 +23,7 @@ record SocketDrops(String source, long count) {
         long perSocket = 0;
         boolean found = false;
         for (String file : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
-            OptionalLong drops = ofPort(readOrEmpty(Path.of(file)), port);
+            OptionalLong drops = ofPort(KernelFiles.readOrEmpty(Path.of(file)), port);
             if (drops.isPresent()) {
                 perSocket += drops.getAsLong();
                 found = true;
@@ -34,7 +32,7 @@ record SocketDrops(String source, long count) {
         if (found) {
             return Optional.of(new SocketDrops(PER_SOCKET, perSocket));
         }
-        OptionalLong machine = rcvbufErrors(readOrEmpty(Path.of("/proc/net/snmp")));
+        OptionalLong machine = rcvbufErrors(KernelFiles.readOrEmpty(Path.of("/proc/net/snmp")));
         return machine.isPresent() ? Optional.of(new SocketDrops(MACHINE_WIDE, machine.getAsLong()))
                 : Optional.empty();
     }
@@ -78,13 +76,5 @@ record SocketDrops(String source, long count) {
             }
         }
         return OptionalLong.empty();
-    }
-
-    private static String readOrEmpty(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException | SecurityException e) {
-            return "";
-        }
     }
 }
