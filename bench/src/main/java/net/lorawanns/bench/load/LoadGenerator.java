@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -60,7 +61,9 @@ import net.lorawanns.core.types.Mic;
  * the decision latency's p99 second by second ({@link LatencySeries}); {@code -Dload.redis=cluster} runs the
  * server on a three-master Redis Cluster of local processes instead of one embedded Redis (Redis's command counts and
  * CPU are then summed over the masters); {@code -Dload.redisHz=N} sets Redis's {@code hz} for the run (the embedded
- * Redis starts with 100, {@link RedisExpiryWatch} reports what its expiry cycle did).
+ * Redis starts with 100, {@link RedisExpiryWatch} reports what its expiry cycle did). Whatever the options, the
+ * server's JVM also writes a log of its collections, and the report gives their pauses in the warm-up and in the
+ * measured phase ({@link ServerGcLog}).
  *
  * <p>What a gateway sees is reported after the server's own figures: the kernel's drops on the server's UDP socket
  * (warm-up and measured phase), and the round trip of every PUSH_DATA to its PUSH_ACK. Optional workloads:
@@ -175,7 +178,8 @@ public final class LoadGenerator {
                     bind = "127.0.0.1:%d"
                     """.formatted(DEDUPLICATION_DELAY.toMillis(), redis.toml(), udpPort, apiPort, API_KEY,
                     metricsPort));
-            Process server = startServer(config, metricsPort);
+            Path gcLog = dir.resolve("server-gc.log");
+            Process server = startServer(config, metricsPort, gcLog);
             try (WebhookReceiver webhook = WEBHOOK ? new WebhookReceiver() : null;
                  DownlinkGateways downlinks = confirmedEvery == 0 ? null
                          : new DownlinkGateways(gatewayEuis(), udpPort, devices, DEDUPLICATION_DELAY.toNanos())) {
@@ -188,8 +192,10 @@ public final class LoadGenerator {
                 Optional<SocketDrops> dropsAtStart = SocketDrops.read(udpPort);
                 System.out.printf(Locale.ROOT, "Warming up for %d s (not measured)...%n", WARM_UP_SECONDS);
                 PushAckClock warmUpAcks = new PushAckClock();
+                Instant warmUpStart = Instant.now();
                 blast(udpPort, all.subList(0, warmUp), 0, warmUpAcks, downlinks);
                 awaitSettled(metricsPort);
+                Instant warmUpEnd = Instant.now();
                 Optional<SocketDrops> dropsAfterWarmUp = SocketDrops.read(udpPort);
                 List<ByteBuffer> datagrams = all.subList(warmUp, all.size());
                 Map<String, Double> before = metrics(metricsPort);
@@ -205,9 +211,11 @@ public final class LoadGenerator {
                 PushAckClock acks = new PushAckClock();
                 Optional<LatencySeries> series = Boolean.getBoolean("load.latencySeries")
                         ? Optional.of(new LatencySeries(() -> metrics(metricsPort))) : Optional.empty();
+                Instant measuredStart = Instant.now();
                 long sent = blast(udpPort, datagrams, (long) framesPerSecond * WARM_UP_SECONDS, acks, downlinks);
                 // Let the last deduplication windows close and their frames be decided.
                 Map<String, Double> after = awaitSettled(metricsPort);
+                Instant measuredEnd = Instant.now();
                 series.ifPresent(perSecond -> perSecond.report(10));
                 CpuTimes cpu = CpuTimes.now(server, redis.ports()).minus(cpuBefore);
                 List<Map.Entry<String, Double>> busiest = ThreadCpu.of(server.pid()).busiestSince(threadsBefore, 5);
@@ -224,6 +232,11 @@ public final class LoadGenerator {
                 System.out.println("Server threads, CPU seconds in the measured phase (busiest first):");
                 busiest.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.1f s%n", thread.getKey(),
                         thread.getValue()));
+                ServerGcLog collections = ServerGcLog.read(gcLog);
+                System.out.println("Server GC pauses, warm-up:  " + collections.between(warmUpStart, warmUpEnd)
+                        .describe());
+                System.out.println("Server GC pauses, measured: " + collections.between(measuredStart, measuredEnd)
+                        .describe());
                 reportMachine(kernel);
                 System.out.println();
                 System.out.println("What the gateways saw:");
@@ -261,8 +274,11 @@ public final class LoadGenerator {
         return words.subList(1, words.indexOf("-jar"));
     }
 
-    /** Starts the server jar and waits until its health check answers; its log goes to this console. */
-    private static Process startServer(Path config, int metricsPort) throws Exception {
+    /**
+     * Starts the server jar and waits until its health check answers; its log goes to this console, its collections'
+     * to {@code gcLog} (see {@link ServerGcLog}), with the unit's JVM options or {@code load.serverJvmArgs} alike.
+     */
+    private static Process startServer(Path config, int metricsPort, Path gcLog) throws Exception {
         List<String> command = new ArrayList<>(List.of("java"));
         String extra = System.getProperty("load.serverJvmArgs");
         if (extra == null) {
@@ -270,6 +286,7 @@ public final class LoadGenerator {
         } else if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
+        command.add(ServerGcLog.option(gcLog));
         command.addAll(List.of("-jar", "deploy/target/lorawan-ns.jar", "serve", "-c", config.toString()));
         Process process = new ProcessBuilder(command).inheritIO().start();
         HttpClient http = HttpClient.newHttpClient();
