@@ -20,13 +20,25 @@ import javax.crypto.spec.SecretKeySpec;
  * still be opened until {@code keys rotate} has re-sealed them. A sealed record is JSON with {@code kid},
  * {@code nonce} (96 bits, random) and {@code ciphertext}; the caller binds it to its owner through the associated
  * data. Records kept by the million (device sessions) use the compact form instead: {@link #sealCompact} gives the
- * nonce followed by the ciphertext as bytes, and the caller stores the key ID beside them. Thread-safe: each
- * operation uses a {@link Cipher} of its own.
+ * nonce followed by the ciphertext as bytes, and the caller stores the key ID beside them. Thread-safe: each thread
+ * keeps a {@link Cipher} of its own and initialises it for every operation.
  */
 public final class AtRestCipher {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * A session cache miss opens a session's keys, so this runs for many frames: {@link Cipher#getInstance} is a
+     * provider lookup and a new cipher a new AES key schedule, while a kept cipher, initialised again, reuses the
+     * schedule of the master key it had (the JDK's AES keeps its last key's).
+     */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e.getMessage(), e);
+        }
+    });
 
     private final MasterKey current;
     private final Map<String, MasterKey> byId = new HashMap<>();
@@ -142,7 +154,7 @@ public final class AtRestCipher {
     private static byte[] gcm(int mode, MasterKey key, byte[] nonce, byte[] aad, byte[] input, int offset,
                               int length) throws AEADBadTagException {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(mode, new SecretKeySpec(key.key().bytes(), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(aad);
             return cipher.doFinal(input, offset, length);

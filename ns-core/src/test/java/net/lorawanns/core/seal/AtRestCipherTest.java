@@ -10,8 +10,16 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import net.lorawanns.core.types.AesKey;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.modes.GCMBlockCipher;
+import org.bouncycastle.crypto.modes.GCMModeCipher;
+import org.bouncycastle.crypto.params.AEADParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /** Sealing and opening records: what opens, and the clear errors for what does not. */
@@ -75,6 +83,40 @@ class AtRestCipherTest {
         assertArrayEquals(SECRET, rotating.open(sealed, owner("0102030405060708", "old"), "the keys"));
         assertEquals("new", rotating.seal(new JsonObject(), SECRET, kid -> owner("0102030405060708", kid))
                 .getString("kid"));
+    }
+
+    @Test
+    void theCompactFormIsTheNonceThenAes128GcmAsAnotherImplementationReadsIt() throws InvalidCipherTextException {
+        byte[] aad = owner("0102030405060708", "new");
+        byte[] sealed = cipher.sealCompact(SECRET, aad);
+        assertEquals(12 + SECRET.length + 16, sealed.length);
+
+        GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
+        gcm.init(false, new AEADParameters(new KeyParameter(HexFormat.of().parseHex(NEW_HEX)), 128,
+                Arrays.copyOf(sealed, 12), aad));
+        byte[] plain = new byte[gcm.getOutputSize(sealed.length - 12)];
+        int length = gcm.processBytes(sealed, 12, sealed.length - 12, plain, 0);
+        length += gcm.doFinal(plain, length);
+        assertArrayEquals(SECRET, Arrays.copyOf(plain, length));
+    }
+
+    @Test
+    void aRefusedRecordLeavesTheThreadAbleToSealAndOpenUnderEitherKey() throws Exception {
+        AtRestCipher rotating = new AtRestCipher(NEW, List.of(OLD));
+        byte[] aad = owner("0102030405060708", "new");
+        byte[] tampered = cipher.sealCompact(SECRET, aad);
+        tampered[tampered.length - 1] ^= 1;
+        assertThrows(SealedRecordException.class, () -> cipher.openCompact("new", tampered, 0, aad, "the keys"));
+
+        byte[] underOld = new AtRestCipher(OLD, List.of()).sealCompact(SECRET, owner("0102030405060708", "old"));
+        byte[] underNew = rotating.sealCompact(SECRET, aad);
+        assertArrayEquals(SECRET, rotating.openCompact("old", underOld, 0, owner("0102030405060708", "old"), "x"));
+        assertArrayEquals(SECRET, rotating.openCompact("new", underNew, 0, aad, "x"));
+
+        byte[] sealedElsewhere = CompletableFuture.supplyAsync(() -> rotating.sealCompact(SECRET, aad)).get();
+        assertArrayEquals(SECRET, rotating.openCompact("new", sealedElsewhere, 0, aad, "x"));
+        assertArrayEquals(SECRET, CompletableFuture.supplyAsync(
+                () -> rotating.openCompact("new", underNew, 0, aad, "x")).get());
     }
 
     private static byte[] owner(String devEui, String kid) {
