@@ -56,8 +56,7 @@ import net.lorawanns.core.types.Mic;
  *
  * The server runs with the JVM options of the systemd unit, read from it ({@code -XX:+UseParallelGC
  * -XX:MaxTenuringThreshold=1 -XX:MetaspaceSize=128m -XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=25
- * -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+ExitOnOutOfMemoryError}: a fixed heap of a quarter of the
- * memory, touched at start-up, in 2 MB pages where the kernel allows);
+ * -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError}: a fixed heap of a quarter of the memory, touched at start-up);
  * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
  * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.latencySeries=true} prints
  * the decision latency's p99 second by second ({@link LatencySeries}); {@code -Dload.redis=cluster} runs the
