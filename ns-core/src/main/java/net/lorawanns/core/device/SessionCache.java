@@ -88,8 +88,11 @@ public final class SessionCache {
                 }
             }
         }
-        Entry replaced = entries.put(devAddr, new Entry(PackedSessions.pack(candidates),
-                new AtomicLongArray(candidates.stream().mapToLong(SessionCandidate::lastFCntUp).toArray()),
+        AtomicLongArray lastFCntUp = new AtomicLongArray(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            lastFCntUp.set(i, candidates.get(i).lastFCntUp());
+        }
+        Entry replaced = entries.put(devAddr, new Entry(PackedSessions.pack(candidates), lastFCntUp,
                 System.nanoTime()));
         if (replaced == null) {
             order.admitted(devAddr.value());

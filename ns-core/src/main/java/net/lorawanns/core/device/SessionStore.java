@@ -340,8 +340,12 @@ public final class SessionStore {
                 Eui64 devEui = Eui64.parse(member);
                 String entry = index.get(member).toString();
                 lookups.add(sessionsOf(devEui).compose(found -> {
-                    List<SessionCandidate> matching = found.stream()
-                            .filter(c -> c.session().devAddr().equals(devAddr)).toList();
+                    List<SessionCandidate> matching = new ArrayList<>(found.size());
+                    for (SessionCandidate candidate : found) {
+                        if (candidate.session().devAddr().equals(devAddr)) {
+                            matching.add(candidate);
+                        }
+                    }
                     Future<Boolean> upkeep = matching.isEmpty() ? forgetIfUnchanged(devEui, devAddr, entry)
                             : renewIfDue(devEui, devAddr, entry);
                     // The index's upkeep may fail (it is done again by the next lookup); the lookup stands.
@@ -381,22 +385,26 @@ public final class SessionStore {
         return Future.succeededFuture(false);
     }
 
-    /** The device's sessions, active first. */
+    /**
+     * The device's sessions, active first. Only the fields a candidate needs are read, by position: the hash's other
+     * fields (heard-by gateways, MAC state, downlink counters) stay in Redis.
+     */
     public Future<List<SessionCandidate>> sessionsOf(Eui64 devEui) {
-        return redis.send(Request.cmd(Command.HGETALL).arg(keys.session(devEui))).map(hash -> {
-            List<SessionCandidate> found = new ArrayList<>(2);
-            if (hash == null || hash.size() == 0) {
-                return found;
-            }
-            if (hash.containsKey("a")) {
-                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("a")), false, hash.get("f").toLong(),
-                        hash.containsKey("cf") ? hash.get("cf").toLong() : 0));
-            }
-            if (hash.containsKey("p")) {
-                found.add(new SessionCandidate(devEui, parse(devEui, hash.get("p")), true, -1));
-            }
-            return found;
-        });
+        return redis.send(Request.cmd(Command.HMGET).arg(keys.session(devEui)).arg("a").arg("p").arg("f").arg("cf"))
+                .map(fields -> {
+                    List<SessionCandidate> found = new ArrayList<>(2);
+                    Response active = fields.get(0);
+                    if (active != null) {
+                        found.add(new SessionCandidate(devEui, parse(devEui, active), false,
+                                fields.get(2) == null ? -1 : fields.get(2).toLong(),
+                                fields.get(3) == null ? 0 : fields.get(3).toLong()));
+                    }
+                    Response pending = fields.get(1);
+                    if (pending != null) {
+                        found.add(new SessionCandidate(devEui, parse(devEui, pending), true, -1));
+                    }
+                    return found;
+                });
     }
 
     /**
