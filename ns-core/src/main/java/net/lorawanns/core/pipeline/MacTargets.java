@@ -86,7 +86,7 @@ final class MacTargets {
         SortedSet<Integer> channels;
         SortedMap<Integer, Long> extra = new TreeMap<>();
         if (cfList.isEmpty()) {
-            channels = new TreeSet<>(defaults.enabledUplinkChannelIndices());
+            channels = defaults.enabledUplinkChannelIndices();
         } else if (cfList.get() instanceof CfList.Frequencies frequencies) {
             // The channels the CFList named (it may stop short of the region's extra channels), after the defaults.
             channels = new TreeSet<>(defaults.enabledUplinkChannelIndices());
@@ -98,7 +98,7 @@ final class MacTargets {
                 }
             }
         } else {
-            channels = new TreeSet<>(region.enabledUplinkChannelIndices());
+            channels = region.enabledUplinkChannelIndices();
         }
         DeviceSession session = uplink.session();
         return MacState.initial(channels, extra, new MacState.RxSettings(session.rxDelaySeconds(),

@@ -9,7 +9,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 import net.lorawanns.core.frame.CfList;
 import net.lorawanns.core.types.RegParamsRevision;
 
@@ -31,6 +30,7 @@ final class DynamicPlanRegion extends Region {
 
     private final List<Channel> defaultChannels;
     private final List<Channel> channels;
+    private final SortedSet<Integer> enabledIndices;
 
     DynamicPlanRegion(RegionTables tables, List<Channel> defaultChannels) {
         this(tables, defaultChannels, List.of(), tables.rx2FrequencyHz, tables.rx2DataRate);
@@ -43,6 +43,11 @@ final class DynamicPlanRegion extends Region {
         List<Channel> all = new ArrayList<>(defaultChannels);
         all.addAll(extraChannels);
         this.channels = List.copyOf(all);
+        SortedSet<Integer> indices = new TreeSet<>();
+        for (int i = 0; i < channels.size(); i++) {
+            indices.add(i);
+        }
+        this.enabledIndices = Collections.unmodifiableSortedSet(indices);
     }
 
     private List<Channel> extraChannels() {
@@ -95,8 +100,7 @@ final class DynamicPlanRegion extends Region {
 
     @Override
     public SortedSet<Integer> enabledUplinkChannelIndices() {
-        return Collections.unmodifiableSortedSet(IntStream.range(0, channels.size()).boxed()
-                .collect(TreeSet::new, TreeSet::add, TreeSet::addAll));
+        return enabledIndices;
     }
 
     @Override

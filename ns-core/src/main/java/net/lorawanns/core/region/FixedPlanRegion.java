@@ -27,6 +27,8 @@ final class FixedPlanRegion extends Region {
 
     private final FixedChannelPlan plan;
     private final BitSet enabled;
+    private final List<Channel> uplinkChannels;
+    private final SortedSet<Integer> enabledIndices;
 
     FixedPlanRegion(RegionTables tables, FixedChannelPlan plan, Set<Integer> subBands) {
         this(tables, plan, enabledBy(plan, subBands, tables.id), tables.rx2FrequencyHz, tables.rx2DataRate);
@@ -37,6 +39,10 @@ final class FixedPlanRegion extends Region {
         super(tables, networkRx2FrequencyHz, networkRx2DataRate);
         this.plan = plan;
         this.enabled = (BitSet) enabled.clone();
+        this.uplinkChannels = enabled.stream().mapToObj(plan::channel).toList();
+        SortedSet<Integer> indices = new TreeSet<>();
+        enabled.stream().forEach(indices::add);
+        this.enabledIndices = Collections.unmodifiableSortedSet(indices);
     }
 
     private static BitSet enabledBy(FixedChannelPlan plan, Set<Integer> subBands, String id) {
@@ -77,13 +83,12 @@ final class FixedPlanRegion extends Region {
 
     @Override
     public List<Channel> uplinkChannels() {
-        return enabled.stream().mapToObj(plan::channel).toList();
+        return uplinkChannels;
     }
 
     @Override
     public SortedSet<Integer> enabledUplinkChannelIndices() {
-        return Collections.unmodifiableSortedSet(enabled.stream().boxed()
-                .collect(TreeSet::new, TreeSet::add, TreeSet::addAll));
+        return enabledIndices;
     }
 
     @Override

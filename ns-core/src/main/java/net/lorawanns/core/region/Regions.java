@@ -22,8 +22,12 @@ public final class Regions {
      * @throws IllegalArgumentException naming the served regions for an unknown name
      */
     public static Region byId(String id) {
-        return ALL.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "unknown region '" + id + "'; served: " + ids()));
+        for (Region region : ALL) {
+            if (region.id().equals(id)) {
+                return region;
+            }
+        }
+        throw new IllegalArgumentException("unknown region '" + id + "'; served: " + ids());
     }
 
     /** The served regions' names. */
