@@ -2,7 +2,6 @@ package net.lorawanns.core.device;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -68,10 +67,8 @@ final class CounterStepReads {
         if (entry != null) {
             return entry;
         }
-        byte[] session = utf8(redisKeys.session(devEui));
-        return new Entry(devEui, new byte[][] {session, utf8(redisKeys.device(devEui)),
-            utf8(redisKeys.downlinkQueue(devEui)), utf8(redisKeys.downlinkPath(devEui))}, new byte[][] {session},
-                null, null, null, null);
+        byte[][] keys = redisKeys.uplinkKeys(devEui);
+        return new Entry(devEui, keys, new byte[][] {keys[0]}, null, null, null, null);
     }
 
     /**
@@ -134,9 +131,5 @@ final class CounterStepReads {
     private static int slot(Eui64 devEui) {
         int hash = Long.hashCode(devEui.value());
         return (hash ^ (hash >>> 16)) & (SLOTS - 1);
-    }
-
-    private static byte[] utf8(String key) {
-        return key.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -11,15 +11,24 @@ import net.lorawanns.core.types.Eui64;
 public final class RedisKeys {
     private static final byte[] LOCK_TAIL = "}:lock".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] COPIES_TAIL = "}:copies".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DEVICE_TAIL = "}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SESSION_TAIL = "}:session".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QUEUE_TAIL = "}:queue".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DOWNLINK_PATH_TAIL = "}:downlink".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HEX_DIGITS = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final int EUI_DIGITS = 16;
 
     private final String prefix;
     /** The bytes of {@code prefix + "dedup:{"}, the start of a deduplication set's keys. */
     private final byte[] dedupHead;
+    /** The bytes of {@code prefix + "device:{"}, the start of a device's keys. */
+    private final byte[] deviceHead;
 
     /** @param keyPrefix the configured {@code redis.key_prefix} */
     public RedisKeys(String keyPrefix) {
         this.prefix = keyPrefix + "lorawan:";
         this.dedupHead = (prefix + "dedup:{").getBytes(StandardCharsets.UTF_8);
+        this.deviceHead = (prefix + "device:{").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The lock of a deduplication set: absent, "open" while the window runs, "closed" after it. */
@@ -60,6 +69,32 @@ public final class RedisKeys {
 
         /** Writes the id's {@link #length} characters into {@code into} from {@code at}. */
         void writeTo(byte[] into, int at);
+    }
+
+    /**
+     * {@link #session}, {@link #device}, {@link #downlinkQueue} and {@link #downlinkPath}, in that order, as the bytes
+     * Redis reads: the keys of a data uplink's counter step, made at a device's first frame in a while without a
+     * String in between; the DevEUI's digits written once, into the first, and copied from there into the others.
+     */
+    public byte[][] uplinkKeys(Eui64 devEui) {
+        byte[] session = deviceKey(SESSION_TAIL);
+        long value = devEui.value();
+        for (int i = 0; i < EUI_DIGITS; i++) {
+            session[deviceHead.length + i] = HEX_DIGITS[(int) (value >>> (EUI_DIGITS - 1 - i) * 4) & 0xF];
+        }
+        byte[][] keys = {session, deviceKey(DEVICE_TAIL), deviceKey(QUEUE_TAIL), deviceKey(DOWNLINK_PATH_TAIL)};
+        for (int k = 1; k < keys.length; k++) {
+            System.arraycopy(session, deviceHead.length, keys[k], deviceHead.length, EUI_DIGITS);
+        }
+        return keys;
+    }
+
+    /** A key of {@link #deviceHead}, room for a DevEUI's digits, and {@code tail}. */
+    private byte[] deviceKey(byte[] tail) {
+        byte[] key = new byte[deviceHead.length + EUI_DIGITS + tail.length];
+        System.arraycopy(deviceHead, 0, key, 0, deviceHead.length);
+        System.arraycopy(tail, 0, key, deviceHead.length + EUI_DIGITS, tail.length);
+        return key;
     }
 
     /** The device record (profile, application); configuration-grade, no TTL. */
