@@ -1,7 +1,5 @@
 package net.lorawanns.core.device;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -80,7 +78,7 @@ final class CounterStepReads {
             return entry.device();
         }
         byte[] stored = reply.device();
-        Device device = Device.fromJson(new JsonObject(Buffer.buffer(stored)));
+        Device device = StoredDevice.read(stored).device();
         Eui64 devEui = entry.devEui();
         int slot = slot(devEui);
         Entry current = held(devEui);

@@ -39,12 +39,4 @@ public record Device(Eui64 devEui, Optional<Eui64> joinEui, MacVersion macVersio
         deviceProfileId.ifPresent(id -> json.put("device_profile_id", id));
         return json;
     }
-
-    static Device fromJson(JsonObject json) {
-        String joinEui = json.getString("join_eui");
-        return new Device(Eui64.parse(json.getString("dev_eui")),
-                joinEui == null ? Optional.empty() : Optional.of(Eui64.parse(joinEui)),
-                MacVersion.parse(json.getString("mac_version")), json.getString("application_id"),
-                json.getBoolean("relax_fcnt", false), Optional.ofNullable(json.getString("device_profile_id")));
-    }
 }

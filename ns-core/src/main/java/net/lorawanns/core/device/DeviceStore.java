@@ -1,7 +1,6 @@
 package net.lorawanns.core.device;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -118,14 +117,14 @@ public final class DeviceStore {
                         forgetIfDeleted(applicationId, listed.get(i));
                         continue;
                     }
-                    JsonObject json = new JsonObject(record.toBuffer());
-                    Device device = Device.fromJson(json);
+                    StoredDevice stored = StoredDevice.read(record.toBytes());
+                    Device device = stored.device();
                     if (device.applicationId().equals(applicationId)) {
                         devices.add(device);
                     } else {
                         // Written by a later generation into another application: the entry can go, unless a write
                         // listed it again meanwhile. Not waited for; the next reading tries again.
-                        index.removeUpTo(applicationId, device.devEui(), json.getLong("profile_ref", 0L));
+                        index.removeUpTo(applicationId, device.devEui(), stored.profileRef());
                     }
                 }
                 return new Page<>(devices, listed.size() < limit ? Optional.empty()
@@ -156,9 +155,8 @@ public final class DeviceStore {
                     if (record == null) {
                         return Future.succeededFuture();
                     }
-                    JsonObject json = new JsonObject(record.toBuffer());
-                    Device device = Device.fromJson(json);
-                    return index.add(device.applicationId(), device.devEui(), json.getLong("profile_ref", 0L));
+                    StoredDevice stored = StoredDevice.read(record.toBytes());
+                    return index.add(stored.device().applicationId(), stored.device().devEui(), stored.profileRef());
                 }));
             }
             return Future.all(listed).compose(v -> pageDone.apply(page.size(), after));
@@ -167,7 +165,7 @@ public final class DeviceStore {
 
     public Future<Optional<Device>> get(Eui64 devEui) {
         return redis.send(Request.cmd(Command.GET).arg(keys.device(devEui))).map(response -> response == null
-                ? Optional.empty() : Optional.of(Device.fromJson(new JsonObject(response.toBuffer()))));
+                ? Optional.empty() : Optional.of(StoredDevice.read(response.toBytes()).device()));
     }
 
     /**
