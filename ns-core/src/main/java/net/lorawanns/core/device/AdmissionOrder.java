@@ -22,7 +22,7 @@ final class AdmissionOrder {
 
     /** @param entries the cache's bound: the order keeps twice as many values, room for those left behind */
     AdmissionOrder(long entries) {
-        this.capacity = (int) Math.min(2 * entries, Integer.MAX_VALUE - 8);
+        this.capacity = (int) (2 * Math.min(entries, (Integer.MAX_VALUE - 8) / 2));
         this.values = new int[Math.min(this.capacity, INITIAL)];
     }
 

@@ -49,6 +49,15 @@ class SessionCacheTest {
         assertEquals(8, cache.get(ADDR).orElseThrow().get(0).lastFCntUp());
     }
 
+    /** As {@code SessionCacheMemory} makes it, to fill it without evictions; twice the bound overflowed a long. */
+    @Test
+    void aCacheWithoutABoundKeepsWhatItIsGiven() {
+        SessionCache cache = new SessionCache(Long.MAX_VALUE, Duration.ofHours(1));
+        SessionCandidate active = new SessionCandidate(ONE, SessionStoreTest.session("a", "26000001"), false, 7);
+        cache.put(ADDR, List.of(active));
+        assertEquals(7, cache.get(ADDR).orElseThrow().get(0).lastFCntUp());
+    }
+
     @Test
     void aPromotedPendingSessionIsForgottenSoThatTheNextLookupSeesItActive() {
         SessionCache cache = new SessionCache(10, Duration.ofHours(1));
