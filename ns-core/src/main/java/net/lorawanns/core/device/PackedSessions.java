@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.UUID;
 import net.lorawanns.core.backend.KeyEnvelope;
 import net.lorawanns.core.join.AppSKeyReference;
@@ -21,13 +20,15 @@ import net.lorawanns.core.types.DevAddr;
 import net.lorawanns.core.types.Eui64;
 
 /**
- * Session candidates packed into one byte array, as the {@link SessionCache} keeps them: a few hundred long-lived
- * objects per DevAddr would make the old generation a collector walks grow with the devices. Each candidate is its
+ * A DevAddr's session candidates packed into one byte array, the whole of a {@link SessionCache} entry: a few
+ * hundred long-lived objects per DevAddr would make the old generation a collector walks grow with the devices, and
+ * each object a young collection copies (an entry is copied twice before it is old) lengthens its pause. The array
+ * starts with a header of longs: when the entry was loaded, how many candidates it holds, and each one's last
+ * accepted counter, which changes in place (volatile, at offsets that are multiples of 8). Then each candidate: its
  * DevEUI, flags (1 pending, 2 LoRaWAN 1.1, 4 AppSKey, 8 AppSKey envelope, 16 AppSKey reference, 32 one network key,
  * 64 the session ID is a UUID), ConfFCnt, RX1DROffset, RX2 data rate, RX1 delay, DevAddr, the session ID (16 bytes,
  * or a string), the network keys (one, or three), the AppSKey, the envelope's KEK label and wrapped key, and the
- * reference's session key ID and join server ID, each when present. The last accepted counter is not packed: the
- * cache keeps it beside, where it changes. In memory only, never stored.
+ * reference's session key ID and join server ID, each when present. In memory only, never stored.
  */
 final class PackedSessions {
     private static final int PENDING = 1;
@@ -37,16 +38,30 @@ final class PackedSessions {
     private static final int REFERENCE = 16;
     private static final int ONE_NETWORK_KEY = 32;
     private static final int UUID_ID = 64;
-    /** A long at any offset, big-endian as {@link DataOutputStream} writes it. */
+    /**
+     * A long at any offset, big-endian as {@link DataOutputStream} writes it; volatile access where the offset is a
+     * multiple of 8, an aligned address since HotSpot starts an array's elements at one (a JVM that did not would
+     * throw at the first access).
+     */
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /** The header's longs before the counters: the load time and the count of candidates. */
+    private static final int LOADED_AT = 0;
+    private static final int COUNT_AT = Long.BYTES;
+    private static final int COUNTERS_AT = 2 * Long.BYTES;
 
     private PackedSessions() {
     }
 
-    static byte[] pack(List<SessionCandidate> candidates) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 * candidates.size());
+    /** The candidates packed, with their last accepted counters, as loaded at {@code loadedNanos}. */
+    static byte[] pack(List<SessionCandidate> candidates, long loadedNanos) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(COUNTERS_AT + 104 * candidates.size());
         DataOutputStream out = new DataOutputStream(bytes);
         try {
+            out.writeLong(loadedNanos);
+            out.writeLong(candidates.size());
+            for (SessionCandidate candidate : candidates) {
+                out.writeLong(candidate.lastFCntUp());
+            }
             for (SessionCandidate candidate : candidates) {
                 DeviceSession s = candidate.session();
                 boolean oneKey = s.fNwkSIntKey().equals(s.sNwkSIntKey()) && s.fNwkSIntKey().equals(s.nwkSEncKey());
@@ -92,10 +107,17 @@ final class PackedSessions {
         return bytes.toByteArray();
     }
 
-    /** The candidates as packed, the i-th with the last accepted counter the cache keeps for it. */
-    static List<SessionCandidate> unpack(byte[] packed, AtomicLongArray lastFCntUp) {
+    /** When the entry was loaded, as {@link System#nanoTime()} gave it. */
+    static long loadedNanos(byte[] packed) {
+        return (long) LONG.get(packed, LOADED_AT);
+    }
+
+    /** The candidates as packed, each with its last accepted counter as it is now. */
+    static List<SessionCandidate> unpack(byte[] packed) {
+        int count = count(packed);
         ByteBuffer in = ByteBuffer.wrap(packed);
-        List<SessionCandidate> candidates = new ArrayList<>(1);
+        in.position(COUNTERS_AT + count * Long.BYTES);
+        List<SessionCandidate> candidates = new ArrayList<>(count);
         while (in.hasRemaining()) {
             Eui64 devEui = new Eui64(in.getLong());
             int flags = in.get();
@@ -120,7 +142,7 @@ final class PackedSessions {
                     ? Optional.of(new AppSKeyReference(readString(in), readString(in))) : Optional.empty();
             candidates.add(new SessionCandidate(devEui, new DeviceSession(id, devAddr, (flags & LORAWAN11) != 0,
                     fNwk, sNwk, enc, appSKey, envelope, rx1DrOffset, rx2DataRate, rxDelay, reference),
-                    (flags & PENDING) != 0, lastFCntUp.get(candidates.size()), confFCnt));
+                    (flags & PENDING) != 0, lastFCntUp(packed, candidates.size()), confFCnt));
         }
         return candidates;
     }
@@ -131,7 +153,7 @@ final class PackedSessions {
      * frame.
      */
     static int indexOfActive(byte[] packed, Eui64 devEui, String sessionId) {
-        int at = 0;
+        int at = COUNTERS_AT + count(packed) * Long.BYTES;
         for (int index = 0; at < packed.length; index++) {
             long eui = (long) LONG.get(packed, at);
             int flags = packed[at + Long.BYTES];
@@ -143,6 +165,19 @@ final class PackedSessions {
             at = afterIdAndKeys(packed, at, flags);
         }
         return -1;
+    }
+
+    /** Records {@code fCnt} as the last accepted counter of the {@code index}-th candidate. */
+    static void setLastFCntUp(byte[] packed, int index, long fCnt) {
+        LONG.setVolatile(packed, COUNTERS_AT + index * Long.BYTES, fCnt);
+    }
+
+    private static long lastFCntUp(byte[] packed, int index) {
+        return (long) LONG.getVolatile(packed, COUNTERS_AT + index * Long.BYTES);
+    }
+
+    private static int count(byte[] packed) {
+        return (int) (long) LONG.get(packed, COUNT_AT);
     }
 
     /** Whether the session ID packed at {@code at} is {@code id}. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
 import net.lorawanns.core.types.DevAddr;
 
 /**
@@ -17,27 +16,26 @@ import net.lorawanns.core.types.DevAddr;
  * never a wrong decision. The last accepted counter it holds may lag behind another instance's: it only serves to
  * guess the high 16 bits of the counter, which the MIC then confirms.
  *
- * <p>Sized for a million active devices: an entry keeps its sessions packed in one byte array
- * ({@link PackedSessions}), about {@value #ESTIMATED_ENTRY_BYTES} bytes with the map's share, six objects instead of
- * some twenty, so that the old generation a collector walks stays small; a hit unpacks them into short-lived
- * objects. Thread-safe.
+ * <p>Sized for a million active devices: an entry is its sessions packed in one byte array ({@link PackedSessions}),
+ * with their counters and its load time; about {@value #ESTIMATED_ENTRY_BYTES} bytes with the map's share, three
+ * objects (the map's node, the DevAddr, the array) instead of some twenty, so that the old generation a collector
+ * walks stays small, and a young collection that finds new entries has few objects to copy; a hit unpacks them into
+ * short-lived objects. Thread-safe.
  */
 public final class SessionCache {
     /**
-     * Heap bytes of an entry with one session, map node and key included: 218 measured over 100,000 entries and 231
-     * over 1,000,000 ({@code net.lorawanns.bench.memory.SessionCacheMemory}; 458 and 471 before entries were
-     * packed), plus up to 8 of {@link AdmissionOrder}, rounded up for a second session now and then.
+     * Heap bytes of an entry with one session, map node and key included: 175 measured over 100,000 entries and 187
+     * over 1,000,000 ({@code net.lorawanns.bench.memory.SessionCacheMemory}; 223 and 235 while the counters and load
+     * time were objects beside the array, 458 and 471 before entries were packed), plus up to 8 of
+     * {@link AdmissionOrder}, rounded up for a second session now and then.
      */
-    public static final int ESTIMATED_ENTRY_BYTES = 256;
+    public static final int ESTIMATED_ENTRY_BYTES = 208;
 
     /**
-     * What a lookup found, packed, with each active session's last accepted counter kept beside it and updated in
-     * place: replacing entries on every uplink would turn long-lived entries into old-generation garbage.
+     * What a lookup found, packed with each active session's last accepted counter, which is updated in place:
+     * replacing entries on every uplink would turn long-lived entries into old-generation garbage.
      */
-    private record Entry(byte[] packed, AtomicLongArray lastFCntUp, long loadedNanos) {
-    }
-
-    private final Map<DevAddr, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<DevAddr, byte[]> entries = new ConcurrentHashMap<>();
     private final AdmissionOrder order;
     private final long maxEntries;
     private final long maxAgeNanos;
@@ -66,15 +64,15 @@ public final class SessionCache {
 
     /** The cached candidates of {@code devAddr}, if loaded less than the maximum age ago. */
     public Optional<List<SessionCandidate>> get(DevAddr devAddr) {
-        Entry entry = entries.get(devAddr);
+        byte[] entry = entries.get(devAddr);
         if (entry == null) {
             return Optional.empty();
         }
-        if (System.nanoTime() - entry.loadedNanos > maxAgeNanos) {
+        if (System.nanoTime() - PackedSessions.loadedNanos(entry) > maxAgeNanos) {
             entries.remove(devAddr, entry);
             return Optional.empty();
         }
-        return Optional.of(PackedSessions.unpack(entry.packed, entry.lastFCntUp));
+        return Optional.of(PackedSessions.unpack(entry));
     }
 
     /** Keeps what a fresh lookup found for {@code devAddr}. */
@@ -88,12 +86,7 @@ public final class SessionCache {
                 }
             }
         }
-        AtomicLongArray lastFCntUp = new AtomicLongArray(candidates.size());
-        for (int i = 0; i < candidates.size(); i++) {
-            lastFCntUp.set(i, candidates.get(i).lastFCntUp());
-        }
-        Entry replaced = entries.put(devAddr, new Entry(PackedSessions.pack(candidates), lastFCntUp,
-                System.nanoTime()));
+        byte[] replaced = entries.put(devAddr, PackedSessions.pack(candidates, System.nanoTime()));
         if (replaced == null) {
             order.admitted(devAddr.value());
         }
@@ -114,13 +107,13 @@ public final class SessionCache {
             invalidate(devAddr);
             return;
         }
-        Entry entry = entries.get(devAddr);
+        byte[] entry = entries.get(devAddr);
         if (entry == null) {
             return;
         }
-        int index = PackedSessions.indexOfActive(entry.packed, candidate.devEui(), candidate.session().id());
+        int index = PackedSessions.indexOfActive(entry, candidate.devEui(), candidate.session().id());
         if (index >= 0) {
-            entry.lastFCntUp.set(index, fCnt);
+            PackedSessions.setLastFCntUp(entry, index, fCnt);
         }
     }
 
