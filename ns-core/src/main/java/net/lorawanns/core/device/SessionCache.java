@@ -1,11 +1,8 @@
 package net.lorawanns.core.device;
 
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import net.lorawanns.core.types.DevAddr;
 
 /**
@@ -17,25 +14,25 @@ import net.lorawanns.core.types.DevAddr;
  * guess the high 16 bits of the counter, which the MIC then confirms.
  *
  * <p>Sized for a million active devices: an entry is its sessions packed in one byte array ({@link PackedSessions}),
- * with their counters and its load time; about {@value #ESTIMATED_ENTRY_BYTES} bytes with the map's share, three
- * objects (the map's node, the DevAddr, the array) instead of some twenty, so that the old generation a collector
- * walks stays small, and a young collection that finds new entries has few objects to copy; a hit unpacks them into
- * short-lived objects. Thread-safe.
+ * with their counters and its load time, in a table of DevAddr values ({@link DevAddrTable}); about
+ * {@value #ESTIMATED_ENTRY_BYTES} bytes with the table's share, one object instead of some twenty, so that the old
+ * generation a collector walks stays small, and a young collection that finds new entries has few objects to copy; a
+ * hit unpacks them into short-lived objects. Thread-safe.
  */
 public final class SessionCache {
     /**
-     * Heap bytes of an entry with one session, map node and key included: 175 measured over 100,000 entries and 187
-     * over 1,000,000 ({@code net.lorawanns.bench.memory.SessionCacheMemory}; 223 and 235 while the counters and load
-     * time were objects beside the array, 458 and 471 before entries were packed), plus up to 8 of
-     * {@link AdmissionOrder}, rounded up for a second session now and then.
+     * Heap bytes of an entry with one session, its share of the table included: 136 measured over 100,000 entries and
+     * 147 over 1,000,000 ({@code net.lorawanns.bench.memory.SessionCacheMemory}; 223 and 235 in a ConcurrentHashMap
+     * with the counters and load time as objects beside the array, 458 and 471 before entries were packed), plus up
+     * to 8 of {@link AdmissionOrder}, rounded up for a second session now and then.
      */
-    public static final int ESTIMATED_ENTRY_BYTES = 208;
+    public static final int ESTIMATED_ENTRY_BYTES = 168;
 
     /**
      * What a lookup found, packed with each active session's last accepted counter, which is updated in place:
      * replacing entries on every uplink would turn long-lived entries into old-generation garbage.
      */
-    private final Map<DevAddr, byte[]> entries = new ConcurrentHashMap<>();
+    private final DevAddrTable entries = new DevAddrTable();
     private final AdmissionOrder order;
     private final long maxEntries;
     private final long maxAgeNanos;
@@ -64,12 +61,12 @@ public final class SessionCache {
 
     /** The cached candidates of {@code devAddr}, if loaded less than the maximum age ago. */
     public Optional<List<SessionCandidate>> get(DevAddr devAddr) {
-        byte[] entry = entries.get(devAddr);
+        byte[] entry = entries.get(devAddr.value());
         if (entry == null) {
             return Optional.empty();
         }
         if (System.nanoTime() - PackedSessions.loadedNanos(entry) > maxAgeNanos) {
-            entries.remove(devAddr, entry);
+            entries.remove(devAddr.value(), entry);
             return Optional.empty();
         }
         return Optional.of(PackedSessions.unpack(entry));
@@ -77,16 +74,12 @@ public final class SessionCache {
 
     /** Keeps what a fresh lookup found for {@code devAddr}. */
     public void put(DevAddr devAddr, List<SessionCandidate> candidates) {
-        if (entries.size() >= maxEntries && !entries.containsKey(devAddr)) {
-            if (!order.evictOldest(value -> entries.remove(new DevAddr(value)) != null)) {
-                // The order lost track of the entries left (values forgotten): any one makes room.
-                Iterator<DevAddr> any = entries.keySet().iterator();
-                if (any.hasNext()) {
-                    entries.remove(any.next());
-                }
-            }
+        if (entries.size() >= maxEntries && entries.get(devAddr.value()) == null
+                && !order.evictOldest(entries::remove)) {
+            // The order lost track of the entries left (values forgotten): any one makes room.
+            entries.removeAny();
         }
-        byte[] replaced = entries.put(devAddr, PackedSessions.pack(candidates, System.nanoTime()));
+        byte[] replaced = entries.put(devAddr.value(), PackedSessions.pack(candidates, System.nanoTime()));
         if (replaced == null) {
             order.admitted(devAddr.value());
         }
@@ -94,7 +87,7 @@ public final class SessionCache {
 
     /** Forgets {@code devAddr}: its sessions changed here, or a counter step showed the entry stale. */
     public void invalidate(DevAddr devAddr) {
-        entries.remove(devAddr);
+        entries.remove(devAddr.value());
     }
 
     /**
@@ -107,7 +100,7 @@ public final class SessionCache {
             invalidate(devAddr);
             return;
         }
-        byte[] entry = entries.get(devAddr);
+        byte[] entry = entries.get(devAddr.value());
         if (entry == null) {
             return;
         }
