@@ -47,18 +47,18 @@ public final class RedisKeys {
      */
     public byte[][] dedupSet(AsciiId frameId) {
         int length = frameId.length();
-        byte[] lock = dedupKey(length, LOCK_TAIL);
+        byte[] lock = key(dedupHead, length, LOCK_TAIL);
         frameId.writeTo(lock, dedupHead.length);
-        byte[] copies = dedupKey(length, COPIES_TAIL);
+        byte[] copies = key(dedupHead, length, COPIES_TAIL);
         System.arraycopy(lock, dedupHead.length, copies, dedupHead.length, length);
         return new byte[][] {lock, copies};
     }
 
-    /** A key of {@link #dedupHead}, room for an id of {@code idLength} bytes, and {@code tail}. */
-    private byte[] dedupKey(int idLength, byte[] tail) {
-        byte[] key = new byte[dedupHead.length + idLength + tail.length];
-        System.arraycopy(dedupHead, 0, key, 0, dedupHead.length);
-        System.arraycopy(tail, 0, key, dedupHead.length + idLength, tail.length);
+    /** A key of {@code head}, room for an id of {@code idLength} bytes, and {@code tail}. */
+    private static byte[] key(byte[] head, int idLength, byte[] tail) {
+        byte[] key = new byte[head.length + idLength + tail.length];
+        System.arraycopy(head, 0, key, 0, head.length);
+        System.arraycopy(tail, 0, key, head.length + idLength, tail.length);
         return key;
     }
 
@@ -77,24 +77,17 @@ public final class RedisKeys {
      * String in between; the DevEUI's digits written once, into the first, and copied from there into the others.
      */
     public byte[][] uplinkKeys(Eui64 devEui) {
-        byte[] session = deviceKey(SESSION_TAIL);
+        byte[] session = key(deviceHead, EUI_DIGITS, SESSION_TAIL);
         long value = devEui.value();
         for (int i = 0; i < EUI_DIGITS; i++) {
             session[deviceHead.length + i] = HEX_DIGITS[(int) (value >>> (EUI_DIGITS - 1 - i) * 4) & 0xF];
         }
-        byte[][] keys = {session, deviceKey(DEVICE_TAIL), deviceKey(QUEUE_TAIL), deviceKey(DOWNLINK_PATH_TAIL)};
+        byte[][] keys = {session, key(deviceHead, EUI_DIGITS, DEVICE_TAIL), key(deviceHead, EUI_DIGITS, QUEUE_TAIL),
+            key(deviceHead, EUI_DIGITS, DOWNLINK_PATH_TAIL)};
         for (int k = 1; k < keys.length; k++) {
             System.arraycopy(session, deviceHead.length, keys[k], deviceHead.length, EUI_DIGITS);
         }
         return keys;
-    }
-
-    /** A key of {@link #deviceHead}, room for a DevEUI's digits, and {@code tail}. */
-    private byte[] deviceKey(byte[] tail) {
-        byte[] key = new byte[deviceHead.length + EUI_DIGITS + tail.length];
-        System.arraycopy(deviceHead, 0, key, 0, deviceHead.length);
-        System.arraycopy(tail, 0, key, deviceHead.length + EUI_DIGITS, tail.length);
-        return key;
     }
 
     /** The device record (profile, application); configuration-grade, no TTL. */
