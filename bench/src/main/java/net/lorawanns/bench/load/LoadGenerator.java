@@ -64,7 +64,7 @@ import net.lorawanns.core.types.Mic;
  * CPU are then summed over the masters); {@code -Dload.redisHz=N} sets Redis's {@code hz} for the run (the embedded
  * Redis starts with 100, {@link RedisExpiryWatch} reports what its expiry cycle did). Whatever the options, the
  * server's JVM also writes a log of its collections, and the report gives their pauses in the warm-up and in the
- * measured phase ({@link ServerGcLog}).
+ * measured phase ({@link ServerGcLog}), and then the generator's own ({@link GeneratorGcPauses}).
  *
  * <p>What a gateway sees is reported after the server's own figures: the kernel's drops on the server's UDP socket
  * (warm-up and measured phase), and the round trip of every PUSH_DATA to its PUSH_ACK. Optional workloads:
@@ -181,7 +181,8 @@ public final class LoadGenerator {
                     metricsPort));
             Path gcLog = dir.resolve("server-gc.log");
             Process server = startServer(config, metricsPort, gcLog);
-            try (WebhookReceiver webhook = WEBHOOK ? new WebhookReceiver() : null;
+            try (GeneratorGcPauses ownPauses = new GeneratorGcPauses();
+                 WebhookReceiver webhook = WEBHOOK ? new WebhookReceiver() : null;
                  DownlinkGateways downlinks = confirmedEvery == 0 ? null
                          : new DownlinkGateways(gatewayEuis(), udpPort, devices, DEDUPLICATION_DELAY.toNanos())) {
                 provision(apiPort, webhook);
@@ -238,6 +239,10 @@ public final class LoadGenerator {
                         .describe());
                 System.out.println("Server GC pauses, measured: " + collections.between(measuredStart, measuredEnd)
                         .describe());
+                System.out.println("Generator GC pauses, warm-up:  "
+                        + describeOwn(ownPauses.between(warmUpStart, warmUpEnd)));
+                System.out.println("Generator GC pauses, measured: "
+                        + describeOwn(ownPauses.between(measuredStart, measuredEnd)));
                 reportMachine(kernel);
                 System.out.println();
                 System.out.println("What the gateways saw:");
@@ -561,6 +566,12 @@ public final class LoadGenerator {
                         || k.startsWith("lorawan_gateway_udp_dropped") || k.startsWith("lorawan_gateway_udp_datagrams"))
                 .filter(k -> delta(before, after, k) != 0)
                 .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
+    }
+
+    /** "2, 43.7 ms in all, longest 29.1 ms" or "none" (the JVM does not say how much of its pauses was the kernel's). */
+    private static String describeOwn(ServerGcLog.Phase phase) {
+        return phase.pauses().isEmpty() ? "none" : String.format(Locale.ROOT, "%d, %.1f ms in all, longest %.1f ms",
+                phase.pauses().size(), phase.totalMillis(), phase.longestMillis());
     }
 
     /**
