@@ -55,8 +55,9 @@ import net.lorawanns.core.types.Mic;
  * <pre>java -cp bench/target/benchmarks.jar net.lorawanns.bench.load.LoadGenerator [frames/s] [seconds] [copies] [devices] [gateways]</pre>
  *
  * The server runs with the JVM options of the systemd unit, read from it ({@code -XX:+UseParallelGC
- * -XX:MaxTenuringThreshold=1 -XX:MetaspaceSize=128m -XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=25
- * -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError}: a fixed heap of a quarter of the memory, touched at start-up);
+ * -XX:-UseAdaptiveSizePolicy -XX:MaxTenuringThreshold=1 -XX:MetaspaceSize=128m -XX:InitialRAMPercentage=25
+ * -XX:MaxRAMPercentage=25 -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError}: a fixed heap of a quarter of the memory,
+ * touched at start-up, its generations not resized);
  * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
  * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.latencySeries=true} prints
  * the decision latency's p99 second by second ({@link LatencySeries}); {@code -Dload.redis=cluster} runs the
