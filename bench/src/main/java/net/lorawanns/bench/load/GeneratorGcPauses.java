@@ -40,7 +40,8 @@ final class GeneratorGcPauses implements AutoCloseable {
 
     private void record(GarbageCollectionNotificationInfo info) {
         GcInfo gc = info.getGcInfo();
-        // G1's and ParallelGC's collectors stop the application for the whole of each collection they report.
+        // G1's and ParallelGC's collectors stop the application for the whole of each collection they report. JDK 17's
+        // G1 does not report the remark and cleanup pauses of its concurrent cycles: those are missing here.
         String kind = info.getGcAction().contains("major") ? "Full" : "Young";
         ServerGcLog.Pause pause = new ServerGcLog.Pause(Instant.ofEpochMilli(jvmStartMillis + gc.getEndTime()),
                 gc.getId(), kind, gc.getDuration(), 0);
