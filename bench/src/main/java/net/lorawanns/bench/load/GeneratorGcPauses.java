@@ -53,8 +53,7 @@ final class GeneratorGcPauses implements AutoCloseable {
     /** The pauses that ended in [{@code from}, {@code to}), as far as the JVM has reported them. */
     ServerGcLog.Phase between(Instant from, Instant to) {
         synchronized (pauses) {
-            return new ServerGcLog.Phase(pauses.stream()
-                    .filter(p -> !p.end().isBefore(from) && p.end().isBefore(to)).toList());
+            return ServerGcLog.Phase.endedIn(pauses, from, to);
         }
     }
 

@@ -244,10 +244,11 @@ public final class LoadGenerator {
                         .describe());
                 System.out.println("Server GC pauses, measured: " + collections.between(measuredStart, measuredEnd)
                         .describe());
+                // The JVM does not say how much of its own pauses was the kernel's.
                 System.out.println("Generator GC pauses, warm-up:  "
-                        + describeOwn(ownPauses.between(warmUpStart, warmUpEnd)));
+                        + ownPauses.between(warmUpStart, warmUpEnd).describeWithoutSystemTime());
                 System.out.println("Generator GC pauses, measured: "
-                        + describeOwn(ownPauses.between(measuredStart, measuredEnd)));
+                        + ownPauses.between(measuredStart, measuredEnd).describeWithoutSystemTime());
                 reportMachine(kernel);
                 System.out.println();
                 System.out.println("What the gateways saw:");
@@ -571,12 +572,6 @@ public final class LoadGenerator {
                         || k.startsWith("lorawan_gateway_udp_dropped") || k.startsWith("lorawan_gateway_udp_datagrams"))
                 .filter(k -> delta(before, after, k) != 0)
                 .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
-    }
-
-    /** "2, 43.7 ms in all, longest 29.1 ms" or "none" (the JVM does not say how much of its pauses was the kernel's). */
-    private static String describeOwn(ServerGcLog.Phase phase) {
-        return phase.pauses().isEmpty() ? "none" : String.format(Locale.ROOT, "%d, %.1f ms in all, longest %.1f ms",
-                phase.pauses().size(), phase.totalMillis(), phase.longestMillis());
     }
 
     /**

@@ -69,7 +69,7 @@ final class ServerGcLog {
 
     /** The pauses that ended in [{@code from}, {@code to}). */
     Phase between(Instant from, Instant to) {
-        return new Phase(pauses.stream().filter(p -> !p.end.isBefore(from) && p.end.isBefore(to)).toList());
+        return Phase.endedIn(pauses, from, to);
     }
 
     /** One pause: when it ended, its collection's number, its kind (Young, Full, Remark, ...), its length. */
@@ -81,6 +81,11 @@ final class ServerGcLog {
 
     /** The pauses of one phase of the run. */
     record Phase(List<Pause> pauses) {
+        /** Those of {@code pauses} that ended in [{@code from}, {@code to}). */
+        static Phase endedIn(List<Pause> pauses, Instant from, Instant to) {
+            return new Phase(pauses.stream().filter(p -> !p.end.isBefore(from) && p.end.isBefore(to)).toList());
+        }
+
         double totalMillis() {
             return pauses.stream().mapToDouble(Pause::millis).sum();
         }
@@ -95,6 +100,12 @@ final class ServerGcLog {
 
         /** "3 (young 3), 412.5 ms in all, longest 226.6 ms, 0.31 s of system time" or "none". */
         String describe() {
+            return pauses.isEmpty() ? "none" : describeWithoutSystemTime()
+                    + String.format(Locale.ROOT, ", %.2f s of system time", systemSeconds());
+        }
+
+        /** "3 (young 3), 412.5 ms in all, longest 226.6 ms" or "none": where the kernel's share is not known. */
+        String describeWithoutSystemTime() {
             if (pauses.isEmpty()) {
                 return "none";
             }
@@ -102,8 +113,8 @@ final class ServerGcLog {
             pauses.forEach(p -> kinds.merge(p.kind.toLowerCase(Locale.ROOT), 1L, Long::sum));
             StringBuilder byKind = new StringBuilder();
             kinds.forEach((kind, n) -> byKind.append(byKind.isEmpty() ? "" : ", ").append(kind).append(' ').append(n));
-            return String.format(Locale.ROOT, "%d (%s), %.1f ms in all, longest %.1f ms, %.2f s of system time",
-                    pauses.size(), byKind, totalMillis(), longestMillis(), systemSeconds());
+            return String.format(Locale.ROOT, "%d (%s), %.1f ms in all, longest %.1f ms", pauses.size(), byKind,
+                    totalMillis(), longestMillis());
         }
     }
 }
