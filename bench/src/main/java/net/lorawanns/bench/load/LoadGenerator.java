@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.lorawanns.core.crypto.DataCrypto;
@@ -96,12 +94,8 @@ public final class LoadGenerator {
      * the server, Redis and the generator sharing two cores, C2 still takes a third of a core 10 s into the load.
      */
     private static final int WARM_UP_SECONDS = Integer.getInteger("load.warmUpSeconds", 20);
-    /** Frames are sent when due, but the sender sleeps only when ahead by this much: fewer timer wake-ups. */
-    private static final long PACING_SLACK_NANOS = 1_000_000;
     /** The generated configuration's {@code network.deduplication_delay}: a downlink cannot leave before it. */
     static final Duration DEDUPLICATION_DELAY = Duration.ofMillis(200);
-    /** How often the PUSH_ACK reader looks for ACKs: the round trips' resolution. */
-    private static final long ACK_POLL_NANOS = 200_000;
     /** How long after the last datagram a PUSH_ACK not yet come is waited for. */
     private static final Duration ACK_GRACE = Duration.ofSeconds(2);
     private static final double CONFIRMED_SHARE = Double.parseDouble(System.getProperty("load.confirmedShare", "0"));
@@ -195,6 +189,7 @@ public final class LoadGenerator {
                 // would copy them (a pause of 383 ms in one run at 45,000 copies/s): a full collection now moves them
                 // to the old generation, which the young collections of the sending phases do not copy.
                 System.gc();
+                System.out.println("Simulated gateways' socket: " + PushDataSender.transport());
                 int warmUp = framesPerSecond * WARM_UP_SECONDS * copies;
                 Optional<SocketDrops> dropsAtStart = SocketDrops.read(udpPort);
                 System.out.printf(Locale.ROOT, "Warming up for %d s (not measured)...%n", WARM_UP_SECONDS);
@@ -453,80 +448,24 @@ public final class LoadGenerator {
     }
 
     /**
-     * Sends every frame's copies back to back, frames paced at the target rate, from one socket for all simulated
-     * gateways; returns datagrams sent. {@code firstFrame} is the index of the first datagram's frame. A second
-     * thread ({@code push-ack-reader}) times each PUSH_ACK as it comes, so that the round trip is not delayed by the
-     * pacing. It polls the socket every {@link #ACK_POLL_NANOS} rather than blocking on it: a reader blocked on the
-     * socket would be woken for every ACK, and that wake-up, which a real gateway pays on its own machine, would be
-     * charged to the server's send on this one (and cost the generator twice the CPU). A round trip is therefore
-     * late by up to the poll interval plus the thread's wake-up. After the last datagram, PUSH_ACKs are waited for
+     * Sends a phase's datagrams, every frame's copies together, frames paced at the target rate, from one socket for
+     * all simulated gateways ({@link PushDataSender}), and times each PUSH_ACK in {@code acks}; returns datagrams sent.
+     * {@code firstFrame} is the index of the first datagram's frame. After the last datagram, PUSH_ACKs are waited for
      * up to {@link #ACK_GRACE}.
      */
     private long blast(int udpPort, List<ByteBuffer> datagrams, long firstFrame, PushAckClock acks,
                        DownlinkGateways downlinks) throws Exception {
-        InetSocketAddress server = new InetSocketAddress("127.0.0.1", udpPort);
-        try (DatagramChannel channel = DatagramChannel.open()) {
-            channel.bind(new InetSocketAddress("127.0.0.1", 0));
-            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            channel.connect(server);
-            channel.configureBlocking(false);
-            Thread reader = new Thread(() -> readAcks(channel, acks), "push-ack-reader");
-            reader.start();
-            System.out.printf(Locale.ROOT, "Sending %d frames/s x %d copies for %d s from %d gateways...%n",
-                    framesPerSecond, copies, seconds, gateways);
-            long start = System.nanoTime();
-            long frameNanos = 1_000_000_000L / framesPerSecond;
-            for (int i = 0; i < datagrams.size(); i += copies) {
-                long due = start + (i / copies) * frameNanos;
-                long early = due - System.nanoTime();
-                if (early > PACING_SLACK_NANOS) {
-                    LockSupport.parkNanos(early);
-                }
-                int device = (int) ((firstFrame + i / copies) % devices);
-                if (downlinks != null && confirmed(device)) {
-                    downlinks.uplinkSent(device, System.nanoTime());
-                }
-                for (int c = 0; c < copies; c++) {
-                    ByteBuffer datagram = datagrams.get(i + c).duplicate();
-                    acks.sent(datagram.getShort(1) & 0xFFFF, System.nanoTime());
-                    while (channel.write(datagram) == 0) {
-                        Thread.onSpinWait();
-                    }
-                }
+        System.out.printf(Locale.ROOT, "Sending %d frames/s x %d copies for %d s from %d gateways...%n",
+                framesPerSecond, copies, datagrams.size() / copies / framesPerSecond, gateways);
+        double elapsed = new PushDataSender(udpPort, framesPerSecond, copies).send(datagrams, acks, frame -> {
+            int device = (int) ((firstFrame + frame) % devices);
+            if (downlinks != null && confirmed(device)) {
+                downlinks.uplinkSent(device, System.nanoTime());
             }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "Sent %d datagrams in %.2f s (%.0f/s)%n", datagrams.size(), elapsed,
-                    datagrams.size() / elapsed);
-            long deadline = System.nanoTime() + ACK_GRACE.toNanos();
-            while (acks.missing() > 0 && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(10);
-            }
-            channel.close();
-            reader.join();
-            return datagrams.size();
-        }
-    }
-
-    /** Runs on {@code push-ack-reader} until the channel is closed. */
-    private static void readAcks(DatagramChannel channel, PushAckClock acks) {
-        ByteBuffer ack = ByteBuffer.allocate(64);
-        try {
-            while (true) {
-                ack.clear();
-                if (channel.read(ack) <= 0) {
-                    LockSupport.parkNanos(ACK_POLL_NANOS);
-                    continue;
-                }
-                long now = System.nanoTime();
-                // PUSH_ACK: protocol version, token (2 bytes), identifier 0x01 (PROTOCOL.TXT section 3.3).
-                if (ack.position() >= 4 && ack.get(3) == 0x01) {
-                    acks.acked(ack.getShort(1) & 0xFFFF, now);
-                }
-            }
-        } catch (IOException closed) {
-            // the sender closed the channel: the phase is over
-        }
+        }, ACK_GRACE.toNanos());
+        System.out.printf(Locale.ROOT, "Sent %d datagrams in %.2f s (%.0f/s)%n", datagrams.size(), elapsed,
+                datagrams.size() / elapsed);
+        return datagrams.size();
     }
 
     private Map<String, Double> awaitSettled(int metricsPort) throws Exception {

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * section 3.3: the PUSH_ACK carries the PUSH_DATA's token and nothing else). A datagram still unanswered when its
  * token comes round again, 65,536 datagrams later (2.2 s at 30,000/s), counts as never answered.
  *
- * <p>{@link #sent} is called by the sending thread, {@link #acked} by the receiving one; the results are read once
- * both have stopped.
+ * <p>{@link #sent} and {@link #acked} are called by one thread, {@link PushDataSender}'s event loop; {@link #missing}
+ * by any while it runs, the results once it has stopped.
  */
 final class PushAckClock {
     private final AtomicLongArray sentAt = new AtomicLongArray(1 << 16);
