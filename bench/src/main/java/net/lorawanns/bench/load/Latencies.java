@@ -5,8 +5,20 @@ import java.util.Locale;
 
 /** Every latency of one kind measured in a run, in nanoseconds, kept whole so that any quantile is exact. */
 final class Latencies {
-    private long[] samples = new long[1 << 16];
+    private long[] samples;
     private int count;
+
+    Latencies() {
+        this(1 << 16);
+    }
+
+    /**
+     * @param expected how many samples to make room for now: growing the array while measuring allocates arrays of
+     *                 megabytes, which G1 places in regions of their own and which can bring a collection
+     */
+    Latencies(int expected) {
+        samples = new long[Math.max(1, expected)];
+    }
 
     /** Called by one thread at a time; read after that thread has stopped. */
     void add(long nanos) {

@@ -1,7 +1,7 @@
 package net.lorawanns.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +19,6 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +36,8 @@ import java.util.function.IntConsumer;
  * send the copies before it in the same call (microseconds). The event loop waits on the socket and a timer: a
  * PUSH_ACK is stamped when the loop wakes for it, or after the frames it is sending, whichever comes later.
  *
+ * <p>The datagrams are {@link OffHeapDatagrams}': sending one allocates nothing.
+ *
  * <p>Pacing: a frame is sent when due, but the loop sleeps only when the next frame is more than
  * {@link #PACING_SLACK_NANOS} ahead, so frames leave in bursts of about a millisecond's worth.
  */
@@ -48,7 +49,6 @@ final class PushDataSender {
     private static final int ACKS_PER_CALL = 64;
     private static final int KERNEL_BUFFER = 4 << 20;
 
-    private final InetSocketAddress server;
     private final int copies;
     private final long frameNanos;
     private final boolean epoll;
@@ -58,13 +58,12 @@ final class PushDataSender {
      *
      * @param framesPerSecond frames sent per second; each frame is {@code copies} consecutive datagrams
      */
-    PushDataSender(int udpPort, int framesPerSecond, int copies) {
-        this(udpPort, framesPerSecond, copies, Epoll.isAvailable());
+    PushDataSender(int framesPerSecond, int copies) {
+        this(framesPerSecond, copies, Epoll.isAvailable());
     }
 
     /** @param epoll on the epoll transport, else on Java NIO's */
-    PushDataSender(int udpPort, int framesPerSecond, int copies, boolean epoll) {
-        this.server = new InetSocketAddress("127.0.0.1", udpPort);
+    PushDataSender(int framesPerSecond, int copies, boolean epoll) {
         this.copies = copies;
         this.frameNanos = 1_000_000_000L / framesPerSecond;
         this.epoll = epoll;
@@ -77,14 +76,15 @@ final class PushDataSender {
     }
 
     /**
-     * Sends {@code datagrams}, the frame's copies consecutive, frames paced from the call on, from a socket of its
-     * own; returns when all are sent and every PUSH_ACK has come or {@code grace} has passed since the last was sent.
-     * Each datagram's token (bytes 1 and 2) is stamped in {@code acks}. {@code frameSent} is told each frame's index
+     * Sends {@code datagrams} ({@link OffHeapDatagrams#all}, or any packets with direct buffers; each is retained
+     * for its write), the frame's copies consecutive, frames paced from the call on, from a socket of its own; returns
+     * when all are sent and every PUSH_ACK has come or {@code graceNanos} have passed since the last was sent. Each
+     * datagram's token (bytes 1 and 2) is stamped in {@code acks}. {@code frameSent} is told each frame's index
      * in {@code datagrams} (datagram index / copies) just before its copies are sent, on the event loop.
      *
      * @return the seconds from the first frame's send to the last's
      */
-    double send(List<ByteBuffer> datagrams, PushAckClock acks, IntConsumer frameSent, long graceNanos)
+    double send(List<DatagramPacket> datagrams, PushAckClock acks, IntConsumer frameSent, long graceNanos)
             throws Exception {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, io);
@@ -119,14 +119,14 @@ final class PushDataSender {
     /** Sends the frames due, then sleeps on the event loop until the next is; runs on the event loop only. */
     private final class Pacer implements Runnable {
         private final Channel channel;
-        private final List<ByteBuffer> datagrams;
+        private final List<DatagramPacket> datagrams;
         private final PushAckClock acks;
         private final IntConsumer frameSent;
         private final CompletableFuture<Double> finished = new CompletableFuture<>();
         private long start;
         private int next;
 
-        Pacer(Channel channel, List<ByteBuffer> datagrams, PushAckClock acks, IntConsumer frameSent) {
+        Pacer(Channel channel, List<DatagramPacket> datagrams, PushAckClock acks, IntConsumer frameSent) {
             this.channel = channel;
             this.datagrams = datagrams;
             this.acks = acks;
@@ -158,9 +158,10 @@ final class PushDataSender {
             int end = Math.min(next + copies, datagrams.size());
             long now = System.nanoTime();
             for (int i = next; i < end; i++) {
-                ByteBuffer datagram = datagrams.get(i).duplicate();
-                acks.sent(datagram.getShort(datagram.position() + 1) & 0xFFFF, now);
-                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(datagram), server), channel.voidPromise());
+                DatagramPacket datagram = datagrams.get(i);
+                ByteBuf bytes = datagram.content();
+                acks.sent(bytes.getUnsignedShort(bytes.readerIndex() + 1), now);
+                channel.write(datagram.retain(), channel.voidPromise());
             }
             channel.flush();
             next = end;

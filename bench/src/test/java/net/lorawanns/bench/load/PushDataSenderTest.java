@@ -53,10 +53,13 @@ class PushDataSenderTest {
         Assumptions.assumeTrue(!epoll || Epoll.isAvailable(), "no epoll on this machine");
         List<ByteBuffer> datagrams = datagrams();
         List<Integer> framesTold = new ArrayList<>();
-        PushAckClock acks = new PushAckClock();
+        PushAckClock acks = new PushAckClock(FRAMES * COPIES);
 
-        double seconds = new PushDataSender(port(), FRAMES_PER_SECOND, COPIES, epoll)
-                .send(datagrams, acks, framesTold::add, TimeUnit.SECONDS.toNanos(5));
+        double seconds;
+        try (OffHeapDatagrams prebuilt = prebuilt(datagrams)) {
+            seconds = new PushDataSender(FRAMES_PER_SECOND, COPIES, epoll)
+                    .send(prebuilt.all(), acks, framesTold::add, TimeUnit.SECONDS.toNanos(5));
+        }
 
         assertEquals(datagrams.size(), received.size());
         for (int i = 0; i < datagrams.size(); i++) {
@@ -79,17 +82,21 @@ class PushDataSenderTest {
     void countsDatagramsNeverAnsweredWithinTheGrace(boolean epoll) throws Exception {
         Assumptions.assumeTrue(!epoll || Epoll.isAvailable(), "no epoll on this machine");
         unanswered.addAll(List.of(7, 100));
-        PushAckClock acks = new PushAckClock();
+        PushAckClock acks = new PushAckClock(FRAMES * COPIES);
 
-        new PushDataSender(port(), FRAMES_PER_SECOND, COPIES, epoll)
-                .send(datagrams(), acks, frame -> { }, TimeUnit.MILLISECONDS.toNanos(200));
+        try (OffHeapDatagrams prebuilt = prebuilt(datagrams())) {
+            new PushDataSender(FRAMES_PER_SECOND, COPIES, epoll)
+                    .send(prebuilt.all(), acks, frame -> { }, TimeUnit.MILLISECONDS.toNanos(200));
+        }
 
         assertEquals(2, acks.missing());
         assertEquals(FRAMES * COPIES - 2, acks.roundTrips().count());
     }
 
-    private int port() throws Exception {
-        return ((InetSocketAddress) server.getLocalAddress()).getPort();
+    private OffHeapDatagrams prebuilt(List<ByteBuffer> datagrams) throws Exception {
+        OffHeapDatagrams prebuilt = new OffHeapDatagrams((InetSocketAddress) server.getLocalAddress());
+        datagrams.forEach(prebuilt::add);
+        return prebuilt;
     }
 
     /** PUSH_DATA datagrams (PROTOCOL.TXT section 3.2), token i for the i-th, each copy with its own gateway. */
