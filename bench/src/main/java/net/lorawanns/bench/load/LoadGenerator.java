@@ -191,20 +191,17 @@ public final class LoadGenerator {
                 int warmUp = framesPerSecond * WARM_UP_SECONDS * copies;
                 PushAckClock warmUpAcks = new PushAckClock(warmUp);
                 PushAckClock acks = new PushAckClock(all.size() - warmUp);
-                // The packets made last are still in the young generation, and the first young collection while sending
-                // would copy them (a pause of 383 ms in one run at 45,000 copies/s, when the datagrams' bytes were in
-                // the heap too): a full collection now moves them to the old generation, which the young collections of
-                // the sending phases do not copy.
-                System.gc();
                 System.out.println("Simulated gateways' socket: " + PushDataSender.transport());
                 Optional<SocketDrops> dropsAtStart = SocketDrops.read(udpPort);
                 System.out.printf(Locale.ROOT, "Warming up for %d s (not measured)...%n", WARM_UP_SECONDS);
+                OwnHeap.readyForPhase();
                 Instant warmUpStart = Instant.now();
                 blast(all.subList(0, warmUp), 0, warmUpAcks, downlinks);
                 awaitSettled(metricsPort);
                 Instant warmUpEnd = Instant.now();
                 Optional<SocketDrops> dropsAfterWarmUp = SocketDrops.read(udpPort);
                 List<DatagramPacket> datagrams = all.subList(warmUp, all.size());
+                OwnHeap.readyForPhase();
                 Map<String, Double> before = metrics(metricsPort);
                 Map<String, Long> commandsBefore = redisCommands(redis.ports());
                 CpuTimes cpuBefore = CpuTimes.now(server, redis.ports());

@@ -98,8 +98,7 @@ final class PushDataSender {
                     .handler(new AckReader(acks))
                     .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             if (epoll) {
-                // recvmmsg into ACKS_PER_CALL slots; the channel stays unconnected, since Netty reads a connected
-                // datagram channel one datagram per call.
+                // recvmmsg into ACKS_PER_CALL slots of ACK_SLOT bytes (the read buffer above holds them all).
                 ((DatagramChannel) channel).config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, ACK_SLOT);
             }
             Pacer pacer = new Pacer(channel, datagrams, acks, frameSent);
