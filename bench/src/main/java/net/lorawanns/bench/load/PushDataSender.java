@@ -44,7 +44,7 @@ import java.util.function.IntConsumer;
 final class PushDataSender {
     /** The loop sleeps only when the next frame is due this much later: fewer timer wake-ups. */
     static final long PACING_SLACK_NANOS = 1_000_000;
-    /** A PUSH_ACK is 4 bytes (PROTOCOL.TXT section 3.3); anything longer is not one. */
+    /** Room for one datagram read: a PUSH_ACK is 4 bytes (PROTOCOL.TXT section 3.3), and longer ones are cut here. */
     private static final int ACK_SLOT = 64;
     private static final int ACKS_PER_CALL = 64;
     private static final int KERNEL_BUFFER = 4 << 20;
