@@ -58,7 +58,8 @@ import net.lorawanns.core.types.Mic;
  * -XX:MaxRAMPercentage=25 -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError}: a fixed heap of a quarter of the memory,
  * touched at start-up, its generations not resized);
  * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
- * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.latencySeries=true} prints
+ * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.restart=true} restarts the
+ * server after registering the devices, so that the warm-up starts on a server just started; {@code -Dload.latencySeries=true} prints
  * the decision latency's p99 second by second ({@link LatencySeries}); {@code -Dload.redis=cluster} runs the
  * server on a three-master Redis Cluster of local processes instead of one embedded Redis (Redis's command counts and
  * CPU are then summed over the masters); {@code -Dload.redisHz=N} sets Redis's {@code hz} for the run (the embedded
@@ -95,6 +96,12 @@ public final class LoadGenerator {
      * the server, Redis and the generator sharing two cores, C2 still takes a third of a core 10 s into the load.
      */
     private static final int WARM_UP_SECONDS = Integer.getInteger("load.warmUpSeconds", 20);
+    /**
+     * Stops the server once the devices are registered and starts it again on the same Redis before the warm-up: the
+     * load then meets a server just started with its devices stored, as after an operator's restart, whose JIT has
+     * compiled nothing of the API's registrations and whose session cache is empty.
+     */
+    private static final boolean RESTART = Boolean.getBoolean("load.restart");
     /** The generated configuration's {@code network.deduplication_delay}: a downlink cannot leave before it. */
     static final Duration DEDUPLICATION_DELAY = Duration.ofMillis(200);
     /** How long after the last datagram a PUSH_ACK not yet come is waited for. */
@@ -188,6 +195,9 @@ public final class LoadGenerator {
                 OffHeapDatagrams prebuilt = prebuild((long) framesPerSecond * (WARM_UP_SECONDS + seconds),
                         new InetSocketAddress("127.0.0.1", udpPort));
                 List<DatagramPacket> all = prebuilt.all();
+                if (RESTART) {
+                    server = restartServer(server, config, metricsPort, gcLog);
+                }
                 int warmUp = framesPerSecond * WARM_UP_SECONDS * copies;
                 PushAckClock warmUpAcks = new PushAckClock(warmUp);
                 PushAckClock acks = new PushAckClock(all.size() - warmUp);
@@ -269,6 +279,22 @@ public final class LoadGenerator {
                 server.waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * Stops {@code server} as systemd would (SIGTERM, then waits for its graceful shutdown) and starts it again with
+     * the same configuration, the same Redis and the same ports; returns once the new process is ready.
+     */
+    private static Process restartServer(Process server, Path config, int metricsPort, Path gcLog) throws Exception {
+        Instant stop = Instant.now();
+        server.destroy();
+        if (!server.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server did not stop within 60 s of SIGTERM");
+        }
+        Process restarted = startServer(config, metricsPort, gcLog);
+        System.out.printf(Locale.ROOT, "Server restarted on the same Redis, ready %.1f s after SIGTERM%n",
+                Duration.between(stop, Instant.now()).toMillis() / 1000.0);
+        return restarted;
     }
 
     /**
