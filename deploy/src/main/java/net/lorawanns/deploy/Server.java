@@ -337,9 +337,9 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * What start-up made and keeps (the configuration, the API's contract, the libraries' caches) is
-     * young until a first collection copies it out: left to the first young collection under the gateways' traffic,
-     * that copy made it the longest pause of a restarted server's first minute (53 to 57 ms, against 21 to 26 ms once
+     * What start-up made and keeps (the configuration, the API's contract, the libraries' caches) is young until a
+     * first collection copies it out: left to the first young collection under the gateways' traffic, that copy made
+     * it the longest pause of a restarted server's first minute (53 to 57 ms, against 21 to 26 ms once
      * start-up's objects are out of the way: BENCHMARKS.md, session 25). Asked for now, before the UDP socket is
      * bound, the collection (60 to 71 ms there) keeps no datagram waiting. {@code -XX:+DisableExplicitGC} skips it.
      */
