@@ -63,8 +63,8 @@ import net.lorawanns.core.types.Mic;
  * {@code -Dload.latencySeries=true} prints the decision latency's p99 second by second ({@link LatencySeries});
  * {@code -Dload.redis=cluster} runs the server on a three-master Redis Cluster of local processes instead of one
  * embedded Redis (Redis's command counts and CPU are then summed over the masters); {@code -Dload.redisHz=N} sets
- * Redis's {@code hz} for the run (the embedded Redis starts with 100, {@link RedisExpiryWatch} reports what its expiry cycle did). Whatever the options, the
- * server's JVM also writes a log of its collections, and the report gives their pauses in the warm-up and in the
+ * Redis's {@code hz} for the run (the embedded Redis starts with 100, {@link RedisExpiryWatch} reports what its
+ * expiry cycle did). Whatever the options, the server's JVM also writes a log of its collections, and the report gives their pauses in the warm-up and in the
  * measured phase ({@link ServerGcLog}), and then the generator's own ({@link GeneratorGcPauses}).
  *
  * <p>What a gateway sees is reported after the server's own figures: the kernel's drops on the server's UDP socket
