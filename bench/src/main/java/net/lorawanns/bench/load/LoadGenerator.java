@@ -56,16 +56,16 @@ import net.lorawanns.core.types.Mic;
  * The server runs with the JVM options of the systemd unit, read from it ({@code -XX:+UseParallelGC
  * -XX:-UseAdaptiveSizePolicy -XX:MaxTenuringThreshold=1 -XX:MetaspaceSize=128m -XX:InitialRAMPercentage=25
  * -XX:MaxRAMPercentage=25 -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError}: a fixed heap of a quarter of the memory,
- * touched at start-up, its generations not resized);
- * {@code -Dload.serverJvmArgs="..."} replaces them (another collector, a heap size, a profiler);
- * {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s); {@code -Dload.restart=true} restarts the
- * server after registering the devices, so that the warm-up starts on a server just started;
- * {@code -Dload.latencySeries=true} prints the decision latency's p99 second by second ({@link LatencySeries});
- * {@code -Dload.redis=cluster} runs the server on a three-master Redis Cluster of local processes instead of one
- * embedded Redis (Redis's command counts and CPU are then summed over the masters); {@code -Dload.redisHz=N} sets
- * Redis's {@code hz} for the run (the embedded Redis starts with 100, {@link RedisExpiryWatch} reports what its
- * expiry cycle did). Whatever the options, the server's JVM also writes a log of its collections, and the report gives their pauses in the warm-up and in the
- * measured phase ({@link ServerGcLog}), and then the generator's own ({@link GeneratorGcPauses}).
+ * touched at start-up, its generations not resized); {@code -Dload.serverJvmArgs="..."} replaces them (another
+ * collector, a heap size, a profiler); {@code -Dload.warmUpSeconds=N} sets the unmeasured warm-up (default 20 s);
+ * {@code -Dload.restart=true} restarts the server after registering the devices, so that the warm-up starts on a server
+ * just started; {@code -Dload.latencySeries=true} prints the decision latency's p99 second by second ({@link
+ * LatencySeries}); {@code -Dload.redis=cluster} runs the server on a three-master Redis Cluster of local processes
+ * instead of one embedded Redis (Redis's command counts and CPU are then summed over the masters); {@code
+ * -Dload.redisHz=N} sets Redis's {@code hz} for the run (the embedded Redis starts with 100, {@link RedisExpiryWatch}
+ * reports what its expiry cycle did). Whatever the options, the server's JVM also writes a log of its collections, and
+ * the report gives their pauses in the warm-up and in the measured phase ({@link ServerGcLog}), and then the
+ * generator's own ({@link GeneratorGcPauses}).
  *
  * <p>What a gateway sees is reported after the server's own figures: the kernel's drops on the server's UDP socket
  * (warm-up and measured phase), and the round trip of every PUSH_DATA to its PUSH_ACK. Optional workloads:
