@@ -332,6 +332,8 @@ public final class Server implements AutoCloseable {
         // Last, so that the gateways' traffic meets a server with every other part started.
         bridge.start(pipelines).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         parts.add(() -> bridge.stop().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        LOG.info("Listening for Semtech UDP packet forwarders on {}:{}",
+                HostPort.parse(settings.gateway().udp().bind()).host(), bridge.port());
         LOG.info("LoRaWAN network server ready (NetID {}, region {}, instance {})", plan.netId(), plan.region(),
                 instanceId);
     }

@@ -104,7 +104,6 @@ public final class UdpBridge implements GatewayBackend {
                 socket = ar.result();
                 long sweepMillis = Math.max(50, Math.min(settings.offlineTimeout().toMillis() / 2, 10_000));
                 sweepTimer = vertx.setPeriodic(sweepMillis, id -> sweep());
-                LOG.info("Listening for Semtech UDP packet forwarders on {}:{}", bind.host(), port());
                 listening = true;
                 started.complete();
             });
