@@ -33,20 +33,23 @@ import java.util.Locale;
  * @param gatewayDutyCycle hold each gateway to its region's duty-cycle limits, per sub-band, over the last hour
  * @param pipelineEventLoops event loops (threads) processing uplinks, each with its share of the frames; the gateway
  *                           bridge has one more of its own. Default: half the processors, at least one
+ * @param startUpWarmUp how long, at most, the server runs synthetic uplinks through its own data path before it
+ *                      takes the gateways' traffic, so that the JIT has compiled that path when the first gateway's
+ *                      datagram comes; {@code 0s}: none
  */
 public record NetworkSettings(String netId, List<String> devAddrPrefixes, String region, List<String> enabledRegions,
                               Duration deduplicationDelay, Integer rx1Delay,
                               @JsonDeserialize(using = RxWindowDeserializer.class) String rxWindow,
                               Integer rx2BelowRx1Dr, Integer rx1DrOffset, String sessionCacheMemory,
                               Integer sessionCacheSize, Integer maxFramesInFlight, Boolean gatewayDutyCycle,
-                              Integer pipelineEventLoops) {
+                              Integer pipelineEventLoops, Duration startUpWarmUp) {
     /** The values of {@code rx_window}. */
     public enum RxWindowRule { RX1_FIRST, RX2_FIRST, RX1_ONLY, RX2_ONLY }
 
     static final List<String> RX_WINDOW_RULES = Arrays.stream(RxWindowRule.values())
             .map(rule -> rule.name().toLowerCase(Locale.ROOT)).toList();
     public static final NetworkSettings DEFAULTS = new NetworkSettings(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null);
 
     public NetworkSettings {
         netId = Check.hex("net_id", Check.or(netId, "000000"), 3);
@@ -81,6 +84,11 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
         }
         pipelineEventLoops = Check.range("pipeline_event_loops", Check.or(pipelineEventLoops,
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2)), 1, 256);
+        startUpWarmUp = Check.or(startUpWarmUp, Duration.ofSeconds(20));
+        if (startUpWarmUp.isNegative() || startUpWarmUp.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new InvalidSettingException("start_up_warm_up", "must be 0s to 5m, got "
+                    + Durations.format(startUpWarmUp));
+        }
     }
 
     @JsonIgnore

@@ -388,6 +388,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStartUpWarmUpIsAtMostTwentySecondsByDefaultAndZeroTurnsItOff() throws Exception {
+        assertEquals(Duration.ofSeconds(20), loader.parse("").network().startUpWarmUp());
+        assertEquals(Duration.ZERO, loader.parse("[network]\nstart_up_warm_up = \"0s\"\n").network().startUpWarmUp());
+        assertEquals(Duration.ofSeconds(45), loader.parse("[network]\nstart_up_warm_up = \"45s\"\n").network()
+                .startUpWarmUp());
+        for (String bad : List.of("\"-1s\"", "\"6m\"", "\"soon\"")) {
+            assertEquals("network.start_up_warm_up", fails("[network]\nstart_up_warm_up = " + bad + "\n").key(), bad);
+        }
+    }
+
+    @Test
     void theAuditRetentionIsAPositiveDurationOfAYearByDefault() throws Exception {
         assertEquals(Duration.ofDays(365), loader.parse("").internalJs().auditRetention());
         assertEquals(Duration.ofHours(48), loader.parse("[internal_js]\naudit_retention = \"48h\"\n").internalJs()

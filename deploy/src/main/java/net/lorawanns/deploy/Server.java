@@ -1,5 +1,7 @@
 package net.lorawanns.deploy;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -34,6 +36,7 @@ import java.util.stream.Collectors;
 import net.lorawanns.bridge.UdpBridge;
 import net.lorawanns.config.ApiSettings;
 import net.lorawanns.config.ConfigException;
+import net.lorawanns.config.Durations;
 import net.lorawanns.config.HostPort;
 import net.lorawanns.config.InternalJsSettings;
 import net.lorawanns.config.InvalidSettingException;
@@ -328,6 +331,7 @@ public final class Server implements AutoCloseable {
             LOG.info("Metrics at http://{}:{}/metrics, liveness at /health, readiness at /ready",
                     bind.host(), operations.actualPort());
         }
+        warmUp(new StartUpWarmUp(vertx, loops, settings, plan, redis, cipher, adrAlgorithms, instanceId), registry);
         tenureStartUpObjects();
         // Last, so that the gateways' traffic meets a server with every other part started.
         bridge.start(pipelines).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -345,6 +349,30 @@ public final class Server implements AutoCloseable {
      * start-up's objects are out of the way: BENCHMARKS.md, session 25). Asked for now, before the UDP socket is
      * bound, the collection (60 to 71 ms there) keeps no datagram waiting. {@code -XX:+DisableExplicitGC} skips it.
      */
+    /** Runs the start-up warm-up ({@code network.start_up_warm_up}), if any, and reports what it ran. */
+    private void warmUp(StartUpWarmUp warmUp, MeterRegistry registry) {
+        Duration limit = settings.network().startUpWarmUp();
+        StartUpWarmUp.Outcome outcome = new StartUpWarmUp.Outcome(0, Duration.ZERO);
+        if (!limit.isZero()) {
+            LOG.info("Start-up warm-up: synthetic uplinks through the data path for {} at most "
+                    + "(network.start_up_warm_up); /ready answers 503 meanwhile", Durations.format(limit));
+            try {
+                outcome = warmUp.run(limit);
+            } catch (Exception e) {
+                // An optimisation: the server starts without it (its keys expire on their own).
+                LOG.warn("Start-up warm-up failed, the server starts without it: {}", e.toString());
+            }
+        }
+        long frames = outcome.frames();
+        Gauge.builder("lorawan.start.up.warm.up.frames", () -> frames)
+                .description("Synthetic frames the start-up warm-up sent through the data path, before the "
+                        + "gateways' socket was bound (network.start_up_warm_up)").register(registry);
+        if (frames > 0) {
+            LOG.info("Start-up warm-up: {} synthetic frames through the data path in {} ms", frames,
+                    outcome.took().toMillis());
+        }
+    }
+
     private static void tenureStartUpObjects() {
         long start = System.nanoTime();
         System.gc();

@@ -19,6 +19,8 @@ final class ApiTestServers {
         return Files.writeString(file, """
                 [logging]
                 level = "warn"
+                [network]
+                start_up_warm_up = "0s"
                 [redis]
                 servers = ["%s"]
                 key_prefix = "%s"

@@ -145,6 +145,8 @@ class MasterKeyTest {
         return """
                 [logging]
                 level = "warn"
+                [network]
+                start_up_warm_up = "0s"
                 [redis]
                 servers = ["%s"]
                 key_prefix = "%s"

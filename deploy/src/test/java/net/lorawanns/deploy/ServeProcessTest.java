@@ -54,6 +54,8 @@ class ServeProcessTest {
     @Test
     void servesOnTheEmbeddedRedisAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("ns.toml"), """
+                [network]
+                start_up_warm_up = "0s"
                 [metrics]
                 bind = "127.0.0.1:0"
                 [gateway.udp]

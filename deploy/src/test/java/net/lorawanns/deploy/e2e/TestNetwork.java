@@ -72,6 +72,11 @@ final class TestNetwork implements AutoCloseable {
     String networkLines = "";
     /** The instances' {@code network.deduplication_delay}: shorter for tests that send many frames from one gateway. */
     String deduplicationDelay = "200ms";
+    /**
+     * The instances' {@code network.start_up_warm_up}: none, so that the tests' many start-ups take no longer than
+     * they need; {@code StartUpWarmUpTest} runs one.
+     */
+    String startUpWarmUp = "0s";
     String redisLines = "";
     String gatewayLines = "";
 
@@ -114,6 +119,7 @@ final class TestNetwork implements AutoCloseable {
                 [network]
                 net_id = "%s"
                 deduplication_delay = "%s"
+                start_up_warm_up = "%s"
                 %s
                 [redis]
                 servers = [%s]
@@ -134,9 +140,10 @@ final class TestNetwork implements AutoCloseable {
                 webhook_allowed_networks = ["127.0.0.0/8"]
                 [metrics]
                 bind = "127.0.0.1:0"
-                """.formatted(NET_ID, deduplicationDelay, networkLines, redisServers, redis.mode(), redis.masterName(),
-                        keyPrefix, redis.minReplicasAcked(), Durations.format(redis.replicaAckTimeout()), redisLines,
-                        gatewayLines + "\n" + udpToml, MASTER_KEY, API_KEY) + extraToml);
+                """.formatted(NET_ID, deduplicationDelay, startUpWarmUp, networkLines, redisServers, redis.mode(),
+                        redis.masterName(), keyPrefix, redis.minReplicasAcked(),
+                        Durations.format(redis.replicaAckTimeout()), redisLines, gatewayLines + "\n" + udpToml,
+                        MASTER_KEY, API_KEY) + extraToml);
         Settings settings = new ConfigLoader().load(file);
         Server server = Server.start(settings);
         servers.add(server);

@@ -1,0 +1,246 @@
+package net.lorawanns.deploy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import net.lorawanns.bridge.UdpBridge;
+import net.lorawanns.config.Settings;
+import net.lorawanns.config.UdpGatewaySettings;
+import net.lorawanns.core.adr.AdrAlgorithms;
+import net.lorawanns.core.device.Application;
+import net.lorawanns.core.device.ApplicationStore;
+import net.lorawanns.core.device.Device;
+import net.lorawanns.core.device.DeviceProfileCache;
+import net.lorawanns.core.device.DeviceProfileStore;
+import net.lorawanns.core.device.DeviceSession;
+import net.lorawanns.core.device.DeviceStore;
+import net.lorawanns.core.device.SessionCache;
+import net.lorawanns.core.device.SessionStore;
+import net.lorawanns.core.downlink.DownlinkScheduler;
+import net.lorawanns.core.downlink.GatewayDutyCycle;
+import net.lorawanns.core.events.ApplicationEvent;
+import net.lorawanns.core.events.EventSink;
+import net.lorawanns.core.integration.EventHub;
+import net.lorawanns.core.integration.EventStream;
+import net.lorawanns.core.integration.WebhookAddressPolicy;
+import net.lorawanns.core.integration.WebhookDispatcher;
+import net.lorawanns.core.join.JoinServer;
+import net.lorawanns.core.pipeline.GatewayRegions;
+import net.lorawanns.core.pipeline.NetworkPlan;
+import net.lorawanns.core.pipeline.UplinkPipeline;
+import net.lorawanns.core.pipeline.UplinkShards;
+import net.lorawanns.core.queue.DownlinkQueue;
+import net.lorawanns.core.redis.KeyScan;
+import net.lorawanns.core.redis.RedisKeys;
+import net.lorawanns.core.redis.ReplicaAcks;
+import net.lorawanns.core.seal.AtRestCipher;
+import net.lorawanns.core.types.Eui64;
+import net.lorawanns.core.types.MacVersion;
+import net.lorawanns.core.uplink.Deduplicator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Synthetic uplinks through the server's own data path before it takes the gateways' traffic
+ * ({@code network.start_up_warm_up}). A JVM compiles a method with its optimising compiler (C2) only after it has
+ * run thousands of times, and compiles the data path in the first seconds of load on a CPU the load needs: on 2
+ * vCPUs, 7 to 10 s of one (BENCHMARKS.md, sessions 24 and 25), while the first seconds' datagrams wait in the
+ * kernel. Here the same classes run on the same event loops first: a bridge of their own on a loopback port, the
+ * pipelines, the deduplication, the session store, the frame-counter step and the events, over the operator's Redis
+ * but under keys of their own ({@code <key_prefix>warm-up:<instance>:}, given a TTL once written and deleted at the
+ * end), with meters of their own, so that nothing of it shows in the operator's data, metrics or events.
+ *
+ * <p>It ends at the configured limit or, once {@link #MIN_RUN} has passed, when the JIT has settled: less than
+ * {@link #SETTLED_COMPILE_MS} of compilation in the last {@link #SETTLE_WINDOW}.
+ */
+final class StartUpWarmUp {
+    private static final Logger LOG = LoggerFactory.getLogger(StartUpWarmUp.class);
+    private static final Duration MIN_RUN = Duration.ofSeconds(3);
+    private static final Duration SETTLE_WINDOW = Duration.ofSeconds(2);
+    private static final long SETTLED_COMPILE_MS = 100;
+    /** Frames sent and not yet decided, at most: a few thousand frames per second through a 200 ms window. */
+    private static final int IN_FLIGHT = 1_000;
+    /** A frame not decided in this long was lost (a datagram dropped): the warm-up ends there. */
+    private static final long DECISION_DEADLINE_MS = 5_000;
+    /** Longer than any warm-up: the TTL of its keys, should the process end before it deletes them. */
+    private static final long KEY_TTL_MS = Duration.ofMinutes(15).toMillis();
+    private static final long STEP_TIMEOUT_S = 30;
+    private static final String APPLICATION = "warm-up";
+
+    /** What ran: frames sent (each as {@link WarmUpTraffic#COPIES} gateway copies), and for how long. */
+    record Outcome(long frames, Duration took) {
+    }
+
+    private final Vertx vertx;
+    private final EventLoops loops;
+    private final Settings settings;
+    private final NetworkPlan plan;
+    private final Redis redis;
+    private final AtRestCipher cipher;
+    private final AdrAlgorithms adrAlgorithms;
+    private final String keyPrefix;
+
+    StartUpWarmUp(Vertx vertx, EventLoops loops, Settings settings, NetworkPlan plan, Redis redis, AtRestCipher cipher,
+                  AdrAlgorithms adrAlgorithms, String instanceId) {
+        this.vertx = vertx;
+        this.loops = loops;
+        this.settings = settings;
+        this.plan = plan;
+        this.redis = redis;
+        this.cipher = cipher;
+        this.adrAlgorithms = adrAlgorithms;
+        this.keyPrefix = settings.redis().keyPrefix() + "warm-up:" + instanceId + ":";
+    }
+
+    /** Runs for at most {@code limit}, then deletes its keys; blocks the calling (start-up) thread. */
+    Outcome run(Duration limit) throws Exception {
+        long start = System.nanoTime();
+        RedisKeys keys = new RedisKeys(keyPrefix);
+        WarmUpTraffic traffic = new WarmUpTraffic();
+        Semaphore undecided = new Semaphore(IN_FLIGHT);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try {
+            DeviceStore devices = new DeviceStore(redis, keys);
+            SessionStore sessions = new SessionStore(redis, keys, cipher, ReplicaAcks.of(settings.redis()));
+            ApplicationStore applications = new ApplicationStore(redis, keys, cipher);
+            register(traffic, applications, devices, sessions);
+            forEachKey(key -> redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(KEY_TTL_MS)));
+            WebhookDispatcher webhooks = new WebhookDispatcher(vertx, applications,
+                    new WebhookAddressPolicy(settings.api().webhookAllowedNetworks()), meters);
+            EventSink decisions = event -> {
+                if (event.type().equals(ApplicationEvent.UPLINK)) {
+                    undecided.release();
+                }
+            };
+            EventHub events = new EventHub(List.of(new EventStream(vertx, meters), webhooks, decisions));
+            UdpGatewaySettings udp = settings.gateway().udp();
+            UdpBridge bridge = new UdpBridge(vertx, loops.bridge(), new UdpGatewaySettings("127.0.0.1:0",
+                    udp.unknownGateways(), udp.pinSourceAddress(), udp.rateLimit(), udp.maxUnknownGateways(),
+                    udp.offlineTimeout(), udp.txAckTimeout(), udp.forwardCrcBad(), udp.forwardCrcMissing(),
+                    udp.defaultRoundTrip()), WarmUpTraffic.registeredGateways(), meters);
+            UplinkShards shards = pipelines(keys, devices, sessions, bridge, events, meters);
+            bridge.start(shards).await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+            long frames;
+            try {
+                frames = send(traffic, bridge.port(), undecided, start, limit);
+            } finally {
+                bridge.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                shards.drained().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                webhooks.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                forEachKey(key -> redis.send(Request.cmd(Command.UNLINK).arg(key)));
+            }
+            return new Outcome(frames, Duration.ofNanos(System.nanoTime() - start));
+        } finally {
+            meters.close();
+        }
+    }
+
+    private UplinkShards pipelines(RedisKeys keys, DeviceStore devices, SessionStore sessions, UdpBridge bridge,
+                                   EventHub events, PrometheusMeterRegistry meters) {
+        String instance = "warm-up";
+        JoinServer noJoins = request -> Future.failedFuture("the start-up warm-up sends no joins");
+        DownlinkScheduler downlinks = new DownlinkScheduler(bridge,
+                new GatewayDutyCycle(redis, keys, plan.gatewayDutyCycle()), plan.windowOrder(), instance, meters);
+        Deduplicator deduplicator = new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instance, meters);
+        DeviceProfileCache profiles = new DeviceProfileCache(new DeviceProfileStore(redis, keys), Duration.ofMinutes(1));
+        DownlinkQueue queue = new DownlinkQueue(redis, keys, settings.downlink().maxQueueSize(),
+                settings.downlink().queueTtl());
+        SessionCache cache = UplinkShards.sessionCache(plan);
+        GatewayRegions gatewayRegions = new GatewayRegions(plan);
+        List<UplinkPipeline> shards = new ArrayList<>();
+        for (int i = 0; i < settings.network().pipelineEventLoops(); i++) {
+            shards.add(new UplinkPipeline(loops.pipeline(i), cache, IN_FLIGHT * WarmUpTraffic.COPIES, plan,
+                    deduplicator, devices, sessions, queue, settings.downlink().confirmedRetries(), noJoins, bridge,
+                    downlinks, events, gatewayRegions, profiles, adrAlgorithms, meters));
+        }
+        return new UplinkShards(shards, cache, meters);
+    }
+
+    /** The application and its devices with their ABP sessions, as the API's PUT of a device stores them. */
+    private void register(WarmUpTraffic traffic, ApplicationStore applications, DeviceStore devices,
+                          SessionStore sessions) throws Exception {
+        applications.put(new Application(APPLICATION, Optional.empty(), Map.of()))
+                .await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+        for (int first = 0; first < WarmUpTraffic.DEVICES; first += 100) {
+            List<Future<Void>> stored = new ArrayList<>();
+            for (int d = first; d < Math.min(WarmUpTraffic.DEVICES, first + 100); d++) {
+                Eui64 devEui = WarmUpTraffic.devEui(d);
+                DeviceSession session = new DeviceSession(UUID.randomUUID().toString(), WarmUpTraffic.devAddr(d),
+                        false, traffic.key(), traffic.key(), traffic.key(), Optional.of(traffic.key()),
+                        Optional.empty(), 0, plan.region().rx2DataRate(), 1);
+                stored.add(devices.put(new Device(devEui, Optional.empty(), MacVersion.LORAWAN_1_0_3, APPLICATION,
+                        false, Optional.empty())).compose(v -> sessions.setActive(devEui, session, -1, 0)));
+            }
+            Future.all(stored).await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+    }
+
+    private void forEachKey(Function<String, Future<?>> action) throws Exception {
+        KeyScan.forEachPage(redis, keyPrefix + "*", page -> Future.all(page.stream().map(action).toList()))
+                .await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sends frames, each as {@link WarmUpTraffic#COPIES} PUSH_DATA from as many gateways, keeping at most
+     * {@link #IN_FLIGHT} undecided, until the limit or the JIT's settling; returns the frames sent.
+     */
+    private static long send(WarmUpTraffic traffic, int port, Semaphore undecided, long start, Duration limit)
+            throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long end = start + limit.toNanos();
+        long settleWindow = SETTLE_WINDOW.toNanos();
+        long windowStart = System.nanoTime();
+        long windowCompileMs = watchJit ? jit.getTotalCompilationTime() : 0;
+        int frame = 0;
+        try (DatagramChannel channel = DatagramChannel.open()) {
+            channel.connect(new InetSocketAddress("127.0.0.1", port));
+            while (System.nanoTime() < end) {
+                if (!undecided.tryAcquire(DECISION_DEADLINE_MS, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Start-up warm-up: a frame got no decision within {} ms; the warm-up ends after {} "
+                            + "frames", DECISION_DEADLINE_MS, frame);
+                    break;
+                }
+                byte[] phyPayload = traffic.phyPayload(frame);
+                for (int copy = 0; copy < WarmUpTraffic.COPIES; copy++) {
+                    int token = ThreadLocalRandom.current().nextInt(0x10000);
+                    channel.write(ByteBuffer.wrap(WarmUpTraffic.pushData(frame, copy, phyPayload, token)));
+                }
+                frame++;
+                long now = System.nanoTime();
+                if (watchJit && now - windowStart >= settleWindow) {
+                    long compileMs = jit.getTotalCompilationTime();
+                    if (now - start >= MIN_RUN.toNanos() && compileMs - windowCompileMs < SETTLED_COMPILE_MS) {
+                        break;
+                    }
+                    windowStart = now;
+                    windowCompileMs = compileMs;
+                }
+            }
+        }
+        // The frames sent last are decided before the bridge and the pipelines stop.
+        if (!undecided.tryAcquire(IN_FLIGHT, DECISION_DEADLINE_MS, TimeUnit.MILLISECONDS)) {
+            LOG.debug("Start-up warm-up: {} frames undecided at its end", IN_FLIGHT - undecided.availablePermits());
+        }
+        return frame;
+    }
+}
