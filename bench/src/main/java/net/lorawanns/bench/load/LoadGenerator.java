@@ -102,6 +102,11 @@ public final class LoadGenerator {
      * compiled nothing of the API's registrations and whose session cache is empty.
      */
     private static final boolean RESTART = Boolean.getBoolean("load.restart");
+    /**
+     * The generated configuration's {@code network.start_up_warm_up} (e.g. {@code 0s}: none); unset, the server's
+     * default.
+     */
+    private static final String START_UP_WARM_UP = System.getProperty("load.startUpWarmUp");
     /** The generated configuration's {@code network.deduplication_delay}: a downlink cannot leave before it. */
     static final Duration DEDUPLICATION_DELAY = Duration.ofMillis(200);
     /** How long after the last datagram a PUSH_ACK not yet come is waited for. */
@@ -162,6 +167,7 @@ public final class LoadGenerator {
                     level = "warn"
                     [network]
                     deduplication_delay = "%dms"
+                    %s
                     # The simulated gateways ask for downlinks (PULL_DATA) only with load.confirmedShare: a
                     # network with extra channels would try to give them to every device on every uplink.
                     [[regions]]
@@ -180,8 +186,9 @@ public final class LoadGenerator {
                     webhook_allowed_networks = ["127.0.0.1/32"]
                     [metrics]
                     bind = "127.0.0.1:%d"
-                    """.formatted(DEDUPLICATION_DELAY.toMillis(), redis.toml(), udpPort, apiPort, API_KEY,
-                    metricsPort));
+                    """.formatted(DEDUPLICATION_DELAY.toMillis(),
+                    START_UP_WARM_UP == null ? "" : "start_up_warm_up = \"" + START_UP_WARM_UP + "\"", redis.toml(),
+                    udpPort, apiPort, API_KEY, metricsPort));
             Path gcLog = dir.resolve("server-gc.log");
             Process server = startServer(config, metricsPort, gcLog);
             try (GeneratorGcPauses ownPauses = new GeneratorGcPauses();
@@ -323,6 +330,7 @@ public final class LoadGenerator {
         }
         command.add(ServerGcLog.option(gcLog));
         command.addAll(List.of("-jar", "deploy/target/lorawan-ns.jar", "serve", "-c", config.toString()));
+        long started = System.nanoTime();
         Process process = new ProcessBuilder(command).inheritIO().start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -334,6 +342,9 @@ public final class LoadGenerator {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + metricsPort + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
+                    System.out.printf(Locale.ROOT, "Server ready %.1f s after its start (its start-up warm-up: %.0f "
+                            + "synthetic frames)%n", (System.nanoTime() - started) / 1e9,
+                            metrics(metricsPort).getOrDefault("lorawan_start_up_warm_up_frames", 0.0));
                     return process;
                 }
             } catch (IOException notYet) {
