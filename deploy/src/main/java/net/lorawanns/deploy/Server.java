@@ -342,13 +342,6 @@ public final class Server implements AutoCloseable {
                 instanceId);
     }
 
-    /**
-     * What start-up made and keeps (the configuration, the API's contract, the libraries' caches) is young until a
-     * first collection copies it out: left to the first young collection under the gateways' traffic, that copy made
-     * it the longest pause of a restarted server's first minute (53 to 57 ms, against 21 to 26 ms once
-     * start-up's objects are out of the way: BENCHMARKS.md, session 25). Asked for now, before the UDP socket is
-     * bound, the collection (60 to 71 ms there) keeps no datagram waiting. {@code -XX:+DisableExplicitGC} skips it.
-     */
     /** Runs the start-up warm-up ({@code network.start_up_warm_up}), if any, and reports what it ran. */
     private void warmUp(StartUpWarmUp warmUp, MeterRegistry registry) {
         Duration limit = settings.network().startUpWarmUp();
@@ -373,6 +366,13 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /**
+     * What start-up made and keeps (the configuration, the API's contract, the libraries' caches) is young until a
+     * first collection copies it out: left to the first young collection under the gateways' traffic, that copy made
+     * it the longest pause of a restarted server's first minute (53 to 57 ms, against 21 to 26 ms once
+     * start-up's objects are out of the way: BENCHMARKS.md, session 25). Asked for now, before the UDP socket is
+     * bound, the collection (60 to 71 ms there) keeps no datagram waiting. {@code -XX:+DisableExplicitGC} skips it.
+     */
     private static void tenureStartUpObjects() {
         long start = System.nanoTime();
         System.gc();
