@@ -345,7 +345,7 @@ public final class Server implements AutoCloseable {
     /** Runs the start-up warm-up ({@code network.start_up_warm_up}), if any, and reports what it ran. */
     private void warmUp(StartUpWarmUp warmUp, MeterRegistry registry) {
         Duration limit = settings.network().startUpWarmUp();
-        StartUpWarmUp.Outcome outcome = new StartUpWarmUp.Outcome(0, Duration.ZERO);
+        StartUpWarmUp.Outcome outcome = new StartUpWarmUp.Outcome(0, 0, Duration.ZERO);
         if (!limit.isZero()) {
             LOG.info("Start-up warm-up: synthetic uplinks through the data path for {} at most "
                     + "(network.start_up_warm_up); /ready answers 503 meanwhile", Durations.format(limit));
@@ -361,8 +361,8 @@ public final class Server implements AutoCloseable {
                 .description("Synthetic frames the start-up warm-up sent through the data path, before the "
                         + "gateways' socket was bound (network.start_up_warm_up)").register(registry);
         if (frames > 0) {
-            LOG.info("Start-up warm-up: {} synthetic frames through the data path in {} ms", frames,
-                    outcome.took().toMillis());
+            LOG.info("Start-up warm-up: {} synthetic frames through the data path in {} rounds, {} ms", frames,
+                    outcome.rounds(), outcome.took().toMillis());
         }
     }
 

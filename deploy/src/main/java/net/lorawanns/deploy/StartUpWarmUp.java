@@ -66,16 +66,25 @@ import org.slf4j.LoggerFactory;
  * vCPUs, 7 to 10 s of one (BENCHMARKS.md, sessions 24 and 25), while the first seconds' datagrams wait in the
  * kernel. Here the same classes run on the same event loops first: a bridge of their own on a loopback port, the
  * pipelines, the deduplication, the session store, the frame-counter step and the events, over the operator's Redis
- * but under keys of their own ({@code <key_prefix>warm-up:<instance>:}, given a TTL once written and deleted at the
- * end), with meters of their own, so that nothing of it shows in the operator's data, metrics or events.
+ * but under keys of their own ({@code <key_prefix>warm-up:<instance>:<round>:}, given a TTL once written and deleted
+ * at the end of their round), with meters of their own, so that nothing of it shows in the operator's data, metrics
+ * or events.
  *
- * <p>It ends at the configured limit or, once {@link #MIN_RUN} has passed, when the JIT has settled: less than
- * {@link #SETTLED_COMPILE_MS} of compilation in the last {@link #SETTLE_WINDOW}.
+ * <p>It runs in rounds of {@link #ROUND}, each with all of it made anew (bridge, pipelines, caches, meters, events)
+ * and devices new to Redis: what the server's own instances do once, on their first frames (a gateway's first
+ * datagram, a counter's first increment, a region's first cached value, the deduplication's first window, a
+ * device's first session read and first stored MAC state), is then done in every round, so that the compiler has
+ * seen it. With one round, the server's first frames met those branches as never taken, and C2 compiled the data
+ * path again in the load's first seconds (BENCHMARKS.md, session 27).
+ *
+ * <p>It ends at the configured limit or, once {@link #MIN_RUN} has passed, after a round in which the JIT compiled
+ * less than {@link #SETTLED_COMPILE_MS}.
  */
 final class StartUpWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(StartUpWarmUp.class);
     private static final Duration MIN_RUN = Duration.ofSeconds(3);
-    private static final Duration SETTLE_WINDOW = Duration.ofSeconds(2);
+    /** How long a round sends. */
+    private static final Duration ROUND = Duration.ofSeconds(2);
     private static final long SETTLED_COMPILE_MS = 100;
     /** Frames sent and not yet decided, at most: a few thousand frames per second through a 200 ms window. */
     private static final int IN_FLIGHT = 1_000;
@@ -86,8 +95,12 @@ final class StartUpWarmUp {
     private static final long STEP_TIMEOUT_S = 30;
     private static final String APPLICATION = "warm-up";
 
-    /** What ran: frames sent (each as {@link WarmUpTraffic#COPIES} gateway copies), and for how long. */
-    record Outcome(long frames, Duration took) {
+    /** What ran: frames sent (each as {@link WarmUpTraffic#COPIES} gateway copies), in how many rounds, how long. */
+    record Outcome(long frames, int rounds, Duration took) {
+    }
+
+    /** One round's frames sent, and whether one of them got no decision (which ends the warm-up). */
+    private record Round(long frames, boolean stalled) {
     }
 
     private final Vertx vertx;
@@ -111,44 +124,65 @@ final class StartUpWarmUp {
         this.keyPrefix = settings.redis().keyPrefix() + "warm-up:" + instanceId + ":";
     }
 
-    /** Runs for at most {@code limit}, then deletes its keys; blocks the calling (start-up) thread. */
+    /** Runs rounds for at most {@code limit}; blocks the calling (start-up) thread. */
     Outcome run(Duration limit) throws Exception {
         long start = System.nanoTime();
-        RedisKeys keys = new RedisKeys(keyPrefix);
+        long end = start + limit.toNanos();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         WarmUpTraffic traffic = new WarmUpTraffic();
+        long frames = 0;
+        int rounds = 0;
+        while (true) {
+            long compiledMs = watchJit ? jit.getTotalCompilationTime() : 0;
+            Round round = round(rounds++, traffic, Math.min(end, System.nanoTime() + ROUND.toNanos()));
+            frames += round.frames();
+            long now = System.nanoTime();
+            if (round.stalled() || now >= end || watchJit && now - start >= MIN_RUN.toNanos()
+                    && jit.getTotalCompilationTime() - compiledMs < SETTLED_COMPILE_MS) {
+                return new Outcome(frames, rounds, Duration.ofNanos(now - start));
+            }
+        }
+    }
+
+    /** One round: all of it made, its devices registered, frames sent until {@code end}, then its keys deleted. */
+    private Round round(int number, WarmUpTraffic traffic, long end) throws Exception {
+        String roundPrefix = keyPrefix + number + ":";
+        RedisKeys keys = new RedisKeys(roundPrefix);
         Semaphore undecided = new Semaphore(IN_FLIGHT);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
             DeviceStore devices = new DeviceStore(redis, keys);
             SessionStore sessions = new SessionStore(redis, keys, cipher, ReplicaAcks.of(settings.redis()));
             ApplicationStore applications = new ApplicationStore(redis, keys, cipher);
-            register(traffic, applications, devices, sessions);
-            forEachKey(key -> redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(KEY_TTL_MS)));
-            WebhookDispatcher webhooks = new WebhookDispatcher(vertx, applications,
-                    new WebhookAddressPolicy(settings.api().webhookAllowedNetworks()), meters);
-            EventSink decisions = event -> {
-                if (event.type().equals(ApplicationEvent.UPLINK)) {
-                    undecided.release();
-                }
-            };
-            EventHub events = new EventHub(List.of(new EventStream(vertx, meters), webhooks, decisions));
-            UdpGatewaySettings udp = settings.gateway().udp();
-            UdpBridge bridge = new UdpBridge(vertx, loops.bridge(), new UdpGatewaySettings("127.0.0.1:0",
-                    udp.unknownGateways(), udp.pinSourceAddress(), udp.rateLimit(), udp.maxUnknownGateways(),
-                    udp.offlineTimeout(), udp.txAckTimeout(), udp.forwardCrcBad(), udp.forwardCrcMissing(),
-                    udp.defaultRoundTrip()), WarmUpTraffic.registeredGateways(), meters);
-            UplinkShards shards = pipelines(keys, devices, sessions, bridge, events, meters);
-            bridge.start(shards).await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
-            long frames;
             try {
-                frames = send(traffic, bridge.port(), undecided, start, limit);
+                register(traffic, applications, devices, sessions);
+                forEachKey(roundPrefix, key -> redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(KEY_TTL_MS)));
+                WebhookDispatcher webhooks = new WebhookDispatcher(vertx, applications,
+                        new WebhookAddressPolicy(settings.api().webhookAllowedNetworks()), meters);
+                EventSink decisions = event -> {
+                    if (event.type().equals(ApplicationEvent.UPLINK)) {
+                        undecided.release();
+                    }
+                };
+                EventHub events = new EventHub(List.of(new EventStream(vertx, meters), webhooks, decisions));
+                UdpGatewaySettings udp = settings.gateway().udp();
+                UdpBridge bridge = new UdpBridge(vertx, loops.bridge(), new UdpGatewaySettings("127.0.0.1:0",
+                        udp.unknownGateways(), udp.pinSourceAddress(), udp.rateLimit(), udp.maxUnknownGateways(),
+                        udp.offlineTimeout(), udp.txAckTimeout(), udp.forwardCrcBad(), udp.forwardCrcMissing(),
+                        udp.defaultRoundTrip()), WarmUpTraffic.registeredGateways(), meters);
+                UplinkShards shards = pipelines(keys, devices, sessions, bridge, events, meters);
+                bridge.start(shards).await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                try {
+                    return send(traffic, bridge.port(), undecided, end);
+                } finally {
+                    bridge.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                    shards.drained().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                    webhooks.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                }
             } finally {
-                bridge.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
-                shards.drained().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
-                webhooks.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
-                forEachKey(key -> redis.send(Request.cmd(Command.UNLINK).arg(key)));
+                forEachKey(roundPrefix, key -> redis.send(Request.cmd(Command.UNLINK).arg(key)));
             }
-            return new Outcome(frames, Duration.ofNanos(System.nanoTime() - start));
         } finally {
             meters.close();
         }
@@ -194,30 +228,25 @@ final class StartUpWarmUp {
         }
     }
 
-    private void forEachKey(Function<String, Future<?>> action) throws Exception {
-        KeyScan.forEachPage(redis, keyPrefix + "*", page -> Future.all(page.stream().map(action).toList()))
+    private void forEachKey(String prefix, Function<String, Future<?>> action) throws Exception {
+        KeyScan.forEachPage(redis, prefix + "*", page -> Future.all(page.stream().map(action).toList()))
                 .await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
     }
 
     /**
      * Sends frames, each as {@link WarmUpTraffic#COPIES} PUSH_DATA from as many gateways, keeping at most
-     * {@link #IN_FLIGHT} undecided, until the limit or the JIT's settling; returns the frames sent.
+     * {@link #IN_FLIGHT} undecided, until {@code end}.
      */
-    private static long send(WarmUpTraffic traffic, int port, Semaphore undecided, long start, Duration limit)
-            throws Exception {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long end = start + limit.toNanos();
-        long settleWindow = SETTLE_WINDOW.toNanos();
-        long windowStart = System.nanoTime();
-        long windowCompileMs = watchJit ? jit.getTotalCompilationTime() : 0;
+    private static Round send(WarmUpTraffic traffic, int port, Semaphore undecided, long end) throws Exception {
         int frame = 0;
+        boolean stalled = false;
         try (DatagramChannel channel = DatagramChannel.open()) {
             channel.connect(new InetSocketAddress("127.0.0.1", port));
             while (System.nanoTime() < end) {
                 if (!undecided.tryAcquire(DECISION_DEADLINE_MS, TimeUnit.MILLISECONDS)) {
-                    LOG.warn("Start-up warm-up: a frame got no decision within {} ms; the warm-up ends after {} "
-                            + "frames", DECISION_DEADLINE_MS, frame);
+                    LOG.warn("Start-up warm-up: a frame got no decision within {} ms; the warm-up ends after this "
+                            + "round's {} frames", DECISION_DEADLINE_MS, frame);
+                    stalled = true;
                     break;
                 }
                 byte[] phyPayload = traffic.phyPayload(frame);
@@ -226,21 +255,13 @@ final class StartUpWarmUp {
                     channel.write(ByteBuffer.wrap(WarmUpTraffic.pushData(frame, copy, phyPayload, token)));
                 }
                 frame++;
-                long now = System.nanoTime();
-                if (watchJit && now - windowStart >= settleWindow) {
-                    long compileMs = jit.getTotalCompilationTime();
-                    if (now - start >= MIN_RUN.toNanos() && compileMs - windowCompileMs < SETTLED_COMPILE_MS) {
-                        break;
-                    }
-                    windowStart = now;
-                    windowCompileMs = compileMs;
-                }
             }
         }
         // The frames sent last are decided before the bridge and the pipelines stop.
         if (!undecided.tryAcquire(IN_FLIGHT, DECISION_DEADLINE_MS, TimeUnit.MILLISECONDS)) {
-            LOG.debug("Start-up warm-up: {} frames undecided at its end", IN_FLIGHT - undecided.availablePermits());
+            LOG.debug("Start-up warm-up: {} frames undecided at its round's end",
+                    IN_FLIGHT - undecided.availablePermits());
         }
-        return frame;
+        return new Round(frame, stalled);
     }
 }

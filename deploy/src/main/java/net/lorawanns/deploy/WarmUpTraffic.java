@@ -24,7 +24,7 @@ import net.lorawanns.core.types.Mic;
  * device {@code i mod DEVICES}'s uplink number {@code i / DEVICES}, so that every frame is its device's next one.
  */
 final class WarmUpTraffic {
-    static final int DEVICES = 1_000;
+    static final int DEVICES = 2_000;
     static final int GATEWAYS = 1_000;
     static final int COPIES = 3;
     /** Gateway EUIs and DevEUIs of the warm-up: out of the way of IEEE-assigned ones (the local bit set). */
