@@ -4,12 +4,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
@@ -65,10 +67,11 @@ import org.slf4j.LoggerFactory;
  * run thousands of times, and compiles the data path in the first seconds of load on a CPU the load needs: on 2
  * vCPUs, 7 to 10 s of one (BENCHMARKS.md, sessions 24 and 25), while the first seconds' datagrams wait in the
  * kernel. Here the same classes run on the same event loops first: a bridge of their own on a loopback port, the
- * pipelines, the deduplication, the session store, the frame-counter step and the events, over the operator's Redis
- * but under keys of their own ({@code <key_prefix>warm-up:<instance>:<round>:}, given a TTL once written and deleted
- * at the end of their round), with meters of their own, so that nothing of it shows in the operator's data, metrics
- * or events.
+ * pipelines, the deduplication, the session store, the frame-counter step and the events, delivered to a webhook
+ * receiver of their own on another loopback port (operators' applications mostly take their events by webhook),
+ * over the operator's Redis but under keys of their own ({@code <key_prefix>warm-up:<instance>:<round>:}, given a
+ * TTL once written and deleted at the end of their round), with meters of their own, so that nothing of it shows in
+ * the operator's data, metrics or events.
  *
  * <p>It runs in rounds of {@link #ROUND}, each with all of it made anew (bridge, pipelines, caches, meters, events)
  * and devices new to Redis: what the server's own instances do once, on their first frames (a gateway's first
@@ -94,6 +97,7 @@ final class StartUpWarmUp {
     private static final long KEY_TTL_MS = Duration.ofMinutes(15).toMillis();
     private static final long STEP_TIMEOUT_S = 30;
     private static final String APPLICATION = "warm-up";
+    private static final String LOOPBACK = "127.0.0.1";
 
     /** What ran: frames sent (each as {@link WarmUpTraffic#COPIES} gateway copies), in how many rounds, how long. */
     record Outcome(long frames, int rounds, Duration took) {
@@ -131,22 +135,31 @@ final class StartUpWarmUp {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         WarmUpTraffic traffic = new WarmUpTraffic();
-        long frames = 0;
-        int rounds = 0;
-        while (true) {
-            long compiledMs = watchJit ? jit.getTotalCompilationTime() : 0;
-            Round round = round(rounds++, traffic, Math.min(end, System.nanoTime() + ROUND.toNanos()));
-            frames += round.frames();
-            long now = System.nanoTime();
-            if (round.stalled() || now >= end || watchJit && now - start >= MIN_RUN.toNanos()
-                    && jit.getTotalCompilationTime() - compiledMs < SETTLED_COMPILE_MS) {
-                return new Outcome(frames, rounds, Duration.ofNanos(now - start));
+        // The application's webhook: its events take the webhook path too, to a receiver on a loopback port.
+        HttpServer receiver = vertx.createHttpServer().requestHandler(request -> request.end()
+                .onComplete(body -> request.response().setStatusCode(204).end()));
+        receiver.listen(0, LOOPBACK).await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+        try {
+            URI webhook = URI.create("http://" + LOOPBACK + ":" + receiver.actualPort() + "/warm-up");
+            long frames = 0;
+            int rounds = 0;
+            while (true) {
+                long compiledMs = watchJit ? jit.getTotalCompilationTime() : 0;
+                Round round = round(rounds++, traffic, webhook, Math.min(end, System.nanoTime() + ROUND.toNanos()));
+                frames += round.frames();
+                long now = System.nanoTime();
+                if (round.stalled() || now >= end || watchJit && now - start >= MIN_RUN.toNanos()
+                        && jit.getTotalCompilationTime() - compiledMs < SETTLED_COMPILE_MS) {
+                    return new Outcome(frames, rounds, Duration.ofNanos(now - start));
+                }
             }
+        } finally {
+            receiver.close().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
         }
     }
 
     /** One round: all of it made, its devices registered, frames sent until {@code end}, then its keys deleted. */
-    private Round round(int number, WarmUpTraffic traffic, long end) throws Exception {
+    private Round round(int number, WarmUpTraffic traffic, URI webhook, long end) throws Exception {
         String roundPrefix = keyPrefix + number + ":";
         RedisKeys keys = new RedisKeys(roundPrefix);
         Semaphore undecided = new Semaphore(IN_FLIGHT);
@@ -156,10 +169,10 @@ final class StartUpWarmUp {
             SessionStore sessions = new SessionStore(redis, keys, cipher, ReplicaAcks.of(settings.redis()));
             ApplicationStore applications = new ApplicationStore(redis, keys, cipher);
             try {
-                register(traffic, applications, devices, sessions);
+                register(traffic, webhook, applications, devices, sessions);
                 forEachKey(roundPrefix, key -> redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(KEY_TTL_MS)));
                 WebhookDispatcher webhooks = new WebhookDispatcher(vertx, applications,
-                        new WebhookAddressPolicy(settings.api().webhookAllowedNetworks()), meters);
+                        new WebhookAddressPolicy(List.of(LOOPBACK + "/32")), meters);
                 EventSink decisions = event -> {
                     if (event.type().equals(ApplicationEvent.UPLINK)) {
                         undecided.release();
@@ -167,7 +180,7 @@ final class StartUpWarmUp {
                 };
                 EventHub events = new EventHub(List.of(new EventStream(vertx, meters), webhooks, decisions));
                 UdpGatewaySettings udp = settings.gateway().udp();
-                UdpBridge bridge = new UdpBridge(vertx, loops.bridge(), new UdpGatewaySettings("127.0.0.1:0",
+                UdpBridge bridge = new UdpBridge(vertx, loops.bridge(), new UdpGatewaySettings(LOOPBACK + ":0",
                         udp.unknownGateways(), udp.pinSourceAddress(), udp.rateLimit(), udp.maxUnknownGateways(),
                         udp.offlineTimeout(), udp.txAckTimeout(), udp.forwardCrcBad(), udp.forwardCrcMissing(),
                         udp.defaultRoundTrip()), WarmUpTraffic.registeredGateways(), meters);
@@ -210,9 +223,9 @@ final class StartUpWarmUp {
     }
 
     /** The application and its devices with their ABP sessions, as the API's PUT of a device stores them. */
-    private void register(WarmUpTraffic traffic, ApplicationStore applications, DeviceStore devices,
+    private void register(WarmUpTraffic traffic, URI webhook, ApplicationStore applications, DeviceStore devices,
                           SessionStore sessions) throws Exception {
-        applications.put(new Application(APPLICATION, Optional.empty(), Map.of()))
+        applications.put(new Application(APPLICATION, Optional.of(webhook), Map.of()))
                 .await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
         for (int first = 0; first < WarmUpTraffic.DEVICES; first += 100) {
             List<Future<Void>> stored = new ArrayList<>();
@@ -241,7 +254,7 @@ final class StartUpWarmUp {
         int frame = 0;
         boolean stalled = false;
         try (DatagramChannel channel = DatagramChannel.open()) {
-            channel.connect(new InetSocketAddress("127.0.0.1", port));
+            channel.connect(new InetSocketAddress(LOOPBACK, port));
             while (System.nanoTime() < end) {
                 if (!undecided.tryAcquire(DECISION_DEADLINE_MS, TimeUnit.MILLISECONDS)) {
                     LOG.warn("Start-up warm-up: a frame got no decision within {} ms; the warm-up ends after this "
