@@ -96,7 +96,12 @@ final class StartUpWarmUp {
     /** Longer than any warm-up: the TTL of its keys, should the process end before it deletes them. */
     private static final long KEY_TTL_MS = Duration.ofMinutes(15).toMillis();
     private static final long STEP_TIMEOUT_S = 30;
-    private static final String APPLICATION = "warm-up";
+    /**
+     * Its applications: every other device's has a webhook, so that the events take both paths an operator's take
+     * (the webhook's, and its skipping for an application without one).
+     */
+    private static final String WITH_WEBHOOK = "warm-up";
+    private static final String WITHOUT_WEBHOOK = "warm-up-without-webhook";
     private static final String LOOPBACK = "127.0.0.1";
 
     /** What ran: frames sent (each as {@link WarmUpTraffic#COPIES} gateway copies), in how many rounds, how long. */
@@ -222,10 +227,11 @@ final class StartUpWarmUp {
         return new UplinkShards(shards, cache, meters);
     }
 
-    /** The application and its devices with their ABP sessions, as the API's PUT of a device stores them. */
+    /** The applications and the devices with their ABP sessions, as the API's PUT of a device stores them. */
     private void register(WarmUpTraffic traffic, URI webhook, ApplicationStore applications, DeviceStore devices,
                           SessionStore sessions) throws Exception {
-        applications.put(new Application(APPLICATION, Optional.of(webhook), Map.of()))
+        Future.all(applications.put(new Application(WITH_WEBHOOK, Optional.of(webhook), Map.of())),
+                applications.put(new Application(WITHOUT_WEBHOOK, Optional.empty(), Map.of())))
                 .await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
         for (int first = 0; first < WarmUpTraffic.DEVICES; first += 100) {
             List<Future<Void>> stored = new ArrayList<>();
@@ -234,7 +240,8 @@ final class StartUpWarmUp {
                 DeviceSession session = new DeviceSession(UUID.randomUUID().toString(), WarmUpTraffic.devAddr(d),
                         false, traffic.key(), traffic.key(), traffic.key(), Optional.of(traffic.key()),
                         Optional.empty(), 0, plan.region().rx2DataRate(), 1);
-                stored.add(devices.put(new Device(devEui, Optional.empty(), MacVersion.LORAWAN_1_0_3, APPLICATION,
+                String application = d % 2 == 0 ? WITH_WEBHOOK : WITHOUT_WEBHOOK;
+                stored.add(devices.put(new Device(devEui, Optional.empty(), MacVersion.LORAWAN_1_0_3, application,
                         false, Optional.empty())).compose(v -> sessions.setActive(devEui, session, -1, 0)));
             }
             Future.all(stored).await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
