@@ -65,7 +65,9 @@ import net.lorawanns.core.types.Mic;
  * -Dload.redisHz=N} sets Redis's {@code hz} for the run (the embedded Redis starts with 100, {@link RedisExpiryWatch}
  * reports what its expiry cycle did). Whatever the options, the server's JVM also writes a log of its collections, and
  * the report gives their pauses in the warm-up and in the measured phase ({@link ServerGcLog}), and then the
- * generator's own ({@link GeneratorGcPauses}).
+ * generator's own ({@link GeneratorGcPauses}). Beside each process's CPU it gives how long its threads were runnable
+ * but waited for a CPU, and how often one was preempted ({@link CpuWait}): the server's and Redis's threads, and the
+ * generator's event loop.
  *
  * <p>What a gateway sees is reported after the server's own figures: the kernel's drops on the server's UDP socket
  * (warm-up and measured phase), and the round trip of every PUSH_DATA to its PUSH_ACK. Optional workloads:
@@ -222,6 +224,7 @@ public final class LoadGenerator {
                 Map<String, Double> before = metrics(metricsPort);
                 Map<String, Long> commandsBefore = redisCommands(redis.ports());
                 CpuTimes cpuBefore = CpuTimes.now(server, redis.ports());
+                CpuWaits waitsBefore = CpuWaits.now(server, redis.ports());
                 ThreadCpu threadsBefore = ThreadCpu.of(server.pid());
                 ThreadCpu kernelBefore = ThreadCpu.kernelThreads();
                 long eventsBefore = webhook == null ? 0 : webhook.events();
@@ -232,15 +235,17 @@ public final class LoadGenerator {
                 Optional<LatencySeries> series = Boolean.getBoolean("load.latencySeries")
                         ? Optional.of(new LatencySeries(() -> metrics(metricsPort))) : Optional.empty();
                 Instant measuredStart = Instant.now();
-                long sent = blast(datagrams, (long) framesPerSecond * WARM_UP_SECONDS, acks, downlinks);
+                Blast measured = blast(datagrams, (long) framesPerSecond * WARM_UP_SECONDS, acks, downlinks);
+                long sent = measured.sent();
                 prebuilt.close();
                 // Let the last deduplication windows close and their frames be decided.
                 Map<String, Double> after = awaitSettled(metricsPort);
                 Instant measuredEnd = Instant.now();
                 series.ifPresent(perSecond -> perSecond.report(10));
                 CpuTimes cpu = CpuTimes.now(server, redis.ports()).minus(cpuBefore);
-                List<Map.Entry<String, Double>> busiest = ThreadCpu.of(server.pid()).busiestSince(threadsBefore, 5);
-                List<Map.Entry<String, Double>> kernel = ThreadCpu.kernelThreads().busiestSince(kernelBefore, 5);
+                CpuWaits waits = CpuWaits.now(server, redis.ports()).minus(waitsBefore);
+                List<ThreadCpu.Use> busiest = ThreadCpu.of(server.pid()).busiestSince(threadsBefore, 5);
+                List<ThreadCpu.Use> kernel = ThreadCpu.kernelThreads().busiestSince(kernelBefore, 5);
                 Optional<SocketDrops> dropsAtEnd = SocketDrops.read(udpPort);
                 Map<String, Long> commands = redisCommands(redis.ports());
                 commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
@@ -250,9 +255,13 @@ public final class LoadGenerator {
                         + " (%.1f / %.1f / %.1f s; per copy received by the bridge)%n", cpu.server() / received * 1e6,
                         cpu.redis() / received * 1e6, cpu.generator() / received * 1e6, cpu.server(), cpu.redis(),
                         cpu.generator());
-                System.out.println("Server threads, CPU seconds in the measured phase (busiest first):");
-                busiest.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.1f s%n", thread.getKey(),
-                        thread.getValue()));
+                waits.report(Duration.between(measuredStart, measuredEnd), measured.loopWaited());
+                System.out.println("Server threads, CPU seconds in the measured phase (busiest first), and their waits"
+                        + " for a CPU:");
+                busiest.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.1f s%s%n", thread.thread(),
+                        thread.cpuSeconds(), thread.waited().map(wait -> String.format(Locale.ROOT,
+                                ", waited %.1f s, preempted %,d times", wait.waitSeconds(), wait.preemptions()))
+                                .orElse("")));
                 ServerGcLog collections = ServerGcLog.read(gcLog);
                 System.out.println("Server GC pauses, warm-up:  " + collections.between(warmUpStart, warmUpEnd)
                         .describe());
@@ -492,11 +501,12 @@ public final class LoadGenerator {
      * {@code firstFrame} is the index of the first datagram's frame. After the last datagram, PUSH_ACKs are waited for
      * up to {@link #ACK_GRACE}.
      */
-    private long blast(List<DatagramPacket> datagrams, long firstFrame, PushAckClock acks,
-                       DownlinkGateways downlinks) throws Exception {
+    private Blast blast(List<DatagramPacket> datagrams, long firstFrame, PushAckClock acks,
+                        DownlinkGateways downlinks) throws Exception {
         System.out.printf(Locale.ROOT, "Sending %d frames/s x %d copies for %d s from %d gateways...%n",
                 framesPerSecond, copies, datagrams.size() / copies / framesPerSecond, gateways);
-        double elapsed = new PushDataSender(framesPerSecond, copies).send(datagrams, acks, frame -> {
+        PushDataSender sender = new PushDataSender(framesPerSecond, copies);
+        double elapsed = sender.send(datagrams, acks, frame -> {
             int device = (int) ((firstFrame + frame) % devices);
             if (downlinks != null && confirmed(device)) {
                 downlinks.uplinkSent(device, System.nanoTime());
@@ -504,7 +514,14 @@ public final class LoadGenerator {
         }, ACK_GRACE.toNanos());
         System.out.printf(Locale.ROOT, "Sent %d datagrams in %.2f s (%.0f/s)%n", datagrams.size(), elapsed,
                 datagrams.size() / elapsed);
-        return datagrams.size();
+        return new Blast(datagrams.size(), sender.loopWaited());
+    }
+
+    /**
+     * A phase's sending: the datagrams sent, and how long the generator's event loop (where all its sending and reading
+     * is) waited for a CPU.
+     */
+    private record Blast(long sent, Optional<CpuWait> loopWaited) {
     }
 
     private Map<String, Double> awaitSettled(int metricsPort) throws Exception {
@@ -556,13 +573,13 @@ public final class LoadGenerator {
      * What the machine ran beside the three processes: its kernel's busiest threads, and DAMON, whose kdamond thread
      * can take one of two CPUs for milliseconds at a time (BENCHMARKS.md, session 18).
      */
-    private static void reportMachine(List<Map.Entry<String, Double>> kernelThreads) {
+    private static void reportMachine(List<ThreadCpu.Use> kernelThreads) {
         System.out.println("Kernel threads, CPU seconds in the measured phase (busiest first):");
         if (kernelThreads.isEmpty()) {
             System.out.println("  none listed in /proc (a container's own view)");
         }
-        kernelThreads.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.2f s%n", thread.getKey(),
-                thread.getValue()));
+        kernelThreads.forEach(thread -> System.out.printf(Locale.ROOT, "  %-40s %6.2f s%n", thread.thread(),
+                thread.cpuSeconds()));
         System.out.println("DAMON on this machine: " + Damon.describe(Path.of("/sys")));
     }
 
@@ -756,6 +773,44 @@ public final class LoadGenerator {
 
         CpuTimes minus(CpuTimes before) {
             return new CpuTimes(server - before.server, redis - before.redis, generator - before.generator);
+        }
+    }
+
+    /** The server's and Redis's waits for a CPU ({@link CpuWait}); each empty where its /proc was not readable. */
+    private record CpuWaits(Optional<CpuWait> server, Optional<CpuWait> redis) {
+        static CpuWaits now(Process server, List<Integer> redisPorts) throws IOException {
+            Optional<CpuWait> redis = Optional.of(CpuWait.NONE);
+            for (int port : redisPorts) {
+                Matcher m = Pattern.compile("process_id:(\\d+)").matcher(redisInfo(port, "server"));
+                Optional<CpuWait> one = m.find() ? CpuWait.ofProcess(Long.parseLong(m.group(1))) : Optional.empty();
+                redis = redis.flatMap(sum -> one.map(sum::plus));
+            }
+            return new CpuWaits(CpuWait.ofProcess(server.pid()), redis);
+        }
+
+        CpuWaits minus(CpuWaits before) {
+            return new CpuWaits(since(server, before.server), since(redis, before.redis));
+        }
+
+        private static Optional<CpuWait> since(Optional<CpuWait> now, Optional<CpuWait> before) {
+            return now.flatMap(end -> before.map(end::minus));
+        }
+
+        /**
+         * How long each process was runnable and waited for a CPU in the phase (its threads' sum: two threads waiting
+         * at once count twice), and how often a CPU was taken from one of its threads; for the generator, its event
+         * loop's ({@code generatorLoop}, made for the phase).
+         */
+        void report(Duration phase, Optional<CpuWait> generatorLoop) {
+            if (server.isEmpty() || redis.isEmpty() || generatorLoop.isEmpty()) {
+                System.out.println("Waiting for a CPU: n/a (no /proc/<pid>/task/<tid>/schedstat)");
+                return;
+            }
+            System.out.printf(Locale.ROOT, "Waiting for a CPU in the measured %.1f s (runnable, not running; threads"
+                    + " summed): server %.1f s, Redis %.1f s, generator's event loop %.1f s; preempted: server %,d"
+                    + " times, Redis %,d, generator %,d%n", phase.toMillis() / 1000.0, server.get().waitSeconds(),
+                    redis.get().waitSeconds(), generatorLoop.get().waitSeconds(), server.get().preemptions(),
+                    redis.get().preemptions(), generatorLoop.get().preemptions());
         }
     }
 

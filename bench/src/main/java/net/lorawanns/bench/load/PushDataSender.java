@@ -19,7 +19,9 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -52,6 +54,8 @@ final class PushDataSender {
     private final int copies;
     private final long frameNanos;
     private final boolean epoll;
+    /** The event loop's waits for a CPU over its life, read on it as {@link #send} ends. */
+    private Optional<CpuWait> loopWaited = Optional.empty();
 
     /**
      * On epoll where the machine has it.
@@ -108,11 +112,20 @@ final class PushDataSender {
             while (acks.missing() > 0 && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(10);
             }
+            loopWaited = channel.eventLoop().submit(() -> CpuWait.ofThread(Path.of("/proc/thread-self"))).get();
             channel.close().sync();
             return seconds;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /**
+     * How long the event loop of the last {@link #send} (its only thread, made for it) waited for a CPU, and how often
+     * it was preempted; empty where /proc does not say.
+     */
+    Optional<CpuWait> loopWaited() {
+        return loopWaited;
     }
 
     /** Sends the frames due, then sleeps on the event loop until the next is; runs on the event loop only. */
