@@ -24,6 +24,11 @@ public final class UplinkFrame {
      */
     private final RxInfo firstRxInfo;
     private final RxInfo[] moreRxInfo;
+    /**
+     * When this server made the frame from its gateway's datagram ({@link System#nanoTime}): the copy's arrival, from
+     * which its deduplication window counts. Not part of the value ({@link #equals}).
+     */
+    private final long receivedNanos = System.nanoTime();
 
     /** A frame with a copy of {@code phyPayload}. */
     public UplinkFrame(byte[] phyPayload, long frequencyHz, DataRate dataRate, String codingRate,
@@ -75,6 +80,14 @@ public final class UplinkFrame {
             Objects.requireNonNull(rx, "rxInfo");
         }
         return more;
+    }
+
+    /**
+     * When this server received the copy, as {@link System#nanoTime} read as it was decoded: before it waited for the
+     * pipeline's event loop, so that the deduplication window and the frame's deadlines count from its arrival.
+     */
+    public long receivedNanos() {
+        return receivedNanos;
     }
 
     /** A copy of the PHYPayload. */

@@ -182,7 +182,8 @@ public final class Deduplicator {
 
     /** Takes the set's lock in Redis, or hands the copies over to the instance that holds it. */
     private Future<Optional<OwnedSet>> open(FrameId id, UplinkFrame frame, OwnSet opening) {
-        long windowEnd = System.nanoTime() + windowMillis * 1_000_000;
+        // From the copy's arrival at the gateway bridge, not from now: the time it waited for this event loop counts.
+        long windowEnd = frame.receivedNanos() + windowMillis * 1_000_000;
         byte[][] setKeys = keys.dedupSet(id);
         return lock(setKeys, frame)
                 .compose(outcome -> {

@@ -133,6 +133,22 @@ class DeduplicatorTest {
         }).onComplete(test.succeedingThenComplete());
     }
 
+    /**
+     * The window counts from the first copy's arrival at the server (as the bridge decoded it), not from when the
+     * pipeline's event loop came to it: what it waited for that loop is part of the window, not added after it.
+     */
+    @Test
+    void theWindowEndsAWindowAfterTheFirstCopysArrival(Vertx vertx, VertxTestContext test) {
+        byte[] phy = {0x40, 7, 7, 7, 7, 0, 5, 0, 4, 4, 4, 4};
+        UplinkFrame first = copy(phy, 868_500_000L, 1, 2.0);
+        vertx.getOrCreateContext().runOnContext(v -> instanceA.add(first).onComplete(test.succeeding(owned ->
+                test.verify(() -> {
+                    assertEquals(first.receivedNanos() + Duration.ofMillis(150).toNanos(),
+                            owned.orElseThrow().local().windowEndNanos());
+                    test.completeNow();
+                }))));
+    }
+
     @Test
     void aCopyAfterTheWindowIsDroppedAndCounted(VertxTestContext test) {
         byte[] phy = {0x40, 5, 6, 7, 8, 0, 2, 0, 1, 1, 1, 1};
