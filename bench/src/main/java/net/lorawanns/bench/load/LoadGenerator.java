@@ -214,6 +214,7 @@ public final class LoadGenerator {
                 Optional<SocketDrops> dropsAtStart = SocketDrops.read(udpPort);
                 System.out.printf(Locale.ROOT, "Warming up for %d s (not measured)...%n", WARM_UP_SECONDS);
                 OwnHeap.readyForPhase();
+                Map<String, Double> atWarmUp = metrics(metricsPort);
                 Instant warmUpStart = Instant.now();
                 blast(all.subList(0, warmUp), 0, warmUpAcks, downlinks);
                 awaitSettled(metricsPort);
@@ -250,6 +251,7 @@ public final class LoadGenerator {
                 Map<String, Long> commands = redisCommands(redis.ports());
                 commandsBefore.forEach((command, calls) -> commands.merge(command, -calls, Long::sum));
                 report(sent, before, after, commands);
+                reportShed(atWarmUp, before, after);
                 double received = delta(before, after, "lorawan_gateway_udp_rxpk_forwarded_total");
                 System.out.printf(Locale.ROOT, "CPU per copy: server %.1f us, Redis %.1f us, generator %.1f us"
                         + " (%.1f / %.1f / %.1f s; per copy received by the bridge)%n", cpu.server() / received * 1e6,
@@ -567,6 +569,15 @@ public final class LoadGenerator {
                         || k.startsWith("lorawan_gateway_udp_dropped") || k.startsWith("lorawan_gateway_udp_datagrams"))
                 .filter(k -> delta(before, after, k) != 0)
                 .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
+    }
+
+    /** Frames the server dropped rather than decide, by reason, in each phase: what overload cost. */
+    private static void reportShed(Map<String, Double> atWarmUp, Map<String, Double> before,
+                                   Map<String, Double> after) {
+        System.out.println("Frames shed (lorawan_uplink_shed_total), warm-up / measured:");
+        after.keySet().stream().filter(k -> k.startsWith("lorawan_uplink_shed_total")).sorted()
+                .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f / %,.0f%n", k, delta(atWarmUp, before, k),
+                        delta(before, after, k)));
     }
 
     /**
