@@ -187,7 +187,7 @@ public class UplinkPathBenchmark {
         // One context for the bridge's work and the pipeline (the server gives each its own event loop).
         context = vertx.getOrCreateContext();
         pipeline = new UplinkPipeline(context, UplinkShards.sessionCache(plan), plan.maxFramesInFlight(), plan,
-                new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), "bench",
+                new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), plan.maxQueueDelay(), "bench",
                         meters), devices, sessions, queue, settings.downlink().confirmedRetries(), noJoins, bridge,
                 downlinks, events, new GatewayRegions(plan),
                 new DeviceProfileCache(new DeviceProfileStore(redis, keys), Duration.ofSeconds(10)),

@@ -36,20 +36,23 @@ import java.util.Locale;
  * @param startUpWarmUp how long, at most, the server runs synthetic uplinks through its own data path before it
  *                      takes the gateways' traffic, so that the JIT has compiled that path when the first gateway's
  *                      datagram comes; {@code 0s}: none
+ * @param maxQueueDelay how far behind an instance may fall before it refuses new frames: a copy that would start a
+ *                      frame is dropped when it waited longer than this for its pipeline, or when the oldest Redis
+ *                      request of that pipeline has waited longer than this for its answer
  */
 public record NetworkSettings(String netId, List<String> devAddrPrefixes, String region, List<String> enabledRegions,
                               Duration deduplicationDelay, Integer rx1Delay,
                               @JsonDeserialize(using = RxWindowDeserializer.class) String rxWindow,
                               Integer rx2BelowRx1Dr, Integer rx1DrOffset, String sessionCacheMemory,
                               Integer sessionCacheSize, Integer maxFramesInFlight, Boolean gatewayDutyCycle,
-                              Integer pipelineEventLoops, Duration startUpWarmUp) {
+                              Integer pipelineEventLoops, Duration startUpWarmUp, Duration maxQueueDelay) {
     /** The values of {@code rx_window}. */
     public enum RxWindowRule { RX1_FIRST, RX2_FIRST, RX1_ONLY, RX2_ONLY }
 
     static final List<String> RX_WINDOW_RULES = Arrays.stream(RxWindowRule.values())
             .map(rule -> rule.name().toLowerCase(Locale.ROOT)).toList();
     public static final NetworkSettings DEFAULTS = new NetworkSettings(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null);
 
     public NetworkSettings {
         netId = Check.hex("net_id", Check.or(netId, "000000"), 3);
@@ -88,6 +91,11 @@ public record NetworkSettings(String netId, List<String> devAddrPrefixes, String
         if (startUpWarmUp.isNegative() || startUpWarmUp.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new InvalidSettingException("start_up_warm_up", "must be 0s to 5m, got "
                     + Durations.format(startUpWarmUp));
+        }
+        maxQueueDelay = Check.positive("max_queue_delay", Check.or(maxQueueDelay, Duration.ofMillis(200)));
+        if (maxQueueDelay.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new InvalidSettingException("max_queue_delay", "must be at most 1m, got "
+                    + Durations.format(maxQueueDelay));
         }
     }
 

@@ -135,6 +135,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theQueueDelayBoundIsReadAndDefaultsTo200Ms() throws ConfigException {
+        assertEquals(Duration.ofMillis(200), loader.parse("").network().maxQueueDelay());
+        assertEquals(Duration.ofMillis(750), loader.parse("[network]\nmax_queue_delay = \"750ms\"\n").network()
+                .maxQueueDelay());
+    }
+
+    @Test
     void malformedValuesAreNamed() {
         assertEquals("network.net_id: must be 6 hex digits, got 5 ('00001')",
                 fails("[network]\nnet_id = \"00001\"\n").getMessage());
@@ -150,6 +157,9 @@ class ConfigLoaderTest {
         assertEquals("redis.request_timeout", fails("[redis]\nrequest_timeout = \"0s\"\n").key());
         assertEquals("redis.max_pending_requests", fails("[redis]\nmax_pending_requests = 0\n").key());
         assertEquals("network.max_frames_in_flight", fails("[network]\nmax_frames_in_flight = 0\n").key());
+        assertEquals("network.max_queue_delay", fails("[network]\nmax_queue_delay = \"0s\"\n").key());
+        assertEquals("network.max_queue_delay: must be at most 1m, got 2m",
+                fails("[network]\nmax_queue_delay = \"2m\"\n").getMessage());
         assertEquals("redis.min_replicas_acked", fails("[redis]\nmin_replicas_acked = -1\n").key());
         assertEquals("redis.replica_ack_timeout", fails("[redis]\nreplica_ack_timeout = \"0s\"\n").key());
         assertEquals("redis.replica_ack_timeout", fails("[redis]\nmin_replicas_acked = 1\n"

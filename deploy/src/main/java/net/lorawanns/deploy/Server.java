@@ -278,8 +278,8 @@ public final class Server implements AutoCloseable {
         JoinServer joinServer = joinServers(vertx, internalJs, redis, keys, cipher, redisUrls, registry);
         DownlinkScheduler downlinks = new DownlinkScheduler(bridge,
                 new GatewayDutyCycle(redis, keys, plan.gatewayDutyCycle()), plan.windowOrder(), instanceId, registry);
-        Deduplicator deduplicator = new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instanceId,
-                registry);
+        Deduplicator deduplicator = new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(),
+                plan.maxQueueDelay(), instanceId, registry);
         DeviceProfileCache profileCache = new DeviceProfileCache(profiles, PROFILE_CACHE_AGE);
         SessionCache sessionCache = UplinkShards.sessionCache(plan);
         int maxInFlight = Math.max(1, plan.maxFramesInFlight() / pipelineCount);

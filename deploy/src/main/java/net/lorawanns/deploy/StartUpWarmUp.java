@@ -93,6 +93,12 @@ final class StartUpWarmUp {
     private static final int IN_FLIGHT = 1_000;
     /** A frame not decided in this long was lost (a datagram dropped): the warm-up ends there. */
     private static final long DECISION_DEADLINE_MS = 5_000;
+    /**
+     * Its pipelines' {@code max_queue_delay}: the most the setting allows. Its traffic is bounded by {@link #IN_FLIGHT}
+     * already, and a frame refused while the JVM is still slow would hold its permit until the round's end: the
+     * warm-up would stop where it is needed most.
+     */
+    private static final Duration NEVER_REFUSED = Duration.ofMinutes(1);
     /** Longer than any warm-up: the TTL of its keys, should the process end before it deletes them. */
     private static final long KEY_TTL_MS = Duration.ofMinutes(15).toMillis();
     private static final long STEP_TIMEOUT_S = 30;
@@ -212,7 +218,8 @@ final class StartUpWarmUp {
         JoinServer noJoins = request -> Future.failedFuture("the start-up warm-up sends no joins");
         DownlinkScheduler downlinks = new DownlinkScheduler(bridge,
                 new GatewayDutyCycle(redis, keys, plan.gatewayDutyCycle()), plan.windowOrder(), instance, meters);
-        Deduplicator deduplicator = new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), instance, meters);
+        Deduplicator deduplicator = new Deduplicator(vertx, redis, keys, plan.deduplicationWindow(), NEVER_REFUSED,
+                instance, meters);
         DeviceProfileCache profiles = new DeviceProfileCache(new DeviceProfileStore(redis, keys), Duration.ofMinutes(1));
         DownlinkQueue queue = new DownlinkQueue(redis, keys, settings.downlink().maxQueueSize(),
                 settings.downlink().queueTtl());

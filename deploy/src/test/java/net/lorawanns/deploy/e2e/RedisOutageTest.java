@@ -25,6 +25,8 @@ import net.lorawanns.sim.SpecDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The server while its Redis (a process of the test's own) freezes or dies and comes back, as a device sends an
@@ -53,10 +55,10 @@ class RedisOutageTest {
     /** The FCnt of the next uplink the device sends. */
     private final AtomicLong nextFCnt = new AtomicLong();
 
-    private void start(String... redisConfig) throws Exception {
+    private void start(String networkLines, String... redisConfig) throws Exception {
         redis = RedisProcess.start(redisConfig);
         network = new TestNetwork(dir, redis.url());
-        network.networkLines = "max_frames_in_flight = 1000";
+        network.networkLines = "max_frames_in_flight = 1000\n" + networkLines;
         network.redisLines = "request_timeout = \"1s\"\nmax_pending_requests = 200";
         network.gatewayLines = "rate_limit = 0";
         server = network.startInstance();
@@ -102,9 +104,17 @@ class RedisOutageTest {
         }
     }
 
-    @Test
-    void aFrozenRedisCostsBoundedMemoryAndNoFrameSentInOrderIsRefusedAsAReplay() throws Exception {
-        start();
+    /**
+     * With the default {@code max_queue_delay} (200 ms) new frames are refused once Redis is that far behind, before
+     * a request of theirs is sent; with a bound longer than the outage, the bound on pending requests sheds them.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "''                         | redis_backlog",
+        "max_queue_delay = \"1m\"  | redis_overload"})
+    void aFrozenRedisCostsBoundedMemoryAndNoFrameSentInOrderIsRefusedAsAReplay(String door, String shedAs)
+            throws Exception {
+        start(door);
         sendContinuously();
         network.webhook().await(uplink(device.devEui, 2), RECOVERY);
 
@@ -134,7 +144,7 @@ class RedisOutageTest {
             noise[0] = 0x40;
             transmit(noise, EU868_CH1);
         }
-        awaitMetric("lorawan_uplink_shed_total{reason=\"redis_overload\"}", "requests over the bound are shed");
+        awaitMetric("lorawan_uplink_shed_total{reason=\"" + shedAs + "\"}", "frames over the bounds are shed");
         assertTrue(network.metric(server, "lorawan_redis_pending ") <= 200, "pending Redis requests bounded");
         assertTrue(network.metric(server, "lorawan_uplink_in_flight ") <= 1000, "frames in flight bounded");
 
@@ -148,7 +158,7 @@ class RedisOutageTest {
 
     @Test
     void aRedisThatDiesAndComesBackAcceptsNothingTwiceAndRefusesAReplay() throws Exception {
-        start("appendonly yes", "appendfsync always");
+        start("", "appendonly yes", "appendfsync always");
         byte[] first = send(EU868_CH0);
         network.webhook().await(uplink(device.devEui, 0), RECOVERY);
         sendContinuously();

@@ -28,11 +28,12 @@ import net.lorawanns.core.types.NetId;
  * @param gatewayDutyCycle whether gateways are held to their region's duty-cycle limits
  * @param sessionCacheEntries the DevAddrs the session cache holds: {@code session_cache_memory} of this JVM's maximum
  *                            heap, at most {@code session_cache_size} when that is set
+ * @param maxQueueDelay how far behind an instance may fall before it refuses new frames ({@code max_queue_delay})
  */
 public record NetworkPlan(NetId netId, Map<String, Region> regions, Region region, DevAddrAllocator devAddrs,
                           Duration deduplicationWindow, int rx1DelaySeconds, int rx1DrOffset,
                           WindowOrder windowOrder, boolean gatewayDutyCycle, long sessionCacheEntries,
-                          int maxFramesInFlight) {
+                          int maxFramesInFlight, Duration maxQueueDelay) {
 
     public NetworkPlan {
         regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
@@ -64,7 +65,7 @@ public record NetworkPlan(NetId netId, Map<String, Region> regions, Region regio
         return new NetworkPlan(netId, regions, regions.get(settings.region()), new DevAddrAllocator(prefixes),
                 settings.deduplicationDelay(), settings.rx1Delay(), settings.rx1DrOffset(), order,
                 settings.gatewayDutyCycle(), SessionCache.entriesFor(cacheBytes, settings.sessionCacheSize()),
-                settings.maxFramesInFlight());
+                settings.maxFramesInFlight(), settings.maxQueueDelay());
     }
 
     /**

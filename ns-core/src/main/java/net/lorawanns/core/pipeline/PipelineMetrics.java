@@ -69,8 +69,9 @@ public final class PipelineMetrics {
     }
 
     /**
-     * Counts a frame dropped before its decision: {@code in_flight_limit}, {@code past_deadline}, or
-     * {@code redis_<kind>} for a failed Redis request ({@code redis_timeout}, {@code redis_overload}, ...).
+     * Counts a frame dropped before its decision: {@code queue_delay} and {@code redis_backlog} (the instance is behind:
+     * each gateway copy that would start the frame counts), {@code in_flight_limit} (a copy), {@code past_deadline},
+     * or {@code redis_<kind>} for a failed Redis request ({@code redis_timeout}, {@code redis_overload}, ...).
      */
     public void shed(String reason) {
         shed.computeIfAbsent(reason, r -> Counter.builder("lorawan.uplink.shed")

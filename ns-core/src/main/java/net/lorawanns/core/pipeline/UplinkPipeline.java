@@ -38,6 +38,7 @@ import net.lorawanns.core.region.Region;
 import net.lorawanns.core.types.Eui64;
 import net.lorawanns.core.uplink.DeduplicatedUplink;
 import net.lorawanns.core.uplink.Deduplicator;
+import net.lorawanns.core.uplink.Overloaded;
 import net.lorawanns.core.uplink.OwnedSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * Whatever a frame does, the pipeline goes on: errors are counted and logged, never thrown back at the gateway
  * bridge.
  *
- * <p>Overload and Redis failures shed frames rather than queue them: at most {@code max_frames_in_flight} copies are
- * between arrival and decision; a frame whose Redis requests fail (but the one that closes its deduplication set,
- * see {@link Deduplicator}), or that reaches the decision after its RX2 window has passed, is dropped; each counts
- * in {@code lorawan_uplink_shed_total{reason}}. A dropped frame was never
+ * <p>Overload and Redis failures shed frames rather than queue them: no new frame is taken on while the instance is
+ * behind by more than {@code max_queue_delay} (see {@link Deduplicator}); at most {@code max_frames_in_flight} copies
+ * are between arrival and decision; a frame whose Redis requests fail (but the one that closes its deduplication
+ * set), or that reaches the decision after its RX2 window has passed, is dropped; each counts in
+ * {@code lorawan_uplink_shed_total{reason}}. A dropped frame was never
  * accepted: its counter step never ran, or its answer was lost and the step is taken back
  * ({@link net.lorawanns.core.device.SessionStore#accept}), so that the device's retransmission is a new frame.
  *
@@ -251,9 +253,12 @@ public final class UplinkPipeline implements GatewayListener {
         return done.future();
     }
 
-    /** Counts and logs a frame dropped because a Redis request (or something unforeseen) failed. */
+    /** Counts and logs a frame dropped: the instance is behind, or a Redis request (or something unforeseen) failed. */
     private void shed(String step, Throwable cause) {
-        if (cause instanceof RedisFailure failure) {
+        if (cause instanceof Overloaded overloaded) {
+            metrics.shed(overloaded.metricReason());
+            failures.warn(overloaded.metricReason(), "Uplink dropped", overloaded.getMessage());
+        } else if (cause instanceof RedisFailure failure) {
             String reason = "redis_" + failure.kind().name().toLowerCase(Locale.ROOT);
             metrics.shed(reason);
             failures.warn(step + "/" + reason, "Uplink dropped at " + step, failure.getMessage());

@@ -217,6 +217,19 @@ public final class BatchingRedis implements Redis {
     }
 
     /**
+     * How long the oldest request the calling event loop sent has waited for its answer, in ns, at {@code now}
+     * ({@link System#nanoTime()}): how far Redis (or this event loop, reading its replies) is behind for that event
+     * loop. 0 when none waits, or off an event loop.
+     */
+    public long backlogNanos(long now) {
+        if (!onLane(Vertx.currentContext())) {
+            return 0;
+        }
+        Lane lane = lanes.get(Thread.currentThread());
+        return lane == null ? 0 : lane.backlogNanos(now);
+    }
+
+    /**
      * The lane of the event loop running {@code context}. Lanes belong to event-loop threads, not to contexts: Vert.x
      * makes a new context for every caller outside it (a reply to such a caller completes there), and a lane per
      * context would hold a connection per context for good. Every context of one event loop runs on its thread, so
@@ -443,6 +456,16 @@ public final class BatchingRedis implements Redis {
         final void unsent(Pending p, RedisFailure why) {
             finish(p);
             decide(p, null, why, -1);
+        }
+
+        /**
+         * Since when the oldest request written and not yet answered waits, as {@link #backlogNanos(long)} says: the
+         * heads of the queues are unanswered ({@link #finish}), and a request past its deadline is older than any
+         * within it.
+         */
+        final long backlogNanos(long now) {
+            Pending oldest = overdue.isEmpty() ? ticking.peekFirst() : overdue.peekFirst();
+            return oldest == null || oldest.finished ? 0 : Math.max(0, now - oldest.sentNanos);
         }
 
         /** {@code p} is no longer pending; the answered requests at the heads of the queues leave them. */

@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * window, then closes the set and takes all copies; copies that come after the set closed are dropped and counted.
  * Copies that reach the instance owning the set stay in memory there: Redis carries only the lock and the copies
  * of other instances.
+ *
+ * <p>An instance that is behind takes on no new frame: a copy that would open a set is refused ({@link Overloaded})
+ * when it waited longer than {@code max_queue_delay} for the caller's event loop, or when the oldest Redis request of
+ * that event loop has waited longer than that for its answer; copies that join a set already open here are taken.
+ * Past what the machine or Redis holds, the frames taken on are so decided in time, rather than every frame late (past
+ * its receive windows or the Redis request timeout, dropped after costing Redis as much as a decided one), and the
+ * backlog drains by refusals, which cost Redis nothing.
  */
 public final class Deduplicator {
     private static final Logger LOG = LoggerFactory.getLogger(Deduplicator.class);
@@ -73,6 +80,10 @@ public final class Deduplicator {
     private final Redis redis;
     private final RedisKeys keys;
     private final long windowMillis;
+    private final long maxQueueDelayNanos;
+    /** The two refusals ({@link #refusal}), made once: each serves every copy refused for its reason. */
+    private final Future<Optional<OwnedSet>> queueDelayed;
+    private final Future<Optional<OwnedSet>> redisBehind;
     /**
      * How long a set's lock lives, in ms: the window and {@link #OPEN_GRACE_MS}; as decimal digits, like
      * {@link #CLOSED_MILLIS}.
@@ -89,12 +100,21 @@ public final class Deduplicator {
     /** The key of this deduplicator's {@link WindowEnds} in the data of each event-loop context it closes sets on. */
     private final Object windowEndsKey = new Object();
 
-    public Deduplicator(Vertx vertx, Redis redis, RedisKeys keys, Duration window, String instanceId,
-                        MeterRegistry registry) {
+    /**
+     * @param maxQueueDelay how far behind the instance may fall before it refuses new frames
+     */
+    public Deduplicator(Vertx vertx, Redis redis, RedisKeys keys, Duration window, Duration maxQueueDelay,
+                        String instanceId, MeterRegistry registry) {
         this.vertx = vertx;
         this.redis = redis;
         this.keys = keys;
         this.windowMillis = Math.max(1, window.toMillis());
+        this.maxQueueDelayNanos = maxQueueDelay.toNanos();
+        String bound = " longer than " + maxQueueDelay.toMillis() + " ms (network.max_queue_delay)";
+        this.queueDelayed = Future.failedFuture(new Overloaded(Overloaded.Reason.QUEUE_DELAY,
+                "its first copy waited for the pipeline" + bound));
+        this.redisBehind = Future.failedFuture(new Overloaded(Overloaded.Reason.REDIS_BACKLOG,
+                "a Redis request of the pipeline has waited for its answer" + bound));
         this.lockMillis = decimal(windowMillis + OPEN_GRACE_MS);
         this.instanceId = instanceId;
         this.instanceBytes = instanceId.getBytes(StandardCharsets.UTF_8);
@@ -153,8 +173,9 @@ public final class Deduplicator {
 
     /**
      * Adds one gateway's copy. Completes, as the window ends, with the set on the instance whose copy opened it, and
-     * at once with empty for every other copy. Safe to call from any thread; the set's request to Redis goes out on
-     * the thread of the first copy's caller, as its window ends.
+     * at once with empty for every other copy; fails at once with {@link Overloaded} when the copy would open a set
+     * while the instance is behind. Safe to call from any thread; the set's request to Redis goes out on the thread of
+     * the first copy's caller, as its window ends.
      */
     public Future<Optional<OwnedSet>> add(UplinkFrame frame) {
         FrameId id = FrameId.of(frame);
@@ -168,6 +189,12 @@ public final class Deduplicator {
             }
             switch (set.join(instanceId, frame)) {
                 case OPENED -> {
+                    Future<Optional<OwnedSet>> refused = refusal(frame);
+                    if (refused != null) {
+                        ownSets.remove(id, set);
+                        set.close();
+                        return refused;
+                    }
                     return open(id, frame, set);
                 }
                 case JOINED -> {
@@ -178,6 +205,18 @@ public final class Deduplicator {
                 case TOO_LATE -> { }
             }
         }
+    }
+
+    /** Why a new frame is not taken on now ({@link Overloaded}, as a failed future); null when it is. */
+    private Future<Optional<OwnedSet>> refusal(UplinkFrame first) {
+        long now = System.nanoTime();
+        if (now - first.receivedNanos() > maxQueueDelayNanos) {
+            return queueDelayed;
+        }
+        if (redis instanceof BatchingRedis batching && batching.backlogNanos(now) > maxQueueDelayNanos) {
+            return redisBehind;
+        }
+        return null;
     }
 
     /** Takes the set's lock in Redis, or hands the copies over to the instance that holds it. */

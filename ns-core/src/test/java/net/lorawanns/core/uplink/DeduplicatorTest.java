@@ -21,19 +21,25 @@ import net.lorawanns.config.RedisSettings;
 import net.lorawanns.core.gateway.CrcStatus;
 import net.lorawanns.core.gateway.RxInfo;
 import net.lorawanns.core.gateway.UplinkFrame;
+import net.lorawanns.core.redis.BatchingRedis;
+import net.lorawanns.core.redis.RedisClients;
 import net.lorawanns.core.redis.RedisKeys;
 import net.lorawanns.core.region.DataRate;
+import net.lorawanns.core.testing.RedisProcess;
 import net.lorawanns.core.testing.TestRedis;
 import net.lorawanns.core.types.Eui64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class DeduplicatorTest {
+    /** A bound on how far behind an instance falls that no test reaches. */
+    private static final Duration NOT_BEHIND = Duration.ofMinutes(1);
     private SimpleMeterRegistry registry;
     private Deduplicator instanceA;
     private Deduplicator instanceB;
@@ -48,8 +54,8 @@ class DeduplicatorTest {
         redisA = TestRedis.client(vertx, settings);
         Redis redisB = TestRedis.client(vertx, settings);
         registry = new SimpleMeterRegistry();
-        instanceA = new Deduplicator(vertx, redisA, keys, Duration.ofMillis(150), "a", registry);
-        instanceB = new Deduplicator(vertx, redisB, keys, Duration.ofMillis(150), "b", registry);
+        instanceA = new Deduplicator(vertx, redisA, keys, Duration.ofMillis(150), NOT_BEHIND, "a", registry);
+        instanceB = new Deduplicator(vertx, redisB, keys, Duration.ofMillis(150), NOT_BEHIND, "b", registry);
     }
 
     /** The set as a whole on the instance that owns it; empty on the others. */
@@ -147,6 +153,86 @@ class DeduplicatorTest {
                             owned.orElseThrow().local().windowEndNanos());
                     test.completeNow();
                 }))));
+    }
+
+    /**
+     * A copy that would start a frame after waiting longer than {@code max_queue_delay} is refused, and nothing of it
+     * reaches Redis; a copy as old that joins a set open here is taken. The copies are made (arrive) 20 ms before they
+     * are added, against a bound of 5 ms.
+     */
+    @Test
+    void aFramesFirstCopyThatWaitedLongerThanTheBoundIsRefusedAndLaterCopiesJoinAnOpenSet(Vertx vertx,
+                                                                                       VertxTestContext test) {
+        Deduplicator behind = new Deduplicator(vertx, redisA, keys, Duration.ofMillis(150), Duration.ofMillis(5), "c",
+                registry);
+        byte[] refusedPhy = {0x40, 1, 1, 1, 1, 0, 6, 0, 5, 5, 5, 5};
+        byte[] takenPhy = {0x40, 2, 2, 2, 2, 0, 6, 0, 5, 5, 5, 5};
+        UplinkFrame waited = copy(refusedPhy, 868_100_000L, 1, 2.0);
+        UplinkFrame waitedDuplicate = copy(takenPhy, 868_100_000L, 2, 4.0);
+        vertx.setTimer(20, t -> {
+            Future<Optional<OwnedSet>> refused = behind.add(waited);
+            Future<Optional<DeduplicatedUplink>> taken = whole(behind.add(copy(takenPhy, 868_100_000L, 1, 2.0)));
+            Future<Optional<OwnedSet>> joined = behind.add(waitedDuplicate);
+            test.verify(() -> {
+                Overloaded why = assertInstanceOf(Overloaded.class, refused.cause());
+                assertEquals(Overloaded.Reason.QUEUE_DELAY, why.reason());
+                assertEquals("queue_delay", why.metricReason());
+                assertTrue(why.getMessage().contains("network.max_queue_delay"), why.getMessage());
+                assertTrue(joined.succeeded() && joined.result().isEmpty(), "the old copy joins the open set");
+            });
+            String lock = keys.dedupLock(Deduplicator.frameId(waited));
+            taken.compose(all -> redisA.send(Request.cmd(Command.EXISTS).arg(lock)).map(exists -> {
+                test.verify(() -> {
+                    assertEquals(Set.of(1L, 2L), gateways(all.orElseThrow()));
+                    assertEquals(0, exists.toInteger(), "the refused frame took no lock");
+                });
+                return all;
+            })).onComplete(test.succeedingThenComplete());
+        });
+    }
+
+    /**
+     * While the oldest Redis request of the event loop has waited longer than the bound (Redis frozen), a new frame is
+     * refused without a request to Redis; a copy of a frame whose set is open here joins it, and that frame is decided
+     * with both copies once Redis answers again.
+     */
+    @Test
+    void aNewFrameIsRefusedWhileRedisIsBehindAndAnOpenSetStillTakesItsCopies(Vertx vertx, VertxTestContext test) {
+        RedisProcess server = RedisProcess.start();
+        RedisSettings settings = new RedisSettings(List.of(server.url()), "standalone", "", "", Duration.ofSeconds(20),
+                100, null, null);
+        BatchingRedis redis = (BatchingRedis) RedisClients.create(vertx, settings, settings.servers(),
+                new SimpleMeterRegistry());
+        Deduplicator instance = new Deduplicator(vertx, redis, keys, Duration.ofMillis(150), Duration.ofMillis(50), "d",
+                registry);
+        byte[] openPhy = {0x40, 3, 3, 3, 3, 0, 7, 0, 6, 6, 6, 6};
+        byte[] newPhy = {0x40, 4, 4, 4, 4, 0, 7, 0, 6, 6, 6, 6};
+        vertx.getOrCreateContext().runOnContext(v -> redis.send(Request.cmd(Command.PING))
+                .onComplete(test.succeeding(pong -> {
+                    server.freeze();
+                    Future<Optional<DeduplicatedUplink>> open = whole(instance.add(copy(openPhy, 868_100_000L, 1,
+                            2.0)));
+                    test.verify(() -> assertEquals(1, redis.pending(), "the open set's lock is owed"));
+                    vertx.setTimer(100, t -> {
+                        // Both copies arrive now: neither waited for the event loop, Redis is 100 ms behind.
+                        Future<Optional<OwnedSet>> refused = instance.add(copy(newPhy, 868_100_000L, 1, 2.0));
+                        Future<Optional<OwnedSet>> joined = instance.add(copy(openPhy, 868_100_000L, 2, 4.0));
+                        test.verify(() -> {
+                            Overloaded why = assertInstanceOf(Overloaded.class, refused.cause());
+                            assertEquals(Overloaded.Reason.REDIS_BACKLOG, why.reason());
+                            assertEquals("redis_backlog", why.metricReason());
+                            assertTrue(joined.succeeded() && joined.result().isEmpty());
+                            assertEquals(1, redis.pending(), "the refused frame sent nothing");
+                        });
+                        server.thaw();
+                        open.onComplete(test.succeeding(all -> test.verify(() -> {
+                            assertEquals(Set.of(1L, 2L), gateways(all.orElseThrow()));
+                            assertEquals(0, redis.backlogNanos(System.nanoTime()), "Redis caught up");
+                            server.close();
+                            test.completeNow();
+                        })));
+                    });
+                })));
     }
 
     @Test
