@@ -292,6 +292,8 @@ class BatchingRedisTest {
                                     failure.kind(), "request " + i);
                         }
                         assertEquals(10, redis.pending(), "the ten sent are owed by Redis until it answers");
+                        assertTrue(redis.backlogNanos(System.nanoTime()) >= TimeUnit.MILLISECONDS.toNanos(300),
+                                "past their deadline, they still count in how far Redis is behind");
                         server.thaw();
                         // Once Redis has answered what it owed, requests go through again.
                         vertx.setPeriodic(10, timer -> {
@@ -302,6 +304,7 @@ class BatchingRedisTest {
                             redis.send(Request.cmd(Command.GET).arg(prefix + "stalled"))
                                     .onComplete(test.succeeding(value -> test.verify(() -> {
                                         assertEquals(10, value.toLong(), "Redis executed the ten it was sent");
+                                        assertEquals(0, redis.backlogNanos(System.nanoTime()), "nothing owed");
                                         server.close();
                                         test.completeNow();
                                     })));
