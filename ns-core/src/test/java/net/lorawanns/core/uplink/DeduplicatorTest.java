@@ -157,19 +157,19 @@ class DeduplicatorTest {
 
     /**
      * A copy that would start a frame after waiting longer than {@code max_queue_delay} is refused, and nothing of it
-     * reaches Redis; a copy as old that joins a set open here is taken. The copies are made (arrive) 20 ms before they
-     * are added, against a bound of 5 ms.
+     * reaches Redis; a copy as old that joins a set open here is taken. The old copies are made (arrive) 150 ms before
+     * they are added, against a bound of 50 ms.
      */
     @Test
     void aFramesFirstCopyThatWaitedLongerThanTheBoundIsRefusedAndLaterCopiesJoinAnOpenSet(Vertx vertx,
                                                                                        VertxTestContext test) {
-        Deduplicator behind = new Deduplicator(vertx, redisA, keys, Duration.ofMillis(150), Duration.ofMillis(5), "c",
+        Deduplicator behind = new Deduplicator(vertx, redisA, keys, Duration.ofMillis(150), Duration.ofMillis(50), "c",
                 registry);
         byte[] refusedPhy = {0x40, 1, 1, 1, 1, 0, 6, 0, 5, 5, 5, 5};
         byte[] takenPhy = {0x40, 2, 2, 2, 2, 0, 6, 0, 5, 5, 5, 5};
         UplinkFrame waited = copy(refusedPhy, 868_100_000L, 1, 2.0);
         UplinkFrame waitedDuplicate = copy(takenPhy, 868_100_000L, 2, 4.0);
-        vertx.setTimer(20, t -> {
+        vertx.setTimer(150, t -> {
             Future<Optional<OwnedSet>> refused = behind.add(waited);
             Future<Optional<DeduplicatedUplink>> taken = whole(behind.add(copy(takenPhy, 868_100_000L, 1, 2.0)));
             Future<Optional<OwnedSet>> joined = behind.add(waitedDuplicate);
