@@ -571,10 +571,15 @@ public final class LoadGenerator {
                 .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f%n", k, delta(before, after, k)));
     }
 
-    /** Frames the server dropped rather than decide, by reason, in each phase: what overload cost. */
+    /**
+     * What the server dropped rather than decide, by reason, in each phase: what overload cost. Frames, but gateway
+     * copies for the reasons the pipeline counts per copy ({@code queue_delay}, {@code redis_backlog},
+     * {@code in_flight_limit}).
+     */
     private static void reportShed(Map<String, Double> atWarmUp, Map<String, Double> before,
                                    Map<String, Double> after) {
-        System.out.println("Frames shed (lorawan_uplink_shed_total), warm-up / measured:");
+        System.out.println("Shed (lorawan_uplink_shed_total: frames; copies for queue_delay, redis_backlog and"
+                + " in_flight_limit), warm-up / measured:");
         after.keySet().stream().filter(k -> k.startsWith("lorawan_uplink_shed_total")).sorted()
                 .forEach(k -> System.out.printf(Locale.ROOT, "  %s %,.0f / %,.0f%n", k, delta(atWarmUp, before, k),
                         delta(before, after, k)));
