@@ -2,11 +2,6 @@ package net.lorawanns.deploy;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -204,11 +199,7 @@ public final class Server implements AutoCloseable {
         parts.add(() -> vertx.close().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         parts.add(registry::close);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        parts.add(ProcessMeters.bindTo(registry));
 
         Redis redis = RedisClients.create(vertx, settings.redis(), redisUrls, registry);
         parts.add(redis::close);
@@ -345,7 +336,7 @@ public final class Server implements AutoCloseable {
     /** Runs the start-up warm-up ({@code network.start_up_warm_up}), if any, and reports what it ran. */
     private void warmUp(StartUpWarmUp warmUp, MeterRegistry registry) {
         Duration limit = settings.network().startUpWarmUp();
-        StartUpWarmUp.Outcome outcome = new StartUpWarmUp.Outcome(0, 0, Duration.ZERO);
+        StartUpWarmUp.Outcome outcome = new StartUpWarmUp.Outcome(0, 0, Duration.ZERO, 0);
         if (!limit.isZero()) {
             LOG.info("Start-up warm-up: synthetic uplinks through the data path for {} at most "
                     + "(network.start_up_warm_up); /ready answers 503 meanwhile", Durations.format(limit));
@@ -361,8 +352,8 @@ public final class Server implements AutoCloseable {
                 .description("Synthetic frames the start-up warm-up sent through the data path, before the "
                         + "gateways' socket was bound (network.start_up_warm_up)").register(registry);
         if (frames > 0) {
-            LOG.info("Start-up warm-up: {} synthetic frames through the data path in {} rounds, {} ms", frames,
-                    outcome.rounds(), outcome.took().toMillis());
+            LOG.info("Start-up warm-up: {} synthetic frames through the data path in {} rounds, {} ms; {} reads of "
+                    + "its metrics", frames, outcome.rounds(), outcome.took().toMillis(), outcome.metricsPages());
         }
     }
 

@@ -1,5 +1,8 @@
 package net.lorawanns.deploy;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -80,6 +83,10 @@ import org.slf4j.LoggerFactory;
  * seen it. With one round, the server's first frames met those branches as never taken, and C2 compiled the data
  * path again in the load's first seconds (BENCHMARKS.md, session 27).
  *
+ * <p>A round's meters also carry the process's own ({@link ProcessMeters}) and are read as Prometheus reads the
+ * operator's, over HTTP from an endpoint of their own ({@link WarmUpScrapes}); their time windows turn within the round
+ * ({@link #TURNING_WINDOWS}).
+ *
  * <p>It ends at the configured limit or, once {@link #MIN_RUN} has passed, after a round in which the JIT compiled
  * less than {@link #SETTLED_COMPILE_MS}.
  */
@@ -99,6 +106,18 @@ final class StartUpWarmUp {
      * warm-up would stop where it is needed most.
      */
     private static final Duration NEVER_REFUSED = Duration.ofMinutes(1);
+    /**
+     * Its meters' time windows (the maximum and the percentiles of a timer, kept over the last {@code expiry}): a round
+     * lasts two seconds, the operator's windows two minutes, and a window that never turned in the warm-up turned first
+     * under the gateways' traffic, where the compiled recording code, which had never met a turn, was thrown away
+     * (BENCHMARKS.md, session 30).
+     */
+    private static final MeterFilter TURNING_WINDOWS = new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            return DistributionStatisticConfig.builder().expiry(Duration.ofMillis(300)).build().merge(config);
+        }
+    };
     /** Longer than any warm-up: the TTL of its keys, should the process end before it deletes them. */
     private static final long KEY_TTL_MS = Duration.ofMinutes(15).toMillis();
     private static final long STEP_TIMEOUT_S = 30;
@@ -110,12 +129,19 @@ final class StartUpWarmUp {
     private static final String WITHOUT_WEBHOOK = "warm-up-without-webhook";
     private static final String LOOPBACK = "127.0.0.1";
 
-    /** What ran: frames sent (each as {@link WarmUpTraffic#COPIES} gateway copies), in how many rounds, how long. */
-    record Outcome(long frames, int rounds, Duration took) {
+    /**
+     * What ran: frames sent (each as {@link WarmUpTraffic#COPIES} gateway copies), in how many rounds, how long, and the
+     * pages of metrics read meanwhile ({@link WarmUpScrapes}).
+     */
+    record Outcome(long frames, int rounds, Duration took, long metricsPages) {
     }
 
     /** One round's frames sent, and whether one of them got no decision (which ends the warm-up). */
-    private record Round(long frames, boolean stalled) {
+    private record Sent(long frames, boolean stalled) {
+    }
+
+    /** What one round sent, and the pages of its metrics read meanwhile. */
+    private record Round(Sent sent, int metricsPages) {
     }
 
     private final Vertx vertx;
@@ -153,15 +179,17 @@ final class StartUpWarmUp {
         try {
             URI webhook = URI.create("http://" + LOOPBACK + ":" + receiver.actualPort() + "/warm-up");
             long frames = 0;
+            long metricsPages = 0;
             int rounds = 0;
             while (true) {
                 long compiledMs = watchJit ? jit.getTotalCompilationTime() : 0;
                 Round round = round(rounds++, traffic, webhook, Math.min(end, System.nanoTime() + ROUND.toNanos()));
-                frames += round.frames();
+                frames += round.sent().frames();
+                metricsPages += round.metricsPages();
                 long now = System.nanoTime();
-                if (round.stalled() || now >= end || watchJit && now - start >= MIN_RUN.toNanos()
+                if (round.sent().stalled() || now >= end || watchJit && now - start >= MIN_RUN.toNanos()
                         && jit.getTotalCompilationTime() - compiledMs < SETTLED_COMPILE_MS) {
-                    return new Outcome(frames, rounds, Duration.ofNanos(now - start));
+                    return new Outcome(frames, rounds, Duration.ofNanos(now - start), metricsPages);
                 }
             }
         } finally {
@@ -175,7 +203,8 @@ final class StartUpWarmUp {
         RedisKeys keys = new RedisKeys(roundPrefix);
         Semaphore undecided = new Semaphore(IN_FLIGHT);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try {
+        meters.config().meterFilter(TURNING_WINDOWS);
+        try (AutoCloseable processMeters = ProcessMeters.bindTo(meters)) {
             DeviceStore devices = new DeviceStore(redis, keys);
             SessionStore sessions = new SessionStore(redis, keys, cipher, ReplicaAcks.of(settings.redis()));
             ApplicationStore applications = new ApplicationStore(redis, keys, cipher);
@@ -197,13 +226,17 @@ final class StartUpWarmUp {
                         udp.defaultRoundTrip()), WarmUpTraffic.registeredGateways(), meters);
                 UplinkShards shards = pipelines(keys, devices, sessions, bridge, events, meters);
                 bridge.start(shards).await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                WarmUpScrapes scrapes = WarmUpScrapes.start(vertx, meters);
+                Sent sent;
                 try {
-                    return send(traffic, bridge.port(), undecided, end);
+                    sent = send(traffic, bridge.port(), undecided, end);
                 } finally {
+                    scrapes.stop();
                     bridge.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
                     shards.drained().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
                     webhooks.stop().await(STEP_TIMEOUT_S, TimeUnit.SECONDS);
                 }
+                return new Round(sent, scrapes.pagesRead());
             } finally {
                 forEachKey(roundPrefix, key -> redis.send(Request.cmd(Command.UNLINK).arg(key)));
             }
@@ -264,7 +297,7 @@ final class StartUpWarmUp {
      * Sends frames, each as {@link WarmUpTraffic#COPIES} PUSH_DATA from as many gateways, keeping at most
      * {@link #IN_FLIGHT} undecided, until {@code end}.
      */
-    private static Round send(WarmUpTraffic traffic, int port, Semaphore undecided, long end) throws Exception {
+    private static Sent send(WarmUpTraffic traffic, int port, Semaphore undecided, long end) throws Exception {
         int frame = 0;
         boolean stalled = false;
         try (DatagramChannel channel = DatagramChannel.open()) {
@@ -289,6 +322,6 @@ final class StartUpWarmUp {
             LOG.debug("Start-up warm-up: {} frames undecided at its round's end",
                     IN_FLIGHT - undecided.availablePermits());
         }
-        return new Round(frame, stalled);
+        return new Sent(frame, stalled);
     }
 }
