@@ -728,8 +728,16 @@ public final class LoadGenerator {
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][^ ]*) ([-+0-9.eEInfa]+)$");
 
+    /**
+     * One client for every read of the server's metrics, over HTTP/1.1 as Prometheus reads them: a client of its own per
+     * read made a selector thread and a new connection each second of a latency series, and the JDK's client asks for
+     * HTTP/2 by default, which the server's endpoint grants (its code then compiled under the load).
+     */
+    private static final HttpClient METRICS_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .build();
+
     private static Map<String, Double> metrics(int port) throws Exception {
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        String text = METRICS_CLIENT.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         Map<String, Double> samples = new java.util.TreeMap<>();
         for (String line : text.split("\n")) {
