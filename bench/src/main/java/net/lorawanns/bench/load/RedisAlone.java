@@ -25,8 +25,8 @@ import net.lorawanns.core.types.Eui64;
 /**
  * What Redis alone could do with the server's per-frame request mix, measured with {@code redis-benchmark} on the
  * Redis the server ran on: each frame costs Redis a SET NX (its first copy opens a fresh deduplication set, the
- * metric group {@code dedup_open}), a SET (the window ends: {@code dedup_close}), an LPOP that finds no copies of
- * other instances ({@code dedup_copies}) and one {@code session_accept} (the frame counter step), as
+ * metric group {@code dedup_open}), a SET with GET (the window ends: {@code dedup_close}, which finds no copies of
+ * other instances) and one {@code session_accept} (the frame counter step), as
  * {@code Deduplicator} and {@code SessionStore} send them. The
  * script is the server's own text ({@link ServerScript}), loaded with SCRIPT LOAD and called by EVALSHA as the
  * server calls it; the commands are typed here as the server writes them. One redis-benchmark runs per request and
@@ -163,8 +163,8 @@ final class RedisAlone {
 
     /**
      * A frame's deduplication requests, as {@code Deduplicator} sends them for a set no other instance added to: its
-     * first copy's SET NX, and as the window ends the SET that closes the set and the LPOP that finds no copies of
-     * other instances. The keys name a fresh frame id on every call.
+     * first copy's SET NX, and as the window ends the SET with GET that closes the set and finds no copies of other
+     * instances. The key names a fresh frame id on every call.
      */
     List<Step> deduplication() {
         String frameId = "0".repeat(20) + "__rand_int__:868100000";
@@ -173,8 +173,7 @@ final class RedisAlone {
                 new Step("dedup_open", FRAME_IDS, List.of("SET", lock, "open", "NX", "PX",
                         Long.toString(OPEN_SET_TTL_MS))),
                 new Step("dedup_close", FRAME_IDS, List.of("SET", lock, "closed", "PX",
-                        Long.toString(CLOSED_SET_TTL_MS))),
-                new Step("dedup_copies", FRAME_IDS, List.of("LPOP", keys.dedupCopies(frameId), "10000")));
+                        Long.toString(CLOSED_SET_TTL_MS), "GET")));
     }
 
     /** The script each frame costs Redis, one call: {@code session_accept}. */

@@ -153,23 +153,6 @@ public final class BatchingRedis implements Redis {
         return redis instanceof BatchingRedis batching ? batching.send(request, group) : redis.send(request);
     }
 
-    /**
-     * Sends {@code first}, then {@code second}, which Redis executes after it, each counted under its group. From an
-     * event loop both go out at once, one behind the other on its lane (Redis executes one connection's requests in
-     * order; on Cluster, when both have keys of one slot); elsewhere, or with a Vert.x client, whose connections
-     * Redis serves in any order, {@code second} goes once {@code first} is answered. Completes with {@code second}'s
-     * answer, or fails when either failed.
-     */
-    public static Future<Response> sendInOrder(Redis redis, Request first, String firstGroup, Request second,
-                                               String secondGroup) {
-        if (!(redis instanceof BatchingRedis batching) || !onLane(Vertx.currentContext())) {
-            return send(redis, first, firstGroup).compose(answered -> send(redis, second, secondGroup));
-        }
-        Future<Response> before = batching.send(first, firstGroup);
-        Future<Response> after = batching.send(second, secondGroup);
-        return before.compose(answered -> after);
-    }
-
     /** Whether a request made now goes on a lane: on an event loop's thread, in one of its contexts. */
     private static boolean onLane(Context context) {
         // On the event loop's thread only: a worker running executeBlocking has the event loop's context as current.

@@ -6,11 +6,10 @@ import net.lorawanns.core.types.Eui64;
 
 /**
  * Every Redis key the server uses. A device's keys carry its DevEUI as hash tag, so that they share a Redis
- * Cluster slot and one script may touch them together; the two keys of one deduplication set share theirs.
+ * Cluster slot and one script may touch them together.
  */
 public final class RedisKeys {
     private static final byte[] LOCK_TAIL = "}:lock".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] COPIES_TAIL = "}:copies".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DEVICE_TAIL = "}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SESSION_TAIL = "}:session".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] QUEUE_TAIL = "}:queue".getBytes(StandardCharsets.US_ASCII);
@@ -31,27 +30,19 @@ public final class RedisKeys {
         this.deviceHead = (prefix + "device:{").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The lock of a deduplication set: absent, "open" while the window runs, "closed" after it. */
+    /**
+     * A deduplication set: absent, "open" and the copies other instances added while the window runs, "closed" after
+     * it.
+     */
     public String dedupLock(String frameId) {
         return prefix + "dedup:{" + frameId + "}:lock";
     }
 
-    /** The gateway copies collected for a deduplication set. */
-    public String dedupCopies(String frameId) {
-        return prefix + "dedup:{" + frameId + "}:copies";
-    }
-
-    /**
-     * {@link #dedupLock} and {@link #dedupCopies} as the bytes Redis reads, for a set's requests: the frame id written
-     * straight into the first, and copied from there into the second; two arrays for every frame.
-     */
-    public byte[][] dedupSet(AsciiId frameId) {
-        int length = frameId.length();
-        byte[] lock = key(dedupHead, length, LOCK_TAIL);
+    /** {@link #dedupLock} as the bytes Redis reads, the frame id written straight into them. */
+    public byte[] dedupLock(AsciiId frameId) {
+        byte[] lock = key(dedupHead, frameId.length(), LOCK_TAIL);
         frameId.writeTo(lock, dedupHead.length);
-        byte[] copies = key(dedupHead, length, COPIES_TAIL);
-        System.arraycopy(lock, dedupHead.length, copies, dedupHead.length, length);
-        return new byte[][] {lock, copies};
+        return lock;
     }
 
     /** A key of {@code head}, room for an id of {@code idLength} bytes, and {@code tail}. */

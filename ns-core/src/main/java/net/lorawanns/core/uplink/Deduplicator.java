@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Command;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * Cluster-wide deduplication of gateway copies (ARCHITECTURE.md, uplink step 2). The set of a frame is keyed by
  * a hash of its PHYPayload and its frequency. The first copy anywhere wins the lock and its instance waits the
  * window, then closes the set and takes all copies; copies that come after the set closed are dropped and counted.
- * Copies that reach the instance owning the set stay in memory there: Redis carries only the lock and the copies
- * of other instances.
+ * Copies that reach the instance owning the set stay in memory there: Redis carries only the lock, one string, with
+ * the copies of other instances appended to it.
  *
  * <p>An instance that is behind takes on no new frame: a copy that would open a set is refused ({@link Overloaded})
  * when it waited longer than {@code max_queue_delay} for the caller's event loop, or when the oldest Redis request of
@@ -44,15 +45,15 @@ import org.slf4j.LoggerFactory;
 public final class Deduplicator {
     private static final Logger LOG = LoggerFactory.getLogger(Deduplicator.class);
     /**
-     * 0: this copy opened the set (its instance keeps the copy itself); 1: added to a set another instance opened;
-     * 2: the set is closed (late copy). Sent only when {@link #lock}'s SET NX found the lock taken: its first step
-     * then finds it too, unless the lock expired meanwhile.
+     * 0: this copy opened the set (its instance keeps the copy itself); 1: added to a set another instance opened
+     * (ARGV[1], a {@link #framed} copy, appended to the lock, which keeps its TTL); 2: the set is closed (late copy).
+     * Sent only when {@link #lock}'s SET NX found the lock taken: its first step then finds it too, unless the lock
+     * expired meanwhile.
      */
     private static final LuaScript ADD = new LuaScript("dedup_add", """
             if redis.call('SET', KEYS[1], 'open', 'NX', 'PX', ARGV[2]) then return 0 end
             if redis.call('GET', KEYS[1]) == 'closed' then return 2 end
-            redis.call('RPUSH', KEYS[2], ARGV[1])
-            redis.call('PEXPIRE', KEYS[2], ARGV[2])
+            redis.call('APPEND', KEYS[1], ARGV[1])
             return 1
             """);
     /**
@@ -63,11 +64,7 @@ public final class Deduplicator {
     private static final byte[] CLOSED = ascii("closed");
     private static final byte[] NX = ascii("NX");
     private static final byte[] PX = ascii("PX");
-    /**
-     * The most copies of other instances one set's close takes: more gateways than hear a frame. LPOP with a count
-     * takes them and deletes the list, as the script this replaced did.
-     */
-    private static final byte[] MOST_COPIES = ascii("10000");
+    private static final byte[] GET = ascii("GET");
     /** How long a closed set is remembered, to recognise late copies: ms, as decimal digits. */
     private static final byte[] CLOSED_MILLIS = ascii("10000");
     private static final long OPEN_GRACE_MS = 5_000;
@@ -223,8 +220,8 @@ public final class Deduplicator {
     private Future<Optional<OwnedSet>> open(FrameId id, UplinkFrame frame, OwnSet opening) {
         // From the copy's arrival at the gateway bridge, not from now: the time it waited for this event loop counts.
         long windowEnd = frame.receivedNanos() + windowMillis * 1_000_000;
-        byte[][] setKeys = keys.dedupSet(id);
-        return lock(setKeys, frame)
+        byte[] lock = keys.dedupLock(id);
+        return lock(lock, frame)
                 .compose(outcome -> {
                     if (outcome == 0) {
                         opened.increment();
@@ -232,9 +229,9 @@ public final class Deduplicator {
                         // after the window, the set closes now, without a timer.
                         long leftNanos = windowEnd - System.nanoTime();
                         if (leftNanos > 0) {
-                            closeAt(windowEnd, () -> close(id, setKeys, frame, opening, windowEnd));
+                            closeAt(windowEnd, () -> close(id, lock, frame, opening, windowEnd));
                         } else {
-                            close(id, setKeys, frame, opening, windowEnd);
+                            close(id, lock, frame, opening, windowEnd);
                         }
                         return opening.owned.future();
                     }
@@ -246,7 +243,7 @@ public final class Deduplicator {
                         return NOT_OWNED;
                     }
                     joined.increment(gathered.size());
-                    return forward(setKeys, gathered.subList(1, gathered.size())).map(Optional.<OwnedSet>empty());
+                    return forward(lock, gathered.subList(1, gathered.size())).map(Optional.<OwnedSet>empty());
                 }, error -> {
                     ownSets.remove(id, opening);
                     opening.close();
@@ -283,53 +280,59 @@ public final class Deduplicator {
      * which decides atomically whether the set is still open. A copy that reached another instance first so takes two
      * round trips to Redis in a row rather than one: on a Redis slower than the window, more such copies are late.
      */
-    private Future<Integer> lock(byte[][] setKeys, UplinkFrame frame) {
-        Request take = Request.cmd(Command.SET).arg(setKeys[0]).arg(OPEN).arg(NX).arg(PX).arg(lockMillis);
+    private Future<Integer> lock(byte[] lock, UplinkFrame frame) {
+        Request take = Request.cmd(Command.SET).arg(lock).arg(OPEN).arg(NX).arg(PX).arg(lockMillis);
         return BatchingRedis.send(redis, take, "dedup_open").compose(reply -> reply != null ? OPENED_HERE
-                : ADD.run(redis, ReplicaAcks.NONE, setKeys, CopyCodec.encode(instanceBytes, frame.rxInfo(0)),
-                        lockMillis).map(Response::toInteger));
+                : ADD.run(redis, ReplicaAcks.NONE, new byte[][] {lock},
+                        framed(CopyCodec.encode(instanceBytes, frame.rxInfo(0))), lockMillis).map(Response::toInteger));
     }
 
-    private Future<Void> forward(byte[][] setKeys, List<Copy> copies) {
+    private Future<Void> forward(byte[] lock, List<Copy> copies) {
         Future<Void> done = Future.succeededFuture();
         for (Copy copy : copies) {
-            byte[] encoded = CopyCodec.encode(copy);
-            done = done.compose(v -> ADD.run(redis, ReplicaAcks.NONE, setKeys, encoded, lockMillis)).mapEmpty();
+            byte[] encoded = framed(CopyCodec.encode(copy));
+            done = done.compose(v -> ADD.run(redis, ReplicaAcks.NONE, new byte[][] {lock}, encoded, lockMillis))
+                    .mapEmpty();
         }
         return done;
     }
 
+    /** A copy as {@link #ADD} appends it to the lock: its length in two bytes, big-endian, then the copy. */
+    private static byte[] framed(byte[] copy) {
+        byte[] framed = new byte[2 + copy.length];
+        framed[0] = (byte) (copy.length >>> 8);
+        framed[1] = (byte) copy.length;
+        System.arraycopy(copy, 0, framed, 2, copy.length);
+        return framed;
+    }
+
     /**
      * Ends the window: the set's own copies are final once it has left {@link #ownSets}; the others' come with the
-     * requests that close the set in Redis. Without their answers (Redis failed) the frame goes on with this instance's
+     * request that closes the set in Redis. Without its answer (Redis failed) the frame goes on with this instance's
      * copies. While the lock lives (the window and {@link #OPEN_GRACE_MS} more) no other instance takes the frame; a
      * lock that Redis lost (a failover to a replica that had not received it) may let another instance take it again:
      * the counter step then makes it a retransmission, delivered once, though a confirmed uplink may be answered twice.
      */
-    private void close(FrameId id, byte[][] setKeys, UplinkFrame frame, OwnSet own, long windowEnd) {
+    private void close(FrameId id, byte[] lock, UplinkFrame frame, OwnSet own, long windowEnd) {
         ownSets.remove(id, own);
         DeduplicatedUplink local = new DeduplicatedUplink(frame, own.close(), windowEnd);
-        Future<DeduplicatedUplink> whole = closeInRedis(setKeys)
+        Future<DeduplicatedUplink> whole = closeInRedis(lock)
                 .transform(closed -> Future.succeededFuture(whole(closed, local)));
         own.owned.complete(Optional.of(new OwnedSet(local, whole)));
     }
 
     /**
-     * Marks the set closed, then takes the copies other instances added (LPOP with a count, Redis 6.2: the list goes
-     * with its last element; nil when there is none). Two commands rather than a script, which costs Redis more than
-     * the pair ({@code redis-benchmark -P 64} on Redis 6.2.6, three runs: 91,000-141,000 calls a second of the script
-     * this replaced, 233,000-377,000 of the SET, 300,000-434,000 of an LRANGE of no list, which an LPOP of no list
-     * matches: 736,000-852,000 against 741,000-763,000 in three runs side by side, later). No atomicity is needed
-     * between them: once the lock reads closed {@link #ADD} adds nothing more, and Redis executes the LPOP after the
-     * SET ({@link BatchingRedis#sendInOrder}), so what it takes is final.
+     * Marks the set closed and takes what it held, in one command (SET with GET, Redis 6.2): "open" and the copies
+     * other instances appended; nil once the lock expired. From then on {@link #ADD} finds it closed and adds nothing,
+     * so what it takes is final. It replaced a SET and an LPOP of a list of copies, one request fewer per frame
+     * (BENCHMARKS.md, session 30: {@code INFO commandstats} under load, a SET 3.3 us, an LPOP 1.6 us).
      */
-    private Future<Response> closeInRedis(byte[][] setKeys) {
-        Request mark = Request.cmd(Command.SET).arg(setKeys[0]).arg(CLOSED).arg(PX).arg(CLOSED_MILLIS);
-        Request take = Request.cmd(Command.LPOP).arg(setKeys[1]).arg(MOST_COPIES);
-        return BatchingRedis.sendInOrder(redis, mark, "dedup_close", take, "dedup_copies");
+    private Future<Response> closeInRedis(byte[] lock) {
+        Request close = Request.cmd(Command.SET).arg(lock).arg(CLOSED).arg(PX).arg(CLOSED_MILLIS).arg(GET);
+        return BatchingRedis.send(redis, close, "dedup_close");
     }
 
-    /** The set with the copies other instances handed over, from the closing requests' answer; without it, local. */
+    /** The set with the copies other instances handed over, from the closing request's answer; without it, local. */
     private DeduplicatedUplink whole(AsyncResult<Response> closed, DeduplicatedUplink local) {
         Throwable failure;
         try {
@@ -338,10 +341,16 @@ public final class Deduplicator {
                 if (response == null) {
                     return local;
                 }
-                List<Copy> copies = new ArrayList<>(local.copies().size() + response.size());
-                copies.addAll(local.copies());
-                for (Response copy : response) {
-                    copies.add(CopyCodec.decode(copy.toBuffer()));
+                Buffer held = response.toBuffer();
+                // Only "open" heads a value with copies; "closed" would be a set closed twice.
+                if (held.length() <= OPEN.length || !held.getBuffer(0, OPEN.length).equals(Buffer.buffer(OPEN))) {
+                    return local;
+                }
+                List<Copy> copies = new ArrayList<>(local.copies());
+                for (int at = OPEN.length; at < held.length(); ) {
+                    int length = held.getUnsignedShort(at);
+                    copies.add(CopyCodec.decode(held.slice(at + 2, at + 2 + length)));
+                    at += 2 + length;
                 }
                 return new DeduplicatedUplink(local.first(), copies, local.windowEndNanos());
             }

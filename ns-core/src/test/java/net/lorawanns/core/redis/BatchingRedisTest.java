@@ -223,34 +223,6 @@ class BatchingRedisTest {
                 })));
     }
 
-    /**
-     * From an event loop, a pair sent in order goes out on the lane at once (both are owed while Redis is frozen) and
-     * Redis runs the second after the first; the pair fails when its first request did.
-     */
-    @Test
-    void aPairSentInOrderFromAnEventLoopGoesOutTogetherAndRunsInOrder(Vertx vertx, VertxTestContext test) {
-        RedisProcess server = RedisProcess.start();
-        BatchingRedis redis = (BatchingRedis) client(vertx, server.url(), Duration.ofSeconds(20), 100);
-        String key = prefix + "pair";
-        Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> redis.send(Request.cmd(Command.PING)).onComplete(test.succeeding(pong -> {
-            server.freeze();
-            Future<Response> read = BatchingRedis.sendInOrder(redis, Request.cmd(Command.SET).arg(key).arg("first"),
-                    "pair", Request.cmd(Command.GET).arg(key), "pair");
-            test.verify(() -> assertEquals(2, redis.pending(), "both sent before Redis answered the first"));
-            server.thaw();
-            read.compose(first -> {
-                test.verify(() -> assertEquals("first", first.toString()));
-                return BatchingRedis.sendInOrder(redis, Request.cmd(Command.INCR).arg(key), "pair",
-                        Request.cmd(Command.GET).arg(key), "pair");
-            }).onComplete(test.failing(notANumber -> test.verify(() -> {
-                assertTrue(notANumber.getMessage().contains("not an integer"), notANumber.getMessage());
-                server.close();
-                test.completeNow();
-            })));
-        })));
-    }
-
     @Test
     void requestsOfOneEventLoopAreExecutedInTheirOrderAcrossAStall(Vertx vertx, VertxTestContext test) {
         RedisProcess server = RedisProcess.start();

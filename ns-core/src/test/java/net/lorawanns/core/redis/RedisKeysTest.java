@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  */
 class RedisKeysTest {
     @Test
-    void aDeduplicationSetsKeysAsBytesAreItsKeysAsText() {
+    void aDeduplicationSetsKeyAsBytesIsItsKeyAsText() {
         String frameId = "00112233445566778899aabbccddeeff:868100000";
-        byte[][] set = new RedisKeys("näme:").dedupSet(new RedisKeys.AsciiId() {
+        byte[] lock = new RedisKeys("näme:").dedupLock(new RedisKeys.AsciiId() {
             @Override
             public int length() {
                 return frameId.length();
@@ -26,8 +26,7 @@ class RedisKeysTest {
                 System.arraycopy(ascii, 0, into, at, ascii.length);
             }
         });
-        assertArrayEquals(("näme:lorawan:dedup:{" + frameId + "}:lock").getBytes(StandardCharsets.UTF_8), set[0]);
-        assertArrayEquals(("näme:lorawan:dedup:{" + frameId + "}:copies").getBytes(StandardCharsets.UTF_8), set[1]);
+        assertArrayEquals(("näme:lorawan:dedup:{" + frameId + "}:lock").getBytes(StandardCharsets.UTF_8), lock);
     }
 
     @Test
