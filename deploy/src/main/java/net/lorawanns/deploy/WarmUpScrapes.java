@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Prometheus's scrapes, rehearsed during a round of the start-up warm-up: the round's meters on an
- * {@link OperationsEndpoint} of their own on a loopback port, read over HTTP every {@link #INTERVAL}, one read at a time.
+ * {@link OperationsEndpoint} of their own on a loopback port, read over HTTP every {@link #INTERVAL_MS} ms, one read
+ * at a time.
  * The page's code (the registry's snapshots, the exposition format, the HTTP response) otherwise runs first under the
  * gateways' traffic and is compiled there, on the two CPUs the traffic needs, scrape after scrape (BENCHMARKS.md,
  * session 30).
